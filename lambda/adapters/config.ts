@@ -1,0 +1,50 @@
+/**
+ * Typed configuration, read once from the environment. Each handler reads only the
+ * variables it needs, through these getters, so a missing variable fails the cold start
+ * with a message naming it (not a `undefined` deep in a request).
+ */
+
+/** Thrown when a required environment variable is unset or empty. */
+export class MissingConfigError extends Error {
+  constructor(readonly variable: string) {
+    super(`environment variable ${variable} is required but not set`);
+    this.name = 'MissingConfigError';
+  }
+}
+
+/** The value of `name`; throws {@link MissingConfigError} when it is unset or empty. */
+export function requireEnv(name: string): string {
+  const v = process.env[name];
+  if (v === undefined || v === '') throw new MissingConfigError(name);
+  return v;
+}
+
+/** A positive number from the environment, or `fallback` when unset. Throws on a non-number. */
+export function numberEnv(name: string, fallback: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`environment variable ${name} must be a non-negative number, got "${v}"`);
+  return n;
+}
+
+/**
+ * Environment variable names set by the CDK constructs (lib/) and by local mode. The
+ * constructs import this object, so a rename cannot leave a handler reading a stale name.
+ */
+export const ENV = {
+  connectionsTable: 'CONNECTIONS_TABLE',
+  streamsTable: 'STREAMS_TABLE',
+  gamesTable: 'GAMES_TABLE',
+  recordingsBucket: 'RECORDINGS_BUCKET',
+  stateMachineArn: 'PLAYER_STATE_MACHINE_ARN',
+  /** The stage's callback URL, `https://{api}.execute-api.{region}.amazonaws.com/{stage}`. */
+  callbackUrl: 'CALLBACK_URL',
+  jwtSecretArn: 'JWT_SECRET_ARN',
+  /** Seconds a spectate stream with no clients lives on (tennis seed: 5 min). */
+  idleTtlSeconds: 'STREAM_IDLE_TTL_SECONDS',
+  /** Wall-clock seconds a stream may run before it ends with `max_duration` (football seed). */
+  maxStreamSeconds: 'MAX_STREAM_SECONDS',
+  /** Max viewers on one stream (DungeonGate `max_spectators_per_session`). */
+  maxClientsPerStream: 'MAX_CLIENTS_PER_STREAM',
+} as const;

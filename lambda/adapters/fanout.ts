@@ -1,0 +1,221 @@
+/**
+ * Fan-out: deliver server messages to WebSocket connections through API Gateway's
+ * management API (PostToConnection). DESIGN.md "Fan-out":
+ * - query `byStream` (paginated, never a Scan) and post to every connection with bounded
+ *   concurrency (default 32 in flight);
+ * - a connection's messages go out in order, one after the other (each carries the stream's
+ *   `seq`, so a client detects gaps and duplicates); connections proceed independently;
+ * - 429, 5xx, timeouts and network errors are retried with full-jitter exponential backoff
+ *   (base 50 ms, cap 1 s), at most `maxAttempts` tries per post; each try is cut off after
+ *   `timeoutMs` by an AbortSignal, so a hanging client costs at most
+ *   `maxAttempts × timeoutMs` plus backoff — and only its own worker's time;
+ * - a 410 GoneException stops posting to that connection and forgets it (deletes its row,
+ *   decrements its stream's `clientCount`) — the connection that failed, not the caller.
+ * One slow or dead client never blocks the others (DungeonGate's lesson).
+ *
+ * The management API client is created once per container; its endpoint is the stage's
+ * callback URL (env CALLBACK_URL). Its own SDK retries are off (maxAttempts 1): this module
+ * retries, so that a timeout counts as an attempt and backoff follows DESIGN.md.
+ */
+import {
+  ApiGatewayManagementApiClient,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
+import { fullJitterDelay, sleep } from '../core/backoff';
+import { forEachPool } from '../core/concurrency';
+import type { ConnectionRow } from '../core/model';
+import { MAX_MESSAGE_BYTES, utf8Bytes, type ServerMessage } from '../core/protocol';
+import { errorCode, httpStatus, isTransient, lazy, translate } from './aws';
+import { ENV, requireEnv } from './config';
+import { addClients, deleteConnection, listStreamConnections } from './dynamo';
+import { ConnectionGoneError } from './errors';
+import { logger } from './log';
+
+const management = lazy(
+  () => new ApiGatewayManagementApiClient({ endpoint: requireEnv(ENV.callbackUrl), maxAttempts: 1 }),
+);
+
+/** Defaults of {@link FanOutOptions}. */
+export const FANOUT_DEFAULTS = { concurrency: 32, maxAttempts: 4, timeoutMs: 3000 } as const;
+
+/** Options of {@link fanOut} and {@link postToConnection}. */
+export interface PostOptions {
+  /** Tries per message, including the first (default 4). */
+  maxAttempts?: number;
+  /** Cut-off of one try, in ms (default 3000). */
+  timeoutMs?: number;
+}
+
+/** Options of {@link fanOut}. */
+export interface FanOutOptions extends PostOptions {
+  /** Connections posted to at once (default 32). */
+  concurrency?: number;
+  /** A connection id to skip (the sender of an `input` relay). */
+  except?: string;
+  /** Post to exactly these connection ids instead of querying `byStream`. */
+  connections?: readonly string[];
+  /** Called once for every connection that answered 410. Default: {@link forgetConnection}. Errors are logged, not thrown. */
+  onGone?: (connectionId: string) => Promise<void>;
+  /** `byStream` Query page size (tests force several pages with it). */
+  pageSize?: number;
+}
+
+/** What a fan-out did. */
+export interface FanOutResult {
+  /** Connections targeted. */
+  connections: number;
+  /** Connections that received every message. */
+  delivered: number;
+  /** Connections that answered 410 (their rows are forgotten through `onGone`). */
+  gone: string[];
+  /** Connections that did not receive every message after their retries (not gone). */
+  failed: string[];
+  /** PostToConnection calls made, including retries (the billed unit is the message). */
+  posts: number;
+}
+
+type Outcome = { outcome: 'sent' | 'gone' | 'failed'; attempts: number; error?: unknown };
+
+/** The serialized messages; throws before any post if one is over API Gateway's 128 KB frame limit. */
+function serialize(messages: readonly ServerMessage[]): string[] {
+  return messages.map((m, i) => {
+    const s = JSON.stringify(m);
+    const bytes = utf8Bytes(s);
+    if (bytes > MAX_MESSAGE_BYTES) {
+      throw new Error(`message ${i} (${m.type}) is ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte WebSocket frame limit`);
+    }
+    return s;
+  });
+}
+
+/** One PostToConnection try, cut off after `timeoutMs`. Throws ConnectionGoneError on 410. */
+async function postOnce(connectionId: string, data: string, timeoutMs: number): Promise<void> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new Error(`PostToConnection timed out after ${timeoutMs} ms`)), timeoutMs);
+  try {
+    await management().send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }), {
+      abortSignal: abort.signal,
+    });
+  } catch (e) {
+    if (errorCode(e) === 'GoneException' || httpStatus(e) === 410) throw new ConnectionGoneError(connectionId);
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Post one message with retries (429/5xx/timeouts/network), full-jitter backoff between tries. */
+async function postWithRetry(connectionId: string, data: string, opts: Required<PostOptions>): Promise<Outcome> {
+  const max = Math.max(1, Math.floor(opts.maxAttempts));
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= max; attempt++) {
+    try {
+      await postOnce(connectionId, data, opts.timeoutMs);
+      return { outcome: 'sent', attempts: attempt };
+    } catch (e) {
+      if (e instanceof ConnectionGoneError) return { outcome: 'gone', attempts: attempt };
+      lastError = e;
+      if (!isTransient(e) || attempt === max) return { outcome: 'failed', attempts: attempt, error: e };
+      await sleep(fullJitterDelay(attempt - 1));
+    }
+  }
+  return { outcome: 'failed', attempts: max, error: lastError };
+}
+
+/**
+ * Send one message to one connection (a direct reply), with the same retries and timeout as
+ * fan-out. Returns `'sent'`, or `'gone'` when the connection answered 410 (it left; nothing
+ * is cleaned up here — `$disconnect` or the next fan-out does that).
+ * Throws `AwsServiceError`/`ThrottledError` when every try failed, and an Error when the
+ * message is over {@link MAX_MESSAGE_BYTES}.
+ */
+export async function postToConnection(
+  connectionId: string,
+  message: ServerMessage,
+  opts: PostOptions = {},
+): Promise<'sent' | 'gone'> {
+  const [data] = serialize([message]);
+  const r = await postWithRetry(connectionId, data!, { ...FANOUT_DEFAULTS, ...defined(opts) });
+  if (r.outcome === 'failed') throw translate('ApiGatewayManagementApi', 'PostToConnection', r.error);
+  return r.outcome;
+}
+
+/**
+ * Forget a connection that is gone: delete its row and, if it was attached to a stream,
+ * decrement that stream's `clientCount`. Idempotent: a second call finds no row and
+ * changes nothing (only the call that deleted the row uncounts it). Returns the deleted row.
+ */
+export async function forgetConnection(connectionId: string): Promise<ConnectionRow | undefined> {
+  const old = await deleteConnection(connectionId);
+  if (old?.streamId) await addClients(old.streamId, -1);
+  return old;
+}
+
+async function* targets(streamId: string, opts: FanOutOptions): AsyncIterable<string> {
+  if (opts.connections) {
+    for (const id of opts.connections) if (id !== opts.except) yield id;
+    return;
+  }
+  for await (const page of listStreamConnections(streamId, { pageSize: opts.pageSize })) {
+    for (const c of page) if (c.connectionId !== opts.except) yield c.connectionId;
+  }
+}
+
+/**
+ * Deliver `messages`, in order, to every connection of stream `streamId` (or to
+ * `opts.connections`). Never throws for a client's failure — those are counted in the
+ * result; throws only when the `byStream` query itself fails (after the connections already
+ * started finish) or a message is over {@link MAX_MESSAGE_BYTES} (before any post).
+ * An empty `messages` list posts nothing.
+ */
+export async function fanOut(streamId: string, messages: readonly ServerMessage[], opts: FanOutOptions = {}): Promise<FanOutResult> {
+  const result: FanOutResult = { connections: 0, delivered: 0, gone: [], failed: [], posts: 0 };
+  if (messages.length === 0) return result;
+  const data = serialize(messages);
+  const post: Required<PostOptions> = {
+    maxAttempts: opts.maxAttempts ?? FANOUT_DEFAULTS.maxAttempts,
+    timeoutMs: opts.timeoutMs ?? FANOUT_DEFAULTS.timeoutMs,
+  };
+  const onGone = opts.onGone ?? (async (id: string) => void (await forgetConnection(id)));
+  const seen = new Set<string>();
+  let firstError: unknown;
+  await forEachPool(targets(streamId, opts), opts.concurrency ?? FANOUT_DEFAULTS.concurrency, async (connectionId) => {
+    if (seen.has(connectionId)) return; // a GSI page boundary never repeats a key, but a caller's list may
+    seen.add(connectionId);
+    result.connections++;
+    for (const d of data) {
+      const r = await postWithRetry(connectionId, d, post);
+      result.posts += r.attempts;
+      if (r.outcome === 'gone') {
+        result.gone.push(connectionId);
+        try {
+          await onGone(connectionId);
+        } catch (e) {
+          logger.warn('could not forget a gone connection', { connectionId, streamId, error: (e as Error).message });
+        }
+        return;
+      }
+      if (r.outcome === 'failed') {
+        result.failed.push(connectionId);
+        firstError ??= r.error;
+        return;
+      }
+    }
+    result.delivered++;
+  });
+  if (result.gone.length > 0 || result.failed.length > 0) {
+    logger.warn('fan-out incomplete', {
+      streamId,
+      connections: result.connections,
+      delivered: result.delivered,
+      gone: result.gone.length,
+      failed: result.failed.slice(0, 10),
+      firstError: firstError === undefined ? undefined : `${errorCode(firstError)} ${httpStatus(firstError) ?? ''}`.trim(),
+    });
+  }
+  return result;
+}
+
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,248 @@
+/**
+ * Stream sessions: the multi-step acts the handlers share — attach a connection to a
+ * stream, detach it, end a stream, announce presence, read frames back from the recording.
+ * The tennis seed's ClientManager/SchedulerManager duties, over the adapters.
+ */
+import { joinedMessage, roleIn, stateMessage } from '../core/control';
+import type { StreamRow } from '../core/model';
+import { isFinished } from '../core/model';
+import type { EndReason, Role, WireFrame } from '../core/protocol';
+import { framesMessages } from '../core/protocol';
+import { dueAt, frameTime } from '../core/clock';
+import { byteRangeFor, firstSeqAtOrAfter, parseFrameLines, seekRange } from '../core/recording';
+import {
+  addClients,
+  attachConnection,
+  countStreamConnections,
+  detachConnection,
+  getStream,
+  updateStream,
+} from './dynamo';
+import { StaleEpochError } from './errors';
+import { fanOut, postToConnection } from './fanout';
+import { logger } from './log';
+import { getIndex, readRange } from './recordings';
+import { executionArnFor, stopExecution } from './workflow';
+import { executionName } from '../core/stream-keys';
+
+/** Seconds a finished stream row is kept before DynamoDB TTL may delete it. */
+const FINISHED_ROW_TTL_SECONDS = 24 * 3600;
+/** Longest `failureReason` stored (the football seed truncates at 512). */
+export const MAX_FAILURE_REASON = 512;
+
+/**
+ * The ARN of the execution now serving the stream: its epoch's, at its current
+ * continue-as-new generation (the tick records the generation when a successor starts).
+ */
+export function currentExecutionArn(s: Pick<StreamRow, 'streamId' | 'epoch' | 'generation'>): string {
+  return executionArnFor(executionName(s.streamId, s.epoch, s.generation));
+}
+
+/** Options of {@link attach}. */
+export interface AttachOptions {
+  /**
+   * `rejoin`: greet with `joined` first, then — before the connection is attached, so no
+   * live frame interleaves — replay the frames of `epoch` from `fromSeq` that the stream has
+   * already sent (nothing when the epoch has moved on).
+   */
+  replay?: { epoch: number; fromSeq: number };
+}
+
+/**
+ * Attach a connection to a stream as `role` (derived from the stream's controllers when
+ * omitted) and count it; then greet it with `joined` (the full initial state, the cricket
+ * seed's CONNECTION_ESTABLISHED) and announce the new presence to the stream. The
+ * connection is attached before `joined` goes out, so a control sent the moment `joined`
+ * arrives finds it attached; and it is attached at a quiet moment of the stream
+ * ({@link untilQuiet}), so no frame overtakes `joined` and a replay neither repeats nor
+ * misses a frame. With `opts.replay` (rejoin) `joined` and the replay go out before the
+ * attach. Returns the role.
+ */
+export async function attach(connectionId: string, userId: string, stream: StreamRow, role?: Role, opts: AttachOptions = {}): Promise<Role> {
+  const r = role ?? roleIn(stream, userId);
+  const replay = opts.replay;
+  if (replay) {
+    await postToConnection(connectionId, joinedMessage({ ...stream, clientCount: stream.clientCount + 1 }, r, Date.now()));
+    let next = replay.fromSeq;
+    await untilQuiet(stream.streamId, async (row) => {
+      if (row.epoch !== replay.epoch || next >= row.positionSeq) return false;
+      const frames = await readFrames(row, next, row.positionSeq);
+      for (const m of frames.length ? framesMessages(row.streamId, row.epoch, frames) : []) await postToConnection(connectionId, m);
+      next = row.positionSeq;
+      return true;
+    });
+  } else {
+    await untilQuiet(stream.streamId);
+  }
+  await attachConnection(connectionId, stream.streamId, r);
+  const fresh = (await addClients(stream.streamId, 1)) ?? stream;
+  if (!replay) await postToConnection(connectionId, joinedMessage(fresh, r, Date.now()));
+  await announcePresence(stream.streamId);
+  return r;
+}
+
+/** Time (ms) after a batch is due by which the tick's fan-out has listed the stream's connections. */
+const FANOUT_SETTLE_MS = 250;
+/** Quiet time (ms) needed before the next claim to attach a connection. */
+const ATTACH_GUARD_MS = 200;
+/** The tick claims a batch this long (ms) before it is due (tick.ts `CLAIM_LEAD_MS`). */
+const TICK_CLAIM_LEAD_MS = 30;
+/**
+ * Longest wait (ms) of {@link untilQuiet}: a stream that is never quiet (frames less than
+ * ~0.5 s apart) is attached anyway, well inside the control function's 10 s timeout.
+ */
+const QUIET_BUDGET_MS = 3000;
+
+/**
+ * Wait for a moment to attach a connection: no batch the tick claimed is still being fanned
+ * out (a batch is fanned out when due — the row's `anchorAt` after the claim — and its
+ * fan-out lists the connections within {@link FANOUT_SETTLE_MS}) and the next claim is at
+ * least {@link ATTACH_GUARD_MS} away. Attached then, the connection receives every later
+ * batch live and no earlier one. Paused, waiting or finished streams are always quiet.
+ *
+ * `beforeWait`, when given, is called with each fresh row first; when it returns true (it
+ * took time: a replay) the row is read again before deciding. Waits at most
+ * {@link QUIET_BUDGET_MS} in all. Returns the last row read (undefined if gone).
+ */
+export async function untilQuiet(streamId: string, beforeWait?: (row: StreamRow) => Promise<boolean>): Promise<StreamRow | undefined> {
+  const deadline = Date.now() + QUIET_BUDGET_MS;
+  for (let reads = 0; reads < 100; reads++) {
+    const row = await getStream(streamId, { consistent: true });
+    if (!row || isFinished(row)) return row;
+    if (beforeWait && (await beforeWait(row))) continue;
+    const left = deadline - Date.now();
+    const waitMs = left > 0 ? Math.min(left, await quietInMs(row)) : 0;
+    if (waitMs <= 0) return row;
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+  return getStream(streamId, { consistent: true });
+}
+
+/**
+ * Wait until the last batch the stream's tick claimed has been fanned out: once claimed, a
+ * batch is sent when due — `row.anchorAt` — and its fan-out lists the connections within
+ * {@link FANOUT_SETTLE_MS}. Call it after fencing the tick off (a new epoch, a finished
+ * status) with the row as it was when fenced, before broadcasting `state` or `ended`, so
+ * no frame of the old epoch arrives after them. Returns at once when no claimed batch can
+ * still be in flight (none claimed in this epoch, or due long ago).
+ */
+export async function untilClaimedBatchSent(row: Pick<StreamRow, 'anchorAt' | 'positionSeq' | 'epochStartSeq'>): Promise<void> {
+  if (row.positionSeq <= row.epochStartSeq) return;
+  const waitMs = Math.min(row.anchorAt + FANOUT_SETTLE_MS - Date.now(), 2000);
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+}
+
+/** Milliseconds until the stream is quiet (see {@link untilQuiet}); 0 when it is now. */
+async function quietInMs(row: StreamRow): Promise<number> {
+  if (row.status !== 'playing' && row.status !== 'starting') return 0;
+  if (row.mode === 'pvp' && row.status === 'starting' && row.controllers.length < 2) return 0;
+  const inFlight = row.positionSeq > row.epochStartSeq ? row.anchorAt + FANOUT_SETTLE_MS - Date.now() : 0;
+  if (inFlight > 0) return inFlight;
+  if (row.positionSeq >= row.frameCount) return 0;
+  const [upcoming] = await readFrames(row, row.positionSeq, row.positionSeq + 1);
+  if (!upcoming) return 0;
+  const due = dueAt(row, frameTime(upcoming, row.delayMs));
+  return due - TICK_CLAIM_LEAD_MS - Date.now() < ATTACH_GUARD_MS ? due + FANOUT_SETTLE_MS - Date.now() : 0;
+}
+
+/**
+ * Detach a connection from whatever stream it is on (no-op when it is on none), uncount it
+ * and announce presence. A pvai stream whose player leaves ends with `stopped` when
+ * `endIfPlayerLeaves` is set (the player's own `stop`). Returns the stream id it left.
+ */
+export async function detach(
+  connectionId: string,
+  opts: { endIfPlayerLeaves?: boolean; by?: string } = {},
+): Promise<string | undefined> {
+  const old = await detachConnection(connectionId);
+  const streamId = old?.streamId;
+  if (!streamId) return undefined;
+  const stream = await addClients(streamId, -1);
+  if (stream && opts.endIfPlayerLeaves && stream.mode === 'pvai' && old.role === 'player' && !isFinished(stream)) {
+    await endStream(stream, 'stopped', opts.by ?? old.userId);
+  }
+  await announcePresence(streamId);
+  return streamId;
+}
+
+/** Broadcast `presence` (clients, players, spectators) to everyone on the stream. */
+export async function announcePresence(streamId: string): Promise<void> {
+  const counts = await countStreamConnections(streamId);
+  await fanOut(streamId, [{ type: 'presence', streamId, ...counts }]);
+}
+
+/**
+ * End a stream: status `ended` (or `failed` for reason `failed`), stop its execution
+ * (unless the caller is that execution: `stopExecution: false`), broadcast `ended`. Conditional on the row's epoch; a lost race (someone else changed the
+ * stream first) re-reads once and gives up if it has already finished.
+ */
+export async function endStream(
+  stream: StreamRow,
+  reason: EndReason,
+  by: string,
+  opts: { failureReason?: string; stopExecution?: boolean } = {},
+): Promise<void> {
+  const { failureReason, stopExecution: stop = true } = opts;
+  const now = Date.now();
+  const changes: Partial<StreamRow> = {
+    status: reason === 'failed' ? 'failed' : 'ended',
+    endedReason: reason,
+    updatedAt: now,
+    expiresAt: Math.floor(now / 1000) + FINISHED_ROW_TTL_SECONDS,
+    ...(failureReason === undefined ? {} : { failureReason: failureReason.slice(0, MAX_FAILURE_REASON) }),
+  };
+  let current = stream;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      current = await updateStream(current.streamId, current.epoch, changes);
+      break;
+    } catch (e) {
+      if (!(e instanceof StaleEpochError) || attempt > 0) throw e;
+      const fresh = await getStream(current.streamId, { consistent: true });
+      if (!fresh || isFinished(fresh)) return;
+      current = fresh;
+    }
+  }
+  logger.info('stream ended', { streamId: current.streamId, reason, by, failureReason });
+  // The tick ends its own execution by returning `end`; stopping it would mark it ABORTED.
+  if (stop) {
+    await stopExecution(currentExecutionArn(current), `stream ${reason}`);
+    // Fenced off (no longer playing), its tick may still be sending a batch it claimed.
+    await untilClaimedBatchSent(current);
+  }
+  await fanOut(current.streamId, [stateMessage(current, by), { type: 'ended', streamId: current.streamId, reason }]);
+}
+
+/**
+ * Frames `[fromSeq, toSeq)` of a stream's recording, read back from S3 by byte range (the
+ * recording is the history: `rejoin`). At most `limit` frames.
+ */
+export async function readFrames(stream: StreamRow, fromSeq: number, toSeq: number, limit = 5000): Promise<WireFrame[]> {
+  const index = await getIndex(stream.indexKey);
+  const out: WireFrame[] = [];
+  let next = Math.max(0, fromSeq);
+  const end = Math.min(toSeq, stream.frameCount, fromSeq + limit);
+  while (next < end) {
+    const range = byteRangeFor(index, next, Number.POSITIVE_INFINITY);
+    if (!range) break;
+    const frames = parseFrameLines(await readRange(stream.recordingKey, range.startByte, range.endByte), next);
+    if (frames.length === 0) break;
+    for (const f of frames) {
+      if (f.seq >= end) break;
+      out.push(f);
+    }
+    next = frames.at(-1)!.seq + 1;
+  }
+  return out;
+}
+
+/**
+ * The first seq with media time ≥ `toMs` (seek), using the index to read only the interval
+ * that holds it. Returns `frameCount` when no frame is that late.
+ */
+export async function seqAtOrAfter(stream: Pick<StreamRow, 'indexKey' | 'recordingKey' | 'frameCount' | 'delayMs'>, toMs: number): Promise<number> {
+  if (stream.delayMs !== undefined) return Math.min(stream.frameCount, Math.ceil(toMs / stream.delayMs));
+  const index = await getIndex(stream.indexKey);
+  const range = seekRange(index, toMs);
+  return firstSeqAtOrAfter(index, parseFrameLines(await readRange(stream.recordingKey, range.startByte, range.endByte), 0), toMs);
+}

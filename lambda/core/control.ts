@@ -1,0 +1,219 @@
+/**
+ * The control state machine of a stream (the tennis seed's Scheduler control protocol):
+ * who may do what, from which status, and what changes. Pure: handlers read the row, ask
+ * here, then write the answer with a conditional update on `epoch` (the fencing token).
+ *
+ * Statuses (DESIGN.md; the football seed's status state machine):
+ * `scheduled → starting → playing ⇄ paused → ended | failed`.
+ */
+import { mediaAt, rebase } from './clock';
+import type { GameRow, StreamRow } from './model';
+import { isFinished } from './model';
+import type { JoinedMessage, Mode, ProtocolError, Role, StateMessage } from './protocol';
+
+/** Lead (ms) between creating or resuming a stream and its first frame, so `joined`/`state` arrive first. */
+export const START_LEAD_MS = 1000;
+
+/** A control action a player may send. */
+export type ControlAction =
+  | { action: 'pause' }
+  | { action: 'resume' }
+  | { action: 'speed'; speed: number }
+  | { action: 'seek'; toMs: number; toSeq: number };
+
+/** The outcome of an accepted control: the row changes and what the handler must do next. */
+export interface ControlDecision {
+  /** Fields to SET on the stream row (conditional on the old epoch). */
+  readonly changes: Pick<StreamRow, 'epoch' | 'status' | 'anchorAt' | 'positionMs' | 'positionSeq' | 'speed' | 'epochStartSeq' | 'generation' | 'updatedAt'>;
+  /** Stop the running execution (the old epoch's). */
+  readonly stopExecution: boolean;
+  /** Start an execution for the new epoch. */
+  readonly startExecution: boolean;
+}
+
+/** The role a user has in a stream: a controller is a player, anyone else a spectator. */
+export function roleIn(stream: Pick<StreamRow, 'controllers'>, userId: string): Role {
+  return stream.controllers.includes(userId) ? 'player' : 'spectator';
+}
+
+/** True when `userId` may pause/resume/speed/seek the stream (spectate streams have no controllers). */
+export function canControl(stream: Pick<StreamRow, 'controllers' | 'mode'>, userId: string): boolean {
+  return stream.mode !== 'spectate' && stream.controllers.includes(userId);
+}
+
+/**
+ * Decide a control change. Returns a {@link ProtocolError} (`forbidden` for a non-controller,
+ * `conflict` for a control that does not apply in the current status, `bad_request` for a
+ * seek past the end) or the decision. `now` is wall epoch ms.
+ *
+ * Position rules: pause keeps the exact media time showing at `now`, so after resume the
+ * next frame is the one after the last sent, due when it would have been; speed re-anchors
+ * at `now` so due times stretch from the current position; seek starts the clock at `toMs`
+ * with `toSeq` (the first frame with t ≥ toMs) next. Each change bumps `epoch`.
+ */
+export function decideControl(
+  stream: StreamRow,
+  userId: string,
+  control: ControlAction,
+  now: number,
+): { ok: true; decision: ControlDecision } | { ok: false; error: ProtocolError } {
+  const act = control.action;
+  if (!canControl(stream, userId)) {
+    const why = stream.mode === 'spectate' ? 'spectate streams have no controllers' : 'only the players of this stream control it';
+    return { ok: false, error: { code: 'forbidden', message: `${act}: ${why}`, action: act } };
+  }
+  if (isFinished(stream)) {
+    return { ok: false, error: { code: 'conflict', message: `${act}: the stream has ${stream.status}`, action: act } };
+  }
+  if (stream.status === 'scheduled' || (stream.status === 'starting' && stream.mode === 'pvp' && stream.controllers.length < 2)) {
+    return { ok: false, error: { code: 'conflict', message: `${act}: the stream has not started yet`, action: act } };
+  }
+  const running = stream.status === 'playing' || stream.status === 'starting';
+  const base = {
+    epoch: stream.epoch + 1,
+    generation: 0,
+    updatedAt: now,
+    speed: stream.speed,
+    positionSeq: stream.positionSeq,
+    epochStartSeq: stream.positionSeq,
+  };
+  const here = running
+    ? rebase(stream, now, { capMs: stream.durationMs })
+    : { anchorAt: now, positionMs: stream.positionMs, speed: stream.speed };
+
+  switch (control.action) {
+    case 'pause':
+      if (!running) return { ok: false, error: { code: 'conflict', message: 'pause: the stream is already paused', action: act } };
+      return decision({ ...base, status: 'paused', anchorAt: now, positionMs: here.positionMs }, true, false);
+    case 'resume':
+      if (running) return { ok: false, error: { code: 'conflict', message: 'resume: the stream is already playing', action: act } };
+      return decision({ ...base, status: 'playing', anchorAt: now + START_LEAD_MS, positionMs: stream.positionMs }, false, true);
+    case 'speed':
+      return decision(
+        { ...base, status: stream.status, speed: control.speed, anchorAt: now, positionMs: here.positionMs },
+        running,
+        running,
+      );
+    case 'seek': {
+      const c = control;
+      if (c.toMs > stream.durationMs) {
+        return {
+          ok: false,
+          error: { code: 'bad_request', message: `seek: toMs ${c.toMs} is past the end (${stream.durationMs} ms)`, action: act },
+        };
+      }
+      return decision(
+        {
+          ...base,
+          status: stream.status,
+          anchorAt: running ? now + START_LEAD_MS : now,
+          positionMs: c.toMs,
+          positionSeq: c.toSeq,
+          epochStartSeq: c.toSeq,
+        },
+        running,
+        running,
+      );
+    }
+  }
+}
+
+function decision(
+  changes: ControlDecision['changes'],
+  stopExecution: boolean,
+  startExecution: boolean,
+): { ok: true; decision: ControlDecision } {
+  return { ok: true, decision: { changes, stopExecution, startExecution } };
+}
+
+/** The `state` broadcast for a stream row, attributed to `by` (a user id or `system`). */
+export function stateMessage(stream: StreamRow, by: string): StateMessage {
+  return {
+    type: 'state',
+    streamId: stream.streamId,
+    status: stream.status,
+    speed: stream.speed,
+    epoch: stream.epoch,
+    positionMs: Math.round(stream.positionMs),
+    positionSeq: stream.positionSeq,
+    by,
+  };
+}
+
+/** Media position (ms) showing now — for `joined`/`catalog` of a playing stream. */
+export function currentPositionMs(stream: StreamRow, now: number): number {
+  const running = stream.status === 'playing';
+  return Math.round(Math.min(stream.durationMs, running ? mediaAt(stream, now) : stream.positionMs));
+}
+
+/** Inputs to {@link newStreamRow}. */
+export interface NewStream {
+  streamId: string;
+  mode: Mode;
+  game: GameRow;
+  userId: string;
+  speed: number;
+  /** Media ms to start at (0 by default) and the first frame with t ≥ it. */
+  atMs: number;
+  atSeq: number;
+  delayMs?: number;
+  room?: string;
+  /** Epoch of the finished stream this one replaces (epochs never go back), or undefined. */
+  previousEpoch?: number;
+  now: number;
+}
+
+/**
+ * The row of a new stream (the scheduler manager's create). pvai: the user controls it;
+ * pvp: the user is the first of two controllers and the stream waits in `starting` for the
+ * second; spectate: no controllers. The clock starts {@link START_LEAD_MS} from `now`.
+ */
+export function newStreamRow(n: NewStream): StreamRow {
+  return {
+    streamId: n.streamId,
+    gameId: n.game.gameId,
+    mode: n.mode,
+    status: 'starting',
+    speed: n.speed,
+    epoch: (n.previousEpoch ?? 0) + 1,
+    positionSeq: n.atSeq,
+    positionMs: n.atMs,
+    anchorAt: n.now + START_LEAD_MS,
+    epochStartSeq: n.atSeq,
+    ...(n.delayMs === undefined ? {} : { delayMs: n.delayMs }),
+    generation: 0,
+    controllers: n.mode === 'spectate' ? [] : [n.userId],
+    ...(n.room === undefined ? {} : { room: n.room }),
+    clientCount: 0,
+    framesSent: 0,
+    kind: n.game.kind,
+    title: n.game.title,
+    recordingKey: n.game.recordingKey,
+    indexKey: n.game.indexKey,
+    durationMs: n.delayMs === undefined ? n.game.durationMs : Math.max(0, n.game.frameCount - 1) * n.delayMs,
+    frameCount: n.game.frameCount,
+    createdAt: n.now,
+    updatedAt: n.now,
+  };
+}
+
+/** The `joined` reply: the full initial state (the cricket seed's CONNECTION_ESTABLISHED). */
+export function joinedMessage(stream: StreamRow, role: Role, now: number): JoinedMessage {
+  return {
+    type: 'joined',
+    streamId: stream.streamId,
+    gameId: stream.gameId,
+    kind: stream.kind,
+    title: stream.title,
+    mode: stream.mode,
+    role,
+    status: stream.status,
+    speed: stream.speed,
+    epoch: stream.epoch,
+    positionMs: currentPositionMs(stream, now),
+    positionSeq: stream.positionSeq,
+    durationMs: stream.durationMs,
+    frameCount: stream.frameCount,
+    clients: stream.clientCount,
+  };
+}

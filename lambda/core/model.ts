@@ -1,0 +1,106 @@
+/**
+ * The rows matchcast keeps in DynamoDB (DESIGN.md "Tables"), as the handlers see them.
+ *
+ * Units: every `…At` is wall-clock epoch **milliseconds**, except `expiresAt`, which is
+ * epoch **seconds** because DynamoDB TTL only reads seconds. Every `…Ms` is media time
+ * (milliseconds since the recording's start) unless its docstring says otherwise.
+ */
+import type { EndReason, Mode, Role, StreamStatus } from './protocol';
+
+/** `Games` row: one recording in the catalog. PK `gameId`. Written by the index Lambda. */
+export interface GameRow {
+  gameId: string;
+  title: string;
+  /** What the frames describe: `tennis`, `terminal`, `cricket`, or an engine's own kind. */
+  kind: string;
+  /** S3 key of the matchcast/1 JSON Lines recording. */
+  recordingKey: string;
+  /** S3 key of its index (see recording.ts `RecordingIndex`). */
+  indexKey: string;
+  durationMs: number;
+  frameCount: number;
+  participants: string[];
+  createdAt: number;
+}
+
+/** `Connections` row: one WebSocket connection. PK `connectionId`; GSI `byStream`. */
+export interface ConnectionRow {
+  connectionId: string;
+  /** JWT `sub`. */
+  userId: string;
+  /** JWT `name`, or the user id. */
+  displayName: string;
+  /** Absent until the connection attaches to a stream; `byStream` only indexes attached rows. */
+  streamId?: string;
+  role?: Role;
+  connectedAt: number;
+  lastSeenAt: number;
+  /** Epoch seconds (TTL): 2 h 10 min after connect — API Gateway closes every connection at 2 h. */
+  expiresAt: number;
+}
+
+/**
+ * `Streams` row: the scheduler of one stream. PK `streamId`; GSI `byStatus`.
+ *
+ * The playback clock: media time `m` is on screen at wall time
+ * `anchorAt + (m − positionMs) / speed` (see clock.ts). `positionSeq` is the next frame to
+ * send; every frame with a smaller seq has been sent in this or an earlier epoch.
+ */
+export interface StreamRow {
+  streamId: string;
+  gameId: string;
+  mode: Mode;
+  status: StreamStatus;
+  /** Playback rate, 0.25–64. */
+  speed: number;
+  /** Fencing token: +1 on every control change; an execution only acts for its own epoch. */
+  epoch: number;
+  /** The next seq to send. */
+  positionSeq: number;
+  /** Media time (ms) at `anchorAt`. */
+  positionMs: number;
+  /** Wall time (epoch ms) at which media time equals `positionMs`. */
+  anchorAt: number;
+  /** The first seq sent in the current epoch (`rejoin` replays `[epochStartSeq, positionSeq)`). */
+  epochStartSeq: number;
+  /** Spacing (ms) between frames for recordings without times; absent means use `t`. */
+  delayMs?: number;
+  /** Continue-as-new counter of the current epoch's executions. */
+  generation: number;
+  executionArn?: string;
+  /** User ids allowed to control (pvai: the player; pvp: the first two; spectate: none). */
+  controllers: string[];
+  /** pvp room id. */
+  room?: string;
+  clientCount: number;
+  framesSent: number;
+  // Denormalised from the Games row so a tick needs one read, not two.
+  kind: string;
+  title: string;
+  recordingKey: string;
+  indexKey: string;
+  durationMs: number;
+  frameCount: number;
+  createdAt: number;
+  updatedAt: number;
+  lastTickAt?: number;
+  /** Set while the stream has no clients (idle TTL, tennis seed "Cleanup Strategy"). */
+  idleSince?: number;
+  /** Tick failures in a row (football seed: max consecutive failures). */
+  consecutiveFailures?: number;
+  /** Zombie restarts by the sweeper. */
+  restarts?: number;
+  endedReason?: EndReason;
+  /** Why the stream failed, at most 512 characters (football seed). */
+  failureReason?: string;
+  /** Epoch seconds (TTL) — a day after the stream ends. */
+  expiresAt?: number;
+}
+
+/** Statuses in which a stream still exists for its clients. */
+export const LIVE_STATUSES: readonly StreamStatus[] = ['scheduled', 'starting', 'playing', 'paused'];
+
+/** True when the stream has ended or failed. */
+export function isFinished(s: Pick<StreamRow, 'status'>): boolean {
+  return s.status === 'ended' || s.status === 'failed';
+}

@@ -1,0 +1,118 @@
+/**
+ * The tick planner: which frames go out next, when, and what the tick does with the gap
+ * that follows. Pure; the tick handler (lambda/handlers/tick.ts) supplies frames, the
+ * clock and the time, and acts on the answers.
+ */
+import type { WireFrame } from './protocol';
+import { dueAt, frameTime, type PlaybackClock } from './clock';
+import { executionName } from './stream-keys';
+import { MAX_ITERATIONS_PER_EXECUTION, type TickInput, type TickNext, type TickOutput } from './workflow';
+
+/** Tuning of the planner; every field in milliseconds. */
+export interface PlannerConfig {
+  /**
+   * Frames due within this span of the first one travel as one `frames` message, sent when
+   * the last of them is due (never early). 0 batches only frames due at the same instant.
+   */
+  readonly batchQuantumMs: number;
+  /** Gaps at least this long are handed to the `Wait` state (see cost.ts). */
+  readonly waitThresholdMs: number;
+  /** How early a `Wait` ends before the next batch is due (Wait latency + a cold start). */
+  readonly wakeLeadMs: number;
+  /** Time kept in reserve before the Lambda's deadline; the tick returns rather than sleep into it. */
+  readonly deadlineMarginMs: number;
+}
+
+/** The next batch of frames and its due time (wall epoch ms). */
+export interface Batch {
+  readonly frames: WireFrame[];
+  readonly dueAt: number;
+  /**
+   * False when the buffer ran out while the batch could still grow (a later frame, not yet
+   * read, might fall within the quantum): read more, or treat it as complete at the end of
+   * the recording.
+   */
+  readonly complete: boolean;
+}
+
+/**
+ * The batch that starts at `buffer[0]` (the stream's next frame): every following frame due
+ * within `batchQuantumMs` of the first. Returns undefined for an empty buffer.
+ */
+export function nextBatch(
+  buffer: readonly WireFrame[],
+  clock: PlaybackClock,
+  cfg: Pick<PlannerConfig, 'batchQuantumMs'>,
+  delayMs?: number,
+): Batch | undefined {
+  const first = buffer[0];
+  if (first === undefined) return undefined;
+  const firstDue = dueAt(clock, frameTime(first, delayMs));
+  let last = firstDue;
+  let n = 1;
+  while (n < buffer.length) {
+    const d = dueAt(clock, frameTime(buffer[n]!, delayMs));
+    if (d - firstDue > cfg.batchQuantumMs) return { frames: buffer.slice(0, n), dueAt: last, complete: true };
+    last = d;
+    n++;
+  }
+  return { frames: buffer.slice(), dueAt: last, complete: false };
+}
+
+/** What the tick does about the time until the next batch is due. */
+export type GapDecision =
+  | { readonly action: 'sleep'; readonly ms: number }
+  | { readonly action: 'return'; readonly next: 'wait'; readonly waitSeconds: number }
+  | { readonly action: 'return'; readonly next: 'tick' };
+
+/**
+ * Decide how to spend a gap of `gapMs` with `remainingMs` of Lambda time left:
+ * - a gap at or above the wait threshold → `Wait` for whole seconds (Step Functions takes
+ *   integers only), ending `wakeLeadMs` early; the next tick sleeps the rest;
+ * - a shorter gap that fits before the deadline → sleep in the Lambda;
+ * - otherwise → return `tick` so a fresh invocation sleeps it (or `wait` when it is long
+ *   enough for a whole second).
+ */
+export function decideGap(gapMs: number, remainingMs: number, cfg: PlannerConfig): GapDecision {
+  if (gapMs <= 0) return { action: 'sleep', ms: 0 };
+  const waitSeconds = Math.floor((gapMs - cfg.wakeLeadMs) / 1000);
+  if (gapMs >= cfg.waitThresholdMs && waitSeconds >= 1) return { action: 'return', next: 'wait', waitSeconds };
+  if (gapMs + cfg.deadlineMarginMs <= remainingMs) return { action: 'sleep', ms: gapMs };
+  if (waitSeconds >= 1) return { action: 'return', next: 'wait', waitSeconds };
+  return { action: 'return', next: 'tick' };
+}
+
+/**
+ * The tick's output for the workflow. After {@link MAX_ITERATIONS_PER_EXECUTION} loops a
+ * `tick`/`wait` becomes `continue`: the execution starts its successor (same epoch, next
+ * generation) and succeeds, keeping each execution far below the 25,000-event history limit.
+ */
+export function tickOutput(
+  input: TickInput,
+  next: TickNext,
+  waitSeconds = 0,
+  maxIterations = MAX_ITERATIONS_PER_EXECUTION,
+): TickOutput {
+  const base: TickInput = {
+    streamId: input.streamId,
+    epoch: input.epoch,
+    generation: input.generation,
+    iteration: input.iteration + 1,
+  };
+  if ((next === 'tick' || next === 'wait') && base.iteration >= maxIterations) {
+    const generation = input.generation + 1;
+    return {
+      ...base,
+      next: 'continue',
+      waitSeconds: 0,
+      successor: {
+        streamId: input.streamId,
+        epoch: input.epoch,
+        generation,
+        iteration: 0,
+        name: executionName(input.streamId, input.epoch, generation),
+      },
+    };
+  }
+  return { ...base, next, waitSeconds: next === 'wait' ? waitSeconds : 0 };
+}

@@ -1,0 +1,97 @@
+/**
+ * The sweeper (EventBridge, every minute): ends streams idle past their TTL, restarts a
+ * playing stream whose execution died (a zombie) from its persisted position — or fails it
+ * after too many restarts — and forgets connections past `expiresAt` (API Gateway does not
+ * guarantee `$disconnect`). Tennis seed "Cleanup Strategy"; DungeonGate/cricket heartbeat
+ * and dead-connection cleanup.
+ */
+import { START_LEAD_MS, stateMessage } from '../core/control';
+import { LIVE_STATUSES, type StreamRow } from '../core/model';
+import { decideSweep, type SweepConfig } from '../core/sweep';
+import { executionName } from '../core/stream-keys';
+import { ENV, numberEnv } from '../adapters/config';
+import { listExpiredConnections, listStreamsByStatus, updateStream } from '../adapters/dynamo';
+import { StaleEpochError } from '../adapters/errors';
+import { fanOut, forgetConnection } from '../adapters/fanout';
+import { logger } from '../adapters/log';
+import { currentExecutionArn, endStream, untilClaimedBatchSent } from '../adapters/session';
+import { describeExecution, executionArnFor, startExecution } from '../adapters/workflow';
+
+const cfg: SweepConfig = {
+  idleTtlMs: numberEnv(ENV.idleTtlSeconds, 300) * 1000,
+  maxRestarts: 3,
+  // How long a stream may go without a running execution (and without a row update) before
+  // it counts as a zombie. SWEEPER_START_GRACE_SECONDS (default 60) lets tests shorten it.
+  startGraceMs: numberEnv('SWEEPER_START_GRACE_SECONDS', 60) * 1000,
+};
+
+/** Result counts, for logs and tests. */
+export interface SweepReport {
+  streams: number;
+  ended: number;
+  restarted: number;
+  failed: number;
+  connectionsForgotten: number;
+}
+
+/** Sweep once at `now` (epoch ms). */
+export async function sweep(now = Date.now()): Promise<SweepReport> {
+  const report: SweepReport = { streams: 0, ended: 0, restarted: 0, failed: 0, connectionsForgotten: 0 };
+  for (const c of await listExpiredConnections(Math.floor(now / 1000))) {
+    await forgetConnection(c.connectionId);
+    report.connectionsForgotten++;
+  }
+  for (const s of await listStreamsByStatus([...LIVE_STATUSES])) {
+    report.streams++;
+    const running = s.status === 'playing' || s.status === 'starting' ? await isRunning(s) : undefined;
+    const d = decideSweep(s, now, cfg, running);
+    try {
+      if (d.action === 'end') {
+        await endStream(s, d.reason, 'system');
+        report.ended++;
+      } else if (d.action === 'fail') {
+        await endStream(s, 'failed', 'system', { failureReason: d.failureReason });
+        report.failed++;
+      } else if (d.action === 'restart') {
+        await restart(s, now);
+        report.restarted++;
+      }
+    } catch (e) {
+      if (!(e instanceof StaleEpochError)) throw e; // someone changed it meanwhile: next sweep sees the new state
+    }
+  }
+  logger.info('sweep', { ...report });
+  return report;
+}
+
+async function isRunning(s: StreamRow): Promise<boolean> {
+  if (s.mode === 'pvp' && s.status === 'starting' && s.controllers.length < 2) return true; // waiting for player two
+  const status = await describeExecution(currentExecutionArn(s));
+  return status === 'RUNNING';
+}
+
+/** Restart a zombie from its persisted position under a new epoch. */
+async function restart(s: StreamRow, now: number): Promise<void> {
+  const epoch = s.epoch + 1;
+  const name = executionName(s.streamId, epoch);
+  // Conditional on positionSeq too: the listed row may be stale (a GSI read) and a tick still
+  // running in its Lambda may have claimed a batch since — then epochStartSeq would be wrong.
+  const updated = await updateStream(s.streamId, s.epoch, {
+    epoch,
+    generation: 0,
+    status: 'playing',
+    anchorAt: now + START_LEAD_MS,
+    epochStartSeq: s.positionSeq,
+    restarts: (s.restarts ?? 0) + 1,
+    executionArn: executionArnFor(name),
+    updatedAt: now,
+  }, { expectPositionSeq: s.positionSeq });
+  // A new epoch is announced like any control change, before its first frame (due ≥ 1 s later)
+  // and after the last batch a still-running tick of the old epoch claimed.
+  await untilClaimedBatchSent(s);
+  await fanOut(s.streamId, [stateMessage(updated, 'system')]);
+  await startExecution(name, { streamId: s.streamId, epoch, generation: 0, iteration: 0 });
+  logger.warn('zombie stream restarted', { streamId: s.streamId, epoch, positionSeq: s.positionSeq });
+}
+
+export const handler = async (): Promise<SweepReport> => sweep();

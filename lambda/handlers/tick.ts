@@ -1,0 +1,151 @@
+/**
+ * The tick: one step of the `Player` workflow (lambda/core/workflow.ts). It sends every
+ * frame of its stream that falls due while it runs, then tells the workflow what next.
+ *
+ * For each batch (core/planner.ts): wait until it is due — sleeping in the Lambda for short
+ * gaps, handing long ones to the `Wait` state (threshold from core/cost.ts) — then claim it
+ * with a conditional write on (epoch, positionSeq) and fan it out. The claim is the fence:
+ * once a control change bumps the epoch, this execution's next claim fails and it ends, so
+ * frames of two epochs never interleave and a paused stream sends nothing more.
+ */
+import type { Context } from 'aws-lambda';
+import { dueAt, frameTime } from '../core/clock';
+import { stateMessage } from '../core/control';
+import { sleepThresholdMs } from '../core/cost';
+import type { StreamRow } from '../core/model';
+import { decideGap, nextBatch, tickOutput, type PlannerConfig } from '../core/planner';
+import type { WireFrame } from '../core/protocol';
+import { framesMessages } from '../core/protocol';
+import { byteRangeFor, parseFrameLines, type RecordingIndex } from '../core/recording';
+import type { TickInput, TickOutput } from '../core/workflow';
+import { ENV, numberEnv } from '../adapters/config';
+import { getStream, updateStream } from '../adapters/dynamo';
+import { StaleEpochError } from '../adapters/errors';
+import { fanOut } from '../adapters/fanout';
+import { logger } from '../adapters/log';
+import { getIndex, readRange } from '../adapters/recordings';
+import { endStream } from '../adapters/session';
+
+/** Wall-clock limit of one stream (football seed: a maximum stream duration). */
+const maxStreamMs = numberEnv(ENV.maxStreamSeconds, 8 * 3600) * 1000;
+/** Claim a batch this long before it is due, so the conditional write's latency does not delay it. */
+const CLAIM_LEAD_MS = 30;
+
+const planner = (memoryMb: number): PlannerConfig => ({
+  batchQuantumMs: 25,
+  waitThresholdMs: sleepThresholdMs(memoryMb),
+  wakeLeadMs: 1500,
+  deadlineMarginMs: 5000,
+});
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+
+export const handler = async (input: TickInput, context: Context): Promise<TickOutput> => {
+  const end = () => tickOutput(input, 'end');
+  let stream = await getStream(input.streamId, { consistent: true });
+  if (input.failure) {
+    if (stream && stream.epoch === input.epoch && !['ended', 'failed'].includes(stream.status)) {
+      const reason = `${input.failure.Error ?? 'Error'}: ${input.failure.Cause ?? 'tick failed after its retries'}`;
+      await endStream(stream, 'failed', 'system', { failureReason: reason, stopExecution: false });
+    }
+    return end();
+  }
+  if (!stream || stream.epoch !== input.epoch || (stream.status !== 'playing' && stream.status !== 'starting')) return end();
+
+  try {
+    if (stream.status === 'starting') {
+      stream = await updateStream(stream.streamId, stream.epoch, { status: 'playing', updatedAt: Date.now() }, { expectStatus: ['starting'] });
+      await fanOut(stream.streamId, [stateMessage(stream, 'system')]);
+    }
+    if (stream.generation !== input.generation) {
+      // A continue-as-new successor: record it so controls and the sweeper address this execution.
+      stream = await updateStream(stream.streamId, stream.epoch, { generation: input.generation, updatedAt: Date.now() });
+    }
+    if (Date.now() - stream.createdAt > maxStreamMs) {
+      await endStream(stream, 'max_duration', 'system', { stopExecution: false });
+      return end();
+    }
+    const cfg = planner(Number(context.memoryLimitInMB) || 512);
+    const index = await getIndex(stream.indexKey);
+    const reader = new FrameReader(stream, index);
+    for (;;) {
+      if (stream.positionSeq >= stream.frameCount) {
+        await endStream(stream, 'finished', 'system', { stopExecution: false });
+        return end();
+      }
+      const batch = await reader.nextBatch(stream, cfg);
+      if (!batch) throw new Error(`recording ${stream.recordingKey} has no frame ${stream.positionSeq}`);
+      const decision = decideGap(batch.dueAt - Date.now(), context.getRemainingTimeInMillis(), cfg);
+      if (decision.action === 'return') return tickOutput(input, decision.next, decision.next === 'wait' ? decision.waitSeconds : 0);
+      await sleep(decision.ms - CLAIM_LEAD_MS);
+      const last = batch.frames.at(-1)!;
+      const lastT = frameTime(last, stream.delayMs);
+      const now = Date.now();
+      stream = await updateStream(
+        stream.streamId,
+        stream.epoch,
+        {
+          positionSeq: last.seq + 1,
+          positionMs: lastT,
+          anchorAt: dueAt(stream, lastT),
+          framesSent: stream.framesSent + batch.frames.length,
+          lastTickAt: now,
+          updatedAt: now,
+        },
+        { expectPositionSeq: stream.positionSeq, expectStatus: ['playing'] },
+      );
+      await sleep(batch.dueAt - Date.now());
+      await fanOut(stream.streamId, framesMessages(stream.streamId, stream.epoch, batch.frames));
+      reader.consumed(batch.frames.length);
+    }
+  } catch (e) {
+    if (e instanceof StaleEpochError) {
+      logger.info('tick fenced off by a newer epoch', { streamId: input.streamId, epoch: input.epoch });
+      return end();
+    }
+    throw e;
+  }
+};
+
+/**
+ * Frames of the recording from the stream's position on, read by ranged GetObject a few
+ * index intervals at a time (only the chunks needed, DESIGN.md).
+ */
+class FrameReader {
+  private buffer: WireFrame[] = [];
+  private nextSeq: number;
+
+  constructor(
+    private readonly stream: StreamRow,
+    private readonly index: RecordingIndex,
+  ) {
+    this.nextSeq = stream.positionSeq;
+  }
+
+  /** The next batch for the stream's clock, reading more of the recording until it is complete. */
+  async nextBatch(stream: StreamRow, cfg: PlannerConfig) {
+    for (;;) {
+      const batch = nextBatch(this.buffer, stream, cfg, stream.delayMs);
+      if ((batch && batch.complete) || this.nextSeq >= this.stream.frameCount) return batch;
+      await this.readMore();
+    }
+  }
+
+  consumed(n: number): void {
+    this.buffer = this.buffer.slice(n);
+  }
+
+  private async readMore(): Promise<void> {
+    const range = byteRangeFor(this.index, this.nextSeq, Number.POSITIVE_INFINITY, 2);
+    if (!range) {
+      this.nextSeq = this.stream.frameCount;
+      return;
+    }
+    const frames = parseFrameLines(await readRange(this.stream.recordingKey, range.startByte, range.endByte), this.nextSeq);
+    if (frames.length === 0 || frames[0]!.seq !== this.nextSeq) {
+      throw new Error(`recording ${this.stream.recordingKey}: expected frame ${this.nextSeq} at bytes ${range.startByte}-${range.endByte}`);
+    }
+    this.buffer.push(...frames);
+    this.nextSeq = frames.at(-1)!.seq + 1;
+  }
+}

@@ -1,0 +1,135 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** The repository root (where package.json and package-lock.json are). */
+export const PROJECT_ROOT = resolve(__dirname, '..');
+
+/**
+ * CloudFormation metadata key on every matchcast function resource: the handler module,
+ * relative to the project root (`lambda/handlers/<handlerName>.ts`). Local mode
+ * (local/template.ts `functions`) imports that very module, so the two cannot drift.
+ */
+export const ENTRY_METADATA_KEY = 'matchcast:entry';
+
+/** Value of `POWERTOOLS_SERVICE_NAME` on every function (the service name in every log line). */
+export const SERVICE_NAME = 'matchcast';
+
+/** Handler module names: `^[a-z][a-z0-9-]*$`, the file name under lambda/handlers/ without `.ts`. */
+const HANDLER_NAME = /^[a-z][a-z0-9-]*$/;
+
+/** Properties of {@link MatchcastFunction}. */
+export interface MatchcastFunctionProps {
+  /**
+   * The handler module: `lambda/handlers/<handlerName>.ts`, exporting `handler`.
+   * Must match `^[a-z][a-z0-9-]*$` and the file must exist.
+   */
+  readonly handlerName: string;
+  /**
+   * Memory in MB (128–10,240, the Lambda limits).
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * Function timeout (1 s – 15 min, the Lambda limit).
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Environment variables, added to `POWERTOOLS_SERVICE_NAME` and `NODE_OPTIONS`.
+   * @default - only those two
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Retention of the function's log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the log group when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * Anything else NodejsFunction accepts (reserved concurrency, description, …). The
+   * entry, runtime, architecture, bundling and logging above always win.
+   * @default - none
+   */
+  readonly functionProps?: Omit<NodejsFunctionProps, 'entry' | 'handler' | 'runtime' | 'architecture' | 'bundling' | 'logGroup' | 'environment' | 'memorySize' | 'timeout'>;
+}
+
+/**
+ * One matchcast Lambda: `lambda/handlers/<handlerName>.ts` bundled by the locally installed
+ * esbuild (never Docker) for Node.js 22 on arm64 (DESIGN.md "Runtime"), with the AWS SDK v3
+ * bundled, minified, with source maps, logging to its own log group (one month by default).
+ *
+ * The function resource carries the metadata `matchcast:entry` = the entry path relative
+ * to the project root, which local mode reads to import the same module.
+ *
+ * @throws Error naming `handlerName` when it is malformed or its file does not exist;
+ *   naming `memorySize` / `timeout` when they are outside the Lambda limits.
+ */
+export class MatchcastFunction extends NodejsFunction {
+  /** The handler module name, e.g. `tick`. */
+  public readonly handlerName: string;
+  /** The entry file relative to the project root, e.g. `lambda/handlers/tick.ts`. */
+  public readonly entryPath: string;
+
+  constructor(scope: Construct, id: string, props: MatchcastFunctionProps) {
+    const entryPath = validateProps(props);
+    // The log group is a sibling (stable id `<id>Logs`): it must exist before super().
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    super(scope, id, {
+      ...props.functionProps,
+      entry: join(PROJECT_ROOT, entryPath),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(10),
+      logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        bundleAwsSDK: true,
+        forceDockerBundling: false,
+      },
+    });
+    this.handlerName = props.handlerName;
+    this.entryPath = entryPath;
+    (this.node.defaultChild as CfnResource).addMetadata(ENTRY_METADATA_KEY, entryPath);
+  }
+}
+
+function validateProps(props: MatchcastFunctionProps): string {
+  if (!HANDLER_NAME.test(props.handlerName)) {
+    throw new Error(`MatchcastFunction: handlerName must match ${HANDLER_NAME}, got "${props.handlerName}"`);
+  }
+  const entryPath = `lambda/handlers/${props.handlerName}.ts`;
+  if (!existsSync(join(PROJECT_ROOT, entryPath))) {
+    throw new Error(`MatchcastFunction: handlerName "${props.handlerName}" has no module ${entryPath}`);
+  }
+  if (props.memorySize !== undefined && (!Number.isInteger(props.memorySize) || props.memorySize < 128 || props.memorySize > 10_240)) {
+    throw new Error(`MatchcastFunction: memorySize must be an integer from 128 to 10240 MB, got ${props.memorySize}`);
+  }
+  if (props.timeout !== undefined && !props.timeout.isUnresolved()) {
+    const s = props.timeout.toSeconds();
+    if (s < 1 || s > 900) throw new Error(`MatchcastFunction: timeout must be 1 s to 15 min (the Lambda limit), got ${s} s`);
+  }
+  return entryPath;
+}

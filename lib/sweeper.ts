@@ -1,0 +1,74 @@
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ENV } from '../lambda/adapters/config';
+import { MatchcastFunction } from './function';
+import type { PlayerWorkflow } from './player-workflow';
+import type { Tables } from './tables';
+import { wholeSeconds } from './validation';
+import type { MatchcastWebSocketApi } from './websocket-api';
+
+/** Properties of {@link Sweeper}. */
+export interface SweeperProps {
+  readonly tables: Tables;
+  readonly bucket: s3.IBucket;
+  readonly webSocket: MatchcastWebSocketApi;
+  readonly workflow: PlayerWorkflow;
+  /**
+   * Idle TTL of a stream with no clients, whole seconds ≥ 1 s (tennis seed: 5 min).
+   * @default Duration.minutes(5)
+   */
+  readonly idleTtl?: Duration;
+  /**
+   * How often the sweeper runs: whole minutes ≥ 1 (EventBridge `rate()` granularity).
+   * @default Duration.minutes(1)
+   */
+  readonly every?: Duration;
+}
+
+/**
+ * The scheduled sweeper (DESIGN.md "Cleanup"; seeds: heartbeat, zombies, idle TTL): an
+ * EventBridge rule every minute invokes `lambda/handlers/sweeper.ts`, which forgets expired
+ * connections, ends idle streams and restarts streams whose execution died.
+ *
+ * @throws Error naming `tables`, `bucket`, `webSocket`, `workflow` when missing; `idleTtl`
+ *   when not whole seconds ≥ 1 s; `every` when not whole minutes ≥ 1.
+ */
+export class Sweeper extends Construct {
+  public readonly function: MatchcastFunction;
+  public readonly rule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: SweeperProps) {
+    super(scope, id);
+    for (const p of ['tables', 'bucket', 'webSocket', 'workflow'] as const) {
+      if (!props?.[p]) throw new Error(`Sweeper: ${p} is required`);
+    }
+    const idleTtlSeconds = wholeSeconds('Sweeper', 'idleTtl', props.idleTtl ?? Duration.minutes(5));
+    const every = props.every ?? Duration.minutes(1);
+    const everySeconds = wholeSeconds('Sweeper', 'every', every);
+    if (everySeconds % 60 !== 0) throw new Error(`Sweeper: every must be whole minutes (EventBridge rate), got ${every.toHumanString()}`);
+
+    this.function = new MatchcastFunction(this, 'Function', {
+      handlerName: 'sweeper',
+      timeout: Duration.seconds(55),
+      environment: {
+        ...props.tables.environment(),
+        [ENV.recordingsBucket]: props.bucket.bucketName,
+        [ENV.idleTtlSeconds]: String(idleTtlSeconds),
+      },
+    });
+    props.tables.grantSessionReadWrite(this.function);
+    props.tables.games.grants.readWriteData(this.function);
+    s3.BucketGrants.fromBucket(props.bucket).read(this.function);
+    props.webSocket.grantPostToConnections(this.function);
+    props.workflow.addController(this.function);
+
+    this.rule = new events.Rule(this, 'Schedule', {
+      description: 'matchcast sweeper: expired connections, idle streams, zombie executions',
+      schedule: events.Schedule.rate(every),
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
+    });
+  }
+}

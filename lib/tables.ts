@@ -1,0 +1,103 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { ENV } from '../lambda/adapters/config';
+import { BY_STATUS_INDEX, BY_STREAM_INDEX } from '../lambda/adapters/dynamo';
+
+/** DynamoDB TTL attribute of Connections and Streams (epoch **seconds**, lambda/core/model.ts). */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+/** Properties of {@link Tables}. */
+export interface TablesProps {
+  /**
+   * Removal policy of all three tables. When unset, the catalog (`Games`) is kept and the
+   * transient tables (`Connections`, `Streams`) are destroyed with the stack.
+   * @default - RemovalPolicy.RETAIN for Games, RemovalPolicy.DESTROY for Connections and Streams
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The three on-demand tables of DESIGN.md "Tables" (row shapes: lambda/core/model.ts).
+ *
+ * - `Connections`: PK `connectionId`; GSI `byStream` (PK `streamId`, SK `connectionId`,
+ *   INCLUDE `userId`, `displayName`, `role`) — what fan-out queries, never a Scan; TTL `expiresAt`.
+ * - `Streams`: PK `streamId`; GSI `byStatus` (PK `status`, SK `streamId`, ALL) for the
+ *   sweeper and `list`; TTL `expiresAt`; point-in-time recovery.
+ * - `Games`: PK `gameId`; point-in-time recovery (the catalog).
+ *
+ * All AWS-managed encryption, no physical names.
+ *
+ * @throws Error naming `removalPolicy` when it is not a RemovalPolicy value.
+ */
+export class Tables extends Construct {
+  public readonly connections: dynamodb.Table;
+  public readonly streams: dynamodb.Table;
+  public readonly games: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: TablesProps = {}) {
+    super(scope, id);
+    if (props.removalPolicy !== undefined && !Object.values(RemovalPolicy).includes(props.removalPolicy)) {
+      throw new Error(`Tables: removalPolicy must be a RemovalPolicy, got ${String(props.removalPolicy)}`);
+    }
+    const common = {
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+    } as const;
+
+    this.connections = new dynamodb.Table(this, 'Connections', {
+      ...common,
+      partitionKey: { name: 'connectionId', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    this.connections.addGlobalSecondaryIndex({
+      indexName: BY_STREAM_INDEX,
+      partitionKey: { name: 'streamId', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'connectionId', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: ['userId', 'displayName', 'role'],
+    });
+
+    this.streams = new dynamodb.Table(this, 'Streams', {
+      ...common,
+      partitionKey: { name: 'streamId', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    this.streams.addGlobalSecondaryIndex({
+      indexName: BY_STATUS_INDEX,
+      partitionKey: { name: 'status', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'streamId', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+
+    this.games = new dynamodb.Table(this, 'Games', {
+      ...common,
+      partitionKey: { name: 'gameId', type: dynamodb.AttributeType.STRING },
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+  }
+
+  /**
+   * The three table-name variables (`CONNECTIONS_TABLE`, `STREAMS_TABLE`, `GAMES_TABLE`).
+   * Every function that uses lambda/adapters/dynamo.ts gets all three — the adapter reads
+   * them together on first use — while its IAM grants stay per table.
+   */
+  public environment(): Record<string, string> {
+    return {
+      [ENV.connectionsTable]: this.connections.tableName,
+      [ENV.streamsTable]: this.streams.tableName,
+      [ENV.gamesTable]: this.games.tableName,
+    };
+  }
+
+  /** Read and write items of Connections and Streams (fan-out deletes gone connections and decrements `clientCount`). */
+  public grantSessionReadWrite(grantee: iam.IGrantable): void {
+    this.connections.grants.readWriteData(grantee);
+    this.streams.grants.readWriteData(grantee);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Local DynamoDB: `dynalite` (DynamoDB's API on LevelDB) on 127.0.0.1, in memory or on disk.
+ * Tables change state instantly (createTableMs/deleteTableMs/updateTableMs 0).
+ *
+ * Not supported by dynalite 4 (and so not locally): UpdateTimeToLive (only
+ * DescribeTimeToLive exists, answering DISABLED) — TTL attributes are stored but nothing is
+ * ever expired, which matches DESIGN.md's rule that code checks `expiresAt` itself; also
+ * the transactional and PartiQL operations (TransactWriteItems, ExecuteStatement).
+ */
+import { listen } from './listen';
+import type { Server } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
+
+/** A running dynalite. */
+export interface LocalDynamo {
+  /** `http://127.0.0.1:{port}`, for `AWS_ENDPOINT_URL_DYNAMODB`. */
+  readonly endpoint: string;
+  /** Stop the server and close its store (releases the LevelDB lock). */
+  close(): Promise<void>;
+}
+
+/**
+ * Start dynalite on 127.0.0.1 (`port` 0 = free port). With `path`, the data lives in that
+ * LevelDB folder (created if missing) and survives restarts; without, in memory.
+ * Rejects with the listen error (`EADDRINUSE`) or a LevelDB open error (folder locked by
+ * another process).
+ */
+export async function startDynamo(opts: { path?: string; port?: number } = {}): Promise<LocalDynamo> {
+  if (opts.path) mkdirSync(opts.path, { recursive: true });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const dynalite = require('dynalite') as (o: object) => Server;
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(opts.path ? { path: opts.path } : {}) });
+  const port = await listen(server, opts.port ?? 0);
+  let closed: Promise<void> | undefined;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () =>
+      (closed ??= new Promise<void>((resolve, reject) => {
+        server.close((err?: Error) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      })),
+  };
+}
+
+/**
+ * Create every table of `defs` that does not exist yet (same TableName), then wait until
+ * each is ACTIVE. Idempotent: existing tables (e.g. from a persistent store) are kept as they
+ * are, not compared or updated. `TimeToLiveSpecification`-style settings are not part of
+ * CreateTable and are not applied (see the module note). Throws the SDK's error otherwise.
+ */
+export async function ensureTables(endpoint: string, defs: CreateTableCommandInput[]): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    for (const def of defs) {
+      try {
+        await client.send(new DescribeTableCommand({ TableName: def.TableName }));
+      } catch (e) {
+        if ((e as Error).name !== 'ResourceNotFoundException') throw e;
+        try {
+          await client.send(new CreateTableCommand(def));
+        } catch (err) {
+          if (!(err instanceof ResourceInUseException)) throw err;
+        }
+      }
+    }
+    for (const def of defs) {
+      // Bounded: dynalite is configured with createTableMs 0, so tables are ACTIVE at once.
+      for (let attempt = 0; ; attempt++) {
+        const out = await client.send(new DescribeTableCommand({ TableName: def.TableName }));
+        if (out.Table?.TableStatus === 'ACTIVE') break;
+        if (attempt >= 100) throw new Error(`table ${def.TableName} is not ACTIVE after 5 s (${out.Table?.TableStatus})`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}

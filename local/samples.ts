@@ -1,0 +1,32 @@
+/**
+ * The sample recordings local mode serves: every file under samples/ that a converter
+ * understands (lambda/core/convert), converted to matchcast/1 and uploaded to the local
+ * bucket — where the bucket notification runs the index Lambda, exactly as on AWS.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { convertFiles, isConvertible } from '../lambda/core/convert';
+import { uploadRecordings } from '../scripts/lib/upload';
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+/** Convert and upload every sample under `root`; resolves with the game ids uploaded. */
+export async function uploadSamples(opts: { endpoint: string; bucket: string; root: string }): Promise<string[]> {
+  const files = walk(opts.root)
+    .filter((p) => isConvertible(p))
+    .map((p) => ({ name: relative(opts.root, p), content: readFileSync(p) }));
+  const s3 = new S3Client({
+    endpoint: opts.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+  try {
+    return (await uploadRecordings(s3, opts.bucket, convertFiles(files))).map((u) => u.gameId);
+  } finally {
+    s3.destroy();
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * `npm run bench [-- --quick] [--json] [--viewers 1,100,1000] [--storm 100,300]`
+ *
+ * Prints performance figures of the local system; asserts nothing. Boots local mode
+ * in-process (local/stack.ts, port 0, talking to 127.0.0.1 only) and measures:
+ *  1. frame lateness (p50/p95/p99/max, ms) and completeness for 1, 100 and 1,000 viewers on
+ *     one spectate stream (scripts/bench/spectate.ts);
+ *  2. deliveries/s through the whole local path at the largest viewer count, next to a raw
+ *     HTTP-POST ceiling and an SDK PostToConnection ceiling measured in the same run
+ *     (scripts/bench/http-ceiling.ts), plus a join storm through the real `join` route;
+ *  3. the tick's sleep/wait threshold for 128–1024 MB on arm64 and x86_64 (computed).
+ * Every loop is bounded in count and time; a phase that would overrun the budget
+ * (full ≈ 5 min, `--quick` ≈ 1 min) is skipped and listed under `skipped`.
+ * Progress goes to stderr; the table (or, with `--json`, one JSON document) to stdout.
+ * docs/PERFORMANCE.md explains the figures.
+ */
+import { performance } from 'node:perf_hooks';
+import { errorText, parseCli, runMain, usageError } from './lib/cli';
+import { measureHttpCeiling, measureSdkCeiling, type CeilingResult } from './bench/http-ceiling';
+import { machineInfo } from './bench/machine';
+import { formatReport, type BenchResult } from './bench/report';
+import { runJoinStorm, runSpectate } from './bench/spectate';
+import { thresholdTable } from './bench/threshold';
+
+export const BENCH_HELP = `usage: npm run bench [-- --quick] [--json] [--viewers N,N,…] [--storm N,N,…]
+
+Boot local mode in-process and print frame lateness, completeness, deliveries/s next to a
+raw HTTP ceiling, a join storm, and the tick's sleep/wait threshold. Asserts nothing.
+
+  --quick          about one minute instead of about five (shorter streams, fewer posts)
+  --json           print one JSON document instead of the table
+  --viewers LIST   viewer counts of the lateness runs (default 1,100,1000; each 1-2000)
+  --storm LIST     viewer counts of the join storms (default 100,300; --quick 100; each 2-2000;
+                   0 for none); each storm's join phase is cut off after 60 s (--quick 15 s)
+  -h, --help       this help
+`;
+
+/** The sample final every lateness run spectates (US Open 2011 women's final; samples/tennis). */
+const GAME = '2011-usopen-2701';
+/** Games of the join storms (one fresh stream each). */
+const STORM_GAMES = ['2013-wimbledon-2701', '2012-wimbledon-1701', '2012-ausopen-1701'];
+const SPEED = 64;
+/** The local gateway's per-stream limit defaults to 1,000 viewers (MAX_CLIENTS_PER_STREAM); the bench needs 1,000 + room. */
+const MAX_VIEWERS = 2000;
+
+const PROFILES = {
+  full: { windowSeconds: 15, viewers: [1, 100, 1000], joinStorm: [100, 300], ceilingRounds: 3, ceilingMs: 2000, ceilingMax: 50_000, budgetSeconds: 300, stormTimeoutMs: 60_000 },
+  quick: { windowSeconds: 5, viewers: [1, 100, 1000], joinStorm: [100], ceilingRounds: 3, ceilingMs: 600, ceilingMax: 15_000, budgetSeconds: 60, stormTimeoutMs: 15_000 },
+} as const;
+
+function parseCounts(flag: string, text: string, min: number): number[] {
+  if (flag === '--storm' && text.trim() === '0') return [];
+  const list = text.split(',').map((s) => Number(s.trim()));
+  if (list.length === 0 || list.length > 5 || list.some((n) => !Number.isInteger(n) || n < min || n > MAX_VIEWERS)) {
+    throw usageError(`${flag} ${JSON.stringify(text)}: expected up to 5 comma-separated counts, each ${min}-${MAX_VIEWERS}`);
+  }
+  return list;
+}
+
+/** Median of a non-empty list of measurements by `key`. */
+function medianBy<T>(list: T[], key: (x: T) => number): T {
+  return [...list].sort((a, b) => key(a) - key(b))[Math.floor(list.length / 2)]!;
+}
+
+/** The bench as a function: resolves 0 after printing. Throws a usage error for a bad command line. */
+export async function runBench(argv: readonly string[]): Promise<number> {
+  const { values } = parseCli(argv, {
+    quick: { type: 'boolean', short: 'q' },
+    json: { type: 'boolean' },
+    viewers: { type: 'string' },
+    storm: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(BENCH_HELP);
+    return 0;
+  }
+  const mode = values.quick ? 'quick' : 'full';
+  const p = PROFILES[mode];
+  const viewers = values.viewers ? parseCounts('--viewers', values.viewers, 1) : [...p.viewers];
+  const storms = values.storm ? parseCounts('--storm', values.storm, 2) : [...p.joinStorm];
+  const progress = (line: string) => process.stderr.write(`${line}\n`);
+  const t0 = performance.now();
+  const elapsed = () => (performance.now() - t0) / 1000;
+  const burst = 50;
+  const result: BenchResult = {
+    schema: 1,
+    mode,
+    machine: machineInfo(),
+    settings: { gameId: GAME, speed: SPEED, windowSeconds: p.windowSeconds, viewers, burst, joinStorm: storms, fanOutConcurrency: 0, ceilingRounds: p.ceilingRounds },
+    bootSeconds: 0,
+    spectators: [],
+    joinStorms: [],
+    thresholds: thresholdTable(),
+    skipped: [],
+    totalSeconds: 0,
+    loadAverageEnd: [],
+  };
+
+  progress(`bench (${mode}): booting local mode…`);
+  // Imported here: local/stack sets the handler environment when it starts.
+  const { startLocalStack } = await import('../local/stack');
+  const stack = await startLocalStack({
+    port: 0,
+    writeRuntimeFile: false,
+    web: false,
+    sweeper: false, // the once-a-minute sweeper would land in some runs and not others
+    env: { MAX_CLIENTS_PER_STREAM: String(MAX_VIEWERS), POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR' },
+  });
+  result.bootSeconds = elapsed();
+  // The handler modules read their environment at import: only now may the bench load them.
+  const { FANOUT_DEFAULTS } = await import('../lambda/adapters/fanout');
+  result.settings.fanOutConcurrency = FANOUT_DEFAULTS.concurrency;
+  try {
+    for (const n of viewers) {
+      // Rough cost of a run: playback + connecting (~1 s per 200 viewers) + setup/teardown.
+      const estimate = p.windowSeconds + 3 + n / 200;
+      if (elapsed() + estimate > p.budgetSeconds) {
+        result.skipped.push(`lateness with ${n} viewers (time budget)`);
+        continue;
+      }
+      progress(`lateness: ${n} viewer(s)…`);
+      try {
+        result.spectators.push(await runSpectate(stack, { viewers: n, gameId: GAME, speed: SPEED, windowSeconds: p.windowSeconds, burst, progress }));
+      } catch (e) {
+        result.skipped.push(`lateness with ${n} viewers failed: ${errorText(e)}`);
+        progress(`  failed: ${errorText(e)}`);
+      }
+    }
+    for (const [i, n] of storms.entries()) {
+      const estimate = (p.stormTimeoutMs + 5000) / 1000;
+      if (elapsed() + estimate > p.budgetSeconds) {
+        result.skipped.push(`join storm of ${n} (time budget)`);
+        continue;
+      }
+      progress(`join storm: ${n} viewers…`);
+      try {
+        result.joinStorms.push(await runJoinStorm(stack, { viewers: n, gameId: STORM_GAMES[i % STORM_GAMES.length]!, burst, timeoutMs: p.stormTimeoutMs, progress }));
+      } catch (e) {
+        result.skipped.push(`join storm of ${n} failed: ${errorText(e)}`);
+        progress(`  failed: ${errorText(e)}`);
+      }
+    }
+  } finally {
+    progress('closing local mode…');
+    await stack.close();
+  }
+
+  const largest = [...result.spectators].sort((a, b) => b.viewers - a.viewers)[0];
+  if (largest) {
+    const bodyBytes = largest.analysis.medianMessageBytes || 300;
+    const opts = { concurrency: FANOUT_DEFAULTS.concurrency, bodyBytes, maxRequests: p.ceilingMax, maxMs: p.ceilingMs };
+    progress(`ceilings: raw HTTP and SDK POSTs, concurrency ${opts.concurrency}, ${bodyBytes} B, ${p.ceilingRounds} alternating rounds…`);
+    // Alternating rounds, median kept: a busy neighbour on the machine hits both alike.
+    const raw: CeilingResult[] = [];
+    const sdk: CeilingResult[] = [];
+    for (let i = 0; i < p.ceilingRounds; i++) {
+      raw.push(await measureHttpCeiling(opts));
+      sdk.push(await measureSdkCeiling(opts));
+    }
+    const rawHttp = medianBy(raw, (x) => x.postsPerSecond);
+    const sdkMedian = medianBy(sdk, (x) => x.postsPerSecond);
+    const f = largest.analysis.fanOut;
+    result.deliveries = {
+      wholePath: { viewers: largest.viewers, postsPerSecond: f.postsPerSecond, frameDeliveriesPerSecond: f.frameDeliveriesPerSecond, posts: f.posts, seconds: f.seconds },
+      rawHttp,
+      sdk: sdkMedian,
+      rawHttpRounds: raw.map((x) => x.postsPerSecond),
+      sdkRounds: sdk.map((x) => x.postsPerSecond),
+      ratioToRaw: f.postsPerSecond / rawHttp.postsPerSecond,
+      ratioToSdk: f.postsPerSecond / sdkMedian.postsPerSecond,
+    };
+  } else result.skipped.push('deliveries/s (no lateness run completed)');
+
+  result.totalSeconds = elapsed();
+  result.loadAverageEnd = machineInfo().loadAverage;
+  process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatReport(result));
+  return 0;
+}
+
+if (require.main === module) runMain(() => runBench(process.argv.slice(2)));

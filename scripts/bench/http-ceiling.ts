@@ -1,0 +1,140 @@
+/**
+ * The raw HTTP-POST ceiling of this machine: a bare `node:http` server on 127.0.0.1 that
+ * answers every POST with an empty 200 (what the local gateway's `@connections` POST
+ * answers), and a client posting small bodies over keep-alive connections with a fixed
+ * concurrency (fan-out's 32), for a bounded count and time. Server and client share one
+ * process and event loop, as fan-out and the local gateway do in local mode.
+ *
+ * {@link measureSdkCeiling} posts to the same bare server through the AWS SDK's
+ * `PostToConnectionCommand` (what fan-out sends: request signing, middleware, response
+ * parsing), so the gap between raw HTTP, SDK-over-HTTP and the whole local path can be told apart.
+ */
+import { Agent, createServer, request, type Server } from 'node:http';
+import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+
+/** Options of {@link measureHttpCeiling}. */
+export interface CeilingOptions {
+  /** Requests in flight at once (fan-out's default is 32). */
+  concurrency: number;
+  /** Body size, bytes. */
+  bodyBytes: number;
+  /** Stop after this many POSTs… */
+  maxRequests: number;
+  /** …or after this many ms, whichever comes first. */
+  maxMs: number;
+}
+
+/** What {@link measureHttpCeiling} measured. `postsPerSecond` = completed / seconds. */
+export interface CeilingResult {
+  concurrency: number;
+  bodyBytes: number;
+  completed: number;
+  failed: number;
+  seconds: number;
+  postsPerSecond: number;
+}
+
+/** Run the ceiling measurement; always closes its server and agent. Throws only if the server cannot listen. */
+export async function measureHttpCeiling(opts: CeilingOptions): Promise<CeilingResult> {
+  const { server, port } = await bareServer();
+  const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
+  const body = Buffer.alloc(opts.bodyBytes, 'x');
+  let issued = 0;
+  let completed = 0;
+  let failed = 0;
+  const started = performance.now();
+  const deadline = started + opts.maxMs;
+  const postOnce = () =>
+    new Promise<void>((resolve) => {
+      const req = request(
+        { host: '127.0.0.1', port, method: 'POST', path: '/bench/@connections/c', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode === 200) completed++;
+            else failed++;
+            resolve();
+          });
+        },
+      );
+      req.setTimeout(5_000, () => req.destroy(new Error('timeout')));
+      req.on('error', () => {
+        failed++;
+        resolve();
+      });
+      req.end(body);
+    });
+  const worker = async () => {
+    while (issued < opts.maxRequests && performance.now() < deadline) {
+      issued++;
+      await postOnce();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: opts.concurrency }, worker));
+  } finally {
+    agent.destroy();
+    await closeServer(server);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { concurrency: opts.concurrency, bodyBytes: opts.bodyBytes, completed, failed, seconds, postsPerSecond: completed / seconds };
+}
+
+/** The same measurement through the SDK's `PostToConnectionCommand` (SigV4-signed, maxAttempts 1) against the bare server. */
+export async function measureSdkCeiling(opts: CeilingOptions): Promise<CeilingResult> {
+  const { server, port } = await bareServer();
+  const client = new ApiGatewayManagementApiClient({
+    endpoint: `http://127.0.0.1:${port}/bench`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    maxAttempts: 1,
+  });
+  const data = 'x'.repeat(opts.bodyBytes);
+  let issued = 0;
+  let completed = 0;
+  let failed = 0;
+  const started = performance.now();
+  const deadline = started + opts.maxMs;
+  const worker = async () => {
+    while (issued < opts.maxRequests && performance.now() < deadline) {
+      issued++;
+      try {
+        await client.send(new PostToConnectionCommand({ ConnectionId: `c${issued % 1000}`, Data: data }));
+        completed++;
+      } catch {
+        failed++;
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: opts.concurrency }, worker));
+  } finally {
+    client.destroy();
+    await closeServer(server);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { concurrency: opts.concurrency, bodyBytes: opts.bodyBytes, completed, failed, seconds, postsPerSecond: completed / seconds };
+}
+
+/** A node:http server on 127.0.0.1:0 answering every request, once its body is read, with an empty 200. */
+async function bareServer(): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    req.on('data', () => undefined);
+    req.on('end', () => res.writeHead(200, { 'content-length': 0 }).end());
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,160 @@
+/**
+ * The benchmark's result shape (`--json`) and its readable table (stdout). Pure formatting.
+ */
+import type { CeilingResult } from './http-ceiling';
+import type { MachineInfo } from './machine';
+import type { JoinStormResult, SpectateResult } from './spectate';
+import type { ThresholdRow } from './threshold';
+
+/** Everything one `npm run bench` measured. Times in ms unless named `…Seconds`. */
+export interface BenchResult {
+  /** Bumped when a field changes meaning. */
+  schema: 1;
+  mode: 'full' | 'quick';
+  machine: MachineInfo;
+  settings: {
+    gameId: string;
+    speed: number;
+    windowSeconds: number;
+    viewers: number[];
+    burst: number;
+    joinStorm: number[];
+    fanOutConcurrency: number;
+    /** Alternating raw/SDK ceiling rounds; the median round is reported. */
+    ceilingRounds: number;
+  };
+  bootSeconds: number;
+  spectators: SpectateResult[];
+  deliveries?: {
+    /** Whole local path at the largest viewer count: frames messages × viewers per second of fan-out. */
+    wholePath: { viewers: number; postsPerSecond: number; frameDeliveriesPerSecond: number; posts: number; seconds: number };
+    /** The median round of each ceiling. */
+    rawHttp: CeilingResult;
+    sdk: CeilingResult;
+    /** posts/s of every round, in order. */
+    rawHttpRounds: number[];
+    sdkRounds: number[];
+    /** wholePath.postsPerSecond / rawHttp.postsPerSecond. */
+    ratioToRaw: number;
+    /** wholePath.postsPerSecond / sdk.postsPerSecond. */
+    ratioToSdk: number;
+  };
+  joinStorms: JoinStormResult[];
+  thresholds: { rows: ThresholdRow[]; loopCostUsd: number };
+  /** Phases not run (time budget, failure), with why. */
+  skipped: string[];
+  totalSeconds: number;
+  /** 1/5/15-minute load average when the run ended (the machine may be shared). */
+  loadAverageEnd: number[];
+}
+
+const f0 = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–');
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
+
+function table(header: string[], rows: string[][]): string {
+  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
+  return [line(header), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n');
+}
+
+/** The readable report. */
+export function formatReport(r: BenchResult): string {
+  const m = r.machine;
+  const out: string[] = [];
+  out.push(`matchcast bench (${r.mode}) — ${m.date}`);
+  out.push(`machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGb} GiB, ${m.platform} ${m.arch}, node ${m.node}, load ${m.loadAverage.join('/')}`);
+  out.push(`local stack booted in ${f1(r.bootSeconds)} s; total run ${f1(r.totalSeconds)} s; load at end ${r.loadAverageEnd.join('/')}`);
+  out.push('');
+  const s = r.settings;
+  out.push(`1. Frame lateness on ONE spectate stream: ${s.gameId} at ${s.speed}×, ≈${s.windowSeconds} s of playback`);
+  out.push(`   lateness = arrival − (anchorAt + (t − positionMs)/speed), ms; all (viewer, frame) pairs`);
+  out.push(
+    table(
+      ['viewers', 'frames', 'p50', 'p95', 'p99', 'max', 'head p50', 'fan-out p50', 'fan-out max', 'complete', 'ended', 'missing', 'dup', 'early', 'connect s', 'query ms'],
+      r.spectators.map((x) => {
+        const a = x.analysis;
+        return [
+          f0(x.viewers),
+          `${a.expectedFrames}/${a.messages}m`,
+          f1(a.lateness.p50),
+          f1(a.lateness.p95),
+          f1(a.lateness.p99),
+          f1(a.lateness.max),
+          f1(a.firstArrivalLateness.p50),
+          f1(a.fanOutMs.p50),
+          f1(a.fanOutMs.max),
+          `${a.completeness.complete}/${x.viewers}`,
+          `${a.completeness.ended}`,
+          `${a.completeness.missing}`,
+          `${a.completeness.duplicates}`,
+          `${a.early}`,
+          f1(x.connect.ms / 1000),
+          x.viewers > 1 ? f0(x.byStreamQueryMs) : '–',
+        ];
+      }),
+    ),
+  );
+  const g = r.spectators[0]?.analysis.frameGapMs;
+  if (g) out.push(`   gaps between frames' due times: min ${f0(g.min)}, p50 ${f0(g.p50)}, max ${f0(g.max)} ms (${g.count} gaps)`);
+  out.push('   frames: expected frames / frames messages sent; head p50: median lateness of the first viewer to get each frame;');
+  out.push('   fan-out: one message, from max(due, previous fan-out done) to its last arrival, ms; complete: every frame once, in order;');
+  out.push('   connect s: N handshakes (authorizer + $connect), 50 at a time; query ms: one byStream query of the attached rows');
+  out.push('');
+  out.push('2. Deliveries through the whole local path (tick → fan-out → PostToConnection → local gateway → ws viewer)');
+  if (r.deliveries) {
+    const d = r.deliveries;
+    out.push(
+      table(
+        ['path', 'posts/s', 'detail'],
+        [
+          [`whole path, ${f0(d.wholePath.viewers)} viewers`, f0(d.wholePath.postsPerSecond), `${f0(d.wholePath.posts)} posts in ${f2(d.wholePath.seconds)} s of fan-out; ${f0(d.wholePath.frameDeliveriesPerSecond)} frames×viewers/s`],
+          [`SDK PostToConnection → bare server`, f0(d.sdk.postsPerSecond), `median of ${d.sdkRounds.map(f0).join(' / ')}; concurrency ${d.sdk.concurrency}, ${d.sdk.bodyBytes} B, ${d.sdk.failed} failed`],
+          [`raw HTTP POST → bare server`, f0(d.rawHttp.postsPerSecond), `median of ${d.rawHttpRounds.map(f0).join(' / ')}; concurrency ${d.rawHttp.concurrency}, ${d.rawHttp.bodyBytes} B, ${d.rawHttp.failed} failed`],
+        ],
+      ),
+    );
+    out.push(`   whole path / raw HTTP = ${f2(d.ratioToRaw)}; whole path / SDK = ${f2(d.ratioToSdk)}`);
+  } else out.push('   (not measured)');
+  out.push('');
+  out.push('   Join storm — real `join`s through the control handler, each broadcasting `presence` to all attached:');
+  if (r.joinStorms.length > 0) {
+    out.push(
+      table(
+        ['viewers', 'joined', 'errors', 'timeouts', 'attached', 'joined+error', 'joined ×2', 'join phase s', 'join p50 ms', 'join p95 ms', 'settled s', 'presence msgs', 'one at a time'],
+        r.joinStorms.map((j) => [
+          f0(j.viewers),
+          f0(j.joined),
+          f0(j.errors),
+          f0(j.timedOut),
+          f0(j.attachedRows),
+          f0(j.joinedThenError),
+          f0(j.duplicateJoined),
+          f1(j.joinPhaseMs / 1000),
+          f0(j.joinLatency.p50),
+          f0(j.joinLatency.p95),
+          f1(j.settledMs / 1000),
+          f0(j.presenceMessages),
+          f0(j.presenceSequential),
+        ]),
+      ),
+    );
+    out.push('   joined: viewers that got `joined` (incl. the starter); errors/timeouts: an `error` or nothing within the bound;');
+    out.push('   attached: rows byStream lists afterwards (who fan-out reaches); joined+error: `joined`, then the join failed;');
+    out.push('   settled: first join → no new presence for 1.5 s; one at a time: N(N+1)/2, the presence count of sequential joins');
+    out.push('   (joins within a burst each broadcast to the whole burst attached so far, so bursts cost more)');
+  } else out.push('   (not measured)');
+  out.push('');
+  out.push(`3. Sleep/wait threshold of the tick (lambda/core/cost.ts; computed, not measured): a wait loop costs $${r.thresholds.loopCostUsd.toFixed(7)}`);
+  out.push(
+    table(
+      ['memory', 'arm64', 'x86_64'],
+      r.thresholds.rows.map((t) => [`${t.memoryMb} MB`, `${f1(t.arm64Ms / 1000)} s`, `${f1(t.x86_64Ms / 1000)} s`]),
+    ),
+  );
+  if (r.skipped.length > 0) {
+    out.push('');
+    out.push(`skipped: ${r.skipped.join('; ')}`);
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,308 @@
+/**
+ * `npm run ingest -- FILE… [--bucket NAME | --stack NAME] [--only GAMEID]… [--dry-run]`
+ *
+ * Converts input files to matchcast/1 (lambda/core/convert: tennis point-by-point CSV,
+ * asciicast, ttyrec, cricsheet JSON, JSONL), validates every recording with the same indexer
+ * the index Lambda runs, and uploads each one as `recordings/{gameId}.jsonl`
+ * (ContentType `application/x-ndjson`). The bucket's ObjectCreated notification then runs the
+ * index Lambda, which writes `recordings/{gameId}.idx.json` and the `Games` catalog row —
+ * locally and on AWS alike, so this CLI writes nothing else.
+ *
+ * For a `*-points.csv` the `*-matches.csv` beside it is read too (it holds the players).
+ *
+ * Targets:
+ * - default: the running local stack (`npm start`), from `.local/runtime.json`
+ *   (`s3Endpoint`, `bucket`, `region`); path-style addressing and s3rver's own key pair.
+ * - `--bucket NAME`: that bucket with the default AWS credentials and region.
+ * - `--stack NAME`: the bucket in the stack's `RecordingsBucketName` output (DescribeStacks).
+ *
+ * Every input is read, converted and validated before anything is uploaded (and before the
+ * target is looked up), so a broken file is reported whatever the target and uploads nothing.
+ * Prints one line per recording (`uploaded  gameId  N frames  h:mm:ss  bytes B  key  kind`,
+ * `ok  …` on --dry-run) and a summary. Any failure prints one line `error: …` (no stack
+ * trace) and exits 1; a wrong command line exits 2.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { convertFiles, type ConvertedRecording, type InputFile } from '../lambda/core/convert';
+import { serializeRecording } from '../lambda/core/recording';
+import { CliError, parseCli, runMain, usageError } from './lib/cli';
+import { formatClock } from './lib/format';
+import { awsError, pidAlive, RUNTIME_FILE, STACK_OUTPUTS } from './lib/target';
+import { recordingKey } from './lib/upload';
+
+export { recordingKey };
+
+export const INGEST_HELP = `usage: npm run ingest -- FILE… [--bucket NAME | --stack NAME] [--only GAMEID]… [--dry-run]
+
+Convert recordings to matchcast/1, validate them, and upload each to
+s3://BUCKET/recordings/{gameId}.jsonl (the index Lambda catalogs it from there).
+
+  FILE            *-points.csv (its *-matches.csv beside it is read too), *.cast,
+                  *.ttyrec, cricsheet *.json, *.jsonl
+  --bucket NAME   upload to this bucket with your default AWS credentials and region
+  --stack NAME    upload to the RecordingsBucketName of this deployed stack
+                  default: the running local stack (\`npm start\`)
+  --only GAMEID   keep only this recording (repeatable; e.g. one match of a whole event)
+  --dry-run       convert and validate, upload nothing
+  -h, --help      this help
+`;
+
+/** Content type of matchcast/1 objects (JSON Lines). */
+export const RECORDING_CONTENT_TYPE = 'application/x-ndjson';
+/** The message when local mode's runtime file is absent. */
+export const LOCAL_NOT_RUNNING = 'local mode is not running: start it with `npm start`, or pass --bucket/--stack';
+
+/** A parsed command line. */
+export interface IngestArgs {
+  files: string[];
+  bucket?: string;
+  stack?: string;
+  only: string[];
+  dryRun: boolean;
+  help: boolean;
+}
+
+/** Parse `argv` (without node and script). Throws a usage {@link CliError} (exit 2). */
+export function parseIngestArgs(argv: readonly string[]): IngestArgs {
+  const { values, positionals } = parseCli(
+    argv,
+    {
+      bucket: { type: 'string', short: 'b' },
+      stack: { type: 'string', short: 's' },
+      only: { type: 'string', multiple: true },
+      'dry-run': { type: 'boolean', short: 'n' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    Number.MAX_SAFE_INTEGER,
+  );
+  const args: IngestArgs = {
+    files: positionals,
+    only: values.only ?? [],
+    dryRun: values['dry-run'] ?? false,
+    help: values.help ?? false,
+    ...(values.bucket !== undefined ? { bucket: values.bucket } : {}),
+    ...(values.stack !== undefined ? { stack: values.stack } : {}),
+  };
+  if (args.help) return args;
+  if (args.files.length === 0) throw usageError('at least one FILE is needed (see --help)');
+  if (args.bucket !== undefined && args.stack !== undefined) throw usageError('pass --bucket or --stack, not both');
+  if (args.bucket !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(args.bucket)) {
+    throw usageError(`--bucket ${JSON.stringify(args.bucket)} is not an S3 bucket name`);
+  }
+  if (args.stack !== undefined && args.stack.trim() === '') throw usageError('--stack needs a stack name');
+  return args;
+}
+
+/**
+ * Read the input files. For a `*-points.csv` its `*-matches.csv` in the same directory is
+ * added when present and not already listed (when absent, the converter names it). Throws
+ * {@link CliError} for a file that cannot be read.
+ */
+export function readInputs(paths: readonly string[]): InputFile[] {
+  const wanted: string[] = [];
+  const add = (p: string) => {
+    if (!wanted.includes(p)) wanted.push(p);
+  };
+  for (const p of paths) {
+    add(p);
+    if (/-points\.csv$/i.test(p)) {
+      const companion = join(dirname(p), basename(p).replace(/-points\.csv$/i, '-matches.csv'));
+      if (existsSync(companion)) add(companion);
+    }
+  }
+  return wanted.map((p) => {
+    try {
+      if (statSync(p).isDirectory()) throw new CliError(`${p} is a directory: name the files in it`);
+      return { name: p, content: readFileSync(p) };
+    } catch (e) {
+      if (e instanceof CliError) throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new CliError(code === 'ENOENT' ? `${p}: no such file` : `${p}: cannot read (${code ?? (e as Error).message})`);
+    }
+  });
+}
+
+/** Where recordings go: a bucket and the S3 client configuration to reach it. */
+export interface UploadTarget {
+  kind: 'local' | 'aws';
+  bucket: string;
+  /** Printed in the summary: `local`, `bucket NAME`, `stack NAME`. */
+  label: string;
+  s3: S3ClientConfig;
+}
+
+/** s3rver accepts only its built-in key pair (see local/s3.ts). */
+const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+/** S3 client settings for a local s3rver endpoint: path-style, s3rver's keys, checksums only when required. */
+export function localS3Config(endpoint: string, region = 'us-east-1'): S3ClientConfig {
+  return {
+    endpoint,
+    region,
+    forcePathStyle: true,
+    credentials: LOCAL_CREDENTIALS,
+    // s3rver predates the SDK's default CRC32 checksums.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 2,
+  };
+}
+
+/**
+ * The local stack's target from its runtime file (`{ s3Endpoint, bucket, region, pid, … }`).
+ * Throws {@link CliError} with {@link LOCAL_NOT_RUNNING} when the file is absent or its
+ * process has exited, and a clear message when it lacks the S3 fields.
+ */
+export function localUploadTarget(file: string = RUNTIME_FILE, isAlive: (pid: number) => boolean = pidAlive): UploadTarget {
+  if (!existsSync(file)) throw new CliError(LOCAL_NOT_RUNNING);
+  let info: { s3Endpoint?: unknown; bucket?: unknown; region?: unknown; pid?: unknown };
+  try {
+    info = JSON.parse(readFileSync(file, 'utf8')) as typeof info;
+  } catch {
+    throw new CliError(`${file} is not valid JSON: restart local mode with \`npm start\``);
+  }
+  if (typeof info?.pid === 'number' && !isAlive(info.pid)) {
+    throw new CliError(`${LOCAL_NOT_RUNNING} (${file} is left over from process ${info.pid}, which has exited)`);
+  }
+  if (typeof info?.s3Endpoint !== 'string' || typeof info.bucket !== 'string') {
+    throw new CliError(`${file} has no s3Endpoint/bucket: restart local mode with \`npm start\``);
+  }
+  const region = typeof info.region === 'string' && info.region ? info.region : 'us-east-1';
+  return { kind: 'local', bucket: info.bucket, label: 'local', s3: localS3Config(info.s3Endpoint, region) };
+}
+
+/** The bucket named by a stack's `RecordingsBucketName` output. Throws {@link CliError}. */
+export async function stackBucket(stackName: string, cfn: CloudFormationClient): Promise<string> {
+  let outputs: Array<{ OutputKey?: string; OutputValue?: string }>;
+  try {
+    const res = await cfn.send(new DescribeStacksCommand({ StackName: stackName }));
+    const stack = res.Stacks?.[0];
+    if (!stack) throw new CliError(`stack ${stackName} not found`);
+    outputs = stack.Outputs ?? [];
+  } catch (e) {
+    throw awsError(e, `reading stack ${stackName}`);
+  }
+  const bucket = outputs.find((o) => o.OutputKey === STACK_OUTPUTS.bucket)?.OutputValue;
+  if (!bucket) throw new CliError(`stack ${stackName} has no ${STACK_OUTPUTS.bucket} output: is it a matchcast stack (npx cdk deploy)?`);
+  return bucket;
+}
+
+/** Test seams for {@link resolveUploadTarget} and {@link runIngest}. */
+export interface IngestDeps {
+  runtimeFile?: string;
+  isAlive?: (pid: number) => boolean;
+  cloudFormation?: CloudFormationClient;
+  /** The S3 client to upload with (not destroyed); default: one built from the target. */
+  s3?: S3Client;
+}
+
+/** `--bucket` → that bucket on AWS; `--stack` → its output; otherwise the local stack. Throws {@link CliError}. */
+export async function resolveUploadTarget(args: Pick<IngestArgs, 'bucket' | 'stack'>, deps: IngestDeps = {}): Promise<UploadTarget> {
+  if (args.bucket !== undefined) return { kind: 'aws', bucket: args.bucket, label: `bucket ${args.bucket}`, s3: { maxAttempts: 3 } };
+  if (args.stack !== undefined) {
+    const cfn = deps.cloudFormation ?? new CloudFormationClient({});
+    try {
+      const bucket = await stackBucket(args.stack, cfn);
+      return { kind: 'aws', bucket, label: `stack ${args.stack}`, s3: { maxAttempts: 3 } };
+    } finally {
+      if (!deps.cloudFormation) cfn.destroy();
+    }
+  }
+  return localUploadTarget(deps.runtimeFile, deps.isAlive);
+}
+
+/** A recording ready to upload: its serialized text (validated), byte size and key. */
+export interface PreparedRecording {
+  recording: ConvertedRecording;
+  body: Buffer;
+  key: string;
+}
+
+/**
+ * Serialize (and so validate, recording.ts) each converted recording. Throws
+ * {@link CliError} naming the gameId and line of a recording that breaks the format.
+ */
+export function prepareRecordings(recordings: readonly ConvertedRecording[]): PreparedRecording[] {
+  return recordings.map((recording) => {
+    try {
+      const body = Buffer.from(serializeRecording(recording.header, recording.frames), 'utf8');
+      return { recording, body, key: recordingKey(recording.header.gameId) };
+    } catch (e) {
+      throw new CliError(`${recording.header.gameId}: ${(e as Error).message}`);
+    }
+  });
+}
+
+/**
+ * Upload one recording to `bucket` as `key` (ContentType {@link RECORDING_CONTENT_TYPE}).
+ * Throws {@link CliError} with the S3 error in one line.
+ */
+export async function uploadRecording(s3: S3Client, bucket: string, rec: PreparedRecording): Promise<void> {
+  try {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: rec.key,
+        Body: rec.body,
+        ContentType: RECORDING_CONTENT_TYPE,
+        ContentLength: rec.body.length,
+      }),
+    );
+  } catch (e) {
+    throw awsError(e, `uploading s3://${bucket}/${rec.key}`);
+  }
+}
+
+/** `2012-wimbledon-1701  288 frames  3:58:40  61,234 B  recordings/2012-wimbledon-1701.jsonl  tennis`. */
+export function recordingLine(rec: PreparedRecording): string {
+  const { header } = rec.recording;
+  return `${header.gameId}  ${header.frameCount} frames  ${formatClock(header.durationMs)}  ${rec.body.length.toLocaleString('en-US')} B  ${rec.key}  ${header.kind}`;
+}
+
+/**
+ * The `ingest` CLI as a function: parse, read, convert, validate, then resolve the target
+ * and upload, reporting on `io.stdout`. Resolves 0; throws {@link CliError} (exit 2 usage,
+ * 1 failure).
+ */
+export async function runIngest(argv: readonly string[], io: { stdout: Writable }, deps: IngestDeps = {}): Promise<number> {
+  const args = parseIngestArgs(argv);
+  if (args.help) {
+    io.stdout.write(INGEST_HELP);
+    return 0;
+  }
+  const inputs = readInputs(args.files);
+  let recordings: ConvertedRecording[];
+  try {
+    recordings = convertFiles(inputs, args.only.length > 0 ? { gameIds: args.only } : {});
+  } catch (e) {
+    throw new CliError((e as Error).message.split('\n')[0] ?? 'conversion failed');
+  }
+  if (recordings.length === 0) throw new CliError('the inputs hold no recording');
+  const prepared = prepareRecordings(recordings);
+  const frames = prepared.reduce((n, r) => n + r.recording.header.frameCount, 0);
+  const bytes = prepared.reduce((n, r) => n + r.body.length, 0);
+  const totals = `${frames} frames, ${bytes.toLocaleString('en-US')} B`;
+  if (args.dryRun) {
+    for (const rec of prepared) io.stdout.write(`ok  ${recordingLine(rec)}\n`);
+    io.stdout.write(`${prepared.length} recording(s) valid: ${totals}; nothing uploaded (--dry-run)\n`);
+    return 0;
+  }
+  const target = await resolveUploadTarget(args, deps);
+  const s3 = deps.s3 ?? new S3Client(target.s3);
+  try {
+    for (const rec of prepared) {
+      await uploadRecording(s3, target.bucket, rec);
+      io.stdout.write(`uploaded  ${recordingLine(rec)}\n`);
+    }
+  } finally {
+    if (!deps.s3) s3.destroy();
+  }
+  io.stdout.write(`${prepared.length} recording(s) uploaded to s3://${target.bucket}/recordings/ (${target.label}): ${totals}; the index Lambda catalogs them\n`);
+  return 0;
+}
+
+if (require.main === module) runMain(() => runIngest(process.argv.slice(2), { stdout: process.stdout }));

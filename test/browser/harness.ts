@@ -1,0 +1,46 @@
+/**
+ * Browser test harness: Debian's Chromium driven by playwright-core (never a downloaded
+ * browser), and screenshots into test-results/screenshots/ (gitignored) for a person to look at.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Where the system Chromium lives (CI installs the `chromium` apt package). */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** Where {@link screenshot} writes. */
+export const SCREENSHOT_DIR = resolve(__dirname, '../../test-results/screenshots');
+
+/** Whether a browser is available to run the browser tests. */
+export function hasChromium(): boolean {
+  return existsSync(CHROMIUM_PATH);
+}
+
+/**
+ * Launch headless Chromium with no background network traffic (tests may only talk to
+ * 127.0.0.1). Close it with `browser.close()`.
+ */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+/** Save a full-page PNG as test-results/screenshots/{name}.png; returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = join(SCREENSHOT_DIR, `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}

@@ -1,0 +1,176 @@
+/**
+ * Browser tests of the web client against the real local mode (`startLocalStack()`, which
+ * serves web/dist, config.json, /dev/token and the WebSocket on one port). Build the client
+ * first: `npx vite build --config web/vite.config.ts`. Screenshots land in
+ * test-results/screenshots/ — look at them.
+ *
+ * Skipped (with a note) when /usr/bin/chromium is missing; CI installs Debian's chromium.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { hasChromium, launchBrowser, screenshot } from './harness';
+
+/** Wimbledon 2013 women's final, Lisicki v Bartoli: 123 points, 1:21:25 (match_id in 2013-wimbledon-matches.csv). */
+const GAME = '2013-wimbledon-2701';
+const DURATION_MS = 4_885_000;
+
+jest.setTimeout(180_000);
+
+const run = hasChromium() ? describe : describe.skip;
+if (!hasChromium()) console.warn('browser tests skipped: /usr/bin/chromium is missing (apt-get install -y chromium)');
+
+let stack: LocalStack;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+async function person(name: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  contexts.push(context);
+  await context.addInitScript((n) => localStorage.setItem('matchcast.name', n), name);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`[${name}] page error: ${e.message}`));
+  return page;
+}
+
+/** Seqs of the points on the timeline, ascending. */
+async function timelineSeqs(page: Page): Promise<number[]> {
+  return page.$$eval('[data-testid=timeline] [data-seq]', (els) => els.map((e) => Number((e as HTMLElement).dataset.seq)).sort((a, b) => a - b));
+}
+
+async function pointsShown(page: Page): Promise<number> {
+  return Number(await page.getAttribute('[data-testid=scoreboard]', 'data-points'));
+}
+
+run('web client on local mode', () => {
+  beforeAll(async () => {
+    stack = await startLocalStack();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('shows the catalog with the Wimbledon 2013 final and opens a player view', async () => {
+    const page = await person('carol');
+    await page.goto(`${stack.httpUrl}/#/`);
+    await page.waitForSelector('[data-testid=conn-status][data-state=open]');
+    const card = page.locator(`[data-testid=game][data-game-id="${GAME}"]`);
+    await card.waitFor();
+    await expectText(card, /1:21:25/);
+    await expectText(card, /Lisicki|Bartoli|Wimbledon/i);
+    await screenshot(page, '01-catalog');
+
+    // Watch another game (spectating Wimbledon 2013 here would fix its shared stream at 1×).
+    const other = page.locator('[data-testid=game]').filter({ hasNot: page.locator(`[data-game-id="${GAME}"]`) });
+    const otherCard = (await page.locator('[data-testid=game]').count()) > 1
+      ? page.locator(`[data-testid=game]:not([data-game-id="${GAME}"])`).first()
+      : other.first();
+    if ((await otherCard.count()) > 0) {
+      await otherCard.locator('[data-action=watch]').click();
+      await page.waitForSelector('[data-testid=player][data-role=spectator]');
+      expect(await page.isDisabled('[data-testid=play-pause]')).toBe(true);
+      await screenshot(page, '02-player-from-catalog');
+      await page.click('a[aria-label="Back to the matches"]');
+      await page.waitForSelector('[data-testid=catalog]');
+    }
+  });
+
+  it('spectates the final at 64× from late in the match: the score and the timeline move', async () => {
+    const page = await person('dave');
+    const atMs = DURATION_MS - 16 * 60_000; // 16 min of match ≈ 15 s at 64×
+    await page.goto(`${stack.httpUrl}/#/watch/${GAME}?speed=64&at=${atMs}`);
+    await page.waitForSelector('[data-testid=player][data-kind=tennis]');
+    await expectText(page.locator('[data-testid=title]'), /./);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=scoreboard]')?.getAttribute('data-points')) >= 2, null, { timeout: 60_000 });
+    const firstPoints = await pointsShown(page);
+    const firstPos = await page.textContent('[data-testid=position]');
+    const firstScore = await scoreText(page);
+    await screenshot(page, '03-spectate-64x');
+    await page.waitForFunction(
+      (n) => Number(document.querySelector('[data-testid=scoreboard]')?.getAttribute('data-points')) >= n + 3,
+      firstPoints,
+      { timeout: 60_000 },
+    );
+    expect(await page.textContent('[data-testid=position]')).not.toBe(firstPos);
+    expect(await scoreText(page)).not.toBe(firstScore);
+    const seqs = await timelineSeqs(page);
+    expect(seqs.length).toBeGreaterThanOrEqual(firstPoints + 3);
+    expect(seqs[0]!).toBeGreaterThan(0); // joined late: early points were never sent
+    // the stream plays to the end of the recording
+    await page.waitForSelector('[data-testid=ended-banner][data-reason=finished]', { state: 'visible', timeout: 90_000 });
+    expect(await page.textContent('[data-testid=point-feed]')).toBeTruthy();
+    await screenshot(page, '04-spectate-finished');
+  });
+
+  it('two players in one PvP room: one pauses, the other sees it; chat and reactions cross over', async () => {
+    const room = `r${Date.now().toString(36)}`;
+    const alice = await person('alice');
+    const bob = await person('bob', { width: 390, height: 844 });
+    await alice.goto(`${stack.httpUrl}/#/room/${GAME}/${room}?speed=4`);
+    await alice.waitForSelector('[data-testid=player][data-role=player]');
+    await expectText(alice.locator('[data-testid=invite-link]'), null, new RegExp(`#/room/${GAME}/${room}`));
+    await bob.goto(`${stack.httpUrl}/#/room/${GAME}/${room}`);
+    await bob.waitForSelector('[data-testid=player][data-role=player]');
+    await bob.waitForSelector('[data-testid=play-status][data-status=playing]');
+
+    await alice.click('[data-testid=play-pause]');
+    await bob.waitForSelector('[data-testid=play-status][data-status=paused]');
+    await expectText(bob.locator('[data-testid=play-status]'), /paused by alice/i);
+    expect(await bob.getAttribute('[data-testid=play-pause]', 'aria-label')).toBe('Resume');
+
+    await bob.fill('[data-testid=chat-input]', 'hello from bob <b>not bold</b>');
+    await bob.press('[data-testid=chat-input]', 'Enter');
+    const msg = alice.locator('[data-testid=chat-message]').filter({ hasText: 'hello from bob' });
+    await msg.waitFor();
+    expect(await msg.locator('b').count()).toBe(0); // plain text, never HTML
+    await expectText(msg, /<b>not bold<\/b>/);
+
+    await alice.click('[data-emoji="🎾"]');
+    await bob.waitForSelector('[data-testid=float-emoji]', { state: 'attached' });
+    await screenshot(alice, '05-pvp-alice');
+    await screenshot(bob, '06-pvp-bob-paused-mobile');
+
+    await bob.press('[data-testid=chat-input]', 'Escape'); // leave the chat box
+    await bob.keyboard.press('Space'); // keyboard resume
+    await alice.waitForSelector('[data-testid=play-status][data-status=playing]');
+  });
+
+  it('reconnects after the network drops and the point list has no gap', async () => {
+    const page = await person('erin');
+    const context = contexts[contexts.length - 1]!;
+    await page.goto(`${stack.httpUrl}/#/watch/${GAME}?mode=pvai&speed=64&at=600000`);
+    await page.waitForSelector('[data-testid=player][data-role=player]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=timeline] [data-seq]').length >= 3, null, { timeout: 60_000 });
+    await context.setOffline(true);
+    await page.waitForSelector('[data-testid=conn-status]:not([data-state=open])', { timeout: 30_000 });
+    const before = (await timelineSeqs(page)).length;
+    await page.waitForTimeout(3_000); // points keep coming on the server meanwhile
+    await screenshot(page, '07-offline');
+    await context.setOffline(false);
+    await page.waitForSelector('[data-testid=conn-status][data-state=open]', { timeout: 60_000 });
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=timeline] [data-seq]').length >= n + 5, before, { timeout: 60_000 });
+    const seqs = await timelineSeqs(page);
+    const gaps = seqs.filter((s, i) => i > 0 && s !== seqs[i - 1]! + 1);
+    expect(gaps).toEqual([]);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    await screenshot(page, '08-reconnected');
+  });
+});
+
+async function scoreText(page: Page): Promise<string> {
+  return (await page.textContent('[data-testid=scoreboard]')) ?? '';
+}
+
+/** Wait until a locator's text (or input value) matches. */
+async function expectText(loc: import('playwright-core').Locator, re: RegExp | null, valueRe?: RegExp): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = valueRe ? await loc.inputValue().catch(() => '') : ((await loc.textContent().catch(() => '')) ?? '');
+    if ((valueRe ?? re)!.test(last)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`text ${JSON.stringify(last)} never matched ${String(valueRe ?? re)}`);
+}

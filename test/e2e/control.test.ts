@@ -1,0 +1,340 @@
+/**
+ * End to end on local mode (issue: playback control): a pvp room and its spectators,
+ * pause/resume/seek/speed by either player, refusals for spectators, and two players acting
+ * at once — through the real handlers, state machine and local gateway, at 64×.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { dueAt } from '../../lambda/core/clock';
+import type { StreamRow } from '../../lambda/core/model';
+import type { ServerMessage } from '../../lambda/core/protocol';
+import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { TestClient } from '../support/ws-client';
+
+jest.setTimeout(90_000);
+
+// Late in long matches: at 64× a point (≈ 60 s of media) arrives about every second.
+const PVP_GAME = '2012-ausopen-1701';
+const MATCH_GAME = '2013-wimbledon-2701';
+const RACE_GAME = '2012-wimbledon-1701';
+
+let stack: LocalStack;
+let db: DynamoDBDocumentClient;
+let s3: S3Client;
+const clients: TestClient[] = [];
+
+beforeAll(async () => {
+  stack = await startLocalStack({ sweeper: false });
+  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.endpoints.dynamodb, region: 'us-east-1', credentials }));
+  s3 = new S3Client({ endpoint: stack.endpoints.s3, region: 'us-east-1', forcePathStyle: true, credentials });
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  if (db) await endLiveStreams();
+  s3?.destroy();
+  db?.destroy();
+  await stack?.close();
+});
+
+/**
+ * End every live stream behind the handlers' backs (status ended, epoch + 1), so each tick
+ * still sleeping inside its Lambda is fenced off at its next claim and the stack closes fast.
+ */
+async function endLiveStreams(): Promise<void> {
+  const rows = ((await db.send(new ScanCommand({ TableName: stack.tables.Streams }))).Items ?? []) as StreamRow[];
+  for (const r of rows.filter((x) => x.status !== 'ended' && x.status !== 'failed')) {
+    await db.send(new UpdateCommand({
+      TableName: stack.tables.Streams,
+      Key: { streamId: r.streamId },
+      UpdateExpression: 'SET #s = :ended, epoch = epoch + :one',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':ended': 'ended', ':one': 1 },
+    }));
+  }
+}
+
+async function connect(user: string): Promise<TestClient> {
+  const c = await TestClient.connect(stack.wsUrl, await stack.token(user), user);
+  clients.push(c);
+  return c;
+}
+
+async function streamRow(streamId: string): Promise<StreamRow> {
+  const out = await db.send(new GetCommand({ TableName: stack.tables.Streams, Key: { streamId }, ConsistentRead: true }));
+  return out.Item as StreamRow;
+}
+
+/** The recording's frames (seq, t), read back from the local bucket. */
+async function recordingTimes(gameId: string): Promise<number[]> {
+  const out = await s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: `recordings/${gameId}.jsonl` }));
+  const lines = (await out.Body!.transformToString()).split('\n').filter(Boolean).slice(1);
+  return lines.map((l) => (JSON.parse(l) as { t: number }).t);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Frames (seq, epoch) that arrived after message index `from`. */
+function framesAfter(c: TestClient, from: number): Array<{ seq: number; t: number; epoch: number }> {
+  const out: Array<{ seq: number; t: number; epoch: number }> = [];
+  for (const m of c.messages.slice(from)) if (m.type === 'frames') for (const f of m.frames) out.push({ seq: f.seq, t: f.t, epoch: m.epoch });
+  return out;
+}
+
+/** Wait until `c` has `n` frames of `epoch` after message index `from`. */
+async function waitFrames(c: TestClient, epoch: number, n: number, from = 0, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (framesAfter(c, from).filter((f) => f.epoch === epoch).length < n) {
+    if (Date.now() > deadline) throw new Error(`${c.userId}: fewer than ${n} frames of epoch ${epoch} within ${timeoutMs} ms`);
+    await c.waitFor('frames', (m) => m.epoch === epoch, Math.max(1, deadline - Date.now()), c.messages.length);
+  }
+}
+
+/**
+ * The per-client ordering rules of PROTOCOL.md "Guarantees": every `frames` message is of
+ * the newest epoch the client has heard of (from `joined` or `state`) — no frame of an old
+ * epoch after the `state` of a newer one, none of a new epoch before its `state`; within an
+ * epoch seqs are consecutive (no gap, no repeat); the first frame after a `state` is its
+ * `positionSeq`; nothing arrives while paused.
+ */
+function checkOrdering(c: TestClient): void {
+  let epoch = -1;
+  let status = '';
+  let expectSeq: number | undefined;
+  const where = (i: number) => `${c.userId} message ${i}: ${c.messages.slice(Math.max(0, i - 3), i + 1).map(brief).join(' | ')}`;
+  c.messages.forEach((m, i) => {
+    if (m.type === 'joined' || m.type === 'state') {
+      if (m.epoch < epoch) throw new Error(`${where(i)}: epoch went back from ${epoch}`);
+      if (m.epoch > epoch || m.type === 'joined') expectSeq = m.positionSeq;
+      epoch = m.epoch;
+      status = m.status;
+    } else if (m.type === 'frames') {
+      if (m.epoch !== epoch) throw new Error(`${where(i)}: frames of epoch ${m.epoch} while the newest state is epoch ${epoch}`);
+      if (status === 'paused') throw new Error(`${where(i)}: frames while paused`);
+      for (const f of m.frames) {
+        if (expectSeq !== undefined && f.seq !== expectSeq) throw new Error(`${where(i)}: seq ${f.seq}, expected ${expectSeq}`);
+        expectSeq = f.seq + 1;
+      }
+    }
+  });
+}
+
+function brief(m: ServerMessage): string {
+  if (m.type === 'frames') return `frames e${m.epoch} [${m.frames.map((f) => f.seq).join(',')}]`;
+  if (m.type === 'state' || m.type === 'joined') return `${m.type} e${m.epoch} ${m.status} p${m.positionSeq}`;
+  return m.type;
+}
+
+const lastOf = <T extends ServerMessage['type']>(c: TestClient, type: T) => c.all(type).at(-1)!;
+
+describe('a pvp room', () => {
+  it('starts when its second player arrives; either player controls it for everyone; a third is a spectator', async () => {
+    const times = await recordingTimes(PVP_GAME);
+    const atMs = times[times.length - 45]!;
+    const [a, b, c] = [await connect('alice'), await connect('bob'), await connect('carol')];
+
+    a.send({ action: 'start', gameId: PVP_GAME, mode: 'pvp', room: 'r1', speed: 64, atMs });
+    const joinedA = await a.waitFor('joined');
+    expect(joinedA).toMatchObject({ streamId: `pvp:${PVP_GAME}:r1`, mode: 'pvp', role: 'player', status: 'starting', positionSeq: times.length - 45 });
+    const streamId = joinedA.streamId;
+    // Alone in the room: the stream waits (well past the 1 s start lead).
+    await sleep(2000);
+    expect(a.all('frames')).toHaveLength(0);
+    expect((await streamRow(streamId)).status).toBe('starting');
+
+    b.send({ action: 'start', gameId: PVP_GAME, mode: 'pvp', room: 'r1', speed: 64, atMs: 0 });
+    const joinedB = await b.waitFor('joined');
+    expect(joinedB).toMatchObject({ streamId, role: 'player', positionSeq: joinedA.positionSeq, speed: 64 });
+    expect((await streamRow(streamId)).controllers).toEqual(['alice', 'bob']);
+    await waitFrames(a, joinedA.epoch, 1);
+    expect(a.frames()[0]!.seq).toBe(joinedA.positionSeq);
+
+    c.send({ action: 'start', gameId: PVP_GAME, mode: 'pvp', room: 'r1' });
+    expect(await c.waitFor('joined')).toMatchObject({ streamId, role: 'spectator', mode: 'pvp' });
+    await waitFrames(c, joinedA.epoch, 2);
+
+    // A pauses: both players and the spectator get `state` paused by A; nothing more arrives.
+    a.send({ action: 'pause' });
+    const paused = await Promise.all([a, b, c].map((x) => x.waitFor('state', (m) => m.status === 'paused')));
+    for (const p of paused) expect(p).toMatchObject({ streamId, status: 'paused', by: 'alice', epoch: joinedA.epoch + 1 });
+    const p0 = paused[0]!;
+    expect(paused.map((p) => p.positionSeq)).toEqual([p0.positionSeq, p0.positionSeq, p0.positionSeq]);
+    await sleep(1500);
+    const lastBeforePause = a.frames().at(-1)!;
+    expect(lastBeforePause.seq).toBe(p0.positionSeq - 1); // the next frame is the one after the last sent
+    expect(p0.positionMs).toBeLessThanOrEqual(times[p0.positionSeq]!);
+    expect((await streamRow(streamId))).toMatchObject({ status: 'paused', epoch: p0.epoch, positionSeq: p0.positionSeq });
+
+    // B resumes: everyone gets `state` playing by B; frames continue from positionSeq in the new epoch.
+    const beforeResume = [a, b, c].map((x) => x.messages.length);
+    b.send({ action: 'resume' });
+    const resumed = await Promise.all([a, b, c].map((x, i) => x.waitFor('state', (m) => m.status === 'playing', 20_000, beforeResume[i])));
+    for (const r of resumed) expect(r).toMatchObject({ status: 'playing', by: 'bob', epoch: p0.epoch + 1, positionSeq: p0.positionSeq, positionMs: p0.positionMs });
+    await Promise.all([a, b, c].map((x, i) => waitFrames(x, p0.epoch + 1, 3, beforeResume[i])));
+    expect(framesAfter(a, beforeResume[0]!).slice(0, 3).map((f) => f.seq)).toEqual([p0.positionSeq, p0.positionSeq + 1, p0.positionSeq + 2]);
+
+    // A seeks back: a new epoch; its first frame is the first with t ≥ toMs.
+    const toMs = times[p0.positionSeq - 10]! - 1;
+    const beforeSeek = [a, b, c].map((x) => x.messages.length);
+    a.send({ action: 'seek', toMs });
+    const sought = await Promise.all([a, b, c].map((x, i) => x.waitFor('state', () => true, 20_000, beforeSeek[i])));
+    const seekEpoch = sought[0]!.epoch;
+    expect(seekEpoch).toBeGreaterThan(p0.epoch + 1);
+    for (const s of sought) expect(s).toMatchObject({ status: 'playing', by: 'alice', epoch: seekEpoch, positionMs: toMs, positionSeq: p0.positionSeq - 10 });
+    await Promise.all([a, b, c].map((x, i) => waitFrames(x, seekEpoch, 2, beforeSeek[i])));
+    const afterSeek = framesAfter(b, beforeSeek[1]!).filter((f) => f.epoch === seekEpoch);
+    expect(afterSeek[0]).toMatchObject({ seq: p0.positionSeq - 10, t: times[p0.positionSeq - 10] });
+    expect(afterSeek[0]!.t).toBeGreaterThanOrEqual(toMs);
+
+    // B halves the speed: `state` with the new speed and epoch, re-anchored at the position showing.
+    const beforeSpeed = [a, b, c].map((x) => x.messages.length);
+    const lastT = lastOf(b, 'frames').frames.at(-1)!;
+    b.send({ action: 'speed', speed: 32 });
+    const sped = await Promise.all([a, b, c].map((x, i) => x.waitFor('state', () => true, 20_000, beforeSpeed[i])));
+    const speedEpoch = sped[0]!.epoch;
+    for (const s of sped) expect(s).toMatchObject({ status: 'playing', speed: 32, by: 'bob', epoch: speedEpoch });
+    expect(speedEpoch).toBeGreaterThan(seekEpoch);
+    const sp = sped[0]!;
+    // The position is where the old clock was: at or after the last frame sent (less the
+    // 30 ms × 64 a claimed batch leads by), before the next frame's time.
+    expect(sp.positionMs).toBeGreaterThanOrEqual(times[sp.positionSeq - 1]! - 30 * 64);
+    expect(sp.positionMs).toBeLessThanOrEqual(times[sp.positionSeq]!);
+    expect(sp.positionSeq).toBeGreaterThan(lastT.seq);
+    const row = await streamRow(streamId);
+    expect(row).toMatchObject({ speed: 32, epoch: speedEpoch, epochStartSeq: sp.positionSeq });
+    await Promise.all([a, b, c].map((x, i) => waitFrames(x, speedEpoch, 2, beforeSpeed[i])));
+    const slow = framesAfter(c, beforeSpeed[2]!).filter((f) => f.epoch === speedEpoch);
+    expect(slow[0]!.seq).toBe(sp.positionSeq);
+    // Each frame of the new epoch arrived no earlier than the new clock (speed 32) says.
+    for (const f of c.frames().filter((x) => x.epoch === speedEpoch)) expect(f.at).toBeGreaterThanOrEqual(dueAt(row, f.t) - 1);
+
+    for (const x of [a, b, c]) checkOrdering(x);
+  });
+
+  it('without a room, puts the second user into the first one\'s open room', async () => {
+    const times = await recordingTimes(MATCH_GAME);
+    const [d, e, f] = [await connect('dave'), await connect('erin'), await connect('frank')];
+    d.send({ action: 'start', gameId: MATCH_GAME, mode: 'pvp', speed: 64, atMs: times[times.length - 12] });
+    const joinedD = await d.waitFor('joined');
+    expect(joinedD).toMatchObject({ role: 'player', status: 'starting' });
+    expect(joinedD.streamId).toMatch(new RegExp(`^pvp:${MATCH_GAME}:[A-Za-z0-9_-]+$`));
+    e.send({ action: 'start', gameId: MATCH_GAME, mode: 'pvp' });
+    expect(await e.waitFor('joined')).toMatchObject({ streamId: joinedD.streamId, role: 'player' });
+    await waitFrames(d, joinedD.epoch, 1);
+    // The room is full and playing: a third matchmaking user opens a room of their own.
+    f.send({ action: 'start', gameId: MATCH_GAME, mode: 'pvp' });
+    const joinedF = await f.waitFor('joined');
+    expect(joinedF).toMatchObject({ role: 'player', status: 'starting' });
+    expect(joinedF.streamId).not.toBe(joinedD.streamId);
+    for (const x of [d, e]) checkOrdering(x);
+  });
+});
+
+describe('spectators', () => {
+  it('get forbidden for every control, and the stream row is unchanged', async () => {
+    const times = await recordingTimes(MATCH_GAME);
+    const [p, s] = [await connect('pam'), await connect('sid')];
+    p.send({ action: 'start', gameId: MATCH_GAME, mode: 'pvai', speed: 64, atMs: times[times.length - 20] });
+    const joined = await p.waitFor('joined');
+    expect(joined.role).toBe('player');
+    s.send({ action: 'join', streamId: joined.streamId });
+    expect(await s.waitFor('joined')).toMatchObject({ role: 'spectator' });
+    await waitFrames(s, joined.epoch, 1);
+    p.send({ action: 'pause' });
+    await s.waitFor('state', (m) => m.status === 'paused');
+    const before = await streamRow(joined.streamId);
+
+    const controls = [{ action: 'pause' }, { action: 'resume' }, { action: 'speed', speed: 2 }, { action: 'seek', toMs: 1000 }, { action: 'scrub', toMs: 1000 }];
+    for (const c of controls) {
+      const from = s.messages.length;
+      s.send(c);
+      const err = await s.waitFor('error', () => true, 10_000, from);
+      expect(err).toMatchObject({ code: 'forbidden', action: c.action });
+    }
+    expect(await streamRow(joined.streamId)).toEqual(before);
+    expect(p.all('state').filter((m) => m.epoch > before.epoch)).toHaveLength(0);
+
+    // On a spectate stream nobody controls.
+    const v = await connect('vic');
+    v.send({ action: 'start', gameId: RACE_GAME, speed: 64, atMs: 14_000_000 });
+    const jv = await v.waitFor('joined');
+    const rowV = await streamRow(jv.streamId);
+    v.send({ action: 'pause' });
+    expect(await v.waitFor('error')).toMatchObject({ code: 'forbidden', action: 'pause' });
+    const afterV = await streamRow(jv.streamId);
+    expect({ epoch: afterV.epoch, speed: afterV.speed, controllers: afterV.controllers }).toEqual({ epoch: rowV.epoch, speed: rowV.speed, controllers: [] });
+  });
+});
+
+describe('two players acting at once', () => {
+  it('end in one consistent state: the row\'s epoch is the last state everyone got, and frames follow only it', async () => {
+    const times = await recordingTimes(RACE_GAME);
+    const [a, b, s] = [await connect('ava'), await connect('ben'), await connect('sam')];
+    a.send({ action: 'start', gameId: RACE_GAME, mode: 'pvp', room: 'race', speed: 64, atMs: times[times.length - 60] });
+    const joined = await a.waitFor('joined');
+    b.send({ action: 'start', gameId: RACE_GAME, mode: 'pvp', room: 'race' });
+    await b.waitFor('joined');
+    s.send({ action: 'join', streamId: joined.streamId });
+    await s.waitFor('joined');
+    await waitFrames(s, joined.epoch, 2);
+    const all = [a, b, s];
+
+    /** Wait until the row is settled and every client's last `state` is its epoch. */
+    const settle = async (): Promise<StreamRow> => {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const row = await streamRow(joined.streamId);
+        if (all.every((x) => x.all('state').at(-1)?.epoch === row.epoch)) {
+          await sleep(1500); // anything still in flight arrives now
+          const again = await streamRow(joined.streamId);
+          if (again.epoch === row.epoch) return again;
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`row epoch ${row.epoch}; last states ${all.map((x) => x.all('state').at(-1)?.epoch).join(',')}`);
+        }
+        await sleep(100);
+      }
+    };
+
+    // Round 1: pause and seek together (either order ends paused).
+    a.send({ action: 'pause' });
+    b.send({ action: 'seek', toMs: times[times.length - 40] });
+    let row = await settle();
+    expect(row.status).toBe('paused');
+    for (const x of all) {
+      expect(lastOf(x, 'state')).toMatchObject({ epoch: row.epoch, status: 'paused', positionSeq: row.positionSeq });
+      checkOrdering(x);
+    }
+
+    // Round 2: resume, then bursts of controls from both players at once.
+    const base = all.map((x) => x.messages.length);
+    b.send({ action: 'resume' });
+    await Promise.all(all.map((x, i) => x.waitFor('state', (m) => m.status === 'playing', 20_000, base[i])));
+    await waitFrames(s, row.epoch + 1, 1, base[2]);
+    const bursts: Array<{ sends: Array<[TestClient, object]>; status: 'playing' | 'paused'; speed?: number }> = [
+      { sends: [[a, { action: 'speed', speed: 48 }], [b, { action: 'seek', toMs: times[times.length - 50] }]], status: 'playing', speed: 48 },
+      { sends: [[a, { action: 'seek', toMs: times[times.length - 52] }], [b, { action: 'scrub', toMs: times[times.length - 51] }]], status: 'playing' },
+      { sends: [[a, { action: 'speed', speed: 64 }], [b, { action: 'speed', speed: 32 }], [a, { action: 'seek', toMs: times[times.length - 53] }]], status: 'playing' },
+      { sends: [[b, { action: 'pause' }], [a, { action: 'speed', speed: 40 }]], status: 'paused', speed: 40 },
+      { sends: [[a, { action: 'resume' }], [b, { action: 'seek', toMs: times[times.length - 54] }]], status: 'playing', speed: 40 },
+    ];
+    for (const burst of bursts) {
+      for (const [x, msg] of burst.sends) x.send(msg);
+      row = await settle();
+      expect(row).toMatchObject({ status: burst.status, ...(burst.speed === undefined ? {} : { speed: burst.speed }) });
+      const from = all.map((x) => x.messages.findIndex((m) => m.type === 'state' && m.epoch === row.epoch));
+      if (row.status === 'playing') await Promise.all(all.map((x, i) => waitFrames(x, row.epoch, 1, from[i])));
+      for (const [i, x] of all.entries()) {
+        expect(lastOf(x, 'state')).toMatchObject({ epoch: row.epoch, status: row.status, speed: row.speed });
+        const after = framesAfter(x, from[i]!);
+        expect(after.every((f) => f.epoch === row.epoch)).toBe(true);
+        if (row.status === 'playing') expect(after[0]!.seq).toBe(lastOf(x, 'state').positionSeq);
+        else expect(after).toEqual([]);
+        checkOrdering(x);
+      }
+      // Errors are allowed (a resume that found the stream playing is a conflict), nothing else.
+      for (const x of [a, b]) for (const e of x.all('error')) expect(e.code).toBe('conflict');
+    }
+  });
+});

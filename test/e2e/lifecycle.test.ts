@@ -1,0 +1,309 @@
+/**
+ * End to end on local mode (issue: playback control — lifecycle): a PvAI player's stop,
+ * rejoin after a dropped connection, idle streams ended by the sweeper, a connection whose
+ * `$disconnect` never ran forgotten on its 410, and a killed execution restarted by the
+ * sweeper from its position — through the real handlers, state machine and local gateway.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { ConnectionRow, StreamRow } from '../../lambda/core/model';
+import type { ServerMessage } from '../../lambda/core/protocol';
+import type { GatewayRoute } from '../../local/gateway';
+import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { TestClient } from '../support/ws-client';
+
+jest.setTimeout(60_000);
+
+let stack: LocalStack;
+let db: DynamoDBDocumentClient;
+let s3: S3Client;
+const clients: TestClient[] = [];
+
+beforeAll(async () => {
+  // Idle streams end after 1 s, a stream without a running execution is a zombie at once,
+  // and the sweeper runs only when a test invokes it.
+  stack = await startLocalStack({ sweeper: false, env: { STREAM_IDLE_TTL_SECONDS: '1', SWEEPER_START_GRACE_SECONDS: '0' } });
+  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.endpoints.dynamodb, region: 'us-east-1', credentials }));
+  s3 = new S3Client({ endpoint: stack.endpoints.s3, region: 'us-east-1', forcePathStyle: true, credentials });
+});
+afterEach(async () => {
+  // Each test starts with no live stream, so a sweep only sees the streams of its own test.
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await endLiveStreams();
+});
+afterAll(async () => {
+  s3?.destroy();
+  db?.destroy();
+  await stack?.close();
+});
+
+async function connect(user: string): Promise<TestClient> {
+  const c = await TestClient.connect(stack.wsUrl, await stack.token(user), user);
+  clients.push(c);
+  return c;
+}
+
+async function streamRow(streamId: string): Promise<StreamRow> {
+  const out = await db.send(new GetCommand({ TableName: stack.tables.Streams, Key: { streamId }, ConsistentRead: true }));
+  return out.Item as StreamRow;
+}
+
+async function connectionsOf(userId: string): Promise<ConnectionRow[]> {
+  const out = await db.send(new ScanCommand({ TableName: stack.tables.Connections, ConsistentRead: true }));
+  return ((out.Items ?? []) as ConnectionRow[]).filter((c) => c.userId === userId);
+}
+
+/** End every live stream behind the handlers' backs, so ticks sleeping in their Lambda are fenced off. */
+async function endLiveStreams(): Promise<void> {
+  const rows = ((await db.send(new ScanCommand({ TableName: stack.tables.Streams }))).Items ?? []) as StreamRow[];
+  for (const r of rows.filter((x) => x.status !== 'ended' && x.status !== 'failed')) {
+    await db.send(new UpdateCommand({
+      TableName: stack.tables.Streams,
+      Key: { streamId: r.streamId },
+      UpdateExpression: 'SET #s = :ended, epoch = epoch + :one',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':ended': 'ended', ':one': 1 },
+    }));
+  }
+}
+
+async function recordingTimes(gameId: string): Promise<number[]> {
+  const out = await s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: `recordings/${gameId}.jsonl` }));
+  const lines = (await out.Body!.transformToString()).split('\n').filter(Boolean).slice(1);
+  return lines.map((l) => (JSON.parse(l) as { t: number }).t);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Poll `f` until it returns a truthy value; throws after `timeoutMs`. */
+async function until<T>(what: string, f: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Wait until `c` has at least `n` frames of `epoch` (any epoch when undefined). */
+async function waitFrames(c: TestClient, n: number, epoch?: number, timeoutMs = 20_000): Promise<void> {
+  const count = () => c.frames().filter((f) => epoch === undefined || f.epoch === epoch).length;
+  const deadline = Date.now() + timeoutMs;
+  while (count() < n) {
+    if (Date.now() > deadline) throw new Error(`${c.userId}: fewer than ${n} frames within ${timeoutMs} ms`);
+    await c.waitFor('frames', () => true, Math.max(1, deadline - Date.now()), c.messages.length);
+  }
+}
+
+/** PROTOCOL.md "Guarantees": frames only of the newest epoch heard of, consecutive seqs, the first after a state is its positionSeq. */
+function checkOrdering(c: TestClient): void {
+  let epoch = -1;
+  let expectSeq: number | undefined;
+  const brief = (m: ServerMessage) =>
+    m.type === 'frames' ? `frames e${m.epoch} [${m.frames.map((f) => f.seq).join(',')}]` : m.type === 'state' || m.type === 'joined' ? `${m.type} e${m.epoch} p${m.positionSeq}` : m.type;
+  c.messages.forEach((m, i) => {
+    const where = `${c.userId} message ${i} (${c.messages.slice(Math.max(0, i - 3), i + 1).map(brief).join(' | ')})`;
+    if (m.type === 'joined' || m.type === 'state') {
+      if (m.epoch < epoch) throw new Error(`${where}: epoch went back`);
+      if (m.epoch > epoch || m.type === 'joined') expectSeq = m.positionSeq;
+      epoch = m.epoch;
+    } else if (m.type === 'frames') {
+      if (m.epoch !== epoch) throw new Error(`${where}: frames of epoch ${m.epoch} while the newest state is epoch ${epoch}`);
+      for (const f of m.frames) {
+        if (expectSeq !== undefined && f.seq !== expectSeq) throw new Error(`${where}: seq ${f.seq}, expected ${expectSeq}`);
+        expectSeq = f.seq + 1;
+      }
+    }
+  });
+}
+
+const seqs = (c: TestClient) => c.frames().map((f) => f.seq);
+
+describe('PvAI', () => {
+  it('its player stops it: a spectator who joined by streamId gets ended stopped; the row is ended', async () => {
+    const game = '2013-wimbledon-2701';
+    const times = await recordingTimes(game);
+    const [p, s] = [await connect('paula'), await connect('stan')];
+    p.send({ action: 'start', gameId: game, mode: 'pvai', speed: 64, atMs: times[times.length - 30] });
+    const joined = await p.waitFor('joined');
+    expect(joined).toMatchObject({ streamId: `pvai:${game}:paula`, mode: 'pvai', role: 'player' });
+    s.send({ action: 'join', streamId: joined.streamId });
+    expect(await s.waitFor('joined')).toMatchObject({ streamId: joined.streamId, role: 'spectator' });
+    await waitFrames(s, 2);
+
+    p.send({ action: 'stop' });
+    expect(await p.waitFor('ended')).toMatchObject({ streamId: joined.streamId, reason: 'stopped' });
+    expect(await s.waitFor('ended')).toMatchObject({ streamId: joined.streamId, reason: 'stopped' });
+    const row = await streamRow(joined.streamId);
+    expect(row).toMatchObject({ status: 'ended', endedReason: 'stopped' });
+    // No frame after `ended`, and its execution is no longer running.
+    await sleep(1500);
+    const order = s.messages.map((m) => m.type);
+    expect(order.lastIndexOf('frames')).toBeLessThan(order.indexOf('ended'));
+    const running = stack.stepFunctions.executions().filter((e) => e.status === 'RUNNING' && JSON.parse(e.input).streamId === joined.streamId);
+    expect(running).toEqual([]);
+  });
+});
+
+describe('rejoin', () => {
+  it('after a drop: every missed frame exactly once, in order, then the live ones', async () => {
+    const game = '2011-usopen-2701';
+    const times = await recordingTimes(game);
+    const [x, y] = [await connect('xena'), await connect('yuri')];
+    x.send({ action: 'start', gameId: game, speed: 64, atMs: times[times.length - 22] });
+    const joined = await x.waitFor('joined');
+    y.send({ action: 'start', gameId: game });
+    await y.waitFor('joined');
+    await waitFrames(x, 4);
+    await x.close();
+    const lastSeq = seqs(x).at(-1)!;
+    await until('y to get frames x missed', async () => seqs(y).filter((q) => q > lastSeq).length >= 4);
+
+    const x2 = await connect('xena');
+    x2.send({ action: 'rejoin', streamId: joined.streamId, epoch: joined.epoch, lastSeq });
+    expect(await x2.waitFor('joined')).toMatchObject({ streamId: joined.streamId, epoch: joined.epoch });
+    await Promise.all([x2.waitFor('ended'), y.waitFor('ended')]);
+    expect(seqs(y)).toEqual(Array.from({ length: times.length - joined.positionSeq }, (_, i) => joined.positionSeq + i));
+    expect([...seqs(x), ...seqs(x2)]).toEqual(seqs(y));
+    expect(x2.frames().every((f) => f.epoch === joined.epoch)).toBe(true);
+    checkOrdering(y);
+  });
+
+  it('after the epoch changed: the current state, then frames from its positionSeq', async () => {
+    const game = '2012-ausopen-1701';
+    const times = await recordingTimes(game);
+    const [p, s] = [await connect('pete'), await connect('sue')];
+    p.send({ action: 'start', gameId: game, mode: 'pvai', speed: 64, atMs: times[times.length - 40] });
+    const joined = await p.waitFor('joined');
+    s.send({ action: 'join', streamId: joined.streamId });
+    await s.waitFor('joined');
+    await waitFrames(s, 2);
+    await s.close();
+    const lastSeq = seqs(s).at(-1)!;
+
+    p.send({ action: 'seek', toMs: times[times.length - 30] });
+    const state = await p.waitFor('state', (m) => m.epoch > joined.epoch);
+    await waitFrames(p, 1, state.epoch);
+
+    const s2 = await connect('sue');
+    s2.send({ action: 'rejoin', streamId: joined.streamId, epoch: joined.epoch, lastSeq });
+    await s2.waitFor('joined');
+    const now = await s2.waitFor('state');
+    const row = await streamRow(joined.streamId);
+    expect(now).toMatchObject({ streamId: joined.streamId, epoch: row.epoch, status: 'playing' });
+    expect(now.epoch).toBe(state.epoch);
+    await waitFrames(s2, 2, state.epoch);
+    expect(s2.frames()[0]!.seq).toBe(now.positionSeq);
+    // Nothing of the old epoch is replayed.
+    expect(s2.frames().every((f) => f.epoch === state.epoch)).toBe(true);
+    checkOrdering(s2);
+  });
+});
+
+describe('the sweeper', () => {
+  it('ends a stream all of whose clients left with reason idle', async () => {
+    const game = '2012-wimbledon-1701';
+    const times = await recordingTimes(game);
+    const [a, b, c] = [await connect('ida'), await connect('ivo'), await connect('ike')];
+    a.send({ action: 'start', gameId: game, speed: 64, atMs: times[times.length - 50] });
+    const joined = await a.waitFor('joined');
+    for (const x of [b, c]) x.send({ action: 'start', gameId: game });
+    await Promise.all([b.waitFor('joined'), c.waitFor('joined')]);
+    await waitFrames(a, 1);
+    expect((await streamRow(joined.streamId)).clientCount).toBe(3);
+
+    // Two leave by closing their sockets, one by `stop` (a spectator's stop only detaches).
+    c.send({ action: 'stop' });
+    expect(await c.waitFor('ended')).toMatchObject({ reason: 'stopped' });
+    expect((await streamRow(joined.streamId)).status).toBe('playing');
+    await a.close();
+    await b.close();
+    const idle = await until('the stream to be idle', async () => {
+      const r = await streamRow(joined.streamId);
+      return r.clientCount === 0 && r.idleSince !== undefined ? r : undefined;
+    });
+    expect(idle.status).toBe('playing');
+    await sleep(Math.max(0, idle.idleSince! + 1100 - Date.now()));
+
+    const report = (await stack.invokeFunction('sweeper', {})) as { ended: number; restarted: number };
+    expect(report).toMatchObject({ ended: 1, restarted: 0 });
+    expect(await streamRow(joined.streamId)).toMatchObject({ status: 'ended', endedReason: 'idle', clientCount: 0 });
+    await until('its execution to stop', async () =>
+      stack.stepFunctions.executions().every((e) => e.status !== 'RUNNING' || JSON.parse(e.input).streamId !== joined.streamId),
+    );
+  });
+
+  it('restarts a stream whose execution was killed from its position, under a new epoch', async () => {
+    const game = '2013-wimbledon-2701';
+    const times = await recordingTimes(game);
+    const z = await connect('zed');
+    z.send({ action: 'start', gameId: game, mode: 'pvai', speed: 64, atMs: times[times.length - 25] });
+    const joined = await z.waitFor('joined');
+    await waitFrames(z, 3);
+    const execution = stack.stepFunctions.executions().find((e) => e.status === 'RUNNING' && JSON.parse(e.input).streamId === joined.streamId);
+    expect(execution).toBeDefined();
+    stack.stepFunctions.stopExecution({ executionArn: execution!.executionArn });
+
+    // The sweeper sees no running execution: a zombie. (A tick it raced with makes it try again.)
+    let restarted = 0;
+    for (let i = 0; i < 5 && restarted === 0; i++) {
+      restarted = ((await stack.invokeFunction('sweeper', {})) as { restarted: number }).restarted;
+      if (restarted === 0) await sleep(200);
+    }
+    expect(restarted).toBe(1);
+    const row = await streamRow(joined.streamId);
+    expect(row).toMatchObject({ status: 'playing', epoch: joined.epoch + 1, restarts: 1 });
+    await waitFrames(z, 3, row.epoch);
+    // Across both epochs: consecutive seqs from where it started, none lost or repeated.
+    expect(seqs(z)).toEqual(Array.from({ length: seqs(z).length }, (_, i) => joined.positionSeq + i));
+    const state = z.all('state').find((m) => m.epoch === row.epoch);
+    expect(state).toMatchObject({ status: 'playing', by: 'system' });
+    checkOrdering(z);
+  });
+});
+
+describe('a connection whose $disconnect never ran', () => {
+  it('is forgotten on the next fan-out\'s 410: its row deleted, clientCount back to the real count', async () => {
+    const game = '2012-wimbledon-1701';
+    const times = await recordingTimes(game);
+    const [q, z] = [await connect('quinn'), await connect('zoe')];
+    q.send({ action: 'start', gameId: game, mode: 'pvai', speed: 64, atMs: times[times.length - 40] });
+    const joined = await q.waitFor('joined');
+    await waitFrames(q, 1);
+    q.send({ action: 'pause' });
+    await q.waitFor('state', (m) => m.status === 'paused');
+    z.send({ action: 'join', streamId: joined.streamId });
+    await z.waitFor('joined');
+    await q.waitFor('presence', (m) => m.clients === 2);
+    expect((await streamRow(joined.streamId)).clientCount).toBe(2);
+    const [zoeConn] = await connectionsOf('zoe');
+    expect(zoeConn).toMatchObject({ streamId: joined.streamId, role: 'spectator' });
+
+    // Zoe's TCP connection dies and the gateway's $disconnect invocation fails.
+    const gateway = stack.gateway as unknown as { routes: Record<string, GatewayRoute> };
+    const routes = { ...gateway.routes };
+    let disconnects = 0;
+    stack.gateway.setRoutes({
+      ...routes,
+      $disconnect: { ...routes.$disconnect!, handler: async () => { disconnects++; throw new Error('lost'); } },
+    });
+    try {
+      z.ws.terminate();
+      await until('the gateway to drop the connection', async () => !stack.gateway.connectionIds().includes(zoeConn!.connectionId) && disconnects > 0);
+    } finally {
+      stack.gateway.setRoutes(routes);
+    }
+    expect(await connectionsOf('zoe')).toHaveLength(1); // still attached, as far as the tables know
+    expect((await streamRow(joined.streamId)).clientCount).toBe(2);
+
+    // The next fan-out (a chat) gets 410 for Zoe and forgets her.
+    q.send({ action: 'chat', text: 'anyone there?' });
+    await q.waitFor('chat');
+    await until('zoe to be forgotten', async () => (await connectionsOf('zoe')).length === 0);
+    await until('clientCount to drop', async () => (await streamRow(joined.streamId)).clientCount === 1);
+    expect(await connectionsOf('quinn')).toHaveLength(1);
+  });
+});

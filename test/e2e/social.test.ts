@@ -1,0 +1,199 @@
+/**
+ * End to end on local mode (issue: playback control — social): chat, reactions and pvp input
+ * relayed to the clients of one stream only, and presence on every attach and detach.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { StreamRow } from '../../lambda/core/model';
+import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { TestClient } from '../support/ws-client';
+
+jest.setTimeout(60_000);
+
+let stack: LocalStack;
+let db: DynamoDBDocumentClient;
+const clients: TestClient[] = [];
+
+beforeAll(async () => {
+  stack = await startLocalStack({ sweeper: false });
+  db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  if (db) await endLiveStreams();
+  db?.destroy();
+  await stack?.close();
+});
+
+/** End every live stream behind the handlers' backs, so ticks sleeping in their Lambda are fenced off and the stack closes fast. */
+async function endLiveStreams(): Promise<void> {
+  const rows = ((await db.send(new ScanCommand({ TableName: stack.tables.Streams }))).Items ?? []) as StreamRow[];
+  for (const r of rows.filter((x) => x.status !== 'ended' && x.status !== 'failed')) {
+    await db.send(new UpdateCommand({
+      TableName: stack.tables.Streams,
+      Key: { streamId: r.streamId },
+      UpdateExpression: 'SET #s = :ended, epoch = epoch + :one',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':ended': 'ended', ':one': 1 },
+    }));
+  }
+}
+
+async function connect(user: string, displayName?: string): Promise<TestClient> {
+  const c = await TestClient.connect(stack.wsUrl, await stack.token(user, displayName), user);
+  clients.push(c);
+  return c;
+}
+
+/** Round-trip a ping: every message posted to `c` before the server handled it has had time to arrive. */
+async function flush(c: TestClient): Promise<void> {
+  const from = c.messages.length;
+  c.send({ action: 'ping' });
+  await c.waitFor('pong', () => true, 10_000, from);
+}
+
+/**
+ * `joined` is sent just before the connection is attached; the attach is announced by
+ * `presence`. Acting between the two gets "not attached" (see the report), so wait for both.
+ */
+async function attached(c: TestClient): Promise<void> {
+  const j = await c.waitFor('joined');
+  await c.waitFor('presence', (m) => m.streamId === j.streamId);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// Paused or slow streams: the tests only need them to exist.
+const GAME = '2012-ausopen-1701';
+const OTHER = '2012-wimbledon-1701';
+
+describe('chat and reactions', () => {
+  it('reach every client of the stream, with the sender\'s display name, and no other stream', async () => {
+    const [a, b, o] = [await connect('ann', 'Ann A.'), await connect('bea', 'Bea B.'), await connect('oli', 'Oli O.')];
+    a.send({ action: 'start', gameId: GAME, speed: 0.25 });
+    b.send({ action: 'start', gameId: GAME });
+    o.send({ action: 'start', gameId: OTHER, speed: 0.25 });
+    const [ja, jb, jo] = await Promise.all([a.waitFor('joined'), b.waitFor('joined'), o.waitFor('joined')]);
+    expect(jb.streamId).toBe(ja.streamId);
+    expect(jo.streamId).not.toBe(ja.streamId);
+    await a.waitFor('presence', (m) => m.clients === 2);
+    await o.waitFor('presence');
+
+    b.send({ action: 'chat', text: 'what a rally' });
+    for (const x of [a, b]) expect(await x.waitFor('chat')).toMatchObject({ streamId: ja.streamId, from: 'Bea B.', text: 'what a rally' });
+    a.send({ action: 'react', emoji: '🔥' });
+    for (const x of [a, b]) expect(await x.waitFor('reaction')).toMatchObject({ streamId: ja.streamId, from: 'Ann A.', emoji: '🔥' });
+    o.send({ action: 'chat', text: 'elsewhere' });
+    expect(await o.waitFor('chat')).toMatchObject({ streamId: jo.streamId, from: 'Oli O.', text: 'elsewhere' });
+
+    await sleep(300);
+    await Promise.all([a, b, o].map(flush));
+    expect(o.all('chat').map((m) => m.text)).toEqual(['elsewhere']);
+    expect(o.all('reaction')).toEqual([]);
+    for (const x of [a, b]) {
+      expect(x.all('chat').map((m) => m.text)).toEqual(['what a rally']);
+      expect(x.all('reaction')).toHaveLength(1);
+    }
+    // The display name defaults to the user id.
+    const d = await connect('dan');
+    d.send({ action: 'join', streamId: ja.streamId });
+    await attached(d);
+    d.send({ action: 'react', emoji: '👏' });
+    expect(await a.waitFor('reaction', (m) => m.emoji === '👏')).toMatchObject({ from: 'dan' });
+  });
+
+  it('refuse an emoji outside the set and a chat from a connection on no stream', async () => {
+    const [a, n] = [await connect('amy'), await connect('nobody')];
+    a.send({ action: 'start', gameId: GAME });
+    await a.waitFor('joined');
+    a.send({ action: 'react', emoji: '🤖' });
+    expect(await a.waitFor('error')).toMatchObject({ code: 'bad_request', action: 'react' });
+    n.send({ action: 'chat', text: 'hello?' });
+    expect(await n.waitFor('error')).toMatchObject({ code: 'bad_request', action: 'chat' });
+    n.send({ action: 'react', emoji: '👍' });
+    expect(await n.waitFor('error', (m) => m.action === 'react')).toMatchObject({ code: 'bad_request' });
+    await flush(a);
+    expect(a.all('chat')).toEqual([]);
+    expect(a.all('reaction')).toEqual([]);
+  });
+});
+
+describe('pvp input', () => {
+  it('goes from a controller to everyone else but not back; a spectator\'s is forbidden', async () => {
+    const [p1, p2, s] = [await connect('pia', 'Pia'), await connect('pat', 'Pat'), await connect('spec', 'Spec')];
+    p1.send({ action: 'start', gameId: OTHER, mode: 'pvp', room: 'input', speed: 0.25 });
+    const joined = await p1.waitFor('joined');
+    p2.send({ action: 'start', gameId: OTHER, mode: 'pvp', room: 'input' });
+    await attached(p2);
+    s.send({ action: 'join', streamId: joined.streamId });
+    expect(await s.waitFor('joined')).toMatchObject({ role: 'spectator' });
+    await attached(s);
+
+    p1.send({ action: 'input', data: { paddle: 0.42 } });
+    for (const x of [p2, s]) expect(await x.waitFor('input')).toEqual({ type: 'input', streamId: joined.streamId, from: 'Pia', data: { paddle: 0.42 } });
+    p2.send({ action: 'input', data: { paddle: -1 } });
+    expect(await p1.waitFor('input')).toMatchObject({ from: 'Pat', data: { paddle: -1 } });
+    await s.waitFor('input', (m) => m.from === 'Pat');
+
+    s.send({ action: 'input', data: { paddle: 1 } });
+    expect(await s.waitFor('error')).toMatchObject({ code: 'forbidden', action: 'input' });
+    await sleep(300);
+    await Promise.all([p1, p2, s].map(flush));
+    expect(p1.all('input').map((m) => m.from)).toEqual(['Pat']);
+    expect(p2.all('input').map((m) => m.from)).toEqual(['Pia']);
+    expect(s.all('input').map((m) => m.from)).toEqual(['Pia', 'Pat']);
+
+    // Input is for pvp rooms only.
+    const v = await connect('viv');
+    v.send({ action: 'start', gameId: GAME, mode: 'pvai', speed: 0.25 });
+    await attached(v);
+    v.send({ action: 'input', data: {} });
+    expect(await v.waitFor('error')).toMatchObject({ code: 'forbidden' });
+  });
+});
+
+describe('presence', () => {
+  it('follows every attach and detach with the players and spectators counts', async () => {
+    const [p1, p2, s1, s2] = [await connect('pola'), await connect('piet'), await connect('sven'), await connect('sara')];
+    const last = (c: TestClient) => c.all('presence').at(-1)!;
+    const counts = (c: TestClient) => {
+      const m = last(c);
+      return [m.clients, m.players, m.spectators];
+    };
+    /** Wait until the latest `presence` `c` received says `want` ([clients, players, spectators]). */
+    const waitCounts = async (c: TestClient, want: number[]) => {
+      const deadline = Date.now() + 10_000;
+      while (JSON.stringify(c.all('presence').length ? counts(c) : []) !== JSON.stringify(want)) {
+        if (Date.now() > deadline) throw new Error(`${c.userId}: presence ${JSON.stringify(c.all('presence').map((m) => [m.clients, m.players, m.spectators]))}, want ${JSON.stringify(want)}`);
+        await c.waitFor('presence', () => true, Math.max(1, deadline - Date.now()), c.messages.length).catch(() => undefined);
+      }
+    };
+
+    p1.send({ action: 'start', gameId: GAME, mode: 'pvp', room: 'presence', speed: 0.25 });
+    const joined = await p1.waitFor('joined');
+    await waitCounts(p1, [1, 1, 0]);
+    p2.send({ action: 'start', gameId: GAME, mode: 'pvp', room: 'presence' });
+    await waitCounts(p2, [2, 2, 0]);
+    await waitCounts(p1, [2, 2, 0]);
+    // One at a time: two concurrent announcements may arrive in either order.
+    s1.send({ action: 'join', streamId: joined.streamId });
+    for (const x of [p1, p2, s1]) await waitCounts(x, [3, 2, 1]);
+    s2.send({ action: 'start', gameId: GAME, mode: 'pvp', room: 'presence' });
+    expect(await s2.waitFor('joined')).toMatchObject({ streamId: joined.streamId, role: 'spectator' });
+    for (const x of [p1, p2, s1, s2]) await waitCounts(x, [4, 2, 2]);
+    expect(last(p1).streamId).toBe(joined.streamId);
+
+    // A spectator leaves with `stop`, another moves to a different stream, a player's socket closes.
+    s1.send({ action: 'stop' });
+    await s1.waitFor('ended');
+    for (const x of [p1, p2, s2]) await waitCounts(x, [3, 2, 1]);
+    s2.send({ action: 'start', gameId: '2013-wimbledon-2701', speed: 0.25 });
+    const moved = await s2.waitFor('joined', (m) => m.streamId !== joined.streamId);
+    await s2.waitFor('presence', (m) => m.streamId === moved.streamId && m.clients === 1 && m.spectators === 1);
+    for (const x of [p1, p2]) await waitCounts(x, [2, 2, 0]);
+    await p2.close();
+    await waitCounts(p1, [1, 1, 0]);
+    await flush(p1);
+    expect(counts(p1)).toEqual([1, 1, 0]);
+  });
+});

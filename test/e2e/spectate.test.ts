@@ -1,0 +1,110 @@
+/**
+ * End to end on local mode (issue: foundation): a real final, ingested, streamed at high
+ * speed to three spectators through the real handlers, state machine and local gateway.
+ */
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { dueAt } from '../../lambda/core/clock';
+import type { StreamRow } from '../../lambda/core/model';
+import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { TestClient } from '../support/ws-client';
+
+const GAME = '2011-usopen-2701'; // US Open 2011 women's final, 103 points, 1:13:08
+jest.setTimeout(120_000);
+
+let stack: LocalStack;
+let db: DynamoDBDocumentClient;
+const clients: TestClient[] = [];
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+  db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await stack?.close();
+});
+
+async function connect(user: string): Promise<TestClient> {
+  const c = await TestClient.connect(stack.wsUrl, await stack.token(user), user);
+  clients.push(c);
+  return c;
+}
+
+async function tableItems(name: string): Promise<unknown[]> {
+  const out = await db.send(new ScanCommand({ TableName: stack.tables[name] }));
+  return (out.Items ?? []).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+describe('spectating a real final at 64×', () => {
+  it('serves the sample finals at start', () => {
+    expect(stack.games).toEqual(expect.arrayContaining([GAME, '2012-wimbledon-1701', '2012-ausopen-1701', '2013-wimbledon-2701']));
+  });
+
+  it('gives three spectators the same frames, in seq order, none missing, none early, then ended', async () => {
+    const [a, b, c] = [await connect('ann'), await connect('bob'), await connect('cat')];
+    const catalogReply = (a.send({ action: 'list' }), await a.waitFor('catalog'));
+    const game = catalogReply.games.find((g) => g.gameId === GAME)!;
+    expect(game).toMatchObject({ kind: 'tennis', durationMs: 4_388_000 });
+
+    const atMs = game.durationMs - 13 * 60_000;
+    a.send({ action: 'start', gameId: GAME, speed: 64, atMs });
+    const joinedA = await a.waitFor('joined');
+    expect(joinedA).toMatchObject({ streamId: `spectate:${GAME}`, mode: 'spectate', role: 'spectator', speed: 64, positionMs: atMs });
+    const row = (await db.send(new GetCommand({ TableName: stack.tables.Streams, Key: { streamId: joinedA.streamId } }))).Item as StreamRow;
+    for (const x of [b, c]) x.send({ action: 'start', gameId: GAME, speed: 1 });
+    const [joinedB] = await Promise.all([b.waitFor('joined'), c.waitFor('joined')]);
+    expect(joinedB.streamId).toBe(joinedA.streamId); // the scheduler manager's dedup: one shared stream
+    expect(joinedB.speed).toBe(64); // a spectator does not change a shared stream
+
+    await Promise.all([a, b, c].map((x) => x.waitFor('ended', () => true, 60_000)));
+    for (const x of [a, b, c]) expect(x.all('ended')[0]!.reason).toBe('finished');
+
+    const seqs = (x: TestClient) => x.frames().map((f) => f.seq);
+    const expected = Array.from({ length: row.frameCount - joinedA.positionSeq }, (_, i) => joinedA.positionSeq + i);
+    expect(expected.length).toBeGreaterThan(10);
+    expect(seqs(a)).toEqual(expected);
+    expect(seqs(b)).toEqual(expected);
+    expect(seqs(c)).toEqual(expected);
+    // None early: each frame arrived at or after anchorAt + (t − positionMs) / speed.
+    // (1 ms allowance: Node timers round to whole milliseconds.)
+    for (const x of [a, b, c]) for (const f of x.frames()) expect(f.at).toBeGreaterThanOrEqual(dueAt(row, f.t) - 1);
+    // Frames arrive after `joined` and before `ended`.
+    const order = a.messages.map((m) => m.type);
+    expect(order.indexOf('joined')).toBeLessThan(order.indexOf('frames'));
+    expect(order.lastIndexOf('frames')).toBeLessThan(order.indexOf('ended'));
+
+    const ended = (await db.send(new GetCommand({ TableName: stack.tables.Streams, Key: { streamId: joinedA.streamId } }))).Item as StreamRow;
+    expect(ended).toMatchObject({ status: 'ended', endedReason: 'finished', positionSeq: row.frameCount, clientCount: 3 });
+  });
+});
+
+describe('bad input', () => {
+  it('gets an error with the protocol code and changes nothing', async () => {
+    const x = await connect('mallory');
+    const before = [await tableItems('Streams'), await tableItems('Connections')];
+    const cases: Array<[unknown, string]> = [
+      ['{not json', 'bad_request'],
+      [{ action: 'dance' }, 'unknown_action'],
+      [{ action: 'start', gameId: 42 }, 'bad_request'],
+      [{ action: 'start', gameId: 'no-such-game' }, 'not_found'],
+      [{ action: 'start', gameId: GAME, speed: 1000 }, 'bad_request'],
+      [{ action: 'chat', text: 'x'.repeat(20_000) }, 'too_large'],
+      [{ action: 'pause' }, 'bad_request'],
+      [{ action: 'join', streamId: 'spectate:nope' }, 'not_found'],
+    ];
+    for (const [msg, code] of cases) {
+      x.send(msg);
+      const err = await x.waitFor('error', () => true, 10_000);
+      expect(err.code).toBe(code);
+      expect(err.message).not.toMatch(/at .*\.ts:\d+/); // no stack traces
+      x.messages.length = 0;
+    }
+    expect([await tableItems('Streams'), await tableItems('Connections')]).toEqual(before);
+  });
+
+  it('refuses a connection without a valid token at the handshake', async () => {
+    await expect(TestClient.connect(stack.wsUrl, undefined)).rejects.toThrow(/401/);
+    await expect(TestClient.connect(stack.wsUrl, 'not-a-token')).rejects.toThrow(/401/);
+  });
+});

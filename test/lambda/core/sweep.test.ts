@@ -1,0 +1,29 @@
+import { decideSweep } from '../../../lambda/core/sweep';
+
+const cfg = { idleTtlMs: 300_000, maxRestarts: 3, startGraceMs: 60_000 };
+const base = { status: 'playing' as const, clientCount: 2, updatedAt: 0, restarts: 0 };
+
+describe('decideSweep', () => {
+  it('ends a stream left without clients for the idle TTL, not before', () => {
+    expect(decideSweep({ ...base, clientCount: 0, idleSince: 0 }, 299_999, cfg)).toEqual({ action: 'keep' });
+    expect(decideSweep({ ...base, clientCount: 0, idleSince: 0 }, 300_000, cfg)).toEqual({ action: 'end', reason: 'idle' });
+  });
+
+  it('keeps a stream with clients however old', () => {
+    expect(decideSweep({ ...base, idleSince: 0 }, 10 ** 9, cfg, true)).toEqual({ action: 'keep' });
+  });
+
+  it('restarts a playing stream whose execution died, after the start grace', () => {
+    expect(decideSweep(base, 30_000, cfg, false)).toEqual({ action: 'keep' });
+    expect(decideSweep(base, 60_000, cfg, false)).toEqual({ action: 'restart' });
+    expect(decideSweep(base, 60_000, cfg, true)).toEqual({ action: 'keep' });
+  });
+
+  it('does not restart paused streams (they have no execution by design)', () => {
+    expect(decideSweep({ ...base, status: 'paused' }, 10 ** 9, cfg, false)).toEqual({ action: 'keep' });
+  });
+
+  it('fails a stream after too many restarts', () => {
+    expect(decideSweep({ ...base, restarts: 3 }, 60_000, cfg, false)).toMatchObject({ action: 'fail', failureReason: expect.stringMatching(/3 times/) });
+  });
+});

@@ -1,0 +1,147 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ENV } from '../../lambda/adapters/config';
+import { ROUTE_TARGETS } from '../../lambda/core/routes';
+import { Tables } from '../../lib/tables';
+import { MatchcastWebSocketApi, type MatchcastWebSocketApiProps } from '../../lib/websocket-api';
+import { actionsOfRole, buildStack, logicalId, roleOfFunction, testApp } from './support';
+
+const { stack, template, json } = buildStack();
+const ws = stack.webSocket;
+const fnIds = {
+  control: logicalId(ws.controlFunction),
+  social: logicalId(ws.socialFunction),
+  connect: logicalId(ws.connectFunction),
+  disconnect: logicalId(ws.disconnectFunction),
+  authorize: logicalId(ws.authorizeFunction),
+};
+
+/** routeKey → the function logical id its integration invokes. */
+function routeTargets(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const r of Object.values<any>(template.findResources('AWS::ApiGatewayV2::Route'))) {
+    const integrationId = r.Properties.Target['Fn::Join'][1][1].Ref as string;
+    const uri = JSON.stringify(json.Resources[integrationId].Properties.IntegrationUri);
+    const fn = Object.entries(fnIds).find(([, id]) => uri.includes(`"${id}"`));
+    out[r.Properties.RouteKey] = fn ? fn[0] : `unknown:${uri}`;
+  }
+  return out;
+}
+
+describe('MatchcastWebSocketApi', () => {
+  it('selects routes on $request.body.action', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'WEBSOCKET', RouteSelectionExpression: '$request.body.action' });
+  });
+
+  it('has $connect, $disconnect, $default and one route per ROUTE_TARGETS entry, each on the right function', () => {
+    const expected: Record<string, string> = { $connect: 'connect', $disconnect: 'disconnect', $default: 'control', ...ROUTE_TARGETS };
+    expect(routeTargets()).toEqual(expected);
+  });
+
+  it('guards $connect with the REQUEST authorizer reading ?token=, and only $connect', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    const [authId, auth] = Object.entries<any>(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0];
+    expect(auth.Properties.AuthorizerType).toBe('REQUEST');
+    expect(auth.Properties.IdentitySource).toEqual(['route.request.querystring.token']);
+    expect(JSON.stringify(auth.Properties.AuthorizerUri)).toContain(`"${fnIds.authorize}"`);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$connect', AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authId } });
+    const others = Object.values<any>(template.findResources('AWS::ApiGatewayV2::Route')).filter((r) => r.Properties.RouteKey !== '$connect');
+    expect(others.every((r) => r.Properties.AuthorizationType === 'NONE' && r.Properties.AuthorizerId === undefined)).toBe(true);
+  });
+
+  it('lets API Gateway invoke every route function and the authorizer', () => {
+    for (const id of Object.values(fnIds)) {
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'apigateway.amazonaws.com',
+        FunctionName: { 'Fn::GetAtt': [id, 'Arn'] },
+      });
+    }
+  });
+
+  it('deploys an auto-deployed stage named live with default-route throttling', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: 'live',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingBurstLimit: 500, ThrottlingRateLimit: 1000 },
+    });
+  });
+
+  it('generates a 64-character JWT secret without punctuation, readable by authorize only', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }),
+    });
+    const secretId = logicalId(ws.jwtSecret);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [ENV.jwtSecretArn]: { Ref: secretId } }) },
+    });
+    const readers = Object.entries(fnIds).filter(([, id]) =>
+      actionsOfRole(json, roleOfFunction(json, id)).some((a) => a.action === 'secretsmanager:GetSecretValue'),
+    );
+    expect(readers.map(([name]) => name)).toEqual(['authorize']);
+  });
+
+  it('gives CALLBACK_URL and stage-scoped ManageConnections to disconnect, control, social — not to connect or authorize', () => {
+    for (const [name, id] of Object.entries(fnIds)) {
+      const env = json.Resources[id].Properties.Environment.Variables;
+      const manage = actionsOfRole(json, roleOfFunction(json, id)).filter((a) => a.action === 'execute-api:ManageConnections');
+      const posts = ['disconnect', 'control', 'social'].includes(name);
+      expect([name, env[ENV.callbackUrl] !== undefined]).toEqual([name, posts]);
+      expect([name, manage.length > 0]).toEqual([name, posts]);
+      if (posts) {
+        expect(JSON.stringify(env[ENV.callbackUrl])).toContain('/live');
+        expect(JSON.stringify(manage[0].resource)).toContain('/live/*/@connections/*');
+      }
+    }
+  });
+
+  it('gives control the stream limits and the Player state machine', () => {
+    const env = json.Resources[fnIds.control].Properties.Environment.Variables;
+    expect(env[ENV.idleTtlSeconds]).toBe('300');
+    expect(env[ENV.maxClientsPerStream]).toBe('1000');
+    expect(env[ENV.stateMachineArn]).toEqual({ Ref: logicalId(stack.workflow.stateMachine) });
+    expect(env[ENV.recordingsBucket]).toEqual({ Ref: logicalId(stack.recordings.bucket) });
+  });
+
+  it('grants connect only writes to Connections', () => {
+    const actions = actionsOfRole(json, roleOfFunction(json, fnIds.connect));
+    expect(actions.some((a) => a.action === 'dynamodb:PutItem')).toBe(true);
+    expect(actions.some((a) => a.action === 'dynamodb:GetItem' || a.action.startsWith('states:') || a.action.startsWith('s3:'))).toBe(false);
+    const tables = new Set(actions.map((a) => JSON.stringify(a.resource)));
+    expect([...tables].every((t) => t.includes(logicalId(stack.tables.connections)))).toBe(true);
+  });
+
+  it('honours stageName, throttle, idleTtl and maxClientsPerStream', () => {
+    const custom = buildStack({ stageName: 'v1', throttle: { burstLimit: 10, rateLimit: 20 }, idleTtl: Duration.minutes(2), maxClientsPerStream: 7 });
+    custom.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: 'v1',
+      DefaultRouteSettings: { ThrottlingBurstLimit: 10, ThrottlingRateLimit: 20 },
+    });
+    const env = custom.json.Resources[logicalId(custom.stack.webSocket.controlFunction)].Properties.Environment.Variables;
+    expect(env[ENV.idleTtlSeconds]).toBe('120');
+    expect(env[ENV.maxClientsPerStream]).toBe('7');
+  });
+
+  describe('validates its props, naming the prop', () => {
+    const make = (over: Partial<MatchcastWebSocketApiProps>) => () => {
+      const s = new Stack(testApp(), 'S');
+      const tables = new Tables(s, 'Tables');
+      const bucket = new s3.Bucket(s, 'B');
+      new MatchcastWebSocketApi(s, 'Ws', { tables, bucket, ...over });
+    };
+    it.each([
+      ['stageName', { stageName: 'has space' }],
+      ['stageName', { stageName: '' }],
+      ['throttle.rateLimit', { throttle: { rateLimit: 0, burstLimit: 1 } }],
+      ['throttle.burstLimit', { throttle: { rateLimit: 1, burstLimit: 1.5 } }],
+      ['idleTtl', { idleTtl: Duration.millis(1500) }],
+      ['maxClientsPerStream', { maxClientsPerStream: 0 }],
+      ['tables', { tables: undefined as never }],
+      ['bucket', { bucket: undefined as never }],
+    ])('%s', (prop, over) => {
+      expect(make(over as Partial<MatchcastWebSocketApiProps>)).toThrow(prop);
+    });
+    it('accepts the defaults', () => expect(make({})).not.toThrow());
+  });
+});

@@ -1,0 +1,215 @@
+/**
+ * Watch-view formatting. Tennis frames are modelled on real rows of match 2012-wimbledon-1701
+ * (Federer v Murray) from Jeff Sackmann's slam point-by-point data (Tennis Abstract,
+ * CC BY-NC-SA 4.0), in the converter's field names and in the CSV's own names.
+ */
+import type { JoinedMessage, StateMessage, WireFrame } from '../../../lambda/core/protocol';
+import {
+  clean,
+  currentPositionMs,
+  describeState,
+  formatChat,
+  formatClock,
+  formatEnded,
+  formatError,
+  formatJoined,
+  formatPoint,
+  formatPresence,
+  formatRelative,
+  formatSpeed,
+  keyCommand,
+  playerNames,
+  renderFrame,
+  scoreLine,
+  shortName,
+  stepSpeed,
+  toTennisPoint,
+  type FrameContext,
+  type PlaybackView,
+} from '../../../scripts/lib/format';
+
+const NAMES: [string, string] = ['Federer', 'Murray'];
+const TENNIS: FrameContext = { kind: 'tennis', names: NAMES, raw: false };
+
+/** Row 13 of the match: 0:08:40, Federer aces at 189 km/h, 0-2 in the first set, 15-15. */
+const aceFrame: WireFrame = {
+  seq: 13,
+  t: 520_000,
+  type: 'point',
+  data: { set: 1, games: [0, 2], points: ['15', '15'], tiebreak: false, setsWon: [0, 0], server: 1, winner: 1, ace: true, serveSpeedKmh: 189 },
+};
+
+describe('times and rates', () => {
+  test('formatClock is h:mm:ss, truncating and clamping', () => {
+    expect(formatClock(0)).toBe('0:00:00');
+    expect(formatClock(3_723_000)).toBe('1:02:03');
+    expect(formatClock(59_999)).toBe('0:00:59');
+    expect(formatClock(14_320_000)).toBe('3:58:40');
+    expect(formatClock(-5)).toBe('0:00:00');
+    expect(formatClock(Number.NaN)).toBe('0:00:00');
+  });
+
+  test('formatSpeed', () => {
+    expect(formatSpeed(4)).toBe('4×');
+    expect(formatSpeed(0.25)).toBe('0.25×');
+    expect(formatSpeed(1.5)).toBe('1.5×');
+  });
+
+  test('formatRelative', () => {
+    const now = 1_763_900_000_000;
+    expect(formatRelative(now - 3_400, now)).toBe('3s ago');
+    expect(formatRelative(now - 200, now)).toBe('just now');
+    expect(formatRelative(now - 5 * 60_000, now)).toBe('5m ago');
+    expect(formatRelative(now - 2 * 3600_000 - 5, now)).toBe('2h ago');
+    expect(formatRelative(now - 3 * 86400_000, now)).toBe('3d ago');
+    expect(formatRelative(now + 3_000, now)).toBe('in 3s');
+    expect(formatRelative(undefined, now)).toBe('never');
+  });
+});
+
+describe('tennis points', () => {
+  test('converter-style frame: score, server, winner and how', () => {
+    const p = toTennisPoint(aceFrame.data);
+    expect(p).toMatchObject({ set: 1, games: [0, 2], points: ['15', '15'], server: 1, winner: 1, ace: true, serveSpeedKmh: 189, tiebreak: false });
+    const line = formatPoint(aceFrame.t, p!, NAMES);
+    expect(line.startsWith('0:08:40  set 1  0-2  15-15')).toBe(true);
+    expect(line).toContain('serve Federer');
+    expect(line).toMatch(/→ Federer · ace · 189 km\/h$/);
+  });
+
+  test('CSV-style frame (row 239: Murray double-faults on a break point at 3:10:40)', () => {
+    const data = {
+      SetNo: '4', P1GamesWon: '1', P2GamesWon: '1', PointWinner: '1', PointServer: '2', Speed_KMH: '0', Rally: '',
+      P1Score: '15', P2Score: '0', P1Ace: '0', P2Ace: '0', P1Winner: '0', P2Winner: '0', P1DoubleFault: '0', P2DoubleFault: '1',
+      P1UnfErr: '0', P2UnfErr: '1', P1BreakPoint: '0', P2BreakPoint: '0',
+    };
+    const p = toTennisPoint(data)!;
+    expect(p).toMatchObject({ set: 4, games: [1, 1], points: ['15', '0'], server: 2, winner: 1, doubleFault: true, serveSpeedKmh: null, rally: null });
+    const line = formatPoint(11_440_000, p, NAMES);
+    expect(line).toContain('3:10:40  set 4  1-1  15-0');
+    expect(line).toContain('serve Murray');
+    expect(line).toMatch(/→ Federer · double fault$/); // 0 km/h is "not measured", not printed
+  });
+
+  test('advantage, sets won, tie-break and break point', () => {
+    const adv = toTennisPoint({ set: 2, games: [4, 4], points: ['A', '40'], setsWon: [1, 0], server: 1, winner: 1, rally: 7, winnerShot: true })!;
+    expect(scoreLine(adv)).toBe('set 2 (1-0)  4-4  AD-40');
+    expect(formatPoint(5_857_000, adv, NAMES)).toMatch(/→ Federer · winner · rally 7$/);
+    const tb = toTennisPoint({ set: 1, games: [6, 6], points: [5, 4], server: 2, winner: 1 })!;
+    expect(tb.tiebreak).toBe(true);
+    expect(scoreLine(tb)).toBe('set 1  6-6  TB 5-4');
+    const bp = toTennisPoint({ set: 1, games: [2, 3], points: ['40', '0'], server: 2, winner: 1, breakPoint: true, unforcedError: true })!;
+    expect(formatPoint(0, bp, NAMES)).toMatch(/→ Federer · unforced error · break!$/);
+  });
+
+  test('data without a score is not a point; missing fields are never invented', () => {
+    expect(toTennisPoint({ foo: 1 })).toBeNull();
+    expect(toTennisPoint('0:00')).toBeNull();
+    expect(toTennisPoint(null)).toBeNull();
+    const p = toTennisPoint({ points: ['0', '15'] })!;
+    expect(p).toMatchObject({ set: 1, games: [0, 0], server: null, winner: null, setsWon: null });
+    expect(formatPoint(0, p, NAMES)).toMatch(/→ \?$/);
+  });
+
+  test('player names from titles', () => {
+    expect(playerNames('Wimbledon 2012 final: Roger Federer v Andy Murray')).toEqual(['Roger Federer', 'Andy Murray']);
+    expect(playerNames('Serena Williams vs Samantha Stosur')).toEqual(['Serena Williams', 'Samantha Stosur']);
+    expect(playerNames('a terminal session')).toEqual(['Player 1', 'Player 2']);
+    expect(shortName('Juan Martin del Potro')).toBe('Potro');
+  });
+});
+
+describe('renderFrame', () => {
+  test('tennis points become lines; unreadable tennis data falls back to JSON', () => {
+    expect(renderFrame(aceFrame, TENNIS)).toEqual({ kind: 'line', text: expect.stringContaining('→ Federer · ace') });
+    const odd: WireFrame = { seq: 1, t: 0, type: 'point', data: { note: 'rain delay' } };
+    expect(renderFrame(odd, TENNIS)).toEqual({ kind: 'line', text: '{"seq":1,"t":0,"type":"point","data":{"note":"rain delay"}}' });
+  });
+
+  test('terminal output is raw; its other frame types print nothing', () => {
+    const ctx: FrameContext = { kind: 'terminal', names: NAMES, raw: false };
+    expect(renderFrame({ seq: 0, t: 0, type: 'o', data: '\u001b[1mhi\r\n' }, ctx)).toEqual({ kind: 'raw', text: '\u001b[1mhi\r\n' });
+    expect(renderFrame({ seq: 1, t: 5, type: 'r', data: '80x24' }, ctx)).toEqual({ kind: 'none' });
+  });
+
+  test('other kinds print one JSON line per frame; --raw writes data as it is', () => {
+    const ball: WireFrame = { seq: 7, t: 7000, type: 'ball', data: { over: 1.1, runs: 4 } };
+    expect(renderFrame(ball, { kind: 'cricket', names: NAMES, raw: false })).toEqual({ kind: 'line', text: JSON.stringify(ball) });
+    expect(renderFrame(ball, { kind: 'cricket', names: NAMES, raw: true })).toEqual({ kind: 'raw', text: '{"over":1.1,"runs":4}\n' });
+    expect(renderFrame(aceFrame, { ...TENNIS, raw: true }).kind).toBe('raw');
+  });
+});
+
+describe('messages', () => {
+  const joined: JoinedMessage = {
+    type: 'joined', streamId: 'spectate:2012-wimbledon-1701', gameId: '2012-wimbledon-1701', kind: 'tennis',
+    title: 'Wimbledon 2012 final: Roger Federer v Andy Murray', mode: 'spectate', role: 'spectator', status: 'starting',
+    speed: 64, epoch: 1, positionMs: 0, positionSeq: 0, durationMs: 14_320_000, frameCount: 288, clients: 1,
+  };
+  const base: PlaybackView = { status: 'playing', speed: 1, epoch: 3, positionMs: 600_000 };
+  const state = (over: Partial<StateMessage>): StateMessage => ({
+    type: 'state', streamId: joined.streamId, status: 'playing', speed: 1, epoch: 4, positionMs: 602_113, positionSeq: 24, by: 'alice', ...over,
+  });
+
+  test('header from joined: title, mode, role, speed, duration', () => {
+    const [title, detail] = formatJoined(joined);
+    expect(title).toBe('▶ Wimbledon 2012 final: Roger Federer v Andy Murray');
+    expect(detail).toContain('tennis · spectate · spectator · 64× · 0:00:00 / 3:58:40 · 288 frames');
+  });
+
+  test('state lines say what changed and who changed it', () => {
+    expect(describeState(base, state({ status: 'paused' }))).toEqual(['⏸ paused by alice at 0:10:02']);
+    expect(describeState({ ...base, status: 'paused' }, state({}))).toEqual(['▶ resumed by alice at 0:10:02']);
+    expect(describeState(base, state({ speed: 4, by: 'bob' }))).toEqual(['speed 4× by bob']);
+    expect(describeState(base, state({ positionMs: 3_723_000 }))).toEqual(['seek to 1:02:03 by alice']);
+    expect(describeState({ ...base, status: 'starting' }, state({ speed: 64, by: 'system', positionMs: 0 }))).toEqual(['▶ playing at 64× from 0:00:00', 'speed 64×']);
+    expect(describeState(base, state({ epoch: 3 }))).toEqual([]); // nothing changed
+    expect(describeState(base, state({ status: 'failed', by: 'system' }))).toEqual(['✖ stream failed']);
+  });
+
+  test('presence, chat (control characters removed), ended, error', () => {
+    expect(formatPresence({ type: 'presence', streamId: 's', clients: 3, players: 1, spectators: 2 })).toBe('👥 3 connected: 1 player, 2 spectators');
+    expect(formatChat({ type: 'chat', streamId: 's', from: 'alice', text: 'what a\u001b[2J rally', at: 0 })).toBe('💬 alice: what a [2J rally');
+    expect(formatEnded('finished')).toBe('■ ended: finished (the recording is over)');
+    expect(formatEnded('stopped')).toBe('■ ended: stopped (stopped by a player)');
+    expect(formatError({ code: 'forbidden', message: 'pause: only the players of this stream control it' })).toBe(
+      'error forbidden: pause: only the players of this stream control it',
+    );
+    expect(clean('a\nb\rc')).toBe('a b c');
+  });
+});
+
+describe('interactive controls', () => {
+  const view = { status: 'playing' as const, speed: 4, positionMs: 60_000, durationMs: 14_320_000 };
+
+  test('speed steps 0.25 … 64, stopping at the ends', () => {
+    expect(stepSpeed(1, 1)).toBe(2);
+    expect(stepSpeed(1, -1)).toBe(0.5);
+    expect(stepSpeed(3, 1)).toBe(4);
+    expect(stepSpeed(3, -1)).toBe(2);
+    expect(stepSpeed(64, 1)).toBe(64);
+    expect(stepSpeed(0.25, -1)).toBe(0.25);
+  });
+
+  test('keys map to protocol actions', () => {
+    expect(keyCommand(' ', view)).toEqual({ action: 'pause' });
+    expect(keyCommand(' ', { ...view, status: 'paused' })).toEqual({ action: 'resume' });
+    expect(keyCommand('+', view)).toEqual({ action: 'speed', speed: 8 });
+    expect(keyCommand('-', view)).toEqual({ action: 'speed', speed: 2 });
+    expect(keyCommand('+', { ...view, speed: 64 })).toBeUndefined();
+    expect(keyCommand('\u001b[C', view)).toEqual({ action: 'seek', toMs: 90_000 });
+    expect(keyCommand('\u001b[D', view)).toEqual({ action: 'seek', toMs: 30_000 });
+    expect(keyCommand('\u001b[D', { ...view, positionMs: 10_000 })).toEqual({ action: 'seek', toMs: 0 });
+    expect(keyCommand('\u001b[C', { ...view, positionMs: 14_310_000 })).toEqual({ action: 'seek', toMs: 14_320_000 });
+    expect(keyCommand('q', view)).toEqual({ action: 'quit' });
+    expect(keyCommand('\u0003', view)).toEqual({ action: 'quit' });
+    expect(keyCommand('x', view)).toBeUndefined();
+  });
+
+  test('the media position advances at speed while playing, not while paused', () => {
+    const v: PlaybackView = { status: 'playing', speed: 4, epoch: 1, positionMs: 60_000 };
+    expect(currentPositionMs(v, 1000, 3500, 14_320_000)).toBe(70_000);
+    expect(currentPositionMs({ ...v, status: 'paused' }, 1000, 3500, 14_320_000)).toBe(60_000);
+    expect(currentPositionMs(v, 1000, 1e9, 14_320_000)).toBe(14_320_000);
+  });
+});

@@ -1,0 +1,198 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { StreamRow } from '../../lambda/core/model';
+import { formatStreamsTable, livePositionMs, sortStreams, streamJsonLine, streamLine } from '../../scripts/lib/streams-view';
+import { runStreams } from '../../scripts/streams';
+import { startLocalAws, type LocalAws } from '../support/aws-local';
+
+const NOW = 1_763_900_000_000;
+
+function row(over: Partial<StreamRow>): StreamRow {
+  return {
+    streamId: 'spectate:2012-wimbledon-1701',
+    gameId: '2012-wimbledon-1701',
+    mode: 'spectate',
+    status: 'playing',
+    speed: 64,
+    epoch: 1,
+    positionSeq: 40,
+    positionMs: 1_200_000,
+    anchorAt: NOW - 10_000,
+    epochStartSeq: 0,
+    generation: 0,
+    controllers: [],
+    clientCount: 3,
+    framesSent: 40,
+    kind: 'tennis',
+    title: 'Wimbledon 2012 final: Roger Federer v Andy Murray',
+    recordingKey: 'recordings/2012-wimbledon-1701.jsonl',
+    indexKey: 'recordings/2012-wimbledon-1701.jsonl.idx.json',
+    durationMs: 14_320_000,
+    frameCount: 288,
+    createdAt: NOW - 60_000,
+    updatedAt: NOW - 3_000,
+    lastTickAt: NOW - 3_000,
+    ...over,
+  };
+}
+
+const rows: StreamRow[] = [
+  row({ streamId: 'pvai:2011-usopen-2701:alice', gameId: '2011-usopen-2701', mode: 'pvai', status: 'paused', speed: 1, epoch: 4, positionMs: 602_113, clientCount: 1, durationMs: 4_388_000, lastTickAt: NOW - 125_000, controllers: ['alice'] }),
+  row({}),
+  row({ streamId: 'spectate:ipl-2019-final', gameId: 'ipl-2019-final', kind: 'cricket', status: 'failed', speed: 16, epoch: 2, clientCount: 0, positionMs: 0, failureReason: 'tick failed 5 times in a row: S3 GetObject AccessDenied', lastTickAt: NOW - 2 * 3600_000 }),
+  row({ streamId: 'pvp:2012-wimbledon-1701:r1', mode: 'pvp', status: 'ended', speed: 2, epoch: 9, clientCount: 0, positionMs: 14_320_000, endedReason: 'finished', lastTickAt: undefined }),
+];
+
+describe('formatting', () => {
+  test('a playing stream advances from its anchor; others stay put; clamped to the duration', () => {
+    expect(livePositionMs(rows[1]!, NOW)).toBe(1_200_000 + 10_000 * 64);
+    expect(livePositionMs(rows[0]!, NOW)).toBe(602_113);
+    expect(livePositionMs(row({ anchorAt: NOW - 1e9 }), NOW)).toBe(14_320_000);
+  });
+
+  test('one line per stream: position, speed, viewers, last tick, reason', () => {
+    expect(streamLine(rows[1]!, NOW)).toEqual({
+      streamId: 'spectate:2012-wimbledon-1701',
+      game: '2012-wimbledon-1701',
+      mode: 'spectate',
+      status: 'playing',
+      position: '0:30:40 / 3:58:40',
+      speed: '64×',
+      viewers: '3',
+      epoch: '1',
+      lastTick: '3s ago',
+      reason: '',
+    });
+    expect(streamLine(rows[0]!, NOW).lastTick).toBe('2m ago');
+    expect(streamLine(rows[2]!, NOW).reason).toBe('tick failed 5 times in a row: S3 GetObject AccessDenied');
+    expect(streamLine(rows[3]!, NOW)).toMatchObject({ reason: 'finished', lastTick: 'never' });
+  });
+
+  test('the table: header, status order, aligned columns', () => {
+    const text = formatStreamsTable(rows, NOW, true);
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(/^STREAM\s+GAME\s+MODE\s+STATUS\s+POSITION\s+SPEED\s+VIEWERS\s+EPOCH\s+LAST TICK\s+REASON$/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual([
+      'spectate:2012-wimbledon-1701',
+      'pvai:2011-usopen-2701:alice',
+      'pvp:2012-wimbledon-1701:r1',
+      'spectate:ipl-2019-final',
+    ]);
+    // Every column starts at the same offset on every line.
+    const start = (l: string, s: string) => l.indexOf(s);
+    expect(start(lines[1]!, 'playing')).toBe(start(lines[0]!, 'STATUS'));
+    expect(start(lines[2]!, 'paused')).toBe(start(lines[0]!, 'STATUS'));
+    expect(start(lines[4]!, 'failed')).toBe(start(lines[0]!, 'STATUS'));
+    expect(start(lines[1]!, '3s ago')).toBe(start(lines[0]!, 'LAST TICK'));
+    // Numbers are right-aligned under their header.
+    const end = (l: string, s: string) => l.indexOf(s) + s.length;
+    expect(end(lines[1]!, '64×')).toBe(end(lines[0]!, 'SPEED'));
+  });
+
+  test('empty tables say so', () => {
+    expect(formatStreamsTable([], NOW)).toBe('no live streams (--all includes ended and failed ones)\n');
+    expect(formatStreamsTable([], NOW, true)).toBe('no streams\n');
+  });
+
+  test('JSON lines carry the row and the live position', () => {
+    const parsed = JSON.parse(streamJsonLine(rows[1]!, NOW)) as Record<string, unknown>;
+    expect(parsed).toMatchObject({ streamId: 'spectate:2012-wimbledon-1701', clientCount: 3, livePositionMs: 1_840_000 });
+    expect(sortStreams(rows)[0]!.status).toBe('playing');
+  });
+});
+
+describe('runStreams', () => {
+  const docMock = mockClient(DynamoDBDocumentClient);
+  let dir: string;
+  let runtimeFile: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'matchcast-streams-'));
+    runtimeFile = join(dir, 'runtime.json');
+    writeFileSync(runtimeFile, JSON.stringify({ pid: process.pid, httpUrl: 'http://127.0.0.1:1', wsUrl: 'ws://127.0.0.1:1/', dynamodbEndpoint: 'http://127.0.0.1:1', region: 'us-east-1', tables: { Streams: 'Streams' } }));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeEach(() => docMock.reset());
+  afterAll(() => docMock.restore());
+
+  function capture() {
+    const stdout = new PassThrough();
+    let text = '';
+    stdout.on('data', (c: Buffer) => (text += c.toString()));
+    return { stdout, text: () => text };
+  }
+
+  test('queries byStatus once per live status (never a Scan), following pages', async () => {
+    docMock.on(QueryCommand).resolves({ Items: [] });
+    docMock.on(QueryCommand, { ExpressionAttributeValues: { ':s': 'playing' } }).resolvesOnce({ Items: [rows[1]], LastEvaluatedKey: { streamId: 'x', status: 'playing' } }).resolves({ Items: [] });
+    docMock.on(QueryCommand, { ExpressionAttributeValues: { ':s': 'paused' } }).resolves({ Items: [rows[0]] });
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+    const out = capture();
+    expect(await runStreams([], out, { runtimeFile, doc, now: () => NOW })).toBe(0);
+    const queried = docMock.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    expect(queried.every((q) => q.IndexName === 'byStatus' && q.TableName === 'Streams')).toBe(true);
+    expect(queried.map((q) => q.ExpressionAttributeValues?.[':s'])).toEqual(['scheduled', 'starting', 'playing', 'playing', 'paused']);
+    expect(queried[3]!.ExclusiveStartKey).toEqual({ streamId: 'x', status: 'playing' });
+    expect(docMock.commandCalls(ScanCommand)).toHaveLength(0);
+    expect(out.text().split('\n').filter(Boolean)).toHaveLength(3);
+  });
+
+  test('--all adds ended and failed; --json prints one object per line', async () => {
+    docMock.on(QueryCommand).resolves({ Items: [] });
+    docMock.on(QueryCommand, { ExpressionAttributeValues: { ':s': 'failed' } }).resolves({ Items: [rows[2]] });
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+    const out = capture();
+    await runStreams(['--all', '--json'], out, { runtimeFile, doc, now: () => NOW });
+    expect(docMock.commandCalls(QueryCommand).map((c) => c.args[0].input.ExpressionAttributeValues?.[':s'])).toEqual([
+      'scheduled', 'starting', 'playing', 'paused', 'ended', 'failed',
+    ]);
+    const lines = out.text().trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ streamId: 'spectate:ipl-2019-final', status: 'failed' });
+  });
+
+  test('usage errors', async () => {
+    await expect(runStreams(['--bogus'], capture())).rejects.toMatchObject({ exitCode: 2, message: 'unknown option --bogus (see --help)' });
+    await expect(runStreams(['extra'], capture())).rejects.toMatchObject({ exitCode: 2 });
+  });
+});
+
+describe('runStreams against dynalite (explicit endpoint from the runtime file)', () => {
+  let aws: LocalAws;
+  let dir: string;
+
+  beforeAll(async () => {
+    aws = await startLocalAws({ s3: false });
+    delete process.env.AWS_ENDPOINT_URL_DYNAMODB; // the CLI must pass the endpoint itself
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: aws.dynamoEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+    for (const r of rows) await doc.send(new PutCommand({ TableName: aws.tables.streams, Item: r }));
+    doc.destroy();
+    dir = mkdtempSync(join(tmpdir(), 'matchcast-streams-'));
+  });
+  afterAll(async () => {
+    await aws.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('lists live streams by default and every stream with --all', async () => {
+    const runtimeFile = join(dir, 'runtime.json');
+    writeFileSync(
+      runtimeFile,
+      JSON.stringify({ pid: process.pid, httpUrl: 'http://127.0.0.1:1', wsUrl: 'ws://127.0.0.1:1/', dynamodbEndpoint: aws.dynamoEndpoint, region: 'us-east-1', tables: { Streams: aws.tables.streams } }),
+    );
+    let text = '';
+    const stdout = new PassThrough();
+    stdout.on('data', (c: Buffer) => (text += c.toString()));
+    await runStreams([], { stdout }, { runtimeFile, now: () => NOW });
+    expect(text.trimEnd().split('\n').slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['spectate:2012-wimbledon-1701', 'pvai:2011-usopen-2701:alice']);
+    text = '';
+    await runStreams(['--all'], { stdout }, { runtimeFile, now: () => NOW });
+    expect(text.trimEnd().split('\n')).toHaveLength(5);
+  });
+});

@@ -1,0 +1,319 @@
+/**
+ * The terminal client against a scripted fake server speaking PROTOCOL.md on 127.0.0.1:0
+ * (the end-to-end run against local mode is the lead's). Tennis data modelled on match
+ * 2012-wimbledon-1701 (Tennis Abstract, CC BY-NC-SA 4.0).
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import WebSocket, { WebSocketServer } from 'ws';
+import type { JoinedMessage, ServerMessage, WireFrame } from '../../lambda/core/protocol';
+import { parseWatchArgs, runWatch, watchMain, EXIT_INTERRUPTED, type WatchOptions } from '../../scripts/watch';
+
+type Handler = (ws: WebSocket, req: IncomingMessage, n: number) => void;
+
+/** A WebSocket server (plus `/dev/token`) whose n-th connection runs `handlers[n]`; records what clients send. */
+class FakeServer {
+  readonly received: Array<Record<string, unknown>[]> = [];
+  readonly tokens: string[] = [];
+  private handlers: Handler[] = [];
+  private readonly wss: WebSocketServer;
+  private constructor(
+    readonly http: Server,
+    readonly port: number,
+  ) {
+    this.wss = new WebSocketServer({
+      server: http,
+      verifyClient: (info, cb) => {
+        const token = new URL(info.req.url ?? '/', 'http://x').searchParams.get('token') ?? '';
+        this.tokens.push(token);
+        if (token === 'bad') cb(false, 401, 'Unauthorized');
+        else cb(true);
+      },
+    });
+    this.wss.on('connection', (ws, req) => {
+      const n = this.received.length;
+      const msgs: Record<string, unknown>[] = [];
+      this.received.push(msgs);
+      ws.on('message', (d) => msgs.push(JSON.parse(String(d)) as Record<string, unknown>));
+      this.handlers[n]?.(ws, req, n);
+    });
+  }
+
+  static async start(): Promise<FakeServer> {
+    const http = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname === '/dev/token') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: `dev-${url.searchParams.get('user')}` }));
+      } else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    return new FakeServer(http, (http.address() as AddressInfo).port);
+  }
+
+  get wsUrl(): string {
+    return `ws://127.0.0.1:${this.port}/`;
+  }
+
+  script(...handlers: Handler[]): void {
+    this.handlers = handlers;
+    this.received.length = 0;
+    this.tokens.length = 0;
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.wss.clients) c.terminate();
+    await new Promise((r) => this.wss.close(r));
+    this.http.closeAllConnections();
+    await new Promise((r) => this.http.close(r));
+  }
+}
+
+const send = (ws: WebSocket, m: ServerMessage) => ws.send(JSON.stringify(m));
+
+/** Resolve once `check` holds (polling every 5 ms, at most `ms`). */
+async function until(check: () => boolean, ms = 5000): Promise<void> {
+  for (let waited = 0; !check(); waited += 5) {
+    if (waited > ms) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Call `then` after the client sent a message with this action on `ws`'s connection. */
+function onAction(server: FakeServer, n: number, action: string, then: (m: Record<string, unknown>) => void): void {
+  void until(() => server.received[n]?.some((m) => m.action === action) === true).then(
+    () => then(server.received[n]!.find((m) => m.action === action)!),
+    () => undefined,
+  );
+}
+
+function sink() {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (c: Buffer) => (text += c.toString('utf8')));
+  return { stream, text: () => text };
+}
+
+const STREAM = 'spectate:2012-wimbledon-1701';
+const joined = (over: Partial<JoinedMessage> = {}): JoinedMessage => ({
+  type: 'joined', streamId: STREAM, gameId: '2012-wimbledon-1701', kind: 'tennis', title: 'Wimbledon 2012 final: Roger Federer v Andy Murray',
+  mode: 'spectate', role: 'spectator', status: 'starting', speed: 64, epoch: 1, positionMs: 0, positionSeq: 0, durationMs: 14_320_000,
+  frameCount: 288, clients: 1, ...over,
+});
+/** A point of the first game: Federer serving. */
+const point = (seq: number, winner: 1 | 2, pts: [string, string]): WireFrame => ({
+  seq, t: seq * 19_000, type: 'point', data: { set: 1, games: [0, 0], points: pts, tiebreak: false, setsWon: [0, 0], server: 1, winner, serveSpeedKmh: 170 + seq },
+});
+const framesMsg = (epoch: number, frames: WireFrame[]): ServerMessage => ({ type: 'frames', streamId: STREAM, epoch, frames });
+
+let server: FakeServer;
+beforeAll(async () => {
+  server = await FakeServer.start();
+});
+afterAll(() => server.close());
+
+const base = (over: Partial<WatchOptions> = {}): WatchOptions => ({
+  wsUrl: server.wsUrl, token: 'tok', gameId: '2012-wimbledon-1701', reconnect: { baseMs: 5, capMs: 20, attempts: 3 }, ...over,
+});
+
+test('spectate: header, point lines, a dropped connection rejoined, duplicates and stale frames dropped, ended', async () => {
+  let tokenCalls = 0;
+  server.script(
+    (ws) => {
+      onAction(server, 0, 'start', () => {
+        send(ws, joined());
+        send(ws, { type: 'presence', streamId: STREAM, clients: 1, players: 0, spectators: 1 });
+        send(ws, { type: 'state', streamId: STREAM, status: 'playing', speed: 64, epoch: 1, positionMs: 0, positionSeq: 0, by: 'system' });
+        send(ws, framesMsg(1, [point(0, 2, ['0', '15']), point(1, 1, ['15', '15']), point(2, 1, ['30', '15'])]));
+        setTimeout(() => ws.terminate(), 20); // the connection drops
+      });
+    },
+    (ws) => {
+      onAction(server, 1, 'rejoin', () => {
+        send(ws, joined({ status: 'playing', positionSeq: 5, clients: 2 }));
+        send(ws, framesMsg(1, [point(1, 1, ['15', '15']), point(2, 1, ['30', '15']), point(3, 2, ['30', '30']), point(4, 1, ['40', '30'])]));
+        send(ws, { type: 'presence', streamId: STREAM, clients: 2, players: 0, spectators: 2 });
+        send(ws, { type: 'chat', streamId: STREAM, from: 'bob', text: 'what a rally', at: 0 });
+        send(ws, { type: 'state', streamId: STREAM, status: 'playing', speed: 4, epoch: 2, positionMs: 76_000, positionSeq: 5, by: 'bob' });
+        send(ws, framesMsg(1, [point(5, 2, ['STALE', '0'])])); // an old epoch's frame: fenced out
+        send(ws, framesMsg(2, [point(5, 1, ['0', '0'])]));
+        send(ws, { type: 'frames', streamId: 'spectate:another-game', epoch: 2, frames: [point(6, 1, ['OTHER', '0'])] });
+        send(ws, { type: 'ended', streamId: STREAM, reason: 'finished' });
+      });
+    },
+  );
+  const out = sink();
+  const result = await runWatch(
+    base({ speed: 64, atMs: 0, token: async () => `tok${++tokenCalls}` }),
+    { stdout: out.stream },
+  );
+  const text = out.text();
+  expect(result.exitCode).toBe(0);
+  expect(result.endedReason).toBe('finished');
+  expect(result.reconnects).toBe(1);
+  expect(result.frames.map((f) => f.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+  expect(result.frames[5]!.data).toMatchObject({ points: ['0', '0'] });
+  expect(server.received[0]![0]).toEqual({ action: 'start', gameId: '2012-wimbledon-1701', mode: 'spectate', speed: 64, atMs: 0 });
+  expect(server.received[1]![0]).toEqual({ action: 'rejoin', streamId: STREAM, epoch: 1, lastSeq: 2 });
+  expect(server.tokens).toEqual(['tok1', 'tok2']); // a fresh token per connection
+  expect(text).toContain('▶ Wimbledon 2012 final: Roger Federer v Andy Murray');
+  expect(text).toContain('tennis · spectate · spectator · 64× · 0:00:00 / 3:58:40 · 288 frames');
+  expect(text).toMatch(/0:00:19 {2}set 1 {2}0-0 {2}15-15 +serve Federer +→ Federer · 171 km\/h/);
+  expect(text).toContain('▶ playing at 64× from 0:00:00');
+  expect(text).toContain('↻ reconnected');
+  expect(text).toContain('💬 bob: what a rally');
+  expect(text).toContain('speed 4× by bob');
+  expect(text).toContain('👥 2 connected: 0 players, 2 spectators');
+  expect(text.trimEnd().endsWith('■ ended: finished (the recording is over)')).toBe(true);
+  expect(text).not.toContain('STALE');
+  expect(text).not.toContain('OTHER');
+  expect(text.match(/→ /g)).toHaveLength(6); // one line per point, duplicates not reprinted
+});
+
+test('a refused start prints the server error and exits 1', async () => {
+  server.script((ws) =>
+    onAction(server, 0, 'start', () =>
+      send(ws, { type: 'error', code: 'not_found', message: 'no game "nope": send {"action":"list"} for the catalog', action: 'start' }),
+    ),
+  );
+  const out = sink();
+  const result = await runWatch(base({ gameId: 'nope' }), { stdout: out.stream });
+  expect(result.exitCode).toBe(1);
+  expect(out.text()).toBe('error not_found: no game "nope": send {"action":"list"} for the catalog\n');
+});
+
+test('a refused token: one line, exit 1, no retry', async () => {
+  server.script();
+  const out = sink();
+  const result = await runWatch(base({ token: 'bad' }), { stdout: out.stream });
+  expect(result.exitCode).toBe(1);
+  expect(out.text()).toMatch(/^error: the server refused the token \(HTTP 401\)/);
+  expect(server.tokens).toEqual(['bad']);
+});
+
+test('nothing listening: cannot connect, exit 1', async () => {
+  const out = sink();
+  const result = await runWatch(base({ wsUrl: 'ws://127.0.0.1:1/' }), { stdout: out.stream });
+  expect(result.exitCode).toBe(1);
+  expect(out.text()).toBe('error: cannot connect to ws://127.0.0.1:1/: connection refused\n');
+});
+
+test('a connection that keeps dropping gives up after the bounded attempts', async () => {
+  const drop: (ws: WebSocket) => void = (ws) => ws.terminate();
+  server.script((ws) => onAction(server, 0, 'start', () => {
+    send(ws, joined());
+    setTimeout(() => ws.terminate(), 10);
+  }), drop, drop, drop, drop);
+  const out = sink();
+  const result = await runWatch(base(), { stdout: out.stream });
+  expect(result.exitCode).toBe(1);
+  expect(out.text()).toContain('error: connection lost: gave up after 3 reconnection attempts');
+  expect(server.received).toHaveLength(4);
+});
+
+test('pvai keys: space pauses, + speeds up, → seeks 30 s, q stops', async () => {
+  const PVAI = 'pvai:2012-wimbledon-1701:alice';
+  let epoch = 1;
+  server.script((ws) => {
+    const state = (over: Record<string, unknown>) =>
+      ws.send(JSON.stringify({ type: 'state', streamId: PVAI, status: 'playing', speed: 1, epoch: ++epoch, positionMs: 600_000, positionSeq: 30, by: 'alice', ...over }));
+    ws.on('message', (d) => {
+      const m = JSON.parse(String(d)) as { action: string; speed?: number; toMs?: number };
+      if (m.action === 'start') {
+        send(ws, joined({ streamId: PVAI, mode: 'pvai', role: 'player', status: 'playing', speed: 1, positionMs: 600_000, positionSeq: 30 }));
+      } else if (m.action === 'pause') state({ status: 'paused' });
+      else if (m.action === 'speed') state({ status: 'paused', speed: m.speed });
+      else if (m.action === 'seek') state({ status: 'paused', speed: 2, positionMs: m.toMs });
+      else if (m.action === 'stop') send(ws, { type: 'ended', streamId: PVAI, reason: 'stopped' });
+    });
+  });
+  const stdin = new PassThrough();
+  const out = sink();
+  const running = runWatch(base({ mode: 'pvai', interactive: true }), { stdout: out.stream, stdin });
+  const sent = () => server.received[0] ?? [];
+  await until(() => out.text().includes('keys:'));
+  stdin.write(' ');
+  await until(() => out.text().includes('⏸ paused by alice'));
+  stdin.write('+');
+  await until(() => out.text().includes('speed 2× by alice'));
+  stdin.write('\u001b[C');
+  await until(() => out.text().includes('seek to 0:10:30 by alice'));
+  stdin.write('q');
+  const result = await running;
+  expect(result.exitCode).toBe(0);
+  expect(result.endedReason).toBe('stopped');
+  expect(sent().map((m) => m.action)).toEqual(['start', 'pause', 'speed', 'seek', 'stop']);
+  expect(sent()[2]).toEqual({ action: 'speed', speed: 2 });
+  expect(sent()[3]).toEqual({ action: 'seek', toMs: 630_000 }); // paused: exactly 30 s on
+  expect(out.text()).toContain('■ ended: stopped');
+});
+
+test('aborting sends stop and resolves 130', async () => {
+  server.script((ws) => onAction(server, 0, 'start', () => send(ws, joined())));
+  const abort = new AbortController();
+  const out = sink();
+  const running = runWatch(base({ signal: abort.signal, stopGraceMs: 50 }), { stdout: out.stream });
+  await until(() => out.text().includes('▶ Wimbledon'));
+  abort.abort();
+  const result = await running;
+  expect(result.exitCode).toBe(EXIT_INTERRUPTED);
+  await until(() => server.received[0]?.some((m) => m.action === 'stop') === true);
+});
+
+test('terminal recordings are written raw; status lines go to stderr', async () => {
+  const TERM = 'spectate:asciinema-welcome';
+  server.script((ws) =>
+    onAction(server, 0, 'start', () => {
+      send(ws, joined({ streamId: TERM, gameId: 'asciinema-welcome', kind: 'terminal', title: 'asciinema welcome' }));
+      ws.send(JSON.stringify({ type: 'frames', streamId: TERM, epoch: 1, frames: [
+        { seq: 0, t: 0, type: 'o', data: '\u001b[1;32mwelcome\u001b[0m\r\n' },
+        { seq: 1, t: 10, type: 'r', data: '100x30' },
+        { seq: 2, t: 20, type: 'o', data: '$ ' },
+      ] }));
+      send(ws, { type: 'ended', streamId: TERM, reason: 'finished' });
+    }),
+  );
+  const out = sink();
+  const err = sink();
+  const result = await runWatch(base({ gameId: 'asciinema-welcome' }), { stdout: out.stream, stderr: err.stream });
+  expect(result.exitCode).toBe(0);
+  expect(out.text()).toBe('\u001b[1;32mwelcome\u001b[0m\r\n$ ');
+  expect(err.text()).toContain('▶ asciinema welcome');
+  expect(err.text()).toContain('■ ended: finished');
+});
+
+describe('CLI', () => {
+  test('arguments', () => {
+    expect(parseWatchArgs(['g1', '--speed', '64', '--at', '1:02:03', '--mode', 'pvai'])).toEqual({ gameId: 'g1', mode: 'pvai', raw: false, speed: 64, atMs: 3_723_000 });
+    expect(parseWatchArgs(['--help'])).toBeUndefined();
+    expect(() => parseWatchArgs([])).toThrow('GAME_ID is required');
+    expect(() => parseWatchArgs(['g', '--mode', 'solo'])).toThrow('--mode solo: expected one of spectate, pvai, pvp');
+    expect(() => parseWatchArgs(['g', '--mode', 'pvp'])).toThrow(/needs --room/);
+    expect(() => parseWatchArgs(['g', '--room', 'r1'])).toThrow('--room is only for --mode pvp');
+    expect(() => parseWatchArgs(['g', '--token', 't'])).toThrow(/--token is for --stack/);
+    expect(() => parseWatchArgs(['g', '--speed', '100'])).toThrow('--speed 100: must be between 0.25 and 64');
+  });
+
+  test('watchMain on local mode: the runtime file, a /dev/token token, exit code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'matchcast-watch-'));
+    try {
+      const runtimeFile = join(dir, 'runtime.json');
+      writeFileSync(
+        runtimeFile,
+        JSON.stringify({ pid: process.pid, httpUrl: `http://127.0.0.1:${server.port}`, wsUrl: server.wsUrl, dynamodbEndpoint: 'http://127.0.0.1:1', region: 'us-east-1', tables: {} }),
+      );
+      server.script((ws) => onAction(server, 0, 'start', () => send(ws, { type: 'ended', streamId: STREAM, reason: 'idle' })));
+      const out = sink();
+      const code = await watchMain(['2012-wimbledon-1701', '--user', 'carol', '--mode', 'pvp', '--room', 'r1'], { stdout: out.stream }, { runtimeFile });
+      expect(code).toBe(0);
+      expect(server.tokens).toEqual(['dev-carol']);
+      expect(server.received[0]![0]).toEqual({ action: 'start', gameId: '2012-wimbledon-1701', mode: 'pvp', room: 'r1' });
+      expect(out.text()).toContain('■ ended: idle');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,40 @@
+import { endedText, errorText, formatDuration, formatSpeed } from '../../web/src/core/format';
+import { ERROR_CODES, END_REASONS } from '../../lambda/core/protocol';
+
+describe('formatDuration', () => {
+  it('formats h:mm:ss', () => {
+    expect(formatDuration(4_885_000)).toBe('1:21:25');
+    expect(formatDuration(59_999)).toBe('0:00:59');
+    expect(formatDuration(20_638_000)).toBe('5:43:58');
+  });
+  it('clamps nonsense to zero', () => {
+    expect(formatDuration(-5)).toBe('0:00:00');
+    expect(formatDuration(Number.NaN)).toBe('0:00:00');
+    expect(formatDuration(Infinity)).toBe('0:00:00');
+  });
+});
+
+describe('formatSpeed', () => {
+  it('labels rates', () => {
+    expect(formatSpeed(0.5)).toBe('0.5×');
+    expect(formatSpeed(64)).toBe('64×');
+  });
+});
+
+describe('errorText / endedText', () => {
+  it('has a human message for every protocol error code', () => {
+    const texts = ERROR_CODES.map((c) => errorText(c));
+    for (const t of texts) expect(t).toMatch(/^[A-Z].{10,}/);
+    expect(new Set(texts).size).toBe(ERROR_CODES.length);
+    expect(errorText('forbidden', 'pause: only the players')).toBe('Only the players of this stream can control playback.');
+    expect(errorText('not_found', 'no game "x"')).toContain('no game "x"');
+  });
+  it('falls back to the server message for unknown codes', () => {
+    expect(errorText('brand_new', 'why')).toBe('Error: why');
+  });
+  it('explains every end reason', () => {
+    const texts = END_REASONS.map((r) => endedText(r));
+    expect(new Set(texts).size).toBe(END_REASONS.length);
+    expect(endedText('weird')).toContain('weird');
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * Hash routes of the browser client (pure; unit-tested in test/web/route.test.ts).
+ *
+ * - `#/`                                  catalog
+ * - `#/watch/{gameId}?mode=spectate|pvai&speed=64&at=3600000`   start a stream (`at` in media ms)
+ * - `#/room/{gameId}/{room}`              PvP room (shareable: the first two people control it)
+ * - `#/stream/{streamId}`                 join a running stream by id (URI-encoded: it holds ":")
+ */
+import { MAX_SPEED, MIN_SPEED, type Mode } from '../../../lambda/core/protocol';
+
+/** A parsed route. */
+export type Route =
+  | { readonly name: 'catalog' }
+  | { readonly name: 'watch'; readonly gameId: string; readonly mode: Exclude<Mode, 'pvp'>; readonly speed?: number; readonly atMs?: number }
+  | { readonly name: 'room'; readonly gameId: string; readonly room: string; readonly speed?: number; readonly atMs?: number }
+  | { readonly name: 'stream'; readonly streamId: string };
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const STREAM_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,299}$/;
+
+/** Parse `location.hash`. Anything unknown or malformed is the catalog. */
+export function parseRoute(hash: string): Route {
+  const raw = hash.replace(/^#/, '');
+  const [pathPart, queryPart = ''] = raw.split('?', 2);
+  const parts = (pathPart ?? '').split('/').filter((p) => p.length > 0).map(safeDecode);
+  const q = new URLSearchParams(queryPart);
+  const speed = parseSpeed(q.get('speed'));
+  const atMs = parseMs(q.get('at'));
+  const extra = { ...(speed !== undefined ? { speed } : {}), ...(atMs !== undefined ? { atMs } : {}) };
+  if (parts[0] === 'watch' && parts.length === 2 && ID.test(parts[1]!)) {
+    const mode = q.get('mode') === 'pvai' ? 'pvai' : 'spectate';
+    return { name: 'watch', gameId: parts[1]!, mode, ...extra };
+  }
+  if (parts[0] === 'room' && parts.length === 3 && ID.test(parts[1]!) && ID.test(parts[2]!)) {
+    return { name: 'room', gameId: parts[1]!, room: parts[2]!, ...extra };
+  }
+  if (parts[0] === 'stream' && parts.length === 2 && STREAM_ID.test(parts[1]!)) {
+    return { name: 'stream', streamId: parts[1]! };
+  }
+  return { name: 'catalog' };
+}
+
+/** Build the hash for a route (inverse of {@link parseRoute}). */
+export function routeHash(route: Route): string {
+  switch (route.name) {
+    case 'catalog':
+      return '#/';
+    case 'watch': {
+      const q = new URLSearchParams();
+      if (route.mode !== 'spectate') q.set('mode', route.mode);
+      if (route.speed !== undefined) q.set('speed', String(route.speed));
+      if (route.atMs !== undefined) q.set('at', String(route.atMs));
+      const qs = q.toString();
+      return `#/watch/${encodeURIComponent(route.gameId)}${qs ? `?${qs}` : ''}`;
+    }
+    case 'room': {
+      const q = new URLSearchParams();
+      if (route.speed !== undefined) q.set('speed', String(route.speed));
+      if (route.atMs !== undefined) q.set('at', String(route.atMs));
+      const qs = q.toString();
+      return `#/room/${encodeURIComponent(route.gameId)}/${encodeURIComponent(route.room)}${qs ? `?${qs}` : ''}`;
+    }
+    case 'stream':
+      return `#/stream/${encodeURIComponent(route.streamId)}`;
+  }
+}
+
+/** A fresh PvP room id: 8 lowercase letters/digits from `random` (default Math.random). */
+export function newRoomId(random: () => number = Math.random): string {
+  const alphabet = 'abcdefghijkmnpqrstuvwxyz23456789';
+  let s = '';
+  for (let i = 0; i < 8; i++) s += alphabet[Math.floor(random() * alphabet.length) % alphabet.length];
+  return s;
+}
+
+/** The PvP room id inside a stream id `pvp:{gameId}:{room}` (stream-keys.ts), or undefined. */
+export function roomOfStreamId(streamId: string): string | undefined {
+  const m = /^pvp:[^:]+:([^:]+)$/.exec(streamId);
+  return m ? m[1] : undefined;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return '';
+  }
+}
+
+function parseSpeed(v: string | null): number | undefined {
+  if (v === null || v === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= MIN_SPEED && n <= MAX_SPEED ? n : undefined;
+}
+
+function parseMs(v: string | null): number | undefined {
+  if (v === null || v === '') return undefined;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
+}

@@ -1,0 +1,236 @@
+/**
+ * matchcast browser client: boot (config.json, name, token), the app header with the
+ * connection pill, hash routing between the catalog and the player view, and message
+ * dispatch. Plain TypeScript + DOM; see web/README.md.
+ */
+import './style.css';
+import type { CatalogMessage, ServerMessage } from '../../lambda/core/protocol';
+import { Connection, type ConnState } from './connection';
+import { errorText } from './core/format';
+import { parseRoute } from './core/route';
+import {
+  displayName,
+  fetchDevToken,
+  forgetToken,
+  loadConfig,
+  readClaims,
+  setDisplayName,
+  socketUrl,
+  storedToken,
+  storeToken,
+  tokenFromFragment,
+  type ClientConfig,
+} from './session';
+import { h, setText } from './ui/dom';
+import { toast } from './ui/toast';
+import { CatalogView } from './views/catalog';
+import { PlayerView } from './views/player';
+
+const app = {
+  config: null as ClientConfig | null,
+  conn: null as Connection | null,
+  token: null as string | null,
+  me: { userId: '', name: '' },
+  catalog: null as CatalogMessage | null,
+  catalogView: null as CatalogView | null,
+  player: null as PlayerView | null,
+  failedOpens: 0,
+};
+
+const pill = h('span', { class: 'pill', 'data-testid': 'conn-status', 'data-state': 'connecting', role: 'status', 'aria-live': 'polite' }, 'Connecting…');
+const nameInput = h('input', {
+  class: 'name-input',
+  type: 'text',
+  maxlength: 32,
+  'aria-label': 'Your display name',
+  'data-testid': 'name-input',
+  spellcheck: 'false',
+  autocomplete: 'nickname',
+});
+const outlet = h('div', { class: 'outlet' });
+
+function header(): HTMLElement {
+  const form = h('form', { class: 'name-form', 'aria-label': 'Change your display name' }, h('label', { class: 'sr-only', for: 'name' }, 'Name'), nameInput);
+  nameInput.id = 'name';
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    changeName();
+  });
+  nameInput.addEventListener('change', changeName);
+  return h(
+    'header',
+    { class: 'app-header' },
+    h('a', { class: 'brand', href: '#/', 'aria-label': 'matchcast home' }, h('span', { class: 'brand-ball', 'aria-hidden': 'true' }), 'match', h('b', {}, 'cast')),
+    h('div', { class: 'header-right' }, pill, form),
+  );
+}
+
+function changeName(): void {
+  const v = nameInput.value.trim();
+  if (v === app.me.name) return;
+  if (!app.config?.tokenUrl) {
+    nameInput.value = app.me.name;
+    toast('Your name comes from your sign-in token here.', 'info');
+    return;
+  }
+  if (!setDisplayName(v)) {
+    toast('Names are 1–32 letters, digits, ".", "_" or "-".', 'error');
+    nameInput.value = app.me.name;
+    return;
+  }
+  app.me = { userId: v, name: v };
+  toast(`You are now ${v}.`, 'ok', 2500);
+  app.conn?.restart();
+}
+
+function setPill(state: ConnState, info: { attempt: number; retryInMs?: number; error?: string }): void {
+  pill.dataset.state = state;
+  const text =
+    state === 'open'
+      ? 'Connected'
+      : state === 'connecting'
+        ? 'Connecting…'
+        : state === 'offline'
+          ? 'Offline — waiting for network'
+          : state === 'closed'
+            ? 'Disconnected'
+            : info.retryInMs !== undefined
+              ? `Reconnecting in ${Math.ceil(info.retryInMs / 1000)} s…`
+              : 'Reconnecting…';
+  setText(pill, text);
+  pill.setAttribute('aria-label', `Connection: ${text}`);
+  if (state === 'reconnecting' && info.retryInMs !== undefined && info.error) {
+    app.failedOpens++;
+    if (app.failedOpens === 3 && !app.config?.tokenUrl) {
+      toast('Cannot connect — your token may have expired. Paste a new one.', 'error', 8000);
+      forgetToken();
+      app.conn?.close();
+      app.conn = null;
+      showTokenBox();
+    }
+  }
+  if (state === 'open') app.failedOpens = 0;
+}
+
+async function socketAddress(): Promise<string> {
+  const cfg = app.config!;
+  if (cfg.tokenUrl) {
+    app.token = await fetchDevToken(cfg.tokenUrl, app.me.name);
+  }
+  if (!app.token) throw new Error('no token');
+  const claims = readClaims(app.token);
+  app.me = { userId: claims.sub ?? app.me.name, name: claims.name ?? claims.sub ?? app.me.name };
+  if (document.activeElement !== nameInput) nameInput.value = app.me.name;
+  return socketUrl(cfg.wsUrl, app.token);
+}
+
+function connect(): void {
+  app.conn = new Connection({
+    url: socketAddress,
+    onState: setPill,
+    onOpen: (reconnected) => {
+      if (reconnected) toast('Reconnected.', 'ok', 2000);
+      app.conn?.send({ action: 'list' });
+      app.player?.connected(reconnected);
+    },
+    onMessage: dispatch,
+  });
+  app.conn.start();
+}
+
+function dispatch(msg: ServerMessage): void {
+  if (msg.type === 'catalog') {
+    app.catalog = msg;
+    app.catalogView?.update(msg);
+    app.player?.catalogUpdated();
+    return;
+  }
+  if (app.player?.handle(msg)) return;
+  if (msg.type === 'error') toast(errorText(msg.code, msg.message), 'error');
+}
+
+function participants(gameId: string): readonly string[] | undefined {
+  return app.catalog?.games.find((g) => g.gameId === gameId)?.participants;
+}
+
+function render(): void {
+  const route = parseRoute(location.hash);
+  app.player?.destroy();
+  app.player = null;
+  app.catalogView = null;
+  if (route.name === 'catalog') {
+    document.title = 'matchcast — live sports replays';
+    const view = new CatalogView({ refresh: () => app.conn?.send({ action: 'list' }) });
+    app.catalogView = view;
+    outlet.replaceChildren(view.root);
+    if (app.catalog) view.update(app.catalog);
+    if (app.conn?.isOpen) app.conn.send({ action: 'list' });
+  } else {
+    const view = new PlayerView(route, {
+      send: (m) => app.conn?.send(m) ?? false,
+      get me() {
+        return app.me;
+      },
+      participants,
+    });
+    app.player = view;
+    outlet.replaceChildren(view.root);
+    if (app.conn?.isOpen) view.connected(false);
+  }
+  window.scrollTo(0, 0);
+}
+
+function showTokenBox(): void {
+  const input = h('textarea', { class: 'token-input', rows: 4, 'aria-label': 'Access token', placeholder: 'eyJhbGciOi…', 'data-testid': 'token-input' });
+  const form = h(
+    'form',
+    { class: 'panel token-box', 'aria-label': 'Sign in with a token' },
+    h('h1', {}, 'Sign in'),
+    h('p', { class: 'muted' }, 'Paste the access token you were given (or open a link ending in #token=…).'),
+    input,
+    h('button', { class: 'btn primary', type: 'submit', 'aria-label': 'Use this token' }, 'Connect'),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const t = input.value.trim();
+    if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(t)) {
+      toast('That does not look like a token (three dot-separated parts).');
+      return;
+    }
+    storeToken(t);
+    app.token = t;
+    start();
+  });
+  outlet.replaceChildren(form);
+}
+
+function start(): void {
+  window.addEventListener('hashchange', render);
+  render();
+  connect();
+}
+
+async function boot(): Promise<void> {
+  document.body.append(header(), outlet);
+  app.config = await loadConfig();
+  if (app.config.tokenUrl) {
+    app.me = { userId: displayName(), name: displayName() };
+    nameInput.value = app.me.name;
+    start();
+    return;
+  }
+  nameInput.readOnly = true;
+  app.token = tokenFromFragment() ?? storedToken();
+  if (app.token) {
+    const claims = readClaims(app.token);
+    if (claims.exp !== undefined && claims.exp * 1000 < Date.now()) {
+      forgetToken();
+      app.token = null;
+      toast('Your token has expired. Paste a new one.', 'error');
+    }
+  }
+  if (app.token) start();
+  else showTokenBox();
+}
+
+void boot();

@@ -1,0 +1,98 @@
+/**
+ * Chat (plain text, rendered with textContent only) and emoji reactions with a floating
+ * animation over the stage. Nothing here is stored: chat is volatile (tennis seed).
+ */
+import { ALLOWED_EMOJI, MAX_CHAT_CHARS } from '../../../lambda/core/protocol';
+import { formatClockTime } from '../core/format';
+import { h } from '../ui/dom';
+
+const MAX_MESSAGES = 200;
+const MAX_FLOATING = 30;
+
+/** Chat panel + reaction bar. */
+export class ChatPanel {
+  readonly root: HTMLElement;
+  readonly reactions: HTMLElement;
+  private readonly list: HTMLElement;
+  private readonly input: HTMLInputElement;
+  private stage: HTMLElement | null = null;
+
+  constructor(
+    private readonly sendChat: (text: string) => boolean,
+    private readonly sendReact: (emoji: string) => boolean,
+  ) {
+    this.list = h('ol', { class: 'chat-list', role: 'log', 'aria-live': 'polite', 'aria-label': 'Chat messages', 'data-testid': 'chat-log' });
+    this.input = h('input', {
+      class: 'chat-input',
+      type: 'text',
+      maxlength: MAX_CHAT_CHARS,
+      placeholder: 'Say something…',
+      'aria-label': 'Chat message',
+      autocomplete: 'off',
+      'data-testid': 'chat-input',
+    });
+    const form = h(
+      'form',
+      { class: 'chat-form', 'aria-label': 'Send a chat message' },
+      this.input,
+      h('button', { class: 'btn primary', type: 'submit', 'aria-label': 'Send chat message', 'data-testid': 'chat-send' }, 'Send'),
+    );
+    this.input.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') this.input.blur(); // back to the playback shortcuts
+    });
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const text = this.input.value.trim();
+      if (!text) return;
+      if (this.sendChat(text)) this.input.value = '';
+    });
+    this.reactions = h(
+      'div',
+      { class: 'reactions', role: 'group', 'aria-label': 'Emoji reactions', 'data-testid': 'reactions' },
+      ...ALLOWED_EMOJI.map((emoji) =>
+        h('button', { class: 'react-btn', type: 'button', 'aria-label': `React ${emoji}`, 'data-emoji': emoji, onclick: () => this.sendReact(emoji) }, emoji),
+      ),
+    );
+    this.root = h('section', { class: 'panel chat', 'aria-label': 'Chat' }, h('h2', {}, 'Chat'), this.list, form);
+  }
+
+  /** The element reactions float over. */
+  setStage(el: HTMLElement): void {
+    this.stage = el;
+  }
+
+  /** Show a chat message (all fields are plain text). */
+  addMessage(from: string, text: string, at: number, mine: boolean): void {
+    const stick = this.list.scrollTop + this.list.clientHeight >= this.list.scrollHeight - 8;
+    this.list.appendChild(
+      h(
+        'li',
+        { class: `chat-msg${mine ? ' mine' : ''}`, 'data-testid': 'chat-message' },
+        h('span', { class: 'chat-time num' }, formatClockTime(at)),
+        h('span', { class: 'chat-from' }, from),
+        h('span', { class: 'chat-text' }, text),
+      ),
+    );
+    while (this.list.children.length > MAX_MESSAGES) this.list.firstElementChild?.remove();
+    if (stick || mine) this.list.scrollTop = this.list.scrollHeight;
+  }
+
+  /** A system line (joins, pauses…). */
+  addNotice(text: string): void {
+    this.list.appendChild(h('li', { class: 'chat-notice' }, text));
+    while (this.list.children.length > MAX_MESSAGES) this.list.firstElementChild?.remove();
+    this.list.scrollTop = this.list.scrollHeight;
+  }
+
+  /** Float an emoji up over the stage. Only emoji from the allowed set are shown. */
+  floatReaction(emoji: string, from: string): void {
+    if (!this.stage || !(ALLOWED_EMOJI as readonly string[]).includes(emoji)) return;
+    if (this.stage.querySelectorAll('.float-emoji').length >= MAX_FLOATING) return;
+    const el = h('span', { class: 'float-emoji', 'aria-hidden': 'true', 'data-testid': 'float-emoji', title: from }, emoji);
+    el.style.left = `${10 + Math.random() * 80}%`;
+    el.style.animationDuration = `${2.2 + Math.random() * 1.2}s`;
+    el.addEventListener('animationend', () => el.remove());
+    window.setTimeout(() => el.remove(), 5000);
+    this.stage.appendChild(el);
+  }
+}

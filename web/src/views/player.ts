@@ -1,0 +1,449 @@
+/**
+ * The player view (`#/watch/…`, `#/room/…`, `#/stream/…`): one stream, as a live broadcast.
+ * Starts or joins the stream, rejoins after a reconnect with the buffer's cursor (no gap),
+ * shows the tennis panels (or a frame log / an xterm terminal for other kinds), the timeline
+ * seek bar, transport controls for controllers, presence, chat and reactions, and the end.
+ */
+import type { JoinedMessage, ServerMessage, StateMessage, StreamStatus, WireFrame } from '../../../lambda/core/protocol';
+import type { Outgoing } from '../connection';
+import { FrameBuffer } from '../core/buffer';
+import { endedText, errorText, formatSpeed, modeLabel, statusLabel } from '../core/format';
+import { routeHash, type Route } from '../core/route';
+import { toTennisPoint, type TennisPoint } from '../tennis/frame';
+import { describePoint } from '../tennis/describe';
+import { foldMatch } from '../tennis/model';
+import { TennisView } from '../tennis/view';
+import { append, h, setText } from '../ui/dom';
+import { toast } from '../ui/toast';
+import { ChatPanel } from './chat';
+import { FrameLog } from './log';
+import { Timeline } from './timeline';
+import type { TerminalScreen } from './terminal';
+
+/** Playback speeds offered to controllers (PROTOCOL.md allows 0.25–64). */
+export const SPEEDS = [0.5, 1, 2, 4, 16, 64] as const;
+/** Arrow keys seek this far (ms). */
+const SEEK_STEP_MS = 30_000;
+
+/** What the player view needs from the app. */
+export interface PlayerDeps {
+  send(msg: Outgoing): boolean;
+  /** The viewer's user id (token `sub`) and display name. */
+  readonly me: { userId: string; name: string };
+  /** Participants of a game from the last catalog, if known. */
+  participants(gameId: string): readonly string[] | undefined;
+}
+
+/** One stream on screen. */
+export class PlayerView {
+  readonly root: HTMLElement;
+  private streamId: string | null = null;
+  private joined: JoinedMessage | null = null;
+  private status: StreamStatus = 'starting';
+  private speed = 1;
+  private anchor = { positionMs: 0, at: 0 };
+  private ended = false;
+  private readonly buffer = new FrameBuffer();
+  private readonly tennisPoints = new Map<number, TennisPoint>();
+  private renderQueued = false;
+  private positionTimer: number;
+
+  // DOM
+  private readonly titleEl: HTMLElement;
+  private readonly modeBadge: HTMLElement;
+  private readonly roleBadge: HTMLElement;
+  private readonly statusBadge: HTMLElement;
+  private readonly presenceEl: HTMLElement;
+  private readonly stage: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly side: HTMLElement;
+  private readonly banner: HTMLElement;
+  private readonly pauseBtn: HTMLButtonElement;
+  private readonly speedBtns: HTMLButtonElement[];
+  private readonly transport: HTMLElement;
+  private readonly invite: HTMLElement;
+  private readonly timeline: Timeline;
+  private readonly chat: ChatPanel;
+  private tennis: TennisView | null = null;
+  private log: FrameLog | null = null;
+  private terminal: TerminalScreen | null = null;
+  private terminalLoading: Promise<void> | null = null;
+  private readonly onKey = (e: KeyboardEvent) => this.key(e);
+
+  constructor(
+    private readonly route: Exclude<Route, { name: 'catalog' }>,
+    private readonly deps: PlayerDeps,
+  ) {
+    this.titleEl = h('h1', { class: 'pv-title', 'data-testid': 'title' }, 'Connecting…');
+    this.modeBadge = h('span', { class: 'badge', 'data-testid': 'mode' });
+    this.roleBadge = h('span', { class: 'badge', 'data-testid': 'role' });
+    this.statusBadge = h('span', { class: 'badge status', 'data-testid': 'play-status', 'data-status': 'starting', 'aria-live': 'polite' }, 'Starting');
+    this.presenceEl = h('span', { class: 'presence num', 'data-testid': 'presence', 'aria-live': 'polite' });
+    this.banner = h('div', { class: 'banner', hidden: true, role: 'status', 'data-testid': 'ended-banner' });
+    this.body = h('div', { class: 'stage-body' });
+    this.stage = h('div', { class: 'stage', 'data-testid': 'stage' }, this.body);
+    this.timeline = new Timeline((toMs) => this.seek(toMs));
+    this.pauseBtn = h('button', { class: 'btn transport-main', type: 'button', 'aria-label': 'Pause', 'data-testid': 'play-pause', onclick: () => this.togglePause() }, '❚❚');
+    this.speedBtns = SPEEDS.map((s) =>
+      h('button', { class: 'btn speed', type: 'button', 'aria-label': `Speed ${formatSpeed(s)}`, 'aria-pressed': 'false', 'data-speed': s, onclick: () => this.setSpeed(s) }, formatSpeed(s)),
+    );
+    this.invite = h('div', { class: 'invite', hidden: true, 'data-testid': 'invite' });
+    this.transport = h(
+      'div',
+      { class: 'transport', role: 'group', 'aria-label': 'Playback controls' },
+      this.pauseBtn,
+      h('div', { class: 'speeds', role: 'group', 'aria-label': 'Playback speed' }, ...this.speedBtns),
+    );
+    this.chat = new ChatPanel(
+      (text) => this.deps.send({ action: 'chat', text }) || (toast('Not connected — message not sent.'), false),
+      (emoji) => this.deps.send({ action: 'react', emoji }),
+    );
+    this.chat.setStage(this.stage);
+    this.side = h('aside', { class: 'pv-side' }, this.chat.root);
+    this.root = h(
+      'main',
+      { class: 'player', 'data-testid': 'player' },
+      h(
+        'div',
+        { class: 'pv-top' },
+        h('a', { class: 'btn ghost back', href: '#/', 'aria-label': 'Back to the matches' }, '←'),
+        h('div', { class: 'pv-heading' }, this.titleEl, h('div', { class: 'pv-badges' }, this.statusBadge, this.modeBadge, this.roleBadge, this.presenceEl)),
+      ),
+      this.banner,
+      h(
+        'div',
+        { class: 'pv-grid' },
+        h('div', { class: 'pv-main', id: 'pv-main' }, this.stage, this.timeline.root, this.transport, this.chat.reactions, this.invite),
+        this.side,
+      ),
+    );
+    this.setControllable(false);
+    document.addEventListener('keydown', this.onKey);
+    this.positionTimer = window.setInterval(() => this.tickPosition(), 250);
+  }
+
+  /** The socket is open (again): start, join or rejoin. */
+  connected(reconnected: boolean): void {
+    if (this.ended) return;
+    if (this.streamId && this.joined) {
+      const { lastSeq, epoch } = this.buffer.rejoinCursor();
+      this.deps.send({ action: 'rejoin', streamId: this.streamId, lastSeq, epoch });
+      if (reconnected) this.chat.addNotice('Reconnected — catching up.');
+      return;
+    }
+    const r = this.route;
+    if (r.name === 'stream') this.deps.send({ action: 'join', streamId: r.streamId });
+    else {
+      const msg: Outgoing = { action: 'start', gameId: r.gameId, mode: r.name === 'room' ? 'pvp' : r.mode };
+      if (r.name === 'room') msg.room = r.room;
+      if (r.speed !== undefined) msg.speed = r.speed;
+      if (r.atMs !== undefined) msg.atMs = r.atMs;
+      this.deps.send(msg);
+    }
+  }
+
+  /** Handle a server message; returns true when it was this view's. */
+  handle(msg: ServerMessage): boolean {
+    switch (msg.type) {
+      case 'joined':
+        if (this.streamId && msg.streamId !== this.streamId) return false;
+        this.onJoined(msg);
+        return true;
+      case 'state':
+        if (msg.streamId !== this.streamId) return false;
+        this.onState(msg);
+        return true;
+      case 'frames':
+        if (msg.streamId !== this.streamId) return false;
+        this.onFrames(msg.epoch, msg.frames);
+        return true;
+      case 'presence':
+        if (msg.streamId !== this.streamId) return false;
+        setText(this.presenceEl, `${msg.players} player${msg.players === 1 ? '' : 's'} · ${msg.spectators} watching`);
+        this.presenceEl.dataset.players = String(msg.players);
+        this.presenceEl.dataset.spectators = String(msg.spectators);
+        return true;
+      case 'chat':
+        if (msg.streamId !== this.streamId) return false;
+        this.chat.addMessage(msg.from, msg.text, msg.at, msg.from === this.deps.me.userId || msg.from === this.deps.me.name);
+        return true;
+      case 'reaction':
+        if (msg.streamId !== this.streamId) return false;
+        this.chat.floatReaction(msg.emoji, msg.from);
+        return true;
+      case 'input':
+        return msg.streamId === this.streamId;
+      case 'ended':
+        if (msg.streamId !== this.streamId) return false;
+        this.onEnded(endedText(msg.reason), msg.reason);
+        return true;
+      case 'error':
+        if (!this.joined && (msg.action === 'start' || msg.action === 'join')) {
+          this.onEnded(`Could not open the stream: ${errorText(msg.code, msg.message)}`, 'error');
+        } else if (msg.action === 'rejoin' && msg.code === 'not_found') {
+          this.onEnded('This stream is no longer running.', 'gone');
+          return true;
+        }
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  /** The catalog arrived (maybe after `joined`): use its participant names. */
+  catalogUpdated(): void {
+    if (this.tennis && this.joined) {
+      const names = this.deps.participants(this.joined.gameId);
+      if (names) {
+        this.tennis.setPlayers(this.joined.title, names);
+        this.scheduleRender();
+      }
+    }
+  }
+
+  /** Leave: detach from the stream and stop timers. */
+  destroy(): void {
+    document.removeEventListener('keydown', this.onKey);
+    window.clearInterval(this.positionTimer);
+    if (this.streamId && !this.ended) this.deps.send({ action: 'stop' });
+  }
+
+  private get isController(): boolean {
+    return this.joined?.role === 'player';
+  }
+
+  private onJoined(msg: JoinedMessage): void {
+    const first = this.joined === null;
+    this.streamId = msg.streamId;
+    this.joined = msg;
+    this.status = msg.status;
+    this.speed = msg.speed;
+    this.anchor = { positionMs: msg.positionMs, at: performance.now() };
+    const change = this.buffer.position(msg.epoch, msg.positionSeq);
+    setText(this.titleEl, msg.title || msg.gameId);
+    document.title = `${msg.title || msg.gameId} · matchcast`;
+    setText(this.modeBadge, modeLabel(msg.mode));
+    setText(this.roleBadge, msg.role === 'player' ? 'You control playback' : 'Spectator');
+    this.roleBadge.dataset.role = msg.role;
+    this.root.dataset.role = msg.role;
+    this.root.dataset.kind = msg.kind;
+    this.root.dataset.streamId = msg.streamId;
+    this.timeline.setDuration(msg.durationMs);
+    this.setControllable(msg.role === 'player');
+    this.showStatus();
+    if (first) {
+      this.setupBody(msg);
+      if (msg.mode === 'pvp') this.showInvite(msg);
+    }
+    if (change.removed.length) this.onRemoved(change.removed);
+    this.scheduleRender();
+  }
+
+  private onState(msg: StateMessage): void {
+    const prevStatus = this.status;
+    const prevSpeed = this.speed;
+    this.status = msg.status;
+    this.speed = msg.speed;
+    this.anchor = { positionMs: msg.positionMs, at: performance.now() };
+    const change = this.buffer.position(msg.epoch, msg.positionSeq);
+    if (change.removed.length) this.onRemoved(change.removed);
+    this.showStatus(msg.by);
+    if (msg.by !== 'system') {
+      const who = this.who(msg.by);
+      if (prevStatus !== msg.status && msg.status === 'paused') this.chat.addNotice(`${who} paused.`);
+      else if (prevStatus === 'paused' && msg.status === 'playing') this.chat.addNotice(`${who} resumed.`);
+      else if (prevSpeed !== msg.speed) this.chat.addNotice(`${who} set the speed to ${formatSpeed(msg.speed)}.`);
+      else if (change.removed.length || msg.positionMs !== this.timeline.position) this.chat.addNotice(`${who} moved to another point.`);
+    }
+    this.tickPosition();
+    this.scheduleRender();
+  }
+
+  private onFrames(epoch: number, frames: readonly WireFrame[]): void {
+    const change = this.buffer.add(epoch, frames);
+    if (change.removed.length) this.onRemoved(change.removed);
+    if (change.added.length === 0) return;
+    for (const f of change.added) {
+      const p = toTennisPoint(f);
+      if (p) this.tennisPoints.set(f.seq, p);
+    }
+    this.log?.add(change.added);
+    this.terminal?.write(change.added);
+    const lastT = change.added[change.added.length - 1]!.t;
+    if (this.status === 'playing' && lastT > this.estimate()) this.anchor = { positionMs: lastT, at: performance.now() };
+    this.scheduleRender();
+  }
+
+  private onRemoved(seqs: readonly number[]): void {
+    for (const s of seqs) this.tennisPoints.delete(s);
+    this.log?.remove(seqs);
+    if (this.terminal) {
+      this.terminal.reset();
+      this.terminal.write(this.buffer.sorted());
+    }
+  }
+
+  private onEnded(text: string, reason: string): void {
+    this.ended = true;
+    this.status = 'ended';
+    this.banner.replaceChildren();
+    append(
+      this.banner,
+      h('strong', {}, reason === 'finished' ? 'Final' : 'Stream ended'),
+      h('span', {}, ` ${text} `),
+      h('a', { class: 'btn', href: '#/', 'aria-label': 'Back to the matches' }, 'Back to matches'),
+      this.joined ? h('a', { class: 'btn', href: routeHash({ name: 'watch', gameId: this.joined.gameId, mode: 'spectate' }), 'aria-label': 'Watch this game again from the start' }, 'Watch again') : null,
+    );
+    this.banner.dataset.reason = reason;
+    this.banner.hidden = false;
+    if (reason === 'finished' && this.joined) this.anchor = { positionMs: this.joined.durationMs, at: performance.now() };
+    this.setControllable(false);
+    this.showStatus();
+    this.tickPosition();
+    this.scheduleRender();
+  }
+
+  private setupBody(msg: JoinedMessage): void {
+    if (msg.kind === 'tennis') {
+      const tv = new TennisView();
+      tv.setPlayers(msg.title, this.deps.participants(msg.gameId));
+      this.tennis = tv;
+      this.body.replaceChildren(tv.court.root);
+      this.stage.before(tv.scoreboard);
+      this.side.prepend(tv.stats);
+      this.side.prepend(h('section', { class: 'panel feed-panel', 'aria-label': 'Point by point' }, h('h2', {}, 'Point by point'), tv.feed));
+    } else if (msg.kind === 'terminal') {
+      this.body.replaceChildren(h('p', { class: 'muted' }, 'Loading the terminal…'));
+      this.terminalLoading = import('./terminal').then(({ TerminalScreen }) => {
+        const t = new TerminalScreen();
+        this.body.replaceChildren(t.root);
+        t.open();
+        this.terminal = t;
+        t.write(this.buffer.sorted());
+      });
+      this.terminalLoading.catch(() => toast('Could not load the terminal view.'));
+    } else {
+      const log = new FrameLog();
+      this.log = log;
+      this.body.replaceChildren(log.root);
+      log.add(this.buffer.sorted());
+    }
+  }
+
+  private showInvite(msg: JoinedMessage): void {
+    const r = this.route;
+    const room = r.name === 'room' ? r.room : msg.streamId.split(':')[2];
+    if (!room) return;
+    const link = `${location.origin}${location.pathname}${routeHash({ name: 'room', gameId: msg.gameId, room })}`;
+    const field = h('input', { class: 'invite-link', type: 'text', readonly: true, value: link, 'aria-label': 'Invite link for this PvP room', 'data-testid': 'invite-link' });
+    const copy = h('button', { class: 'btn', type: 'button', 'aria-label': 'Copy the invite link' }, 'Copy link');
+    copy.addEventListener('click', () => {
+      field.select();
+      void navigator.clipboard?.writeText(link).then(
+        () => toast('Invite link copied.', 'ok', 2500),
+        () => toast('Select the link and copy it.', 'info', 2500),
+      );
+    });
+    this.invite.replaceChildren(h('span', { class: 'muted' }, `Room ${room} — share this link: `), field, copy);
+    this.invite.hidden = false;
+  }
+
+  private who(userId: string): string {
+    return userId === this.deps.me.userId ? 'You' : userId;
+  }
+
+  private showStatus(by?: string): void {
+    let text = statusLabel(this.status);
+    if (this.status === 'paused' && by && by !== 'system') text = `Paused by ${this.who(by) === 'You' ? 'you' : by}`;
+    if (this.status === 'playing' && this.speed !== 1) text = `Live · ${formatSpeed(this.speed)}`;
+    setText(this.statusBadge, text);
+    this.statusBadge.dataset.status = this.status;
+    if (by) this.statusBadge.dataset.by = by;
+    const paused = this.status === 'paused';
+    setText(this.pauseBtn, paused ? '▶' : '❚❚');
+    this.pauseBtn.setAttribute('aria-label', paused ? 'Resume' : 'Pause');
+    for (const b of this.speedBtns) b.setAttribute('aria-pressed', String(Number(b.dataset.speed) === this.speed));
+  }
+
+  private setControllable(can: boolean): void {
+    const tip = this.ended ? 'The stream has ended' : 'Only the players of this stream control playback';
+    for (const b of [this.pauseBtn, ...this.speedBtns]) {
+      b.disabled = !can;
+      b.title = can ? '' : tip;
+    }
+    this.transport.classList.toggle('locked', !can);
+    this.transport.title = can ? '' : tip;
+    this.timeline.setCanSeek(can);
+  }
+
+  private estimate(): number {
+    const elapsed = this.status === 'playing' ? ((performance.now() - this.anchor.at) * this.speed) : 0;
+    const dur = this.joined?.durationMs ?? Infinity;
+    return Math.min(dur, this.anchor.positionMs + elapsed);
+  }
+
+  private tickPosition(): void {
+    if (this.joined) this.timeline.setPosition(this.estimate());
+  }
+
+  private scheduleRender(): void {
+    if (this.renderQueued) return;
+    this.renderQueued = true;
+    requestAnimationFrame(() => {
+      this.renderQueued = false;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    if (!this.tennis) return;
+    const points = [...this.tennisPoints.values()].sort((a, b) => a.seq - b.seq);
+    const view = foldMatch(points, this.joined ? { frameCount: this.joined.frameCount } : {});
+    this.tennis.render(view, points);
+    const names = this.tennis.shortNames;
+    this.timeline.setMarks(points.map((p) => ({ seq: p.seq, t: p.t, winner: p.winner, label: describePoint(p, names) })));
+    this.timeline.setBoundaries(view.boundaries);
+  }
+
+  private control(msg: Outgoing): void {
+    if (!this.isController) {
+      toast(errorText('forbidden'), 'info', 3000);
+      return;
+    }
+    if (!this.deps.send(msg)) toast('Not connected — try again in a moment.');
+  }
+
+  private togglePause(): void {
+    this.control({ action: this.status === 'paused' ? 'resume' : 'pause' });
+  }
+
+  private setSpeed(speed: number): void {
+    if (speed !== this.speed) this.control({ action: 'speed', speed });
+  }
+
+  private seek(toMs: number): void {
+    const dur = this.joined?.durationMs ?? 0;
+    this.control({ action: 'seek', toMs: Math.round(Math.min(Math.max(0, toMs), Math.max(0, dur - 1))) });
+  }
+
+  private key(e: KeyboardEvent): void {
+    if (e.altKey || e.ctrlKey || e.metaKey || this.ended || !this.joined) return;
+    const t = e.target as HTMLElement | null;
+    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
+    if (e.key === ' ' || e.code === 'Space') {
+      if (t && (t.tagName === 'BUTTON' || t.tagName === 'A')) return; // let the focused control act
+      e.preventDefault();
+      this.togglePause();
+    } else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+      e.preventDefault();
+      this.seek(this.estimate() + (e.key === 'ArrowLeft' ? -SEEK_STEP_MS : SEEK_STEP_MS));
+    } else if (e.key === '+' || e.key === '=' || e.key === '-' || e.key === '_') {
+      const up = e.key === '+' || e.key === '=';
+      const i = SPEEDS.findIndex((s) => s >= this.speed);
+      const cur = i < 0 ? SPEEDS.length - 1 : i;
+      const next = SPEEDS[Math.min(SPEEDS.length - 1, Math.max(0, cur + (up ? 1 : -1)))]!;
+      e.preventDefault();
+      this.setSpeed(next);
+    }
+  }
+}
