@@ -26,6 +26,12 @@ export interface MatchcastStackProps extends StackProps {
    */
   readonly idleTtl?: Duration;
   /**
+   * How long a pvai/pvp stream may go without a controller connected before it ends with
+   * `stopped` (a reconnect's grace). Whole seconds ≥ 1 s; applied by the minute sweeper.
+   * @default Duration.seconds(30)
+   */
+  readonly controllerGrace?: Duration;
+  /**
    * Wall-clock limit of one stream (football seed). Whole seconds ≥ 1 s.
    * @default Duration.hours(8)
    */
@@ -102,6 +108,7 @@ export class MatchcastStack extends Stack {
       webSocket: this.webSocket,
       workflow: this.workflow,
       idleTtl: props.idleTtl,
+      controllerGrace: props.controllerGrace,
     });
 
     const outputs: Record<string, [string, string]> = {
@@ -130,6 +137,7 @@ function validateProps(props: MatchcastStackProps): void {
   const owner = 'MatchcastStack';
   if (props.idleTtl !== undefined) wholeSeconds(owner, 'idleTtl', props.idleTtl);
   if (props.maxStreamDuration !== undefined) wholeSeconds(owner, 'maxStreamDuration', props.maxStreamDuration);
+  if (props.controllerGrace !== undefined) wholeSeconds(owner, 'controllerGrace', props.controllerGrace);
   if (props.maxClientsPerStream !== undefined && (!Number.isInteger(props.maxClientsPerStream) || props.maxClientsPerStream < 1)) {
     throw new Error(`${owner}: maxClientsPerStream must be a positive integer, got ${props.maxClientsPerStream}`);
   }

@@ -22,6 +22,13 @@ export interface SweeperProps {
    */
   readonly idleTtl?: Duration;
   /**
+   * How long a pvai/pvp stream may go without a controller connected before the sweeper ends
+   * it with `stopped` — the grace for a reconnect (issue 3). Whole seconds ≥ 1 s. The stream
+   * ends on the first sweep after the grace, so up to `every` later.
+   * @default Duration.seconds(30)
+   */
+  readonly controllerGrace?: Duration;
+  /**
    * How often the sweeper runs: whole minutes ≥ 1 (EventBridge `rate()` granularity).
    * @default Duration.minutes(1)
    */
@@ -31,10 +38,11 @@ export interface SweeperProps {
 /**
  * The scheduled sweeper (DESIGN.md "Cleanup"; seeds: heartbeat, zombies, idle TTL): an
  * EventBridge rule every minute invokes `lambda/handlers/sweeper.ts`, which forgets expired
- * connections, ends idle streams and restarts streams whose execution died.
+ * connections, ends idle streams and pvai/pvp streams left without a controller, and
+ * restarts streams whose execution died.
  *
  * @throws Error naming `tables`, `bucket`, `webSocket`, `workflow` when missing; `idleTtl`
- *   when not whole seconds ≥ 1 s; `every` when not whole minutes ≥ 1.
+ *   or `controllerGrace` when not whole seconds ≥ 1 s; `every` when not whole minutes ≥ 1.
  */
 export class Sweeper extends Construct {
   public readonly function: MatchcastFunction;
@@ -46,6 +54,7 @@ export class Sweeper extends Construct {
       if (!props?.[p]) throw new Error(`Sweeper: ${p} is required`);
     }
     const idleTtlSeconds = wholeSeconds('Sweeper', 'idleTtl', props.idleTtl ?? Duration.minutes(5));
+    const controllerGraceSeconds = wholeSeconds('Sweeper', 'controllerGrace', props.controllerGrace ?? Duration.seconds(30));
     const every = props.every ?? Duration.minutes(1);
     const everySeconds = wholeSeconds('Sweeper', 'every', every);
     if (everySeconds % 60 !== 0) throw new Error(`Sweeper: every must be whole minutes (EventBridge rate), got ${every.toHumanString()}`);
@@ -57,6 +66,7 @@ export class Sweeper extends Construct {
         ...props.tables.environment(),
         [ENV.recordingsBucket]: props.bucket.bucketName,
         [ENV.idleTtlSeconds]: String(idleTtlSeconds),
+        [ENV.controllerGraceSeconds]: String(controllerGraceSeconds),
       },
     });
     props.tables.grantSessionReadWrite(this.function);

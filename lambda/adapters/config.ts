@@ -45,6 +45,13 @@ export const ENV = {
   idleTtlSeconds: 'STREAM_IDLE_TTL_SECONDS',
   /** Wall-clock seconds a stream may run before it ends with `max_duration` (football seed). */
   maxStreamSeconds: 'MAX_STREAM_SECONDS',
+  /**
+   * Seconds a pvai/pvp stream may go without a controller connected before the sweeper ends
+   * it (issue 3: a short grace for a reconnect).
+   */
+  controllerGraceSeconds: 'CONTROLLER_GRACE_SECONDS',
+  /** Seconds a playing stream may be without a running execution before it is a zombie. */
+  zombieGraceSeconds: 'ZOMBIE_GRACE_SECONDS',
   /** Max viewers on one stream (DungeonGate `max_spectators_per_session`). */
   maxClientsPerStream: 'MAX_CLIENTS_PER_STREAM',
 } as const;

@@ -433,6 +433,53 @@ export async function addClients(streamId: string, delta: number, now: number = 
 }
 
 /**
+ * Keep a stream's `controllersGoneSince` (epoch ms) true to whether a controller (`player`
+ * connection) is attached: with `present` false it is SET to `now` unless already set;
+ * with `present` true it is REMOVEd. Both writes are conditional, so a repeated call is a
+ * no-op; a missing stream row is ignored. The caller decides `present` (a count of the
+ * stream's player connections, or the role it just attached).
+ */
+export async function markControllers(streamId: string, present: boolean, now: number = Date.now()): Promise<void> {
+  try {
+    await send('UpdateItem', () =>
+      doc().send(
+        new UpdateCommand({
+          TableName: tables().streams,
+          Key: { streamId },
+          ...(present
+            ? {
+                UpdateExpression: 'REMOVE controllersGoneSince',
+                ConditionExpression: 'attribute_exists(controllersGoneSince)',
+              }
+            : {
+                UpdateExpression: 'SET controllersGoneSince = :now',
+                ConditionExpression: 'attribute_exists(streamId) AND attribute_not_exists(controllersGoneSince)',
+                ExpressionAttributeValues: { ':now': now },
+              }),
+        }),
+      ),
+    );
+  } catch (e) {
+    if (!isConditionFailed(e)) throw e; // already as asked, or no such stream
+  }
+}
+
+/**
+ * Uncount a connection that has just left its stream (its row already deleted or
+ * detached): `clientCount` − 1, and when it was a `player` and no player connection is
+ * left, start the stream's controller grace ({@link markControllers}). Returns the stream
+ * row after the decrement, or undefined when the stream row does not exist.
+ */
+export async function leaveStream(left: Pick<ConnectionRow, 'streamId' | 'role'>, now: number = Date.now()): Promise<StreamRow | undefined> {
+  if (!left.streamId) return undefined;
+  const row = await addClients(left.streamId, -1, now);
+  if (row && left.role === 'player' && row.mode !== 'spectate' && (await countStreamConnections(left.streamId)).players === 0) {
+    await markControllers(left.streamId, false, now);
+  }
+  return row;
+}
+
+/**
  * Every stream whose status is one of `statuses` (Query GSI `byStatus` once per status,
  * paginated — not a Scan). Eventually consistent. At most `maxItems` rows (default 5,000).
  */

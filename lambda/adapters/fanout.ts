@@ -27,7 +27,7 @@ import type { ConnectionRow } from '../core/model';
 import { MAX_MESSAGE_BYTES, utf8Bytes, type ServerMessage } from '../core/protocol';
 import { errorCode, httpStatus, isTransient, lazy, translate } from './aws';
 import { ENV, requireEnv } from './config';
-import { addClients, deleteConnection, listStreamConnections } from './dynamo';
+import { deleteConnection, leaveStream, listStreamConnections } from './dynamo';
 import { ConnectionGoneError } from './errors';
 import { logger } from './log';
 
@@ -142,12 +142,12 @@ export async function postToConnection(
 
 /**
  * Forget a connection that is gone: delete its row and, if it was attached to a stream,
- * decrement that stream's `clientCount`. Idempotent: a second call finds no row and
+ * uncount it there ({@link leaveStream}: `clientCount`, controller grace). Idempotent: a second call finds no row and
  * changes nothing (only the call that deleted the row uncounts it). Returns the deleted row.
  */
 export async function forgetConnection(connectionId: string): Promise<ConnectionRow | undefined> {
   const old = await deleteConnection(connectionId);
-  if (old?.streamId) await addClients(old.streamId, -1);
+  if (old?.streamId) await leaveStream(old);
   return old;
 }
 

@@ -16,6 +16,8 @@ import {
   countStreamConnections,
   detachConnection,
   getStream,
+  leaveStream,
+  markControllers,
   updateStream,
 } from './dynamo';
 import { StaleEpochError } from './errors';
@@ -76,6 +78,7 @@ export async function attach(connectionId: string, userId: string, stream: Strea
   }
   await attachConnection(connectionId, stream.streamId, r);
   const fresh = (await addClients(stream.streamId, 1)) ?? stream;
+  if (r === 'player' && fresh.controllersGoneSince !== undefined) await markControllers(stream.streamId, true);
   if (!replay) await postToConnection(connectionId, joinedMessage(fresh, r, Date.now()));
   await announcePresence(stream.streamId);
   return r;
@@ -155,9 +158,9 @@ export async function detach(
   opts: { endIfPlayerLeaves?: boolean; by?: string } = {},
 ): Promise<string | undefined> {
   const old = await detachConnection(connectionId);
-  const streamId = old?.streamId;
-  if (!streamId) return undefined;
-  const stream = await addClients(streamId, -1);
+  if (!old?.streamId) return undefined;
+  const streamId = old.streamId;
+  const stream = await leaveStream(old);
   if (stream && opts.endIfPlayerLeaves && stream.mode === 'pvai' && old.role === 'player' && !isFinished(stream)) {
     await endStream(stream, 'stopped', opts.by ?? old.userId);
   }

@@ -86,6 +86,12 @@ export interface StreamRow {
   lastTickAt?: number;
   /** Set while the stream has no clients (idle TTL, tennis seed "Cleanup Strategy"). */
   idleSince?: number;
+  /**
+   * Epoch ms since which a pvai/pvp stream has had no controller connected; absent while
+   * one is. The sweeper ends the stream (`stopped`) once this is older than the controller
+   * grace (issue 3: "no controllers left ends after a short grace period for a reconnect").
+   */
+  controllersGoneSince?: number;
   /** Tick failures in a row (football seed: max consecutive failures). */
   consecutiveFailures?: number;
   /** Zombie restarts by the sweeper. */

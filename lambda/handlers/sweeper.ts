@@ -1,5 +1,6 @@
 /**
- * The sweeper (EventBridge, every minute): ends streams idle past their TTL, restarts a
+ * The sweeper (EventBridge, every minute): ends streams idle past their TTL and pvai/pvp
+ * streams whose controllers stayed away past their grace (`stopped`), restarts a
  * playing stream whose execution died (a zombie) from its persisted position — or fails it
  * after too many restarts — and forgets connections past `expiresAt` (API Gateway does not
  * guarantee `$disconnect`). Tennis seed "Cleanup Strategy"; DungeonGate/cricket heartbeat
@@ -20,9 +21,8 @@ import { describeExecution, executionArnFor, startExecution } from '../adapters/
 const cfg: SweepConfig = {
   idleTtlMs: numberEnv(ENV.idleTtlSeconds, 300) * 1000,
   maxRestarts: 3,
-  // How long a stream may go without a running execution (and without a row update) before
-  // it counts as a zombie. SWEEPER_START_GRACE_SECONDS (default 60) lets tests shorten it.
-  startGraceMs: numberEnv('SWEEPER_START_GRACE_SECONDS', 60) * 1000,
+  startGraceMs: numberEnv(ENV.zombieGraceSeconds, 60) * 1000,
+  controllerGraceMs: numberEnv(ENV.controllerGraceSeconds, 30) * 1000,
 };
 
 /** Result counts, for logs and tests. */

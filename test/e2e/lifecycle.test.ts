@@ -21,9 +21,13 @@ let s3: S3Client;
 const clients: TestClient[] = [];
 
 beforeAll(async () => {
-  // Idle streams end after 1 s, a stream without a running execution is a zombie at once,
-  // and the sweeper runs only when a test invokes it.
-  stack = await startLocalStack({ sweeper: false, env: { STREAM_IDLE_TTL_SECONDS: '1', SWEEPER_START_GRACE_SECONDS: '0' } });
+  // Idle streams end after 1 s, so do pvai/pvp streams without a controller, a stream
+  // without a running execution is a zombie at once, and the sweeper runs only when a test
+  // invokes it.
+  stack = await startLocalStack({
+    sweeper: false,
+    env: { STREAM_IDLE_TTL_SECONDS: '1', CONTROLLER_GRACE_SECONDS: '1', ZOMBIE_GRACE_SECONDS: '0' },
+  });
   const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
   db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.endpoints.dynamodb, region: 'us-east-1', credentials }));
   s3 = new S3Client({ endpoint: stack.endpoints.s3, region: 'us-east-1', forcePathStyle: true, credentials });
@@ -234,6 +238,35 @@ describe('the sweeper', () => {
     await until('its execution to stop', async () =>
       stack.stepFunctions.executions().every((e) => e.status !== 'RUNNING' || JSON.parse(e.input).streamId !== joined.streamId),
     );
+  });
+
+  it('ends a pvai stream whose player stayed away past the grace; a player back in time keeps it', async () => {
+    const game = '2011-usopen-2701';
+    const [p, s] = [await connect('pia'), await connect('sam')];
+    p.send({ action: 'start', gameId: game, mode: 'pvai', speed: 4 });
+    const joined = await p.waitFor('joined');
+    s.send({ action: 'join', streamId: joined.streamId });
+    await s.waitFor('joined');
+    const gone = async () => (await streamRow(joined.streamId)).controllersGoneSince;
+
+    // The player drops and reconnects within the grace: the stream is kept.
+    await p.close();
+    await until('the controller grace to start', gone);
+    const p2 = await connect('pia');
+    p2.send({ action: 'rejoin', streamId: joined.streamId, epoch: joined.epoch, lastSeq: joined.positionSeq - 1 });
+    expect(await p2.waitFor('joined')).toMatchObject({ streamId: joined.streamId, role: 'player' });
+    await until('the grace to be cleared', async () => (await gone()) === undefined);
+    await sleep(1100);
+    expect(await stack.invokeFunction('sweeper', {})).toMatchObject({ ended: 0 });
+    expect((await streamRow(joined.streamId)).status).toBe('playing');
+
+    // The player leaves for good; a spectator does not keep a pvai stream alive.
+    await p2.close();
+    const since = await until('the controller grace to start again', gone);
+    await sleep(Math.max(0, since + 1100 - Date.now()));
+    expect(await stack.invokeFunction('sweeper', {})).toMatchObject({ ended: 1 });
+    expect(await s.waitFor('ended')).toMatchObject({ streamId: joined.streamId, reason: 'stopped' });
+    expect(await streamRow(joined.streamId)).toMatchObject({ status: 'ended', endedReason: 'stopped', clientCount: 1 });
   });
 
   it('restarts a stream whose execution was killed from its position, under a new epoch', async () => {

@@ -75,11 +75,12 @@ describe('MatchcastStack', () => {
     expect(actions.some((a) => a.startsWith('states:') || a.startsWith('s3:'))).toBe(false);
   });
 
-  it('passes idleTtl, maxStreamDuration, maxClientsPerStream and stageName down', () => {
-    const custom = buildStack({ idleTtl: Duration.seconds(90), maxStreamDuration: Duration.hours(1), maxClientsPerStream: 5, stageName: 'beta', removalPolicy: RemovalPolicy.DESTROY });
+  it('passes idleTtl, controllerGrace, maxStreamDuration, maxClientsPerStream and stageName down', () => {
+    const custom = buildStack({ idleTtl: Duration.seconds(90), controllerGrace: Duration.seconds(45), maxStreamDuration: Duration.hours(1), maxClientsPerStream: 5, stageName: 'beta', removalPolicy: RemovalPolicy.DESTROY });
     const env = (f: Parameters<typeof logicalId>[0]) => custom.json.Resources[logicalId(f)].Properties.Environment.Variables;
     expect(env(custom.stack.webSocket.controlFunction)[ENV.idleTtlSeconds]).toBe('90');
     expect(env(custom.stack.sweeper.function)[ENV.idleTtlSeconds]).toBe('90');
+    expect(env(custom.stack.sweeper.function)[ENV.controllerGraceSeconds]).toBe('45');
     expect(env(custom.stack.workflow.tickFunction)[ENV.maxStreamSeconds]).toBe('3600');
     expect(env(custom.stack.webSocket.controlFunction)[ENV.maxClientsPerStream]).toBe('5');
     custom.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'beta' });
@@ -91,6 +92,7 @@ describe('MatchcastStack', () => {
     it.each<[string, MatchcastStackProps]>([
       ['idleTtl', { idleTtl: Duration.millis(10) }],
       ['maxStreamDuration', { maxStreamDuration: Duration.millis(1500) }],
+      ['controllerGrace', { controllerGrace: Duration.millis(500) }],
       ['maxClientsPerStream', { maxClientsPerStream: -1 }],
       ['maxClientsPerStream', { maxClientsPerStream: 2.5 }],
       ['stageName', { stageName: 'a/b' }],
