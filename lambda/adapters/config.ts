@@ -41,6 +41,14 @@ export const ENV = {
   /** The stage's callback URL, `https://{api}.execute-api.{region}.amazonaws.com/{stage}`. */
   callbackUrl: 'CALLBACK_URL',
   jwtSecretArn: 'JWT_SECRET_ARN',
+  /**
+   * OIDC mode of the `$connect` authorizer (issue 4), all three set or none: the issuer
+   * (`iss`), the audience (`aud`) and the JWKS URL of an IdP (Cognito or any). Unset: HS256
+   * with the stack's generated secret (JWT_SECRET_ARN).
+   */
+  jwtIssuer: 'JWT_ISSUER',
+  jwtAudience: 'JWT_AUDIENCE',
+  jwksUrl: 'JWKS_URL',
   /** Seconds a spectate stream with no clients lives on (tennis seed: 5 min). */
   idleTtlSeconds: 'STREAM_IDLE_TTL_SECONDS',
   /** Wall-clock seconds a stream may run before it ends with `max_duration` (football seed). */
