@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -59,13 +60,18 @@ export interface MatchcastFunctionProps {
    * entry, runtime, architecture, bundling and logging above always win.
    * @default - none
    */
-  readonly functionProps?: Omit<NodejsFunctionProps, 'entry' | 'handler' | 'runtime' | 'architecture' | 'bundling' | 'logGroup' | 'environment' | 'memorySize' | 'timeout'>;
+  readonly functionProps?: Omit<NodejsFunctionProps, 'entry' | 'handler' | 'runtime' | 'architecture' | 'bundling' | 'logGroup' | 'environment' | 'memorySize' | 'timeout' | 'role'>;
 }
 
 /**
  * One matchcast Lambda: `lambda/handlers/<handlerName>.ts` bundled by the locally installed
  * esbuild (never Docker) for Node.js 22 on arm64 (DESIGN.md "Runtime"), with the AWS SDK v3
  * bundled, minified, with source maps, logging to its own log group (one month by default).
+ *
+ * Its execution role (sibling construct `<id>ServiceRole`) has no managed policy: instead of
+ * `AWSLambdaBasicExecutionRole` (`logs:CreateLogGroup`/`CreateLogStream`/`PutLogEvents` on
+ * `*`) it may only write to its own log group (`logs:CreateLogStream`, `logs:PutLogEvents`
+ * on that group's ARN). Grants add to this role's default policy as usual.
  *
  * The function resource carries the metadata `matchcast:entry` = the entry path relative
  * to the project root, which local mode reads to import the same module.
@@ -86,8 +92,15 @@ export class MatchcastFunction extends NodejsFunction {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
+    // So is the role: least privilege instead of the managed AWSLambdaBasicExecutionRole.
+    const role = new iam.Role(scope, `${id}ServiceRole`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `matchcast ${props.handlerName} function: writes its own log group only, plus its grants`,
+    });
+    logGroup.grants.write(role);
     super(scope, id, {
       ...props.functionProps,
+      role,
       entry: join(PROJECT_ROOT, entryPath),
       handler: 'handler',
       projectRoot: PROJECT_ROOT,

@@ -1,16 +1,32 @@
 /**
- * matchcast access tokens: JWTs, HS256, with `sub` (user id) and `name` (display name)
- * claims (PROTOCOL.md "Connecting"). Verified by the `$connect` authorizer; minted by
- * local mode's `/dev/token` and by `npm run token`. Uses jose; no AWS.
+ * matchcast access tokens (PROTOCOL.md "Connecting"), verified by the `$connect` authorizer.
+ * Two modes:
+ *
+ * - **stack secret** (default): HS256 JWTs with `sub` (user id) and `name` (display name),
+ *   issuer {@link TOKEN_ISSUER}, audience {@link TOKEN_AUDIENCE}; minted by local mode's
+ *   `/dev/token` and by `npm run token` ({@link mintToken}), verified by {@link verifyToken}.
+ * - **OIDC** (issue 4): ID tokens of an external IdP (Cognito or any OpenID Connect
+ *   provider), RS256/ES256 only, verified against the IdP's JWKS by {@link verifyOidcToken}.
+ *
+ * Uses jose; no AWS and no I/O of its own (the JWKS key getter is passed in).
  */
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 
 /** Issuer and audience every matchcast token carries and every verification requires. */
 export const TOKEN_ISSUER = 'matchcast';
 export const TOKEN_AUDIENCE = 'matchcast-ws';
-/** Allowed clock skew between minting and verifying hosts, in seconds. */
-const CLOCK_TOLERANCE_S = 30;
+/** Allowed clock skew between minting and verifying hosts, in seconds (both modes). */
+export const CLOCK_TOLERANCE_S = 30;
+/**
+ * The user ids matchcast stores and puts in stream keys (`pvai:{gameId}:{userId}`): 1–64
+ * letters, digits, `.`, `_`, `@`, `-`. Cognito's `sub` is a UUID, which fits; an IdP whose
+ * `sub` holds other characters (Auth0's `auth0|…`) is refused rather than stored unsafely.
+ */
 const USER_ID = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+/** Longest display name kept, in characters. */
+const MAX_DISPLAY_NAME = 64;
+/** The only algorithms OIDC mode accepts: asymmetric, so a public key can never verify an HMAC. */
+export const OIDC_ALGORITHMS = ['RS256', 'ES256'] as const;
 
 /** Who a valid token names. */
 export interface TokenIdentity {
@@ -37,7 +53,7 @@ function key(secret: string): Uint8Array {
  */
 export async function mintToken(secret: string, user: { userId: string; displayName?: string; ttlSeconds?: number }): Promise<string> {
   if (!USER_ID.test(user.userId)) throw new Error(`user id "${user.userId}" must be 1–64 letters, digits, ".", "_", "@" or "-"`);
-  const name = (user.displayName ?? user.userId).slice(0, 64);
+  const name = (user.displayName ?? user.userId).slice(0, MAX_DISPLAY_NAME);
   return new SignJWT({ name })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(user.userId)
@@ -49,13 +65,15 @@ export async function mintToken(secret: string, user: { userId: string; displayN
 }
 
 /**
- * Verify a token: HS256 only (no `none`, no RS/HS confusion), our issuer and audience,
- * `exp` required and not passed, `nbf` respected, a well-formed `sub`.
- * Throws {@link InvalidTokenError} for any token that must be refused.
+ * Verify a stack-secret token: HS256 only (no `none`, no RS/HS confusion), our issuer and
+ * audience, `exp` required and not passed, `nbf` respected, a well-formed `sub`.
+ * `secret` is the stack's JWT secret (≥ 32 characters); `token` the compact JWS.
+ * Returns `{ userId, displayName }`. Throws {@link InvalidTokenError} for any token that
+ * must be refused (its `reason` is the jose error code, `missing`, `malformed` or `bad sub claim`).
  */
 export async function verifyToken(secret: string, token: string | undefined): Promise<TokenIdentity> {
   if (!token) throw new InvalidTokenError('missing');
-  try {
+  return refusing(async () => {
     const { payload } = await jwtVerify(token, key(secret), {
       algorithms: ['HS256'],
       issuer: TOKEN_ISSUER,
@@ -63,13 +81,86 @@ export async function verifyToken(secret: string, token: string | undefined): Pr
       requiredClaims: ['exp', 'sub'],
       clockTolerance: CLOCK_TOLERANCE_S,
     });
-    const sub = payload.sub;
-    if (typeof sub !== 'string' || !USER_ID.test(sub)) throw new InvalidTokenError('bad sub claim');
-    const name = typeof payload.name === 'string' && payload.name.trim() !== '' ? payload.name.trim().slice(0, 64) : sub;
-    return { userId: sub, displayName: name };
+    return identityOf(payload, ['name']);
+  });
+}
+
+/** What OIDC mode checks besides the signature: the IdP's `iss` and the `aud` this API is. */
+export interface OidcSettings {
+  /** Exact `iss` claim, e.g. `https://cognito-idp.{region}.amazonaws.com/{userPoolId}`. */
+  issuer: string;
+  /** Exact `aud` claim (Cognito: the app client id — so Cognito *ID* tokens; its access tokens carry no `aud`). */
+  audience: string;
+}
+
+/**
+ * Thrown when the IdP's key set cannot be fetched or read (timeout, HTTP error, not JSON,
+ * not a JWKS): the token may well be valid, so this is not a refusal of the client but an
+ * outage to log and alarm on. `cause` holds the underlying error.
+ */
+export class KeySetUnavailableError extends Error {
+  constructor(readonly cause: unknown) {
+    super(`the JWKS could not be fetched: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'KeySetUnavailableError';
+  }
+}
+
+/** jose errors of the key lookup that mean "this token names no usable key" (a refusal, not an outage). */
+const TOKEN_KEY_FAULTS = new Set(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS', 'ERR_JOSE_NOT_SUPPORTED']);
+
+/**
+ * Verify an OIDC token (issue 4) against the IdP's key set `keys` (jose
+ * `createRemoteJWKSet(jwksUrl)`, cached by the caller across invocations): RS256 or ES256
+ * only (never HS*, never `none`, so no HS/RS confusion), `iss` = `settings.issuer`, `aud`
+ * includes `settings.audience`, `exp` and `sub` required, `nbf` respected, clock tolerance
+ * {@link CLOCK_TOLERANCE_S} s. The display name is `name`, else `preferred_username`, else
+ * `cognito:username`, else the `sub`.
+ * Returns `{ userId, displayName }`. Throws {@link InvalidTokenError} for a token that must be
+ * refused (including an unknown `kid`), {@link KeySetUnavailableError} when the key set
+ * itself cannot be had.
+ */
+export async function verifyOidcToken(keys: JWTVerifyGetKey, settings: OidcSettings, token: string | undefined): Promise<TokenIdentity> {
+  if (!token) throw new InvalidTokenError('missing');
+  const getKey: JWTVerifyGetKey = async (header, input) => {
+    try {
+      return await keys(header, input);
+    } catch (e) {
+      if (e instanceof errors.JOSEError && TOKEN_KEY_FAULTS.has(e.code)) throw e;
+      throw new KeySetUnavailableError(e);
+    }
+  };
+  return refusing(async () => {
+    const { payload } = await jwtVerify(token, getKey, {
+      algorithms: [...OIDC_ALGORITHMS],
+      issuer: settings.issuer,
+      audience: settings.audience,
+      requiredClaims: ['exp', 'sub'],
+      clockTolerance: CLOCK_TOLERANCE_S,
+    });
+    return identityOf(payload, ['name', 'preferred_username', 'cognito:username']);
+  });
+}
+
+/** Run a verification; any failure but an outage becomes {@link InvalidTokenError}. */
+async function refusing(verify: () => Promise<TokenIdentity>): Promise<TokenIdentity> {
+  try {
+    return await verify();
   } catch (e) {
-    if (e instanceof InvalidTokenError) throw e;
+    if (e instanceof InvalidTokenError || e instanceof KeySetUnavailableError) throw e;
     if (e instanceof errors.JOSEError) throw new InvalidTokenError(e.code);
     throw new InvalidTokenError('malformed');
   }
+}
+
+/** The identity of a verified payload: `sub` checked against USER_ID, the first usable name claim (control characters dropped, ≤ 64 chars). */
+function identityOf(payload: JWTPayload, nameClaims: readonly string[]): TokenIdentity {
+  const sub = payload.sub;
+  if (typeof sub !== 'string' || !USER_ID.test(sub)) throw new InvalidTokenError('bad sub claim');
+  for (const claim of nameClaims) {
+    const v = payload[claim];
+    // eslint-disable-next-line no-control-regex
+    const name = typeof v === 'string' ? v.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, MAX_DISPLAY_NAME) : '';
+    if (name !== '') return { userId: sub, displayName: name };
+  }
+  return { userId: sub, displayName: sub };
 }

@@ -3,16 +3,29 @@
  * (PROTOCOL.md "Connecting"). A valid token gets an Allow policy whose context carries
  * `userId` and `displayName` to every route of the connection; anything else is refused
  * with `Unauthorized` (API Gateway answers the handshake 401).
+ *
+ * Mode, fixed at cold start: OIDC (an IdP's RS256/ES256 ID tokens, checked against its
+ * JWKS) when JWT_ISSUER, JWT_AUDIENCE and JWKS_URL are all set; the stack's HS256 secret
+ * when none is. One or two of them set fails the cold start (OidcConfigError).
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { InvalidTokenError, verifyToken } from '../core/token';
+import { InvalidTokenError, verifyOidcToken, verifyToken, type TokenIdentity } from '../core/token';
 import { logger } from '../adapters/log';
-import { jwtSecret } from '../adapters/secrets';
+import { jwtSecret, oidcConfig, remoteKeySet } from '../adapters/secrets';
+
+/** Read at cold start: a half-configured OIDC mode throws here, not on a request. */
+const oidc = oidcConfig();
+const keys = oidc && remoteKeySet(oidc.jwksUrl);
+
+async function verify(token: string | undefined): Promise<TokenIdentity> {
+  if (oidc && keys) return verifyOidcToken(keys, oidc, token);
+  return verifyToken(await jwtSecret(), token);
+}
 
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   const token = event.queryStringParameters?.token;
   try {
-    const who = await verifyToken(await jwtSecret(), token);
+    const who = await verify(token);
     return {
       principalId: who.userId,
       policyDocument: {
@@ -26,6 +39,8 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
       logger.info('connection refused', { reason: e.reason, sourceIp: event.requestContext?.identity?.sourceIp });
       throw new Error('Unauthorized');
     }
+    // Not the client's fault (e.g. the IdP's JWKS unreachable): the handshake fails with 500.
+    logger.error('authorizer failed', { error: e as Error });
     throw e;
   }
 };

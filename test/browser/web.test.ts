@@ -1,12 +1,13 @@
 /**
  * Browser tests of the web client against the real local mode (`startLocalStack()`, which
- * serves web/dist, config.json, /dev/token and the WebSocket on one port). Build the client
- * first: `npx vite build --config web/vite.config.ts`. Screenshots land in
+ * serves web/dist, config.json, /dev/token and the WebSocket on one port). The client is
+ * built first when web/dist is missing or older than web/ (as `npm start` does). Screenshots land in
  * test-results/screenshots/ — look at them.
  *
  * Skipped (with a note) when /usr/bin/chromium is missing; CI installs Debian's chromium.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { buildWeb } from '../../local/web';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
 import { hasChromium, launchBrowser, screenshot } from './harness';
 
@@ -43,6 +44,7 @@ async function pointsShown(page: Page): Promise<number> {
 
 run('web client on local mode', () => {
   beforeAll(async () => {
+    await buildWeb();
     stack = await startLocalStack();
     browser = await launchBrowser();
   });
