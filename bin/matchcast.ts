@@ -7,18 +7,23 @@
  * The browser client (lib/web-client.ts) uploads web/dist, so the app first builds it with
  * Vite when it is missing or older than web/ (local/web.ts `buildWebSync`), unless the CLI
  * skips asset bundling for every stack (context `aws:cdk:bundling-stacks: []`, e.g. `cdk ls`).
+ *
+ * OIDC mode of the `$connect` authorizer, from the CDK context (all three keys or none):
+ * `npx cdk deploy -c matchcast:oidcIssuer=https://… -c matchcast:oidcAudience=… -c matchcast:oidcJwksUrl=https://…`.
  */
 import { App } from 'aws-cdk-lib';
-import { MatchcastStack } from '../lib/matchcast-stack';
+import { MatchcastStack, oidcAuthFromContext } from '../lib/matchcast-stack';
 import { buildWebSync } from '../local/web';
 
 const app = new App();
 const bundlingStacks: unknown = app.node.tryGetContext('aws:cdk:bundling-stacks');
 if (!Array.isArray(bundlingStacks) || bundlingStacks.length > 0) buildWebSync();
+const auth = oidcAuthFromContext(app);
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
 new MatchcastStack(app, 'Matchcast', {
   description: 'matchcast: stream stored game recordings over an API Gateway WebSocket API',
   ...(account || region ? { env: { account, region } } : {}),
+  ...(auth ? { auth } : {}),
 });
 app.synth();

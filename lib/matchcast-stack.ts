@@ -1,12 +1,14 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { suppress } from './nag';
 import { PlayerWorkflow } from './player-workflow';
 import { Recordings } from './recordings';
 import { Sweeper } from './sweeper';
 import { Tables } from './tables';
 import { wholeSeconds } from './validation';
 import { WebClient, type WebClientOptions } from './web-client';
-import { MatchcastWebSocketApi, type StageThrottle } from './websocket-api';
+import { MatchcastWebSocketApi, validateAuth, type OidcAuth, type StageThrottle } from './websocket-api';
 
 /** Properties of {@link MatchcastStack}. */
 export interface MatchcastStackProps extends StackProps {
@@ -54,6 +56,20 @@ export interface MatchcastStackProps extends StackProps {
    * @default {} — web/dist, removal policy `removalPolicy` ?? DESTROY
    */
   readonly webClient?: WebClientOptions | false;
+  /**
+   * OIDC mode of the `$connect` authorizer ({@link OidcAuth}): verify an identity provider's
+   * tokens (`iss` = `issuer`, `aud` = `audience`, keys from `jwksUrl`) instead of HS256
+   * tokens signed with the stack's secret. `issuer` and `jwksUrl` must be https URLs,
+   * `audience` a non-empty string. bin/matchcast.ts reads it from the context keys
+   * `matchcast:oidcIssuer`, `matchcast:oidcAudience`, `matchcast:oidcJwksUrl`.
+   * @default - HS256 with the stack-generated secret (output JwtSecretArn)
+   */
+  readonly auth?: OidcAuth;
+  /**
+   * How long the S3 server access logs of the recordings and web buckets are kept.
+   * @default Duration.days(90)
+   */
+  readonly accessLogsExpiration?: Duration;
 }
 
 /**
@@ -65,9 +81,14 @@ export interface MatchcastStackProps extends StackProps {
  * StreamsTableName, GamesTableName, PlayerStateMachineArn, JwtSecretArn, and WebClientUrl
  * (with the browser client).
  *
+ * S3 server access logs of the recordings and web buckets go to a private `AccessLogs`
+ * bucket (expiring after `accessLogsExpiration`, removed with the stack only when
+ * `removalPolicy` is DESTROY).
+ *
  * @throws Error naming the prop (`stageName`, `idleTtl`, `maxStreamDuration`,
- *   `maxClientsPerStream`, `removalPolicy`, `throttle`, `webClient`'s `webDistDir` /
- *   `removalPolicy`) when it is invalid.
+ *   `maxClientsPerStream`, `removalPolicy`, `throttle`, `auth.issuer` / `auth.audience` /
+ *   `auth.jwksUrl`, `accessLogsExpiration`, `webClient`'s `webDistDir` / `removalPolicy`)
+ *   when it is invalid.
  */
 export class MatchcastStack extends Stack {
   public readonly tables: Tables;
@@ -75,15 +96,41 @@ export class MatchcastStack extends Stack {
   public readonly webSocket: MatchcastWebSocketApi;
   public readonly workflow: PlayerWorkflow;
   public readonly sweeper: Sweeper;
+  /** Where S3 writes the server access logs of the recordings and web buckets. */
+  public readonly accessLogsBucket: s3.Bucket;
   /** The browser client; undefined when `webClient` is `false`. */
   public readonly webClient?: WebClient;
 
   constructor(scope: Construct, id: string, props: MatchcastStackProps = {}) {
     super(scope, id, props);
     validateProps(props);
+    // Server access logs are allowed by a bucket policy on the log bucket (logging.s3.amazonaws.com),
+    // never by the legacy LogDeliveryWrite ACL: ACLs stay disabled (BucketOwnerEnforced) whatever
+    // the app's feature flags (cdk.json sets this one; tests and local mode build apps without it).
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // Server access logs cannot be delivered to a KMS-encrypted bucket: SSE-S3 it is.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: props.accessLogsExpiration ?? Duration.days(90) }],
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
+    });
+    suppress(
+      this.accessLogsBucket,
+      'S1',
+      'This is the server-access-log bucket of the recordings and web buckets; logging its own access would log the delivery of every log object, recursively.',
+    );
 
     this.tables = new Tables(this, 'Tables', { removalPolicy: props.removalPolicy });
-    this.recordings = new Recordings(this, 'Recordings', { tables: this.tables, removalPolicy: props.removalPolicy });
+    this.recordings = new Recordings(this, 'Recordings', {
+      tables: this.tables,
+      removalPolicy: props.removalPolicy,
+      accessLogsBucket: this.accessLogsBucket,
+    });
     const bucket = this.recordings.bucket;
     this.webSocket = new MatchcastWebSocketApi(this, 'WebSocket', {
       tables: this.tables,
@@ -92,6 +139,7 @@ export class MatchcastStack extends Stack {
       throttle: props.throttle,
       idleTtl: props.idleTtl,
       maxClientsPerStream: props.maxClientsPerStream,
+      auth: props.auth,
     });
     this.workflow = new PlayerWorkflow(this, 'PlayerWorkflow', {
       tables: this.tables,
@@ -126,10 +174,43 @@ export class MatchcastStack extends Stack {
         webDistDir: props.webClient?.webDistDir,
         removalPolicy: props.webClient?.removalPolicy ?? props.removalPolicy,
         webSocketUrl: this.webSocket.url,
+        accessLogsBucket: this.accessLogsBucket,
       });
       outputs.WebClientUrl = [this.webClient.url, 'Browser client: append #token=<JWT>'];
     }
     for (const [outputId, [value, description]] of Object.entries(outputs)) new CfnOutput(this, outputId, { value, description });
+  }
+}
+
+/** CDK context keys of the OIDC mode (`cdk deploy -c matchcast:oidcIssuer=https://… …`): all three or none. */
+export const OIDC_CONTEXT_KEYS = {
+  issuer: 'matchcast:oidcIssuer',
+  audience: 'matchcast:oidcAudience',
+  jwksUrl: 'matchcast:oidcJwksUrl',
+} as const;
+
+/**
+ * The `auth` prop from the CDK context of `scope` ({@link OIDC_CONTEXT_KEYS}): undefined when
+ * none of the three keys is set, {@link OidcAuth} when all three are.
+ * @throws Error naming the missing keys when only some are set, or the key whose value is
+ *   invalid (not an https URL, empty).
+ */
+export function oidcAuthFromContext(scope: Construct): OidcAuth | undefined {
+  const values = Object.fromEntries(
+    Object.entries(OIDC_CONTEXT_KEYS).map(([field, key]) => [field, scope.node.tryGetContext(key) as unknown]),
+  ) as Record<keyof OidcAuth, unknown>;
+  const set = (Object.keys(OIDC_CONTEXT_KEYS) as Array<keyof OidcAuth>).filter((f) => values[f] !== undefined && values[f] !== null);
+  if (set.length === 0) return undefined;
+  if (set.length < 3) {
+    const missing = (Object.keys(OIDC_CONTEXT_KEYS) as Array<keyof OidcAuth>).filter((f) => !set.includes(f)).map((f) => OIDC_CONTEXT_KEYS[f]);
+    throw new Error(`OIDC context: set all of ${Object.values(OIDC_CONTEXT_KEYS).join(', ')} or none; missing ${missing.join(', ')}`);
+  }
+  try {
+    return validateAuth('OIDC context', values as unknown as OidcAuth);
+  } catch (e) {
+    // Name the context key rather than the prop field.
+    const message = (e as Error).message.replace(/auth\.(issuer|audience|jwksUrl)/, (_, f: keyof OidcAuth) => OIDC_CONTEXT_KEYS[f]);
+    throw new Error(message);
   }
 }
 
@@ -146,5 +227,12 @@ function validateProps(props: MatchcastStackProps): void {
   }
   if (props.removalPolicy !== undefined && !Object.values(RemovalPolicy).includes(props.removalPolicy)) {
     throw new Error(`${owner}: removalPolicy must be a RemovalPolicy, got ${String(props.removalPolicy)}`);
+  }
+  validateAuth(owner, props.auth);
+  if (props.accessLogsExpiration !== undefined) {
+    const days = props.accessLogsExpiration.isUnresolved() ? NaN : props.accessLogsExpiration.toDays({ integral: false });
+    if (!Number.isInteger(days) || days < 1) {
+      throw new Error(`${owner}: accessLogsExpiration must be a whole number of days ≥ 1, got ${props.accessLogsExpiration.toHumanString()}`);
+    }
   }
 }

@@ -2,13 +2,15 @@ import { Aws, Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ENV } from '../lambda/adapters/config';
 import { STATE } from '../lambda/core/workflow';
 import { MatchcastFunction } from './function';
+import { arnFinding, escapeRegex, logicalIdOf, suppress, suppressWildcards } from './nag';
+import { grantReadRecordings } from './recordings';
 import type { Tables } from './tables';
 import { wholeSeconds } from './validation';
 import type { MatchcastWebSocketApi } from './websocket-api';
@@ -26,6 +28,10 @@ export const LAMBDA_SERVICE_ERRORS = [
  * failures" in the workflow; the tick handler counts `consecutiveFailures` too).
  */
 export const TICK_RETRY = { interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3 } as const;
+
+/** Why `…:execution:{machine}:*` is acceptable (cdk-nag IAM5). */
+const EXECUTIONS_REASON =
+  'Executions are named at run time ({streamId}-{epoch}, sanitised and hashed), so StopExecution/DescribeExecution are granted on `execution:{this Player machine}:*`: the executions of this stack\'s state machine only.';
 
 /** The error Step Functions raises when StartExecution finds an execution of that name. */
 const EXECUTION_ALREADY_EXISTS = 'StepFunctions.ExecutionAlreadyExistsException';
@@ -103,10 +109,13 @@ export class PlayerWorkflow extends Construct {
       },
     });
     props.tables.grantSessionReadWrite(this.tickFunction);
-    s3.BucketGrants.fromBucket(props.bucket).read(this.tickFunction);
+    grantReadRecordings(props.bucket, this.tickFunction);
     props.webSocket.grantPostToConnections(this.tickFunction);
     // A stream that ends (finished, max_duration, failed) stops its execution.
     sfn.StateMachineGrants.fromStateMachine(byName).execution(this.tickFunction, 'states:StopExecution', 'states:DescribeExecution');
+    suppressWildcards(this.tickFunction, EXECUTIONS_REASON, [
+      { regex: new RegExp(`^Resource::arn:.+:states:.+:execution:${escapeRegex(stateMachineName)}:\\*$`) },
+    ]);
 
     // --- states ---------------------------------------------------------------------
     const done = new sfn.Succeed(this, STATE.done);
@@ -179,6 +188,22 @@ export class PlayerWorkflow extends Construct {
       logs: { destination: this.logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
       tracingEnabled: false,
     });
+    suppress(
+      this.stateMachine,
+      'SF1',
+      'Logging level ERROR, without execution data, is deliberate: the Player is a wait loop (Tick → Next? → Wait, ~10 events per tick, for hours per stream), so ALL would write every loop of every stream to CloudWatch Logs; failures are logged, and each execution keeps its full history in Step Functions itself (90 days).',
+    );
+    suppress(
+      this.stateMachine,
+      'SF2',
+      'X-Ray tracing is off deliberately: one trace per loop of a perpetual wait loop traces no request path, costs per trace, and the Lambda functions log to their own log groups; the execution history shows every state transition.',
+    );
+    suppressWildcards(this.stateMachine, 'Step Functions\' CloudWatch Logs delivery (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) has no resource-level permissions: AWS documents Resource "*" for it (Step Functions "IAM policies for logging to CloudWatch Logs"). Every other statement of this role names a resource.', [
+      'Resource::*',
+    ]);
+    suppressWildcards(this.stateMachine, 'LambdaInvoke grants lambda:InvokeFunction on the tick function and its qualified ARNs (`<tick>:*`, versions and aliases) — this stack\'s tick function only.', [
+      arnFinding(this.tickFunction, ':*'),
+    ]);
 
     // ContinueAsNew starts this machine: a separate Policy, because the role's default
     // policy is a dependency of the machine and must not reference it (circular).
@@ -198,6 +223,10 @@ export class PlayerWorkflow extends Construct {
   public grantControl(grantee: iam.IGrantable): void {
     this.stateMachine.grants.startExecution(grantee);
     this.stateMachine.grants.execution(grantee, 'states:StopExecution', 'states:DescribeExecution');
+    // The execution ARN is built from the machine's name, Fn::Select(6, Fn::Split(':', Ref)).
+    suppressWildcards(grantee, EXECUTIONS_REASON, [
+      { regex: new RegExp(`^Resource::arn:.+:states:.+:execution:.*"${escapeRegex(logicalIdOf(this.stateMachine))}".*:\\*$`) },
+    ]);
   }
 
   /** {@link grantControl} and env `PLAYER_STATE_MACHINE_ARN` on `fn`. */

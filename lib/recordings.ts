@@ -1,9 +1,11 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { ENV } from '../lambda/adapters/config';
 import { MatchcastFunction } from './function';
+import { arnFinding, suppress, suppressWildcards } from './nag';
 import type { Tables } from './tables';
 
 /** Key prefix of recordings in the bucket (DESIGN.md: `recordings/*.jsonl` + `*.idx.json`). */
@@ -20,10 +22,39 @@ export interface RecordingsProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Where S3 writes the bucket's server access logs (under `recordings-bucket/`).
+   * @default - no server access logs
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+}
+
+/** Key prefix of the recordings bucket's server access logs in the access-log bucket. */
+export const RECORDINGS_ACCESS_LOG_PREFIX = 'recordings-bucket/';
+
+/**
+ * Let `grantee` read recordings and their indexes: `s3:GetObject` on `recordings/*` (ranged
+ * reads included) and `s3:ListBucket` on the bucket, so that a missing key answers 404
+ * `NoSuchKey` (which lambda/adapters/recordings.ts maps to NotFoundError) rather than 403.
+ * Narrower than `bucket.grants.read` (`s3:GetObject*`, `s3:GetBucket*`, `s3:List*` on every key).
+ */
+export function grantReadRecordings(bucket: s3.IBucket, grantee: iam.IGrantable): void {
+  iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [bucket.arnForObjects(`${RECORDINGS_PREFIX}*`)] });
+  iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [bucket.bucketArn] });
+  suppressRecordingsWildcard(bucket, grantee);
+}
+
+function suppressRecordingsWildcard(bucket: s3.IBucket, grantee: iam.IGrantable): void {
+  suppressWildcards(
+    grantee,
+    `Object keys are data: \`${RECORDINGS_PREFIX}*\` is the recordings prefix of this stack's recordings bucket (recordings and their .idx.json indexes), nothing else in it or elsewhere.`,
+    [arnFinding(bucket, `/${RECORDINGS_PREFIX}*`)],
+  );
 }
 
 /**
- * The recordings bucket (private, TLS only, S3-managed encryption) and the `index-recording`
+ * The recordings bucket (private, TLS only, S3-managed encryption, server access logs when
+ * `accessLogsBucket` is given) and the `index-recording`
  * function, which S3 invokes for every new `recordings/*.jsonl`: it reads the recording,
  * writes its index object beside it and its `Games` row (DESIGN.md "Recording format").
  *
@@ -45,6 +76,7 @@ export class Recordings extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy,
       autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
+      ...(props.accessLogsBucket ? { serverAccessLogsBucket: props.accessLogsBucket, serverAccessLogsPrefix: RECORDINGS_ACCESS_LOG_PREFIX } : {}),
     });
 
     this.indexFunction = new MatchcastFunction(this, 'IndexRecording', {
@@ -56,8 +88,13 @@ export class Recordings extends Construct {
         ...props.tables.environment(),
       },
     });
-    this.bucket.grants.read(this.indexFunction);
-    this.bucket.grants.put(this.indexFunction);
+    // Reads the new recording, writes its index beside it: recordings/ only, no delete.
+    grantReadRecordings(this.bucket, this.indexFunction);
+    iam.Grant.addToPrincipal({
+      grantee: this.indexFunction,
+      actions: ['s3:PutObject'],
+      resourceArns: [this.bucket.arnForObjects(`${RECORDINGS_PREFIX}*`)],
+    });
     props.tables.games.grants.writeData(this.indexFunction);
 
     this.bucket.addEventNotification(
@@ -65,5 +102,15 @@ export class Recordings extends Construct {
       new s3n.LambdaDestination(this.indexFunction),
       { prefix: RECORDINGS_PREFIX, suffix: RECORDING_SUFFIX },
     );
+    // aws-cdk-lib's stack-wide singleton that writes the notification configuration at deploy time.
+    for (const child of Stack.of(this).node.children) {
+      if (!child.node.id.startsWith('BucketNotificationsHandler')) continue;
+      suppress(
+        child,
+        'IAM4',
+        "aws-cdk-lib's BucketNotificationsHandler (a deploy-time custom resource, not on any request path) attaches AWSLambdaBasicExecutionRole for its own logs; its role is created inside aws-cdk-lib and s3:PutBucketNotification in its inline policy is scoped by CDK.",
+        [{ regex: /^Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole$/ }],
+      );
+    }
   }
 }

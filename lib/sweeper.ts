@@ -1,11 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ENV } from '../lambda/adapters/config';
 import { MatchcastFunction } from './function';
 import type { PlayerWorkflow } from './player-workflow';
+import { grantReadRecordings } from './recordings';
 import type { Tables } from './tables';
 import { wholeSeconds } from './validation';
 import type { MatchcastWebSocketApi } from './websocket-api';
@@ -71,7 +72,7 @@ export class Sweeper extends Construct {
     });
     props.tables.grantSessionReadWrite(this.function);
     props.tables.games.grants.readWriteData(this.function);
-    s3.BucketGrants.fromBucket(props.bucket).read(this.function);
+    grantReadRecordings(props.bucket, this.function);
     props.webSocket.grantPostToConnections(this.function);
     props.workflow.addController(this.function);
 

@@ -4,6 +4,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ENV } from '../lambda/adapters/config';
 import { BY_STATUS_INDEX, BY_STREAM_INDEX } from '../lambda/adapters/dynamo';
+import { arnFinding, suppress, suppressWildcards } from './nag';
 
 /** DynamoDB TTL attribute of Connections and Streams (epoch **seconds**, lambda/core/model.ts). */
 export const TTL_ATTRIBUTE = 'expiresAt';
@@ -27,7 +28,9 @@ export interface TablesProps {
  *   sweeper and `list`; TTL `expiresAt`; point-in-time recovery.
  * - `Games`: PK `gameId`; point-in-time recovery (the catalog).
  *
- * All AWS-managed encryption, no physical names.
+ * All AWS-managed encryption, no physical names. `Connections` has no point-in-time
+ * recovery: its rows live at most 2 h 10 min (TTL) and describe sockets that a restore
+ * could not bring back.
  *
  * @throws Error naming `removalPolicy` when it is not a RemovalPolicy value.
  */
@@ -52,6 +55,11 @@ export class Tables extends Construct {
       timeToLiveAttribute: TTL_ATTRIBUTE,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     });
+    suppress(
+      this.connections,
+      'DDB3',
+      'Connections holds one row per open WebSocket (TTL 2 h 10 min, the API Gateway connection limit); a restored row would name a socket that no longer exists, so point-in-time recovery has nothing to recover.',
+    );
     this.connections.addGlobalSecondaryIndex({
       indexName: BY_STREAM_INDEX,
       partitionKey: { name: 'streamId', type: dynamodb.AttributeType.STRING },
@@ -99,5 +107,10 @@ export class Tables extends Construct {
   public grantSessionReadWrite(grantee: iam.IGrantable): void {
     this.connections.grants.readWriteData(grantee);
     this.streams.grants.readWriteData(grantee);
+    suppressWildcards(
+      grantee,
+      'The table grant covers `<table>/index/*`: the global secondary indexes of this very table (byStream on Connections, byStatus on Streams), which fan-out, the sweeper and `list` query. Index ARNs exist only under their table.',
+      [arnFinding(this.connections, '/index/*'), arnFinding(this.streams, '/index/*')],
+    );
   }
 }

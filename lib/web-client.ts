@@ -3,10 +3,13 @@ import { join } from 'node:path';
 import { Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { PROJECT_ROOT } from './function';
+import { arnFinding, suppress, suppressWildcards } from './nag';
 
 /** Where `npx vite build --config web/vite.config.ts` writes the client (web/vite.config.ts `outDir`). */
 export const DEFAULT_WEB_DIST_DIR = join(PROJECT_ROOT, 'web', 'dist');
@@ -45,6 +48,41 @@ export interface WebClientProps extends WebClientOptions {
    * (`wss://{host}`) is the only non-self `connect-src` of the Content-Security-Policy.
    */
   readonly webSocketUrl: string;
+  /**
+   * Where S3 writes the web bucket's server access logs (under `web-client-bucket/`).
+   * @default - no server access logs
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+}
+
+/** Key prefix of the web bucket's server access logs in the access-log bucket. */
+export const WEB_ACCESS_LOG_PREFIX = 'web-client-bucket/';
+
+/**
+ * The role of the BucketDeployment handler. aws-cdk-lib grants that handler
+ * `cloudfront:CreateInvalidation` / `cloudfront:GetInvalidation` on Resource `*`, although
+ * both actions take a distribution ARN; this role narrows exactly that statement to the one
+ * distribution it is given, and passes every other grant through unchanged.
+ */
+class DeploymentRole extends iam.Role {
+  private distributionArn?: string;
+
+  /** Scope CloudFront statements added from now on to `distribution`. */
+  public scopeInvalidationsTo(distribution: cloudfront.IDistribution): void {
+    this.distributionArn = distribution.distributionArn;
+  }
+
+  public override addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    const invalidation =
+      this.distributionArn !== undefined &&
+      statement.effect === iam.Effect.ALLOW &&
+      statement.resources.length === 1 &&
+      statement.resources[0] === '*' &&
+      statement.actions.length > 0 &&
+      statement.actions.every((a) => a === 'cloudfront:CreateInvalidation' || a === 'cloudfront:GetInvalidation');
+    if (!invalidation) return super.addToPrincipalPolicy(statement);
+    return super.addToPrincipalPolicy(new iam.PolicyStatement({ actions: statement.actions, resources: [this.distributionArn!] }));
+  }
 }
 
 /**
@@ -57,7 +95,9 @@ export interface WebClientProps extends WebClientOptions {
  *   nosniff, frame-options DENY, referrer policy);
  * - an `s3deploy.BucketDeployment` of the built client plus a generated `config.json`
  *   `{ "wsUrl": <webSocketUrl>, "tokenUrl": null }` (resolved at deploy time), which
- *   invalidates `/*` on the distribution after every upload.
+ *   invalidates `/*` on the distribution after every upload; its handler runs with its own
+ *   role (no managed policy; invalidations on this distribution only) and logs to a log
+ *   group kept one month.
  *
  * @throws Error naming the prop: `webSocketUrl` when missing or not `wss://…`;
  *   `webDistDir` when bundling runs and the directory has no `index.html` (the message
@@ -82,6 +122,7 @@ export class WebClient extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: v.removalPolicy,
       autoDeleteObjects: v.removalPolicy === RemovalPolicy.DESTROY,
+      ...(props.accessLogsBucket ? { serverAccessLogsBucket: props.accessLogsBucket, serverAccessLogsPrefix: WEB_ACCESS_LOG_PREFIX } : {}),
     });
 
     this.responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
@@ -111,6 +152,38 @@ export class WebClient extends Construct {
       },
     });
 
+    suppress(
+      this.distribution,
+      'CFR1',
+      'The client is a public static page for anyone with a token; the service has no country restriction to enforce.',
+    );
+    suppress(
+      this.distribution,
+      'CFR2',
+      'The distribution serves only the static client (GET/HEAD, cached, from a private bucket through OAC); there is no application endpoint behind it for WAF to protect. The WebSocket API is throttled at its stage and authenticated at $connect.',
+    );
+    suppress(
+      this.distribution,
+      'CFR3',
+      'CloudFront standard logs (legacy) need a bucket with ACLs enabled, which the stack keeps disabled everywhere (BucketOwnerEnforced); the content is a public static page. Who uses the service is in the WebSocket stage\'s access log.',
+    );
+    suppress(
+      this.distribution,
+      'CFR4',
+      'The distribution uses the default *.cloudfront.net certificate, with which CloudFront fixes the viewer security policy (minimumProtocolVersion applies only with a custom certificate and domain); there is no custom domain to attach one to.',
+    );
+
+    const deploymentRole = new DeploymentRole(this, 'DeploymentRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'matchcast web client upload: read the assets, write the web bucket, invalidate its distribution',
+    });
+    deploymentRole.scopeInvalidationsTo(this.distribution);
+    const deploymentLogs = new logs.LogGroup(this, 'DeploymentLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    deploymentLogs.grants.write(deploymentRole);
+
     const client = v.webDistDir === undefined ? s3deploy.Source.data('index.html', PLACEHOLDER_INDEX_HTML) : s3deploy.Source.asset(v.webDistDir);
     this.deployment = new s3deploy.BucketDeployment(this, 'Deployment', {
       destinationBucket: this.bucket,
@@ -120,7 +193,31 @@ export class WebClient extends Construct {
       distribution: this.distribution,
       distributionPaths: ['/*'],
       memoryLimit: 512,
+      role: deploymentRole,
+      logGroup: deploymentLogs,
     });
+    suppressWildcards(
+      deploymentRole,
+      "aws-cdk-lib's BucketDeployment grants: read the deployment's zipped assets from the CDK bootstrap asset bucket (`s3:GetObject*`, `s3:GetBucket*`, `s3:List*` on `cdk-…-assets-…/*`, written by `cdk deploy`) and replace the whole content of this stack's web bucket with prune (`…/*`, including `s3:DeleteObject*` and `s3:Abort*`). Keys are file names of the build.",
+      [
+        'Action::s3:GetObject*',
+        'Action::s3:GetBucket*',
+        'Action::s3:List*',
+        'Action::s3:DeleteObject*',
+        'Action::s3:Abort*',
+        arnFinding(this.bucket, '/*'),
+        { regex: /^Resource::arn:.+:s3:::cdk-[a-z0-9]+-assets-.+\/\*$/ },
+      ],
+    );
+    // The deployment handler is a stack-wide singleton of aws-cdk-lib.
+    for (const child of stack.node.children) {
+      if (!child.node.id.startsWith('Custom::CDKBucketDeployment')) continue;
+      suppress(
+        child,
+        'L1',
+        "aws-cdk-lib's BucketDeployment handler (Python, with the AWS CLI layer) runs only during `cdk deploy`; its runtime is chosen and updated by aws-cdk-lib, not by this project.",
+      );
+    }
   }
 
   /** `https://{distribution domain}/`: where the client is served. */

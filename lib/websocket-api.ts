@@ -1,14 +1,17 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ENV } from '../lambda/adapters/config';
 import { ROUTE_TARGETS, type RouteTarget } from '../lambda/core/routes';
 import { MatchcastFunction } from './function';
+import { arnFinding, escapeRegex, logicalIdOf, suppress, suppressWildcards } from './nag';
+import { grantReadRecordings } from './recordings';
 import type { Tables } from './tables';
 import { wholeSeconds } from './validation';
 
@@ -27,6 +30,20 @@ export interface StageThrottle {
   readonly rateLimit: number;
   /** Burst bucket size; a positive integer. */
   readonly burstLimit: number;
+}
+
+/**
+ * OIDC mode of the `$connect` authorizer: tokens are an identity provider's ID tokens
+ * (RS256/ES256, Cognito or any OIDC IdP) verified against its JWKS, instead of HS256 tokens
+ * signed with the stack's generated secret.
+ */
+export interface OidcAuth {
+  /** The IdP's issuer (the tokens' `iss`), an https URL, e.g. `https://cognito-idp.{region}.amazonaws.com/{poolId}`. */
+  readonly issuer: string;
+  /** The audience the tokens must carry (`aud`: the client id at the IdP). A non-empty string. */
+  readonly audience: string;
+  /** The IdP's JSON Web Key Set, an https URL, e.g. `{issuer}/.well-known/jwks.json`. */
+  readonly jwksUrl: string;
 }
 
 /** Properties of {@link MatchcastWebSocketApi}. */
@@ -55,6 +72,19 @@ export interface MatchcastWebSocketApiProps {
    * @default 1000
    */
   readonly maxClientsPerStream?: number;
+  /**
+   * OIDC mode of the `$connect` authorizer: the authorize function gets `JWT_ISSUER`,
+   * `JWT_AUDIENCE` and `JWKS_URL` and verifies the IdP's tokens; it then neither gets
+   * `JWT_SECRET_ARN` nor may read the secret (which the stack still creates, for its output).
+   * `issuer` and `jwksUrl` must be https URLs, `audience` a non-empty string.
+   * @default - HS256 tokens signed with the stack-generated secret (`JWT_SECRET_ARN`)
+   */
+  readonly auth?: OidcAuth;
+  /**
+   * Retention of the stage's access log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly accessLogRetention?: logs.RetentionDays;
 }
 
 /**
@@ -62,20 +92,30 @@ export interface MatchcastWebSocketApiProps {
  * - route selection on `$request.body.action`;
  * - `$connect` behind a REQUEST Lambda authorizer (`authorize`, identity source
  *   `route.request.querystring.token`), which verifies an HS256 JWT against a secret the
- *   stack generates in Secrets Manager (`JWT_SECRET_ARN`);
+ *   stack generates in Secrets Manager (`JWT_SECRET_ARN`), or with `auth` an OIDC IdP's
+ *   tokens against its JWKS. Authorizer results are **not cached**: API Gateway offers no
+ *   result cache for WebSocket authorizers (`AuthorizerResultTtlInSeconds` is HTTP-API only),
+ *   and a cache keyed by the `token` query string would in any case be safe only for less
+ *   than the token's remaining lifetime — every `$connect` runs the authorizer;
  * - `$connect` → connect, `$disconnect` → disconnect, `$default` → control, and one route
  *   per action of lambda/core/routes.ts `ROUTE_TARGETS` → control or social;
- * - one auto-deployed stage with default-route throttling.
+ * - one auto-deployed stage with default-route throttling and access logs (one line per
+ *   connect, message and disconnect: caller IP, route, connection id, status, request id)
+ *   in a log group kept one month by default. WebSocket access logging needs the account's
+ *   API Gateway CloudWatch Logs role (a one-time setting per account and region).
  *
  * Functions that post to clients get `CALLBACK_URL` and `execute-api:ManageConnections` on
  * this stage through {@link grantPostToConnections}.
  *
  * @throws Error naming the prop: `tables`, `bucket`, `stageName`, `throttle`, `idleTtl`,
- *   `maxClientsPerStream` when missing or out of range.
+ *   `maxClientsPerStream`, `auth.issuer`, `auth.audience`, `auth.jwksUrl` when missing or
+ *   out of range.
  */
 export class MatchcastWebSocketApi extends Construct {
   public readonly api: apigwv2.WebSocketApi;
   public readonly stage: apigwv2.WebSocketStage;
+  /** The stage's access log group. */
+  public readonly accessLogGroup: logs.LogGroup;
   /** The HS256 JWT signing secret (64 characters, no punctuation). */
   public readonly jwtSecret: secretsmanager.Secret;
   public readonly authorizeFunction: MatchcastFunction;
@@ -93,13 +133,20 @@ export class MatchcastWebSocketApi extends Construct {
       description: 'HS256 signing key of matchcast connection tokens',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
+    suppress(
+      this.jwtSecret,
+      'SMG4',
+      'The HS256 token-signing key has no rotation Lambda: rotating it would invalidate every token in circulation at once, and tokens are short-lived (minted per session by `npm run token` or the operator\'s own service). Rotate deliberately by updating the secret value; production identity belongs to the OIDC mode (`auth`).',
+    );
 
     this.authorizeFunction = new MatchcastFunction(this, 'Authorize', {
       handlerName: 'authorize',
       timeout: Duration.seconds(10),
-      environment: { [ENV.jwtSecretArn]: this.jwtSecret.secretArn },
+      environment: v.auth
+        ? { [ENV.jwtIssuer]: v.auth.issuer, [ENV.jwtAudience]: v.auth.audience, [ENV.jwksUrl]: v.auth.jwksUrl }
+        : { [ENV.jwtSecretArn]: this.jwtSecret.secretArn },
     });
-    this.jwtSecret.grantRead(this.authorizeFunction);
+    if (!v.auth) this.jwtSecret.grantRead(this.authorizeFunction);
 
     this.connectFunction = new MatchcastFunction(this, 'Connect', {
       handlerName: 'connect',
@@ -107,6 +154,11 @@ export class MatchcastWebSocketApi extends Construct {
       environment: tables.environment(),
     });
     tables.connections.grants.writeData(this.connectFunction);
+    suppressWildcards(
+      this.connectFunction,
+      'The table grant covers `<Connections>/index/*`: the byStream index of this very table. Index ARNs exist only under their table.',
+      [arnFinding(tables.connections, '/index/*')],
+    );
 
     this.disconnectFunction = new MatchcastFunction(this, 'Disconnect', {
       handlerName: 'disconnect',
@@ -128,7 +180,8 @@ export class MatchcastWebSocketApi extends Construct {
     });
     tables.grantSessionReadWrite(this.controlFunction);
     tables.games.grants.readData(this.controlFunction);
-    s3.BucketGrants.fromBucket(bucket).read(this.controlFunction);
+    // `rejoin` reads recordings back by byte range.
+    grantReadRecordings(bucket, this.controlFunction);
 
     this.socialFunction = new MatchcastFunction(this, 'Social', {
       handlerName: 'social',
@@ -161,12 +214,25 @@ export class MatchcastWebSocketApi extends Construct {
     for (const [routeKey, target] of Object.entries(ROUTE_TARGETS) as Array<[string, RouteTarget]>) {
       this.api.addRoute(routeKey, { integration: integrations[target] });
     }
+    for (const route of this.api.node.findAll()) {
+      if (!(route instanceof apigwv2.CfnRoute) || route.routeKey === '$connect') continue;
+      suppress(
+        route,
+        'APIG4',
+        'API Gateway WebSocket APIs accept an authorizer on the $connect route only. The connection is authenticated once, at $connect (REQUEST authorizer on ?token=); every later message arrives on that authenticated connection, and the handlers act as the userId the authorizer put in the connection row.',
+      );
+    }
 
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.stage = new apigwv2.WebSocketStage(this, 'Stage', {
       webSocketApi: this.api,
       stageName: v.stageName,
       autoDeploy: true,
       throttle: v.throttle,
+      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup) },
     });
 
     for (const fn of [this.disconnectFunction, this.controlFunction, this.socialFunction]) this.grantPostToConnections(fn);
@@ -189,6 +255,13 @@ export class MatchcastWebSocketApi extends Construct {
   public grantPostToConnections(fn: lambda.Function): void {
     this.stage.grantManagementApiAccess(fn);
     fn.addEnvironment(ENV.callbackUrl, this.stage.callbackUrl);
+    // Partition, region and account are tokens or concrete values depending on the stack's env.
+    const stage = escapeRegex(this.stage.stageName);
+    suppressWildcards(
+      fn,
+      'execute-api:ManageConnections is authorized on `{api}/{stage}/{method}/@connections/{connectionId}`: the wildcards are the HTTP method (POST to send, GET to read, DELETE to close) and the connection id, which API Gateway assigns at run time. The API and stage are this stack\'s own.',
+      [{ regex: new RegExp(`^Resource::arn:.+:execute-api:.+:<${escapeRegex(logicalIdOf(this.api))}>\\/${stage}\\/\\*\\/@connections\\/\\*$`) }],
+    );
   }
 }
 
@@ -211,5 +284,33 @@ function validateProps(props: MatchcastWebSocketApiProps) {
   if (!Number.isInteger(maxClientsPerStream) || maxClientsPerStream < 1) {
     throw new Error(`MatchcastWebSocketApi: maxClientsPerStream must be a positive integer, got ${maxClientsPerStream}`);
   }
-  return { stageName, throttle, idleTtlSeconds, maxClientsPerStream };
+  return { stageName, throttle, idleTtlSeconds, maxClientsPerStream, auth: validateAuth('MatchcastWebSocketApi', props.auth) };
+}
+
+/**
+ * `auth` checked: `issuer` and `jwksUrl` https URLs, `audience` a non-empty string (tokens,
+ * e.g. from CloudFormation parameters, are accepted as they are). Throws an Error naming the
+ * field (`auth.issuer`, `auth.audience`, `auth.jwksUrl`).
+ */
+export function validateAuth(owner: string, auth: OidcAuth | undefined): OidcAuth | undefined {
+  if (auth === undefined) return undefined;
+  if (auth === null || typeof auth !== 'object') throw new Error(`${owner}: auth must be { issuer, audience, jwksUrl }, got ${String(auth)}`);
+  const httpsUrl = (field: 'issuer' | 'jwksUrl') => {
+    const value: unknown = auth[field];
+    if (typeof value !== 'string' || value.trim() === '') throw new Error(`${owner}: auth.${field} must be a non-empty https URL, got ${JSON.stringify(value)}`);
+    if (Token.isUnresolved(value)) return;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new Error(`${owner}: auth.${field} must be an https URL, got "${value}"`);
+    }
+    if (url.protocol !== 'https:' || url.hostname === '') throw new Error(`${owner}: auth.${field} must be an https URL, got "${value}"`);
+  };
+  httpsUrl('issuer');
+  httpsUrl('jwksUrl');
+  if (typeof auth.audience !== 'string' || auth.audience.trim() === '') {
+    throw new Error(`${owner}: auth.audience must be a non-empty string, got ${JSON.stringify(auth.audience)}`);
+  }
+  return { issuer: auth.issuer, audience: auth.audience, jwksUrl: auth.jwksUrl };
 }

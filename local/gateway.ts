@@ -567,7 +567,8 @@ export class LocalWebSocketGateway {
     } catch {
       action = undefined;
     }
-    if (typeof action === 'string' && action !== '$connect' && action !== '$disconnect' && this.routes[action]) return action;
+    // Own keys only: `toString`, `constructor`, `__proto__` … are not routes (they fall to `$default`).
+    if (typeof action === 'string' && action !== '$connect' && action !== '$disconnect' && Object.hasOwn(this.routes, action)) return action;
     return this.routes.$default ? '$default' : undefined;
   }
 

@@ -17,9 +17,11 @@ import {
   QueryCommand,
   ScanCommand,
   UpdateCommand,
+  type UpdateCommandInput,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { ConnectionRow, GameRow, StreamRow } from '../core/model';
+import type { BucketWrite } from '../core/rate-limit';
 import type { Role, StreamStatus } from '../core/protocol';
 import { errorCode, lazy, SDK_MAX_ATTEMPTS, translate } from './aws';
 import { ENV, requireEnv } from './config';
@@ -50,6 +52,20 @@ async function send<T>(operation: string, fn: () => Promise<T>): Promise<T> {
   } catch (e) {
     if (isConditionFailed(e)) throw e; // the caller maps it to its domain error
     throw translate('DynamoDB', operation, e);
+  }
+}
+
+/**
+ * One conditional UpdateItem (`input` without a `ReturnValues` the caller needs). True when
+ * it was applied, false when its condition failed; other failures are translated and thrown.
+ */
+async function updateIf(input: UpdateCommandInput): Promise<boolean> {
+  try {
+    await send('UpdateItem', () => doc().send(new UpdateCommand(input)));
+    return true;
+  } catch (e) {
+    if (isConditionFailed(e)) return false;
+    throw e;
   }
 }
 
@@ -140,23 +156,58 @@ export async function deleteConnection(connectionId: string): Promise<Connection
  * when the row no longer exists (it is not recreated).
  */
 export async function touchConnection(connectionId: string, now: number): Promise<boolean> {
-  try {
-    await send('UpdateItem', () =>
-      doc().send(
-        new UpdateCommand({
-          TableName: tables().connections,
-          Key: { connectionId },
-          UpdateExpression: 'SET lastSeenAt = :now',
-          ConditionExpression: 'attribute_exists(connectionId)',
-          ExpressionAttributeValues: { ':now': now },
-        }),
-      ),
-    );
-    return true;
-  } catch (e) {
-    if (isConditionFailed(e)) return false;
-    throw e;
-  }
+  return updateIf({
+    TableName: tables().connections,
+    Key: { connectionId },
+    UpdateExpression: 'SET lastSeenAt = :now',
+    ConditionExpression: 'attribute_exists(connectionId)',
+    ExpressionAttributeValues: { ':now': now },
+  });
+}
+
+/**
+ * A rate bucket's stored state on a connection row (core/rate-limit.ts): its theoretical
+ * arrival time `tat` (epoch ms) in attribute `attribute`. `exists` is false when the
+ * connection row does not exist; `tat` is undefined when the bucket was never used.
+ * Strongly consistent.
+ */
+export async function getRateBucket(connectionId: string, attribute: string): Promise<{ exists: boolean; tat: unknown }> {
+  const out = await send('GetItem', () =>
+    doc().send(
+      new GetCommand({
+        TableName: tables().connections,
+        Key: { connectionId },
+        ConsistentRead: true,
+        ProjectionExpression: 'connectionId, #b',
+        ExpressionAttributeNames: { '#b': attribute },
+      }),
+    ),
+  );
+  return { exists: out.Item !== undefined, tat: out.Item?.[attribute] };
+}
+
+/**
+ * Store a granted token (core/rate-limit.ts `BucketWrite`) with one conditional UpdateItem
+ * on the connection row, never creating the row:
+ * - `start`: SET `attribute` = `newTat` if it is absent or ≤ `now` (the bucket is still full);
+ * - `advance`: SET `attribute` = `attribute` + `by` if it is ≤ `limit` (a token is still there).
+ * Returns false when the condition fails (the row changed since it was read, or is gone):
+ * the caller reads again and decides again.
+ */
+export async function writeRateBucket(connectionId: string, attribute: string, write: BucketWrite): Promise<boolean> {
+  const input =
+    write.kind === 'start'
+      ? {
+          UpdateExpression: 'SET #b = :tat',
+          ConditionExpression: 'attribute_exists(connectionId) AND (attribute_not_exists(#b) OR #b <= :now)',
+          ExpressionAttributeValues: { ':tat': write.newTat, ':now': write.now },
+        }
+      : {
+          UpdateExpression: 'SET #b = #b + :by',
+          ConditionExpression: 'attribute_exists(connectionId) AND #b <= :limit',
+          ExpressionAttributeValues: { ':by': write.by, ':limit': write.limit },
+        };
+  return updateIf({ TableName: tables().connections, Key: { connectionId }, ExpressionAttributeNames: { '#b': attribute }, ...input });
 }
 
 /** A connection as the `byStream` index projects it. */
@@ -370,7 +421,8 @@ export async function updateStream(
 }
 
 /**
- * Atomically add `delta` (±1) to a stream's `clientCount` and keep `idleSince` (epoch ms)
+ * Atomically add `delta` (±1) to a stream's `clientCount` — and 1 to its `presenceVersion`,
+ * so {@link claimPresence} can tell which changes a `presence` broadcast covers — and keep `idleSince` (epoch ms)
  * true to it: present exactly while `clientCount` ≤ 0 (the idle TTL, tennis seed "Cleanup
  * Strategy"). Returns the row after the change, or undefined when the stream row does not
  * exist (it is not created).
@@ -390,9 +442,9 @@ export async function addClients(streamId: string, delta: number, now: number = 
         new UpdateCommand({
           TableName: tables().streams,
           Key: { streamId },
-          UpdateExpression: 'ADD clientCount :d',
+          UpdateExpression: 'ADD clientCount :d, presenceVersion :one',
           ConditionExpression: 'attribute_exists(streamId)',
-          ExpressionAttributeValues: { ':d': delta },
+          ExpressionAttributeValues: { ':d': delta, ':one': 1 },
           ReturnValues: 'ALL_NEW',
         }),
       ),
@@ -440,28 +492,39 @@ export async function addClients(streamId: string, delta: number, now: number = 
  * stream's player connections, or the role it just attached).
  */
 export async function markControllers(streamId: string, present: boolean, now: number = Date.now()): Promise<void> {
-  try {
-    await send('UpdateItem', () =>
-      doc().send(
-        new UpdateCommand({
-          TableName: tables().streams,
-          Key: { streamId },
-          ...(present
-            ? {
-                UpdateExpression: 'REMOVE controllersGoneSince',
-                ConditionExpression: 'attribute_exists(controllersGoneSince)',
-              }
-            : {
-                UpdateExpression: 'SET controllersGoneSince = :now',
-                ConditionExpression: 'attribute_exists(streamId) AND attribute_not_exists(controllersGoneSince)',
-                ExpressionAttributeValues: { ':now': now },
-              }),
+  // A failed condition: already as asked, or no such stream.
+  await updateIf({
+    TableName: tables().streams,
+    Key: { streamId },
+    ...(present
+      ? { UpdateExpression: 'REMOVE controllersGoneSince', ConditionExpression: 'attribute_exists(controllersGoneSince)' }
+      : {
+          UpdateExpression: 'SET controllersGoneSince = :now',
+          ConditionExpression: 'attribute_exists(streamId) AND attribute_not_exists(controllersGoneSince)',
+          ExpressionAttributeValues: { ':now': now },
         }),
-      ),
-    );
-  } catch (e) {
-    if (!isConditionFailed(e)) throw e; // already as asked, or no such stream
-  }
+  });
+}
+
+/**
+ * Claim the right to broadcast the stream's `presence` now (at most one broadcast per
+ * interval per stream): SET `presenceSentAt = now` and `presenceSentVersion =
+ * presenceVersion`, conditional on `presenceSentAt` still being `seenAt` (absent when
+ * undefined). True when claimed — the claimant's broadcast then covers every count change
+ * up to the version it recorded; false when another caller claimed first or the stream
+ * row is gone.
+ */
+export async function claimPresence(streamId: string, seenAt: number | undefined, now: number = Date.now()): Promise<boolean> {
+  return updateIf({
+    TableName: tables().streams,
+    Key: { streamId },
+    UpdateExpression: 'SET presenceSentAt = :now, presenceSentVersion = presenceVersion',
+    ConditionExpression:
+      seenAt === undefined
+        ? 'attribute_exists(presenceVersion) AND attribute_not_exists(presenceSentAt)'
+        : 'attribute_exists(presenceVersion) AND presenceSentAt = :seen',
+    ExpressionAttributeValues: { ':now': now, ...(seenAt === undefined ? {} : { ':seen': seenAt }) },
+  });
 }
 
 /**

@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { fullJitterDelay, sleep } from '../core/backoff';
 import { forEachPool } from '../core/concurrency';
-import type { ConnectionRow } from '../core/model';
+import type { ConnectionRow, StreamRow } from '../core/model';
 import { MAX_MESSAGE_BYTES, utf8Bytes, type ServerMessage } from '../core/protocol';
 import { errorCode, httpStatus, isTransient, lazy, translate } from './aws';
 import { ENV, requireEnv } from './config';
@@ -143,12 +143,14 @@ export async function postToConnection(
 /**
  * Forget a connection that is gone: delete its row and, if it was attached to a stream,
  * uncount it there ({@link leaveStream}: `clientCount`, controller grace). Idempotent: a second call finds no row and
- * changes nothing (only the call that deleted the row uncounts it). Returns the deleted row.
+ * changes nothing (only the call that deleted the row uncounts it). Returns the deleted row
+ * and the stream row after the decrement (for its `presenceVersion`), or undefined.
  */
-export async function forgetConnection(connectionId: string): Promise<ConnectionRow | undefined> {
-  const old = await deleteConnection(connectionId);
-  if (old?.streamId) await leaveStream(old);
-  return old;
+export async function forgetConnection(connectionId: string): Promise<{ connection: ConnectionRow; stream?: StreamRow } | undefined> {
+  const connection = await deleteConnection(connectionId);
+  if (!connection) return undefined;
+  const stream = connection.streamId ? await leaveStream(connection) : undefined;
+  return { connection, stream };
 }
 
 async function* targets(streamId: string, opts: FanOutOptions): AsyncIterable<string> {

@@ -49,7 +49,12 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const jwksUrlSchema = z
   .url()
   .refine((u) => {
-    const url = new URL(u);
+    let url: URL;
+    try {
+      url = new URL(u);
+    } catch {
+      return false; // already reported by .url()
+    }
     return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
   }, 'must be an https URL (http only for 127.0.0.1/localhost)');
 
@@ -69,7 +74,7 @@ export function oidcConfig(env: NodeJS.ProcessEnv = process.env): OidcConfig | u
     );
   }
   const jwksUrl = jwksUrlSchema.safeParse(env[ENV.jwksUrl]);
-  if (!jwksUrl.success) throw new OidcConfigError(`environment variable ${ENV.jwksUrl} ${jwksUrl.error.issues[0]?.message ?? 'is not a URL'}`);
+  if (!jwksUrl.success) throw new OidcConfigError(`environment variable ${ENV.jwksUrl}: ${jwksUrl.error.issues[0]?.message ?? 'not a URL'}`);
   return { issuer: env[ENV.jwtIssuer]!, audience: env[ENV.jwtAudience]!, jwksUrl: jwksUrl.data };
 }
 

@@ -15,6 +15,7 @@ import {
   attachConnection,
   countStreamConnections,
   detachConnection,
+  claimPresence,
   getStream,
   leaveStream,
   markControllers,
@@ -80,7 +81,7 @@ export async function attach(connectionId: string, userId: string, stream: Strea
   const fresh = (await addClients(stream.streamId, 1)) ?? stream;
   if (r === 'player' && fresh.controllersGoneSince !== undefined) await markControllers(stream.streamId, true);
   if (!replay) await postToConnection(connectionId, joinedMessage(fresh, r, Date.now()));
-  await announcePresence(stream.streamId);
+  await announcePresence(stream.streamId, fresh.presenceVersion);
   return r;
 }
 
@@ -164,14 +165,41 @@ export async function detach(
   if (stream && opts.endIfPlayerLeaves && stream.mode === 'pvai' && old.role === 'player' && !isFinished(stream)) {
     await endStream(stream, 'stopped', opts.by ?? old.userId);
   }
-  await announcePresence(streamId);
+  await announcePresence(streamId, stream?.presenceVersion);
   return streamId;
 }
 
-/** Broadcast `presence` (clients, players, spectators) to everyone on the stream. */
-export async function announcePresence(streamId: string): Promise<void> {
-  const counts = await countStreamConnections(streamId);
-  await fanOut(streamId, [{ type: 'presence', streamId, ...counts }]);
+/** At most one `presence` broadcast per stream per this many ms (joins coalesce). */
+export const PRESENCE_INTERVAL_MS = 1000;
+
+/**
+ * Make sure a `presence` (clients, players, spectators) that counts the caller's change
+ * reaches everyone on the stream — `version` is the stream's `presenceVersion` right after
+ * that change (the row {@link addClients} returned; undefined: broadcast unconditionally
+ * soon). Broadcasts are coalesced to one per {@link PRESENCE_INTERVAL_MS} per stream: when
+ * another caller broadcast within the interval, this one waits for the interval to pass and
+ * then either finds that a later broadcast already covered its version (done) or claims the
+ * next one ({@link claimPresence}). A join storm of N viewers thus costs about one
+ * broadcast per second instead of N (N² posts). Waits at most a few intervals.
+ */
+export async function announcePresence(streamId: string, version?: number): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const row = await getStream(streamId, { consistent: true });
+    if (!row || isFinished(row)) return;
+    if (version !== undefined && (row.presenceSentVersion ?? -1) >= version) return; // a later broadcast counted us
+    const last = row.presenceSentAt;
+    const waitMs = last === undefined ? 0 : last + PRESENCE_INTERVAL_MS - Date.now();
+    if (waitMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, waitMs + Math.floor(Math.random() * 50)));
+      continue;
+    }
+    if (await claimPresence(streamId, last)) {
+      const counts = await countStreamConnections(streamId);
+      await fanOut(streamId, [{ type: 'presence', streamId, ...counts }]);
+      return;
+    }
+  }
+  logger.warn('presence not announced: the stream stayed busy', { streamId, version });
 }
 
 /**

@@ -1,13 +1,17 @@
 /**
- * The shape every message handler shares: parse (zod, protocol.ts) → dispatch to the
- * action's function → reply `error` for anything refused. No stack trace ever reaches a
- * client: unexpected failures are logged with the request id and answered `internal`.
+ * The shape every message handler shares: parse (zod, protocol.ts) → rate limit (the
+ * action's bucket, core/rate-limit.ts) → dispatch to the action's function → reply `error`
+ * for anything refused. No stack trace ever reaches a client: unexpected failures are
+ * logged with the request id and answered `internal`.
  */
 import type { ClientAction, ClientMessage, ErrorCode, ServerMessage } from '../core/protocol';
 import { errorMessage, parseClientMessage } from '../core/protocol';
+import { rateLimitedMessage, type BucketName } from '../core/rate-limit';
 import { bodyOf, callerOf, type Caller, type WebSocketEvent } from '../core/ws-event';
 import { postToConnection } from './fanout';
+import { NotFoundError } from './errors';
 import { logger } from './log';
+import { consumeRateToken, type RateDecision } from './rate-limit';
 
 /** Thrown by an action to refuse a request with a protocol error code; nothing was changed. */
 export class ReplyError extends Error {
@@ -24,6 +28,16 @@ export class ReplyError extends Error {
 /** An action implementation: gets the caller and its validated message. */
 export type ActionFn<A extends ClientAction> = (caller: Caller, message: Extract<ClientMessage, { action: A }>) => Promise<void>;
 export type ActionTable = { [A in ClientAction]?: ActionFn<A> };
+/** Which rate bucket each action of a route draws from; an action not listed is not limited. */
+export type RateLimitTable = { [A in ClientAction]?: BucketName };
+
+/** Options of {@link messageHandler}. */
+export interface MessageHandlerOptions {
+  /** Per-connection rate limits by action (issue 4). */
+  limits?: RateLimitTable;
+  /** Takes a token (default: {@link consumeRateToken} on the Connections row); tests may replace it. */
+  consume?: (connectionId: string, bucket: BucketName) => Promise<RateDecision>;
+}
 
 /** Send one message to the caller; a gone caller is not an error (it left). */
 export async function reply(caller: Pick<Caller, 'connectionId'>, message: ServerMessage): Promise<void> {
@@ -33,8 +47,13 @@ export async function reply(caller: Pick<Caller, 'connectionId'>, message: Serve
 /**
  * A WebSocket route handler over an action table. Always answers `{ statusCode: 200 }`
  * (replies travel by PostToConnection); refusals are `error` messages to the caller.
+ * A valid message of an action listed in `opts.limits` first takes a token from the
+ * connection's bucket; without one it gets `error` `rate_limited` (`…; retry in N ms`) and
+ * the action does not run — nothing else changes.
  */
-export function messageHandler(actions: ActionTable) {
+export function messageHandler(actions: ActionTable, opts: MessageHandlerOptions = {}) {
+  const limits = opts.limits ?? {};
+  const consume = opts.consume ?? ((connectionId: string, bucket: BucketName) => consumeRateToken(connectionId, bucket));
   return async (event: WebSocketEvent): Promise<{ statusCode: number }> => {
     const caller = callerOf(event);
     const parsed = parseClientMessage(bodyOf(event));
@@ -46,10 +65,19 @@ export function messageHandler(actions: ActionTable) {
     const fn = actions[message.action] as ActionFn<typeof message.action> | undefined;
     try {
       if (!fn) throw new ReplyError('unknown_action', `action "${message.action}" is not served on this route`, message.action);
+      const bucket = limits[message.action];
+      if (bucket) {
+        const taken = await consume(caller.connectionId, bucket);
+        if (!taken.ok) throw new ReplyError('rate_limited', rateLimitedMessage(message.action, bucket, taken.retryInMs), message.action);
+      }
       await fn(caller, message as never);
     } catch (e) {
       if (e instanceof ReplyError) {
         await reply(caller, errorMessage({ code: e.code, message: e.message, action: e.action ?? message.action }));
+      } else if (e instanceof NotFoundError && e.what === 'connection' && e.id === caller.connectionId) {
+        // The caller disconnected while its action ran ($disconnect deleted its row, so the
+        // attach found none): a client leaving, not a failure — and nobody left to answer.
+        logger.info('caller left during its action', { action: message.action, connectionId: caller.connectionId, requestId: caller.requestId });
       } else {
         logger.error('action failed', { action: message.action, connectionId: caller.connectionId, requestId: caller.requestId, error: e as Error });
         await reply(caller, errorMessage({ code: 'internal', message: `something went wrong on our side (request ${caller.requestId})`, action: message.action }));

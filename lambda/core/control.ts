@@ -167,6 +167,7 @@ export interface NewStream {
  * The row of a new stream (the scheduler manager's create). pvai: the user controls it;
  * pvp: the user is the first of two controllers and the stream waits in `starting` for the
  * second; spectate: no controllers. The clock starts {@link START_LEAD_MS} from `now`.
+ * It has no client yet, so it is idle since `now` until the creator's attach counts it.
  */
 export function newStreamRow(n: NewStream): StreamRow {
   return {
@@ -185,6 +186,9 @@ export function newStreamRow(n: NewStream): StreamRow {
     controllers: n.mode === 'spectate' ? [] : [n.userId],
     ...(n.room === undefined ? {} : { room: n.room }),
     clientCount: 0,
+    // No client yet: idle from birth (addClients keeps `idleSince` true to the count), so a
+    // stream whose creator left before being attached is still ended by the sweeper.
+    idleSince: n.now,
     framesSent: 0,
     kind: n.game.kind,
     title: n.game.title,

@@ -37,6 +37,14 @@ export interface ConnectionRow {
   lastSeenAt: number;
   /** Epoch seconds (TTL): 2 h 10 min after connect — API Gateway closes every connection at 2 h. */
   expiresAt: number;
+  /**
+   * Rate-limit buckets (issue 4, core/rate-limit.ts, adapters/rate-limit.ts): each bucket's
+   * theoretical arrival time, epoch ms; absent until the bucket is first used (full).
+   */
+  rateChat?: number;
+  rateReact?: number;
+  rateInput?: number;
+  rateControl?: number;
 }
 
 /**
@@ -92,6 +100,12 @@ export interface StreamRow {
    * grace (issue 3: "no controllers left ends after a short grace period for a reconnect").
    */
   controllersGoneSince?: number;
+  /** Bumped with every `clientCount` change: which attach/detach a `presence` covers. */
+  presenceVersion?: number;
+  /** `presenceVersion` when the last `presence` broadcast was claimed. */
+  presenceSentVersion?: number;
+  /** Epoch ms of the last `presence` broadcast claim (at most one per second per stream). */
+  presenceSentAt?: number;
   /** Tick failures in a row (football seed: max consecutive failures). */
   consecutiveFailures?: number;
   /** Zombie restarts by the sweeper. */

@@ -51,12 +51,12 @@ const idSchema = z
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only');
-/** A stream id is built from ids and mode (see stream-keys.ts), so it may hold ":". */
+/** A stream id is built from ids, mode and (pvai) a user id (see stream-keys.ts), so it may hold ":" and "@". */
 const streamIdSchema = z
   .string()
   .min(1)
   .max(300)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'not a stream id');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, 'not a stream id');
 const speedSchema = z.number().finite().min(MIN_SPEED).max(MAX_SPEED);
 const mediaMsSchema = z.number().int().min(0).max(7 * 24 * 3600 * 1000);
 

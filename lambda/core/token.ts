@@ -69,12 +69,14 @@ export async function mintToken(secret: string, user: { userId: string; displayN
  * audience, `exp` required and not passed, `nbf` respected, a well-formed `sub`.
  * `secret` is the stack's JWT secret (≥ 32 characters); `token` the compact JWS.
  * Returns `{ userId, displayName }`. Throws {@link InvalidTokenError} for any token that
- * must be refused (its `reason` is the jose error code, `missing`, `malformed` or `bad sub claim`).
+ * must be refused (its `reason` is the jose error code, `missing`, `malformed` or `bad sub
+ * claim`), a plain Error for a secret under 32 characters (misconfiguration).
  */
 export async function verifyToken(secret: string, token: string | undefined): Promise<TokenIdentity> {
   if (!token) throw new InvalidTokenError('missing');
+  const k = key(secret); // a short secret is a configuration error, not a bad token
   return refusing(async () => {
-    const { payload } = await jwtVerify(token, key(secret), {
+    const { payload } = await jwtVerify(token, k, {
       algorithms: ['HS256'],
       issuer: TOKEN_ISSUER,
       audience: TOKEN_AUDIENCE,

@@ -10,7 +10,8 @@ import { canControl, decideControl, newStreamRow, stateMessage, START_LEAD_MS, t
 import type { StreamRow } from '../core/model';
 import { isFinished, LIVE_STATUSES } from '../core/model';
 import type { JoinMessage, RejoinMessage, StartMessage } from '../core/protocol';
-import { framesMessages } from '../core/protocol';
+import { CLIENT_ACTIONS, framesMessages } from '../core/protocol';
+import { ROUTE_TARGETS } from '../core/routes';
 import { executionName, streamIdFor } from '../core/stream-keys';
 import type { Caller } from '../core/ws-event';
 import { ENV, numberEnv } from '../adapters/config';
@@ -236,16 +237,25 @@ async function ping(caller: Caller): Promise<void> {
   await reply(caller, { type: 'pong', at: Date.now() });
 }
 
-export const handler = messageHandler({
-  start,
-  join,
-  rejoin,
-  pause: control,
-  resume: control,
-  speed: control,
-  seek: control,
-  scrub: control,
-  stop,
-  list,
-  ping,
-});
+export const handler = messageHandler(
+  {
+    start,
+    join,
+    rejoin,
+    pause: control,
+    resume: control,
+    speed: control,
+    seek: control,
+    scrub: control,
+    stop,
+    list,
+    ping,
+  },
+  {
+    // Per-connection rate limits (issue 4; limits and reasons in core/rate-limit.ts): every
+    // action of this route draws from the `control` bucket but `ping` (the heartbeat).
+    limits: Object.fromEntries(
+      CLIENT_ACTIONS.filter((a) => ROUTE_TARGETS[a] === 'control' && a !== 'ping').map((a) => [a, 'control' as const]),
+    ),
+  },
+);

@@ -11,8 +11,9 @@ import { announcePresence } from '../adapters/session';
 export const handler = async (event: WebSocketEvent): Promise<{ statusCode: number }> => {
   const connectionId = event.requestContext.connectionId;
   if (!connectionId) return { statusCode: 200 };
-  const old = await forgetConnection(connectionId);
-  if (old?.streamId) await announcePresence(old.streamId);
-  logger.info('disconnected', { connectionId, streamId: old?.streamId });
+  const gone = await forgetConnection(connectionId);
+  const streamId = gone?.connection.streamId;
+  if (streamId) await announcePresence(streamId, gone.stream?.presenceVersion);
+  logger.info('disconnected', { connectionId, streamId });
   return { statusCode: 200 };
 };

@@ -34,4 +34,5 @@ async function input(caller: Caller, m: InputMessage): Promise<void> {
   await fanOut(streamId, [{ type: 'input', streamId, from: caller.displayName, data: m.data }], { except: caller.connectionId });
 }
 
-export const handler = messageHandler({ chat, react, input });
+/** Per-connection rate limits (issue 4; limits and reasons in core/rate-limit.ts). */
+export const handler = messageHandler({ chat, react, input }, { limits: { chat: 'chat', react: 'react', input: 'input' } });

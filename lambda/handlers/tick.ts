@@ -81,19 +81,14 @@ export const handler = async (input: TickInput, context: Context): Promise<TickO
       const last = batch.frames.at(-1)!;
       const lastT = frameTime(last, stream.delayMs);
       const now = Date.now();
-      stream = await updateStream(
-        stream.streamId,
-        stream.epoch,
-        {
-          positionSeq: last.seq + 1,
-          positionMs: lastT,
-          anchorAt: dueAt(stream, lastT),
-          framesSent: stream.framesSent + batch.frames.length,
-          lastTickAt: now,
-          updatedAt: now,
-        },
-        { expectPositionSeq: stream.positionSeq, expectStatus: ['playing'] },
-      );
+      stream = await claim(stream, {
+        positionSeq: last.seq + 1,
+        positionMs: lastT,
+        anchorAt: dueAt(stream, lastT),
+        framesSent: stream.framesSent + batch.frames.length,
+        lastTickAt: now,
+        updatedAt: now,
+      });
       await sleep(batch.dueAt - Date.now());
       await fanOut(stream.streamId, framesMessages(stream.streamId, stream.epoch, batch.frames));
       reader.consumed(batch.frames.length);
@@ -106,6 +101,28 @@ export const handler = async (input: TickInput, context: Context): Promise<TickO
     throw e;
   }
 };
+
+/**
+ * Claim a batch: the conditional write of the position after it, on (epoch, positionSeq,
+ * status `playing`). Throws {@link StaleEpochError} when the stream moved on (a control, a
+ * restart, another tick). One exception is recognised: when the write was applied but its
+ * answer was lost (a 5xx after the fact) the SDK's retry fails the condition — the row then
+ * holds exactly this claim (same epoch, the claimed `positionSeq` and this claim's
+ * `lastTickAt` ms), so the claim stands and the tick goes on instead of stalling the stream
+ * until a zombie restart.
+ */
+async function claim(stream: StreamRow, changes: Pick<StreamRow, 'positionSeq' | 'positionMs' | 'anchorAt' | 'framesSent' | 'lastTickAt' | 'updatedAt'>): Promise<StreamRow> {
+  try {
+    return await updateStream(stream.streamId, stream.epoch, changes, { expectPositionSeq: stream.positionSeq, expectStatus: ['playing'] });
+  } catch (e) {
+    if (!(e instanceof StaleEpochError)) throw e;
+    const row = await getStream(stream.streamId, { consistent: true });
+    const ours = row && row.status === 'playing' && row.epoch === stream.epoch && row.positionSeq === changes.positionSeq && row.lastTickAt === changes.lastTickAt;
+    if (!ours) throw e;
+    logger.warn('claim applied but its answer was lost; going on', { streamId: stream.streamId, positionSeq: row.positionSeq });
+    return row;
+  }
+}
 
 /**
  * Frames of the recording from the stream's position on, read by ranged GetObject a few

@@ -3,14 +3,11 @@
  * pause/resume/seek/speed by either player, refusals for spectators, and two players acting
  * at once — through the real handlers, state machine and local gateway, at 64×.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { dueAt } from '../../lambda/core/clock';
 import type { StreamRow } from '../../lambda/core/model';
 import type { ServerMessage } from '../../lambda/core/protocol';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
-import { TestClient } from '../support/ws-client';
+import { checkOrdering, E2e, sleep } from '../support/e2e';
+import type { TestClient } from '../support/ws-client';
 
 jest.setTimeout(90_000);
 
@@ -19,61 +16,18 @@ const PVP_GAME = '2012-ausopen-1701';
 const MATCH_GAME = '2013-wimbledon-2701';
 const RACE_GAME = '2012-wimbledon-1701';
 
-let stack: LocalStack;
-let db: DynamoDBDocumentClient;
-let s3: S3Client;
-const clients: TestClient[] = [];
+let e: E2e;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ sweeper: false });
-  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-  db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.endpoints.dynamodb, region: 'us-east-1', credentials }));
-  s3 = new S3Client({ endpoint: stack.endpoints.s3, region: 'us-east-1', forcePathStyle: true, credentials });
+  e = await E2e.start({ sweeper: false });
 });
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  if (db) await endLiveStreams();
-  s3?.destroy();
-  db?.destroy();
-  await stack?.close();
+  await e?.close();
 });
 
-/**
- * End every live stream behind the handlers' backs (status ended, epoch + 1), so each tick
- * still sleeping inside its Lambda is fenced off at its next claim and the stack closes fast.
- */
-async function endLiveStreams(): Promise<void> {
-  const rows = ((await db.send(new ScanCommand({ TableName: stack.tables.Streams }))).Items ?? []) as StreamRow[];
-  for (const r of rows.filter((x) => x.status !== 'ended' && x.status !== 'failed')) {
-    await db.send(new UpdateCommand({
-      TableName: stack.tables.Streams,
-      Key: { streamId: r.streamId },
-      UpdateExpression: 'SET #s = :ended, epoch = epoch + :one',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':ended': 'ended', ':one': 1 },
-    }));
-  }
-}
-
-async function connect(user: string): Promise<TestClient> {
-  const c = await TestClient.connect(stack.wsUrl, await stack.token(user), user);
-  clients.push(c);
-  return c;
-}
-
-async function streamRow(streamId: string): Promise<StreamRow> {
-  const out = await db.send(new GetCommand({ TableName: stack.tables.Streams, Key: { streamId }, ConsistentRead: true }));
-  return out.Item as StreamRow;
-}
-
-/** The recording's frames (seq, t), read back from the local bucket. */
-async function recordingTimes(gameId: string): Promise<number[]> {
-  const out = await s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: `recordings/${gameId}.jsonl` }));
-  const lines = (await out.Body!.transformToString()).split('\n').filter(Boolean).slice(1);
-  return lines.map((l) => (JSON.parse(l) as { t: number }).t);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const connect = (user: string) => e.connect(user);
+const streamRow = (streamId: string) => e.streamRow(streamId);
+const recordingTimes = (gameId: string) => e.recordingTimes(gameId);
 
 /** Frames (seq, epoch) that arrived after message index `from`. */
 function framesAfter(c: TestClient, from: number): Array<{ seq: number; t: number; epoch: number }> {
@@ -89,41 +43,6 @@ async function waitFrames(c: TestClient, epoch: number, n: number, from = 0, tim
     if (Date.now() > deadline) throw new Error(`${c.userId}: fewer than ${n} frames of epoch ${epoch} within ${timeoutMs} ms`);
     await c.waitFor('frames', (m) => m.epoch === epoch, Math.max(1, deadline - Date.now()), c.messages.length);
   }
-}
-
-/**
- * The per-client ordering rules of PROTOCOL.md "Guarantees": every `frames` message is of
- * the newest epoch the client has heard of (from `joined` or `state`) — no frame of an old
- * epoch after the `state` of a newer one, none of a new epoch before its `state`; within an
- * epoch seqs are consecutive (no gap, no repeat); the first frame after a `state` is its
- * `positionSeq`; nothing arrives while paused.
- */
-function checkOrdering(c: TestClient): void {
-  let epoch = -1;
-  let status = '';
-  let expectSeq: number | undefined;
-  const where = (i: number) => `${c.userId} message ${i}: ${c.messages.slice(Math.max(0, i - 3), i + 1).map(brief).join(' | ')}`;
-  c.messages.forEach((m, i) => {
-    if (m.type === 'joined' || m.type === 'state') {
-      if (m.epoch < epoch) throw new Error(`${where(i)}: epoch went back from ${epoch}`);
-      if (m.epoch > epoch || m.type === 'joined') expectSeq = m.positionSeq;
-      epoch = m.epoch;
-      status = m.status;
-    } else if (m.type === 'frames') {
-      if (m.epoch !== epoch) throw new Error(`${where(i)}: frames of epoch ${m.epoch} while the newest state is epoch ${epoch}`);
-      if (status === 'paused') throw new Error(`${where(i)}: frames while paused`);
-      for (const f of m.frames) {
-        if (expectSeq !== undefined && f.seq !== expectSeq) throw new Error(`${where(i)}: seq ${f.seq}, expected ${expectSeq}`);
-        expectSeq = f.seq + 1;
-      }
-    }
-  });
-}
-
-function brief(m: ServerMessage): string {
-  if (m.type === 'frames') return `frames e${m.epoch} [${m.frames.map((f) => f.seq).join(',')}]`;
-  if (m.type === 'state' || m.type === 'joined') return `${m.type} e${m.epoch} ${m.status} p${m.positionSeq}`;
-  return m.type;
 }
 
 const lastOf = <T extends ServerMessage['type']>(c: TestClient, type: T) => c.all(type).at(-1)!;

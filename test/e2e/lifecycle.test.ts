@@ -4,127 +4,41 @@
  * `$disconnect` never ran forgotten on its 410, and a killed execution restarted by the
  * sweeper from its position — through the real handlers, state machine and local gateway.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { ConnectionRow, StreamRow } from '../../lambda/core/model';
-import type { ServerMessage } from '../../lambda/core/protocol';
+import type { ConnectionRow } from '../../lambda/core/model';
 import type { GatewayRoute } from '../../local/gateway';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
-import { TestClient } from '../support/ws-client';
+import { checkOrdering, E2e, seqsOf, sleep, until, waitFrames } from '../support/e2e';
+import type { LocalStack } from '../support/local-stack';
+import type { TestClient } from '../support/ws-client';
 
 jest.setTimeout(60_000);
 
+let e: E2e;
 let stack: LocalStack;
-let db: DynamoDBDocumentClient;
-let s3: S3Client;
-const clients: TestClient[] = [];
 
 beforeAll(async () => {
   // Idle streams end after 1 s, so do pvai/pvp streams without a controller, a stream
   // without a running execution is a zombie at once, and the sweeper runs only when a test
   // invokes it.
-  stack = await startLocalStack({
+  e = await E2e.start({
     sweeper: false,
     env: { STREAM_IDLE_TTL_SECONDS: '1', CONTROLLER_GRACE_SECONDS: '1', ZOMBIE_GRACE_SECONDS: '0' },
   });
-  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-  db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.endpoints.dynamodb, region: 'us-east-1', credentials }));
-  s3 = new S3Client({ endpoint: stack.endpoints.s3, region: 'us-east-1', forcePathStyle: true, credentials });
+  stack = e.stack;
 });
 afterEach(async () => {
   // Each test starts with no live stream, so a sweep only sees the streams of its own test.
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await endLiveStreams();
+  await e.closeClients();
+  await e.endLiveStreams();
 });
 afterAll(async () => {
-  s3?.destroy();
-  db?.destroy();
-  await stack?.close();
+  await e?.close();
 });
 
-async function connect(user: string): Promise<TestClient> {
-  const c = await TestClient.connect(stack.wsUrl, await stack.token(user), user);
-  clients.push(c);
-  return c;
-}
-
-async function streamRow(streamId: string): Promise<StreamRow> {
-  const out = await db.send(new GetCommand({ TableName: stack.tables.Streams, Key: { streamId }, ConsistentRead: true }));
-  return out.Item as StreamRow;
-}
-
-async function connectionsOf(userId: string): Promise<ConnectionRow[]> {
-  const out = await db.send(new ScanCommand({ TableName: stack.tables.Connections, ConsistentRead: true }));
-  return ((out.Items ?? []) as ConnectionRow[]).filter((c) => c.userId === userId);
-}
-
-/** End every live stream behind the handlers' backs, so ticks sleeping in their Lambda are fenced off. */
-async function endLiveStreams(): Promise<void> {
-  const rows = ((await db.send(new ScanCommand({ TableName: stack.tables.Streams }))).Items ?? []) as StreamRow[];
-  for (const r of rows.filter((x) => x.status !== 'ended' && x.status !== 'failed')) {
-    await db.send(new UpdateCommand({
-      TableName: stack.tables.Streams,
-      Key: { streamId: r.streamId },
-      UpdateExpression: 'SET #s = :ended, epoch = epoch + :one',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':ended': 'ended', ':one': 1 },
-    }));
-  }
-}
-
-async function recordingTimes(gameId: string): Promise<number[]> {
-  const out = await s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: `recordings/${gameId}.jsonl` }));
-  const lines = (await out.Body!.transformToString()).split('\n').filter(Boolean).slice(1);
-  return lines.map((l) => (JSON.parse(l) as { t: number }).t);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Poll `f` until it returns a truthy value; throws after `timeoutMs`. */
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-/** Wait until `c` has at least `n` frames of `epoch` (any epoch when undefined). */
-async function waitFrames(c: TestClient, n: number, epoch?: number, timeoutMs = 20_000): Promise<void> {
-  const count = () => c.frames().filter((f) => epoch === undefined || f.epoch === epoch).length;
-  const deadline = Date.now() + timeoutMs;
-  while (count() < n) {
-    if (Date.now() > deadline) throw new Error(`${c.userId}: fewer than ${n} frames within ${timeoutMs} ms`);
-    await c.waitFor('frames', () => true, Math.max(1, deadline - Date.now()), c.messages.length);
-  }
-}
-
-/** PROTOCOL.md "Guarantees": frames only of the newest epoch heard of, consecutive seqs, the first after a state is its positionSeq. */
-function checkOrdering(c: TestClient): void {
-  let epoch = -1;
-  let expectSeq: number | undefined;
-  const brief = (m: ServerMessage) =>
-    m.type === 'frames' ? `frames e${m.epoch} [${m.frames.map((f) => f.seq).join(',')}]` : m.type === 'state' || m.type === 'joined' ? `${m.type} e${m.epoch} p${m.positionSeq}` : m.type;
-  c.messages.forEach((m, i) => {
-    const where = `${c.userId} message ${i} (${c.messages.slice(Math.max(0, i - 3), i + 1).map(brief).join(' | ')})`;
-    if (m.type === 'joined' || m.type === 'state') {
-      if (m.epoch < epoch) throw new Error(`${where}: epoch went back`);
-      if (m.epoch > epoch || m.type === 'joined') expectSeq = m.positionSeq;
-      epoch = m.epoch;
-    } else if (m.type === 'frames') {
-      if (m.epoch !== epoch) throw new Error(`${where}: frames of epoch ${m.epoch} while the newest state is epoch ${epoch}`);
-      for (const f of m.frames) {
-        if (expectSeq !== undefined && f.seq !== expectSeq) throw new Error(`${where}: seq ${f.seq}, expected ${expectSeq}`);
-        expectSeq = f.seq + 1;
-      }
-    }
-  });
-}
-
-const seqs = (c: TestClient) => c.frames().map((f) => f.seq);
+const connect = (user: string) => e.connect(user);
+const streamRow = (streamId: string) => e.streamRow(streamId);
+const recordingTimes = (gameId: string) => e.recordingTimes(gameId);
+const connectionsOf = async (userId: string): Promise<ConnectionRow[]> => (await e.connections()).filter((c) => c.userId === userId);
+const seqs = (c: TestClient) => seqsOf(c);
 
 describe('PvAI', () => {
   it('its player stops it: a spectator who joined by streamId gets ended stopped; the row is ended', async () => {

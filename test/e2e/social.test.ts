@@ -2,55 +2,21 @@
  * End to end on local mode (issue: playback control — social): chat, reactions and pvp input
  * relayed to the clients of one stream only, and presence on every attach and detach.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { StreamRow } from '../../lambda/core/model';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
-import { TestClient } from '../support/ws-client';
+import { E2e, flush, sleep } from '../support/e2e';
+import type { TestClient } from '../support/ws-client';
 
 jest.setTimeout(60_000);
 
-let stack: LocalStack;
-let db: DynamoDBDocumentClient;
-const clients: TestClient[] = [];
+let e: E2e;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ sweeper: false });
-  db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+  e = await E2e.start({ sweeper: false });
 });
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  if (db) await endLiveStreams();
-  db?.destroy();
-  await stack?.close();
+  await e?.close();
 });
 
-/** End every live stream behind the handlers' backs, so ticks sleeping in their Lambda are fenced off and the stack closes fast. */
-async function endLiveStreams(): Promise<void> {
-  const rows = ((await db.send(new ScanCommand({ TableName: stack.tables.Streams }))).Items ?? []) as StreamRow[];
-  for (const r of rows.filter((x) => x.status !== 'ended' && x.status !== 'failed')) {
-    await db.send(new UpdateCommand({
-      TableName: stack.tables.Streams,
-      Key: { streamId: r.streamId },
-      UpdateExpression: 'SET #s = :ended, epoch = epoch + :one',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':ended': 'ended', ':one': 1 },
-    }));
-  }
-}
-
-async function connect(user: string, displayName?: string): Promise<TestClient> {
-  const c = await TestClient.connect(stack.wsUrl, await stack.token(user, displayName), user);
-  clients.push(c);
-  return c;
-}
-
-/** Round-trip a ping: every message posted to `c` before the server handled it has had time to arrive. */
-async function flush(c: TestClient): Promise<void> {
-  const from = c.messages.length;
-  c.send({ action: 'ping' });
-  await c.waitFor('pong', () => true, 10_000, from);
-}
+const connect = (user: string, displayName?: string) => e.connect(user, displayName);
 
 /**
  * `joined` is sent just before the connection is attached; the attach is announced by
@@ -61,7 +27,6 @@ async function attached(c: TestClient): Promise<void> {
   await c.waitFor('presence', (m) => m.streamId === j.streamId);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // Paused or slow streams: the tests only need them to exist.
 const GAME = '2012-ausopen-1701';

@@ -157,7 +157,7 @@ describe('PlayerWorkflow tick function', () => {
       actions.some((a) => a.action === action && JSON.stringify(a.resource).includes(resourcePart));
     expect(has('dynamodb:UpdateItem', logicalId(stack.tables.streams))).toBe(true);
     expect(has('dynamodb:DeleteItem', logicalId(stack.tables.connections))).toBe(true);
-    expect(has('s3:GetObject*', logicalId(stack.recordings.bucket))).toBe(true);
+    expect(has('s3:GetObject', logicalId(stack.recordings.bucket))).toBe(true);
     expect(has('execute-api:ManageConnections', '@connections')).toBe(true);
     expect(has('states:StopExecution', `:execution:${sm.Properties.StateMachineName}:*`)).toBe(true);
     expect(actions.some((a) => a.action === 's3:PutObject' || a.action === 'states:StartExecution')).toBe(false);

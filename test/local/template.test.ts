@@ -124,6 +124,7 @@ describe('functions', () => {
       [ENV.callbackUrl]: `https://local.execute-api.${REGION}.amazonaws.com/live`,
       [ENV.jwtSecretArn]: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:jwt`,
       [ENV.idleTtlSeconds]: '300',
+      [ENV.controllerGraceSeconds]: '30',
       [ENV.maxStreamSeconds]: '28800',
       [ENV.maxClientsPerStream]: '1000',
     });
@@ -176,7 +177,7 @@ describe('bucketNotifications, schedules, secrets, buckets, outputs', () => {
   it('gives the recordings/ + .jsonl notification to index-recording', () => {
     expect(tpl.bucketNotifications(template)).toEqual([
       {
-        bucketLogicalId: tpl.bucketLogicalIds(template)[0],
+        bucketLogicalId: tpl.bucketLogicalIds(template).find((id) => id.startsWith('Recordings')),
         events: ['s3:ObjectCreated:*'],
         prefix: 'recordings/',
         suffix: '.jsonl',
@@ -198,9 +199,9 @@ describe('bucketNotifications, schedules, secrets, buckets, outputs', () => {
     expect(() => tpl.schedules(t)).toThrow(rule);
   });
 
-  it('lists one secret and one bucket', () => {
+  it('lists one secret and the buckets (recordings, access logs)', () => {
     expect(tpl.secretLogicalIds(template)).toHaveLength(1);
-    expect(tpl.bucketLogicalIds(template)).toHaveLength(1);
+    expect(tpl.bucketLogicalIds(template)).toEqual([expect.stringMatching(/^AccessLogs/), expect.stringMatching(/^RecordingsBucket/)]);
   });
 
   it('resolves the outputs', () => {

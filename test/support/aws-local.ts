@@ -17,6 +17,7 @@ import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from
 import { ENV } from '../../lambda/adapters/config';
 import { synthTemplate } from '../../local/synth';
 import { tableDefinitions } from '../../local/template';
+import type { StreamRow } from '../../lambda/core/model';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
 
@@ -269,4 +270,61 @@ export async function startFakeConnections(): Promise<FakeConnections> {
     },
   };
   return fake;
+}
+
+/**
+ * A stream row for adapter tests: a playing spectate stream of game `g1` (10 frames of a
+ * 1 s recording at `recordings/g1.jsonl`), epoch 1, at seq 0, no clients; `over` replaces
+ * any field.
+ */
+export function streamRowFixture(streamId: string, over: Partial<StreamRow> = {}): StreamRow {
+  return {
+    streamId,
+    gameId: 'g1',
+    mode: 'spectate',
+    status: 'playing',
+    speed: 1,
+    epoch: 1,
+    positionSeq: 0,
+    positionMs: 0,
+    anchorAt: 0,
+    epochStartSeq: 0,
+    generation: 0,
+    controllers: [],
+    clientCount: 0,
+    framesSent: 0,
+    kind: 'tennis',
+    title: 'T',
+    recordingKey: 'recordings/g1.jsonl',
+    indexKey: 'recordings/g1.idx.json',
+    durationMs: 1000,
+    frameCount: 10,
+    createdAt: 0,
+    updatedAt: 0,
+    ...over,
+  };
+}
+
+/**
+ * Register jest hooks for an adapter test file that posts to connections: before all, the
+ * local DynamoDB (and S3 unless `s3: false`) stand-ins and a fake `@connections` endpoint
+ * set as the callback URL; before each test, the fake's record reset; after all, all of it
+ * closed. Returns getters (valid inside tests).
+ */
+export function useLocalAwsWithConnections(opts: { s3?: boolean } = {}): { aws: () => LocalAws; fake: () => FakeConnections } {
+  let aws: LocalAws | undefined;
+  let fake: FakeConnections | undefined;
+  let restoreEnv: (() => void) | undefined;
+  beforeAll(async () => {
+    aws = await startLocalAws(opts);
+    fake = await startFakeConnections();
+    restoreEnv = setEnv({ [ENV.callbackUrl]: fake.url });
+  });
+  afterAll(async () => {
+    restoreEnv?.();
+    await fake?.close();
+    await aws?.close();
+  });
+  beforeEach(() => fake?.reset());
+  return { aws: () => aws!, fake: () => fake! };
 }

@@ -1,4 +1,4 @@
-import { startLocalAws, type LocalAws } from '../../support/aws-local';
+import { startLocalAws, type LocalAws, streamRowFixture } from '../../support/aws-local';
 import {
   addClients,
   attachConnection,
@@ -39,31 +39,8 @@ const conn = (connectionId: string, extra: Partial<ConnectionRow> = {}): Connect
   ...extra,
 });
 
-const stream = (streamId: string, extra: Partial<StreamRow> = {}): StreamRow => ({
-  streamId,
-  gameId: 'g1',
-  mode: 'spectate',
-  status: 'playing',
-  speed: 1,
-  epoch: 1,
-  positionSeq: 0,
-  positionMs: 0,
-  anchorAt: 5_000,
-  epochStartSeq: 0,
-  generation: 0,
-  controllers: [],
-  clientCount: 0,
-  framesSent: 0,
-  kind: 'tennis',
-  title: 'A match',
-  recordingKey: 'recordings/g1.jsonl',
-  indexKey: 'recordings/g1.jsonl.idx.json',
-  durationMs: 60_000,
-  frameCount: 100,
-  createdAt: 1_000,
-  updatedAt: 1_000,
-  ...extra,
-});
+const stream = (streamId: string, extra: Partial<StreamRow> = {}): StreamRow =>
+  streamRowFixture(streamId, { anchorAt: 5_000, title: 'A match', indexKey: 'recordings/g1.jsonl.idx.json', durationMs: 60_000, frameCount: 100, createdAt: 1_000, updatedAt: 1_000, ...extra });
 
 describe('Connections', () => {
   it('puts, reads, attaches, detaches and deletes a connection', async () => {

@@ -1,50 +1,13 @@
-import { setEnv, startFakeConnections, startLocalAws, type FakeConnections, type LocalAws } from '../../support/aws-local';
-import { ENV } from '../../../lambda/adapters/config';
+import { streamRowFixture, useLocalAwsWithConnections } from '../../support/aws-local';
 import { addClients, attachConnection, createStream, getConnection, getStream, putConnection } from '../../../lambda/adapters/dynamo';
 import { AwsServiceError } from '../../../lambda/adapters/errors';
 import { fanOut, forgetConnection, postToConnection } from '../../../lambda/adapters/fanout';
 import type { StreamRow } from '../../../lambda/core/model';
 import { MAX_MESSAGE_BYTES, type ServerMessage } from '../../../lambda/core/protocol';
 
-let aws: LocalAws;
-let fake: FakeConnections;
-let restoreEnv: () => void;
-beforeAll(async () => {
-  aws = await startLocalAws({ s3: false });
-  fake = await startFakeConnections();
-  restoreEnv = setEnv({ [ENV.callbackUrl]: fake.url });
-});
-afterAll(async () => {
-  restoreEnv?.();
-  await fake?.close();
-  await aws?.close();
-});
-beforeEach(() => fake.reset());
+const { fake } = useLocalAwsWithConnections({ s3: false });
 
-const streamRow = (streamId: string): StreamRow => ({
-  streamId,
-  gameId: 'g1',
-  mode: 'spectate',
-  status: 'playing',
-  speed: 1,
-  epoch: 1,
-  positionSeq: 0,
-  positionMs: 0,
-  anchorAt: 0,
-  epochStartSeq: 0,
-  generation: 0,
-  controllers: [],
-  clientCount: 0,
-  framesSent: 0,
-  kind: 'tennis',
-  title: 'T',
-  recordingKey: 'k',
-  indexKey: 'k.idx.json',
-  durationMs: 1000,
-  frameCount: 10,
-  createdAt: 0,
-  updatedAt: 0,
-});
+const streamRow = (streamId: string): StreamRow => streamRowFixture(streamId);
 
 /** A stream with `n` attached connections `{prefix}-00…`, counted in clientCount. */
 async function room(streamId: string, prefix: string, n: number): Promise<string[]> {
@@ -65,24 +28,24 @@ const seqs = (bodies: string[]): number[] => bodies.map((b) => (JSON.parse(b) as
 describe('fanOut', () => {
   it('delivers every message to every connection, in order per connection, across byStream pages', async () => {
     const ids = await room('s-order', 'o', 12);
-    fake.latencyMs = 6; // random per request: out-of-order completion if a connection's posts overlapped
+    fake().latencyMs = 6; // random per request: out-of-order completion if a connection's posts overlapped
     const r = await fanOut('s-order', frames('s-order', 15), { pageSize: 5 });
     expect(r).toEqual({ connections: 12, delivered: 12, gone: [], failed: [], posts: 180 });
-    for (const id of ids) expect(seqs(fake.received(id))).toEqual(Array.from({ length: 15 }, (_, i) => i));
-    expect(fake.receivedIds().sort()).toEqual(ids);
+    for (const id of ids) expect(seqs(fake().received(id))).toEqual(Array.from({ length: 15 }, (_, i) => i));
+    expect(fake().receivedIds().sort()).toEqual(ids);
   });
 
   it('deletes exactly the row of a connection that answers 410, and uncounts it from its stream', async () => {
     const ids = await room('s-gone', 'g', 5);
-    fake.behave('g-02', { status: 410 });
+    fake().behave('g-02', { status: 410 });
     const r = await fanOut('s-gone', frames('s-gone', 3));
     expect(r.gone).toEqual(['g-02']);
     expect(r.delivered).toBe(4);
-    expect(fake.attempts('g-02')).toBe(1); // no retry, no later message
+    expect(fake().attempts('g-02')).toBe(1); // no retry, no later message
     expect(await getConnection('g-02')).toBeUndefined();
     for (const id of ids.filter((i) => i !== 'g-02')) {
       expect(await getConnection(id)).toBeDefined();
-      expect(fake.received(id)).toHaveLength(3);
+      expect(fake().received(id)).toHaveLength(3);
     }
     expect((await getStream('s-gone', { consistent: true }))?.clientCount).toBe(4);
     // The next fan-out no longer targets it.
@@ -91,54 +54,54 @@ describe('fanOut', () => {
 
   it('retries 429 and 500 with backoff and then delivers, in order', async () => {
     const ids = await room('s-retry', 'r', 4);
-    fake.behave('r-00', { status: 429, times: 2 });
-    fake.behave('r-01', { status: 500, times: 3 });
-    fake.behave('r-02', { status: 502, times: 1 });
+    fake().behave('r-00', { status: 429, times: 2 });
+    fake().behave('r-01', { status: 500, times: 3 });
+    fake().behave('r-02', { status: 502, times: 1 });
     const r = await fanOut('s-retry', frames('s-retry', 4));
     expect(r).toMatchObject({ connections: 4, delivered: 4, gone: [], failed: [] });
     expect(r.posts).toBe(16 + 2 + 3 + 1);
-    for (const id of ids) expect(seqs(fake.received(id))).toEqual([0, 1, 2, 3]);
-    expect(fake.attempts('r-01')).toBe(3 + 4);
+    for (const id of ids) expect(seqs(fake().received(id))).toEqual([0, 1, 2, 3]);
+    expect(fake().attempts('r-01')).toBe(3 + 4);
   });
 
   it('gives up on a connection after maxAttempts, and not on the others', async () => {
     await room('s-fail', 'f', 3);
-    fake.behave('f-01', { status: 500 });
-    fake.behave('f-02', { status: 403 }); // not retryable
+    fake().behave('f-01', { status: 500 });
+    fake().behave('f-02', { status: 403 }); // not retryable
     const r = await fanOut('s-fail', frames('s-fail', 2), { maxAttempts: 3 });
     expect(r).toMatchObject({ connections: 3, delivered: 1, gone: [], failed: expect.arrayContaining(['f-01', 'f-02']) });
-    expect(fake.attempts('f-01')).toBe(3); // first message only: a failed connection gets no later message
-    expect(fake.attempts('f-02')).toBe(1);
-    expect(fake.received('f-00')).toHaveLength(2);
+    expect(fake().attempts('f-01')).toBe(3); // first message only: a failed connection gets no later message
+    expect(fake().attempts('f-02')).toBe(1);
+    expect(fake().received('f-00')).toHaveLength(2);
     expect(await getConnection('f-01')).toBeDefined(); // failed is not gone: the row stays
   });
 
   it('times out a hanging client while the others receive everything', async () => {
     const ids = await room('s-hang', 'h', 6);
-    fake.behave('h-03', { hang: true });
+    fake().behave('h-03', { hang: true });
     const r = await fanOut('s-hang', frames('s-hang', 5), { timeoutMs: 800, maxAttempts: 2, concurrency: 2 });
     expect(r.failed).toEqual(['h-03']);
     expect(r.delivered).toBe(5);
-    expect(fake.attempts('h-03')).toBe(2);
-    for (const id of ids.filter((i) => i !== 'h-03')) expect(seqs(fake.received(id))).toEqual([0, 1, 2, 3, 4]);
+    expect(fake().attempts('h-03')).toBe(2);
+    for (const id of ids.filter((i) => i !== 'h-03')) expect(seqs(fake().received(id))).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('keeps at most `concurrency` posts in flight', async () => {
     await room('s-pool', 'p', 30);
-    fake.latencyMs = 20;
+    fake().latencyMs = 20;
     const r = await fanOut('s-pool', frames('s-pool', 2), { concurrency: 4 });
     expect(r.delivered).toBe(30);
-    expect(fake.maxInFlight).toBeLessThanOrEqual(4);
-    expect(fake.maxInFlight).toBeGreaterThan(1);
+    expect(fake().maxInFlight).toBeLessThanOrEqual(4);
+    expect(fake().maxInFlight).toBeGreaterThan(1);
   });
 
   it('skips `except`, posts to an explicit list, and calls a custom onGone', async () => {
     await room('s-opts', 'x', 3);
     const r1 = await fanOut('s-opts', frames('s-opts', 1), { except: 'x-01' });
     expect(r1.connections).toBe(2);
-    expect(fake.received('x-01')).toHaveLength(0);
+    expect(fake().received('x-01')).toHaveLength(0);
 
-    fake.behave('y-gone', { status: 410 });
+    fake().behave('y-gone', { status: 410 });
     const gone: string[] = [];
     const r2 = await fanOut('ignored', frames('s-opts', 1), {
       connections: ['y-1', 'y-gone', 'y-1'],
@@ -152,7 +115,7 @@ describe('fanOut', () => {
     await room('s-big', 'b', 1);
     const big: ServerMessage = { type: 'chat', streamId: 's-big', from: 'a', text: 'x'.repeat(MAX_MESSAGE_BYTES), at: 0 };
     await expect(fanOut('s-big', [frames('s-big', 1)[0]!, big])).rejects.toThrow(/frame limit/);
-    expect(fake.requests).toBe(0);
+    expect(fake().requests).toBe(0);
     expect(await fanOut('s-big', [])).toEqual({ connections: 0, delivered: 0, gone: [], failed: [], posts: 0 });
   });
 });
@@ -160,15 +123,15 @@ describe('fanOut', () => {
 describe('postToConnection / forgetConnection', () => {
   it('answers sent, gone, and throws a named error after its retries', async () => {
     expect(await postToConnection('one', { type: 'pong', at: 1 })).toBe('sent');
-    expect(fake.received('one')).toEqual(['{"type":"pong","at":1}']);
-    fake.behave('two', { status: 410 });
+    expect(fake().received('one')).toEqual(['{"type":"pong","at":1}']);
+    fake().behave('two', { status: 410 });
     expect(await postToConnection('two', { type: 'pong', at: 1 })).toBe('gone');
-    fake.behave('three', { status: 503 });
+    fake().behave('three', { status: 503 });
     const err = await postToConnection('three', { type: 'pong', at: 1 }, { maxAttempts: 2 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AwsServiceError);
     expect((err as AwsServiceError).status).toBe(503);
     expect((err as Error).message).not.toMatch(/\n\s+at /); // no stack in the message
-    expect(fake.attempts('three')).toBe(2);
+    expect(fake().attempts('three')).toBe(2);
   });
 
   it('forgets a connection once: deletes the row and uncounts it a single time', async () => {

@@ -1,3 +1,4 @@
+import { streamIdFor } from '../../../lambda/core/stream-keys';
 import {
   CLIENT_ACTIONS,
   framesMessages,
@@ -32,6 +33,12 @@ describe('parseClientMessage', () => {
     ];
     for (const m of valid) expect(ok(m)).toMatchObject({ ok: true, message: { action: m.action } });
     expect(new Set(valid.map((m) => m.action))).toEqual(new Set(CLIENT_ACTIONS));
+  });
+
+  it('accepts the stream id of a pvai stream whose user id holds "@" (tokens allow it)', () => {
+    const streamId = streamIdFor('pvai', 'g', { userId: 'alice@example.com' });
+    expect(ok({ action: 'join', streamId })).toMatchObject({ ok: true, message: { streamId } });
+    expect(ok({ action: 'rejoin', streamId, epoch: 1, lastSeq: 0 })).toMatchObject({ ok: true });
   });
 
   it('fills the documented defaults', () => {

@@ -1,0 +1,50 @@
+/**
+ * Per-connection rate limits, persisted (issue 4): the pure token bucket of
+ * core/rate-limit.ts, its state on the caller's Connections row, so the limit holds
+ * whichever Lambda instance serves each message.
+ */
+import { RATE_LIMITS, storedTat, takeToken, type BucketName, type BucketSpec } from '../core/rate-limit';
+import { getRateBucket, writeRateBucket } from './dynamo';
+
+/** The Connections attribute holding each bucket's `tat` (epoch ms); absent: a full bucket. */
+export const RATE_ATTRIBUTES: Record<BucketName, string> = {
+  chat: 'rateChat',
+  react: 'rateReact',
+  input: 'rateInput',
+  control: 'rateControl',
+};
+
+/** Reads-and-writes tried before a message is refused for contention. */
+const MAX_ATTEMPTS = 3;
+
+/** Result of {@link consumeRateToken}: allowed, or refused with the ms until a retry can pass. */
+export type RateDecision = { ok: true } | { ok: false; retryInMs: number };
+
+/**
+ * Take one token from the caller's `bucket`: read its state from the connection row
+ * (strongly consistent), decide (core `takeToken`), store the grant with one conditional
+ * UpdateItem. When the condition fails (the row changed since the read) it reads and
+ * decides again, at most {@link MAX_ATTEMPTS} times in all, then refuses. A connection
+ * whose row does not exist (it is gone) is allowed and nothing is written: the action
+ * itself finds it gone. `now` (epoch ms) and `spec` may be given by tests.
+ * Throws the adapters' errors (ThrottledError, AwsServiceError) when DynamoDB fails.
+ */
+export async function consumeRateToken(
+  connectionId: string,
+  bucket: BucketName,
+  opts: { now?: () => number; spec?: BucketSpec } = {},
+): Promise<RateDecision> {
+  const spec = opts.spec ?? RATE_LIMITS[bucket];
+  const attribute = RATE_ATTRIBUTES[bucket];
+  const clock = opts.now ?? Date.now;
+  let retryInMs = Math.ceil(1000 / spec.perSecond);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const row = await getRateBucket(connectionId, attribute);
+    if (!row.exists) return { ok: true };
+    const decision = takeToken(spec, storedTat(row.tat), clock());
+    if (!decision.ok) return decision;
+    if (await writeRateBucket(connectionId, attribute, decision.write)) return { ok: true };
+    retryInMs = Math.max(1, Math.ceil(1000 / spec.perSecond / 4));
+  }
+  return { ok: false, retryInMs };
+}

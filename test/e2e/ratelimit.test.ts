@@ -1,0 +1,136 @@
+/**
+ * End to end on local mode (issue 4: "Rate limits per connection (chat, react, control)
+ * with `rate_limited` errors"): a burst beyond a limit gets `rate_limited` for the extra
+ * messages only; the others are delivered, and nothing else changes.
+ */
+import type { StreamRow } from '../../lambda/core/model';
+import { RATE_LIMITS } from '../../lambda/core/rate-limit';
+import { E2e, flush, sleep, until } from '../support/e2e';
+
+jest.setTimeout(60_000);
+
+let e: E2e;
+
+beforeAll(async () => {
+  e = await E2e.start({ sweeper: false });
+});
+afterAll(async () => {
+  await e?.close();
+});
+
+const connect = (user: string, displayName?: string) => e.connect(user, displayName);
+const streamRow = (streamId: string) => e.streamRow(streamId);
+
+/** The row fields a chat must never change (the tick moves the position of a playing stream, so pick a paused one). */
+const stable = (r: StreamRow) => ({ status: r.status, epoch: r.epoch, speed: r.speed, clientCount: r.clientCount, controllers: r.controllers, positionSeq: r.positionSeq });
+
+const GAME = '2012-ausopen-1701';
+const RETRY = /; retry in (\d+) ms$/;
+
+describe('per-connection rate limits', () => {
+  it('a burst of chats beyond the limit: the extra ones get rate_limited, the others are delivered, nothing else changes', async () => {
+    const [a, b] = [await connect('rita', 'Rita'), await connect('bo', 'Bo')];
+    a.send({ action: 'start', gameId: GAME, mode: 'pvai', speed: 0.25 });
+    const joined = await a.waitFor('joined');
+    await a.waitFor('presence');
+    a.send({ action: 'pause' });
+    await a.waitFor('state', (m) => m.status === 'paused');
+    b.send({ action: 'join', streamId: joined.streamId });
+    await b.waitFor('joined');
+    await a.waitFor('presence', (m) => m.clients === 2);
+    await b.waitFor('presence', (m) => m.clients === 2);
+    const before = await streamRow(joined.streamId);
+    const [fromA, fromB] = [a.messages.length, b.messages.length];
+
+    const burst = RATE_LIMITS.chat.burst + 3;
+    const sentAt = Date.now();
+    for (let i = 0; i < burst; i++) a.send({ action: 'chat', text: `line ${i}` });
+    await a.waitFor('error', () => true, 10_000, fromA);
+    const answered = () => a.messages.slice(fromA).filter((m) => m.type === 'error' || m.type === 'chat').length;
+    while (answered() < burst && Date.now() - sentAt < 10_000) await sleep(20);
+    // The bucket refills 1 token/s: a burst handled over more than a second may pass one more.
+    const extra = Math.floor((a.arrivals.at(-1)! - sentAt) / 1000);
+    await sleep(300);
+    await Promise.all([a, b].map(flush));
+
+    const errors = a.messages.slice(fromA).filter((m) => m.type === 'error');
+    const passed = burst - errors.length;
+    expect(passed).toBeGreaterThanOrEqual(RATE_LIMITS.chat.burst);
+    expect(passed).toBeLessThanOrEqual(RATE_LIMITS.chat.burst + extra);
+    for (const e of errors) {
+      expect(e).toMatchObject({ type: 'error', code: 'rate_limited', action: 'chat' });
+      const wait = Number(RETRY.exec((e as { message: string }).message)?.[1]);
+      expect(wait).toBeGreaterThan(0);
+      expect(wait).toBeLessThanOrEqual(1000);
+    }
+    for (const x of [a, b]) {
+      const texts = x.all('chat').map((m) => m.text);
+      expect(texts).toHaveLength(passed);
+      expect(new Set(texts).size).toBe(passed);
+      for (const t of texts) expect(t).toMatch(/^line \d$/);
+    }
+    expect(a.all('chat').map((m) => m.text).sort()).toEqual(b.all('chat').map((m) => m.text).sort());
+    // Nothing else: no error to anyone else, no state or presence, the stream row as it was.
+    expect(b.messages.slice(fromB).filter((m) => m.type !== 'chat' && m.type !== 'pong')).toEqual([]);
+    expect(a.messages.slice(fromA).filter((m) => !['chat', 'error', 'pong'].includes(m.type))).toEqual([]);
+    expect(stable(await streamRow(joined.streamId))).toEqual(stable(before));
+
+    // A second later the bucket has a token again; b's own bucket was never touched.
+    await sleep(1000);
+    a.send({ action: 'chat', text: 'after the wait' });
+    b.send({ action: 'chat', text: 'from bo' });
+    for (const x of [a, b]) {
+      await x.waitFor('chat', (m) => m.text === 'after the wait');
+      await x.waitFor('chat', (m) => m.text === 'from bo');
+    }
+    await flush(a);
+    expect(a.all('error')).toHaveLength(errors.length);
+  });
+
+  it('limits reactions and controls on their own buckets; ping is never limited', async () => {
+    const c = await connect('cy');
+    c.send({ action: 'start', gameId: GAME, speed: 0.25 });
+    await c.waitFor('joined');
+    await c.waitFor('presence');
+    await sleep(1200); // the start's control token is back
+
+    // Reactions: their own bucket, untouched by the start.
+    let from = c.messages.length;
+    const reacts = RATE_LIMITS.react.burst + 2;
+    for (let i = 0; i < reacts; i++) c.send({ action: 'react', emoji: '🔥' });
+    // Every react has exactly one outcome for its sender: its own reaction echoed back by the
+    // fan-out, or a rate_limited error (a fan-out may land after a later pong: count, not flush).
+    const outcomes = (ms: typeof c.messages) => ms.filter((m) => m.type === 'reaction' || (m.type === 'error' && m.action === 'react')).length;
+    await until('every react answered', async () => outcomes(c.messages.slice(from)) >= reacts, 15_000);
+    await sleep(300);
+    const reacted = c.messages.slice(from);
+    expect(outcomes(reacted)).toBe(reacts);
+    expect(reacted.filter((m) => m.type === 'reaction').length).toBeGreaterThanOrEqual(RATE_LIMITS.react.burst);
+    expect(reacted.filter((m) => m.type === 'reaction').length).toBeLessThanOrEqual(RATE_LIMITS.react.burst + 1); // + one refilled meanwhile (5/s)
+    expect(reacted.filter((m) => m.type === 'error').every((m) => m.type === 'error' && m.code === 'rate_limited' && m.action === 'react')).toBe(true);
+
+    // Controls: `list` draws from the control bucket.
+    from = c.messages.length;
+    const lists = RATE_LIMITS.control.burst + 2;
+    for (let i = 0; i < lists; i++) c.send({ action: 'list' });
+    const answers = (ms: typeof c.messages) => ms.filter((m) => m.type === 'catalog' || (m.type === 'error' && m.action === 'list')).length;
+    await until('every list answered', async () => answers(c.messages.slice(from)) >= lists, 15_000);
+    await sleep(300);
+    const listed = c.messages.slice(from);
+    expect(answers(listed)).toBe(lists);
+    const catalogs = listed.filter((m) => m.type === 'catalog').length;
+    expect(catalogs).toBeGreaterThanOrEqual(RATE_LIMITS.control.burst - 1); // the start's token may not be back entirely
+    expect(catalogs).toBeLessThanOrEqual(RATE_LIMITS.control.burst + 1);
+    const limited = listed.filter((m) => m.type === 'error');
+    expect(limited.length).toBe(RATE_LIMITS.control.burst + 2 - catalogs);
+    for (const e of limited) expect(e).toMatchObject({ code: 'rate_limited', action: 'list' });
+
+    // With the control bucket empty, ping still answers, every time.
+    from = c.messages.length;
+    for (let i = 0; i < 30; i++) c.send({ action: 'ping' });
+    const deadline = Date.now() + 10_000;
+    while (c.messages.slice(from).filter((m) => m.type === 'pong').length < 30 && Date.now() < deadline) await sleep(50);
+    expect(c.messages.slice(from).filter((m) => m.type === 'pong')).toHaveLength(30);
+    expect(c.messages.slice(from).filter((m) => m.type === 'error')).toEqual([]);
+  });
+});

@@ -1,0 +1,59 @@
+import { streamRowFixture, useLocalAwsWithConnections } from '../../support/aws-local';
+import { addClients, attachConnection, createStream, getStream, putConnection } from '../../../lambda/adapters/dynamo';
+import { announcePresence, PRESENCE_INTERVAL_MS } from '../../../lambda/adapters/session';
+import type { StreamRow } from '../../../lambda/core/model';
+import type { PresenceMessage } from '../../../lambda/core/protocol';
+
+const { fake } = useLocalAwsWithConnections({ s3: false });
+
+const streamRow = (streamId: string): StreamRow => streamRowFixture(streamId);
+
+/** Attach one connection as a join does and return the stream's presenceVersion after it. */
+async function join(streamId: string, id: string): Promise<number | undefined> {
+  await putConnection({ connectionId: id, userId: `u-${id}`, displayName: id, connectedAt: 0, lastSeenAt: 0, expiresAt: 9e9 });
+  await attachConnection(id, streamId, 'spectator');
+  return (await addClients(streamId, 1))?.presenceVersion;
+}
+
+const presences = (id: string): PresenceMessage[] =>
+  fake()
+    .received(id)
+    .map((b) => JSON.parse(b) as PresenceMessage)
+    .filter((m) => m.type === 'presence');
+
+describe('announcePresence', () => {
+  it('coalesces a join storm into a few broadcasts, the last of which counts everyone', async () => {
+    await createStream(streamRow('s-storm'));
+    const ids = Array.from({ length: 20 }, (_, i) => `st-${String(i).padStart(2, '0')}`);
+    // Twenty joins at once, each announcing its own change, as twenty control Lambdas would.
+    await Promise.all(ids.map(async (id) => announcePresence('s-storm', await join('s-storm', id))));
+
+    for (const id of ids) {
+      const got = presences(id);
+      expect(got.length).toBeGreaterThanOrEqual(1);
+      expect(got.at(-1)).toEqual({ type: 'presence', streamId: 's-storm', clients: 20, players: 0, spectators: 20 });
+    }
+    // One broadcast per join would have posted 20 presences to the first joiner.
+    expect(presences(ids[0]!).length).toBeLessThanOrEqual(4);
+    const row = await getStream('s-storm', { consistent: true });
+    expect(row?.presenceSentVersion).toBe(row?.presenceVersion);
+  });
+
+  it('announces a change made just after a broadcast once the interval has passed', async () => {
+    await createStream(streamRow('s-late'));
+    await announcePresence('s-late', await join('s-late', 'la-0'));
+    expect(presences('la-0').map((m) => m.clients)).toEqual([1]);
+
+    const started = Date.now();
+    await announcePresence('s-late', await join('s-late', 'la-1'));
+    expect(presences('la-0').map((m) => m.clients)).toEqual([1, 2]);
+    expect(presences('la-1').map((m) => m.clients)).toEqual([2]);
+    // It waited for the interval rather than broadcasting twice within it.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(PRESENCE_INTERVAL_MS - 200);
+  });
+
+  it('does nothing for a stream row that is gone', async () => {
+    await announcePresence('s-never', 1);
+    expect(fake().receivedIds()).toEqual([]);
+  });
+});
