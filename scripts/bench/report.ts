@@ -117,7 +117,7 @@ export function formatReport(r: BenchResult): string {
     out.push(`   whole path / raw HTTP = ${f2(d.ratioToRaw)}; whole path / SDK = ${f2(d.ratioToSdk)}`);
   } else out.push('   (not measured)');
   out.push('');
-  out.push('   Join storm — real `join`s through the control handler, each broadcasting `presence` to all attached:');
+  out.push('   Join storm — real `join`s through the control handler; `presence` is coalesced to at most one broadcast per second:');
   if (r.joinStorms.length > 0) {
     out.push(
       table(
@@ -141,8 +141,7 @@ export function formatReport(r: BenchResult): string {
     );
     out.push('   joined: viewers that got `joined` (incl. the starter); errors/timeouts: an `error` or nothing within the bound;');
     out.push('   attached: rows byStream lists afterwards (who fan-out reaches); joined+error: `joined`, then the join failed;');
-    out.push('   settled: first join → no new presence for 1.5 s; one at a time: N(N+1)/2, the presence count of sequential joins');
-    out.push('   (joins within a burst each broadcast to the whole burst attached so far, so bursts cost more)');
+    out.push('   settled: first join → no new presence for 1.5 s; one at a time: N(N+1)/2, what one broadcast per join would cost');
   } else out.push('   (not measured)');
   out.push('');
   out.push(`3. Sleep/wait threshold of the tick (lambda/core/cost.ts; computed, not measured): a wait loop costs $${r.thresholds.loopCostUsd.toFixed(7)}`);

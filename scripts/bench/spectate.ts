@@ -7,10 +7,10 @@
  *     in bursts), each with its own token;
  *  2. attach viewers 1…N−1 to `spectate:{gameId}` with the adapter `join` uses
  *     (`attachConnection`: the Connections row's `streamId`/`role`, which the `byStream`
- *     index fan-out queries), in bulk, BEFORE the stream starts. Why not real `join`s: each
- *     join broadcasts `presence` to everyone already attached, so N joins cost N(N+1)/2 posts
- *     (≈ 500,000 at N = 1,000; {@link runJoinStorm} measures it) — and a join lands while
- *     frames are already flowing. Pre-attaching gives every viewer every frame from the first;
+ *     index fan-out queries), in bulk, BEFORE the stream starts. Why not real `join`s: a join
+ *     lands while frames are already flowing, and the join path (attach at a quiet moment,
+ *     coalesced `presence`) is its own measurement ({@link runJoinStorm}). Pre-attaching
+ *     gives every viewer every frame from the first;
  *  3. viewer 0 sends `start` (spectate, `speed`, a late `atMs` so the stream lasts
  *     ≈ `windowSeconds`), the stream row is read right after `joined` (its clock gives every
  *     frame's due time), `clientCount` is set to N;
@@ -195,7 +195,7 @@ export interface JoinStormResult {
   joinedThenError: number;
   /** Viewers that got `joined` more than once. */
   duplicateJoined: number;
-  /** Σ k for k = 1…N: the `presence` messages N joins cost one at a time (one to every attached viewer per attach); concurrent joins cost more. */
+  /** Σ k for k = 1…N: the `presence` messages N joins would cost with one broadcast per join (the comparison for coalescing). */
   presenceSequential: number;
 }
 
