@@ -19,6 +19,11 @@ export const MIN_SPEED = 0.25;
 export const MAX_SPEED = 64;
 /** `input.data` limit, serialized (PROTOCOL.md). */
 export const MAX_INPUT_BYTES = 4 * 1024;
+/**
+ * `input.data` nesting limit: objects/arrays inside each other (a pong paddle move is 1–2
+ * deep). Every receiver of the relay parses it; deep nesting only costs them (issue 4).
+ */
+export const MAX_INPUT_DEPTH = 8;
 /** Chat text length in characters (PROTOCOL.md). */
 export const MAX_CHAT_CHARS = 500;
 /** The fixed set of emoji `react` accepts. */
@@ -82,9 +87,10 @@ const speedMsgSchema = z.strictObject({ action: z.literal('speed'), speed: speed
 const seekSchema = z.strictObject({ action: z.enum(['seek', 'scrub']), toMs: mediaMsSchema });
 const inputSchema = z.strictObject({
   action: z.literal('input'),
-  data: z.unknown().refine((d) => d !== undefined && jsonBytes(d) <= MAX_INPUT_BYTES, {
-    message: `data must be JSON of at most ${MAX_INPUT_BYTES} bytes`,
-  }),
+  data: z
+    .unknown()
+    .refine((d) => d !== undefined && jsonBytes(d) <= MAX_INPUT_BYTES, { message: `data must be JSON of at most ${MAX_INPUT_BYTES} bytes` })
+    .refine((d) => jsonDepth(d) <= MAX_INPUT_DEPTH, { message: `data must be nested at most ${MAX_INPUT_DEPTH} deep` }),
 });
 const chatSchema = z.strictObject({
   action: z.literal('chat'),
@@ -185,6 +191,24 @@ const encoder = new TextEncoder();
 /** UTF-8 length of a string in bytes (works in Node and browsers). */
 export function utf8Bytes(s: string): number {
   return encoder.encode(s).length;
+}
+
+/**
+ * Nesting depth of a parsed JSON value: 0 for a scalar, 1 for a flat object or array, and so
+ * on. Iterative (no recursion limit); stops counting past `limit` (returns `limit + 1`).
+ */
+export function jsonDepth(value: unknown, limit = MAX_INPUT_DEPTH): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    const depth = d + 1;
+    if (depth > limit) return limit + 1;
+    deepest = Math.max(deepest, depth);
+    for (const child of Object.values(v as Record<string, unknown>)) stack.push([child, depth]);
+  }
+  return deepest;
 }
 
 /** Serialized size of a JSON value in bytes (UTF-8); Infinity for values JSON cannot hold. */

@@ -41,6 +41,10 @@ describe('parseClientMessage', () => {
     expect(ok({ action: 'rejoin', streamId, epoch: 1, lastSeq: 0 })).toMatchObject({ ok: true });
   });
 
+  it('accepts input nested up to 8 deep', () => {
+    expect(ok({ action: 'input', data: [[[[[[[{ up: true }]]]]]]] })).toMatchObject({ ok: true });
+  });
+
   it('fills the documented defaults', () => {
     expect(ok({ action: 'start', gameId: 'g' })).toEqual({ ok: true, message: { action: 'start', gameId: 'g', mode: 'spectate', speed: 1 } });
   });
@@ -61,6 +65,8 @@ describe('parseClientMessage', () => {
     ['a long chat', JSON.stringify({ action: 'chat', text: 'x'.repeat(501) }), 'bad_request'],
     ['an emoji outside the set', '{"action":"react","emoji":"💩"}', 'bad_request'],
     ['input over 4 KB', JSON.stringify({ action: 'input', data: 'x'.repeat(5000) }), 'bad_request'],
+    ['input nested 9 deep', JSON.stringify({ action: 'input', data: [[[[[[[[[1]]]]]]]]] }), 'bad_request'],
+    ['input nested 200 deep in 1 KB', `{"action":"input","data":${'['.repeat(200)}${']'.repeat(200)}}`, 'bad_request'],
     ['a message over the inbound limit', JSON.stringify({ action: 'chat', text: 'x'.repeat(MAX_INBOUND_BYTES) }), 'too_large'],
   ])('refuses %s with %s', (_name, raw, code) => {
     const r = parseClientMessage(raw);
