@@ -69,15 +69,19 @@ export type GapDecision =
  * Decide how to spend a gap of `gapMs` with `remainingMs` of Lambda time left:
  * - a gap at or above the wait threshold → `Wait` for whole seconds (Step Functions takes
  *   integers only), ending `wakeLeadMs` early; the next tick sleeps the rest;
- * - a shorter gap that fits before the deadline → sleep in the Lambda;
+ * - a shorter gap (or none: an overdue batch, slept 0 ms) that fits before the deadline
+ *   with `deadlineMarginMs` to spare (the batch's claim and fan-out) → sleep in the Lambda;
  * - otherwise → return `tick` so a fresh invocation sleeps it (or `wait` when it is long
  *   enough for a whole second).
  */
 export function decideGap(gapMs: number, remainingMs: number, cfg: PlannerConfig): GapDecision {
-  if (gapMs <= 0) return { action: 'sleep', ms: 0 };
   const waitSeconds = Math.floor((gapMs - cfg.wakeLeadMs) / 1000);
   if (gapMs >= cfg.waitThresholdMs && waitSeconds >= 1) return { action: 'return', next: 'wait', waitSeconds };
-  if (gapMs + cfg.deadlineMarginMs <= remainingMs) return { action: 'sleep', ms: gapMs };
+  // An overdue batch (gap ≤ 0: the tick is behind, e.g. fan-out slower than the frame rate)
+  // is sent at once — but only while the deadline margin is left, or a backlogged tick would
+  // never yield and run into the Lambda timeout.
+  const sleepMs = Math.max(0, gapMs);
+  if (sleepMs + cfg.deadlineMarginMs <= remainingMs) return { action: 'sleep', ms: sleepMs };
   if (waitSeconds >= 1) return { action: 'return', next: 'wait', waitSeconds };
   return { action: 'return', next: 'tick' };
 }

@@ -35,7 +35,9 @@ const planner = (memoryMb: number): PlannerConfig => ({
   batchQuantumMs: 25,
   waitThresholdMs: sleepThresholdMs(memoryMb),
   wakeLeadMs: 1500,
-  deadlineMarginMs: 5000,
+  // Room for the last batch's claim and fan-out (a fan-out to 1,000 viewers takes ~1 s on
+  // AWS; its per-post retries are bounded at ~13 s) before the 2-minute timeout.
+  deadlineMarginMs: 15_000,
 });
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));

@@ -83,16 +83,22 @@ describe('decideGap', () => {
     expect(decideGap(2_000, 4_000, cfg)).toEqual({ action: 'return', next: 'tick' });
   });
 
-  it('always returns an integer number of seconds, at least 1', () => {
+  it('yields even when behind schedule: an overdue batch is not sent into the deadline margin', () => {
+    expect(decideGap(-5_000, cfg.deadlineMarginMs, cfg)).toEqual({ action: 'sleep', ms: 0 });
+    expect(decideGap(-5_000, cfg.deadlineMarginMs - 1, cfg)).toEqual({ action: 'return', next: 'tick' });
+    expect(decideGap(0, 0, cfg)).toEqual({ action: 'return', next: 'tick' });
+  });
+
+  it('always returns an integer number of seconds, at least 1, and never sleeps into the margin', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 0, max: 900_000 }), (gap, remaining) => {
+      fc.property(fc.integer({ min: -60_000, max: 10_000_000 }), fc.integer({ min: 0, max: 900_000 }), (gap, remaining) => {
         const d = decideGap(gap, remaining, cfg);
         if (d.action === 'return' && d.next === 'wait') {
           expect(Number.isInteger(d.waitSeconds)).toBe(true);
           expect(d.waitSeconds).toBeGreaterThanOrEqual(1);
           expect(d.waitSeconds * 1000).toBeLessThanOrEqual(gap);
         }
-        if (d.action === 'sleep' && d.ms > 0) expect(d.ms + cfg.deadlineMarginMs).toBeLessThanOrEqual(remaining);
+        if (d.action === 'sleep') expect(d.ms + cfg.deadlineMarginMs).toBeLessThanOrEqual(remaining);
       }),
     );
   });
