@@ -96,7 +96,8 @@ const okMediaMs = fc.constantFrom('0', '-0', '1e3', '1000', '0.0');
 const okText = fc.oneof(hostileString(30).filter((s) => [...s.trim()].length >= 1 && [...s.trim()].length <= 500), fc.constantFrom('x', 'a'.repeat(500), '\u0000', '\u202eevil', '\ud800'));
 const okEmoji = fc.constantFrom(...ALLOWED_EMOJI);
 const okData = fc.oneof(
-  fc.constantFrom('{"paddle":0.42}', 'null', '0', '-0', '1e308', '"\\ud800"', nested(500, 'array'), nested(200, 'object'), nested(100, 'proto'), '[]'),
+  // Nested up to MAX_INPUT_DEPTH (8): deeper is refused (see the `bad` data below).
+  fc.constantFrom('{"paddle":0.42}', 'null', '0', '-0', '1e308', '"\\ud800"', nested(8, 'array'), nested(7, 'object'), nested(7, 'proto'), '[]'),
   protoTree(3),
   fc.jsonValue({ maxDepth: 4 }).map(j).filter((s) => Buffer.byteLength(s) <= 4096),
 );
@@ -125,7 +126,15 @@ const FIELDS: Record<string, Array<{ key: string; ok: string; required: boolean;
       key: 'data',
       ok: '{"a":1}',
       required: true,
-      bad: fc.constantFrom(j('x'.repeat(4095)), nested(2100, 'array'), obj(Array.from({ length: 600 }, (_, i) => [`k${i}`, '1']))),
+      bad: fc.constantFrom(
+        j('x'.repeat(4095)),
+        nested(2100, 'array'),
+        obj(Array.from({ length: 600 }, (_, i) => [`k${i}`, '1'])),
+        nested(9, 'array'),
+        nested(9, 'object'),
+        nested(500, 'array'),
+        nested(100, 'proto'),
+      ),
     },
   ],
   chat: [
@@ -336,7 +345,7 @@ export function socialCase(): fc.Arbitrary<SocialCase> {
   );
   const data = fc.oneof(
     okData,
-    fc.constantFrom(nested(2000, 'array'), nested(2100, 'array'), j('x'.repeat(4094)), j('x'.repeat(4095)), j('é'.repeat(2047)), j('é'.repeat(2048)), '1e309', '-1e309', '-0', '9007199254740993', '1e-400', j('\ud800'.repeat(10))),
+    fc.constantFrom(nested(9, 'array'), nested(500, 'array'), nested(2000, 'array'), nested(2100, 'array'), j('x'.repeat(4094)), j('x'.repeat(4095)), j('é'.repeat(2047)), j('é'.repeat(2048)), '1e309', '-1e309', '-0', '9007199254740993', '1e-400', j('\ud800'.repeat(10))),
   );
   return fc.oneof(
     fc.tuple(fc.constantFrom<LaneName>('spec', 'pvaiP', 'pvaiS', 'pvpP', 'pvpS', 'lone'), text).map(([lane, t]) => ({ lane, action: 'chat' as const, body: obj([['action', '"chat"'], ['text', j(t)]]) })),

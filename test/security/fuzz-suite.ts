@@ -353,6 +353,12 @@ if (SOCIAL_CASES > 0) describe('chat, react and input with hostile content', () 
   });
 });
 
+/** Nesting depth of a JSON value as PROTOCOL.md counts it (a scalar 0, `[]`/`{}` 1). Bounded by the 16 KB message. */
+function depthOf(v: unknown): number {
+  if (v === null || typeof v !== 'object') return 0;
+  return 1 + Math.max(0, ...Object.values(v as Record<string, unknown>).map(depthOf));
+}
+
 /** What PROTOCOL.md says of a social message: relayed (with what payload) or refused (how). */
 function oracle(c: SocialCase): { ok: true; relayed: unknown } | { ok: false; codes: Code[] } {
   if (Buffer.byteLength(c.body) > 16 * 1024) return { ok: false, codes: ['too_large', 'rate_limited'] };
@@ -374,7 +380,7 @@ function oracle(c: SocialCase): { ok: true; relayed: unknown } | { ok: false; co
   } catch {
     bytes = Infinity;
   }
-  if (!(bytes <= 4096)) return refused(['bad_request']);
+  if (!(bytes <= 4096) || depthOf(m.data) > 8) return refused(['bad_request']);
   if (c.lane !== 'pvpP' && c.lane !== 'lone') return refused(['forbidden']);
   return { ok: true, relayed: JSON.parse(JSON.stringify(m.data)) as unknown };
 }
