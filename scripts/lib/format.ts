@@ -1,7 +1,7 @@
 /**
  * How `npm run watch` prints a stream — pure functions from server messages (PROTOCOL.md
  * "Server → client") to text lines, in the manner of DungeonGate's watch view: a header from
- * `joined`, one line per tennis point, `state`/presence/chat lines, the `ended` reason.
+ * `joined`, one line per tennis point or cricket delivery/wicket/over/innings, `state`/presence/chat lines, the `ended` reason.
  * No I/O, no clock reads (the caller passes `now`); unit-tested in test/scripts/lib/format.test.ts.
  *
  * Units: every `…Ms`/`t` is media milliseconds; `at`/`now` are epoch milliseconds.
@@ -180,6 +180,142 @@ export function formatPoint(t: number, p: TennisPoint, names: readonly [string, 
 }
 
 // ---------------------------------------------------------------------------------------
+// Cricket
+// ---------------------------------------------------------------------------------------
+
+/**
+ * A cricketer's short name: cricsheet's leading initials dropped ("JJ Bumrah" → "Bumrah",
+ * "F du Plessis" → "du Plessis"); other names stay whole ("Ishan Kishan").
+ */
+export function cricketerName(name: string): string {
+  const parts = clean(name).trim().split(/\s+/);
+  return parts.length > 1 && /^[A-Z]{1,3}$/.test(parts[0]!) ? parts.slice(1).join(' ') : parts.join(' ');
+}
+
+/** A team's abbreviation: "Mumbai Indians" → "MI", "Kings XI Punjab" → "KXIP", "Uganda" → "UGA", "Uganda Women" → "UGA W". */
+export function teamAbbreviation(name: string): string {
+  let words = clean(name).trim().split(/\s+/).filter(Boolean);
+  let suffix = '';
+  if (words.length > 1 && /^women$/i.test(words[words.length - 1]!)) {
+    words = words.slice(0, -1);
+    suffix = ' W';
+  }
+  if (words.length === 0) return '?';
+  const abbr = words.length === 1 ? words[0]!.slice(0, 3).toUpperCase() : words.map((w) => (/^[A-Z]{2,}$/.test(w) ? w : w[0]!.toUpperCase())).join('');
+  return abbr + suffix;
+}
+
+/** Scorecard notation: "c Dhoni b Thakur", "c & b Pandya", "b Bumrah", "lbw b Malinga", "st Dhoni b Tahir", "run out (Kishan)". */
+export function dismissal(kind: string, fielders: readonly string[], bowler?: string): string {
+  const b = bowler ? cricketerName(bowler) : '?';
+  const f = fielders.map(cricketerName).join('/');
+  switch (kind) {
+    case 'caught':
+      return `c ${f || '?'} b ${b}`;
+    case 'caught and bowled':
+      return `c & b ${b}`;
+    case 'bowled':
+      return `b ${b}`;
+    case 'lbw':
+      return `lbw b ${b}`;
+    case 'stumped':
+      return `st ${f || '?'} b ${b}`;
+    case 'hit wicket':
+      return `hit wicket b ${b}`;
+    case 'run out':
+      return f ? `run out (${f})` : 'run out';
+    default:
+      return clean(kind);
+  }
+}
+
+/**
+ * One line per cricket frame (the cricsheet converter's frame types), or null when the data
+ * does not fit (the caller then prints the frame as JSON):
+ * - `ball`:      `12.3  Bumrah to Kohli         FOUR         IND 98/2` (+ `  need 52 off 46` when chasing)
+ * - `wicket`:    `      ✖ WICKET  Kohli c Dhoni b Thakur 29 (17) · fall 2-98 (12.3 ov) · partnership 45 (29)`
+ * - `over`:      `      ── end of over 13 · Bumrah 1-0-9-1 · 9 runs, 1 wkt · . 1 4 . W 4 · IND 107/2`
+ * - `innings`:   `══ end of innings: Mumbai Indians 149/8 (20.0 ov)` (+ ` · target 150` when it had one)
+ * - `milestone`: `      ★ SR Watson reaches 50 off 44 balls`
+ * - `match`:     `🏆 Mumbai Indians won by 1 run · player of the match: JJ Bumrah`
+ * Text from the recording is cleaned of control characters.
+ */
+export function formatCricket(frame: WireFrame): string | null {
+  const d = frame.data;
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return null;
+  const r = d as Rec;
+  const team = typeof r.team === 'string' ? teamAbbreviation(r.team) : '';
+  const score = (v: unknown) => {
+    const sc = obj(v);
+    return sc && typeof sc.runs === 'number' && typeof sc.wickets === 'number' ? `${team} ${sc.runs}/${sc.wickets}`.trim() : '';
+  };
+  const str = (v: unknown) => (typeof v === 'string' ? clean(v) : '');
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const indent = '      ';
+  switch (frame.type) {
+    case 'ball': {
+      const runs = obj(r.runs);
+      const sc = score(r.score);
+      if (!runs || !sc) return null;
+      const ex = obj(r.extras) ?? {};
+      const plural = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
+      const bat = n(runs.batter);
+      let what: string;
+      if (n(ex.wides)) what = n(ex.wides) > 1 ? plural(n(ex.wides), 'wide') : 'wide';
+      else if (n(ex.noballs)) what = bat ? `no ball + ${r.boundary === 4 ? 'FOUR' : r.boundary === 6 ? 'SIX' : bat}` : 'no ball';
+      else if (n(ex.legbyes)) what = plural(n(ex.legbyes), 'leg bye');
+      else if (n(ex.byes)) what = plural(n(ex.byes), 'bye');
+      else if (r.boundary === 6) what = 'SIX';
+      else if (r.boundary === 4) what = 'FOUR';
+      else what = n(runs.total) === 0 ? 'no run' : plural(n(runs.total), 'run');
+      if (Array.isArray(r.wickets) && r.wickets.length > 0) what = what === 'no run' ? 'OUT' : `OUT (${what})`;
+      const who = `${cricketerName(str(r.bowler))} to ${cricketerName(str(r.batter))}`;
+      const chase = obj(r.chase);
+      let need = '';
+      if (chase && typeof chase.need === 'number' && chase.need > 0) {
+        need = `  need ${chase.need}${typeof chase.ballsLeft === 'number' ? ` off ${chase.ballsLeft}` : ''}`;
+      }
+      return `${str(r.ball).padStart(5)}  ${who.padEnd(26)}  ${what.padEnd(11)}  ${sc}${need}`;
+    }
+    case 'wicket': {
+      const w = obj(r.wicket);
+      const fall = obj(r.fall);
+      if (!w || !fall) return null;
+      const fielders = Array.isArray(w.fielders) ? w.fielders.filter((x): x is string => typeof x === 'string') : [];
+      const b = obj(r.batter);
+      const fig = b ? ` ${n(b.runs)} (${n(b.balls)})` : '';
+      const p = obj(r.partnership);
+      const part = p ? ` · partnership ${n(p.runs)} (${n(p.balls)})` : '';
+      const how = dismissal(str(w.kind), fielders, typeof w.bowler === 'string' ? w.bowler : undefined);
+      return `${indent}✖ WICKET  ${cricketerName(str(w.playerOut))} ${how}${fig} · fall ${n(fall.wicket)}-${n(fall.runs)} (${str(fall.overs)} ov)${part}`;
+    }
+    case 'over': {
+      if (typeof r.over !== 'number') return null;
+      const bl = obj(r.bowlerLine);
+      const figures = bl ? ` ${str(bl.overs).replace(/\.0$/, '')}-${n(bl.maidens)}-${n(bl.runs)}-${n(bl.wickets)}` : '';
+      const balls = Array.isArray(r.balls) ? r.balls.map(str).join(' ') : '';
+      const wk = n(r.wickets) ? `, ${n(r.wickets)} wkt${n(r.wickets) === 1 ? '' : 's'}` : '';
+      const runs = r.maiden === true ? 'maiden' : `${n(r.runs)} run${n(r.runs) === 1 ? '' : 's'}`;
+      const sc = score(r.score);
+      return `${indent}── end of over ${r.over} · ${cricketerName(str(r.bowler))}${figures} · ${runs}${wk}${balls ? ` · ${balls}` : ''}${sc ? ` · ${sc}` : ''}`;
+    }
+    case 'innings': {
+      const summary = str(r.summary) || `${str(r.team)} ${n(r.runs)}/${n(r.wickets)} (${str(r.overs)} ov)`;
+      const target = typeof r.target === 'number' ? ` · target ${r.target}` : '';
+      return `══ end of ${r.superOver === true ? 'super over' : 'innings'}: ${summary}${target}`;
+    }
+    case 'milestone':
+      return r.text || r.player ? `${indent}★ ${str(r.text) || `${str(r.player)}: ${str(r.milestone)}`}` : null;
+    case 'match': {
+      const pom = Array.isArray(r.playerOfMatch) ? r.playerOfMatch.filter((x): x is string => typeof x === 'string').map(clean) : [];
+      return `🏆 ${str(r.result) || 'match over'}${pom.length ? ` · player of the match: ${pom.join(', ')}` : ''}`;
+    }
+    default:
+      return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // Frames
 // ---------------------------------------------------------------------------------------
 
@@ -199,7 +335,8 @@ export interface FrameContext {
 /**
  * Decide how a frame prints: `--raw` → its data raw; kind `terminal` type `o` (asciicast
  * output) → its data raw, other terminal types (input, resize, marker) → nothing; tennis
- * `point` frames → a {@link formatPoint} line; anything else → the frame as one JSON line.
+ * `point` frames → a {@link formatPoint} line; cricket frames → a {@link formatCricket} line;
+ * anything else → the frame as one JSON line.
  */
 export function renderFrame(frame: WireFrame, ctx: FrameContext): FrameOutput {
   if (ctx.raw) return { kind: 'raw', text: typeof frame.data === 'string' ? frame.data : `${JSON.stringify(frame.data)}\n` };
@@ -209,6 +346,10 @@ export function renderFrame(frame: WireFrame, ctx: FrameContext): FrameOutput {
   if (ctx.kind === 'tennis' && frame.type === 'point') {
     const p = toTennisPoint(frame.data);
     if (p) return { kind: 'line', text: formatPoint(frame.t, p, ctx.names) };
+  }
+  if (ctx.kind === 'cricket') {
+    const line = formatCricket(frame);
+    if (line !== null) return { kind: 'line', text: line };
   }
   return { kind: 'line', text: JSON.stringify({ seq: frame.seq, t: frame.t, type: frame.type, data: frame.data }) };
 }
@@ -392,6 +533,10 @@ export function currentPositionMs(view: PlaybackView, receivedAt: number, now: n
 function pick(d: Rec, ...names: string[]): unknown {
   for (const n of names) if (d[n] !== undefined && d[n] !== null && d[n] !== '') return d[n];
   return undefined;
+}
+
+function obj(v: unknown): Rec | null {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : null;
 }
 
 function numPair(v: unknown): [number, number] | null {

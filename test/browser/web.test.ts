@@ -15,6 +15,12 @@ import { hasChromium, launchBrowser, screenshot } from './harness';
 const GAME = '2013-wimbledon-2701';
 const DURATION_MS = 4_885_000;
 
+/** IPL 2019 final (samples/cricket, cricsheet): MI 149/8 beat CSK 148/7 by 1 run; 306 frames on the replay clock. */
+const CRICKET = 'ipl-2019-final-1181768';
+const CRICKET_DURATION_MS = 10_230_000;
+/** asciinema's welcome recording (samples/terminal): 3:51 of typing, ending on "# Happy recording!". */
+const TERMINAL = 'asciinema-welcome';
+
 jest.setTimeout(180_000);
 
 const run = hasChromium() ? describe : describe.skip;
@@ -158,6 +164,69 @@ run('web client on local mode', () => {
     expect(gaps).toEqual([]);
     expect(new Set(seqs).size).toBe(seqs.length);
     await screenshot(page, '08-reconnected');
+  });
+  it('spectates a cricket final at 64× from late in the chase: the scorecard follows the deliveries', async () => {
+    const page = await person('frank');
+    const atMs = CRICKET_DURATION_MS - 14 * 60_000; // the last ~25 deliveries ≈ 13 s at 64×
+    await page.goto(`${stack.httpUrl}/#/watch/${CRICKET}?speed=64&at=${atMs}`);
+    await page.waitForSelector('[data-testid=player][data-kind=cricket]');
+    await expectText(page.locator('[data-testid=title]'), /IPL 2019 final/);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=scoreboard]')?.getAttribute('data-balls')) >= 1, null, { timeout: 60_000 });
+    const firstRuns = Number(await page.getAttribute('[data-testid=scoreboard]', 'data-runs'));
+    const firstScore = await page.textContent('[data-testid=cricket-runs]');
+    expect(firstScore).toMatch(/^\d+\/\d$/);
+    await expectText(page.locator('[data-testid=cricket-team]'), /Chennai Super Kings/);
+    await expectText(page.locator('[data-testid=score-badge]'), /CSK need \d+ runs? from \d+ balls?/);
+    await expectText(page.locator('[data-testid=cricket-context]'), /Target 150.*RRR \d+\.\d\d/);
+    expect(await page.locator('[data-testid=batting] tbody tr').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('[data-testid=bowling] tbody tr').count()).toBeGreaterThanOrEqual(1);
+    // the score moves as deliveries arrive
+    await page.waitForFunction(
+      (runs) => Number(document.querySelector('[data-testid=scoreboard]')?.getAttribute('data-runs')) > runs,
+      firstRuns,
+      { timeout: 60_000 },
+    );
+    expect(await page.textContent('[data-testid=cricket-runs]')).not.toBe(firstScore);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=recent-balls] li').length >= 3, null, { timeout: 60_000 });
+    expect(await page.locator('[data-testid=point-feed] li').count()).toBeGreaterThanOrEqual(3);
+    await screenshot(page, '09-cricket-64x');
+
+    // the same shared stream on a 360 px phone
+    const phone = await person('gina', { width: 360, height: 800 });
+    await phone.goto(`${stack.httpUrl}/#/watch/${CRICKET}?speed=64&at=${atMs}`);
+    await phone.waitForSelector('[data-testid=player][data-kind=cricket]');
+    await phone.waitForFunction(() => Number(document.querySelector('[data-testid=scoreboard]')?.getAttribute('data-balls')) >= 1, null, { timeout: 60_000 });
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0); // nothing wider than the phone
+    await screenshot(phone, '10-cricket-mobile-360');
+
+    // the match plays out: the last delivery and the result
+    await page.waitForSelector('[data-testid=ended-banner][data-reason=finished]', { state: 'visible', timeout: 90_000 });
+    await expectText(page.locator('[data-testid=score-badge]'), /Mumbai Indians won by 1 run/);
+    await expectText(page.locator('[data-testid=cricket-runs]'), /^148\/7$/);
+    await expectText(page.locator('[data-testid=innings-list]'), /Mumbai Indians 149\/8/);
+    await expectText(page.locator('[data-testid=point-feed]'), /Result/);
+    await screenshot(page, '11-cricket-finished');
+  });
+
+  it('spectates a terminal recording at 64×: the xterm screen shows its text', async () => {
+    const page = await person('hank');
+    await page.goto(`${stack.httpUrl}/#/watch/${TERMINAL}?speed=64`);
+    await page.waitForSelector('[data-testid=player][data-kind=terminal]');
+    await page.waitForSelector('[data-testid=terminal] .xterm-rows', { timeout: 60_000 });
+    // xterm's DOM renderer: one div per row (spaces may be no-break spaces)
+    const screenHas = (re: string) =>
+      page.waitForFunction(
+        (src) => new RegExp(src).test((document.querySelector('[data-testid=terminal] .xterm-rows')?.textContent ?? '').replace(/\u00a0/g, ' ')),
+        re,
+        { timeout: 90_000 },
+      );
+    await screenHas('asciinema|marcin@stacja|\\$|>');
+    await screenHas('# Happy recording!');
+    await page.waitForSelector('[data-testid=ended-banner][data-reason=finished]', { state: 'visible', timeout: 90_000 });
+    const rows = await page.$$eval('[data-testid=terminal] .xterm-rows > div', (els) => els.map((e) => (e.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()));
+    expect(rows.some((r) => r.includes('select and copy this text'))).toBe(true);
+    await screenshot(page, '12-terminal-64x');
   });
 });
 

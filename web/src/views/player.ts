@@ -1,7 +1,7 @@
 /**
  * The player view (`#/watch/…`, `#/room/…`, `#/stream/…`): one stream, as a live broadcast.
  * Starts or joins the stream, rejoins after a reconnect with the buffer's cursor (no gap),
- * shows the tennis panels (or a frame log / an xterm terminal for other kinds), the timeline
+ * shows the tennis or cricket panels (or a frame log / an xterm terminal for other kinds), the timeline
  * seek bar, transport controls for controllers, presence, chat and reactions, and the end.
  */
 import type { JoinedMessage, ServerMessage, StateMessage, StreamStatus, WireFrame } from '../../../lambda/core/protocol';
@@ -13,6 +13,10 @@ import { toTennisPoint, type TennisPoint } from '../tennis/frame';
 import { describePoint } from '../tennis/describe';
 import { foldMatch } from '../tennis/model';
 import { TennisView } from '../tennis/view';
+import { toCricketEvent, type CricketEvent } from '../cricket/frame';
+import { foldCricket } from '../cricket/model';
+import { describeEvent } from '../cricket/describe';
+import { CricketPanels } from '../cricket/view';
 import { append, h, setText } from '../ui/dom';
 import { toast } from '../ui/toast';
 import { ChatPanel } from './chat';
@@ -45,6 +49,7 @@ export class PlayerView {
   private ended = false;
   private readonly buffer = new FrameBuffer();
   private readonly tennisPoints = new Map<number, TennisPoint>();
+  private readonly cricketEvents = new Map<number, CricketEvent>();
   private renderQueued = false;
   private positionTimer: number;
 
@@ -65,6 +70,7 @@ export class PlayerView {
   private readonly timeline: Timeline;
   private readonly chat: ChatPanel;
   private tennis: TennisView | null = null;
+  private cricket: CricketPanels | null = null;
   private log: FrameLog | null = null;
   private terminal: TerminalScreen | null = null;
   private terminalLoading: Promise<void> | null = null;
@@ -264,6 +270,11 @@ export class PlayerView {
     if (change.removed.length) this.onRemoved(change.removed);
     if (change.added.length === 0) return;
     for (const f of change.added) {
+      if (this.joined?.kind === 'cricket') {
+        const e = toCricketEvent(f);
+        if (e) this.cricketEvents.set(f.seq, e);
+        continue;
+      }
       const p = toTennisPoint(f);
       if (p) this.tennisPoints.set(f.seq, p);
     }
@@ -275,7 +286,10 @@ export class PlayerView {
   }
 
   private onRemoved(seqs: readonly number[]): void {
-    for (const s of seqs) this.tennisPoints.delete(s);
+    for (const s of seqs) {
+      this.tennisPoints.delete(s);
+      this.cricketEvents.delete(s);
+    }
     this.log?.remove(seqs);
     if (this.terminal) {
       this.terminal.reset();
@@ -312,6 +326,16 @@ export class PlayerView {
       this.stage.before(tv.scoreboard);
       this.side.prepend(tv.stats);
       this.side.prepend(h('section', { class: 'panel feed-panel', 'aria-label': 'Point by point' }, h('h2', {}, 'Point by point'), tv.feed));
+    } else if (msg.kind === 'cricket') {
+      const cv = new CricketPanels();
+      this.cricket = cv;
+      this.body.replaceChildren(cv.card);
+      this.stage.before(cv.scoreboard);
+      this.side.prepend(cv.feedPanel);
+      for (const f of this.buffer.sorted()) {
+        const e = toCricketEvent(f);
+        if (e) this.cricketEvents.set(f.seq, e);
+      }
     } else if (msg.kind === 'terminal') {
       this.body.replaceChildren(h('p', { class: 'muted' }, 'Loading the terminal…'));
       this.terminalLoading = import('./terminal').then(({ TerminalScreen }) => {
@@ -396,6 +420,19 @@ export class PlayerView {
   }
 
   private render(): void {
+    if (this.cricket) {
+      const events = [...this.cricketEvents.values()].sort((a, b) => a.seq - b.seq);
+      this.cricket.render(foldCricket(events));
+      this.timeline.setMarks(
+        events
+          .filter((e) => e.type === 'wicket' || (e.type === 'ball' && e.boundary !== null) || e.type === 'milestone')
+          .map((e) => {
+            const line = describeEvent(e);
+            return { seq: e.seq, t: e.t, winner: e.type === 'wicket' ? 2 : 1, label: `${line.head} · ${line.text}` };
+          }),
+      );
+      return;
+    }
     if (!this.tennis) return;
     const points = [...this.tennisPoints.values()].sort((a, b) => a.seq - b.seq);
     const view = foldMatch(points, this.joined ? { frameCount: this.joined.frameCount } : {});

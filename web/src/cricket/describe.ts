@@ -1,0 +1,124 @@
+/** Plain-text descriptions of cricket frames for the ball-by-ball feed and screen readers. Pure. */
+import { shortPlayer, teamShort, type BallEvent, type CricketEvent, type Dismissal, type Score } from './frame';
+
+/** How a delivery looks in the "recent balls" strip. */
+export type ChipKind = 'dot' | 'run' | 'four' | 'six' | 'wicket' | 'extra';
+
+/** A delivery's chip: label ("4", "W", "1wd", "•") and kind (its colour). */
+export interface BallChip {
+  readonly seq: number;
+  readonly label: string;
+  readonly kind: ChipKind;
+}
+
+/** The chip of a delivery: W for a wicket, 4/6 boundaries, extras as "1wd" / "1nb" / "2lb" / "1b", "•" a dot. */
+export function ballChip(b: BallEvent): BallChip {
+  const ex = b.extras;
+  let label: string;
+  let kind: ChipKind;
+  if (ex.wides) [label, kind] = [`${b.runs.total}wd`, 'extra'];
+  else if (ex.noballs) [label, kind] = [`${b.runs.total}nb`, 'extra'];
+  else if (ex.legbyes) [label, kind] = [`${b.runs.total}lb`, 'extra'];
+  else if (ex.byes) [label, kind] = [`${b.runs.total}b`, 'extra'];
+  else if (b.boundary === 6) [label, kind] = ['6', 'six'];
+  else if (b.boundary === 4) [label, kind] = ['4', 'four'];
+  else if (b.runs.total === 0) [label, kind] = ['•', 'dot'];
+  else [label, kind] = [String(b.runs.total), 'run'];
+  if (b.wickets.length > 0) [label, kind] = [label === '•' ? 'W' : `W+${label}`, 'wicket'];
+  return { seq: b.seq, label, kind };
+}
+
+/** What happened off a delivery: "no run", "2 runs", "FOUR", "SIX", "wide", "no ball + 1", "OUT". */
+export function ballOutcome(b: BallEvent): string {
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  let s: string;
+  const ex = b.extras;
+  if (ex.wides) s = ex.wides > 1 ? plural(ex.wides, 'wide') : 'wide';
+  else if (ex.noballs) s = b.runs.batter > 0 ? `no ball + ${b.boundary === 4 ? 'FOUR' : b.boundary === 6 ? 'SIX' : b.runs.batter}` : 'no ball';
+  else if (ex.legbyes) s = plural(ex.legbyes, 'leg bye');
+  else if (ex.byes) s = plural(ex.byes, 'bye');
+  else if (b.boundary === 6) s = 'SIX';
+  else if (b.boundary === 4) s = 'FOUR';
+  else s = b.runs.total === 0 ? 'no run' : plural(b.runs.total, 'run');
+  if (b.wickets.length > 0) s = s === 'no run' ? 'OUT' : `OUT (${s})`;
+  return s;
+}
+
+/** Scorecard notation of a dismissal: "c Dhoni b Thakur", "c & b Pandya", "lbw b Malinga", "run out (Kishan)". */
+export function dismissalText(w: Pick<Dismissal, 'kind' | 'fielders' | 'bowler'>): string {
+  const b = w.bowler ? shortPlayer(w.bowler) : '';
+  const f = w.fielders.map(shortPlayer).join('/');
+  switch (w.kind) {
+    case 'caught':
+      return f ? `c ${f} b ${b}` : `c ? b ${b}`;
+    case 'caught and bowled':
+      return `c & b ${b}`;
+    case 'bowled':
+      return `b ${b}`;
+    case 'lbw':
+      return `lbw b ${b}`;
+    case 'stumped':
+      return `st ${f || '?'} b ${b}`;
+    case 'hit wicket':
+      return `hit wicket b ${b}`;
+    case 'run out':
+      return f ? `run out (${f})` : 'run out';
+    default:
+      return w.kind;
+  }
+}
+
+/** "MI 98/2" (team abbreviated). */
+export function scoreText(team: string, s: Pick<Score, 'runs' | 'wickets'>): string {
+  return `${teamShort(team)} ${s.runs}/${s.wickets}`;
+}
+
+/** Importance of a feed line, for highlighting. */
+export type FeedTone = 'ball' | 'boundary' | 'wicket' | 'over' | 'innings' | 'milestone' | 'match';
+
+/** One line of the ball-by-ball feed: a left column (ball / over), the text and its tone. */
+export interface FeedLine {
+  readonly seq: number;
+  readonly head: string;
+  readonly text: string;
+  readonly tone: FeedTone;
+}
+
+/** The feed line of any cricket event. */
+export function describeEvent(e: CricketEvent): FeedLine {
+  switch (e.type) {
+    case 'ball': {
+      const what = ballOutcome(e);
+      const tone: FeedTone = e.wickets.length > 0 ? 'wicket' : e.boundary ? 'boundary' : 'ball';
+      return { seq: e.seq, head: e.ball, text: `${shortPlayer(e.bowler)} to ${shortPlayer(e.batter)}, ${what}`, tone };
+    }
+    case 'wicket': {
+      const b = e.batter;
+      const fig = b ? ` ${b.runs} (${b.balls})` : '';
+      return {
+        seq: e.seq,
+        head: 'WICKET',
+        text: `${shortPlayer(e.wicket.playerOut)} ${dismissalText(e.wicket)}${fig} · ${e.fall.runs}/${e.fall.wicket}`,
+        tone: 'wicket',
+      };
+    }
+    case 'over':
+      return {
+        seq: e.seq,
+        head: `Over ${e.over}`,
+        text: `${e.maiden ? 'Maiden' : `${e.runs} run${e.runs === 1 ? '' : 's'}`}${e.wickets ? `, ${e.wickets} wkt` : ''} · ${shortPlayer(e.bowler)}${e.score ? ` · ${scoreText(e.team, e.score)}` : ''}`,
+        tone: 'over',
+      };
+    case 'innings':
+      return { seq: e.seq, head: e.superOver ? 'Super over' : 'Innings', text: e.summary, tone: 'innings' };
+    case 'milestone':
+      return { seq: e.seq, head: e.milestone === 'hat-trick' ? 'Hat-trick' : 'Milestone', text: e.text, tone: 'milestone' };
+    case 'match':
+      return {
+        seq: e.seq,
+        head: 'Result',
+        text: `${e.result}${e.playerOfMatch.length ? ` · player of the match ${e.playerOfMatch.join(', ')}` : ''}`,
+        tone: 'match',
+      };
+  }
+}
