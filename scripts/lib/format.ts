@@ -6,6 +6,7 @@
  *
  * Units: every `…Ms`/`t` is media milliseconds; `at`/`now` are epoch milliseconds.
  */
+import { dismissalText, shortPlayer, teamShort, withoutControls } from '../../lambda/core/cricket-notation';
 import type {
   ChatOutMessage,
   EndReason,
@@ -184,52 +185,6 @@ export function formatPoint(t: number, p: TennisPoint, names: readonly [string, 
 // ---------------------------------------------------------------------------------------
 
 /**
- * A cricketer's short name: cricsheet's leading initials dropped ("JJ Bumrah" → "Bumrah",
- * "F du Plessis" → "du Plessis"); other names stay whole ("Ishan Kishan").
- */
-export function cricketerName(name: string): string {
-  const parts = clean(name).trim().split(/\s+/);
-  return parts.length > 1 && /^[A-Z]{1,3}$/.test(parts[0]!) ? parts.slice(1).join(' ') : parts.join(' ');
-}
-
-/** A team's abbreviation: "Mumbai Indians" → "MI", "Kings XI Punjab" → "KXIP", "Uganda" → "UGA", "Uganda Women" → "UGA W". */
-export function teamAbbreviation(name: string): string {
-  let words = clean(name).trim().split(/\s+/).filter(Boolean);
-  let suffix = '';
-  if (words.length > 1 && /^women$/i.test(words[words.length - 1]!)) {
-    words = words.slice(0, -1);
-    suffix = ' W';
-  }
-  if (words.length === 0) return '?';
-  const abbr = words.length === 1 ? words[0]!.slice(0, 3).toUpperCase() : words.map((w) => (/^[A-Z]{2,}$/.test(w) ? w : w[0]!.toUpperCase())).join('');
-  return abbr + suffix;
-}
-
-/** Scorecard notation: "c Dhoni b Thakur", "c & b Pandya", "b Bumrah", "lbw b Malinga", "st Dhoni b Tahir", "run out (Kishan)". */
-export function dismissal(kind: string, fielders: readonly string[], bowler?: string): string {
-  const b = bowler ? cricketerName(bowler) : '?';
-  const f = fielders.map(cricketerName).join('/');
-  switch (kind) {
-    case 'caught':
-      return `c ${f || '?'} b ${b}`;
-    case 'caught and bowled':
-      return `c & b ${b}`;
-    case 'bowled':
-      return `b ${b}`;
-    case 'lbw':
-      return `lbw b ${b}`;
-    case 'stumped':
-      return `st ${f || '?'} b ${b}`;
-    case 'hit wicket':
-      return `hit wicket b ${b}`;
-    case 'run out':
-      return f ? `run out (${f})` : 'run out';
-    default:
-      return clean(kind);
-  }
-}
-
-/**
  * One line per cricket frame (the cricsheet converter's frame types), or null when the data
  * does not fit (the caller then prints the frame as JSON):
  * - `ball`:      `12.3  Bumrah to Kohli         FOUR         IND 98/2` (+ `  need 52 off 46` when chasing)
@@ -244,7 +199,7 @@ export function formatCricket(frame: WireFrame): string | null {
   const d = frame.data;
   if (typeof d !== 'object' || d === null || Array.isArray(d)) return null;
   const r = d as Rec;
-  const team = typeof r.team === 'string' ? teamAbbreviation(r.team) : '';
+  const team = typeof r.team === 'string' ? teamShort(r.team) : '';
   const score = (v: unknown) => {
     const sc = obj(v);
     return sc && typeof sc.runs === 'number' && typeof sc.wickets === 'number' ? `${team} ${sc.runs}/${sc.wickets}`.trim() : '';
@@ -269,7 +224,7 @@ export function formatCricket(frame: WireFrame): string | null {
       else if (r.boundary === 4) what = 'FOUR';
       else what = n(runs.total) === 0 ? 'no run' : plural(n(runs.total), 'run');
       if (Array.isArray(r.wickets) && r.wickets.length > 0) what = what === 'no run' ? 'OUT' : `OUT (${what})`;
-      const who = `${cricketerName(str(r.bowler))} to ${cricketerName(str(r.batter))}`;
+      const who = `${shortPlayer(str(r.bowler))} to ${shortPlayer(str(r.batter))}`;
       const chase = obj(r.chase);
       let need = '';
       if (chase && typeof chase.need === 'number' && chase.need > 0) {
@@ -286,8 +241,8 @@ export function formatCricket(frame: WireFrame): string | null {
       const fig = b ? ` ${n(b.runs)} (${n(b.balls)})` : '';
       const p = obj(r.partnership);
       const part = p ? ` · partnership ${n(p.runs)} (${n(p.balls)})` : '';
-      const how = dismissal(str(w.kind), fielders, typeof w.bowler === 'string' ? w.bowler : undefined);
-      return `${indent}✖ WICKET  ${cricketerName(str(w.playerOut))} ${how}${fig} · fall ${n(fall.wicket)}-${n(fall.runs)} (${str(fall.overs)} ov)${part}`;
+      const how = dismissalText({ kind: str(w.kind), fielders, bowler: typeof w.bowler === 'string' ? w.bowler : undefined });
+      return `${indent}✖ WICKET  ${shortPlayer(str(w.playerOut))} ${how}${fig} · fall ${n(fall.wicket)}-${n(fall.runs)} (${str(fall.overs)} ov)${part}`;
     }
     case 'over': {
       if (typeof r.over !== 'number') return null;
@@ -297,7 +252,7 @@ export function formatCricket(frame: WireFrame): string | null {
       const wk = n(r.wickets) ? `, ${n(r.wickets)} wkt${n(r.wickets) === 1 ? '' : 's'}` : '';
       const runs = r.maiden === true ? 'maiden' : `${n(r.runs)} run${n(r.runs) === 1 ? '' : 's'}`;
       const sc = score(r.score);
-      return `${indent}── end of over ${r.over} · ${cricketerName(str(r.bowler))}${figures} · ${runs}${wk}${balls ? ` · ${balls}` : ''}${sc ? ` · ${sc}` : ''}`;
+      return `${indent}── end of over ${r.over} · ${shortPlayer(str(r.bowler))}${figures} · ${runs}${wk}${balls ? ` · ${balls}` : ''}${sc ? ` · ${sc}` : ''}`;
     }
     case 'innings': {
       const summary = str(r.summary) || `${str(r.team)} ${n(r.runs)}/${n(r.wickets)} (${str(r.overs)} ov)`;
@@ -456,10 +411,7 @@ export function formatError(e: Pick<ErrorMessage, 'code' | 'message'>): string {
 }
 
 /** Remove control characters (ESC, CR, …) from text others wrote, keeping it on one line. */
-export function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return String(text).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
-}
+export const clean = withoutControls;
 
 // ---------------------------------------------------------------------------------------
 // Interactive controls

@@ -1,5 +1,8 @@
 /** Plain-text descriptions of cricket frames for the ball-by-ball feed and screen readers. Pure. */
-import { shortPlayer, teamShort, type BallEvent, type CricketEvent, type Dismissal, type Score } from './frame';
+import { dismissalText } from '../../../lambda/core/cricket-notation';
+import { shortPlayer, teamShort, type BallEvent, type CricketEvent, type Score } from './frame';
+
+export { dismissalText };
 
 /** How a delivery looks in the "recent balls" strip. */
 export type ChipKind = 'dot' | 'run' | 'four' | 'six' | 'wicket' | 'extra';
@@ -42,30 +45,6 @@ export function ballOutcome(b: BallEvent): string {
   else s = b.runs.total === 0 ? 'no run' : plural(b.runs.total, 'run');
   if (b.wickets.length > 0) s = s === 'no run' ? 'OUT' : `OUT (${s})`;
   return s;
-}
-
-/** Scorecard notation of a dismissal: "c Dhoni b Thakur", "c & b Pandya", "lbw b Malinga", "run out (Kishan)". */
-export function dismissalText(w: Pick<Dismissal, 'kind' | 'fielders' | 'bowler'>): string {
-  const b = w.bowler ? shortPlayer(w.bowler) : '';
-  const f = w.fielders.map(shortPlayer).join('/');
-  switch (w.kind) {
-    case 'caught':
-      return f ? `c ${f} b ${b}` : `c ? b ${b}`;
-    case 'caught and bowled':
-      return `c & b ${b}`;
-    case 'bowled':
-      return `b ${b}`;
-    case 'lbw':
-      return `lbw b ${b}`;
-    case 'stumped':
-      return `st ${f || '?'} b ${b}`;
-    case 'hit wicket':
-      return `hit wicket b ${b}`;
-    case 'run out':
-      return f ? `run out (${f})` : 'run out';
-    default:
-      return w.kind;
-  }
 }
 
 /** "MI 98/2" (team abbreviated). */

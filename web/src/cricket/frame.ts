@@ -6,6 +6,7 @@
  * Pure (unit-tested in test/web/cricket.test.ts).
  */
 import type { WireFrame } from '../../../lambda/core/protocol';
+export { shortPlayer, teamShort } from '../../../lambda/core/cricket-notation';
 
 /** A batter's line (runs, balls faced, boundaries, dismissal). */
 export interface Batter {
@@ -279,33 +280,6 @@ export function toCricketEvent(f: WireFrame): CricketEvent | null {
     default:
       return null;
   }
-}
-
-/**
- * A cricketer's short name for tight spaces: cricsheet writes initials first ("JJ Bumrah",
- * "F du Plessis", "MS Dhoni"), which are dropped; other names stay whole ("Ishan Kishan").
- */
-export function shortPlayer(name: string): string {
-  const parts = name.trim().split(/\s+/);
-  if (parts.length > 1 && /^[A-Z]{1,3}$/.test(parts[0]!)) return parts.slice(1).join(' ');
-  return name.trim();
-}
-
-/**
- * A team's abbreviation for score bugs: initials of a multi-word name ("Mumbai Indians" →
- * "MI", "Kings XI Punjab" → "KXIP"), the first three letters of a one-word name ("Uganda" →
- * "UGA"); a trailing "Women" becomes " W" ("Uganda Women" → "UGA W").
- */
-export function teamShort(name: string): string {
-  let words = name.trim().split(/\s+/).filter(Boolean);
-  let suffix = '';
-  if (words.length > 1 && /^women$/i.test(words[words.length - 1]!)) {
-    words = words.slice(0, -1);
-    suffix = ' W';
-  }
-  if (words.length === 0) return name;
-  const abbr = words.length === 1 ? words[0]!.slice(0, 3).toUpperCase() : words.map((w) => (/^[A-Z]{2,}$/.test(w) ? w : w[0]!.toUpperCase())).join('');
-  return abbr + suffix;
 }
 
 /** Legal balls from "O.B" overs (`ballsPerOver` 6 unless given); null when not of that form. */
