@@ -23,14 +23,13 @@
  */
 import { DynamoFaultProxy, type DynamoRequest, type FaultKind } from '../../support/dynamo-fault-proxy';
 import type { Context } from 'aws-lambda';
-import { setEnv, startFakeConnections, startLocalAws, type FakeConnections, type LocalAws } from '../../support/aws-local';
+import { setEnv, startFakeConnections, startLocalAws, type FakeConnections, type LocalAws, streamRowFixture } from '../../support/aws-local';
 import { ENV } from '../../../lambda/adapters/config';
 import { SDK_MAX_ATTEMPTS } from '../../../lambda/adapters/aws';
 import { addClients, attachConnection, createStream, getStream, putConnection } from '../../../lambda/adapters/dynamo';
 import { AwsServiceError } from '../../../lambda/adapters/errors';
 import { putObject } from '../../../lambda/adapters/recordings';
 import { readFrames } from '../../../lambda/adapters/session';
-import type { StreamRow } from '../../../lambda/core/model';
 import type { WireFrame } from '../../../lambda/core/protocol';
 import { indexRecording, serializeRecording } from '../../../lambda/core/recording';
 import type { TickInput, TickOutput } from '../../../lambda/core/workflow';
@@ -91,22 +90,9 @@ afterEach(() => expect(proxy.pending()).toBe(0));
 /** A playing stream whose frame 0 is due in 300 ms, with three attached, counted connections. */
 async function playingStream(streamId: string): Promise<void> {
   const now = Date.now();
-  const row: StreamRow = {
-    streamId,
+  const row = streamRowFixture(streamId, {
     gameId: 'crash',
-    mode: 'spectate',
-    status: 'playing',
-    speed: 1,
-    epoch: 1,
-    positionSeq: 0,
-    positionMs: 0,
     anchorAt: now + 300,
-    epochStartSeq: 0,
-    generation: 0,
-    controllers: [],
-    clientCount: 0,
-    framesSent: 0,
-    kind: 'tennis',
     title: 'Crash',
     recordingKey: REC,
     indexKey: IDX,
@@ -114,7 +100,7 @@ async function playingStream(streamId: string): Promise<void> {
     frameCount: FRAMES,
     createdAt: now,
     updatedAt: now,
-  };
+  });
   await createStream(row);
   for (const id of CLIENTS) {
     await putConnection({ connectionId: id, userId: id, displayName: id, connectedAt: now, lastSeenAt: now, expiresAt: 9e9 });
