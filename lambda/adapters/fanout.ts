@@ -10,8 +10,11 @@
  *   `timeoutMs` by an AbortSignal, so a hanging client costs at most
  *   `maxAttempts × timeoutMs` plus backoff — and only its own worker's time;
  * - a 410 GoneException stops posting to that connection and forgets it (deletes its row,
- *   decrements its stream's `clientCount`) — the connection that failed, not the caller.
- * One slow or dead client never blocks the others (DungeonGate's lesson).
+ *   decrements its stream's `clientCount`) — the connection that failed, not the caller;
+ * - a connection on which every try of a post timed out (it accepts nothing: a dead peer
+ *   API Gateway has not noticed yet) is closed with DeleteConnection and forgotten, so it
+ *   does not hold up the next fan-out again; its client reconnects and `rejoin`s.
+ * One slow or dead client never blocks the others for long (DungeonGate's lesson).
  *
  * The management API client is created once per container; its endpoint is the stage's
  * callback URL (env CALLBACK_URL). Its own SDK retries are off (maxAttempts 1): this module
@@ -19,6 +22,7 @@
  */
 import {
   ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { fullJitterDelay, sleep } from '../core/backoff';
@@ -56,6 +60,11 @@ export interface FanOutOptions extends PostOptions {
   connections?: readonly string[];
   /** Called once for every connection that answered 410. Default: {@link forgetConnection}. Errors are logged, not thrown. */
   onGone?: (connectionId: string) => Promise<void>;
+  /**
+   * Called once for every connection on which every try of a post timed out. Default:
+   * {@link closeConnection} (DeleteConnection, then forget). Errors are logged, not thrown.
+   */
+  onHung?: (connectionId: string) => Promise<void>;
   /** `byStream` Query page size (tests force several pages with it). */
   pageSize?: number;
 }
@@ -70,11 +79,22 @@ export interface FanOutResult {
   gone: string[];
   /** Connections that did not receive every message after their retries (not gone). */
   failed: string[];
+  /** Of `failed`, those on which every try timed out: closed (DeleteConnection) and forgotten. */
+  closed: string[];
   /** PostToConnection calls made, including retries (the billed unit is the message). */
   posts: number;
 }
 
-type Outcome = { outcome: 'sent' | 'gone' | 'failed'; attempts: number; error?: unknown };
+type Outcome = { outcome: 'sent' | 'gone' | 'failed'; attempts: number; error?: unknown; allTimedOut?: boolean };
+
+/** A try of PostToConnection cut off by our own timeout (the peer accepted nothing in time). */
+class PostTimeoutError extends Error {
+  readonly code = 'TimeoutError';
+  constructor(readonly connectionId: string, readonly timeoutMs: number) {
+    super(`PostToConnection to "${connectionId}" timed out after ${timeoutMs} ms`);
+    this.name = 'PostTimeoutError';
+  }
+}
 
 /** The serialized messages; throws before any post if one is over API Gateway's 128 KB frame limit. */
 function serialize(messages: readonly ServerMessage[]): string[] {
@@ -98,6 +118,7 @@ async function postOnce(connectionId: string, data: string, timeoutMs: number): 
     });
   } catch (e) {
     if (errorCode(e) === 'GoneException' || httpStatus(e) === 410) throw new ConnectionGoneError(connectionId);
+    if (abort.signal.aborted) throw new PostTimeoutError(connectionId, timeoutMs);
     throw e;
   } finally {
     clearTimeout(timer);
@@ -108,6 +129,7 @@ async function postOnce(connectionId: string, data: string, timeoutMs: number): 
 async function postWithRetry(connectionId: string, data: string, opts: Required<PostOptions>): Promise<Outcome> {
   const max = Math.max(1, Math.floor(opts.maxAttempts));
   let lastError: unknown;
+  let allTimedOut = true;
   for (let attempt = 1; attempt <= max; attempt++) {
     try {
       await postOnce(connectionId, data, opts.timeoutMs);
@@ -115,11 +137,13 @@ async function postWithRetry(connectionId: string, data: string, opts: Required<
     } catch (e) {
       if (e instanceof ConnectionGoneError) return { outcome: 'gone', attempts: attempt };
       lastError = e;
-      if (!isTransient(e) || attempt === max) return { outcome: 'failed', attempts: attempt, error: e };
+      allTimedOut &&= e instanceof PostTimeoutError;
+      const transient = e instanceof PostTimeoutError || isTransient(e);
+      if (!transient || attempt === max) return { outcome: 'failed', attempts: attempt, error: e, allTimedOut };
       await sleep(fullJitterDelay(attempt - 1));
     }
   }
-  return { outcome: 'failed', attempts: max, error: lastError };
+  return { outcome: 'failed', attempts: max, error: lastError, allTimedOut };
 }
 
 /**
@@ -153,6 +177,23 @@ export async function forgetConnection(connectionId: string): Promise<{ connecti
   return { connection, stream };
 }
 
+/**
+ * Close a connection that accepts nothing (every try of a post timed out): DeleteConnection
+ * (one try, `timeoutMs`; API Gateway then runs `$disconnect`), then forget it here as well,
+ * since `$disconnect` is not guaranteed. A failure to close is logged, not thrown: the row
+ * is forgotten either way, so fan-out stops waiting for it.
+ */
+export async function closeConnection(connectionId: string, timeoutMs: number = FANOUT_DEFAULTS.timeoutMs): Promise<void> {
+  try {
+    await management().send(new DeleteConnectionCommand({ ConnectionId: connectionId }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+  } catch (e) {
+    if (!(errorCode(e) === 'GoneException' || httpStatus(e) === 410)) {
+      logger.warn('could not close a hung connection', { connectionId, error: (e as Error).message });
+    }
+  }
+  await forgetConnection(connectionId);
+}
+
 async function* targets(streamId: string, opts: FanOutOptions): AsyncIterable<string> {
   if (opts.connections) {
     for (const id of opts.connections) if (id !== opts.except) yield id;
@@ -171,7 +212,7 @@ async function* targets(streamId: string, opts: FanOutOptions): AsyncIterable<st
  * An empty `messages` list posts nothing.
  */
 export async function fanOut(streamId: string, messages: readonly ServerMessage[], opts: FanOutOptions = {}): Promise<FanOutResult> {
-  const result: FanOutResult = { connections: 0, delivered: 0, gone: [], failed: [], posts: 0 };
+  const result: FanOutResult = { connections: 0, delivered: 0, gone: [], failed: [], closed: [], posts: 0 };
   if (messages.length === 0) return result;
   const data = serialize(messages);
   const post: Required<PostOptions> = {
@@ -179,6 +220,7 @@ export async function fanOut(streamId: string, messages: readonly ServerMessage[
     timeoutMs: opts.timeoutMs ?? FANOUT_DEFAULTS.timeoutMs,
   };
   const onGone = opts.onGone ?? (async (id: string) => void (await forgetConnection(id)));
+  const onHung = opts.onHung ?? ((id: string) => closeConnection(id, post.timeoutMs));
   const seen = new Set<string>();
   let firstError: unknown;
   await forEachPool(targets(streamId, opts), opts.concurrency ?? FANOUT_DEFAULTS.concurrency, async (connectionId) => {
@@ -200,6 +242,14 @@ export async function fanOut(streamId: string, messages: readonly ServerMessage[
       if (r.outcome === 'failed') {
         result.failed.push(connectionId);
         firstError ??= r.error;
+        if (r.allTimedOut) {
+          result.closed.push(connectionId);
+          try {
+            await onHung(connectionId);
+          } catch (e) {
+            logger.warn('could not forget a hung connection', { connectionId, streamId, error: (e as Error).message });
+          }
+        }
         return;
       }
     }
@@ -212,6 +262,7 @@ export async function fanOut(streamId: string, messages: readonly ServerMessage[
       delivered: result.delivered,
       gone: result.gone.length,
       failed: result.failed.slice(0, 10),
+      closed: result.closed.length,
       firstError: firstError === undefined ? undefined : `${errorCode(firstError)} ${httpStatus(firstError) ?? ''}`.trim(),
     });
   }

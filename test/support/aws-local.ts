@@ -164,6 +164,8 @@ export interface FakeConnections {
   receivedIds(): string[];
   /** Requests (any answer) seen for a connection. */
   attempts(connectionId: string): number;
+  /** Connections closed with DeleteConnection (`DELETE @connections/{id}`), in order. */
+  deleted(): string[];
   /** Answer `connectionId` with `behaviour` for its next `times` requests (default: all). */
   behave(connectionId: string, behaviour: FakeBehaviour): void;
   /** Delay (ms) before answering 200, random in [latencyMs/2, latencyMs] — makes requests overlap and finish out of order. */
@@ -178,7 +180,8 @@ export interface FakeConnections {
 }
 
 /**
- * Start a stand-in for API Gateway's `@connections` endpoint (PostToConnection only), for
+ * Start a stand-in for API Gateway's `@connections` endpoint (PostToConnection, and
+ * DeleteConnection recorded and answered 204), for
  * adapter tests. Unknown connection ids are accepted (200) unless told otherwise; 410 is
  * answered as API Gateway does (`x-amzn-ErrorType: GoneException`), 429 as
  * `LimitExceededException`, 5xx as `InternalServerErrorException`.
@@ -188,6 +191,7 @@ export async function startFakeConnections(): Promise<FakeConnections> {
   const attempts = new Map<string, number>();
   const behaviours = new Map<string, FakeBehaviour>();
   const hanging = new Set<ServerResponse>();
+  const deletes: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
   let requests = 0;
@@ -198,6 +202,11 @@ export async function startFakeConnections(): Promise<FakeConnections> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (m && req.method === 'DELETE') {
+        deletes.push(decodeURIComponent(m[1]!));
+        res.writeHead(204).end();
+        return;
+      }
       if (!m || req.method !== 'POST') {
         res.writeHead(404).end();
         return;
@@ -248,6 +257,7 @@ export async function startFakeConnections(): Promise<FakeConnections> {
     received: (id) => [...(posts.get(id) ?? [])],
     receivedIds: () => [...posts.keys()],
     attempts: (id) => attempts.get(id) ?? 0,
+    deleted: () => [...deletes],
     behave: (id, b) => void behaviours.set(id, { ...b }),
     latencyMs: 0,
     get maxInFlight() {
@@ -258,6 +268,7 @@ export async function startFakeConnections(): Promise<FakeConnections> {
     },
     reset() {
       posts.clear();
+      deletes.length = 0;
       attempts.clear();
       behaviours.clear();
       maxInFlight = inFlight;

@@ -30,7 +30,7 @@ describe('fanOut', () => {
     const ids = await room('s-order', 'o', 12);
     fake().latencyMs = 6; // random per request: out-of-order completion if a connection's posts overlapped
     const r = await fanOut('s-order', frames('s-order', 15), { pageSize: 5 });
-    expect(r).toEqual({ connections: 12, delivered: 12, gone: [], failed: [], posts: 180 });
+    expect(r).toEqual({ connections: 12, delivered: 12, gone: [], failed: [], closed: [], posts: 180 });
     for (const id of ids) expect(seqs(fake().received(id))).toEqual(Array.from({ length: 15 }, (_, i) => i));
     expect(fake().receivedIds().sort()).toEqual(ids);
   });
@@ -76,14 +76,30 @@ describe('fanOut', () => {
     expect(await getConnection('f-01')).toBeDefined(); // failed is not gone: the row stays
   });
 
-  it('times out a hanging client while the others receive everything', async () => {
+  it('times out a hanging client while the others receive everything, then closes and forgets it', async () => {
     const ids = await room('s-hang', 'h', 6);
     fake().behave('h-03', { hang: true });
     const r = await fanOut('s-hang', frames('s-hang', 5), { timeoutMs: 800, maxAttempts: 2, concurrency: 2 });
     expect(r.failed).toEqual(['h-03']);
+    expect(r.closed).toEqual(['h-03']);
     expect(r.delivered).toBe(5);
     expect(fake().attempts('h-03')).toBe(2);
     for (const id of ids.filter((i) => i !== 'h-03')) expect(seqs(fake().received(id))).toEqual([0, 1, 2, 3, 4]);
+    // Closed through the management API and forgotten: the next fan-out does not wait for it.
+    expect(fake().deleted()).toEqual(['h-03']);
+    expect(await getConnection('h-03')).toBeUndefined();
+    expect((await getStream('s-hang', { consistent: true }))?.clientCount).toBe(5);
+    const again = await fanOut('s-hang', frames('s-hang', 1), { timeoutMs: 800, maxAttempts: 2 });
+    expect(again).toMatchObject({ connections: 5, delivered: 5, failed: [] });
+  });
+
+  it('does not close a client that failed with 5xx rather than timing out', async () => {
+    await room('s-5xx', 'e', 2);
+    fake().behave('e-01', { status: 500 });
+    const r = await fanOut('s-5xx', frames('s-5xx', 1), { maxAttempts: 2 });
+    expect(r).toMatchObject({ failed: ['e-01'], closed: [] });
+    expect(fake().deleted()).toEqual([]);
+    expect(await getConnection('e-01')).toBeDefined();
   });
 
   it('keeps at most `concurrency` posts in flight', async () => {
@@ -116,7 +132,7 @@ describe('fanOut', () => {
     const big: ServerMessage = { type: 'chat', streamId: 's-big', from: 'a', text: 'x'.repeat(MAX_MESSAGE_BYTES), at: 0 };
     await expect(fanOut('s-big', [frames('s-big', 1)[0]!, big])).rejects.toThrow(/frame limit/);
     expect(fake().requests).toBe(0);
-    expect(await fanOut('s-big', [])).toEqual({ connections: 0, delivered: 0, gone: [], failed: [], posts: 0 });
+    expect(await fanOut('s-big', [])).toEqual({ connections: 0, delivered: 0, gone: [], failed: [], closed: [], posts: 0 });
   });
 });
 
