@@ -14,8 +14,13 @@ export const RATE_ATTRIBUTES: Record<BucketName, string> = {
   control: 'rateControl',
 };
 
-/** Reads-and-writes tried before a message is refused for contention. */
-const MAX_ATTEMPTS = 3;
+/**
+ * Reads-and-writes tried before a message is refused for contention. A condition fails only
+ * when another message of the same connection took the first token of a full bucket at the
+ * same moment (taking from a partly used bucket is an atomic increment), so each round at
+ * least one message wins; a burst under load can need a few rounds.
+ */
+const MAX_ATTEMPTS = 6;
 
 /** Result of {@link consumeRateToken}: allowed, or refused with the ms until a retry can pass. */
 export type RateDecision = { ok: true } | { ok: false; retryInMs: number };

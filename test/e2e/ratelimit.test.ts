@@ -97,30 +97,37 @@ describe('per-connection rate limits', () => {
     // Reactions: their own bucket, untouched by the start.
     let from = c.messages.length;
     const reacts = RATE_LIMITS.react.burst + 2;
+    let sentAt = Date.now();
     for (let i = 0; i < reacts; i++) c.send({ action: 'react', emoji: '🔥' });
     // Every react has exactly one outcome for its sender: its own reaction echoed back by the
     // fan-out, or a rate_limited error (a fan-out may land after a later pong: count, not flush).
     const outcomes = (ms: typeof c.messages) => ms.filter((m) => m.type === 'reaction' || (m.type === 'error' && m.action === 'react')).length;
     await until('every react answered', async () => outcomes(c.messages.slice(from)) >= reacts, 15_000);
+    // Tokens that refilled while the burst was being handled (5/s) may pass too: the bound
+    // follows the time the burst took here, not a guess about the machine's speed.
+    const refilled = (perSecond: number) => Math.ceil(((Date.now() - sentAt) * perSecond) / 1000);
+    const reactRefill = refilled(RATE_LIMITS.react.perSecond);
     await sleep(300);
     const reacted = c.messages.slice(from);
     expect(outcomes(reacted)).toBe(reacts);
     expect(reacted.filter((m) => m.type === 'reaction').length).toBeGreaterThanOrEqual(RATE_LIMITS.react.burst);
-    expect(reacted.filter((m) => m.type === 'reaction').length).toBeLessThanOrEqual(RATE_LIMITS.react.burst + 1); // + one refilled meanwhile (5/s)
+    expect(reacted.filter((m) => m.type === 'reaction').length).toBeLessThanOrEqual(RATE_LIMITS.react.burst + reactRefill);
     expect(reacted.filter((m) => m.type === 'error').every((m) => m.type === 'error' && m.code === 'rate_limited' && m.action === 'react')).toBe(true);
 
     // Controls: `list` draws from the control bucket.
     from = c.messages.length;
     const lists = RATE_LIMITS.control.burst + 2;
+    sentAt = Date.now();
     for (let i = 0; i < lists; i++) c.send({ action: 'list' });
     const answers = (ms: typeof c.messages) => ms.filter((m) => m.type === 'catalog' || (m.type === 'error' && m.action === 'list')).length;
     await until('every list answered', async () => answers(c.messages.slice(from)) >= lists, 15_000);
+    const listRefill = refilled(RATE_LIMITS.control.perSecond);
     await sleep(300);
     const listed = c.messages.slice(from);
     expect(answers(listed)).toBe(lists);
     const catalogs = listed.filter((m) => m.type === 'catalog').length;
     expect(catalogs).toBeGreaterThanOrEqual(RATE_LIMITS.control.burst - 1); // the start's token may not be back entirely
-    expect(catalogs).toBeLessThanOrEqual(RATE_LIMITS.control.burst + 1);
+    expect(catalogs).toBeLessThanOrEqual(RATE_LIMITS.control.burst + listRefill);
     const limited = listed.filter((m) => m.type === 'error');
     expect(limited.length).toBe(RATE_LIMITS.control.burst + 2 - catalogs);
     for (const e of limited) expect(e).toMatchObject({ code: 'rate_limited', action: 'list' });
