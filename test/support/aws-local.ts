@@ -18,6 +18,7 @@ import { ENV } from '../../lambda/adapters/config';
 import { synthTemplate } from '../../local/synth';
 import { tableDefinitions } from '../../local/template';
 import type { StreamRow } from '../../lambda/core/model';
+import { DynamoFaultProxy } from './dynamo-fault-proxy';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
 
@@ -319,23 +320,46 @@ export function streamRowFixture(streamId: string, over: Partial<StreamRow> = {}
 /**
  * Register jest hooks for an adapter test file that posts to connections: before all, the
  * local DynamoDB (and S3 unless `s3: false`) stand-ins and a fake `@connections` endpoint
- * set as the callback URL; before each test, the fake's record reset; after all, all of it
- * closed. Returns getters (valid inside tests).
+ * set as the callback URL — and with `dynamoFaults`, a {@link DynamoFaultProxy} in front of
+ * DynamoDB that the SDK is pointed at; before each test, the fake's record and the proxy's
+ * faults reset; after all, all of it closed. Returns getters (valid inside tests; `proxy`
+ * only with `dynamoFaults`).
  */
-export function useLocalAwsWithConnections(opts: { s3?: boolean } = {}): { aws: () => LocalAws; fake: () => FakeConnections } {
+export function useLocalAwsWithConnections(opts: { s3?: boolean; dynamoFaults?: boolean } = {}): {
+  aws: () => LocalAws;
+  fake: () => FakeConnections;
+  proxy: () => DynamoFaultProxy;
+} {
   let aws: LocalAws | undefined;
   let fake: FakeConnections | undefined;
+  let proxy: DynamoFaultProxy | undefined;
   let restoreEnv: (() => void) | undefined;
   beforeAll(async () => {
-    aws = await startLocalAws(opts);
+    aws = await startLocalAws({ s3: opts.s3 });
     fake = await startFakeConnections();
-    restoreEnv = setEnv({ [ENV.callbackUrl]: fake.url });
+    const env: Record<string, string> = { [ENV.callbackUrl]: fake.url };
+    if (opts.dynamoFaults) {
+      proxy = new DynamoFaultProxy(new URL(aws.dynamoEndpoint));
+      env.AWS_ENDPOINT_URL_DYNAMODB = await proxy.listen();
+    }
+    restoreEnv = setEnv(env);
   });
   afterAll(async () => {
     restoreEnv?.();
     await fake?.close();
+    await proxy?.close();
     await aws?.close();
   });
-  beforeEach(() => fake?.reset());
-  return { aws: () => aws!, fake: () => fake! };
+  beforeEach(() => {
+    fake?.reset();
+    proxy?.reset();
+  });
+  return {
+    aws: () => aws!,
+    fake: () => fake!,
+    proxy: () => {
+      if (!proxy) throw new Error('useLocalAwsWithConnections: no proxy without { dynamoFaults: true }');
+      return proxy;
+    },
+  };
 }

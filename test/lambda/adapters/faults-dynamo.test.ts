@@ -17,9 +17,8 @@
  * Mind the SDK's retry quota (a token bucket per client: 500 tokens, 5 per retry, refilled
  * by successes): this file injects well under 100 retried faults in total.
  */
-import { setEnv, startFakeConnections, startLocalAws, type FakeConnections, type LocalAws, streamRowFixture } from '../../support/aws-local';
-import { DynamoFaultProxy, type DynamoRequest, type FaultKind } from '../../support/dynamo-fault-proxy';
-import { ENV } from '../../../lambda/adapters/config';
+import { streamRowFixture, useLocalAwsWithConnections } from '../../support/aws-local';
+import type { DynamoRequest, FaultKind } from '../../support/dynamo-fault-proxy';
 import { SDK_MAX_ATTEMPTS } from '../../../lambda/adapters/aws';
 import {
   addClients,
@@ -54,31 +53,10 @@ const onIndex = (name: string, index: string) => (r: DynamoRequest) => r.op === 
 
 // ---------------------------------------------------------------------------------------
 
-let aws: LocalAws;
-let proxy: DynamoFaultProxy;
-let fake: FakeConnections;
-let restore: () => void;
-
-beforeAll(async () => {
-  aws = await startLocalAws({ s3: false });
-  proxy = new DynamoFaultProxy(new URL(aws.dynamoEndpoint));
-  const url = await proxy.listen();
-  fake = await startFakeConnections();
-  restore = setEnv({ AWS_ENDPOINT_URL_DYNAMODB: url, [ENV.callbackUrl]: fake.url });
-});
-afterAll(async () => {
-  restore?.();
-  await fake?.close();
-  await proxy?.close();
-  await aws?.close();
-});
-beforeEach(() => {
-  proxy.reset();
-  fake.reset();
-});
+const { fake, proxy } = useLocalAwsWithConnections({ s3: false, dynamoFaults: true });
 afterEach(() => {
   // A test that left a fault unspent did not exercise what it claims.
-  expect(proxy.pending()).toBe(0);
+  expect(proxy().pending()).toBe(0);
 });
 
 const T = { connections: 'Connections', streams: 'Streams', games: 'Games' };
@@ -263,11 +241,11 @@ describe('every table operation the handlers use rides out a burst of throttling
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     await c.setup?.();
     const [first, second] = nextBurst();
-    const from = proxy.log.length;
-    proxy.inject(c.match, first, second);
+    const from = proxy().log.length;
+    proxy().inject(c.match, first, second);
     const result = await c.call();
     // Two faulted attempts, then the one that went through — the faults really were retried.
-    expect(proxy.log.slice(from).filter((r) => c.match(r)).map((r) => r.answer)).toEqual([first, second, 'ok']);
+    expect(proxy().log.slice(from).filter((r) => c.match(r)).map((r) => r.answer)).toEqual([first, second, 'ok']);
     await c.check(result);
   });
 });
@@ -275,18 +253,18 @@ describe('every table operation the handlers use rides out a burst of throttling
 describe('a fault that outlives the SDK retries', () => {
   it(`throws ThrottledError after ${SDK_MAX_ATTEMPTS} ProvisionedThroughputExceeded answers, naming the operation, with no stack or request internals`, async () => {
     await createStream(stream('s-pte'));
-    const from = proxy.log.length;
-    proxy.inject(op('GetItem', T.streams), ...Array<FaultKind>(SDK_MAX_ATTEMPTS).fill('ProvisionedThroughputExceeded'));
+    const from = proxy().log.length;
+    proxy().inject(op('GetItem', T.streams), ...Array<FaultKind>(SDK_MAX_ATTEMPTS).fill('ProvisionedThroughputExceeded'));
     const err = await getStream('s-pte').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ThrottledError);
     expect(err).toMatchObject({ service: 'DynamoDB', operation: 'GetItem', code: 'ProvisionedThroughputExceededException', status: 400, retryable: true });
     expect((err as Error).message).toBe('DynamoDB GetItem failed: ProvisionedThroughputExceededException (HTTP 400)');
-    expect(proxy.count(op('GetItem', T.streams), from)).toBe(SDK_MAX_ATTEMPTS);
+    expect(proxy().count(op('GetItem', T.streams), from)).toBe(SDK_MAX_ATTEMPTS);
   });
 
   it('a conditional write that keeps failing with 500 changes nothing and throws AwsServiceError (not StaleEpochError)', async () => {
     await createStream(stream('s-500', { status: 'playing' }));
-    proxy.inject(op('UpdateItem', T.streams), ...Array<FaultKind>(SDK_MAX_ATTEMPTS).fill('InternalServerError'));
+    proxy().inject(op('UpdateItem', T.streams), ...Array<FaultKind>(SDK_MAX_ATTEMPTS).fill('InternalServerError'));
     const err = await updateStream('s-500', 1, { positionSeq: 5 }, { expectPositionSeq: 0 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AwsServiceError);
     expect(err).not.toBeInstanceOf(ThrottledError);
@@ -307,7 +285,7 @@ function wsEvent(connectionId: string, userId: string, body: unknown): WebSocket
     body: JSON.stringify(body),
   };
 }
-const replies = (connectionId: string): ServerMessage[] => fake.received(connectionId).map((b) => JSON.parse(b) as ServerMessage);
+const replies = (connectionId: string): ServerMessage[] => fake().received(connectionId).map((b) => JSON.parse(b) as ServerMessage);
 
 describe('the control handler under DynamoDB faults', () => {
   it('join: a burst of faults on every table operation it makes is absorbed; the client sees a normal join', async () => {
@@ -315,10 +293,10 @@ describe('the control handler under DynamoDB faults', () => {
     await putConnection(connection('cj', { userId: 'jo' }));
     // Two faults on the first request of each kind join makes: GetItem Streams, UpdateItem
     // Connections (detach, then attach), Query byStream, UpdateItem Streams (ADD clientCount).
-    proxy.inject(op('GetItem', T.streams), 'Throttling', 'InternalServerError');
-    proxy.inject(op('UpdateItem', T.connections), 'ProvisionedThroughputExceeded', 'ServiceUnavailable');
-    proxy.inject(onIndex(T.connections, 'byStream'), 'InternalServerError', 'Throttling');
-    proxy.inject(op('UpdateItem', T.streams), 'ServiceUnavailable', 'ProvisionedThroughputExceeded');
+    proxy().inject(op('GetItem', T.streams), 'Throttling', 'InternalServerError');
+    proxy().inject(op('UpdateItem', T.connections), 'ProvisionedThroughputExceeded', 'ServiceUnavailable');
+    proxy().inject(onIndex(T.connections, 'byStream'), 'InternalServerError', 'Throttling');
+    proxy().inject(op('UpdateItem', T.streams), 'ServiceUnavailable', 'ProvisionedThroughputExceeded');
     await controlHandler(wsEvent('cj', 'jo', { action: 'join', streamId: 's-join' }));
     const got = replies('cj');
     expect(got.map((m) => m.type)).toEqual(['joined', 'presence']);
@@ -331,7 +309,7 @@ describe('the control handler under DynamoDB faults', () => {
     await createStream(stream('s-join2'));
     await putConnection(connection('ck', { userId: 'kai' }));
     // detachConnection (a no-op here) goes through; every attach try is throttled.
-    proxy.inject(
+    proxy().inject(
       (r) => op('UpdateItem', T.connections)(r) && String(r.body.UpdateExpression).startsWith('SET streamId'),
       ...Array<FaultKind>(SDK_MAX_ATTEMPTS).fill('Throttling'),
     );
@@ -347,7 +325,7 @@ describe('the control handler under DynamoDB faults', () => {
     expect((await getStream('s-join2', { consistent: true }))?.clientCount).toBe(0);
     expect(await countStreamConnections('s-join2')).toEqual({ clients: 0, players: 0, spectators: 0 });
 
-    fake.reset();
+    fake().reset();
     await controlHandler(wsEvent('ck', 'kai', { action: 'join', streamId: 's-join2' }));
     expect(replies('ck').map((m) => m.type)).toEqual(['joined', 'presence']);
     expect((await getStream('s-join2', { consistent: true }))?.clientCount).toBe(1);
@@ -355,7 +333,7 @@ describe('the control handler under DynamoDB faults', () => {
 
   it('ping: a 503 that outlives the retries answers error internal, and the heartbeat is simply not recorded', async () => {
     await putConnection(connection('cp', { userId: 'pat', lastSeenAt: 1 }));
-    proxy.inject(op('UpdateItem', T.connections), ...Array<FaultKind>(SDK_MAX_ATTEMPTS).fill('ServiceUnavailable'));
+    proxy().inject(op('UpdateItem', T.connections), ...Array<FaultKind>(SDK_MAX_ATTEMPTS).fill('ServiceUnavailable'));
     await controlHandler(wsEvent('cp', 'pat', { action: 'ping' }));
     expect(replies('cp')).toEqual([expect.objectContaining({ type: 'error', code: 'internal', action: 'ping' })]);
     expect((await getConnection('cp'))?.lastSeenAt).toBe(1);
@@ -363,8 +341,8 @@ describe('the control handler under DynamoDB faults', () => {
 
   it('list: a throttled byStatus query is retried and the catalog comes back complete', async () => {
     await createStream(stream('s-listed', { status: 'playing' }));
-    proxy.inject((r) => r.op === 'Query' && r.body.IndexName === 'byStatus', 'ProvisionedThroughputExceeded', 'Throttling');
-    proxy.inject(op('Scan', T.games), 'InternalServerError');
+    proxy().inject((r) => r.op === 'Query' && r.body.IndexName === 'byStatus', 'ProvisionedThroughputExceeded', 'Throttling');
+    proxy().inject(op('Scan', T.games), 'InternalServerError');
     await controlHandler(wsEvent('cl', 'lee', { action: 'list' }));
     const [catalog] = replies('cl');
     expect(catalog).toMatchObject({ type: 'catalog' });

@@ -21,10 +21,9 @@
  *
  * In no case is a frame sent twice within an epoch.
  */
-import { DynamoFaultProxy, type DynamoRequest, type FaultKind } from '../../support/dynamo-fault-proxy';
+import type { DynamoRequest, FaultKind } from '../../support/dynamo-fault-proxy';
 import type { Context } from 'aws-lambda';
-import { setEnv, startFakeConnections, startLocalAws, type FakeConnections, type LocalAws, streamRowFixture } from '../../support/aws-local';
-import { ENV } from '../../../lambda/adapters/config';
+import { streamRowFixture, useLocalAwsWithConnections } from '../../support/aws-local';
 import { SDK_MAX_ATTEMPTS } from '../../../lambda/adapters/aws';
 import { addClients, attachConnection, createStream, getStream, putConnection } from '../../../lambda/adapters/dynamo';
 import { AwsServiceError } from '../../../lambda/adapters/errors';
@@ -56,17 +55,9 @@ const REC = 'recordings/crash.jsonl';
 const IDX = 'recordings/crash.idx.json';
 const CLIENTS = ['c-a', 'c-b', 'c-c'];
 
-let aws: LocalAws;
-let proxy: DynamoFaultProxy;
-let fake: FakeConnections;
-let restore: () => void;
+const { fake, proxy } = useLocalAwsWithConnections({ s3: true, dynamoFaults: true });
 
 beforeAll(async () => {
-  aws = await startLocalAws();
-  proxy = new DynamoFaultProxy(new URL(aws.dynamoEndpoint));
-  const url = await proxy.listen();
-  fake = await startFakeConnections();
-  restore = setEnv({ AWS_ENDPOINT_URL_DYNAMODB: url, [ENV.callbackUrl]: fake.url });
   const frames: WireFrame[] = Array.from({ length: FRAMES }, (_, seq) => ({ seq, t: seq * GAP_MS, type: 'point', data: { n: seq } }));
   const text = serializeRecording(
     { format: 'matchcast/1', gameId: 'crash', kind: 'tennis', title: 'Crash', participants: [], durationMs: (FRAMES - 1) * GAP_MS, frameCount: FRAMES, meta: {} },
@@ -75,17 +66,7 @@ beforeAll(async () => {
   await putObject(REC, text, 'application/x-ndjson');
   await putObject(IDX, JSON.stringify(indexRecording(text, { every: 4 }).index), 'application/json');
 });
-afterAll(async () => {
-  restore?.();
-  await fake?.close();
-  await proxy?.close();
-  await aws?.close();
-});
-beforeEach(() => {
-  proxy.reset();
-  fake.reset();
-});
-afterEach(() => expect(proxy.pending()).toBe(0));
+afterEach(() => expect(proxy().pending()).toBe(0));
 
 /** A playing stream whose frame 0 is due in 300 ms, with three attached, counted connections. */
 async function playingStream(streamId: string): Promise<void> {
@@ -117,7 +98,7 @@ const context = (): Context => {
 };
 /** Seqs each client received, in arrival order (each `frames` message flattened). */
 const received = (id: string): number[] =>
-  fake.received(id).flatMap((b) => {
+  fake().received(id).flatMap((b) => {
     const m = JSON.parse(b) as { type: string; frames?: Array<{ seq: number }> };
     return m.type === 'frames' ? m.frames!.map((f) => f.seq) : [];
   });
@@ -128,7 +109,7 @@ describe('a tick crashing mid-window (claim-then-send)', () => {
   it('crash BEFORE a claim (the claim write fails through its retries): the retried tick sends that batch exactly once', async () => {
     await playingStream('s-before');
     // Batches 0–3 go out; the claim of batch 4 fails on every SDK attempt → the tick throws.
-    proxy.inject(after(4, isClaim), ...Array<FaultKind>(SDK_MAX_ATTEMPTS).fill('InternalServerError'));
+    proxy().inject(after(4, isClaim), ...Array<FaultKind>(SDK_MAX_ATTEMPTS).fill('InternalServerError'));
     const crash = await tick(input('s-before'), context()).catch((e: unknown) => e);
     expect(crash).toBeInstanceOf(AwsServiceError);
     expect(await row('s-before')).toMatchObject({ status: 'playing', epoch: 1, positionSeq: 4, framesSent: 4 });
@@ -145,7 +126,7 @@ describe('a tick crashing mid-window (claim-then-send)', () => {
     await playingStream('s-after');
     // Batches 0–3 are claimed and sent; batch 4 is claimed, then its fan-out's byStream
     // Query fails through every SDK attempt → fanOut throws → the tick throws.
-    proxy.inject(after(4, isFanOutQuery), ...Array<FaultKind>(SDK_MAX_ATTEMPTS).fill('InternalServerError'));
+    proxy().inject(after(4, isFanOutQuery), ...Array<FaultKind>(SDK_MAX_ATTEMPTS).fill('InternalServerError'));
     const crash = await tick(input('s-after'), context()).catch((e: unknown) => e);
     expect(crash).toBeInstanceOf(AwsServiceError);
     // The claim of batch 4 stands: positionSeq is past it, framesSent counts it.
@@ -164,9 +145,9 @@ describe('a tick crashing mid-window (claim-then-send)', () => {
 
   it('a claim applied but its answer lost (500 after the write): the tick recognises its own claim and goes on — every frame once, nothing stalls', async () => {
     await playingStream('s-lost');
-    proxy.inject(after(4, isClaim), 'applied-then-500');
+    proxy().inject(after(4, isClaim), 'applied-then-500');
     const out = (await tick(input('s-lost'), context())) as TickOutput;
-    expect(proxy.pending()).toBe(0); // the fault was injected
+    expect(proxy().pending()).toBe(0); // the fault was injected
     expect(out.next).toBe('end');
     expect(await row('s-lost')).toMatchObject({ status: 'ended', endedReason: 'finished', epoch: 1, positionSeq: FRAMES, framesSent: FRAMES });
     for (const id of CLIENTS) expect(received(id)).toEqual(range(0, FRAMES));
