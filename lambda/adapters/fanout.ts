@@ -87,6 +87,9 @@ export interface FanOutResult {
 
 type Outcome = { outcome: 'sent' | 'gone' | 'failed'; attempts: number; error?: unknown; allTimedOut?: boolean };
 
+/** API Gateway's answer for a connection that no longer exists: 410 GoneException. */
+const isGone = (e: unknown): boolean => errorCode(e) === 'GoneException' || httpStatus(e) === 410;
+
 /** A try of PostToConnection cut off by our own timeout (the peer accepted nothing in time). */
 class PostTimeoutError extends Error {
   readonly code = 'TimeoutError';
@@ -117,7 +120,7 @@ async function postOnce(connectionId: string, data: string, timeoutMs: number): 
       abortSignal: abort.signal,
     });
   } catch (e) {
-    if (errorCode(e) === 'GoneException' || httpStatus(e) === 410) throw new ConnectionGoneError(connectionId);
+    if (isGone(e)) throw new ConnectionGoneError(connectionId);
     if (abort.signal.aborted) throw new PostTimeoutError(connectionId, timeoutMs);
     throw e;
   } finally {
@@ -187,7 +190,7 @@ export async function closeConnection(connectionId: string, timeoutMs: number = 
   try {
     await management().send(new DeleteConnectionCommand({ ConnectionId: connectionId }), { abortSignal: AbortSignal.timeout(timeoutMs) });
   } catch (e) {
-    if (!(errorCode(e) === 'GoneException' || httpStatus(e) === 410)) {
+    if (!isGone(e)) {
       logger.warn('could not close a hung connection', { connectionId, error: (e as Error).message });
     }
   }

@@ -8,6 +8,7 @@ import type { StreamRow } from '../core/model';
 import { isFinished } from '../core/model';
 import type { EndReason, Role, WireFrame } from '../core/protocol';
 import { framesMessages } from '../core/protocol';
+import { sleep } from '../core/backoff';
 import { dueAt, frameTime } from '../core/clock';
 import { byteRangeFor, firstSeqAtOrAfter, parseFrameLines, seekRange } from '../core/recording';
 import {
@@ -117,7 +118,7 @@ export async function untilQuiet(streamId: string, beforeWait?: (row: StreamRow)
     const left = deadline - Date.now();
     const waitMs = left > 0 ? Math.min(left, await quietInMs(row)) : 0;
     if (waitMs <= 0) return row;
-    await new Promise((resolve) => setTimeout(resolve, waitMs));
+    await sleep(waitMs);
   }
   return getStream(streamId, { consistent: true });
 }
@@ -133,7 +134,7 @@ export async function untilQuiet(streamId: string, beforeWait?: (row: StreamRow)
 export async function untilClaimedBatchSent(row: Pick<StreamRow, 'anchorAt' | 'positionSeq' | 'epochStartSeq'>): Promise<void> {
   if (row.positionSeq <= row.epochStartSeq) return;
   const waitMs = Math.min(row.anchorAt + FANOUT_SETTLE_MS - Date.now(), 2000);
-  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  if (waitMs > 0) await sleep(waitMs);
 }
 
 /** Milliseconds until the stream is quiet (see {@link untilQuiet}); 0 when it is now. */
@@ -190,7 +191,7 @@ export async function announcePresence(streamId: string, version?: number): Prom
     const last = row.presenceSentAt;
     const waitMs = last === undefined ? 0 : last + PRESENCE_INTERVAL_MS - Date.now();
     if (waitMs > 0) {
-      await new Promise((resolve) => setTimeout(resolve, waitMs + Math.floor(Math.random() * 50)));
+      await sleep(waitMs + Math.floor(Math.random() * 50));
       continue;
     }
     if (await claimPresence(streamId, last)) {

@@ -9,6 +9,7 @@
  * frames of two epochs never interleave and a paused stream sends nothing more.
  */
 import type { Context } from 'aws-lambda';
+import { sleep } from '../core/backoff';
 import { dueAt, frameTime } from '../core/clock';
 import { stateMessage } from '../core/control';
 import { sleepThresholdMs } from '../core/cost';
@@ -39,8 +40,6 @@ const planner = (memoryMb: number): PlannerConfig => ({
   // AWS; its per-post retries are bounded at ~13 s) before the 2-minute timeout.
   deadlineMarginMs: 15_000,
 });
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
 export const handler = async (input: TickInput, context: Context): Promise<TickOutput> => {
   const end = () => tickOutput(input, 'end');
