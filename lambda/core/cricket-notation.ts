@@ -62,3 +62,27 @@ export function dismissalText(w: { readonly kind: string; readonly fielders: rea
       return withoutControls(w.kind);
   }
 }
+
+/** What {@link ballOutcome} reads of a delivery (the converter's `ball` frame data). */
+export interface DeliveryOutcome {
+  readonly runs: { readonly batter: number; readonly total: number };
+  readonly extras: Partial<Record<'wides' | 'noballs' | 'byes' | 'legbyes', number>>;
+  readonly boundary: 4 | 6 | null;
+  readonly wickets: { readonly length: number };
+}
+
+/** What happened off a delivery: "no run", "2 runs", "FOUR", "SIX", "wide", "3 wides", "no ball + 1", "2 leg byes", "OUT", "OUT (1 run)". */
+export function ballOutcome(b: DeliveryOutcome): string {
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const ex = b.extras;
+  let s: string;
+  if (ex.wides) s = ex.wides > 1 ? plural(ex.wides, 'wide') : 'wide';
+  else if (ex.noballs) s = b.runs.batter > 0 ? `no ball + ${b.boundary === 4 ? 'FOUR' : b.boundary === 6 ? 'SIX' : b.runs.batter}` : 'no ball';
+  else if (ex.legbyes) s = plural(ex.legbyes, 'leg bye');
+  else if (ex.byes) s = plural(ex.byes, 'bye');
+  else if (b.boundary === 6) s = 'SIX';
+  else if (b.boundary === 4) s = 'FOUR';
+  else s = b.runs.total === 0 ? 'no run' : plural(b.runs.total, 'run');
+  if (b.wickets.length > 0) s = s === 'no run' ? 'OUT' : `OUT (${s})`;
+  return s;
+}

@@ -6,7 +6,7 @@
  *
  * Units: every `…Ms`/`t` is media milliseconds; `at`/`now` are epoch milliseconds.
  */
-import { dismissalText, shortPlayer, teamShort, withoutControls } from '../../lambda/core/cricket-notation';
+import { ballOutcome, dismissalText, shortPlayer, teamShort, withoutControls } from '../../lambda/core/cricket-notation';
 import type {
   ChatOutMessage,
   EndReason,
@@ -213,17 +213,12 @@ export function formatCricket(frame: WireFrame): string | null {
       const sc = score(r.score);
       if (!runs || !sc) return null;
       const ex = obj(r.extras) ?? {};
-      const plural = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
-      const bat = n(runs.batter);
-      let what: string;
-      if (n(ex.wides)) what = n(ex.wides) > 1 ? plural(n(ex.wides), 'wide') : 'wide';
-      else if (n(ex.noballs)) what = bat ? `no ball + ${r.boundary === 4 ? 'FOUR' : r.boundary === 6 ? 'SIX' : bat}` : 'no ball';
-      else if (n(ex.legbyes)) what = plural(n(ex.legbyes), 'leg bye');
-      else if (n(ex.byes)) what = plural(n(ex.byes), 'bye');
-      else if (r.boundary === 6) what = 'SIX';
-      else if (r.boundary === 4) what = 'FOUR';
-      else what = n(runs.total) === 0 ? 'no run' : plural(n(runs.total), 'run');
-      if (Array.isArray(r.wickets) && r.wickets.length > 0) what = what === 'no run' ? 'OUT' : `OUT (${what})`;
+      const what = ballOutcome({
+        runs: { batter: n(runs.batter), total: n(runs.total) },
+        extras: { wides: n(ex.wides), noballs: n(ex.noballs), legbyes: n(ex.legbyes), byes: n(ex.byes) },
+        boundary: r.boundary === 4 || r.boundary === 6 ? r.boundary : null,
+        wickets: Array.isArray(r.wickets) ? r.wickets : [],
+      });
       const who = `${shortPlayer(str(r.bowler))} to ${shortPlayer(str(r.batter))}`;
       const chase = obj(r.chase);
       let need = '';

@@ -1,8 +1,8 @@
 /** Plain-text descriptions of cricket frames for the ball-by-ball feed and screen readers. Pure. */
-import { dismissalText } from '../../../lambda/core/cricket-notation';
+import { ballOutcome, dismissalText } from '../../../lambda/core/cricket-notation';
 import { shortPlayer, teamShort, type BallEvent, type CricketEvent, type Score } from './frame';
 
-export { dismissalText };
+export { ballOutcome, dismissalText };
 
 /** How a delivery looks in the "recent balls" strip. */
 export type ChipKind = 'dot' | 'run' | 'four' | 'six' | 'wicket' | 'extra';
@@ -29,22 +29,6 @@ export function ballChip(b: BallEvent): BallChip {
   else [label, kind] = [String(b.runs.total), 'run'];
   if (b.wickets.length > 0) [label, kind] = [label === '•' ? 'W' : `W+${label}`, 'wicket'];
   return { seq: b.seq, label, kind };
-}
-
-/** What happened off a delivery: "no run", "2 runs", "FOUR", "SIX", "wide", "no ball + 1", "OUT". */
-export function ballOutcome(b: BallEvent): string {
-  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  let s: string;
-  const ex = b.extras;
-  if (ex.wides) s = ex.wides > 1 ? plural(ex.wides, 'wide') : 'wide';
-  else if (ex.noballs) s = b.runs.batter > 0 ? `no ball + ${b.boundary === 4 ? 'FOUR' : b.boundary === 6 ? 'SIX' : b.runs.batter}` : 'no ball';
-  else if (ex.legbyes) s = plural(ex.legbyes, 'leg bye');
-  else if (ex.byes) s = plural(ex.byes, 'bye');
-  else if (b.boundary === 6) s = 'SIX';
-  else if (b.boundary === 4) s = 'FOUR';
-  else s = b.runs.total === 0 ? 'no run' : plural(b.runs.total, 'run');
-  if (b.wickets.length > 0) s = s === 'no run' ? 'OUT' : `OUT (${s})`;
-  return s;
 }
 
 /** "MI 98/2" (team abbreviated). */
