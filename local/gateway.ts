@@ -173,7 +173,10 @@ export class LocalWebSocketGateway {
   async listen(port = 0, host = '127.0.0.1'): Promise<{ port: number }> {
     if (this.server) throw new Error('the gateway is already listening');
     const server = createServer((req, res) => void this.onRequest(req, res));
-    server.keepAliveTimeout = 5_000;
+    // Handlers reuse keep-alive sockets to @connections. A server that closes an idle one just
+    // as a client reuses it makes that request fail with "socket hang up" (a busy event loop
+    // widens the race), so idle sockets are kept a minute — as API Gateway's endpoint does.
+    server.keepAliveTimeout = 61_000;
     const wss = new WebSocketServer({
       noServer: true,
       maxPayload: this.limits.maxMessageBytes,

@@ -71,6 +71,16 @@ export function isThrottling(e: unknown): boolean {
 /** Node/undici network error codes after which a retry may succeed. */
 const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH']);
 
+/** Error names that mean the request got no answer in time. */
+const TIMEOUTS = new Set(['AbortError', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+/**
+ * The SDK's retry middleware replaces a thrown value that is not an `Error` of its own realm
+ * with `new Error("AWS SDK error wrapper for …")` (@smithy/core `asSdkError`), dropping its
+ * name and code — it happens to Node's socket errors inside jest's VM contexts. The text
+ * still names the failure.
+ */
+const WRAPPED_NETWORK_FAILURE = new RegExp(`^AWS SDK error wrapper for .*\\b(${[...TIMEOUTS, ...NETWORK, 'socket hang up'].join('|')})\\b`);
+
 /** True when a later attempt may succeed: throttling, HTTP 5xx, timeouts and network errors. */
 export function isTransient(e: unknown): boolean {
   if (isThrottling(e)) return true;
@@ -78,13 +88,12 @@ export function isTransient(e: unknown): boolean {
   if (status !== undefined) return status >= 500;
   const code = errorCode(e);
   const sys = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  const message = typeof e === 'object' && e !== null ? (e as { message?: unknown }).message : undefined;
   return (
-    code === 'AbortError' ||
-    code === 'TimeoutError' ||
-    code === 'RequestTimeout' ||
-    code === 'RequestTimeoutException' ||
+    TIMEOUTS.has(code) ||
     NETWORK.has(code) ||
-    (typeof sys === 'string' && NETWORK.has(sys))
+    (typeof sys === 'string' && NETWORK.has(sys)) ||
+    (code === 'Error' && typeof message === 'string' && WRAPPED_NETWORK_FAILURE.test(message))
   );
 }
 

@@ -26,6 +26,12 @@ describe('error helpers', () => {
     expect(isTransient(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(true);
     expect(isTransient(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toBe(true);
     expect(isTransient(sdkError('ValidationException', 400))).toBe(false);
+    // The SDK's wrapper of a cross-realm socket error (jest VM contexts): transient by its text.
+    const wrapped = (text: string) => Object.assign(new Error(`AWS SDK error wrapper for ${text}`), { $metadata: { attempts: 1 } });
+    expect(isTransient(wrapped('TimeoutError: socket hang up'))).toBe(true);
+    expect(isTransient(wrapped('Error: read ECONNRESET'))).toBe(true);
+    expect(isTransient(wrapped('[object Object]'))).toBe(false);
+    expect(isTransient(Object.assign(new Error('socket hang up happened in my code'), { $metadata: {} }))).toBe(false);
     expect(isTransient(sdkError('ForbiddenException', 403))).toBe(false);
     expect(errorCode('nope')).toBe('Error');
     expect(httpStatus(sdkError('X', 418))).toBe(418);
