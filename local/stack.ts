@@ -22,7 +22,7 @@ import { invoke, type LambdaHandler } from './lambda-runtime';
 import { synthTemplate } from './synth';
 import * as tpl from './template';
 import { serveStatic } from './static';
-import { mintToken } from '../lambda/core/token';
+import { mintToken, type TokenRole } from '../lambda/core/token';
 import { uploadSamples } from './samples';
 
 /** The project root (where package.json is). */
@@ -66,8 +66,8 @@ export interface LocalStack {
   readonly endpoints: { dynamodb: string; s3: string; sfn: string };
   /** Games uploaded and indexed at start. */
   readonly games: string[];
-  /** Mint a token for a user (what `/dev/token` does). */
-  token(userId: string, displayName?: string, ttlSeconds?: number): Promise<string>;
+  /** Mint a token for a user (what `/dev/token` does), optionally with HTTP API roles (`publisher`, `operator`). */
+  token(userId: string, displayName?: string, ttlSeconds?: number, roles?: readonly TokenRole[]): Promise<string>;
   /** Invoke a handler by function name (`tick`, `sweeper`, …) as Lambda would. */
   invokeFunction(name: string, event: unknown): Promise<unknown>;
   readonly stepFunctions: LocalStepFunctions;
@@ -252,8 +252,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     // 12. HTTP extras: health, dev tokens, the web client.
     const httpUrl = `http://127.0.0.1:${port}`;
     const wsUrl = `ws://127.0.0.1:${port}/`;
-    const token = (userId: string, displayName?: string, ttlSeconds?: number) =>
-      mintToken(secretValue, { userId, ...(displayName ? { displayName } : {}), ...(ttlSeconds ? { ttlSeconds } : {}) });
+    const token = (userId: string, displayName?: string, ttlSeconds?: number, roles?: readonly TokenRole[]) =>
+      mintToken(secretValue, { userId, ...(displayName ? { displayName } : {}), ...(ttlSeconds ? { ttlSeconds } : {}), ...(roles ? { roles } : {}) });
     const webDir = join(PROJECT_ROOT, 'web', 'dist');
     gateway.setHttp(async (req, res) => {
       const url = new URL(req.url ?? '/', httpUrl);
@@ -266,7 +266,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         const ttl = url.searchParams.get('ttl');
         try {
           if (ttl !== null && !(Number(ttl) > 0)) throw new Error(`ttl must be a positive number of seconds, got "${ttl}"`);
-          const t = await token(user, url.searchParams.get('name') ?? undefined, ttl === null ? undefined : Number(ttl));
+          const roles = (url.searchParams.get('roles') ?? '').split(',').filter((r) => r !== '') as TokenRole[];
+          const t = await token(user, url.searchParams.get('name') ?? undefined, ttl === null ? undefined : Number(ttl), roles);
           res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ token: t }));
         } catch (e) {
           res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (e as Error).message }));

@@ -65,7 +65,7 @@ export function decideControl(
   if (isFinished(stream)) {
     return { ok: false, error: { code: 'conflict', message: `${act}: the stream has ${stream.status}`, action: act } };
   }
-  if (stream.status === 'scheduled' || (stream.status === 'starting' && stream.mode === 'pvp' && stream.controllers.length < 2)) {
+  if (stream.status === 'scheduled' || stream.status === 'awaiting_start' || (stream.status === 'starting' && stream.mode === 'pvp' && stream.controllers.length < 2)) {
     return { ok: false, error: { code: 'conflict', message: `${act}: the stream has not started yet`, action: act } };
   }
   const running = stream.status === 'playing' || stream.status === 'starting';

@@ -21,6 +21,35 @@ export interface GameRow {
   frameCount: number;
   participants: string[];
   createdAt: number;
+  /**
+   * Live games only (issue 6, `PUT /games/{gameId}`): `live` while frames are being published
+   * (`POST /games/{gameId}/events`), `finished` once the publisher said so. Absent for
+   * recordings uploaded whole. `frameCount` is then the next seq, `durationMs` the last `t`.
+   */
+  live?: LiveStatus;
+  /** Live games: wall time (epoch ms) of media time 0 — events without `t` get `now − startedAt`. */
+  startedAt?: number;
+  /** Live games: the chunk objects holding the frames, in seq order (the live recording's index). */
+  chunks?: LiveChunk[];
+}
+
+/** A live game's state (issue 6). */
+export type LiveStatus = 'live' | 'finished';
+
+/**
+ * One chunk object of a live game: one published batch (S3 cannot append), JSON Lines of
+ * frames `seq … seq + count − 1`. `keys` are the batch's idempotency keys, kept on the most
+ * recent chunks only (core/live.ts `KEY_WINDOW`).
+ */
+export interface LiveChunk {
+  /** First seq in the chunk. */
+  seq: number;
+  /** `t` (ms) of its first frame. */
+  t: number;
+  count: number;
+  /** S3 key of the chunk object. */
+  key: string;
+  keys?: string[];
 }
 
 /** `Connections` row: one WebSocket connection. PK `connectionId`; GSI `byStream`. */
@@ -91,6 +120,15 @@ export interface StreamRow {
   frameCount: number;
   createdAt: number;
   updatedAt: number;
+  /**
+   * Live games (issue 6): `edge` — the game's `spectate` stream, fed by the ingest function as
+   * events arrive (no execution); `replay` — a stream started from the beginning or a seek
+   * point, played by the tick from the chunks, which polls for new ones at the end instead of
+   * ending while the game is live (catching up to live).
+   */
+  live?: 'edge' | 'replay';
+  /** Scheduled streams (issue 6): wall time (epoch ms) of the first frame. */
+  startsAt?: number;
   lastTickAt?: number;
   /** Set while the stream has no clients (idle TTL, tennis seed "Cleanup Strategy"). */
   idleSince?: number;
@@ -118,7 +156,7 @@ export interface StreamRow {
 }
 
 /** Statuses in which a stream still exists for its clients. */
-export const LIVE_STATUSES: readonly StreamStatus[] = ['scheduled', 'starting', 'playing', 'paused'];
+export const LIVE_STATUSES: readonly StreamStatus[] = ['scheduled', 'awaiting_start', 'starting', 'playing', 'paused'];
 
 /** True when the stream has ended or failed. */
 export function isFinished(s: Pick<StreamRow, 'status'>): boolean {

@@ -33,8 +33,12 @@ export const MODES = ['spectate', 'pvai', 'pvp'] as const;
 export type Mode = (typeof MODES)[number];
 export const ROLES = ['player', 'spectator'] as const;
 export type Role = (typeof ROLES)[number];
-/** Stream status (DESIGN.md `Streams.status`; the football seed's status state machine). */
-export const STREAM_STATUSES = ['scheduled', 'starting', 'playing', 'paused', 'ended', 'failed'] as const;
+/**
+ * Stream status (DESIGN.md `Streams.status`; the football seed's status state machine).
+ * A scheduled stream (issue 6, `POST /streams`) moves scheduled → awaiting_start (its
+ * execution is waiting for `startsAt`) → playing → ended | failed; others start at `starting`.
+ */
+export const STREAM_STATUSES = ['scheduled', 'awaiting_start', 'starting', 'playing', 'paused', 'ended', 'failed'] as const;
 export type StreamStatus = (typeof STREAM_STATUSES)[number];
 export const END_REASONS = ['finished', 'stopped', 'idle', 'failed', 'max_duration'] as const;
 export type EndReason = (typeof END_REASONS)[number];
@@ -251,6 +255,10 @@ export interface JoinedMessage {
   durationMs: number;
   frameCount: number;
   clients: number;
+  /** Scheduled streams (status `scheduled` or `awaiting_start`): wall time of the first frame, epoch ms — the countdown's target. */
+  startsAt?: number;
+  /** The game is live (issue 6): frames arrive as they are published, so `durationMs` and `frameCount` are what exists so far. */
+  live?: boolean;
 }
 export interface FramesMessage {
   type: 'frames';
@@ -299,8 +307,10 @@ export interface InputOutMessage {
 }
 export interface CatalogMessage {
   type: 'catalog';
-  games: { gameId: string; kind: string; title: string; durationMs: number; participants?: string[] }[];
-  streams: { streamId: string; gameId: string; mode: Mode; status: StreamStatus; clients: number }[];
+  /** `live`: frames are still being published (issue 6). */
+  games: { gameId: string; kind: string; title: string; durationMs: number; participants?: string[]; live?: boolean }[];
+  /** `startsAt` (epoch ms) for scheduled streams. */
+  streams: { streamId: string; gameId: string; mode: Mode; status: StreamStatus; clients: number; title?: string; startsAt?: number }[];
 }
 export interface EndedMessage {
   type: 'ended';

@@ -28,10 +28,20 @@ const MAX_DISPLAY_NAME = 64;
 /** The only algorithms OIDC mode accepts: asymmetric, so a public key can never verify an HMAC. */
 export const OIDC_ALGORITHMS = ['RS256', 'ES256'] as const;
 
-/** Who a valid token names. */
+/**
+ * The roles a token may grant on the HTTP API (issue 6), each a boolean claim of that name:
+ * `publisher` may open live games and post their events (`PUT /games/{gameId}`,
+ * `POST /games/{gameId}/events`, `POST /games/{gameId}/finish`); `operator` may schedule
+ * streams (`POST /streams`). The WebSocket API needs no role.
+ */
+export const TOKEN_ROLES = ['publisher', 'operator'] as const;
+export type TokenRole = (typeof TOKEN_ROLES)[number];
+
+/** Who a valid token names, and the roles it grants (claims `publisher: true`, `operator: true`). */
 export interface TokenIdentity {
   userId: string;
   displayName: string;
+  roles: TokenRole[];
 }
 
 /** A token that must be refused; `reason` is for logs, never for the client. */
@@ -48,13 +58,18 @@ function key(secret: string): Uint8Array {
 }
 
 /**
- * Mint a token for `userId` valid for `ttlSeconds` (default 1 h). Throws on a user id that
- * is not 1–64 characters of letters, digits, `.`, `_`, `@`, `-`, or a secret under 32 chars.
+ * Mint a token for `userId` valid for `ttlSeconds` (default 1 h), granting `roles` (default
+ * none; see {@link TOKEN_ROLES}). Throws on a user id that is not 1–64 characters of letters,
+ * digits, `.`, `_`, `@`, `-`, an unknown role, or a secret under 32 chars.
  */
-export async function mintToken(secret: string, user: { userId: string; displayName?: string; ttlSeconds?: number }): Promise<string> {
+export async function mintToken(
+  secret: string,
+  user: { userId: string; displayName?: string; ttlSeconds?: number; roles?: readonly TokenRole[] },
+): Promise<string> {
   if (!USER_ID.test(user.userId)) throw new Error(`user id "${user.userId}" must be 1–64 letters, digits, ".", "_", "@" or "-"`);
   const name = (user.displayName ?? user.userId).slice(0, MAX_DISPLAY_NAME);
-  return new SignJWT({ name })
+  for (const r of user.roles ?? []) if (!TOKEN_ROLES.includes(r)) throw new Error(`role "${String(r)}" is not one of ${TOKEN_ROLES.join(', ')}`);
+  return new SignJWT({ name, ...Object.fromEntries((user.roles ?? []).map((r) => [r, true])) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(user.userId)
     .setIssuer(TOKEN_ISSUER)
@@ -68,7 +83,7 @@ export async function mintToken(secret: string, user: { userId: string; displayN
  * Verify a stack-secret token: HS256 only (no `none`, no RS/HS confusion), our issuer and
  * audience, `exp` required and not passed, `nbf` respected, a well-formed `sub`.
  * `secret` is the stack's JWT secret (≥ 32 characters); `token` the compact JWS.
- * Returns `{ userId, displayName }`. Throws {@link InvalidTokenError} for any token that
+ * Returns `{ userId, displayName, roles }`. Throws {@link InvalidTokenError} for any token that
  * must be refused (its `reason` is the jose error code, `missing`, `malformed` or `bad sub
  * claim`), a plain Error for a secret under 32 characters (misconfiguration).
  */
@@ -117,7 +132,7 @@ const TOKEN_KEY_FAULTS = new Set(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE
  * includes `settings.audience`, `exp` and `sub` required, `nbf` respected, clock tolerance
  * {@link CLOCK_TOLERANCE_S} s. The display name is `name`, else `preferred_username`, else
  * `cognito:username`, else the `sub`.
- * Returns `{ userId, displayName }`. Throws {@link InvalidTokenError} for a token that must be
+ * Returns `{ userId, displayName, roles }`. Throws {@link InvalidTokenError} for a token that must be
  * refused (including an unknown `kid`), {@link KeySetUnavailableError} when the key set
  * itself cannot be had.
  */
@@ -162,7 +177,12 @@ function identityOf(payload: JWTPayload, nameClaims: readonly string[]): TokenId
     const v = payload[claim];
     // eslint-disable-next-line no-control-regex
     const name = typeof v === 'string' ? v.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, MAX_DISPLAY_NAME) : '';
-    if (name !== '') return { userId: sub, displayName: name };
+    if (name !== '') return { userId: sub, displayName: name, roles: rolesOf(payload) };
   }
-  return { userId: sub, displayName: sub };
+  return { userId: sub, displayName: sub, roles: rolesOf(payload) };
+}
+
+/** The roles a payload grants: each {@link TOKEN_ROLES} claim that is exactly `true`. */
+function rolesOf(payload: JWTPayload): TokenRole[] {
+  return TOKEN_ROLES.filter((r) => payload[r] === true);
 }

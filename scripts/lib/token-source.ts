@@ -4,7 +4,7 @@
  * - AWS: GetSecretValue on the stack's `JwtSecretArn`, then {@link mintToken} here.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mintToken } from '../../lambda/core/token';
+import { mintToken, type TokenRole } from '../../lambda/core/token';
 import { awsError, clientConfig, type Target } from './target';
 import { CliError } from './cli';
 
@@ -13,6 +13,8 @@ export interface TokenRequest {
   userId: string;
   displayName?: string;
   ttlSeconds?: number;
+  /** HTTP API roles (`publisher`, `operator`) the token grants. */
+  roles?: readonly TokenRole[];
 }
 
 /** Bound on the `/dev/token` request (ms): local mode answers in milliseconds. */
@@ -27,6 +29,7 @@ export async function fetchDevToken(httpUrl: string, req: TokenRequest, fetchImp
   url.searchParams.set('user', req.userId);
   if (req.displayName) url.searchParams.set('name', req.displayName);
   if (req.ttlSeconds) url.searchParams.set('ttl', String(req.ttlSeconds));
+  if (req.roles?.length) url.searchParams.set('roles', req.roles.join(','));
   let res: Response;
   try {
     res = await fetchImpl(url, { signal: AbortSignal.timeout(DEV_TOKEN_TIMEOUT_MS) });

@@ -57,6 +57,7 @@ describe('every control from every status', () => {
   ];
   const expected: Record<StreamStatus, Record<string, 'ok' | string>> = {
     scheduled: { pause: 'conflict', resume: 'conflict', speed: 'conflict', seek: 'conflict' },
+    awaiting_start: { pause: 'conflict', resume: 'conflict', speed: 'conflict', seek: 'conflict' },
     starting: { pause: 'ok', resume: 'conflict', speed: 'ok', seek: 'ok' },
     playing: { pause: 'ok', resume: 'conflict', speed: 'ok', seek: 'ok' },
     paused: { pause: 'conflict', resume: 'ok', speed: 'ok', seek: 'ok' },

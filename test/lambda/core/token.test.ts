@@ -30,11 +30,18 @@ async function refused(token: string | undefined): Promise<string> {
 describe('tokens', () => {
   it('round-trips a minted token to its identity', async () => {
     const t = await mintToken(secret, { userId: 'alice', displayName: 'Alice A.' });
-    await expect(verifyToken(secret, t)).resolves.toEqual({ userId: 'alice', displayName: 'Alice A.' });
+    await expect(verifyToken(secret, t)).resolves.toEqual({ userId: 'alice', displayName: 'Alice A.', roles: [] });
+  });
+
+  it('grants the HTTP API roles it was minted with, and only claims that are exactly true', async () => {
+    const t = await mintToken(secret, { userId: 'pub', roles: ['publisher', 'operator'] });
+    await expect(verifyToken(secret, t)).resolves.toMatchObject({ userId: 'pub', roles: ['publisher', 'operator'] });
+    await expect(verifyToken(secret, await sign({ publisher: 'true', operator: 1 }))).resolves.toMatchObject({ roles: [] });
+    await expect(mintToken(secret, { userId: 'x', roles: ['admin' as never] })).rejects.toThrow(/role "admin"/);
   });
 
   it('uses the user id as display name when none is given', async () => {
-    await expect(verifyToken(secret, await sign({}))).resolves.toEqual({ userId: 'alice', displayName: 'alice' });
+    await expect(verifyToken(secret, await sign({}))).resolves.toEqual({ userId: 'alice', displayName: 'alice', roles: [] });
   });
 
   it('refuses missing, malformed, expired, not-yet-valid and wrongly signed tokens', async () => {
@@ -126,11 +133,11 @@ describe('OIDC tokens (issue 4)', () => {
   const now = () => Math.floor(Date.now() / 1000);
 
   it('accepts a valid RS256 ID token from the JWKS, with the Cognito UUID sub as user id', async () => {
-    await expect(verify(await idp.sign({ name: 'Alice A.' }))).resolves.toEqual({ userId: COGNITO_SUB, displayName: 'Alice A.' });
+    await expect(verify(await idp.sign({ name: 'Alice A.' }))).resolves.toEqual({ userId: COGNITO_SUB, displayName: 'Alice A.', roles: [] });
   });
 
   it('accepts ES256 too', async () => {
-    await expect(verify(await idp.sign({ name: 'Eve' }, { alg: 'ES256' }))).resolves.toEqual({ userId: COGNITO_SUB, displayName: 'Eve' });
+    await expect(verify(await idp.sign({ name: 'Eve' }, { alg: 'ES256' }))).resolves.toEqual({ userId: COGNITO_SUB, displayName: 'Eve', roles: [] });
   });
 
   it('takes the display name from name, then preferred_username, then cognito:username, then sub', async () => {
