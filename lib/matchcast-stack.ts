@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { MatchcastHttpApi } from './http-api';
 import { suppress } from './nag';
 import { PlayerWorkflow } from './player-workflow';
 import { Recordings } from './recordings';
@@ -74,10 +75,10 @@ export interface MatchcastStackProps extends StackProps {
 
 /**
  * matchcast on AWS (DESIGN.md "AWS architecture"): tables, recordings bucket + indexer,
- * WebSocket API + route functions, the Player workflow + tick, the sweeper, and the
+ * WebSocket API + route functions, the HTTP API (live ingest, scheduled streams), the Player workflow + tick, the sweeper, and the
  * browser client (S3 + CloudFront) unless `webClient` is `false`.
  *
- * Outputs: WebSocketUrl, CallbackUrl, RecordingsBucketName, ConnectionsTableName,
+ * Outputs: WebSocketUrl, CallbackUrl, HttpApiUrl, RecordingsBucketName, ConnectionsTableName,
  * StreamsTableName, GamesTableName, PlayerStateMachineArn, JwtSecretArn, and WebClientUrl
  * (with the browser client).
  *
@@ -94,6 +95,8 @@ export class MatchcastStack extends Stack {
   public readonly tables: Tables;
   public readonly recordings: Recordings;
   public readonly webSocket: MatchcastWebSocketApi;
+  /** The HTTP API of publishers (live games) and operators (scheduled streams). */
+  public readonly httpApi: MatchcastHttpApi;
   public readonly workflow: PlayerWorkflow;
   public readonly sweeper: Sweeper;
   /** Where S3 writes the server access logs of the recordings and web buckets. */
@@ -141,6 +144,7 @@ export class MatchcastStack extends Stack {
       maxClientsPerStream: props.maxClientsPerStream,
       auth: props.auth,
     });
+    this.httpApi = new MatchcastHttpApi(this, 'HttpApi', { tables: this.tables, bucket, webSocket: this.webSocket, auth: props.auth });
     this.workflow = new PlayerWorkflow(this, 'PlayerWorkflow', {
       tables: this.tables,
       bucket,
@@ -162,6 +166,7 @@ export class MatchcastStack extends Stack {
     const outputs: Record<string, [string, string]> = {
       WebSocketUrl: [this.webSocket.url, 'Client endpoint: append ?token=<JWT>'],
       CallbackUrl: [this.webSocket.callbackUrl, 'API Gateway management endpoint (@connections)'],
+      HttpApiUrl: [this.httpApi.url, 'HTTP API: live game ingest and scheduled streams (docs/HTTP-API.md)'],
       RecordingsBucketName: [bucket.bucketName, 'Upload recordings under recordings/*.jsonl'],
       ConnectionsTableName: [this.tables.connections.tableName, 'Connections table'],
       StreamsTableName: [this.tables.streams.tableName, 'Streams table'],

@@ -33,22 +33,39 @@ export interface RecordingsProps {
 export const RECORDINGS_ACCESS_LOG_PREFIX = 'recordings-bucket/';
 
 /**
- * Let `grantee` read recordings and their indexes: `s3:GetObject` on `recordings/*` (ranged
- * reads included) and `s3:ListBucket` on the bucket, so that a missing key answers 404
- * `NoSuchKey` (which lambda/adapters/recordings.ts maps to NotFoundError) rather than 403.
- * Narrower than `bucket.grants.read` (`s3:GetObject*`, `s3:GetBucket*`, `s3:List*` on every key).
+ * Key prefix of live games' chunk objects (issue 6, core/live.ts): one object per published
+ * batch, `live/{gameId}/{firstSeq}-{batchId}.jsonl`. Not indexed by the index function (the
+ * `Games` row is a live game's index).
+ */
+export const LIVE_PREFIX = 'live/';
+
+/**
+ * Let `grantee` read recordings, their indexes and live games' chunks: `s3:GetObject` on
+ * `recordings/*` and `live/*` (ranged reads included) and `s3:ListBucket` on the bucket, so
+ * that a missing key answers 404 `NoSuchKey` (which lambda/adapters/recordings.ts maps to
+ * NotFoundError) rather than 403. Narrower than `bucket.grants.read` (`s3:GetObject*`,
+ * `s3:GetBucket*`, `s3:List*` on every key).
  */
 export function grantReadRecordings(bucket: s3.IBucket, grantee: iam.IGrantable): void {
-  iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [bucket.arnForObjects(`${RECORDINGS_PREFIX}*`)] });
+  iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['s3:GetObject'],
+    resourceArns: [bucket.arnForObjects(`${RECORDINGS_PREFIX}*`), bucket.arnForObjects(`${LIVE_PREFIX}*`)],
+  });
   iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [bucket.bucketArn] });
   suppressRecordingsWildcard(bucket, grantee);
+}
+
+/** Let `grantee` write and delete live games' chunk objects (`s3:PutObject`, `s3:DeleteObject` on `live/*`): the live ingest. */
+export function grantWriteLiveChunks(bucket: s3.IBucket, grantee: iam.IGrantable): void {
+  iam.Grant.addToPrincipal({ grantee, actions: ['s3:PutObject', 's3:DeleteObject'], resourceArns: [bucket.arnForObjects(`${LIVE_PREFIX}*`)] });
 }
 
 function suppressRecordingsWildcard(bucket: s3.IBucket, grantee: iam.IGrantable): void {
   suppressWildcards(
     grantee,
-    `Object keys are data: \`${RECORDINGS_PREFIX}*\` is the recordings prefix of this stack's recordings bucket (recordings and their .idx.json indexes), nothing else in it or elsewhere.`,
-    [arnFinding(bucket, `/${RECORDINGS_PREFIX}*`)],
+    `Object keys are data: \`${RECORDINGS_PREFIX}*\` and \`${LIVE_PREFIX}*\` are the recordings and live-chunk prefixes of this stack's recordings bucket (recordings, their .idx.json indexes, live games' chunks), nothing else in it or elsewhere.`,
+    [arnFinding(bucket, `/${RECORDINGS_PREFIX}*`), arnFinding(bucket, `/${LIVE_PREFIX}*`)],
   );
 }
 

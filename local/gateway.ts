@@ -835,7 +835,7 @@ function reject(socket: Duplex, status: number, body: object | undefined): void 
 }
 
 /** Read a request body of at most `limit` bytes; `undefined` when it is longer (the rest is drained). */
-function readLimited(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+export function readLimited(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, rejectRead) => {
     const chunks: Buffer[] = [];
     let size = 0;

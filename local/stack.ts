@@ -14,6 +14,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, mkdtempSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalWebSocketGateway } from './gateway';
+import { LocalHttpApi } from './http-api';
 import { AwsJsonEndpoint, registerSecrets } from './aws-json';
 import { LocalStepFunctions } from './stepfunctions';
 import { startDynamo, ensureTables } from './dynamodb';
@@ -196,6 +197,16 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     gateway.setRoutes(Object.fromEntries(api.routes.map((r) => [r.routeKey, byLogical(r.functionLogicalId)])));
     if (api.authorizer) gateway.setAuthorizer({ ...byLogical(api.authorizer.functionLogicalId), identitySource: api.authorizer.identitySource });
 
+    // 7b. The HTTP API (live ingest, scheduled streams), on the same port.
+    const httpDef = tpl.httpApi(template);
+    const localHttpApi = httpDef
+      ? new LocalHttpApi({
+          routes: httpDef.routes.map((r) => ({ routeKey: r.routeKey, fn: byLogical(r.functionLogicalId), authorized: r.authorized })),
+          ...(httpDef.authorizer ? { authorizer: { ...byLogical(httpDef.authorizer.functionLogicalId), identitySource: httpDef.authorizer.identitySource } } : {}),
+          log,
+        })
+      : undefined;
+
     // 8. Step Functions with the synthesized definition, its Lambda ARNs mapped to the handlers.
     const definition = tpl.stateMachine(template, resolver).definition;
     const stepFunctions = new LocalStepFunctions({
@@ -257,6 +268,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const webDir = join(PROJECT_ROOT, 'web', 'dist');
     gateway.setHttp(async (req, res) => {
       const url = new URL(req.url ?? '/', httpUrl);
+      if (localHttpApi && (await localHttpApi.handle(req, res))) return true;
       if (url.pathname === '/healthz') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, games: games.length }));
         return true;

@@ -343,6 +343,51 @@ export function webSocketApi(template: Template): WebSocketApiDefinition {
 }
 
 // ---------------------------------------------------------------------------------------
+// HTTP API
+
+/** The template's HTTP API (issue 6, lib/http-api.ts): its routes and Lambda authorizer. */
+export interface HttpApiDefinition {
+  readonly apiLogicalId: string;
+  /** Every route (`POST /games/{gameId}/events`, …), sorted by routeKey. */
+  readonly routes: Array<{ routeKey: string; functionLogicalId: string; authorized: boolean }>;
+  /** The Lambda authorizer (payload 2.0). */
+  readonly authorizer?: { functionLogicalId: string; identitySource: string[]; simpleResponses: boolean };
+}
+
+/** The template's HTTP API, or undefined when it has none. Throws when there is more than one. */
+export function httpApi(template: Template): HttpApiDefinition | undefined {
+  const apis = byType(template, 'AWS::ApiGatewayV2::Api').filter(([, r]) => r.Properties?.ProtocolType === 'HTTP');
+  if (apis.length === 0) return undefined;
+  if (apis.length !== 1) throw new Error(`expected at most one HTTP API, found ${apis.length}`);
+  const [apiLogicalId] = apis[0];
+  const resources = resourcesOf(template);
+  const belongs = (r: Resource) => referencedLogicalIds(r.Properties?.ApiId).includes(apiLogicalId);
+  let authorizer: HttpApiDefinition['authorizer'];
+  const routes = byType(template, 'AWS::ApiGatewayV2::Route')
+    .filter(([, r]) => belongs(r))
+    .map(([routeId, r]) => {
+      const p = r.Properties ?? {};
+      const integrationId = referencedLogicalIds(p.Target).find((id) => resources[id]?.Type === 'AWS::ApiGatewayV2::Integration');
+      if (!integrationId) throw new Error(`route ${routeId} (${p.RouteKey}) has no integration target`);
+      const functionLogicalId = functionIn(template, resources[integrationId].Properties?.IntegrationUri, `integration ${integrationId}`);
+      const authorized = p.AuthorizationType === 'CUSTOM';
+      if (authorized) {
+        const authId = referencedLogicalIds(p.AuthorizerId)[0];
+        const auth = authId ? resources[authId] : undefined;
+        if (!auth || auth.Type !== 'AWS::ApiGatewayV2::Authorizer') throw new Error(`route ${routeId} has no authorizer resource`);
+        authorizer = {
+          functionLogicalId: functionIn(template, auth.Properties?.AuthorizerUri, `authorizer ${authId}`),
+          identitySource: [...(auth.Properties?.IdentitySource ?? [])],
+          simpleResponses: auth.Properties?.EnableSimpleResponses === true,
+        };
+      }
+      return { routeKey: String(p.RouteKey), functionLogicalId, authorized };
+    })
+    .sort((a, b) => a.routeKey.localeCompare(b.routeKey));
+  return { apiLogicalId, routes, ...(authorizer ? { authorizer } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------
 // State machine
 
 /** The template's state machine. */

@@ -2,8 +2,9 @@
  * `npm run streams [-- --stack NAME] [--all] [--json]`
  *
  * The Streams table as an operator sees it: Query the `byStatus` GSI (never a Scan) once per
- * status — scheduled, starting, playing, paused; `--all` adds ended and failed — and print an
- * aligned table (or JSON lines with `--json`). Default target: the running local stack.
+ * status — scheduled, awaiting_start, starting, playing, paused; `--all` adds ended and failed —
+ * and print an aligned table (or JSON lines with `--json`); scheduled streams show when they
+ * start (STARTS). Default target: the running local stack.
  */
 import type { Writable } from 'node:stream';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -22,7 +23,8 @@ const MAX_PAGES = 1_000;
 
 export const STREAMS_HELP = `usage: npm run streams [-- --stack NAME] [--all] [--json]
 
-List streams from the Streams table (Query on its byStatus index).
+List streams from the Streams table (Query on its byStatus index). Scheduled streams
+show when they start (STARTS: local time and how soon).
 
   --all          include ended and failed streams (still in the table until their TTL)
   --json         one JSON object per line (the stored row + livePositionMs)

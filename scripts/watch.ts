@@ -6,7 +6,9 @@
  * the stream as DungeonGate's watch view does — a header, one line per tennis point, control
  * changes, presence, chat, and why it ended; terminal recordings are written raw. Reconnects
  * with backoff after a dropped connection and `rejoin`s; frames are de-duplicated by
- * (epoch, seq). With a TTY and mode pvai/pvp, keys control playback.
+ * (epoch, seq). With a TTY and mode pvai/pvp, keys control playback. A scheduled stream prints
+ * a countdown to its `startsAt` (server clock, from `ping`/`pong.at`) — at most one line per
+ * 10 s plus the final one — until it plays; a live game's header says LIVE.
  *
  * Importable: {@link runWatch} drives one session in-process (the end-to-end tests use it).
  */
@@ -26,6 +28,8 @@ import {
 } from '../lambda/core/protocol';
 import { EXIT_FAILURE, errorText, parseCli, parseMediaTime, parseSpeed, runMain, usageError } from './lib/cli';
 import {
+  clockOffsetMs,
+  CountdownPrinter,
   currentPositionMs,
   describeState,
   formatChat,
@@ -35,6 +39,7 @@ import {
   formatJoined,
   formatPresence,
   formatReaction,
+  isPreStart,
   isRawOutput,
   keyCommand,
   playerNames,
@@ -130,6 +135,14 @@ class Watcher {
   private finished = false;
   private interactive = false;
   private timers = new Set<NodeJS.Timeout>();
+  /** The game is live (`joined.live`): its duration grows with the frames. */
+  private live = false;
+  /** Scheduled streams: the countdown (undefined when none runs) and its 1 s ticker. */
+  private countdown: CountdownPrinter | undefined;
+  private countdownTimer: NodeJS.Timeout | undefined;
+  /** Server − local clock (ms), from the last `pong`; `pingSentAt` is when its ping left (epoch ms). */
+  private clockOffset = 0;
+  private pingSentAt: number | undefined;
   private resolve: (r: WatchResult) => void = () => undefined;
   private readonly onKeyData = (chunk: Buffer | string) => this.onKeys(String(chunk));
   private readonly onAbort = () => this.quit(EXIT_INTERRUPTED);
@@ -262,6 +275,7 @@ class Watcher {
         for (const f of msg.frames) {
           if (f.seq <= this.lastSeq) continue; // duplicate (a rejoin replay overlapping what arrived)
           this.lastSeq = f.seq;
+          if (this.live && f.t > this.durationMs) this.durationMs = f.t; // a live game grows
           if (this.opts.collectFrames !== false) this.result.frames.push(f);
           const o = renderFrame(f, this.ctx);
           if (o.kind === 'line') this.out(o.text);
@@ -270,6 +284,7 @@ class Watcher {
         return;
       }
       case 'state': {
+        if (!isPreStart(msg.status)) this.stopCountdown();
         for (const line of describeState(this.view, msg)) this.info(line);
         if (msg.epoch > this.epoch) {
           this.epoch = msg.epoch;
@@ -309,8 +324,15 @@ class Watcher {
         }
         return;
       }
+      case 'pong':
+        if (this.pingSentAt !== undefined) {
+          this.clockOffset = clockOffsetMs(this.pingSentAt, this.now(), msg.at);
+          this.pingSentAt = undefined;
+          this.tickCountdown();
+        }
+        return;
       default:
-        return; // pong, catalog
+        return; // catalog
     }
   }
 
@@ -318,7 +340,8 @@ class Watcher {
     const first = this.streamId === undefined;
     this.streamId = j.streamId;
     this.attempts = 0;
-    this.durationMs = j.durationMs;
+    this.durationMs = this.live ? Math.max(this.durationMs, j.durationMs) : j.durationMs;
+    this.live = j.live === true;
     if (first) {
       this.result.joined = j;
       const names = playerNames(j.title);
@@ -328,6 +351,7 @@ class Watcher {
       this.view = { status: j.status, speed: j.speed, epoch: j.epoch, positionMs: j.positionMs };
       this.viewAt = this.now();
       for (const line of formatJoined(j)) this.info(line);
+      if (isPreStart(j.status) && j.startsAt !== undefined) this.startCountdown(j.startsAt);
       this.startKeys();
       return;
     }
@@ -339,6 +363,38 @@ class Watcher {
       // that `state` prints what changed.
       this.epoch = j.epoch;
       this.lastSeq = j.positionSeq - 1;
+    }
+  }
+
+  // ----- countdown (scheduled streams) ---------------------------------------------
+
+  /**
+   * Count down to `startsAt` (epoch ms, server clock): ask the server's time with a `ping`
+   * (the first line waits for its `pong`, or the first tick 1 s later), then check every second.
+   */
+  private startCountdown(startsAt: number): void {
+    this.stopCountdown();
+    this.countdown = new CountdownPrinter(startsAt);
+    this.pingSentAt = this.now();
+    this.send({ action: 'ping' });
+    const t = setInterval(() => this.tickCountdown(), 1000);
+    this.countdownTimer = t;
+    this.timers.add(t);
+  }
+
+  private tickCountdown(): void {
+    if (!this.countdown || this.finished) return;
+    const line = this.countdown.line(this.now() + this.clockOffset);
+    if (line) this.info(line);
+    if (this.countdown.done) this.stopCountdown();
+  }
+
+  private stopCountdown(): void {
+    this.countdown = undefined;
+    if (this.countdownTimer) {
+      clearInterval(this.countdownTimer);
+      this.timers.delete(this.countdownTimer);
+      this.countdownTimer = undefined;
     }
   }
 

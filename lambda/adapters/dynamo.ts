@@ -20,7 +20,7 @@ import {
   type UpdateCommandInput,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { ConnectionRow, GameRow, StreamRow } from '../core/model';
+import type { ConnectionRow, GameRow, LiveChunk, StreamRow } from '../core/model';
 import type { BucketWrite } from '../core/rate-limit';
 import type { Role, StreamStatus } from '../core/protocol';
 import { errorCode, lazy, SDK_MAX_ATTEMPTS, translate } from './aws';
@@ -585,10 +585,59 @@ export async function putGame(row: GameRow): Promise<void> {
   await send('PutItem', () => doc().send(new PutCommand({ TableName: tables().games, Item: row })));
 }
 
-/** The catalog row, or undefined. */
-export async function getGame(gameId: string): Promise<GameRow | undefined> {
-  const out = await send('GetItem', () => doc().send(new GetCommand({ TableName: tables().games, Key: { gameId } })));
+/** The catalog row, or undefined. `consistent` asks for a strongly consistent read (a live game's index before an append). */
+export async function getGame(gameId: string, opts: { consistent?: boolean } = {}): Promise<GameRow | undefined> {
+  const out = await send('GetItem', () =>
+    doc().send(new GetCommand({ TableName: tables().games, Key: { gameId }, ConsistentRead: opts.consistent === true })),
+  );
   return out.Item as GameRow | undefined;
+}
+
+/** Create a catalog row only if none has its id (a live game's `PUT`). False when one exists. */
+export async function createGame(row: GameRow): Promise<boolean> {
+  try {
+    await send('PutItem', () =>
+      doc().send(new PutCommand({ TableName: tables().games, Item: row, ConditionExpression: 'attribute_not_exists(gameId)' })),
+    );
+    return true;
+  } catch (e) {
+    if (isConditionFailed(e)) return false;
+    throw e;
+  }
+}
+
+/**
+ * Commit an append to a live game (core/live.ts `planAppend`): append `chunk` to `chunks`,
+ * set `frameCount` and `durationMs`, drop the `keys` of the chunks at `forgetKeysOf` — on
+ * condition that `frameCount` is still `expectFrameCount` and the game is still `live`.
+ * This conditional write is what orders concurrent publishers. False when the condition
+ * failed (another append won, or the game was finished): re-read and re-plan.
+ */
+export async function commitLiveAppend(
+  gameId: string,
+  expectFrameCount: number,
+  append: { chunk: LiveChunk; frameCount: number; durationMs: number; forgetKeysOf: readonly number[] },
+): Promise<boolean> {
+  const remove = append.forgetKeysOf.map((i) => `chunks[${Math.floor(i)}].keys`);
+  return updateIf({
+    TableName: tables().games,
+    Key: { gameId },
+    UpdateExpression:
+      'SET chunks = list_append(chunks, :chunk), frameCount = :n, durationMs = :d' + (remove.length ? ` REMOVE ${remove.join(', ')}` : ''),
+    ConditionExpression: 'frameCount = :expect AND live = :live',
+    ExpressionAttributeValues: { ':chunk': [append.chunk], ':n': append.frameCount, ':d': append.durationMs, ':expect': expectFrameCount, ':live': 'live' },
+  });
+}
+
+/** Mark a live game finished (`live` → `finished`). False when it is not live (already finished, or recorded). */
+export async function finishLiveGame(gameId: string): Promise<boolean> {
+  return updateIf({
+    TableName: tables().games,
+    Key: { gameId },
+    UpdateExpression: 'SET live = :finished',
+    ConditionExpression: 'live = :live',
+    ExpressionAttributeValues: { ':finished': 'finished', ':live': 'live' },
+  });
 }
 
 /**

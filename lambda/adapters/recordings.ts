@@ -9,8 +9,11 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
-import type { RecordingIndex } from '../core/recording';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import { chunkAtOrBefore, chunksFor } from '../core/live';
+import type { GameRow, LiveChunk } from '../core/model';
+import type { WireFrame } from '../core/protocol';
+import { parseFrameLines, type RecordingIndex } from '../core/recording';
 import { errorCode, httpStatus, lazy, SDK_MAX_ATTEMPTS, translate } from './aws';
 import { ENV, requireEnv } from './config';
 import { NotFoundError } from './errors';
@@ -125,6 +128,20 @@ export async function* readObjectLines(key: string): AsyncIterable<string> {
   }
 }
 
+/** The whole of object `key` as UTF-8 (a live game's chunk: one small published batch). Throws {@link NotFoundError}. */
+export async function readObjectText(key: string): Promise<string> {
+  return bodyText(await getObject('GetObject', key));
+}
+
+/** Delete object `key` (a live append's orphan chunk). Deleting a missing key succeeds, as S3 does. */
+export async function deleteObject(key: string): Promise<void> {
+  try {
+    await s3().send(new DeleteObjectCommand({ Bucket: bucket(), Key: key }));
+  } catch (e) {
+    throw translate('S3', 'DeleteObject', e);
+  }
+}
+
 /** Write object `key` (an index, an uploaded recording) with `contentType`; drops a cached index of that key. */
 export async function putObject(key: string, body: string | Uint8Array, contentType: string): Promise<void> {
   try {
@@ -133,4 +150,30 @@ export async function putObject(key: string, body: string | Uint8Array, contentT
     throw translate('S3', 'PutObject', e);
   }
   indexCache.delete(key);
+}
+
+/**
+ * Frames `[fromSeq, toSeq)` of a live game from its chunk objects (`chunks`, the `Games`
+ * row's index), in order, at most `limit`. Chunks are small (one published batch): each is
+ * read whole.
+ */
+export async function readLiveFrames(chunks: readonly LiveChunk[], fromSeq: number, toSeq: number, limit = 5000): Promise<WireFrame[]> {
+  const end = Math.min(toSeq, fromSeq + limit);
+  const out: WireFrame[] = [];
+  for (const c of chunksFor(chunks, fromSeq, end)) {
+    for (const f of parseFrameLines(await readObjectText(c.key), fromSeq)) {
+      if (f.seq >= end) break;
+      out.push(f);
+    }
+  }
+  return out;
+}
+
+/** The first seq of a live game with `t` ≥ `toMs`; `frameCount` when none is that late. */
+export async function liveSeqAtOrAfter(game: Pick<GameRow, 'chunks' | 'frameCount'>, toMs: number): Promise<number> {
+  const chunks = game.chunks ?? [];
+  const from = chunkAtOrBefore(chunks, toMs);
+  if (!from) return game.frameCount;
+  const frames = await readLiveFrames(chunks, from.seq, game.frameCount, 5000);
+  return frames.find((f) => f.t >= toMs)?.seq ?? game.frameCount;
 }

@@ -17,6 +17,7 @@ import {
   countStreamConnections,
   detachConnection,
   claimPresence,
+  getGame,
   getStream,
   leaveStream,
   markControllers,
@@ -25,7 +26,7 @@ import {
 import { StaleEpochError } from './errors';
 import { fanOut, postToConnection } from './fanout';
 import { logger } from './log';
-import { getIndex, readRange } from './recordings';
+import { getIndex, liveSeqAtOrAfter, readLiveFrames, readRange } from './recordings';
 import { executionArnFor, stopExecution } from './workflow';
 import { executionName } from '../core/stream-keys';
 
@@ -139,7 +140,8 @@ export async function untilClaimedBatchSent(row: Pick<StreamRow, 'anchorAt' | 'p
 
 /** Milliseconds until the stream is quiet (see {@link untilQuiet}); 0 when it is now. */
 async function quietInMs(row: StreamRow): Promise<number> {
-  if (row.status !== 'playing' && row.status !== 'starting') return 0;
+  // awaiting_start (issue 6): its first frame is due at `anchorAt` = `startsAt`; a join just before must not be overtaken by it.
+  if (row.status !== 'playing' && row.status !== 'starting' && row.status !== 'awaiting_start') return 0;
   if (row.mode === 'pvp' && row.status === 'starting' && row.controllers.length < 2) return 0;
   const inFlight = row.positionSeq > row.epochStartSeq ? row.anchorAt + FANOUT_SETTLE_MS - Date.now() : 0;
   if (inFlight > 0) return inFlight;
@@ -250,6 +252,11 @@ export async function endStream(
  * recording is the history: `rejoin`). At most `limit` frames.
  */
 export async function readFrames(stream: StreamRow, fromSeq: number, toSeq: number, limit = 5000): Promise<WireFrame[]> {
+  if (stream.live) {
+    // A live game's recording is its chunk list (core/live.ts), which grows: read it fresh.
+    const game = await getGame(stream.gameId, { consistent: true });
+    return readLiveFrames(game?.chunks ?? [], Math.max(0, fromSeq), Math.min(toSeq, game?.frameCount ?? 0), limit);
+  }
   const index = await getIndex(stream.indexKey);
   const out: WireFrame[] = [];
   let next = Math.max(0, fromSeq);
@@ -272,8 +279,15 @@ export async function readFrames(stream: StreamRow, fromSeq: number, toSeq: numb
  * The first seq with media time ≥ `toMs` (seek), using the index to read only the interval
  * that holds it. Returns `frameCount` when no frame is that late.
  */
-export async function seqAtOrAfter(stream: Pick<StreamRow, 'indexKey' | 'recordingKey' | 'frameCount' | 'delayMs'>, toMs: number): Promise<number> {
+export async function seqAtOrAfter(
+  stream: Pick<StreamRow, 'indexKey' | 'recordingKey' | 'frameCount' | 'delayMs'> & { gameId?: string; live?: unknown },
+  toMs: number,
+): Promise<number> {
   if (stream.delayMs !== undefined) return Math.min(stream.frameCount, Math.ceil(toMs / stream.delayMs));
+  if (stream.live && stream.gameId) {
+    const game = await getGame(stream.gameId, { consistent: true });
+    return game ? liveSeqAtOrAfter(game, toMs) : stream.frameCount;
+  }
   const index = await getIndex(stream.indexKey);
   const range = seekRange(index, toMs);
   return firstSeqAtOrAfter(index, parseFrameLines(await readRange(stream.recordingKey, range.startByte, range.endByte), 0), toMs);

@@ -201,7 +201,11 @@ export function newStreamRow(n: NewStream): StreamRow {
   };
 }
 
-/** The `joined` reply: the full initial state (the cricket seed's CONNECTION_ESTABLISHED). */
+/**
+ * The `joined` reply: the full initial state (the cricket seed's CONNECTION_ESTABLISHED).
+ * A stream not started yet (`scheduled`/`awaiting_start`, issue 6) also carries `startsAt`
+ * (epoch ms of its first frame), the countdown's target.
+ */
 export function joinedMessage(stream: StreamRow, role: Role, now: number): JoinedMessage {
   return {
     type: 'joined',
@@ -219,5 +223,7 @@ export function joinedMessage(stream: StreamRow, role: Role, now: number): Joine
     durationMs: stream.durationMs,
     frameCount: stream.frameCount,
     clients: stream.clientCount,
+    ...((stream.status === 'scheduled' || stream.status === 'awaiting_start') && stream.startsAt !== undefined ? { startsAt: stream.startsAt } : {}),
+    ...(stream.live ? { live: true } : {}),
   };
 }

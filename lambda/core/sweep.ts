@@ -4,6 +4,7 @@
  * time and whether the stream's execution is still running.
  */
 import type { StreamRow } from './model';
+import { isDueToStart, scheduledStart, SCHEDULE_START_LEAD_MS } from './schedule';
 
 /** Sweeper tuning. Durations in milliseconds. */
 export interface SweepConfig {
@@ -15,6 +16,8 @@ export interface SweepConfig {
   readonly startGraceMs: number;
   /** How long a pvai/pvp stream may go without a controller connected (a reconnect's grace). */
   readonly controllerGraceMs: number;
+  /** A `scheduled` stream is started once its `startsAt` is this close (default {@link SCHEDULE_START_LEAD_MS}, 90 s). */
+  readonly scheduleLeadMs?: number;
 }
 
 /** What to do with one live stream. */
@@ -22,28 +25,49 @@ export type SweepAction =
   | { action: 'keep' }
   | { action: 'end'; reason: 'idle' | 'stopped' }
   | { action: 'restart' }
-  | { action: 'fail'; failureReason: string };
+  | { action: 'fail'; failureReason: string }
+  /**
+   * Start a `scheduled` stream (→ `awaiting_start`, its execution started): its first frame
+   * at `startsAt` (epoch ms; moved to now + START_LEAD_MS when the planned time was missed,
+   * `lateMs` later than planned — schedule.ts `scheduledStart`).
+   */
+  | { action: 'start'; startsAt: number; lateMs: number };
 
 /**
- * Decide one stream's fate, in this order: no clients for the idle TTL → `end idle`; a
- * pvai/pvp stream without a controller for the controller grace → `end stopped`; a
- * playing/starting stream whose execution is not running, past the start grace → `restart`,
- * or `fail` after `maxRestarts`; else `keep`. `now` is epoch ms. `executionRunning` is
- * undefined when not checked (paused and waiting streams have no execution to check).
+ * Decide one stream's fate, in this order:
+ * - a `scheduled` stream (issue 6) is started once `startsAt − now ≤ scheduleLeadMs`
+ *   (`start`, late streams at once — schedule.ts `scheduledStart`), else kept: it is never
+ *   ended idle before it has started;
+ * - no clients for the idle TTL → `end idle`, counted from `idleSince` but never from
+ *   before `startsAt` (a scheduled stream nobody watched is idle from its start), and never
+ *   while `awaiting_start`;
+ * - a pvai/pvp stream without a controller for the controller grace → `end stopped`;
+ * - a playing/starting/awaiting_start stream whose execution is not running, past the start
+ *   grace → `restart`, or `fail` after `maxRestarts`;
+ * - else `keep`.
+ * `now` is epoch ms. `executionRunning` is undefined when not checked (paused, scheduled and
+ * waiting streams have no execution to check).
  */
 export function decideSweep(
-  s: Pick<StreamRow, 'mode' | 'status' | 'clientCount' | 'idleSince' | 'controllersGoneSince' | 'updatedAt' | 'restarts'>,
+  s: Pick<StreamRow, 'mode' | 'status' | 'clientCount' | 'idleSince' | 'controllersGoneSince' | 'updatedAt' | 'restarts' | 'startsAt' | 'live'>,
   now: number,
   cfg: SweepConfig,
   executionRunning?: boolean,
 ): SweepAction {
-  if (s.clientCount <= 0 && s.idleSince !== undefined && now - s.idleSince >= cfg.idleTtlMs) {
+  if (s.status === 'scheduled') {
+    if (!isDueToStart(s, now, cfg.scheduleLeadMs ?? SCHEDULE_START_LEAD_MS)) return { action: 'keep' };
+    return { action: 'start', ...scheduledStart(s.startsAt ?? now, now) };
+  }
+  const idleFrom = s.idleSince === undefined ? undefined : Math.max(s.idleSince, s.startsAt ?? s.idleSince);
+  if (s.status !== 'awaiting_start' && s.clientCount <= 0 && idleFrom !== undefined && now - idleFrom >= cfg.idleTtlMs) {
     return { action: 'end', reason: 'idle' };
   }
   if (s.mode !== 'spectate' && s.controllersGoneSince !== undefined && now - s.controllersGoneSince >= cfg.controllerGraceMs) {
     return { action: 'end', reason: 'stopped' };
   }
-  if ((s.status === 'playing' || s.status === 'starting') && executionRunning === false && now - s.updatedAt >= cfg.startGraceMs) {
+  // A live game's live stream has no execution: the ingest function feeds it (issue 6).
+  const running = s.live !== 'edge' && (s.status === 'playing' || s.status === 'starting' || s.status === 'awaiting_start');
+  if (running && executionRunning === false && now - s.updatedAt >= cfg.startGraceMs) {
     if ((s.restarts ?? 0) >= cfg.maxRestarts) {
       return { action: 'fail', failureReason: `the player stopped and was restarted ${s.restarts ?? 0} times (zombie)` };
     }

@@ -9,18 +9,9 @@
  * when none is. One or two of them set fails the cold start (OidcConfigError).
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { InvalidTokenError, verifyOidcToken, verifyToken, type TokenIdentity } from '../core/token';
+import { InvalidTokenError } from '../core/token';
+import { verifyAccessToken as verify } from '../adapters/identity';
 import { logger } from '../adapters/log';
-import { jwtSecret, oidcConfig, remoteKeySet } from '../adapters/secrets';
-
-/** Read at cold start: a half-configured OIDC mode throws here, not on a request. */
-const oidc = oidcConfig();
-const keys = oidc && remoteKeySet(oidc.jwksUrl);
-
-async function verify(token: string | undefined): Promise<TokenIdentity> {
-  if (oidc && keys) return verifyOidcToken(keys, oidc, token);
-  return verifyToken(await jwtSecret(), token);
-}
 
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   const token = event.queryStringParameters?.token;

@@ -12,6 +12,7 @@ import { isFinished, LIVE_STATUSES } from '../core/model';
 import type { JoinMessage, RejoinMessage, StartMessage } from '../core/protocol';
 import { CLIENT_ACTIONS, framesMessages } from '../core/protocol';
 import { ROUTE_TARGETS } from '../core/routes';
+import { streamListing } from '../core/schedule';
 import { executionName, streamIdFor } from '../core/stream-keys';
 import type { Caller } from '../core/ws-event';
 import { ENV, numberEnv } from '../adapters/config';
@@ -27,6 +28,7 @@ import {
 } from '../adapters/dynamo';
 import { StaleEpochError, StreamExistsError } from '../adapters/errors';
 import { fanOut } from '../adapters/fanout';
+import { ensureEdgeStream } from '../adapters/live';
 import { attach, currentExecutionArn, detach, readFrames, seqAtOrAfter, untilClaimedBatchSent, type AttachOptions } from '../adapters/session';
 import { executionArnFor, startExecution, stopExecution } from '../adapters/workflow';
 import { messageHandler, reply, ReplyError } from '../adapters/ws-handler';
@@ -35,9 +37,16 @@ import { randomBytes } from 'node:crypto';
 /** DungeonGate's max_spectators_per_session, as a per-stream client limit. */
 const maxClients = numberEnv(ENV.maxClientsPerStream, 1000);
 
-async function start(caller: Caller, m: StartMessage): Promise<void> {
-  const game = await getGame(m.gameId);
-  if (!game) throw new ReplyError('not_found', `no game "${m.gameId}": send {"action":"list"} for the catalog`);
+async function start(caller: Caller, start: StartMessage): Promise<void> {
+  const game = await getGame(start.gameId);
+  if (!game) throw new ReplyError('not_found', `no game "${start.gameId}": send {"action":"list"} for the catalog`);
+  if (game.live === 'live' && start.mode === 'spectate' && start.atMs === undefined) {
+    // A live game's spectators share its live stream, fed as events are published (issue 6).
+    await detach(caller.connectionId);
+    return joinStream(caller, await ensureEdgeStream(game));
+  }
+  // From the beginning or a point of a live game: the viewer's own replay, which catches up with live.
+  const m = game.live === 'live' && start.mode === 'spectate' ? { ...start, mode: 'pvai' as const } : start;
   const delayMs = m.delay === undefined ? undefined : Math.round(m.delay * 1000);
   const durationMs = delayMs === undefined ? game.durationMs : Math.max(0, game.frameCount - 1) * delayMs;
   if (m.atMs !== undefined && m.atMs > durationMs) {
@@ -66,6 +75,7 @@ async function start(caller: Caller, m: StartMessage): Promise<void> {
     ...(existing === undefined ? {} : { previousEpoch: existing.epoch }),
     now,
   });
+  if (game.live) row.live = 'replay';
   row.executionArn = executionArnFor(executionName(streamId, row.epoch));
   try {
     await createStream(row, existing === undefined ? {} : { replaceFinishedEpoch: existing.epoch });
@@ -226,9 +236,10 @@ async function list(caller: Caller): Promise<void> {
   await reply(caller, {
     type: 'catalog',
     games: games
-      .map((g) => ({ gameId: g.gameId, kind: g.kind, title: g.title, durationMs: g.durationMs, participants: g.participants }))
+      .map((g) => ({ gameId: g.gameId, kind: g.kind, title: g.title, durationMs: g.durationMs, participants: g.participants, ...(g.live === 'live' ? { live: true } : {}) }))
       .sort((a, b) => a.title.localeCompare(b.title)),
-    streams: streams.map((s) => ({ streamId: s.streamId, gameId: s.gameId, mode: s.mode, status: s.status, clients: s.clientCount })),
+    // The same entries and order as GET /streams (core/schedule.ts): scheduled ones first by startsAt, then by viewers.
+    streams: streamListing(streams),
   });
 }
 

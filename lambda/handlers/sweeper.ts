@@ -1,5 +1,7 @@
 /**
- * The sweeper (EventBridge, every minute): ends streams idle past their TTL and pvai/pvp
+ * The sweeper (EventBridge, every minute): starts scheduled streams whose `startsAt` is
+ * within its lead (issue 6: → `awaiting_start`, execution started; core/schedule.ts), ends
+ * streams idle past their TTL and pvai/pvp
  * streams whose controllers stayed away past their grace (`stopped`), restarts a
  * playing stream whose execution died (a zombie) from its persisted position — or fails it
  * after too many restarts — and forgets connections past `expiresAt` (API Gateway does not
@@ -8,6 +10,7 @@
  */
 import { START_LEAD_MS, stateMessage } from '../core/control';
 import { LIVE_STATUSES, type StreamRow } from '../core/model';
+import { scheduledStart } from '../core/schedule';
 import { decideSweep, type SweepConfig } from '../core/sweep';
 import { executionName } from '../core/stream-keys';
 import { ENV, numberEnv } from '../adapters/config';
@@ -15,6 +18,7 @@ import { listExpiredConnections, listStreamsByStatus, updateStream } from '../ad
 import { StaleEpochError } from '../adapters/errors';
 import { fanOut, forgetConnection } from '../adapters/fanout';
 import { logger } from '../adapters/log';
+import { startScheduledStream } from '../adapters/schedule';
 import { currentExecutionArn, endStream, untilClaimedBatchSent } from '../adapters/session';
 import { describeExecution, executionArnFor, startExecution } from '../adapters/workflow';
 
@@ -28,6 +32,8 @@ const cfg: SweepConfig = {
 /** Result counts, for logs and tests. */
 export interface SweepReport {
   streams: number;
+  /** Scheduled streams started (→ `awaiting_start`). */
+  started: number;
   ended: number;
   restarted: number;
   failed: number;
@@ -36,14 +42,14 @@ export interface SweepReport {
 
 /** Sweep once at `now` (epoch ms). */
 export async function sweep(now = Date.now()): Promise<SweepReport> {
-  const report: SweepReport = { streams: 0, ended: 0, restarted: 0, failed: 0, connectionsForgotten: 0 };
+  const report: SweepReport = { streams: 0, started: 0, ended: 0, restarted: 0, failed: 0, connectionsForgotten: 0 };
   for (const c of await listExpiredConnections(Math.floor(now / 1000))) {
     await forgetConnection(c.connectionId);
     report.connectionsForgotten++;
   }
   for (const s of await listStreamsByStatus([...LIVE_STATUSES])) {
     report.streams++;
-    const running = s.status === 'playing' || s.status === 'starting' ? await isRunning(s) : undefined;
+    const running = s.live !== 'edge' && (s.status === 'playing' || s.status === 'starting' || s.status === 'awaiting_start') ? await isRunning(s) : undefined;
     const d = decideSweep(s, now, cfg, running);
     try {
       if (d.action === 'end') {
@@ -55,6 +61,9 @@ export async function sweep(now = Date.now()): Promise<SweepReport> {
       } else if (d.action === 'restart') {
         await restart(s, now);
         report.restarted++;
+      } else if (d.action === 'start') {
+        await startScheduledStream(s, d, now);
+        report.started++;
       }
     } catch (e) {
       if (!(e instanceof StaleEpochError)) throw e; // someone changed it meanwhile: next sweep sees the new state
@@ -70,22 +79,26 @@ async function isRunning(s: StreamRow): Promise<boolean> {
   return status === 'RUNNING';
 }
 
-/** Restart a zombie from its persisted position under a new epoch. */
+/**
+ * Restart a zombie from its persisted position under a new epoch. An `awaiting_start` one
+ * (issue 6) stays `awaiting_start` with its first frame still at `startsAt` — or, when that
+ * has been missed, shifted to now + START_LEAD_MS (core/schedule.ts `scheduledStart`).
+ */
 async function restart(s: StreamRow, now: number): Promise<void> {
   const epoch = s.epoch + 1;
   const name = executionName(s.streamId, epoch);
+  const waiting = s.status === 'awaiting_start' ? scheduledStart(s.startsAt ?? now, now) : undefined;
   // Conditional on positionSeq too: the listed row may be stale (a GSI read) and a tick still
   // running in its Lambda may have claimed a batch since — then epochStartSeq would be wrong.
   const updated = await updateStream(s.streamId, s.epoch, {
     epoch,
     generation: 0,
-    status: 'playing',
-    anchorAt: now + START_LEAD_MS,
+    ...(waiting ? { status: 'awaiting_start', startsAt: waiting.startsAt, anchorAt: waiting.startsAt } : { status: 'playing', anchorAt: now + START_LEAD_MS }),
     epochStartSeq: s.positionSeq,
     restarts: (s.restarts ?? 0) + 1,
     executionArn: executionArnFor(name),
     updatedAt: now,
-  }, { expectPositionSeq: s.positionSeq });
+  }, { expectPositionSeq: s.positionSeq, ...(waiting ? { expectStatus: ['awaiting_start' as const] } : {}) });
   // A new epoch is announced like any control change, before its first frame (due ≥ 1 s later)
   // and after the last batch a still-running tick of the old epoch claimed.
   await untilClaimedBatchSent(s);

@@ -13,18 +13,18 @@ import { sleep } from '../core/backoff';
 import { dueAt, frameTime } from '../core/clock';
 import { stateMessage } from '../core/control';
 import { sleepThresholdMs } from '../core/cost';
-import type { StreamRow } from '../core/model';
+import type { LiveChunk, StreamRow } from '../core/model';
 import { decideGap, nextBatch, tickOutput, type PlannerConfig } from '../core/planner';
 import type { WireFrame } from '../core/protocol';
 import { framesMessages } from '../core/protocol';
 import { byteRangeFor, parseFrameLines, type RecordingIndex } from '../core/recording';
 import type { TickInput, TickOutput } from '../core/workflow';
 import { ENV, numberEnv } from '../adapters/config';
-import { getStream, updateStream } from '../adapters/dynamo';
+import { getGame, getStream, updateStream } from '../adapters/dynamo';
 import { StaleEpochError } from '../adapters/errors';
 import { fanOut } from '../adapters/fanout';
 import { logger } from '../adapters/log';
-import { getIndex, readRange } from '../adapters/recordings';
+import { getIndex, readLiveFrames, readRange } from '../adapters/recordings';
 import { endStream } from '../adapters/session';
 
 /** Wall-clock limit of one stream (football seed: a maximum stream duration). */
@@ -51,9 +51,18 @@ export const handler = async (input: TickInput, context: Context): Promise<TickO
     }
     return end();
   }
-  if (!stream || stream.epoch !== input.epoch || (stream.status !== 'playing' && stream.status !== 'starting')) return end();
+  if (!stream || stream.epoch !== input.epoch || !['playing', 'starting', 'awaiting_start'].includes(stream.status)) return end();
+  const cfg = planner(Number(context.memoryLimitInMB) || 512);
 
   try {
+    if (stream.status === 'awaiting_start') {
+      // A scheduled stream (issue 6): wait for its start like for a frame, then it plays.
+      const decision = decideGap((stream.startsAt ?? stream.anchorAt) - Date.now(), context.getRemainingTimeInMillis(), cfg);
+      if (decision.action === 'return') return tickOutput(input, decision.next, decision.next === 'wait' ? decision.waitSeconds : 0);
+      await sleep(decision.ms);
+      stream = await updateStream(stream.streamId, stream.epoch, { status: 'playing', updatedAt: Date.now() }, { expectStatus: ['awaiting_start'] });
+      await fanOut(stream.streamId, [stateMessage(stream, 'system')]);
+    }
     if (stream.status === 'starting') {
       stream = await updateStream(stream.streamId, stream.epoch, { status: 'playing', updatedAt: Date.now() }, { expectStatus: ['starting'] });
       await fanOut(stream.streamId, [stateMessage(stream, 'system')]);
@@ -62,17 +71,29 @@ export const handler = async (input: TickInput, context: Context): Promise<TickO
       // A continue-as-new successor: record it so controls and the sweeper address this execution.
       stream = await updateStream(stream.streamId, stream.epoch, { generation: input.generation, updatedAt: Date.now() });
     }
-    if (Date.now() - stream.createdAt > maxStreamMs) {
+    if (Date.now() - (stream.startsAt ?? stream.createdAt) > maxStreamMs) {
       await endStream(stream, 'max_duration', 'system', { stopExecution: false });
       return end();
     }
-    const cfg = planner(Number(context.memoryLimitInMB) || 512);
-    const index = await getIndex(stream.indexKey);
-    const reader = new FrameReader(stream, index);
+    const reader: Reader = stream.live ? new LiveFrameReader(stream) : new FrameReader(stream, await getIndex(stream.indexKey));
     for (;;) {
       if (stream.positionSeq >= stream.frameCount) {
-        await endStream(stream, 'finished', 'system', { stopExecution: false });
-        return end();
+        const more = await reader.refresh(stream);
+        if (more === 'finished') {
+          await endStream(stream, 'finished', 'system', { stopExecution: false });
+          return end();
+        }
+        if (more === 'waiting') {
+          // Caught up with a live game: look for new events every LIVE_POLL_MS while there is time.
+          const decision = decideGap(LIVE_POLL_MS, context.getRemainingTimeInMillis(), cfg);
+          if (decision.action === 'return') return tickOutput(input, decision.next, decision.next === 'wait' ? decision.waitSeconds : 0);
+          await sleep(decision.ms);
+          // Fenced like a claim: a control change (pause, seek, stop) ends this execution.
+          const now = await getStream(stream.streamId, { consistent: true });
+          if (!now || now.epoch !== stream.epoch || now.status !== 'playing') return end();
+          continue;
+        }
+        stream = { ...stream, ...more };
       }
       const batch = await reader.nextBatch(stream, cfg);
       if (!batch) throw new Error(`recording ${stream.recordingKey} has no frame ${stream.positionSeq}`);
@@ -87,6 +108,7 @@ export const handler = async (input: TickInput, context: Context): Promise<TickO
         positionMs: lastT,
         anchorAt: dueAt(stream, lastT),
         framesSent: stream.framesSent + batch.frames.length,
+        ...(stream.live ? { frameCount: stream.frameCount, durationMs: stream.durationMs } : {}),
         lastTickAt: now,
         updatedAt: now,
       });
@@ -112,7 +134,10 @@ export const handler = async (input: TickInput, context: Context): Promise<TickO
  * `lastTickAt` ms), so the claim stands and the tick goes on instead of stalling the stream
  * until a zombie restart.
  */
-async function claim(stream: StreamRow, changes: Pick<StreamRow, 'positionSeq' | 'positionMs' | 'anchorAt' | 'framesSent' | 'lastTickAt' | 'updatedAt'>): Promise<StreamRow> {
+async function claim(
+  stream: StreamRow,
+  changes: Pick<StreamRow, 'positionSeq' | 'positionMs' | 'anchorAt' | 'framesSent' | 'lastTickAt' | 'updatedAt'> & Partial<Pick<StreamRow, 'frameCount' | 'durationMs'>>,
+): Promise<StreamRow> {
   try {
     return await updateStream(stream.streamId, stream.epoch, changes, { expectPositionSeq: stream.positionSeq, expectStatus: ['playing'] });
   } catch (e) {
@@ -125,11 +150,25 @@ async function claim(stream: StreamRow, changes: Pick<StreamRow, 'positionSeq' |
   }
 }
 
+/** How often (ms) a replay that caught up with a live game looks for new events. */
+const LIVE_POLL_MS = 500;
+
+/** Where a tick's frames come from: a recording, or a live game's chunks. */
+interface Reader {
+  nextBatch(stream: StreamRow, cfg: PlannerConfig): ReturnType<FrameReader['nextBatch']>;
+  consumed(n: number): void;
+  /**
+   * At the end of what the stream knows: `finished` (nothing more will come), `waiting` (a
+   * live game with nothing new yet), or the stream's new `frameCount`/`durationMs`.
+   */
+  refresh(stream: StreamRow): Promise<'finished' | 'waiting' | Pick<StreamRow, 'frameCount' | 'durationMs'>>;
+}
+
 /**
  * Frames of the recording from the stream's position on, read by ranged GetObject a few
  * index intervals at a time (only the chunks needed, DESIGN.md).
  */
-class FrameReader {
+class FrameReader implements Reader {
   private buffer: WireFrame[] = [];
   private nextSeq: number;
 
@@ -153,6 +192,10 @@ class FrameReader {
     this.buffer = this.buffer.slice(n);
   }
 
+  async refresh(): Promise<'finished'> {
+    return 'finished';
+  }
+
   private async readMore(): Promise<void> {
     const range = byteRangeFor(this.index, this.nextSeq, Number.POSITIVE_INFINITY, 2);
     if (!range) {
@@ -165,5 +208,47 @@ class FrameReader {
     }
     this.buffer.push(...frames);
     this.nextSeq = frames.at(-1)!.seq + 1;
+  }
+}
+
+/**
+ * Frames of a live game (issue 6) from the stream's position on, read from its chunk objects
+ * a few at a time; at the end of what exists it re-reads the game's row, so a replay of a
+ * live game catches up with live and ends only once the game is finished.
+ */
+class LiveFrameReader implements Reader {
+  private buffer: WireFrame[] = [];
+  private nextSeq: number;
+  private chunks: LiveChunk[] = [];
+  private frameCount: number;
+
+  constructor(stream: StreamRow) {
+    this.nextSeq = stream.positionSeq;
+    this.frameCount = stream.frameCount;
+  }
+
+  async nextBatch(stream: StreamRow, cfg: PlannerConfig) {
+    for (;;) {
+      const batch = nextBatch(this.buffer, stream, cfg, stream.delayMs);
+      if ((batch && batch.complete) || this.nextSeq >= this.frameCount) return batch;
+      if (this.chunks.length === 0 || this.chunks.at(-1)!.seq + this.chunks.at(-1)!.count < this.frameCount) await this.refresh(stream);
+      const frames = await readLiveFrames(this.chunks, this.nextSeq, this.frameCount, 2000);
+      if (frames.length === 0 || frames[0]!.seq !== this.nextSeq) throw new Error(`live game ${stream.gameId}: no frame ${this.nextSeq} in its chunks`);
+      this.buffer.push(...frames);
+      this.nextSeq = frames.at(-1)!.seq + 1;
+    }
+  }
+
+  consumed(n: number): void {
+    this.buffer = this.buffer.slice(n);
+  }
+
+  async refresh(stream: StreamRow): Promise<'finished' | 'waiting' | Pick<StreamRow, 'frameCount' | 'durationMs'>> {
+    const game = await getGame(stream.gameId, { consistent: true });
+    if (!game) return 'finished';
+    this.chunks = game.chunks ?? [];
+    this.frameCount = game.frameCount;
+    if (game.frameCount > stream.positionSeq) return { frameCount: game.frameCount, durationMs: game.durationMs };
+    return game.live === 'live' ? 'waiting' : 'finished';
   }
 }

@@ -54,6 +54,88 @@ export function formatRelative(thenMs: number | undefined, nowMs: number): strin
 }
 
 // ---------------------------------------------------------------------------------------
+// Scheduled streams (issue 6)
+// ---------------------------------------------------------------------------------------
+
+/** True while a stream waits for its start (`scheduled` or `awaiting_start`): a countdown is due. */
+export function isPreStart(status: StreamStatus | string): boolean {
+  return status === 'scheduled' || status === 'awaiting_start';
+}
+
+/**
+ * Time left (ms) as `m:ss` under an hour (`83000` → `1:23`), `h:mm:ss` from an hour on
+ * (`3723000` → `1:02:03`); rounds up to whole seconds, so `0:00` means reached; negatives clamp.
+ */
+export function formatCountdown(msLeft: number): string {
+  const total = Number.isFinite(msLeft) && msLeft > 0 ? Math.ceil(msLeft / 1000) : 0;
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** Wall-clock time (epoch ms) as `HH:MM:SS` in this machine's time zone, plus ` YYYY-MM-DD` when not on `now`'s day. */
+export function formatWallClock(epochMs: number, now: number = epochMs): string {
+  const d = new Date(epochMs);
+  if (Number.isNaN(d.getTime())) return '?';
+  const two = (n: number) => String(n).padStart(2, '0');
+  const time = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  const today = new Date(now);
+  const sameDay = d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate();
+  return sameDay ? time : `${time} ${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+}
+
+/**
+ * The countdown line of a scheduled stream starting at `startsAt`, seen at server time `now`
+ * (both epoch ms): `scheduled — starts in 1:23 (at 20:00:00)`, then
+ * `scheduled — starting now (at 20:00:00)` once reached.
+ */
+export function formatCountdownLine(startsAt: number, now: number): string {
+  const at = `(at ${formatWallClock(startsAt, now)})`;
+  return startsAt - now > 0 ? `scheduled — starts in ${formatCountdown(startsAt - now)} ${at}` : `scheduled — starting now ${at}`;
+}
+
+/**
+ * When to print countdown lines: the first call prints, then at most one line per
+ * `everyMs` (default 10 s), plus the final `starting now` line when the start is reached
+ * (whenever that is); nothing after it. Pure: the caller passes server time (epoch ms).
+ */
+export class CountdownPrinter {
+  private lastAt: number | undefined;
+  private final = false;
+
+  constructor(
+    /** Wall time (epoch ms) of the first frame. */
+    readonly startsAt: number,
+    /** Least time between two countdown lines (ms). */
+    private readonly everyMs = 10_000,
+  ) {}
+
+  /** True once the final line was given. */
+  get done(): boolean {
+    return this.final;
+  }
+
+  /** The line to print at server time `now` (epoch ms), or undefined when none is due. */
+  line(now: number): string | undefined {
+    if (this.final) return undefined;
+    const reached = now >= this.startsAt;
+    if (!reached && this.lastAt !== undefined && now - this.lastAt < this.everyMs) return undefined;
+    this.lastAt = now;
+    this.final = reached;
+    return formatCountdownLine(this.startsAt, now);
+  }
+}
+
+/**
+ * The server − local clock offset (ms) from one `ping` round trip: `sentAt`/`receivedAt` on
+ * the local clock, `serverAt` = `pong.at` (all epoch ms), taken at the round trip's midpoint.
+ */
+export function clockOffsetMs(sentAt: number, receivedAt: number, serverAt: number): number {
+  return Math.round(serverAt - (sentAt + receivedAt) / 2);
+}
+
+// ---------------------------------------------------------------------------------------
 // Tennis
 // ---------------------------------------------------------------------------------------
 
@@ -317,14 +399,16 @@ export function isRawOutput(kind: string, raw: boolean): boolean {
  * The header printed on `joined`:
  * `▶ Wimbledon 2012 final: Roger Federer v Andy Murray`
  * `  tennis · spectate · spectator · 64× · 0:00:00 / 4:00:10 · 320 frames · spectate:2012-wimbledon-1701`
+ * A live game's status line starts with `LIVE` and its length is what exists so far
+ * (`LIVE · cricket · … · 0:10:00 / 1:02:03 so far · 120 frames so far · …`); a paused,
+ * scheduled or awaiting stream says so at the end (`· scheduled`, `· awaiting start`).
  */
 export function formatJoined(j: JoinedMessage): string[] {
-  const position = `${formatClock(j.positionMs)} / ${formatClock(j.durationMs)}`;
-  const status = j.status === 'paused' ? ' · paused' : '';
-  return [
-    `▶ ${j.title || j.gameId}`,
-    `  ${[j.kind, j.mode, j.role, formatSpeed(j.speed), position, `${j.frameCount} frames`, j.streamId].join(' · ')}${status}`,
-  ];
+  const soFar = j.live === true ? ' so far' : '';
+  const position = `${formatClock(j.positionMs)} / ${formatClock(j.durationMs)}${soFar}`;
+  const status = j.status === 'paused' || isPreStart(j.status) ? ` · ${j.status.replace('_', ' ')}` : '';
+  const fields = [j.kind, j.mode, j.role, formatSpeed(j.speed), position, `${j.frameCount} frames${soFar}`, j.streamId];
+  return [`▶ ${j.title || j.gameId}`, `  ${[...(j.live === true ? ['LIVE'] : []), ...fields].join(' · ')}${status}`];
 }
 
 /** What a client knows of the playback state: from `joined`, then every `state`. */
@@ -350,14 +434,14 @@ export function describeState(prev: PlaybackView | undefined, next: StateMessage
   if (!prev) {
     if (next.status === 'playing') return [`▶ playing at ${formatSpeed(next.speed)} from ${at}${by}`];
     if (next.status === 'paused') return [`⏸ paused${by} at ${at}`];
-    return [`… ${next.status}${by}`];
+    return [`… ${next.status.replace('_', ' ')}${by}`];
   }
   const lines: string[] = [];
   if (prev.status !== next.status) {
     if (next.status === 'paused') lines.push(`⏸ paused${by} at ${at}`);
     else if (next.status === 'playing' && prev.status === 'paused') lines.push(`▶ resumed${by} at ${at}`);
     else if (next.status === 'playing') lines.push(`▶ playing at ${formatSpeed(next.speed)} from ${at}${by}`);
-    else lines.push(`… ${next.status}${by}`);
+    else lines.push(`… ${next.status.replace('_', ' ')}${by}`);
   }
   if (prev.speed !== next.speed) lines.push(`speed ${formatSpeed(next.speed)}${by}`);
   if (lines.length === 0 && next.epoch !== prev.epoch) lines.push(`seek to ${at}${by}`);

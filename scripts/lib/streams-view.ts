@@ -5,10 +5,10 @@
  */
 import type { StreamRow } from '../../lambda/core/model';
 import type { StreamStatus } from '../../lambda/core/protocol';
-import { clean, formatClock, formatRelative, formatSpeed } from './format';
+import { clean, formatClock, formatRelative, formatSpeed, formatWallClock } from './format';
 
-/** Display order of statuses: running first, finished last. */
-const STATUS_ORDER: readonly StreamStatus[] = ['playing', 'paused', 'starting', 'scheduled', 'ended', 'failed'];
+/** Display order of statuses: running first, then those about to start, finished last. */
+const STATUS_ORDER: readonly StreamStatus[] = ['playing', 'paused', 'starting', 'awaiting_start', 'scheduled', 'ended', 'failed'];
 
 /** The columns of one table line, as text. */
 export interface StreamLine {
@@ -16,6 +16,8 @@ export interface StreamLine {
   game: string;
   mode: string;
   status: string;
+  /** Scheduled streams: when the first frame is due, `20:00:00 (in 5m)`; else empty. */
+  startsAt: string;
   position: string;
   speed: string;
   viewers: string;
@@ -29,6 +31,7 @@ const COLUMNS: ReadonlyArray<[keyof StreamLine, string]> = [
   ['game', 'GAME'],
   ['mode', 'MODE'],
   ['status', 'STATUS'],
+  ['startsAt', 'STARTS'],
   ['position', 'POSITION'],
   ['speed', 'SPEED'],
   ['viewers', 'VIEWERS'],
@@ -49,7 +52,20 @@ export function livePositionMs(row: Pick<StreamRow, 'status' | 'positionMs' | 'a
   return Math.max(0, Number.isFinite(duration) && duration > 0 ? Math.min(pos, duration) : pos);
 }
 
-/** One row's columns: position `h:mm:ss / h:mm:ss`, speed `4×`, last tick relative (`3s ago`), reason = failureReason or endedReason. */
+/**
+ * When a scheduled stream starts, as an operator reads it at `now` (both epoch ms): local wall
+ * time and how far off, `20:00:00 (in 5m)` (`20:00:00 2026-11-24 (in 1d)` on another day);
+ * empty without `startsAt`.
+ */
+export function formatStartsAt(startsAt: number | undefined, now: number): string {
+  if (startsAt === undefined || !Number.isFinite(startsAt)) return '';
+  return `${formatWallClock(startsAt, now)} (${formatRelative(startsAt, now)})`;
+}
+
+/**
+ * One row's columns: starts (scheduled streams, {@link formatStartsAt}), position `h:mm:ss / h:mm:ss`,
+ * speed `4×`, last tick relative (`3s ago`), reason = failureReason or endedReason.
+ */
 export function streamLine(row: StreamRow, now: number): StreamLine {
   const reason = row.failureReason ?? row.endedReason ?? '';
   return {
@@ -57,6 +73,7 @@ export function streamLine(row: StreamRow, now: number): StreamLine {
     game: clean(row.gameId ?? ''),
     mode: row.mode ?? '',
     status: row.status ?? '',
+    startsAt: formatStartsAt(row.startsAt, now),
     position: `${formatClock(livePositionMs(row, now))} / ${formatClock(row.durationMs ?? 0)}`,
     speed: typeof row.speed === 'number' ? formatSpeed(row.speed) : '',
     viewers: String(row.clientCount ?? 0),
@@ -66,29 +83,35 @@ export function streamLine(row: StreamRow, now: number): StreamLine {
   };
 }
 
-/** Rows in display order: by status (playing, paused, starting, scheduled, ended, failed), then streamId. */
+/**
+ * Rows in display order: by status (playing, paused, starting, awaiting_start, scheduled, ended,
+ * failed), then the soonest `startsAt` (scheduled ones), then streamId.
+ */
 export function sortStreams(rows: readonly StreamRow[]): StreamRow[] {
   const rank = (s: StreamStatus) => {
     const i = STATUS_ORDER.indexOf(s);
     return i < 0 ? STATUS_ORDER.length : i;
   };
-  return [...rows].sort((a, b) => rank(a.status) - rank(b.status) || a.streamId.localeCompare(b.streamId));
+  const starts = (r: StreamRow) => (typeof r.startsAt === 'number' ? r.startsAt : Infinity);
+  return [...rows].sort((a, b) => rank(a.status) - rank(b.status) || starts(a) - starts(b) || a.streamId.localeCompare(b.streamId));
 }
 
 /**
  * The aligned table: a header line and one line per stream, columns separated by two spaces
- * (numbers right-aligned), the last column unpadded. `all` only changes the empty message.
+ * (numbers right-aligned), the last column unpadded. The STARTS column is there only when a
+ * row has `startsAt` (a scheduled stream). `all` only changes the empty message.
  */
 export function formatStreamsTable(rows: readonly StreamRow[], now: number, all = false): string {
   if (rows.length === 0) return all ? 'no streams\n' : 'no live streams (--all includes ended and failed ones)\n';
   const lines = sortStreams(rows).map((r) => streamLine(r, now));
-  const header = Object.fromEntries(COLUMNS.map(([k, h]) => [k, h])) as unknown as StreamLine;
-  const widths = COLUMNS.map(([k]) => Math.max(...[header, ...lines].map((l) => width(l[k]))));
+  const columns = lines.some((l) => l.startsAt !== '') ? COLUMNS : COLUMNS.filter(([k]) => k !== 'startsAt');
+  const header = Object.fromEntries(columns.map(([k, h]) => [k, h])) as unknown as StreamLine;
+  const widths = columns.map(([k]) => Math.max(...[header, ...lines].map((l) => width(l[k]))));
   const right = new Set<keyof StreamLine>(['speed', 'viewers', 'epoch']);
   const render = (l: StreamLine) =>
-    COLUMNS.map(([k], i) => {
+    columns.map(([k], i) => {
       const w = widths[i] ?? 0;
-      if (i === COLUMNS.length - 1) return l[k];
+      if (i === columns.length - 1) return l[k];
       return right.has(k) ? padStart(l[k], w) : padEnd(l[k], w);
     })
       .join('  ')

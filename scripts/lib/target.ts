@@ -8,8 +8,8 @@
  *   any credentials except s3rver, which wants its built-in pair `S3RVER`/`S3RVER`, so local
  *   targets carry that pair (harmless for the others).
  * - AWS: DescribeStacks outputs (`WebSocketUrl`, `StreamsTableName`, `ConnectionsTableName`,
- *   `GamesTableName`, `JwtSecretArn`, `RecordingsBucketName`, `CallbackUrl`) with the default
- *   credential chain and region.
+ *   `GamesTableName`, `JwtSecretArn`, `RecordingsBucketName`, `CallbackUrl`, `HttpApiUrl`) with
+ *   the default credential chain and region.
  *
  * CLIs are not Lambda handlers: endpoints are passed to SDK clients explicitly here
  * ({@link clientConfig}), never through `AWS_ENDPOINT_URL_*`.
@@ -49,6 +49,12 @@ export interface Target {
   readonly wsUrl: string;
   /** Local mode's HTTP base (`/dev/token`, `/healthz`); absent on AWS. */
   readonly httpUrl?: string;
+  /**
+   * The HTTP API's base URL (docs/HTTP-API.md), no trailing slash: local mode's `httpUrl`
+   * (it serves the routes on its own port), a stack's `HttpApiUrl` output; absent for a
+   * stack without that output.
+   */
+  readonly apiUrl?: string;
   readonly tables: { readonly connections?: string; readonly streams?: string; readonly games?: string };
   readonly bucket?: string;
   /** The JWT secret's ARN (AWS only: local tokens come from `/dev/token`). */
@@ -101,6 +107,7 @@ export function localTarget(info: RuntimeInfo): Target {
     region: info.region || 'us-east-1',
     wsUrl: info.wsUrl,
     httpUrl: info.httpUrl.replace(/\/+$/, ''),
+    apiUrl: info.httpUrl.replace(/\/+$/, ''),
     tables: { connections: info.tables.Connections, streams: info.tables.Streams, games: info.tables.Games },
     ...(info.bucket ? { bucket: info.bucket } : {}),
     endpoints: { dynamodb: info.dynamodbEndpoint, s3: info.s3Endpoint, sfn: info.sfnEndpoint },
@@ -116,6 +123,7 @@ export const STACK_OUTPUTS = {
   gamesTable: 'GamesTableName',
   jwtSecretArn: 'JwtSecretArn',
   bucket: 'RecordingsBucketName',
+  httpApiUrl: 'HttpApiUrl',
 } as const;
 
 /**
@@ -144,6 +152,7 @@ export async function awsTarget(stackName: string, cfn: CloudFormationClient = n
     tables: { connections: opt(STACK_OUTPUTS.connectionsTable), streams: opt(STACK_OUTPUTS.streamsTable), games: opt(STACK_OUTPUTS.gamesTable) },
     ...(opt(STACK_OUTPUTS.bucket) ? { bucket: opt(STACK_OUTPUTS.bucket) } : {}),
     ...(opt(STACK_OUTPUTS.jwtSecretArn) ? { jwtSecretArn: opt(STACK_OUTPUTS.jwtSecretArn) } : {}),
+    ...(opt(STACK_OUTPUTS.httpApiUrl) ? { apiUrl: opt(STACK_OUTPUTS.httpApiUrl)!.replace(/\/+$/, '') } : {}),
     endpoints: {},
   };
 }

@@ -140,7 +140,7 @@ describe('IAM policies of MatchcastStack', () => {
     const wildcards = all.flatMap((s) => s.resources.map((r) => String(placeholders(r))).filter((t) => t !== '*' && t.includes('*')));
     const allowed = [
       /^<Tables[A-Za-z]+[0-9A-F]{8}\.Arn>\/index\/\*$/,
-      /^<RecordingsBucket[0-9A-F]{8}\.Arn>\/recordings\/\*$/,
+      /^<RecordingsBucket[0-9A-F]{8}\.Arn>\/(recordings|live)\/\*$/,
       /^<WebClientBucket[0-9A-F]{8}\.Arn>\/\*$/,
       /^arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<WebSocketApi[0-9A-F]{8}>\/live\/\*\/@connections\/\*$/,
       /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:.*:\*$/,
@@ -165,7 +165,7 @@ describe('IAM policies of MatchcastStack', () => {
 
   it('give every matchcast function its own role without managed policies, writing only its own log group', () => {
     const fns = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function' && (r as any).Metadata?.['matchcast:entry']);
-    expect(fns).toHaveLength(8);
+    expect(fns).toHaveLength(10);
     const roles = new Set<string>();
     for (const [id, fn] of fns) {
       const role = fn.Properties!.Role['Fn::GetAtt'][0] as string;
@@ -185,13 +185,15 @@ describe('IAM policies of MatchcastStack', () => {
     expect(String(placeholders(cf[0].resources[0]))).toMatch(/^arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution\/<WebClientDistribution[0-9A-F]{8}>$/);
   });
 
-  it('read recordings with s3:GetObject on recordings/* and s3:ListBucket (404 for a missing key), never s3:GetObject* or bucket-wide', () => {
+  it('read recordings with s3:GetObject on recordings/* and live/* and s3:ListBucket (404 for a missing key), write live chunks only under live/, never s3:GetObject* or bucket-wide', () => {
     const s3 = all.filter((s) => JSON.stringify(s.resources).includes('RecordingsBucket') && s.actions.some((a) => a.startsWith('s3:')));
     const actions = new Set(s3.flatMap((s) => s.actions));
-    expect([...actions].sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutBucketNotification', 's3:PutObject']);
+    expect([...actions].sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutBucketNotification', 's3:PutObject']);
     for (const s of s3) {
       const text = s.resources.map((r) => String(placeholders(r)));
-      if (s.actions.includes('s3:GetObject') || s.actions.includes('s3:PutObject')) expect(text).toEqual([expect.stringMatching(/\/recordings\/\*$/)]);
+      if (s.actions.includes('s3:GetObject')) expect(text).toEqual([expect.stringMatching(/\/recordings\/\*$/), expect.stringMatching(/\/live\/\*$/)]);
+      if (s.actions.includes('s3:DeleteObject')) expect(text).toEqual([expect.stringMatching(/\/live\/\*$/)]);
+      if (s.actions.includes('s3:PutObject')) expect(text).toEqual([expect.stringMatching(/\/(recordings|live)\/\*$/)]);
     }
   });
 });

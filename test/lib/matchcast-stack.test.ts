@@ -12,7 +12,7 @@ const matchcastFunctions = Object.entries<any>(json.Resources).filter(
 describe('MatchcastStack', () => {
   it('exports the endpoints and resource names as outputs with stable ids', () => {
     expect(Object.keys(json.Outputs).sort()).toEqual(
-      ['CallbackUrl', 'ConnectionsTableName', 'GamesTableName', 'JwtSecretArn', 'PlayerStateMachineArn', 'RecordingsBucketName', 'StreamsTableName', 'WebClientUrl', 'WebSocketUrl'].sort(),
+      ['CallbackUrl', 'ConnectionsTableName', 'GamesTableName', 'HttpApiUrl', 'JwtSecretArn', 'PlayerStateMachineArn', 'RecordingsBucketName', 'StreamsTableName', 'WebClientUrl', 'WebSocketUrl'].sort(),
     );
     template.hasOutput('PlayerStateMachineArn', { Value: { Ref: logicalId(stack.workflow.stateMachine) } });
     template.hasOutput('GamesTableName', { Value: { Ref: logicalId(stack.tables.games) } });

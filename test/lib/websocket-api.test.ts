@@ -17,10 +17,14 @@ const fnIds = {
   authorize: logicalId(ws.authorizeFunction),
 };
 
+const wsApiId = logicalId(ws.api);
+/** The WebSocket API's routes (the HTTP API has its own). */
+const wsRoutes = () => Object.values<any>(template.findResources('AWS::ApiGatewayV2::Route')).filter((r) => r.Properties.ApiId.Ref === wsApiId);
+
 /** routeKey → the function logical id its integration invokes. */
 function routeTargets(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const r of Object.values<any>(template.findResources('AWS::ApiGatewayV2::Route'))) {
+  for (const r of wsRoutes()) {
     const integrationId = r.Properties.Target['Fn::Join'][1][1].Ref as string;
     const uri = JSON.stringify(json.Resources[integrationId].Properties.IntegrationUri);
     const fn = Object.entries(fnIds).find(([, id]) => uri.includes(`"${id}"`));
@@ -40,13 +44,14 @@ describe('MatchcastWebSocketApi', () => {
   });
 
   it('guards $connect with the REQUEST authorizer reading ?token=, and only $connect', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
-    const [authId, auth] = Object.entries<any>(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0];
+    const wsAuthorizers = Object.entries<any>(template.findResources('AWS::ApiGatewayV2::Authorizer')).filter(([, a]) => a.Properties.ApiId.Ref === wsApiId);
+    expect(wsAuthorizers).toHaveLength(1);
+    const [authId, auth] = wsAuthorizers[0]!;
     expect(auth.Properties.AuthorizerType).toBe('REQUEST');
     expect(auth.Properties.IdentitySource).toEqual(['route.request.querystring.token']);
     expect(JSON.stringify(auth.Properties.AuthorizerUri)).toContain(`"${fnIds.authorize}"`);
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$connect', AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authId } });
-    const others = Object.values<any>(template.findResources('AWS::ApiGatewayV2::Route')).filter((r) => r.Properties.RouteKey !== '$connect');
+    const others = wsRoutes().filter((r) => r.Properties.RouteKey !== '$connect');
     expect(others.every((r) => r.Properties.AuthorizationType === 'NONE' && r.Properties.AuthorizerId === undefined)).toBe(true);
   });
 

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENV } from '../../lambda/adapters/config';
+import { HTTP_ROUTE_KEYS } from '../../lambda/core/http-api';
 import { ROUTE_TARGETS } from '../../lambda/core/routes';
 import { STATE } from '../../lambda/core/workflow';
 import { PROJECT_ROOT } from '../../lib/function';
@@ -26,6 +27,7 @@ const resolver: tpl.Resolver = (logicalId, attribute) => {
   if (tpl.secretLogicalIds(template).includes(logicalId)) return `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:jwt`;
   if (logicalId === sm.logicalId) return `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:Player`;
   if (logicalId === api.apiLogicalId) return 'local';
+  if (logicalId === tpl.httpApi(template)?.apiLogicalId) return 'localhttp';
   return { 'AWS::Region': REGION, 'AWS::AccountId': ACCOUNT, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com' }[logicalId];
 };
 const byName = (name: string) => {
@@ -94,8 +96,8 @@ describe('tableDefinitions', () => {
 });
 
 describe('functions', () => {
-  it('lists the eight handlers with their entry, name, timeout and memory (not CDK helper functions)', () => {
-    expect(fns.map((f) => f.name).sort()).toEqual(['authorize', 'connect', 'control', 'disconnect', 'index-recording', 'social', 'sweeper', 'tick']);
+  it('lists the ten handlers with their entry, name, timeout and memory (not CDK helper functions)', () => {
+    expect(fns.map((f) => f.name).sort()).toEqual(['authorize', 'connect', 'control', 'disconnect', 'http-api', 'http-authorize', 'index-recording', 'social', 'sweeper', 'tick']);
     for (const f of fns) {
       expect(f.entry).toBe(`lambda/handlers/${f.name}.ts`);
       expect(existsSync(join(PROJECT_ROOT, f.entry))).toBe(true);
@@ -139,6 +141,25 @@ describe('functions', () => {
   it('reflects stack props (synthTemplate passes them through)', () => {
     const t = synthTemplate({ props: { idleTtl: Duration.seconds(42) } });
     expect(tpl.functions(t).find((f) => f.name === 'control')!.environment[ENV.idleTtlSeconds]).toBe('42');
+  });
+});
+
+describe('httpApi', () => {
+  it('reads every route of the HTTP API, each on the routes function behind the Lambda authorizer', () => {
+    const api = tpl.httpApi(template)!;
+    const fns = tpl.functions(template);
+    const nameOf = (id: string) => fns.find((f) => f.logicalId === id)?.name;
+    expect(api.routes.map((r) => [r.routeKey, nameOf(r.functionLogicalId), r.authorized])).toEqual(
+      [...HTTP_ROUTE_KEYS].sort((a, b) => a.localeCompare(b)).map((k) => [k, 'http-api', true]),
+    );
+    expect(api.authorizer).toEqual({ functionLogicalId: expect.any(String), identitySource: ['$request.header.Authorization'], simpleResponses: true });
+    expect(nameOf(api.authorizer!.functionLogicalId)).toBe('http-authorize');
+  });
+
+  it('is undefined for a template without one, and refuses two', () => {
+    expect(tpl.httpApi({ Resources: {} })).toBeUndefined();
+    const api = { Type: 'AWS::ApiGatewayV2::Api', Properties: { ProtocolType: 'HTTP' } };
+    expect(() => tpl.httpApi({ Resources: { A: api, B: api } })).toThrow(/at most one HTTP API, found 2/);
   });
 });
 
@@ -214,8 +235,9 @@ describe('bucketNotifications, schedules, secrets, buckets, outputs', () => {
       GamesTableName: 'Games',
       RecordingsBucketName: 'matchcast-recordings',
       PlayerStateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:Player`,
+      HttpApiUrl: `https://localhttp.execute-api.${REGION}.amazonaws.com/`,
     });
-    expect(Object.keys(tpl.outputs(template))).toHaveLength(8);
+    expect(Object.keys(tpl.outputs(template))).toHaveLength(9);
   });
 
   it('throws a clear error for a document that is not a template', () => {

@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { StreamRow } from '../../lambda/core/model';
-import { formatStreamsTable, livePositionMs, sortStreams, streamJsonLine, streamLine } from '../../scripts/lib/streams-view';
+import { formatStartsAt, formatStreamsTable, livePositionMs, sortStreams, streamJsonLine, streamLine } from '../../scripts/lib/streams-view';
 import { runStreams } from '../../scripts/streams';
 import { startLocalAws, type LocalAws } from '../support/aws-local';
 
@@ -61,6 +61,7 @@ describe('formatting', () => {
       game: '2012-wimbledon-1701',
       mode: 'spectate',
       status: 'playing',
+      startsAt: '',
       position: '0:30:40 / 3:58:40',
       speed: '64×',
       viewers: '3',
@@ -93,6 +94,34 @@ describe('formatting', () => {
     // Numbers are right-aligned under their header.
     const end = (l: string, s: string) => l.indexOf(s) + s.length;
     expect(end(lines[1]!, '64×')).toBe(end(lines[0]!, 'SPEED'));
+  });
+
+  test('scheduled streams: a STARTS column (local time, how soon), soonest first after the running ones', () => {
+    const at = (h: number, m: number) => new Date(new Date(NOW).getFullYear(), new Date(NOW).getMonth(), new Date(NOW).getDate(), h, m).getTime();
+    const now = at(19, 55);
+    const sched = [
+      row({ streamId: 'scheduled:2012-wimbledon-1701:b', status: 'scheduled', startsAt: at(21, 0), clientCount: 0, positionMs: 0, lastTickAt: undefined }),
+      row({ streamId: 'scheduled:2012-wimbledon-1701:a', status: 'awaiting_start', startsAt: at(20, 0), clientCount: 4, positionMs: 0, lastTickAt: undefined }),
+      row({ streamId: 'scheduled:2012-wimbledon-1701:c', status: 'scheduled', startsAt: at(20, 30), clientCount: 1, positionMs: 0, lastTickAt: undefined }),
+      row({ anchorAt: now - 10_000, lastTickAt: now - 3_000 }),
+    ];
+    expect(streamLine(sched[1]!, now).startsAt).toBe('20:00:00 (in 5m)');
+    expect(streamLine(sched[0]!, now)).toMatchObject({ status: 'scheduled', startsAt: '21:00:00 (in 1h)', viewers: '0' });
+    const lines = formatStreamsTable(sched, now).trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^STREAM\s+GAME\s+MODE\s+STATUS\s+STARTS\s+POSITION\s+SPEED\s+VIEWERS/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual([
+      'spectate:2012-wimbledon-1701',
+      'scheduled:2012-wimbledon-1701:a',
+      'scheduled:2012-wimbledon-1701:c',
+      'scheduled:2012-wimbledon-1701:b',
+    ]);
+    expect(lines[2]!.indexOf('20:00:00 (in 5m)')).toBe(lines[0]!.indexOf('STARTS'));
+    expect(lines[1]!.slice(lines[0]!.indexOf('STARTS')).startsWith(' ')).toBe(true); // blank for a running stream
+    // another day: the date too
+    expect(formatStartsAt(at(20, 0) + 86_400_000, now)).toMatch(/^20:00:00 \d{4}-\d\d-\d\d \(in 1d\)$/);
+    expect(formatStartsAt(undefined, now)).toBe('');
+    // no scheduled stream, no STARTS column
+    expect(formatStreamsTable(rows, NOW)).not.toContain('STARTS');
   });
 
   test('empty tables say so', () => {
@@ -137,8 +166,8 @@ describe('runStreams', () => {
     expect(await runStreams([], out, { runtimeFile, doc, now: () => NOW })).toBe(0);
     const queried = docMock.commandCalls(QueryCommand).map((c) => c.args[0].input);
     expect(queried.every((q) => q.IndexName === 'byStatus' && q.TableName === 'Streams')).toBe(true);
-    expect(queried.map((q) => q.ExpressionAttributeValues?.[':s'])).toEqual(['scheduled', 'starting', 'playing', 'playing', 'paused']);
-    expect(queried[3]!.ExclusiveStartKey).toEqual({ streamId: 'x', status: 'playing' });
+    expect(queried.map((q) => q.ExpressionAttributeValues?.[':s'])).toEqual(['scheduled', 'awaiting_start', 'starting', 'playing', 'playing', 'paused']);
+    expect(queried[4]!.ExclusiveStartKey).toEqual({ streamId: 'x', status: 'playing' });
     expect(docMock.commandCalls(ScanCommand)).toHaveLength(0);
     expect(out.text().split('\n').filter(Boolean)).toHaveLength(3);
   });
@@ -150,7 +179,7 @@ describe('runStreams', () => {
     const out = capture();
     await runStreams(['--all', '--json'], out, { runtimeFile, doc, now: () => NOW });
     expect(docMock.commandCalls(QueryCommand).map((c) => c.args[0].input.ExpressionAttributeValues?.[':s'])).toEqual([
-      'scheduled', 'starting', 'playing', 'paused', 'ended', 'failed',
+      'scheduled', 'awaiting_start', 'starting', 'playing', 'paused', 'ended', 'failed',
     ]);
     const lines = out.text().trimEnd().split('\n');
     expect(lines).toHaveLength(1);

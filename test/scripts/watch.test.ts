@@ -173,6 +173,53 @@ test('spectate: header, point lines, a dropped connection rejoined, duplicates a
   expect(text.match(/→ /g)).toHaveLength(6); // one line per point, duplicates not reprinted
 });
 
+test('a scheduled stream: countdown lines on the server clock until it plays; then the frames', async () => {
+  const SKEW = 3_600_000; // the server's clock is an hour ahead of ours: only pong.at makes the countdown right
+  const startsAt = Date.now() + SKEW + 2_500;
+  let sock: WebSocket | undefined;
+  server.script((ws) => {
+    sock = ws;
+    onAction(server, 0, 'start', () => send(ws, joined({ streamId: 'scheduled:2012-wimbledon-1701:s1', status: 'scheduled', speed: 1, startsAt, clients: 2 })));
+    onAction(server, 0, 'ping', () => send(ws, { type: 'pong', at: Date.now() + SKEW }));
+  });
+  const out = sink();
+  const done = runWatch(base(), { stdout: out.stream });
+  await until(() => out.text().includes('starting now'), 8_000);
+  const ws = sock!;
+  const S = 'scheduled:2012-wimbledon-1701:s1';
+  send(ws, { type: 'state', streamId: S, status: 'playing', speed: 1, epoch: 2, positionMs: 0, positionSeq: 0, by: 'system' });
+  send(ws, { type: 'frames', streamId: S, epoch: 2, frames: [point(0, 1, ['15', '0'])] });
+  send(ws, { type: 'ended', streamId: S, reason: 'finished' });
+  const result = await done;
+  expect(result.exitCode).toBe(0);
+  const lines = out.text().trimEnd().split('\n');
+  expect(lines[1]).toMatch(/ · scheduled$/);
+  const at = new Date(startsAt);
+  const clock = [at.getHours(), at.getMinutes(), at.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+  const countdown = lines.filter((l) => l.startsWith('scheduled — '));
+  expect(countdown[0]).toMatch(new RegExp(`^scheduled — starts in 0:0[1-3] \\(at ${clock}\\)$`));
+  expect(countdown[countdown.length - 1]).toBe(`scheduled — starting now (at ${clock})`);
+  expect(countdown).toHaveLength(2); // one line per 10 s at most, plus the final one
+  expect(lines.indexOf(countdown[1]!)).toBeLessThan(lines.indexOf('▶ playing at 1× from 0:00:00'));
+  expect(result.frames.map((f) => f.seq)).toEqual([0]);
+  expect(server.received[0]!.filter((m) => m.action === 'ping').length).toBeGreaterThanOrEqual(1);
+});
+
+test('a live game: LIVE in the status line, its length so far', async () => {
+  server.script((ws) =>
+    onAction(server, 0, 'start', () => {
+      send(ws, joined({ status: 'playing', live: true, positionMs: 600_000, durationMs: 600_000, frameCount: 31 }));
+      send(ws, framesMsg(1, [{ ...point(31, 1, ['15', '0']), t: 619_000 }]));
+      send(ws, { type: 'ended', streamId: STREAM, reason: 'finished' });
+    }),
+  );
+  const out = sink();
+  const result = await runWatch(base(), { stdout: out.stream });
+  expect(result.exitCode).toBe(0);
+  expect(out.text()).toContain('  LIVE · tennis · spectate · spectator · 64× · 0:10:00 / 0:10:00 so far · 31 frames so far');
+  expect(out.text()).toMatch(/0:10:19 {2}set 1/);
+});
+
 test('a refused start prints the server error and exits 1', async () => {
   server.script((ws) =>
     onAction(server, 0, 'start', () =>

@@ -22,6 +22,11 @@ export interface ConnectionHandlers {
   onState(state: ConnState, info: { attempt: number; retryInMs?: number; error?: string }): void;
   /** The socket opened; `reconnected` is true after a drop. */
   onOpen(reconnected: boolean): void;
+  /**
+   * A `pong` answered our `ping`: `sentAt`/`receivedAt` on the local clock, `serverAt` the
+   * pong's `at` (all epoch ms) — one sample for the server clock (core/schedule.ts ServerClock).
+   */
+  onClock?(sentAt: number, receivedAt: number, serverAt: number): void;
 }
 
 /** A WebSocket that keeps itself connected until {@link Connection.close}. */
@@ -33,6 +38,8 @@ export class Connection {
   private retryTimer: number | undefined;
   private heartbeat: number | undefined;
   private awaitingReply = false;
+  /** When the unanswered `ping` was sent (epoch ms), for the server clock; undefined when none is out. */
+  private pingSentAt: number | undefined;
   /** Bumped by every attempt: an older attempt still awaiting its URL gives way. */
   private generation = 0;
   private readonly onOnline = () => {
@@ -120,6 +127,7 @@ export class Connection {
       this.handlers.onState('open', { attempt: 0 });
       window.clearInterval(this.heartbeat);
       this.heartbeat = window.setInterval(() => this.beat(), HEARTBEAT_MS);
+      this.ping(); // one round trip at once: the server clock, for countdowns to `startsAt`
       this.handlers.onOpen(reconnected);
     };
     ws.onmessage = (ev) => {
@@ -130,6 +138,10 @@ export class Connection {
         msg = parseServerMessage(ev.data);
       } catch {
         return; // not ours to show
+      }
+      if (msg.type === 'pong' && this.pingSentAt !== undefined) {
+        this.handlers.onClock?.(this.pingSentAt, Date.now(), msg.at);
+        this.pingSentAt = undefined;
       }
       this.handlers.onMessage(msg);
     };
@@ -173,7 +185,14 @@ export class Connection {
       this.abandon();
       return;
     }
-    this.awaitingReply = this.send({ action: 'ping' });
+    this.awaitingReply = this.ping();
+  }
+
+  /** Send a `ping`, noting when (a `pong` becomes a server clock sample). */
+  private ping(): boolean {
+    const sent = this.send({ action: 'ping' });
+    if (sent) this.pingSentAt = Date.now();
+    return sent;
   }
 
   private scheduleRetry(error?: string): void {

@@ -8,6 +8,7 @@ import type { CatalogMessage, ServerMessage } from '../../lambda/core/protocol';
 import { Connection, type ConnState } from './connection';
 import { errorText } from './core/format';
 import { parseRoute } from './core/route';
+import { ServerClock } from './core/schedule';
 import {
   displayName,
   fetchDevToken,
@@ -35,7 +36,14 @@ const app = {
   catalogView: null as CatalogView | null,
   player: null as PlayerView | null,
   failedOpens: 0,
+  /** The server's clock from ping/pong round trips: countdowns count to the server's `startsAt`. */
+  clock: new ServerClock(),
 };
+
+/** The server's time now (epoch ms), as well as this browser can tell. */
+function serverNow(): number {
+  return app.clock.now(Date.now());
+}
 
 const pill = h('span', { class: 'pill', 'data-testid': 'conn-status', 'data-state': 'connecting', role: 'status', 'aria-live': 'polite' }, 'Connecting…');
 const nameInput = h('input', {
@@ -134,6 +142,7 @@ function connect(): void {
       app.player?.connected(reconnected);
     },
     onMessage: dispatch,
+    onClock: (sentAt, receivedAt, serverAt) => app.clock.sample(sentAt, receivedAt, serverAt),
   });
   app.conn.start();
 }
@@ -157,10 +166,11 @@ function render(): void {
   const route = parseRoute(location.hash);
   app.player?.destroy();
   app.player = null;
+  app.catalogView?.destroy();
   app.catalogView = null;
   if (route.name === 'catalog') {
     document.title = 'matchcast — live sports replays';
-    const view = new CatalogView({ refresh: () => app.conn?.send({ action: 'list' }) });
+    const view = new CatalogView({ refresh: () => app.conn?.send({ action: 'list' }), now: serverNow });
     app.catalogView = view;
     outlet.replaceChildren(view.root);
     if (app.catalog) view.update(app.catalog);
@@ -172,6 +182,7 @@ function render(): void {
         return app.me;
       },
       participants,
+      now: serverNow,
     });
     app.player = view;
     outlet.replaceChildren(view.root);

@@ -8,10 +8,14 @@ import type { JoinedMessage, StateMessage, WireFrame } from '../../../lambda/cor
 import { convertCricsheet } from '../../../lambda/core/convert/cricket';
 import {
   clean,
+  clockOffsetMs,
+  CountdownPrinter,
   currentPositionMs,
   describeState,
   formatChat,
   formatClock,
+  formatCountdown,
+  formatCountdownLine,
   formatCricket,
   formatEnded,
   formatError,
@@ -20,6 +24,8 @@ import {
   formatPresence,
   formatRelative,
   formatSpeed,
+  formatWallClock,
+  isPreStart,
   keyCommand,
   playerNames,
   renderFrame,
@@ -67,6 +73,60 @@ describe('times and rates', () => {
     expect(formatRelative(now - 3 * 86400_000, now)).toBe('3d ago');
     expect(formatRelative(now + 3_000, now)).toBe('in 3s');
     expect(formatRelative(undefined, now)).toBe('never');
+  });
+});
+
+describe('scheduled streams: countdown', () => {
+  /** 20:00:00 today, on this machine's clock (the lines show local wall time). */
+  const startsAt = new Date(2026, 10, 23, 20, 0, 0).getTime();
+
+  test('formatCountdown is m:ss under an hour, h:mm:ss beyond, rounding up', () => {
+    expect(formatCountdown(83_000)).toBe('1:23');
+    expect(formatCountdown(82_001)).toBe('1:23');
+    expect(formatCountdown(400)).toBe('0:01');
+    expect(formatCountdown(3_723_000)).toBe('1:02:03');
+    expect(formatCountdown(0)).toBe('0:00');
+    expect(formatCountdown(-1)).toBe('0:00');
+  });
+
+  test('the countdown line, then "starting now"; the date when the start is on another day', () => {
+    expect(formatCountdownLine(startsAt, startsAt - 83_000)).toBe('scheduled — starts in 1:23 (at 20:00:00)');
+    expect(formatCountdownLine(startsAt, startsAt - 3_723_000)).toBe('scheduled — starts in 1:02:03 (at 20:00:00)');
+    expect(formatCountdownLine(startsAt, startsAt)).toBe('scheduled — starting now (at 20:00:00)');
+    expect(formatWallClock(startsAt + 86_400_000, startsAt)).toBe('20:00:00 2026-11-24');
+    expect(isPreStart('scheduled') && isPreStart('awaiting_start') && !isPreStart('playing')).toBe(true);
+  });
+
+  test('at most one line per 10 s, plus the final one, then nothing', () => {
+    const p = new CountdownPrinter(startsAt);
+    const printed: string[] = [];
+    for (let now = startsAt - 83_000; now <= startsAt + 3_000; now += 1_000) {
+      const line = p.line(now);
+      if (line) printed.push(line);
+    }
+    expect(printed).toEqual([
+      'scheduled — starts in 1:23 (at 20:00:00)',
+      'scheduled — starts in 1:13 (at 20:00:00)',
+      'scheduled — starts in 1:03 (at 20:00:00)',
+      'scheduled — starts in 0:53 (at 20:00:00)',
+      'scheduled — starts in 0:43 (at 20:00:00)',
+      'scheduled — starts in 0:33 (at 20:00:00)',
+      'scheduled — starts in 0:23 (at 20:00:00)',
+      'scheduled — starts in 0:13 (at 20:00:00)',
+      'scheduled — starts in 0:03 (at 20:00:00)',
+      'scheduled — starting now (at 20:00:00)',
+    ]);
+    expect(p.done).toBe(true);
+    expect(p.line(startsAt + 60_000)).toBeUndefined();
+    // joined after the start time (the sweeper starts it within its minute): one final line
+    const late = new CountdownPrinter(startsAt);
+    expect(late.line(startsAt + 20_000)).toBe('scheduled — starting now (at 20:00:00)');
+    expect(late.line(startsAt + 40_000)).toBeUndefined();
+  });
+
+  test('the server clock offset from a ping round trip (pong.at at its midpoint)', () => {
+    expect(clockOffsetMs(10_000, 10_100, 3_610_050)).toBe(3_600_000);
+    expect(clockOffsetMs(10_000, 10_000, 9_000)).toBe(-1_000);
   });
 });
 
@@ -158,6 +218,16 @@ describe('messages', () => {
     const [title, detail] = formatJoined(joined);
     expect(title).toBe('▶ Wimbledon 2012 final: Roger Federer v Andy Murray');
     expect(detail).toContain('tennis · spectate · spectator · 64× · 0:00:00 / 3:58:40 · 288 frames');
+  });
+
+  test('a live game: LIVE in the status line, its length so far; scheduled streams say so', () => {
+    const [, live] = formatJoined({ ...joined, live: true, status: 'playing', positionMs: 600_000, durationMs: 3_723_000, frameCount: 120 });
+    expect(live).toBe('  LIVE · tennis · spectate · spectator · 64× · 0:10:00 / 1:02:03 so far · 120 frames so far · spectate:2012-wimbledon-1701');
+    expect(formatJoined({ ...joined, status: 'scheduled', startsAt: 1 })[1]).toMatch(/ · scheduled$/);
+    expect(formatJoined({ ...joined, status: 'awaiting_start', startsAt: 1 })[1]).toMatch(/ · awaiting start$/);
+    expect(formatJoined(joined)[1]).not.toContain('LIVE');
+    expect(describeState({ ...base, status: 'scheduled' }, state({ status: 'awaiting_start', by: 'system' }))).toEqual(['… awaiting start']);
+    expect(describeState({ ...base, status: 'awaiting_start', speed: 1 }, state({ status: 'playing', by: 'system', positionMs: 0 }))).toEqual(['▶ playing at 1× from 0:00:00']);
   });
 
   test('state lines say what changed and who changed it', () => {

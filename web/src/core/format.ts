@@ -41,6 +41,8 @@ export function statusLabel(status: StreamStatus | string): string {
   switch (status) {
     case 'scheduled':
       return 'Scheduled';
+    case 'awaiting_start':
+      return 'Starting soon';
     case 'starting':
       return 'Starting';
     case 'playing':

@@ -1,16 +1,24 @@
 /**
- * Catalog view (`#/`): the games (title, kind, duration) with Watch / Play vs AI / PvP room,
- * and the streams running now with their viewer counts and a Join button.
+ * Catalog view (`#/`): the games (title, kind, duration; live games marked LIVE) with Watch /
+ * Play vs AI / PvP room, the scheduled streams coming up (start time, a countdown ticking
+ * every second, viewers waiting, Join), and the streams running now with their viewer counts
+ * and a Join button.
  */
 import type { CatalogMessage } from '../../../lambda/core/protocol';
 import { formatDuration, modeLabel, statusLabel } from '../core/format';
 import { newRoomId, routeHash } from '../core/route';
-import { clear, h } from '../ui/dom';
+import { countdownText, formatStartTime, isPreStart } from '../core/schedule';
+import { clear, h, setText } from '../ui/dom';
 
 /** What the catalog asks the app to do. */
 export interface CatalogActions {
   refresh(): void;
+  /** The server's time now (epoch ms): countdowns count to the server's `startsAt`. */
+  now(): number;
 }
+
+/** How often the countdowns of scheduled streams are redrawn (ms). */
+const COUNTDOWN_TICK_MS = 1000;
 
 /** The catalog page. */
 export class CatalogView {
@@ -18,11 +26,16 @@ export class CatalogView {
   private readonly games: HTMLElement;
   private readonly streams: HTMLElement;
   private readonly note: HTMLElement;
+  private readonly scheduled: HTMLElement;
+  private readonly scheduledHead: HTMLElement;
+  private readonly timer: number;
 
   constructor(private readonly actions: CatalogActions) {
     this.note = h('p', { class: 'muted', 'data-testid': 'catalog-note' }, 'Loading the catalog…');
     this.games = h('ul', { class: 'game-list', 'data-testid': 'games', 'aria-label': 'Recorded games' });
     this.streams = h('ul', { class: 'stream-list', 'data-testid': 'streams', 'aria-label': 'Streams running now' });
+    this.scheduledHead = h('h2', { hidden: true }, 'Coming up');
+    this.scheduled = h('ul', { class: 'stream-list', 'data-testid': 'scheduled', 'aria-label': 'Scheduled streams', hidden: true });
     this.root = h(
       'main',
       { class: 'catalog', 'data-testid': 'catalog', 'aria-labelledby': 'catalog-title' },
@@ -34,18 +47,28 @@ export class CatalogView {
       ),
       this.note,
       this.games,
+      this.scheduledHead,
+      this.scheduled,
       h('h2', {}, 'Live now'),
       this.streams,
     );
+    this.timer = window.setInterval(() => this.tick(), COUNTDOWN_TICK_MS);
+  }
+
+  /** Stop the countdown timer (the view is left). */
+  destroy(): void {
+    window.clearInterval(this.timer);
   }
 
   /** Render a `catalog` message. */
   update(cat: CatalogMessage): void {
     clear(this.games);
     clear(this.streams);
+    clear(this.scheduled);
     this.note.textContent = cat.games.length === 0 ? 'No games have been uploaded yet.' : '';
     this.note.hidden = cat.games.length > 0;
     const titles = new Map(cat.games.map((g) => [g.gameId, g.title]));
+    const liveGames = new Set(cat.games.filter((g) => g.live === true).map((g) => g.gameId));
     for (const g of cat.games) {
       const room = newRoomId();
       const watching = cat.streams.filter((s) => s.gameId === g.gameId).reduce((n, s) => n + s.clients, 0);
@@ -57,12 +80,15 @@ export class CatalogView {
             'div',
             { class: 'game-info' },
             h('span', { class: `kind kind-${safeClass(g.kind)}` }, g.kind),
+            g.live ? liveBadge() : null,
             h('h3', { class: 'game-title' }, g.title || g.gameId),
             g.participants && g.participants.length ? h('p', { class: 'participants' }, g.participants.join(' v ')) : null,
             h(
               'p',
               { class: 'meta' },
-              h('span', { class: 'num', 'aria-label': `Duration ${formatDuration(g.durationMs)}` }, formatDuration(g.durationMs)),
+              g.live
+                ? h('span', { class: 'num', 'aria-label': `${formatDuration(g.durationMs)} so far` }, `${formatDuration(g.durationMs)} so far`)
+                : h('span', { class: 'num', 'aria-label': `Duration ${formatDuration(g.durationMs)}` }, formatDuration(g.durationMs)),
               watching > 0 ? h('span', { class: 'live-dot-text' }, ` · ${watching} watching`) : null,
             ),
           ),
@@ -76,10 +102,41 @@ export class CatalogView {
         ),
       );
     }
-    if (cat.streams.length === 0) {
+    const upcoming = cat.streams.filter((s) => isPreStart(s.status)).sort((a, b) => (a.startsAt ?? Infinity) - (b.startsAt ?? Infinity));
+    const running = cat.streams.filter((s) => !isPreStart(s.status));
+    this.scheduled.hidden = this.scheduledHead.hidden = upcoming.length === 0;
+    const now = this.actions.now();
+    for (const s of upcoming) {
+      const title = s.title || titles.get(s.gameId) || s.gameId;
+      const countdown = h('span', { class: 'num countdown', 'data-testid': 'countdown' });
+      if (s.startsAt !== undefined) countdown.dataset.startsAt = String(s.startsAt);
+      this.scheduled.appendChild(
+        h(
+          'li',
+          { class: 'stream card', 'data-testid': 'scheduled-stream', 'data-stream-id': s.streamId, 'data-status': s.status },
+          h('span', { class: `status-dot status-${safeClass(s.status)}`, 'aria-hidden': 'true' }),
+          h(
+            'div',
+            { class: 'stream-info' },
+            h('span', { class: 'stream-title' }, title),
+            h(
+              'span',
+              { class: 'meta' },
+              s.startsAt !== undefined ? h('span', { 'data-testid': 'starts-at' }, `${formatStartTime(s.startsAt, now)} · `) : `${statusLabel(s.status)} · `,
+              s.startsAt !== undefined ? countdown : null,
+              s.startsAt !== undefined ? ' · ' : null,
+              h('span', { class: 'num', 'data-testid': 'viewers' }, `${s.clients} waiting`),
+            ),
+          ),
+          h('a', { class: 'btn', href: routeHash({ name: 'stream', streamId: s.streamId }), 'aria-label': `Join ${title} (scheduled)`, 'data-action': 'join' }, 'Join'),
+        ),
+      );
+    }
+    this.tick();
+    if (running.length === 0) {
       this.streams.appendChild(h('li', { class: 'muted' }, 'Nothing is streaming right now — start one above.'));
     }
-    for (const s of cat.streams) {
+    for (const s of running) {
       this.streams.appendChild(
         h(
           'li',
@@ -88,12 +145,20 @@ export class CatalogView {
           h(
             'div',
             { class: 'stream-info' },
-            h('span', { class: 'stream-title' }, titles.get(s.gameId) ?? s.gameId),
-            h('span', { class: 'meta' }, `${modeLabel(s.mode)} · ${statusLabel(s.status)} · `, h('span', { class: 'num' }, `${s.clients} watching`)),
+            h('span', { class: 'stream-title' }, liveGames.has(s.gameId) ? liveBadge() : null, s.title || titles.get(s.gameId) || s.gameId),
+            h('span', { class: 'meta' }, `${modeLabel(s.mode)} · ${statusLabel(s.status)} · `, h('span', { class: 'num', 'data-testid': 'viewers' }, `${s.clients} watching`)),
           ),
           h('a', { class: 'btn', href: routeHash({ name: 'stream', streamId: s.streamId }), 'aria-label': `Join stream ${s.streamId}`, 'data-action': 'join' }, 'Join'),
         ),
       );
+    }
+  }
+
+  /** Redraw the countdowns of the scheduled streams ("Starts in 1:23", then "Starting…"). */
+  private tick(): void {
+    const now = this.actions.now();
+    for (const el of this.scheduled.querySelectorAll<HTMLElement>('[data-starts-at]')) {
+      setText(el, countdownText(Number(el.dataset.startsAt), now));
     }
   }
 
@@ -102,6 +167,11 @@ export class CatalogView {
     this.note.hidden = false;
     this.note.textContent = text;
   }
+}
+
+/** The red LIVE mark of a game whose frames are still being published. */
+function liveBadge(): HTMLElement {
+  return h('span', { class: 'live-badge', 'data-testid': 'live-badge', 'aria-label': 'Live' }, 'LIVE');
 }
 
 function safeClass(s: string): string {

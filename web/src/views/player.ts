@@ -3,12 +3,15 @@
  * Starts or joins the stream, rejoins after a reconnect with the buffer's cursor (no gap),
  * shows the tennis or cricket panels (or a frame log / an xterm terminal for other kinds), the timeline
  * seek bar, transport controls for controllers, presence, chat and reactions, and the end.
+ * A scheduled stream shows a countdown to its `startsAt` until it plays; a live game (`joined.live`)
+ * wears a LIVE badge and its timeline grows as frames arrive (core/schedule.ts).
  */
 import type { JoinedMessage, ServerMessage, StateMessage, StreamStatus, WireFrame } from '../../../lambda/core/protocol';
 import type { Outgoing } from '../connection';
 import { FrameBuffer } from '../core/buffer';
 import { endedText, errorText, formatSpeed, modeLabel, statusLabel } from '../core/format';
 import { routeHash, type Route } from '../core/route';
+import { countdownText, formatStartTime, grownLength, isPreStart, type KnownLength } from '../core/schedule';
 import { toTennisPoint, type TennisPoint } from '../tennis/frame';
 import { describePoint } from '../tennis/describe';
 import { foldMatch } from '../tennis/model';
@@ -36,6 +39,8 @@ export interface PlayerDeps {
   readonly me: { userId: string; name: string };
   /** Participants of a game from the last catalog, if known. */
   participants(gameId: string): readonly string[] | undefined;
+  /** The server's time now (epoch ms): the countdown counts to the server's `startsAt`. */
+  now(): number;
 }
 
 /** One stream on screen. */
@@ -47,6 +52,12 @@ export class PlayerView {
   private speed = 1;
   private anchor = { positionMs: 0, at: 0 };
   private ended = false;
+  /** Scheduled streams: wall time (epoch ms) of the first frame, while one is announced. */
+  private startsAt: number | undefined;
+  /** The game is live: its length grows as frames arrive. */
+  private live = false;
+  /** The recording's length as far as it is known (media ms, frames): fixed, or growing when live. */
+  private known: KnownLength = { durationMs: 0, frameCount: 0 };
   private readonly buffer = new FrameBuffer();
   private readonly tennisPoints = new Map<number, TennisPoint>();
   private readonly cricketEvents = new Map<number, CricketEvent>();
@@ -58,6 +69,10 @@ export class PlayerView {
   private readonly modeBadge: HTMLElement;
   private readonly roleBadge: HTMLElement;
   private readonly statusBadge: HTMLElement;
+  private readonly liveBadge: HTMLElement;
+  private readonly countdown: HTMLElement;
+  private readonly countdownText: HTMLElement;
+  private readonly countdownAt: HTMLElement;
   private readonly presenceEl: HTMLElement;
   private readonly stage: HTMLElement;
   private readonly body: HTMLElement;
@@ -85,9 +100,13 @@ export class PlayerView {
     this.roleBadge = h('span', { class: 'badge', 'data-testid': 'role' });
     this.statusBadge = h('span', { class: 'badge status', 'data-testid': 'play-status', 'data-status': 'starting', 'aria-live': 'polite' }, 'Starting');
     this.presenceEl = h('span', { class: 'presence num', 'data-testid': 'presence', 'aria-live': 'polite' });
+    this.liveBadge = h('span', { class: 'live-badge', 'data-testid': 'live-badge', hidden: true, title: 'Live: frames arrive as they happen' }, 'LIVE');
+    this.countdownText = h('strong', { class: 'countdown-text num', 'data-testid': 'countdown-text' });
+    this.countdownAt = h('span', { class: 'countdown-at muted' });
+    this.countdown = h('div', { class: 'countdown', hidden: true, role: 'timer', 'aria-live': 'off', 'data-testid': 'countdown' }, this.countdownText, this.countdownAt);
     this.banner = h('div', { class: 'banner', hidden: true, role: 'status', 'data-testid': 'ended-banner' });
     this.body = h('div', { class: 'stage-body' });
-    this.stage = h('div', { class: 'stage', 'data-testid': 'stage' }, this.body);
+    this.stage = h('div', { class: 'stage', 'data-testid': 'stage' }, this.body, this.countdown);
     this.timeline = new Timeline((toMs) => this.seek(toMs));
     this.pauseBtn = h('button', { class: 'btn transport-main', type: 'button', 'aria-label': 'Pause', 'data-testid': 'play-pause', onclick: () => this.togglePause() }, '❚❚');
     this.speedBtns = SPEEDS.map((s) =>
@@ -113,7 +132,7 @@ export class PlayerView {
         'div',
         { class: 'pv-top' },
         h('a', { class: 'btn ghost back', href: '#/', 'aria-label': 'Back to the matches' }, '←'),
-        h('div', { class: 'pv-heading' }, this.titleEl, h('div', { class: 'pv-badges' }, this.statusBadge, this.modeBadge, this.roleBadge, this.presenceEl)),
+        h('div', { class: 'pv-heading' }, this.titleEl, h('div', { class: 'pv-badges' }, this.liveBadge, this.statusBadge, this.modeBadge, this.roleBadge, this.presenceEl)),
       ),
       this.banner,
       h(
@@ -225,6 +244,14 @@ export class PlayerView {
     this.status = msg.status;
     this.speed = msg.speed;
     this.anchor = { positionMs: msg.positionMs, at: performance.now() };
+    this.startsAt = msg.startsAt;
+    this.live = msg.live === true;
+    // A rejoin's `joined` may say less than the frames already held tell (they arrived since).
+    this.known = this.live
+      ? grownLength({ durationMs: msg.durationMs, frameCount: msg.frameCount }, first ? [] : this.buffer.sorted(), true)
+      : { durationMs: msg.durationMs, frameCount: msg.frameCount };
+    this.liveBadge.hidden = !this.live;
+    this.root.dataset.live = String(this.live);
     const change = this.buffer.position(msg.epoch, msg.positionSeq);
     setText(this.titleEl, msg.title || msg.gameId);
     document.title = `${msg.title || msg.gameId} · matchcast`;
@@ -234,9 +261,10 @@ export class PlayerView {
     this.root.dataset.role = msg.role;
     this.root.dataset.kind = msg.kind;
     this.root.dataset.streamId = msg.streamId;
-    this.timeline.setDuration(msg.durationMs);
+    this.timeline.setDuration(this.known.durationMs);
     this.setControllable(msg.role === 'player');
     this.showStatus();
+    this.showCountdown();
     if (first) {
       this.setupBody(msg);
       if (msg.mode === 'pvp') this.showInvite(msg);
@@ -254,6 +282,8 @@ export class PlayerView {
     const change = this.buffer.position(msg.epoch, msg.positionSeq);
     if (change.removed.length) this.onRemoved(change.removed);
     this.showStatus(msg.by);
+    if (isPreStart(prevStatus) && !isPreStart(msg.status)) this.startsAt = undefined;
+    this.showCountdown();
     if (msg.by !== 'system') {
       const who = this.who(msg.by);
       if (prevStatus !== msg.status && msg.status === 'paused') this.chat.addNotice(`${who} paused.`);
@@ -269,6 +299,11 @@ export class PlayerView {
     const change = this.buffer.add(epoch, frames);
     if (change.removed.length) this.onRemoved(change.removed);
     if (change.added.length === 0) return;
+    const known = grownLength(this.known, change.added, this.live);
+    if (known !== this.known) {
+      this.known = known;
+      this.timeline.setDuration(known.durationMs);
+    }
     for (const f of change.added) {
       if (this.joined?.kind === 'cricket') {
         const e = toCricketEvent(f);
@@ -310,9 +345,12 @@ export class PlayerView {
     );
     this.banner.dataset.reason = reason;
     this.banner.hidden = false;
-    if (reason === 'finished' && this.joined) this.anchor = { positionMs: this.joined.durationMs, at: performance.now() };
+    if (reason === 'finished' && this.joined) this.anchor = { positionMs: this.known.durationMs, at: performance.now() };
+    this.live = false;
+    this.liveBadge.hidden = true;
     this.setControllable(false);
     this.showStatus();
+    this.showCountdown();
     this.tickPosition();
     this.scheduleRender();
   }
@@ -379,7 +417,8 @@ export class PlayerView {
   private showStatus(by?: string): void {
     let text = statusLabel(this.status);
     if (this.status === 'paused' && by && by !== 'system') text = `Paused by ${this.who(by) === 'You' ? 'you' : by}`;
-    if (this.status === 'playing' && this.speed !== 1) text = `Live · ${formatSpeed(this.speed)}`;
+    if (this.status === 'playing' && this.live) text = 'Playing'; // the LIVE badge says the rest
+    if (this.status === 'playing' && this.speed !== 1) text = `${this.live ? 'Playing' : 'Live'} · ${formatSpeed(this.speed)}`;
     setText(this.statusBadge, text);
     this.statusBadge.dataset.status = this.status;
     if (by) this.statusBadge.dataset.by = by;
@@ -387,6 +426,20 @@ export class PlayerView {
     setText(this.pauseBtn, paused ? '▶' : '❚❚');
     this.pauseBtn.setAttribute('aria-label', paused ? 'Resume' : 'Pause');
     for (const b of this.speedBtns) b.setAttribute('aria-pressed', String(Number(b.dataset.speed) === this.speed));
+  }
+
+  /**
+   * Show, update or hide the countdown: "Starts in 1:23" (at the server's time) while the stream
+   * is scheduled or awaiting its start, "Starting…" once `startsAt` is reached; hidden otherwise.
+   */
+  private showCountdown(): void {
+    const show = !this.ended && isPreStart(this.status) && this.startsAt !== undefined;
+    this.countdown.hidden = !show;
+    if (!show || this.startsAt === undefined) return;
+    const now = this.deps.now();
+    setText(this.countdownText, countdownText(this.startsAt, now));
+    setText(this.countdownAt, `Scheduled for ${formatStartTime(this.startsAt, now)}`);
+    this.countdown.dataset.startsAt = String(this.startsAt);
   }
 
   private setControllable(can: boolean): void {
@@ -402,12 +455,14 @@ export class PlayerView {
 
   private estimate(): number {
     const elapsed = this.status === 'playing' ? ((performance.now() - this.anchor.at) * this.speed) : 0;
-    const dur = this.joined?.durationMs ?? Infinity;
+    const dur = this.joined ? this.known.durationMs : Infinity;
     return Math.min(dur, this.anchor.positionMs + elapsed);
   }
 
+  /** Every 250 ms: the playhead, and the countdown (its text changes once a second). */
   private tickPosition(): void {
     if (this.joined) this.timeline.setPosition(this.estimate());
+    if (!this.countdown.hidden) this.showCountdown();
   }
 
   private scheduleRender(): void {
@@ -435,7 +490,8 @@ export class PlayerView {
     }
     if (!this.tennis) return;
     const points = [...this.tennisPoints.values()].sort((a, b) => a.seq - b.seq);
-    const view = foldMatch(points, this.joined ? { frameCount: this.joined.frameCount } : {});
+    // A live game's last frame so far is not the end of the match: no frameCount then.
+    const view = foldMatch(points, this.joined && !this.live ? { frameCount: this.known.frameCount } : {});
     this.tennis.render(view, points);
     const names = this.tennis.shortNames;
     this.timeline.setMarks(points.map((p) => ({ seq: p.seq, t: p.t, winner: p.winner, label: describePoint(p, names) })));
@@ -459,7 +515,7 @@ export class PlayerView {
   }
 
   private seek(toMs: number): void {
-    const dur = this.joined?.durationMs ?? 0;
+    const dur = this.known.durationMs;
     this.control({ action: 'seek', toMs: Math.round(Math.min(Math.max(0, toMs), Math.max(0, dur - 1))) });
   }
 

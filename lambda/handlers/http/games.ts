@@ -1,0 +1,56 @@
+/**
+ * The live-game routes of the HTTP API (issue 6, docs/HTTP-API.md "Live games"):
+ * `PUT /games/{gameId}`, `POST /games/{gameId}/events`, `POST /games/{gameId}/finish`.
+ * parse (zod, core/live.ts) → decide (core/live.ts `planAppend`) → act (adapters/live.ts).
+ * Each needs the `publisher` role.
+ */
+import { liveBatchSchema, LiveRequestError, openLiveGameSchema, parseLiveBody } from '../../core/live';
+import { appendLiveEvents, finishLive, openLiveGame } from '../../adapters/live';
+import { httpError, type HttpIdentity, type HttpResult } from '../../core/http-api';
+
+const GAME_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** The `gameId` path parameter, checked like the WebSocket protocol's ids. Throws LiveRequestError. */
+function gameIdOf(raw: string | undefined): string {
+  if (!raw || !GAME_ID.test(raw)) throw new LiveRequestError('bad_request', `gameId: 1–128 letters, digits, ".", "_" and "-", got ${JSON.stringify(raw ?? '')}`);
+  return raw;
+}
+
+/** Run a publisher route: role check, then `fn`; a {@link LiveRequestError} becomes its HTTP error. */
+async function asPublisher(identity: HttpIdentity, fn: () => Promise<HttpResult>): Promise<HttpResult> {
+  if (!identity.roles.includes('publisher')) return httpError(403, 'forbidden', 'this route needs a token with the publisher role');
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof LiveRequestError) return httpError({ bad_request: 400, not_found: 404, conflict: 409 }[e.code], e.code, e.message);
+    throw e;
+  }
+}
+
+/** `PUT /games/{gameId}`: `201` created / `200` already open — `{ gameId, live, frameCount }`. */
+export function putGame(identity: HttpIdentity, gameId: string | undefined, body: unknown): Promise<HttpResult> {
+  return asPublisher(identity, async () => {
+    const id = gameIdOf(gameId);
+    const open = parseLiveBody(openLiveGameSchema, body);
+    const { created, game } = await openLiveGame(id, open);
+    return { status: created ? 201 : 200, body: { gameId: id, live: game.live, frameCount: game.frameCount } };
+  });
+}
+
+/** `POST /games/{gameId}/events`: `200` `{ gameId, accepted, duplicates, frameCount, durationMs }`. */
+export function postEvents(identity: HttpIdentity, gameId: string | undefined, body: unknown): Promise<HttpResult> {
+  return asPublisher(identity, async () => {
+    const id = gameIdOf(gameId);
+    const { events } = parseLiveBody(liveBatchSchema, body);
+    return { status: 200, body: await appendLiveEvents(id, events) };
+  });
+}
+
+/** `POST /games/{gameId}/finish`: `200` `{ gameId, live: 'finished', frameCount, durationMs }`. */
+export function postFinish(identity: HttpIdentity, gameId: string | undefined): Promise<HttpResult> {
+  return asPublisher(identity, async () => {
+    const id = gameIdOf(gameId);
+    const game = await finishLive(id);
+    return { status: 200, body: { gameId: id, live: game.live, frameCount: game.frameCount, durationMs: game.durationMs } };
+  });
+}

@@ -1,0 +1,125 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ENV } from '../lambda/adapters/config';
+import { HTTP_ROUTE_KEYS } from '../lambda/core/http-api';
+import { MatchcastFunction } from './function';
+import { grantReadRecordings, grantWriteLiveChunks } from './recordings';
+import type { Tables } from './tables';
+import type { MatchcastWebSocketApi, OidcAuth, StageThrottle } from './websocket-api';
+
+/** Where the HTTP API's authorizer finds the JWT (docs/HTTP-API.md "Authentication"). */
+export const HTTP_TOKEN_IDENTITY_SOURCE = '$request.header.Authorization';
+
+/** Properties of {@link MatchcastHttpApi}. */
+export interface MatchcastHttpApiProps {
+  /** The tables the routes use (Games for live games, Streams and Connections for streams and fan-out). */
+  readonly tables: Tables;
+  /** The recordings bucket: live games' chunks are written under `live/`. */
+  readonly bucket: s3.IBucket;
+  /** The WebSocket API: published events are fanned out to its connections; its secret signs tokens. */
+  readonly webSocket: MatchcastWebSocketApi;
+  /**
+   * OIDC mode of the authorizer (as the WebSocket API's `auth`).
+   * @default - HS256 tokens signed with the WebSocket API's secret
+   */
+  readonly auth?: OidcAuth;
+  /**
+   * Throttling of the `$default` stage.
+   * @default { rateLimit: 100, burstLimit: 200 }
+   */
+  readonly throttle?: StageThrottle;
+  /**
+   * Retention of the access log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly accessLogRetention?: logs.RetentionDays;
+}
+
+/**
+ * The HTTP API of publishers and operators (issue 6, docs/HTTP-API.md): an API Gateway HTTP
+ * API whose every route ({@link HTTP_ROUTE_KEYS}) goes to one function
+ * (`lambda/handlers/http-api.ts`) behind a Lambda authorizer (`http-authorize`, simple
+ * responses, the bearer token of `Authorization`, cached 60 s per token). The routes check the
+ * token's roles (`publisher`, `operator`) themselves.
+ *
+ * @throws Error naming `tables`, `bucket` or `webSocket` when missing, `throttle.*` when invalid.
+ */
+export class MatchcastHttpApi extends Construct {
+  public readonly api: apigwv2.HttpApi;
+  public readonly stage: apigwv2.HttpStage;
+  public readonly authorizeFunction: MatchcastFunction;
+  public readonly routeFunction: MatchcastFunction;
+  public readonly accessLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: MatchcastHttpApiProps) {
+    super(scope, id);
+    if (!props?.tables) throw new Error('MatchcastHttpApi: tables is required');
+    if (!props.bucket) throw new Error('MatchcastHttpApi: bucket is required');
+    if (!props.webSocket) throw new Error('MatchcastHttpApi: webSocket is required');
+    const throttle = props.throttle ?? { rateLimit: 100, burstLimit: 200 };
+    if (!(throttle.rateLimit > 0) || !Number.isFinite(throttle.rateLimit)) {
+      throw new Error(`MatchcastHttpApi: throttle.rateLimit must be a positive number, got ${throttle.rateLimit}`);
+    }
+    if (!Number.isInteger(throttle.burstLimit) || throttle.burstLimit < 1) {
+      throw new Error(`MatchcastHttpApi: throttle.burstLimit must be a positive integer, got ${throttle.burstLimit}`);
+    }
+    const { tables, bucket, webSocket } = props;
+
+    this.authorizeFunction = new MatchcastFunction(this, 'Authorize', {
+      handlerName: 'http-authorize',
+      environment: props.auth
+        ? { [ENV.jwtIssuer]: props.auth.issuer, [ENV.jwtAudience]: props.auth.audience, [ENV.jwksUrl]: props.auth.jwksUrl }
+        : { [ENV.jwtSecretArn]: webSocket.jwtSecret.secretArn },
+    });
+    if (!props.auth) webSocket.jwtSecret.grantRead(this.authorizeFunction);
+
+    this.routeFunction = new MatchcastFunction(this, 'Routes', {
+      handlerName: 'http-api',
+      memorySize: 512,
+      timeout: Duration.seconds(29),
+      environment: { ...tables.environment(), [ENV.recordingsBucket]: bucket.bucketName },
+    });
+    tables.games.grants.readWriteData(this.routeFunction);
+    tables.grantSessionReadWrite(this.routeFunction);
+    grantReadRecordings(bucket, this.routeFunction);
+    grantWriteLiveChunks(bucket, this.routeFunction);
+    webSocket.grantPostToConnections(this.routeFunction);
+
+    this.api = new apigwv2.HttpApi(this, 'Api', {
+      description: 'matchcast: live game ingest and scheduled streams',
+      createDefaultStage: false,
+      defaultAuthorizer: new HttpLambdaAuthorizer('TokenAuthorizer', this.authorizeFunction, {
+        responseTypes: [HttpLambdaResponseType.SIMPLE],
+        identitySource: [HTTP_TOKEN_IDENTITY_SOURCE],
+        resultsCacheTtl: Duration.seconds(60),
+      }),
+    });
+    const integration = new HttpLambdaIntegration('RoutesIntegration', this.routeFunction);
+    for (const key of HTTP_ROUTE_KEYS) {
+      const [method, path] = key.split(' ') as [keyof typeof apigwv2.HttpMethod, string];
+      this.api.addRoutes({ path, methods: [apigwv2.HttpMethod[method]], integration });
+    }
+
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.stage = new apigwv2.HttpStage(this, 'Stage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle,
+      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup) },
+    });
+  }
+
+  /** The base URL of the API, `https://{api}.execute-api.{region}.amazonaws.com/`. */
+  public get url(): string {
+    return this.stage.url;
+  }
+}

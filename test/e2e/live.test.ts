@@ -1,0 +1,149 @@
+/**
+ * End to end on local mode (issue 6, docs/HTTP-API.md "Live games"), over real HTTP to the
+ * local HTTP API and real WebSockets: a publisher opens a live game and posts events; the
+ * live stream's spectators get each batch at once, in seq order; retried events (same keys)
+ * are not appended twice; a viewer who starts from the beginning replays what exists and
+ * catches up with live; finishing the game ends the live stream; bad input is refused with
+ * a clear error and changes nothing.
+ */
+import type { GameRow } from '../../lambda/core/model';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { E2e, checkOrdering, range, seqsOf, until, waitFrames } from '../support/e2e';
+
+jest.setTimeout(90_000);
+
+let e: E2e;
+let publisher: string;
+let viewerToken: string;
+
+beforeAll(async () => {
+  e = await E2e.start({ sweeper: false, port: 0, writeRuntimeFile: false });
+  publisher = await e.stack.token('feed', 'Feed', 3600, ['publisher']);
+  viewerToken = await e.stack.token('vera');
+});
+afterAll(async () => {
+  await e?.close();
+});
+
+/** One HTTP call to the local HTTP API; the JSON answer and status. */
+async function api(method: string, path: string, body?: unknown, token = publisher): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${e.stack.httpUrl}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function gameRow(gameId: string): Promise<GameRow> {
+  const out = await e.db.send(new GetCommand({ TableName: e.stack.tables.Games, Key: { gameId }, ConsistentRead: true }));
+  return out.Item as GameRow;
+}
+
+const ball = (n: number, t?: number) => ({ key: `b-${n}`, type: 'ball', ...(t === undefined ? {} : { t }), data: { runs: n % 7 } });
+
+describe('a live game', () => {
+  it('is opened, fed, watched live, replayed from the start, and finished', async () => {
+    const GAME = 'live-final';
+    // Open it: 201, then 200 again (idempotent).
+    expect(await api('PUT', `/games/${GAME}`, { kind: 'cricket', title: 'Live final', participants: ['A', 'B'] })).toEqual({
+      status: 201,
+      body: { gameId: GAME, live: 'live', frameCount: 0 },
+    });
+    expect((await api('PUT', `/games/${GAME}`, { kind: 'cricket', title: 'Live final' })).status).toBe(200);
+
+    // A spectator joins the live stream before any event.
+    const s = await e.connect('sam');
+    s.send({ action: 'start', gameId: GAME });
+    expect(await s.waitFor('joined')).toMatchObject({ streamId: `spectate:${GAME}`, status: 'playing', live: true, frameCount: 0, kind: 'cricket' });
+
+    // A batch of 3, then single events: each arrives at once, as one frames message.
+    const first = await api('POST', `/games/${GAME}/events`, { events: [ball(0, 0), ball(1, 1000), ball(2, 2000)] });
+    expect(first).toEqual({ status: 200, body: { gameId: GAME, accepted: [0, 1, 2].map((n) => ({ key: `b-${n}`, seq: n })), duplicates: [], frameCount: 3, durationMs: 2000 } });
+    await waitFrames(s, 3, undefined, 5000);
+    for (let n = 3; n < 10; n++) {
+      const r = await api('POST', `/games/${GAME}/events`, ball(n));
+      expect(r.body.accepted).toEqual([{ key: `b-${n}`, seq: n }]);
+    }
+    await waitFrames(s, 10, undefined, 5000);
+    expect(seqsOf(s)).toEqual(range(0, 10));
+    expect(s.frames().map((f) => f.t).slice(0, 3)).toEqual([0, 1000, 2000]);
+    checkOrdering(s);
+
+    // A retry of events already accepted (same keys) appends nothing; a new one in the same batch does.
+    const retry = await api('POST', `/games/${GAME}/events`, { events: [ball(8), ball(9), ball(10)] });
+    expect(retry.body).toMatchObject({ accepted: [{ key: 'b-10', seq: 10 }], duplicates: [{ key: 'b-8', seq: 8 }, { key: 'b-9', seq: 9 }], frameCount: 11 });
+    await waitFrames(s, 11, undefined, 5000);
+    expect(seqsOf(s)).toEqual(range(0, 11));
+
+    // The recording is chunk objects in S3, indexed by the Games row.
+    const row = await gameRow(GAME);
+    expect(row).toMatchObject({ live: 'live', frameCount: 11, kind: 'cricket' });
+    expect(row.chunks!.map((c) => [c.seq, c.count])).toEqual([[0, 3], ...range(3, 10).map((n) => [n, 1]), [10, 1]]);
+    expect(row.chunks!.every((c) => c.key.startsWith(`live/${GAME}/`))).toBe(true);
+
+    // From the beginning: the viewer's own replay (fast), which catches up and then follows live.
+    const r = await e.connect('rita');
+    r.send({ action: 'start', gameId: GAME, atMs: 0, speed: 64 });
+    expect(await r.waitFor('joined')).toMatchObject({ mode: 'pvai', live: true, positionSeq: 0 });
+    await waitFrames(r, 11, undefined, 15_000);
+    await api('POST', `/games/${GAME}/events`, ball(11));
+    await waitFrames(r, 12, undefined, 10_000);
+    await waitFrames(s, 12, undefined, 5000);
+    expect(seqsOf(r)).toEqual(range(0, 12));
+    checkOrdering(r);
+
+    // The catalog marks it live.
+    s.send({ action: 'list' });
+    expect((await s.waitFor('catalog')).games.find((g: { gameId: string }) => g.gameId === GAME)).toMatchObject({ live: true });
+
+    // Finish: the live stream ends `finished`; the replay ends once it has played the rest.
+    expect(await api('POST', `/games/${GAME}/finish`)).toMatchObject({ status: 200, body: { gameId: GAME, live: 'finished', frameCount: 12 } });
+    expect(await s.waitFor('ended')).toMatchObject({ streamId: `spectate:${GAME}`, reason: 'finished' });
+    expect(await r.waitFor('ended', undefined, 10_000)).toMatchObject({ reason: 'finished' });
+    expect((await api('POST', `/games/${GAME}/events`, ball(12))).body.error.code).toBe('conflict');
+  });
+
+  it('refuses bad requests with a clear error naming the field, and changes nothing', async () => {
+    const GAME = 'live-refusals';
+    await api('PUT', `/games/${GAME}`, { kind: 'terminal', title: 'Refusals' });
+    await api('POST', `/games/${GAME}/events`, ball(0, 5000));
+    const before = await gameRow(GAME);
+    const cases: Array<[string, string, unknown, string | undefined, number, RegExp]> = [
+      ['POST', `/games/${GAME}/events`, { events: [ball(1, 6000), ball(2, 100)] }, publisher, 400, /events\[1\]\.t: 100 ms is before/],
+      ['POST', `/games/${GAME}/events`, { events: [{ key: 'bad key', type: 'x' }] }, publisher, 400, /events\[0\]\.key/],
+      ['POST', `/games/${GAME}/events`, '{not json', publisher, 400, /not JSON/],
+      ['POST', `/games/${GAME}/events`, { events: [] }, publisher, 400, /events/],
+      ['POST', `/games/${GAME}/events`, ball(3), viewerToken, 403, /publisher role/],
+      ['POST', '/games/nope/events', ball(3), publisher, 404, /PUT \/games\/nope/],
+      ['PUT', '/games/2012-ausopen-1701', { kind: 'tennis', title: 'x' }, publisher, 409, /recorded game/],
+      ['PUT', `/games/${GAME}`, { kind: 'Bad Kind', title: 'x' }, publisher, 400, /kind/],
+    ];
+    for (const [method, path, body, token, status, message] of cases) {
+      const r = await api(method, path, body, token);
+      expect({ path, status: r.status }).toEqual({ path, status });
+      expect(r.body.error.message).toMatch(message);
+      expect(r.body.error.code).toEqual({ 400: 'bad_request', 403: 'forbidden', 404: 'not_found', 409: 'conflict' }[status]);
+    }
+    expect(await gameRow(GAME)).toEqual(before);
+    // No token: the authorizer answers 401 before any route; a bad one 403.
+    expect((await api('POST', `/games/${GAME}/events`, ball(3), '')).status).toBe(401);
+    expect((await api('POST', `/games/${GAME}/events`, ball(3), 'x.y.z')).status).toBe(403);
+    expect(await gameRow(GAME)).toEqual(before);
+  });
+
+  it('orders concurrent publishers: consecutive seqs, every event once, delivered in order', async () => {
+    const GAME = 'live-concurrent';
+    await api('PUT', `/games/${GAME}`, { kind: 'cricket', title: 'Concurrent' });
+    const s = await e.connect('cora');
+    s.send({ action: 'start', gameId: GAME });
+    await s.waitFor('joined');
+    const results = await Promise.all(range(0, 12).map((n) => api('POST', `/games/${GAME}/events`, { events: [{ key: `p-${n}-a`, type: 'x' }, { key: `p-${n}-b`, type: 'x' }] })));
+    const seqs = results.flatMap((r) => r.body.accepted.map((a: { seq: number }) => a.seq)).sort((a: number, b: number) => a - b);
+    expect(seqs).toEqual(range(0, 24));
+    await waitFrames(s, 24, undefined, 15_000);
+    expect([...new Set(seqsOf(s))].sort((a, b) => a - b)).toEqual(range(0, 24));
+    await until('the Games row', async () => (await gameRow(GAME)).frameCount === 24);
+  });
+});

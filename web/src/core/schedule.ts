@@ -1,0 +1,112 @@
+/**
+ * Scheduled streams and live games (issue 6), pure: the countdown to a stream's `startsAt`,
+ * the server clock estimated from `pong.at`, and the known length of a live game that grows
+ * as its frames arrive. No DOM, no clock reads (callers pass `now`); unit-tested in
+ * test/web/schedule.test.ts.
+ *
+ * Units: `startsAt`, `now`, `at`, `sentAt`, `receivedAt` are wall-clock epoch milliseconds;
+ * `t`, `durationMs` are media milliseconds; offsets and remaining times are milliseconds.
+ */
+import type { StreamStatus, WireFrame } from '../../../lambda/core/protocol';
+
+/** True while a stream waits for its start (`scheduled` or `awaiting_start`): a countdown is due. */
+export function isPreStart(status: StreamStatus | string): boolean {
+  return status === 'scheduled' || status === 'awaiting_start';
+}
+
+/**
+ * Time left as `m:ss` under an hour (83_000 → "1:23"), `h:mm:ss` from an hour on
+ * (3_723_000 → "1:02:03"). Rounds up to whole seconds (0.2 s left shows "0:01", so "0:00"
+ * means reached); negative, NaN or infinite input formats as "0:00".
+ */
+export function formatCountdown(msLeft: number): string {
+  const total = Number.isFinite(msLeft) && msLeft > 0 ? Math.ceil(msLeft / 1000) : 0;
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/**
+ * The countdown line for a stream starting at `startsAt` seen at server time `now` (both epoch
+ * ms): "Starts in 1:23", "Starts in 1:02:03", or "Starting…" once the start is reached.
+ */
+export function countdownText(startsAt: number, now: number): string {
+  const left = startsAt - now;
+  return left > 0 ? `Starts in ${formatCountdown(left)}` : 'Starting…';
+}
+
+/**
+ * A start time as people read it in the viewer's time zone: "20:00" today, "Tue 20:00" within
+ * the coming week, "23 Nov 20:00" beyond (both arguments epoch ms; `now` decides "today").
+ */
+export function formatStartTime(startsAt: number, now: number): string {
+  const d = new Date(startsAt);
+  if (!Number.isFinite(startsAt) || Number.isNaN(d.getTime())) return '';
+  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  const today = new Date(now);
+  const sameDay = d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate();
+  if (sameDay) return hm;
+  const days = (startsAt - now) / 86_400_000;
+  if (days > 0 && days < 6) return `${WEEKDAYS[d.getDay()]} ${hm}`;
+  return `${d.getDate()} ${MONTHS[d.getMonth()]} ${hm}`;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+/**
+ * The server's clock as seen from this browser, from `ping` → `pong.at` round trips: the offset
+ * (server − local, ms) of the sample with the shortest round trip among the last
+ * {@link ServerClock.KEEP} (its midpoint estimate is the least uncertain). 0 before any sample.
+ */
+export class ServerClock {
+  /** Samples kept (the newest). */
+  static readonly KEEP = 8;
+  private samples: { rtt: number; offset: number }[] = [];
+
+  /**
+   * Record one round trip: `sentAt` (ping sent) and `receivedAt` (pong received) on the local
+   * clock, `serverAt` = `pong.at`; all epoch ms. Ignores nonsense (negative round trip, NaN).
+   */
+  sample(sentAt: number, receivedAt: number, serverAt: number): void {
+    const rtt = receivedAt - sentAt;
+    if (![sentAt, receivedAt, serverAt].every(Number.isFinite) || rtt < 0) return;
+    this.samples.push({ rtt, offset: serverAt - (sentAt + rtt / 2) });
+    if (this.samples.length > ServerClock.KEEP) this.samples.shift();
+  }
+
+  /** Estimated server − local clock difference (ms); 0 before any sample. */
+  get offsetMs(): number {
+    let best: { rtt: number; offset: number } | undefined;
+    for (const s of this.samples) if (!best || s.rtt < best.rtt) best = s;
+    return best ? Math.round(best.offset) : 0;
+  }
+
+  /** The server's time (epoch ms) when the local clock reads `localNow`. */
+  now(localNow: number): number {
+    return localNow + this.offsetMs;
+  }
+}
+
+/** What is known of a recording's length: media ms and frames. */
+export interface KnownLength {
+  readonly durationMs: number;
+  readonly frameCount: number;
+}
+
+/**
+ * A live game's length after `frames` arrived: `durationMs` grows to the largest `t`,
+ * `frameCount` to the largest `seq` + 1; it never shrinks (frames removed by a seek back still
+ * exist). Recorded games are returned unchanged when `live` is false (their length is fixed).
+ */
+export function grownLength(known: KnownLength, frames: readonly Pick<WireFrame, 'seq' | 't'>[], live: boolean): KnownLength {
+  if (!live || frames.length === 0) return known;
+  let durationMs = known.durationMs;
+  let frameCount = known.frameCount;
+  for (const f of frames) {
+    if (Number.isFinite(f.t) && f.t > durationMs) durationMs = f.t;
+    if (Number.isInteger(f.seq) && f.seq + 1 > frameCount) frameCount = f.seq + 1;
+  }
+  return durationMs === known.durationMs && frameCount === known.frameCount ? known : { durationMs, frameCount };
+}
