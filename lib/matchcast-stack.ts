@@ -154,6 +154,8 @@ export class MatchcastStack extends Stack {
     // control starts/stops/describes executions; disconnect may end a PvAI stream.
     this.workflow.addController(this.webSocket.controlFunction);
     this.workflow.addController(this.webSocket.disconnectFunction);
+    // POST /streams starts a stream due within the sweeper's lead at once.
+    this.workflow.addController(this.httpApi.routeFunction);
     this.sweeper = new Sweeper(this, 'Sweeper', {
       tables: this.tables,
       bucket,

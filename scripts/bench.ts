@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--json] [--viewers 1,100,1000] [--storm 100,300]`
+ * `npm run bench [-- --quick] [--json] [--viewers 1,100,1000] [--storm 100,300] [--live 50,200] [--only live]`
  *
  * Prints performance figures of the local system; asserts nothing. Boots local mode
  * in-process (local/stack.ts, port 0, talking to 127.0.0.1 only) and measures:
@@ -8,7 +8,9 @@
  *  2. deliveries/s through the whole local path at the largest viewer count, next to a raw
  *     HTTP-POST ceiling and an SDK PostToConnection ceiling measured in the same run
  *     (scripts/bench/http-ceiling.ts), plus a join storm through the real `join` route;
- *  3. the tick's sleep/wait threshold for 128–1024 MB on arm64 and x86_64 (computed).
+ *  3. the tick's sleep/wait threshold for 128–1024 MB on arm64 and x86_64 (computed);
+ *  4. live latency: N spectators on a live game's live stream, M single-event POSTs, POST
+ *     start → frame arrival per (viewer, frame) against the 100 ms target (scripts/bench/live.ts).
  * Every loop is bounded in count and time; a phase that would overrun the budget
  * (full ≈ 5 min, `--quick` ≈ 1 min) is skipped and listed under `skipped`.
  * Progress goes to stderr; the table (or, with `--json`, one JSON document) to stdout.
@@ -19,10 +21,11 @@ import { errorText, parseCli, runMain, usageError } from './lib/cli';
 import { measureHttpCeiling, measureSdkCeiling, type CeilingResult } from './bench/http-ceiling';
 import { machineInfo } from './bench/machine';
 import { formatReport, type BenchResult } from './bench/report';
+import { formatLive, runLive, type LiveResult } from './bench/live';
 import { runJoinStorm, runSpectate } from './bench/spectate';
 import { thresholdTable } from './bench/threshold';
 
-export const BENCH_HELP = `usage: npm run bench [-- --quick] [--json] [--viewers N,N,…] [--storm N,N,…]
+export const BENCH_HELP = `usage: npm run bench [-- --quick] [--json] [--viewers N,N,…] [--storm N,N,…] [--live V,E] [--only live]
 
 Boot local mode in-process and print frame lateness, completeness, deliveries/s next to a
 raw HTTP ceiling, a join storm, and the tick's sleep/wait threshold. Asserts nothing.
@@ -32,6 +35,9 @@ raw HTTP ceiling, a join storm, and the tick's sleep/wait threshold. Asserts not
   --viewers LIST   viewer counts of the lateness runs (default 1,100,1000; each 1-2000)
   --storm LIST     viewer counts of the join storms (default 100,300; --quick 100; each 2-2000;
                    0 for none); each storm's join phase is cut off after 60 s (--quick 15 s)
+  --live V,E       live latency: V spectators on a live game, E single-event POSTs (default
+                   50,200; --quick 50,50; 0 for none); the POST phase is cut off after 60 s
+  --only live      run the live latency scenario alone (no lateness, storms or ceilings)
   -h, --help       this help
 `;
 
@@ -44,8 +50,8 @@ const SPEED = 64;
 const MAX_VIEWERS = 2000;
 
 const PROFILES = {
-  full: { windowSeconds: 15, viewers: [1, 100, 1000], joinStorm: [100, 300], ceilingRounds: 3, ceilingMs: 2000, ceilingMax: 50_000, budgetSeconds: 300, stormTimeoutMs: 60_000 },
-  quick: { windowSeconds: 5, viewers: [1, 100, 1000], joinStorm: [100], ceilingRounds: 3, ceilingMs: 600, ceilingMax: 15_000, budgetSeconds: 60, stormTimeoutMs: 15_000 },
+  full: { windowSeconds: 15, viewers: [1, 100, 1000], joinStorm: [100, 300], ceilingRounds: 3, ceilingMs: 2000, ceilingMax: 50_000, budgetSeconds: 300, stormTimeoutMs: 60_000, live: [50, 200], liveTimeoutMs: 60_000 },
+  quick: { windowSeconds: 5, viewers: [1, 100, 1000], joinStorm: [100], ceilingRounds: 3, ceilingMs: 600, ceilingMax: 15_000, budgetSeconds: 60, stormTimeoutMs: 15_000, live: [50, 50], liveTimeoutMs: 20_000 },
 } as const;
 
 function parseCounts(flag: string, text: string, min: number): number[] {
@@ -55,6 +61,16 @@ function parseCounts(flag: string, text: string, min: number): number[] {
     throw usageError(`${flag} ${JSON.stringify(text)}: expected up to 5 comma-separated counts, each ${min}-${MAX_VIEWERS}`);
   }
   return list;
+}
+
+/** `--live V,E`: viewers 1–2000 and events 1–5000; `0` for none. */
+function parseLive(text: string): [number, number] | undefined {
+  if (text.trim() === '0') return undefined;
+  const [v, e, ...rest] = text.split(',').map((x) => Number(x.trim()));
+  if (rest.length > 0 || !Number.isInteger(v) || !Number.isInteger(e) || v! < 1 || v! > MAX_VIEWERS || e! < 1 || e! > 5000) {
+    throw usageError(`--live ${JSON.stringify(text)}: expected VIEWERS,EVENTS (viewers 1-${MAX_VIEWERS}, events 1-5000), or 0 for none`);
+  }
+  return [v!, e!];
 }
 
 /** Median of a non-empty list of measurements by `key`. */
@@ -69,6 +85,8 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     json: { type: 'boolean' },
     viewers: { type: 'string' },
     storm: { type: 'string' },
+    live: { type: 'string' },
+    only: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -77,8 +95,12 @@ export async function runBench(argv: readonly string[]): Promise<number> {
   }
   const mode = values.quick ? 'quick' : 'full';
   const p = PROFILES[mode];
-  const viewers = values.viewers ? parseCounts('--viewers', values.viewers, 1) : [...p.viewers];
-  const storms = values.storm ? parseCounts('--storm', values.storm, 2) : [...p.joinStorm];
+  if (values.only !== undefined && values.only !== 'live') throw usageError(`--only ${JSON.stringify(values.only)}: the one scenario that runs alone is "live"`);
+  const onlyLive = values.only === 'live';
+  const viewers = onlyLive ? [] : values.viewers ? parseCounts('--viewers', values.viewers, 1) : [...p.viewers];
+  const storms = onlyLive ? [] : values.storm ? parseCounts('--storm', values.storm, 2) : [...p.joinStorm];
+  const live = values.live !== undefined ? parseLive(values.live) : ([...p.live] as [number, number]);
+  const liveRuns: LiveResult[] = [];
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   const t0 = performance.now();
   const elapsed = () => (performance.now() - t0) / 1000;
@@ -141,6 +163,22 @@ export async function runBench(argv: readonly string[]): Promise<number> {
         progress(`  failed: ${errorText(e)}`);
       }
     }
+    if (live) {
+      const [v, n] = live;
+      // Connect + join (~1 s per 100 viewers) + the POST phase's bound + delivery wait.
+      const estimate = v / 100 + p.liveTimeoutMs / 1000 + 20;
+      if (!onlyLive && elapsed() + estimate > p.budgetSeconds + 60) {
+        result.skipped.push(`live latency with ${v} viewers (time budget)`);
+      } else {
+        progress(`live latency: ${v} viewer(s), ${n} single-event POSTs…`);
+        try {
+          liveRuns.push(await runLive(stack, { viewers: v, events: n, burst, timeoutMs: p.liveTimeoutMs, progress }));
+        } catch (e) {
+          result.skipped.push(`live latency with ${v} viewers failed: ${errorText(e)}`);
+          progress(`  failed: ${errorText(e)}`);
+        }
+      }
+    }
   } finally {
     progress('closing local mode…');
     await stack.close();
@@ -170,11 +208,23 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       ratioToRaw: f.postsPerSecond / rawHttp.postsPerSecond,
       ratioToSdk: f.postsPerSecond / sdkMedian.postsPerSecond,
     };
-  } else result.skipped.push('deliveries/s (no lateness run completed)');
+  } else if (!onlyLive) result.skipped.push('deliveries/s (no lateness run completed)');
 
   result.totalSeconds = elapsed();
   result.loadAverageEnd = machineInfo().loadAverage;
-  process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatReport(result));
+  if (values.json) process.stdout.write(`${JSON.stringify({ ...result, live: liveRuns }, null, 2)}\n`);
+  else if (onlyLive) {
+    const m = result.machine;
+    process.stdout.write(
+      [
+        `matchcast bench (${mode}, live only) — ${m.date}`,
+        `machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGb} GiB, ${m.platform} ${m.arch}, node ${m.node}, load ${m.loadAverage.join('/')}`,
+        `local stack booted in ${result.bootSeconds.toFixed(1)} s; total run ${result.totalSeconds.toFixed(1)} s; load at end ${result.loadAverageEnd.join('/')}`,
+        '',
+        formatLive(liveRuns) + (result.skipped.length > 0 ? `\nskipped: ${result.skipped.join('; ')}\n` : ''),
+      ].join('\n'),
+    );
+  } else process.stdout.write(`${formatReport(result)}\n${formatLive(liveRuns)}`);
   return 0;
 }
 

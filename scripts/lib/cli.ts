@@ -59,7 +59,9 @@ export function parseCli<O extends Options>(
 function parseArgsMessage(e: unknown): string {
   const code = (e as { code?: unknown }).code;
   const message = e instanceof Error ? e.message : String(e);
-  const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
+  // Node quotes the option as '-u, --user <value>' or '--user': name the long form when there is one.
+  const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
+  const option = /--[^\s,'<]+/.exec(quoted)?.[0] ?? /-[^\s,'<]+/.exec(quoted)?.[0];
   switch (code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `unknown option ${option ?? ''} (see --help)`.replace('  ', ' ');

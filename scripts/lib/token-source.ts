@@ -70,6 +70,7 @@ export async function mintStackToken(target: Target, req: TokenRequest, secrets?
       userId: req.userId,
       ...(req.displayName ? { displayName: req.displayName } : {}),
       ...(req.ttlSeconds ? { ttlSeconds: req.ttlSeconds } : {}),
+      ...(req.roles?.length ? { roles: req.roles } : {}),
     });
   } catch (e) {
     throw new CliError((e as Error).message, /user id/.test((e as Error).message) ? 2 : 1);

@@ -1,10 +1,12 @@
 /**
  * End to end on local mode (issue 6, docs/HTTP-API.md "Scheduled streams"): an operator
- * schedules a stream of a sample final ~8 s ahead (`POST /streams`, called in-process:
- * the stack set the environment), a spectator joins before it starts and counts down to
- * `startsAt`, the sweeper starts it (`awaiting_start`, its Player execution waiting), and
- * at `startsAt` the tick turns it `playing` and sends the first frames — never before
- * `startsAt` — through the real handlers, state machine and local gateway.
+ * schedules streams of a sample final (`POST /streams`, called in-process: the stack set
+ * the environment). One an hour ahead stays `scheduled` (listed, joined early with its
+ * `startsAt`; the sweeper leaves it alone). One ~8 s ahead is started at once
+ * (`awaiting_start`, its Player execution waiting); spectators join before it starts and
+ * count down to `startsAt`; at `startsAt` the tick turns it `playing` and sends the first
+ * frames — never before `startsAt` — through the real handlers, state machine and local gateway.
+ * (The sweeper's own start of a due stream is tested in test/lambda/handlers/sweeper.test.ts.)
  */
 import { dueAt } from '../../lambda/core/clock';
 import { checkOrdering, E2e, waitFrames } from '../support/e2e';
@@ -27,36 +29,49 @@ afterAll(async () => {
 });
 
 describe('a scheduled stream', () => {
-  it('is joined early (scheduled, startsAt), started by the sweeper, and plays from startsAt — not before', async () => {
+  it('far ahead: listed and joined early (scheduled, startsAt); the sweeper starts it only once it is within its lead', async () => {
+    const startAt = Date.now() + 3_600_000;
+    const created = await http.postStream({ userId: 'olga', roles: ['operator'] }, { gameId: GAME, startAt, title: 'Tonight' });
+    expect(created).toMatchObject({ status: 201, body: { status: 'scheduled', startsAt: startAt } });
+    const { streamId } = created.body as { streamId: string };
+    const listed = ((await http.getStreams()).body as { streams: Array<{ streamId: string }> }).streams;
+    expect(listed.find((x) => x.streamId === streamId)).toEqual({ streamId, gameId: GAME, title: 'Tonight', mode: 'spectate', status: 'scheduled', clients: 0, startsAt: startAt });
+
+    const s = await e.connect('sam');
+    s.send({ action: 'list' });
+    expect((await s.waitFor('catalog')).streams.find((x: { streamId: string }) => x.streamId === streamId)).toEqual(listed.find((x) => x.streamId === streamId));
+    s.send({ action: 'join', streamId });
+    expect(await s.waitFor('joined')).toMatchObject({ streamId, gameId: GAME, mode: 'spectate', role: 'spectator', status: 'scheduled', startsAt: startAt, positionSeq: 0, epoch: 1 });
+
+    // An hour ahead: the sweeper leaves it alone.
+    const report = (await e.stack.invokeFunction('sweeper', {})) as { started: number };
+    expect(report.started).toBe(0);
+    expect(await e.streamRow(streamId)).toMatchObject({ status: 'scheduled' });
+    s.send({ action: 'stop' });
+  });
+
+  it('soon: started at once (awaiting_start), joined early with its countdown, and plays from startsAt — not before', async () => {
     const times = await e.recordingTimes(GAME);
     const startAt = Date.now() + LEAD_MS;
     const created = await http.postStream({ userId: 'olga', roles: ['operator'] }, { gameId: GAME, startAt: new Date(startAt).toISOString(), speed: 64, title: 'Replay at 64×' });
     expect(created.status).toBe(201);
     const { streamId, startsAt } = created.body as { streamId: string; startsAt: number };
-    expect(created.body).toEqual({ streamId: expect.stringMatching(new RegExp(`^scheduled:${GAME}:`)), gameId: GAME, status: 'scheduled', startsAt: startAt });
+    // Within the sweeper's lead: POST /streams started it itself, so no sweep can make it late.
+    expect(created.body).toEqual({ streamId: expect.stringMatching(new RegExp(`^scheduled:${GAME}:`)), gameId: GAME, status: 'awaiting_start', startsAt: startAt });
+    expect(await e.streamRow(streamId)).toMatchObject({ status: 'awaiting_start', startsAt, anchorAt: startsAt });
 
     // Listed first (GET /streams and the list action agree), with its countdown target.
     const listed = ((await http.getStreams()).body as { streams: Array<{ streamId: string }> }).streams;
-    expect(listed[0]).toEqual({ streamId, gameId: GAME, title: 'Replay at 64×', mode: 'spectate', status: 'scheduled', clients: 0, startsAt });
+    expect(listed[0]).toEqual({ streamId, gameId: GAME, title: 'Replay at 64×', mode: 'spectate', status: 'awaiting_start', clients: 0, startsAt });
 
-    // A spectator joins before the start.
-    const s = await e.connect('sam');
-    s.send({ action: 'list' });
-    expect((await s.waitFor('catalog')).streams[0]).toEqual(listed[0]);
+    // Spectators join before the start and count down to startsAt.
+    const s = await e.connect('sue');
     s.send({ action: 'join', streamId });
-    expect(await s.waitFor('joined')).toMatchObject({ streamId, gameId: GAME, mode: 'spectate', role: 'spectator', status: 'scheduled', startsAt, positionSeq: 0, epoch: 1 });
-
-    // The sweeper starts it: startsAt is within its lead.
-    const report = (await e.stack.invokeFunction('sweeper', {})) as { started: number };
-    expect(report.started).toBe(1);
-    expect(await s.waitFor('state', (m) => m.status === 'awaiting_start')).toMatchObject({ streamId, epoch: 1, positionSeq: 0, by: 'system' });
-    expect(await e.streamRow(streamId)).toMatchObject({ status: 'awaiting_start', startsAt, anchorAt: startsAt });
-    expect(Date.now()).toBeLessThan(startsAt); // it is waiting, well before its start
-
-    // A late comer before the start sees awaiting_start and the same countdown.
+    expect(await s.waitFor('joined')).toMatchObject({ streamId, gameId: GAME, mode: 'spectate', role: 'spectator', status: 'awaiting_start', startsAt, positionSeq: 0, epoch: 1 });
     const t = await e.connect('tia');
     t.send({ action: 'join', streamId });
     expect(await t.waitFor('joined')).toMatchObject({ streamId, status: 'awaiting_start', startsAt });
+    expect(Date.now()).toBeLessThan(startsAt); // it is waiting, well before its start
 
     // At startsAt: `state` playing, then the frames, each no earlier than it is due.
     const playing = await s.waitFor('state', (m) => m.status === 'playing', LEAD_MS + 15_000);
@@ -65,8 +80,7 @@ describe('a scheduled stream', () => {
     await Promise.all([waitFrames(s, 3), waitFrames(t, 3)]);
     const frames = s.frames();
     expect(frames.slice(0, 3).map((f) => f.seq)).toEqual([0, 1, 2]);
-    const row = await e.streamRow(streamId);
-    expect(row).toMatchObject({ status: 'playing', epoch: 1 });
+    expect(await e.streamRow(streamId)).toMatchObject({ status: 'playing', epoch: 1 });
     // None early (1 ms: Date.now() against the timers' clock, as in spectate.test.ts).
     for (const f of frames) {
       expect(f.at).toBeGreaterThanOrEqual(startsAt - 1);

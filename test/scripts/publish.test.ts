@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
 import type { GameRow } from '../../lambda/core/model';
 import type { LiveEvent } from '../../lambda/core/live';
 import { CliError } from '../../scripts/lib/cli';
@@ -285,6 +288,40 @@ describe('runPublish against a fake API on a virtual clock', () => {
     expect((err as Error).message).toBe('POST /games/g/events refused: 409 conflict: game "g" is finished');
     expect(fake.calls.filter((c) => c.path.endsWith('/events'))).toHaveLength(1);
     expect(fake.calls.some((c) => c.path.endsWith('/finish'))).toBe(false);
+  });
+});
+
+describe('--stack: the HttpApiUrl output is the target', () => {
+  const cfnMock = mockClient(CloudFormationClient);
+  const smMock = mockClient(SecretsManagerClient);
+  afterAll(() => {
+    cfnMock.restore();
+    smMock.restore();
+  });
+  const stack = (outputs: Array<{ OutputKey: string; OutputValue: string }>) => {
+    cfnMock.reset();
+    smMock.reset();
+    cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'Matchcast', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: outputs }] });
+    smMock.on(GetSecretValueCommand).resolves({ SecretString: 'a-fake-secret-for-tests-only-0123456789abcdef' });
+    return { cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }), secrets: new SecretsManagerClient({ region: 'eu-west-1' }) };
+  };
+  const ws = { OutputKey: 'WebSocketUrl', OutputValue: 'wss://ws.example/prod' };
+  const secret = { OutputKey: 'JwtSecretArn', OutputValue: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:x' };
+
+  test('publishes to HttpApiUrl with a minted token', async () => {
+    const fake = fakeServer();
+    const deps = stack([ws, secret, { OutputKey: 'HttpApiUrl', OutputValue: 'https://api.example/' }]);
+    const urls: string[] = [];
+    const fetchImpl = ((input: URL | RequestInfo, init?: RequestInit) => (urls.push(String(input)), fake.fetch(input, init))) as typeof fetch;
+    expect(await runPublish([SAMPLE, '--live', '--rate', '1000', '--stack', 'Matchcast', '--game', 'g'], capture(), { ...deps, ...fake, fetch: fetchImpl })).toBe(0);
+    expect(urls[0]).toBe('https://api.example/games/g');
+    expect(urls.at(-1)).toBe('https://api.example/games/g/finish');
+    expect(fake.calls[0]!.auth).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+  });
+
+  test('a stack without HttpApiUrl is one clear line', async () => {
+    const deps = stack([ws, secret]);
+    await expect(runPublish([SAMPLE, '--live', '--stack', 'Matchcast'], capture(), deps)).rejects.toThrow(new CliError('stack Matchcast has no HttpApiUrl output: deploy a stack with the HTTP API (npx cdk deploy)'));
   });
 });
 

@@ -90,7 +90,7 @@ describe('--role', () => {
 
   // token-source.ts mintStackToken does not pass `roles` to mintToken yet: a --stack token
   // comes without them. Turn into `test` once it does.
-  test.failing('--stack: the minted token grants the roles', async () => {
+  test('--stack: the minted token grants the roles', async () => {
     const out = capture();
     await runToken(['--stack', 'Matchcast', '--user', 'feed', '--role', 'publisher'], out, aws());
     await expect(verifyToken(SECRET, out.text().trim())).resolves.toMatchObject({ userId: 'feed', roles: ['publisher'] });

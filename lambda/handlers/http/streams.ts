@@ -11,8 +11,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  isDueToStart,
   newScheduledStreamRow,
   parseScheduleRequest,
+  scheduledStart,
   scheduledStreamId,
   streamListing,
   type StreamListEntry,
@@ -22,13 +24,14 @@ import type { StreamStatus } from '../../core/protocol';
 import { getGame } from '../../adapters/dynamo';
 import { StreamExistsError } from '../../adapters/errors';
 import { logger } from '../../adapters/log';
-import { createScheduledStream, listOpenStreams } from '../../adapters/schedule';
+import { createScheduledStream, listOpenStreams, startScheduledStream } from '../../adapters/schedule';
 
 /** `201` body of `POST /streams`. */
 export interface ScheduledStreamCreated {
   streamId: string;
   gameId: string;
-  status: Extract<StreamStatus, 'scheduled'>;
+  /** `awaiting_start` when `startsAt` was within the sweeper's lead (90 s): started at once. */
+  status: Extract<StreamStatus, 'scheduled' | 'awaiting_start'>;
   /** Wall time of the first frame, epoch ms. */
   startsAt: number;
 }
@@ -42,7 +45,8 @@ const ID_ATTEMPTS = 3;
  *
  * Answers:
  * - `201` `{ streamId: "scheduled:{gameId}:{id}", gameId, status: "scheduled", startsAt }`
- *   (`startsAt` epoch ms) — the row exists; the sweeper starts it within its lead;
+ *   (`startsAt` epoch ms) — the row exists; the sweeper starts it within its lead (90 s) —
+ *   or `status: "awaiting_start"` when `startsAt` is already that close: started at once;
  * - `403 forbidden` — the token has no `operator` role;
  * - `400 bad_request` — a bad body (message naming the field: `startAt: …`, `speed: …`);
  * - `404 not_found` — no game with that id;
@@ -71,7 +75,9 @@ export async function postStream(identity: HttpIdentity, body: unknown, now = Da
       throw e;
     }
     logger.info('stream scheduled', { streamId, gameId: game.gameId, startsAt: request.startsAt, speed: request.speed, by: identity.userId });
-    const created: ScheduledStreamCreated = { streamId, gameId: game.gameId, status: 'scheduled', startsAt: request.startsAt };
+    // Due within the sweeper's lead: start it now, or the next sweep (≤ 1 min) could be late.
+    const started = isDueToStart(row, now) ? await startScheduledStream(row, scheduledStart(row.startsAt!, now), now) : undefined;
+    const created: ScheduledStreamCreated = { streamId, gameId: game.gameId, status: started ? 'awaiting_start' : 'scheduled', startsAt: started?.startsAt ?? request.startsAt };
     return { status: 201, body: created };
   }
 }

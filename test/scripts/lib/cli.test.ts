@@ -68,6 +68,11 @@ describe('parseCli', () => {
     expect(usage(() => parseCli(['--speed', '--raw'], opts)).message).toMatch(/^option --speed needs a value/);
     expect(usage(() => parseCli(['a', 'b'], opts, 1)).message).toBe('unexpected argument "b" (see --help)');
   });
+  test('an option with a short alias is named by its long form', () => {
+    const withAlias = { user: { type: 'string', short: 'u' } } as const;
+    expect(usage(() => parseCli(['-u'], withAlias)).message).toBe('option --user needs a value');
+    expect(usage(() => parseCli(['--user'], withAlias)).message).toBe('option --user needs a value');
+  });
 });
 
 test('errorText is one line without a stack', () => {

@@ -70,8 +70,8 @@ describe('POST /streams', () => {
   });
 
   it('gives each schedule of the same game its own stream; the title defaults to the game\'s', async () => {
-    const a = (await postStream(operator, { gameId: 'final-2', startAt: NOW + 60_000 }, NOW)).body as { streamId: string };
-    const b = (await postStream(operator, { gameId: 'final-2', startAt: NOW + 60_000 }, NOW)).body as { streamId: string };
+    const a = (await postStream(operator, { gameId: 'final-2', startAt: NOW + 600_000 }, NOW)).body as { streamId: string };
+    const b = (await postStream(operator, { gameId: 'final-2', startAt: NOW + 600_000 }, NOW)).body as { streamId: string };
     expect(a.streamId).not.toBe(b.streamId);
     const rows = await rowsOf('final-2');
     expect(rows.map((r) => r.streamId).sort()).toEqual([a.streamId, b.streamId].sort());
@@ -110,7 +110,7 @@ describe('POST /streams', () => {
 describe('GET /streams and the list action', () => {
   it('lists streams not ended: scheduled ones first by startsAt, then by viewers; catalog.streams is the same', async () => {
     const later = (await postStream(operator, { gameId: 'final-1', startAt: NOW + 7_200_000 }, NOW)).body as { streamId: string };
-    const sooner = (await postStream(operator, { gameId: 'final-1', startAt: NOW + 30_000 }, NOW)).body as { streamId: string };
+    const sooner = (await postStream(operator, { gameId: 'final-1', startAt: NOW + 300_000 }, NOW)).body as { streamId: string };
     const base = (await getStream(sooner.streamId, { consistent: true }))!;
     const busy: StreamRow = { ...base, streamId: 'spectate:final-1', status: 'playing', clientCount: 7, startsAt: undefined };
     const quiet: StreamRow = { ...base, streamId: 'pvai:final-1:u', mode: 'pvai', status: 'paused', clientCount: 1, startsAt: undefined, controllers: ['u'] };
@@ -135,7 +135,7 @@ describe('GET /streams and the list action', () => {
       mode: 'spectate',
       status: 'scheduled',
       clients: 0,
-      startsAt: NOW + 30_000,
+      startsAt: NOW + 300_000,
     });
     expect(streams.find((s) => s.streamId === 'spectate:final-1')).not.toHaveProperty('startsAt');
 
