@@ -10,7 +10,7 @@ import { HTTP_ROUTE_KEYS } from '../lambda/core/http-api';
 import { MatchcastFunction } from './function';
 import { grantReadRecordings, grantWriteLiveChunks } from './recordings';
 import type { Tables } from './tables';
-import type { MatchcastWebSocketApi, OidcAuth, StageThrottle } from './websocket-api';
+import { tokenVerifierEnvironment, validateAuth, validateThrottle, type MatchcastWebSocketApi, type OidcAuth, type StageThrottle } from './websocket-api';
 
 /** Where the HTTP API's authorizer finds the JWT (docs/HTTP-API.md "Authentication"). */
 export const HTTP_TOKEN_IDENTITY_SOURCE = '$request.header.Authorization';
@@ -47,7 +47,7 @@ export interface MatchcastHttpApiProps {
  * responses, the bearer token of `Authorization`, cached 60 s per token). The routes check the
  * token's roles (`publisher`, `operator`) themselves.
  *
- * @throws Error naming `tables`, `bucket` or `webSocket` when missing, `throttle.*` when invalid.
+ * @throws Error naming `tables`, `bucket` or `webSocket` when missing, `throttle.*` or `auth.*` when invalid.
  */
 export class MatchcastHttpApi extends Construct {
   public readonly api: apigwv2.HttpApi;
@@ -61,22 +61,15 @@ export class MatchcastHttpApi extends Construct {
     if (!props?.tables) throw new Error('MatchcastHttpApi: tables is required');
     if (!props.bucket) throw new Error('MatchcastHttpApi: bucket is required');
     if (!props.webSocket) throw new Error('MatchcastHttpApi: webSocket is required');
-    const throttle = props.throttle ?? { rateLimit: 100, burstLimit: 200 };
-    if (!(throttle.rateLimit > 0) || !Number.isFinite(throttle.rateLimit)) {
-      throw new Error(`MatchcastHttpApi: throttle.rateLimit must be a positive number, got ${throttle.rateLimit}`);
-    }
-    if (!Number.isInteger(throttle.burstLimit) || throttle.burstLimit < 1) {
-      throw new Error(`MatchcastHttpApi: throttle.burstLimit must be a positive integer, got ${throttle.burstLimit}`);
-    }
+    const throttle = validateThrottle('MatchcastHttpApi', props.throttle ?? { rateLimit: 100, burstLimit: 200 });
+    const auth = validateAuth('MatchcastHttpApi', props.auth);
     const { tables, bucket, webSocket } = props;
 
     this.authorizeFunction = new MatchcastFunction(this, 'Authorize', {
       handlerName: 'http-authorize',
-      environment: props.auth
-        ? { [ENV.jwtIssuer]: props.auth.issuer, [ENV.jwtAudience]: props.auth.audience, [ENV.jwksUrl]: props.auth.jwksUrl }
-        : { [ENV.jwtSecretArn]: webSocket.jwtSecret.secretArn },
+      environment: tokenVerifierEnvironment(auth, webSocket.jwtSecret),
     });
-    if (!props.auth) webSocket.jwtSecret.grantRead(this.authorizeFunction);
+    if (!auth) webSocket.jwtSecret.grantRead(this.authorizeFunction);
 
     this.routeFunction = new MatchcastFunction(this, 'Routes', {
       handlerName: 'http-api',

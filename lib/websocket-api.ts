@@ -142,9 +142,7 @@ export class MatchcastWebSocketApi extends Construct {
     this.authorizeFunction = new MatchcastFunction(this, 'Authorize', {
       handlerName: 'authorize',
       timeout: Duration.seconds(10),
-      environment: v.auth
-        ? { [ENV.jwtIssuer]: v.auth.issuer, [ENV.jwtAudience]: v.auth.audience, [ENV.jwksUrl]: v.auth.jwksUrl }
-        : { [ENV.jwtSecretArn]: this.jwtSecret.secretArn },
+      environment: tokenVerifierEnvironment(v.auth, this.jwtSecret),
     });
     if (!v.auth) this.jwtSecret.grantRead(this.authorizeFunction);
 
@@ -272,19 +270,38 @@ function validateProps(props: MatchcastWebSocketApiProps) {
   if (!STAGE_NAME.test(stageName)) {
     throw new Error(`MatchcastWebSocketApi: stageName must match ${STAGE_NAME} (API Gateway stage names), got "${stageName}"`);
   }
-  const throttle = props.throttle ?? { rateLimit: 1000, burstLimit: 500 };
-  if (!(throttle.rateLimit > 0) || !Number.isFinite(throttle.rateLimit)) {
-    throw new Error(`MatchcastWebSocketApi: throttle.rateLimit must be a positive number, got ${throttle.rateLimit}`);
-  }
-  if (!Number.isInteger(throttle.burstLimit) || throttle.burstLimit < 1) {
-    throw new Error(`MatchcastWebSocketApi: throttle.burstLimit must be a positive integer, got ${throttle.burstLimit}`);
-  }
+  const throttle = validateThrottle('MatchcastWebSocketApi', props.throttle ?? { rateLimit: 1000, burstLimit: 500 });
   const idleTtlSeconds = wholeSeconds('MatchcastWebSocketApi', 'idleTtl', props.idleTtl ?? Duration.minutes(5));
   const maxClientsPerStream = props.maxClientsPerStream ?? 1000;
   if (!Number.isInteger(maxClientsPerStream) || maxClientsPerStream < 1) {
     throw new Error(`MatchcastWebSocketApi: maxClientsPerStream must be a positive integer, got ${maxClientsPerStream}`);
   }
   return { stageName, throttle, idleTtlSeconds, maxClientsPerStream, auth: validateAuth('MatchcastWebSocketApi', props.auth) };
+}
+
+/**
+ * The environment of a function that verifies access tokens (lambda/adapters/identity.ts):
+ * `JWT_ISSUER`, `JWT_AUDIENCE`, `JWKS_URL` in OIDC mode, else `JWT_SECRET_ARN` of `secret`
+ * (which the caller then grants read).
+ */
+export function tokenVerifierEnvironment(auth: OidcAuth | undefined, secret: secretsmanager.ISecret): Record<string, string> {
+  return auth
+    ? { [ENV.jwtIssuer]: auth.issuer, [ENV.jwtAudience]: auth.audience, [ENV.jwksUrl]: auth.jwksUrl }
+    : { [ENV.jwtSecretArn]: secret.secretArn };
+}
+
+/**
+ * A stage's throttle checked: `rateLimit` a positive number, `burstLimit` a positive integer.
+ * Returns it; throws an Error naming `throttle.rateLimit` / `throttle.burstLimit`.
+ */
+export function validateThrottle(owner: string, throttle: StageThrottle): StageThrottle {
+  if (!(throttle.rateLimit > 0) || !Number.isFinite(throttle.rateLimit)) {
+    throw new Error(`${owner}: throttle.rateLimit must be a positive number, got ${throttle.rateLimit}`);
+  }
+  if (!Number.isInteger(throttle.burstLimit) || throttle.burstLimit < 1) {
+    throw new Error(`${owner}: throttle.burstLimit must be a positive integer, got ${throttle.burstLimit}`);
+  }
+  return throttle;
 }
 
 /**

@@ -580,9 +580,20 @@ export async function listStreamsByStatus(
 // Games
 // ---------------------------------------------------------------------------------------
 
-/** Write (or overwrite) a catalog row — the index Lambda. */
-export async function putGame(row: GameRow): Promise<void> {
-  await send('PutItem', () => doc().send(new PutCommand({ TableName: tables().games, Item: row })));
+/**
+ * Write (or overwrite) a catalog row — the index Lambda — but never over a live game's row
+ * (its `chunks` are the only index of its frames). False when a live game has this id.
+ */
+export async function putGame(row: GameRow): Promise<boolean> {
+  try {
+    await send('PutItem', () =>
+      doc().send(new PutCommand({ TableName: tables().games, Item: row, ConditionExpression: 'attribute_not_exists(live)' })),
+    );
+    return true;
+  } catch (e) {
+    if (isConditionFailed(e)) return false;
+    throw e;
+  }
 }
 
 /** The catalog row, or undefined. `consistent` asks for a strongly consistent read (a live game's index before an append). */

@@ -41,36 +41,17 @@ const gameIdSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'letters, digits, ".", "_" and "-" only, starting with a letter or digit' });
 
 /**
- * ISO-8601 date-time with a zone: `YYYY-MM-DDTHH:MM[:SS[.fff]]` then `Z` or `±HH:MM` (also
- * `±HHMM`, `±HH`). A date-time without a zone is refused: its instant would be a guess.
+ * An RFC 3339 date-time with a zone (`2026-11-23T20:00:00Z`, `…T21:00:00.5+01:00`), checked
+ * by zod (impossible dates such as `2026-02-30` refused). One without a zone is refused: its
+ * instant would be a guess.
  */
-const ISO_WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/;
+const isoWithZone = z.iso.datetime({ offset: true });
 
-/**
- * The instant (epoch ms) an ISO-8601 date-time with a zone names, or undefined when `s` is
- * not one or names a date that does not exist (`2026-02-30`, `24:00`, a 60th second).
- * Fractions beyond milliseconds are truncated.
- */
+/** The instant (epoch ms) of an RFC 3339 date-time with a zone, or undefined when `s` is not one. */
 export function parseIsoInstant(s: string): number | undefined {
-  const m = ISO_WITH_ZONE.exec(s);
-  if (!m) return undefined;
-  const [y, mo, d, h, mi] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
-  const sec = m[6] === undefined ? 0 : Number(m[6]);
-  const ms = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59) return undefined;
-  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  if (d > daysInMonth) return undefined;
-  let offsetMin = 0;
-  if (m[8] === undefined) {
-    const oh = Number(m[10]);
-    const om = m[11] === undefined ? 0 : Number(m[11]);
-    if (oh > 23 || om > 59) return undefined;
-    offsetMin = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
-  }
-  const utc = new Date(0);
-  utc.setUTCFullYear(y, mo - 1, d); // not Date.UTC: it maps years 0–99 to 1900–1999
-  utc.setUTCHours(h, mi, sec, ms);
-  return utc.getTime() - offsetMin * 60_000;
+  if (!isoWithZone.safeParse(s).success) return undefined;
+  const t = Date.parse(s);
+  return Number.isFinite(t) ? t : undefined;
 }
 
 const startAtSchema = z.union([z.string(), z.number()], {

@@ -17,14 +17,14 @@ export function indexKeyFor(recordingKey: string): string {
   return recordingKey.replace(/\.jsonl$/, '') + '.idx.json';
 }
 
-/** Index one recording object and catalog it. Throws RecordingError for an invalid recording. */
+/** Index one recording object and catalog it. Throws RecordingError for an invalid recording, or one named like a live game. */
 export async function indexRecording(key: string): Promise<{ gameId: string; frameCount: number }> {
   const indexer = new RecordingIndexer();
   for await (const line of readObjectLines(key)) indexer.addLine(line);
   const { header, index } = indexer.finish();
   const indexKey = indexKeyFor(key);
   await putObject(indexKey, JSON.stringify(index), 'application/json');
-  await putGame({
+  const cataloged = await putGame({
     gameId: header.gameId,
     title: header.title,
     kind: header.kind,
@@ -35,6 +35,7 @@ export async function indexRecording(key: string): Promise<{ gameId: string; fra
     participants: header.participants,
     createdAt: Date.now(),
   });
+  if (!cataloged) throw new RecordingError(1, `game "${header.gameId}" is a live game: its frames are published (POST /games/${header.gameId}/events), not uploaded`);
   return { gameId: header.gameId, frameCount: header.frameCount };
 }
 

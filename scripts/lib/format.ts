@@ -6,6 +6,7 @@
  *
  * Units: every `…Ms`/`t` is media milliseconds; `at`/`now` are epoch milliseconds.
  */
+import { clockOffsetMs, formatCountdown, isPreStart } from '../../lambda/core/countdown';
 import { ballOutcome, dismissalText, shortPlayer, teamShort, withoutControls } from '../../lambda/core/cricket-notation';
 import type {
   ChatOutMessage,
@@ -57,22 +58,7 @@ export function formatRelative(thenMs: number | undefined, nowMs: number): strin
 // Scheduled streams (issue 6)
 // ---------------------------------------------------------------------------------------
 
-/** True while a stream waits for its start (`scheduled` or `awaiting_start`): a countdown is due. */
-export function isPreStart(status: StreamStatus | string): boolean {
-  return status === 'scheduled' || status === 'awaiting_start';
-}
-
-/**
- * Time left (ms) as `m:ss` under an hour (`83000` → `1:23`), `h:mm:ss` from an hour on
- * (`3723000` → `1:02:03`); rounds up to whole seconds, so `0:00` means reached; negatives clamp.
- */
-export function formatCountdown(msLeft: number): string {
-  const total = Number.isFinite(msLeft) && msLeft > 0 ? Math.ceil(msLeft / 1000) : 0;
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-}
+export { clockOffsetMs, formatCountdown, isPreStart };
 
 /** Wall-clock time (epoch ms) as `HH:MM:SS` in this machine's time zone, plus ` YYYY-MM-DD` when not on `now`'s day. */
 export function formatWallClock(epochMs: number, now: number = epochMs): string {
@@ -125,14 +111,6 @@ export class CountdownPrinter {
     this.final = reached;
     return formatCountdownLine(this.startsAt, now);
   }
-}
-
-/**
- * The server − local clock offset (ms) from one `ping` round trip: `sentAt`/`receivedAt` on
- * the local clock, `serverAt` = `pong.at` (all epoch ms), taken at the round trip's midpoint.
- */
-export function clockOffsetMs(sentAt: number, receivedAt: number, serverAt: number): number {
-  return Math.round(serverAt - (sentAt + receivedAt) / 2);
 }
 
 // ---------------------------------------------------------------------------------------

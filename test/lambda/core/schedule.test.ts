@@ -44,13 +44,11 @@ function accepted(body: unknown, now = NOW): ScheduleRequest {
 }
 
 describe('parseIsoInstant', () => {
-  it('reads date-times with a zone: Z, ±HH:MM, ±HHMM, ±HH, fractions, no seconds', () => {
+  it('reads RFC 3339 date-times with a zone: Z, ±HH:MM, fractions', () => {
     expect(parseIsoInstant('2026-11-23T20:00:00Z')).toBe(Date.parse('2026-11-23T20:00:00Z'));
     expect(parseIsoInstant('2026-11-23T21:00:00+01:00')).toBe(Date.parse('2026-11-23T20:00:00Z'));
-    expect(parseIsoInstant('2026-11-23T15:30:00-0430')).toBe(Date.parse('2026-11-23T20:00:00Z'));
-    expect(parseIsoInstant('2026-11-23T22:00:00+02')).toBe(Date.parse('2026-11-23T20:00:00Z'));
+    expect(parseIsoInstant('2026-11-23T15:30:00-04:30')).toBe(Date.parse('2026-11-23T20:00:00Z'));
     expect(parseIsoInstant('2026-11-23T20:00:00.123456Z')).toBe(Date.parse('2026-11-23T20:00:00.123Z'));
-    expect(parseIsoInstant('2026-11-23T20:00Z')).toBe(Date.parse('2026-11-23T20:00:00Z'));
     expect(parseIsoInstant('2028-02-29T00:00:00Z')).toBe(Date.parse('2028-02-29T00:00:00Z'));
   });
 

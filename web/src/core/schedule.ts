@@ -7,25 +7,10 @@
  * Units: `startsAt`, `now`, `at`, `sentAt`, `receivedAt` are wall-clock epoch milliseconds;
  * `t`, `durationMs` are media milliseconds; offsets and remaining times are milliseconds.
  */
-import type { StreamStatus, WireFrame } from '../../../lambda/core/protocol';
+import { clockOffsetMs, formatCountdown, isPreStart } from '../../../lambda/core/countdown';
+import type { WireFrame } from '../../../lambda/core/protocol';
 
-/** True while a stream waits for its start (`scheduled` or `awaiting_start`): a countdown is due. */
-export function isPreStart(status: StreamStatus | string): boolean {
-  return status === 'scheduled' || status === 'awaiting_start';
-}
-
-/**
- * Time left as `m:ss` under an hour (83_000 → "1:23"), `h:mm:ss` from an hour on
- * (3_723_000 → "1:02:03"). Rounds up to whole seconds (0.2 s left shows "0:01", so "0:00"
- * means reached); negative, NaN or infinite input formats as "0:00".
- */
-export function formatCountdown(msLeft: number): string {
-  const total = Number.isFinite(msLeft) && msLeft > 0 ? Math.ceil(msLeft / 1000) : 0;
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-}
+export { formatCountdown, isPreStart };
 
 /**
  * The countdown line for a stream starting at `startsAt` seen at server time `now` (both epoch
@@ -72,7 +57,7 @@ export class ServerClock {
   sample(sentAt: number, receivedAt: number, serverAt: number): void {
     const rtt = receivedAt - sentAt;
     if (![sentAt, receivedAt, serverAt].every(Number.isFinite) || rtt < 0) return;
-    this.samples.push({ rtt, offset: serverAt - (sentAt + rtt / 2) });
+    this.samples.push({ rtt, offset: clockOffsetMs(sentAt, receivedAt, serverAt) });
     if (this.samples.length > ServerClock.KEEP) this.samples.shift();
   }
 
@@ -80,7 +65,7 @@ export class ServerClock {
   get offsetMs(): number {
     let best: { rtt: number; offset: number } | undefined;
     for (const s of this.samples) if (!best || s.rtt < best.rtt) best = s;
-    return best ? Math.round(best.offset) : 0;
+    return best ? best.offset : 0;
   }
 
   /** The server's time (epoch ms) when the local clock reads `localNow`. */
