@@ -100,6 +100,14 @@ export interface StreamRow {
   anchorAt: number;
   /** The first seq sent in the current epoch (`rejoin` replays `[epochStartSeq, positionSeq)`). */
   epochStartSeq: number;
+  /**
+   * Every frame below this seq has been fanned out completely (issue 4, crash recovery): a
+   * tick's claim records the previous batch as sent, and a tick that yields records its
+   * last one. `[sentSeq, positionSeq)` within the epoch is a batch claimed by a tick that
+   * crashed before its fan-out finished; the retried tick sends it again first (tick.ts
+   * `resendUnsent`; clients drop what they already hold by `seq`).
+   */
+  sentSeq?: number;
   /** Spacing (ms) between frames for recordings without times; absent means use `t`. */
   delayMs?: number;
   /** Continue-as-new counter of the current epoch's executions. */

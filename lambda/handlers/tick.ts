@@ -18,14 +18,14 @@ import { decideGap, nextBatch, tickOutput, type PlannerConfig } from '../core/pl
 import type { WireFrame } from '../core/protocol';
 import { framesMessages } from '../core/protocol';
 import { byteRangeFor, parseFrameLines, type RecordingIndex } from '../core/recording';
-import type { TickInput, TickOutput } from '../core/workflow';
+import type { TickInput, TickNext, TickOutput } from '../core/workflow';
 import { ENV, numberEnv } from '../adapters/config';
 import { getGame, getStream, updateStream } from '../adapters/dynamo';
 import { StaleEpochError } from '../adapters/errors';
 import { fanOut } from '../adapters/fanout';
 import { logger } from '../adapters/log';
 import { getIndex, readLiveFrames, readRange } from '../adapters/recordings';
-import { endStream } from '../adapters/session';
+import { endStream, readFrames } from '../adapters/session';
 
 /** Wall-clock limit of one stream (football seed: a maximum stream duration). */
 const maxStreamMs = numberEnv(ENV.maxStreamSeconds, 8 * 3600) * 1000;
@@ -75,7 +75,23 @@ export const handler = async (input: TickInput, context: Context): Promise<TickO
       await endStream(stream, 'max_duration', 'system', { stopExecution: false });
       return end();
     }
+    if (hasUnsent(stream)) {
+      // Its predecessor crashed mid-fan-out — or is alive and still on it (a duplicate
+      // execution, a retry after a timeout): give it the time a batch can take, then look again.
+      const decision = decideGap(Math.max(stream.anchorAt, stream.lastTickAt ?? 0) + RESEND_SETTLE_MS - Date.now(), context.getRemainingTimeInMillis(), cfg);
+      if (decision.action === 'return') return tickOutput(input, decision.next, decision.next === 'wait' ? decision.waitSeconds : 0);
+      await sleep(decision.ms);
+      const again = await getStream(stream.streamId, { consistent: true });
+      if (!again || again.epoch !== stream.epoch || again.status !== 'playing') return end();
+      // Unchanged since: nobody is sending it — send it again. Changed: a live tick moved on.
+      stream = again.positionSeq === stream.positionSeq && again.sentSeq === stream.sentSeq ? await resendUnsent(again) : again;
+    }
     const reader: Reader = stream.live ? new LiveFrameReader(stream) : new FrameReader(stream, await getIndex(stream.indexKey));
+    /** Leave the loop for the workflow: the last batch was fanned out completely, so record it. */
+    const yieldTo = async (row: StreamRow, next: TickNext, waitSeconds = 0): Promise<TickOutput> => {
+      await recordSent(row);
+      return tickOutput(input, next, waitSeconds);
+    };
     for (;;) {
       if (stream.positionSeq >= stream.frameCount) {
         const more = await reader.refresh(stream);
@@ -85,8 +101,9 @@ export const handler = async (input: TickInput, context: Context): Promise<TickO
         }
         if (more === 'waiting') {
           // Caught up with a live game: look for new events every LIVE_POLL_MS while there is time.
+          stream = await recordSent(stream);
           const decision = decideGap(LIVE_POLL_MS, context.getRemainingTimeInMillis(), cfg);
-          if (decision.action === 'return') return tickOutput(input, decision.next, decision.next === 'wait' ? decision.waitSeconds : 0);
+          if (decision.action === 'return') return yieldTo(stream, decision.next, decision.next === 'wait' ? decision.waitSeconds : 0);
           await sleep(decision.ms);
           // Fenced like a claim: a control change (pause, seek, stop) ends this execution.
           const now = await getStream(stream.streamId, { consistent: true });
@@ -98,19 +115,26 @@ export const handler = async (input: TickInput, context: Context): Promise<TickO
       const batch = await reader.nextBatch(stream, cfg);
       if (!batch) throw new Error(`recording ${stream.recordingKey} has no frame ${stream.positionSeq}`);
       const decision = decideGap(batch.dueAt - Date.now(), context.getRemainingTimeInMillis(), cfg);
-      if (decision.action === 'return') return tickOutput(input, decision.next, decision.next === 'wait' ? decision.waitSeconds : 0);
+      if (decision.action === 'return') return yieldTo(stream, decision.next, decision.next === 'wait' ? decision.waitSeconds : 0);
       await sleep(decision.ms - CLAIM_LEAD_MS);
       const last = batch.frames.at(-1)!;
       const lastT = frameTime(last, stream.delayMs);
       const now = Date.now();
+      const before = stream;
       stream = await claim(stream, {
         positionSeq: last.seq + 1,
         positionMs: lastT,
         anchorAt: dueAt(stream, lastT),
         framesSent: stream.framesSent + batch.frames.length,
+        // The previous batch's fan-out finished before this claim: everything below here is sent.
+        sentSeq: stream.positionSeq,
         ...(stream.live ? { frameCount: stream.frameCount, durationMs: stream.durationMs } : {}),
         lastTickAt: now,
         updatedAt: now,
+      }).catch(async (e: unknown) => {
+        // Dying here, every batch claimed so far was fanned out: say so, or the retry repeats the last one.
+        if (!(e instanceof StaleEpochError)) await recordSent(before).catch(() => undefined);
+        throw e;
       });
       await sleep(batch.dueAt - Date.now());
       await fanOut(stream.streamId, framesMessages(stream.streamId, stream.epoch, batch.frames));
@@ -136,7 +160,7 @@ export const handler = async (input: TickInput, context: Context): Promise<TickO
  */
 async function claim(
   stream: StreamRow,
-  changes: Pick<StreamRow, 'positionSeq' | 'positionMs' | 'anchorAt' | 'framesSent' | 'lastTickAt' | 'updatedAt'> & Partial<Pick<StreamRow, 'frameCount' | 'durationMs'>>,
+  changes: Pick<StreamRow, 'positionSeq' | 'positionMs' | 'anchorAt' | 'framesSent' | 'sentSeq' | 'lastTickAt' | 'updatedAt'> & Partial<Pick<StreamRow, 'frameCount' | 'durationMs'>>,
 ): Promise<StreamRow> {
   try {
     return await updateStream(stream.streamId, stream.epoch, changes, { expectPositionSeq: stream.positionSeq, expectStatus: ['playing'] });
@@ -148,6 +172,41 @@ async function claim(
     logger.warn('claim applied but its answer was lost; going on', { streamId: stream.streamId, positionSeq: row.positionSeq });
     return row;
   }
+}
+
+/**
+ * How long (ms) after a claimed batch was due a retried tick waits before taking it for
+ * unsent: a live tick has by then fanned it out (≤ ~13 s: 4 tries of 3 s) and slept to its
+ * next claim or yielded (≤ the ~11 s sleep threshold) — either of which records it sent.
+ */
+const RESEND_SETTLE_MS = 30_000;
+
+/** True when a batch of this epoch was claimed but is not recorded as fanned out completely. */
+function hasUnsent(row: StreamRow): boolean {
+  return row.sentSeq !== undefined && row.sentSeq < row.positionSeq && row.sentSeq >= row.epochStartSeq;
+}
+
+/** Record that every claimed batch of `row` was fanned out completely (`sentSeq` = `positionSeq`), conditional on the position. */
+async function recordSent(row: StreamRow): Promise<StreamRow> {
+  if (row.sentSeq === row.positionSeq) return row;
+  return updateStream(row.streamId, row.epoch, { sentSeq: row.positionSeq }, { expectPositionSeq: row.positionSeq, expectStatus: ['playing'] });
+}
+
+/**
+ * Recovery from a tick that crashed mid-window (issue 4): it had claimed a batch —
+ * `[sentSeq, positionSeq)` of this epoch — and died before that batch's fan-out finished, so
+ * some clients (or all) never got it (the caller has waited {@link RESEND_SETTLE_MS} to tell
+ * a dead predecessor from a live one). Send it again before anything else: late, never
+ * early; a client that did get it drops the repeat by `seq` (PROTOCOL.md "Guarantees"). Then
+ * record it sent (conditional on the position, like a claim: a newer epoch fences this off).
+ */
+async function resendUnsent(stream: StreamRow): Promise<StreamRow> {
+  if (!hasUnsent(stream)) return stream;
+  const from = stream.sentSeq!;
+  const frames = await readFrames(stream, from, stream.positionSeq);
+  await fanOut(stream.streamId, framesMessages(stream.streamId, stream.epoch, frames));
+  logger.warn('re-sent the batch a crashed tick had claimed', { streamId: stream.streamId, epoch: stream.epoch, fromSeq: from, toSeq: stream.positionSeq });
+  return updateStream(stream.streamId, stream.epoch, { sentSeq: stream.positionSeq, updatedAt: Date.now() }, { expectPositionSeq: stream.positionSeq, expectStatus: ['playing'] });
 }
 
 /** How often (ms) a replay that caught up with a live game looks for new events. */

@@ -204,7 +204,10 @@ describe('two executions alive for the same stream', () => {
     // retrying a Tick whose first invocation is still alive): the claim fences one of them off.
     const rogue = stack.invokeFunction('tick', input) as Promise<TickOutput>;
     await Promise.all([p.waitFor('ended', () => true, 60_000), s.waitFor('ended', () => true, 60_000)]);
-    expect((await rogue).next).toBe('end');
+    // It is fenced off by a claim ('end'), or — finding a batch claimed and not yet recorded
+    // sent, which the live tick is fanning out — defers to the settle time ('wait', tick.ts
+    // RESEND_SETTLE_MS) without sending anything; either way no frame repeats.
+    expect(['end', 'wait']).toContain((await rogue).next);
 
     const expected = range(joined.positionSeq, times.length);
     for (const x of [p, s]) {

@@ -10,22 +10,24 @@
  *
  * - crash BEFORE a batch's claim (the claim write never applied): the retry sends that
  *   batch, exactly once — every client gets every frame once, in order;
- * - crash AFTER the claim and before/while the batch is posted: the retry does NOT send the
- *   batch again — it is AT MOST ONCE: clients that had not received it never get it live.
- *   They see a seq gap within the epoch (every frame carries its seq) and `rejoin` replays it
- *   from the recording (the row's `positionSeq` says it was sent);
+ * - crash AFTER the claim and before/while the batch is posted: the row says so — its
+ *   `sentSeq` (the end of the last batch fanned out completely) is below `positionSeq` — and
+ *   the retry first sends `[sentSeq, positionSeq)` again (tick.ts `resendUnsent`), late but
+ *   never early, then goes on: no client loses a frame; one that had already received part of
+ *   the batch gets it twice and drops the repeat by `seq` (PROTOCOL.md "Guarantees");
  * - a claim whose write applied but whose answer was lost (a 500 after the fact): the SDK
  *   retries the conditional write and the retry fails its condition; the tick re-reads the
  *   row, finds its own claim there (tick.ts `claim`) and goes on — nothing lost, nothing
  *   repeated, no stall.
  *
- * In no case is a frame sent twice within an epoch.
+ * A frame is sent twice within an epoch only in that second case, and only to clients that
+ * got it before the crash.
  */
 import type { DynamoRequest, FaultKind } from '../../support/dynamo-fault-proxy';
 import type { Context } from 'aws-lambda';
 import { streamRowFixture, useLocalAwsWithConnections } from '../../support/aws-local';
 import { SDK_MAX_ATTEMPTS } from '../../../lambda/adapters/aws';
-import { addClients, attachConnection, createStream, getStream, putConnection } from '../../../lambda/adapters/dynamo';
+import { addClients, attachConnection, createStream, getStream, putConnection, updateStream } from '../../../lambda/adapters/dynamo';
 import { AwsServiceError } from '../../../lambda/adapters/errors';
 import { putObject } from '../../../lambda/adapters/recordings';
 import { readFrames } from '../../../lambda/adapters/session';
@@ -122,25 +124,32 @@ describe('a tick crashing mid-window (claim-then-send)', () => {
     expect(await row('s-before')).toMatchObject({ status: 'ended', endedReason: 'finished', positionSeq: FRAMES, framesSent: FRAMES });
   });
 
-  it('crash AFTER a claim, before any post (the fan-out cannot list the connections): the retry does not repeat the batch — it is lost for every client (at most once), and rejoin can replay it', async () => {
+  it('crash AFTER a claim, before any post (the fan-out cannot list the connections): the retry sends that batch first, then the rest — no client loses a frame', async () => {
     await playingStream('s-after');
     // Batches 0–3 are claimed and sent; batch 4 is claimed, then its fan-out's byStream
     // Query fails through every SDK attempt → fanOut throws → the tick throws.
     proxy().inject(after(4, isFanOutQuery), ...Array<FaultKind>(SDK_MAX_ATTEMPTS).fill('InternalServerError'));
     const crash = await tick(input('s-after'), context()).catch((e: unknown) => e);
     expect(crash).toBeInstanceOf(AwsServiceError);
-    // The claim of batch 4 stands: positionSeq is past it, framesSent counts it.
-    expect(await row('s-after')).toMatchObject({ status: 'playing', positionSeq: 5, framesSent: 5 });
+    // The claim of batch 4 stands: positionSeq is past it, framesSent counts it — and sentSeq says it never went out.
+    expect(await row('s-after')).toMatchObject({ status: 'playing', positionSeq: 5, framesSent: 5, sentSeq: 4 });
     for (const id of CLIENTS) expect(received(id)).toEqual(range(0, 4));
 
+    // The retry cannot tell a dead predecessor from one still fanning out: it waits the settle
+    // time first (a Wait state, here), sending nothing.
+    const waiting = (await tick(input('s-after'), context())) as TickOutput;
+    expect(waiting.next).toBe('wait');
+    for (const id of CLIENTS) expect(received(id)).toEqual(range(0, 4));
+    // Half a minute later (the row's clock moved back instead of waiting), nobody has recorded it sent: it goes again.
+    const stuck = await row('s-after');
+    await updateStream('s-after', 1, { anchorAt: stuck.anchorAt - 60_000, lastTickAt: stuck.lastTickAt! - 60_000 });
     const out = (await tick(input('s-after'), context())) as TickOutput;
     expect(out.next).toBe('end');
-    // The claimed-but-unsent batch (seq 4) is never sent; nothing is sent twice.
-    for (const id of CLIENTS) expect(received(id)).toEqual([...range(0, 4), ...range(5, FRAMES)]);
-    // What a client that noticed the gap gets back by `rejoin`: the frames the row says were sent.
-    const ended = await row('s-after');
-    expect(ended).toMatchObject({ status: 'ended', positionSeq: FRAMES });
-    expect((await readFrames(ended, 4, 5)).map((f) => f.seq)).toEqual([4]);
+    // The claimed-but-unsent batch (seq 4) goes out first, then the rest: every frame once, in order.
+    for (const id of CLIENTS) expect(received(id)).toEqual(range(0, FRAMES));
+    expect(await row('s-after')).toMatchObject({ status: 'ended', positionSeq: FRAMES, framesSent: FRAMES });
+    // `rejoin` still replays from the recording what the row says was sent.
+    expect((await readFrames(await row('s-after'), 4, 5)).map((f) => f.seq)).toEqual([4]);
   });
 
   it('a claim applied but its answer lost (500 after the write): the tick recognises its own claim and goes on — every frame once, nothing stalls', async () => {
