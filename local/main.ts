@@ -51,6 +51,9 @@ async function main(): Promise<number> {
       port,
       ...(args.data ? { dataDir: args.data } : {}),
       samples: !args['no-samples'],
+      // Ctrl-C: running ticks get 3 s, not their 2-minute timeout (streams resume from their
+      // persisted position on the next start with --data).
+      closeGraceMs: 3000,
       log: args.verbose ? (e) => console.log(JSON.stringify(e)) : undefined,
     });
   } catch (e) {
@@ -66,6 +69,7 @@ matchcast is running locally (ready in ${((Date.now() - started) / 1000).toFixed
   websocket   ${stack.wsUrl}?token=…
   token       ${stack.httpUrl}/dev/token?user=alice
   health      ${stack.httpUrl}/healthz
+  HTTP API    ${stack.httpUrl}/games/{gameId}/events, ${stack.httpUrl}/streams  (docs/HTTP-API.md)
 
   try         npm run watch -- ${stack.games.includes('2012-wimbledon-1701') ? '2012-wimbledon-1701' : (stack.games[0] ?? 'GAME_ID')} --speed 64
               npm run streams

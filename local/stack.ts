@@ -51,6 +51,11 @@ export interface LocalStackOptions {
   readonly writeRuntimeFile?: boolean;
   /** Serve the browser client from web/dist. @default true */
   readonly web?: boolean;
+  /**
+   * On close, how long (ms) to wait for running ticks to finish; they are abandoned after it
+   * (a process about to exit). @default wait for them (at most their Lambda timeout)
+   */
+  readonly closeGraceMs?: number;
   /** Log sink for structured local-mode events. @default silent */
   readonly log?: (entry: Record<string, unknown>) => void;
 }
@@ -221,7 +226,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       log,
     });
     stepFunctions.register(awsJson);
-    closers.push(() => stepFunctions.close());
+    closers.push(() => stepFunctions.close(opts.closeGraceMs));
 
     // 9. S3 → index Lambda, as the bucket notification says.
     const notifications = tpl.bucketNotifications(template);

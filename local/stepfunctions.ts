@@ -303,12 +303,21 @@ export class LocalStepFunctions {
   /**
    * Abort every running execution and wait (bounded by the functions' timeouts) for in-flight
    * Lambda invocations to settle, so no timers are left behind. Later starts fail.
+   * With `graceMs`, wait at most that long (ms): a tick can run on for up to its 2-minute
+   * timeout, which a process about to exit (Ctrl-C on `npm start`) need not sit through —
+   * Lambda itself would simply freeze it.
    */
-  async close(): Promise<void> {
+  async close(graceMs?: number): Promise<void> {
     this.isClosed = true;
     for (const e of this.byArn.values()) if (e.status === 'RUNNING') this.stopExecution({ executionArn: e.executionArn });
-    await Promise.allSettled([...this.byArn.values()].map((e) => e.closed));
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    const settle = async () => {
+      await Promise.allSettled([...this.byArn.values()].map((e) => e.closed));
+      while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    };
+    if (graceMs === undefined) return settle();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([settle(), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
   }
 
   private listExecutions(b: { stateMachineArn?: unknown; statusFilter?: unknown; maxResults?: unknown; nextToken?: unknown }): object {
