@@ -294,6 +294,29 @@ function functionIn(template: Template, expr: unknown, what: string): string {
   return fns[0];
 }
 
+/**
+ * The routes of API `apiLogicalId`, sorted by routeKey: each with the Lambda function its
+ * integration invokes and, for `CUSTOM` authorization, its authorizer resource. Throws
+ * naming the route when its integration or authorizer is missing.
+ */
+function apiRoutes(template: Template, apiLogicalId: string): Array<{ routeKey: string; functionLogicalId: string; auth?: { id: string; resource: Resource } }> {
+  const resources = resourcesOf(template);
+  return byType(template, 'AWS::ApiGatewayV2::Route')
+    .filter(([, r]) => referencedLogicalIds(r.Properties?.ApiId).includes(apiLogicalId))
+    .map(([routeId, r]) => {
+      const p = r.Properties ?? {};
+      const integrationId = referencedLogicalIds(p.Target).find((id) => resources[id]?.Type === 'AWS::ApiGatewayV2::Integration');
+      if (!integrationId) throw new Error(`route ${routeId} (${p.RouteKey}) has no integration target`);
+      const functionLogicalId = functionIn(template, resources[integrationId].Properties?.IntegrationUri, `integration ${integrationId}`);
+      if (p.AuthorizationType !== 'CUSTOM') return { routeKey: String(p.RouteKey), functionLogicalId };
+      const id = referencedLogicalIds(p.AuthorizerId)[0];
+      const resource = id ? resources[id] : undefined;
+      if (!id || !resource || resource.Type !== 'AWS::ApiGatewayV2::Authorizer') throw new Error(`route ${routeId} has no authorizer resource`);
+      return { routeKey: String(p.RouteKey), functionLogicalId, auth: { id, resource } };
+    })
+    .sort((a, b) => a.routeKey.localeCompare(b.routeKey));
+}
+
 /** The template's (single) WebSocket API, its stage, routes and `$connect` authorizer. */
 export function webSocketApi(template: Template): WebSocketApiDefinition {
   const apis = byType(template, 'AWS::ApiGatewayV2::Api').filter(([, r]) => r.Properties?.ProtocolType === 'WEBSOCKET');
@@ -303,30 +326,19 @@ export function webSocketApi(template: Template): WebSocketApiDefinition {
   const stages = byType(template, 'AWS::ApiGatewayV2::Stage').filter(([, r]) => belongs(r));
   if (stages.length !== 1) throw new Error(`expected one stage of ${apiLogicalId}, found ${stages.length}`);
   const [stageLogicalId, stage] = stages[0];
-  const resources = resourcesOf(template);
 
   let authorizer: WebSocketApiDefinition['authorizer'];
-  const routes = byType(template, 'AWS::ApiGatewayV2::Route')
-    .filter(([, r]) => belongs(r))
-    .map(([routeId, r]) => {
-      const p = r.Properties ?? {};
-      const integrationId = referencedLogicalIds(p.Target).find((id) => resources[id]?.Type === 'AWS::ApiGatewayV2::Integration');
-      if (!integrationId) throw new Error(`route ${routeId} (${p.RouteKey}) has no integration target`);
-      const functionLogicalId = functionIn(template, resources[integrationId].Properties?.IntegrationUri, `integration ${integrationId}`);
-      if (p.AuthorizationType === 'CUSTOM') {
-        const authId = referencedLogicalIds(p.AuthorizerId)[0];
-        const auth = authId ? resources[authId] : undefined;
-        if (!auth || auth.Type !== 'AWS::ApiGatewayV2::Authorizer') throw new Error(`route ${routeId} has no authorizer resource`);
-        if (p.RouteKey !== '$connect') throw new Error(`route ${p.RouteKey}: WebSocket authorizers apply to $connect only`);
-        if (auth.Properties?.AuthorizerType !== 'REQUEST') throw new Error(`authorizer ${authId} is not a REQUEST authorizer`);
-        authorizer = {
-          functionLogicalId: functionIn(template, auth.Properties?.AuthorizerUri, `authorizer ${authId}`),
-          identitySource: [...(auth.Properties?.IdentitySource ?? [])],
-        };
-      }
-      return { routeKey: String(p.RouteKey), functionLogicalId };
-    })
-    .sort((a, b) => a.routeKey.localeCompare(b.routeKey));
+  const routes = apiRoutes(template, apiLogicalId).map(({ routeKey, functionLogicalId, auth }) => {
+    if (auth) {
+      if (routeKey !== '$connect') throw new Error(`route ${routeKey}: WebSocket authorizers apply to $connect only`);
+      if (auth.resource.Properties?.AuthorizerType !== 'REQUEST') throw new Error(`authorizer ${auth.id} is not a REQUEST authorizer`);
+      authorizer = {
+        functionLogicalId: functionIn(template, auth.resource.Properties?.AuthorizerUri, `authorizer ${auth.id}`),
+        identitySource: [...(auth.resource.Properties?.IdentitySource ?? [])],
+      };
+    }
+    return { routeKey, functionLogicalId };
+  });
 
   const rs = stage.Properties?.DefaultRouteSettings;
   return {
@@ -360,30 +372,17 @@ export function httpApi(template: Template): HttpApiDefinition | undefined {
   if (apis.length === 0) return undefined;
   if (apis.length !== 1) throw new Error(`expected at most one HTTP API, found ${apis.length}`);
   const [apiLogicalId] = apis[0];
-  const resources = resourcesOf(template);
-  const belongs = (r: Resource) => referencedLogicalIds(r.Properties?.ApiId).includes(apiLogicalId);
   let authorizer: HttpApiDefinition['authorizer'];
-  const routes = byType(template, 'AWS::ApiGatewayV2::Route')
-    .filter(([, r]) => belongs(r))
-    .map(([routeId, r]) => {
-      const p = r.Properties ?? {};
-      const integrationId = referencedLogicalIds(p.Target).find((id) => resources[id]?.Type === 'AWS::ApiGatewayV2::Integration');
-      if (!integrationId) throw new Error(`route ${routeId} (${p.RouteKey}) has no integration target`);
-      const functionLogicalId = functionIn(template, resources[integrationId].Properties?.IntegrationUri, `integration ${integrationId}`);
-      const authorized = p.AuthorizationType === 'CUSTOM';
-      if (authorized) {
-        const authId = referencedLogicalIds(p.AuthorizerId)[0];
-        const auth = authId ? resources[authId] : undefined;
-        if (!auth || auth.Type !== 'AWS::ApiGatewayV2::Authorizer') throw new Error(`route ${routeId} has no authorizer resource`);
-        authorizer = {
-          functionLogicalId: functionIn(template, auth.Properties?.AuthorizerUri, `authorizer ${authId}`),
-          identitySource: [...(auth.Properties?.IdentitySource ?? [])],
-          simpleResponses: auth.Properties?.EnableSimpleResponses === true,
-        };
-      }
-      return { routeKey: String(p.RouteKey), functionLogicalId, authorized };
-    })
-    .sort((a, b) => a.routeKey.localeCompare(b.routeKey));
+  const routes = apiRoutes(template, apiLogicalId).map(({ routeKey, functionLogicalId, auth }) => {
+    if (auth) {
+      authorizer = {
+        functionLogicalId: functionIn(template, auth.resource.Properties?.AuthorizerUri, `authorizer ${auth.id}`),
+        identitySource: [...(auth.resource.Properties?.IdentitySource ?? [])],
+        simpleResponses: auth.resource.Properties?.EnableSimpleResponses === true,
+      };
+    }
+    return { routeKey, functionLogicalId, authorized: auth !== undefined };
+  });
   return { apiLogicalId, routes, ...(authorizer ? { authorizer } : {}) };
 }
 

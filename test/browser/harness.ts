@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Where the system Chromium lives (CI installs the `chromium` apt package). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -43,4 +43,36 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = join(SCREENSHOT_DIR, `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** `describe` when Chromium is installed; `describe.skip`, with a warning saying how to get it, when not. */
+export function describeWithBrowser(): jest.Describe {
+  if (hasChromium()) return describe;
+  console.warn('browser tests skipped: /usr/bin/chromium is missing (apt-get install -y chromium)');
+  return describe.skip;
+}
+
+/**
+ * The people of a browser test: each one a browser context of its own (its own storage) with
+ * a display name for the client to use, and its page errors logged.
+ */
+export class People {
+  readonly contexts: BrowserContext[] = [];
+
+  constructor(private readonly browser: () => Browser) {}
+
+  /** A new person called `name`, with one page at `viewport` (CSS px). */
+  async open(name: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+    const context = await this.browser().newContext({ viewport });
+    this.contexts.push(context);
+    await context.addInitScript((n) => localStorage.setItem('matchcast.name', n), name);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error(`[${name}] page error: ${e.message}`));
+    return page;
+  }
+
+  /** Close every person's context. */
+  async closeAll(): Promise<void> {
+    for (const c of this.contexts.splice(0)) await c.close().catch(() => undefined);
+  }
 }

@@ -21,14 +21,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { convertFiles } from '../../lambda/core/convert';
 import type { WireFrame } from '../../lambda/core/protocol';
 import { parseRecording, serializeRecording, type RecordingHeader } from '../../lambda/core/recording';
 import { buildWeb } from '../../local/web';
 import { E2e } from '../support/e2e';
 import type { LocalStack } from '../support/local-stack';
-import { hasChromium, launchBrowser, screenshot } from './harness';
+import { describeWithBrowser, launchBrowser, People, screenshot } from './harness';
 
 /** IPL 2019 final (cricsheet): MI 149/8 beat CSK 148/7; balls 30 s apart on the replay clock. */
 const CRICKET_FILE = resolve(__dirname, '../../samples/cricket/ipl-2019-final-1181768.json');
@@ -47,22 +47,13 @@ const CLOCK_SLACK_MS = 5;
 
 jest.setTimeout(90_000);
 
-const run = hasChromium() ? describe : describe.skip;
-if (!hasChromium()) console.warn('browser tests skipped: /usr/bin/chromium is missing (apt-get install -y chromium)');
+const run = describeWithBrowser();
 
 let e: E2e;
 let stack: LocalStack;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function person(name: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  contexts.push(context);
-  await context.addInitScript((n) => localStorage.setItem('matchcast.name', n), name);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error(`[${name}] page error: ${err.message}`));
-  return page;
-}
+const people = new People(() => browser);
+const person = (name: string, viewport?: { width: number; height: number }) => people.open(name, viewport);
 
 /** One call to the local HTTP API with a bearer token; the status and the JSON answer. */
 async function api(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: any }> {
@@ -106,7 +97,7 @@ run('live games and scheduled streams in the browser, on the real local stack (i
     browser = await launchBrowser();
   });
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
+    await people.closeAll();
     await browser?.close();
     // Fences off the scheduled stream still playing, so its tick (sleeping in its Lambda
     // between points) ends at its next claim instead of holding the stack's close for ~100 s.

@@ -12,16 +12,15 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { CatalogMessage, JoinedMessage, ServerMessage, WireFrame } from '../../lambda/core/protocol';
 import { buildWeb } from '../../local/web';
-import { hasChromium, launchBrowser, screenshot } from './harness';
+import { describeWithBrowser, launchBrowser, People, screenshot } from './harness';
 
 jest.setTimeout(120_000);
 
-const run = hasChromium() ? describe : describe.skip;
-if (!hasChromium()) console.warn('browser tests skipped: /usr/bin/chromium is missing (apt-get install -y chromium)');
+const run = describeWithBrowser();
 
 const DIST = resolve(__dirname, '../../web/dist');
 /** The fake server's clock is this far ahead of the machine's (ms): the client must follow pong.at. */
@@ -124,16 +123,8 @@ const joined = (over: Partial<JoinedMessage>): JoinedMessage => ({
 run('scheduled streams and live games in the web client (scripted server)', () => {
   let fake: FakeMatchcast;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  async function page(name: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-    const context = await browser.newContext({ viewport });
-    contexts.push(context);
-    await context.addInitScript((n) => localStorage.setItem('matchcast.name', n), name);
-    const p = await context.newPage();
-    p.on('pageerror', (e) => console.error(`[${name}] page error: ${e.message}`));
-    return p;
-  }
+  const people = new People(() => browser);
+  const page = (name: string, viewport?: { width: number; height: number }) => people.open(name, viewport);
 
   const text = async (p: Page, sel: string) => ((await p.textContent(sel)) ?? '').trim();
 
@@ -143,7 +134,7 @@ run('scheduled streams and live games in the web client (scripted server)', () =
     browser = await launchBrowser();
   });
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
+    await people.closeAll();
     await browser?.close();
     await fake?.close();
   });

@@ -6,10 +6,10 @@
  *
  * Skipped (with a note) when /usr/bin/chromium is missing; CI installs Debian's chromium.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildWeb } from '../../local/web';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
-import { hasChromium, launchBrowser, screenshot } from './harness';
+import { describeWithBrowser, launchBrowser, People, screenshot } from './harness';
 
 /** Wimbledon 2013 women's final, Lisicki v Bartoli: 123 points, 1:21:25 (match_id in 2013-wimbledon-matches.csv). */
 const GAME = '2013-wimbledon-2701';
@@ -23,21 +23,12 @@ const TERMINAL = 'asciinema-welcome';
 
 jest.setTimeout(180_000);
 
-const run = hasChromium() ? describe : describe.skip;
-if (!hasChromium()) console.warn('browser tests skipped: /usr/bin/chromium is missing (apt-get install -y chromium)');
+const run = describeWithBrowser();
 
 let stack: LocalStack;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function person(name: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  contexts.push(context);
-  await context.addInitScript((n) => localStorage.setItem('matchcast.name', n), name);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[${name}] page error: ${e.message}`));
-  return page;
-}
+const people = new People(() => browser);
+const person = (name: string, viewport?: { width: number; height: number }) => people.open(name, viewport);
 
 /** Seqs of the points on the timeline, ascending. */
 async function timelineSeqs(page: Page): Promise<number[]> {
@@ -55,7 +46,7 @@ run('web client on local mode', () => {
     browser = await launchBrowser();
   });
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
+    await people.closeAll();
     await browser?.close();
     await stack?.close();
   });
@@ -147,7 +138,7 @@ run('web client on local mode', () => {
 
   it('reconnects after the network drops and the point list has no gap', async () => {
     const page = await person('erin');
-    const context = contexts[contexts.length - 1]!;
+    const context = people.contexts[people.contexts.length - 1]!;
     await page.goto(`${stack.httpUrl}/#/watch/${GAME}?mode=pvai&speed=64&at=600000`);
     await page.waitForSelector('[data-testid=player][data-role=player]');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=timeline] [data-seq]').length >= 3, null, { timeout: 60_000 });
