@@ -18,6 +18,7 @@ import { ENV } from '../../lambda/adapters/config';
 import { synthTemplate } from '../../local/synth';
 import { tableDefinitions } from '../../local/template';
 import type { StreamRow } from '../../lambda/core/model';
+import type { WebSocketEvent } from '../../lambda/core/ws-event';
 import { DynamoFaultProxy } from './dynamo-fault-proxy';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
@@ -361,5 +362,19 @@ export function useLocalAwsWithConnections(opts: { s3?: boolean; dynamoFaults?: 
       if (!proxy) throw new Error('useLocalAwsWithConnections: no proxy without { dynamoFaults: true }');
       return proxy;
     },
+  };
+}
+
+let requestNo = 0;
+/**
+ * A WebSocket MESSAGE event as API Gateway hands it to a route function: `body` serialized,
+ * the route key its `action` (else `$default`), and the `$connect` authorizer's context for
+ * `userId` (display name the same).
+ */
+export function wsEvent(connectionId: string, userId: string, body: unknown): WebSocketEvent {
+  const action = (body as { action?: string }).action ?? '$default';
+  return {
+    requestContext: { connectionId, routeKey: action, requestId: `req-${++requestNo}`, authorizer: { userId, displayName: userId } },
+    body: JSON.stringify(body),
   };
 }

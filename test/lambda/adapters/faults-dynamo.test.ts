@@ -17,7 +17,7 @@
  * Mind the SDK's retry quota (a token bucket per client: 500 tokens, 5 per retry, refilled
  * by successes): this file injects well under 100 retried faults in total.
  */
-import { streamRowFixture, useLocalAwsWithConnections } from '../../support/aws-local';
+import { streamRowFixture, useLocalAwsWithConnections, wsEvent } from '../../support/aws-local';
 import type { DynamoRequest, FaultKind } from '../../support/dynamo-fault-proxy';
 import { SDK_MAX_ATTEMPTS } from '../../../lambda/adapters/aws';
 import {
@@ -42,7 +42,6 @@ import {
 import { AwsServiceError, ThrottledError } from '../../../lambda/adapters/errors';
 import type { ConnectionRow, StreamRow } from '../../../lambda/core/model';
 import type { ServerMessage } from '../../../lambda/core/protocol';
-import type { WebSocketEvent } from '../../../lambda/core/ws-event';
 import { handler as controlHandler } from '../../../lambda/handlers/control';
 
 jest.setTimeout(90_000);
@@ -277,14 +276,6 @@ describe('a fault that outlives the SDK retries', () => {
 // Through a real handler: the control Lambda
 // ---------------------------------------------------------------------------------------
 
-let requestNo = 0;
-function wsEvent(connectionId: string, userId: string, body: unknown): WebSocketEvent {
-  const action = (body as { action?: string }).action ?? '$default';
-  return {
-    requestContext: { connectionId, routeKey: action, requestId: `req-${++requestNo}`, authorizer: { userId, displayName: userId } },
-    body: JSON.stringify(body),
-  };
-}
 const replies = (connectionId: string): ServerMessage[] => fake().received(connectionId).map((b) => JSON.parse(b) as ServerMessage);
 
 describe('the control handler under DynamoDB faults', () => {

@@ -4,11 +4,10 @@
  * through the real control handler: `join` before the start (`joined` with `startsAt`) and
  * `list` (`catalog.streams`, the same entries and order as `GET /streams`).
  */
-import { useLocalAwsWithConnections } from '../../../support/aws-local';
+import { useLocalAwsWithConnections, wsEvent } from '../../../support/aws-local';
 import { getStream, listStreamsByStatus, putConnection, putGame, createStream } from '../../../../lambda/adapters/dynamo';
 import type { ConnectionRow, GameRow, StreamRow } from '../../../../lambda/core/model';
 import type { ServerMessage } from '../../../../lambda/core/protocol';
-import type { WebSocketEvent } from '../../../../lambda/core/ws-event';
 import { handler as controlHandler } from '../../../../lambda/handlers/control';
 import { getStreams, postStream } from '../../../../lambda/handlers/http/streams';
 
@@ -163,14 +162,6 @@ describe('joining a scheduled stream before it starts', () => {
 
 // ---------------------------------------------------------------------------------------
 
-let requestNo = 0;
-function wsEvent(connectionId: string, userId: string, body: unknown): WebSocketEvent {
-  const action = (body as { action?: string }).action ?? '$default';
-  return {
-    requestContext: { connectionId, routeKey: action, requestId: `req-${++requestNo}`, authorizer: { userId, displayName: userId } },
-    body: JSON.stringify(body),
-  };
-}
 const replies = (connectionId: string): ServerMessage[] => fake().received(connectionId).map((b) => JSON.parse(b) as ServerMessage);
 const connection = (connectionId: string, userId: string): ConnectionRow => ({
   connectionId,
