@@ -17,6 +17,7 @@ import {
   QueryCommand,
   ScanCommand,
   UpdateCommand,
+  type PutCommandInput,
   type UpdateCommandInput,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -62,6 +63,17 @@ async function send<T>(operation: string, fn: () => Promise<T>): Promise<T> {
 async function updateIf(input: UpdateCommandInput): Promise<boolean> {
   try {
     await send('UpdateItem', () => doc().send(new UpdateCommand(input)));
+    return true;
+  } catch (e) {
+    if (isConditionFailed(e)) return false;
+    throw e;
+  }
+}
+
+/** One conditional PutItem: true when it was applied, false when its condition failed; other failures are translated and thrown. */
+async function putIf(input: PutCommandInput): Promise<boolean> {
+  try {
+    await send('PutItem', () => doc().send(new PutCommand(input)));
     return true;
   } catch (e) {
     if (isConditionFailed(e)) return false;
@@ -321,27 +333,19 @@ export async function getStream(streamId: string, opts: { consistent?: boolean }
  */
 export async function createStream(row: StreamRow, opts: { replaceFinishedEpoch?: number } = {}): Promise<void> {
   const replace = opts.replaceFinishedEpoch;
-  try {
-    await send('PutItem', () =>
-      doc().send(
-        new PutCommand({
-          TableName: tables().streams,
-          Item: row,
-          ...(replace === undefined
-            ? { ConditionExpression: 'attribute_not_exists(streamId)' }
-            : {
-                // A row TTL-deleted since the caller read it is just as replaceable.
-                ConditionExpression: 'attribute_not_exists(streamId) OR (epoch = :old AND #status IN (:ended, :failed))',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':old': replace, ':ended': 'ended', ':failed': 'failed' },
-              }),
+  const created = await putIf({
+    TableName: tables().streams,
+    Item: row,
+    ...(replace === undefined
+      ? { ConditionExpression: 'attribute_not_exists(streamId)' }
+      : {
+          // A row TTL-deleted since the caller read it is just as replaceable.
+          ConditionExpression: 'attribute_not_exists(streamId) OR (epoch = :old AND #status IN (:ended, :failed))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':old': replace, ':ended': 'ended', ':failed': 'failed' },
         }),
-      ),
-    );
-  } catch (e) {
-    if (isConditionFailed(e)) throw new StreamExistsError(row.streamId);
-    throw e;
-  }
+  });
+  if (!created) throw new StreamExistsError(row.streamId);
 }
 
 /**
@@ -585,15 +589,7 @@ export async function listStreamsByStatus(
  * (its `chunks` are the only index of its frames). False when a live game has this id.
  */
 export async function putGame(row: GameRow): Promise<boolean> {
-  try {
-    await send('PutItem', () =>
-      doc().send(new PutCommand({ TableName: tables().games, Item: row, ConditionExpression: 'attribute_not_exists(live)' })),
-    );
-    return true;
-  } catch (e) {
-    if (isConditionFailed(e)) return false;
-    throw e;
-  }
+  return putIf({ TableName: tables().games, Item: row, ConditionExpression: 'attribute_not_exists(live)' });
 }
 
 /** The catalog row, or undefined. `consistent` asks for a strongly consistent read (a live game's index before an append). */
@@ -606,15 +602,7 @@ export async function getGame(gameId: string, opts: { consistent?: boolean } = {
 
 /** Create a catalog row only if none has its id (a live game's `PUT`). False when one exists. */
 export async function createGame(row: GameRow): Promise<boolean> {
-  try {
-    await send('PutItem', () =>
-      doc().send(new PutCommand({ TableName: tables().games, Item: row, ConditionExpression: 'attribute_not_exists(gameId)' })),
-    );
-    return true;
-  } catch (e) {
-    if (isConditionFailed(e)) return false;
-    throw e;
-  }
+  return putIf({ TableName: tables().games, Item: row, ConditionExpression: 'attribute_not_exists(gameId)' });
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sleep } from '../core/backoff';
-import { liveChunkPrefix, LiveRequestError, newLiveGame, planAppend, serializeChunk, type LiveEvent, type OpenLiveGame } from '../core/live';
+import { liveChunkPrefix, type AppendAnswer, LiveRequestError, newLiveGame, planAppend, serializeChunk, type LiveEvent, type OpenLiveGame } from '../core/live';
 import { isFinished, type GameRow, type StreamRow } from '../core/model';
 import { framesMessages, type WireFrame } from '../core/protocol';
 import { streamIdFor } from '../core/stream-keys';
@@ -99,27 +99,18 @@ export async function openLiveGame(gameId: string, open: OpenLiveGame, now = Dat
   return { created, game };
 }
 
-/** What an append did (the `200` body of `POST /games/{gameId}/events`). */
-export interface AppendResult {
-  gameId: string;
-  accepted: Array<{ key: string; seq: number }>;
-  duplicates: Array<{ key: string; seq: number }>;
-  frameCount: number;
-  durationMs: number;
-}
-
 /**
  * `POST /games/{gameId}/events`: append `events` (core/live.ts `planAppend` rules) and deliver
  * them to the live stream. Throws {@link LiveRequestError} (`not_found`: no such game;
  * `conflict`: not live; `bad_request`: a `t` going back), or an AWS error after retries.
  */
-export async function appendLiveEvents(gameId: string, events: readonly LiveEvent[], now = Date.now()): Promise<AppendResult> {
+export async function appendLiveEvents(gameId: string, events: readonly LiveEvent[], now = Date.now()): Promise<AppendAnswer> {
   const batchId = randomBytes(6).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x');
   for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
     const game = await getGame(gameId, { consistent: true });
     if (!game) throw new LiveRequestError('not_found', `no live game "${gameId}": open it with PUT /games/${gameId} first`);
     const plan = planAppend(game, events, now, (seq) => `${liveChunkPrefix(gameId)}${String(seq).padStart(10, '0')}-${batchId}.jsonl`);
-    const result: AppendResult = { gameId, accepted: plan.accepted, duplicates: plan.duplicates, frameCount: plan.frameCount, durationMs: plan.durationMs };
+    const result: AppendAnswer = { gameId, accepted: plan.accepted, duplicates: plan.duplicates, frameCount: plan.frameCount, durationMs: plan.durationMs };
     if (!plan.chunk) return result;
     await putObject(plan.chunk.key, serializeChunk(plan.frames), 'application/x-ndjson');
     if (await commitLiveAppend(gameId, game.frameCount, { chunk: plan.chunk, frameCount: plan.frameCount, durationMs: plan.durationMs, forgetKeysOf: plan.forgetKeysOf })) {

@@ -11,7 +11,7 @@
  * serialisation point of concurrent publishers.
  */
 import { z } from 'zod';
-import type { GameRow, LiveChunk } from './model';
+import type { GameRow, LiveChunk, LiveStatus } from './model';
 import { jsonBytes, jsonDepth, type WireFrame } from './protocol';
 
 /** Events in one `POST /games/{gameId}/events` (docs/HTTP-API.md). */
@@ -66,6 +66,29 @@ export const openLiveGameSchema = z.strictObject({
   participants: z.array(z.string().trim().min(1).max(100)).max(16).default([]),
 });
 export type OpenLiveGame = z.infer<typeof openLiveGameSchema>;
+
+/** `201`/`200` body of `PUT /games/{gameId}` (docs/HTTP-API.md). */
+export interface OpenAnswer {
+  gameId: string;
+  live: LiveStatus;
+  frameCount: number;
+}
+
+/** `200` body of `POST /games/{gameId}/events`: each event's seq, new or first (duplicates); the game's length after it. */
+export interface AppendAnswer {
+  gameId: string;
+  accepted: Array<{ key: string; seq: number }>;
+  duplicates: Array<{ key: string; seq: number }>;
+  frameCount: number;
+  /** Media ms. */
+  durationMs: number;
+}
+
+/** `200` body of `POST /games/{gameId}/finish`. */
+export interface FinishAnswer extends OpenAnswer {
+  /** Media ms. */
+  durationMs: number;
+}
 
 /** A request the publisher must fix (HTTP 400 `bad_request`, or 409 `conflict` when `code` says so). */
 export class LiveRequestError extends Error {

@@ -9,7 +9,16 @@
  * the second time, not appended twice.
  */
 import { fullJitterDelay, sleep as realSleep } from '../../lambda/core/backoff';
-import { liveEventSchema, MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, parseLiveBody, type LiveEvent } from '../../lambda/core/live';
+import {
+  liveEventSchema,
+  MAX_BATCH_BYTES,
+  MAX_EVENTS_PER_BATCH,
+  parseLiveBody,
+  type AppendAnswer,
+  type FinishAnswer,
+  type LiveEvent,
+  type OpenAnswer,
+} from '../../lambda/core/live';
 import type { WireFrame } from '../../lambda/core/protocol';
 import { CliError, EXIT_USAGE } from './cli';
 
@@ -174,27 +183,6 @@ export interface Answer<T> {
   latencyMs: number;
 }
 
-/** `200` of `POST /games/{gameId}/events`. */
-export interface EventsAnswer {
-  gameId: string;
-  accepted: Array<{ key: string; seq: number }>;
-  duplicates: Array<{ key: string; seq: number }>;
-  frameCount: number;
-  durationMs: number;
-}
-/** `200`/`201` of `PUT /games/{gameId}`. */
-export interface OpenAnswer {
-  gameId: string;
-  live: string;
-  frameCount: number;
-}
-/** `200` of `POST /games/{gameId}/finish`. */
-export interface FinishAnswer {
-  gameId: string;
-  live: string;
-  frameCount: number;
-  durationMs: number;
-}
 
 /** Seams of {@link LiveApiClient}: fetch, sleep (ms), a clock (ms), a retry report. */
 export interface LiveApiDeps {
@@ -244,7 +232,7 @@ export class LiveApiClient {
   }
 
   /** `POST /games/{gameId}/events` with `{ events }`. */
-  postEvents(gameId: string, events: readonly LiveEvent[]): Promise<Answer<EventsAnswer>> {
+  postEvents(gameId: string, events: readonly LiveEvent[]): Promise<Answer<AppendAnswer>> {
     return this.request('POST', `/games/${encodeURIComponent(gameId)}/events`, { events });
   }
 

@@ -56,16 +56,7 @@ const people = new People(() => browser);
 const person = (name: string, viewport?: { width: number; height: number }) => people.open(name, viewport);
 
 /** One call to the local HTTP API with a bearer token; the status and the JSON answer. */
-async function api(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${stack.httpUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const api = (method: string, path: string, token: string, body?: unknown) => e.http(method, path, token, body);
 
 /** The cricket sample as ingest converts it, read back with parseRecording. */
 function cricketRecording(): { header: RecordingHeader; frames: WireFrame[] } {

@@ -25,16 +25,8 @@ afterAll(async () => {
   await e?.close();
 });
 
-/** One HTTP call to the local HTTP API; the JSON answer and status. */
-async function api(method: string, path: string, body?: unknown, token = publisher): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${e.stack.httpUrl}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+/** One HTTP call to the local HTTP API, as the publisher unless `token` says otherwise. */
+const api = (method: string, path: string, body?: unknown, token = publisher) => e.http(method, path, token, body);
 
 async function gameRow(gameId: string): Promise<GameRow> {
   const out = await e.db.send(new GetCommand({ TableName: e.stack.tables.Games, Key: { gameId }, ConsistentRead: true }));

@@ -113,6 +113,22 @@ export class E2e {
     return c;
   }
 
+  /**
+   * One call to the local HTTP API (docs/HTTP-API.md) with bearer `token` (none when empty or
+   * undefined) and `body` (a string is sent as is, anything else as JSON); the status and the
+   * parsed JSON answer. Bounded at 10 s.
+   */
+  async http(method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${this.stack.httpUrl}${path}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
   /** Close every client opened so far. */
   async closeClients(): Promise<void> {
     await Promise.all(this.clients.splice(0).map((c) => c.close()));

@@ -4,7 +4,7 @@
  * parse (zod, core/live.ts) → decide (core/live.ts `planAppend`) → act (adapters/live.ts).
  * Each needs the `publisher` role.
  */
-import { liveBatchSchema, LiveRequestError, openLiveGameSchema, parseLiveBody } from '../../core/live';
+import { liveBatchSchema, LiveRequestError, openLiveGameSchema, parseLiveBody, type FinishAnswer, type OpenAnswer } from '../../core/live';
 import { appendLiveEvents, finishLive, openLiveGame } from '../../adapters/live';
 import { httpError, type HttpIdentity, type HttpResult } from '../../core/http-api';
 
@@ -33,7 +33,8 @@ export function putGame(identity: HttpIdentity, gameId: string | undefined, body
     const id = gameIdOf(gameId);
     const open = parseLiveBody(openLiveGameSchema, body);
     const { created, game } = await openLiveGame(id, open);
-    return { status: created ? 201 : 200, body: { gameId: id, live: game.live, frameCount: game.frameCount } };
+    const answer: OpenAnswer = { gameId: id, live: game.live!, frameCount: game.frameCount };
+    return { status: created ? 201 : 200, body: answer };
   });
 }
 
@@ -51,6 +52,7 @@ export function postFinish(identity: HttpIdentity, gameId: string | undefined): 
   return asPublisher(identity, async () => {
     const id = gameIdOf(gameId);
     const game = await finishLive(id);
-    return { status: 200, body: { gameId: id, live: game.live, frameCount: game.frameCount, durationMs: game.durationMs } };
+    const answer: FinishAnswer = { gameId: id, live: game.live!, frameCount: game.frameCount, durationMs: game.durationMs };
+    return { status: 200, body: answer };
   });
 }
