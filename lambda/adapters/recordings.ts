@@ -10,6 +10,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import { forEachPool } from '../core/concurrency';
 import { chunkAtOrBefore, chunksFor } from '../core/live';
 import type { GameRow, LiveChunk } from '../core/model';
 import type { WireFrame } from '../core/protocol';
@@ -152,21 +153,29 @@ export async function putObject(key: string, body: string | Uint8Array, contentT
   indexCache.delete(key);
 }
 
+/** Chunk objects of a live game fetched at once by {@link readLiveFrames}. */
+const LIVE_READ_CONCURRENCY = 8;
+
 /**
  * Frames `[fromSeq, toSeq)` of a live game from its chunk objects (`chunks`, the `Games`
- * row's index), in order, at most `limit`. Chunks are small (one published batch): each is
- * read whole.
+ * row's index), in order, at most `limit` frames from at most `maxChunks` chunks. Chunks are
+ * small (one published batch, often one event): each is read whole, up to
+ * {@link LIVE_READ_CONCURRENCY} at once.
  */
-export async function readLiveFrames(chunks: readonly LiveChunk[], fromSeq: number, toSeq: number, limit = 5000): Promise<WireFrame[]> {
+export async function readLiveFrames(
+  chunks: readonly LiveChunk[],
+  fromSeq: number,
+  toSeq: number,
+  limit = 5000,
+  maxChunks = Number.POSITIVE_INFINITY,
+): Promise<WireFrame[]> {
   const end = Math.min(toSeq, fromSeq + limit);
-  const out: WireFrame[] = [];
-  for (const c of chunksFor(chunks, fromSeq, end)) {
-    for (const f of parseFrameLines(await readObjectText(c.key), fromSeq)) {
-      if (f.seq >= end) break;
-      out.push(f);
-    }
-  }
-  return out;
+  const wanted = chunksFor(chunks, fromSeq, end, maxChunks);
+  const texts: string[] = new Array<string>(wanted.length);
+  await forEachPool(wanted, LIVE_READ_CONCURRENCY, async (c, i) => {
+    texts[i] = await readObjectText(c.key);
+  });
+  return texts.flatMap((text) => parseFrameLines(text, fromSeq)).filter((f) => f.seq < end);
 }
 
 /** The first seq of a live game with `t` ≥ `toMs`; `frameCount` when none is that late. */
@@ -174,6 +183,7 @@ export async function liveSeqAtOrAfter(game: Pick<GameRow, 'chunks' | 'frameCoun
   const chunks = game.chunks ?? [];
   const from = chunkAtOrBefore(chunks, toMs);
   if (!from) return game.frameCount;
-  const frames = await readLiveFrames(chunks, from.seq, game.frameCount, 5000);
+  // The first such frame is in that chunk, or first in the next one.
+  const frames = await readLiveFrames(chunks, from.seq, game.frameCount, Number.POSITIVE_INFINITY, 2);
   return frames.find((f) => f.t >= toMs)?.seq ?? game.frameCount;
 }

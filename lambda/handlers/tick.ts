@@ -211,6 +211,8 @@ async function resendUnsent(stream: StreamRow): Promise<StreamRow> {
 
 /** How often (ms) a replay that caught up with a live game looks for new events. */
 const LIVE_POLL_MS = 500;
+/** Chunk objects a replay of a live game reads at a time (each one published batch). */
+const LIVE_CHUNKS_PER_READ = 16;
 
 /** Where a tick's frames come from: a recording, or a live game's chunks. */
 interface Reader {
@@ -291,7 +293,8 @@ class LiveFrameReader implements Reader {
       const batch = nextBatch(this.buffer, stream, cfg, stream.delayMs);
       if ((batch && batch.complete) || this.nextSeq >= this.frameCount) return batch;
       if (this.chunks.length === 0 || this.chunks.at(-1)!.seq + this.chunks.at(-1)!.count < this.frameCount) await this.refresh(stream);
-      const frames = await readLiveFrames(this.chunks, this.nextSeq, this.frameCount, 2000);
+      // A few chunks at a time, as a recording is read a few index intervals at a time.
+      const frames = await readLiveFrames(this.chunks, this.nextSeq, this.frameCount, 2000, LIVE_CHUNKS_PER_READ);
       if (frames.length === 0 || frames[0]!.seq !== this.nextSeq) throw new Error(`live game ${stream.gameId}: no frame ${this.nextSeq} in its chunks`);
       this.buffer.push(...frames);
       this.nextSeq = frames.at(-1)!.seq + 1;
