@@ -7,9 +7,8 @@
  *    (`PUT /games/{id}`), a viewer finds it in the catalog marked LIVE and watches it, then the
  *    first balls of the IPL 2019 final (samples/cricket, converted as ingest does and read with
  *    `parseRecording`) are POSTed one by one (keys `{id}-{seq}`, their original `t`/`type`/`data`);
- *    the scoreboard follows each one. For every POST, the time from its start until the page
- *    shows that ball is printed (p50/max) — figures only: latency budgets belong to `npm run bench`;
- *    the test asserts a loose sanity bound.
+ *    the scoreboard follows each one, each ball drawn within a loose sanity bound of its POST
+ *    (latency figures belong to `npm run bench -- --only live`).
  * 2. A scheduled stream starts on time in the browser: an operator schedules a tennis final
  *    ~6.5 s ahead (`POST /streams`), a viewer joins it from the catalog's "Coming up" list, sees
  *    "Starts in 0:0x", and the countdown goes away and the scoreboard starts at `startsAt` — not before.
@@ -66,9 +65,6 @@ function cricketRecording(): { header: RecordingHeader; frames: WireFrame[] } {
 
 const text = async (p: Page, sel: string) => ((await p.textContent(sel, { timeout: 5_000 })) ?? '').trim();
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 
 declare global {
   interface Window {
@@ -140,11 +136,9 @@ run('live games and scheduled streams in the browser, on the real local stack (i
     });
 
     const latencies: number[] = [];
-    const postMs: number[] = [];
     for (const f of posted) {
       const startedAt = Date.now();
       const r = await api('POST', `/games/${gameId}/events`, publisher, { key: `${gameId}-${f.seq}`, type: f.type, t: f.t, data: f.data });
-      postMs.push(Date.now() - startedAt);
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ accepted: [{ key: `${gameId}-${f.seq}`, seq: f.seq }], duplicates: [], frameCount: f.seq + 1, durationMs: f.t });
       await page.waitForFunction((seq) => window.__seenAt?.[seq] !== undefined, f.seq, { timeout: SANE_MS + 1_000 });
@@ -172,13 +166,8 @@ run('live games and scheduled streams in the browser, on the real local stack (i
     expect(await page.locator('[data-testid=ended-banner]').isHidden()).toBe(true);
     await screenshot(page, 'live-real-03-live-12-balls');
 
-    const sorted = [...latencies].sort((a, b) => a - b);
-    const sortedPost = [...postMs].sort((a, b) => a - b);
-    console.log(
-      `live-real: POST start → ball on screen over ${latencies.length} single-event POSTs: ` +
-        `p50 ${percentile(sorted, 50)} ms, max ${sorted[sorted.length - 1]} ms ` +
-        `(POST round trip p50 ${percentile(sortedPost, 50)} ms, max ${sortedPost[sortedPost.length - 1]} ms); each: ${latencies.join(', ')} ms`,
-    );
+    // Each ball was drawn after its POST began and well within a sanity bound (latency
+    // figures are `npm run bench -- --only live`'s, not a test's).
     for (const l of latencies) {
       expect(l).toBeGreaterThanOrEqual(0);
       expect(l).toBeLessThan(SANE_MS);
@@ -243,7 +232,6 @@ run('live games and scheduled streams in the browser, on the real local stack (i
     await page.waitForFunction(() => window.__firstPointAt !== undefined, null, { timeout: waitMs });
     await page.waitForSelector('[data-testid=play-status][data-status=playing]', { timeout: 2_000 });
     const { gone, first } = await page.evaluate(() => ({ gone: window.__countdownGoneAt!, first: window.__firstPointAt! }));
-    console.log(`live-real: scheduled start: countdown gone ${gone - startsAt} ms, first point on the scoreboard ${first - startsAt} ms after startsAt`);
     expect(gone).toBeGreaterThanOrEqual(startsAt - CLOCK_SLACK_MS);
     expect(first).toBeGreaterThanOrEqual(startsAt - CLOCK_SLACK_MS);
     expect(first - startsAt).toBeLessThan(SANE_MS);
