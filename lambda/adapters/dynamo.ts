@@ -57,12 +57,12 @@ async function send<T>(operation: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /**
- * One conditional UpdateItem (`input` without a `ReturnValues` the caller needs). True when
- * it was applied, false when its condition failed; other failures are translated and thrown.
+ * Send one conditional write: true when it was applied, false when its condition failed;
+ * other failures are translated and thrown.
  */
-async function updateIf(input: UpdateCommandInput): Promise<boolean> {
+async function applied(operation: string, write: () => Promise<unknown>): Promise<boolean> {
   try {
-    await send('UpdateItem', () => doc().send(new UpdateCommand(input)));
+    await send(operation, write);
     return true;
   } catch (e) {
     if (isConditionFailed(e)) return false;
@@ -70,16 +70,11 @@ async function updateIf(input: UpdateCommandInput): Promise<boolean> {
   }
 }
 
-/** One conditional PutItem: true when it was applied, false when its condition failed; other failures are translated and thrown. */
-async function putIf(input: PutCommandInput): Promise<boolean> {
-  try {
-    await send('PutItem', () => doc().send(new PutCommand(input)));
-    return true;
-  } catch (e) {
-    if (isConditionFailed(e)) return false;
-    throw e;
-  }
-}
+/** One conditional UpdateItem (`input` without a `ReturnValues` the caller needs): {@link applied}. */
+const updateIf = (input: UpdateCommandInput): Promise<boolean> => applied('UpdateItem', () => doc().send(new UpdateCommand(input)));
+
+/** One conditional PutItem: {@link applied}. */
+const putIf = (input: PutCommandInput): Promise<boolean> => applied('PutItem', () => doc().send(new PutCommand(input)));
 
 /** Upper bound on pages any paginated read walks (every loop here is bounded). */
 const MAX_PAGES = 10_000;
