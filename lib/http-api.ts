@@ -5,7 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ENV } from '../lambda/adapters/config';
+import { ENV } from '../contract/env';
 import { HTTP_ROUTE_KEYS } from '../lambda/core/http-api';
 import { MatchcastFunction } from './function';
 import { grantReadRecordings, grantWriteLiveChunks } from './recordings';

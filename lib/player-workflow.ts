@@ -6,7 +6,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { ENV } from '../lambda/adapters/config';
+import { ENV } from '../contract/env';
 import { STATE } from '../lambda/core/workflow';
 import { MatchcastFunction } from './function';
 import { arnFinding, escapeRegex, logicalIdOf, suppress, suppressWildcards } from './nag';

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
-import { ENV } from '../lambda/adapters/config';
+import { ENV } from '../contract/env';
 import { MatchcastFunction } from './function';
 import { arnFinding, suppress, suppressWildcards } from './nag';
 import type { Tables } from './tables';

@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ENV } from '../lambda/adapters/config';
+import { ENV } from '../contract/env';
 import { MatchcastFunction } from './function';
 import type { PlayerWorkflow } from './player-workflow';
 import { grantReadRecordings } from './recordings';

@@ -2,8 +2,8 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ENV } from '../lambda/adapters/config';
-import { BY_STATUS_INDEX, BY_STREAM_INDEX } from '../lambda/adapters/dynamo';
+import { ENV } from '../contract/env';
+import { BY_STATUS_INDEX, BY_STREAM_INDEX } from '../contract/tables';
 import { arnFinding, suppress, suppressWildcards } from './nag';
 
 /** DynamoDB TTL attribute of Connections and Streams (epoch **seconds**, lambda/core/model.ts). */

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ENV } from '../lambda/adapters/config';
+import { ENV } from '../contract/env';
 import { ROUTE_TARGETS, type RouteTarget } from '../lambda/core/routes';
 import { MatchcastFunction } from './function';
 import { arnFinding, escapeRegex, logicalIdOf, suppress, suppressWildcards } from './nag';

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { convertFiles, isConvertible } from '../lambda/core/convert';
+import { convertFiles, isConvertible } from '../convert';
 import { uploadRecordings } from '../scripts/lib/upload';
 
 function walk(dir: string): string[] {

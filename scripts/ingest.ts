@@ -27,7 +27,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { convertFiles, type ConvertedRecording, type InputFile } from '../lambda/core/convert';
+import { convertFiles, type ConvertedRecording, type InputFile } from '../convert';
 import { serializeRecording } from '../lambda/core/recording';
 import { CliError, parseCli, runMain, usageError } from './lib/cli';
 import { formatClock } from './lib/format';

@@ -24,7 +24,7 @@
  */
 import type { Writable } from 'node:stream';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { convertFiles, type ConvertedRecording } from '../lambda/core/convert';
+import { convertFiles, type ConvertedRecording } from '../convert';
 import { readInputs } from './ingest';
 import { CliError, parseCli, runMain, usageError } from './lib/cli';
 import { formatClock, formatSpeed } from './lib/format';

@@ -25,7 +25,7 @@ import {
   type Mode,
   type ServerMessage,
   type WireFrame,
-} from '../lambda/core/protocol';
+} from '../protocol/messages';
 import { EXIT_FAILURE, errorText, parseCli, parseMediaTime, parseSpeed, runMain, usageError } from './lib/cli';
 import {
   clockOffsetMs,

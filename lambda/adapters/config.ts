@@ -28,38 +28,4 @@ export function numberEnv(name: string, fallback: number): number {
   return n;
 }
 
-/**
- * Environment variable names set by the CDK constructs (lib/) and by local mode. The
- * constructs import this object, so a rename cannot leave a handler reading a stale name.
- */
-export const ENV = {
-  connectionsTable: 'CONNECTIONS_TABLE',
-  streamsTable: 'STREAMS_TABLE',
-  gamesTable: 'GAMES_TABLE',
-  recordingsBucket: 'RECORDINGS_BUCKET',
-  stateMachineArn: 'PLAYER_STATE_MACHINE_ARN',
-  /** The stage's callback URL, `https://{api}.execute-api.{region}.amazonaws.com/{stage}`. */
-  callbackUrl: 'CALLBACK_URL',
-  jwtSecretArn: 'JWT_SECRET_ARN',
-  /**
-   * OIDC mode of the `$connect` authorizer (issue 4), all three set or none: the issuer
-   * (`iss`), the audience (`aud`) and the JWKS URL of an IdP (Cognito or any). Unset: HS256
-   * with the stack's generated secret (JWT_SECRET_ARN).
-   */
-  jwtIssuer: 'JWT_ISSUER',
-  jwtAudience: 'JWT_AUDIENCE',
-  jwksUrl: 'JWKS_URL',
-  /** Seconds a spectate stream with no clients lives on (tennis seed: 5 min). */
-  idleTtlSeconds: 'STREAM_IDLE_TTL_SECONDS',
-  /** Wall-clock seconds a stream may run before it ends with `max_duration` (football seed). */
-  maxStreamSeconds: 'MAX_STREAM_SECONDS',
-  /**
-   * Seconds a pvai/pvp stream may go without a controller connected before the sweeper ends
-   * it (issue 3: a short grace for a reconnect).
-   */
-  controllerGraceSeconds: 'CONTROLLER_GRACE_SECONDS',
-  /** Seconds a playing stream may be without a running execution before it is a zombie. */
-  zombieGraceSeconds: 'ZOMBIE_GRACE_SECONDS',
-  /** Max viewers on one stream (DungeonGate `max_spectators_per_session`). */
-  maxClientsPerStream: 'MAX_CLIENTS_PER_STREAM',
-} as const;
+export { ENV } from '../../contract/env';

@@ -23,15 +23,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ConnectionRow, GameRow, LiveChunk, StreamRow } from '../core/model';
 import type { BucketWrite } from '../core/rate-limit';
-import type { Role, StreamStatus } from '../core/protocol';
+import type { Role, StreamStatus } from '../../protocol/messages';
 import { errorCode, lazy, SDK_MAX_ATTEMPTS, translate } from './aws';
 import { ENV, requireEnv } from './config';
 import { NotFoundError, StaleEpochError, StreamExistsError } from './errors';
 
-/** GSI of Connections: PK `streamId`, SK `connectionId`, INCLUDE userId, displayName, role. */
-export const BY_STREAM_INDEX = 'byStream';
-/** GSI of Streams: PK `status`, SK `streamId`, projection ALL. */
-export const BY_STATUS_INDEX = 'byStatus';
+import { BY_STATUS_INDEX, BY_STREAM_INDEX } from '../../contract/tables';
+
+export { BY_STATUS_INDEX, BY_STREAM_INDEX };
 
 const doc = lazy(() =>
   DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: SDK_MAX_ATTEMPTS }), {

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { sleep } from '../core/backoff';
 import { liveChunkPrefix, type AppendAnswer, LiveRequestError, newLiveGame, planAppend, serializeChunk, type LiveEvent, type OpenLiveGame } from '../core/live';
 import { isFinished, type GameRow, type StreamRow } from '../core/model';
-import { framesMessages, type WireFrame } from '../core/protocol';
+import { framesMessages, type WireFrame } from '../../protocol/messages';
 import { streamIdFor } from '../core/stream-keys';
 import { commitLiveAppend, createGame, createStream, finishLiveGame, getGame, getStream, updateStream } from './dynamo';
 import { StaleEpochError, StreamExistsError } from './errors';

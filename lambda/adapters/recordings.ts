@@ -13,7 +13,7 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, type
 import { forEachPool } from '../core/concurrency';
 import { chunkAtOrBefore, chunksFor } from '../core/live';
 import type { GameRow, LiveChunk } from '../core/model';
-import type { WireFrame } from '../core/protocol';
+import type { WireFrame } from '../../protocol/messages';
 import { parseFrameLines, type RecordingIndex } from '../core/recording';
 import { errorCode, httpStatus, lazy, SDK_MAX_ATTEMPTS, translate } from './aws';
 import { ENV, requireEnv } from './config';

@@ -6,8 +6,8 @@
 import { joinedMessage, roleIn, stateMessage } from '../core/control';
 import type { StreamRow } from '../core/model';
 import { isFinished } from '../core/model';
-import type { EndReason, Role, WireFrame } from '../core/protocol';
-import { framesMessages } from '../core/protocol';
+import type { EndReason, Role, WireFrame } from '../../protocol/messages';
+import { framesMessages } from '../../protocol/messages';
 import { sleep } from '../core/backoff';
 import { dueAt, frameTime } from '../core/clock';
 import { byteRangeFor, firstSeqAtOrAfter, parseFrameLines, seekRange } from '../core/recording';

@@ -4,8 +4,8 @@
  * for anything refused. No stack trace ever reaches a client: unexpected failures are
  * logged with the request id and answered `internal`.
  */
-import type { ClientAction, ClientMessage, ErrorCode, ServerMessage } from '../core/protocol';
-import { errorMessage, parseClientMessage } from '../core/protocol';
+import type { ClientAction, ClientMessage, ErrorCode, ServerMessage } from '../../protocol/messages';
+import { errorMessage, parseClientMessage } from '../../protocol/messages';
 import { rateLimitedMessage, type BucketName } from '../core/rate-limit';
 import { bodyOf, callerOf, type Caller, type WebSocketEvent } from '../core/ws-event';
 import { postToConnection } from './fanout';

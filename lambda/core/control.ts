@@ -9,7 +9,7 @@
 import { mediaAt, rebase } from './clock';
 import type { GameRow, StreamRow } from './model';
 import { isFinished } from './model';
-import type { JoinedMessage, Mode, ProtocolError, Role, StateMessage } from './protocol';
+import type { JoinedMessage, Mode, ProtocolError, Role, StateMessage } from '../../protocol/messages';
 
 /** Lead (ms) between creating or resuming a stream and its first frame, so `joined`/`state` arrive first. */
 export const START_LEAD_MS = 1000;

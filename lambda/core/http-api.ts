@@ -1,7 +1,7 @@
 /**
  * Shapes of the HTTP API (issue 6, docs/HTTP-API.md): what a route answers and who calls it.
  */
-import type { ErrorCode } from './protocol';
+import type { ErrorCode } from '../../protocol/messages';
 
 /** The HTTP API's routes, as API Gateway route keys (lib/http-api.ts declares exactly these). */
 export const HTTP_ROUTE_KEYS = [

@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import type { GameRow, LiveChunk, LiveStatus } from './model';
-import { jsonBytes, jsonDepth, type WireFrame } from './protocol';
+import { jsonBytes, jsonDepth, type WireFrame } from '../../protocol/messages';
 
 /** Events in one `POST /games/{gameId}/events` (docs/HTTP-API.md). */
 export const MAX_EVENTS_PER_BATCH = 500;

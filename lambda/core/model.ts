@@ -5,7 +5,7 @@
  * epoch **seconds** because DynamoDB TTL only reads seconds. Every `…Ms` is media time
  * (milliseconds since the recording's start) unless its docstring says otherwise.
  */
-import type { EndReason, Mode, Role, StreamStatus } from './protocol';
+import type { EndReason, Mode, Role, StreamStatus } from '../../protocol/messages';
 
 /** `Games` row: one recording in the catalog. PK `gameId`. Written by the index Lambda. */
 export interface GameRow {

@@ -3,7 +3,7 @@
  * that follows. Pure; the tick handler (lambda/handlers/tick.ts) supplies frames, the
  * clock and the time, and acts on the answers.
  */
-import type { WireFrame } from './protocol';
+import type { WireFrame } from '../../protocol/messages';
 import { dueAt, frameTime, type PlaybackClock } from './clock';
 import { executionName } from './stream-keys';
 import { MAX_ITERATIONS_PER_EXECUTION, type TickInput, type TickNext, type TickOutput } from './workflow';

@@ -3,7 +3,7 @@
  * DESIGN.md). The CDK construct creates one route per entry; unknown actions fall to
  * `$default`, which the control handler answers with `unknown_action`.
  */
-import type { ClientAction } from './protocol';
+import type { ClientAction } from '../../protocol/messages';
 
 /** The handler a route key is integrated with. */
 export type RouteTarget = 'control' | 'social';

@@ -3,7 +3,7 @@
  * Functions execution names.
  */
 import { createHash } from 'node:crypto';
-import type { Mode } from './protocol';
+import type { Mode } from '../../protocol/messages';
 
 /**
  * The stream id for a `start`:

@@ -9,8 +9,8 @@
 import { canControl, decideControl, newStreamRow, stateMessage, START_LEAD_MS, type ControlAction } from '../core/control';
 import type { StreamRow } from '../core/model';
 import { isFinished, LIVE_STATUSES } from '../core/model';
-import type { JoinMessage, RejoinMessage, StartMessage } from '../core/protocol';
-import { CLIENT_ACTIONS, framesMessages } from '../core/protocol';
+import type { JoinMessage, RejoinMessage, StartMessage } from '../../protocol/messages';
+import { CLIENT_ACTIONS, framesMessages } from '../../protocol/messages';
 import { ROUTE_TARGETS } from '../core/routes';
 import { streamListing } from '../core/schedule';
 import { executionName, streamIdFor } from '../core/stream-keys';

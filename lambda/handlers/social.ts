@@ -3,7 +3,7 @@
  * stream and never stored (the tennis seed's "Volatile Live Chat"). `input` is the pong
  * seed's relay of player input to the room: pvp controllers only, to everyone else.
  */
-import type { ChatMessage, InputMessage, ReactMessage } from '../core/protocol';
+import type { ChatMessage, InputMessage, ReactMessage } from '../../protocol/messages';
 import type { Caller } from '../core/ws-event';
 import { getConnection, getStream } from '../adapters/dynamo';
 import { fanOut } from '../adapters/fanout';

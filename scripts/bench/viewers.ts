@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { JoinedMessage } from '../../lambda/core/protocol';
+import type { JoinedMessage } from '../../protocol/messages';
 
 /** A frame as one viewer received it: `[seq, t (media ms), arrival (wall epoch ms, fractional)]`. */
 export type ReceivedFrame = [seq: number, t: number, at: number];

@@ -8,7 +8,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Writable } from 'node:stream';
-import { MAX_SPEED, MIN_SPEED } from '../../lambda/core/protocol';
+import { MAX_SPEED, MIN_SPEED } from '../../protocol/messages';
 
 /** Exit code of a wrong command line. */
 export const EXIT_USAGE = 2;

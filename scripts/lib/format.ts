@@ -6,8 +6,8 @@
  *
  * Units: every `…Ms`/`t` is media milliseconds; `at`/`now` are epoch milliseconds.
  */
-import { clockOffsetMs, formatCountdown, isPreStart } from '../../lambda/core/countdown';
-import { ballOutcome, dismissalText, shortPlayer, teamShort, withoutControls } from '../../lambda/core/cricket-notation';
+import { clockOffsetMs, formatCountdown, isPreStart } from '../../client/countdown';
+import { ballOutcome, dismissalText, shortPlayer, teamShort, withoutControls } from '../../protocol/cricket-notation';
 import type {
   ChatOutMessage,
   EndReason,
@@ -19,7 +19,7 @@ import type {
   StateMessage,
   StreamStatus,
   WireFrame,
-} from '../../lambda/core/protocol';
+} from '../../protocol/messages';
 
 // ---------------------------------------------------------------------------------------
 // Times and rates

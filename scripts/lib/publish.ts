@@ -19,7 +19,7 @@ import {
   type LiveEvent,
   type OpenAnswer,
 } from '../../lambda/core/live';
-import type { WireFrame } from '../../lambda/core/protocol';
+import type { WireFrame } from '../../protocol/messages';
 import { CliError, EXIT_USAGE } from './cli';
 
 /** Events due within this many wall milliseconds of a batch's first go in that batch. */

@@ -4,7 +4,7 @@
  * Unit-tested in test/scripts/streams.test.ts.
  */
 import type { StreamRow } from '../../lambda/core/model';
-import type { StreamStatus } from '../../lambda/core/protocol';
+import type { StreamStatus } from '../../protocol/messages';
 import { clean, formatClock, formatRelative, formatSpeed, formatWallClock } from './format';
 
 /** Display order of statuses: running first, then those about to start, finished last. */

@@ -4,7 +4,7 @@
  * `npm run ingest` and local mode's sample loader.
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { ConvertedRecording } from '../../lambda/core/convert';
+import type { ConvertedRecording } from '../../convert';
 import { serializeRecording } from '../../lambda/core/recording';
 
 /** S3 key of a game's recording. The index Lambda writes `recordings/{gameId}.idx.json` beside it. */

@@ -21,8 +21,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { convertFiles } from '../../lambda/core/convert';
-import type { WireFrame } from '../../lambda/core/protocol';
+import { convertFiles } from '../../convert';
+import type { WireFrame } from '../../protocol/messages';
 import { parseRecording, serializeRecording, type RecordingHeader } from '../../lambda/core/recording';
 import { buildWeb } from '../../local/web';
 import { E2e } from '../support/e2e';

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { CatalogMessage, JoinedMessage, ServerMessage, WireFrame } from '../../lambda/core/protocol';
+import type { CatalogMessage, JoinedMessage, ServerMessage, WireFrame } from '../../protocol/messages';
 import { buildWeb } from '../../local/web';
 import { describeWithBrowser, launchBrowser, People, screenshot } from './harness';
 

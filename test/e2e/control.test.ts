@@ -5,7 +5,7 @@
  */
 import { dueAt } from '../../lambda/core/clock';
 import type { StreamRow } from '../../lambda/core/model';
-import type { ServerMessage } from '../../lambda/core/protocol';
+import type { ServerMessage } from '../../protocol/messages';
 import { checkOrdering, E2e, sleep } from '../support/e2e';
 import type { TestClient } from '../support/ws-client';
 

@@ -1,6 +1,6 @@
 import { App, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import { ENV } from '../../lambda/adapters/config';
+import { ENV } from '../../contract/env';
 import { MatchcastStack, OIDC_CONTEXT_KEYS, oidcAuthFromContext, type MatchcastStackProps } from '../../lib/matchcast-stack';
 import { buildStack, logicalId, testApp } from './support';
 

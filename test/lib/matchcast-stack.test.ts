@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import { ENV } from '../../lambda/adapters/config';
+import { ENV } from '../../contract/env';
 import { MatchcastStack, type MatchcastStackProps } from '../../lib/matchcast-stack';
 import { actionsOf, actionsOfRole, buildStack, logicalId, policyStatements, roleOfFunction, testApp } from './support';
 

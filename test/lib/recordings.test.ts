@@ -1,6 +1,6 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ENV } from '../../lambda/adapters/config';
+import { ENV } from '../../contract/env';
 import { Recordings } from '../../lib/recordings';
 import { Tables } from '../../lib/tables';
 import { actionsOfRole, logicalId, roleOfFunction, testApp } from './support';

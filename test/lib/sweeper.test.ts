@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ENV } from '../../lambda/adapters/config';
+import { ENV } from '../../contract/env';
 import { PlayerWorkflow } from '../../lib/player-workflow';
 import { Sweeper, type SweeperProps } from '../../lib/sweeper';
 import { Tables } from '../../lib/tables';

@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ENV } from '../../lambda/adapters/config';
+import { ENV } from '../../contract/env';
 import { ROUTE_TARGETS } from '../../lambda/core/routes';
 import { Tables } from '../../lib/tables';
 import { MatchcastWebSocketApi, type MatchcastWebSocketApiProps } from '../../lib/websocket-api';

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENV } from '../../lambda/adapters/config';
+import { ENV } from '../../contract/env';
 import { HTTP_ROUTE_KEYS } from '../../lambda/core/http-api';
 import { ROUTE_TARGETS } from '../../lambda/core/routes';
 import { STATE } from '../../lambda/core/workflow';

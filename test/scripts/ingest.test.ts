@@ -22,7 +22,7 @@ import {
   runIngest,
   uploadRecording,
 } from '../../scripts/ingest';
-import { convertFiles } from '../../lambda/core/convert';
+import { convertFiles } from '../../convert';
 import { parseRecording, serializeRecording } from '../../lambda/core/recording';
 
 const root = join(__dirname, '../..');

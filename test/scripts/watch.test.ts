@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { JoinedMessage, ServerMessage, WireFrame } from '../../lambda/core/protocol';
+import type { JoinedMessage, ServerMessage, WireFrame } from '../../protocol/messages';
 import { parseWatchArgs, runWatch, watchMain, EXIT_INTERRUPTED, type WatchOptions } from '../../scripts/watch';
 
 type Handler = (ws: WebSocket, req: IncomingMessage, n: number) => void;

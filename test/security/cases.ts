@@ -5,7 +5,7 @@
  * may answer it: these are messages that MUST be refused and must change nothing.
  */
 import fc from 'fast-check';
-import { ALLOWED_EMOJI, CLIENT_ACTIONS } from '../../lambda/core/protocol';
+import { ALLOWED_EMOJI, CLIENT_ACTIONS } from '../../protocol/messages';
 
 export type Code = 'bad_request' | 'unknown_action' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited' | 'too_large';
 

@@ -20,7 +20,7 @@
  * FUZZ_SEED=<the seed printed in the failure> npx jest <that file>.
  */
 import fc from 'fast-check';
-import { ALLOWED_EMOJI } from '../../lambda/core/protocol';
+import { ALLOWED_EMOJI } from '../../protocol/messages';
 import { PROJECT_ROOT } from '../../local/stack';
 import { LANES, refusedCase, socialCase, type Code, type LaneName, type RefusedCase, type SocialCase, type World } from './cases';
 import { dispatch, leaksInternals, RawClient, sleep, snapshot, startHarness, until, type Harness } from './harness';

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { ENV } from '../../lambda/adapters/config';
+import { ENV } from '../../contract/env';
 import { synthTemplate } from '../../local/synth';
 import { tableDefinitions } from '../../local/template';
 import type { StreamRow } from '../../lambda/core/model';

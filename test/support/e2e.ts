@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { LocalStackOptions } from '../../local/stack';
 import type { ConnectionRow, StreamRow } from '../../lambda/core/model';
-import type { ServerMessage } from '../../lambda/core/protocol';
+import type { ServerMessage } from '../../protocol/messages';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { TestClient } from './ws-client';
 

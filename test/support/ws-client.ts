@@ -3,7 +3,7 @@
  * server message, and waits for the ones a test expects (bounded by a timeout).
  */
 import WebSocket from 'ws';
-import { parseServerMessage, type ServerMessage } from '../../lambda/core/protocol';
+import { parseServerMessage, type ServerMessage } from '../../protocol/messages';
 
 type Of<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 

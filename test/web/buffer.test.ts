@@ -1,5 +1,5 @@
 import { FrameBuffer } from '../../web/src/core/buffer';
-import type { WireFrame } from '../../lambda/core/protocol';
+import type { WireFrame } from '../../protocol/messages';
 
 const f = (seq: number): WireFrame => ({ seq, t: seq * 1000, type: 'point', data: { seq } });
 const seqs = (b: FrameBuffer) => b.sorted().map((x) => x.seq);

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WireFrame } from '../../lambda/core/protocol';
-import { convertCricsheet } from '../../lambda/core/convert/cricket';
+import type { WireFrame } from '../../protocol/messages';
+import { convertCricsheet } from '../../convert/cricket';
 import { ballChip, ballOutcome, describeEvent } from '../../web/src/cricket/describe';
 import { oversToBalls, toCricketEvent, type BallEvent } from '../../web/src/cricket/frame';
 import { bowlingFigures, foldFrames, formatRate } from '../../web/src/cricket/model';

@@ -1,5 +1,5 @@
 import { endedText, errorText, formatDuration, formatSpeed } from '../../web/src/core/format';
-import { ERROR_CODES, END_REASONS } from '../../lambda/core/protocol';
+import { ERROR_CODES, END_REASONS } from '../../protocol/messages';
 
 describe('formatDuration', () => {
   it('formats h:mm:ss', () => {

@@ -1,6 +1,6 @@
 import { countdownText, formatCountdown, formatStartTime, grownLength, isPreStart, ServerClock } from '../../web/src/core/schedule';
 import { statusLabel } from '../../web/src/core/format';
-import { STREAM_STATUSES } from '../../lambda/core/protocol';
+import { STREAM_STATUSES } from '../../protocol/messages';
 
 describe('countdown', () => {
   it('is m:ss under an hour and h:mm:ss from an hour on', () => {

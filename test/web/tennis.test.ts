@@ -1,6 +1,6 @@
 import { playerNames, shortName, toTennisPoint, type TennisPoint } from '../../web/src/tennis/frame';
 import { firstServePct, foldMatch, isSetComplete } from '../../web/src/tennis/model';
-import type { WireFrame } from '../../lambda/core/protocol';
+import type { WireFrame } from '../../protocol/messages';
 
 const frame = (seq: number, data: Record<string, unknown>): WireFrame => ({ seq, t: seq * 30_000, type: 'point', data });
 const pt = (seq: number, data: Record<string, unknown>): TennisPoint => {

@@ -4,7 +4,7 @@
  * {@link HEARTBEAT_MS} (API Gateway closes idle connections at 10 min) and treats a missed
  * reply as a dead link. The URL (with a fresh token) is asked for on every attempt.
  */
-import { parseServerMessage, type ClientAction, type ServerMessage } from '../../lambda/core/protocol';
+import { parseServerMessage, type ClientAction, type ServerMessage } from '../../protocol/messages';
 import { HEARTBEAT_MS, reconnectDelay } from './core/backoff';
 
 /** Connection states shown by the status pill. */

@@ -4,7 +4,7 @@
  * dispatch. Plain TypeScript + DOM; see web/README.md.
  */
 import './style.css';
-import type { CatalogMessage, ServerMessage } from '../../lambda/core/protocol';
+import type { CatalogMessage, ServerMessage } from '../../protocol/messages';
 import { Connection, type ConnState } from './connection';
 import { errorText } from './core/format';
 import { parseRoute } from './core/route';

@@ -20,7 +20,7 @@ import {
   type StreamListEntry,
 } from '../../core/schedule';
 import { httpError, type HttpIdentity, type HttpResult } from '../../core/http-api';
-import type { StreamStatus } from '../../core/protocol';
+import type { StreamStatus } from '../../../protocol/messages';
 import { getGame } from '../../adapters/dynamo';
 import { StreamExistsError } from '../../adapters/errors';
 import { logger } from '../../adapters/log';

@@ -3,7 +3,7 @@ import { addClients, attachConnection, createStream, getConnection, getStream, p
 import { AwsServiceError } from '../../../lambda/adapters/errors';
 import { fanOut, forgetConnection, postToConnection } from '../../../lambda/adapters/fanout';
 import type { StreamRow } from '../../../lambda/core/model';
-import { MAX_MESSAGE_BYTES, type ServerMessage } from '../../../lambda/core/protocol';
+import { MAX_MESSAGE_BYTES, type ServerMessage } from '../../../protocol/messages';
 
 const { fake } = useLocalAwsWithConnections({ s3: false });
 

@@ -41,7 +41,7 @@ import {
 } from '../../../lambda/adapters/dynamo';
 import { AwsServiceError, ThrottledError } from '../../../lambda/adapters/errors';
 import type { ConnectionRow, StreamRow } from '../../../lambda/core/model';
-import type { ServerMessage } from '../../../lambda/core/protocol';
+import type { ServerMessage } from '../../../protocol/messages';
 import { handler as controlHandler } from '../../../lambda/handlers/control';
 
 jest.setTimeout(90_000);

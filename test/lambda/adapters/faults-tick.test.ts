@@ -31,7 +31,7 @@ import { addClients, attachConnection, createStream, getStream, putConnection, u
 import { AwsServiceError } from '../../../lambda/adapters/errors';
 import { putObject } from '../../../lambda/adapters/recordings';
 import { readFrames } from '../../../lambda/adapters/session';
-import type { WireFrame } from '../../../lambda/core/protocol';
+import type { WireFrame } from '../../../protocol/messages';
 import { indexRecording, serializeRecording } from '../../../lambda/core/recording';
 import type { TickInput, TickOutput } from '../../../lambda/core/workflow';
 import { handler as tick } from '../../../lambda/handlers/tick';

@@ -2,7 +2,7 @@ import { streamRowFixture, useLocalAwsWithConnections } from '../../support/aws-
 import { addClients, attachConnection, createStream, getStream, putConnection } from '../../../lambda/adapters/dynamo';
 import { announcePresence, PRESENCE_INTERVAL_MS } from '../../../lambda/adapters/session';
 import type { StreamRow } from '../../../lambda/core/model';
-import type { PresenceMessage } from '../../../lambda/core/protocol';
+import type { PresenceMessage } from '../../../protocol/messages';
 
 const { fake } = useLocalAwsWithConnections({ s3: false });
 

@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setEnv } from '../../support/aws-local';
-import { ENV } from '../../../lambda/adapters/config';
+import { ENV } from '../../../contract/env';
 import { AwsServiceError } from '../../../lambda/adapters/errors';
 import { describeExecution, executionArnFor, startExecution, stopExecution } from '../../../lambda/adapters/workflow';
 

@@ -3,7 +3,7 @@ import { dueAt } from '../../../lambda/core/clock';
 import { canControl, decideControl, newStreamRow, roleIn, START_LEAD_MS, type ControlAction } from '../../../lambda/core/control';
 import type { GameRow, StreamRow } from '../../../lambda/core/model';
 import { nextBatch } from '../../../lambda/core/planner';
-import type { StreamStatus, WireFrame } from '../../../lambda/core/protocol';
+import type { StreamStatus, WireFrame } from '../../../protocol/messages';
 
 const game: GameRow = {
   gameId: 'g',

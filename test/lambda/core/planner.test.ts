@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { dueAt } from '../../../lambda/core/clock';
 import { decideGap, nextBatch, tickOutput, type PlannerConfig } from '../../../lambda/core/planner';
-import type { WireFrame } from '../../../lambda/core/protocol';
+import type { WireFrame } from '../../../protocol/messages';
 import { MAX_ITERATIONS_PER_EXECUTION } from '../../../lambda/core/workflow';
 
 const frame = (seq: number, t: number): WireFrame => ({ seq, t, type: 'point', data: {} });

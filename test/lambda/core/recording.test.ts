@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { WireFrame } from '../../../lambda/core/protocol';
+import type { WireFrame } from '../../../protocol/messages';
 import {
   byteRangeFor,
   firstSeqAtOrAfter,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { joinedMessage, START_LEAD_MS } from '../../../lambda/core/control';
 import type { GameRow, StreamRow } from '../../../lambda/core/model';
-import { parseClientMessage } from '../../../lambda/core/protocol';
+import { parseClientMessage } from '../../../protocol/messages';
 import {
   isDueToStart,
   MAX_SCHEDULE_AHEAD_MS,

@@ -9,11 +9,11 @@
 import { createServer, type Server } from 'node:http';
 import { setEnv, useLocalAwsWithConnections } from '../../support/aws-local';
 import { listen } from '../../../local/listen';
-import { ENV } from '../../../lambda/adapters/config';
+import { ENV } from '../../../contract/env';
 import { createStream, getStream, listStreamsByStatus, putConnection, updateStream } from '../../../lambda/adapters/dynamo';
 import { START_LEAD_MS } from '../../../lambda/core/control';
 import { LIVE_STATUSES, type GameRow, type StreamRow } from '../../../lambda/core/model';
-import type { ServerMessage } from '../../../lambda/core/protocol';
+import type { ServerMessage } from '../../../protocol/messages';
 import { newScheduledStreamRow, scheduledStreamId } from '../../../lambda/core/schedule';
 import { executionName } from '../../../lambda/core/stream-keys';
 import { sweep } from '../../../lambda/handlers/sweeper';

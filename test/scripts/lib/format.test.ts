@@ -4,8 +4,8 @@
  * CC BY-NC-SA 4.0), in the converter's field names and in the CSV's own names.
  */
 import { readFileSync } from 'node:fs';
-import type { JoinedMessage, StateMessage, WireFrame } from '../../../lambda/core/protocol';
-import { convertCricsheet } from '../../../lambda/core/convert/cricket';
+import type { JoinedMessage, StateMessage, WireFrame } from '../../../protocol/messages';
+import { convertCricsheet } from '../../../convert/cricket';
 import {
   clean,
   clockOffsetMs,

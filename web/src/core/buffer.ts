@@ -13,7 +13,7 @@
  *   contiguously from the current epoch's start (or start − 1 when none arrived yet).
  * Pure: no DOM, no timers (unit-tested in test/web/buffer.test.ts).
  */
-import type { WireFrame } from '../../../lambda/core/protocol';
+import type { WireFrame } from '../../../protocol/messages';
 
 /** What a `frames` message or a position change did to the buffer. */
 export interface BufferChange {

@@ -3,7 +3,7 @@
  * protocol error codes and end reasons (PROTOCOL.md `error.code`, `ended.reason`).
  * No DOM here: unit-tested in node (test/web/format.test.ts).
  */
-import type { EndReason, ErrorCode, Mode, StreamStatus } from '../../../lambda/core/protocol';
+import type { EndReason, ErrorCode, Mode, StreamStatus } from '../../../protocol/messages';
 
 /**
  * Format a duration in milliseconds as `h:mm:ss` (e.g. 4_885_000 → "1:21:25").

@@ -6,7 +6,7 @@
  * - `#/room/{gameId}/{room}`              PvP room (shareable: the first two people control it)
  * - `#/stream/{streamId}`                 join a running stream by id (URI-encoded: it holds ":")
  */
-import { MAX_SPEED, MIN_SPEED, type Mode } from '../../../lambda/core/protocol';
+import { MAX_SPEED, MIN_SPEED, type Mode } from '../../../protocol/messages';
 
 /** A parsed route. */
 export type Route =

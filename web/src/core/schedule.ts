@@ -7,8 +7,8 @@
  * Units: `startsAt`, `now`, `at`, `sentAt`, `receivedAt` are wall-clock epoch milliseconds;
  * `t`, `durationMs` are media milliseconds; offsets and remaining times are milliseconds.
  */
-import { clockOffsetMs, formatCountdown, isPreStart } from '../../../lambda/core/countdown';
-import type { WireFrame } from '../../../lambda/core/protocol';
+import { clockOffsetMs, formatCountdown, isPreStart } from '../../../client/countdown';
+import type { WireFrame } from '../../../protocol/messages';
 
 export { formatCountdown, isPreStart };
 

@@ -1,5 +1,5 @@
 /** Plain-text descriptions of cricket frames for the ball-by-ball feed and screen readers. Pure. */
-import { ballOutcome, dismissalText } from '../../../lambda/core/cricket-notation';
+import { ballOutcome, dismissalText } from '../../../protocol/cricket-notation';
 import { shortPlayer, teamShort, type BallEvent, type CricketEvent, type Score } from './frame';
 
 export { ballOutcome, dismissalText };

@@ -5,8 +5,8 @@
  * network that does not fit becomes null (the frame is skipped), never an exception.
  * Pure (unit-tested in test/web/cricket.test.ts).
  */
-import type { WireFrame } from '../../../lambda/core/protocol';
-export { shortPlayer, teamShort } from '../../../lambda/core/cricket-notation';
+import type { WireFrame } from '../../../protocol/messages';
+export { shortPlayer, teamShort } from '../../../protocol/cricket-notation';
 
 /** A batter's line (runs, balls faced, boundaries, dismissal). */
 export interface Batter {

@@ -8,7 +8,7 @@
  * the frames this viewer has seen, except that an `innings` frame brings the full card.
  * Pure: no DOM (unit-tested in test/web/cricket.test.ts).
  */
-import type { WireFrame } from '../../../lambda/core/protocol';
+import type { WireFrame } from '../../../protocol/messages';
 import { ballChip, describeEvent, type BallChip, type FeedLine } from './describe';
 import { oversToBalls, toCricketEvent, type BallEvent, type Batter, type Bowler, type CricketEvent, type Extras } from './frame';
 

@@ -12,7 +12,7 @@
  * or missing values become `null`/`false`, never invented ones.
  * Pure (unit-tested in test/web/tennis-frame.test.ts).
  */
-import type { WireFrame } from '../../../lambda/core/protocol';
+import type { WireFrame } from '../../../protocol/messages';
 
 /** A player by number, as the recording numbers them. */
 export type Side = 1 | 2;

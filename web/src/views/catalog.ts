@@ -4,7 +4,7 @@
  * every second, viewers waiting, Join), and the streams running now with their viewer counts
  * and a Join button.
  */
-import type { CatalogMessage } from '../../../lambda/core/protocol';
+import type { CatalogMessage } from '../../../protocol/messages';
 import { formatDuration, modeLabel, statusLabel } from '../core/format';
 import { newRoomId, routeHash } from '../core/route';
 import { countdownText, formatStartTime, isPreStart } from '../core/schedule';

@@ -2,7 +2,7 @@
  * Chat (plain text, rendered with textContent only) and emoji reactions with a floating
  * animation over the stage. Nothing here is stored: chat is volatile (tennis seed).
  */
-import { ALLOWED_EMOJI, MAX_CHAT_CHARS } from '../../../lambda/core/protocol';
+import { ALLOWED_EMOJI, MAX_CHAT_CHARS } from '../../../protocol/messages';
 import { formatClockTime } from '../core/format';
 import { h } from '../ui/dom';
 

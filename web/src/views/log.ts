@@ -1,5 +1,5 @@
 /** Generic frame log for kinds without their own view: the latest frames as plain text. */
-import type { WireFrame } from '../../../lambda/core/protocol';
+import type { WireFrame } from '../../../protocol/messages';
 import { formatDuration } from '../core/format';
 import { h } from '../ui/dom';
 

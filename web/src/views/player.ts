@@ -6,7 +6,7 @@
  * A scheduled stream shows a countdown to its `startsAt` until it plays; a live game (`joined.live`)
  * wears a LIVE badge and its timeline grows as frames arrive (core/schedule.ts).
  */
-import type { JoinedMessage, ServerMessage, StateMessage, StreamStatus, WireFrame } from '../../../lambda/core/protocol';
+import type { JoinedMessage, ServerMessage, StateMessage, StreamStatus, WireFrame } from '../../../protocol/messages';
 import type { Outgoing } from '../connection';
 import { FrameBuffer } from '../core/buffer';
 import { endedText, errorText, formatSpeed, modeLabel, statusLabel } from '../core/format';

@@ -5,7 +5,7 @@
  */
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
-import type { WireFrame } from '../../../lambda/core/protocol';
+import type { WireFrame } from '../../../protocol/messages';
 
 /** An xterm.js screen fed from frames. */
 export class TerminalScreen {

@@ -7,7 +7,7 @@
 import { useLocalAwsWithConnections, wsEvent } from '../../../support/aws-local';
 import { getStream, listStreamsByStatus, putConnection, putGame, createStream } from '../../../../lambda/adapters/dynamo';
 import type { ConnectionRow, GameRow, StreamRow } from '../../../../lambda/core/model';
-import type { ServerMessage } from '../../../../lambda/core/protocol';
+import type { ServerMessage } from '../../../../protocol/messages';
 import { handler as controlHandler } from '../../../../lambda/handlers/control';
 import { getStreams, postStream } from '../../../../lambda/handlers/http/streams';
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConvertError, convertFiles, isConvertible } from '../../../../lambda/core/convert';
-import { serializeRecording } from '../../../../lambda/core/recording';
-import { thrown } from '../../../support/throws';
+import { ConvertError, convertFiles, isConvertible } from '../../convert';
+import { serializeRecording } from '../../lambda/core/recording';
+import { thrown } from '../support/throws';
 
-const root = join(__dirname, '../../../..');
+const root = join(__dirname, '../..');
 const sample = (name: string) => ({ name: `samples/tennis/${name}`, content: readFileSync(join(root, 'samples/tennis', name)) });
 const wimbledon = () => [sample('2012-wimbledon-points.csv'), sample('2012-wimbledon-matches.csv')];
 

@@ -34,9 +34,9 @@
  * published file seen so far; they are used when present. The match's winner is not taken
  * from there: a viewer learns it from the last frame (`setsWon`), as on the day.
  */
-import type { WireFrame } from '../protocol';
-import type { RecordingHeader } from '../recording';
-import { RECORDING_FORMAT } from '../recording';
+import type { WireFrame } from '../protocol/messages';
+import type { RecordingHeader } from '../lambda/core/recording';
+import { RECORDING_FORMAT } from '../lambda/core/recording';
 import { parseCsv } from './csv';
 import { ConvertError, type ConvertedRecording } from './errors';
 

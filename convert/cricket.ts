@@ -9,7 +9,7 @@
  *
  * Pure: takes the file's text, returns header + frames. Throws {@link ConvertError}.
  */
-import type { WireFrame } from '../protocol';
+import type { WireFrame } from '../protocol/messages';
 import { type CommonConvertOptions, ConvertError, type ConvertedRecording, MAX_FRAME_LINE_BYTES, frameLineBytes, locateJsonError, resolveGameId } from './errors';
 
 /** Attribution Cricsheet's ODC-BY licence requires; stored in `meta.attribution`. */

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
-import type { WireFrame } from '../../../../lambda/core/protocol';
+import type { WireFrame } from '../../protocol/messages';
 import {
   BallFrameData,
   CRICSHEET_ATTRIBUTION,
@@ -11,13 +11,13 @@ import {
   WicketFrameData,
   convertCricsheet,
   resultText,
-} from '../../../../lambda/core/convert/cricket';
-import { ConvertError, MAX_FRAME_LINE_BYTES, frameLineBytes } from '../../../../lambda/core/convert/errors';
-import { parseRecording, serializeRecording } from '../../../../lambda/core/recording';
-import { thrown } from '../../../support/throws';
+} from '../../convert/cricket';
+import { ConvertError, MAX_FRAME_LINE_BYTES, frameLineBytes } from '../../convert/errors';
+import { parseRecording, serializeRecording } from '../../lambda/core/recording';
+import { thrown } from '../support/throws';
 
-const SAMPLES = join(__dirname, '../../../../samples/cricket');
-const FIXTURES = join(__dirname, '../../../fixtures');
+const SAMPLES = join(__dirname, '../../samples/cricket');
+const FIXTURES = join(__dirname, '../fixtures');
 const FILES = readdirSync(SAMPLES).filter((f) => f.endsWith('.json')).sort();
 const text = (f: string) => readFileSync(join(SAMPLES, f), 'utf8');
 

@@ -7,7 +7,7 @@
  *
  * Pure: takes the file's text, returns header + frames. Throws {@link ConvertError}.
  */
-import type { WireFrame } from '../protocol';
+import type { WireFrame } from '../protocol/messages';
 import {
   type CommonConvertOptions,
   ConvertError,

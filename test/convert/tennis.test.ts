@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { convertFiles } from '../../../../lambda/core/convert';
-import { convertTennisPoints, matchTitle, parseMatchesCsv, type TennisPointData } from '../../../../lambda/core/convert/tennis';
-import { parseCsv } from '../../../../lambda/core/convert/csv';
-import { indexRecording, serializeRecording } from '../../../../lambda/core/recording';
+import { convertFiles } from '../../convert';
+import { convertTennisPoints, matchTitle, parseMatchesCsv, type TennisPointData } from '../../convert/tennis';
+import { parseCsv } from '../../convert/csv';
+import { indexRecording, serializeRecording } from '../../lambda/core/recording';
 
-const root = join(__dirname, '../../../..');
+const root = join(__dirname, '../..');
 const read = (p: string) => readFileSync(join(root, p));
 const event = (dir: string, name: string) => convertFiles([`${name}-points.csv`, `${name}-matches.csv`].map((n) => ({ name: n, content: read(`${dir}/${n}`) })));
 const data = (f: { data: unknown }) => f.data as TennisPointData;

@@ -1,12 +1,12 @@
 import { readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
-import { convertAsciicast } from '../../../../lambda/core/convert/asciicast';
-import { ConvertError, MAX_FRAME_LINE_BYTES, frameLineBytes } from '../../../../lambda/core/convert/errors';
-import { parseRecording, serializeRecording } from '../../../../lambda/core/recording';
-import { thrown } from '../../../support/throws';
+import { convertAsciicast } from '../../convert/asciicast';
+import { ConvertError, MAX_FRAME_LINE_BYTES, frameLineBytes } from '../../convert/errors';
+import { parseRecording, serializeRecording } from '../../lambda/core/recording';
+import { thrown } from '../support/throws';
 
-const SAMPLES = join(__dirname, '../../../../samples/terminal');
-const FIXTURES = join(__dirname, '../../../fixtures');
+const SAMPLES = join(__dirname, '../../samples/terminal');
+const FIXTURES = join(__dirname, '../fixtures');
 const sample = (f: string) => readFileSync(join(SAMPLES, f), 'utf8');
 const CASTS = readdirSync(SAMPLES).filter((f) => f.endsWith('.cast')).sort();
 

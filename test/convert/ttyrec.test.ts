@@ -1,12 +1,12 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { ConvertError, MAX_FRAME_LINE_BYTES, frameLineBytes } from '../../../../lambda/core/convert/errors';
-import { convertTtyrec } from '../../../../lambda/core/convert/ttyrec';
-import { parseRecording, serializeRecording } from '../../../../lambda/core/recording';
-import { thrown } from '../../../support/throws';
+import { ConvertError, MAX_FRAME_LINE_BYTES, frameLineBytes } from '../../convert/errors';
+import { convertTtyrec } from '../../convert/ttyrec';
+import { parseRecording, serializeRecording } from '../../lambda/core/recording';
+import { thrown } from '../support/throws';
 
-const NETHACK = readFileSync(join(__dirname, '../../../../samples/terminal/nethack-nao-2012-02-16-fare.ttyrec'));
-const broken = (f: string) => readFileSync(join(__dirname, '../../../fixtures/broken', f));
+const NETHACK = readFileSync(join(__dirname, '../../samples/terminal/nethack-nao-2012-02-16-fare.ttyrec'));
+const broken = (f: string) => readFileSync(join(__dirname, '../fixtures/broken', f));
 
 /** The ttyrec walked independently of the converter. */
 function walk(buf: Buffer): { offset: number; sec: number; usec: number; data: Buffer }[] {

@@ -12,7 +12,7 @@
  * | `*.jsonl` / `*.ndjson` starting with a matchcast/1 header | validated as is |
  * | other `*.jsonl` / `*.ndjson` | generic JSONL with a time field |
  */
-import { parseRecording } from '../recording';
+import { parseRecording } from '../lambda/core/recording';
 import { convertAsciicast } from './asciicast';
 import { convertCricsheet } from './cricket';
 import { ConvertError, type ConvertedRecording } from './errors';

@@ -1,4 +1,4 @@
-import { dismissalText, shortPlayer, teamShort, withoutControls } from '../../../lambda/core/cricket-notation';
+import { dismissalText, shortPlayer, teamShort, withoutControls } from '../../protocol/cricket-notation';
 
 describe('cricket notation', () => {
   it('drops cricsheet initials from player names, keeps full names', () => {

@@ -1,14 +1,14 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { ConvertError } from '../../../../lambda/core/convert/errors';
-import { convertJsonl } from '../../../../lambda/core/convert/jsonl';
-import { parseRecording, serializeRecording } from '../../../../lambda/core/recording';
-import { thrown } from '../../../support/throws';
+import { ConvertError } from '../../convert/errors';
+import { convertJsonl } from '../../convert/jsonl';
+import { parseRecording, serializeRecording } from '../../lambda/core/recording';
+import { thrown } from '../support/throws';
 
-const broken = (f: string) => readFileSync(join(__dirname, '../../../fixtures/broken', f), 'utf8');
+const broken = (f: string) => readFileSync(join(__dirname, '../fixtures/broken', f), 'utf8');
 
 /** Real events to feed the generic converter: the asciinema welcome cast's 1,520 output events. */
-const WELCOME = readFileSync(join(__dirname, '../../../../samples/terminal/asciinema-welcome.cast'), 'utf8')
+const WELCOME = readFileSync(join(__dirname, '../../samples/terminal/asciinema-welcome.cast'), 'utf8')
   .split('\n')
   .slice(1)
   .filter((l) => l.trim() !== '')

@@ -1,4 +1,4 @@
-import { streamIdFor } from '../../../lambda/core/stream-keys';
+import { streamIdFor } from '../../lambda/core/stream-keys';
 import {
   CLIENT_ACTIONS,
   framesMessages,
@@ -7,8 +7,8 @@ import {
   parseClientMessage,
   utf8Bytes,
   type WireFrame,
-} from '../../../lambda/core/protocol';
-import { ROUTE_TARGETS } from '../../../lambda/core/routes';
+} from '../../protocol/messages';
+import { ROUTE_TARGETS } from '../../lambda/core/routes';
 
 const ok = (raw: unknown) => parseClientMessage(typeof raw === 'string' ? raw : JSON.stringify(raw));
 

@@ -5,8 +5,8 @@
  * Pure: no I/O. Every converter throws {@link ConvertError} for bad input, never a bare
  * `Error`/`SyntaxError`, so the ingest CLI and the index Lambda can print one clear line.
  */
-import type { WireFrame } from '../protocol';
-import { MAX_FRAME_LINE_BYTES, type RecordingHeader } from '../recording';
+import type { WireFrame } from '../protocol/messages';
+import { MAX_FRAME_LINE_BYTES, type RecordingHeader } from '../lambda/core/recording';
 
 /**
  * A recording could not be converted.

@@ -1,4 +1,4 @@
-import { parseCsv } from '../../../../lambda/core/convert/csv';
+import { parseCsv } from '../../convert/csv';
 
 describe('parseCsv (RFC 4180)', () => {
   it('splits plain rows, keeping empty fields', () => {

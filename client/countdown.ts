@@ -3,7 +3,7 @@
  * schedule.ts, scripts/lib/format.ts): when one is due, how it reads, and the server clock it
  * counts against. Pure; times are epoch milliseconds.
  */
-import type { StreamStatus } from './protocol';
+import type { StreamStatus } from '../protocol/messages';
 
 /** True while a stream waits for its start (`scheduled` or `awaiting_start`): a countdown is due. */
 export function isPreStart(status: StreamStatus | string): boolean {
