@@ -1,0 +1,16 @@
+/**
+ * Defaults of the settings the stack passes to the functions (contract/env.ts), defined once:
+ * the CDK constructs use them for their `@default`s, the functions fall back to them when a
+ * variable is unset (local mode, tests).
+ */
+
+/** Seconds a stream with no clients lives on before the sweeper ends it `idle`: 5 minutes. */
+export const DEFAULT_IDLE_TTL_SECONDS = 300;
+/** Wall-clock seconds a stream may run before it ends with `max_duration`: 8 hours. */
+export const DEFAULT_MAX_STREAM_SECONDS = 8 * 3600;
+/** Seconds a pvai/pvp stream may go without a connected controller (a reconnect's grace). */
+export const DEFAULT_CONTROLLER_GRACE_SECONDS = 30;
+/** Seconds a playing stream may be without a running execution before it counts as a zombie. */
+export const DEFAULT_ZOMBIE_GRACE_SECONDS = 60;
+/** Most connections attached to one stream. */
+export const DEFAULT_MAX_CLIENTS_PER_STREAM = 1000;

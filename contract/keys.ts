@@ -1,0 +1,38 @@
+/**
+ * The S3 key layout of the recordings bucket, defined once for the stack (its notification
+ * filter and grants), the functions that read and write objects, the ingest CLI and local mode.
+ *
+ * - `recordings/{gameId}.jsonl` — a matchcast/1 recording (uploads here trigger indexing);
+ * - `recordings/{gameId}.idx.json` — its index, written by the index function;
+ * - `live/{gameId}/{firstSeq}-{batchId}.jsonl` — one accepted batch of a live game's events
+ *   (S3 objects cannot be appended to, so each batch is an object of its own).
+ */
+
+/** Key prefix of stored recordings and their indexes. */
+export const RECORDINGS_PREFIX = 'recordings/';
+/** Suffix of a matchcast/1 recording; only these trigger the index function. */
+export const RECORDING_SUFFIX = '.jsonl';
+/** Suffix of a recording's index object. */
+export const INDEX_SUFFIX = '.idx.json';
+/** Key prefix of live games' chunk objects. */
+export const LIVE_PREFIX = 'live/';
+
+/** `recordings/{gameId}.jsonl`: where a game's recording is uploaded. */
+export function recordingKey(gameId: string): string {
+  return `${RECORDINGS_PREFIX}${gameId}${RECORDING_SUFFIX}`;
+}
+
+/** `recordings/x.jsonl` → `recordings/x.idx.json`: the index object beside a recording. */
+export function indexKeyFor(recordingKey: string): string {
+  return (recordingKey.endsWith(RECORDING_SUFFIX) ? recordingKey.slice(0, -RECORDING_SUFFIX.length) : recordingKey) + INDEX_SUFFIX;
+}
+
+/** `live/{gameId}/`: the prefix of one live game's chunk objects. */
+export function liveChunkPrefix(gameId: string): string {
+  return `${LIVE_PREFIX}${gameId}/`;
+}
+
+/** `live/{gameId}/{firstSeq}-{batchId}.jsonl`: one accepted batch of a live game. */
+export function liveChunkKey(gameId: string, firstSeq: number, batchId: string): string {
+  return `${liveChunkPrefix(gameId)}${firstSeq}-${batchId}${RECORDING_SUFFIX}`;
+}
