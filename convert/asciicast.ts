@@ -1,8 +1,9 @@
 /**
- * asciicast v2 / v3 (`.cast`, asciinema) → matchcast/1, for terminal streams (the
- * DungeonGate seed's "recording playback").
+ * asciicast v2 / v3 (`.cast`, asciinema) → matchcast/1, for terminal streams: a recorded
+ * terminal session played back to spectators as if live.
  *
- * Format (docs.asciinema.org): line 1 is a JSON header, every later line an event
+ * Format (the asciicast v2 and v3 specs, docs.asciinema.org/manual/asciicast/v2/ and
+ * …/v3/): line 1 is a JSON header, every later line an event
  * `[time, code, data]`.
  * - v2: `time` is seconds since the start (absolute); size is `width`/`height`.
  * - v3: `time` is seconds since the previous event (an interval); size is `term.cols/rows`;

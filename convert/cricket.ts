@@ -1,8 +1,9 @@
 /**
- * Cricsheet JSON (data_version 1.0.0 / 1.1.0, cricsheet.org, ODC-BY) → matchcast/1, for
- * cricket streams. Frame kinds follow the cricket seed's WebSocket events: BALL_BOWLED →
- * 'ball', WICKET_FALLEN → 'wicket', OVER_COMPLETE → 'over', INNINGS_COMPLETE → 'innings',
- * MATCH_COMPLETE → 'match', MILESTONE_ACHIEVED → 'milestone'.
+ * Cricsheet JSON (Cricsheet's JSON format, data_version 1.0.0 / 1.1.0, cricsheet.org/format/json,
+ * ODC-BY) → matchcast/1, for cricket streams. One frame type per event a viewer follows:
+ * 'ball' (a delivery was bowled), 'wicket' (a wicket fell), 'over' (an over is complete),
+ * 'innings' (an innings is complete), 'match' (the result), 'milestone' (a batter's fifty,
+ * century…, a bowler's hat-trick).
  *
  * Cricsheet has no per-ball times, so the replay supplies its own clock (options
  * `ballSpacingMs`, `overBreakMs`, `inningsBreakMs`): `t` is NOT real match time.

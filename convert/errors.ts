@@ -1,12 +1,14 @@
 /**
- * Errors and small shared rules for the recording converters (asciicast, ttyrec, cricsheet,
- * generic JSONL → matchcast/1, DESIGN.md "Recording format").
+ * Errors and small shared rules for the recording converters (tennis point-by-point CSV,
+ * asciicast, ttyrec, Cricsheet JSON, generic JSONL → matchcast/1, the recording format of
+ * docs/ARCHITECTURE.md "Recording format (matchcast/1)").
  *
  * Pure: no I/O. Every converter throws {@link ConvertError} for bad input, never a bare
  * `Error`/`SyntaxError`, so the ingest CLI and the index Lambda can print one clear line.
  */
 import type { WireFrame } from '../protocol/messages';
 import { MAX_FRAME_LINE_BYTES, type RecordingHeader } from '../lambda/core/recording';
+import { GAME_ID_PATTERN, MAX_GAME_ID_CHARS } from '../protocol/ids';
 
 /**
  * A recording could not be converted.
@@ -39,14 +41,17 @@ export class ConvertError extends Error {
 }
 
 /**
- * Largest serialized matchcast/1 frame line, 32 KB (recording.ts; so any frame fits one
- * 128 KB API Gateway WebSocket message, protocol.ts MAX_MESSAGE_BYTES).
+ * Largest serialized matchcast/1 frame line, 32 KB (lambda/core/recording.ts), so any frame
+ * fits one WebSocket message: API Gateway quotas allow 128 KB per message
+ * (protocol/messages.ts `MAX_MESSAGE_BYTES`).
  */
 export { MAX_FRAME_LINE_BYTES };
 
-/** game ids are key- and URL-safe (protocol.ts `idSchema`). */
-export const GAME_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const MAX_GAME_ID_CHARS = 128;
+/**
+ * A game id: 1–128 letters, digits, `.`, `_`, `-`, starting with a letter or digit, so it is
+ * key- and URL-safe. Defined once in protocol/ids.ts; re-exported for the converters' callers.
+ */
+export { GAME_ID_PATTERN };
 
 /** Options every converter accepts. */
 export interface CommonConvertOptions {
@@ -76,7 +81,7 @@ export function baseName(fileName: string): string {
  */
 export function resolveGameId(options: CommonConvertOptions): string {
   if (options.gameId !== undefined) {
-    if (!GAME_ID_PATTERN.test(options.gameId) || options.gameId.length > MAX_GAME_ID_CHARS) {
+    if (!GAME_ID_PATTERN.test(options.gameId)) {
       throw new ConvertError(
         `gameId "${options.gameId}" is not valid: letters, digits, ".", "_" and "-" only, starting with a letter or digit, at most ${MAX_GAME_ID_CHARS} characters`,
       );
@@ -145,8 +150,8 @@ export function splitJsonString(s: string, maxBytes: number): string[] {
 }
 
 /**
- * What every converter returns: the matchcast/1 header and its frames (DESIGN.md
- * "Recording format"): seq from 0 without gaps, t integer ms non-decreasing,
+ * What every converter returns: the matchcast/1 header and its frames (docs/ARCHITECTURE.md
+ * "Recording format (matchcast/1)"): seq from 0 without gaps, t integer ms non-decreasing,
  * `header.frameCount === frames.length`, `header.durationMs` = the last frame's t.
  */
 export interface ConvertedRecording {

@@ -1,6 +1,7 @@
 /**
- * Generic JSON Lines (one JSON object per line, each with a time field) → matchcast/1
- * (DESIGN.md "Recording format": "plain JSONL with a time field").
+ * Generic JSON Lines (jsonlines.org: one JSON object per line), each line with a time field
+ * → matchcast/1: the way in for an engine's own event log that is neither matchcast/1 nor
+ * one of the formats with a converter of their own.
  *
  * Not for files that already are matchcast/1 (their line 1 has `"format":"matchcast/1"`):
  * those are refused with a ConvertError so they are not wrapped twice.

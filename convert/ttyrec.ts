@@ -1,9 +1,10 @@
 /**
  * ttyrec (binary, as recorded by `ttyrec` and by NetHack servers such as nethack.alt.org)
- * → matchcast/1, for terminal streams (the DungeonGate seed's NetHack spectating).
+ * → matchcast/1, for terminal streams (e.g. spectating a recorded NetHack game).
  *
- * Format: repeated frames of a 12-byte little-endian header — uint32 seconds, uint32
- * microseconds (Unix epoch), uint32 length — followed by `length` bytes of terminal output.
+ * Format (as the ttyrec program writes it and ttyplay reads it, 0xcc.net/ttyrec): repeated
+ * frames of a 12-byte little-endian header — uint32 seconds, uint32 microseconds (Unix
+ * epoch), uint32 length — followed by `length` bytes of terminal output.
  * No terminal size is recorded (80x24 is the NetHack servers' convention).
  *
  * Pure: takes the file's bytes, returns header + frames. Throws {@link ConvertError} with
