@@ -1,8 +1,8 @@
 /**
  * `npm run ingest -- FILE… [--bucket NAME | --stack NAME] [--only GAMEID]… [--dry-run]`
  *
- * Converts input files to matchcast/1 (lambda/core/convert: tennis point-by-point CSV,
- * asciicast, ttyrec, cricsheet JSON, JSONL), validates every recording with the same indexer
+ * Converts input files to matchcast/1 (convert/: tennis point-by-point CSV, asciicast,
+ * ttyrec, Cricsheet JSON, generic JSONL), validates every recording with the same indexer
  * the index Lambda runs, and uploads each one as `recordings/{gameId}.jsonl`
  * (ContentType `application/x-ndjson`). The bucket's ObjectCreated notification then runs the
  * index Lambda, which writes `recordings/{gameId}.idx.json` and the `Games` catalog row —
@@ -22,6 +22,7 @@
  * `ok  …` on --dry-run) and a summary. Any failure prints one line `error: …` (no stack
  * trace) and exits 1; a wrong command line exits 2.
  */
+import './lib/quiet-sdk'; // first: no AWS SDK Node-version warning on stderr
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -32,8 +33,9 @@ import { serializeRecording } from '../lambda/core/recording';
 import { CliError, parseCli, runMain, usageError } from './lib/cli';
 import { formatClock } from './lib/format';
 import { awsError, pidAlive, RUNTIME_FILE, STACK_OUTPUTS } from './lib/target';
-import { recordingKey } from './lib/upload';
+import { recordingKey } from '../contract/keys';
 
+/** `recordings/{gameId}.jsonl`, where a recording is uploaded (contract/keys.ts). */
 export { recordingKey };
 
 export const INGEST_HELP = `usage: npm run ingest -- FILE… [--bucket NAME | --stack NAME] [--only GAMEID]… [--dry-run]

@@ -4,7 +4,7 @@
  * Replays a recording into the HTTP API's live endpoint (docs/HTTP-API.md "Live games"), so a
  * live game can be shown with real data: reads FILE (anything `npm run ingest` converts —
  * matchcast/1 `.jsonl`, asciicast, ttyrec, cricsheet JSON, tennis points CSV — with its
- * conversion, scripts/ingest.ts `readInputs` + core/convert `convertFiles`), opens the live
+ * conversion, scripts/ingest.ts `readInputs` + convert/ `convertFiles`), opens the live
  * game (`PUT /games/{id}`; id default `{gameId}-live`; kind, title and participants from the
  * recording's header), then POSTs its frames as events paced by their media time `t` divided
  * by `--rate`, and at the end finishes the game (`--no-finish` leaves it open).
@@ -22,9 +22,11 @@
  * `/dev/token` with the `publisher` role) or `--stack NAME` (its `HttpApiUrl` output; the
  * token minted with the stack's JWT secret).
  */
+import './lib/quiet-sdk'; // first: no AWS SDK Node-version warning on stderr
 import type { Writable } from 'node:stream';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { convertFiles, type ConvertedRecording } from '../convert';
+import { GAME_ID_PATTERN, USER_ID_PATTERN } from '../protocol/ids';
 import { readInputs } from './ingest';
 import { CliError, parseCli, runMain, usageError } from './lib/cli';
 import { formatClock, formatSpeed } from './lib/format';
@@ -33,7 +35,6 @@ import {
   defaultLiveGameId,
   eventSizes,
   frameToEvent,
-  LIVE_GAME_ID,
   LiveApiClient,
   nextBatchEnd,
   parseRate,
@@ -103,12 +104,12 @@ export function parsePublishArgs(argv: readonly string[]): PublishArgs | undefin
   if (positionals.length > 1) throw usageError(`one FILE at a time, got ${positionals.length} (see --help)`);
   if (!values.live) throw usageError('pass --live: publishing replays FILE as a live game (to upload it as a recorded game, use `npm run ingest`)');
   if (values.finish && values['no-finish']) throw usageError('pass --finish or --no-finish, not both');
-  if (values.game !== undefined && !LIVE_GAME_ID.test(values.game)) {
+  if (values.game !== undefined && !GAME_ID_PATTERN.test(values.game)) {
     throw usageError(`--game ${JSON.stringify(values.game)}: 1-128 letters, digits, ".", "_" and "-", starting with a letter or digit`);
   }
   if (values.stack !== undefined && values.stack.trim() === '') throw usageError('--stack needs a stack name');
   const user = values.user ?? 'publisher';
-  if (!/^[A-Za-z0-9._@-]{1,64}$/.test(user)) throw usageError(`--user ${JSON.stringify(user)}: 1-64 letters, digits, . _ @ -`);
+  if (!USER_ID_PATTERN.test(user)) throw usageError(`--user ${JSON.stringify(user)}: 1-64 letters, digits, . _ @ -, starting with a letter or digit`);
   return {
     file: positionals[0]!,
     rate: values.rate === undefined ? 1 : parseRate(values.rate),
@@ -140,7 +141,7 @@ export function loadRecording(file: string, only?: string): ConvertedRecording {
   return recs[0]!;
 }
 
-/** The body of `PUT /games/{gameId}` from a recording header, cut to the API's limits (core/live.ts `openLiveGameSchema`). */
+/** The body of `PUT /games/{gameId}` from a recording header, cut to the API's limits (lambda/core/live.ts `openLiveGameSchema`). */
 export function openBody(header: ConvertedRecording['header']): { kind: string; title: string; participants: string[] } {
   const kind = /^[a-z][a-z0-9-]{0,31}$/.test(header.kind) ? header.kind : 'game';
   const title = header.title.trim().slice(0, 200) || header.gameId;

@@ -1,7 +1,7 @@
 /**
- * The live-latency scenario of `npm run bench` (issue 6; the cricket seed's target: a ball
- * reaches every spectator within 100 ms of being published): against an in-process local
- * stack (local/stack.ts), 127.0.0.1 only.
+ * The live-latency scenario of `npm run bench` (matchcast's target for live games: a
+ * published event — a ball of a cricket match — reaches every spectator within 100 ms):
+ * against an in-process local stack (local/stack.ts), 127.0.0.1 only.
  *
  *  1. open a live game (`PUT /games/{id}` on the local HTTP API, a `publisher` token);
  *  2. connect N viewers (scripts/bench/viewers.ts, a worker thread) and have each `start`
@@ -22,7 +22,7 @@ import type { LocalStack } from '../../local/stack';
 import { round, summarize, type Summary } from './stats';
 import { Viewers } from './viewers';
 
-/** The latency target of a live event (ms): the cricket seed's "under 100 ms". */
+/** The latency target of a live event, ms: publish → arrival at every spectator under 100 ms. */
 export const LIVE_TARGET_MS = 100;
 
 /** Options of {@link runLive}. */

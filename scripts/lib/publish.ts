@@ -19,6 +19,7 @@ import {
   type LiveEvent,
   type OpenAnswer,
 } from '../../lambda/core/live';
+import { MAX_GAME_ID_CHARS } from '../../protocol/ids';
 import type { WireFrame } from '../../protocol/messages';
 import { CliError, EXIT_USAGE } from './cli';
 
@@ -29,15 +30,16 @@ export const BATCH_WINDOW_MS = 50;
  * (1 MB) with room for the `{"events":[…]}` around them.
  */
 export const MAX_PUBLISH_BATCH_BYTES = MAX_BATCH_BYTES - 16 * 1024;
-/** A gameId of the HTTP API (lambda/handlers/http/games.ts): 1–128 of `A-Za-z0-9._-`, starting with a letter or digit. */
-export const LIVE_GAME_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-/** Longest idempotency key the API takes (core/live.ts). */
+/** Longest idempotency key the API takes (lambda/core/live.ts). */
 const MAX_KEY_LENGTH = 128;
 
-/** The live game id a recording is published as by default: `{gameId}-live` (cut to 128 characters). */
+/**
+ * The live game id a recording is published as by default: `{gameId}-live`, the recording's
+ * id cut so the whole stays a game id (protocol/ids.ts: at most 128 characters).
+ */
 export function defaultLiveGameId(recordingGameId: string): string {
   const suffix = '-live';
-  return `${recordingGameId.slice(0, 128 - suffix.length)}${suffix}`;
+  return `${recordingGameId.slice(0, MAX_GAME_ID_CHARS - suffix.length)}${suffix}`;
 }
 
 /**
@@ -167,7 +169,7 @@ export class LiveApiRefusal extends CliError {
 export interface RetryOptions {
   /** Attempts of one request, the first included. Default 8. */
   attempts?: number;
-  /** Backoff base and cap (core/backoff.ts full jitter). Defaults 250 and 8,000. */
+  /** Backoff base and cap (lambda/core/backoff.ts full jitter). Defaults 250 and 8,000. */
   baseMs?: number;
   capMs?: number;
   /** Bound on one attempt. Default 30,000 (API Gateway's own limit is 30 s). */

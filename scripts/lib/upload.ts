@@ -6,9 +6,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ConvertedRecording } from '../../convert';
 import { serializeRecording } from '../../lambda/core/recording';
-
-/** S3 key of a game's recording. The index Lambda writes `recordings/{gameId}.idx.json` beside it. */
-export const recordingKey = (gameId: string) => `recordings/${gameId}.jsonl`;
+import { recordingKey } from '../../contract/keys';
 
 /** What one upload did. */
 export interface Uploaded {
@@ -19,7 +17,11 @@ export interface Uploaded {
   durationMs: number;
 }
 
-/** Serialize (validating) and upload each recording, in order. Throws on the first failure. */
+/**
+ * Serialize (validating) and upload each recording, in order, to `recordings/{gameId}.jsonl`
+ * (contract/keys.ts `recordingKey`). Resolves what each upload did. Throws on the first
+ * failure: the RecordingError of an invalid recording, or the S3 client's error.
+ */
 export async function uploadRecordings(s3: S3Client, bucket: string, recordings: readonly ConvertedRecording[]): Promise<Uploaded[]> {
   const out: Uploaded[] = [];
   for (const r of recordings) {
