@@ -16,6 +16,7 @@
  * Progress goes to stderr; the table (or, with `--json`, one JSON document) to stdout.
  * docs/PERFORMANCE.md explains the figures.
  */
+import './lib/quiet-sdk'; // first: no AWS SDK Node-version warning on stderr
 import { performance } from 'node:perf_hooks';
 import { errorText, parseCli, runMain, usageError } from './lib/cli';
 import { measureHttpCeiling, measureSdkCeiling, type CeilingResult } from './bench/http-ceiling';

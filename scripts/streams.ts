@@ -6,6 +6,7 @@
  * and print an aligned table (or JSON lines with `--json`); scheduled streams show when they
  * start (STARTS). Default target: the running local stack.
  */
+import './lib/quiet-sdk'; // first: no AWS SDK Node-version warning on stderr
 import type { Writable } from 'node:stream';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';

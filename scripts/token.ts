@@ -7,6 +7,7 @@
  * with the default AWS credentials and mints the token here (lambda/core/token.ts).
  * `--role` (repeatable) grants HTTP API roles (docs/HTTP-API.md "Authentication").
  */
+import './lib/quiet-sdk'; // first: no AWS SDK Node-version warning on stderr
 import type { Writable } from 'node:stream';
 import { TOKEN_ROLES, type TokenRole } from '../lambda/core/token';
 import { parseCli, parseTtl, runMain, usageError } from './lib/cli';

@@ -1,11 +1,14 @@
 /**
- * What the operator/viewer CLIs share (`npm run watch`, `streams`, `token`): argument parsing
- * with Node's `util.parseArgs` turned into one-line usage errors, value parsers (durations,
- * media times, speeds), and `runMain`, which maps any failure to a one-line message and an
- * exit code — never a stack trace.
+ * What every CLI shares (`npm run ingest`, `publish`, `watch`, `token`, `streams`, `bench`):
+ * argument parsing with Node's `util.parseArgs` turned into one-line usage errors, value
+ * parsers (durations, media times, speeds), and `runMain`, which maps any failure to a
+ * one-line message and an exit code — never a stack trace.
  *
  * Exit codes: 0 success, 1 runtime failure, 2 usage error (the getopt convention).
  */
+// Every CLI comes through here, so the AWS SDK's Node-version warning is off (quiet-sdk.ts)
+// before any SDK client exists, even for an entry that does not import quiet-sdk itself.
+import './quiet-sdk';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Writable } from 'node:stream';
 import { MAX_SPEED, MIN_SPEED } from '../../protocol/messages';
