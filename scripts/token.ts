@@ -21,7 +21,8 @@ export const TOKEN_HELP = `usage: npm run token -- --user NAME [--name "Display 
 Print a matchcast access token (a JWT) on stdout, alone:
   TOKEN=$(npm run -s token -- --user alice)
 
-  --user NAME     user id (the token's sub): 1-64 letters, digits, . _ @ -   (required)
+  --user NAME     user id (the token's sub), required: 1-64 letters, digits, . _ @ -,
+                  starting with a letter or digit
   --name TEXT     display name shown to others (default: the user id)
   --ttl TIME      lifetime: seconds, or 30m, 1h, 2d (default 1h, at most 30d)
   --role ROLE     grant an HTTP API role: publisher (live games) or operator (scheduled
