@@ -13,24 +13,24 @@ export const ENV = {
   callbackUrl: 'CALLBACK_URL',
   jwtSecretArn: 'JWT_SECRET_ARN',
   /**
-   * OIDC mode of the `$connect` authorizer (issue 4), all three set or none: the issuer
+   * OIDC mode of the token verifiers (the WebSocket `$connect` authorizer and the HTTP API's), all three set or none: the issuer
    * (`iss`), the audience (`aud`) and the JWKS URL of an IdP (Cognito or any). Unset: HS256
    * with the stack's generated secret (JWT_SECRET_ARN).
    */
   jwtIssuer: 'JWT_ISSUER',
   jwtAudience: 'JWT_AUDIENCE',
   jwksUrl: 'JWKS_URL',
-  /** Seconds a spectate stream with no clients lives on (tennis seed: 5 min). */
+  /** Seconds a stream with no clients lives on before it ends `idle` (default in contract/defaults.ts). */
   idleTtlSeconds: 'STREAM_IDLE_TTL_SECONDS',
-  /** Wall-clock seconds a stream may run before it ends with `max_duration` (football seed). */
+  /** Wall-clock seconds a stream may run before it ends with `max_duration`. */
   maxStreamSeconds: 'MAX_STREAM_SECONDS',
   /**
    * Seconds a pvai/pvp stream may go without a controller connected before the sweeper ends
-   * it (issue 3: a short grace for a reconnect).
+   * it `stopped`: a short grace for a reconnect.
    */
   controllerGraceSeconds: 'CONTROLLER_GRACE_SECONDS',
   /** Seconds a playing stream may be without a running execution before it is a zombie. */
   zombieGraceSeconds: 'ZOMBIE_GRACE_SECONDS',
-  /** Max viewers on one stream (DungeonGate `max_spectators_per_session`). */
+  /** Most connections attached to one stream; a `start`/`join` beyond it is refused. */
   maxClientsPerStream: 'MAX_CLIENTS_PER_STREAM',
 } as const;
