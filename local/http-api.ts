@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readLimited } from './gateway';
+import { readLimited } from './gateway/http';
 import { invoke, LambdaTimeoutError, type LambdaHandler } from './lambda-runtime';
 
 /** A local function as the HTTP API calls it. */
