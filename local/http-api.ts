@@ -1,5 +1,6 @@
 /**
- * The local stand-in of the API Gateway HTTP API (issue 6, docs/HTTP-API.md), served on the
+ * The local stand-in of the API Gateway HTTP API (live ingest and scheduled streams,
+ * docs/HTTP-API.md), served on the
  * local gateway's port: routes and the Lambda authorizer come from the synthesized template
  * (local/template.ts `httpApi`), and the same handler modules run with payload-format-2.0
  * events, as API Gateway builds them:
