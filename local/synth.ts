@@ -10,10 +10,11 @@
  *
  * aws-cdk-lib's built-in CloudFormation template validation is off here by default (the App's
  * `builtinCloudFormationValidation: false`, the construct-level form of `CDK_VALIDATION=false`):
- * it takes 3–12 s per synth on a busy 2-core machine, and local mode only reads the template.
- * `npx cdk synth` (bin/matchcast.ts) keeps it on. Measured here: with validation off a synth
- * takes ≈ 0.35 s once aws-cdk-lib is loaded (≈ 2 s for the first synth of a process, which
- * loads it); with it on, ≈ 3.4 s (≈ 19 s for the first).
+ * local mode only reads the template, and validation is most of a synth's time. `npx cdk synth`
+ * (bin/matchcast.ts) keeps it on. Measured on a shared, busy 2-core machine:
+ * without validation a synth takes 0.35–1 s once aws-cdk-lib is loaded (1.5–2 s for a
+ * process's first synth, which loads it); with it, 2.9–3.4 s, and 19 s for a process's first
+ * validated synth (it loads the validator).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,7 +47,7 @@ export interface SynthOptions {
  * Build `MatchcastStack` (id `Matchcast`) in a fresh App with cdk.json's context and bundling skipped (context
  * `aws:cdk:bundling-stacks: []`; `aws:cdk:path` metadata on, as the CLI does) and return its CloudFormation template as JSON.
  * Throws what the constructs throw for invalid props (and, with `validate`, what validation reports as an error).
- * Without validation: ≈ 0.35 s, plus ≈ 1.5 s for loading aws-cdk-lib on a process's first call (see the module note).
+ * Without validation: 0.35–1 s, plus 1.5–2 s for loading aws-cdk-lib on a process's first call (see the module note).
  */
 export function synthTemplate(opts: SynthOptions = {}): Record<string, any> {
   const outdir = mkdtempSync(join(tmpdir(), 'matchcast-synth-'));
