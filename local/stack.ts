@@ -108,14 +108,14 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     data.remove();
   };
   try {
-    const template = readTemplate();
-    const services = await startServices(template, data, opts, closers, log);
-    await createResources(template, services, data.secret);
-    const functions = loadTemplateFunctions(template, services, opts.env);
-    wireWebSocketApi(template, services.gateway, functions);
-    const stepFunctions = startStepFunctions(template, services, functions, opts.closeGraceMs, closers, log);
-    const indexing = connectBucketNotifications(template, services, functions, log);
-    if (opts.sweeper !== false) startSweeper(template, functions, closers, log);
+    const view = readTemplate();
+    const services = await startServices(view, data, opts, closers, log);
+    await createResources(view, services, data.secret);
+    const functions = loadTemplateFunctions(view, services, opts.env);
+    wireWebSocketApi(view, services.gateway, functions);
+    const stepFunctions = startStepFunctions(view, services, functions, opts.closeGraceMs, closers, log);
+    const indexing = connectBucketNotifications(view, services, functions, log);
+    if (opts.sweeper !== false) startSweeper(view, functions, closers, log);
     const games = opts.samples !== false ? await seedSamples(services.s3, indexing) : [];
 
     const { port } = services;
@@ -128,7 +128,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       devHttp({
         httpUrl,
         port,
-        httpApi: httpApiOf(template, functions, log),
+        httpApi: httpApiOf(view, functions, log),
         token,
         games: () => games.length,
         webDir: opts.web !== false ? join(PROJECT_ROOT, 'web', 'dist') : undefined,
@@ -181,14 +181,15 @@ function openDataDir(dataDir: string | undefined): DataDir {
   const persistent = dataDir !== undefined;
   const path = dataDir ? resolve(dataDir) : mkdtempSync(join(tmpdir(), 'matchcast-'));
   mkdirSync(path, { recursive: true });
-  return {
-    path,
-    persistent,
-    secret: loadOrCreateSecret(path),
-    remove: () => {
-      if (!persistent) rmSync(path, { recursive: true, force: true });
-    },
+  const remove = () => {
+    if (!persistent) rmSync(path, { recursive: true, force: true });
   };
+  try {
+    return { path, persistent, secret: loadOrCreateSecret(path), remove };
+  } catch (e) {
+    remove();
+    throw e;
+  }
 }
 
 /** Close actions, run in the reverse order of their registration; a failing one is logged and the rest still run. */
