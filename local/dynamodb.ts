@@ -4,7 +4,8 @@
  *
  * Not supported by dynalite 4 (and so not locally): UpdateTimeToLive (only
  * DescribeTimeToLive exists, answering DISABLED) — TTL attributes are stored but nothing is
- * ever expired, which matches DESIGN.md's rule that code checks `expiresAt` itself; also
+ * ever expired, which is harmless: the code checks `expiresAt` itself (DynamoDB TTL deletes
+ * lazily, hours late, on AWS too; docs/ARCHITECTURE.md "Tables"); also
  * the transactional and PartiQL operations (TransactWriteItems, ExecuteStatement).
  */
 import { listen } from './listen';

@@ -1,5 +1,6 @@
 /**
- * The local stand-in of the API Gateway HTTP API (issue 6, docs/HTTP-API.md), served on the
+ * The local stand-in of the API Gateway HTTP API (live ingest and scheduled streams,
+ * docs/HTTP-API.md), served on the
  * local gateway's port: routes and the Lambda authorizer come from the synthesized template
  * (local/template.ts `httpApi`), and the same handler modules run with payload-format-2.0
  * events, as API Gateway builds them:
@@ -14,7 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readLimited } from './gateway';
+import { readLimited } from './gateway/http';
 import { invoke, LambdaTimeoutError, type LambdaHandler } from './lambda-runtime';
 
 /** A local function as the HTTP API calls it. */

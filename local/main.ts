@@ -87,8 +87,12 @@ Ctrl-C stops it.`);
         resolve();
       });
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    // `on`, not `once`: under `npm start` a Ctrl-C reaches this process more than once (the
+    // terminal signals the whole process group, and npm and tsx each relay it too). A repeat
+    // must not fall back to Node's default action, which would kill it half-way through
+    // stopping (leaving its temp state folder behind).
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
   });
   console.log('matchcast: stopped.');
   return 0;

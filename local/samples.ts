@@ -1,6 +1,6 @@
 /**
  * The sample recordings local mode serves: every file under samples/ that a converter
- * understands (lambda/core/convert), converted to matchcast/1 and uploaded to the local
+ * understands (convert/), converted to matchcast/1 and uploaded to the local
  * bucket — where the bucket notification runs the index Lambda, exactly as on AWS.
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -1,28 +1,35 @@
 /**
- * The embedded local mode (DESIGN.md "Local mode"): the whole system on one machine, no
- * AWS account. Everything is derived from the synthesized CDK template — tables, the
- * WebSocket routes and authorizer, the `Player` state machine, the S3 notification, the
- * sweeper's schedule, every function's environment — and the very same handler modules
- * run against stand-ins: dynalite (DynamoDB), s3rver (S3), aws-local-stepfunctions behind a
- * Step Functions API endpoint, a Secrets Manager endpoint, and our local API Gateway.
+ * The embedded local mode: the whole system on one machine, no AWS account. Everything is
+ * derived from the synthesized CDK template — tables, the WebSocket routes and authorizer,
+ * the `Player` state machine, the S3 notification, the sweeper's schedule, every function's
+ * environment — and the very same handler modules run against stand-ins: dynalite
+ * (DynamoDB), s3rver (S3), aws-local-stepfunctions behind a Step Functions API endpoint, a
+ * Secrets Manager endpoint, and our local API Gateway (local/gateway/).
  *
- * `startLocalStack()` is used by `npm start` (local/main.ts) and by the end-to-end tests.
+ * `startLocalStack()` is used by `npm start` (local/main.ts) and by the end-to-end tests. It
+ * runs these steps in order, each a function below: synthesize and read the template; start
+ * the AWS stand-ins and the gateway (its port makes the callback URL); create the tables and
+ * secrets (the bucket is created as s3rver starts); load the functions with their
+ * environment (local/functions.ts) and wire them to the gateway, the Step Functions endpoint
+ * and the bucket notification; start the sweeper's timer; upload the samples; serve the HTTP
+ * API and local mode's own HTTP routes (local/dev-http.ts); write the runtime file. Closing
+ * undoes the steps in reverse.
  */
 import './polyfills';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { LocalWebSocketGateway } from './gateway';
+import { LocalWebSocketGateway, type GatewayLog } from './gateway';
 import { LocalHttpApi } from './http-api';
 import { AwsJsonEndpoint, registerSecrets } from './aws-json';
 import { LocalStepFunctions } from './stepfunctions';
-import { startDynamo, ensureTables } from './dynamodb';
-import { startS3 } from './s3';
-import { invoke, type LambdaHandler } from './lambda-runtime';
+import { startDynamo, ensureTables, type LocalDynamo } from './dynamodb';
+import { startS3, type LocalS3 } from './s3';
+import { loadFunctions, type LocalFunctions } from './functions';
 import { synthTemplate } from './synth';
 import * as tpl from './template';
-import { serveStatic } from './static';
+import { devHttp, type MintToken } from './dev-http';
 import { mintToken, type TokenRole } from '../lambda/core/token';
 import { uploadSamples } from './samples';
 
@@ -32,6 +39,11 @@ export const PROJECT_ROOT = resolve(__dirname, '..');
 export const RUNTIME_FILE = join(PROJECT_ROOT, '.local', 'runtime.json');
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
+/** The local recordings bucket's name. */
+const BUCKET = 'matchcast-recordings';
+/** The local name and ARN of the `Player` state machine. */
+const STATE_MACHINE_NAME = 'Player';
+const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
 
 /** Options of {@link startLocalStack}. Durations in seconds unless named `…Ms`. */
 export interface LocalStackOptions {
@@ -47,7 +59,7 @@ export interface LocalStackOptions {
   readonly gatewayLimits?: { idleTimeoutMs?: number; maxConnectionMs?: number; maxMessageBytes?: number };
   /** Run the sweeper on the template's schedule. @default true */
   readonly sweeper?: boolean;
-  /** Write .local/runtime.json for the CLIs. @default true for port 3000-style runs, false when port is 0 */
+  /** Write .local/runtime.json for the CLIs. @default true unless `port` is 0 (a test's stack) */
   readonly writeRuntimeFile?: boolean;
   /** Serve the browser client from web/dist. @default true */
   readonly web?: boolean;
@@ -81,262 +93,352 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-/** Start the whole system locally. Throws with a clear message when the port is taken. */
+/**
+ * Start the whole system locally (the steps are in the module note). Rejects — after undoing
+ * the steps already done — with the listen error when the port is taken (`code: 'EADDRINUSE'`),
+ * or with what a step threw (a template local mode cannot read, a handler module that fails
+ * to load, …).
+ */
 export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
   const log = opts.log ?? (() => undefined);
-  const persistent = opts.dataDir !== undefined;
-  const dataDir = opts.dataDir ? resolve(opts.dataDir) : mkdtempSync(join(tmpdir(), 'matchcast-'));
-  mkdirSync(dataDir, { recursive: true });
-  const closers: Array<() => Promise<void>> = [];
+  const data = openDataDir(opts.dataDir);
+  const closers = new Closers(log);
   const close = async () => {
-    for (const c of closers.reverse()) await c().catch((e: unknown) => log({ msg: 'close failed', error: String(e) }));
-    if (!persistent) rmSync(dataDir, { recursive: true, force: true });
+    await closers.run();
+    data.remove();
   };
   try {
-    const template = synthTemplate();
+    const view = readTemplate();
+    const services = await startServices(view, data, opts, closers, log);
+    await createResources(view, services, data.secret);
+    const functions = loadTemplateFunctions(view, services, opts.env);
+    wireWebSocketApi(view, services.gateway, functions);
+    const stepFunctions = startStepFunctions(view, services, functions, opts.closeGraceMs, closers, log);
+    const indexing = connectBucketNotifications(view, services, functions, log);
+    if (opts.sweeper !== false) startSweeper(view, functions, closers, log);
+    const games = opts.samples !== false ? await seedSamples(services.s3, indexing) : [];
 
-    // 1. DynamoDB: tables exactly as the template declares them.
-    const dynamo = await startDynamo({ path: persistent ? join(dataDir, 'dynamodb') : undefined });
-    closers.push(() => dynamo.close());
-    const tables = tpl.tableDefinitions(template);
-    await ensureTables(dynamo.endpoint, tables.map((t) => ({ ...t.input, TableName: t.localName })));
-    const tableNames = Object.fromEntries(tables.map((t) => [t.localName, t.localName]));
-
-    // 2. Secrets Manager + Step Functions endpoint.
-    const secretValue = loadOrCreateSecret(dataDir);
-    const awsJson = new AwsJsonEndpoint();
-    const secretLogical = tpl.secretLogicalIds(template);
-    const secretArn = (id: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${id}`;
-    registerSecrets(awsJson, Object.fromEntries(secretLogical.map((id) => [secretArn(id), secretValue])));
-
-    // 3. The gateway's HTTP server first: its port makes the callback URL handlers need.
-    const api = tpl.webSocketApi(template);
-    const gateway = new LocalWebSocketGateway({
-      stageName: api.stageName,
-      routeSelectionExpression: api.routeSelectionExpression as '$request.body.action',
-      routes: {},
-      limits: opts.gatewayLimits,
-      log,
-    });
-    const { port } = await gateway.listen(opts.port ?? 3000, '127.0.0.1');
-    closers.push(() => gateway.close());
-    await awsJson.listen(0, '127.0.0.1');
-    closers.push(() => awsJson.close());
-
-    // 4. S3.
-    const bucketLogical = tpl.bucketLogicalIds(template);
-    const bucket = 'matchcast-recordings';
-    const pendingIndexing = new Set<Promise<unknown>>();
-    let onObjectCreated: (event: unknown) => void = () => undefined;
-    const s3 = await startS3({
-      directory: join(dataDir, 's3'),
-      buckets: [bucket],
-      onObjectCreated: (event) => onObjectCreated(event),
-    });
-    closers.push(() => s3.close());
-
-    // 5. Resolve every function's environment against the local resources.
-    const stateMachine = tpl.stateMachine(template, () => '');
-    const stateMachineArn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:Player`;
-    const functions = tpl.functions(template);
-    const functionArn = (logicalId: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${functions.find((f) => f.logicalId === logicalId)?.name ?? logicalId}`;
-    const resolver: tpl.Resolver = (logicalId, attribute) => {
-      const table = tables.find((t) => t.logicalId === logicalId);
-      if (table) return attribute === 'Arn' ? `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${table.localName}` : table.localName;
-      if (bucketLogical.includes(logicalId)) return attribute === 'Arn' ? `arn:aws:s3:::${bucket}` : bucket;
-      if (logicalId === stateMachine.logicalId) return attribute === 'Name' ? 'Player' : stateMachineArn;
-      if (secretLogical.includes(logicalId)) return secretArn(logicalId);
-      if (functions.some((f) => f.logicalId === logicalId)) return functionArn(logicalId);
-      if (logicalId === api.apiLogicalId) return 'local';
-      if (logicalId === 'AWS::Region') return REGION;
-      if (logicalId === 'AWS::AccountId') return ACCOUNT;
-      if (logicalId === 'AWS::URLSuffix') return 'amazonaws.com';
-      if (logicalId === 'AWS::Partition') return 'aws';
-      return undefined;
-    };
-    const env: Record<string, string> = {};
-    for (const f of functions) {
-      for (const [k, v] of Object.entries(f.environment)) {
-        const value = String(tpl.resolve(v, resolver));
-        if (env[k] !== undefined && env[k] !== value) throw new Error(`functions disagree on ${k}: ${env[k]} vs ${value}`);
-        env[k] = value;
-      }
-    }
-    Object.assign(process.env, env, {
-      AWS_REGION: REGION,
-      AWS_DEFAULT_REGION: REGION,
-      // s3rver accepts only its built-in key pair; the other stand-ins accept any.
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_SFN: awsJson.url,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: awsJson.url,
-      CALLBACK_URL: gateway.callbackUrl,
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      // Lambda runs nodejs22.x; this machine's Node 20 only matters to the SDK's 2027 releases.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      ...opts.env,
-    });
-
-    // 6. The same handler modules, imported only now that their environment is set.
-    const handlers = new Map<string, { handler: LambdaHandler; functionName: string; timeoutMs: number; memoryMb: number }>();
-    for (const f of functions) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mod = require(join(PROJECT_ROOT, f.entry)) as { handler?: LambdaHandler };
-      if (typeof mod.handler !== 'function') throw new Error(`${f.entry} exports no handler`);
-      handlers.set(f.logicalId, { handler: mod.handler, functionName: f.name, timeoutMs: f.timeoutSeconds * 1000, memoryMb: f.memoryMb });
-    }
-    const byLogical = (id: string) => {
-      const h = handlers.get(id);
-      if (!h) throw new Error(`template references unknown function ${id}`);
-      return h;
-    };
-    const byName = (name: string) => {
-      const f = functions.find((x) => x.name === name);
-      if (!f) throw new Error(`no function named ${name}`);
-      return byLogical(f.logicalId);
-    };
-
-    // 7. Wire the gateway's routes and authorizer.
-    gateway.setRoutes(Object.fromEntries(api.routes.map((r) => [r.routeKey, byLogical(r.functionLogicalId)])));
-    if (api.authorizer) gateway.setAuthorizer({ ...byLogical(api.authorizer.functionLogicalId), identitySource: api.authorizer.identitySource });
-
-    // 7b. The HTTP API (live ingest, scheduled streams), on the same port.
-    const httpDef = tpl.httpApi(template);
-    const localHttpApi = httpDef
-      ? new LocalHttpApi({
-          routes: httpDef.routes.map((r) => ({ routeKey: r.routeKey, fn: byLogical(r.functionLogicalId), authorized: r.authorized })),
-          ...(httpDef.authorizer ? { authorizer: { ...byLogical(httpDef.authorizer.functionLogicalId), identitySource: httpDef.authorizer.identitySource } } : {}),
-          log,
-        })
-      : undefined;
-
-    // 8. Step Functions with the synthesized definition, its Lambda ARNs mapped to the handlers.
-    const definition = tpl.stateMachine(template, resolver).definition;
-    const stepFunctions = new LocalStepFunctions({
-      stateMachines: [
-        {
-          arn: stateMachineArn,
-          name: 'Player',
-          definition,
-          lambdas: Object.fromEntries(functions.map((f) => [functionArn(f.logicalId), byLogical(f.logicalId)])),
-        },
-      ],
-      log,
-    });
-    stepFunctions.register(awsJson);
-    closers.push(() => stepFunctions.close(opts.closeGraceMs));
-
-    // 9. S3 → index Lambda, as the bucket notification says.
-    const notifications = tpl.bucketNotifications(template);
-    onObjectCreated = (event) => {
-      const rec = (event as { Records?: Array<{ s3: { object: { key: string } } }> }).Records?.[0];
-      const key = rec ? decodeURIComponent(rec.s3.object.key) : '';
-      for (const n of notifications) {
-        if (key.startsWith(n.prefix ?? '') && key.endsWith(n.suffix ?? '')) {
-          const p = invoke(byLogical(n.functionLogicalId).handler, event, byLogical(n.functionLogicalId)).catch((e: unknown) =>
-            log({ msg: 'index failed', key, error: String(e) }),
-          );
-          pendingIndexing.add(p);
-          void p.finally(() => pendingIndexing.delete(p));
-        }
-      }
-    };
-
-    // 10. The sweeper on its EventBridge schedule.
-    if (opts.sweeper !== false) {
-      for (const rule of tpl.schedules(template)) {
-        const target = byLogical(rule.functionLogicalId);
-        const timer = setInterval(() => {
-          invoke(target.handler, { source: 'aws.events', 'detail-type': 'Scheduled Event' }, target).catch((e: unknown) =>
-            log({ msg: 'scheduled invoke failed', error: String(e) }),
-          );
-        }, rule.everyMs);
-        timer.unref();
-        closers.push(async () => clearInterval(timer));
-      }
-    }
-
-    // 11. Samples.
-    let games: string[] = [];
-    if (opts.samples !== false) {
-      games = await uploadSamples({ endpoint: s3.endpoint, bucket, root: join(PROJECT_ROOT, 'samples') });
-      while (pendingIndexing.size > 0) await Promise.all([...pendingIndexing]);
-    }
-
-    // 12. HTTP extras: health, dev tokens, the web client.
+    const { port } = services;
     const httpUrl = `http://127.0.0.1:${port}`;
     const wsUrl = `ws://127.0.0.1:${port}/`;
-    const token = (userId: string, displayName?: string, ttlSeconds?: number, roles?: readonly TokenRole[]) =>
-      mintToken(secretValue, { userId, ...(displayName ? { displayName } : {}), ...(ttlSeconds ? { ttlSeconds } : {}), ...(roles ? { roles } : {}) });
-    const webDir = join(PROJECT_ROOT, 'web', 'dist');
-    gateway.setHttp(async (req, res) => {
-      const url = new URL(req.url ?? '/', httpUrl);
-      if (localHttpApi && (await localHttpApi.handle(req, res))) return true;
-      if (url.pathname === '/healthz') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, games: games.length }));
-        return true;
-      }
-      if (url.pathname === '/dev/token') {
-        const user = url.searchParams.get('user') ?? '';
-        const ttl = url.searchParams.get('ttl');
-        try {
-          if (ttl !== null && !(Number(ttl) > 0)) throw new Error(`ttl must be a positive number of seconds, got "${ttl}"`);
-          const roles = (url.searchParams.get('roles') ?? '').split(',').filter((r) => r !== '') as TokenRole[];
-          const t = await token(user, url.searchParams.get('name') ?? undefined, ttl === null ? undefined : Number(ttl), roles);
-          res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ token: t }));
-        } catch (e) {
-          res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (e as Error).message }));
-        }
-        return true;
-      }
-      if (url.pathname === '/config.json') {
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(
-          JSON.stringify({ wsUrl: `ws://${req.headers.host ?? `127.0.0.1:${port}`}/`, tokenUrl: '/dev/token' }),
-        );
-        return true;
-      }
-      if (opts.web !== false && req.method === 'GET') return serveStatic(webDir, url.pathname, res);
-      return false;
-    });
+    const token: MintToken = (userId, displayName, ttlSeconds, roles) =>
+      mintToken(data.secret, { userId, ...(displayName ? { displayName } : {}), ...(ttlSeconds ? { ttlSeconds } : {}), ...(roles ? { roles } : {}) });
+    // Served only now: `/healthz` answering 200 means ready.
+    services.gateway.setHttp(
+      devHttp({
+        httpUrl,
+        port,
+        httpApi: httpApiOf(view, functions, log),
+        token,
+        games: () => games.length,
+        webDir: opts.web !== false ? join(PROJECT_ROOT, 'web', 'dist') : undefined,
+      }),
+    );
 
+    const writeRuntime = opts.writeRuntimeFile ?? opts.port !== 0;
     const stack: LocalStack = {
       port,
       httpUrl,
       wsUrl,
-      callbackUrl: gateway.callbackUrl,
-      bucket,
-      tables: tableNames,
-      stateMachineArn,
-      endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, sfn: awsJson.url },
+      callbackUrl: services.gateway.callbackUrl,
+      bucket: BUCKET,
+      tables: services.tableNames,
+      stateMachineArn: STATE_MACHINE_ARN,
+      endpoints: { dynamodb: services.dynamo.endpoint, s3: services.s3.endpoint, sfn: services.awsJson.url },
       games,
       token,
-      invokeFunction: (name, event) => invoke(byName(name).handler, event, byName(name)),
+      invokeFunction: (name, event) => functions.invoke(functions.byName(name), event),
       stepFunctions,
-      gateway,
+      gateway: services.gateway,
       close: async () => {
         if (writeRuntime) rmSync(RUNTIME_FILE, { force: true });
         await close();
       },
     };
-    const writeRuntime = opts.writeRuntimeFile ?? opts.port !== 0;
-    if (writeRuntime) {
-      mkdirSync(join(PROJECT_ROOT, '.local'), { recursive: true });
-      writeFileSync(
-        RUNTIME_FILE,
-        JSON.stringify(
-          { pid: process.pid, httpUrl, wsUrl, callbackUrl: gateway.callbackUrl, s3Endpoint: s3.endpoint, dynamodbEndpoint: dynamo.endpoint, sfnEndpoint: awsJson.url, region: REGION, bucket, tables: tableNames, stateMachineArn },
-          null,
-          2,
-        ),
-      );
-    }
+    if (writeRuntime) writeRuntimeFile(stack);
     return stack;
   } catch (e) {
     await close();
     throw e;
   }
+}
+
+// -----------------------------------------------------------------------------------------
+// The steps.
+
+/** Where DynamoDB and S3 keep their state, and the JWT secret. */
+interface DataDir {
+  readonly path: string;
+  readonly persistent: boolean;
+  /** The JWT secret (kept in the folder so tokens survive a restart of a persistent stack). */
+  readonly secret: string;
+  /** Remove the folder unless it is persistent. */
+  remove(): void;
+}
+
+/** `dataDir` (created if missing, kept), or a fresh temp folder removed on close. */
+function openDataDir(dataDir: string | undefined): DataDir {
+  const persistent = dataDir !== undefined;
+  const path = dataDir ? resolve(dataDir) : mkdtempSync(join(tmpdir(), 'matchcast-'));
+  mkdirSync(path, { recursive: true });
+  const remove = () => {
+    if (!persistent) rmSync(path, { recursive: true, force: true });
+  };
+  try {
+    return { path, persistent, secret: loadOrCreateSecret(path), remove };
+  } catch (e) {
+    remove();
+    throw e;
+  }
+}
+
+/** Close actions, run in the reverse order of their registration; a failing one is logged and the rest still run. */
+class Closers {
+  private readonly actions: Array<() => Promise<void>> = [];
+  constructor(private readonly log: GatewayLog) {}
+  add(action: () => Promise<void>): void {
+    this.actions.push(action);
+  }
+  async run(): Promise<void> {
+    for (const action of this.actions.splice(0).reverse()) await action().catch((e: unknown) => this.log({ msg: 'close failed', error: String(e) }));
+  }
+}
+
+/** The template and what local mode reads from it, in the template's own terms. */
+interface TemplateView {
+  readonly template: tpl.Template;
+  readonly tables: tpl.TableDefinition[];
+  readonly api: tpl.WebSocketApiDefinition;
+  readonly functions: tpl.FunctionDefinition[];
+  readonly stateMachineLogicalId: string;
+  readonly bucketLogicalIds: string[];
+  readonly secretLogicalIds: string[];
+}
+
+/** Step 1: synthesize the stack in-process (local/synth.ts) and read its resources (local/template.ts). */
+function readTemplate(): TemplateView {
+  const template = synthTemplate();
+  return {
+    template,
+    tables: tpl.tableDefinitions(template),
+    api: tpl.webSocketApi(template),
+    functions: tpl.functions(template),
+    stateMachineLogicalId: tpl.stateMachine(template, () => '').logicalId,
+    bucketLogicalIds: tpl.bucketLogicalIds(template),
+    secretLogicalIds: tpl.secretLogicalIds(template),
+  };
+}
+
+/** The running gateway and AWS stand-ins. */
+interface Services {
+  readonly port: number;
+  readonly gateway: LocalWebSocketGateway;
+  readonly dynamo: LocalDynamo;
+  /** The AWS JSON-protocol endpoint serving Secrets Manager and Step Functions. */
+  readonly awsJson: AwsJsonEndpoint;
+  readonly s3: LocalS3;
+  /** The table names (local name → local name). */
+  readonly tableNames: Record<string, string>;
+  /** Set the S3 ObjectCreated callback (s3rver is started before the index function exists). */
+  onObjectCreated(fn: (event: unknown) => void): void;
+}
+
+/**
+ * Step 2: start dynalite, then the gateway's HTTP server (its port makes the callback URL the
+ * handlers need), the AWS JSON endpoint and s3rver (which creates the bucket). Closing runs
+ * in reverse, so the gateway's last `$disconnect`s still reach DynamoDB.
+ */
+async function startServices(view: TemplateView, data: DataDir, opts: LocalStackOptions, closers: Closers, log: GatewayLog): Promise<Services> {
+  const dynamo = await startDynamo({ path: data.persistent ? join(data.path, 'dynamodb') : undefined });
+  closers.add(() => dynamo.close());
+  const gateway = new LocalWebSocketGateway({
+    stageName: view.api.stageName,
+    routeSelectionExpression: view.api.routeSelectionExpression as '$request.body.action',
+    routes: {},
+    limits: opts.gatewayLimits,
+    log,
+  });
+  const { port } = await gateway.listen(opts.port ?? 3000, '127.0.0.1');
+  closers.add(() => gateway.close());
+  const awsJson = new AwsJsonEndpoint();
+  await awsJson.listen(0, '127.0.0.1');
+  closers.add(() => awsJson.close());
+  let objectCreated: (event: unknown) => void = () => undefined;
+  const s3 = await startS3({ directory: join(data.path, 's3'), buckets: [BUCKET], onObjectCreated: (event) => objectCreated(event) });
+  closers.add(() => s3.close());
+  return {
+    port,
+    gateway,
+    dynamo,
+    awsJson,
+    s3,
+    tableNames: Object.fromEntries(view.tables.map((t) => [t.localName, t.localName])),
+    onObjectCreated: (fn) => (objectCreated = fn),
+  };
+}
+
+/** The local ARN of a secret of the template. */
+const secretArn = (logicalId: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${logicalId}`;
+
+/** Step 3: the tables exactly as the template declares them (kept if they exist), and every secret with the JWT secret's value. */
+async function createResources(view: TemplateView, services: Services, secret: string): Promise<void> {
+  await ensureTables(services.dynamo.endpoint, view.tables.map((t) => ({ ...t.input, TableName: t.localName })));
+  registerSecrets(services.awsJson, Object.fromEntries(view.secretLogicalIds.map((id) => [secretArn(id), secret])));
+}
+
+/** The ARN of a template function's local twin. */
+function functionArn(view: TemplateView, logicalId: string): string {
+  return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${view.functions.find((f) => f.logicalId === logicalId)?.name ?? logicalId}`;
+}
+
+/** What `Ref`/`Fn::GetAtt` of the template's resources and pseudo parameters are locally. */
+function localResolver(view: TemplateView): tpl.Resolver {
+  return (logicalId, attribute) => {
+    const table = view.tables.find((t) => t.logicalId === logicalId);
+    if (table) return attribute === 'Arn' ? `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${table.localName}` : table.localName;
+    if (view.bucketLogicalIds.includes(logicalId)) return attribute === 'Arn' ? `arn:aws:s3:::${BUCKET}` : BUCKET;
+    if (logicalId === view.stateMachineLogicalId) return attribute === 'Name' ? STATE_MACHINE_NAME : STATE_MACHINE_ARN;
+    if (view.secretLogicalIds.includes(logicalId)) return secretArn(logicalId);
+    if (view.functions.some((f) => f.logicalId === logicalId)) return functionArn(view, logicalId);
+    if (logicalId === view.api.apiLogicalId) return 'local';
+    if (logicalId === 'AWS::Region') return REGION;
+    if (logicalId === 'AWS::AccountId') return ACCOUNT;
+    if (logicalId === 'AWS::URLSuffix') return 'amazonaws.com';
+    if (logicalId === 'AWS::Partition') return 'aws';
+    return undefined;
+  };
+}
+
+/** Step 4: every function with its environment resolved against the local resources (local/functions.ts). */
+function loadTemplateFunctions(view: TemplateView, services: Services, overrides: Record<string, string> | undefined): LocalFunctions {
+  return loadFunctions({
+    functions: view.functions,
+    resolver: localResolver(view),
+    root: PROJECT_ROOT,
+    shared: {
+      AWS_REGION: REGION,
+      AWS_DEFAULT_REGION: REGION,
+      // s3rver accepts only its built-in key pair; the other stand-ins accept any.
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_ENDPOINT_URL_DYNAMODB: services.dynamo.endpoint,
+      AWS_ENDPOINT_URL_S3: services.s3.endpoint,
+      AWS_ENDPOINT_URL_SFN: services.awsJson.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: services.awsJson.url,
+      CALLBACK_URL: services.gateway.callbackUrl,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // Lambda runs nodejs22.x; this machine's Node 20 only matters to the SDK's 2027 releases.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...overrides,
+    },
+  });
+}
+
+/** Step 5a: the gateway's routes and `$connect` authorizer, as the template's WebSocket API declares them. */
+function wireWebSocketApi(view: TemplateView, gateway: LocalWebSocketGateway, functions: LocalFunctions): void {
+  gateway.setRoutes(Object.fromEntries(view.api.routes.map((r) => [r.routeKey, functions.byLogicalId(r.functionLogicalId)])));
+  if (view.api.authorizer) gateway.setAuthorizer({ ...functions.byLogicalId(view.api.authorizer.functionLogicalId), identitySource: view.api.authorizer.identitySource });
+}
+
+/** Step 5b: Step Functions with the synthesized `Player` definition, its Lambda ARNs mapped to the local functions. */
+function startStepFunctions(
+  view: TemplateView,
+  services: Services,
+  functions: LocalFunctions,
+  closeGraceMs: number | undefined,
+  closers: Closers,
+  log: GatewayLog,
+): LocalStepFunctions {
+  const stepFunctions = new LocalStepFunctions({
+    stateMachines: [
+      {
+        arn: STATE_MACHINE_ARN,
+        name: STATE_MACHINE_NAME,
+        definition: tpl.stateMachine(view.template, localResolver(view)).definition,
+        lambdas: Object.fromEntries(functions.all.map((f) => [functionArn(view, f.logicalId), f])),
+      },
+    ],
+    log,
+  });
+  stepFunctions.register(services.awsJson);
+  closers.add(() => stepFunctions.close(closeGraceMs));
+  return stepFunctions;
+}
+
+/**
+ * Step 5c: S3 ObjectCreated → the index function, as the bucket notification's prefix/suffix
+ * filters say. Returns the set of invocations still running (step 7 waits for them).
+ */
+function connectBucketNotifications(view: TemplateView, services: Services, functions: LocalFunctions, log: GatewayLog): Set<Promise<unknown>> {
+  const running = new Set<Promise<unknown>>();
+  const notifications = tpl.bucketNotifications(view.template);
+  services.onObjectCreated((event) => {
+    const rec = (event as { Records?: Array<{ s3: { object: { key: string } } }> }).Records?.[0];
+    const key = rec ? decodeURIComponent(rec.s3.object.key) : '';
+    for (const n of notifications) {
+      if (key.startsWith(n.prefix ?? '') && key.endsWith(n.suffix ?? '')) {
+        const p = functions.invoke(functions.byLogicalId(n.functionLogicalId), event).catch((e: unknown) => log({ msg: 'index failed', key, error: String(e) }));
+        running.add(p);
+        void p.finally(() => running.delete(p));
+      }
+    }
+  });
+  return running;
+}
+
+/** Step 6: the sweeper on its EventBridge schedule (`rate(…)`), as a timer cleared on close. */
+function startSweeper(view: TemplateView, functions: LocalFunctions, closers: Closers, log: GatewayLog): void {
+  for (const rule of tpl.schedules(view.template)) {
+    const target = functions.byLogicalId(rule.functionLogicalId);
+    const timer = setInterval(() => {
+      functions.invoke(target, { source: 'aws.events', 'detail-type': 'Scheduled Event' }).catch((e: unknown) => log({ msg: 'scheduled invoke failed', error: String(e) }));
+    }, rule.everyMs);
+    timer.unref();
+    closers.add(async () => clearInterval(timer));
+  }
+}
+
+/** Step 7: upload the sample recordings and wait until the index function has indexed every one; resolves with their game ids. */
+async function seedSamples(s3: LocalS3, indexing: Set<Promise<unknown>>): Promise<string[]> {
+  const games = await uploadSamples({ endpoint: s3.endpoint, bucket: BUCKET, root: join(PROJECT_ROOT, 'samples') });
+  while (indexing.size > 0) await Promise.all([...indexing]);
+  return games;
+}
+
+/** Step 8: the template's HTTP API (live ingest, scheduled streams), if it has one, on the gateway's port. */
+function httpApiOf(view: TemplateView, functions: LocalFunctions, log: GatewayLog): LocalHttpApi | undefined {
+  const def = tpl.httpApi(view.template);
+  if (!def) return undefined;
+  return new LocalHttpApi({
+    routes: def.routes.map((r) => ({ routeKey: r.routeKey, fn: functions.byLogicalId(r.functionLogicalId), authorized: r.authorized })),
+    ...(def.authorizer ? { authorizer: { ...functions.byLogicalId(def.authorizer.functionLogicalId), identitySource: def.authorizer.identitySource } } : {}),
+    log,
+  });
+}
+
+/** Step 9: .local/runtime.json, what the CLIs read to find the running stack (scripts/lib/target.ts). */
+function writeRuntimeFile(stack: LocalStack): void {
+  mkdirSync(join(PROJECT_ROOT, '.local'), { recursive: true });
+  writeFileSync(
+    RUNTIME_FILE,
+    JSON.stringify(
+      {
+        pid: process.pid,
+        httpUrl: stack.httpUrl,
+        wsUrl: stack.wsUrl,
+        callbackUrl: stack.callbackUrl,
+        s3Endpoint: stack.endpoints.s3,
+        dynamodbEndpoint: stack.endpoints.dynamodb,
+        sfnEndpoint: stack.endpoints.sfn,
+        region: REGION,
+        bucket: stack.bucket,
+        tables: stack.tables,
+        stateMachineArn: stack.stateMachineArn,
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 /** The JWT secret: kept in the data folder so tokens survive a restart of a persistent stack. */

@@ -80,7 +80,10 @@ interface Execution extends ExecutionInfo {
 
 /** Step Functions' per-state payload quota: 256 KB of UTF-8 (AWS Step Functions quotas). */
 export const MAX_STATE_PAYLOAD_BYTES = 256 * 1024;
-/** Execution names: 1–80 characters; this project restricts them to `[A-Za-z0-9_-]` (DESIGN.md). */
+/**
+ * Execution names: 1–80 characters (AWS Step Functions quotas); this project restricts them to
+ * `[A-Za-z0-9_-]` (lambda/core/stream-keys.ts `executionName` sanitises stream ids to that charset).
+ */
 const NAME_RE = /^[A-Za-z0-9_-]{1,80}$/;
 /** Closed executions kept for Describe/List (oldest dropped first). AWS keeps them 90 days. */
 const MAX_CLOSED_EXECUTIONS = 10_000;

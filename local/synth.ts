@@ -7,6 +7,14 @@
  * The browser client's S3 bucket + CloudFront distribution (lib/web-client.ts) are left out
  * (`webClient: false`) unless `props.webClient` says otherwise: local mode serves web/dist
  * from its own gateway, and this synth must neither need web/dist nor model a second bucket.
+ *
+ * aws-cdk-lib's built-in CloudFormation template validation is off here by default (the App's
+ * `builtinCloudFormationValidation: false`, the construct-level form of `CDK_VALIDATION=false`):
+ * local mode only reads the template, and validation is most of a synth's time. `npx cdk synth`
+ * (bin/matchcast.ts) keeps it on. Measured on a shared, busy 2-core machine:
+ * without validation a synth takes 0.35–1 s once aws-cdk-lib is loaded (1.5–2 s for a
+ * process's first synth, which loads it); with it, 2.9–3.4 s, and 19 s for a process's first
+ * validated synth (it loads the validator).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,18 +36,25 @@ export interface SynthOptions {
   readonly props?: MatchcastStackProps;
   /** Extra CDK context. @default {} */
   readonly context?: Record<string, unknown>;
+  /**
+   * Run aws-cdk-lib's built-in CloudFormation template validation (what `cdk synth` does).
+   * @default false — local mode only reads the template; validation is what makes a synth slow
+   */
+  readonly validate?: boolean;
 }
 
 /**
  * Build `MatchcastStack` (id `Matchcast`) in a fresh App with cdk.json's context and bundling skipped (context
  * `aws:cdk:bundling-stacks: []`; `aws:cdk:path` metadata on, as the CLI does) and return its CloudFormation template as JSON.
- * Throws what the constructs throw for invalid props. Takes a few hundred ms.
+ * Throws what the constructs throw for invalid props (and, with `validate`, what validation reports as an error).
+ * Without validation: 0.35–1 s, plus 1.5–2 s for loading aws-cdk-lib on a process's first call (see the module note).
  */
 export function synthTemplate(opts: SynthOptions = {}): Record<string, any> {
   const outdir = mkdtempSync(join(tmpdir(), 'matchcast-synth-'));
   try {
     const app = new App({
       outdir,
+      builtinCloudFormationValidation: opts.validate ?? false,
       context: {
         ...cdkJsonContext(),
         'aws:cdk:bundling-stacks': [],

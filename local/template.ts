@@ -2,7 +2,7 @@
  * Pure readers of the synthesized CloudFormation template (local/synth.ts `synthTemplate`):
  * everything local mode needs — tables, functions and their environment, the WebSocket
  * routes and authorizer, the Player state machine, the S3 notification, schedules, outputs —
- * taken from the very template `cdk deploy` uses (DESIGN.md "Local mode").
+ * taken from the very template `cdk deploy` uses, so local and deployed resources cannot drift.
  *
  * Intrinsic functions (`Ref`, `Fn::GetAtt`, `Fn::Join`, `Fn::Sub`, `Fn::Select`, `Fn::Split`)
  * are resolved by {@link resolve} against a caller-supplied {@link Resolver}, which maps a
@@ -357,7 +357,7 @@ export function webSocketApi(template: Template): WebSocketApiDefinition {
 // ---------------------------------------------------------------------------------------
 // HTTP API
 
-/** The template's HTTP API (issue 6, lib/http-api.ts): its routes and Lambda authorizer. */
+/** The template's HTTP API (live ingest and scheduled streams, lib/http-api.ts): its routes and Lambda authorizer. */
 export interface HttpApiDefinition {
   readonly apiLogicalId: string;
   /** Every route (`POST /games/{gameId}/events`, …), sorted by routeKey. */

@@ -1,6 +1,7 @@
 /**
  * Build the browser client (web/ → web/dist) with Vite when the build is missing or older
- * than its sources, so `npm start` and the browser tests always serve the current client.
+ * than its sources (web/ and the modules it imports from protocol/ and client/), so
+ * `npm start` and the browser tests always serve the current client.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -20,10 +21,13 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** True when web/dist is missing or older than anything in web/ (or the shared protocol module). */
+/** The folders the browser bundle is built from: web/ and the shared protocol/ and client/. */
+const SOURCES = [WEB, join(ROOT, 'protocol'), join(ROOT, 'client')];
+
+/** True when web/dist is missing or older than any file in web/, protocol/ or client/. */
 export function webBuildIsStale(): boolean {
   if (!existsSync(DIST_INDEX)) return true;
-  const sources = Math.max(newestMtime(WEB), statSync(join(ROOT, 'lambda', 'core', 'protocol.ts')).mtimeMs);
+  const sources = Math.max(...SOURCES.map((dir) => (existsSync(dir) ? newestMtime(dir) : 0)));
   return statSync(DIST_INDEX).mtimeMs < sources;
 }
 

@@ -1,0 +1,64 @@
+/**
+ * The plain HTTP routes local mode serves on the gateway's port, besides the WebSocket API and
+ * its `@connections` management API: the HTTP API (live ingest, scheduled streams), then
+ * - `GET /healthz` — `200 {"ok":true,"games":N}` (served only once the stack is ready);
+ * - `GET /dev/token?user=U[&name=N][&ttl=SECONDS][&roles=publisher,operator]` — `{"token"}`
+ *   minted with the stack's secret, `400 {"error"}` for a bad request (local mode only);
+ * - `GET /config.json` — the browser client's `{ wsUrl, tokenUrl: "/dev/token" }`, `wsUrl`
+ *   on the Host the browser used;
+ * - any other `GET` — the browser client's files (web/dist), when `webDir` is given.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TokenRole } from '../lambda/core/token';
+import type { GatewayHttpHandler } from './gateway';
+import type { LocalHttpApi } from './http-api';
+import { serveStatic } from './static';
+
+/** Mint a token (what `/dev/token` answers): `ttlSeconds` in seconds, `roles` the HTTP API roles. */
+export type MintToken = (userId: string, displayName?: string, ttlSeconds?: number, roles?: readonly TokenRole[]) => Promise<string>;
+
+/** Options of {@link devHttp}. */
+export interface DevHttpOptions {
+  /** `http://127.0.0.1:{port}`: the base URL request paths are read against. */
+  readonly httpUrl: string;
+  readonly port: number;
+  readonly httpApi: LocalHttpApi | undefined;
+  readonly token: MintToken;
+  /** How many games `/healthz` reports. */
+  readonly games: () => number;
+  /** Serve the browser client's files from here; `undefined` serves none. */
+  readonly webDir: string | undefined;
+}
+
+/** The gateway's extra HTTP handler for local mode (see the module note); resolves false for a request it does not serve. */
+export function devHttp(opts: DevHttpOptions): GatewayHttpHandler {
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', opts.httpUrl);
+    if (opts.httpApi && (await opts.httpApi.handle(req, res))) return true;
+    if (url.pathname === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, games: opts.games() }));
+      return true;
+    }
+    if (url.pathname === '/dev/token') {
+      const user = url.searchParams.get('user') ?? '';
+      const ttl = url.searchParams.get('ttl');
+      try {
+        if (ttl !== null && !(Number(ttl) > 0)) throw new Error(`ttl must be a positive number of seconds, got "${ttl}"`);
+        const roles = (url.searchParams.get('roles') ?? '').split(',').filter((r) => r !== '') as TokenRole[];
+        const t = await opts.token(user, url.searchParams.get('name') ?? undefined, ttl === null ? undefined : Number(ttl), roles);
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ token: t }));
+      } catch (e) {
+        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (e as Error).message }));
+      }
+      return true;
+    }
+    if (url.pathname === '/config.json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(
+        JSON.stringify({ wsUrl: `ws://${req.headers.host ?? `127.0.0.1:${opts.port}`}/`, tokenUrl: '/dev/token' }),
+      );
+      return true;
+    }
+    if (opts.webDir !== undefined && req.method === 'GET') return serveStatic(opts.webDir, url.pathname, res);
+    return false;
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * The `@connections` management API of the local gateway, at
+ * `{callbackUrl}/@connections/{connectionId}` (AWS API Gateway developer guide, "Use
+ * @connections commands in your backend service"):
+ * - POST: the raw body is sent to the client as one text frame (200); over 128 KB → 413
+ *   `PayloadTooLargeException` (API Gateway quotas: 128 KB per message);
+ * - GET: `{ connectedAt, lastActiveAt, identity }` (ISO-8601 times);
+ * - DELETE: the gateway closes the connection (1000) and runs `$disconnect`; 204.
+ * Unknown, closing or closed ids → 410 `GoneException`; an empty id or one with `/` → 403;
+ * other methods → 403. Errors carry `x-amzn-errortype`, which the SDK's
+ * ApiGatewayManagementApiClient maps to exception names. No SigV4 check.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { json, readLimited } from './http';
+import { MAX_MESSAGE_BYTES } from './policy';
+import type { ConnectionIdentity } from './events';
+import type { GatewayLog } from './types';
+
+/** An open connection as the management API sees it. */
+export interface ManagedConnection {
+  /** Epoch ms. */
+  readonly connectedAt: number;
+  /** Epoch ms of the last data either way. */
+  readonly lastActiveAt: number;
+  readonly identity: ConnectionIdentity;
+  /** Send `data` as one text frame (and count it as activity). */
+  send(data: Buffer): void;
+  /** Close the connection with 1000 (its `$disconnect` follows). */
+  delete(): void;
+}
+
+/** Whom the management API serves: the open connection with an id, if any. */
+export type FindConnection = (connectionId: string) => ManagedConnection | undefined;
+
+/**
+ * Answer one `@connections` request for `rawId` (the URL-encoded path segment after
+ * `@connections/`). Resolves when the response is sent; rejects only when reading the
+ * request body fails.
+ */
+export async function handleManagement(req: IncomingMessage, res: ServerResponse, rawId: string, find: FindConnection, log: GatewayLog): Promise<void> {
+  const requestId = randomUUID();
+  const started = Date.now();
+  const error = (status: number, type: string, message: string) => json(res, status, { message }, { 'x-amzn-errortype': type, 'x-amzn-requestid': requestId });
+  let connectionId: string;
+  try {
+    connectionId = decodeURIComponent(rawId);
+  } catch {
+    return error(400, 'BadRequestException', 'Invalid connection id');
+  }
+  if (connectionId === '' || connectionId.includes('/')) return error(403, 'ForbiddenException', 'Forbidden');
+  const live = find(connectionId);
+  const done = (status: number) => log({ service: 'gateway', msg: 'management', method: req.method, connectionId, status, durationMs: Date.now() - started });
+  const gone = () => {
+    done(410);
+    error(410, 'GoneException', `Connection ${connectionId} is gone`);
+  };
+  switch (req.method) {
+    case 'POST': {
+      const body = await readLimited(req, MAX_MESSAGE_BYTES);
+      if (body === undefined) {
+        done(413);
+        return error(413, 'PayloadTooLargeException', `Message too long: the limit is ${MAX_MESSAGE_BYTES} bytes`);
+      }
+      if (!live) return gone();
+      live.send(body);
+      done(200);
+      res.writeHead(200, { 'x-amzn-requestid': requestId, 'content-length': 0 }).end();
+      return;
+    }
+    case 'GET': {
+      req.resume();
+      if (!live) return gone();
+      done(200);
+      return json(
+        res,
+        200,
+        { connectedAt: new Date(live.connectedAt).toISOString(), lastActiveAt: new Date(live.lastActiveAt).toISOString(), identity: live.identity },
+        { 'x-amzn-requestid': requestId },
+      );
+    }
+    case 'DELETE': {
+      req.resume();
+      if (!live) return gone();
+      live.delete();
+      done(204);
+      res.writeHead(204, { 'x-amzn-requestid': requestId }).end();
+      return;
+    }
+    default:
+      req.resume();
+      done(403);
+      return error(403, 'ForbiddenException', `${req.method} is not supported on @connections`);
+  }
+}

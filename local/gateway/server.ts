@@ -1,0 +1,437 @@
+/**
+ * The local WebSocket API's server: one HTTP server (node:http + `ws` in `noServer` mode) on
+ * which it accepts connections (local/gateway/handshake.ts), keeps each connection's state
+ * and its idle/maximum-age timers, dispatches messages to their route (local/gateway/policy.ts
+ * selects it, local/gateway/events.ts builds the event), serves the management API
+ * (local/gateway/management.ts) and the caller's extra HTTP routes, and fires `$disconnect`
+ * exactly once for every connection whose `$connect` succeeded, whoever closed it.
+ */
+import { listen } from '../listen';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import { invoke } from '../lambda-runtime';
+import { authorizerEvent, connectEvent, disconnectEvent, identityOf, messageEvent, newId, requestParts, type ApiFacts, type ConnectionFacts } from './events';
+import { checkUpgrade, offeredProtocols, rejectHandshake, runAuthorizer, runConnectRoute, type Refusal } from './handshake';
+import { json } from './http';
+import { handleManagement, type ManagedConnection } from './management';
+import { CLOSE_GRACE_MS, defaultCloseReason, integrationErrorMessage, resolveLimits, selectRoute, type GatewayLimits } from './policy';
+import type { GatewayAuthorizer, GatewayHttpHandler, GatewayLog, GatewayRoute } from './types';
+
+/** Options of {@link LocalWebSocketGateway}. */
+export interface LocalWebSocketGatewayOptions {
+  /** The stage name (`[A-Za-z0-9_-]+`): clients may connect on `/{stage}`, the callback URL ends with it. */
+  readonly stageName: string;
+  /** The only route selection expression supported. */
+  readonly routeSelectionExpression: '$request.body.action';
+  /** By route key: `$connect`, `$disconnect`, `$default`, or an action name. */
+  readonly routes: Record<string, GatewayRoute>;
+  readonly authorizer?: GatewayAuthorizer;
+  readonly limits?: GatewayLimits;
+  /** Consulted for every plain HTTP request not under `/{stage}/@connections/`. */
+  readonly http?: GatewayHttpHandler;
+  /** Structured log sink. @default silent */
+  readonly log?: GatewayLog;
+}
+
+type ConnState = 'open' | 'closing' | 'closed';
+
+/** One accepted connection: its facts (shared with every event) and its socket's state. */
+interface Connection extends ConnectionFacts {
+  readonly ws: WebSocket;
+  lastActiveAt: number;
+  state: ConnState;
+  closeCode?: number;
+  closeReason?: string;
+  idleTimer?: NodeJS.Timeout;
+  maxTimer?: NodeJS.Timeout;
+  graceTimer?: NodeJS.Timeout;
+}
+
+/**
+ * The local WebSocket API. `listen()`, then point clients at `url` and handlers at
+ * `callbackUrl`. Throws from the constructor for a route selection expression other than
+ * `$request.body.action` or an invalid stage name.
+ */
+export class LocalWebSocketGateway {
+  private readonly stageName: string;
+  private routes: Record<string, GatewayRoute>;
+  private authorizer: GatewayAuthorizer | undefined;
+  private http: GatewayHttpHandler | undefined;
+  private readonly log: GatewayLog;
+  private readonly limits: Required<GatewayLimits>;
+  private readonly connections = new Map<string, Connection>();
+  /** In-flight work that close() waits for: handshakes, route invocations, connections until their `$disconnect`. */
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly protocols = new WeakMap<IncomingMessage, string | false>();
+  private server: Server | undefined;
+  private wss: WebSocketServer | undefined;
+  private port = 0;
+  private closing = false;
+
+  constructor(opts: LocalWebSocketGatewayOptions) {
+    if (opts.routeSelectionExpression !== '$request.body.action') {
+      throw new Error(`only the route selection expression $request.body.action is supported, got ${String(opts.routeSelectionExpression)}`);
+    }
+    if (!/^[A-Za-z0-9_-]+$/.test(opts.stageName)) throw new Error(`invalid stage name "${opts.stageName}"`);
+    this.stageName = opts.stageName;
+    this.routes = { ...opts.routes };
+    this.authorizer = opts.authorizer;
+    this.http = opts.http;
+    this.log = opts.log ?? (() => undefined);
+    this.limits = resolveLimits(opts.limits);
+  }
+
+  /** Replace the route table (route key → integration). Applies to later events. */
+  setRoutes(routes: Record<string, GatewayRoute>): void {
+    this.routes = { ...routes };
+  }
+
+  /** Set (or remove) the `$connect` authorizer. Applies to later connections. */
+  setAuthorizer(authorizer: GatewayAuthorizer | undefined): void {
+    this.authorizer = authorizer;
+  }
+
+  /** Set the extra HTTP handler (health, tokens, static files). */
+  setHttp(http: GatewayHttpHandler | undefined): void {
+    this.http = http;
+  }
+
+  /** Listen on `host:port` (0 = a free port). Rejects with the listen error (`EADDRINUSE`, …), or when already listening. */
+  async listen(port = 0, host = '127.0.0.1'): Promise<{ port: number }> {
+    if (this.server) throw new Error('the gateway is already listening');
+    const server = createServer((req, res) => void this.onRequest(req, res));
+    // Handlers reuse keep-alive sockets to @connections. A server that closes an idle one just
+    // as a client reuses it makes that request fail with "socket hang up" (a busy event loop
+    // widens the race), so idle sockets are kept a minute — as API Gateway's endpoint does.
+    server.keepAliveTimeout = 61_000;
+    const wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.limits.maxMessageBytes,
+      perMessageDeflate: false,
+      handleProtocols: (_offered, req) => this.protocols.get(req) ?? false,
+    });
+    server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    this.port = await listen(server, port, host);
+    this.server = server;
+    this.wss = wss;
+    return { port: this.port };
+  }
+
+  /** `http://127.0.0.1:{port}/{stage}`: the management API endpoint (env `CALLBACK_URL`). Throws before `listen()`. */
+  get callbackUrl(): string {
+    return `http://127.0.0.1:${this.requirePort()}/${this.stageName}`;
+  }
+
+  /** `ws://127.0.0.1:{port}/`: where clients connect. Throws before `listen()`. */
+  get url(): string {
+    return `ws://127.0.0.1:${this.requirePort()}/`;
+  }
+
+  /** Ids of the open connections. */
+  connectionIds(): string[] {
+    return [...this.connections.values()].filter((c) => c.state === 'open').map((c) => c.connectionId);
+  }
+
+  /**
+   * Close every connection with 1001, run each `$disconnect`, wait for in-flight route
+   * invocations (bounded by their timeouts), stop the server. Leaves no open handles.
+   */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    for (const c of this.connections.values()) this.closeConnection(c, 1001, 'Going away');
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    const server = this.server;
+    const wss = this.wss;
+    this.server = undefined;
+    this.wss = undefined;
+    if (wss) await new Promise<void>((resolve) => wss.close(() => resolve()));
+    if (server) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }
+  }
+
+  private get api(): ApiFacts {
+    return { stage: this.stageName, domainName: `127.0.0.1:${this.port}` };
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // HTTP: the management API, then the caller's routes.
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    const prefix = `/${this.stageName}/@connections/`;
+    try {
+      if (path.startsWith(prefix)) return await handleManagement(req, res, path.slice(prefix.length), (id) => this.managed(id), this.log);
+      if (this.http && (await this.http(req, res))) return;
+      if (!res.headersSent) json(res, 404, { message: 'Not Found' });
+    } catch (e) {
+      this.log({ service: 'gateway', msg: 'http handler failed', path, error: (e as Error)?.message ?? String(e) });
+      if (!res.headersSent) json(res, 500, { message: 'Internal server error' });
+      else res.end();
+    }
+  }
+
+  /** The open connection `connectionId` as the management API drives it. */
+  private managed(connectionId: string): ManagedConnection | undefined {
+    const conn = this.connections.get(connectionId);
+    if (!conn || conn.state !== 'open') return undefined;
+    return {
+      connectedAt: conn.connectedAt,
+      lastActiveAt: conn.lastActiveAt,
+      identity: conn.identity,
+      send: (data) => {
+        conn.ws.send(data, { binary: false });
+        this.touch(conn);
+      },
+      delete: () => this.closeConnection(conn, 1000, 'Connection deleted'),
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Connect: upgrade checks → authorizer → $connect → accept.
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => undefined);
+    const p = this.connect(req, socket, head).catch((e: unknown) => {
+      this.log({ service: 'gateway', msg: 'connect failed', error: (e as Error)?.message ?? String(e) });
+      rejectHandshake(socket, 500, { message: 'Internal server error' });
+    });
+    this.track(p);
+  }
+
+  private async connect(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const started = Date.now();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (this.closing || !this.wss) return rejectHandshake(socket, 503, { message: 'Service Unavailable' });
+    const connectionId = newId();
+    const logConnect = (status: number, extra: Record<string, unknown> = {}) =>
+      this.log({ service: 'gateway', msg: 'connect', connectionId, routeKey: '$connect', status, durationMs: Date.now() - started, ...extra });
+    const refuse = (refusal: Refusal) => {
+      logConnect(refusal.status, refusal.log);
+      rejectHandshake(socket, refusal.status, refusal.body);
+    };
+    const bad = checkUpgrade(req, url, this.stageName);
+    if (bad) return refuse(bad);
+
+    const requestId = newId();
+    const connectedAt = Date.now();
+    const identity = identityOf(req);
+    const parts = requestParts(req, url, identity.sourceIp, this.port);
+    const host = String(req.headers.host ?? `127.0.0.1:${this.port}`);
+
+    // 1. The authorizer.
+    let authorizer: Record<string, unknown> | undefined;
+    if (this.authorizer) {
+      const outcome = await runAuthorizer(this.authorizer, authorizerEvent(this.api, { connectionId, connectedAt, identity }, requestId, parts), parts);
+      if ('refusal' in outcome) return refuse(outcome.refusal);
+      authorizer = outcome.authorizer;
+    }
+
+    // 2. The $connect route.
+    const route = this.routes.$connect;
+    const offered = offeredProtocols(req);
+    let protocol: string | false = false;
+    if (route) {
+      const outcome = await runConnectRoute(route, connectEvent(this.api, { connectionId, connectedAt, identity, authorizer }, requestId, parts), offered);
+      if ('refusal' in outcome) return refuse(outcome.refusal);
+      protocol = outcome.protocol;
+    }
+
+    // 3. Accept. From here on the connection exists and will get exactly one $disconnect.
+    const facts: ConnectionFacts = { connectionId, connectedAt, identity, host, authorizer };
+    if (offered.length > 0 && protocol === false) {
+      // API Gateway answers without the subprotocol; browsers then fail the handshake.
+      this.log({ service: 'gateway', msg: 'subprotocol not confirmed by $connect', connectionId, offered });
+    }
+    if (this.closing || !this.wss || socket.destroyed || !socket.readable || !socket.writable) {
+      logConnect(0, { reason: 'client left during $connect' });
+      this.fireDisconnect(facts, 1006, 'Client closed the connection during $connect');
+      if (!socket.destroyed) rejectHandshake(socket, 503, { message: 'Service Unavailable' });
+      return;
+    }
+    this.protocols.set(req, protocol);
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn: Connection = { ...facts, ws, lastActiveAt: Date.now(), state: 'open' };
+      this.connections.set(connectionId, conn);
+      this.open(conn);
+      logConnect(101);
+    });
+  }
+
+  /** Start an accepted connection's timers and listeners; its `close` fires `$disconnect`. */
+  private open(conn: Connection): void {
+    const { ws } = conn;
+    conn.idleTimer = setTimeout(() => this.closeConnection(conn, 1001, 'Going away'), this.limits.idleTimeoutMs);
+    conn.idleTimer.unref();
+    conn.maxTimer = setTimeout(() => this.closeConnection(conn, 1001, 'Going away'), this.limits.maxConnectionMs);
+    conn.maxTimer.unref();
+    ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(conn, data, isBinary));
+    ws.on('error', (err: Error & { code?: string }) => {
+      // ws closes the socket itself after a protocol error (1009 too big, 1007 bad UTF-8, …).
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.markClosing(conn, 1009, 'Message too big');
+      else this.markClosing(conn, 1002, err.message);
+    });
+    let closed = false;
+    const closedPromise = new Promise<void>((resolve) => {
+      ws.on('close', (code: number, reason: Buffer) => {
+        if (closed) return;
+        closed = true;
+        this.markClosing(conn, code, reason.toString('utf8'));
+        conn.state = 'closed';
+        clearTimeout(conn.idleTimer);
+        clearTimeout(conn.maxTimer);
+        clearTimeout(conn.graceTimer);
+        const status = conn.closeCode ?? code;
+        const reasonText = conn.closeReason ?? (reason.toString('utf8') || defaultCloseReason(status));
+        this.fireDisconnect(conn, status, reasonText);
+        resolve();
+      });
+    });
+    this.track(closedPromise);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Messages.
+
+  private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
+    if (conn.state !== 'open') return;
+    this.touch(conn);
+    if (isBinary) {
+      this.closeConnection(conn, 1003, 'Binary frames are not supported');
+      return;
+    }
+    const body = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const routeKey = selectRoute(body, this.routes);
+    const requestId = newId();
+    if (!routeKey) {
+      this.send(conn, { message: 'Forbidden', connectionId: conn.connectionId, requestId });
+      this.log({ service: 'gateway', msg: 'route', connectionId: conn.connectionId, routeKey: null, status: 403 });
+      return;
+    }
+    const route = this.routes[routeKey];
+    const now = Date.now();
+    const event = messageEvent(this.api, conn, routeKey, requestId, body, now);
+    const p = this.runIntegration(route, event).then((outcome) => {
+      this.log({
+        service: 'gateway',
+        msg: 'route',
+        connectionId: conn.connectionId,
+        routeKey,
+        functionName: route.functionName,
+        requestId,
+        status: outcome.status,
+        durationMs: Date.now() - now,
+        ...(outcome.error ? { error: outcome.error } : {}),
+      });
+      if (outcome.status === 200) return;
+      this.send(conn, { message: integrationErrorMessage(outcome.status), connectionId: conn.connectionId, requestId });
+    });
+    this.track(p);
+  }
+
+  /**
+   * Invoke a route integration; the gateway waits at most `integrationTimeoutMs` (then 504;
+   * the Lambda keeps running and close() still waits for it). 200 when it returned, 500 when
+   * it threw or timed out.
+   */
+  private async runIntegration(route: GatewayRoute, event: unknown): Promise<{ status: number; error?: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    const run = invoke(route.handler, event, route).then(
+      () => ({ status: 200 }),
+      (e: unknown) => ({ status: 500, error: (e as Error)?.message ?? String(e) }),
+    );
+    const timeout = new Promise<{ status: number; error: string }>((resolve) => {
+      timer = setTimeout(() => resolve({ status: 504, error: 'integration timeout' }), this.limits.integrationTimeoutMs);
+    });
+    try {
+      const outcome = await Promise.race([run, timeout]);
+      if (outcome.status === 504) this.track(run);
+      return outcome;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Disconnect.
+
+  /** Start closing a connection we close: it is gone for the management API at once. */
+  private closeConnection(conn: Connection, code: number, reason: string): void {
+    if (conn.state !== 'open') return;
+    this.markClosing(conn, code, reason);
+    try {
+      conn.ws.close(code, reason);
+    } catch {
+      conn.ws.terminate();
+    }
+    conn.graceTimer = setTimeout(() => conn.ws.terminate(), CLOSE_GRACE_MS);
+    conn.graceTimer.unref();
+  }
+
+  /** Record the first close code/reason (whoever closes first) and forget the connection's id. */
+  private markClosing(conn: Connection, code: number, reason: string): void {
+    if (conn.state === 'open') {
+      conn.state = 'closing';
+      conn.closeCode = code;
+      conn.closeReason = reason || defaultCloseReason(code);
+    }
+    if (this.connections.get(conn.connectionId) === conn) this.connections.delete(conn.connectionId);
+  }
+
+  private fireDisconnect(conn: ConnectionFacts, disconnectStatusCode: number, disconnectReason: string): void {
+    const route = this.routes.$disconnect;
+    const started = Date.now();
+    const logIt = (status: number, error?: string) =>
+      this.log({
+        service: 'gateway',
+        msg: 'disconnect',
+        connectionId: conn.connectionId,
+        routeKey: '$disconnect',
+        disconnectStatusCode,
+        disconnectReason,
+        status,
+        durationMs: Date.now() - started,
+        connectedMs: started - conn.connectedAt,
+        ...(error ? { error } : {}),
+      });
+    if (!route) {
+      logIt(200);
+      return;
+    }
+    const event = disconnectEvent(this.api, conn, newId(), disconnectStatusCode, disconnectReason, started);
+    const p = invoke(route.handler, event, route).then(
+      () => logIt(200),
+      (e: unknown) => logIt(500, (e as Error)?.message ?? String(e)),
+    );
+    this.track(p);
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private send(conn: Connection, body: object): void {
+    if (conn.state !== 'open') return;
+    conn.ws.send(JSON.stringify(body), { binary: false });
+    this.touch(conn);
+  }
+
+  private touch(conn: Connection): void {
+    conn.lastActiveAt = Date.now();
+    conn.idleTimer?.refresh();
+  }
+
+  private track(p: Promise<unknown>): void {
+    const q = p.catch(() => undefined);
+    this.pending.add(q);
+    void q.finally(() => this.pending.delete(q));
+  }
+
+  private requirePort(): number {
+    if (!this.server) throw new Error('the gateway is not listening');
+    return this.port;
+  }
+}

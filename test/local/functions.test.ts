@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { functionEnvironments, loadFunctions } from '../../local/functions';
+import type { FunctionDefinition, Resolver } from '../../local/template';
+
+const def = (logicalId: string, entry: string, environment: Record<string, unknown>): FunctionDefinition => ({
+  logicalId,
+  name: entry.replace(/^.*\//, '').replace(/\.js$/, ''),
+  entry,
+  timeoutSeconds: 2,
+  memoryMb: 256,
+  environment,
+});
+const resolver: Resolver = (id) => (id === 'Table1' ? 'local-table' : id === 'AWS::Region' ? 'us-east-1' : undefined);
+
+describe('local functions: handlers with their function environment', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'matchcast-functions-'));
+    writeFileSync(join(root, 'echo.js'), 'exports.handler = async (event, ctx) => ({ table: process.env.MC_FN_TEST_TABLE, shared: process.env.MC_FN_TEST_SHARED, event, name: ctx.functionName });\n');
+    writeFileSync(join(root, 'none.js'), 'exports.other = 1;\n');
+  });
+  afterAll(() => {
+    delete process.env.MC_FN_TEST_TABLE;
+    delete process.env.MC_FN_TEST_SHARED;
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("resolves each function's environment against the local resources", () => {
+    const envs = functionEnvironments([def('A', 'a.js', { T: { Ref: 'Table1' }, R: { 'Fn::Sub': 'x-${AWS::Region}' }, N: 'plain' })], resolver);
+    expect(envs.get('A')).toEqual({ T: 'local-table', R: 'x-us-east-1', N: 'plain' });
+  });
+
+  it('throws when two functions set one name to different values (one process environment)', () => {
+    expect(() =>
+      loadFunctions({ functions: [def('A', 'echo.js', { MC_FN_TEST_TABLE: 'a' }), def('B', 'echo.js', { MC_FN_TEST_TABLE: 'b' })], resolver, shared: {}, root }),
+    ).toThrow('functions disagree on MC_FN_TEST_TABLE: a vs b');
+  });
+
+  it('loads each handler after setting the environment, and invokes it as Lambda would', async () => {
+    const fns = loadFunctions({ functions: [def('EchoFn', 'echo.js', { MC_FN_TEST_TABLE: { Ref: 'Table1' } })], resolver, shared: { MC_FN_TEST_SHARED: 'yes' }, root });
+    const fn = fns.byName('echo');
+    expect(fn).toMatchObject({ logicalId: 'EchoFn', functionName: 'echo', timeoutMs: 2000, memoryMb: 256 });
+    expect(fns.byLogicalId('EchoFn')).toBe(fn);
+    expect(await fns.invoke(fn, { a: 1 })).toEqual({ table: 'local-table', shared: 'yes', event: { a: 1 }, name: 'echo' });
+    expect(() => fns.byLogicalId('Nope')).toThrow('template references unknown function Nope');
+    expect(() => fns.byName('nope')).toThrow('no function named nope');
+  });
+
+  it('throws for a module without a handler', () => {
+    expect(() => loadFunctions({ functions: [def('N', 'none.js', {})], resolver, shared: {}, root })).toThrow('none.js exports no handler');
+  });
+});
