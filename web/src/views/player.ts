@@ -8,7 +8,8 @@
  */
 import type { JoinedMessage, ServerMessage, StateMessage, StreamStatus, WireFrame } from '../../../protocol/messages';
 import type { Outgoing } from '../connection';
-import { FrameBuffer } from '../core/buffer';
+import { FrameBuffer } from '../../../client/buffer';
+import { clampSeekMs, playheadMs, SEEK_STEP_MS, SPEED_STEPS, stepSpeed } from '../../../client/playback';
 import { endedText, errorText, formatSpeed, modeLabel, statusLabel } from '../core/format';
 import { routeHash, type Route } from '../core/route';
 import { countdownText, formatStartTime, grownLength, isPreStart, type KnownLength } from '../core/schedule';
@@ -27,10 +28,6 @@ import { FrameLog } from './log';
 import { Timeline } from './timeline';
 import type { TerminalScreen } from './terminal';
 
-/** Playback speeds offered to controllers (PROTOCOL.md allows 0.25–64). */
-export const SPEEDS = [0.5, 1, 2, 4, 16, 64] as const;
-/** Arrow keys seek this far (ms). */
-const SEEK_STEP_MS = 30_000;
 
 /** What the player view needs from the app. */
 export interface PlayerDeps {
@@ -109,7 +106,7 @@ export class PlayerView {
     this.stage = h('div', { class: 'stage', 'data-testid': 'stage' }, this.body, this.countdown);
     this.timeline = new Timeline((toMs) => this.seek(toMs));
     this.pauseBtn = h('button', { class: 'btn transport-main', type: 'button', 'aria-label': 'Pause', 'data-testid': 'play-pause', onclick: () => this.togglePause() }, '❚❚');
-    this.speedBtns = SPEEDS.map((s) =>
+    this.speedBtns = SPEED_STEPS.map((s) =>
       h('button', { class: 'btn speed', type: 'button', 'aria-label': `Speed ${formatSpeed(s)}`, 'aria-pressed': 'false', 'data-speed': s, onclick: () => this.setSpeed(s) }, formatSpeed(s)),
     );
     this.invite = h('div', { class: 'invite', hidden: true, 'data-testid': 'invite' });
@@ -151,8 +148,7 @@ export class PlayerView {
   connected(reconnected: boolean): void {
     if (this.ended) return;
     if (this.streamId && this.joined) {
-      const { lastSeq, epoch } = this.buffer.rejoinCursor();
-      this.deps.send({ action: 'rejoin', streamId: this.streamId, lastSeq, epoch });
+      this.deps.send(this.buffer.rejoinMessage(this.streamId));
       if (reconnected) this.chat.addNotice('Reconnected — catching up.');
       return;
     }
@@ -454,9 +450,8 @@ export class PlayerView {
   }
 
   private estimate(): number {
-    const elapsed = this.status === 'playing' ? ((performance.now() - this.anchor.at) * this.speed) : 0;
-    const dur = this.joined ? this.known.durationMs : Infinity;
-    return Math.min(dur, this.anchor.positionMs + elapsed);
+    const anchor = { status: this.status, speed: this.speed, positionMs: this.anchor.positionMs, anchorAt: this.anchor.at };
+    return playheadMs(anchor, performance.now(), this.joined ? this.known.durationMs : Infinity);
   }
 
   /** Every 250 ms: the playhead, and the countdown (its text changes once a second). */
@@ -515,8 +510,7 @@ export class PlayerView {
   }
 
   private seek(toMs: number): void {
-    const dur = this.known.durationMs;
-    this.control({ action: 'seek', toMs: Math.round(Math.min(Math.max(0, toMs), Math.max(0, dur - 1))) });
+    this.control({ action: 'seek', toMs: clampSeekMs(toMs, this.known.durationMs) });
   }
 
   private key(e: KeyboardEvent): void {
@@ -531,12 +525,8 @@ export class PlayerView {
       e.preventDefault();
       this.seek(this.estimate() + (e.key === 'ArrowLeft' ? -SEEK_STEP_MS : SEEK_STEP_MS));
     } else if (e.key === '+' || e.key === '=' || e.key === '-' || e.key === '_') {
-      const up = e.key === '+' || e.key === '=';
-      const i = SPEEDS.findIndex((s) => s >= this.speed);
-      const cur = i < 0 ? SPEEDS.length - 1 : i;
-      const next = SPEEDS[Math.min(SPEEDS.length - 1, Math.max(0, cur + (up ? 1 : -1)))]!;
       e.preventDefault();
-      this.setSpeed(next);
+      this.setSpeed(stepSpeed(this.speed, e.key === '+' || e.key === '=' ? 1 : -1));
     }
   }
 }

@@ -1,0 +1,62 @@
+/**
+ * The keyboard controls of `npm run watch` (pvai/pvp, in a terminal): raw TTY input to
+ * protocol actions, on the speed ladder and seek step both clients share (client/playback.ts).
+ * Pure; unit-tested in test/scripts/watch/keys.test.ts.
+ *
+ * Units: `positionMs`, `durationMs`, `toMs` are media milliseconds.
+ */
+import { seekStepMs, SEEK_STEP_MS, stepSpeed } from '../../client/playback';
+import type { StreamStatus } from '../../protocol/messages';
+
+/** The keys line printed when controls are on (and in `--help`). */
+export const KEYS_HELP = `space pause/resume · + / - speed · ← / → seek ${SEEK_STEP_MS / 1000} s · q quit`;
+
+/** What a key press asks for. */
+export type KeyCommand =
+  | { action: 'pause' }
+  | { action: 'resume' }
+  | { action: 'speed'; speed: number }
+  | { action: 'seek'; toMs: number }
+  | { action: 'quit' };
+
+/**
+ * Map one key (a character or an escape sequence, see {@link splitKeys}) to a command: space
+ * pause/resume (by `status`), `+`/`=` and `-`/`_` speed up/down a step of the shared ladder,
+ * ← / → seek ∓/± one seek step from `positionMs` (clamped to `[0, durationMs]`), `q` or
+ * Ctrl-C quit. Anything else (and a speed step that changes nothing) is undefined.
+ */
+export function keyCommand(
+  key: string,
+  view: { status: StreamStatus; speed: number; positionMs: number; durationMs: number },
+): KeyCommand | undefined {
+  switch (key) {
+    case ' ':
+      return view.status === 'paused' ? { action: 'resume' } : { action: 'pause' };
+    case '+':
+    case '=':
+    case '-':
+    case '_': {
+      const speed = stepSpeed(view.speed, key === '+' || key === '=' ? 1 : -1);
+      return speed === view.speed ? undefined : { action: 'speed', speed };
+    }
+    case '\u001b[C':
+    case '\u001bOC':
+    case '\u001b[D':
+    case '\u001bOD':
+      return { action: 'seek', toMs: seekStepMs(view.positionMs, key.endsWith('C') ? 1 : -1, view.durationMs) };
+    case 'q':
+    case 'Q':
+    case '\u0003':
+      return { action: 'quit' };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Split one chunk of TTY input into keys: a chunk may hold several (a paste, key repeat), and
+ * an arrow key is a three-character escape sequence (`ESC [ C` or `ESC O C`).
+ */
+export function splitKeys(chunk: string): string[] {
+  return chunk.match(/\u001b(?:\[|O)[A-Za-z]|[\s\S]/gu) ?? [];
+}
