@@ -1,33 +1,28 @@
 /**
  * The player view (`#/watch/…`, `#/room/…`, `#/stream/…`): one stream, as a live broadcast.
- * Starts or joins the stream, rejoins after a reconnect with the buffer's cursor (no gap),
- * shows the tennis or cricket panels (or a frame log / an xterm terminal for other kinds), the timeline
- * seek bar, transport controls for controllers, presence, chat and reactions, and the end.
- * A scheduled stream shows a countdown to its `startsAt` until it plays; a live game (`joined.live`)
- * wears a LIVE badge and its timeline grows as frames arrive (core/schedule.ts).
+ * This file is its state machine: it starts or joins the stream, rejoins after a reconnect with
+ * the frame buffer's cursor (client/buffer.ts: no gap, no duplicate), follows `joined` /
+ * `state` / `frames` / `ended`, and estimates the playhead between messages. The parts it
+ * drives: the stage by kind (player/stage.ts: tennis, cricket, terminal, frame log), the
+ * transport controls and keys (player/transport.ts), the countdown of a scheduled stream
+ * (player/countdown.ts), the timeline seek bar, presence, chat and reactions. A live game
+ * (`joined.live`) wears a LIVE badge and its timeline grows as frames arrive (core/schedule.ts).
  */
+import { FrameBuffer } from '../../../client/buffer';
+import { isPreStart } from '../../../client/countdown';
+import { clampSeekMs, playheadMs, seekStepMs, stepSpeed } from '../../../client/playback';
 import type { JoinedMessage, ServerMessage, StateMessage, StreamStatus, WireFrame } from '../../../protocol/messages';
 import type { Outgoing } from '../connection';
-import { FrameBuffer } from '../../../client/buffer';
-import { clampSeekMs, playheadMs, SEEK_STEP_MS, SPEED_STEPS, stepSpeed } from '../../../client/playback';
 import { endedText, errorText, formatSpeed, modeLabel, statusLabel } from '../core/format';
 import { routeHash, type Route } from '../core/route';
-import { countdownText, formatStartTime, grownLength, isPreStart, type KnownLength } from '../core/schedule';
-import { toTennisPoint, type TennisPoint } from '../tennis/frame';
-import { describePoint } from '../tennis/describe';
-import { foldMatch } from '../tennis/model';
-import { TennisView } from '../tennis/view';
-import { toCricketEvent, type CricketEvent } from '../cricket/frame';
-import { foldCricket } from '../cricket/model';
-import { describeEvent } from '../cricket/describe';
-import { CricketPanels } from '../cricket/view';
+import { grownLength, type KnownLength } from '../core/schedule';
 import { append, h, setText } from '../ui/dom';
 import { toast } from '../ui/toast';
 import { ChatPanel } from './chat';
-import { FrameLog } from './log';
+import { Countdown } from './player/countdown';
+import { Stage } from './player/stage';
+import { keyIntent, Transport } from './player/transport';
 import { Timeline } from './timeline';
-import type { TerminalScreen } from './terminal';
-
 
 /** What the player view needs from the app. */
 export interface PlayerDeps {
@@ -47,6 +42,7 @@ export class PlayerView {
   private joined: JoinedMessage | null = null;
   private status: StreamStatus = 'starting';
   private speed = 1;
+  /** Media time (ms) at `at` (`performance.now()` ms): the playhead's last known point. */
   private anchor = { positionMs: 0, at: 0 };
   private ended = false;
   /** Scheduled streams: wall time (epoch ms) of the first frame, while one is announced. */
@@ -56,8 +52,6 @@ export class PlayerView {
   /** The recording's length as far as it is known (media ms, frames): fixed, or growing when live. */
   private known: KnownLength = { durationMs: 0, frameCount: 0 };
   private readonly buffer = new FrameBuffer();
-  private readonly tennisPoints = new Map<number, TennisPoint>();
-  private readonly cricketEvents = new Map<number, CricketEvent>();
   private renderQueued = false;
   private positionTimer: number;
 
@@ -67,25 +61,14 @@ export class PlayerView {
   private readonly roleBadge: HTMLElement;
   private readonly statusBadge: HTMLElement;
   private readonly liveBadge: HTMLElement;
-  private readonly countdown: HTMLElement;
-  private readonly countdownText: HTMLElement;
-  private readonly countdownAt: HTMLElement;
+  private readonly countdown = new Countdown();
   private readonly presenceEl: HTMLElement;
-  private readonly stage: HTMLElement;
-  private readonly body: HTMLElement;
-  private readonly side: HTMLElement;
   private readonly banner: HTMLElement;
-  private readonly pauseBtn: HTMLButtonElement;
-  private readonly speedBtns: HTMLButtonElement[];
-  private readonly transport: HTMLElement;
   private readonly invite: HTMLElement;
+  private readonly transport: Transport;
   private readonly timeline: Timeline;
   private readonly chat: ChatPanel;
-  private tennis: TennisView | null = null;
-  private cricket: CricketPanels | null = null;
-  private log: FrameLog | null = null;
-  private terminal: TerminalScreen | null = null;
-  private terminalLoading: Promise<void> | null = null;
+  private readonly stage: Stage;
   private readonly onKey = (e: KeyboardEvent) => this.key(e);
 
   constructor(
@@ -98,30 +81,19 @@ export class PlayerView {
     this.statusBadge = h('span', { class: 'badge status', 'data-testid': 'play-status', 'data-status': 'starting', 'aria-live': 'polite' }, 'Starting');
     this.presenceEl = h('span', { class: 'presence num', 'data-testid': 'presence', 'aria-live': 'polite' });
     this.liveBadge = h('span', { class: 'live-badge', 'data-testid': 'live-badge', hidden: true, title: 'Live: frames arrive as they happen' }, 'LIVE');
-    this.countdownText = h('strong', { class: 'countdown-text num', 'data-testid': 'countdown-text' });
-    this.countdownAt = h('span', { class: 'countdown-at muted' });
-    this.countdown = h('div', { class: 'countdown', hidden: true, role: 'timer', 'aria-live': 'off', 'data-testid': 'countdown' }, this.countdownText, this.countdownAt);
     this.banner = h('div', { class: 'banner', hidden: true, role: 'status', 'data-testid': 'ended-banner' });
-    this.body = h('div', { class: 'stage-body' });
-    this.stage = h('div', { class: 'stage', 'data-testid': 'stage' }, this.body, this.countdown);
+    const body = h('div', { class: 'stage-body' });
+    const stageEl = h('div', { class: 'stage', 'data-testid': 'stage' }, body, this.countdown.root);
     this.timeline = new Timeline((toMs) => this.seek(toMs));
-    this.pauseBtn = h('button', { class: 'btn transport-main', type: 'button', 'aria-label': 'Pause', 'data-testid': 'play-pause', onclick: () => this.togglePause() }, '❚❚');
-    this.speedBtns = SPEED_STEPS.map((s) =>
-      h('button', { class: 'btn speed', type: 'button', 'aria-label': `Speed ${formatSpeed(s)}`, 'aria-pressed': 'false', 'data-speed': s, onclick: () => this.setSpeed(s) }, formatSpeed(s)),
-    );
+    this.transport = new Transport({ togglePause: () => this.togglePause(), setSpeed: (s) => this.setSpeed(s) });
     this.invite = h('div', { class: 'invite', hidden: true, 'data-testid': 'invite' });
-    this.transport = h(
-      'div',
-      { class: 'transport', role: 'group', 'aria-label': 'Playback controls' },
-      this.pauseBtn,
-      h('div', { class: 'speeds', role: 'group', 'aria-label': 'Playback speed' }, ...this.speedBtns),
-    );
     this.chat = new ChatPanel(
       (text) => this.deps.send({ action: 'chat', text }) || (toast('Not connected — message not sent.'), false),
       (emoji) => this.deps.send({ action: 'react', emoji }),
     );
-    this.chat.setStage(this.stage);
-    this.side = h('aside', { class: 'pv-side' }, this.chat.root);
+    this.chat.setStage(stageEl);
+    const side = h('aside', { class: 'pv-side' }, this.chat.root);
+    this.stage = new Stage({ stage: stageEl, body, side, timeline: this.timeline, participants: (g) => this.deps.participants(g) });
     this.root = h(
       'main',
       { class: 'player', 'data-testid': 'player' },
@@ -135,8 +107,8 @@ export class PlayerView {
       h(
         'div',
         { class: 'pv-grid' },
-        h('div', { class: 'pv-main', id: 'pv-main' }, this.stage, this.timeline.root, this.transport, this.chat.reactions, this.invite),
-        this.side,
+        h('div', { class: 'pv-main', id: 'pv-main' }, stageEl, this.timeline.root, this.transport.root, this.chat.reactions, this.invite),
+        side,
       ),
     );
     this.setControllable(false);
@@ -213,13 +185,7 @@ export class PlayerView {
 
   /** The catalog arrived (maybe after `joined`): use its participant names. */
   catalogUpdated(): void {
-    if (this.tennis && this.joined) {
-      const names = this.deps.participants(this.joined.gameId);
-      if (names) {
-        this.tennis.setPlayers(this.joined.title, names);
-        this.scheduleRender();
-      }
-    }
+    if (this.joined && this.stage.setPlayers(this.joined)) this.scheduleRender();
   }
 
   /** Leave: detach from the stream and stop timers. */
@@ -262,10 +228,10 @@ export class PlayerView {
     this.showStatus();
     this.showCountdown();
     if (first) {
-      this.setupBody(msg);
+      this.stage.setup(msg, this.buffer.sorted());
       if (msg.mode === 'pvp') this.showInvite(msg);
     }
-    if (change.removed.length) this.onRemoved(change.removed);
+    if (change.removed.length) this.stage.remove(change.removed, this.buffer.sorted());
     this.scheduleRender();
   }
 
@@ -276,7 +242,7 @@ export class PlayerView {
     this.speed = msg.speed;
     this.anchor = { positionMs: msg.positionMs, at: performance.now() };
     const change = this.buffer.position(msg.epoch, msg.positionSeq);
-    if (change.removed.length) this.onRemoved(change.removed);
+    if (change.removed.length) this.stage.remove(change.removed, this.buffer.sorted());
     this.showStatus(msg.by);
     if (isPreStart(prevStatus) && !isPreStart(msg.status)) this.startsAt = undefined;
     this.showCountdown();
@@ -293,39 +259,17 @@ export class PlayerView {
 
   private onFrames(epoch: number, frames: readonly WireFrame[]): void {
     const change = this.buffer.add(epoch, frames);
-    if (change.removed.length) this.onRemoved(change.removed);
+    if (change.removed.length) this.stage.remove(change.removed, this.buffer.sorted());
     if (change.added.length === 0) return;
     const known = grownLength(this.known, change.added, this.live);
     if (known !== this.known) {
       this.known = known;
       this.timeline.setDuration(known.durationMs);
     }
-    for (const f of change.added) {
-      if (this.joined?.kind === 'cricket') {
-        const e = toCricketEvent(f);
-        if (e) this.cricketEvents.set(f.seq, e);
-        continue;
-      }
-      const p = toTennisPoint(f);
-      if (p) this.tennisPoints.set(f.seq, p);
-    }
-    this.log?.add(change.added);
-    this.terminal?.write(change.added);
+    this.stage.add(change.added);
     const lastT = change.added[change.added.length - 1]!.t;
     if (this.status === 'playing' && lastT > this.estimate()) this.anchor = { positionMs: lastT, at: performance.now() };
     this.scheduleRender();
-  }
-
-  private onRemoved(seqs: readonly number[]): void {
-    for (const s of seqs) {
-      this.tennisPoints.delete(s);
-      this.cricketEvents.delete(s);
-    }
-    this.log?.remove(seqs);
-    if (this.terminal) {
-      this.terminal.reset();
-      this.terminal.write(this.buffer.sorted());
-    }
   }
 
   private onEnded(text: string, reason: string): void {
@@ -349,43 +293,6 @@ export class PlayerView {
     this.showCountdown();
     this.tickPosition();
     this.scheduleRender();
-  }
-
-  private setupBody(msg: JoinedMessage): void {
-    if (msg.kind === 'tennis') {
-      const tv = new TennisView();
-      tv.setPlayers(msg.title, this.deps.participants(msg.gameId));
-      this.tennis = tv;
-      this.body.replaceChildren(tv.court.root);
-      this.stage.before(tv.scoreboard);
-      this.side.prepend(tv.stats);
-      this.side.prepend(h('section', { class: 'panel feed-panel', 'aria-label': 'Point by point' }, h('h2', {}, 'Point by point'), tv.feed));
-    } else if (msg.kind === 'cricket') {
-      const cv = new CricketPanels();
-      this.cricket = cv;
-      this.body.replaceChildren(cv.card);
-      this.stage.before(cv.scoreboard);
-      this.side.prepend(cv.feedPanel);
-      for (const f of this.buffer.sorted()) {
-        const e = toCricketEvent(f);
-        if (e) this.cricketEvents.set(f.seq, e);
-      }
-    } else if (msg.kind === 'terminal') {
-      this.body.replaceChildren(h('p', { class: 'muted' }, 'Loading the terminal…'));
-      this.terminalLoading = import('./terminal').then(({ TerminalScreen }) => {
-        const t = new TerminalScreen();
-        this.body.replaceChildren(t.root);
-        t.open();
-        this.terminal = t;
-        t.write(this.buffer.sorted());
-      });
-      this.terminalLoading.catch(() => toast('Could not load the terminal view.'));
-    } else {
-      const log = new FrameLog();
-      this.log = log;
-      this.body.replaceChildren(log.root);
-      log.add(this.buffer.sorted());
-    }
   }
 
   private showInvite(msg: JoinedMessage): void {
@@ -418,37 +325,22 @@ export class PlayerView {
     setText(this.statusBadge, text);
     this.statusBadge.dataset.status = this.status;
     if (by) this.statusBadge.dataset.by = by;
-    const paused = this.status === 'paused';
-    setText(this.pauseBtn, paused ? '▶' : '❚❚');
-    this.pauseBtn.setAttribute('aria-label', paused ? 'Resume' : 'Pause');
-    for (const b of this.speedBtns) b.setAttribute('aria-pressed', String(Number(b.dataset.speed) === this.speed));
+    this.transport.show(this.status, this.speed);
   }
 
-  /**
-   * Show, update or hide the countdown: "Starts in 1:23" (at the server's time) while the stream
-   * is scheduled or awaiting its start, "Starting…" once `startsAt` is reached; hidden otherwise.
-   */
+  /** Show, update or hide the countdown: shown while the stream is scheduled or awaiting its announced start. */
   private showCountdown(): void {
     const show = !this.ended && isPreStart(this.status) && this.startsAt !== undefined;
-    this.countdown.hidden = !show;
-    if (!show || this.startsAt === undefined) return;
-    const now = this.deps.now();
-    setText(this.countdownText, countdownText(this.startsAt, now));
-    setText(this.countdownAt, `Scheduled for ${formatStartTime(this.startsAt, now)}`);
-    this.countdown.dataset.startsAt = String(this.startsAt);
+    this.countdown.show(show ? this.startsAt : undefined, this.deps.now());
   }
 
   private setControllable(can: boolean): void {
     const tip = this.ended ? 'The stream has ended' : 'Only the players of this stream control playback';
-    for (const b of [this.pauseBtn, ...this.speedBtns]) {
-      b.disabled = !can;
-      b.title = can ? '' : tip;
-    }
-    this.transport.classList.toggle('locked', !can);
-    this.transport.title = can ? '' : tip;
+    this.transport.setControllable(can, tip);
     this.timeline.setCanSeek(can);
   }
 
+  /** The playhead now (media ms), from the last anchor at the current speed. */
   private estimate(): number {
     const anchor = { status: this.status, speed: this.speed, positionMs: this.anchor.positionMs, anchorAt: this.anchor.at };
     return playheadMs(anchor, performance.now(), this.joined ? this.known.durationMs : Infinity);
@@ -457,7 +349,7 @@ export class PlayerView {
   /** Every 250 ms: the playhead, and the countdown (its text changes once a second). */
   private tickPosition(): void {
     if (this.joined) this.timeline.setPosition(this.estimate());
-    if (!this.countdown.hidden) this.showCountdown();
+    if (this.countdown.visible) this.showCountdown();
   }
 
   private scheduleRender(): void {
@@ -465,32 +357,9 @@ export class PlayerView {
     this.renderQueued = true;
     requestAnimationFrame(() => {
       this.renderQueued = false;
-      this.render();
+      // A live game's last frame so far is not the end of the match: no frameCount then.
+      this.stage.render(this.joined && !this.live ? this.known.frameCount : undefined);
     });
-  }
-
-  private render(): void {
-    if (this.cricket) {
-      const events = [...this.cricketEvents.values()].sort((a, b) => a.seq - b.seq);
-      this.cricket.render(foldCricket(events));
-      this.timeline.setMarks(
-        events
-          .filter((e) => e.type === 'wicket' || (e.type === 'ball' && e.boundary !== null) || e.type === 'milestone')
-          .map((e) => {
-            const line = describeEvent(e);
-            return { seq: e.seq, t: e.t, winner: e.type === 'wicket' ? 2 : 1, label: `${line.head} · ${line.text}` };
-          }),
-      );
-      return;
-    }
-    if (!this.tennis) return;
-    const points = [...this.tennisPoints.values()].sort((a, b) => a.seq - b.seq);
-    // A live game's last frame so far is not the end of the match: no frameCount then.
-    const view = foldMatch(points, this.joined && !this.live ? { frameCount: this.known.frameCount } : {});
-    this.tennis.render(view, points);
-    const names = this.tennis.shortNames;
-    this.timeline.setMarks(points.map((p) => ({ seq: p.seq, t: p.t, winner: p.winner, label: describePoint(p, names) })));
-    this.timeline.setBoundaries(view.boundaries);
   }
 
   private control(msg: Outgoing): void {
@@ -514,19 +383,12 @@ export class PlayerView {
   }
 
   private key(e: KeyboardEvent): void {
-    if (e.altKey || e.ctrlKey || e.metaKey || this.ended || !this.joined) return;
-    const t = e.target as HTMLElement | null;
-    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
-    if (e.key === ' ' || e.code === 'Space') {
-      if (t && (t.tagName === 'BUTTON' || t.tagName === 'A')) return; // let the focused control act
-      e.preventDefault();
-      this.togglePause();
-    } else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
-      e.preventDefault();
-      this.seek(this.estimate() + (e.key === 'ArrowLeft' ? -SEEK_STEP_MS : SEEK_STEP_MS));
-    } else if (e.key === '+' || e.key === '=' || e.key === '-' || e.key === '_') {
-      e.preventDefault();
-      this.setSpeed(stepSpeed(this.speed, e.key === '+' || e.key === '=' ? 1 : -1));
-    }
+    if (this.ended || !this.joined) return;
+    const intent = keyIntent(e);
+    if (!intent) return;
+    e.preventDefault();
+    if (intent.kind === 'toggle') this.togglePause();
+    else if (intent.kind === 'seek') this.seek(seekStepMs(this.estimate(), intent.dir, this.known.durationMs));
+    else this.setSpeed(stepSpeed(this.speed, intent.dir));
   }
 }
