@@ -7,7 +7,8 @@
 /**
  * Send `{action:'ping'}` this often (ms). API Gateway closes a WebSocket connection idle for
  * 10 minutes (API Gateway quotas: "Idle Connection Timeout for WebSocket APIs"), so a client
- * pings at half that; a ping left unanswered until the next one marks the link dead.
+ * pings at half that. The web client also treats a ping left unanswered (not even a frame
+ * since) until the next one as a dead link.
  */
 export const HEARTBEAT_MS = 5 * 60 * 1000;
 
