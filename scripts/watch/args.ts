@@ -9,6 +9,7 @@ import { MODES, type Mode } from '../../protocol/messages';
 import { parseCli, parseMediaTime, parseSpeed, usageError } from '../lib/cli';
 import { KEYS_HELP } from './keys';
 
+/** The text of `npm run watch -- --help` (flags, keys, examples). */
 export const WATCH_HELP = `usage: npm run watch -- GAME_ID [options]
 
 Watch a recording as a live stream in the terminal.
