@@ -3,9 +3,9 @@
  * connects to the WebSocket API (PROTOCOL.md), sends `start`, prints the stream (status lines
  * from ./status.ts, frames from ./frames.ts), and after a dropped connection reconnects with
  * full-jitter backoff and `rejoin`s with the frame buffer's cursor. De-dup by seq, epoch
- * fencing, the rejoin cursor, the server clock and the reconnect delays are the client core's
- * (client/), shared with the web client. With a TTY and mode pvai/pvp, keys control playback
- * (./keys.ts). A scheduled stream prints a countdown to its `startsAt` on the server clock
+ * fencing, the rejoin cursor, the playhead, a live game's growing length, the server clock and
+ * the reconnect delays are the client core's (client/), shared with the web client. With a
+ * TTY and mode pvai/pvp, keys control playback (./keys.ts). A scheduled stream prints a countdown to its `startsAt` on the server clock
  * (`ping`/`pong.at`) — at most one line per 10 s plus the final one — until it plays; a live
  * game's header says LIVE.
  *
@@ -14,10 +14,9 @@
 import type { Readable, Writable } from 'node:stream';
 import WebSocket from 'ws';
 import { HEARTBEAT_MS, reconnectDelay } from '../../client/backoff';
-import { FrameBuffer } from '../../client/buffer';
 import { ServerClock } from '../../client/clock';
 import { isPreStart } from '../../client/countdown';
-import { playheadMs } from '../../client/playback';
+import { StreamSession } from '../../client/session';
 import {
   parseServerMessage,
   type ClientMessage,
@@ -118,12 +117,13 @@ class Watcher {
   private readonly result: WatchResult = { exitCode: 0, frames: [], errors: [], reconnects: 0 };
   private readonly now: () => number;
   private ws: WebSocket | undefined;
-  private streamId: string | undefined;
-  /** De-dup by seq, epoch fencing and the rejoin cursor (client/buffer.ts). */
-  private readonly buffer = new FrameBuffer();
+  /**
+   * The stream as this viewer knows it (client/session.ts): de-dup by seq, epoch fencing, the
+   * rejoin cursor, status, speed and playhead on `now()`, the known length.
+   */
+  private readonly session = new StreamSession();
+  /** The playback state as last printed: `state` lines say what changed since (not updated by a rejoin's `joined`). */
   private view: PlaybackView | undefined;
-  private viewAt = 0;
-  private durationMs = 0;
   private ctx: FrameContext = { kind: '', names: ['Player 1', 'Player 2'], raw: false };
   private presence = '';
   private attempts = 0;
@@ -131,8 +131,6 @@ class Watcher {
   private finished = false;
   private interactive = false;
   private timers = new Set<NodeJS.Timeout>();
-  /** The game is live (`joined.live`): its duration grows with the frames. */
-  private live = false;
   /** Scheduled streams: the countdown (undefined when none runs) and its 1 s ticker. */
   private countdown: CountdownPrinter | undefined;
   private countdownTimer: NodeJS.Timeout | undefined;
@@ -197,8 +195,9 @@ class Watcher {
     let lastError: Error | undefined;
     ws.on('open', () => {
       opened = true;
-      if (this.streamId !== undefined) {
-        this.send(this.buffer.rejoinMessage(this.streamId));
+      const rejoin = this.session.rejoinMessage();
+      if (rejoin) {
+        this.send(rejoin);
       } else {
         this.send({
           action: 'start',
@@ -227,7 +226,7 @@ class Watcher {
     if (status === '401' || status === '403') {
       return this.fail(`the server refused the token (HTTP ${status}): it may have expired or be for another stack — get a new one with \`npm run token\``);
     }
-    if (this.streamId === undefined) {
+    if (this.session.streamId === undefined) {
       if (!opened) return this.fail(`cannot connect to ${this.opts.wsUrl}: ${connectReason(error)}`);
       return this.fail(`the connection closed before the stream started (code ${code})`);
     }
@@ -266,15 +265,15 @@ class Watcher {
       this.info(`? unreadable message from the server (${raw.length} bytes)`);
       return;
     }
-    if ('streamId' in msg && this.streamId !== undefined && msg.type !== 'joined' && msg.streamId !== this.streamId) return;
+    const streamId = this.session.streamId;
+    if ('streamId' in msg && streamId !== undefined && msg.type !== 'joined' && msg.streamId !== streamId) return;
     switch (msg.type) {
       case 'joined':
         return this.onJoined(msg);
       case 'frames': {
         // Frames of an older epoch are fenced out; frames already held (a rejoin replay
         // overlapping what arrived) are dropped; a newer epoch re-sends what it replaced.
-        for (const f of this.buffer.add(msg.epoch, msg.frames).added) {
-          if (this.live && f.t > this.durationMs) this.durationMs = f.t; // a live game grows
+        for (const f of this.session.onFrames(msg.epoch, msg.frames, this.now()).change.added) {
           if (this.opts.collectFrames !== false) this.result.frames.push(f);
           const o = renderFrame(f, this.ctx);
           if (o.kind === 'line') this.out(o.text);
@@ -285,9 +284,8 @@ class Watcher {
       case 'state': {
         if (!isPreStart(msg.status)) this.stopCountdown();
         for (const line of describeState(this.view, msg)) this.info(line);
-        this.buffer.position(msg.epoch, msg.positionSeq);
+        this.session.onState(msg, this.now());
         this.view = { status: msg.status, speed: msg.speed, epoch: msg.epoch, positionMs: msg.positionMs };
-        this.viewAt = this.now();
         return;
       }
       case 'presence': {
@@ -311,7 +309,7 @@ class Watcher {
         const line = formatError(msg);
         this.result.errors.push(`${msg.code}: ${msg.message}`);
         this.info(line);
-        if (this.streamId === undefined) return this.finish(EXIT_FAILURE); // the start was refused
+        if (this.session.streamId === undefined) return this.finish(EXIT_FAILURE); // the start was refused
         if (msg.action === 'rejoin') {
           if (msg.code === 'not_found') return this.fail('the stream is gone (it ended while the connection was down)');
           this.ws?.close(); // try again through the reconnect path, bounded by its attempts
@@ -331,18 +329,16 @@ class Watcher {
   }
 
   private onJoined(j: JoinedMessage): void {
-    const first = this.streamId === undefined;
-    this.streamId = j.streamId;
+    // When the epoch moved on while we were away, the server sends the current `state` next
+    // and frames continue from its positionSeq (PROTOCOL.md "rejoin"); in the same epoch the
+    // replay fills what was missed.
+    const { first } = this.session.onJoined(j, this.now());
     this.attempts = 0;
-    this.durationMs = this.live ? Math.max(this.durationMs, j.durationMs) : j.durationMs;
-    this.live = j.live === true;
     if (first) {
       this.result.joined = j;
       const names = playerNames(j.title);
       this.ctx = { kind: j.kind, names: [shortName(names[0]), shortName(names[1])], raw: this.ctx.raw };
-      this.buffer.position(j.epoch, j.positionSeq);
       this.view = { status: j.status, speed: j.speed, epoch: j.epoch, positionMs: j.positionMs };
-      this.viewAt = this.now();
       for (const line of formatJoined(j)) this.info(line);
       if (isPreStart(j.status) && j.startsAt !== undefined) this.startCountdown(j.startsAt);
       this.startKeys();
@@ -350,10 +346,6 @@ class Watcher {
     }
     this.result.reconnects++;
     this.info(`↻ reconnected (${j.streamId})`);
-    // When the epoch moved on while we were away, the server sends the current `state` next
-    // and frames continue from its positionSeq (PROTOCOL.md "rejoin"); in the same epoch the
-    // replay fills what was missed. `view` stays as it was so that `state` prints what changed.
-    this.buffer.position(j.epoch, j.positionSeq);
   }
 
   // ----- countdown (scheduled streams) ---------------------------------------------
@@ -412,9 +404,9 @@ class Watcher {
 
   private onKeys(chunk: string): void {
     for (const key of splitKeys(chunk)) {
-      if (!this.view || this.finished) return;
-      const positionMs = playheadMs({ ...this.view, anchorAt: this.viewAt }, this.now(), this.durationMs);
-      const cmd = keyCommand(key, { status: this.view.status, speed: this.view.speed, positionMs, durationMs: this.durationMs });
+      if (!this.session.joined || this.finished) return;
+      const { status, speed, known } = this.session;
+      const cmd = keyCommand(key, { status, speed, positionMs: this.session.playhead(this.now()), durationMs: known.durationMs });
       if (!cmd) continue;
       if (cmd.action === 'quit') return this.quit(0);
       this.send(cmd);
@@ -428,7 +420,7 @@ class Watcher {
     if (this.finished || this.quitting) return;
     this.quitting = true;
     this.result.exitCode = code;
-    if (this.ws?.readyState !== WebSocket.OPEN || this.streamId === undefined) return this.finish(code);
+    if (this.ws?.readyState !== WebSocket.OPEN || this.session.streamId === undefined) return this.finish(code);
     this.send({ action: 'stop' });
     const t = setTimeout(() => this.finish(code), this.opts.stopGraceMs ?? 3000);
     this.timers.add(t);

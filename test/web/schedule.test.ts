@@ -1,4 +1,4 @@
-import { countdownText, formatStartTime, grownLength, isPreStart } from '../../web/src/core/schedule';
+import { countdownText, formatStartTime, isPreStart } from '../../web/src/core/schedule';
 import { statusLabel } from '../../web/src/core/format';
 import { STREAM_STATUSES } from '../../protocol/messages';
 
@@ -25,20 +25,5 @@ describe('formatStartTime (the viewer’s time zone)', () => {
     expect(formatStartTime(new Date(2026, 10, 24, 9, 5).getTime(), now)).toBe('Tue 09:05');
     expect(formatStartTime(new Date(2026, 11, 20, 20, 0).getTime(), now)).toBe('20 Dec 20:00');
     expect(formatStartTime(Number.NaN, now)).toBe('');
-  });
-});
-
-describe('grownLength (live games)', () => {
-  const known = { durationMs: 60_000, frameCount: 10 };
-  it('extends the duration to the largest t and the frame count past the largest seq', () => {
-    expect(grownLength(known, [{ seq: 10, t: 61_000 }, { seq: 11, t: 65_500 }], true)).toEqual({ durationMs: 65_500, frameCount: 12 });
-  });
-  it('never shrinks, and keeps the same object when nothing grew', () => {
-    expect(grownLength(known, [{ seq: 3, t: 20_000 }], true)).toBe(known);
-    expect(grownLength(known, [], true)).toBe(known);
-    expect(grownLength(known, [{ seq: 12, t: 59_000 }], true)).toEqual({ durationMs: 60_000, frameCount: 13 });
-  });
-  it('leaves a recorded game’s length alone', () => {
-    expect(grownLength(known, [{ seq: 99, t: 999_000 }], false)).toBe(known);
   });
 });

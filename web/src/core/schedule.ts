@@ -1,15 +1,13 @@
 /**
- * Scheduled streams (`POST /streams`) and live games as the browser shows them, pure: the
- * countdown text to a stream's `startsAt`, the start time in the viewer's time zone, and the
- * known length of a live game that grows as its frames arrive. The server clock these count
- * against is client/clock.ts (`pong.at`). No DOM, no clock reads (callers pass `now`);
- * unit-tested in test/web/schedule.test.ts.
+ * Scheduled streams (`POST /streams`) as the browser shows them, pure: the countdown text to a
+ * stream's `startsAt` and the start time in the viewer's time zone. The server clock these
+ * count against is client/clock.ts (`pong.at`); a live game's growing length is
+ * client/session.ts. No DOM, no clock reads (callers pass `now`); unit-tested in
+ * test/web/schedule.test.ts.
  *
- * Units: `startsAt`, `now` are wall-clock epoch milliseconds; `t`, `durationMs` are media
- * milliseconds; remaining times are milliseconds.
+ * Units: `startsAt`, `now` are wall-clock epoch milliseconds; remaining times are milliseconds.
  */
 import { formatCountdown, isPreStart } from '../../../client/countdown';
-import type { WireFrame } from '../../../protocol/messages';
 
 export { formatCountdown, isPreStart };
 
@@ -40,25 +38,3 @@ export function formatStartTime(startsAt: number, now: number): string {
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
-
-/** What is known of a recording's length: media ms and frames. */
-export interface KnownLength {
-  readonly durationMs: number;
-  readonly frameCount: number;
-}
-
-/**
- * A live game's length after `frames` arrived: `durationMs` grows to the largest `t`,
- * `frameCount` to the largest `seq` + 1; it never shrinks (frames removed by a seek back still
- * exist). Recorded games are returned unchanged when `live` is false (their length is fixed).
- */
-export function grownLength(known: KnownLength, frames: readonly Pick<WireFrame, 'seq' | 't'>[], live: boolean): KnownLength {
-  if (!live || frames.length === 0) return known;
-  let durationMs = known.durationMs;
-  let frameCount = known.frameCount;
-  for (const f of frames) {
-    if (Number.isFinite(f.t) && f.t > durationMs) durationMs = f.t;
-    if (Number.isInteger(f.seq) && f.seq + 1 > frameCount) frameCount = f.seq + 1;
-  }
-  return durationMs === known.durationMs && frameCount === known.frameCount ? known : { durationMs, frameCount };
-}

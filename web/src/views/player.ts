@@ -8,14 +8,13 @@
  * (player/countdown.ts), the timeline seek bar, presence, chat and reactions. A live game
  * (`joined.live`) wears a LIVE badge and its timeline grows as frames arrive (core/schedule.ts).
  */
-import { FrameBuffer } from '../../../client/buffer';
 import { isPreStart } from '../../../client/countdown';
-import { clampSeekMs, playheadMs, seekStepMs, stepSpeed } from '../../../client/playback';
-import type { JoinedMessage, ServerMessage, StateMessage, StreamStatus, WireFrame } from '../../../protocol/messages';
+import { clampSeekMs, seekStepMs, stepSpeed } from '../../../client/playback';
+import { StreamSession } from '../../../client/session';
+import type { JoinedMessage, ServerMessage, StateMessage, WireFrame } from '../../../protocol/messages';
 import type { Outgoing } from '../connection';
 import { endedText, errorText, formatSpeed, modeLabel, statusLabel } from '../core/format';
 import { routeHash, type Route } from '../core/route';
-import { grownLength, type KnownLength } from '../core/schedule';
 import { append, h, setText } from '../ui/dom';
 import { toast } from '../ui/toast';
 import { ChatPanel } from './chat';
@@ -38,20 +37,12 @@ export interface PlayerDeps {
 /** One stream on screen. */
 export class PlayerView {
   readonly root: HTMLElement;
-  private streamId: string | null = null;
-  private joined: JoinedMessage | null = null;
-  private status: StreamStatus = 'starting';
-  private speed = 1;
-  /** Media time (ms) at `at` (`performance.now()` ms): the playhead's last known point. */
-  private anchor = { positionMs: 0, at: 0 };
+  /**
+   * The stream as this viewer knows it (client/session.ts): frame buffer, status, speed, the
+   * playhead's anchor on `performance.now()`, the known length, `startsAt`.
+   */
+  private readonly session = new StreamSession();
   private ended = false;
-  /** Scheduled streams: wall time (epoch ms) of the first frame, while one is announced. */
-  private startsAt: number | undefined;
-  /** The game is live: its length grows as frames arrive. */
-  private live = false;
-  /** The recording's length as far as it is known (media ms, frames): fixed, or growing when live. */
-  private known: KnownLength = { durationMs: 0, frameCount: 0 };
-  private readonly buffer = new FrameBuffer();
   private renderQueued = false;
   private positionTimer: number;
 
@@ -119,8 +110,9 @@ export class PlayerView {
   /** The socket is open (again): start, join or rejoin. */
   connected(reconnected: boolean): void {
     if (this.ended) return;
-    if (this.streamId && this.joined) {
-      this.deps.send(this.buffer.rejoinMessage(this.streamId));
+    const rejoin = this.session.rejoinMessage();
+    if (rejoin) {
+      this.deps.send(rejoin);
       if (reconnected) this.chat.addNotice('Reconnected — catching up.');
       return;
     }
@@ -139,39 +131,39 @@ export class PlayerView {
   handle(msg: ServerMessage): boolean {
     switch (msg.type) {
       case 'joined':
-        if (this.streamId && msg.streamId !== this.streamId) return false;
+        if (this.session.streamId !== undefined && msg.streamId !== this.session.streamId) return false;
         this.onJoined(msg);
         return true;
       case 'state':
-        if (msg.streamId !== this.streamId) return false;
+        if (msg.streamId !== this.session.streamId) return false;
         this.onState(msg);
         return true;
       case 'frames':
-        if (msg.streamId !== this.streamId) return false;
+        if (msg.streamId !== this.session.streamId) return false;
         this.onFrames(msg.epoch, msg.frames);
         return true;
       case 'presence':
-        if (msg.streamId !== this.streamId) return false;
+        if (msg.streamId !== this.session.streamId) return false;
         setText(this.presenceEl, `${msg.players} player${msg.players === 1 ? '' : 's'} · ${msg.spectators} watching`);
         this.presenceEl.dataset.players = String(msg.players);
         this.presenceEl.dataset.spectators = String(msg.spectators);
         return true;
       case 'chat':
-        if (msg.streamId !== this.streamId) return false;
+        if (msg.streamId !== this.session.streamId) return false;
         this.chat.addMessage(msg.from, msg.text, msg.at, msg.from === this.deps.me.userId || msg.from === this.deps.me.name);
         return true;
       case 'reaction':
-        if (msg.streamId !== this.streamId) return false;
+        if (msg.streamId !== this.session.streamId) return false;
         this.chat.floatReaction(msg.emoji, msg.from);
         return true;
       case 'input':
-        return msg.streamId === this.streamId;
+        return msg.streamId === this.session.streamId;
       case 'ended':
-        if (msg.streamId !== this.streamId) return false;
+        if (msg.streamId !== this.session.streamId) return false;
         this.onEnded(endedText(msg.reason), msg.reason);
         return true;
       case 'error':
-        if (!this.joined && (msg.action === 'start' || msg.action === 'join')) {
+        if (!this.session.joined && (msg.action === 'start' || msg.action === 'join')) {
           this.onEnded(`Could not open the stream: ${errorText(msg.code, msg.message)}`, 'error');
         } else if (msg.action === 'rejoin' && msg.code === 'not_found') {
           this.onEnded('This stream is no longer running.', 'gone');
@@ -185,36 +177,26 @@ export class PlayerView {
 
   /** The catalog arrived (maybe after `joined`): use its participant names. */
   catalogUpdated(): void {
-    if (this.joined && this.stage.setPlayers(this.joined)) this.scheduleRender();
+    const joined = this.session.joined;
+    if (joined && this.stage.setPlayers(joined)) this.scheduleRender();
   }
 
   /** Leave: detach from the stream and stop timers. */
   destroy(): void {
     document.removeEventListener('keydown', this.onKey);
     window.clearInterval(this.positionTimer);
-    if (this.streamId && !this.ended) this.deps.send({ action: 'stop' });
+    if (this.session.streamId !== undefined && !this.ended) this.deps.send({ action: 'stop' });
   }
 
   private get isController(): boolean {
-    return this.joined?.role === 'player';
+    return this.session.joined?.role === 'player';
   }
 
   private onJoined(msg: JoinedMessage): void {
-    const first = this.joined === null;
-    this.streamId = msg.streamId;
-    this.joined = msg;
-    this.status = msg.status;
-    this.speed = msg.speed;
-    this.anchor = { positionMs: msg.positionMs, at: performance.now() };
-    this.startsAt = msg.startsAt;
-    this.live = msg.live === true;
-    // A rejoin's `joined` may say less than the frames already held tell (they arrived since).
-    this.known = this.live
-      ? grownLength({ durationMs: msg.durationMs, frameCount: msg.frameCount }, first ? [] : this.buffer.sorted(), true)
-      : { durationMs: msg.durationMs, frameCount: msg.frameCount };
-    this.liveBadge.hidden = !this.live;
-    this.root.dataset.live = String(this.live);
-    const change = this.buffer.position(msg.epoch, msg.positionSeq);
+    const { first, change } = this.session.onJoined(msg, performance.now());
+    const live = this.session.live;
+    this.liveBadge.hidden = !live;
+    this.root.dataset.live = String(live);
     setText(this.titleEl, msg.title || msg.gameId);
     document.title = `${msg.title || msg.gameId} · matchcast`;
     setText(this.modeBadge, modeLabel(msg.mode));
@@ -223,28 +205,24 @@ export class PlayerView {
     this.root.dataset.role = msg.role;
     this.root.dataset.kind = msg.kind;
     this.root.dataset.streamId = msg.streamId;
-    this.timeline.setDuration(this.known.durationMs);
+    this.timeline.setDuration(this.session.known.durationMs);
     this.setControllable(msg.role === 'player');
     this.showStatus();
     this.showCountdown();
     if (first) {
-      this.stage.setup(msg, this.buffer.sorted());
+      this.stage.setup(msg, this.session.buffer.sorted());
       if (msg.mode === 'pvp') this.showInvite(msg);
     }
-    if (change.removed.length) this.stage.remove(change.removed, this.buffer.sorted());
+    if (change.removed.length) this.stage.remove(change.removed, this.session.buffer.sorted());
     this.scheduleRender();
   }
 
   private onState(msg: StateMessage): void {
-    const prevStatus = this.status;
-    const prevSpeed = this.speed;
-    this.status = msg.status;
-    this.speed = msg.speed;
-    this.anchor = { positionMs: msg.positionMs, at: performance.now() };
-    const change = this.buffer.position(msg.epoch, msg.positionSeq);
-    if (change.removed.length) this.stage.remove(change.removed, this.buffer.sorted());
+    const { prev, change } = this.session.onState(msg, performance.now());
+    const prevStatus = prev.status;
+    const prevSpeed = prev.speed;
+    if (change.removed.length) this.stage.remove(change.removed, this.session.buffer.sorted());
     this.showStatus(msg.by);
-    if (isPreStart(prevStatus) && !isPreStart(msg.status)) this.startsAt = undefined;
     this.showCountdown();
     if (msg.by !== 'system') {
       const who = this.who(msg.by);
@@ -258,35 +236,28 @@ export class PlayerView {
   }
 
   private onFrames(epoch: number, frames: readonly WireFrame[]): void {
-    const change = this.buffer.add(epoch, frames);
-    if (change.removed.length) this.stage.remove(change.removed, this.buffer.sorted());
+    const { change, grew } = this.session.onFrames(epoch, frames, performance.now());
+    if (change.removed.length) this.stage.remove(change.removed, this.session.buffer.sorted());
     if (change.added.length === 0) return;
-    const known = grownLength(this.known, change.added, this.live);
-    if (known !== this.known) {
-      this.known = known;
-      this.timeline.setDuration(known.durationMs);
-    }
+    if (grew) this.timeline.setDuration(this.session.known.durationMs);
     this.stage.add(change.added);
-    const lastT = change.added[change.added.length - 1]!.t;
-    if (this.status === 'playing' && lastT > this.estimate()) this.anchor = { positionMs: lastT, at: performance.now() };
     this.scheduleRender();
   }
 
   private onEnded(text: string, reason: string): void {
     this.ended = true;
-    this.status = 'ended';
+    this.session.onEnded(reason, performance.now());
+    const gameId = this.session.joined?.gameId;
     this.banner.replaceChildren();
     append(
       this.banner,
       h('strong', {}, reason === 'finished' ? 'Final' : 'Stream ended'),
       h('span', {}, ` ${text} `),
       h('a', { class: 'btn', href: '#/', 'aria-label': 'Back to the matches' }, 'Back to matches'),
-      this.joined ? h('a', { class: 'btn', href: routeHash({ name: 'watch', gameId: this.joined.gameId, mode: 'spectate' }), 'aria-label': 'Watch this game again from the start' }, 'Watch again') : null,
+      gameId !== undefined ? h('a', { class: 'btn', href: routeHash({ name: 'watch', gameId, mode: 'spectate' }), 'aria-label': 'Watch this game again from the start' }, 'Watch again') : null,
     );
     this.banner.dataset.reason = reason;
     this.banner.hidden = false;
-    if (reason === 'finished' && this.joined) this.anchor = { positionMs: this.known.durationMs, at: performance.now() };
-    this.live = false;
     this.liveBadge.hidden = true;
     this.setControllable(false);
     this.showStatus();
@@ -318,20 +289,22 @@ export class PlayerView {
   }
 
   private showStatus(by?: string): void {
-    let text = statusLabel(this.status);
-    if (this.status === 'paused' && by && by !== 'system') text = `Paused by ${this.who(by) === 'You' ? 'you' : by}`;
-    if (this.status === 'playing' && this.live) text = 'Playing'; // the LIVE badge says the rest
-    if (this.status === 'playing' && this.speed !== 1) text = `${this.live ? 'Playing' : 'Live'} · ${formatSpeed(this.speed)}`;
+    const { status, speed, live } = this.session;
+    let text = statusLabel(status);
+    if (status === 'paused' && by && by !== 'system') text = `Paused by ${this.who(by) === 'You' ? 'you' : by}`;
+    if (status === 'playing' && live) text = 'Playing'; // the LIVE badge says the rest
+    if (status === 'playing' && speed !== 1) text = `${live ? 'Playing' : 'Live'} · ${formatSpeed(speed)}`;
     setText(this.statusBadge, text);
-    this.statusBadge.dataset.status = this.status;
+    this.statusBadge.dataset.status = status;
     if (by) this.statusBadge.dataset.by = by;
-    this.transport.show(this.status, this.speed);
+    this.transport.show(status, speed);
   }
 
   /** Show, update or hide the countdown: shown while the stream is scheduled or awaiting its announced start. */
   private showCountdown(): void {
-    const show = !this.ended && isPreStart(this.status) && this.startsAt !== undefined;
-    this.countdown.show(show ? this.startsAt : undefined, this.deps.now());
+    const { startsAt } = this.session;
+    const show = !this.ended && isPreStart(this.session.status) && startsAt !== undefined;
+    this.countdown.show(show ? startsAt : undefined, this.deps.now());
   }
 
   private setControllable(can: boolean): void {
@@ -342,13 +315,12 @@ export class PlayerView {
 
   /** The playhead now (media ms), from the last anchor at the current speed. */
   private estimate(): number {
-    const anchor = { status: this.status, speed: this.speed, positionMs: this.anchor.positionMs, anchorAt: this.anchor.at };
-    return playheadMs(anchor, performance.now(), this.joined ? this.known.durationMs : Infinity);
+    return this.session.playhead(performance.now());
   }
 
   /** Every 250 ms: the playhead, and the countdown (its text changes once a second). */
   private tickPosition(): void {
-    if (this.joined) this.timeline.setPosition(this.estimate());
+    if (this.session.joined) this.timeline.setPosition(this.estimate());
     if (this.countdown.visible) this.showCountdown();
   }
 
@@ -358,7 +330,7 @@ export class PlayerView {
     requestAnimationFrame(() => {
       this.renderQueued = false;
       // A live game's last frame so far is not the end of the match: no frameCount then.
-      this.stage.render(this.joined && !this.live ? this.known.frameCount : undefined);
+      this.stage.render(this.session.joined && !this.session.live ? this.session.known.frameCount : undefined);
     });
   }
 
@@ -371,24 +343,24 @@ export class PlayerView {
   }
 
   private togglePause(): void {
-    this.control({ action: this.status === 'paused' ? 'resume' : 'pause' });
+    this.control({ action: this.session.status === 'paused' ? 'resume' : 'pause' });
   }
 
   private setSpeed(speed: number): void {
-    if (speed !== this.speed) this.control({ action: 'speed', speed });
+    if (speed !== this.session.speed) this.control({ action: 'speed', speed });
   }
 
   private seek(toMs: number): void {
-    this.control({ action: 'seek', toMs: clampSeekMs(toMs, this.known.durationMs) });
+    this.control({ action: 'seek', toMs: clampSeekMs(toMs, this.session.known.durationMs) });
   }
 
   private key(e: KeyboardEvent): void {
-    if (this.ended || !this.joined) return;
+    if (this.ended || !this.session.joined) return;
     const intent = keyIntent(e);
     if (!intent) return;
     e.preventDefault();
     if (intent.kind === 'toggle') this.togglePause();
-    else if (intent.kind === 'seek') this.seek(seekStepMs(this.estimate(), intent.dir, this.known.durationMs));
-    else this.setSpeed(stepSpeed(this.speed, intent.dir));
+    else if (intent.kind === 'seek') this.seek(seekStepMs(this.estimate(), intent.dir, this.session.known.durationMs));
+    else this.setSpeed(stepSpeed(this.session.speed, intent.dir));
   }
 }
