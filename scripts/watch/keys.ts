@@ -1,10 +1,12 @@
 /**
  * The keyboard controls of `npm run watch` (pvai/pvp, in a terminal): raw TTY input to
  * protocol actions, on the speed ladder and seek step both clients share (client/playback.ts).
- * Pure; unit-tested in test/scripts/watch/keys.test.ts.
+ * {@link keyCommand} is pure; {@link KeyReader} reads them from stdin. Unit-tested in
+ * test/scripts/watch/keys.test.ts.
  *
  * Units: `positionMs`, `durationMs`, `toMs` are media milliseconds.
  */
+import type { Readable } from 'node:stream';
 import { seekStepMs, SEEK_STEP_MS, stepSpeed } from '../../client/playback';
 import type { StreamStatus } from '../../protocol/messages';
 
@@ -59,4 +61,43 @@ export function keyCommand(
  */
 export function splitKeys(chunk: string): string[] {
   return chunk.match(/\u001b(?:\[|O)[A-Za-z]|[\s\S]/gu) ?? [];
+}
+
+/**
+ * Keys from a readable stream (the terminal's stdin): raw mode on a TTY while reading, each
+ * key handed to `onKey` (see {@link splitKeys}); {@link KeyReader.stop} gives the terminal back.
+ */
+export class KeyReader {
+  private reading = false;
+  private readonly onData = (chunk: Buffer | string) => {
+    for (const key of splitKeys(String(chunk))) this.onKey(key);
+  };
+
+  constructor(
+    private readonly stdin: Readable,
+    private readonly onKey: (key: string) => void,
+  ) {}
+
+  /** Whether `stdin` is a terminal (raw mode applies). */
+  get isTTY(): boolean {
+    return (this.stdin as { isTTY?: boolean }).isTTY === true;
+  }
+
+  /** Start reading keys (raw mode on a TTY). */
+  start(): void {
+    if (this.reading) return;
+    this.reading = true;
+    if (this.isTTY) (this.stdin as unknown as { setRawMode(on: boolean): void }).setRawMode(true);
+    this.stdin.on('data', this.onData);
+    this.stdin.resume();
+  }
+
+  /** Stop reading and leave raw mode; a no-op when not reading. */
+  stop(): void {
+    if (!this.reading) return;
+    this.reading = false;
+    this.stdin.off('data', this.onData);
+    if (this.isTTY) (this.stdin as unknown as { setRawMode(on: boolean): void }).setRawMode(false);
+    this.stdin.pause();
+  }
 }

@@ -28,7 +28,7 @@ import {
 } from '../../protocol/messages';
 import { EXIT_FAILURE, errorText } from '../lib/cli';
 import { isRawOutput, renderFrame, type FrameContext } from './frames';
-import { KEYS_HELP, keyCommand, splitKeys } from './keys';
+import { KEYS_HELP, keyCommand, KeyReader } from './keys';
 import {
   CountdownPrinter,
   describeState,
@@ -129,7 +129,8 @@ class Watcher {
   private attempts = 0;
   private quitting = false;
   private finished = false;
-  private interactive = false;
+  /** Reads keys while controls are on (pvai/pvp in a terminal, or `interactive`). */
+  private keys: KeyReader | undefined;
   private timers = new Set<NodeJS.Timeout>();
   /** Scheduled streams: the countdown (undefined when none runs) and its 1 s ticker. */
   private countdown: CountdownPrinter | undefined;
@@ -138,7 +139,6 @@ class Watcher {
   private readonly clock = new ServerClock();
   private pingSentAt: number | undefined;
   private resolve: (r: WatchResult) => void = () => undefined;
-  private readonly onKeyData = (chunk: Buffer | string) => this.onKeys(String(chunk));
   private readonly onAbort = () => this.quit(EXIT_INTERRUPTED);
 
   constructor(
@@ -383,34 +383,22 @@ class Watcher {
 
   private startKeys(): void {
     const stdin = this.io.stdin;
+    if (!stdin) return;
+    const reader = new KeyReader(stdin, (key) => this.onKey(key));
     const mode = this.opts.mode ?? 'spectate';
-    const tty = (stdin as { isTTY?: boolean } | undefined)?.isTTY === true;
-    this.interactive = stdin !== undefined && (this.opts.interactive ?? (tty && mode !== 'spectate'));
-    if (!this.interactive || !stdin) return;
-    if (tty) (stdin as unknown as { setRawMode(on: boolean): void }).setRawMode(true);
-    stdin.on('data', this.onKeyData);
-    stdin.resume();
+    if (!(this.opts.interactive ?? (reader.isTTY && mode !== 'spectate'))) return;
+    this.keys = reader;
+    reader.start();
     this.info(`  keys: ${KEYS_HELP}`);
   }
 
-  private stopKeys(): void {
-    const stdin = this.io.stdin;
-    if (!this.interactive || !stdin) return;
-    this.interactive = false;
-    stdin.off('data', this.onKeyData);
-    if ((stdin as { isTTY?: boolean }).isTTY) (stdin as unknown as { setRawMode(on: boolean): void }).setRawMode(false);
-    stdin.pause();
-  }
-
-  private onKeys(chunk: string): void {
-    for (const key of splitKeys(chunk)) {
-      if (!this.session.joined || this.finished) return;
-      const { status, speed, known } = this.session;
-      const cmd = keyCommand(key, { status, speed, positionMs: this.session.playhead(this.now()), durationMs: known.durationMs });
-      if (!cmd) continue;
-      if (cmd.action === 'quit') return this.quit(0);
-      this.send(cmd);
-    }
+  private onKey(key: string): void {
+    if (!this.session.joined || this.finished || this.quitting) return;
+    const { status, speed, known } = this.session;
+    const cmd = keyCommand(key, { status, speed, positionMs: this.session.playhead(this.now()), durationMs: known.durationMs });
+    if (!cmd) return;
+    if (cmd.action === 'quit') return this.quit(0);
+    this.send(cmd);
   }
 
   // ----- ending ---------------------------------------------------------------------
@@ -437,7 +425,7 @@ class Watcher {
     this.result.exitCode = code;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    this.stopKeys();
+    this.keys?.stop();
     this.opts.signal?.removeEventListener('abort', this.onAbort);
     const ws = this.ws;
     this.ws = undefined;
