@@ -1,7 +1,8 @@
 /**
- * The countdown to a scheduled stream's start (issue 6), shared by both clients (web/src/core/
- * schedule.ts, scripts/lib/format.ts): when one is due, how it reads, and the server clock it
- * counts against. Pure; times are epoch milliseconds.
+ * The countdown to a scheduled stream's start (`startsAt`, `POST /streams`), shared by both
+ * clients (web/src/core/schedule.ts, scripts/watch/status.ts): when one is due, how it reads,
+ * and the clock offset it counts with (client/clock.ts keeps the best of several). Pure; times
+ * are epoch milliseconds.
  */
 import type { StreamStatus } from '../protocol/messages';
 

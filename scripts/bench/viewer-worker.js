@@ -6,6 +6,10 @@
  * Plain CommonJS JavaScript on purpose: `worker_threads` cannot load a .ts file without a
  * loader, and this file needs nothing but `ws`.
  *
+ * It records every frame as it arrives — no de-dup by seq, no epoch fencing (the clients'
+ * client/buffer.ts): the bench's analysis (scripts/bench/analyze.ts) counts duplicates, gaps
+ * and out-of-order frames, which a de-duplicating viewer would hide.
+ *
  * Protocol (main → worker, one request at a time, each answered by one reply with the same `id`):
  *   { id, cmd: 'connect', url, tokens: string[], burst }  → { id, ok, connected, failed: string[], ms }
  *       open one connection per token, at most `burst` handshakes in flight (bounded bursts).

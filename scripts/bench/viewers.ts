@@ -1,6 +1,7 @@
 /**
  * The main-thread handle on the benchmark's viewers (scripts/bench/viewer-worker.js): N
- * lightweight `ws` clients in one worker thread that only timestamp what arrives. Every
+ * lightweight `ws` clients in one worker thread that only timestamp what arrives (raw: no
+ * de-dup, so the analysis sees duplicates and gaps). Every
  * request is bounded by a timeout; `close()` always ends the worker.
  */
 import { join } from 'node:path';

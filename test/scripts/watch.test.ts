@@ -173,6 +173,23 @@ test('spectate: header, point lines, a dropped connection rejoined, duplicates a
   expect(text.match(/→ /g)).toHaveLength(6); // one line per point, duplicates not reprinted
 });
 
+test('a frame that arrives late is printed once, not dropped; its replay is', async () => {
+  server.script((ws) =>
+    onAction(server, 0, 'start', () => {
+      send(ws, joined({ status: 'playing' }));
+      send(ws, framesMsg(1, [point(0, 2, ['0', '15']), point(2, 1, ['30', '15'])]));
+      send(ws, framesMsg(1, [point(1, 1, ['15', '15'])]));
+      send(ws, framesMsg(1, [point(1, 1, ['15', '15']), point(2, 1, ['30', '15'])]));
+      send(ws, { type: 'ended', streamId: STREAM, reason: 'finished' });
+    }),
+  );
+  const out = sink();
+  const result = await runWatch(base(), { stdout: out.stream });
+  expect(result.exitCode).toBe(0);
+  expect(result.frames.map((f) => f.seq)).toEqual([0, 2, 1]);
+  expect(out.text().match(/→ /g)).toHaveLength(3);
+});
+
 test('a scheduled stream: countdown lines on the server clock until it plays; then the frames', async () => {
   const SKEW = 3_600_000; // the server's clock is an hour ahead of ours: only pong.at makes the countdown right
   const startsAt = Date.now() + SKEW + 2_500;

@@ -29,6 +29,19 @@ describe('routes', () => {
     ];
     for (const r of routes) expect(parseRoute(routeHash(r))).toEqual(r);
   });
+  it('opens a Join link to a stream whose user id holds "@" (pvai:{gameId}:{userId})', () => {
+    const streamId = 'pvai:2012-wimbledon-1701:alice@example';
+    expect(routeHash({ name: 'stream', streamId })).toBe('#/stream/pvai%3A2012-wimbledon-1701%3Aalice%40example');
+    expect(parseRoute(routeHash({ name: 'stream', streamId }))).toEqual({ name: 'stream', streamId });
+    expect(parseRoute('#/stream/pvai:2012-wimbledon-1701:alice@example')).toEqual({ name: 'stream', streamId });
+    expect(parseRoute('#/stream/scheduled:2012-wimbledon-1701:Ab_-9xYz')).toEqual({ name: 'stream', streamId: 'scheduled:2012-wimbledon-1701:Ab_-9xYz' });
+  });
+  it('still refuses what no stream id can hold', () => {
+    expect(parseRoute('#/stream/pvai:g:al ice')).toEqual({ name: 'catalog' });
+    expect(parseRoute('#/stream/:g')).toEqual({ name: 'catalog' });
+    expect(parseRoute(`#/stream/${'a'.repeat(301)}`)).toEqual({ name: 'catalog' });
+    expect(parseRoute('#/watch/alice@example')).toEqual({ name: 'catalog' }); // "@" is for user ids, not game ids
+  });
   it('makes room ids that are valid ids', () => {
     let i = 0;
     const seq = () => (i++ * 0.137) % 1;

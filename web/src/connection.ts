@@ -1,11 +1,11 @@
 /**
- * One resilient WebSocket to the matchcast endpoint: reconnects with exponential backoff and
- * jitter ({@link reconnectDelay}), waits for the browser to come back online, pings every
+ * One resilient WebSocket to the matchcast endpoint: reconnects with full-jitter exponential
+ * backoff ({@link reconnectDelay}, client/backoff.ts, shared with `npm run watch`), waits for the browser to come back online, pings every
  * {@link HEARTBEAT_MS} (API Gateway closes idle connections at 10 min) and treats a missed
  * reply as a dead link. The URL (with a fresh token) is asked for on every attempt.
  */
 import { parseServerMessage, type ClientAction, type ServerMessage } from '../../protocol/messages';
-import { HEARTBEAT_MS, reconnectDelay } from './core/backoff';
+import { HEARTBEAT_MS, reconnectDelay } from '../../client/backoff';
 
 /** Connection states shown by the status pill. */
 export type ConnState = 'connecting' | 'open' | 'reconnecting' | 'offline' | 'closed';
@@ -24,7 +24,7 @@ export interface ConnectionHandlers {
   onOpen(reconnected: boolean): void;
   /**
    * A `pong` answered our `ping`: `sentAt`/`receivedAt` on the local clock, `serverAt` the
-   * pong's `at` (all epoch ms) — one sample for the server clock (core/schedule.ts ServerClock).
+   * pong's `at` (all epoch ms) — one sample for the server clock (client/clock.ts ServerClock).
    */
   onClock?(sentAt: number, receivedAt: number, serverAt: number): void;
 }

@@ -8,7 +8,7 @@ import type { CatalogMessage, ServerMessage } from '../../protocol/messages';
 import { Connection, type ConnState } from './connection';
 import { errorText } from './core/format';
 import { parseRoute } from './core/route';
-import { ServerClock } from './core/schedule';
+import { ServerClock } from '../../client/clock';
 import {
   displayName,
   fetchDevToken,

@@ -4,8 +4,13 @@
  * - `#/`                                  catalog
  * - `#/watch/{gameId}?mode=spectate|pvai&speed=64&at=3600000`   start a stream (`at` in media ms)
  * - `#/room/{gameId}/{room}`              PvP room (shareable: the first two people control it)
- * - `#/stream/{streamId}`                 join a running stream by id (URI-encoded: it holds ":")
+ * - `#/stream/{streamId}`                 join a running stream by id (URI-encoded: it holds ":",
+ *                                         and "@" when a user id does)
+ *
+ * Game, room and stream ids are checked with the protocol's own patterns (protocol/ids.ts), so
+ * a link to any stream the server can name opens that stream.
  */
+import { GAME_ID_PATTERN, STREAM_ID_PATTERN } from '../../../protocol/ids';
 import { MAX_SPEED, MIN_SPEED, type Mode } from '../../../protocol/messages';
 
 /** A parsed route. */
@@ -15,8 +20,9 @@ export type Route =
   | { readonly name: 'room'; readonly gameId: string; readonly room: string; readonly speed?: number; readonly atMs?: number }
   | { readonly name: 'stream'; readonly streamId: string };
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const STREAM_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,299}$/;
+/** Game ids and PvP room ids share one pattern. */
+const ID = GAME_ID_PATTERN;
+const STREAM_ID = STREAM_ID_PATTERN;
 
 /** Parse `location.hash`. Anything unknown or malformed is the catalog. */
 export function parseRoute(hash: string): Route {
@@ -73,7 +79,7 @@ export function newRoomId(random: () => number = Math.random): string {
   return s;
 }
 
-/** The PvP room id inside a stream id `pvp:{gameId}:{room}` (stream-keys.ts), or undefined. */
+/** The PvP room id inside a stream id `pvp:{gameId}:{room}` (docs/ARCHITECTURE.md "Stream keys"), or undefined. */
 export function roomOfStreamId(streamId: string): string | undefined {
   const m = /^pvp:[^:]+:([^:]+)$/.exec(streamId);
   return m ? m[1] : undefined;

@@ -1,14 +1,13 @@
 /**
- * Scheduled streams and live games (issue 6), pure: the countdown to a stream's `startsAt`,
- * the server clock estimated from `pong.at`, and the known length of a live game that grows
- * as its frames arrive. No DOM, no clock reads (callers pass `now`); unit-tested in
+ * Scheduled streams (`POST /streams`) as the browser shows them, pure: the countdown text to a
+ * stream's `startsAt` and the start time in the viewer's time zone. The server clock these
+ * count against is client/clock.ts (`pong.at`); a live game's growing length is
+ * client/session.ts. No DOM, no clock reads (callers pass `now`); unit-tested in
  * test/web/schedule.test.ts.
  *
- * Units: `startsAt`, `now`, `at`, `sentAt`, `receivedAt` are wall-clock epoch milliseconds;
- * `t`, `durationMs` are media milliseconds; offsets and remaining times are milliseconds.
+ * Units: `startsAt`, `now` are wall-clock epoch milliseconds; remaining times are milliseconds.
  */
-import { clockOffsetMs, formatCountdown, isPreStart } from '../../../client/countdown';
-import type { WireFrame } from '../../../protocol/messages';
+import { formatCountdown, isPreStart } from '../../../client/countdown';
 
 export { formatCountdown, isPreStart };
 
@@ -39,59 +38,3 @@ export function formatStartTime(startsAt: number, now: number): string {
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
-
-/**
- * The server's clock as seen from this browser, from `ping` → `pong.at` round trips: the offset
- * (server − local, ms) of the sample with the shortest round trip among the last
- * {@link ServerClock.KEEP} (its midpoint estimate is the least uncertain). 0 before any sample.
- */
-export class ServerClock {
-  /** Samples kept (the newest). */
-  static readonly KEEP = 8;
-  private samples: { rtt: number; offset: number }[] = [];
-
-  /**
-   * Record one round trip: `sentAt` (ping sent) and `receivedAt` (pong received) on the local
-   * clock, `serverAt` = `pong.at`; all epoch ms. Ignores nonsense (negative round trip, NaN).
-   */
-  sample(sentAt: number, receivedAt: number, serverAt: number): void {
-    const rtt = receivedAt - sentAt;
-    if (![sentAt, receivedAt, serverAt].every(Number.isFinite) || rtt < 0) return;
-    this.samples.push({ rtt, offset: clockOffsetMs(sentAt, receivedAt, serverAt) });
-    if (this.samples.length > ServerClock.KEEP) this.samples.shift();
-  }
-
-  /** Estimated server − local clock difference (ms); 0 before any sample. */
-  get offsetMs(): number {
-    let best: { rtt: number; offset: number } | undefined;
-    for (const s of this.samples) if (!best || s.rtt < best.rtt) best = s;
-    return best ? best.offset : 0;
-  }
-
-  /** The server's time (epoch ms) when the local clock reads `localNow`. */
-  now(localNow: number): number {
-    return localNow + this.offsetMs;
-  }
-}
-
-/** What is known of a recording's length: media ms and frames. */
-export interface KnownLength {
-  readonly durationMs: number;
-  readonly frameCount: number;
-}
-
-/**
- * A live game's length after `frames` arrived: `durationMs` grows to the largest `t`,
- * `frameCount` to the largest `seq` + 1; it never shrinks (frames removed by a seek back still
- * exist). Recorded games are returned unchanged when `live` is false (their length is fixed).
- */
-export function grownLength(known: KnownLength, frames: readonly Pick<WireFrame, 'seq' | 't'>[], live: boolean): KnownLength {
-  if (!live || frames.length === 0) return known;
-  let durationMs = known.durationMs;
-  let frameCount = known.frameCount;
-  for (const f of frames) {
-    if (Number.isFinite(f.t) && f.t > durationMs) durationMs = f.t;
-    if (Number.isInteger(f.seq) && f.seq + 1 > frameCount) frameCount = f.seq + 1;
-  }
-  return durationMs === known.durationMs && frameCount === known.frameCount ? known : { durationMs, frameCount };
-}

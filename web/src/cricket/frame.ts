@@ -1,6 +1,6 @@
 /**
  * The ONE adapter from cricket recording frames (matchcast/1 from the cricsheet converter,
- * lambda/core/convert/cricket.ts) to the client's own shapes. Frame types: `ball`, `wicket`,
+ * convert/cricket.ts) to the client's own shapes. Frame types: `ball`, `wicket`,
  * `over`, `innings`, `milestone`, `match`. Everything is read defensively: data from the
  * network that does not fit becomes null (the frame is skipped), never an exception.
  * Pure (unit-tested in test/web/cricket.test.ts).

@@ -1,6 +1,6 @@
 /**
  * Tennis view state: a pure fold of the points a viewer holds (seq order) into what the
- * scoreboard, court, timeline and "Live Stats Feed" (tennis seed, "Stats & Meta") show.
+ * scoreboard, court, timeline and the live stats panel show.
  *
  * Only facts the recording states are shown. Two scoring conventions are tolerated, because
  * the source CSV states games *before* the game a point belongs to while scores are *after*

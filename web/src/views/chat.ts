@@ -1,6 +1,7 @@
 /**
  * Chat (plain text, rendered with textContent only) and emoji reactions with a floating
- * animation over the stage. Nothing here is stored: chat is volatile (tennis seed).
+ * animation over the stage. Nothing here is stored: chat is volatile (the server relays it
+ * to the stream's connections and keeps no history).
  */
 import { ALLOWED_EMOJI, MAX_CHAT_CHARS } from '../../../protocol/messages';
 import { formatClockTime } from '../core/format';

@@ -1,36 +1,27 @@
 /**
  * The player view (`#/watch/…`, `#/room/…`, `#/stream/…`): one stream, as a live broadcast.
- * Starts or joins the stream, rejoins after a reconnect with the buffer's cursor (no gap),
- * shows the tennis or cricket panels (or a frame log / an xterm terminal for other kinds), the timeline
- * seek bar, transport controls for controllers, presence, chat and reactions, and the end.
- * A scheduled stream shows a countdown to its `startsAt` until it plays; a live game (`joined.live`)
- * wears a LIVE badge and its timeline grows as frames arrive (core/schedule.ts).
+ * This file is its state machine: it starts or joins the stream, rejoins after a reconnect with
+ * the frame buffer's cursor (client/buffer.ts: no gap, no duplicate), follows `joined` /
+ * `state` / `frames` / `ended`, and estimates the playhead between messages. The parts it
+ * drives: the stage by kind (player/stage.ts: tennis, cricket, terminal, frame log), the
+ * transport controls and keys (player/transport.ts), the countdown of a scheduled stream
+ * (player/countdown.ts), the timeline seek bar, presence, chat and reactions. A live game
+ * (`joined.live`) wears a LIVE badge and its timeline grows as frames arrive (core/schedule.ts).
  */
-import type { JoinedMessage, ServerMessage, StateMessage, StreamStatus, WireFrame } from '../../../protocol/messages';
+import { isPreStart } from '../../../client/countdown';
+import { clampSeekMs, seekStepMs, stepSpeed } from '../../../client/playback';
+import { StreamSession } from '../../../client/session';
+import type { JoinedMessage, ServerMessage, StateMessage, WireFrame } from '../../../protocol/messages';
 import type { Outgoing } from '../connection';
-import { FrameBuffer } from '../core/buffer';
 import { endedText, errorText, formatSpeed, modeLabel, statusLabel } from '../core/format';
 import { routeHash, type Route } from '../core/route';
-import { countdownText, formatStartTime, grownLength, isPreStart, type KnownLength } from '../core/schedule';
-import { toTennisPoint, type TennisPoint } from '../tennis/frame';
-import { describePoint } from '../tennis/describe';
-import { foldMatch } from '../tennis/model';
-import { TennisView } from '../tennis/view';
-import { toCricketEvent, type CricketEvent } from '../cricket/frame';
-import { foldCricket } from '../cricket/model';
-import { describeEvent } from '../cricket/describe';
-import { CricketPanels } from '../cricket/view';
 import { append, h, setText } from '../ui/dom';
 import { toast } from '../ui/toast';
 import { ChatPanel } from './chat';
-import { FrameLog } from './log';
+import { Countdown } from './player/countdown';
+import { Stage } from './player/stage';
+import { keyIntent, Transport } from './player/transport';
 import { Timeline } from './timeline';
-import type { TerminalScreen } from './terminal';
-
-/** Playback speeds offered to controllers (PROTOCOL.md allows 0.25–64). */
-export const SPEEDS = [0.5, 1, 2, 4, 16, 64] as const;
-/** Arrow keys seek this far (ms). */
-const SEEK_STEP_MS = 30_000;
 
 /** What the player view needs from the app. */
 export interface PlayerDeps {
@@ -46,21 +37,12 @@ export interface PlayerDeps {
 /** One stream on screen. */
 export class PlayerView {
   readonly root: HTMLElement;
-  private streamId: string | null = null;
-  private joined: JoinedMessage | null = null;
-  private status: StreamStatus = 'starting';
-  private speed = 1;
-  private anchor = { positionMs: 0, at: 0 };
+  /**
+   * The stream as this viewer knows it (client/session.ts): frame buffer, status, speed, the
+   * playhead's anchor on `performance.now()`, the known length, `startsAt`.
+   */
+  private readonly session = new StreamSession();
   private ended = false;
-  /** Scheduled streams: wall time (epoch ms) of the first frame, while one is announced. */
-  private startsAt: number | undefined;
-  /** The game is live: its length grows as frames arrive. */
-  private live = false;
-  /** The recording's length as far as it is known (media ms, frames): fixed, or growing when live. */
-  private known: KnownLength = { durationMs: 0, frameCount: 0 };
-  private readonly buffer = new FrameBuffer();
-  private readonly tennisPoints = new Map<number, TennisPoint>();
-  private readonly cricketEvents = new Map<number, CricketEvent>();
   private renderQueued = false;
   private positionTimer: number;
 
@@ -70,25 +52,14 @@ export class PlayerView {
   private readonly roleBadge: HTMLElement;
   private readonly statusBadge: HTMLElement;
   private readonly liveBadge: HTMLElement;
-  private readonly countdown: HTMLElement;
-  private readonly countdownText: HTMLElement;
-  private readonly countdownAt: HTMLElement;
+  private readonly countdown = new Countdown();
   private readonly presenceEl: HTMLElement;
-  private readonly stage: HTMLElement;
-  private readonly body: HTMLElement;
-  private readonly side: HTMLElement;
   private readonly banner: HTMLElement;
-  private readonly pauseBtn: HTMLButtonElement;
-  private readonly speedBtns: HTMLButtonElement[];
-  private readonly transport: HTMLElement;
   private readonly invite: HTMLElement;
+  private readonly transport: Transport;
   private readonly timeline: Timeline;
   private readonly chat: ChatPanel;
-  private tennis: TennisView | null = null;
-  private cricket: CricketPanels | null = null;
-  private log: FrameLog | null = null;
-  private terminal: TerminalScreen | null = null;
-  private terminalLoading: Promise<void> | null = null;
+  private readonly stage: Stage;
   private readonly onKey = (e: KeyboardEvent) => this.key(e);
 
   constructor(
@@ -101,30 +72,19 @@ export class PlayerView {
     this.statusBadge = h('span', { class: 'badge status', 'data-testid': 'play-status', 'data-status': 'starting', 'aria-live': 'polite' }, 'Starting');
     this.presenceEl = h('span', { class: 'presence num', 'data-testid': 'presence', 'aria-live': 'polite' });
     this.liveBadge = h('span', { class: 'live-badge', 'data-testid': 'live-badge', hidden: true, title: 'Live: frames arrive as they happen' }, 'LIVE');
-    this.countdownText = h('strong', { class: 'countdown-text num', 'data-testid': 'countdown-text' });
-    this.countdownAt = h('span', { class: 'countdown-at muted' });
-    this.countdown = h('div', { class: 'countdown', hidden: true, role: 'timer', 'aria-live': 'off', 'data-testid': 'countdown' }, this.countdownText, this.countdownAt);
     this.banner = h('div', { class: 'banner', hidden: true, role: 'status', 'data-testid': 'ended-banner' });
-    this.body = h('div', { class: 'stage-body' });
-    this.stage = h('div', { class: 'stage', 'data-testid': 'stage' }, this.body, this.countdown);
+    const body = h('div', { class: 'stage-body' });
+    const stageEl = h('div', { class: 'stage', 'data-testid': 'stage' }, body, this.countdown.root);
     this.timeline = new Timeline((toMs) => this.seek(toMs));
-    this.pauseBtn = h('button', { class: 'btn transport-main', type: 'button', 'aria-label': 'Pause', 'data-testid': 'play-pause', onclick: () => this.togglePause() }, '❚❚');
-    this.speedBtns = SPEEDS.map((s) =>
-      h('button', { class: 'btn speed', type: 'button', 'aria-label': `Speed ${formatSpeed(s)}`, 'aria-pressed': 'false', 'data-speed': s, onclick: () => this.setSpeed(s) }, formatSpeed(s)),
-    );
+    this.transport = new Transport({ togglePause: () => this.togglePause(), setSpeed: (s) => this.setSpeed(s) });
     this.invite = h('div', { class: 'invite', hidden: true, 'data-testid': 'invite' });
-    this.transport = h(
-      'div',
-      { class: 'transport', role: 'group', 'aria-label': 'Playback controls' },
-      this.pauseBtn,
-      h('div', { class: 'speeds', role: 'group', 'aria-label': 'Playback speed' }, ...this.speedBtns),
-    );
     this.chat = new ChatPanel(
       (text) => this.deps.send({ action: 'chat', text }) || (toast('Not connected — message not sent.'), false),
       (emoji) => this.deps.send({ action: 'react', emoji }),
     );
-    this.chat.setStage(this.stage);
-    this.side = h('aside', { class: 'pv-side' }, this.chat.root);
+    this.chat.setStage(stageEl);
+    const side = h('aside', { class: 'pv-side' }, this.chat.root);
+    this.stage = new Stage({ stage: stageEl, body, side, timeline: this.timeline, participants: (g) => this.deps.participants(g) });
     this.root = h(
       'main',
       { class: 'player', 'data-testid': 'player' },
@@ -138,8 +98,8 @@ export class PlayerView {
       h(
         'div',
         { class: 'pv-grid' },
-        h('div', { class: 'pv-main', id: 'pv-main' }, this.stage, this.timeline.root, this.transport, this.chat.reactions, this.invite),
-        this.side,
+        h('div', { class: 'pv-main', id: 'pv-main' }, stageEl, this.timeline.root, this.transport.root, this.chat.reactions, this.invite),
+        side,
       ),
     );
     this.setControllable(false);
@@ -150,9 +110,9 @@ export class PlayerView {
   /** The socket is open (again): start, join or rejoin. */
   connected(reconnected: boolean): void {
     if (this.ended) return;
-    if (this.streamId && this.joined) {
-      const { lastSeq, epoch } = this.buffer.rejoinCursor();
-      this.deps.send({ action: 'rejoin', streamId: this.streamId, lastSeq, epoch });
+    const rejoin = this.session.rejoinMessage();
+    if (rejoin) {
+      this.deps.send(rejoin);
       if (reconnected) this.chat.addNotice('Reconnected — catching up.');
       return;
     }
@@ -171,39 +131,39 @@ export class PlayerView {
   handle(msg: ServerMessage): boolean {
     switch (msg.type) {
       case 'joined':
-        if (this.streamId && msg.streamId !== this.streamId) return false;
+        if (this.session.streamId !== undefined && msg.streamId !== this.session.streamId) return false;
         this.onJoined(msg);
         return true;
       case 'state':
-        if (msg.streamId !== this.streamId) return false;
+        if (msg.streamId !== this.session.streamId) return false;
         this.onState(msg);
         return true;
       case 'frames':
-        if (msg.streamId !== this.streamId) return false;
+        if (msg.streamId !== this.session.streamId) return false;
         this.onFrames(msg.epoch, msg.frames);
         return true;
       case 'presence':
-        if (msg.streamId !== this.streamId) return false;
+        if (msg.streamId !== this.session.streamId) return false;
         setText(this.presenceEl, `${msg.players} player${msg.players === 1 ? '' : 's'} · ${msg.spectators} watching`);
         this.presenceEl.dataset.players = String(msg.players);
         this.presenceEl.dataset.spectators = String(msg.spectators);
         return true;
       case 'chat':
-        if (msg.streamId !== this.streamId) return false;
+        if (msg.streamId !== this.session.streamId) return false;
         this.chat.addMessage(msg.from, msg.text, msg.at, msg.from === this.deps.me.userId || msg.from === this.deps.me.name);
         return true;
       case 'reaction':
-        if (msg.streamId !== this.streamId) return false;
+        if (msg.streamId !== this.session.streamId) return false;
         this.chat.floatReaction(msg.emoji, msg.from);
         return true;
       case 'input':
-        return msg.streamId === this.streamId;
+        return msg.streamId === this.session.streamId;
       case 'ended':
-        if (msg.streamId !== this.streamId) return false;
+        if (msg.streamId !== this.session.streamId) return false;
         this.onEnded(endedText(msg.reason), msg.reason);
         return true;
       case 'error':
-        if (!this.joined && (msg.action === 'start' || msg.action === 'join')) {
+        if (!this.session.joined && (msg.action === 'start' || msg.action === 'join')) {
           this.onEnded(`Could not open the stream: ${errorText(msg.code, msg.message)}`, 'error');
         } else if (msg.action === 'rejoin' && msg.code === 'not_found') {
           this.onEnded('This stream is no longer running.', 'gone');
@@ -217,42 +177,26 @@ export class PlayerView {
 
   /** The catalog arrived (maybe after `joined`): use its participant names. */
   catalogUpdated(): void {
-    if (this.tennis && this.joined) {
-      const names = this.deps.participants(this.joined.gameId);
-      if (names) {
-        this.tennis.setPlayers(this.joined.title, names);
-        this.scheduleRender();
-      }
-    }
+    const joined = this.session.joined;
+    if (joined && this.stage.setPlayers(joined)) this.scheduleRender();
   }
 
   /** Leave: detach from the stream and stop timers. */
   destroy(): void {
     document.removeEventListener('keydown', this.onKey);
     window.clearInterval(this.positionTimer);
-    if (this.streamId && !this.ended) this.deps.send({ action: 'stop' });
+    if (this.session.streamId !== undefined && !this.ended) this.deps.send({ action: 'stop' });
   }
 
   private get isController(): boolean {
-    return this.joined?.role === 'player';
+    return this.session.joined?.role === 'player';
   }
 
   private onJoined(msg: JoinedMessage): void {
-    const first = this.joined === null;
-    this.streamId = msg.streamId;
-    this.joined = msg;
-    this.status = msg.status;
-    this.speed = msg.speed;
-    this.anchor = { positionMs: msg.positionMs, at: performance.now() };
-    this.startsAt = msg.startsAt;
-    this.live = msg.live === true;
-    // A rejoin's `joined` may say less than the frames already held tell (they arrived since).
-    this.known = this.live
-      ? grownLength({ durationMs: msg.durationMs, frameCount: msg.frameCount }, first ? [] : this.buffer.sorted(), true)
-      : { durationMs: msg.durationMs, frameCount: msg.frameCount };
-    this.liveBadge.hidden = !this.live;
-    this.root.dataset.live = String(this.live);
-    const change = this.buffer.position(msg.epoch, msg.positionSeq);
+    const { first, change } = this.session.onJoined(msg, performance.now());
+    const live = this.session.live;
+    this.liveBadge.hidden = !live;
+    this.root.dataset.live = String(live);
     setText(this.titleEl, msg.title || msg.gameId);
     document.title = `${msg.title || msg.gameId} · matchcast`;
     setText(this.modeBadge, modeLabel(msg.mode));
@@ -261,28 +205,24 @@ export class PlayerView {
     this.root.dataset.role = msg.role;
     this.root.dataset.kind = msg.kind;
     this.root.dataset.streamId = msg.streamId;
-    this.timeline.setDuration(this.known.durationMs);
+    this.timeline.setDuration(this.session.known.durationMs);
     this.setControllable(msg.role === 'player');
     this.showStatus();
     this.showCountdown();
     if (first) {
-      this.setupBody(msg);
+      this.stage.setup(msg, this.session.buffer.sorted());
       if (msg.mode === 'pvp') this.showInvite(msg);
     }
-    if (change.removed.length) this.onRemoved(change.removed);
+    if (change.removed.length) this.stage.remove(change.removed, this.session.buffer.sorted());
     this.scheduleRender();
   }
 
   private onState(msg: StateMessage): void {
-    const prevStatus = this.status;
-    const prevSpeed = this.speed;
-    this.status = msg.status;
-    this.speed = msg.speed;
-    this.anchor = { positionMs: msg.positionMs, at: performance.now() };
-    const change = this.buffer.position(msg.epoch, msg.positionSeq);
-    if (change.removed.length) this.onRemoved(change.removed);
+    const { prev, change } = this.session.onState(msg, performance.now());
+    const prevStatus = prev.status;
+    const prevSpeed = prev.speed;
+    if (change.removed.length) this.stage.remove(change.removed, this.session.buffer.sorted());
     this.showStatus(msg.by);
-    if (isPreStart(prevStatus) && !isPreStart(msg.status)) this.startsAt = undefined;
     this.showCountdown();
     if (msg.by !== 'system') {
       const who = this.who(msg.by);
@@ -296,100 +236,34 @@ export class PlayerView {
   }
 
   private onFrames(epoch: number, frames: readonly WireFrame[]): void {
-    const change = this.buffer.add(epoch, frames);
-    if (change.removed.length) this.onRemoved(change.removed);
+    const { change, grew } = this.session.onFrames(epoch, frames, performance.now());
+    if (change.removed.length) this.stage.remove(change.removed, this.session.buffer.sorted());
     if (change.added.length === 0) return;
-    const known = grownLength(this.known, change.added, this.live);
-    if (known !== this.known) {
-      this.known = known;
-      this.timeline.setDuration(known.durationMs);
-    }
-    for (const f of change.added) {
-      if (this.joined?.kind === 'cricket') {
-        const e = toCricketEvent(f);
-        if (e) this.cricketEvents.set(f.seq, e);
-        continue;
-      }
-      const p = toTennisPoint(f);
-      if (p) this.tennisPoints.set(f.seq, p);
-    }
-    this.log?.add(change.added);
-    this.terminal?.write(change.added);
-    const lastT = change.added[change.added.length - 1]!.t;
-    if (this.status === 'playing' && lastT > this.estimate()) this.anchor = { positionMs: lastT, at: performance.now() };
+    if (grew) this.timeline.setDuration(this.session.known.durationMs);
+    this.stage.add(change.added);
     this.scheduleRender();
-  }
-
-  private onRemoved(seqs: readonly number[]): void {
-    for (const s of seqs) {
-      this.tennisPoints.delete(s);
-      this.cricketEvents.delete(s);
-    }
-    this.log?.remove(seqs);
-    if (this.terminal) {
-      this.terminal.reset();
-      this.terminal.write(this.buffer.sorted());
-    }
   }
 
   private onEnded(text: string, reason: string): void {
     this.ended = true;
-    this.status = 'ended';
+    this.session.onEnded(reason, performance.now());
+    const gameId = this.session.joined?.gameId;
     this.banner.replaceChildren();
     append(
       this.banner,
       h('strong', {}, reason === 'finished' ? 'Final' : 'Stream ended'),
       h('span', {}, ` ${text} `),
       h('a', { class: 'btn', href: '#/', 'aria-label': 'Back to the matches' }, 'Back to matches'),
-      this.joined ? h('a', { class: 'btn', href: routeHash({ name: 'watch', gameId: this.joined.gameId, mode: 'spectate' }), 'aria-label': 'Watch this game again from the start' }, 'Watch again') : null,
+      gameId !== undefined ? h('a', { class: 'btn', href: routeHash({ name: 'watch', gameId, mode: 'spectate' }), 'aria-label': 'Watch this game again from the start' }, 'Watch again') : null,
     );
     this.banner.dataset.reason = reason;
     this.banner.hidden = false;
-    if (reason === 'finished' && this.joined) this.anchor = { positionMs: this.known.durationMs, at: performance.now() };
-    this.live = false;
     this.liveBadge.hidden = true;
     this.setControllable(false);
     this.showStatus();
     this.showCountdown();
     this.tickPosition();
     this.scheduleRender();
-  }
-
-  private setupBody(msg: JoinedMessage): void {
-    if (msg.kind === 'tennis') {
-      const tv = new TennisView();
-      tv.setPlayers(msg.title, this.deps.participants(msg.gameId));
-      this.tennis = tv;
-      this.body.replaceChildren(tv.court.root);
-      this.stage.before(tv.scoreboard);
-      this.side.prepend(tv.stats);
-      this.side.prepend(h('section', { class: 'panel feed-panel', 'aria-label': 'Point by point' }, h('h2', {}, 'Point by point'), tv.feed));
-    } else if (msg.kind === 'cricket') {
-      const cv = new CricketPanels();
-      this.cricket = cv;
-      this.body.replaceChildren(cv.card);
-      this.stage.before(cv.scoreboard);
-      this.side.prepend(cv.feedPanel);
-      for (const f of this.buffer.sorted()) {
-        const e = toCricketEvent(f);
-        if (e) this.cricketEvents.set(f.seq, e);
-      }
-    } else if (msg.kind === 'terminal') {
-      this.body.replaceChildren(h('p', { class: 'muted' }, 'Loading the terminal…'));
-      this.terminalLoading = import('./terminal').then(({ TerminalScreen }) => {
-        const t = new TerminalScreen();
-        this.body.replaceChildren(t.root);
-        t.open();
-        this.terminal = t;
-        t.write(this.buffer.sorted());
-      });
-      this.terminalLoading.catch(() => toast('Could not load the terminal view.'));
-    } else {
-      const log = new FrameLog();
-      this.log = log;
-      this.body.replaceChildren(log.root);
-      log.add(this.buffer.sorted());
-    }
   }
 
   private showInvite(msg: JoinedMessage): void {
@@ -415,54 +289,39 @@ export class PlayerView {
   }
 
   private showStatus(by?: string): void {
-    let text = statusLabel(this.status);
-    if (this.status === 'paused' && by && by !== 'system') text = `Paused by ${this.who(by) === 'You' ? 'you' : by}`;
-    if (this.status === 'playing' && this.live) text = 'Playing'; // the LIVE badge says the rest
-    if (this.status === 'playing' && this.speed !== 1) text = `${this.live ? 'Playing' : 'Live'} · ${formatSpeed(this.speed)}`;
+    const { status, speed, live } = this.session;
+    let text = statusLabel(status);
+    if (status === 'paused' && by && by !== 'system') text = `Paused by ${this.who(by) === 'You' ? 'you' : by}`;
+    if (status === 'playing' && live) text = 'Playing'; // the LIVE badge says the rest
+    if (status === 'playing' && speed !== 1) text = `${live ? 'Playing' : 'Live'} · ${formatSpeed(speed)}`;
     setText(this.statusBadge, text);
-    this.statusBadge.dataset.status = this.status;
+    this.statusBadge.dataset.status = status;
     if (by) this.statusBadge.dataset.by = by;
-    const paused = this.status === 'paused';
-    setText(this.pauseBtn, paused ? '▶' : '❚❚');
-    this.pauseBtn.setAttribute('aria-label', paused ? 'Resume' : 'Pause');
-    for (const b of this.speedBtns) b.setAttribute('aria-pressed', String(Number(b.dataset.speed) === this.speed));
+    this.transport.show(status, speed);
   }
 
-  /**
-   * Show, update or hide the countdown: "Starts in 1:23" (at the server's time) while the stream
-   * is scheduled or awaiting its start, "Starting…" once `startsAt` is reached; hidden otherwise.
-   */
+  /** Show, update or hide the countdown: shown while the stream is scheduled or awaiting its announced start. */
   private showCountdown(): void {
-    const show = !this.ended && isPreStart(this.status) && this.startsAt !== undefined;
-    this.countdown.hidden = !show;
-    if (!show || this.startsAt === undefined) return;
-    const now = this.deps.now();
-    setText(this.countdownText, countdownText(this.startsAt, now));
-    setText(this.countdownAt, `Scheduled for ${formatStartTime(this.startsAt, now)}`);
-    this.countdown.dataset.startsAt = String(this.startsAt);
+    const { startsAt } = this.session;
+    const show = !this.ended && isPreStart(this.session.status) && startsAt !== undefined;
+    this.countdown.show(show ? startsAt : undefined, this.deps.now());
   }
 
   private setControllable(can: boolean): void {
     const tip = this.ended ? 'The stream has ended' : 'Only the players of this stream control playback';
-    for (const b of [this.pauseBtn, ...this.speedBtns]) {
-      b.disabled = !can;
-      b.title = can ? '' : tip;
-    }
-    this.transport.classList.toggle('locked', !can);
-    this.transport.title = can ? '' : tip;
+    this.transport.setControllable(can, tip);
     this.timeline.setCanSeek(can);
   }
 
+  /** The playhead now (media ms), from the last anchor at the current speed. */
   private estimate(): number {
-    const elapsed = this.status === 'playing' ? ((performance.now() - this.anchor.at) * this.speed) : 0;
-    const dur = this.joined ? this.known.durationMs : Infinity;
-    return Math.min(dur, this.anchor.positionMs + elapsed);
+    return this.session.playhead(performance.now());
   }
 
   /** Every 250 ms: the playhead, and the countdown (its text changes once a second). */
   private tickPosition(): void {
-    if (this.joined) this.timeline.setPosition(this.estimate());
-    if (!this.countdown.hidden) this.showCountdown();
+    if (this.session.joined) this.timeline.setPosition(this.estimate());
+    if (this.countdown.visible) this.showCountdown();
   }
 
   private scheduleRender(): void {
@@ -470,32 +329,9 @@ export class PlayerView {
     this.renderQueued = true;
     requestAnimationFrame(() => {
       this.renderQueued = false;
-      this.render();
+      // A live game's last frame so far is not the end of the match: no frameCount then.
+      this.stage.render(this.session.joined && !this.session.live ? this.session.known.frameCount : undefined);
     });
-  }
-
-  private render(): void {
-    if (this.cricket) {
-      const events = [...this.cricketEvents.values()].sort((a, b) => a.seq - b.seq);
-      this.cricket.render(foldCricket(events));
-      this.timeline.setMarks(
-        events
-          .filter((e) => e.type === 'wicket' || (e.type === 'ball' && e.boundary !== null) || e.type === 'milestone')
-          .map((e) => {
-            const line = describeEvent(e);
-            return { seq: e.seq, t: e.t, winner: e.type === 'wicket' ? 2 : 1, label: `${line.head} · ${line.text}` };
-          }),
-      );
-      return;
-    }
-    if (!this.tennis) return;
-    const points = [...this.tennisPoints.values()].sort((a, b) => a.seq - b.seq);
-    // A live game's last frame so far is not the end of the match: no frameCount then.
-    const view = foldMatch(points, this.joined && !this.live ? { frameCount: this.known.frameCount } : {});
-    this.tennis.render(view, points);
-    const names = this.tennis.shortNames;
-    this.timeline.setMarks(points.map((p) => ({ seq: p.seq, t: p.t, winner: p.winner, label: describePoint(p, names) })));
-    this.timeline.setBoundaries(view.boundaries);
   }
 
   private control(msg: Outgoing): void {
@@ -507,36 +343,24 @@ export class PlayerView {
   }
 
   private togglePause(): void {
-    this.control({ action: this.status === 'paused' ? 'resume' : 'pause' });
+    this.control({ action: this.session.status === 'paused' ? 'resume' : 'pause' });
   }
 
   private setSpeed(speed: number): void {
-    if (speed !== this.speed) this.control({ action: 'speed', speed });
+    if (speed !== this.session.speed) this.control({ action: 'speed', speed });
   }
 
   private seek(toMs: number): void {
-    const dur = this.known.durationMs;
-    this.control({ action: 'seek', toMs: Math.round(Math.min(Math.max(0, toMs), Math.max(0, dur - 1))) });
+    this.control({ action: 'seek', toMs: clampSeekMs(toMs, this.session.known.durationMs) });
   }
 
   private key(e: KeyboardEvent): void {
-    if (e.altKey || e.ctrlKey || e.metaKey || this.ended || !this.joined) return;
-    const t = e.target as HTMLElement | null;
-    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
-    if (e.key === ' ' || e.code === 'Space') {
-      if (t && (t.tagName === 'BUTTON' || t.tagName === 'A')) return; // let the focused control act
-      e.preventDefault();
-      this.togglePause();
-    } else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
-      e.preventDefault();
-      this.seek(this.estimate() + (e.key === 'ArrowLeft' ? -SEEK_STEP_MS : SEEK_STEP_MS));
-    } else if (e.key === '+' || e.key === '=' || e.key === '-' || e.key === '_') {
-      const up = e.key === '+' || e.key === '=';
-      const i = SPEEDS.findIndex((s) => s >= this.speed);
-      const cur = i < 0 ? SPEEDS.length - 1 : i;
-      const next = SPEEDS[Math.min(SPEEDS.length - 1, Math.max(0, cur + (up ? 1 : -1)))]!;
-      e.preventDefault();
-      this.setSpeed(next);
-    }
+    if (this.ended || !this.session.joined) return;
+    const intent = keyIntent(e);
+    if (!intent) return;
+    e.preventDefault();
+    if (intent.kind === 'toggle') this.togglePause();
+    else if (intent.kind === 'seek') this.seek(seekStepMs(this.estimate(), intent.dir, this.session.known.durationMs));
+    else this.setSpeed(stepSpeed(this.session.speed, intent.dir));
   }
 }

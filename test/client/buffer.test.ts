@@ -1,4 +1,4 @@
-import { FrameBuffer } from '../../web/src/core/buffer';
+import { FrameBuffer } from '../../client/buffer';
 import type { WireFrame } from '../../protocol/messages';
 
 const f = (seq: number): WireFrame => ({ seq, t: seq * 1000, type: 'point', data: { seq } });
@@ -87,5 +87,23 @@ describe('FrameBuffer', () => {
     b.position(0, 0);
     const bad = [{ seq: -1, t: 0, type: 'x', data: 1 }, { seq: 1.5, t: 0, type: 'x', data: 1 }] as WireFrame[];
     expect(b.add(0, bad).added).toEqual([]);
+  });
+});
+
+describe('FrameBuffer.rejoinMessage', () => {
+  it('is the rejoin action with the cursor: before any frame, lastSeq is the epoch start − 1', () => {
+    const b = new FrameBuffer();
+    expect(b.rejoinMessage('pvai:g:alice@example')).toEqual({ action: 'rejoin', streamId: 'pvai:g:alice@example', epoch: 0, lastSeq: -1 });
+    b.position(3, 7);
+    b.add(3, [f(7), f(8), f(10)]);
+    expect(b.rejoinMessage('s')).toEqual({ action: 'rejoin', streamId: 's', epoch: 3, lastSeq: 8 });
+  });
+  it('a frame that arrives late (out of order) is taken, not dropped, and closes the gap', () => {
+    const b = new FrameBuffer();
+    b.position(1, 0);
+    b.add(1, [f(0), f(2)]);
+    expect(b.rejoinCursor().lastSeq).toBe(0);
+    expect(b.add(1, [f(1)]).added.map((x) => x.seq)).toEqual([1]);
+    expect(b.rejoinCursor().lastSeq).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The client's frame buffer: dedupe by `seq`, epoch fencing, and the cursor `rejoin` needs.
+ * The client's frame buffer: de-dup by `seq`, epoch fencing, and the cursor `rejoin` needs.
  *
  * Rules (PROTOCOL.md "Guarantees", "rejoin"):
  * - A `seq` names one line of an immutable recording, so a frame already held is never taken
@@ -11,9 +11,10 @@
  * - After a reconnect, `{action:'rejoin', streamId, lastSeq, epoch}` asks for every frame
  *   after `lastSeq` that the stream already sent in `epoch`: `lastSeq` is the last seq held
  *   contiguously from the current epoch's start (or start − 1 when none arrived yet).
- * Pure: no DOM, no timers (unit-tested in test/web/buffer.test.ts).
+ * Shared by both clients (the web client's player view, `npm run watch`). Pure: no DOM, no
+ * Node API, no timers (unit-tested in test/client/buffer.test.ts).
  */
-import type { WireFrame } from '../../../protocol/messages';
+import type { RejoinMessage, WireFrame } from '../protocol/messages';
 
 /** What a `frames` message or a position change did to the buffer. */
 export interface BufferChange {
@@ -46,6 +47,15 @@ export class FrameBuffer {
     return { lastSeq: this.nextSeq - 1, epoch: Math.max(0, this.currentEpoch) };
   }
 
+  /**
+   * The `rejoin` message to send for `streamId` after a reconnect:
+   * `{ action: 'rejoin', streamId, epoch, lastSeq }` with this buffer's {@link rejoinCursor}.
+   */
+  rejoinMessage(streamId: string): RejoinMessage {
+    const { lastSeq, epoch } = this.rejoinCursor();
+    return { action: 'rejoin', streamId, epoch, lastSeq };
+  }
+
   /** Whether a frame with this seq is held. */
   has(seq: number): boolean {
     return this.frames.has(seq);
@@ -76,7 +86,9 @@ export class FrameBuffer {
 
   /**
    * A `frames` message. Older epochs are ignored; a newer epoch than known (its `state` was
-   * lost) starts at the first frame's seq. Returns the frames newly taken, in seq order.
+   * lost, or has not arrived yet) starts at the first frame's seq, removing held frames at or
+   * after it. Frames already held (by seq) and malformed frames (seq not an integer ≥ 0, `t`
+   * not a number) are skipped. Returns the frames newly taken, in seq order, and the seqs removed.
    */
   add(epoch: number, frames: readonly WireFrame[]): BufferChange {
     if (!Number.isInteger(epoch) || epoch < this.currentEpoch || frames.length === 0) {

@@ -1,0 +1,446 @@
+/**
+ * One `npm run watch` session: the connection and session loop of the terminal client. It
+ * connects to the WebSocket API (PROTOCOL.md), sends `start`, prints the stream (status lines
+ * from ./status.ts, frames from ./frames.ts), and after a dropped connection reconnects with
+ * full-jitter backoff and `rejoin`s with the frame buffer's cursor. De-dup by seq, epoch
+ * fencing, the rejoin cursor, the playhead, a live game's growing length, the server clock and
+ * the reconnect delays are the client core's (client/), shared with the web client. With a
+ * TTY and mode pvai/pvp, keys control playback (./keys.ts). A scheduled stream prints a countdown to its `startsAt` on the server clock
+ * (`ping`/`pong.at`) — at most one line per 10 s plus the final one — until it plays; a live
+ * game's header says LIVE.
+ *
+ * Importable: {@link runWatch} drives one session in-process (the end-to-end tests use it).
+ */
+import type { Readable, Writable } from 'node:stream';
+import WebSocket from 'ws';
+import { HEARTBEAT_MS, reconnectDelay } from '../../client/backoff';
+import { ServerClock } from '../../client/clock';
+import { isPreStart } from '../../client/countdown';
+import { StreamSession } from '../../client/session';
+import {
+  parseServerMessage,
+  type ClientMessage,
+  type EndReason,
+  type JoinedMessage,
+  type Mode,
+  type ServerMessage,
+  type WireFrame,
+} from '../../protocol/messages';
+import { EXIT_FAILURE, errorText } from '../lib/cli';
+import { isRawOutput, renderFrame, type FrameContext } from './frames';
+import { KEYS_HELP, keyCommand, KeyReader } from './keys';
+import {
+  CountdownPrinter,
+  describeState,
+  formatChat,
+  formatEnded,
+  formatError,
+  formatInput,
+  formatJoined,
+  formatPresence,
+  formatReaction,
+  type PlaybackView,
+} from './status';
+import { playerNames, shortName } from './tennis';
+
+/** Exit code after an interruption (SIGINT / the caller's abort signal): 128 + SIGINT. */
+export const EXIT_INTERRUPTED = 130;
+
+/** One watch session. Times in milliseconds. */
+export interface WatchOptions {
+  /** The WebSocket endpoint (`ws://127.0.0.1:3000/`, `wss://…/prod`), without the token. */
+  wsUrl: string;
+  /** The access token, or a function fetching a fresh one (called again on each reconnect). */
+  token: string | (() => Promise<string>);
+  gameId: string;
+  /** @default 'spectate' */
+  mode?: Mode;
+  /** pvp room id. */
+  room?: string;
+  /** Playback rate 0.25–64. @default server default (1) */
+  speed?: number;
+  /** Media time to start at (ms). */
+  atMs?: number;
+  /** Write every frame's data raw (`--raw`). */
+  raw?: boolean;
+  /** Read keys from stdin. @default stdin is a TTY and mode is pvai or pvp */
+  interactive?: boolean;
+  /** Ends the session: sends `stop`, resolves with {@link EXIT_INTERRUPTED}. */
+  signal?: AbortSignal;
+  /**
+   * Reconnection after a drop: attempts before giving up (default 10), full-jitter backoff
+   * base/cap in ms (default client/backoff.ts: 500 ms / 10 s).
+   */
+  reconnect?: { attempts?: number; baseMs?: number; capMs?: number };
+  /** Keep-alive `ping` interval (ms; API Gateway drops a connection idle for 10 min). @default HEARTBEAT_MS (300000) */
+  pingIntervalMs?: number;
+  /** WebSocket handshake timeout. @default 15000 */
+  connectTimeoutMs?: number;
+  /** After `stop`, how long to wait for `ended` before closing. @default 3000 */
+  stopGraceMs?: number;
+  /** Keep every delivered frame in the result. @default true */
+  collectFrames?: boolean;
+  /** Clock (epoch ms), for tests. @default Date.now */
+  now?: () => number;
+}
+
+/** Where a session writes and reads. Status lines go to `stderr` when frames are raw and it is given, else to `stdout`. */
+export interface WatchIO {
+  stdout: Writable;
+  stderr?: Writable;
+  stdin?: Readable;
+}
+
+/** How a session ended. */
+export interface WatchResult {
+  /** 0 after `ended` (1 when its reason is `failed`) or `q`; 1 on a refused start or a lost connection; 130 when aborted. */
+  exitCode: number;
+  /** Every frame delivered (after de-duplication), in arrival order. */
+  frames: WireFrame[];
+  joined?: JoinedMessage;
+  endedReason?: EndReason;
+  /** Errors the server sent (`code: message`). */
+  errors: string[];
+  /** Successful reconnections. */
+  reconnects: number;
+}
+
+/**
+ * Watch one stream until it ends, the user quits, or the connection is lost for good.
+ * Never rejects: failures resolve with exit code 1 after printing one line.
+ */
+export function runWatch(opts: WatchOptions, io: WatchIO): Promise<WatchResult> {
+  return new Watcher(opts, io).run();
+}
+
+class Watcher {
+  private readonly result: WatchResult = { exitCode: 0, frames: [], errors: [], reconnects: 0 };
+  private readonly now: () => number;
+  private ws: WebSocket | undefined;
+  /**
+   * The stream as this viewer knows it (client/session.ts): de-dup by seq, epoch fencing, the
+   * rejoin cursor, status, speed and playhead on `now()`, the known length.
+   */
+  private readonly session = new StreamSession();
+  /** The playback state as last printed: `state` lines say what changed since (not updated by a rejoin's `joined`). */
+  private view: PlaybackView | undefined;
+  private ctx: FrameContext = { kind: '', names: ['Player 1', 'Player 2'], raw: false };
+  private presence = '';
+  private attempts = 0;
+  private quitting = false;
+  private finished = false;
+  /** Reads keys while controls are on (pvai/pvp in a terminal, or `interactive`). */
+  private keys: KeyReader | undefined;
+  private timers = new Set<NodeJS.Timeout>();
+  /** Scheduled streams: the countdown (undefined when none runs) and its 1 s ticker. */
+  private countdown: CountdownPrinter | undefined;
+  private countdownTimer: NodeJS.Timeout | undefined;
+  /** The server's clock from `pong.at`; `pingSentAt` is when the unanswered ping left (epoch ms). */
+  private readonly clock = new ServerClock();
+  private pingSentAt: number | undefined;
+  private resolve: (r: WatchResult) => void = () => undefined;
+  private readonly onAbort = () => this.quit(EXIT_INTERRUPTED);
+
+  constructor(
+    private readonly opts: WatchOptions,
+    private readonly io: WatchIO,
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.ctx.raw = opts.raw === true;
+  }
+
+  run(): Promise<WatchResult> {
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+      if (this.opts.signal?.aborted) return this.finish(EXIT_INTERRUPTED);
+      this.opts.signal?.addEventListener('abort', this.onAbort, { once: true });
+      const ping = setInterval(() => this.ping(), this.opts.pingIntervalMs ?? HEARTBEAT_MS);
+      ping.unref();
+      this.timers.add(ping);
+      void this.connect();
+    });
+  }
+
+  // ----- output ---------------------------------------------------------------------
+
+  private out(text: string): void {
+    this.io.stdout.write(`${text}\n`);
+  }
+
+  private info(text: string): void {
+    const toErr = isRawOutput(this.ctx.kind, this.ctx.raw) && this.io.stderr;
+    (toErr ? this.io.stderr! : this.io.stdout).write(`${text}\n`);
+  }
+
+  // ----- connection -----------------------------------------------------------------
+
+  private async connect(): Promise<void> {
+    let token: string;
+    try {
+      token = typeof this.opts.token === 'string' ? this.opts.token : await this.opts.token();
+    } catch (e) {
+      return this.fail(`cannot get a token: ${errorText(e)}`);
+    }
+    if (this.finished) return;
+    let url: URL;
+    try {
+      url = new URL(this.opts.wsUrl);
+    } catch {
+      return this.fail(`not a WebSocket URL: ${this.opts.wsUrl}`);
+    }
+    url.searchParams.set('token', token);
+    const ws = new WebSocket(url, { handshakeTimeout: this.opts.connectTimeoutMs ?? 15_000 });
+    this.ws = ws;
+    let opened = false;
+    let lastError: Error | undefined;
+    ws.on('open', () => {
+      opened = true;
+      const rejoin = this.session.rejoinMessage();
+      if (rejoin) {
+        this.send(rejoin);
+      } else {
+        this.send({
+          action: 'start',
+          gameId: this.opts.gameId,
+          mode: this.opts.mode ?? 'spectate',
+          ...(this.opts.room !== undefined ? { room: this.opts.room } : {}),
+          ...(this.opts.speed !== undefined ? { speed: this.opts.speed } : {}),
+          ...(this.opts.atMs !== undefined ? { atMs: this.opts.atMs } : {}),
+        } as ClientMessage);
+      }
+    });
+    ws.on('message', (data) => this.onMessage(String(data)));
+    ws.on('error', (e) => {
+      lastError = e;
+    });
+    ws.on('close', (code) => {
+      if (this.ws === ws) this.ws = undefined;
+      this.onClose(opened, code, lastError);
+    });
+  }
+
+  private onClose(opened: boolean, code: number, error: Error | undefined): void {
+    if (this.finished) return;
+    if (this.quitting || this.result.endedReason !== undefined) return this.finish(this.result.exitCode);
+    const status = /Unexpected server response: (\d+)/.exec(error?.message ?? '')?.[1];
+    if (status === '401' || status === '403') {
+      return this.fail(`the server refused the token (HTTP ${status}): it may have expired or be for another stack — get a new one with \`npm run token\``);
+    }
+    if (this.session.streamId === undefined) {
+      if (!opened) return this.fail(`cannot connect to ${this.opts.wsUrl}: ${connectReason(error)}`);
+      return this.fail(`the connection closed before the stream started (code ${code})`);
+    }
+    const max = this.opts.reconnect?.attempts ?? 10;
+    if (this.attempts >= max) return this.fail(`connection lost: gave up after ${max} reconnection attempts`);
+    const { baseMs, capMs } = this.opts.reconnect ?? {};
+    const delay = reconnectDelay(this.attempts, { ...(baseMs !== undefined ? { baseMs } : {}), ...(capMs !== undefined ? { capMs } : {}) });
+    this.attempts++;
+    this.info(`… connection lost (${opened ? `code ${code}` : connectReason(error)}), reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.attempts}/${max})`);
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      void this.connect();
+    }, delay);
+    this.timers.add(t);
+  }
+
+  private send(msg: ClientMessage): boolean {
+    if (this.ws?.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(msg));
+    return true;
+  }
+
+  /** Send a `ping`, noting when it left: its `pong` is a sample of the server clock. */
+  private ping(): void {
+    if (this.send({ action: 'ping' })) this.pingSentAt = this.now();
+  }
+
+  // ----- messages -------------------------------------------------------------------
+
+  private onMessage(raw: string): void {
+    if (this.finished) return;
+    let msg: ServerMessage;
+    try {
+      msg = parseServerMessage(raw);
+    } catch {
+      this.info(`? unreadable message from the server (${raw.length} bytes)`);
+      return;
+    }
+    const streamId = this.session.streamId;
+    if ('streamId' in msg && streamId !== undefined && msg.type !== 'joined' && msg.streamId !== streamId) return;
+    switch (msg.type) {
+      case 'joined':
+        return this.onJoined(msg);
+      case 'frames': {
+        // Frames of an older epoch are fenced out; frames already held (a rejoin replay
+        // overlapping what arrived) are dropped; a newer epoch re-sends what it replaced.
+        for (const f of this.session.onFrames(msg.epoch, msg.frames, this.now()).change.added) {
+          if (this.opts.collectFrames !== false) this.result.frames.push(f);
+          const o = renderFrame(f, this.ctx);
+          if (o.kind === 'line') this.out(o.text);
+          else if (o.kind === 'raw') this.io.stdout.write(o.text);
+        }
+        return;
+      }
+      case 'state': {
+        if (!isPreStart(msg.status)) this.stopCountdown();
+        for (const line of describeState(this.view, msg)) this.info(line);
+        this.session.onState(msg, this.now());
+        this.view = { status: msg.status, speed: msg.speed, epoch: msg.epoch, positionMs: msg.positionMs };
+        return;
+      }
+      case 'presence': {
+        const line = formatPresence(msg);
+        if (line !== this.presence) this.info(line);
+        this.presence = line;
+        return;
+      }
+      case 'chat':
+        return this.info(formatChat(msg));
+      case 'reaction':
+        return this.info(formatReaction(msg));
+      case 'input':
+        return this.info(formatInput(msg));
+      case 'ended':
+        this.result.endedReason = msg.reason;
+        this.result.exitCode = msg.reason === 'failed' ? EXIT_FAILURE : this.quitting ? this.result.exitCode : 0;
+        this.info(formatEnded(msg.reason));
+        return this.finish(this.result.exitCode);
+      case 'error': {
+        const line = formatError(msg);
+        this.result.errors.push(`${msg.code}: ${msg.message}`);
+        this.info(line);
+        if (this.session.streamId === undefined) return this.finish(EXIT_FAILURE); // the start was refused
+        if (msg.action === 'rejoin') {
+          if (msg.code === 'not_found') return this.fail('the stream is gone (it ended while the connection was down)');
+          this.ws?.close(); // try again through the reconnect path, bounded by its attempts
+        }
+        return;
+      }
+      case 'pong':
+        if (this.pingSentAt !== undefined) {
+          this.clock.sample(this.pingSentAt, this.now(), msg.at);
+          this.pingSentAt = undefined;
+          this.tickCountdown();
+        }
+        return;
+      default:
+        return; // catalog
+    }
+  }
+
+  private onJoined(j: JoinedMessage): void {
+    // When the epoch moved on while we were away, the server sends the current `state` next
+    // and frames continue from its positionSeq (PROTOCOL.md "rejoin"); in the same epoch the
+    // replay fills what was missed.
+    const { first } = this.session.onJoined(j, this.now());
+    this.attempts = 0;
+    if (first) {
+      this.result.joined = j;
+      const names = playerNames(j.title);
+      this.ctx = { kind: j.kind, names: [shortName(names[0]), shortName(names[1])], raw: this.ctx.raw };
+      this.view = { status: j.status, speed: j.speed, epoch: j.epoch, positionMs: j.positionMs };
+      for (const line of formatJoined(j)) this.info(line);
+      if (isPreStart(j.status) && j.startsAt !== undefined) this.startCountdown(j.startsAt);
+      this.startKeys();
+      return;
+    }
+    this.result.reconnects++;
+    this.info(`↻ reconnected (${j.streamId})`);
+  }
+
+  // ----- countdown (scheduled streams) ---------------------------------------------
+
+  /**
+   * Count down to `startsAt` (epoch ms, server clock): ask the server's time with a `ping`
+   * (the first line waits for its `pong`, or the first tick 1 s later), then check every second.
+   */
+  private startCountdown(startsAt: number): void {
+    this.stopCountdown();
+    this.countdown = new CountdownPrinter(startsAt);
+    this.ping();
+    const t = setInterval(() => this.tickCountdown(), 1000);
+    this.countdownTimer = t;
+    this.timers.add(t);
+  }
+
+  private tickCountdown(): void {
+    if (!this.countdown || this.finished) return;
+    const line = this.countdown.line(this.clock.now(this.now()));
+    if (line) this.info(line);
+    if (this.countdown.done) this.stopCountdown();
+  }
+
+  private stopCountdown(): void {
+    this.countdown = undefined;
+    if (this.countdownTimer) {
+      clearInterval(this.countdownTimer);
+      this.timers.delete(this.countdownTimer);
+      this.countdownTimer = undefined;
+    }
+  }
+
+  // ----- keys -----------------------------------------------------------------------
+
+  private startKeys(): void {
+    const stdin = this.io.stdin;
+    if (!stdin) return;
+    const reader = new KeyReader(stdin, (key) => this.onKey(key));
+    const mode = this.opts.mode ?? 'spectate';
+    if (!(this.opts.interactive ?? (reader.isTTY && mode !== 'spectate'))) return;
+    this.keys = reader;
+    reader.start();
+    this.info(`  keys: ${KEYS_HELP}`);
+  }
+
+  private onKey(key: string): void {
+    if (!this.session.joined || this.finished || this.quitting) return;
+    const { status, speed, known } = this.session;
+    const cmd = keyCommand(key, { status, speed, positionMs: this.session.playhead(this.now()), durationMs: known.durationMs });
+    if (!cmd) return;
+    if (cmd.action === 'quit') return this.quit(0);
+    this.send(cmd);
+  }
+
+  // ----- ending ---------------------------------------------------------------------
+
+  /** Send `stop` and wait (briefly) for `ended`, then finish with `code`. */
+  private quit(code: number): void {
+    if (this.finished || this.quitting) return;
+    this.quitting = true;
+    this.result.exitCode = code;
+    if (this.ws?.readyState !== WebSocket.OPEN || this.session.streamId === undefined) return this.finish(code);
+    this.send({ action: 'stop' });
+    const t = setTimeout(() => this.finish(code), this.opts.stopGraceMs ?? 3000);
+    this.timers.add(t);
+  }
+
+  private fail(message: string): void {
+    this.info(`error: ${message}`);
+    this.finish(EXIT_FAILURE);
+  }
+
+  private finish(code: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.result.exitCode = code;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.keys?.stop();
+    this.opts.signal?.removeEventListener('abort', this.onAbort);
+    const ws = this.ws;
+    this.ws = undefined;
+    if (ws) {
+      if (ws.readyState === WebSocket.OPEN) ws.close(1000);
+      else if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+    }
+    this.resolve(this.result);
+  }
+}
+
+function connectReason(e: Error | undefined): string {
+  if (!e) return 'closed';
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ENOTFOUND') return 'host not found';
+  return e.message.split('\n')[0] ?? 'failed';
+}

@@ -1,0 +1,157 @@
+/**
+ * The status lines of `npm run watch`, from server messages (PROTOCOL.md "Server → client"):
+ * the header from `joined`, what a `state` changed, presence, chat, reactions, relayed input,
+ * why the stream ended, errors, and the countdown to a scheduled stream's `startsAt`. Pure: no
+ * I/O, no clock reads (the caller passes `now`); unit-tested in test/scripts/watch/status.test.ts.
+ *
+ * Units: every `…Ms` is media milliseconds; `startsAt`/`now` are epoch milliseconds (server clock).
+ */
+import { formatCountdown, isPreStart } from '../../client/countdown';
+import type {
+  ChatOutMessage,
+  EndReason,
+  ErrorMessage,
+  InputOutMessage,
+  JoinedMessage,
+  PresenceMessage,
+  ReactionMessage,
+  StateMessage,
+  StreamStatus,
+} from '../../protocol/messages';
+import { clean, formatClock, formatSpeed, formatWallClock } from '../lib/format';
+
+/**
+ * The header printed on `joined`:
+ * `▶ Wimbledon 2012 final: Roger Federer v Andy Murray`
+ * `  tennis · spectate · spectator · 64× · 0:00:00 / 4:00:10 · 320 frames · spectate:2012-wimbledon-1701`
+ * A live game's status line starts with `LIVE` and its length is what exists so far
+ * (`LIVE · cricket · … · 0:10:00 / 1:02:03 so far · 120 frames so far · …`); a paused,
+ * scheduled or awaiting stream says so at the end (`· scheduled`, `· awaiting start`).
+ */
+export function formatJoined(j: JoinedMessage): string[] {
+  const soFar = j.live === true ? ' so far' : '';
+  const position = `${formatClock(j.positionMs)} / ${formatClock(j.durationMs)}${soFar}`;
+  const status = j.status === 'paused' || isPreStart(j.status) ? ` · ${j.status.replace('_', ' ')}` : '';
+  const fields = [j.kind, j.mode, j.role, formatSpeed(j.speed), position, `${j.frameCount} frames${soFar}`, j.streamId];
+  return [`▶ ${j.title || j.gameId}`, `  ${[...(j.live === true ? ['LIVE'] : []), ...fields].join(' · ')}${status}`];
+}
+
+/** What a client knows of the playback state: from `joined`, then every `state`. */
+export interface PlaybackView {
+  status: StreamStatus;
+  speed: number;
+  epoch: number;
+  positionMs: number;
+}
+
+/**
+ * Lines describing what a `state` changed, compared with `prev` (the last `joined`/`state`):
+ * `⏸ paused by alice at 0:10:02`, `▶ resumed by alice`, `speed 4× by bob`,
+ * `seek to 1:02:03 by alice`, `▶ playing at 64×` (the system starting it), `✖ stream failed`.
+ * `by system` is left out. Nothing when nothing changed; `ended` prints nothing here (the
+ * `ended` message follows).
+ */
+export function describeState(prev: PlaybackView | undefined, next: StateMessage): string[] {
+  const by = next.by && next.by !== 'system' ? ` by ${next.by}` : '';
+  const at = formatClock(next.positionMs);
+  if (next.status === 'ended') return [];
+  if (next.status === 'failed') return [`✖ stream failed${by}`];
+  if (!prev) {
+    if (next.status === 'playing') return [`▶ playing at ${formatSpeed(next.speed)} from ${at}${by}`];
+    if (next.status === 'paused') return [`⏸ paused${by} at ${at}`];
+    return [`… ${next.status.replace('_', ' ')}${by}`];
+  }
+  const lines: string[] = [];
+  if (prev.status !== next.status) {
+    if (next.status === 'paused') lines.push(`⏸ paused${by} at ${at}`);
+    else if (next.status === 'playing' && prev.status === 'paused') lines.push(`▶ resumed${by} at ${at}`);
+    else if (next.status === 'playing') lines.push(`▶ playing at ${formatSpeed(next.speed)} from ${at}${by}`);
+    else lines.push(`… ${next.status.replace('_', ' ')}${by}`);
+  }
+  if (prev.speed !== next.speed) lines.push(`speed ${formatSpeed(next.speed)}${by}`);
+  if (lines.length === 0 && next.epoch !== prev.epoch) lines.push(`seek to ${at}${by}`);
+  return lines;
+}
+
+/** `👥 3 connected: 1 player, 2 spectators`. */
+export function formatPresence(p: PresenceMessage): string {
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  return `👥 ${p.clients} connected: ${plural(p.players, 'player')}, ${plural(p.spectators, 'spectator')}`;
+}
+
+/** `💬 alice: what a rally` (control characters removed: a chat line must not drive the terminal). */
+export function formatChat(c: ChatOutMessage): string {
+  return `💬 ${clean(c.from)}: ${clean(c.text)}`;
+}
+
+/** `alice 🔥`. */
+export function formatReaction(r: ReactionMessage): string {
+  return `${clean(r.from)} ${clean(r.emoji)}`;
+}
+
+/** `⌨ alice {"paddle":0.42}` — pvp input relayed from another controller, at most 200 chars. */
+export function formatInput(i: InputOutMessage): string {
+  const json = JSON.stringify(i.data) ?? '';
+  return `⌨ ${clean(i.from)} ${json.length > 200 ? `${json.slice(0, 200)}…` : json}`;
+}
+
+const END_REASON_TEXT: Record<EndReason, string> = {
+  finished: 'the recording is over',
+  stopped: 'stopped by a player',
+  idle: 'nobody was watching',
+  failed: 'the stream failed',
+  max_duration: 'the stream reached its maximum duration',
+};
+
+/** `■ ended: finished (the recording is over)`. */
+export function formatEnded(reason: EndReason | string): string {
+  const text = END_REASON_TEXT[reason as EndReason];
+  return `■ ended: ${reason}${text ? ` (${text})` : ''}`;
+}
+
+/** `error <code>: <message>` (PROTOCOL.md `error`). */
+export function formatError(e: Pick<ErrorMessage, 'code' | 'message'>): string {
+  return `error ${e.code}: ${clean(e.message)}`;
+}
+
+/**
+ * The countdown line of a scheduled stream starting at `startsAt`, seen at server time `now`
+ * (both epoch ms): `scheduled — starts in 1:23 (at 20:00:00)`, then
+ * `scheduled — starting now (at 20:00:00)` once reached.
+ */
+export function formatCountdownLine(startsAt: number, now: number): string {
+  const at = `(at ${formatWallClock(startsAt, now)})`;
+  return startsAt - now > 0 ? `scheduled — starts in ${formatCountdown(startsAt - now)} ${at}` : `scheduled — starting now ${at}`;
+}
+
+/**
+ * When to print countdown lines: the first call prints, then at most one line per
+ * `everyMs` (default 10 s), plus the final `starting now` line when the start is reached
+ * (whenever that is); nothing after it. Pure: the caller passes server time (epoch ms).
+ */
+export class CountdownPrinter {
+  private lastAt: number | undefined;
+  private final = false;
+
+  constructor(
+    /** Wall time (epoch ms) of the first frame. */
+    readonly startsAt: number,
+    /** Least time between two countdown lines (ms). */
+    private readonly everyMs = 10_000,
+  ) {}
+
+  /** True once the final line was given. */
+  get done(): boolean {
+    return this.final;
+  }
+
+  /** The line to print at server time `now` (epoch ms), or undefined when none is due. */
+  line(now: number): string | undefined {
+    if (this.final) return undefined;
+    const reached = now >= this.startsAt;
+    if (!reached && this.lastAt !== undefined && now - this.lastAt < this.everyMs) return undefined;
+    this.lastAt = now;
+    this.final = reached;
+    return formatCountdownLine(this.startsAt, now);
+  }
+}
