@@ -79,6 +79,8 @@ interface Extras {
 
 /** `CSI 0 C` / `CSI 0 D` as the serialize addon writes them for "no move". */
 const ZERO_MOVE = /\x1b\[0[CD]/g;
+/** SGR sequences at the end of the addon's output (before the modes it appends last). */
+const TRAILING_SGR = /(?:\x1b\[[0-9;:]*m)+((?:\x1b\[\??[0-9;]*[hl])*)$/;
 
 /** Most SGR sequences kept since the last reset (0) — programs reset the pen far more often. */
 const MAX_PEN = 32;
@@ -161,7 +163,9 @@ class Emulator {
     // The addon writes a zero cursor move as `CSI 0 C` / `CSI 0 D` when it re-creates a
     // wrapped row; ECMA-48 reads a 0 parameter as 1, so the replayed row is off by one column
     // and keeps a stray character. Zero moves are dropped (they mean "stay").
-    let s = this.serializer.serialize({ scrollback: 0 }).replace(ZERO_MOVE, '');
+    // Its trailing SGR (left over from the last cells it drew; the modes follow it) is dropped: the pen is set
+    // below, so the string is the same however the screen was reached.
+    let s = this.serializer.serialize({ scrollback: 0 }).replace(ZERO_MOVE, '').replace(TRAILING_SGR, '$1');
     x.charsets.forEach((c, i) => {
       if (c !== null) s += `${ESC}${GSETS[i]}${c}`;
     });
@@ -187,6 +191,10 @@ class Emulator {
 
 /** Fold frames onto a state with one emulator: restore → write → serialize. */
 async function fold(state: TerminalState, frames: readonly WireFrame[]): Promise<TerminalState> {
+  if (frames.every((f) => f.type === 'm' || f.type === 'i' || f.type === 'x')) {
+    const x = [...frames].reverse().find((f) => f.type === 'x');
+    return x ? { ...state, exit: x.data as string } : state;
+  }
   let { cols, rows, exit } = state;
   const emu = new Emulator(cols, rows);
   try {
