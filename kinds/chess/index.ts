@@ -7,7 +7,7 @@
  * material, the last move, the result.
  */
 import { z } from 'zod';
-import { type GameKind, type Json, type Marker, type RecordingHeader, type WireFrame, capMarkers, lastN } from '../kind';
+import { DEFAULT_KEYFRAME_EVERY, type GameKind, type Json, type Marker, type RecordingHeader, type WireFrame, capMarkers, lastN } from '../kind';
 import { type ChessMoveData, type ChessResultData, materialOf, parseTimeControl } from './convert';
 
 export { convertPgn, type ChessMoveData, type ChessResultData, type PgnOptions } from './convert';
@@ -140,7 +140,7 @@ function markers(frames: readonly WireFrame[]): Marker[] {
 export const chess: GameKind<ChessState> = {
   kind: 'chess',
   frameSchema: chessFrameSchema,
-  keyframeEvery: 64,
+  keyframeEvery: DEFAULT_KEYFRAME_EVERY,
   initialState,
   reduce,
   snapshot: (s) => s as unknown as Json,

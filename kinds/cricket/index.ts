@@ -8,7 +8,7 @@
  * of wickets), the target and required rate when chasing, and the result.
  */
 import { z } from 'zod';
-import { type GameKind, type Json, type Marker, type RecordingHeader, type WireFrame, capMarkers, lastN } from '../kind';
+import { DEFAULT_KEYFRAME_EVERY, type GameKind, type Json, type Marker, type RecordingHeader, type WireFrame, capMarkers, lastN } from '../kind';
 
 const n = z.number().int().nonnegative();
 const name = z.string().min(1);
@@ -326,7 +326,7 @@ function markers(frames: readonly WireFrame[]): Marker[] {
 export const cricket: GameKind<CricketState> = {
   kind: 'cricket',
   frameSchema: cricketFrameSchema,
-  keyframeEvery: 64,
+  keyframeEvery: DEFAULT_KEYFRAME_EVERY,
   initialState,
   reduce,
   snapshot: (s) => s as unknown as Json,

@@ -8,7 +8,7 @@
  * line's object without its time and type fields (see {@link genericFrameSchema}).
  */
 import { z } from 'zod';
-import { type GameKind, type Json, type Marker, type RecordingHeader, type WireFrame, capMarkers, jsonBytes } from '../kind';
+import { DEFAULT_KEYFRAME_EVERY, type GameKind, type Json, type Marker, type RecordingHeader, type WireFrame, capMarkers, jsonBytes } from '../kind';
 
 /** A whole generic frame. */
 export const genericFrameSchema = z.object({
@@ -69,7 +69,7 @@ function markers(frames: readonly WireFrame[]): Marker[] {
 export const generic: GameKind<GenericState> = {
   kind: 'generic',
   frameSchema: genericFrameSchema,
-  keyframeEvery: 64,
+  keyframeEvery: DEFAULT_KEYFRAME_EVERY,
   initialState,
   reduce,
   snapshot: (s) => s as unknown as Json,

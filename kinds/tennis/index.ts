@@ -18,7 +18,7 @@
  * and 56 %. So `firstServeIn` stays null: no documented column of these files gives it.
  */
 import { z } from 'zod';
-import { type GameKind, type Json, type Marker, type RecordingHeader, type WireFrame, capMarkers } from '../kind';
+import { DEFAULT_KEYFRAME_EVERY, type GameKind, type Json, type Marker, type RecordingHeader, type WireFrame, capMarkers } from '../kind';
 
 const side = z.union([z.literal(1), z.literal(2)]);
 const count = z.number().int().nonnegative();
@@ -322,7 +322,7 @@ function markers(frames: readonly WireFrame[], header: RecordingHeader): Marker[
 export const tennis: GameKind<TennisState> = {
   kind: 'tennis',
   frameSchema: tennisPointSchema,
-  keyframeEvery: 64,
+  keyframeEvery: DEFAULT_KEYFRAME_EVERY,
   initialState,
   reduce,
   snapshot: (s) => s as unknown as Json,

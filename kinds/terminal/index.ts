@@ -27,7 +27,7 @@
 import { Terminal } from '@xterm/headless';
 import { SerializeAddon } from '@xterm/addon-serialize';
 import { z } from 'zod';
-import { type GameKind, type Json, type Marker, type RecordingHeader, type WireFrame, capMarkers } from '../kind';
+import { DEFAULT_KEYFRAME_EVERY, type GameKind, type Json, type Marker, type RecordingHeader, type WireFrame, capMarkers } from '../kind';
 
 const n = z.number().int().nonnegative();
 const size = z.object({ cols: z.number().int().positive(), rows: z.number().int().positive() }).strict();
@@ -260,7 +260,7 @@ export function textOf(term: Terminal): string {
 export const terminal: GameKind<TerminalState> = {
   kind: 'terminal',
   frameSchema: terminalFrameSchema,
-  keyframeEvery: 64,
+  keyframeEvery: DEFAULT_KEYFRAME_EVERY,
   initialState,
   reduce,
   fold,
