@@ -165,7 +165,7 @@ export function parsePgn(text: string): PgnGame[] {
       }
       if (/^\$\d+$/.test(tok)) continue; // NAG
       const san = tok.replace(/^\d+\.+/, ''); // "12." "12..." "12.e4"
-      if (san === '' || /^\d+$/.test(san)) continue;
+      if (san === '' || /^\d+$/.test(san) || /^\.+$/.test(san)) continue; // a move number or a lone "..."
       const clean = san.replace(/[!?]+$/, '').replace(/^0-0-0/, 'O-O-O').replace(/^0-0/, 'O-O');
       if (clean === '') continue;
       current(lineNo).moves.push({ san: clean, line: lineNo });

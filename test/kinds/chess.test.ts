@@ -114,7 +114,7 @@ test('comments, NAGs, suffixes, nested variations, escape lines and ; comments: 
     '',
     '{ opening comment } 1. e4 $1 { [%clk 0:01:00] } 1... e5!? { [%clk 0:01:00] }',
     '2. Nf3 (2. f4 exf4 (2... d5) 3. Nf3) { [%clk 0:00:58] } 2... Nc6 ; rest of line: 2... Nf6',
-    '{ [%clk 0:00:59.5] } 3. Bb5 { [%clk 0:00:57] } 3... a6 { [%clk 0:00:50] } 1-0',
+    '{ [%clk 0:00:59.5] } 3. Bb5 { [%clk 0:00:57] } 3. ... a6 { [%clk 0:00:50] } 1-0',
   ].join('\n');
   const [r] = convertPgn(pgn, { fileName: 'annotated.pgn' });
   const moves = r!.frames.filter((f) => f.type === 'move').map((f) => (f.data as ChessMoveData).san);
