@@ -11,6 +11,7 @@
  * | `*.json` with cricsheet's `meta.data_version` and `innings` | cricsheet |
  * | `*.jsonl` / `*.ndjson` starting with a matchcast/1 header | validated as is |
  * | other `*.jsonl` / `*.ndjson` | generic JSONL with a time field |
+ * | `*.pgn` | chess PGN, one recording per game (kinds/chess/convert.ts) |
  */
 import { parseRecording } from '../lambda/core/recording';
 import { convertAsciicast } from './asciicast';
@@ -19,6 +20,7 @@ import { ConvertError, type ConvertedRecording } from './errors';
 import { convertJsonl, type JsonlOptions } from './jsonl';
 import { convertTennisPoints, parseMatchesCsv } from './tennis';
 import { convertTtyrec } from './ttyrec';
+import { convertPgn } from '../kinds/chess/convert';
 
 export { ConvertError, type ConvertedRecording };
 
@@ -34,6 +36,8 @@ export interface ConvertOptions {
   jsonl?: Omit<JsonlOptions, 'fileName'>;
   /** asciicast: keep `i` (input) events, which are dropped by default because they can hold secrets. */
   keepInput?: boolean;
+  /** PGN: milliseconds between moves of a game without `[%clk]` clocks. */
+  moveSpacingMs?: number;
   /** cricsheet: milliseconds between balls on the replay clock. */
   ballSpacingMs?: number;
   /**
@@ -50,7 +54,7 @@ const MATCHES = /-matches\.csv$/i;
 /** True for a file a converter handles (a matches CSV is a companion: true too). */
 export function isConvertible(name: string): boolean {
   const b = base(name).toLowerCase();
-  return POINTS.test(b) || MATCHES.test(b) || /\.(cast|ttyrec|json|jsonl|ndjson)$/.test(b);
+  return POINTS.test(b) || MATCHES.test(b) || /\.(cast|ttyrec|json|jsonl|ndjson|pgn)$/.test(b);
 }
 
 const text = (f: InputFile) => (typeof f.content === 'string' ? f.content : f.content.toString('utf8'));
@@ -123,11 +127,14 @@ function convertOne(f: InputFile, name: string, inputs: readonly InputFile[], op
     }
     return [convertCricsheet(body, { fileName: name, ...(opts.ballSpacingMs ? { ballSpacingMs: opts.ballSpacingMs } : {}) })];
   }
+  if (lower.endsWith('.pgn')) {
+    return convertPgn(text(f), { fileName: name, ...(opts.moveSpacingMs !== undefined ? { moveSpacingMs: opts.moveSpacingMs } : {}) });
+  }
   if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) {
     const body = text(f);
     const first = body.split('\n').find((l) => l.trim() !== '') ?? '';
     if (/^\s*\{\s*"format"\s*:\s*"matchcast\//.test(first)) return [parseRecording(body)];
     return [convertJsonl(body, { ...opts.jsonl, fileName: name })];
   }
-  throw new ConvertError('no converter for this file (expected *-points.csv, .cast, .ttyrec, cricsheet .json, .jsonl)');
+  throw new ConvertError('no converter for this file (expected *-points.csv, .cast, .ttyrec, cricsheet .json, .jsonl, .pgn)');
 }

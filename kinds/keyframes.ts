@@ -1,0 +1,120 @@
+/**
+ * Keyframes: a recording's frames folded once, with the kind's state kept every K frames, so
+ * a snapshot at any seq costs at most K − 1 frame applications (wire protocol 1.1,
+ * "Snapshots": `snapshot: { seq: S, state }`, `state` after every frame with seq < S).
+ *
+ * Meant to be computed at ingest beside the recording's index (keyframe `seq`s are the
+ * index's multiples too when K is a multiple of the index's `every`), then read back with
+ * the frames after the keyframe, which the byte-range index locates. Pure (no I/O); async
+ * because a kind's reducer may be (terminal).
+ */
+import type { AnyGameKind, GameKind, RecordingHeader, Snapshot, WireFrame } from './kind';
+import { jsonBytes } from './kind';
+
+/** The state after every frame with seq < `seq`. */
+export interface Keyframe<S = unknown> {
+  seq: number;
+  state: S;
+}
+
+/** A recording's keyframes: at seq 0, K, 2K, … up to and including `frameCount` when it is a multiple. */
+export interface Keyframes<S = unknown> {
+  kind: string;
+  /** K: frames between keyframes. */
+  every: number;
+  frameCount: number;
+  keyframes: Keyframe<S>[];
+}
+
+/**
+ * Apply `frames` to `state` in order: the kind's `fold` when it has one, else `reduce` frame
+ * by frame. Never mutates `state`.
+ */
+export async function applyFrames<S>(kind: GameKind<S>, state: S, frames: readonly WireFrame[]): Promise<S> {
+  if (frames.length === 0) return state;
+  if (kind.fold) return kind.fold(state, frames);
+  let s = state;
+  for (const f of frames) s = await kind.reduce(s, f);
+  return s;
+}
+
+function checkSeqs(frames: readonly WireFrame[], from: number): void {
+  frames.forEach((f, i) => {
+    if (f.seq !== from + i) throw new RangeError(`frames must be consecutive from seq ${from}: found seq ${f.seq} at position ${i}`);
+  });
+}
+
+/**
+ * Fold a whole recording once, keeping the state every `every` frames (default the kind's
+ * `keyframeEvery`). `frames` are the recording's, seq 0…n−1.
+ *
+ * @throws RangeError when `every` is not a positive integer or the frames are not seq 0…n−1.
+ */
+export async function buildKeyframes<S>(
+  kind: GameKind<S>,
+  header: RecordingHeader,
+  frames: readonly WireFrame[],
+  every: number = kind.keyframeEvery,
+): Promise<Keyframes<S>> {
+  if (!Number.isInteger(every) || every < 1) throw new RangeError(`every must be a positive integer, got ${every}`);
+  checkSeqs(frames, 0);
+  let state = kind.initialState(header);
+  const keyframes: Keyframe<S>[] = [{ seq: 0, state }];
+  for (let from = 0; from + every <= frames.length; from += every) {
+    state = await applyFrames(kind, state, frames.slice(from, from + every));
+    keyframes.push({ seq: from + every, state });
+  }
+  return { kind: kind.kind, every, frameCount: frames.length, keyframes };
+}
+
+/**
+ * The keyframe to start from for a snapshot at `seq`: the last one at or before it.
+ *
+ * @throws RangeError when `seq` is outside 0…frameCount.
+ */
+export function keyframeFor<S>(keyframes: Keyframes<S>, seq: number): Keyframe<S> {
+  if (!Number.isInteger(seq) || seq < 0 || seq > keyframes.frameCount) {
+    throw new RangeError(`seq ${seq} is outside 0…${keyframes.frameCount}`);
+  }
+  const k = keyframes.keyframes[Math.floor(seq / keyframes.every)];
+  if (!k || k.seq > seq) throw new RangeError(`no keyframe for seq ${seq}`);
+  return k;
+}
+
+/**
+ * The snapshot at `seq` — `{ seq, state: kind.snapshot(state after every frame with seq <
+ * seq) }` — from the keyframes and the frames that follow the keyframe
+ * (`framesAfterKeyframe[0].seq === keyframeFor(keyframes, seq).seq`, consecutive, at least up
+ * to seq − 1; later frames are ignored).
+ *
+ * @throws RangeError for a seq outside 0…frameCount, keyframes of another kind, or frames
+ * that do not start at the keyframe, skip a seq, or stop before `seq`.
+ */
+export async function snapshotAt<S>(
+  kind: GameKind<S>,
+  keyframes: Keyframes<S>,
+  framesAfterKeyframe: readonly WireFrame[],
+  seq: number,
+): Promise<Snapshot> {
+  if (keyframes.kind !== kind.kind) throw new RangeError(`keyframes of kind ${keyframes.kind}, not ${kind.kind}`);
+  const k = keyframeFor(keyframes, seq);
+  const need = framesAfterKeyframe.slice(0, seq - k.seq);
+  if (need.length < seq - k.seq) {
+    throw new RangeError(`snapshot at seq ${seq} needs frames ${k.seq}…${seq - 1}, got ${framesAfterKeyframe.length} from seq ${framesAfterKeyframe[0]?.seq ?? k.seq}`);
+  }
+  checkSeqs(need, k.seq);
+  const state = await applyFrames(kind, k.state, need);
+  return { seq, state: kind.snapshot(state) };
+}
+
+/** The state after every frame with seq < `seq`, folded from frame 0 (the reference snapshotAt must equal). */
+export async function stateAt<S>(kind: GameKind<S>, header: RecordingHeader, frames: readonly WireFrame[], seq: number): Promise<S> {
+  return applyFrames(kind, kind.initialState(header), frames.slice(0, seq));
+}
+
+/** UTF-8 JSON bytes of a set of keyframes (what storing them beside the index costs). */
+export function keyframesBytes(keyframes: Keyframes): number {
+  return jsonBytes(keyframes);
+}
+
+export type { AnyGameKind };
