@@ -14,8 +14,14 @@ import { TestClient } from './ws-client';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Poll `f` every 100 ms until it returns a truthy value; throws naming `what` after `timeoutMs`. */
-export async function until<T>(what: string, f: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+/**
+ * The default bound of every wait in the end-to-end helpers (ms): long enough that only a
+ * hang reaches it on a busy machine; a wait ends as soon as its event happens.
+ */
+export const HANG_MS = 90_000;
+
+/** Poll `f` every 100 ms until it returns a truthy value; throws naming `what` after `timeoutMs` (default {@link HANG_MS}). */
+export async function until<T>(what: string, f: () => Promise<T | undefined | false>, timeoutMs = HANG_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await f();
@@ -32,8 +38,8 @@ export const seqsOf = (c: TestClient, epoch?: number): number[] =>
 /** `[from, to)` as a list. */
 export const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 
-/** Wait until `c` has at least `n` frames (of `epoch`, when given); throws after `timeoutMs`. */
-export async function waitFrames(c: TestClient, n: number, epoch?: number, timeoutMs = 30_000): Promise<void> {
+/** Wait until `c` has at least `n` frames (of `epoch`, when given); throws after `timeoutMs` (default {@link HANG_MS}). */
+export async function waitFrames(c: TestClient, n: number, epoch?: number, timeoutMs = HANG_MS): Promise<void> {
   await until(`${c.userId}: ${n} frames${epoch === undefined ? '' : ` of epoch ${epoch}`}`, async () => seqsOf(c, epoch).length >= n, timeoutMs);
 }
 
