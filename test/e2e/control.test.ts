@@ -1,5 +1,5 @@
 /**
- * End to end on local mode (issue: playback control): a pvp room and its spectators,
+ * End to end on local mode, playback control: a pvp room and its spectators,
  * pause/resume/seek/speed by either player, refusals for spectators, and two players acting
  * at once — through the real handlers, state machine and local gateway, at 64×.
  */

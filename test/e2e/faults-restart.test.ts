@@ -1,5 +1,5 @@
 /**
- * Faults (issue 4): local mode killed and restarted on its persistent data folder
+ * Faults: local mode killed and restarted on its persistent data folder
  * (`npm start -- --data DIR`, local/stack.ts `dataDir`).
  *
  * The first run is a separate process (local mode's `startLocalStack` with a data folder),

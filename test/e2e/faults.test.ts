@@ -1,5 +1,5 @@
 /**
- * Faults end to end (issue 4), through local mode's real handlers, state machine and
+ * Faults end to end, through local mode's real handlers, state machine and
  * gateway:
  * - PostToConnection answering 429, 500, 410, or hanging past the per-post timeout, for
  *   SOME clients of a stream: a proxy in front of the local gateway's `@connections` API

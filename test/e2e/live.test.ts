@@ -1,5 +1,5 @@
 /**
- * End to end on local mode (issue 6, docs/HTTP-API.md "Live games"), over real HTTP to the
+ * End to end on local mode (docs/HTTP-API.md "Live games"), over real HTTP to the
  * local HTTP API and real WebSockets: a publisher opens a live game and posts events; the
  * live stream's spectators get each batch at once, in seq order; retried events (same keys)
  * are not appended twice; a viewer who starts from the beginning replays what exists and

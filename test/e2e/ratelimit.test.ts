@@ -1,6 +1,6 @@
 /**
- * End to end on local mode (issue 4: "Rate limits per connection (chat, react, control)
- * with `rate_limited` errors"): a burst beyond a limit gets `rate_limited` for the extra
+ * End to end on local mode, the rate limits per connection (chat, react, control; docs/SECURITY.md)
+ * with `rate_limited` errors: a burst beyond a limit gets `rate_limited` for the extra
  * messages only; the others are delivered, and nothing else changes.
  */
 import type { StreamRow } from '../../lambda/core/model';

@@ -1,5 +1,5 @@
 /**
- * End to end on local mode (issue 6, docs/HTTP-API.md "Scheduled streams"): an operator
+ * End to end on local mode (docs/HTTP-API.md "Scheduled streams"): an operator
  * schedules streams of a sample final (`POST /streams`, called in-process: the stack set
  * the environment). One an hour ahead stays `scheduled` (listed, joined early with its
  * `startsAt`; the sweeper leaves it alone). One ~8 s ahead is started at once

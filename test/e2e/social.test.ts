@@ -1,5 +1,5 @@
 /**
- * End to end on local mode (issue: playback control — social): chat, reactions and pvp input
+ * End to end on local mode, the social side of a stream: chat, reactions and pvp input
  * relayed to the clients of one stream only, and presence on every attach and detach.
  */
 import { E2e, flush, sleep } from '../support/e2e';
