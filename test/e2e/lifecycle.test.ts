@@ -10,7 +10,7 @@ import { checkOrdering, E2e, seqsOf, sleep, until, waitFrames } from '../support
 import type { LocalStack } from '../support/local-stack';
 import type { TestClient } from '../support/ws-client';
 
-jest.setTimeout(60_000);
+jest.setTimeout(300_000); // a bound against a hang on a busy machine
 
 let e: E2e;
 let stack: LocalStack;
