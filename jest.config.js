@@ -38,6 +38,7 @@ const setupFiles = ['<rootDir>/test/support/env.ts'];
  */
 const sharedTemplate = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFiles: [...setupFiles, '<rootDir>/test/support/shared-template.ts'],
 };
 
