@@ -69,6 +69,13 @@ describe('MatchcastStack', () => {
     }
   });
 
+  it('gives control and disconnect the Player state machine (they start and stop executions)', () => {
+    for (const f of [stack.webSocket.controlFunction, stack.webSocket.disconnectFunction]) {
+      expect(json.Resources[logicalId(f)].Properties.Environment.Variables[ENV.stateMachineArn]).toEqual({ Ref: logicalId(stack.workflow.stateMachine) });
+    }
+    expect(json.Resources[logicalId(stack.webSocket.controlFunction)].Properties.Environment.Variables[ENV.recordingsBucket]).toEqual({ Ref: logicalId(stack.recordings.bucket) });
+  });
+
   it('social may read and clean up connections but not touch Step Functions or S3', () => {
     const actions = actionsOfRole(json, roleOfFunction(json, logicalId(stack.webSocket.socialFunction))).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DeleteItem']));

@@ -6,10 +6,15 @@ import { ENV } from '../../contract/env';
 import { ROUTE_TARGETS } from '../../lambda/core/routes';
 import { Tables } from '../../lib/tables';
 import { MatchcastWebSocketApi, type MatchcastWebSocketApiProps } from '../../lib/websocket-api';
-import { actionsOfRole, buildStack, logicalId, roleOfFunction, testApp } from './support';
+import { actionsOfRole, logicalId, roleOfFunction, testApp } from './support';
 
-const { stack, template, json } = buildStack();
-const ws = stack.webSocket;
+/** A bare stack holding the WebSocket API and what it takes: the tables and a bucket. */
+const stack = new Stack(testApp(), 'S');
+const bucket = new s3.Bucket(stack, 'B');
+const tables = new Tables(stack, 'Tables');
+const ws = new MatchcastWebSocketApi(stack, 'Ws', { tables, bucket });
+const template = Template.fromStack(stack);
+const json = template.toJSON();
 const fnIds = {
   control: logicalId(ws.controlFunction),
   social: logicalId(ws.socialFunction),
@@ -102,20 +107,19 @@ describe('MatchcastWebSocketApi', () => {
     }
   });
 
-  it('gives control the stream limit and the Player state machine, and no idle TTL (the sweeper applies it)', () => {
+  it('gives control the stream limit and the bucket, and no idle TTL (the sweeper applies it)', () => {
     const env = json.Resources[fnIds.control].Properties.Environment.Variables;
     expect(env[ENV.idleTtlSeconds]).toBeUndefined();
     expect(env[ENV.maxClientsPerStream]).toBe(String(DEFAULT_MAX_CLIENTS_PER_STREAM));
-    expect(env[ENV.stateMachineArn]).toEqual({ Ref: logicalId(stack.workflow.stateMachine) });
-    expect(env[ENV.recordingsBucket]).toEqual({ Ref: logicalId(stack.recordings.bucket) });
+    expect(env[ENV.recordingsBucket]).toEqual({ Ref: logicalId(bucket) });
   });
 
   it('grants connect only writes to Connections', () => {
     const actions = actionsOfRole(json, roleOfFunction(json, fnIds.connect));
     expect(actions.some((a) => a.action === 'dynamodb:PutItem')).toBe(true);
     expect(actions.some((a) => a.action === 'dynamodb:GetItem' || a.action.startsWith('states:') || a.action.startsWith('s3:'))).toBe(false);
-    const tables = new Set(actions.filter((a) => a.action.startsWith('dynamodb:')).map((a) => JSON.stringify(a.resource)));
-    expect([...tables].every((t) => t.includes(logicalId(stack.tables.connections)))).toBe(true);
+    const resources = new Set(actions.filter((a) => a.action.startsWith('dynamodb:')).map((a) => JSON.stringify(a.resource)));
+    expect([...resources].every((t) => t.includes(logicalId(tables.connections)))).toBe(true);
   });
 
   it('honours stageName, throttle and maxClientsPerStream', () => {
