@@ -122,14 +122,15 @@ export class E2e {
   /**
    * One call to the local HTTP API (docs/HTTP-API.md) with bearer `token` (none when empty or
    * undefined) and `body` (a string is sent as is, anything else as JSON); the status and the
-   * parsed JSON answer. Bounded at 10 s.
+   * parsed JSON answer. Bounded at {@link HANG_MS} (a hang guard: on a busy machine a
+   * publish with its fan-out can take seconds).
    */
   async http(method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any }> {
     const res = await fetch(`${this.stack.httpUrl}${path}`, {
       method,
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(HANG_MS),
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
