@@ -24,8 +24,9 @@ export interface MatchcastHttpApiProps {
   /** The WebSocket API: published events are fanned out to its connections; its secret signs tokens. */
   readonly webSocket: MatchcastWebSocketApi;
   /**
-   * OIDC mode of the authorizer (as the WebSocket API's `auth`).
-   * @default - HS256 tokens signed with the WebSocket API's secret
+   * OIDC mode of the authorizer.
+   * @default - the WebSocket API's (`webSocket.auth`, already validated there): its OIDC mode,
+   *   or HS256 tokens signed with its secret
    */
   readonly auth?: OidcAuth;
   /**
@@ -41,7 +42,7 @@ export interface MatchcastHttpApiProps {
 }
 
 /**
- * The HTTP API of publishers and operators (issue 6, docs/HTTP-API.md): an API Gateway HTTP
+ * The HTTP API of publishers and operators (docs/HTTP-API.md): an API Gateway HTTP
  * API whose every route ({@link HTTP_ROUTE_KEYS}) goes to one function
  * (`lambda/handlers/http-api.ts`) behind a Lambda authorizer (`http-authorize`, simple
  * responses, the bearer token of `Authorization`, cached 60 s per token). The routes check the
@@ -62,7 +63,7 @@ export class MatchcastHttpApi extends Construct {
     if (!props.bucket) throw new Error('MatchcastHttpApi: bucket is required');
     if (!props.webSocket) throw new Error('MatchcastHttpApi: webSocket is required');
     const throttle = validateThrottle('MatchcastHttpApi', props.throttle ?? { rateLimit: 100, burstLimit: 200 });
-    const auth = validateAuth('MatchcastHttpApi', props.auth);
+    const auth = props.auth === undefined ? props.webSocket.auth : validateAuth('MatchcastHttpApi', props.auth);
     const { tables, bucket, webSocket } = props;
 
     this.authorizeFunction = new MatchcastFunction(this, 'Authorize', {

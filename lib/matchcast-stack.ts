@@ -7,14 +7,14 @@ import { PlayerWorkflow } from './player-workflow';
 import { Recordings } from './recordings';
 import { Sweeper } from './sweeper';
 import { Tables } from './tables';
-import { wholeSeconds } from './validation';
 import { WebClient, type WebClientOptions } from './web-client';
 import { MatchcastWebSocketApi, validateAuth, type OidcAuth, type StageThrottle } from './websocket-api';
+
 
 /** Properties of {@link MatchcastStack}. */
 export interface MatchcastStackProps extends StackProps {
   /**
-   * WebSocket stage name (`wss://…/{stageName}`), `[A-Za-z0-9_-]{1,128}`.
+   * WebSocket stage name (`wss://…/{stageName}`), `[A-Za-z0-9_-]{1,128}` (API Gateway stage names).
    * @default 'live'
    */
   readonly stageName?: string;
@@ -24,24 +24,24 @@ export interface MatchcastStackProps extends StackProps {
    */
   readonly throttle?: StageThrottle;
   /**
-   * How long a stream with no clients lives on (tennis seed: 5 min). Whole seconds ≥ 1 s.
-   * @default Duration.minutes(5)
+   * How long a stream with no clients lives on before the sweeper ends it `idle`. Whole seconds ≥ 1 s.
+   * @default DEFAULT_IDLE_TTL_SECONDS (contract/defaults.ts: 5 minutes)
    */
   readonly idleTtl?: Duration;
   /**
    * How long a pvai/pvp stream may go without a controller connected before it ends with
    * `stopped` (a reconnect's grace). Whole seconds ≥ 1 s; applied by the minute sweeper.
-   * @default Duration.seconds(30)
+   * @default DEFAULT_CONTROLLER_GRACE_SECONDS (contract/defaults.ts: 30 s)
    */
   readonly controllerGrace?: Duration;
   /**
-   * Wall-clock limit of one stream (football seed). Whole seconds ≥ 1 s.
-   * @default Duration.hours(8)
+   * Wall-clock limit of one stream; then it ends with `max_duration`. Whole seconds ≥ 1 s.
+   * @default DEFAULT_MAX_STREAM_SECONDS (contract/defaults.ts: 8 hours)
    */
   readonly maxStreamDuration?: Duration;
   /**
-   * Max viewers on one stream (DungeonGate `max_spectators_per_session`). Positive integer.
-   * @default 1000
+   * Most connections attached to one stream (a `start`/`join` past it gets `stream_full`). Positive integer.
+   * @default DEFAULT_MAX_CLIENTS_PER_STREAM (contract/defaults.ts: 1000)
    */
   readonly maxClientsPerStream?: number;
   /**
@@ -74,7 +74,7 @@ export interface MatchcastStackProps extends StackProps {
 }
 
 /**
- * matchcast on AWS (DESIGN.md "AWS architecture"): tables, recordings bucket + indexer,
+ * matchcast on AWS (docs/ARCHITECTURE.md "The pieces"): tables, recordings bucket + indexer,
  * WebSocket API + route functions, the HTTP API (live ingest, scheduled streams), the Player workflow + tick, the sweeper, and the
  * browser client (S3 + CloudFront) unless `webClient` is `false`.
  *
@@ -86,10 +86,15 @@ export interface MatchcastStackProps extends StackProps {
  * bucket (expiring after `accessLogsExpiration`, removed with the stack only when
  * `removalPolicy` is DESTROY).
  *
- * @throws Error naming the prop (`stageName`, `idleTtl`, `maxStreamDuration`,
- *   `maxClientsPerStream`, `removalPolicy`, `throttle`, `auth.issuer` / `auth.audience` /
+ * @throws Error naming the prop (`stageName`, `idleTtl`, `controllerGrace`, `maxStreamDuration`,
+ *   `maxClientsPerStream`, `removalPolicy`, `throttle.*`, `auth.issuer` / `auth.audience` /
  *   `auth.jwksUrl`, `accessLogsExpiration`, `webClient`'s `webDistDir` / `removalPolicy`)
- *   when it is invalid.
+ *   when it is invalid. Each prop is validated once, by the construct that uses it:
+ *   `stageName`, `throttle`, `maxClientsPerStream`, `auth` by {@link MatchcastWebSocketApi}
+ *   (the HTTP API's authorizer takes its validated `auth`), `idleTtl` and `controllerGrace`
+ *   by {@link Sweeper}, `maxStreamDuration` by {@link PlayerWorkflow}, `removalPolicy` by
+ *   {@link Tables}, `webClient` by {@link WebClient}, `accessLogsExpiration` here.
+ *   Defaults: contract/defaults.ts.
  */
 export class MatchcastStack extends Stack {
   public readonly tables: Tables;
@@ -106,19 +111,21 @@ export class MatchcastStack extends Stack {
 
   constructor(scope: Construct, id: string, props: MatchcastStackProps = {}) {
     super(scope, id, props);
-    validateProps(props);
+    const accessLogsExpiration = validateAccessLogsExpiration(props.accessLogsExpiration ?? Duration.days(90));
     // Server access logs are allowed by a bucket policy on the log bucket (logging.s3.amazonaws.com),
     // never by the legacy LogDeliveryWrite ACL: ACLs stay disabled (BucketOwnerEnforced) whatever
     // the app's feature flags (cdk.json sets this one; tests and local mode build apps without it).
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
 
+    // Tables first: it validates removalPolicy, which the access-log bucket uses too.
+    this.tables = new Tables(this, 'Tables', { removalPolicy: props.removalPolicy });
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       // Server access logs cannot be delivered to a KMS-encrypted bucket: SSE-S3 it is.
       encryption: s3.BucketEncryption.S3_MANAGED,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: props.accessLogsExpiration ?? Duration.days(90) }],
+      lifecycleRules: [{ expiration: accessLogsExpiration }],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
     });
@@ -128,7 +135,6 @@ export class MatchcastStack extends Stack {
       'This is the server-access-log bucket of the recordings and web buckets; logging its own access would log the delivery of every log object, recursively.',
     );
 
-    this.tables = new Tables(this, 'Tables', { removalPolicy: props.removalPolicy });
     this.recordings = new Recordings(this, 'Recordings', {
       tables: this.tables,
       removalPolicy: props.removalPolicy,
@@ -140,11 +146,11 @@ export class MatchcastStack extends Stack {
       bucket,
       stageName: props.stageName,
       throttle: props.throttle,
-      idleTtl: props.idleTtl,
       maxClientsPerStream: props.maxClientsPerStream,
       auth: props.auth,
     });
-    this.httpApi = new MatchcastHttpApi(this, 'HttpApi', { tables: this.tables, bucket, webSocket: this.webSocket, auth: props.auth });
+    // Its authorizer follows the WebSocket API's auth (validated there).
+    this.httpApi = new MatchcastHttpApi(this, 'HttpApi', { tables: this.tables, bucket, webSocket: this.webSocket });
     this.workflow = new PlayerWorkflow(this, 'PlayerWorkflow', {
       tables: this.tables,
       bucket,
@@ -221,25 +227,11 @@ export function oidcAuthFromContext(scope: Construct): OidcAuth | undefined {
   }
 }
 
-function validateProps(props: MatchcastStackProps): void {
-  const owner = 'MatchcastStack';
-  if (props.idleTtl !== undefined) wholeSeconds(owner, 'idleTtl', props.idleTtl);
-  if (props.maxStreamDuration !== undefined) wholeSeconds(owner, 'maxStreamDuration', props.maxStreamDuration);
-  if (props.controllerGrace !== undefined) wholeSeconds(owner, 'controllerGrace', props.controllerGrace);
-  if (props.maxClientsPerStream !== undefined && (!Number.isInteger(props.maxClientsPerStream) || props.maxClientsPerStream < 1)) {
-    throw new Error(`${owner}: maxClientsPerStream must be a positive integer, got ${props.maxClientsPerStream}`);
+/** `d` when it is a whole number of days ≥ 1 (S3 lifecycle expirations are in days); else an Error naming `accessLogsExpiration`. */
+function validateAccessLogsExpiration(d: Duration): Duration {
+  const days = d.isUnresolved() ? NaN : d.toDays({ integral: false });
+  if (!Number.isInteger(days) || days < 1) {
+    throw new Error(`MatchcastStack: accessLogsExpiration must be a whole number of days ≥ 1, got ${d.toHumanString()}`);
   }
-  if (props.stageName !== undefined && !/^[A-Za-z0-9_-]{1,128}$/.test(props.stageName)) {
-    throw new Error(`${owner}: stageName must match [A-Za-z0-9_-]{1,128}, got "${props.stageName}"`);
-  }
-  if (props.removalPolicy !== undefined && !Object.values(RemovalPolicy).includes(props.removalPolicy)) {
-    throw new Error(`${owner}: removalPolicy must be a RemovalPolicy, got ${String(props.removalPolicy)}`);
-  }
-  validateAuth(owner, props.auth);
-  if (props.accessLogsExpiration !== undefined) {
-    const days = props.accessLogsExpiration.isUnresolved() ? NaN : props.accessLogsExpiration.toDays({ integral: false });
-    if (!Number.isInteger(days) || days < 1) {
-      throw new Error(`${owner}: accessLogsExpiration must be a whole number of days ≥ 1, got ${props.accessLogsExpiration.toHumanString()}`);
-    }
-  }
+  return d;
 }

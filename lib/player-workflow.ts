@@ -6,6 +6,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { DEFAULT_MAX_STREAM_SECONDS } from '../contract/defaults';
 import { ENV } from '../contract/env';
 import { STATE } from '../lambda/core/workflow';
 import { MatchcastFunction } from './function';
@@ -24,8 +25,8 @@ export const LAMBDA_SERVICE_ERRORS = [
 ] as const;
 
 /**
- * Tick retries: interval 1 s, backoff ×2, 3 attempts (the football seed's "max consecutive
- * failures" in the workflow; the tick handler counts `consecutiveFailures` too).
+ * Tick retries: interval 1 s, backoff ×2, 3 attempts: the workflow's bound on consecutive
+ * failures of one tick (the tick handler counts `consecutiveFailures` too).
  */
 export const TICK_RETRY = { interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3 } as const;
 
@@ -45,9 +46,9 @@ export interface PlayerWorkflowProps {
   /** The WebSocket API the tick posts frames through. */
   readonly webSocket: MatchcastWebSocketApi;
   /**
-   * Wall-clock limit of one stream (football seed: safety timeout); then it ends with
-   * `max_duration`. Whole seconds, ≥ 1 s.
-   * @default Duration.hours(8)
+   * Wall-clock limit of one stream (a safety timeout); then it ends with `max_duration`.
+   * Whole seconds, ≥ 1 s.
+   * @default DEFAULT_MAX_STREAM_SECONDS (contract/defaults.ts: 8 hours)
    */
   readonly maxStreamDuration?: Duration;
   /**
@@ -63,7 +64,7 @@ export interface PlayerWorkflowProps {
 }
 
 /**
- * The `Player` Standard state machine (lambda/core/workflow.ts; DESIGN.md "The Player workflow"):
+ * The `Player` Standard state machine (lambda/core/workflow.ts; docs/ARCHITECTURE.md "The Player workflow and the tick"):
  *
  * `Tick` (invoke tick, output `$.Payload`; retries Lambda service errors and
  * `States.TaskFailed` 3× from 1 s, backoff 2; anything left → `$.failure` → `RecordFailure`
@@ -91,7 +92,7 @@ export class PlayerWorkflow extends Construct {
     if (!props?.tables) throw new Error('PlayerWorkflow: tables is required');
     if (!props.bucket) throw new Error('PlayerWorkflow: bucket is required');
     if (!props.webSocket) throw new Error('PlayerWorkflow: webSocket is required');
-    const maxStreamSeconds = wholeSeconds('PlayerWorkflow', 'maxStreamDuration', props.maxStreamDuration ?? Duration.hours(8));
+    const maxStreamSeconds = wholeSeconds('PlayerWorkflow', 'maxStreamDuration', props.maxStreamDuration ?? Duration.seconds(DEFAULT_MAX_STREAM_SECONDS));
 
     const stateMachineName = Names.uniqueResourceName(this, { maxLength: 80, separator: '-', allowedSpecialCharacters: '-_' });
     // The same machine, addressed by name: carries no CloudFormation dependency on it.

@@ -4,14 +4,18 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { ENV } from '../contract/env';
+import { LIVE_PREFIX, RECORDING_SUFFIX, RECORDINGS_PREFIX } from '../contract/keys';
 import { MatchcastFunction } from './function';
 import { arnFinding, suppress, suppressWildcards } from './nag';
 import type { Tables } from './tables';
 
-/** Key prefix of recordings in the bucket (DESIGN.md: `recordings/*.jsonl` + `*.idx.json`). */
-export const RECORDINGS_PREFIX = 'recordings/';
-/** Suffix of a matchcast/1 recording; its index (`.idx.json`) does not trigger indexing. */
-export const RECORDING_SUFFIX = '.jsonl';
+/**
+ * The key layout of the recordings bucket (contract/keys.ts): `recordings/` holds recordings
+ * (`*.jsonl`, which trigger indexing) and their indexes (`*.idx.json`, which do not); `live/`
+ * holds live games' chunk objects, one per published batch (`live/{gameId}/{firstSeq}-{batchId}.jsonl`),
+ * which are not indexed (the `Games` row is a live game's index).
+ */
+export { LIVE_PREFIX, RECORDING_SUFFIX, RECORDINGS_PREFIX };
 
 /** Properties of {@link Recordings}. */
 export interface RecordingsProps {
@@ -31,13 +35,6 @@ export interface RecordingsProps {
 
 /** Key prefix of the recordings bucket's server access logs in the access-log bucket. */
 export const RECORDINGS_ACCESS_LOG_PREFIX = 'recordings-bucket/';
-
-/**
- * Key prefix of live games' chunk objects (issue 6, core/live.ts): one object per published
- * batch, `live/{gameId}/{firstSeq}-{batchId}.jsonl`. Not indexed by the index function (the
- * `Games` row is a live game's index).
- */
-export const LIVE_PREFIX = 'live/';
 
 /**
  * Let `grantee` read recordings, their indexes and live games' chunks: `s3:GetObject` on
@@ -73,7 +70,7 @@ function suppressRecordingsWildcard(bucket: s3.IBucket, grantee: iam.IGrantable)
  * The recordings bucket (private, TLS only, S3-managed encryption, server access logs when
  * `accessLogsBucket` is given) and the `index-recording`
  * function, which S3 invokes for every new `recordings/*.jsonl`: it reads the recording,
- * writes its index object beside it and its `Games` row (DESIGN.md "Recording format").
+ * writes its index object beside it and its `Games` row (docs/ARCHITECTURE.md "Recording format").
  *
  * @throws Error naming `tables` when it is missing.
  */

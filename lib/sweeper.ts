@@ -3,6 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { DEFAULT_CONTROLLER_GRACE_SECONDS, DEFAULT_IDLE_TTL_SECONDS } from '../contract/defaults';
 import { ENV } from '../contract/env';
 import { MatchcastFunction } from './function';
 import type { PlayerWorkflow } from './player-workflow';
@@ -18,15 +19,16 @@ export interface SweeperProps {
   readonly webSocket: MatchcastWebSocketApi;
   readonly workflow: PlayerWorkflow;
   /**
-   * Idle TTL of a stream with no clients, whole seconds ≥ 1 s (tennis seed: 5 min).
-   * @default Duration.minutes(5)
+   * How long a stream with no clients lives on before the sweeper ends it `idle`. Whole
+   * seconds ≥ 1 s.
+   * @default DEFAULT_IDLE_TTL_SECONDS (contract/defaults.ts: 5 minutes)
    */
   readonly idleTtl?: Duration;
   /**
    * How long a pvai/pvp stream may go without a controller connected before the sweeper ends
-   * it with `stopped` — the grace for a reconnect (issue 3). Whole seconds ≥ 1 s. The stream
+   * it with `stopped` — the grace for a reconnect. Whole seconds ≥ 1 s. The stream
    * ends on the first sweep after the grace, so up to `every` later.
-   * @default Duration.seconds(30)
+   * @default DEFAULT_CONTROLLER_GRACE_SECONDS (contract/defaults.ts: 30 s)
    */
   readonly controllerGrace?: Duration;
   /**
@@ -37,10 +39,10 @@ export interface SweeperProps {
 }
 
 /**
- * The scheduled sweeper (DESIGN.md "Cleanup"; seeds: heartbeat, zombies, idle TTL): an
- * EventBridge rule every minute invokes `lambda/handlers/sweeper.ts`, which forgets expired
- * connections, ends idle streams and pvai/pvp streams left without a controller, and
- * restarts streams whose execution died.
+ * The scheduled sweeper (docs/ARCHITECTURE.md "Lifecycle and cleanup"): an EventBridge rule
+ * every minute invokes `lambda/handlers/sweeper.ts`, which forgets expired connections, ends
+ * idle streams and pvai/pvp streams left without a controller, restarts streams whose
+ * execution died (zombies), and starts scheduled streams that are due.
  *
  * @throws Error naming `tables`, `bucket`, `webSocket`, `workflow` when missing; `idleTtl`
  *   or `controllerGrace` when not whole seconds ≥ 1 s; `every` when not whole minutes ≥ 1.
@@ -54,8 +56,8 @@ export class Sweeper extends Construct {
     for (const p of ['tables', 'bucket', 'webSocket', 'workflow'] as const) {
       if (!props?.[p]) throw new Error(`Sweeper: ${p} is required`);
     }
-    const idleTtlSeconds = wholeSeconds('Sweeper', 'idleTtl', props.idleTtl ?? Duration.minutes(5));
-    const controllerGraceSeconds = wholeSeconds('Sweeper', 'controllerGrace', props.controllerGrace ?? Duration.seconds(30));
+    const idleTtlSeconds = wholeSeconds('Sweeper', 'idleTtl', props.idleTtl ?? Duration.seconds(DEFAULT_IDLE_TTL_SECONDS));
+    const controllerGraceSeconds = wholeSeconds('Sweeper', 'controllerGrace', props.controllerGrace ?? Duration.seconds(DEFAULT_CONTROLLER_GRACE_SECONDS));
     const every = props.every ?? Duration.minutes(1);
     const everySeconds = wholeSeconds('Sweeper', 'every', every);
     if (everySeconds % 60 !== 0) throw new Error(`Sweeper: every must be whole minutes (EventBridge rate), got ${every.toHumanString()}`);

@@ -20,7 +20,7 @@ export interface TablesProps {
 }
 
 /**
- * The three on-demand tables of DESIGN.md "Tables" (row shapes: lambda/core/model.ts).
+ * The three on-demand tables of docs/ARCHITECTURE.md "Tables" (row shapes: lambda/core/model.ts).
  *
  * - `Connections`: PK `connectionId`; GSI `byStream` (PK `streamId`, SK `connectionId`,
  *   INCLUDE `userId`, `displayName`, `role`) — what fan-out queries, never a Scan; TTL `expiresAt`.

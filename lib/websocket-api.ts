@@ -7,13 +7,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { DEFAULT_MAX_CLIENTS_PER_STREAM } from '../contract/defaults';
 import { ENV } from '../contract/env';
 import { ROUTE_TARGETS, type RouteTarget } from '../lambda/core/routes';
 import { MatchcastFunction } from './function';
 import { arnFinding, escapeRegex, logicalIdOf, suppress, suppressWildcards } from './nag';
 import { grantReadRecordings } from './recordings';
 import type { Tables } from './tables';
-import { wholeSeconds } from './validation';
 
 /** Route selection on the message's `action` field (PROTOCOL.md "Client → server"). */
 export const ROUTE_SELECTION_EXPRESSION = '$request.body.action';
@@ -63,13 +63,9 @@ export interface MatchcastWebSocketApiProps {
    */
   readonly throttle?: StageThrottle;
   /**
-   * How long a spectate stream with no clients lives on (tennis seed: 5 min). Whole seconds, ≥ 1 s.
-   * @default Duration.minutes(5)
-   */
-  readonly idleTtl?: Duration;
-  /**
-   * Max viewers on one stream (DungeonGate `max_spectators_per_session`). A positive integer.
-   * @default 1000
+   * Most connections attached to one stream (the control function refuses the next `start`/
+   * `join` with `stream_full`). A positive integer.
+   * @default DEFAULT_MAX_CLIENTS_PER_STREAM (contract/defaults.ts: 1000)
    */
   readonly maxClientsPerStream?: number;
   /**
@@ -88,7 +84,7 @@ export interface MatchcastWebSocketApiProps {
 }
 
 /**
- * The API Gateway WebSocket API (DESIGN.md "AWS architecture"; PROTOCOL.md):
+ * The API Gateway WebSocket API (docs/ARCHITECTURE.md "The pieces"; docs/PROTOCOL.md):
  * - route selection on `$request.body.action`;
  * - `$connect` behind a REQUEST Lambda authorizer (`authorize`, identity source
  *   `route.request.querystring.token`), which verifies an HS256 JWT against a secret the
@@ -107,9 +103,9 @@ export interface MatchcastWebSocketApiProps {
  * Functions that post to clients get `CALLBACK_URL` and `execute-api:ManageConnections` on
  * this stage through {@link grantPostToConnections}.
  *
- * @throws Error naming the prop: `tables`, `bucket`, `stageName`, `throttle`, `idleTtl`,
- *   `maxClientsPerStream`, `auth.issuer`, `auth.audience`, `auth.jwksUrl` when missing or
- *   out of range.
+ * @throws Error naming the prop: `tables`, `bucket`, `stageName`, `throttle.rateLimit`,
+ *   `throttle.burstLimit`, `maxClientsPerStream`, `auth.issuer`, `auth.audience`,
+ *   `auth.jwksUrl` when missing or out of range.
  */
 export class MatchcastWebSocketApi extends Construct {
   public readonly api: apigwv2.WebSocketApi;
@@ -123,11 +119,14 @@ export class MatchcastWebSocketApi extends Construct {
   public readonly disconnectFunction: MatchcastFunction;
   public readonly controlFunction: MatchcastFunction;
   public readonly socialFunction: MatchcastFunction;
+  /** The OIDC mode, validated (undefined: HS256 with {@link jwtSecret}); the HTTP API's authorizer follows it. */
+  public readonly auth?: OidcAuth;
 
   constructor(scope: Construct, id: string, props: MatchcastWebSocketApiProps) {
     super(scope, id);
     const v = validateProps(props);
     const { tables, bucket } = props;
+    this.auth = v.auth;
 
     this.jwtSecret = new secretsmanager.Secret(this, 'JwtSecret', {
       description: 'HS256 signing key of matchcast connection tokens',
@@ -172,7 +171,6 @@ export class MatchcastWebSocketApi extends Construct {
       environment: {
         ...tables.environment(),
         [ENV.recordingsBucket]: bucket.bucketName,
-        [ENV.idleTtlSeconds]: String(v.idleTtlSeconds),
         [ENV.maxClientsPerStream]: String(v.maxClientsPerStream),
       },
     });
@@ -271,12 +269,11 @@ function validateProps(props: MatchcastWebSocketApiProps) {
     throw new Error(`MatchcastWebSocketApi: stageName must match ${STAGE_NAME} (API Gateway stage names), got "${stageName}"`);
   }
   const throttle = validateThrottle('MatchcastWebSocketApi', props.throttle ?? { rateLimit: 1000, burstLimit: 500 });
-  const idleTtlSeconds = wholeSeconds('MatchcastWebSocketApi', 'idleTtl', props.idleTtl ?? Duration.minutes(5));
-  const maxClientsPerStream = props.maxClientsPerStream ?? 1000;
+  const maxClientsPerStream = props.maxClientsPerStream ?? DEFAULT_MAX_CLIENTS_PER_STREAM;
   if (!Number.isInteger(maxClientsPerStream) || maxClientsPerStream < 1) {
     throw new Error(`MatchcastWebSocketApi: maxClientsPerStream must be a positive integer, got ${maxClientsPerStream}`);
   }
-  return { stageName, throttle, idleTtlSeconds, maxClientsPerStream, auth: validateAuth('MatchcastWebSocketApi', props.auth) };
+  return { stageName, throttle, maxClientsPerStream, auth: validateAuth('MatchcastWebSocketApi', props.auth) };
 }
 
 /**

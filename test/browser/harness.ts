@@ -52,6 +52,9 @@ export function describeWithBrowser(): jest.Describe {
   return describe.skip;
 }
 
+/** How long a page's wait may take before it counts as a hang (ms). */
+export const PAGE_HANG_MS = 60_000;
+
 /**
  * The people of a browser test: each one a browser context of its own (its own storage) with
  * a display name for the client to use, and its page errors logged.
@@ -61,9 +64,14 @@ export class People {
 
   constructor(private readonly browser: () => Browser) {}
 
-  /** A new person called `name`, with one page at `viewport` (CSS px). */
+  /**
+   * A new person called `name`, with one page at `viewport` (CSS px). Its waits (Playwright's
+   * `waitFor…`, actions) give up after {@link PAGE_HANG_MS}: a bound against a hang, never a
+   * pace the page must keep on a busy machine.
+   */
   async open(name: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
     const context = await this.browser().newContext({ viewport });
+    context.setDefaultTimeout(PAGE_HANG_MS);
     this.contexts.push(context);
     await context.addInitScript((n) => localStorage.setItem('matchcast.name', n), name);
     const page = await context.newPage();

@@ -1,5 +1,5 @@
 /**
- * Issue 6's "done when", in a real browser against the REAL local stack (`startLocalStack()`
+ * Live games and scheduled streams, in a real browser against the REAL local stack (`startLocalStack()`
  * through test/support/e2e.ts: the same handlers, state machine and gateway as `npm start`;
  * port 0, no runtime file, the sweeper off), through the real HTTP API:
  *
@@ -9,9 +9,11 @@
  *    `parseRecording`) are POSTed one by one (keys `{id}-{seq}`, their original `t`/`type`/`data`);
  *    the scoreboard follows each one, each ball drawn within a loose sanity bound of its POST
  *    (latency figures belong to `npm run bench -- --only live`).
- * 2. A scheduled stream starts on time in the browser: an operator schedules a tennis final
- *    ~6.5 s ahead (`POST /streams`), a viewer joins it from the catalog's "Coming up" list, sees
- *    "Starts in 0:0x", and the countdown goes away and the scoreboard starts at `startsAt` — not before.
+ * 2. A scheduled stream starts on time in the browser: an operator schedules a tennis final a
+ *    little ahead (`POST /streams`), a viewer joins it from the catalog's "Coming up" list, sees
+ *    "Starts in 0:xx", and the countdown goes away and the scoreboard starts at `startsAt` — not
+ *    before. How far ahead follows how long this machine took to open the page (a busy machine
+ *    gets a longer lead), so the viewer is always in before the start.
  *
  * Arrival times are taken in the page (a MutationObserver stamping `Date.now()` — the same
  * machine clock as the test's and the server's) the moment the DOM changes.
@@ -35,16 +37,23 @@ const CRICKET_FILE = resolve(__dirname, '../../samples/cricket/ipl-2019-final-11
 const LIVE_FRAMES = 12;
 /** Wimbledon 2013 women's final, Lisicki v Bartoli: points at t = 0, 32 s, 68 s, … */
 const TENNIS = '2013-wimbledon-2701';
-/** How far ahead the stream is scheduled (the API wants ≥ 5 s). */
-const LEAD_MS = 6_500;
+/** The least lead of the scheduled stream (the API wants ≥ 5 s); a slow page load lengthens it. */
+const MIN_LEAD_MS = 6_500;
+/** The longest lead: `POST /streams` within the sweeper's 90 s lead starts the stream at once. */
+const MAX_LEAD_MS = 80_000;
 /** Its speed: the second and third points follow the first by 2 s and 4.25 s. */
 const SPEED = 16;
-/** Loose sanity bound of one ball's way from POST to screen (figures are printed, not judged). */
-const SANE_MS = 5_000;
+/**
+ * Bound of one ball's way from POST to screen, and of the first point after `startsAt`: it only
+ * catches a ball that never arrives (latency figures are `npm run bench`'s, not a test's).
+ */
+const SANE_MS = 60_000;
+/** Bound of every wait for the page: only catches a hang. */
+const HANG_MS = 60_000;
 /** Slack for "not before startsAt": the server's and the browser's Date.now() are the same clock, read by two processes. */
 const CLOCK_SLACK_MS = 5;
 
-jest.setTimeout(90_000);
+jest.setTimeout(300_000);
 
 const run = describeWithBrowser();
 
@@ -63,7 +72,7 @@ function cricketRecording(): { header: RecordingHeader; frames: WireFrame[] } {
   return parseRecording(serializeRecording(rec!.header, rec!.frames));
 }
 
-const text = async (p: Page, sel: string) => ((await p.textContent(sel, { timeout: 5_000 })) ?? '').trim();
+const text = async (p: Page, sel: string) => ((await p.textContent(sel, { timeout: HANG_MS })) ?? '').trim();
 
 
 declare global {
@@ -76,7 +85,7 @@ declare global {
   }
 }
 
-run('live games and scheduled streams in the browser, on the real local stack (issue 6)', () => {
+run('live games and scheduled streams in the browser, on the real local stack', () => {
   beforeAll(async () => {
     await buildWeb();
     e = await E2e.start({ sweeper: false }); // startLocalStack: port 0, no runtime file
@@ -104,19 +113,19 @@ run('live games and scheduled streams in the browser, on the real local stack (i
     // A viewer finds it in the catalog, marked LIVE, and watches it.
     const page = await person('lena');
     await page.goto(`${stack.httpUrl}/#/`);
-    await page.waitForSelector('[data-testid=conn-status][data-state=open]', { timeout: 15_000 });
+    await page.waitForSelector('[data-testid=conn-status][data-state=open]', { timeout: HANG_MS });
     const card = page.locator(`[data-testid=game][data-game-id="${gameId}"]`);
-    await card.waitFor({ timeout: 10_000 });
-    await card.locator('[data-testid=live-badge]').waitFor({ timeout: 5_000 });
+    await card.waitFor({ timeout: HANG_MS });
+    await card.locator('[data-testid=live-badge]').waitFor({ timeout: HANG_MS });
     expect(await card.locator('.game-title').textContent()).toBe(`${header.title} (live feed)`);
     await screenshot(page, 'live-real-01-catalog-live');
     await card.locator('[data-action=watch]').click();
-    await page.waitForSelector('[data-testid=player][data-kind=cricket][data-live=true]', { timeout: 10_000 });
+    await page.waitForSelector('[data-testid=player][data-kind=cricket][data-live=true]', { timeout: HANG_MS });
     expect(page.url()).toContain(`#/watch/${gameId}`);
-    await page.waitForSelector('[data-testid=live-badge]', { state: 'visible', timeout: 5_000 });
+    await page.waitForSelector('[data-testid=live-badge]', { state: 'visible', timeout: HANG_MS });
     expect(await text(page, '[data-testid=live-badge]')).toBe('LIVE');
     expect(await page.getAttribute('[data-testid=player]', 'data-stream-id')).toBe(`spectate:${gameId}`);
-    await page.waitForSelector('[data-testid=play-status][data-status=playing]', { timeout: 5_000 });
+    await page.waitForSelector('[data-testid=play-status][data-status=playing]', { timeout: HANG_MS });
     expect(await text(page, '[data-testid=cricket-runs]')).toBe('–'); // nothing posted yet
     expect(await page.isHidden('[data-testid=countdown]')).toBe(true);
     await screenshot(page, 'live-real-02-player-waiting');
@@ -141,7 +150,7 @@ run('live games and scheduled streams in the browser, on the real local stack (i
       const r = await api('POST', `/games/${gameId}/events`, publisher, { key: `${gameId}-${f.seq}`, type: f.type, t: f.t, data: f.data });
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ accepted: [{ key: `${gameId}-${f.seq}`, seq: f.seq }], duplicates: [], frameCount: f.seq + 1, durationMs: f.t });
-      await page.waitForFunction((seq) => window.__seenAt?.[seq] !== undefined, f.seq, { timeout: SANE_MS + 1_000 });
+      await page.waitForFunction((seq) => window.__seenAt?.[seq] !== undefined, f.seq, { timeout: SANE_MS });
       const seenAt = await page.evaluate((seq) => window.__seenAt![seq]!, f.seq);
       latencies.push(seenAt - startedAt);
     }
@@ -175,32 +184,39 @@ run('live games and scheduled streams in the browser, on the real local stack (i
 
     // Finishing the game ends the live stream in the page.
     expect((await api('POST', `/games/${gameId}/finish`, publisher)).body).toMatchObject({ gameId, live: 'finished', frameCount: LIVE_FRAMES });
-    await page.waitForSelector('[data-testid=ended-banner][data-reason=finished]', { state: 'visible', timeout: 10_000 });
+    await page.waitForSelector('[data-testid=ended-banner][data-reason=finished]', { state: 'visible', timeout: HANG_MS });
     expect(await page.isHidden('[data-testid=live-badge]')).toBe(true);
     expect(await text(page, '[data-testid=cricket-runs]')).toBe(`${score.runs}/${score.wickets}`);
     await screenshot(page, 'live-real-04-live-finished');
   });
 
-  it('a stream scheduled ~6 s ahead: joined from "Coming up", counts down, and starts at startsAt — not before', async () => {
+  it('a stream scheduled a little ahead: joined from "Coming up", counts down, and starts at startsAt — not before', async () => {
     expect(stack.games).toContain(TENNIS);
     const operator = await stack.token('olga', 'Olga', 3600, ['operator']);
-    const startAt = Date.now() + LEAD_MS;
+    // How long this machine takes to open the page sets the lead: the viewer opens it again
+    // (reload, catalog, join, countdown) after the stream is scheduled, all before the start.
+    const warm = await person('sven');
+    const loadStart = Date.now();
+    await warm.goto(`${stack.httpUrl}/#/`);
+    await warm.waitForSelector('[data-testid=conn-status][data-state=open]', { timeout: HANG_MS });
+    const leadMs = Math.min(MAX_LEAD_MS, Math.max(MIN_LEAD_MS, 6 * (Date.now() - loadStart) + 2_000));
+    const startAt = Date.now() + leadMs;
     const created = await api('POST', '/streams', operator, { gameId: TENNIS, startAt, speed: SPEED, title: 'Wimbledon 2013 final, right now' });
     expect(created.status).toBe(201);
     // Within the sweeper's lead: POST /streams starts it itself (the sweeper is off here).
     expect(created.body).toEqual({ streamId: expect.stringMatching(new RegExp(`^scheduled:${TENNIS}:`)), gameId: TENNIS, status: 'awaiting_start', startsAt: startAt });
     const { streamId, startsAt } = created.body as { streamId: string; startsAt: number };
 
-    const page = await person('sven');
-    await page.goto(`${stack.httpUrl}/#/`);
-    await page.waitForSelector('[data-testid=conn-status][data-state=open]', { timeout: 15_000 });
+    const page = warm;
+    await page.reload();
+    await page.waitForSelector('[data-testid=conn-status][data-state=open]', { timeout: HANG_MS });
     const item = page.locator(`[data-testid=scheduled-stream][data-stream-id="${streamId}"]`);
-    await item.waitFor({ timeout: 5_000 });
+    await item.waitFor({ timeout: HANG_MS });
     expect(await item.locator('.stream-title').textContent()).toBe('Wimbledon 2013 final, right now');
-    expect(await text(page, `[data-testid=scheduled-stream][data-stream-id="${streamId}"] [data-testid=countdown]`)).toMatch(/^Starts in 0:0\d$/);
+    expect(await text(page, `[data-testid=scheduled-stream][data-stream-id="${streamId}"] [data-testid=countdown]`)).toMatch(/^Starts in \d+:\d\d$/);
     await screenshot(page, 'live-real-05-coming-up');
     await item.locator('[data-action=join]').click();
-    await page.waitForSelector(`[data-testid=player][data-stream-id="${streamId}"]`, { timeout: 5_000 });
+    await page.waitForSelector(`[data-testid=player][data-stream-id="${streamId}"]`, { timeout: HANG_MS });
     expect(page.url()).toContain('#/stream/scheduled');
 
     // Stamp, in the page, when the countdown goes away and when the first point is on the scoreboard.
@@ -216,10 +232,9 @@ run('live games and scheduled streams in the browser, on the real local stack (i
       stamp();
     });
 
-    await page.waitForSelector('[data-testid=countdown]:not([hidden])', { timeout: 5_000 });
-    const before = Date.now();
-    expect(before).toBeLessThan(startsAt - 1_000); // the rest of this block runs before the start
-    expect(await text(page, '[data-testid=countdown-text]')).toMatch(/^Starts in 0:0[1-6]$/);
+    await page.waitForSelector('[data-testid=countdown]:not([hidden])', { timeout: HANG_MS });
+    // Before the start (the lead covers this machine's pace; were it past, the status below would say so).
+    expect(await text(page, '[data-testid=countdown-text]')).toMatch(/^Starts in \d+:\d\d$/);
     expect(await page.getAttribute('[data-testid=play-status]', 'data-status')).toBe('awaiting_start');
     expect(await page.isHidden('[data-testid=live-badge]')).toBe(true);
     expect(Number((await page.getAttribute('[data-testid=scoreboard]', 'data-points')) ?? 0)).toBe(0);
@@ -227,10 +242,10 @@ run('live games and scheduled streams in the browser, on the real local stack (i
     await screenshot(page, 'live-real-06-countdown');
 
     // At startsAt: the countdown goes, the status turns playing, the first point arrives — none of it before.
-    const waitMs = Math.max(0, startsAt - Date.now()) + 8_000;
+    const waitMs = Math.max(0, startsAt - Date.now()) + HANG_MS;
     await page.waitForSelector('[data-testid=player] [data-testid=countdown]', { state: 'hidden', timeout: waitMs });
     await page.waitForFunction(() => window.__firstPointAt !== undefined, null, { timeout: waitMs });
-    await page.waitForSelector('[data-testid=play-status][data-status=playing]', { timeout: 2_000 });
+    await page.waitForSelector('[data-testid=play-status][data-status=playing]', { timeout: HANG_MS });
     const { gone, first } = await page.evaluate(() => ({ gone: window.__countdownGoneAt!, first: window.__firstPointAt! }));
     expect(gone).toBeGreaterThanOrEqual(startsAt - CLOCK_SLACK_MS);
     expect(first).toBeGreaterThanOrEqual(startsAt - CLOCK_SLACK_MS);
@@ -238,7 +253,7 @@ run('live games and scheduled streams in the browser, on the real local stack (i
     await screenshot(page, 'live-real-07-started');
 
     // …and the scoreboard keeps updating: the next points at 32 s and 68 s of media time (2 s, 4.25 s at 16×).
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=scoreboard]')?.getAttribute('data-points')) >= 3, null, { timeout: 10_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=scoreboard]')?.getAttribute('data-points')) >= 3, null, { timeout: HANG_MS });
     const seqs = await page.$$eval('[data-testid=timeline] [data-seq]', (els) => els.map((e) => Number((e as HTMLElement).dataset.seq)).sort((a, b) => a - b));
     expect(seqs.slice(0, 3)).toEqual([0, 1, 2]);
     expect(Date.now() - startsAt).toBeGreaterThanOrEqual((68_000 / SPEED) - CLOCK_SLACK_MS);

@@ -1,5 +1,5 @@
 /**
- * End to end on local mode (issue: playback control): a pvp room and its spectators,
+ * End to end on local mode, playback control: a pvp room and its spectators,
  * pause/resume/seek/speed by either player, refusals for spectators, and two players acting
  * at once — through the real handlers, state machine and local gateway, at 64×.
  */
@@ -9,7 +9,7 @@ import type { ServerMessage } from '../../protocol/messages';
 import { checkOrdering, E2e, sleep } from '../support/e2e';
 import type { TestClient } from '../support/ws-client';
 
-jest.setTimeout(90_000);
+jest.setTimeout(300_000); // a bound against a hang on a busy machine
 
 // Late in long matches: at 64× a point (≈ 60 s of media) arrives about every second.
 const PVP_GAME = '2012-ausopen-1701';
@@ -37,7 +37,7 @@ function framesAfter(c: TestClient, from: number): Array<{ seq: number; t: numbe
 }
 
 /** Wait until `c` has `n` frames of `epoch` after message index `from`. */
-async function waitFrames(c: TestClient, epoch: number, n: number, from = 0, timeoutMs = 20_000): Promise<void> {
+async function waitFrames(c: TestClient, epoch: number, n: number, from = 0, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (framesAfter(c, from).filter((f) => f.epoch === epoch).length < n) {
     if (Date.now() > deadline) throw new Error(`${c.userId}: fewer than ${n} frames of epoch ${epoch} within ${timeoutMs} ms`);

@@ -1,5 +1,5 @@
 /**
- * Faults (issue 4): local mode killed and restarted on its persistent data folder
+ * Faults: local mode killed and restarted on its persistent data folder
  * (`npm start -- --data DIR`, local/stack.ts `dataDir`).
  *
  * The first run is a separate process (local mode's `startLocalStack` with a data folder),
@@ -27,7 +27,7 @@ import { startLocalStack, type LocalStack } from '../support/local-stack';
 import { TestClient } from '../support/ws-client';
 import { seqsOf, sleep, until } from '../support/e2e';
 
-jest.setTimeout(150_000);
+jest.setTimeout(300_000); // a bound against a hang on a busy machine
 
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 let dir: string;
@@ -153,7 +153,7 @@ it('a stream of a SIGKILLed local mode resumes from its persisted position after
     expect(resumed).toMatchObject({ status: 'playing', epoch: joined.epoch + 1, epochStartSeq: persisted.positionSeq, restarts: 1 });
     const state = await b.waitFor('state', (m) => m.epoch === resumed.epoch);
     expect(state).toMatchObject({ status: 'playing', positionSeq: persisted.positionSeq, by: 'system' });
-    await until('4 frames of the new epoch', async () => seqs(b, resumed.epoch).length >= 4, 30_000);
+    await until('4 frames of the new epoch', async () => seqs(b, resumed.epoch).length >= 4);
 
     // Across the kill: every seq from where a started, none missing, none twice.
     const all = [...seqs(a), ...seqs(b)];

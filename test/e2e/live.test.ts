@@ -1,5 +1,5 @@
 /**
- * End to end on local mode (issue 6, docs/HTTP-API.md "Live games"), over real HTTP to the
+ * End to end on local mode (docs/HTTP-API.md "Live games"), over real HTTP to the
  * local HTTP API and real WebSockets: a publisher opens a live game and posts events; the
  * live stream's spectators get each batch at once, in seq order; retried events (same keys)
  * are not appended twice; a viewer who starts from the beginning replays what exists and
@@ -10,7 +10,7 @@ import type { GameRow } from '../../lambda/core/model';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { E2e, checkOrdering, range, seqsOf, until, waitFrames } from '../support/e2e';
 
-jest.setTimeout(90_000);
+jest.setTimeout(300_000); // a bound against a hang on a busy machine
 
 let e: E2e;
 let publisher: string;
@@ -53,12 +53,12 @@ describe('a live game', () => {
     // A batch of 3, then single events: each arrives at once, as one frames message.
     const first = await api('POST', `/games/${GAME}/events`, { events: [ball(0, 0), ball(1, 1000), ball(2, 2000)] });
     expect(first).toEqual({ status: 200, body: { gameId: GAME, accepted: [0, 1, 2].map((n) => ({ key: `b-${n}`, seq: n })), duplicates: [], frameCount: 3, durationMs: 2000 } });
-    await waitFrames(s, 3, undefined, 5000);
+    await waitFrames(s, 3);
     for (let n = 3; n < 10; n++) {
       const r = await api('POST', `/games/${GAME}/events`, ball(n));
       expect(r.body.accepted).toEqual([{ key: `b-${n}`, seq: n }]);
     }
-    await waitFrames(s, 10, undefined, 5000);
+    await waitFrames(s, 10);
     expect(seqsOf(s)).toEqual(range(0, 10));
     expect(s.frames().map((f) => f.t).slice(0, 3)).toEqual([0, 1000, 2000]);
     checkOrdering(s);
@@ -66,7 +66,7 @@ describe('a live game', () => {
     // A retry of events already accepted (same keys) appends nothing; a new one in the same batch does.
     const retry = await api('POST', `/games/${GAME}/events`, { events: [ball(8), ball(9), ball(10)] });
     expect(retry.body).toMatchObject({ accepted: [{ key: 'b-10', seq: 10 }], duplicates: [{ key: 'b-8', seq: 8 }, { key: 'b-9', seq: 9 }], frameCount: 11 });
-    await waitFrames(s, 11, undefined, 5000);
+    await waitFrames(s, 11);
     expect(seqsOf(s)).toEqual(range(0, 11));
 
     // The recording is chunk objects in S3, indexed by the Games row.
@@ -79,10 +79,10 @@ describe('a live game', () => {
     const r = await e.connect('rita');
     r.send({ action: 'start', gameId: GAME, atMs: 0, speed: 64 });
     expect(await r.waitFor('joined')).toMatchObject({ mode: 'pvai', live: true, positionSeq: 0 });
-    await waitFrames(r, 11, undefined, 15_000);
+    await waitFrames(r, 11);
     await api('POST', `/games/${GAME}/events`, ball(11));
-    await waitFrames(r, 12, undefined, 10_000);
-    await waitFrames(s, 12, undefined, 5000);
+    await waitFrames(r, 12);
+    await waitFrames(s, 12);
     expect(seqsOf(r)).toEqual(range(0, 12));
     checkOrdering(r);
 
@@ -93,7 +93,7 @@ describe('a live game', () => {
     // Finish: the live stream ends `finished`; the replay ends once it has played the rest.
     expect(await api('POST', `/games/${GAME}/finish`)).toMatchObject({ status: 200, body: { gameId: GAME, live: 'finished', frameCount: 12 } });
     expect(await s.waitFor('ended')).toMatchObject({ streamId: `spectate:${GAME}`, reason: 'finished' });
-    expect(await r.waitFor('ended', undefined, 10_000)).toMatchObject({ reason: 'finished' });
+    expect(await r.waitFor('ended')).toMatchObject({ reason: 'finished' });
     expect((await api('POST', `/games/${GAME}/events`, ball(12))).body.error.code).toBe('conflict');
   });
 
@@ -134,7 +134,7 @@ describe('a live game', () => {
     const results = await Promise.all(range(0, 12).map((n) => api('POST', `/games/${GAME}/events`, { events: [{ key: `p-${n}-a`, type: 'x' }, { key: `p-${n}-b`, type: 'x' }] })));
     const seqs = results.flatMap((r) => r.body.accepted.map((a: { seq: number }) => a.seq)).sort((a: number, b: number) => a - b);
     expect(seqs).toEqual(range(0, 24));
-    await waitFrames(s, 24, undefined, 15_000);
+    await waitFrames(s, 24);
     expect([...new Set(seqsOf(s))].sort((a, b) => a - b)).toEqual(range(0, 24));
     await until('the Games row', async () => (await gameRow(GAME)).frameCount === 24);
   });

@@ -1,13 +1,13 @@
 /**
- * End to end on local mode (issue 4: "Rate limits per connection (chat, react, control)
- * with `rate_limited` errors"): a burst beyond a limit gets `rate_limited` for the extra
+ * End to end on local mode, the rate limits per connection (chat, react, control; docs/SECURITY.md)
+ * with `rate_limited` errors: a burst beyond a limit gets `rate_limited` for the extra
  * messages only; the others are delivered, and nothing else changes.
  */
 import type { StreamRow } from '../../lambda/core/model';
 import { RATE_LIMITS } from '../../lambda/core/rate-limit';
 import { E2e, flush, sleep, until } from '../support/e2e';
 
-jest.setTimeout(60_000);
+jest.setTimeout(300_000); // a bound against a hang on a busy machine
 
 let e: E2e;
 
@@ -102,7 +102,7 @@ describe('per-connection rate limits', () => {
     // Every react has exactly one outcome for its sender: its own reaction echoed back by the
     // fan-out, or a rate_limited error (a fan-out may land after a later pong: count, not flush).
     const outcomes = (ms: typeof c.messages) => ms.filter((m) => m.type === 'reaction' || (m.type === 'error' && m.action === 'react')).length;
-    await until('every react answered', async () => outcomes(c.messages.slice(from)) >= reacts, 15_000);
+    await until('every react answered', async () => outcomes(c.messages.slice(from)) >= reacts);
     // Tokens that refilled while the burst was being handled (5/s) may pass too: the bound
     // follows the time the burst took here, not a guess about the machine's speed.
     const refilled = (perSecond: number) => Math.ceil(((Date.now() - sentAt) * perSecond) / 1000);
@@ -120,7 +120,7 @@ describe('per-connection rate limits', () => {
     sentAt = Date.now();
     for (let i = 0; i < lists; i++) c.send({ action: 'list' });
     const answers = (ms: typeof c.messages) => ms.filter((m) => m.type === 'catalog' || (m.type === 'error' && m.action === 'list')).length;
-    await until('every list answered', async () => answers(c.messages.slice(from)) >= lists, 15_000);
+    await until('every list answered', async () => answers(c.messages.slice(from)) >= lists);
     const listRefill = refilled(RATE_LIMITS.control.perSecond);
     await sleep(300);
     const listed = c.messages.slice(from);

@@ -1,16 +1,28 @@
 import { Stack } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ENV } from '../../contract/env';
 import { HTTP_ROUTE_KEYS } from '../../lambda/core/http-api';
-import { MatchcastHttpApi } from '../../lib/http-api';
+import { MatchcastHttpApi, type MatchcastHttpApiProps } from '../../lib/http-api';
 import { Tables } from '../../lib/tables';
-import { MatchcastWebSocketApi } from '../../lib/websocket-api';
-import { actionsOfRole, buildStack, logicalId, roleOfFunction, testApp } from './support';
+import { MatchcastWebSocketApi, type OidcAuth } from '../../lib/websocket-api';
+import { actionsOfRole, logicalId, roleOfFunction, testApp } from './support';
 
-const { stack, template, json } = buildStack();
-const http = stack.httpApi;
+/** A bare stack holding the HTTP API and what it takes: tables, a bucket, the WebSocket API (with `wsAuth`). */
+function make(over: Partial<MatchcastHttpApiProps> = {}, wsAuth?: OidcAuth) {
+  const stack = new Stack(testApp(), 'S');
+  const tables = new Tables(stack, 'T');
+  const bucket = new s3.Bucket(stack, 'B');
+  const webSocket = new MatchcastWebSocketApi(stack, 'W', { tables, bucket, auth: wsAuth });
+  const http = new MatchcastHttpApi(stack, 'Http', { tables, bucket, webSocket, ...over });
+  const template = Template.fromStack(stack);
+  return { stack, http, webSocket, template, json: template.toJSON() };
+}
+
+const { http, template, json } = make();
 const apiId = logicalId(http.api);
 const routesFn = logicalId(http.routeFunction);
+const oidc: OidcAuth = { issuer: 'https://idp.example.com/pool', audience: 'matchcast-client', jwksUrl: 'https://idp.example.com/pool/.well-known/jwks.json' };
 
 describe('MatchcastHttpApi', () => {
   it('declares exactly the routes of docs/HTTP-API.md, each on the routes function behind the token authorizer', () => {
@@ -35,7 +47,7 @@ describe('MatchcastHttpApi', () => {
     });
   });
 
-  it('has a throttled $default stage with access logs, and outputs its URL', () => {
+  it('has a throttled $default stage with access logs', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       ApiId: { Ref: apiId },
       StageName: '$default',
@@ -43,7 +55,6 @@ describe('MatchcastHttpApi', () => {
       DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }),
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
     });
-    expect(json.Outputs.HttpApiUrl).toBeDefined();
   });
 
   it('lets the routes write live chunks, read recordings, use the tables and post to connections', () => {
@@ -51,6 +62,15 @@ describe('MatchcastHttpApi', () => {
     for (const a of ['s3:PutObject', 's3:DeleteObject', 's3:GetObject', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'execute-api:ManageConnections']) {
       expect(actions).toContain(a);
     }
+  });
+
+  it("verifies tokens as the WebSocket API does: its secret by default, its OIDC mode when it has one", () => {
+    const env = (j: Record<string, any>, id: string) => j.Resources[id].Properties.Environment.Variables;
+    expect(env(json, logicalId(http.authorizeFunction))[ENV.jwtSecretArn]).toBeDefined();
+    expect(env(json, logicalId(http.authorizeFunction))[ENV.jwtIssuer]).toBeUndefined();
+    const o = make({}, oidc);
+    expect(env(o.json, logicalId(o.http.authorizeFunction))).toMatchObject({ [ENV.jwtIssuer]: oidc.issuer, [ENV.jwtAudience]: oidc.audience, [ENV.jwksUrl]: oidc.jwksUrl });
+    expect(env(o.json, logicalId(o.http.authorizeFunction))[ENV.jwtSecretArn]).toBeUndefined();
   });
 
   it('validates its props, naming the prop', () => {
@@ -62,5 +82,6 @@ describe('MatchcastHttpApi', () => {
     expect(() => new MatchcastHttpApi(s, 'H1', { tables, bucket, webSocket, throttle: { rateLimit: 0, burstLimit: 1 } })).toThrow(/throttle\.rateLimit/);
     expect(() => new MatchcastHttpApi(s, 'H2', { tables, bucket, webSocket, throttle: { rateLimit: 1, burstLimit: 0.5 } })).toThrow(/throttle\.burstLimit/);
     expect(() => new MatchcastHttpApi(s, 'H3', { tables, bucket } as never)).toThrow(/webSocket is required/);
+    expect(() => new MatchcastHttpApi(s, 'H4', { tables, bucket, webSocket, auth: { ...oidc, issuer: 'http://x' } })).toThrow(/auth\.issuer/);
   });
 });

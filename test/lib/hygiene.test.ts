@@ -1,7 +1,12 @@
-import { App, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { ENV } from '../../contract/env';
 import { MatchcastStack, OIDC_CONTEXT_KEYS, oidcAuthFromContext, type MatchcastStackProps } from '../../lib/matchcast-stack';
+import { PROJECT_ROOT } from '../../lib/function';
 import { buildStack, logicalId, testApp } from './support';
 
 const { stack, template, json } = buildStack();
@@ -142,4 +147,54 @@ describe('OIDC mode of the $connect authorizer', () => {
       ).toThrow(OIDC_CONTEXT_KEYS.issuer);
     });
   });
+});
+
+/**
+ * aws-cdk-lib's built-in CloudFormation template validation (`AppProps.builtinCloudFormationValidation`)
+ * is off in every other test (test/support/env.ts sets CDK_VALIDATION=false: it costs seconds per
+ * synth); here it runs on the real stack, strict: its errors are not downgraded to warnings
+ * (`@aws-cdk/core:validateAgainstDefaultRules`) and a warning fails the synth too
+ * (`@aws-cdk/core:strictCfnValidateErrors`).
+ */
+describe("aws-cdk-lib's template validation", () => {
+  const cdkJsonContext = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+  /** Loading the validator is slow on a busy machine; this bound only catches a hang. */
+  const BOUND_MS = 300_000;
+
+  /** `build` in an App with validation on, synthesized; returns the validation report's plugin reports. */
+  function synthValidated(build: (app: App) => void): unknown[] {
+    const saved = process.env.CDK_VALIDATION;
+    delete process.env.CDK_VALIDATION;
+    const outdir = mkdtempSync(join(tmpdir(), 'matchcast-validate-'));
+    try {
+      const app = new App({
+        outdir,
+        builtinCloudFormationValidation: true,
+        context: {
+          ...cdkJsonContext,
+          'aws:cdk:bundling-stacks': [],
+          [cxapi.VALIDATE_AGAINST_DEFAULT_RULES]: true,
+          [cxapi.STRICT_CFN_VALIDATE_ERRORS]: true,
+        },
+      });
+      build(app);
+      app.synth();
+      const report = JSON.parse(readFileSync(join(outdir, cxapi.VALIDATION_REPORT_FILE), 'utf8')) as { pluginReports: unknown[] };
+      return report.pluginReports;
+    } finally {
+      if (saved === undefined) delete process.env.CDK_VALIDATION;
+      else process.env.CDK_VALIDATION = saved;
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+
+  it('finds nothing in MatchcastStack as `cdk synth` builds it (cdk.json feature flags, browser client included)', () => {
+    expect(synthValidated((app) => new MatchcastStack(app, 'Matchcast'))).toEqual([]);
+  }, BOUND_MS);
+
+  it('is live: it fails the synth of a template with an unknown resource property', () => {
+    expect(() =>
+      synthValidated((app) => new CfnResource(new Stack(app, 'Broken'), 'Bucket', { type: 'AWS::S3::Bucket', properties: { NotAProperty: true } })),
+    ).toThrow(/ValidationFailed|NotAProperty/);
+  }, BOUND_MS);
 });

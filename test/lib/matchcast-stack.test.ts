@@ -69,16 +69,23 @@ describe('MatchcastStack', () => {
     }
   });
 
+  it('gives control and disconnect the Player state machine (they start and stop executions)', () => {
+    for (const f of [stack.webSocket.controlFunction, stack.webSocket.disconnectFunction]) {
+      expect(json.Resources[logicalId(f)].Properties.Environment.Variables[ENV.stateMachineArn]).toEqual({ Ref: logicalId(stack.workflow.stateMachine) });
+    }
+    expect(json.Resources[logicalId(stack.webSocket.controlFunction)].Properties.Environment.Variables[ENV.recordingsBucket]).toEqual({ Ref: logicalId(stack.recordings.bucket) });
+  });
+
   it('social may read and clean up connections but not touch Step Functions or S3', () => {
     const actions = actionsOfRole(json, roleOfFunction(json, logicalId(stack.webSocket.socialFunction))).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DeleteItem']));
     expect(actions.some((a) => a.startsWith('states:') || a.startsWith('s3:'))).toBe(false);
   });
 
-  it('passes idleTtl, controllerGrace, maxStreamDuration, maxClientsPerStream and stageName down', () => {
+  it('passes idleTtl, controllerGrace, maxStreamDuration, maxClientsPerStream and stageName down to the constructs that use them', () => {
     const custom = buildStack({ idleTtl: Duration.seconds(90), controllerGrace: Duration.seconds(45), maxStreamDuration: Duration.hours(1), maxClientsPerStream: 5, stageName: 'beta', removalPolicy: RemovalPolicy.DESTROY });
     const env = (f: Parameters<typeof logicalId>[0]) => custom.json.Resources[logicalId(f)].Properties.Environment.Variables;
-    expect(env(custom.stack.webSocket.controlFunction)[ENV.idleTtlSeconds]).toBe('90');
+    expect(env(custom.stack.webSocket.controlFunction)[ENV.idleTtlSeconds]).toBeUndefined();
     expect(env(custom.stack.sweeper.function)[ENV.idleTtlSeconds]).toBe('90');
     expect(env(custom.stack.sweeper.function)[ENV.controllerGraceSeconds]).toBe('45');
     expect(env(custom.stack.workflow.tickFunction)[ENV.maxStreamSeconds]).toBe('3600');
@@ -88,7 +95,7 @@ describe('MatchcastStack', () => {
     custom.template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
   });
 
-  describe('validates its props, naming the prop', () => {
+  describe('validates its props, naming the prop (each once, in the construct that uses it)', () => {
     it.each<[string, MatchcastStackProps]>([
       ['idleTtl', { idleTtl: Duration.millis(10) }],
       ['maxStreamDuration', { maxStreamDuration: Duration.millis(1500) }],
@@ -99,6 +106,13 @@ describe('MatchcastStack', () => {
       ['removalPolicy', { removalPolicy: 'keep' as RemovalPolicy }],
     ])('%s', (prop, props) => {
       expect(() => new MatchcastStack(testApp(), 'Matchcast', props)).toThrow(prop);
+    });
+
+    it('reports an invalid prop once, from its construct', () => {
+      expect(() => new MatchcastStack(testApp(), 'Matchcast', { maxClientsPerStream: 0 })).toThrow(/^MatchcastWebSocketApi: maxClientsPerStream/);
+      expect(() => new MatchcastStack(testApp(), 'Matchcast', { stageName: 'a/b' })).toThrow(/^MatchcastWebSocketApi: stageName/);
+      expect(() => new MatchcastStack(testApp(), 'Matchcast', { idleTtl: Duration.millis(10) })).toThrow(/^Sweeper: idleTtl/);
+      expect(() => new MatchcastStack(testApp(), 'Matchcast', { maxStreamDuration: Duration.millis(1500) })).toThrow(/^PlayerWorkflow: maxStreamDuration/);
     });
   });
 });

@@ -9,8 +9,17 @@ import { MatchcastWebSocketApi } from '../../lib/websocket-api';
 import { referencedLogicalIds } from '../../local/template';
 import { actionsOfRole, buildStack, logicalId, placeholders, policyStatements, roleOfFunction, testApp } from './support';
 
-const { stack, json } = buildStack();
-const wf = stack.workflow;
+/** A bare stack holding the Player and what it takes: the tables, a bucket, the WebSocket API. */
+function bare() {
+  const stack = new Stack(testApp(), 'S');
+  const tables = new Tables(stack, 'T');
+  const bucket = new s3.Bucket(stack, 'B');
+  const webSocket = new MatchcastWebSocketApi(stack, 'W', { tables, bucket });
+  const workflow = new PlayerWorkflow(stack, 'PlayerWorkflow', { tables, bucket, webSocket });
+  return { tables, bucket, workflow, json: Template.fromStack(stack).toJSON() };
+}
+
+const { tables, bucket, workflow: wf, json } = bare();
 const smId = logicalId(wf.stateMachine);
 const tickId = logicalId(wf.tickFunction);
 const sm = json.Resources[smId];
@@ -109,25 +118,6 @@ describe('PlayerWorkflow state machine', () => {
     expect(start[0].statement.Resource).toEqual({ Ref: smId });
     expect(sm.DependsOn ?? []).not.toContain(start[0].policyId);
   });
-
-  it('has no circular dependency anywhere in the template (CloudFormation would reject it)', () => {
-    const edges = new Map<string, string[]>();
-    for (const [id, r] of Object.entries<any>(json.Resources)) {
-      edges.set(id, [...referencedLogicalIds(r.Properties ?? {}), ...([] as string[]).concat(r.DependsOn ?? [])].filter((x) => x in json.Resources));
-    }
-    const state = new Map<string, 'visiting' | 'done'>();
-    const cycle: string[] = [];
-    const visit = (id: string, path: string[]): boolean => {
-      if (state.get(id) === 'done') return false;
-      if (state.get(id) === 'visiting') return cycle.push(...path, id), true;
-      state.set(id, 'visiting');
-      for (const next of edges.get(id) ?? []) if (visit(next, [...path, id])) return true;
-      state.set(id, 'done');
-      return false;
-    };
-    for (const id of edges.keys()) if (visit(id, [])) break;
-    expect(cycle).toEqual([]);
-  });
 });
 
 describe('PlayerWorkflow tick function', () => {
@@ -155,20 +145,25 @@ describe('PlayerWorkflow tick function', () => {
     const actions = actionsOfRole(json, roleOfFunction(json, tickId));
     const has = (action: string, resourcePart: string) =>
       actions.some((a) => a.action === action && JSON.stringify(a.resource).includes(resourcePart));
-    expect(has('dynamodb:UpdateItem', logicalId(stack.tables.streams))).toBe(true);
-    expect(has('dynamodb:DeleteItem', logicalId(stack.tables.connections))).toBe(true);
-    expect(has('s3:GetObject', logicalId(stack.recordings.bucket))).toBe(true);
+    expect(has('dynamodb:UpdateItem', logicalId(tables.streams))).toBe(true);
+    expect(has('dynamodb:DeleteItem', logicalId(tables.connections))).toBe(true);
+    expect(has('s3:GetObject', logicalId(bucket))).toBe(true);
     expect(has('execute-api:ManageConnections', '@connections')).toBe(true);
     expect(has('states:StopExecution', `:execution:${sm.Properties.StateMachineName}:*`)).toBe(true);
     expect(actions.some((a) => a.action === 's3:PutObject' || a.action === 'states:StartExecution')).toBe(false);
   });
 });
 
-describe('PlayerWorkflow.grantControl', () => {
-  it('lets control, disconnect and sweeper start, stop and describe executions', () => {
-    for (const f of [stack.webSocket.controlFunction, stack.webSocket.disconnectFunction, stack.sweeper.function]) {
-      const actions = actionsOfRole(json, roleOfFunction(json, logicalId(f)));
-      expect(actions).toEqual(expect.arrayContaining([{ action: 'states:StartExecution', resource: { Ref: smId } }]));
+/** How MatchcastStack wires the Player to the other functions: truly about the whole stack. */
+describe('PlayerWorkflow in MatchcastStack: addController, no cycles', () => {
+  const full = buildStack();
+  const stack = full.stack;
+  const fullSmId = logicalId(stack.workflow.stateMachine);
+
+  it('lets control, disconnect, the HTTP API routes and sweeper start, stop and describe executions', () => {
+    for (const f of [stack.webSocket.controlFunction, stack.webSocket.disconnectFunction, stack.httpApi.routeFunction, stack.sweeper.function]) {
+      const actions = actionsOfRole(full.json, roleOfFunction(full.json, logicalId(f)));
+      expect(actions).toEqual(expect.arrayContaining([{ action: 'states:StartExecution', resource: { Ref: fullSmId } }]));
       const exec = actions.filter((a) => a.action === 'states:StopExecution' || a.action === 'states:DescribeExecution');
       expect(exec.map((a) => a.action).sort()).toEqual(['states:DescribeExecution', 'states:StopExecution']);
       expect(JSON.stringify(exec[0].resource)).toContain(':execution:');
@@ -177,8 +172,27 @@ describe('PlayerWorkflow.grantControl', () => {
 
   it('is not given to social, connect or authorize', () => {
     for (const f of [stack.webSocket.socialFunction, stack.webSocket.connectFunction, stack.webSocket.authorizeFunction]) {
-      expect(actionsOfRole(json, roleOfFunction(json, logicalId(f))).some((a) => a.action.startsWith('states:'))).toBe(false);
+      expect(actionsOfRole(full.json, roleOfFunction(full.json, logicalId(f))).some((a) => a.action.startsWith('states:'))).toBe(false);
     }
+  });
+
+  it('has no circular dependency anywhere in the template of MatchcastStack (CloudFormation would reject it)', () => {
+    const edges = new Map<string, string[]>();
+    for (const [id, r] of Object.entries<any>(full.json.Resources)) {
+      edges.set(id, [...referencedLogicalIds(r.Properties ?? {}), ...([] as string[]).concat(r.DependsOn ?? [])].filter((x) => x in full.json.Resources));
+    }
+    const state = new Map<string, 'visiting' | 'done'>();
+    const cycle: string[] = [];
+    const visit = (id: string, path: string[]): boolean => {
+      if (state.get(id) === 'done') return false;
+      if (state.get(id) === 'visiting') return cycle.push(...path, id), true;
+      state.set(id, 'visiting');
+      for (const next of edges.get(id) ?? []) if (visit(next, [...path, id])) return true;
+      state.set(id, 'done');
+      return false;
+    };
+    for (const id of edges.keys()) if (visit(id, [])) break;
+    expect(cycle).toEqual([]);
   });
 });
 
@@ -207,6 +221,6 @@ describe('PlayerWorkflow props', () => {
     expect(make(d, drop)).toThrow(prop);
   });
   it('keeps the template unchanged when built twice (stable name and ids)', () => {
-    expect(buildStack().json).toEqual(json);
+    expect(bare().json).toEqual(json);
   });
 });

@@ -3,11 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Tables } from '../../lib/tables';
 import { WEB_BUILD_COMMAND, WebClient, type WebClientProps } from '../../lib/web-client';
+import { MatchcastWebSocketApi } from '../../lib/websocket-api';
 import { buildStack, logicalId, testApp } from './support';
 
-const { stack, template, json } = buildStack();
-const web = stack.webClient!;
+/** A bare stack holding the browser client and the WebSocket API whose URL it is given. */
+function bare() {
+  const stack = new Stack(testApp(), 'S');
+  const tables = new Tables(stack, 'T');
+  const webSocket = new MatchcastWebSocketApi(stack, 'W', { tables, bucket: new s3.Bucket(stack, 'B') });
+  const web = new WebClient(stack, 'WebClient', { webSocketUrl: webSocket.url });
+  const template = Template.fromStack(stack);
+  return { stack, webSocket, web, template, json: template.toJSON() };
+}
+
+const { stack, webSocket, web, template, json } = bare();
 const bucketId = logicalId(web.bucket);
 const distributionId = logicalId(web.distribution);
 const ofType = (t: string, j: Record<string, any> = json) => Object.entries<any>(j.Resources).filter(([, r]) => r.Type === t);
@@ -20,7 +32,7 @@ function standalone(props: Partial<WebClientProps>, bundling: boolean): { app: A
   return { app, stack: s };
 }
 
-describe('WebClient in MatchcastStack', () => {
+describe('WebClient', () => {
   it('keeps the bucket private: all public access blocked, SSL enforced, S3-managed encryption', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
@@ -87,7 +99,7 @@ describe('WebClient in MatchcastStack', () => {
     // host = Fn::Select(2, Fn::Split('/', <the stage URL>)): the API's host in the stack's region.
     expect(host['Fn::Select'][0]).toBe(2);
     const url = JSON.stringify(host['Fn::Select'][1]['Fn::Split'][1]);
-    expect(url).toContain(`{"Ref":"${logicalId(stack.webSocket.api)}"}`);
+    expect(url).toContain(`{"Ref":"${logicalId(webSocket.api)}"}`);
     expect(url).toContain('{"Ref":"AWS::Region"}');
     expect(JSON.stringify(config)).not.toMatch(/(us|eu|ap|sa|ca|me|af)-[a-z]+-\d/);
     expect(config.Name).toEqual({ 'Fn::Join': ['', [expect.stringMatching(/^[\w-]+-$/), { Ref: 'AWS::Region' }]] });
@@ -108,12 +120,20 @@ describe('WebClient in MatchcastStack', () => {
     expect(config.tokenUrl).toBeNull();
     const markers = p.SourceMarkers[1] as Record<string, unknown>;
     const substituted = Object.entries(markers).reduce((text, [marker, value]) => text.replace(marker, JSON.stringify(value)), String(config.wsUrl));
-    expect(substituted).toBe(`wss://{"Ref":"${logicalId(stack.webSocket.api)}"}.execute-api.{"Ref":"AWS::Region"}.{"Ref":"AWS::URLSuffix"}/live`);
+    expect(substituted).toBe(`wss://{"Ref":"${logicalId(webSocket.api)}"}.execute-api.{"Ref":"AWS::Region"}.{"Ref":"AWS::URLSuffix"}/live`);
   });
 
+  it('its url is https://<distribution domain>/', () => {
+    expect(stack.resolve(web.url)).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/']] });
+  });
+});
+
+/** How MatchcastStack includes the browser client: truly about the whole stack. */
+describe('WebClient in MatchcastStack', () => {
   it('outputs WebClientUrl = https://<distribution domain>/', () => {
-    template.hasOutput('WebClientUrl', {
-      Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/']] },
+    const full = buildStack();
+    full.template.hasOutput('WebClientUrl', {
+      Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(full.stack.webClient!.distribution), 'DomainName'] }, '/']] },
     });
   });
 

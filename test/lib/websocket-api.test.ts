@@ -1,14 +1,20 @@
-import { Duration, Stack } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { DEFAULT_MAX_CLIENTS_PER_STREAM } from '../../contract/defaults';
 import { ENV } from '../../contract/env';
 import { ROUTE_TARGETS } from '../../lambda/core/routes';
 import { Tables } from '../../lib/tables';
 import { MatchcastWebSocketApi, type MatchcastWebSocketApiProps } from '../../lib/websocket-api';
-import { actionsOfRole, buildStack, logicalId, roleOfFunction, testApp } from './support';
+import { actionsOfRole, logicalId, roleOfFunction, testApp } from './support';
 
-const { stack, template, json } = buildStack();
-const ws = stack.webSocket;
+/** A bare stack holding the WebSocket API and what it takes: the tables and a bucket. */
+const stack = new Stack(testApp(), 'S');
+const bucket = new s3.Bucket(stack, 'B');
+const tables = new Tables(stack, 'Tables');
+const ws = new MatchcastWebSocketApi(stack, 'Ws', { tables, bucket });
+const template = Template.fromStack(stack);
+const json = template.toJSON();
 const fnIds = {
   control: logicalId(ws.controlFunction),
   social: logicalId(ws.socialFunction),
@@ -101,31 +107,30 @@ describe('MatchcastWebSocketApi', () => {
     }
   });
 
-  it('gives control the stream limits and the Player state machine', () => {
+  it('gives control the stream limit and the bucket, and no idle TTL (the sweeper applies it)', () => {
     const env = json.Resources[fnIds.control].Properties.Environment.Variables;
-    expect(env[ENV.idleTtlSeconds]).toBe('300');
-    expect(env[ENV.maxClientsPerStream]).toBe('1000');
-    expect(env[ENV.stateMachineArn]).toEqual({ Ref: logicalId(stack.workflow.stateMachine) });
-    expect(env[ENV.recordingsBucket]).toEqual({ Ref: logicalId(stack.recordings.bucket) });
+    expect(env[ENV.idleTtlSeconds]).toBeUndefined();
+    expect(env[ENV.maxClientsPerStream]).toBe(String(DEFAULT_MAX_CLIENTS_PER_STREAM));
+    expect(env[ENV.recordingsBucket]).toEqual({ Ref: logicalId(bucket) });
   });
 
   it('grants connect only writes to Connections', () => {
     const actions = actionsOfRole(json, roleOfFunction(json, fnIds.connect));
     expect(actions.some((a) => a.action === 'dynamodb:PutItem')).toBe(true);
     expect(actions.some((a) => a.action === 'dynamodb:GetItem' || a.action.startsWith('states:') || a.action.startsWith('s3:'))).toBe(false);
-    const tables = new Set(actions.filter((a) => a.action.startsWith('dynamodb:')).map((a) => JSON.stringify(a.resource)));
-    expect([...tables].every((t) => t.includes(logicalId(stack.tables.connections)))).toBe(true);
+    const resources = new Set(actions.filter((a) => a.action.startsWith('dynamodb:')).map((a) => JSON.stringify(a.resource)));
+    expect([...resources].every((t) => t.includes(logicalId(tables.connections)))).toBe(true);
   });
 
-  it('honours stageName, throttle, idleTtl and maxClientsPerStream', () => {
-    const custom = buildStack({ stageName: 'v1', throttle: { burstLimit: 10, rateLimit: 20 }, idleTtl: Duration.minutes(2), maxClientsPerStream: 7 });
-    custom.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+  it('honours stageName, throttle and maxClientsPerStream', () => {
+    const s = new Stack(testApp(), 'S');
+    const custom = new MatchcastWebSocketApi(s, 'Ws', { tables: new Tables(s, 'Tables'), bucket: new s3.Bucket(s, 'B'), stageName: 'v1', throttle: { burstLimit: 10, rateLimit: 20 }, maxClientsPerStream: 7 });
+    const t = Template.fromStack(s);
+    t.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: 'v1',
       DefaultRouteSettings: { ThrottlingBurstLimit: 10, ThrottlingRateLimit: 20 },
     });
-    const env = custom.json.Resources[logicalId(custom.stack.webSocket.controlFunction)].Properties.Environment.Variables;
-    expect(env[ENV.idleTtlSeconds]).toBe('120');
-    expect(env[ENV.maxClientsPerStream]).toBe('7');
+    expect(t.toJSON().Resources[logicalId(custom.controlFunction)].Properties.Environment.Variables[ENV.maxClientsPerStream]).toBe('7');
   });
 
   describe('validates its props, naming the prop', () => {
@@ -140,7 +145,6 @@ describe('MatchcastWebSocketApi', () => {
       ['stageName', { stageName: '' }],
       ['throttle.rateLimit', { throttle: { rateLimit: 0, burstLimit: 1 } }],
       ['throttle.burstLimit', { throttle: { rateLimit: 1, burstLimit: 1.5 } }],
-      ['idleTtl', { idleTtl: Duration.millis(1500) }],
       ['maxClientsPerStream', { maxClientsPerStream: 0 }],
       ['tables', { tables: undefined as never }],
       ['bucket', { bucket: undefined as never }],

@@ -319,9 +319,12 @@ describe('upload to a real s3rver (forcePathStyle, SDK v3)', () => {
 });
 
 describe('the command itself', () => {
+  // A fresh `tsx` process compiles the CLI: seconds on a busy machine. Bounds against a hang only.
+  const CLI_HANG_MS = 180_000;
+  jest.setTimeout(CLI_HANG_MS + 30_000);
   const cli = (args: string[]) =>
     new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      execFile(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'scripts/ingest.ts'), ...args], { cwd: root, timeout: 60_000 }, (err, _stdout, stderr) =>
+      execFile(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'scripts/ingest.ts'), ...args], { cwd: root, timeout: CLI_HANG_MS }, (err, _stdout, stderr) =>
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
       );
     });

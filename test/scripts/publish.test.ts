@@ -347,7 +347,7 @@ const HTTP_API = join(root, 'local/http-api.ts');
 const describeLocal = existsSync(HTTP_API) ? describe : describe.skip;
 
 describeLocal('end to end on local mode: --rate 50 on the shortest sample', () => {
-  jest.setTimeout(90_000);
+  jest.setTimeout(300_000); // a bound against a hang on a busy machine
   // Imported lazily: local/stack sets the handler environment when it starts.
   let e: import('../support/e2e').E2e;
   let dir: string;
@@ -391,11 +391,11 @@ describeLocal('end to end on local mode: --rate 50 on the shortest sample', () =
     // Paced: 8.9 s of media at 50× is ≈ 178 ms of wall at least.
     expect(wall).toBeGreaterThanOrEqual(Math.floor((rec.header.durationMs - rec.frames[0]!.t) / 50));
 
-    await waitFrames(s, rec.frames.length, undefined, 15_000);
+    await waitFrames(s, rec.frames.length);
     expect(seqsOf(s)).toEqual(range(0, rec.frames.length));
     expect(s.frames().map((f) => f.t)).toEqual(rec.frames.map((f) => f.t));
     checkOrdering(s);
-    expect(await s.waitFor('ended', undefined, 10_000)).toMatchObject({ reason: 'finished' });
+    expect(await s.waitFor('ended')).toMatchObject({ reason: 'finished' });
 
     const row = (await e.db.send(new GetCommand({ TableName: e.stack.tables.Games, Key: { gameId: GAME }, ConsistentRead: true }))).Item as GameRow;
     expect(row).toMatchObject({ gameId: GAME, live: 'finished', kind: 'terminal', title: rec.header.title, frameCount: rec.frames.length, durationMs: rec.frames.at(-1)!.t });

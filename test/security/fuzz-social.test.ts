@@ -1,5 +1,5 @@
 /**
- * Fuzzing, part 2 (issue 4): 2,700 more refused messages through the gateway's dispatch,
+ * Fuzzing, part 2: 2,700 more refused messages through the gateway's dispatch,
  * 600 hostile chat/react/input messages (relayed exactly or refused, never stored), 420
  * refused messages as real WebSocket frames, an oversize and a binary frame — see
  * fuzz-suite.ts. With part 1 (fuzz.test.ts) over 10,000 hostile messages per run.

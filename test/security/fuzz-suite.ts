@@ -1,5 +1,5 @@
 /**
- * Property-based fuzzing of the real handlers on local mode (issue 4): thousands of hostile
+ * Property-based fuzzing of the real handlers on local mode: thousands of hostile
  * client messages — random JSON and non-JSON, every field of every action mistyped or out of
  * range, sizes around the 16 KB / 128 KB limits, `__proto__`/`constructor`/`prototype` at
  * every depth, unicode edge cases, deep nesting, valid actions in the wrong state — sent

@@ -1,5 +1,5 @@
 /**
- * Fuzzing, part 1 (issue 4): 6,600 hostile messages that must be refused, from connections
+ * Fuzzing, part 1: 6,600 hostile messages that must be refused, from connections
  * in seven states, through the gateway's route dispatch — see fuzz-suite.ts for what is
  * generated and asserted. Part 2 is fuzz-social.test.ts.
  */

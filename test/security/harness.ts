@@ -251,7 +251,7 @@ export async function dispatch(h: Harness, connectionId: string, body: string): 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Poll `f` until truthy; throws `what` after `timeoutMs`. */
-export async function until<T>(what: string, f: () => Promise<T | undefined | false>, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+export async function until<T>(what: string, f: () => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await f();

@@ -14,8 +14,14 @@ import { TestClient } from './ws-client';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Poll `f` every 100 ms until it returns a truthy value; throws naming `what` after `timeoutMs`. */
-export async function until<T>(what: string, f: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+/**
+ * The default bound of every wait in the end-to-end helpers (ms): long enough that only a
+ * hang reaches it on a busy machine; a wait ends as soon as its event happens.
+ */
+export const HANG_MS = 90_000;
+
+/** Poll `f` every 100 ms until it returns a truthy value; throws naming `what` after `timeoutMs` (default {@link HANG_MS}). */
+export async function until<T>(what: string, f: () => Promise<T | undefined | false>, timeoutMs = HANG_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await f();
@@ -32,8 +38,8 @@ export const seqsOf = (c: TestClient, epoch?: number): number[] =>
 /** `[from, to)` as a list. */
 export const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 
-/** Wait until `c` has at least `n` frames (of `epoch`, when given); throws after `timeoutMs`. */
-export async function waitFrames(c: TestClient, n: number, epoch?: number, timeoutMs = 30_000): Promise<void> {
+/** Wait until `c` has at least `n` frames (of `epoch`, when given); throws after `timeoutMs` (default {@link HANG_MS}). */
+export async function waitFrames(c: TestClient, n: number, epoch?: number, timeoutMs = HANG_MS): Promise<void> {
   await until(`${c.userId}: ${n} frames${epoch === undefined ? '' : ` of epoch ${epoch}`}`, async () => seqsOf(c, epoch).length >= n, timeoutMs);
 }
 
@@ -116,14 +122,15 @@ export class E2e {
   /**
    * One call to the local HTTP API (docs/HTTP-API.md) with bearer `token` (none when empty or
    * undefined) and `body` (a string is sent as is, anything else as JSON); the status and the
-   * parsed JSON answer. Bounded at 10 s.
+   * parsed JSON answer. Bounded at {@link HANG_MS} (a hang guard: on a busy machine a
+   * publish with its fan-out can take seconds).
    */
   async http(method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any }> {
     const res = await fetch(`${this.stack.httpUrl}${path}`, {
       method,
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(HANG_MS),
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };

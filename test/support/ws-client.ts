@@ -58,11 +58,15 @@ export class TestClient {
     return out;
   }
 
-  /** Wait until a message satisfies `pred` (searching from message index `from`); rejects after `timeoutMs`. */
+  /**
+   * Wait until a message satisfies `pred` (searching from message index `from`); rejects after
+   * `timeoutMs` (default 90 s: a bound against a hang on a busy machine, not a pace), or when
+   * the connection closes first.
+   */
   async waitFor<T extends ServerMessage['type']>(
     type: T,
     pred: (m: Of<T>) => boolean = () => true,
-    timeoutMs = 20_000,
+    timeoutMs = 90_000,
     from = 0,
   ): Promise<Of<T>> {
     const deadline = Date.now() + timeoutMs;
