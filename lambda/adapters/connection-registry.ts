@@ -20,7 +20,7 @@ import type { ConnectionRow } from '../core/model';
 import type { BucketWrite } from '../core/rate-limit';
 import type { ConnectionRegistry, PresenceCounts, StreamConnection } from '../ports/connections';
 import { applied, isConditionFailed, MAX_PAGES, send, type RepositoryOptions } from './dynamo-write';
-import { NotFoundError } from './errors';
+import { NotFoundError } from '../ports/errors';
 
 /** The Connections table: `new DynamoConnectionRegistry({ client, tableName })`. */
 export class DynamoConnectionRegistry implements ConnectionRegistry {

@@ -34,6 +34,7 @@ import { ENV, requireEnv } from './config';
 import { deleteConnection, leaveStream, listStreamConnections } from './dynamo';
 import { ConnectionGoneError } from './errors';
 import { logger } from './log';
+import type { Broadcaster } from '../ports/broadcaster';
 
 const management = lazy(
   () => new ApiGatewayManagementApiClient({ endpoint: requireEnv(ENV.callbackUrl), maxAttempts: 1 }),
@@ -275,3 +276,9 @@ export async function fanOut(streamId: string, messages: readonly ServerMessage[
 function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/** This container's management API as the `Broadcaster` port (ports/broadcaster.ts): {@link fanOut} and {@link postToConnection}. */
+export const broadcaster: Broadcaster = {
+  fanOut: (streamId, messages, opts) => fanOut(streamId, messages, opts),
+  post: (connectionId, message) => postToConnection(connectionId, message),
+};

@@ -3,7 +3,7 @@
  * stream, detach it, end a stream, announce presence, read frames back from the recording.
  * The tennis seed's ClientManager/SchedulerManager duties, over the adapters.
  */
-import { joinedMessage, roleIn, stateMessage } from '../core/control';
+import { joinedMessage, roleIn } from '../core/control';
 import type { StreamRow } from '../core/model';
 import { isFinished } from '../core/model';
 import type { EndReason, Role, WireFrame } from '../../protocol/messages';
@@ -21,26 +21,26 @@ import {
   getStream,
   leaveStream,
   markControllers,
-  updateStream,
+  streams,
 } from './dynamo';
-import { StaleEpochError } from './errors';
-import { fanOut, postToConnection } from './fanout';
-import { logger } from './log';
+import { broadcaster, fanOut, postToConnection } from './fanout';
+import { log, logger } from './log';
 import { getIndex, liveSeqAtOrAfter, readLiveFrames, readRange } from './recordings';
-import { executionArnFor, stopExecution } from './workflow';
-import { executionName } from '../core/stream-keys';
+import { workflow } from './workflow';
+import { systemTime } from './time';
+import {
+  currentExecutionArn as executionArnOf,
+  endStream as end,
+  FANOUT_SETTLE_MS as SETTLE_MS,
+  MAX_FAILURE_REASON,
+  untilClaimedBatchSent as waitClaimedBatch,
+} from '../application/end-stream';
 
-/** Seconds a finished stream row is kept before DynamoDB TTL may delete it. */
-const FINISHED_ROW_TTL_SECONDS = 24 * 3600;
-/** Longest `failureReason` stored (the football seed truncates at 512). */
-export const MAX_FAILURE_REASON = 512;
+export { MAX_FAILURE_REASON };
 
-/**
- * The ARN of the execution now serving the stream: its epoch's, at its current
- * continue-as-new generation (the tick records the generation when a successor starts).
- */
+/** application/end-stream.ts `currentExecutionArn` on this container's state machine. */
 export function currentExecutionArn(s: Pick<StreamRow, 'streamId' | 'epoch' | 'generation'>): string {
-  return executionArnFor(executionName(s.streamId, s.epoch, s.generation));
+  return executionArnOf(workflow, s);
 }
 
 /** Options of {@link attach}. */
@@ -88,7 +88,7 @@ export async function attach(connectionId: string, userId: string, stream: Strea
 }
 
 /** Time (ms) after a batch is due by which the tick's fan-out has listed the stream's connections. */
-const FANOUT_SETTLE_MS = 250;
+const FANOUT_SETTLE_MS = SETTLE_MS;
 /** Quiet time (ms) needed before the next claim to attach a connection. */
 const ATTACH_GUARD_MS = 200;
 /** The tick claims a batch this long (ms) before it is due (tick.ts `CLAIM_LEAD_MS`). */
@@ -124,18 +124,9 @@ export async function untilQuiet(streamId: string, beforeWait?: (row: StreamRow)
   return getStream(streamId, { consistent: true });
 }
 
-/**
- * Wait until the last batch the stream's tick claimed has been fanned out: once claimed, a
- * batch is sent when due — `row.anchorAt` — and its fan-out lists the connections within
- * {@link FANOUT_SETTLE_MS}. Call it after fencing the tick off (a new epoch, a finished
- * status) with the row as it was when fenced, before broadcasting `state` or `ended`, so
- * no frame of the old epoch arrives after them. Returns at once when no claimed batch can
- * still be in flight (none claimed in this epoch, or due long ago).
- */
-export async function untilClaimedBatchSent(row: Pick<StreamRow, 'anchorAt' | 'positionSeq' | 'epochStartSeq'>): Promise<void> {
-  if (row.positionSeq <= row.epochStartSeq) return;
-  const waitMs = Math.min(row.anchorAt + FANOUT_SETTLE_MS - Date.now(), 2000);
-  if (waitMs > 0) await sleep(waitMs);
+/** application/end-stream.ts `untilClaimedBatchSent` on the system clock. */
+export function untilClaimedBatchSent(row: Pick<StreamRow, 'anchorAt' | 'positionSeq' | 'epochStartSeq'>): Promise<void> {
+  return waitClaimedBatch(systemTime, row);
 }
 
 /** Milliseconds until the stream is quiet (see {@link untilQuiet}); 0 when it is now. */
@@ -206,9 +197,9 @@ export async function announcePresence(streamId: string, version?: number): Prom
 }
 
 /**
- * End a stream: status `ended` (or `failed` for reason `failed`), stop its execution
- * (unless the caller is that execution: `stopExecution: false`), broadcast `ended`. Conditional on the row's epoch; a lost race (someone else changed the
- * stream first) re-reads once and gives up if it has already finished.
+ * application/end-stream.ts `endStream` on this container's adapters: the end is applied to
+ * the row as it is now (re-read after each lost conditional write, a bounded number of
+ * times); nothing happens when the stream has meanwhile finished.
  */
 export async function endStream(
   stream: StreamRow,
@@ -216,35 +207,7 @@ export async function endStream(
   by: string,
   opts: { failureReason?: string; stopExecution?: boolean } = {},
 ): Promise<void> {
-  const { failureReason, stopExecution: stop = true } = opts;
-  const now = Date.now();
-  const changes: Partial<StreamRow> = {
-    status: reason === 'failed' ? 'failed' : 'ended',
-    endedReason: reason,
-    updatedAt: now,
-    expiresAt: Math.floor(now / 1000) + FINISHED_ROW_TTL_SECONDS,
-    ...(failureReason === undefined ? {} : { failureReason: failureReason.slice(0, MAX_FAILURE_REASON) }),
-  };
-  let current = stream;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      current = await updateStream(current.streamId, current.epoch, changes);
-      break;
-    } catch (e) {
-      if (!(e instanceof StaleEpochError) || attempt > 0) throw e;
-      const fresh = await getStream(current.streamId, { consistent: true });
-      if (!fresh || isFinished(fresh)) return;
-      current = fresh;
-    }
-  }
-  logger.info('stream ended', { streamId: current.streamId, reason, by, failureReason });
-  // The tick ends its own execution by returning `end`; stopping it would mark it ABORTED.
-  if (stop) {
-    await stopExecution(currentExecutionArn(current), `stream ${reason}`);
-    // Fenced off (no longer playing), its tick may still be sending a batch it claimed.
-    await untilClaimedBatchSent(current);
-  }
-  await fanOut(current.streamId, [stateMessage(current, by), { type: 'ended', streamId: current.streamId, reason }]);
+  await end({ streams: streams(), workflow, broadcaster, time: systemTime, log }, stream, reason, by, opts);
 }
 
 /**

@@ -11,7 +11,7 @@ import { BY_STATUS_INDEX } from '../../contract/tables';
 import type { StreamRow } from '../core/model';
 import type { StreamChanges, StreamStore, UpdateConditions } from '../ports/streams';
 import { applied, isConditionFailed, MAX_PAGES, send, type RepositoryOptions } from './dynamo-write';
-import { StaleEpochError, StreamExistsError } from './errors';
+import { StaleEpochError, StreamExistsError } from '../ports/errors';
 
 /** The Streams table: `new DynamoStreamStore({ client, tableName })`. */
 export class DynamoStreamStore implements StreamStore {

@@ -12,6 +12,7 @@ import {
   type ExecutionStatus,
 } from '@aws-sdk/client-sfn';
 import type { TickInput } from '../core/workflow';
+import type { Workflow } from '../ports/workflow';
 import { errorCode, lazy, SDK_MAX_ATTEMPTS, translate } from './aws';
 import { ENV, requireEnv } from './config';
 
@@ -83,3 +84,11 @@ export async function describeExecution(executionArn: string): Promise<Execution
     throw translate('StepFunctions', 'DescribeExecution', e);
   }
 }
+
+/** This container's Player state machine as the `Workflow` port (ports/workflow.ts). */
+export const workflow: Workflow = {
+  arnFor: executionArnFor,
+  start: startExecution,
+  stop: stopExecution,
+  describe: describeExecution,
+};
