@@ -8,7 +8,7 @@
  * Client → server messages are validated with zod ({@link parseClientMessage});
  * server → client messages are plain TypeScript types built by the `msg` helpers.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** API Gateway's WebSocket frame limit is 128 KB; we keep every message we send below it. */
 export const MAX_MESSAGE_BYTES = 128 * 1024;

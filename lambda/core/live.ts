@@ -10,7 +10,7 @@
  * holds the chunk list and is committed with a conditional write on `frameCount` — the
  * serialisation point of concurrent publishers.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GameRow, LiveChunk, LiveStatus } from './model';
 import { jsonBytes, jsonDepth, type WireFrame } from '../../protocol/messages';
 

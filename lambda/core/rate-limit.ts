@@ -36,7 +36,7 @@
  *
  * `ping` is not limited: it is the heartbeat (one small write).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A bucket's size (tokens) and refill rate (tokens per second). */
 export interface BucketSpec {

@@ -10,7 +10,7 @@
  *
  * Units: `startsAt`, `now`, `…At` are wall-clock epoch milliseconds; `…Ms` durations are ms.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { START_LEAD_MS } from './control';
 import type { GameRow, StreamRow } from './model';
 import { MAX_SPEED, MIN_SPEED, type Mode, type StreamStatus } from '../../protocol/messages';
