@@ -10,14 +10,13 @@ import type { EndReason, Role, WireFrame } from '../../protocol/messages';
 import { framesMessages } from '../../protocol/messages';
 import { sleep } from '../core/backoff';
 import { dueAt, frameTime } from '../core/clock';
-import { byteRangeFor, firstSeqAtOrAfter, parseFrameLines, seekRange } from '../core/recording';
 import {
   addClients,
   attachConnection,
   countStreamConnections,
   detachConnection,
   claimPresence,
-  getGame,
+  games,
   getStream,
   leaveStream,
   markControllers,
@@ -25,7 +24,9 @@ import {
 } from './dynamo';
 import { broadcaster, fanOut, postToConnection } from './fanout';
 import { log, logger } from './log';
-import { getIndex, liveSeqAtOrAfter, readLiveFrames, readRange } from './recordings';
+import { recordingStore } from './recordings';
+import { frameSourceFor, type FrameHistory } from '../application/frames';
+import type { FrameSource } from '../ports/frames';
 import { workflow } from './workflow';
 import { systemTime } from './time';
 import {
@@ -210,48 +211,23 @@ export async function endStream(
   await end({ streams: streams(), workflow, broadcaster, time: systemTime, log }, stream, reason, by, opts);
 }
 
-/**
- * Frames `[fromSeq, toSeq)` of a stream's recording, read back from S3 by byte range (the
- * recording is the history: `rejoin`). At most `limit` frames.
- */
-export async function readFrames(stream: StreamRow, fromSeq: number, toSeq: number, limit = 5000): Promise<WireFrame[]> {
-  if (stream.live) {
-    // A live game's recording is its chunk list (core/live.ts), which grows: read it fresh.
-    const game = await getGame(stream.gameId, { consistent: true });
-    return readLiveFrames(game?.chunks ?? [], Math.max(0, fromSeq), Math.min(toSeq, game?.frameCount ?? 0), limit);
-  }
-  const index = await getIndex(stream.indexKey);
-  const out: WireFrame[] = [];
-  let next = Math.max(0, fromSeq);
-  const end = Math.min(toSeq, stream.frameCount, fromSeq + limit);
-  while (next < end) {
-    const range = byteRangeFor(index, next, Number.POSITIVE_INFINITY);
-    if (!range) break;
-    const frames = parseFrameLines(await readRange(stream.recordingKey, range.startByte, range.endByte), next);
-    if (frames.length === 0) break;
-    for (const f of frames) {
-      if (f.seq >= end) break;
-      out.push(f);
-    }
-    next = frames.at(-1)!.seq + 1;
-  }
-  return out;
+/** The frame source of a stream (or a game): application/frames.ts `frameSourceFor` on this container's adapters. */
+export function frameSource(history: FrameHistory): FrameSource {
+  return frameSourceFor({ recordings: recordingStore, games: games() }, history);
 }
 
 /**
- * The first seq with media time ≥ `toMs` (seek), using the index to read only the interval
- * that holds it. Returns `frameCount` when no frame is that late.
+ * Frames `[fromSeq, toSeq)` of a stream's history (its recording by byte range, or its live
+ * game's chunks): `rejoin`. At most `limit` frames.
  */
-export async function seqAtOrAfter(
-  stream: Pick<StreamRow, 'indexKey' | 'recordingKey' | 'frameCount' | 'delayMs'> & { gameId?: string; live?: unknown },
-  toMs: number,
-): Promise<number> {
-  if (stream.delayMs !== undefined) return Math.min(stream.frameCount, Math.ceil(toMs / stream.delayMs));
-  if (stream.live && stream.gameId) {
-    const game = await getGame(stream.gameId, { consistent: true });
-    return game ? liveSeqAtOrAfter(game, toMs) : stream.frameCount;
-  }
-  const index = await getIndex(stream.indexKey);
-  const range = seekRange(index, toMs);
-  return firstSeqAtOrAfter(index, parseFrameLines(await readRange(stream.recordingKey, range.startByte, range.endByte), 0), toMs);
+export async function readFrames(stream: StreamRow, fromSeq: number, toSeq: number, limit = 5000): Promise<WireFrame[]> {
+  return frameSource(stream).read(fromSeq, toSeq, limit);
+}
+
+/**
+ * The first seq with media time ≥ `toMs` (seek), reading only what can hold it. Returns
+ * `frameCount` when no frame is that late.
+ */
+export async function seqAtOrAfter(stream: FrameHistory, toMs: number): Promise<number> {
+  return frameSource(stream).seqAtOrAfter(toMs);
 }

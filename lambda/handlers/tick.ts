@@ -13,19 +13,16 @@ import { sleep } from '../core/backoff';
 import { dueAt, frameTime } from '../core/clock';
 import { stateMessage } from '../core/control';
 import { sleepThresholdMs } from '../core/cost';
-import type { LiveChunk, StreamRow } from '../core/model';
-import { decideGap, nextBatch, tickOutput, type PlannerConfig } from '../core/planner';
-import type { WireFrame } from '../../protocol/messages';
+import type { StreamRow } from '../core/model';
+import { decideGap, tickOutput, type PlannerConfig } from '../core/planner';
 import { framesMessages } from '../../protocol/messages';
-import { byteRangeFor, parseFrameLines, type RecordingIndex } from '../core/recording';
 import type { TickInput, TickNext, TickOutput } from '../core/workflow';
 import { ENV, numberEnv } from '../adapters/config';
-import { getGame, getStream, updateStream } from '../adapters/dynamo';
+import { getStream, updateStream } from '../adapters/dynamo';
 import { StaleEpochError } from '../adapters/errors';
 import { fanOut } from '../adapters/fanout';
 import { logger } from '../adapters/log';
-import { getIndex, readLiveFrames, readRange } from '../adapters/recordings';
-import { endStream, readFrames } from '../adapters/session';
+import { endStream, frameSource, readFrames } from '../adapters/session';
 
 /** Wall-clock limit of one stream (football seed: a maximum stream duration). */
 const maxStreamMs = numberEnv(ENV.maxStreamSeconds, 8 * 3600) * 1000;
@@ -86,7 +83,7 @@ export const handler = async (input: TickInput, context: Context): Promise<TickO
       // Unchanged since: nobody is sending it — send it again. Changed: a live tick moved on.
       stream = again.positionSeq === stream.positionSeq && again.sentSeq === stream.sentSeq ? await resendUnsent(again) : again;
     }
-    const reader: Reader = stream.live ? new LiveFrameReader(stream) : new FrameReader(stream, await getIndex(stream.indexKey));
+    const reader = frameSource(stream).cursor(stream.positionSeq, stream.frameCount);
     /** Leave the loop for the workflow: the last batch was fanned out completely, so record it. */
     const yieldTo = async (row: StreamRow, next: TickNext, waitSeconds = 0): Promise<TickOutput> => {
       await recordSent(row);
@@ -211,106 +208,3 @@ async function resendUnsent(stream: StreamRow): Promise<StreamRow> {
 
 /** How often (ms) a replay that caught up with a live game looks for new events. */
 const LIVE_POLL_MS = 500;
-/** Chunk objects a replay of a live game reads at a time (each one published batch). */
-const LIVE_CHUNKS_PER_READ = 16;
-
-/** Where a tick's frames come from: a recording, or a live game's chunks. */
-interface Reader {
-  nextBatch(stream: StreamRow, cfg: PlannerConfig): ReturnType<FrameReader['nextBatch']>;
-  consumed(n: number): void;
-  /**
-   * At the end of what the stream knows: `finished` (nothing more will come), `waiting` (a
-   * live game with nothing new yet), or the stream's new `frameCount`/`durationMs`.
-   */
-  refresh(stream: StreamRow): Promise<'finished' | 'waiting' | Pick<StreamRow, 'frameCount' | 'durationMs'>>;
-}
-
-/**
- * Frames of the recording from the stream's position on, read by ranged GetObject a few
- * index intervals at a time (only the chunks needed, DESIGN.md).
- */
-class FrameReader implements Reader {
-  private buffer: WireFrame[] = [];
-  private nextSeq: number;
-
-  constructor(
-    private readonly stream: StreamRow,
-    private readonly index: RecordingIndex,
-  ) {
-    this.nextSeq = stream.positionSeq;
-  }
-
-  /** The next batch for the stream's clock, reading more of the recording until it is complete. */
-  async nextBatch(stream: StreamRow, cfg: PlannerConfig) {
-    for (;;) {
-      const batch = nextBatch(this.buffer, stream, cfg, stream.delayMs);
-      if ((batch && batch.complete) || this.nextSeq >= this.stream.frameCount) return batch;
-      await this.readMore();
-    }
-  }
-
-  consumed(n: number): void {
-    this.buffer = this.buffer.slice(n);
-  }
-
-  async refresh(): Promise<'finished'> {
-    return 'finished';
-  }
-
-  private async readMore(): Promise<void> {
-    const range = byteRangeFor(this.index, this.nextSeq, Number.POSITIVE_INFINITY, 2);
-    if (!range) {
-      this.nextSeq = this.stream.frameCount;
-      return;
-    }
-    const frames = parseFrameLines(await readRange(this.stream.recordingKey, range.startByte, range.endByte), this.nextSeq);
-    if (frames.length === 0 || frames[0]!.seq !== this.nextSeq) {
-      throw new Error(`recording ${this.stream.recordingKey}: expected frame ${this.nextSeq} at bytes ${range.startByte}-${range.endByte}`);
-    }
-    this.buffer.push(...frames);
-    this.nextSeq = frames.at(-1)!.seq + 1;
-  }
-}
-
-/**
- * Frames of a live game (issue 6) from the stream's position on, read from its chunk objects
- * a few at a time; at the end of what exists it re-reads the game's row, so a replay of a
- * live game catches up with live and ends only once the game is finished.
- */
-class LiveFrameReader implements Reader {
-  private buffer: WireFrame[] = [];
-  private nextSeq: number;
-  private chunks: LiveChunk[] = [];
-  private frameCount: number;
-
-  constructor(stream: StreamRow) {
-    this.nextSeq = stream.positionSeq;
-    this.frameCount = stream.frameCount;
-  }
-
-  async nextBatch(stream: StreamRow, cfg: PlannerConfig) {
-    for (;;) {
-      const batch = nextBatch(this.buffer, stream, cfg, stream.delayMs);
-      if ((batch && batch.complete) || this.nextSeq >= this.frameCount) return batch;
-      if (this.chunks.length === 0 || this.chunks.at(-1)!.seq + this.chunks.at(-1)!.count < this.frameCount) await this.refresh(stream);
-      // A few chunks at a time, as a recording is read a few index intervals at a time.
-      const frames = await readLiveFrames(this.chunks, this.nextSeq, this.frameCount, 2000, LIVE_CHUNKS_PER_READ);
-      if (frames.length === 0 || frames[0]!.seq !== this.nextSeq) throw new Error(`live game ${stream.gameId}: no frame ${this.nextSeq} in its chunks`);
-      this.buffer.push(...frames);
-      this.nextSeq = frames.at(-1)!.seq + 1;
-    }
-  }
-
-  consumed(n: number): void {
-    this.buffer = this.buffer.slice(n);
-  }
-
-  async refresh(stream: StreamRow): Promise<'finished' | 'waiting' | Pick<StreamRow, 'frameCount' | 'durationMs'>> {
-    const game = await getGame(stream.gameId, { consistent: true });
-    if (!game) return 'finished';
-    this.chunks = game.chunks ?? [];
-    this.frameCount = game.frameCount;
-    if (game.frameCount > stream.positionSeq) return { frameCount: game.frameCount, durationMs: game.durationMs };
-    return game.live === 'live' ? 'waiting' : 'finished';
-  }
-}

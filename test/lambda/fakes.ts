@@ -7,6 +7,8 @@
 import { NotFoundError, StaleEpochError, StreamExistsError } from '../../lambda/adapters/errors';
 import type { ConnectionRow, GameRow, StreamRow } from '../../lambda/core/model';
 import type { BucketWrite } from '../../lambda/core/rate-limit';
+import type { RecordingIndex } from '../../lambda/core/recording';
+import type { RecordingStore } from '../../lambda/ports/recordings';
 import type { TickInput } from '../../lambda/core/workflow';
 import type { Broadcaster, FanOutRequest, FanOutSummary } from '../../lambda/ports/broadcaster';
 import type { ConnectionRegistry, PresenceCounts, StreamConnection } from '../../lambda/ports/connections';
@@ -273,5 +275,37 @@ export class ManualTime implements Time {
   }
   async sleep(ms: number): Promise<void> {
     if (ms > 0) this.at += ms;
+  }
+}
+
+/** The recordings bucket in memory: objects by key, every read counted. */
+export class InMemoryRecordingStore implements RecordingStore {
+  readonly objects = new Map<string, string>();
+  /** Every read, in order: `range key start end`, `text key` or `index key`. */
+  readonly reads: string[] = [];
+
+  async getIndex(indexKey: string): Promise<RecordingIndex> {
+    this.reads.push(`index ${indexKey}`);
+    return JSON.parse(this.object(indexKey)) as RecordingIndex;
+  }
+  async readRange(key: string, startByte: number, endByteExclusive: number): Promise<string> {
+    if (!(endByteExclusive > startByte) || startByte < 0) return '';
+    this.reads.push(`range ${key} ${startByte} ${endByteExclusive}`);
+    return Buffer.from(this.object(key)).subarray(startByte, endByteExclusive).toString('utf8');
+  }
+  async readText(key: string): Promise<string> {
+    this.reads.push(`text ${key}`);
+    return this.object(key);
+  }
+  async put(key: string, body: string | Uint8Array): Promise<void> {
+    this.objects.set(key, typeof body === 'string' ? body : Buffer.from(body).toString('utf8'));
+  }
+  async delete(key: string): Promise<void> {
+    this.objects.delete(key);
+  }
+  private object(key: string): string {
+    const o = this.objects.get(key);
+    if (o === undefined) throw new NotFoundError('recording object', key);
+    return o;
   }
 }
