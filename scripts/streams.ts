@@ -9,7 +9,8 @@
 import type { Writable } from 'node:stream';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { LIVE_STATUSES, type StreamRow } from '../lambda/core/model';
+import { OPEN_STATUSES as LIVE_STATUSES } from '../lambda/core/lifecycle';
+import type { StreamRow } from '../lambda/core/model';
 import type { StreamStatus } from '../protocol/messages';
 import { CliError, parseCli, runMain } from './lib/cli';
 import { awsError, clientConfig, resolveTarget, type Target, type TargetDeps } from './lib/target';

@@ -5,7 +5,7 @@
  */
 import { joinedMessage, roleIn } from '../core/control';
 import type { StreamRow } from '../core/model';
-import { isFinished } from '../core/model';
+import { clockRuns, isFinished } from '../core/lifecycle';
 import type { EndReason, Role, WireFrame } from '../../protocol/messages';
 import { framesMessages } from '../../protocol/messages';
 import { sleep } from '../core/backoff';
@@ -132,9 +132,8 @@ export function untilClaimedBatchSent(row: Pick<StreamRow, 'anchorAt' | 'positio
 
 /** Milliseconds until the stream is quiet (see {@link untilQuiet}); 0 when it is now. */
 async function quietInMs(row: StreamRow): Promise<number> {
-  // awaiting_start (issue 6): its first frame is due at `anchorAt` = `startsAt`; a join just before must not be overtaken by it.
-  if (row.status !== 'playing' && row.status !== 'starting' && row.status !== 'awaiting_start') return 0;
-  if (row.mode === 'pvp' && row.status === 'starting' && row.controllers.length < 2) return 0;
+  // awaiting_start: its first frame is due at `anchorAt` = `startsAt`; a join just before must not be overtaken by it.
+  if (!clockRuns(row)) return 0;
   const inFlight = row.positionSeq > row.epochStartSeq ? row.anchorAt + FANOUT_SETTLE_MS - Date.now() : 0;
   if (inFlight > 0) return inFlight;
   if (row.positionSeq >= row.frameCount) return 0;

@@ -5,7 +5,8 @@
  */
 import type { EndReason } from '../../protocol/messages';
 import { stateMessage } from '../core/control';
-import { isFinished, type StreamRow } from '../core/model';
+import { isFinished } from '../core/lifecycle';
+import type { StreamRow } from '../core/model';
 import { executionName } from '../core/stream-keys';
 import type { Broadcaster } from '../ports/broadcaster';
 import type { Log } from '../ports/log';

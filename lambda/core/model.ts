@@ -163,10 +163,4 @@ export interface StreamRow {
   expiresAt?: number;
 }
 
-/** Statuses in which a stream still exists for its clients. */
-export const LIVE_STATUSES: readonly StreamStatus[] = ['scheduled', 'awaiting_start', 'starting', 'playing', 'paused'];
-
-/** True when the stream has ended or failed. */
-export function isFinished(s: Pick<StreamRow, 'status'>): boolean {
-  return s.status === 'ended' || s.status === 'failed';
-}
+// The statuses' transitions and predicates (isFinished, OPEN_STATUSES, …) are core/lifecycle.ts's.

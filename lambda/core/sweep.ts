@@ -4,6 +4,7 @@
  * time and whether the stream's execution is still running.
  */
 import type { StreamRow } from './model';
+import { isTickable, maySweepIdle } from './lifecycle';
 import { isDueToStart, scheduledStart, SCHEDULE_START_LEAD_MS } from './schedule';
 
 /** Sweeper tuning. Durations in milliseconds. */
@@ -59,15 +60,14 @@ export function decideSweep(
     return { action: 'start', ...scheduledStart(s.startsAt ?? now, now) };
   }
   const idleFrom = s.idleSince === undefined ? undefined : Math.max(s.idleSince, s.startsAt ?? s.idleSince);
-  if (s.status !== 'awaiting_start' && s.clientCount <= 0 && idleFrom !== undefined && now - idleFrom >= cfg.idleTtlMs) {
+  if (maySweepIdle(s) && s.clientCount <= 0 && idleFrom !== undefined && now - idleFrom >= cfg.idleTtlMs) {
     return { action: 'end', reason: 'idle' };
   }
   if (s.mode !== 'spectate' && s.controllersGoneSince !== undefined && now - s.controllersGoneSince >= cfg.controllerGraceMs) {
     return { action: 'end', reason: 'stopped' };
   }
-  // A live game's live stream has no execution: the ingest function feeds it (issue 6).
-  const running = s.live !== 'edge' && (s.status === 'playing' || s.status === 'starting' || s.status === 'awaiting_start');
-  if (running && executionRunning === false && now - s.updatedAt >= cfg.startGraceMs) {
+  // A live game's live stream has no execution: the ingest function feeds it.
+  if (isTickable(s) && s.live !== 'edge' && executionRunning === false && now - s.updatedAt >= cfg.startGraceMs) {
     if ((s.restarts ?? 0) >= cfg.maxRestarts) {
       return { action: 'fail', failureReason: `the player stopped and was restarted ${s.restarts ?? 0} times (zombie)` };
     }

@@ -8,7 +8,7 @@
  */
 import { canControl, decideControl, newStreamRow, stateMessage, START_LEAD_MS, type ControlAction } from '../core/control';
 import type { StreamRow } from '../core/model';
-import { isFinished, LIVE_STATUSES } from '../core/model';
+import { isFinished, OPEN_STATUSES } from '../core/lifecycle';
 import type { JoinMessage, RejoinMessage, StartMessage } from '../../protocol/messages';
 import { CLIENT_ACTIONS, framesMessages } from '../../protocol/messages';
 import { ROUTE_TARGETS } from '../core/routes';
@@ -232,7 +232,7 @@ async function stop(caller: Caller): Promise<void> {
 }
 
 async function list(caller: Caller): Promise<void> {
-  const [games, streams] = await Promise.all([listGames(), listStreamsByStatus([...LIVE_STATUSES])]);
+  const [games, streams] = await Promise.all([listGames(), listStreamsByStatus(OPEN_STATUSES)]);
   await reply(caller, {
     type: 'catalog',
     games: games

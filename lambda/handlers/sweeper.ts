@@ -9,7 +9,8 @@
  * and dead-connection cleanup.
  */
 import { START_LEAD_MS, stateMessage } from '../core/control';
-import { LIVE_STATUSES, type StreamRow } from '../core/model';
+import { needsExecution, OPEN_STATUSES } from '../core/lifecycle';
+import type { StreamRow } from '../core/model';
 import { scheduledStart } from '../core/schedule';
 import { decideSweep, type SweepConfig } from '../core/sweep';
 import { executionName } from '../core/stream-keys';
@@ -47,9 +48,9 @@ export async function sweep(now = Date.now()): Promise<SweepReport> {
     await forgetConnection(c.connectionId);
     report.connectionsForgotten++;
   }
-  for (const s of await listStreamsByStatus([...LIVE_STATUSES])) {
+  for (const s of await listStreamsByStatus(OPEN_STATUSES)) {
     report.streams++;
-    const running = s.live !== 'edge' && (s.status === 'playing' || s.status === 'starting' || s.status === 'awaiting_start') ? await isRunning(s) : undefined;
+    const running = needsExecution(s) ? await isRunning(s) : undefined;
     const d = decideSweep(s, now, cfg, running);
     try {
       if (d.action === 'end') {
@@ -74,7 +75,6 @@ export async function sweep(now = Date.now()): Promise<SweepReport> {
 }
 
 async function isRunning(s: StreamRow): Promise<boolean> {
-  if (s.mode === 'pvp' && s.status === 'starting' && s.controllers.length < 2) return true; // waiting for player two
   const status = await describeExecution(currentExecutionArn(s));
   return status === 'RUNNING';
 }

@@ -13,6 +13,7 @@ import { sleep } from '../core/backoff';
 import { dueAt, frameTime } from '../core/clock';
 import { stateMessage } from '../core/control';
 import { sleepThresholdMs } from '../core/cost';
+import { isFinished, isTickable } from '../core/lifecycle';
 import type { StreamRow } from '../core/model';
 import { decideGap, tickOutput, type PlannerConfig } from '../core/planner';
 import { framesMessages } from '../../protocol/messages';
@@ -42,13 +43,13 @@ export const handler = async (input: TickInput, context: Context): Promise<TickO
   const end = () => tickOutput(input, 'end');
   let stream = await getStream(input.streamId, { consistent: true });
   if (input.failure) {
-    if (stream && stream.epoch === input.epoch && !['ended', 'failed'].includes(stream.status)) {
+    if (stream && stream.epoch === input.epoch && !isFinished(stream)) {
       const reason = `${input.failure.Error ?? 'Error'}: ${input.failure.Cause ?? 'tick failed after its retries'}`;
       await endStream(stream, 'failed', 'system', { failureReason: reason, stopExecution: false });
     }
     return end();
   }
-  if (!stream || stream.epoch !== input.epoch || !['playing', 'starting', 'awaiting_start'].includes(stream.status)) return end();
+  if (!stream || stream.epoch !== input.epoch || !isTickable(stream)) return end();
   const cfg = planner(Number(context.memoryLimitInMB) || 512);
 
   try {
