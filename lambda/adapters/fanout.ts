@@ -1,6 +1,6 @@
 /**
  * Fan-out: deliver server messages to WebSocket connections through API Gateway's
- * management API (PostToConnection). DESIGN.md "Fan-out":
+ * management API (PostToConnection). docs/ARCHITECTURE.md "Fan-out":
  * - query `byStream` (paginated, never a Scan) and post to every connection with bounded
  *   concurrency (default 32 in flight);
  * - a connection's messages go out in order, one after the other (each carries the stream's
@@ -14,11 +14,11 @@
  * - a connection on which every try of a post timed out (it accepts nothing: a dead peer
  *   API Gateway has not noticed yet) is closed with DeleteConnection and forgotten, so it
  *   does not hold up the next fan-out again; its client reconnects and `rejoin`s.
- * One slow or dead client never blocks the others for long (DungeonGate's lesson).
+ * One slow or dead client never blocks the others for long.
  *
  * The management API client is created once per container; its endpoint is the stage's
  * callback URL (env CALLBACK_URL). Its own SDK retries are off (maxAttempts 1): this module
- * retries, so that a timeout counts as an attempt and backoff follows DESIGN.md.
+ * retries, so that a timeout counts as an attempt and backoff follows docs/ARCHITECTURE.md.
  */
 import {
   ApiGatewayManagementApiClient,

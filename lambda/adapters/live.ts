@@ -1,5 +1,5 @@
 /**
- * Live games (issue 6, docs/HTTP-API.md): open, append, finish, and read back — the adapters
+ * Live games (docs/HTTP-API.md): open, append, finish, and read back — the adapters
  * around the pure rules of core/live.ts.
  *
  * An append: plan against a consistent read of the `Games` row → write the batch's chunk
@@ -26,7 +26,7 @@ const MAX_COMMIT_ATTEMPTS = 20;
 /** How long (ms) an append waits for the previous batch to be delivered before filling the gap itself. */
 const PREDECESSOR_WAIT_MS = 3000;
 
-/** The id of a live game's live stream: its spectate stream (DESIGN.md "Stream keys"). */
+/** The id of a live game's live stream: its spectate stream (docs/ARCHITECTURE.md "Stream keys"). */
 export function edgeStreamId(gameId: string): string {
   return streamIdFor('spectate', gameId, {});
 }

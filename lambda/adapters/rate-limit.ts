@@ -1,5 +1,5 @@
 /**
- * Per-connection rate limits, persisted (issue 4): the pure token bucket of
+ * Per-connection rate limits, persisted: the pure token bucket of
  * core/rate-limit.ts, its state on the caller's Connections row, so the limit holds
  * whichever Lambda instance serves each message.
  */

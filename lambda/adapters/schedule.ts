@@ -1,5 +1,5 @@
 /**
- * Scheduled streams (issue 6) over the adapters: create one, list the streams not ended,
+ * Scheduled streams over the adapters: create one, list the streams not ended,
  * and start one when it is due (the sweeper). Decisions are core/schedule.ts's; the
  * DynamoDB access reuses dynamo.ts's conditional writes.
  */

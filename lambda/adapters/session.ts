@@ -1,7 +1,6 @@
 /**
  * Stream sessions: the multi-step acts the handlers share — attach a connection to a
  * stream, detach it, end a stream, announce presence, read frames back from the recording.
- * The tennis seed's ClientManager/SchedulerManager duties, over the adapters.
  */
 import { joinedMessage, roleIn } from '../core/control';
 import type { StreamRow } from '../core/model';
@@ -56,8 +55,7 @@ export interface AttachOptions {
 
 /**
  * Attach a connection to a stream as `role` (derived from the stream's controllers when
- * omitted) and count it; then greet it with `joined` (the full initial state, the cricket
- * seed's CONNECTION_ESTABLISHED) and announce the new presence to the stream. The
+ * omitted) and count it; then greet it with `joined` (the full initial state) and announce the new presence to the stream. The
  * connection is attached before `joined` goes out, so a control sent the moment `joined`
  * arrives finds it attached; and it is attached at a quiet moment of the stream
  * ({@link untilQuiet}), so no frame overtakes `joined` and a replay neither repeats nor

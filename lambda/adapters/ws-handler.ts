@@ -33,7 +33,7 @@ export type RateLimitTable = { [A in ClientAction]?: BucketName };
 
 /** Options of {@link messageHandler}. */
 export interface MessageHandlerOptions {
-  /** Per-connection rate limits by action (issue 4). */
+  /** Per-connection rate limits by action. */
   limits?: RateLimitTable;
   /** Takes a token (default: {@link consumeRateToken} on the Connections row); tests may replace it. */
   consume?: (connectionId: string, bucket: BucketName) => Promise<RateDecision>;

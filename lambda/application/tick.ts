@@ -92,7 +92,7 @@ export async function runTick(ports: TickPorts, config: TickConfig, input: TickI
 
   try {
     if (stream.status === 'awaiting_start') {
-      // A scheduled stream (issue 6): wait for its start like for a frame, then it plays.
+      // A scheduled stream: wait for its start like for a frame, then it plays.
       const decision = decideGap((stream.startsAt ?? stream.anchorAt) - clock(), context.getRemainingTimeInMillis(), cfg);
       if (decision.action === 'return') return tickOutput(input, decision.next, decision.next === 'wait' ? decision.waitSeconds : 0);
       await sleep(decision.ms);
@@ -230,7 +230,7 @@ async function recordSent(ports: TickPorts, row: StreamRow): Promise<StreamRow> 
 }
 
 /**
- * Recovery from a tick that crashed mid-window (issue 4): it had claimed a batch —
+ * Recovery from a tick that crashed mid-window: it had claimed a batch —
  * `[sentSeq, positionSeq)` of this epoch — and died before that batch's fan-out finished, so
  * some clients (or all) never got it (the caller has waited {@link RESEND_SETTLE_MS} to tell
  * a dead predecessor from a live one). Send it again before anything else: late, never

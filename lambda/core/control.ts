@@ -1,9 +1,9 @@
 /**
- * The control state machine of a stream (the tennis seed's Scheduler control protocol):
+ * The control state machine of a stream:
  * who may do what, from which status, and what changes. Pure: handlers read the row, ask
  * here, then write the answer with a conditional update on `epoch` (the fencing token).
  *
- * Statuses (DESIGN.md; the football seed's status state machine):
+ * Statuses (core/lifecycle.ts):
  * `scheduled → starting → playing ⇄ paused → ended | failed`.
  */
 import { mediaAt, rebase } from './clock';
@@ -188,8 +188,8 @@ export function newStreamRow(n: NewStream): StreamRow {
 }
 
 /**
- * The `joined` reply: the full initial state (the cricket seed's CONNECTION_ESTABLISHED).
- * A stream not started yet (`scheduled`/`awaiting_start`, issue 6) also carries `startsAt`
+ * The `joined` reply: the full initial state.
+ * A stream not started yet (`scheduled`/`awaiting_start`) also carries `startsAt`
  * (epoch ms of its first frame), the countdown's target.
  */
 export function joinedMessage(stream: StreamRow, role: Role, now: number): JoinedMessage {

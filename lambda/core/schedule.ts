@@ -1,5 +1,5 @@
 /**
- * Scheduled streams (issue 6, docs/HTTP-API.md "Scheduled streams"): the `POST /streams`
+ * Scheduled streams (docs/HTTP-API.md "Scheduled streams"): the `POST /streams`
  * body, its validation against the current time, the id and row of a new scheduled stream,
  * when the sweeper starts one, and the `GET /streams` / `catalog.streams` listing. Pure:
  * `now` and the random part of the id are passed in.

@@ -1,5 +1,5 @@
 /**
- * The sweeper's decisions (tennis seed "Cleanup Strategy": no clients → destroy, TTL,
+ * The sweeper's decisions (docs/ARCHITECTURE.md "Lifecycle and cleanup": no clients → destroy, TTL,
  * heartbeat checks for zombie schedulers). Pure: the sweeper handler supplies the row, the
  * time and whether the stream's execution is still running.
  */
@@ -9,7 +9,7 @@ import { isDueToStart, scheduledStart, SCHEDULE_START_LEAD_MS } from './schedule
 
 /** Sweeper tuning. Durations in milliseconds. */
 export interface SweepConfig {
-  /** A stream with no clients ends after this long (tennis seed: e.g. 5 min). */
+  /** A stream with no clients ends after this long (default 5 min). */
   readonly idleTtlMs: number;
   /** Zombie restarts before a stream is marked failed. */
   readonly maxRestarts: number;
@@ -36,7 +36,7 @@ export type SweepAction =
 
 /**
  * Decide one stream's fate, in this order:
- * - a `scheduled` stream (issue 6) is started once `startsAt − now ≤ scheduleLeadMs`
+ * - a `scheduled` stream is started once `startsAt − now ≤ scheduleLeadMs`
  *   (`start`, late streams at once — schedule.ts `scheduledStart`), else kept: it is never
  *   ended idle before it has started;
  * - no clients for the idle TTL → `end idle`, counted from `idleSince` but never from

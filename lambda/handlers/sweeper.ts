@@ -1,12 +1,11 @@
 /**
  * The sweeper (EventBridge, every minute): starts scheduled streams whose `startsAt` is
- * within its lead (issue 6: → `awaiting_start`, execution started; core/schedule.ts), ends
+ * within its lead (→ `awaiting_start`, execution started; core/schedule.ts), ends
  * streams idle past their TTL and pvai/pvp
  * streams whose controllers stayed away past their grace (`stopped`), restarts a
  * playing stream whose execution died (a zombie) from its persisted position — or fails it
  * after too many restarts — and forgets connections past `expiresAt` (API Gateway does not
- * guarantee `$disconnect`). Tennis seed "Cleanup Strategy"; DungeonGate/cricket heartbeat
- * and dead-connection cleanup.
+ * guarantee `$disconnect`). docs/ARCHITECTURE.md "Lifecycle and cleanup".
  */
 import { START_LEAD_MS, stateMessage } from '../core/control';
 import { needsExecution, OPEN_STATUSES } from '../core/lifecycle';
@@ -81,7 +80,7 @@ async function isRunning(s: StreamRow): Promise<boolean> {
 
 /**
  * Restart a zombie from its persisted position under a new epoch. An `awaiting_start` one
- * (issue 6) stays `awaiting_start` with its first frame still at `startsAt` — or, when that
+ * stays `awaiting_start` with its first frame still at `startsAt` — or, when that
  * has been missed, shifted to now + START_LEAD_MS (core/schedule.ts `scheduledStart`).
  */
 async function restart(s: StreamRow, now: number): Promise<void> {

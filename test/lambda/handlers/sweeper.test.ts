@@ -1,5 +1,5 @@
 /**
- * The sweeper and scheduled streams (issue 6) against the local DynamoDB stand-in, a fake
+ * The sweeper and scheduled streams against the local DynamoDB stand-in, a fake
  * `@connections` endpoint and a tiny Step Functions stand-in (awsJson1_0, like
  * test/lambda/adapters/workflow.test.ts): a scheduled stream due within the lead is started
  * (→ `awaiting_start`, its execution started, `state` to its viewers), a future one is left
