@@ -31,7 +31,8 @@ import type { ConnectionRow, StreamRow } from '../core/model';
 import { MAX_MESSAGE_BYTES, utf8Bytes, type ServerMessage } from '../../protocol/messages';
 import { errorCode, httpStatus, isTransient, lazy, translate } from './aws';
 import { ENV, requireEnv } from './config';
-import { deleteConnection, leaveStream, listStreamConnections } from './dynamo';
+import { connections, listStreamConnections, streams } from './dynamo';
+import { forgetConnection as forget } from '../application/forget-connection';
 import { ConnectionGoneError } from './errors';
 import { logger } from './log';
 import type { Broadcaster } from '../ports/broadcaster';
@@ -175,10 +176,7 @@ export async function postToConnection(
  * and the stream row after the decrement (for its `presenceVersion`), or undefined.
  */
 export async function forgetConnection(connectionId: string): Promise<{ connection: ConnectionRow; stream?: StreamRow } | undefined> {
-  const connection = await deleteConnection(connectionId);
-  if (!connection) return undefined;
-  const stream = connection.streamId ? await leaveStream(connection) : undefined;
-  return { connection, stream };
+  return forget({ connections: connections(), streams: streams() }, connectionId);
 }
 
 /**

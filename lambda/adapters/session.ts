@@ -12,21 +12,21 @@ import { dueAt, frameTime } from '../core/clock';
 import {
   addClients,
   attachConnection,
-  countStreamConnections,
+  connections,
   detachConnection,
-  claimPresence,
   games,
   getStream,
   leaveStream,
   markControllers,
   streams,
 } from './dynamo';
-import { broadcaster, fanOut, postToConnection } from './fanout';
-import { log, logger } from './log';
+import { broadcaster, postToConnection } from './fanout';
+import { log } from './log';
 import { recordingStore } from './recordings';
 import { frameSourceFor, type FrameHistory } from '../application/frames';
 import type { FrameSource } from '../ports/frames';
 import { workflow } from './workflow';
+import { announcePresence as announce, PRESENCE_INTERVAL_MS } from '../application/presence';
 import { systemTime } from './time';
 import {
   currentExecutionArn as executionArnOf,
@@ -161,37 +161,11 @@ export async function detach(
   return streamId;
 }
 
-/** At most one `presence` broadcast per stream per this many ms (joins coalesce). */
-export const PRESENCE_INTERVAL_MS = 1000;
+export { PRESENCE_INTERVAL_MS };
 
-/**
- * Make sure a `presence` (clients, players, spectators) that counts the caller's change
- * reaches everyone on the stream — `version` is the stream's `presenceVersion` right after
- * that change (the row {@link addClients} returned; undefined: broadcast unconditionally
- * soon). Broadcasts are coalesced to one per {@link PRESENCE_INTERVAL_MS} per stream: when
- * another caller broadcast within the interval, this one waits for the interval to pass and
- * then either finds that a later broadcast already covered its version (done) or claims the
- * next one ({@link claimPresence}). A join storm of N viewers thus costs about one
- * broadcast per second instead of N (N² posts). Waits at most a few intervals.
- */
+/** application/presence.ts `announcePresence` on this container's adapters. */
 export async function announcePresence(streamId: string, version?: number): Promise<void> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const row = await getStream(streamId, { consistent: true });
-    if (!row || isFinished(row)) return;
-    if (version !== undefined && (row.presenceSentVersion ?? -1) >= version) return; // a later broadcast counted us
-    const last = row.presenceSentAt;
-    const waitMs = last === undefined ? 0 : last + PRESENCE_INTERVAL_MS - Date.now();
-    if (waitMs > 0) {
-      await sleep(waitMs + Math.floor(Math.random() * 50));
-      continue;
-    }
-    if (await claimPresence(streamId, last)) {
-      const counts = await countStreamConnections(streamId);
-      await fanOut(streamId, [{ type: 'presence', streamId, ...counts }]);
-      return;
-    }
-  }
-  logger.warn('presence not announced: the stream stayed busy', { streamId, version });
+  await announce({ streams: streams(), connections: connections(), broadcaster, time: systemTime, log }, streamId, version);
 }
 
 /**
