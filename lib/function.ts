@@ -21,6 +21,21 @@ export const ENTRY_METADATA_KEY = 'matchcast:entry';
 /** Value of `POWERTOOLS_SERVICE_NAME` on every function (the service name in every log line). */
 export const SERVICE_NAME = 'matchcast';
 
+/**
+ * How every function is bundled: minified, for Node 22, the AWS SDK v3 inside (the lock
+ * file's version, not the runtime's), without source maps — a map is 3–5 times the bundle's
+ * size and `--enable-source-maps` makes every stack trace pay for parsing it; log lines name
+ * ids, not source lines. test/lib/function.test.ts bundles every handler with these options
+ * and checks its size.
+ */
+export const BUNDLING = {
+  minify: true,
+  sourceMap: false,
+  target: 'node22',
+  bundleAwsSDK: true,
+  forceDockerBundling: false,
+} as const;
+
 /** Handler module names: `^[a-z][a-z0-9-]*$`, the file name under lambda/handlers/ without `.ts`. */
 const HANDLER_NAME = /^[a-z][a-z0-9-]*$/;
 
@@ -42,8 +57,8 @@ export interface MatchcastFunctionProps {
    */
   readonly timeout?: Duration;
   /**
-   * Environment variables, added to `POWERTOOLS_SERVICE_NAME` and `NODE_OPTIONS`.
-   * @default - only those two
+   * Environment variables, added to `POWERTOOLS_SERVICE_NAME`.
+   * @default - only that one
    */
   readonly environment?: Record<string, string>;
   /**
@@ -66,8 +81,8 @@ export interface MatchcastFunctionProps {
 
 /**
  * One matchcast Lambda: `lambda/handlers/<handlerName>.ts` bundled by the locally installed
- * esbuild (never Docker) for Node.js 22 on arm64 (DESIGN.md "Runtime"), with the AWS SDK v3
- * bundled, minified, with source maps, logging to its own log group (one month by default).
+ * esbuild (never Docker) for Node.js 22 on arm64 (docs/ARCHITECTURE.md), with the AWS SDK v3
+ * bundled ({@link BUNDLING}), logging to its own log group (one month by default).
  *
  * Its execution role (sibling construct `<id>ServiceRole`) has no managed policy: instead of
  * `AWSLambdaBasicExecutionRole` (`logs:CreateLogGroup`/`CreateLogStream`/`PutLogEvents` on
@@ -113,16 +128,9 @@ export class MatchcastFunction extends NodejsFunction {
       logGroup,
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        bundleAwsSDK: true,
-        forceDockerBundling: false,
-      },
+      bundling: { ...BUNDLING },
     });
     this.handlerName = props.handlerName;
     this.entryPath = entryPath;

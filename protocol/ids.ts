@@ -7,7 +7,7 @@
  * sit in a DynamoDB key, an S3 key, a Step Functions execution name (after sanitising) and a
  * URL path segment without escaping.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Longest game id, in characters. */
 export const MAX_GAME_ID_CHARS = 128;

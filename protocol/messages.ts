@@ -8,7 +8,7 @@
  * Client → server messages are validated with zod ({@link parseClientMessage});
  * server → client messages are plain TypeScript types built by the `msg` helpers.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** API Gateway's WebSocket frame limit is 128 KB; we keep every message we send below it. */
 export const MAX_MESSAGE_BYTES = 128 * 1024;
@@ -21,7 +21,7 @@ export const MAX_SPEED = 64;
 export const MAX_INPUT_BYTES = 4 * 1024;
 /**
  * `input.data` nesting limit: objects/arrays inside each other (a pong paddle move is 1–2
- * deep). Every receiver of the relay parses it; deep nesting only costs them (issue 4).
+ * deep). Every receiver of the relay parses it; deep nesting only costs them.
  */
 export const MAX_INPUT_DEPTH = 8;
 /** Chat text length in characters (PROTOCOL.md). */
@@ -34,8 +34,8 @@ export type Mode = (typeof MODES)[number];
 export const ROLES = ['player', 'spectator'] as const;
 export type Role = (typeof ROLES)[number];
 /**
- * Stream status (DESIGN.md `Streams.status`; the football seed's status state machine).
- * A scheduled stream (issue 6, `POST /streams`) moves scheduled → awaiting_start (its
+ * Stream status (core/lifecycle.ts).
+ * A scheduled stream (`POST /streams`) moves scheduled → awaiting_start (its
  * execution is waiting for `startsAt`) → playing → ended | failed; others start at `starting`.
  */
 export const STREAM_STATUSES = ['scheduled', 'awaiting_start', 'starting', 'playing', 'paused', 'ended', 'failed'] as const;
@@ -75,7 +75,7 @@ const startSchema = z.strictObject({
   mode: z.enum(MODES).default('spectate'),
   room: idSchema.optional(),
   speed: speedSchema.default(1),
-  /** Seconds between frames, for recordings without times (the tennis seed's `delay`). */
+  /** Seconds between frames, for recordings without times (`delay`). */
   delay: z.number().finite().min(0.05).max(3600).optional(),
   atMs: mediaMsSchema.optional(),
 });
@@ -257,7 +257,7 @@ export interface JoinedMessage {
   clients: number;
   /** Scheduled streams (status `scheduled` or `awaiting_start`): wall time of the first frame, epoch ms — the countdown's target. */
   startsAt?: number;
-  /** The game is live (issue 6): frames arrive as they are published, so `durationMs` and `frameCount` are what exists so far. */
+  /** The game is live: frames arrive as they are published, so `durationMs` and `frameCount` are what exists so far. */
   live?: boolean;
 }
 export interface FramesMessage {
@@ -307,7 +307,7 @@ export interface InputOutMessage {
 }
 export interface CatalogMessage {
   type: 'catalog';
-  /** `live`: frames are still being published (issue 6). */
+  /** `live`: frames are still being published. */
   games: { gameId: string; kind: string; title: string; durationMs: number; participants?: string[]; live?: boolean }[];
   /** `startsAt` (epoch ms) for scheduled streams. */
   streams: { streamId: string; gameId: string; mode: Mode; status: StreamStatus; clients: number; title?: string; startsAt?: number }[];

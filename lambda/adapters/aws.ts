@@ -3,7 +3,7 @@
  * the translation of SDK exceptions into the named errors of errors.ts.
  *
  * Endpoints are never passed in code (except the management API's, CALLBACK_URL): the SDK
- * reads `AWS_ENDPOINT_URL_<SERVICE>` itself (DESIGN.md "AWS architecture"), so the same
+ * reads `AWS_ENDPOINT_URL_<SERVICE>` itself (docs/ARCHITECTURE.md "The pieces"), so the same
  * code runs on AWS and against local stand-ins. Clients are created on first use, not at
  * import, so a test or local mode may set those variables after importing a handler.
  */

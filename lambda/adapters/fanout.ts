@@ -1,6 +1,6 @@
 /**
  * Fan-out: deliver server messages to WebSocket connections through API Gateway's
- * management API (PostToConnection). DESIGN.md "Fan-out":
+ * management API (PostToConnection). docs/ARCHITECTURE.md "Fan-out":
  * - query `byStream` (paginated, never a Scan) and post to every connection with bounded
  *   concurrency (default 32 in flight);
  * - a connection's messages go out in order, one after the other (each carries the stream's
@@ -14,11 +14,11 @@
  * - a connection on which every try of a post timed out (it accepts nothing: a dead peer
  *   API Gateway has not noticed yet) is closed with DeleteConnection and forgotten, so it
  *   does not hold up the next fan-out again; its client reconnects and `rejoin`s.
- * One slow or dead client never blocks the others for long (DungeonGate's lesson).
+ * One slow or dead client never blocks the others for long.
  *
  * The management API client is created once per container; its endpoint is the stage's
  * callback URL (env CALLBACK_URL). Its own SDK retries are off (maxAttempts 1): this module
- * retries, so that a timeout counts as an attempt and backoff follows DESIGN.md.
+ * retries, so that a timeout counts as an attempt and backoff follows docs/ARCHITECTURE.md.
  */
 import {
   ApiGatewayManagementApiClient,
@@ -31,9 +31,11 @@ import type { ConnectionRow, StreamRow } from '../core/model';
 import { MAX_MESSAGE_BYTES, utf8Bytes, type ServerMessage } from '../../protocol/messages';
 import { errorCode, httpStatus, isTransient, lazy, translate } from './aws';
 import { ENV, requireEnv } from './config';
-import { deleteConnection, leaveStream, listStreamConnections } from './dynamo';
+import { connections, listStreamConnections, streams } from './dynamo';
+import { forgetConnection as forget } from '../application/forget-connection';
 import { ConnectionGoneError } from './errors';
 import { logger } from './log';
+import type { Broadcaster } from '../ports/broadcaster';
 
 const management = lazy(
   () => new ApiGatewayManagementApiClient({ endpoint: requireEnv(ENV.callbackUrl), maxAttempts: 1 }),
@@ -174,10 +176,7 @@ export async function postToConnection(
  * and the stream row after the decrement (for its `presenceVersion`), or undefined.
  */
 export async function forgetConnection(connectionId: string): Promise<{ connection: ConnectionRow; stream?: StreamRow } | undefined> {
-  const connection = await deleteConnection(connectionId);
-  if (!connection) return undefined;
-  const stream = connection.streamId ? await leaveStream(connection) : undefined;
-  return { connection, stream };
+  return forget({ connections: connections(), streams: streams() }, connectionId);
 }
 
 /**
@@ -275,3 +274,9 @@ export async function fanOut(streamId: string, messages: readonly ServerMessage[
 function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/** This container's management API as the `Broadcaster` port (ports/broadcaster.ts): {@link fanOut} and {@link postToConnection}. */
+export const broadcaster: Broadcaster = {
+  fanOut: (streamId, messages, opts) => fanOut(streamId, messages, opts),
+  post: (connectionId, message) => postToConnection(connectionId, message),
+};

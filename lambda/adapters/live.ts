@@ -1,5 +1,5 @@
 /**
- * Live games (issue 6, docs/HTTP-API.md): open, append, finish, and read back — the adapters
+ * Live games (docs/HTTP-API.md): open, append, finish, and read back — the adapters
  * around the pure rules of core/live.ts.
  *
  * An append: plan against a consistent read of the `Games` row → write the batch's chunk
@@ -10,7 +10,8 @@
 import { randomBytes } from 'node:crypto';
 import { sleep } from '../core/backoff';
 import { liveChunkPrefix, type AppendAnswer, LiveRequestError, newLiveGame, planAppend, serializeChunk, type LiveEvent, type OpenLiveGame } from '../core/live';
-import { isFinished, type GameRow, type StreamRow } from '../core/model';
+import { isFinished, newStreamRow } from '../core/lifecycle';
+import type { GameRow, StreamRow } from '../core/model';
 import { framesMessages, type WireFrame } from '../../protocol/messages';
 import { streamIdFor } from '../core/stream-keys';
 import { commitLiveAppend, createGame, createStream, finishLiveGame, getGame, getStream, updateStream } from './dynamo';
@@ -25,7 +26,7 @@ const MAX_COMMIT_ATTEMPTS = 20;
 /** How long (ms) an append waits for the previous batch to be delivered before filling the gap itself. */
 const PREDECESSOR_WAIT_MS = 3000;
 
-/** The id of a live game's live stream: its spectate stream (DESIGN.md "Stream keys"). */
+/** The id of a live game's live stream: its spectate stream (docs/ARCHITECTURE.md "Stream keys"). */
 export function edgeStreamId(gameId: string): string {
   return streamIdFor('spectate', gameId, {});
 }
@@ -35,32 +36,20 @@ export function edgeStreamId(gameId: string): string {
  * positioned at the live edge (`frameCount`), no execution — the ingest function feeds it.
  */
 export function newEdgeStream(game: GameRow, now: number, previousEpoch?: number): StreamRow {
-  return {
+  return newStreamRow({
     streamId: edgeStreamId(game.gameId),
-    gameId: game.gameId,
+    game,
     mode: 'spectate',
     status: 'playing',
     speed: 1,
-    epoch: (previousEpoch ?? 0) + 1,
-    positionSeq: game.frameCount,
-    positionMs: game.durationMs,
-    anchorAt: now,
-    epochStartSeq: game.frameCount,
-    generation: 0,
     controllers: [],
-    clientCount: 0,
-    idleSince: now,
-    framesSent: 0,
-    kind: game.kind,
-    title: game.title,
-    recordingKey: game.recordingKey,
-    indexKey: game.indexKey,
-    durationMs: game.durationMs,
-    frameCount: game.frameCount,
-    createdAt: now,
-    updatedAt: now,
+    atSeq: game.frameCount,
+    atMs: game.durationMs,
+    anchorAt: now,
+    ...(previousEpoch === undefined ? {} : { previousEpoch }),
     live: 'edge',
-  };
+    now,
+  });
 }
 
 /**

@@ -1,9 +1,10 @@
 /**
- * Per-connection rate limits, persisted (issue 4): the pure token bucket of
+ * Per-connection rate limits, persisted: the pure token bucket of
  * core/rate-limit.ts, its state on the caller's Connections row, so the limit holds
  * whichever Lambda instance serves each message.
  */
 import { RATE_LIMITS, storedTat, takeToken, type BucketName, type BucketSpec } from '../core/rate-limit';
+import type { ConnectionRegistry } from '../ports/connections';
 import { getRateBucket, writeRateBucket } from './dynamo';
 
 /** The Connections attribute holding each bucket's `tat` (epoch ms); absent: a full bucket. */
@@ -31,24 +32,26 @@ export type RateDecision = { ok: true } | { ok: false; retryInMs: number };
  * UpdateItem. When the condition fails (the row changed since the read) it reads and
  * decides again, at most {@link MAX_ATTEMPTS} times in all, then refuses. A connection
  * whose row does not exist (it is gone) is allowed and nothing is written: the action
- * itself finds it gone. `now` (epoch ms) and `spec` may be given by tests.
+ * itself finds it gone. `now` (epoch ms), `spec` and the `connections` repository (default:
+ * this container's) may be given.
  * Throws the adapters' errors (ThrottledError, AwsServiceError) when DynamoDB fails.
  */
 export async function consumeRateToken(
   connectionId: string,
   bucket: BucketName,
-  opts: { now?: () => number; spec?: BucketSpec } = {},
+  opts: { now?: () => number; spec?: BucketSpec; connections?: Pick<ConnectionRegistry, 'getRateBucket' | 'writeRateBucket'> } = {},
 ): Promise<RateDecision> {
+  const buckets = opts.connections ?? { getRateBucket, writeRateBucket };
   const spec = opts.spec ?? RATE_LIMITS[bucket];
   const attribute = RATE_ATTRIBUTES[bucket];
   const clock = opts.now ?? Date.now;
   let retryInMs = Math.ceil(1000 / spec.perSecond);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const row = await getRateBucket(connectionId, attribute);
+    const row = await buckets.getRateBucket(connectionId, attribute);
     if (!row.exists) return { ok: true };
     const decision = takeToken(spec, storedTat(row.tat), clock());
     if (!decision.ok) return decision;
-    if (await writeRateBucket(connectionId, attribute, decision.write)) return { ok: true };
+    if (await buckets.writeRateBucket(connectionId, attribute, decision.write)) return { ok: true };
     retryInMs = Math.max(1, Math.ceil(1000 / spec.perSecond / 4));
   }
   return { ok: false, retryInMs };

@@ -1,5 +1,5 @@
 /**
- * S3 access to recordings (DESIGN.md "Recording format"): the matchcast/1 JSON Lines object
+ * S3 access to recordings (docs/ARCHITECTURE.md "Recording format"): the matchcast/1 JSON Lines object
  * and its index beside it. The only module that speaks S3.
  *
  * Endpoint: the SDK's own `AWS_ENDPOINT_URL_S3`. When it is set (local mode, s3rver) the
@@ -10,11 +10,11 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
-import { forEachPool } from '../core/concurrency';
-import { chunkAtOrBefore, chunksFor } from '../core/live';
+import { liveSeqAtOrAfter as seekChunks, readLiveFrames as readChunks } from '../application/frames';
 import type { GameRow, LiveChunk } from '../core/model';
 import type { WireFrame } from '../../protocol/messages';
-import { parseFrameLines, type RecordingIndex } from '../core/recording';
+import type { RecordingIndex } from '../core/recording';
+import type { RecordingStore } from '../ports/recordings';
 import { errorCode, httpStatus, lazy, SDK_MAX_ATTEMPTS, translate } from './aws';
 import { ENV, requireEnv } from './config';
 import { NotFoundError } from './errors';
@@ -153,37 +153,27 @@ export async function putObject(key: string, body: string | Uint8Array, contentT
   indexCache.delete(key);
 }
 
-/** Chunk objects of a live game fetched at once by {@link readLiveFrames}. */
-const LIVE_READ_CONCURRENCY = 8;
+/** This container's recordings bucket as the `RecordingStore` port (ports/recordings.ts). */
+export const recordingStore: RecordingStore = {
+  getIndex,
+  readRange,
+  readText: readObjectText,
+  put: putObject,
+  delete: deleteObject,
+};
 
-/**
- * Frames `[fromSeq, toSeq)` of a live game from its chunk objects (`chunks`, the `Games`
- * row's index), in order, at most `limit` frames from at most `maxChunks` chunks. Chunks are
- * small (one published batch, often one event): each is read whole, up to
- * {@link LIVE_READ_CONCURRENCY} at once.
- */
-export async function readLiveFrames(
+/** application/frames.ts `readLiveFrames` on this container's bucket. */
+export function readLiveFrames(
   chunks: readonly LiveChunk[],
   fromSeq: number,
   toSeq: number,
   limit = 5000,
   maxChunks = Number.POSITIVE_INFINITY,
 ): Promise<WireFrame[]> {
-  const end = Math.min(toSeq, fromSeq + limit);
-  const wanted = chunksFor(chunks, fromSeq, end, maxChunks);
-  const texts: string[] = new Array<string>(wanted.length);
-  await forEachPool(wanted, LIVE_READ_CONCURRENCY, async (c, i) => {
-    texts[i] = await readObjectText(c.key);
-  });
-  return texts.flatMap((text) => parseFrameLines(text, fromSeq)).filter((f) => f.seq < end);
+  return readChunks(recordingStore, chunks, fromSeq, toSeq, limit, maxChunks);
 }
 
-/** The first seq of a live game with `t` ≥ `toMs`; `frameCount` when none is that late. */
-export async function liveSeqAtOrAfter(game: Pick<GameRow, 'chunks' | 'frameCount'>, toMs: number): Promise<number> {
-  const chunks = game.chunks ?? [];
-  const from = chunkAtOrBefore(chunks, toMs);
-  if (!from) return game.frameCount;
-  // The first such frame is in that chunk, or first in the next one.
-  const frames = await readLiveFrames(chunks, from.seq, game.frameCount, Number.POSITIVE_INFINITY, 2);
-  return frames.find((f) => f.t >= toMs)?.seq ?? game.frameCount;
+/** application/frames.ts `liveSeqAtOrAfter` on this container's bucket. */
+export function liveSeqAtOrAfter(game: Pick<GameRow, 'chunks' | 'frameCount'>, toMs: number): Promise<number> {
+  return seekChunks(recordingStore, game, toMs);
 }

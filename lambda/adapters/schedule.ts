@@ -1,10 +1,11 @@
 /**
- * Scheduled streams (issue 6) over the adapters: create one, list the streams not ended,
+ * Scheduled streams over the adapters: create one, list the streams not ended,
  * and start one when it is due (the sweeper). Decisions are core/schedule.ts's; the
  * DynamoDB access reuses dynamo.ts's conditional writes.
  */
 import { stateMessage } from '../core/control';
-import { LIVE_STATUSES, type StreamRow } from '../core/model';
+import { OPEN_STATUSES } from '../core/lifecycle';
+import type { StreamRow } from '../core/model';
 import type { ScheduledStart } from '../core/schedule';
 import { executionName } from '../core/stream-keys';
 import { createStream, listStreamsByStatus, updateStream } from './dynamo';
@@ -28,7 +29,7 @@ export async function createScheduledStream(row: StreamRow): Promise<void> {
  * `paused`), from the `byStatus` index (eventually consistent), at most 5,000.
  */
 export async function listOpenStreams(): Promise<StreamRow[]> {
-  return listStreamsByStatus([...LIVE_STATUSES]);
+  return listStreamsByStatus(OPEN_STATUSES);
 }
 
 /**

@@ -3,12 +3,12 @@
  *
  * - the JWT signing secret, read once per container from Secrets Manager (the stack
  *   generates it). Local mode serves the same API (AWS_ENDPOINT_URL_SECRETS_MANAGER);
- * - in OIDC mode (issue 4: JWT_ISSUER, JWT_AUDIENCE, JWKS_URL all set), the IdP's remote
+ * - in OIDC mode (JWT_ISSUER, JWT_AUDIENCE, JWKS_URL all set), the IdP's remote
  *   key set, fetched by jose and cached for the container's life.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OidcSettings } from '../core/token';
 import { ENV, requireEnv } from './config';
 

@@ -1,46 +1,46 @@
 /**
  * Stream sessions: the multi-step acts the handlers share — attach a connection to a
  * stream, detach it, end a stream, announce presence, read frames back from the recording.
- * The tennis seed's ClientManager/SchedulerManager duties, over the adapters.
  */
-import { joinedMessage, roleIn, stateMessage } from '../core/control';
+import { joinedMessage, roleIn } from '../core/control';
 import type { StreamRow } from '../core/model';
-import { isFinished } from '../core/model';
+import { clockRuns, isFinished } from '../core/lifecycle';
 import type { EndReason, Role, WireFrame } from '../../protocol/messages';
 import { framesMessages } from '../../protocol/messages';
 import { sleep } from '../core/backoff';
 import { dueAt, frameTime } from '../core/clock';
-import { byteRangeFor, firstSeqAtOrAfter, parseFrameLines, seekRange } from '../core/recording';
 import {
   addClients,
   attachConnection,
-  countStreamConnections,
+  connections,
   detachConnection,
-  claimPresence,
-  getGame,
+  games,
   getStream,
   leaveStream,
   markControllers,
-  updateStream,
+  streams,
 } from './dynamo';
-import { StaleEpochError } from './errors';
-import { fanOut, postToConnection } from './fanout';
-import { logger } from './log';
-import { getIndex, liveSeqAtOrAfter, readLiveFrames, readRange } from './recordings';
-import { executionArnFor, stopExecution } from './workflow';
-import { executionName } from '../core/stream-keys';
+import { broadcaster, postToConnection } from './fanout';
+import { log } from './log';
+import { recordingStore } from './recordings';
+import { frameSourceFor, type FrameHistory } from '../application/frames';
+import type { FrameSource } from '../ports/frames';
+import { workflow } from './workflow';
+import { announcePresence as announce, PRESENCE_INTERVAL_MS } from '../application/presence';
+import { systemTime } from './time';
+import {
+  currentExecutionArn as executionArnOf,
+  endStream as end,
+  FANOUT_SETTLE_MS as SETTLE_MS,
+  MAX_FAILURE_REASON,
+  untilClaimedBatchSent as waitClaimedBatch,
+} from '../application/end-stream';
 
-/** Seconds a finished stream row is kept before DynamoDB TTL may delete it. */
-const FINISHED_ROW_TTL_SECONDS = 24 * 3600;
-/** Longest `failureReason` stored (the football seed truncates at 512). */
-export const MAX_FAILURE_REASON = 512;
+export { MAX_FAILURE_REASON };
 
-/**
- * The ARN of the execution now serving the stream: its epoch's, at its current
- * continue-as-new generation (the tick records the generation when a successor starts).
- */
+/** application/end-stream.ts `currentExecutionArn` on this container's state machine. */
 export function currentExecutionArn(s: Pick<StreamRow, 'streamId' | 'epoch' | 'generation'>): string {
-  return executionArnFor(executionName(s.streamId, s.epoch, s.generation));
+  return executionArnOf(workflow, s);
 }
 
 /** Options of {@link attach}. */
@@ -55,8 +55,7 @@ export interface AttachOptions {
 
 /**
  * Attach a connection to a stream as `role` (derived from the stream's controllers when
- * omitted) and count it; then greet it with `joined` (the full initial state, the cricket
- * seed's CONNECTION_ESTABLISHED) and announce the new presence to the stream. The
+ * omitted) and count it; then greet it with `joined` (the full initial state) and announce the new presence to the stream. The
  * connection is attached before `joined` goes out, so a control sent the moment `joined`
  * arrives finds it attached; and it is attached at a quiet moment of the stream
  * ({@link untilQuiet}), so no frame overtakes `joined` and a replay neither repeats nor
@@ -88,7 +87,7 @@ export async function attach(connectionId: string, userId: string, stream: Strea
 }
 
 /** Time (ms) after a batch is due by which the tick's fan-out has listed the stream's connections. */
-const FANOUT_SETTLE_MS = 250;
+const FANOUT_SETTLE_MS = SETTLE_MS;
 /** Quiet time (ms) needed before the next claim to attach a connection. */
 const ATTACH_GUARD_MS = 200;
 /** The tick claims a batch this long (ms) before it is due (tick.ts `CLAIM_LEAD_MS`). */
@@ -124,25 +123,15 @@ export async function untilQuiet(streamId: string, beforeWait?: (row: StreamRow)
   return getStream(streamId, { consistent: true });
 }
 
-/**
- * Wait until the last batch the stream's tick claimed has been fanned out: once claimed, a
- * batch is sent when due — `row.anchorAt` — and its fan-out lists the connections within
- * {@link FANOUT_SETTLE_MS}. Call it after fencing the tick off (a new epoch, a finished
- * status) with the row as it was when fenced, before broadcasting `state` or `ended`, so
- * no frame of the old epoch arrives after them. Returns at once when no claimed batch can
- * still be in flight (none claimed in this epoch, or due long ago).
- */
-export async function untilClaimedBatchSent(row: Pick<StreamRow, 'anchorAt' | 'positionSeq' | 'epochStartSeq'>): Promise<void> {
-  if (row.positionSeq <= row.epochStartSeq) return;
-  const waitMs = Math.min(row.anchorAt + FANOUT_SETTLE_MS - Date.now(), 2000);
-  if (waitMs > 0) await sleep(waitMs);
+/** application/end-stream.ts `untilClaimedBatchSent` on the system clock. */
+export function untilClaimedBatchSent(row: Pick<StreamRow, 'anchorAt' | 'positionSeq' | 'epochStartSeq'>): Promise<void> {
+  return waitClaimedBatch(systemTime, row);
 }
 
 /** Milliseconds until the stream is quiet (see {@link untilQuiet}); 0 when it is now. */
 async function quietInMs(row: StreamRow): Promise<number> {
-  // awaiting_start (issue 6): its first frame is due at `anchorAt` = `startsAt`; a join just before must not be overtaken by it.
-  if (row.status !== 'playing' && row.status !== 'starting' && row.status !== 'awaiting_start') return 0;
-  if (row.mode === 'pvp' && row.status === 'starting' && row.controllers.length < 2) return 0;
+  // awaiting_start: its first frame is due at `anchorAt` = `startsAt`; a join just before must not be overtaken by it.
+  if (!clockRuns(row)) return 0;
   const inFlight = row.positionSeq > row.epochStartSeq ? row.anchorAt + FANOUT_SETTLE_MS - Date.now() : 0;
   if (inFlight > 0) return inFlight;
   if (row.positionSeq >= row.frameCount) return 0;
@@ -172,43 +161,17 @@ export async function detach(
   return streamId;
 }
 
-/** At most one `presence` broadcast per stream per this many ms (joins coalesce). */
-export const PRESENCE_INTERVAL_MS = 1000;
+export { PRESENCE_INTERVAL_MS };
 
-/**
- * Make sure a `presence` (clients, players, spectators) that counts the caller's change
- * reaches everyone on the stream — `version` is the stream's `presenceVersion` right after
- * that change (the row {@link addClients} returned; undefined: broadcast unconditionally
- * soon). Broadcasts are coalesced to one per {@link PRESENCE_INTERVAL_MS} per stream: when
- * another caller broadcast within the interval, this one waits for the interval to pass and
- * then either finds that a later broadcast already covered its version (done) or claims the
- * next one ({@link claimPresence}). A join storm of N viewers thus costs about one
- * broadcast per second instead of N (N² posts). Waits at most a few intervals.
- */
+/** application/presence.ts `announcePresence` on this container's adapters. */
 export async function announcePresence(streamId: string, version?: number): Promise<void> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const row = await getStream(streamId, { consistent: true });
-    if (!row || isFinished(row)) return;
-    if (version !== undefined && (row.presenceSentVersion ?? -1) >= version) return; // a later broadcast counted us
-    const last = row.presenceSentAt;
-    const waitMs = last === undefined ? 0 : last + PRESENCE_INTERVAL_MS - Date.now();
-    if (waitMs > 0) {
-      await sleep(waitMs + Math.floor(Math.random() * 50));
-      continue;
-    }
-    if (await claimPresence(streamId, last)) {
-      const counts = await countStreamConnections(streamId);
-      await fanOut(streamId, [{ type: 'presence', streamId, ...counts }]);
-      return;
-    }
-  }
-  logger.warn('presence not announced: the stream stayed busy', { streamId, version });
+  await announce({ streams: streams(), connections: connections(), broadcaster, time: systemTime, log }, streamId, version);
 }
 
 /**
- * End a stream: status `ended` (or `failed` for reason `failed`), stop its execution
- * (unless the caller is that execution: `stopExecution: false`), broadcast `ended`. Conditional on the row's epoch; a lost race (someone else changed the
- * stream first) re-reads once and gives up if it has already finished.
+ * application/end-stream.ts `endStream` on this container's adapters: the end is applied to
+ * the row as it is now (re-read after each lost conditional write, a bounded number of
+ * times); nothing happens when the stream has meanwhile finished.
  */
 export async function endStream(
   stream: StreamRow,
@@ -216,79 +179,26 @@ export async function endStream(
   by: string,
   opts: { failureReason?: string; stopExecution?: boolean } = {},
 ): Promise<void> {
-  const { failureReason, stopExecution: stop = true } = opts;
-  const now = Date.now();
-  const changes: Partial<StreamRow> = {
-    status: reason === 'failed' ? 'failed' : 'ended',
-    endedReason: reason,
-    updatedAt: now,
-    expiresAt: Math.floor(now / 1000) + FINISHED_ROW_TTL_SECONDS,
-    ...(failureReason === undefined ? {} : { failureReason: failureReason.slice(0, MAX_FAILURE_REASON) }),
-  };
-  let current = stream;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      current = await updateStream(current.streamId, current.epoch, changes);
-      break;
-    } catch (e) {
-      if (!(e instanceof StaleEpochError) || attempt > 0) throw e;
-      const fresh = await getStream(current.streamId, { consistent: true });
-      if (!fresh || isFinished(fresh)) return;
-      current = fresh;
-    }
-  }
-  logger.info('stream ended', { streamId: current.streamId, reason, by, failureReason });
-  // The tick ends its own execution by returning `end`; stopping it would mark it ABORTED.
-  if (stop) {
-    await stopExecution(currentExecutionArn(current), `stream ${reason}`);
-    // Fenced off (no longer playing), its tick may still be sending a batch it claimed.
-    await untilClaimedBatchSent(current);
-  }
-  await fanOut(current.streamId, [stateMessage(current, by), { type: 'ended', streamId: current.streamId, reason }]);
+  await end({ streams: streams(), workflow, broadcaster, time: systemTime, log }, stream, reason, by, opts);
+}
+
+/** The frame source of a stream (or a game): application/frames.ts `frameSourceFor` on this container's adapters. */
+export function frameSource(history: FrameHistory): FrameSource {
+  return frameSourceFor({ recordings: recordingStore, games: games() }, history);
 }
 
 /**
- * Frames `[fromSeq, toSeq)` of a stream's recording, read back from S3 by byte range (the
- * recording is the history: `rejoin`). At most `limit` frames.
+ * Frames `[fromSeq, toSeq)` of a stream's history (its recording by byte range, or its live
+ * game's chunks): `rejoin`. At most `limit` frames.
  */
 export async function readFrames(stream: StreamRow, fromSeq: number, toSeq: number, limit = 5000): Promise<WireFrame[]> {
-  if (stream.live) {
-    // A live game's recording is its chunk list (core/live.ts), which grows: read it fresh.
-    const game = await getGame(stream.gameId, { consistent: true });
-    return readLiveFrames(game?.chunks ?? [], Math.max(0, fromSeq), Math.min(toSeq, game?.frameCount ?? 0), limit);
-  }
-  const index = await getIndex(stream.indexKey);
-  const out: WireFrame[] = [];
-  let next = Math.max(0, fromSeq);
-  const end = Math.min(toSeq, stream.frameCount, fromSeq + limit);
-  while (next < end) {
-    const range = byteRangeFor(index, next, Number.POSITIVE_INFINITY);
-    if (!range) break;
-    const frames = parseFrameLines(await readRange(stream.recordingKey, range.startByte, range.endByte), next);
-    if (frames.length === 0) break;
-    for (const f of frames) {
-      if (f.seq >= end) break;
-      out.push(f);
-    }
-    next = frames.at(-1)!.seq + 1;
-  }
-  return out;
+  return frameSource(stream).read(fromSeq, toSeq, limit);
 }
 
 /**
- * The first seq with media time ≥ `toMs` (seek), using the index to read only the interval
- * that holds it. Returns `frameCount` when no frame is that late.
+ * The first seq with media time ≥ `toMs` (seek), reading only what can hold it. Returns
+ * `frameCount` when no frame is that late.
  */
-export async function seqAtOrAfter(
-  stream: Pick<StreamRow, 'indexKey' | 'recordingKey' | 'frameCount' | 'delayMs'> & { gameId?: string; live?: unknown },
-  toMs: number,
-): Promise<number> {
-  if (stream.delayMs !== undefined) return Math.min(stream.frameCount, Math.ceil(toMs / stream.delayMs));
-  if (stream.live && stream.gameId) {
-    const game = await getGame(stream.gameId, { consistent: true });
-    return game ? liveSeqAtOrAfter(game, toMs) : stream.frameCount;
-  }
-  const index = await getIndex(stream.indexKey);
-  const range = seekRange(index, toMs);
-  return firstSeqAtOrAfter(index, parseFrameLines(await readRange(stream.recordingKey, range.startByte, range.endByte), 0), toMs);
+export async function seqAtOrAfter(stream: FrameHistory, toMs: number): Promise<number> {
+  return frameSource(stream).seqAtOrAfter(toMs);
 }

@@ -1,5 +1,5 @@
 /**
- * Step Functions access for the Player workflow (DESIGN.md "The Player workflow and the
+ * Step Functions access for the Player workflow (docs/ARCHITECTURE.md "The Player workflow and the
  * tick"): start, stop and describe executions of the state machine PLAYER_STATE_MACHINE_ARN.
  * The only module that speaks Step Functions. Endpoint: the SDK's own
  * `AWS_ENDPOINT_URL_SFN` (local mode's Step Functions endpoint).
@@ -12,6 +12,7 @@ import {
   type ExecutionStatus,
 } from '@aws-sdk/client-sfn';
 import type { TickInput } from '../core/workflow';
+import type { Workflow } from '../ports/workflow';
 import { errorCode, lazy, SDK_MAX_ATTEMPTS, translate } from './aws';
 import { ENV, requireEnv } from './config';
 
@@ -39,7 +40,7 @@ export function executionArnFor(name: string): string {
  * `ExecutionAlreadyExists` counts as success and returns {@link executionArnFor}(name):
  * execution names are unique per (stream, epoch, generation), so a duplicate start — a
  * retried Lambda, a StartExecution whose response was lost, a sweeper racing a control — is
- * the same execution already running, and starting it again must be a no-op (DESIGN.md:
+ * the same execution already running, and starting it again must be a no-op (docs/ARCHITECTURE.md:
  * "named `{streamId}-{epoch}` … so a duplicate start is a no-op").
  * Other failures throw `AwsServiceError`/`ThrottledError` after the SDK's retries.
  */
@@ -83,3 +84,11 @@ export async function describeExecution(executionArn: string): Promise<Execution
     throw translate('StepFunctions', 'DescribeExecution', e);
   }
 }
+
+/** This container's Player state machine as the `Workflow` port (ports/workflow.ts). */
+export const workflow: Workflow = {
+  arnFor: executionArnFor,
+  start: startExecution,
+  stop: stopExecution,
+  describe: describeExecution,
+};

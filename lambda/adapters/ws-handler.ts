@@ -9,7 +9,7 @@ import { errorMessage, parseClientMessage } from '../../protocol/messages';
 import { rateLimitedMessage, type BucketName } from '../core/rate-limit';
 import { bodyOf, callerOf, type Caller, type WebSocketEvent } from '../core/ws-event';
 import { postToConnection } from './fanout';
-import { NotFoundError } from './errors';
+import { NotFoundError, StaleEpochError } from './errors';
 import { logger } from './log';
 import { consumeRateToken, type RateDecision } from './rate-limit';
 
@@ -33,10 +33,12 @@ export type RateLimitTable = { [A in ClientAction]?: BucketName };
 
 /** Options of {@link messageHandler}. */
 export interface MessageHandlerOptions {
-  /** Per-connection rate limits by action (issue 4). */
+  /** Per-connection rate limits by action. */
   limits?: RateLimitTable;
   /** Takes a token (default: {@link consumeRateToken} on the Connections row); tests may replace it. */
   consume?: (connectionId: string, bucket: BucketName) => Promise<RateDecision>;
+  /** Sends a reply to one connection (default: PostToConnection, fanout.ts); tests may replace it. */
+  post?: (connectionId: string, message: ServerMessage) => Promise<unknown>;
 }
 
 /** Send one message to the caller; a gone caller is not an error (it left). */
@@ -49,11 +51,15 @@ export async function reply(caller: Pick<Caller, 'connectionId'>, message: Serve
  * (replies travel by PostToConnection); refusals are `error` messages to the caller.
  * A valid message of an action listed in `opts.limits` first takes a token from the
  * connection's bucket; without one it gets `error` `rate_limited` (`…; retry in N ms`) and
- * the action does not run — nothing else changes.
+ * the action does not run — nothing else changes. A `StaleEpochError` that outlives the
+ * action's own retries is answered `conflict`; any other unexpected error `internal`.
  */
 export function messageHandler(actions: ActionTable, opts: MessageHandlerOptions = {}) {
   const limits = opts.limits ?? {};
   const consume = opts.consume ?? ((connectionId: string, bucket: BucketName) => consumeRateToken(connectionId, bucket));
+  const reply = async (caller: Pick<Caller, 'connectionId'>, message: ServerMessage): Promise<void> => {
+    await (opts.post ?? postToConnection)(caller.connectionId, message);
+  };
   return async (event: WebSocketEvent): Promise<{ statusCode: number }> => {
     const caller = callerOf(event);
     const parsed = parseClientMessage(bodyOf(event));
@@ -74,6 +80,10 @@ export function messageHandler(actions: ActionTable, opts: MessageHandlerOptions
     } catch (e) {
       if (e instanceof ReplyError) {
         await reply(caller, errorMessage({ code: e.code, message: e.message, action: e.action ?? message.action }));
+      } else if (e instanceof StaleEpochError) {
+        // The stream kept changing under the action (concurrent controls won every retry):
+        // PROTOCOL.md's `conflict` — the client may try again on the stream's new state.
+        await reply(caller, errorMessage({ code: 'conflict', message: `${message.action}: the stream kept changing; try again`, action: message.action }));
       } else if (e instanceof NotFoundError && e.what === 'connection' && e.id === caller.connectionId) {
         // The caller disconnected while its action ran ($disconnect deleted its row, so the
         // attach found none): a client leaving, not a failure — and nobody left to answer.

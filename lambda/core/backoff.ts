@@ -5,7 +5,7 @@
  * throttled together (a fan-out of one frame to every viewer) from retrying together.
  */
 
-/** Backoff parameters, in milliseconds. Defaults: DESIGN.md "Fan-out" (base 50 ms, cap 1 s). */
+/** Backoff parameters, in milliseconds. Defaults: docs/ARCHITECTURE.md "Fan-out" (base 50 ms, cap 1 s). */
 export interface BackoffOptions {
   /** Upper bound of the first retry's delay (ms). Default 50. */
   baseMs?: number;

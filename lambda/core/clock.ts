@@ -2,7 +2,7 @@
  * The playback clock: maps media time (ms since the recording's start) to wall time
  * (epoch ms) for one stream epoch, and back. Pure; no I/O, no `Date.now()` inside.
  *
- * The rule (PROTOCOL.md "Guarantees"; DESIGN.md "The Player workflow"): frame `t` is due at
+ * The rule (PROTOCOL.md "Guarantees"; docs/ARCHITECTURE.md "The Player workflow"): frame `t` is due at
  * `anchorAt + (t − positionMs) / speed`. Every control change re-anchors the clock at the
  * current instant, so position stays exact across any sequence of pause/resume/speed/seek.
  */
@@ -44,7 +44,7 @@ export function rebase(clock: PlaybackClock, now: number, opts: { speed?: number
 
 /**
  * Media time of a frame: its `t`, or `seq × delayMs` for a stream played with a fixed spacing
- * (the tennis seed's `delay`, for recordings without times).
+ * (`delay`, for recordings without times).
  */
 export function frameTime(frame: { seq: number; t: number }, delayMs?: number): number {
   return delayMs === undefined ? frame.t : frame.seq * delayMs;

@@ -1,6 +1,6 @@
 /**
  * A bounded worker pool over a (possibly lazy, paginated) source. Used by fan-out
- * (DESIGN.md "Fan-out": post to every connection with bounded concurrency): the source is
+ * (docs/ARCHITECTURE.md "Fan-out": post to every connection with bounded concurrency): the source is
  * read only as fast as workers free up, so a stream with thousands of viewers never has
  * thousands of requests in flight, and a page of the `byStream` query is fetched only when
  * it is needed.

@@ -1,14 +1,14 @@
 /**
- * The control state machine of a stream (the tennis seed's Scheduler control protocol):
+ * The control state machine of a stream:
  * who may do what, from which status, and what changes. Pure: handlers read the row, ask
  * here, then write the answer with a conditional update on `epoch` (the fencing token).
  *
- * Statuses (DESIGN.md; the football seed's status state machine):
+ * Statuses (core/lifecycle.ts):
  * `scheduled → starting → playing ⇄ paused → ended | failed`.
  */
 import { mediaAt, rebase } from './clock';
 import type { GameRow, StreamRow } from './model';
-import { isFinished } from './model';
+import { acceptsControls, isFinished, newStreamRow as newRow } from './lifecycle';
 import type { JoinedMessage, Mode, ProtocolError, Role, StateMessage } from '../../protocol/messages';
 
 /** Lead (ms) between creating or resuming a stream and its first frame, so `joined`/`state` arrive first. */
@@ -65,7 +65,7 @@ export function decideControl(
   if (isFinished(stream)) {
     return { ok: false, error: { code: 'conflict', message: `${act}: the stream has ${stream.status}`, action: act } };
   }
-  if (stream.status === 'scheduled' || stream.status === 'awaiting_start' || (stream.status === 'starting' && stream.mode === 'pvp' && stream.controllers.length < 2)) {
+  if (!acceptsControls(stream)) {
     return { ok: false, error: { code: 'conflict', message: `${act}: the stream has not started yet`, action: act } };
   }
   const running = stream.status === 'playing' || stream.status === 'starting';
@@ -164,46 +164,32 @@ export interface NewStream {
 }
 
 /**
- * The row of a new stream (the scheduler manager's create). pvai: the user controls it;
- * pvp: the user is the first of two controllers and the stream waits in `starting` for the
- * second; spectate: no controllers. The clock starts {@link START_LEAD_MS} from `now`.
- * It has no client yet, so it is idle since `now` until the creator's attach counts it.
+ * The row of a new stream started by a viewer (lifecycle.ts `newStreamRow`): status
+ * `starting`; pvai: the user controls it; pvp: the user is the first of two controllers and
+ * the stream waits in `starting` for the second; spectate: no controllers. The clock starts
+ * {@link START_LEAD_MS} from `now`.
  */
 export function newStreamRow(n: NewStream): StreamRow {
-  return {
+  return newRow({
     streamId: n.streamId,
-    gameId: n.game.gameId,
+    game: n.game,
     mode: n.mode,
     status: 'starting',
     speed: n.speed,
-    epoch: (n.previousEpoch ?? 0) + 1,
-    positionSeq: n.atSeq,
-    positionMs: n.atMs,
-    anchorAt: n.now + START_LEAD_MS,
-    epochStartSeq: n.atSeq,
-    ...(n.delayMs === undefined ? {} : { delayMs: n.delayMs }),
-    generation: 0,
     controllers: n.mode === 'spectate' ? [] : [n.userId],
+    atSeq: n.atSeq,
+    atMs: n.atMs,
+    anchorAt: n.now + START_LEAD_MS,
+    ...(n.delayMs === undefined ? {} : { delayMs: n.delayMs }),
     ...(n.room === undefined ? {} : { room: n.room }),
-    clientCount: 0,
-    // No client yet: idle from birth (addClients keeps `idleSince` true to the count), so a
-    // stream whose creator left before being attached is still ended by the sweeper.
-    idleSince: n.now,
-    framesSent: 0,
-    kind: n.game.kind,
-    title: n.game.title,
-    recordingKey: n.game.recordingKey,
-    indexKey: n.game.indexKey,
-    durationMs: n.delayMs === undefined ? n.game.durationMs : Math.max(0, n.game.frameCount - 1) * n.delayMs,
-    frameCount: n.game.frameCount,
-    createdAt: n.now,
-    updatedAt: n.now,
-  };
+    ...(n.previousEpoch === undefined ? {} : { previousEpoch: n.previousEpoch }),
+    now: n.now,
+  });
 }
 
 /**
- * The `joined` reply: the full initial state (the cricket seed's CONNECTION_ESTABLISHED).
- * A stream not started yet (`scheduled`/`awaiting_start`, issue 6) also carries `startsAt`
+ * The `joined` reply: the full initial state.
+ * A stream not started yet (`scheduled`/`awaiting_start`) also carries `startsAt`
  * (epoch ms of its first frame), the countdown's target.
  */
 export function joinedMessage(stream: StreamRow, role: Role, now: number): JoinedMessage {

@@ -1,6 +1,6 @@
 /**
  * When the tick should sleep inside the Lambda and when it should hand a gap to the
- * Step Functions `Wait` state — derived from the price table, not guessed (DESIGN.md
+ * Step Functions `Wait` state — derived from the price table, not guessed (docs/ARCHITECTURE.md
  * "Cost rule").
  *
  * Prices: AWS public pricing, us-east-1, as of 2026 (Step Functions Standard: $0.025 per

@@ -1,5 +1,5 @@
 /**
- * Shapes of the HTTP API (issue 6, docs/HTTP-API.md): what a route answers and who calls it.
+ * Shapes of the HTTP API (docs/HTTP-API.md): what a route answers and who calls it.
  */
 import type { ErrorCode } from '../../protocol/messages';
 

@@ -1,6 +1,5 @@
 /**
- * Live games (issue 6; the cricket seed's live scoring, the football seed's games followed as
- * they happen): the pure rules of `PUT /games/{gameId}` and `POST /games/{gameId}/events`
+ * Live games (scored or played as they happen): the pure rules of `PUT /games/{gameId}` and `POST /games/{gameId}/events`
  * (docs/HTTP-API.md) — request schemas, seq and `t` assignment, idempotency by key, and the
  * chunk list that is a live game's index.
  *
@@ -10,7 +9,7 @@
  * holds the chunk list and is committed with a conditional write on `frameCount` — the
  * serialisation point of concurrent publishers.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GameRow, LiveChunk, LiveStatus } from './model';
 import { jsonBytes, jsonDepth, type WireFrame } from '../../protocol/messages';
 

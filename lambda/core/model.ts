@@ -1,5 +1,5 @@
 /**
- * The rows matchcast keeps in DynamoDB (DESIGN.md "Tables"), as the handlers see them.
+ * The rows matchcast keeps in DynamoDB (docs/ARCHITECTURE.md "Tables"), as the handlers see them.
  *
  * Units: every `…At` is wall-clock epoch **milliseconds**, except `expiresAt`, which is
  * epoch **seconds** because DynamoDB TTL only reads seconds. Every `…Ms` is media time
@@ -22,7 +22,7 @@ export interface GameRow {
   participants: string[];
   createdAt: number;
   /**
-   * Live games only (issue 6, `PUT /games/{gameId}`): `live` while frames are being published
+   * Live games only (`PUT /games/{gameId}`): `live` while frames are being published
    * (`POST /games/{gameId}/events`), `finished` once the publisher said so. Absent for
    * recordings uploaded whole. `frameCount` is then the next seq, `durationMs` the last `t`.
    */
@@ -33,7 +33,7 @@ export interface GameRow {
   chunks?: LiveChunk[];
 }
 
-/** A live game's state (issue 6). */
+/** A live game's state. */
 export type LiveStatus = 'live' | 'finished';
 
 /**
@@ -67,7 +67,7 @@ export interface ConnectionRow {
   /** Epoch seconds (TTL): 2 h 10 min after connect — API Gateway closes every connection at 2 h. */
   expiresAt: number;
   /**
-   * Rate-limit buckets (issue 4, core/rate-limit.ts, adapters/rate-limit.ts): each bucket's
+   * Rate-limit buckets (core/rate-limit.ts, adapters/rate-limit.ts): each bucket's
    * theoretical arrival time, epoch ms; absent until the bucket is first used (full).
    */
   rateChat?: number;
@@ -101,7 +101,7 @@ export interface StreamRow {
   /** The first seq sent in the current epoch (`rejoin` replays `[epochStartSeq, positionSeq)`). */
   epochStartSeq: number;
   /**
-   * Every frame below this seq has been fanned out completely (issue 4, crash recovery): a
+   * Every frame below this seq has been fanned out completely (crash recovery): a
    * tick's claim records the previous batch as sent, and a tick that yields records its
    * last one. `[sentSeq, positionSeq)` within the epoch is a batch claimed by a tick that
    * crashed before its fan-out finished; the retried tick sends it again first (tick.ts
@@ -129,21 +129,21 @@ export interface StreamRow {
   createdAt: number;
   updatedAt: number;
   /**
-   * Live games (issue 6): `edge` — the game's `spectate` stream, fed by the ingest function as
+   * Live games: `edge` — the game's `spectate` stream, fed by the ingest function as
    * events arrive (no execution); `replay` — a stream started from the beginning or a seek
    * point, played by the tick from the chunks, which polls for new ones at the end instead of
    * ending while the game is live (catching up to live).
    */
   live?: 'edge' | 'replay';
-  /** Scheduled streams (issue 6): wall time (epoch ms) of the first frame. */
+  /** Scheduled streams: wall time (epoch ms) of the first frame. */
   startsAt?: number;
   lastTickAt?: number;
-  /** Set while the stream has no clients (idle TTL, tennis seed "Cleanup Strategy"). */
+  /** Set while the stream has no clients (idle TTL, docs/ARCHITECTURE.md "Lifecycle and cleanup"). */
   idleSince?: number;
   /**
    * Epoch ms since which a pvai/pvp stream has had no controller connected; absent while
    * one is. The sweeper ends the stream (`stopped`) once this is older than the controller
-   * grace (issue 3: "no controllers left ends after a short grace period for a reconnect").
+   * grace (CONTROLLER_GRACE_SECONDS: a short grace for a reconnect).
    */
   controllersGoneSince?: number;
   /** Bumped with every `clientCount` change: which attach/detach a `presence` covers. */
@@ -152,21 +152,15 @@ export interface StreamRow {
   presenceSentVersion?: number;
   /** Epoch ms of the last `presence` broadcast claim (at most one per second per stream). */
   presenceSentAt?: number;
-  /** Tick failures in a row (football seed: max consecutive failures). */
+  /** Tick failures in a row. */
   consecutiveFailures?: number;
   /** Zombie restarts by the sweeper. */
   restarts?: number;
   endedReason?: EndReason;
-  /** Why the stream failed, at most 512 characters (football seed). */
+  /** Why the stream failed, at most 512 characters. */
   failureReason?: string;
   /** Epoch seconds (TTL) — a day after the stream ends. */
   expiresAt?: number;
 }
 
-/** Statuses in which a stream still exists for its clients. */
-export const LIVE_STATUSES: readonly StreamStatus[] = ['scheduled', 'awaiting_start', 'starting', 'playing', 'paused'];
-
-/** True when the stream has ended or failed. */
-export function isFinished(s: Pick<StreamRow, 'status'>): boolean {
-  return s.status === 'ended' || s.status === 'failed';
-}
+// The statuses' transitions and predicates (isFinished, OPEN_STATUSES, …) are core/lifecycle.ts's.

@@ -1,5 +1,5 @@
 /**
- * Per-connection rate limits (issue 4): a token bucket per connection and bucket kind. Pure:
+ * Per-connection rate limits: a token bucket per connection and bucket kind. Pure:
  * the caller passes the stored state and the time, and persists the decision on the
  * Connections row (lambda/adapters/rate-limit.ts), so a limit holds across Lambda instances.
  *
@@ -26,8 +26,7 @@
  *   for ordinary users (20 messages per 30 s).
  * - `react`: 10 at once, then 5 per second — a reaction is one click; a person clicking as
  *   fast as they can manages 6–7 a second for a moment.
- * - `input`: 20 at once, then 10 per second — the pvp relay of player input (the pong
- *   seed's paddle moves); each one is a fan-out to the whole room.
+ * - `input`: 20 at once, then 10 per second — the pvp relay of player input (paddle moves); each one is a fan-out to the whole room.
  * - `control`: 10 at once, then 2 per second — `start`, `join`, `rejoin`, `stop`, `list`
  *   and the playback controls. A playback control stops and starts Step Functions
  *   executions, whose StartExecution quota (a bucket of 1,300 refilled at 300/s per
@@ -36,7 +35,7 @@
  *
  * `ping` is not limited: it is the heartbeat (one small write).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A bucket's size (tokens) and refill rate (tokens per second). */
 export interface BucketSpec {

@@ -1,5 +1,5 @@
 /**
- * Recording format matchcast/1 and its index (DESIGN.md "Recording format"). Pure: no AWS,
+ * Recording format matchcast/1 and its index (docs/ARCHITECTURE.md "Recording format"). Pure: no AWS,
  * no file system.
  *
  * JSON Lines with `\n` endings. Line 1 is the header, every later line one frame:

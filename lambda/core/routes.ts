@@ -1,6 +1,6 @@
 /**
  * Which Lambda serves each WebSocket route (API Gateway route key = the message's `action`,
- * DESIGN.md). The CDK construct creates one route per entry; unknown actions fall to
+ * docs/ARCHITECTURE.md). The CDK construct creates one route per entry; unknown actions fall to
  * `$default`, which the control handler answers with `unknown_action`.
  */
 import type { ClientAction } from '../../protocol/messages';

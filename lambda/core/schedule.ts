@@ -1,5 +1,5 @@
 /**
- * Scheduled streams (issue 6, docs/HTTP-API.md "Scheduled streams"): the `POST /streams`
+ * Scheduled streams (docs/HTTP-API.md "Scheduled streams"): the `POST /streams`
  * body, its validation against the current time, the id and row of a new scheduled stream,
  * when the sweeper starts one, and the `GET /streams` / `catalog.streams` listing. Pure:
  * `now` and the random part of the id are passed in.
@@ -10,7 +10,8 @@
  *
  * Units: `startsAt`, `now`, `…At` are wall-clock epoch milliseconds; `…Ms` durations are ms.
  */
-import { z } from 'zod';
+import { isPreStart, newStreamRow } from './lifecycle';
+import * as z from 'zod';
 import { START_LEAD_MS } from './control';
 import type { GameRow, StreamRow } from './model';
 import { MAX_SPEED, MIN_SPEED, type Mode, type StreamStatus } from '../../protocol/messages';
@@ -167,10 +168,8 @@ export function scheduledStreamId(gameId: string, id: string): string {
   return `${SCHEDULED_PREFIX}:${gameId}:${id}`;
 }
 
-/** True when a stream has not started yet: `scheduled` or `awaiting_start`. */
-export function isNotStarted(s: Pick<StreamRow, 'status'>): boolean {
-  return s.status === 'scheduled' || s.status === 'awaiting_start';
-}
+/** True when a stream has not started yet: core/lifecycle.ts `isPreStart`. */
+export const isNotStarted = isPreStart;
 
 /** Inputs to {@link newScheduledStreamRow}. */
 export interface NewScheduledStream {
@@ -183,7 +182,7 @@ export interface NewScheduledStream {
 }
 
 /**
- * The row of a new scheduled stream (compare control.ts `newStreamRow`): a `spectate`
+ * The row of a new scheduled stream (lifecycle.ts `newStreamRow`): a `spectate`
  * stream with no controllers, status `scheduled`, epoch 1, at seq 0 / media 0 ms, its clock
  * anchored at `startsAt` (media time 0 shows at `startsAt`; a recording whose first frame
  * has `t > 0` sends it `t / speed` later), title the request's or the game's. No execution
@@ -193,32 +192,20 @@ export interface NewScheduledStream {
  */
 export function newScheduledStreamRow(n: NewScheduledStream): StreamRow {
   const { game, request } = n;
-  return {
+  return newStreamRow({
     streamId: n.streamId,
-    gameId: game.gameId,
+    game,
     mode: 'spectate',
     status: 'scheduled',
     speed: request.speed,
-    epoch: 1,
-    positionSeq: 0,
-    positionMs: 0,
-    anchorAt: request.startsAt,
-    epochStartSeq: 0,
-    generation: 0,
     controllers: [],
-    clientCount: 0,
-    idleSince: n.now,
-    framesSent: 0,
-    kind: game.kind,
-    title: request.title ?? game.title,
-    recordingKey: game.recordingKey,
-    indexKey: game.indexKey,
-    durationMs: game.durationMs,
-    frameCount: game.frameCount,
-    createdAt: n.now,
-    updatedAt: n.now,
+    atSeq: 0,
+    atMs: 0,
+    anchorAt: request.startsAt,
+    ...(request.title === undefined ? {} : { title: request.title }),
     startsAt: request.startsAt,
-  };
+    now: n.now,
+  });
 }
 
 /** When a scheduled stream is started: its (possibly moved) first-frame time and how late that is. */
@@ -275,7 +262,7 @@ export function streamListing(rows: readonly StreamRow[]): StreamListEntry[] {
     .filter((s) => s.status !== 'ended' && s.status !== 'failed')
     .slice()
     .sort((a, b) => {
-      const [pa, pb] = [isNotStarted(a), isNotStarted(b)];
+      const [pa, pb] = [isPreStart(a), isPreStart(b)];
       if (pa !== pb) return pa ? -1 : 1;
       const byKey = pa ? startKey(a) - startKey(b) : Math.max(0, b.clientCount) - Math.max(0, a.clientCount);
       return byKey || (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0);
@@ -287,6 +274,6 @@ export function streamListing(rows: readonly StreamRow[]): StreamListEntry[] {
       mode: s.mode,
       status: s.status,
       clients: Math.max(0, s.clientCount),
-      ...(isNotStarted(s) && s.startsAt !== undefined ? { startsAt: s.startsAt } : {}),
+      ...(isPreStart(s) && s.startsAt !== undefined ? { startsAt: s.startsAt } : {}),
     }));
 }

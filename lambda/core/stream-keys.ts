@@ -1,5 +1,5 @@
 /**
- * Stream keys — the scheduler manager's dedup (DESIGN.md "Stream keys") — and Step
+ * Stream keys — the scheduler manager's dedup (docs/ARCHITECTURE.md "Stream keys") — and Step
  * Functions execution names.
  */
 import { createHash } from 'node:crypto';

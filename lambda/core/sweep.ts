@@ -1,14 +1,15 @@
 /**
- * The sweeper's decisions (tennis seed "Cleanup Strategy": no clients → destroy, TTL,
+ * The sweeper's decisions (docs/ARCHITECTURE.md "Lifecycle and cleanup": no clients → destroy, TTL,
  * heartbeat checks for zombie schedulers). Pure: the sweeper handler supplies the row, the
  * time and whether the stream's execution is still running.
  */
 import type { StreamRow } from './model';
+import { isTickable, maySweepIdle } from './lifecycle';
 import { isDueToStart, scheduledStart, SCHEDULE_START_LEAD_MS } from './schedule';
 
 /** Sweeper tuning. Durations in milliseconds. */
 export interface SweepConfig {
-  /** A stream with no clients ends after this long (tennis seed: e.g. 5 min). */
+  /** A stream with no clients ends after this long (default 5 min). */
   readonly idleTtlMs: number;
   /** Zombie restarts before a stream is marked failed. */
   readonly maxRestarts: number;
@@ -35,7 +36,7 @@ export type SweepAction =
 
 /**
  * Decide one stream's fate, in this order:
- * - a `scheduled` stream (issue 6) is started once `startsAt − now ≤ scheduleLeadMs`
+ * - a `scheduled` stream is started once `startsAt − now ≤ scheduleLeadMs`
  *   (`start`, late streams at once — schedule.ts `scheduledStart`), else kept: it is never
  *   ended idle before it has started;
  * - no clients for the idle TTL → `end idle`, counted from `idleSince` but never from
@@ -59,15 +60,14 @@ export function decideSweep(
     return { action: 'start', ...scheduledStart(s.startsAt ?? now, now) };
   }
   const idleFrom = s.idleSince === undefined ? undefined : Math.max(s.idleSince, s.startsAt ?? s.idleSince);
-  if (s.status !== 'awaiting_start' && s.clientCount <= 0 && idleFrom !== undefined && now - idleFrom >= cfg.idleTtlMs) {
+  if (maySweepIdle(s) && s.clientCount <= 0 && idleFrom !== undefined && now - idleFrom >= cfg.idleTtlMs) {
     return { action: 'end', reason: 'idle' };
   }
   if (s.mode !== 'spectate' && s.controllersGoneSince !== undefined && now - s.controllersGoneSince >= cfg.controllerGraceMs) {
     return { action: 'end', reason: 'stopped' };
   }
-  // A live game's live stream has no execution: the ingest function feeds it (issue 6).
-  const running = s.live !== 'edge' && (s.status === 'playing' || s.status === 'starting' || s.status === 'awaiting_start');
-  if (running && executionRunning === false && now - s.updatedAt >= cfg.startGraceMs) {
+  // A live game's live stream has no execution: the ingest function feeds it.
+  if (isTickable(s) && s.live !== 'edge' && executionRunning === false && now - s.updatedAt >= cfg.startGraceMs) {
     if ((s.restarts ?? 0) >= cfg.maxRestarts) {
       return { action: 'fail', failureReason: `the player stopped and was restarted ${s.restarts ?? 0} times (zombie)` };
     }

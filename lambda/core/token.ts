@@ -5,7 +5,7 @@
  * - **stack secret** (default): HS256 JWTs with `sub` (user id) and `name` (display name),
  *   issuer {@link TOKEN_ISSUER}, audience {@link TOKEN_AUDIENCE}; minted by local mode's
  *   `/dev/token` and by `npm run token` ({@link mintToken}), verified by {@link verifyToken}.
- * - **OIDC** (issue 4): ID tokens of an external IdP (Cognito or any OpenID Connect
+ * - **OIDC**: ID tokens of an external IdP (Cognito or any OpenID Connect
  *   provider), RS256/ES256 only, verified against the IdP's JWKS by {@link verifyOidcToken}.
  *
  * Uses jose; no AWS and no I/O of its own (the JWKS key getter is passed in).
@@ -29,7 +29,7 @@ const MAX_DISPLAY_NAME = 64;
 export const OIDC_ALGORITHMS = ['RS256', 'ES256'] as const;
 
 /**
- * The roles a token may grant on the HTTP API (issue 6), each a boolean claim of that name:
+ * The roles a token may grant on the HTTP API, each a boolean claim of that name:
  * `publisher` may open live games and post their events (`PUT /games/{gameId}`,
  * `POST /games/{gameId}/events`, `POST /games/{gameId}/finish`); `operator` may schedule
  * streams (`POST /streams`). The WebSocket API needs no role.
@@ -126,7 +126,7 @@ export class KeySetUnavailableError extends Error {
 const TOKEN_KEY_FAULTS = new Set(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS', 'ERR_JOSE_NOT_SUPPORTED']);
 
 /**
- * Verify an OIDC token (issue 4) against the IdP's key set `keys` (jose
+ * Verify an OIDC token against the IdP's key set `keys` (jose
  * `createRemoteJWKSet(jwksUrl)`, cached by the caller across invocations): RS256 or ES256
  * only (never HS*, never `none`, so no HS/RS confusion), `iss` = `settings.issuer`, `aud`
  * includes `settings.audience`, `exp` and `sub` required, `nbf` respected, clock tolerance

@@ -1,25 +1,45 @@
 /**
- * `$connect`: the authorizer has already verified the token; record the connection.
- * `expiresAt` (TTL) is 2 h 10 min out: API Gateway closes every connection at 2 h.
+ * The `$connect` Lambda (after the REQUEST authorizer): records the connection
+ * (application/connect.ts). Also the function's composition root: {@link fromEnvironment},
+ * {@link createHandler}, and {@link handler} built on the first invocation.
  */
+import { recordConnection, type ConnectPorts } from '../application/connect';
 import { callerOf, type WebSocketEvent } from '../core/ws-event';
-import { putConnection } from '../adapters/dynamo';
-import { logger } from '../adapters/log';
+import type { Log } from '../ports/log';
+import { ENV, MissingConfigError } from '../adapters/config';
+import { DynamoConnectionRegistry } from '../adapters/connection-registry';
+import { documentClient } from '../adapters/dynamo-write';
+import { log } from '../adapters/log';
+import { systemTime } from '../adapters/time';
 
-/** API Gateway's maximum connection duration (2 h) plus a margin, in seconds. */
-export const CONNECTION_TTL_SECONDS = 2 * 3600 + 10 * 60;
+export { CONNECTION_TTL_SECONDS } from '../application/connect';
 
+/** What the connect function is built from. */
+export interface ConnectDeps extends ConnectPorts {
+  log: Log;
+}
+
+/** The `$connect` handler over `deps`: `(event) → { statusCode: 200 }`. */
+export function createHandler(deps: ConnectDeps): (event: WebSocketEvent) => Promise<{ statusCode: number }> {
+  return async (event) => {
+    const caller = callerOf(event);
+    await recordConnection(deps, caller);
+    deps.log.info('connected', { connectionId: caller.connectionId, userId: caller.userId });
+    return { statusCode: 200 };
+  };
+}
+
+/** The connect function's dependencies: CONNECTIONS_TABLE (contract/env.ts). Throws MissingConfigError when it is unset. */
+export function fromEnvironment(env: NodeJS.ProcessEnv): ConnectDeps {
+  const tableName = env[ENV.connectionsTable];
+  if (tableName === undefined || tableName === '') throw new MissingConfigError(ENV.connectionsTable);
+  return { connections: new DynamoConnectionRegistry({ client: documentClient(), tableName }), time: systemTime, log };
+}
+
+let built: ReturnType<typeof createHandler> | undefined;
+
+/** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation. */
 export const handler = async (event: WebSocketEvent): Promise<{ statusCode: number }> => {
-  const caller = callerOf(event);
-  const now = Date.now();
-  await putConnection({
-    connectionId: caller.connectionId,
-    userId: caller.userId,
-    displayName: caller.displayName,
-    connectedAt: now,
-    lastSeenAt: now,
-    expiresAt: Math.floor(now / 1000) + CONNECTION_TTL_SECONDS,
-  });
-  logger.info('connected', { connectionId: caller.connectionId, userId: caller.userId });
-  return { statusCode: 200 };
+  built ??= createHandler(fromEnvironment(process.env));
+  return built(event);
 };

@@ -1,14 +1,14 @@
 /**
  * The control handler: routes `start`, `join`, `rejoin`, `pause`, `resume`, `speed`,
- * `seek`/`scrub`, `stop`, `list`, `ping` and `$default` (PROTOCOL.md). The tennis seed's
- * SchedulerManager (find-or-create with dedup) and Scheduler control protocol.
+ * `seek`/`scrub`, `stop`, `list`, `ping` and `$default` (docs/PROTOCOL.md): find-or-create
+ * a stream with dedup (docs/ARCHITECTURE.md "Stream keys"), pvp matchmaking, and controls.
  *
  * parse (zod) → decide (core/control.ts) → act (adapters). Every refusal is an `error`
  * reply and changes nothing.
  */
 import { canControl, decideControl, newStreamRow, stateMessage, START_LEAD_MS, type ControlAction } from '../core/control';
 import type { StreamRow } from '../core/model';
-import { isFinished, LIVE_STATUSES } from '../core/model';
+import { isFinished, OPEN_STATUSES } from '../core/lifecycle';
 import type { JoinMessage, RejoinMessage, StartMessage } from '../../protocol/messages';
 import { CLIENT_ACTIONS, framesMessages } from '../../protocol/messages';
 import { ROUTE_TARGETS } from '../core/routes';
@@ -34,14 +34,14 @@ import { executionArnFor, startExecution, stopExecution } from '../adapters/work
 import { messageHandler, reply, ReplyError } from '../adapters/ws-handler';
 import { randomBytes } from 'node:crypto';
 
-/** DungeonGate's max_spectators_per_session, as a per-stream client limit. */
+/** Most viewers on one stream (MAX_CLIENTS_PER_STREAM). */
 const maxClients = numberEnv(ENV.maxClientsPerStream, 1000);
 
 async function start(caller: Caller, start: StartMessage): Promise<void> {
   const game = await getGame(start.gameId);
   if (!game) throw new ReplyError('not_found', `no game "${start.gameId}": send {"action":"list"} for the catalog`);
   if (game.live === 'live' && start.mode === 'spectate' && start.atMs === undefined) {
-    // A live game's spectators share its live stream, fed as events are published (issue 6).
+    // A live game's spectators share its live stream, fed as events are published.
     await detach(caller.connectionId);
     return joinStream(caller, await ensureEdgeStream(game));
   }
@@ -118,7 +118,7 @@ async function joinStream(caller: Caller, stream: StreamRow, opts: AttachOptions
   }
 }
 
-/** Matchmaking (the pong seed): an open pvp room of this game waiting for its second player. */
+/** Matchmaking: an open pvp room of this game waiting for its second player. */
 async function openPvpRoom(gameId: string): Promise<string | undefined> {
   const waiting = await listStreamsByStatus(['starting']);
   return waiting.find((s) => s.mode === 'pvp' && s.gameId === gameId && s.controllers.length < 2)?.room;
@@ -232,7 +232,7 @@ async function stop(caller: Caller): Promise<void> {
 }
 
 async function list(caller: Caller): Promise<void> {
-  const [games, streams] = await Promise.all([listGames(), listStreamsByStatus([...LIVE_STATUSES])]);
+  const [games, streams] = await Promise.all([listGames(), listStreamsByStatus(OPEN_STATUSES)]);
   await reply(caller, {
     type: 'catalog',
     games: games
@@ -263,7 +263,7 @@ export const handler = messageHandler(
     ping,
   },
   {
-    // Per-connection rate limits (issue 4; limits and reasons in core/rate-limit.ts): every
+    // Per-connection rate limits (limits and reasons in core/rate-limit.ts): every
     // action of this route draws from the `control` bucket but `ping` (the heartbeat).
     limits: Object.fromEntries(
       CLIENT_ACTIONS.filter((a) => ROUTE_TARGETS[a] === 'control' && a !== 'ping').map((a) => [a, 'control' as const]),

@@ -1,19 +1,68 @@
 /**
- * `$disconnect`: forget the connection and uncount it from its stream (presence goes to
- * the others). API Gateway does not guarantee this event: fan-out's 410 handling and the
- * sweeper forget what it misses, through the same `forgetConnection`.
+ * The `$disconnect` Lambda: forget the connection and uncount it from its stream
+ * (application/forget-connection.ts), then make sure the others get the new presence
+ * (application/presence.ts). API Gateway does not guarantee this event: fan-out's
+ * GoneException handling and the sweeper forget what it misses, the same way. Also the
+ * function's composition root: {@link fromEnvironment}, {@link createHandler}, and
+ * {@link handler} built on the first invocation.
  */
+import { forgetConnection, type ForgetPorts } from '../application/forget-connection';
+import { announcePresence, type PresencePorts } from '../application/presence';
 import type { WebSocketEvent } from '../core/ws-event';
-import { forgetConnection } from '../adapters/fanout';
-import { logger } from '../adapters/log';
-import { announcePresence } from '../adapters/session';
+import type { ConnectionRegistry } from '../ports/connections';
+import type { StreamStore } from '../ports/streams';
+import { ENV, MissingConfigError } from '../adapters/config';
+import { DynamoConnectionRegistry } from '../adapters/connection-registry';
+import { documentClient } from '../adapters/dynamo-write';
+import { broadcaster } from '../adapters/fanout';
+import { log } from '../adapters/log';
+import { DynamoStreamStore } from '../adapters/stream-store';
+import { systemTime } from '../adapters/time';
 
+/** What the disconnect function is built from. */
+export interface DisconnectDeps extends ForgetPorts, PresencePorts {
+  connections: ConnectionRegistry;
+  streams: StreamStore;
+}
+
+/** The `$disconnect` handler over `deps`: `(event) → { statusCode: 200 }`. */
+export function createHandler(deps: DisconnectDeps): (event: WebSocketEvent) => Promise<{ statusCode: number }> {
+  return async (event) => {
+    const connectionId = event.requestContext.connectionId;
+    if (!connectionId) return { statusCode: 200 };
+    const gone = await forgetConnection(deps, connectionId, deps.time.now());
+    const streamId = gone?.connection.streamId;
+    if (streamId) await announcePresence(deps, streamId, gone.stream?.presenceVersion);
+    deps.log.info('disconnected', { connectionId, streamId });
+    return { statusCode: 200 };
+  };
+}
+
+/**
+ * The disconnect function's dependencies from environment variables (contract/env.ts):
+ * CONNECTIONS_TABLE, STREAMS_TABLE, and CALLBACK_URL (read by fan-out on first use).
+ * Throws MissingConfigError naming a table variable that is unset.
+ */
+export function fromEnvironment(env: NodeJS.ProcessEnv): DisconnectDeps {
+  const client = documentClient();
+  const table = (name: string): string => {
+    const v = env[name];
+    if (v === undefined || v === '') throw new MissingConfigError(name);
+    return v;
+  };
+  return {
+    connections: new DynamoConnectionRegistry({ client, tableName: table(ENV.connectionsTable) }),
+    streams: new DynamoStreamStore({ client, tableName: table(ENV.streamsTable) }),
+    broadcaster,
+    time: systemTime,
+    log,
+  };
+}
+
+let built: ReturnType<typeof createHandler> | undefined;
+
+/** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation. */
 export const handler = async (event: WebSocketEvent): Promise<{ statusCode: number }> => {
-  const connectionId = event.requestContext.connectionId;
-  if (!connectionId) return { statusCode: 200 };
-  const gone = await forgetConnection(connectionId);
-  const streamId = gone?.connection.streamId;
-  if (streamId) await announcePresence(streamId, gone.stream?.presenceVersion);
-  logger.info('disconnected', { connectionId, streamId });
-  return { statusCode: 200 };
+  built ??= createHandler(fromEnvironment(process.env));
+  return built(event);
 };

@@ -1,5 +1,5 @@
 /**
- * The HTTP API's one function (issue 6, docs/HTTP-API.md): API Gateway HTTP API payload
+ * The HTTP API's one function (docs/HTTP-API.md): API Gateway HTTP API payload
  * format 2.0, routed by `routeKey`. Bodies are JSON (`400` otherwise); the caller is the
  * authorizer's context (http-authorize.ts). Every refusal is `{ error: { code, message } }`;
  * an unexpected failure is logged and answered `500 internal` with a request id — never a

@@ -1,5 +1,5 @@
 /**
- * The HTTP API's Lambda authorizer (issue 6, docs/HTTP-API.md "Authentication"): payload
+ * The HTTP API's Lambda authorizer (docs/HTTP-API.md "Authentication"): payload
  * format 2.0 with simple responses. `Authorization: Bearer <JWT>` — the same tokens as the
  * WebSocket API (adapters/identity.ts) — is authorized with the context `userId`,
  * `displayName` and `roles` (comma-separated `publisher`/`operator` claims); the routes check

@@ -1,38 +1,77 @@
 /**
- * The social handler: `chat`, `react`, `input` (PROTOCOL.md). Relayed to the caller's
- * stream and never stored (the tennis seed's "Volatile Live Chat"). `input` is the pong
- * seed's relay of player input to the room: pvp controllers only, to everyone else.
+ * The social Lambda: `chat`, `react`, `input` (docs/PROTOCOL.md), relayed to the caller's
+ * stream and never stored (application/social.ts). This module parses (ws-handler.ts:
+ * zod, the per-connection rate limits of core/rate-limit.ts), calls one use case and maps
+ * its refusals to `error` replies; it is also the function's composition root:
+ * {@link fromEnvironment}, {@link createHandler}, and {@link handler} built on first invocation.
  */
-import type { ChatMessage, InputMessage, ReactMessage } from '../../protocol/messages';
-import type { Caller } from '../core/ws-event';
-import { getConnection, getStream } from '../adapters/dynamo';
-import { fanOut } from '../adapters/fanout';
+import { relayChat, relayInput, relayReaction, SocialRefusal, type SocialPorts } from '../application/social';
+import type { Caller, WebSocketEvent } from '../core/ws-event';
+import type { Broadcaster } from '../ports/broadcaster';
+import type { ConnectionRegistry } from '../ports/connections';
+import { ENV, MissingConfigError } from '../adapters/config';
+import { DynamoConnectionRegistry } from '../adapters/connection-registry';
+import { documentClient } from '../adapters/dynamo-write';
+import { broadcaster } from '../adapters/fanout';
+import { consumeRateToken } from '../adapters/rate-limit';
+import { DynamoStreamStore } from '../adapters/stream-store';
+import { systemTime } from '../adapters/time';
 import { messageHandler, ReplyError } from '../adapters/ws-handler';
 
-async function attachedStreamId(caller: Caller, action: string): Promise<string> {
-  const conn = await getConnection(caller.connectionId);
-  if (!conn?.streamId) throw new ReplyError('bad_request', `${action}: not attached to a stream: send start or join first`);
-  return conn.streamId;
+/** What the social function is built from. */
+export interface SocialDeps extends SocialPorts {
+  /** The Connections table: the caller's stream, and the rate-limit buckets. */
+  connections: ConnectionRegistry;
+  broadcaster: Broadcaster;
 }
 
-async function chat(caller: Caller, m: ChatMessage): Promise<void> {
-  const streamId = await attachedStreamId(caller, 'chat');
-  await fanOut(streamId, [{ type: 'chat', streamId, from: caller.displayName, text: m.text, at: Date.now() }]);
+/** The social route's handler over `deps`: `(event) → { statusCode: 200 }`, replies by PostToConnection. */
+export function createHandler(deps: SocialDeps): (event: WebSocketEvent) => Promise<{ statusCode: number }> {
+  const refusing =
+    <M>(fn: (ports: SocialPorts, caller: Caller, m: M) => Promise<void>) =>
+    async (caller: Caller, m: M): Promise<void> => {
+      try {
+        await fn(deps, caller, m);
+      } catch (e) {
+        if (e instanceof SocialRefusal) throw new ReplyError(e.code, e.message);
+        throw e;
+      }
+    };
+  return messageHandler(
+    { chat: refusing(relayChat), react: refusing(relayReaction), input: refusing(relayInput) },
+    {
+      // Per-connection rate limits (limits and reasons in core/rate-limit.ts).
+      limits: { chat: 'chat', react: 'react', input: 'input' },
+      consume: (connectionId, bucket) => consumeRateToken(connectionId, bucket, { connections: deps.connections, now: () => deps.time.now() }),
+      post: (connectionId, message) => deps.broadcaster.post(connectionId, message),
+    },
+  );
 }
 
-async function react(caller: Caller, m: ReactMessage): Promise<void> {
-  const streamId = await attachedStreamId(caller, 'react');
-  await fanOut(streamId, [{ type: 'reaction', streamId, from: caller.displayName, emoji: m.emoji, at: Date.now() }]);
+/**
+ * The social function's dependencies from environment variables (contract/env.ts):
+ * CONNECTIONS_TABLE, STREAMS_TABLE, and CALLBACK_URL (read by fan-out on first use).
+ * Throws MissingConfigError naming a table variable that is unset.
+ */
+export function fromEnvironment(env: NodeJS.ProcessEnv): SocialDeps {
+  const client = documentClient();
+  const table = (name: string): string => {
+    const v = env[name];
+    if (v === undefined || v === '') throw new MissingConfigError(name);
+    return v;
+  };
+  return {
+    connections: new DynamoConnectionRegistry({ client, tableName: table(ENV.connectionsTable) }),
+    streams: new DynamoStreamStore({ client, tableName: table(ENV.streamsTable) }),
+    broadcaster,
+    time: systemTime,
+  };
 }
 
-async function input(caller: Caller, m: InputMessage): Promise<void> {
-  const streamId = await attachedStreamId(caller, 'input');
-  const stream = await getStream(streamId);
-  if (!stream || stream.mode !== 'pvp' || !stream.controllers.includes(caller.userId)) {
-    throw new ReplyError('forbidden', 'input: only the players of a pvp room send input');
-  }
-  await fanOut(streamId, [{ type: 'input', streamId, from: caller.displayName, data: m.data }], { except: caller.connectionId });
-}
+let built: ReturnType<typeof createHandler> | undefined;
 
-/** Per-connection rate limits (issue 4; limits and reasons in core/rate-limit.ts). */
-export const handler = messageHandler({ chat, react, input }, { limits: { chat: 'chat', react: 'react', input: 'input' } });
+/** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation. */
+export const handler = async (event: WebSocketEvent): Promise<{ statusCode: number }> => {
+  built ??= createHandler(fromEnvironment(process.env));
+  return built(event);
+};

@@ -1,15 +1,15 @@
 /**
  * The sweeper (EventBridge, every minute): starts scheduled streams whose `startsAt` is
- * within its lead (issue 6: → `awaiting_start`, execution started; core/schedule.ts), ends
+ * within its lead (→ `awaiting_start`, execution started; core/schedule.ts), ends
  * streams idle past their TTL and pvai/pvp
  * streams whose controllers stayed away past their grace (`stopped`), restarts a
  * playing stream whose execution died (a zombie) from its persisted position — or fails it
  * after too many restarts — and forgets connections past `expiresAt` (API Gateway does not
- * guarantee `$disconnect`). Tennis seed "Cleanup Strategy"; DungeonGate/cricket heartbeat
- * and dead-connection cleanup.
+ * guarantee `$disconnect`). docs/ARCHITECTURE.md "Lifecycle and cleanup".
  */
 import { START_LEAD_MS, stateMessage } from '../core/control';
-import { LIVE_STATUSES, type StreamRow } from '../core/model';
+import { needsExecution, OPEN_STATUSES } from '../core/lifecycle';
+import type { StreamRow } from '../core/model';
 import { scheduledStart } from '../core/schedule';
 import { decideSweep, type SweepConfig } from '../core/sweep';
 import { executionName } from '../core/stream-keys';
@@ -47,9 +47,9 @@ export async function sweep(now = Date.now()): Promise<SweepReport> {
     await forgetConnection(c.connectionId);
     report.connectionsForgotten++;
   }
-  for (const s of await listStreamsByStatus([...LIVE_STATUSES])) {
+  for (const s of await listStreamsByStatus(OPEN_STATUSES)) {
     report.streams++;
-    const running = s.live !== 'edge' && (s.status === 'playing' || s.status === 'starting' || s.status === 'awaiting_start') ? await isRunning(s) : undefined;
+    const running = needsExecution(s) ? await isRunning(s) : undefined;
     const d = decideSweep(s, now, cfg, running);
     try {
       if (d.action === 'end') {
@@ -74,14 +74,13 @@ export async function sweep(now = Date.now()): Promise<SweepReport> {
 }
 
 async function isRunning(s: StreamRow): Promise<boolean> {
-  if (s.mode === 'pvp' && s.status === 'starting' && s.controllers.length < 2) return true; // waiting for player two
   const status = await describeExecution(currentExecutionArn(s));
   return status === 'RUNNING';
 }
 
 /**
  * Restart a zombie from its persisted position under a new epoch. An `awaiting_start` one
- * (issue 6) stays `awaiting_start` with its first frame still at `startsAt` — or, when that
+ * stays `awaiting_start` with its first frame still at `startsAt` — or, when that
  * has been missed, shifted to now + START_LEAD_MS (core/schedule.ts `scheduledStart`).
  */
 async function restart(s: StreamRow, now: number): Promise<void> {

@@ -1,316 +1,75 @@
 /**
- * The tick: one step of the `Player` workflow (lambda/core/workflow.ts). It sends every
- * frame of its stream that falls due while it runs, then tells the workflow what next.
- *
- * For each batch (core/planner.ts): wait until it is due — sleeping in the Lambda for short
- * gaps, handing long ones to the `Wait` state (threshold from core/cost.ts) — then claim it
- * with a conditional write on (epoch, positionSeq) and fan it out. The claim is the fence:
- * once a control change bumps the epoch, this execution's next claim fails and it ends, so
- * frames of two epochs never interleave and a paused stream sends nothing more.
+ * The tick Lambda: one step of the `Player` workflow. The use case is application/tick.ts
+ * `runTick`; this module is its composition root: {@link fromEnvironment} builds the
+ * function's adapters from its environment once, {@link createHandler} wires them (tests and
+ * local mode may inject their own), and {@link handler} is the Lambda entry, built on the
+ * first invocation.
  */
 import type { Context } from 'aws-lambda';
-import { sleep } from '../core/backoff';
-import { dueAt, frameTime } from '../core/clock';
-import { stateMessage } from '../core/control';
-import { sleepThresholdMs } from '../core/cost';
-import type { LiveChunk, StreamRow } from '../core/model';
-import { decideGap, nextBatch, tickOutput, type PlannerConfig } from '../core/planner';
-import type { WireFrame } from '../../protocol/messages';
-import { framesMessages } from '../../protocol/messages';
-import { byteRangeFor, parseFrameLines, type RecordingIndex } from '../core/recording';
-import type { TickInput, TickNext, TickOutput } from '../core/workflow';
-import { ENV, numberEnv } from '../adapters/config';
-import { getGame, getStream, updateStream } from '../adapters/dynamo';
-import { StaleEpochError } from '../adapters/errors';
-import { fanOut } from '../adapters/fanout';
-import { logger } from '../adapters/log';
-import { getIndex, readLiveFrames, readRange } from '../adapters/recordings';
-import { endStream, readFrames } from '../adapters/session';
+import { DEFAULT_MAX_STREAM_SECONDS } from '../../contract/defaults';
+import { runTick, type TickConfig, type TickContext, type TickPorts } from '../application/tick';
+import type { TickInput, TickOutput } from '../core/workflow';
+import { ENV, MissingConfigError } from '../adapters/config';
+import { documentClient } from '../adapters/dynamo-write';
+import { broadcaster } from '../adapters/fanout';
+import { DynamoGameCatalog } from '../adapters/game-catalog';
+import { log } from '../adapters/log';
+import { recordingStore } from '../adapters/recordings';
+import { DynamoStreamStore } from '../adapters/stream-store';
+import { systemTime } from '../adapters/time';
+import { workflow } from '../adapters/workflow';
 
-/** Wall-clock limit of one stream (football seed: a maximum stream duration). */
-const maxStreamMs = numberEnv(ENV.maxStreamSeconds, 8 * 3600) * 1000;
-/** Claim a batch this long before it is due, so the conditional write's latency does not delay it. */
-const CLAIM_LEAD_MS = 30;
+/** What the tick function is built from. */
+export interface TickDeps {
+  ports: TickPorts;
+  config: TickConfig;
+}
 
-const planner = (memoryMb: number): PlannerConfig => ({
-  batchQuantumMs: 25,
-  waitThresholdMs: sleepThresholdMs(memoryMb),
-  wakeLeadMs: 1500,
-  // Room for the last batch's claim and fan-out (a fan-out to 1,000 viewers takes ~1 s on
-  // AWS; its per-post retries are bounded at ~13 s) before the 2-minute timeout.
-  deadlineMarginMs: 15_000,
-});
+/** The tick's handler over `deps`: `(input, context) → TickOutput` (application/tick.ts `runTick`). */
+export function createHandler(deps: TickDeps): (input: TickInput, context: TickContext) => Promise<TickOutput> {
+  return (input, context) => runTick(deps.ports, deps.config, input, context);
+}
 
+/**
+ * The tick's dependencies from environment variables (contract/env.ts names): STREAMS_TABLE,
+ * GAMES_TABLE, RECORDINGS_BUCKET, CALLBACK_URL, PLAYER_STATE_MACHINE_ARN (read by their
+ * adapters on first use) and MAX_STREAM_SECONDS (default contract/defaults.ts, 8 h).
+ * Throws MissingConfigError naming a required table variable that is unset.
+ */
+export function fromEnvironment(env: NodeJS.ProcessEnv): TickDeps {
+  const client = documentClient();
+  return {
+    ports: {
+      streams: new DynamoStreamStore({ client, tableName: required(env, ENV.streamsTable) }),
+      games: new DynamoGameCatalog({ client, tableName: required(env, ENV.gamesTable) }),
+      recordings: recordingStore,
+      broadcaster,
+      workflow,
+      time: systemTime,
+      log,
+    },
+    config: { maxStreamMs: seconds(env, ENV.maxStreamSeconds, DEFAULT_MAX_STREAM_SECONDS) * 1000 },
+  };
+}
+
+let built: ReturnType<typeof createHandler> | undefined;
+
+/** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation. */
 export const handler = async (input: TickInput, context: Context): Promise<TickOutput> => {
-  const end = () => tickOutput(input, 'end');
-  let stream = await getStream(input.streamId, { consistent: true });
-  if (input.failure) {
-    if (stream && stream.epoch === input.epoch && !['ended', 'failed'].includes(stream.status)) {
-      const reason = `${input.failure.Error ?? 'Error'}: ${input.failure.Cause ?? 'tick failed after its retries'}`;
-      await endStream(stream, 'failed', 'system', { failureReason: reason, stopExecution: false });
-    }
-    return end();
-  }
-  if (!stream || stream.epoch !== input.epoch || !['playing', 'starting', 'awaiting_start'].includes(stream.status)) return end();
-  const cfg = planner(Number(context.memoryLimitInMB) || 512);
-
-  try {
-    if (stream.status === 'awaiting_start') {
-      // A scheduled stream (issue 6): wait for its start like for a frame, then it plays.
-      const decision = decideGap((stream.startsAt ?? stream.anchorAt) - Date.now(), context.getRemainingTimeInMillis(), cfg);
-      if (decision.action === 'return') return tickOutput(input, decision.next, decision.next === 'wait' ? decision.waitSeconds : 0);
-      await sleep(decision.ms);
-      stream = await updateStream(stream.streamId, stream.epoch, { status: 'playing', updatedAt: Date.now() }, { expectStatus: ['awaiting_start'] });
-      await fanOut(stream.streamId, [stateMessage(stream, 'system')]);
-    }
-    if (stream.status === 'starting') {
-      stream = await updateStream(stream.streamId, stream.epoch, { status: 'playing', updatedAt: Date.now() }, { expectStatus: ['starting'] });
-      await fanOut(stream.streamId, [stateMessage(stream, 'system')]);
-    }
-    if (stream.generation !== input.generation) {
-      // A continue-as-new successor: record it so controls and the sweeper address this execution.
-      stream = await updateStream(stream.streamId, stream.epoch, { generation: input.generation, updatedAt: Date.now() });
-    }
-    if (Date.now() - (stream.startsAt ?? stream.createdAt) > maxStreamMs) {
-      await endStream(stream, 'max_duration', 'system', { stopExecution: false });
-      return end();
-    }
-    if (hasUnsent(stream)) {
-      // Its predecessor crashed mid-fan-out — or is alive and still on it (a duplicate
-      // execution, a retry after a timeout): give it the time a batch can take, then look again.
-      const decision = decideGap(Math.max(stream.anchorAt, stream.lastTickAt ?? 0) + RESEND_SETTLE_MS - Date.now(), context.getRemainingTimeInMillis(), cfg);
-      if (decision.action === 'return') return tickOutput(input, decision.next, decision.next === 'wait' ? decision.waitSeconds : 0);
-      await sleep(decision.ms);
-      const again = await getStream(stream.streamId, { consistent: true });
-      if (!again || again.epoch !== stream.epoch || again.status !== 'playing') return end();
-      // Unchanged since: nobody is sending it — send it again. Changed: a live tick moved on.
-      stream = again.positionSeq === stream.positionSeq && again.sentSeq === stream.sentSeq ? await resendUnsent(again) : again;
-    }
-    const reader: Reader = stream.live ? new LiveFrameReader(stream) : new FrameReader(stream, await getIndex(stream.indexKey));
-    /** Leave the loop for the workflow: the last batch was fanned out completely, so record it. */
-    const yieldTo = async (row: StreamRow, next: TickNext, waitSeconds = 0): Promise<TickOutput> => {
-      await recordSent(row);
-      return tickOutput(input, next, waitSeconds);
-    };
-    for (;;) {
-      if (stream.positionSeq >= stream.frameCount) {
-        const more = await reader.refresh(stream);
-        if (more === 'finished') {
-          await endStream(stream, 'finished', 'system', { stopExecution: false });
-          return end();
-        }
-        if (more === 'waiting') {
-          // Caught up with a live game: look for new events every LIVE_POLL_MS while there is time.
-          stream = await recordSent(stream);
-          const decision = decideGap(LIVE_POLL_MS, context.getRemainingTimeInMillis(), cfg);
-          if (decision.action === 'return') return yieldTo(stream, decision.next, decision.next === 'wait' ? decision.waitSeconds : 0);
-          await sleep(decision.ms);
-          // Fenced like a claim: a control change (pause, seek, stop) ends this execution.
-          const now = await getStream(stream.streamId, { consistent: true });
-          if (!now || now.epoch !== stream.epoch || now.status !== 'playing') return end();
-          continue;
-        }
-        stream = { ...stream, ...more };
-      }
-      const batch = await reader.nextBatch(stream, cfg);
-      if (!batch) throw new Error(`recording ${stream.recordingKey} has no frame ${stream.positionSeq}`);
-      const decision = decideGap(batch.dueAt - Date.now(), context.getRemainingTimeInMillis(), cfg);
-      if (decision.action === 'return') return yieldTo(stream, decision.next, decision.next === 'wait' ? decision.waitSeconds : 0);
-      await sleep(decision.ms - CLAIM_LEAD_MS);
-      const last = batch.frames.at(-1)!;
-      const lastT = frameTime(last, stream.delayMs);
-      const now = Date.now();
-      const before = stream;
-      stream = await claim(stream, {
-        positionSeq: last.seq + 1,
-        positionMs: lastT,
-        anchorAt: dueAt(stream, lastT),
-        framesSent: stream.framesSent + batch.frames.length,
-        // The previous batch's fan-out finished before this claim: everything below here is sent.
-        sentSeq: stream.positionSeq,
-        ...(stream.live ? { frameCount: stream.frameCount, durationMs: stream.durationMs } : {}),
-        lastTickAt: now,
-        updatedAt: now,
-      }).catch(async (e: unknown) => {
-        // Dying here, every batch claimed so far was fanned out: say so, or the retry repeats the last one.
-        if (!(e instanceof StaleEpochError)) await recordSent(before).catch(() => undefined);
-        throw e;
-      });
-      await sleep(batch.dueAt - Date.now());
-      await fanOut(stream.streamId, framesMessages(stream.streamId, stream.epoch, batch.frames));
-      reader.consumed(batch.frames.length);
-    }
-  } catch (e) {
-    if (e instanceof StaleEpochError) {
-      logger.info('tick fenced off by a newer epoch', { streamId: input.streamId, epoch: input.epoch });
-      return end();
-    }
-    throw e;
-  }
+  built ??= createHandler(fromEnvironment(process.env));
+  return built(input, context);
 };
 
-/**
- * Claim a batch: the conditional write of the position after it, on (epoch, positionSeq,
- * status `playing`). Throws {@link StaleEpochError} when the stream moved on (a control, a
- * restart, another tick). One exception is recognised: when the write was applied but its
- * answer was lost (a 5xx after the fact) the SDK's retry fails the condition — the row then
- * holds exactly this claim (same epoch, the claimed `positionSeq` and this claim's
- * `lastTickAt` ms), so the claim stands and the tick goes on instead of stalling the stream
- * until a zombie restart.
- */
-async function claim(
-  stream: StreamRow,
-  changes: Pick<StreamRow, 'positionSeq' | 'positionMs' | 'anchorAt' | 'framesSent' | 'sentSeq' | 'lastTickAt' | 'updatedAt'> & Partial<Pick<StreamRow, 'frameCount' | 'durationMs'>>,
-): Promise<StreamRow> {
-  try {
-    return await updateStream(stream.streamId, stream.epoch, changes, { expectPositionSeq: stream.positionSeq, expectStatus: ['playing'] });
-  } catch (e) {
-    if (!(e instanceof StaleEpochError)) throw e;
-    const row = await getStream(stream.streamId, { consistent: true });
-    const ours = row && row.status === 'playing' && row.epoch === stream.epoch && row.positionSeq === changes.positionSeq && row.lastTickAt === changes.lastTickAt;
-    if (!ours) throw e;
-    logger.warn('claim applied but its answer was lost; going on', { streamId: stream.streamId, positionSeq: row.positionSeq });
-    return row;
-  }
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const v = env[name];
+  if (v === undefined || v === '') throw new MissingConfigError(name);
+  return v;
 }
 
-/**
- * How long (ms) after a claimed batch was due a retried tick waits before taking it for
- * unsent: a live tick has by then fanned it out (≤ ~13 s: 4 tries of 3 s) and slept to its
- * next claim or yielded (≤ the ~11 s sleep threshold) — either of which records it sent.
- */
-const RESEND_SETTLE_MS = 30_000;
-
-/** True when a batch of this epoch was claimed but is not recorded as fanned out completely. */
-function hasUnsent(row: StreamRow): boolean {
-  return row.sentSeq !== undefined && row.sentSeq < row.positionSeq && row.sentSeq >= row.epochStartSeq;
-}
-
-/** Record that every claimed batch of `row` was fanned out completely (`sentSeq` = `positionSeq`), conditional on the position. */
-async function recordSent(row: StreamRow): Promise<StreamRow> {
-  if (row.sentSeq === row.positionSeq) return row;
-  return updateStream(row.streamId, row.epoch, { sentSeq: row.positionSeq }, { expectPositionSeq: row.positionSeq, expectStatus: ['playing'] });
-}
-
-/**
- * Recovery from a tick that crashed mid-window (issue 4): it had claimed a batch —
- * `[sentSeq, positionSeq)` of this epoch — and died before that batch's fan-out finished, so
- * some clients (or all) never got it (the caller has waited {@link RESEND_SETTLE_MS} to tell
- * a dead predecessor from a live one). Send it again before anything else: late, never
- * early; a client that did get it drops the repeat by `seq` (PROTOCOL.md "Guarantees"). Then
- * record it sent (conditional on the position, like a claim: a newer epoch fences this off).
- */
-async function resendUnsent(stream: StreamRow): Promise<StreamRow> {
-  if (!hasUnsent(stream)) return stream;
-  const from = stream.sentSeq!;
-  const frames = await readFrames(stream, from, stream.positionSeq);
-  await fanOut(stream.streamId, framesMessages(stream.streamId, stream.epoch, frames));
-  logger.warn('re-sent the batch a crashed tick had claimed', { streamId: stream.streamId, epoch: stream.epoch, fromSeq: from, toSeq: stream.positionSeq });
-  return updateStream(stream.streamId, stream.epoch, { sentSeq: stream.positionSeq, updatedAt: Date.now() }, { expectPositionSeq: stream.positionSeq, expectStatus: ['playing'] });
-}
-
-/** How often (ms) a replay that caught up with a live game looks for new events. */
-const LIVE_POLL_MS = 500;
-/** Chunk objects a replay of a live game reads at a time (each one published batch). */
-const LIVE_CHUNKS_PER_READ = 16;
-
-/** Where a tick's frames come from: a recording, or a live game's chunks. */
-interface Reader {
-  nextBatch(stream: StreamRow, cfg: PlannerConfig): ReturnType<FrameReader['nextBatch']>;
-  consumed(n: number): void;
-  /**
-   * At the end of what the stream knows: `finished` (nothing more will come), `waiting` (a
-   * live game with nothing new yet), or the stream's new `frameCount`/`durationMs`.
-   */
-  refresh(stream: StreamRow): Promise<'finished' | 'waiting' | Pick<StreamRow, 'frameCount' | 'durationMs'>>;
-}
-
-/**
- * Frames of the recording from the stream's position on, read by ranged GetObject a few
- * index intervals at a time (only the chunks needed, DESIGN.md).
- */
-class FrameReader implements Reader {
-  private buffer: WireFrame[] = [];
-  private nextSeq: number;
-
-  constructor(
-    private readonly stream: StreamRow,
-    private readonly index: RecordingIndex,
-  ) {
-    this.nextSeq = stream.positionSeq;
-  }
-
-  /** The next batch for the stream's clock, reading more of the recording until it is complete. */
-  async nextBatch(stream: StreamRow, cfg: PlannerConfig) {
-    for (;;) {
-      const batch = nextBatch(this.buffer, stream, cfg, stream.delayMs);
-      if ((batch && batch.complete) || this.nextSeq >= this.stream.frameCount) return batch;
-      await this.readMore();
-    }
-  }
-
-  consumed(n: number): void {
-    this.buffer = this.buffer.slice(n);
-  }
-
-  async refresh(): Promise<'finished'> {
-    return 'finished';
-  }
-
-  private async readMore(): Promise<void> {
-    const range = byteRangeFor(this.index, this.nextSeq, Number.POSITIVE_INFINITY, 2);
-    if (!range) {
-      this.nextSeq = this.stream.frameCount;
-      return;
-    }
-    const frames = parseFrameLines(await readRange(this.stream.recordingKey, range.startByte, range.endByte), this.nextSeq);
-    if (frames.length === 0 || frames[0]!.seq !== this.nextSeq) {
-      throw new Error(`recording ${this.stream.recordingKey}: expected frame ${this.nextSeq} at bytes ${range.startByte}-${range.endByte}`);
-    }
-    this.buffer.push(...frames);
-    this.nextSeq = frames.at(-1)!.seq + 1;
-  }
-}
-
-/**
- * Frames of a live game (issue 6) from the stream's position on, read from its chunk objects
- * a few at a time; at the end of what exists it re-reads the game's row, so a replay of a
- * live game catches up with live and ends only once the game is finished.
- */
-class LiveFrameReader implements Reader {
-  private buffer: WireFrame[] = [];
-  private nextSeq: number;
-  private chunks: LiveChunk[] = [];
-  private frameCount: number;
-
-  constructor(stream: StreamRow) {
-    this.nextSeq = stream.positionSeq;
-    this.frameCount = stream.frameCount;
-  }
-
-  async nextBatch(stream: StreamRow, cfg: PlannerConfig) {
-    for (;;) {
-      const batch = nextBatch(this.buffer, stream, cfg, stream.delayMs);
-      if ((batch && batch.complete) || this.nextSeq >= this.frameCount) return batch;
-      if (this.chunks.length === 0 || this.chunks.at(-1)!.seq + this.chunks.at(-1)!.count < this.frameCount) await this.refresh(stream);
-      // A few chunks at a time, as a recording is read a few index intervals at a time.
-      const frames = await readLiveFrames(this.chunks, this.nextSeq, this.frameCount, 2000, LIVE_CHUNKS_PER_READ);
-      if (frames.length === 0 || frames[0]!.seq !== this.nextSeq) throw new Error(`live game ${stream.gameId}: no frame ${this.nextSeq} in its chunks`);
-      this.buffer.push(...frames);
-      this.nextSeq = frames.at(-1)!.seq + 1;
-    }
-  }
-
-  consumed(n: number): void {
-    this.buffer = this.buffer.slice(n);
-  }
-
-  async refresh(stream: StreamRow): Promise<'finished' | 'waiting' | Pick<StreamRow, 'frameCount' | 'durationMs'>> {
-    const game = await getGame(stream.gameId, { consistent: true });
-    if (!game) return 'finished';
-    this.chunks = game.chunks ?? [];
-    this.frameCount = game.frameCount;
-    if (game.frameCount > stream.positionSeq) return { frameCount: game.frameCount, durationMs: game.durationMs };
-    return game.live === 'live' ? 'waiting' : 'finished';
-  }
+function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`environment variable ${name} must be a non-negative number, got "${v}"`);
+  return n;
 }

@@ -1,5 +1,5 @@
 /**
- * DynamoDB faults for tests that inject them into the real code paths (issue 4 "Faults"):
+ * DynamoDB faults for tests that inject them into the real code paths (docs/SECURITY.md "Faults"):
  * throttling, 5xx, and writes applied whose answer is lost.
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

@@ -1,5 +1,5 @@
 /**
- * The live-game routes of the HTTP API (issue 6, docs/HTTP-API.md "Live games"):
+ * The live-game routes of the HTTP API (docs/HTTP-API.md "Live games"):
  * `PUT /games/{gameId}`, `POST /games/{gameId}/events`, `POST /games/{gameId}/finish`.
  * parse (zod, core/live.ts) → decide (core/live.ts `planAppend`) → act (adapters/live.ts).
  * Each needs the `publisher` role.

@@ -1,5 +1,5 @@
 /**
- * The HTTP API's stream routes (issue 6, docs/HTTP-API.md "Scheduled streams"), as
+ * The HTTP API's stream routes (docs/HTTP-API.md "Scheduled streams"), as
  * functions the HTTP router (handlers/http-api.ts) calls after its authorizer has verified
  * the token: `POST /streams` ({@link postStream}, operator) and `GET /streams`
  * ({@link getStreams}, any valid token).

@@ -1,5 +1,5 @@
 /**
- * Faults (issue 4): DynamoDB throttling and transient errors injected into the real code
+ * Faults: DynamoDB throttling and transient errors injected into the real code
  * paths. A fault-injecting HTTP proxy sits in front of dynalite and answers chosen requests
  * (by operation, table, index, condition…) with the error DynamoDB itself would send —
  * `ProvisionedThroughputExceededException`, `ThrottlingException` (400),

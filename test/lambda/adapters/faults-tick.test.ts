@@ -1,5 +1,5 @@
 /**
- * Faults (issue 4): a tick that crashes mid-window, through the real tick handler against
+ * Faults: a tick that crashes mid-window, through the real tick handler against
  * dynalite (behind a fault-injecting proxy), s3rver and a fake `@connections` endpoint.
  *
  * tick.ts claims before it sends: for each batch it first advances `positionSeq` with a

@@ -1,5 +1,5 @@
 /**
- * Live games over the adapters (issue 6, adapters/live.ts) against the local stand-ins
+ * Live games over the adapters (adapters/live.ts) against the local stand-ins
  * (dynalite, s3rver, a fake `@connections`): opening, appending (chunk objects + the `Games`
  * row as the index), delivery to the live stream's connections, reading back and seeking,
  * finishing — and the index function's refusal to overwrite a live game with an upload.

@@ -1,5 +1,5 @@
 /**
- * Per-connection rate limits against the local stand-ins (issue 4): the bucket lives on the
+ * Per-connection rate limits against the local stand-ins: the bucket lives on the
  * Connections row (dynalite, tables from the synthesized template), survives across
  * "instances" (a second copy of the adapter modules with its own DynamoDB client), holds
  * under concurrent messages, and the message handler answers `rate_limited` without

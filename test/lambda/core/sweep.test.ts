@@ -38,7 +38,7 @@ describe('decideSweep', () => {
   });
 });
 
-describe('decideSweep: scheduled streams (issue 6)', () => {
+describe('decideSweep: scheduled streams', () => {
   const NOW = 1_800_000_000_000;
   const scheduled = { mode: 'spectate' as const, status: 'scheduled' as const, clientCount: 0, idleSince: 0, updatedAt: 0, restarts: 0 };
 

@@ -108,7 +108,7 @@ describe('HS256 misconfiguration', () => {
   });
 });
 
-describe('OIDC tokens (issue 4)', () => {
+describe('OIDC tokens', () => {
   let idp: LocalIdp;
   let keys: JWTVerifyGetKey;
   const settings = { issuer: OIDC_ISSUER, audience: OIDC_AUDIENCE };

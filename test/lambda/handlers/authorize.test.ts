@@ -1,5 +1,5 @@
 /**
- * The `$connect` authorizer in both modes (issue 4): the stack's HS256 secret (Secrets
+ * The `$connect` authorizer in both modes: the stack's HS256 secret (Secrets
  * Manager stand-in on 127.0.0.1) and OIDC (a local JWKS), chosen at cold start; a half-set
  * OIDC configuration fails the cold start.
  */

@@ -1,5 +1,5 @@
 /**
- * The sweeper and scheduled streams (issue 6) against the local DynamoDB stand-in, a fake
+ * The sweeper and scheduled streams against the local DynamoDB stand-in, a fake
  * `@connections` endpoint and a tiny Step Functions stand-in (awsJson1_0, like
  * test/lambda/adapters/workflow.test.ts): a scheduled stream due within the lead is started
  * (→ `awaiting_start`, its execution started, `state` to its viewers), a future one is left
@@ -12,7 +12,8 @@ import { listen } from '../../../local/listen';
 import { ENV } from '../../../contract/env';
 import { createStream, getStream, listStreamsByStatus, putConnection, updateStream } from '../../../lambda/adapters/dynamo';
 import { START_LEAD_MS } from '../../../lambda/core/control';
-import { LIVE_STATUSES, type GameRow, type StreamRow } from '../../../lambda/core/model';
+import { OPEN_STATUSES } from '../../../lambda/core/lifecycle';
+import type { GameRow, StreamRow } from '../../../lambda/core/model';
 import type { ServerMessage } from '../../../protocol/messages';
 import { newScheduledStreamRow, scheduledStreamId } from '../../../lambda/core/schedule';
 import { executionName } from '../../../lambda/core/stream-keys';
@@ -70,7 +71,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
   // Each test sweeps only its own streams: end what the previous one left.
-  for (const s of await listStreamsByStatus([...LIVE_STATUSES])) await updateStream(s.streamId, s.epoch, { status: 'ended' }).catch(() => undefined);
+  for (const s of await listStreamsByStatus(OPEN_STATUSES)) await updateStream(s.streamId, s.epoch, { status: 'ended' }).catch(() => undefined);
 });
 
 const NOW = Date.now();

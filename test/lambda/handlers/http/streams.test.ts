@@ -1,5 +1,5 @@
 /**
- * `POST /streams` and `GET /streams` (issue 6, docs/HTTP-API.md "Scheduled streams") against
+ * `POST /streams` and `GET /streams` (docs/HTTP-API.md "Scheduled streams") against
  * the local DynamoDB stand-in, and what the WebSocket side makes of a scheduled stream
  * through the real control handler: `join` before the start (`joined` with `startsAt`) and
  * `list` (`catalog.streams`, the same entries and order as `GET /streams`).

@@ -1,0 +1,32 @@
+/** `$connect`: the authorizer has already verified the token; the connection is recorded. */
+import type { Caller } from '../core/ws-event';
+import type { ConnectionRow } from '../core/model';
+import type { ConnectionRegistry } from '../ports/connections';
+import type { Time } from '../ports/time';
+
+/** API Gateway's maximum connection duration (2 h, API Gateway quotas) plus a margin, in seconds. */
+export const CONNECTION_TTL_SECONDS = 2 * 3600 + 10 * 60;
+
+/** Ports of {@link recordConnection}. */
+export interface ConnectPorts {
+  connections: Pick<ConnectionRegistry, 'put'>;
+  time: Pick<Time, 'now'>;
+}
+
+/**
+ * Write the caller's connection row: on no stream yet, `connectedAt`/`lastSeenAt` now (epoch
+ * ms), `expiresAt` (TTL, epoch **seconds**) {@link CONNECTION_TTL_SECONDS} out. Returns the row.
+ */
+export async function recordConnection(ports: ConnectPorts, caller: Pick<Caller, 'connectionId' | 'userId' | 'displayName'>): Promise<ConnectionRow> {
+  const now = ports.time.now();
+  const row: ConnectionRow = {
+    connectionId: caller.connectionId,
+    userId: caller.userId,
+    displayName: caller.displayName,
+    connectedAt: now,
+    lastSeenAt: now,
+    expiresAt: Math.floor(now / 1000) + CONNECTION_TTL_SECONDS,
+  };
+  await ports.connections.put(row);
+  return row;
+}

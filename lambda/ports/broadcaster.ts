@@ -1,0 +1,37 @@
+/**
+ * Posting server messages to WebSocket connections (API Gateway's management API):
+ * fan-out to a stream's connections, or one reply to one connection.
+ * Implemented by adapters/fanout.ts and the tests' in-memory fake.
+ */
+import type { ServerMessage } from '../../protocol/messages';
+
+/** Options of {@link Broadcaster.fanOut}. */
+export interface FanOutRequest {
+  /** A connectionId to skip (the sender of an `input` relay). */
+  except?: string;
+  /** Post to exactly these connectionIds instead of the stream's. */
+  connections?: readonly string[];
+}
+
+/** What a fan-out did. */
+export interface FanOutSummary {
+  /** Connections targeted. */
+  connections: number;
+  /** Connections every message reached. */
+  delivered: number;
+  /** connectionIds that answered 410 GoneException (forgotten). */
+  gone: string[];
+  /** connectionIds whose posts failed after their retries. */
+  failed: string[];
+}
+
+/** Delivery of messages to connections. */
+export interface Broadcaster {
+  /**
+   * Deliver `messages`, in order, to every connection of `streamId`. A client's failure is
+   * counted, never thrown; a GoneException forgets that connection.
+   */
+  fanOut(streamId: string, messages: readonly ServerMessage[], opts?: FanOutRequest): Promise<FanOutSummary>;
+  /** Send one message to one connection; `gone` when it answered 410 GoneException. */
+  post(connectionId: string, message: ServerMessage): Promise<'sent' | 'gone'>;
+}

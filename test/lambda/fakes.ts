@@ -1,0 +1,311 @@
+/**
+ * In-memory fakes of the ports (lambda/ports/*.ts) for testing the use cases without AWS.
+ * They keep the adapters' semantics: conditional writes on `epoch`/`positionSeq`/`status`
+ * throw the same named errors (StaleEpochError, StreamExistsError, NotFoundError); rows are
+ * copied in and out, so a caller never mutates the store through a returned row.
+ */
+import { NotFoundError, StaleEpochError, StreamExistsError } from '../../lambda/adapters/errors';
+import type { ConnectionRow, GameRow, StreamRow } from '../../lambda/core/model';
+import type { BucketWrite } from '../../lambda/core/rate-limit';
+import type { RecordingIndex } from '../../lambda/core/recording';
+import type { RecordingStore } from '../../lambda/ports/recordings';
+import type { TickInput } from '../../lambda/core/workflow';
+import type { Broadcaster, FanOutRequest, FanOutSummary } from '../../lambda/ports/broadcaster';
+import type { ConnectionRegistry, PresenceCounts, StreamConnection } from '../../lambda/ports/connections';
+import type { GameCatalog, LiveAppend } from '../../lambda/ports/games';
+import type { StreamChanges, StreamStore, UpdateConditions } from '../../lambda/ports/streams';
+import type { Time } from '../../lambda/ports/time';
+import type { Workflow } from '../../lambda/ports/workflow';
+import type { Role, ServerMessage, StreamStatus } from '../../protocol/messages';
+
+const copy = <T>(v: T): T => structuredClone(v);
+
+/** The Streams table in memory. `beforeUpdate` runs before each `update` is applied (inject a concurrent writer there). */
+export class InMemoryStreamStore implements StreamStore {
+  readonly rows = new Map<string, StreamRow>();
+  /** Called with the arguments of every `update` before its condition is checked. */
+  beforeUpdate?: (streamId: string, expectedEpoch: number, changes: StreamChanges) => void | Promise<void>;
+  /** Every `update` call, in order, with whether it was applied. */
+  readonly updates: Array<{ streamId: string; expectedEpoch: number; changes: StreamChanges; applied: boolean }> = [];
+
+  constructor(rows: StreamRow[] = []) {
+    for (const r of rows) this.rows.set(r.streamId, copy(r));
+  }
+
+  /** Change a row directly, as another writer would (no condition). */
+  poke(streamId: string, changes: Partial<StreamRow>): StreamRow {
+    const row = this.rows.get(streamId);
+    if (!row) throw new Error(`no row ${streamId}`);
+    Object.assign(row, changes);
+    return copy(row);
+  }
+
+  async get(streamId: string): Promise<StreamRow | undefined> {
+    const r = this.rows.get(streamId);
+    return r && copy(r);
+  }
+
+  async create(row: StreamRow, opts: { replaceFinishedEpoch?: number } = {}): Promise<void> {
+    const old = this.rows.get(row.streamId);
+    const replaceable = old === undefined || (opts.replaceFinishedEpoch !== undefined && old.epoch === opts.replaceFinishedEpoch && (old.status === 'ended' || old.status === 'failed'));
+    if (!replaceable) throw new StreamExistsError(row.streamId);
+    this.rows.set(row.streamId, copy(row));
+  }
+
+  async update(streamId: string, expectedEpoch: number, changes: StreamChanges, conditions: UpdateConditions = {}): Promise<StreamRow> {
+    await this.beforeUpdate?.(streamId, expectedEpoch, changes);
+    const row = this.rows.get(streamId);
+    const ok =
+      row !== undefined &&
+      row.epoch === expectedEpoch &&
+      (conditions.expectPositionSeq === undefined || row.positionSeq === conditions.expectPositionSeq) &&
+      (conditions.expectStatus === undefined || conditions.expectStatus.includes(row.status));
+    this.updates.push({ streamId, expectedEpoch, changes: copy(changes), applied: ok });
+    if (!ok || !row) throw new StaleEpochError(streamId, expectedEpoch);
+    const target = row as unknown as Record<string, unknown>;
+    for (const [k, v] of Object.entries(changes)) {
+      if (k === 'streamId' || v === undefined) continue;
+      if (v === null) delete target[k];
+      else target[k] = copy(v);
+    }
+    return copy(row);
+  }
+
+  async addClients(streamId: string, delta: number, now = Date.now()): Promise<StreamRow | undefined> {
+    const row = this.rows.get(streamId);
+    if (!row) return undefined;
+    row.clientCount += delta;
+    row.presenceVersion = (row.presenceVersion ?? 0) + 1;
+    if (row.clientCount <= 0) row.idleSince ??= now;
+    else delete row.idleSince;
+    return copy(row);
+  }
+
+  async markControllers(streamId: string, present: boolean, now = Date.now()): Promise<void> {
+    const row = this.rows.get(streamId);
+    if (!row) return;
+    if (present) delete row.controllersGoneSince;
+    else row.controllersGoneSince ??= now;
+  }
+
+  async claimPresence(streamId: string, seenAt: number | undefined, now = Date.now()): Promise<boolean> {
+    const row = this.rows.get(streamId);
+    if (!row || row.presenceVersion === undefined || row.presenceSentAt !== seenAt) return false;
+    row.presenceSentAt = now;
+    row.presenceSentVersion = row.presenceVersion;
+    return true;
+  }
+
+  async listByStatus(statuses: readonly StreamStatus[]): Promise<StreamRow[]> {
+    return [...this.rows.values()].filter((r) => statuses.includes(r.status)).map(copy);
+  }
+}
+
+/** The Connections table in memory. */
+export class InMemoryConnectionRegistry implements ConnectionRegistry {
+  readonly rows = new Map<string, ConnectionRow>();
+
+  constructor(rows: ConnectionRow[] = []) {
+    for (const r of rows) this.rows.set(r.connectionId, copy(r));
+  }
+
+  async put(row: ConnectionRow): Promise<void> {
+    this.rows.set(row.connectionId, copy(row));
+  }
+  async get(connectionId: string): Promise<ConnectionRow | undefined> {
+    const r = this.rows.get(connectionId);
+    return r && copy(r);
+  }
+  async attach(connectionId: string, streamId: string, role: Role): Promise<ConnectionRow> {
+    const r = this.rows.get(connectionId);
+    if (!r) throw new NotFoundError('connection', connectionId);
+    r.streamId = streamId;
+    r.role = role;
+    return copy(r);
+  }
+  async detach(connectionId: string): Promise<ConnectionRow | undefined> {
+    const r = this.rows.get(connectionId);
+    if (!r) return undefined;
+    const old = copy(r);
+    delete r.streamId;
+    delete r.role;
+    return old;
+  }
+  async delete(connectionId: string): Promise<ConnectionRow | undefined> {
+    const r = this.rows.get(connectionId);
+    this.rows.delete(connectionId);
+    return r && copy(r);
+  }
+  async touch(connectionId: string, now: number): Promise<boolean> {
+    const r = this.rows.get(connectionId);
+    if (!r) return false;
+    r.lastSeenAt = now;
+    return true;
+  }
+  async getRateBucket(connectionId: string, attribute: string): Promise<{ exists: boolean; tat: unknown }> {
+    const r = this.rows.get(connectionId) as unknown as Record<string, unknown> | undefined;
+    return { exists: r !== undefined, tat: r?.[attribute] };
+  }
+  async writeRateBucket(connectionId: string, attribute: string, write: BucketWrite): Promise<boolean> {
+    const r = this.rows.get(connectionId) as unknown as Record<string, number | undefined> | undefined;
+    if (!r) return false;
+    const tat = r[attribute];
+    if (write.kind === 'start') {
+      if (tat !== undefined && tat > write.now) return false;
+      r[attribute] = write.newTat;
+    } else {
+      if (tat === undefined || tat > write.limit) return false;
+      r[attribute] = tat + write.by;
+    }
+    return true;
+  }
+  async *listByStream(streamId: string): AsyncIterable<StreamConnection[]> {
+    const page = [...this.rows.values()]
+      .filter((r) => r.streamId === streamId)
+      .sort((a, b) => a.connectionId.localeCompare(b.connectionId))
+      .map((r) => ({ connectionId: r.connectionId, userId: r.userId, displayName: r.displayName, role: r.role === 'player' ? ('player' as const) : ('spectator' as const) }));
+    if (page.length) yield page;
+  }
+  async countByStream(streamId: string): Promise<PresenceCounts> {
+    let players = 0;
+    let spectators = 0;
+    for await (const page of this.listByStream(streamId)) for (const c of page) c.role === 'player' ? players++ : spectators++;
+    return { clients: players + spectators, players, spectators };
+  }
+  async listExpired(nowSeconds: number): Promise<ConnectionRow[]> {
+    return [...this.rows.values()].filter((r) => r.expiresAt < nowSeconds).map(copy);
+  }
+}
+
+/** The Games table in memory. */
+export class InMemoryGameCatalog implements GameCatalog {
+  readonly rows = new Map<string, GameRow>();
+
+  constructor(rows: GameRow[] = []) {
+    for (const r of rows) this.rows.set(r.gameId, copy(r));
+  }
+
+  async put(row: GameRow): Promise<boolean> {
+    if (this.rows.get(row.gameId)?.live !== undefined) return false;
+    this.rows.set(row.gameId, copy(row));
+    return true;
+  }
+  async get(gameId: string): Promise<GameRow | undefined> {
+    const r = this.rows.get(gameId);
+    return r && copy(r);
+  }
+  async create(row: GameRow): Promise<boolean> {
+    if (this.rows.has(row.gameId)) return false;
+    this.rows.set(row.gameId, copy(row));
+    return true;
+  }
+  async commitLiveAppend(gameId: string, expectFrameCount: number, append: LiveAppend): Promise<boolean> {
+    const r = this.rows.get(gameId);
+    if (!r || r.live !== 'live' || r.frameCount !== expectFrameCount) return false;
+    r.chunks = [...(r.chunks ?? []), copy(append.chunk)];
+    for (const i of append.forgetKeysOf) if (r.chunks[i]) delete r.chunks[i]!.keys;
+    r.frameCount = append.frameCount;
+    r.durationMs = append.durationMs;
+    return true;
+  }
+  async finishLive(gameId: string): Promise<boolean> {
+    const r = this.rows.get(gameId);
+    if (!r || r.live !== 'live') return false;
+    r.live = 'finished';
+    return true;
+  }
+  async list(): Promise<GameRow[]> {
+    return [...this.rows.values()].map(copy).sort((a, b) => a.title.localeCompare(b.title) || a.gameId.localeCompare(b.gameId));
+  }
+}
+
+/** Records every fan-out and post; connections of a stream come from `registry` when given. */
+export class FakeBroadcaster implements Broadcaster {
+  readonly fanOuts: Array<{ streamId: string; messages: ServerMessage[]; opts?: FanOutRequest }> = [];
+  readonly posts: Array<{ connectionId: string; message: ServerMessage }> = [];
+  /** connectionIds that answer 410 GoneException. */
+  readonly gone = new Set<string>();
+
+  async fanOut(streamId: string, messages: readonly ServerMessage[], opts?: FanOutRequest): Promise<FanOutSummary> {
+    this.fanOuts.push({ streamId, messages: copy([...messages]), ...(opts ? { opts } : {}) });
+    return { connections: 0, delivered: 0, gone: [], failed: [] };
+  }
+  async post(connectionId: string, message: ServerMessage): Promise<'sent' | 'gone'> {
+    if (this.gone.has(connectionId)) return 'gone';
+    this.posts.push({ connectionId, message: copy(message) });
+    return 'sent';
+  }
+  /** Every message fanned out to `streamId`, in order. */
+  sentTo(streamId: string): ServerMessage[] {
+    return this.fanOuts.filter((f) => f.streamId === streamId).flatMap((f) => f.messages);
+  }
+}
+
+/** Executions in memory: names started, ARNs stopped, statuses to describe. */
+export class FakeWorkflow implements Workflow {
+  readonly started: Array<{ name: string; input: TickInput }> = [];
+  readonly stopped: Array<{ executionArn: string; cause: string }> = [];
+  readonly statuses = new Map<string, string>();
+
+  arnFor(name: string): string {
+    return `arn:aws:states:us-east-1:000000000000:execution:Player:${name}`;
+  }
+  async start(name: string, input: TickInput): Promise<string> {
+    const arn = this.arnFor(name);
+    if (!this.statuses.has(arn)) {
+      this.started.push({ name, input });
+      this.statuses.set(arn, 'RUNNING');
+    }
+    return arn;
+  }
+  async stop(executionArn: string, cause: string): Promise<void> {
+    this.stopped.push({ executionArn, cause });
+    if (this.statuses.get(executionArn) === 'RUNNING') this.statuses.set(executionArn, 'ABORTED');
+  }
+  async describe(executionArn: string): Promise<string | undefined> {
+    return this.statuses.get(executionArn);
+  }
+}
+
+/** A clock the test moves: `sleep(ms)` advances it by `ms` at once. */
+export class ManualTime implements Time {
+  constructor(public at = 1_000_000) {}
+  now(): number {
+    return this.at;
+  }
+  async sleep(ms: number): Promise<void> {
+    if (ms > 0) this.at += ms;
+  }
+}
+
+/** The recordings bucket in memory: objects by key, every read counted. */
+export class InMemoryRecordingStore implements RecordingStore {
+  readonly objects = new Map<string, string>();
+  /** Every read, in order: `range key start end`, `text key` or `index key`. */
+  readonly reads: string[] = [];
+
+  async getIndex(indexKey: string): Promise<RecordingIndex> {
+    this.reads.push(`index ${indexKey}`);
+    return JSON.parse(this.object(indexKey)) as RecordingIndex;
+  }
+  async readRange(key: string, startByte: number, endByteExclusive: number): Promise<string> {
+    if (!(endByteExclusive > startByte) || startByte < 0) return '';
+    this.reads.push(`range ${key} ${startByte} ${endByteExclusive}`);
+    return Buffer.from(this.object(key)).subarray(startByte, endByteExclusive).toString('utf8');
+  }
+  async readText(key: string): Promise<string> {
+    this.reads.push(`text ${key}`);
+    return this.object(key);
+  }
+  async put(key: string, body: string | Uint8Array): Promise<void> {
+    this.objects.set(key, typeof body === 'string' ? body : Buffer.from(body).toString('utf8'));
+  }
+  async delete(key: string): Promise<void> {
+    this.objects.delete(key);
+  }
+  private object(key: string): string {
+    const o = this.objects.get(key);
+    if (o === undefined) throw new NotFoundError('recording object', key);
+    return o;
+  }
+}
