@@ -140,7 +140,7 @@ describe('functions', () => {
 
   it('reflects stack props (synthTemplate passes them through)', () => {
     const t = synthTemplate({ props: { idleTtl: Duration.seconds(42) } });
-    expect(tpl.functions(t).find((f) => f.name === 'control')!.environment[ENV.idleTtlSeconds]).toBe('42');
+    expect(tpl.functions(t).find((f) => f.name === 'sweeper')!.environment[ENV.idleTtlSeconds]).toBe('42');
   });
 });
 
