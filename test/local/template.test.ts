@@ -117,7 +117,6 @@ describe('functions', () => {
     }
     expect(merged).toEqual({
       POWERTOOLS_SERVICE_NAME: 'matchcast',
-      NODE_OPTIONS: '--enable-source-maps',
       [ENV.connectionsTable]: 'Connections',
       [ENV.streamsTable]: 'Streams',
       [ENV.gamesTable]: 'Games',
