@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { SignatureV4 } from '@smithy/signature-v4';
 import WebSocket from 'ws';
 import { LocalWebSocketGateway } from '../../../local/gateway';
@@ -259,6 +260,24 @@ describe('SignedConnectionPoster against a fault server', () => {
     const { ['x-amz-content-sha256']: _hash, ...unhashed } = headers;
     const tampered = await verifier.sign({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port, path: req.url, query: {}, headers: unhashed, body: Buffer.from('{}') }, { signingDate: at });
     expect(tampered.headers.authorization).not.toBe(auth);
+  });
+
+  it('sends the same path as the SDK PostToConnectionCommand for ids that need encoding', async () => {
+    const sdk = new ApiGatewayManagementApiClient({ endpoint: callbackUrl, region: 'eu-west-1', credentials, maxAttempts: 1 });
+    try {
+      for (const id of ['AbC+dE=', "x!'()*y", 'a b']) {
+        await sdk.send(new PostToConnectionCommand({ ConnectionId: id, Data: 'x' }));
+        const fromSdk = faults.requests.at(-1)!;
+        await poster.post(id, 'x');
+        const ours = faults.requests.at(-1)!;
+        expect(ours.url).toBe(fromSdk.url);
+        expect(ours.method).toBe(fromSdk.method);
+        // Both signed for execute-api in the client's Region.
+        expect(String(ours.headers.authorization)).toContain('/eu-west-1/execute-api/aws4_request');
+      }
+    } finally {
+      sdk.destroy();
+    }
   });
 
   it('sends a session token when the credentials have one', async () => {
