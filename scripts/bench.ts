@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--json] [--viewers 1,100,1000] [--storm 100,300] [--live 50,200] [--only live]`
+ * `npm run bench [-- --quick] [--json] [--viewers 1,100,1000] [--storm 100,300] [--live 50,200] [--only live|poster|aws|fanout]`
  *
  * Prints performance figures of the local system; asserts nothing. Boots local mode
  * in-process (local/stack.ts, port 0, talking to 127.0.0.1 only) and measures:
@@ -11,6 +11,13 @@
  *  3. the tick's sleep/wait threshold for 128–1024 MB on arm64 and x86_64 (computed);
  *  4. live latency: N spectators on a live game's live stream, M single-event POSTs, POST
  *     start → frame arrival per (viewer, frame) against the 100 ms target (scripts/bench/live.ts).
+ * Fan-out modes, run alone (no local stack; the local gateway in a child process):
+ *  - `--only poster`: CPU µs per post and posts/s of the SDK's PostToConnectionCommand,
+ *    SignedConnectionPoster and a raw HTTP POST (scripts/bench/poster.ts);
+ *  - `--only aws`: the gateway's AWS model (20 ms per request, 10,000/s throttle), 10,000
+ *    virtual viewers, fan-out time per message for 1 shard and the planner's shard count,
+ *    and the audience planner's table (scripts/bench/aws-model.ts);
+ *  - `--only fanout`: both, the planner fed the poster's measured CPU per post.
  * Every loop is bounded in count and time; a phase that would overrun the budget
  * (full ≈ 5 min, `--quick` ≈ 1 min) is skipped and listed under `skipped`.
  * Progress goes to stderr; the table (or, with `--json`, one JSON document) to stdout.
@@ -25,6 +32,8 @@ import { formatReport, type BenchResult } from './bench/report';
 import { formatLive, runLive, type LiveResult } from './bench/live';
 import { runJoinStorm, runSpectate } from './bench/spectate';
 import { thresholdTable } from './bench/threshold';
+import { formatPoster, runPosterBench, type PosterBenchResult } from './bench/poster';
+import { formatAwsModel, runAwsModel, type AwsModelResult } from './bench/aws-model';
 
 export const BENCH_HELP = `usage: npm run bench [-- --quick] [--json] [--viewers N,N,…] [--storm N,N,…] [--live V,E] [--only live]
 
@@ -39,6 +48,10 @@ raw HTTP ceiling, a join storm, and the tick's sleep/wait threshold. Asserts not
   --live V,E       live latency: V spectators on a live game, E single-event POSTs (default
                    50,200; --quick 50,50; 0 for none); the POST phase is cut off after 60 s
   --only live      run the live latency scenario alone (no lateness, storms or ceilings)
+  --only poster    CPU µs per post and posts/s: SDK PostToConnection, SignedConnectionPoster, raw HTTP
+  --only aws       the local gateway's AWS model (20 ms, 10,000/s): fan-out time for 10,000 viewers
+                   by shard count, and the audience planner's table
+  --only fanout    poster, then aws (the planner uses the measured CPU per post)
   -h, --help       this help
 `;
 
@@ -54,6 +67,49 @@ const PROFILES = {
   full: { windowSeconds: 15, viewers: [1, 100, 1000], joinStorm: [100, 300], ceilingRounds: 3, ceilingMs: 2000, ceilingMax: 50_000, budgetSeconds: 300, stormTimeoutMs: 60_000, live: [50, 200], liveTimeoutMs: 60_000 },
   quick: { windowSeconds: 5, viewers: [1, 100, 1000], joinStorm: [100], ceilingRounds: 3, ceilingMs: 600, ceilingMax: 15_000, budgetSeconds: 60, stormTimeoutMs: 15_000, live: [50, 50], liveTimeoutMs: 20_000 },
 } as const;
+
+/** Bounds of the fan-out modes (`--only poster|aws|fanout`); each stays well inside its profile's budget. */
+const FANOUT_PROFILES = {
+  full: { posterRounds: 3, posterMaxPosts: 20_000, posterMaxMs: 2_000, awsViewers: 10_000, awsMessages: 3, awsMaxMs: 150_000 },
+  quick: { posterRounds: 3, posterMaxPosts: 5_000, posterMaxMs: 600, awsViewers: 10_000, awsMessages: 1, awsMaxMs: 30_000 },
+} as const;
+
+/** The SignedConnectionPoster's CPU per post the planner assumes when the poster mode did not run, µs. */
+const DEFAULT_POST_CPU_US = 150;
+
+/** `--only poster|aws|fanout`: measure, print, resolve 0. No local stack is booted. */
+async function runFanOutModes(which: 'poster' | 'aws' | 'fanout', mode: 'full' | 'quick', json: boolean): Promise<number> {
+  const f = FANOUT_PROFILES[mode];
+  const progress = (line: string) => process.stderr.write(`${line}\n`);
+  const machine = machineInfo();
+  const t0 = performance.now();
+  let poster: PosterBenchResult | undefined;
+  let aws: AwsModelResult | undefined;
+  if (which !== 'aws') {
+    progress(`poster: ${f.posterRounds} alternating rounds of SDK / signed / raw, ≤ ${f.posterMaxMs} ms or ${f.posterMaxPosts} posts each…`);
+    poster = await runPosterBench({ concurrency: 32, bodyBytes: 360, rounds: f.posterRounds, maxPosts: f.posterMaxPosts, maxMs: f.posterMaxMs, progress });
+  }
+  if (which !== 'poster') {
+    const postCpuUs = poster ? poster.median.signed.cpuUsPerPost : DEFAULT_POST_CPU_US;
+    progress(`aws model: ${f.awsViewers} virtual viewers, 20 ms per request, ${f.awsMessages} message(s) per shard count…`);
+    aws = await runAwsModel({ viewers: f.awsViewers, messages: f.awsMessages, latencyMs: 20, concurrency: 32, postCpuUs, maxMs: f.awsMaxMs, progress });
+  }
+  const totalSeconds = (performance.now() - t0) / 1000;
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ schema: 1, mode, only: which, machine, totalSeconds, loadAverageEnd: machineInfo().loadAverage, poster, aws }, null, 2)}\n`);
+    return 0;
+  }
+  const out = [
+    `matchcast bench (${mode}, ${which}) — ${machine.date}`,
+    `machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GiB, ${machine.platform} ${machine.arch}, node ${machine.node}, load ${machine.loadAverage.join('/')}`,
+    `total run ${totalSeconds.toFixed(1)} s; load at end ${machineInfo().loadAverage.join('/')}`,
+    '',
+  ];
+  if (poster) out.push(formatPoster(poster));
+  if (aws) out.push(formatAwsModel(aws));
+  process.stdout.write(out.join('\n'));
+  return 0;
+}
 
 function parseCounts(flag: string, text: string, min: number): number[] {
   if (flag === '--storm' && text.trim() === '0') return [];
@@ -96,7 +152,10 @@ export async function runBench(argv: readonly string[]): Promise<number> {
   }
   const mode = values.quick ? 'quick' : 'full';
   const p = PROFILES[mode];
-  if (values.only !== undefined && values.only !== 'live') throw usageError(`--only ${JSON.stringify(values.only)}: the one scenario that runs alone is "live"`);
+  if (values.only !== undefined && !['live', 'poster', 'aws', 'fanout'].includes(values.only)) {
+    throw usageError(`--only ${JSON.stringify(values.only)}: the scenarios that run alone are "live", "poster", "aws" and "fanout"`);
+  }
+  if (values.only === 'poster' || values.only === 'aws' || values.only === 'fanout') return runFanOutModes(values.only, mode, values.json === true);
   const onlyLive = values.only === 'live';
   const viewers = onlyLive ? [] : values.viewers ? parseCounts('--viewers', values.viewers, 1) : [...p.viewers];
   const storms = onlyLive ? [] : values.storm ? parseCounts('--storm', values.storm, 2) : [...p.joinStorm];

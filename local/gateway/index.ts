@@ -38,14 +38,21 @@
  *   `maxConnectionMs` (2 h) → close 1001 ("Going away"). `$disconnect` (with
  *   `disconnectStatusCode`, `disconnectReason`) fires exactly once for every connection whose
  *   `$connect` succeeded, whoever closed it.
- * Not reproduced: the 32 KB frame limit (messages are limited as a whole), throttling
- * (429), SigV4, API keys, route responses, custom domain paths.
+ * - The AWS model, off by default (`limits.managementLatencyMs`, `limits.managementThrottle`):
+ *   every `@connections` request answered after an injected latency (a network round trip
+ *   to API Gateway), and the account-level throttle as a token bucket (API Gateway quotas:
+ *   10,000 requests/s, burst 5,000, per account and Region) — beyond it 429
+ *   `TooManyRequestsException`, `{"message":"Too Many Requests"}`. Virtual connections
+ *   (`addVirtualConnections`) exist only for the management API: an audience of thousands
+ *   without sockets, for measuring fan-out.
+ * Not reproduced: the 32 KB frame limit (messages are limited as a whole), throttling of
+ * connects and messages, SigV4 checks, API keys, route responses, custom domain paths.
  *
  * Logs: one structured entry per connect, disconnect and route invocation, through `log`
  * only (silent by default).
  */
-export { LocalWebSocketGateway, type LocalWebSocketGatewayOptions } from './server';
+export { LocalWebSocketGateway, type LocalWebSocketGatewayOptions, type ManagementStats, type VirtualDeliveries } from './server';
 export type { GatewayAuthorizer, GatewayHttpHandler, GatewayLog, GatewayRoute } from './types';
-export { MAX_MESSAGE_BYTES, evaluatePolicy, type GatewayLimits, type Verdict } from './policy';
+export { ACCOUNT_THROTTLE, MAX_MESSAGE_BYTES, evaluatePolicy, type GatewayLimits, type ManagementThrottle, type Verdict } from './policy';
 export { newId } from './events';
 export { readLimited } from './http';

@@ -9,6 +9,8 @@
  * Unknown, closing or closed ids → 410 `GoneException`; an empty id or one with `/` → 403;
  * other methods → 403. Errors carry `x-amzn-errortype`, which the SDK's
  * ApiGatewayManagementApiClient maps to exception names. No SigV4 check.
+ * With the gateway's AWS model on (local/gateway/policy.ts `managementThrottle`), a request
+ * over the budget is answered by {@link answerThrottled}: 429 `TooManyRequestsException`.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -28,6 +30,23 @@ export interface ManagedConnection {
   send(data: Buffer): void;
   /** Close the connection with 1000 (its `$disconnect` follows). */
   delete(): void;
+}
+
+/**
+ * API Gateway's answer to a throttled request: 429, `x-amzn-errortype: TooManyRequestsException`,
+ * body `{"message":"Too Many Requests"}` (the body API Gateway sends when its throttle
+ * refuses a request). The request body is read and dropped, so the keep-alive socket stays usable.
+ */
+export function answerThrottled(req: IncomingMessage, res: ServerResponse, rawId: string, log: GatewayLog): void {
+  req.resume();
+  let connectionId = rawId;
+  try {
+    connectionId = decodeURIComponent(rawId);
+  } catch {
+    // logged as sent
+  }
+  log({ service: 'gateway', msg: 'management', method: req.method, connectionId, status: 429 });
+  json(res, 429, { message: 'Too Many Requests' }, { 'x-amzn-errortype': 'TooManyRequestsException', 'x-amzn-requestid': randomUUID() });
 }
 
 /** Whom the management API serves: the open connection with an id, if any. */

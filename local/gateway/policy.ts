@@ -2,6 +2,8 @@
  * API Gateway's rules for a WebSocket API, as pure functions (AWS API Gateway developer guide,
  * "WebSocket APIs"; the limits are the API Gateway quotas for WebSocket APIs):
  * - the quotas: 128 KB per message, 10 min idle, 2 h per connection, 29 s integration timeout;
+ * - the AWS model of the `@connections` API, off by default: a latency per request and the
+ *   account-level throttle as a token bucket ({@link takeToken});
  * - route selection on `$request.body.action`;
  * - the REQUEST authorizer: which identity sources must be present, how its IAM policy is read;
  * - what a client is told when an integration fails, and the close reasons of close codes.
@@ -19,7 +21,34 @@ export interface GatewayLimits {
   readonly maxConnectionMs?: number;
   /** Integration timeout, ms. @default 29000 (API Gateway quota) */
   readonly integrationTimeoutMs?: number;
+  /**
+   * Latency added to every `@connections` request, ms: the request is answered (and a POST
+   * delivered) this long after it arrived, as a network round trip to API Gateway would
+   * take. @default 0 (off)
+   */
+  readonly managementLatencyMs?: number;
+  /**
+   * The account-level throttle applied to `@connections` requests (API Gateway quotas:
+   * 10,000 requests/s with a burst of 5,000 per account and Region, shared by every API and
+   * by `@connections` calls). A request that finds the bucket empty is answered 429
+   * `TooManyRequestsException` (after `managementLatencyMs`). @default undefined (off)
+   */
+  readonly managementThrottle?: ManagementThrottle;
 }
+
+/** A token bucket: `ratePerSecond` tokens a second refill it up to `burst`; a request takes one. */
+export interface ManagementThrottle {
+  /** Steady rate, requests/s (> 0). API Gateway's account default: 10,000. */
+  readonly ratePerSecond: number;
+  /** Bucket size, requests (≥ 1): what may pass at once after a quiet moment. API Gateway's default: 5,000. */
+  readonly burst: number;
+}
+
+/** API Gateway's account-level throttle (API Gateway quotas: 10,000 requests/s, burst 5,000, per account and Region). */
+export const ACCOUNT_THROTTLE: ManagementThrottle = { ratePerSecond: 10_000, burst: 5_000 };
+
+/** {@link GatewayLimits} with every default filled in; `managementThrottle` stays undefined when off. */
+export type ResolvedGatewayLimits = Required<Omit<GatewayLimits, 'managementThrottle'>> & { readonly managementThrottle: ManagementThrottle | undefined };
 
 /** API Gateway's payload limit for one message and for PostToConnection data, bytes (128 KB). */
 export const MAX_MESSAGE_BYTES = 128 * 1024;
@@ -27,14 +56,48 @@ export const MAX_MESSAGE_BYTES = 128 * 1024;
 /** How long a closing socket may take to answer our close frame before it is dropped, ms. */
 export const CLOSE_GRACE_MS = 1000;
 
-/** `limits` with every quota filled in from API Gateway's defaults (see {@link GatewayLimits}). */
-export function resolveLimits(limits: GatewayLimits = {}): Required<GatewayLimits> {
+/**
+ * `limits` with every quota filled in from API Gateway's defaults (see {@link GatewayLimits});
+ * the AWS model (latency, throttle) stays off unless given. Throws for a negative latency or
+ * a throttle whose rate is not positive or whose burst is below 1.
+ */
+export function resolveLimits(limits: GatewayLimits = {}): ResolvedGatewayLimits {
+  const latency = limits.managementLatencyMs ?? 0;
+  if (!(latency >= 0)) throw new Error(`managementLatencyMs must be 0 or more, got ${latency}`);
+  const t = limits.managementThrottle;
+  if (t && (!(t.ratePerSecond > 0) || !(t.burst >= 1))) throw new Error(`managementThrottle needs ratePerSecond > 0 and burst >= 1, got ${JSON.stringify(t)}`);
   return {
     maxMessageBytes: limits.maxMessageBytes ?? MAX_MESSAGE_BYTES,
     idleTimeoutMs: limits.idleTimeoutMs ?? 10 * 60_000,
     maxConnectionMs: limits.maxConnectionMs ?? 2 * 3_600_000,
     integrationTimeoutMs: limits.integrationTimeoutMs ?? 29_000,
+    managementLatencyMs: latency,
+    managementThrottle: t ? { ratePerSecond: t.ratePerSecond, burst: t.burst } : undefined,
   };
+}
+
+/** A token bucket's state: tokens left (fractional) as of `atMs` (epoch ms). */
+export interface TokenBucketState {
+  readonly tokens: number;
+  readonly atMs: number;
+}
+
+/** A full bucket at `nowMs` (epoch ms): a throttle starts with its whole burst. */
+export function fullBucket(throttle: ManagementThrottle, nowMs: number): TokenBucketState {
+  return { tokens: throttle.burst, atMs: nowMs };
+}
+
+/**
+ * One request against the bucket at `nowMs` (epoch ms): refill `ratePerSecond × elapsed s`
+ * up to `burst`, then take one token if there is a whole one. Returns whether the request
+ * passes and the new state; a clock that went back refills nothing.
+ */
+export function takeToken(state: TokenBucketState, nowMs: number, throttle: ManagementThrottle): { allowed: boolean; state: TokenBucketState } {
+  const elapsedMs = Math.max(0, nowMs - state.atMs);
+  const tokens = Math.min(throttle.burst, state.tokens + (elapsedMs * throttle.ratePerSecond) / 1000);
+  const atMs = Math.max(nowMs, state.atMs);
+  if (tokens >= 1) return { allowed: true, state: { tokens: tokens - 1, atMs } };
+  return { allowed: false, state: { tokens, atMs } };
 }
 
 /**

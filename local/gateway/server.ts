@@ -14,8 +14,8 @@ import { invoke } from '../lambda-runtime';
 import { authorizerEvent, connectEvent, disconnectEvent, identityOf, messageEvent, newId, requestParts, type ApiFacts, type ConnectionFacts } from './events';
 import { checkUpgrade, offeredProtocols, rejectHandshake, runAuthorizer, runConnectRoute, type Refusal } from './handshake';
 import { json } from './http';
-import { handleManagement, type ManagedConnection } from './management';
-import { CLOSE_GRACE_MS, defaultCloseReason, integrationErrorMessage, resolveLimits, selectRoute, type GatewayLimits } from './policy';
+import { answerThrottled, handleManagement, type ManagedConnection } from './management';
+import { CLOSE_GRACE_MS, defaultCloseReason, fullBucket, integrationErrorMessage, resolveLimits, selectRoute, takeToken, type GatewayLimits, type ResolvedGatewayLimits, type TokenBucketState } from './policy';
 import type { GatewayAuthorizer, GatewayHttpHandler, GatewayLog, GatewayRoute } from './types';
 
 /** Options of {@link LocalWebSocketGateway}. */
@@ -35,6 +35,30 @@ export interface LocalWebSocketGatewayOptions {
 }
 
 type ConnState = 'open' | 'closing' | 'closed';
+
+/** A connection that exists only for the management API (no socket, no `$connect`/`$disconnect`). */
+interface VirtualConnection {
+  readonly connectedAt: number;
+  lastActiveAt: number;
+  messages: number;
+  bytes: number;
+}
+
+/** What a virtual connection received ({@link LocalWebSocketGateway.virtualDeliveries}). */
+export interface VirtualDeliveries {
+  /** POSTs delivered to it. */
+  readonly messages: number;
+  /** Their bytes, summed. */
+  readonly bytes: number;
+}
+
+/** Counts of `@connections` requests since the gateway started ({@link LocalWebSocketGateway.managementStats}). */
+export interface ManagementStats {
+  /** Every `@connections` request that arrived, throttled ones included. */
+  readonly requests: number;
+  /** Of those, answered 429 by the throttle (`limits.managementThrottle`). */
+  readonly throttled: number;
+}
 
 /** One accepted connection: its facts (shared with every event) and its socket's state. */
 interface Connection extends ConnectionFacts {
@@ -59,8 +83,12 @@ export class LocalWebSocketGateway {
   private authorizer: GatewayAuthorizer | undefined;
   private http: GatewayHttpHandler | undefined;
   private readonly log: GatewayLog;
-  private readonly limits: Required<GatewayLimits>;
+  private readonly limits: ResolvedGatewayLimits;
   private readonly connections = new Map<string, Connection>();
+  /** Connections without a socket ({@link addVirtualConnections}): what a POST to each delivered. */
+  private readonly virtual = new Map<string, VirtualConnection>();
+  private bucket: TokenBucketState | undefined;
+  private readonly stats = { requests: 0, throttled: 0 };
   /** In-flight work that close() waits for: handshakes, route invocations, connections until their `$disconnect`. */
   private readonly pending = new Set<Promise<unknown>>();
   private readonly protocols = new WeakMap<IncomingMessage, string | false>();
@@ -128,9 +156,43 @@ export class LocalWebSocketGateway {
     return `ws://127.0.0.1:${this.requirePort()}/`;
   }
 
-  /** Ids of the open connections. */
+  /** Ids of the open connections (virtual ones not included). */
   connectionIds(): string[] {
     return [...this.connections.values()].filter((c) => c.state === 'open').map((c) => c.connectionId);
+  }
+
+  /**
+   * Register `count` connections that exist only for the management API: POST to one is
+   * counted (messages, bytes) instead of sent, GET describes it, DELETE removes it (204;
+   * then 410). They have no socket, no authorizer, no `$connect`/`$disconnect` and no
+   * timers — a cheap audience for measuring fan-out to thousands of connections. Returns
+   * their ids (same shape as real ones).
+   */
+  addVirtualConnections(count: number): string[] {
+    const ids: string[] = [];
+    const now = Date.now();
+    for (let i = 0; i < count; i++) {
+      const id = newId();
+      this.virtual.set(id, { connectedAt: now, lastActiveAt: now, messages: 0, bytes: 0 });
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  /** What the virtual connection `connectionId` received, or undefined for an unknown or deleted id. */
+  virtualDeliveries(connectionId: string): VirtualDeliveries | undefined {
+    const v = this.virtual.get(connectionId);
+    return v ? { messages: v.messages, bytes: v.bytes } : undefined;
+  }
+
+  /** Forget every virtual connection (later requests for them get 410). */
+  clearVirtualConnections(): void {
+    this.virtual.clear();
+  }
+
+  /** `@connections` requests and 429s so far (for tests and the bench: counts, not times). */
+  managementStats(): ManagementStats {
+    return { ...this.stats };
   }
 
   /**
@@ -166,7 +228,7 @@ export class LocalWebSocketGateway {
     const path = (req.url ?? '/').split('?')[0];
     const prefix = `/${this.stageName}/@connections/`;
     try {
-      if (path.startsWith(prefix)) return await handleManagement(req, res, path.slice(prefix.length), (id) => this.managed(id), this.log);
+      if (path.startsWith(prefix)) return await this.onManagement(req, res, path.slice(prefix.length));
       if (this.http && (await this.http(req, res))) return;
       if (!res.headersSent) json(res, 404, { message: 'Not Found' });
     } catch (e) {
@@ -176,8 +238,45 @@ export class LocalWebSocketGateway {
     }
   }
 
-  /** The open connection `connectionId` as the management API drives it. */
+  /**
+   * A `@connections` request: the throttle decides on arrival (a token is taken then), the
+   * answer — success, error or 429 — goes out after `managementLatencyMs`.
+   */
+  private async onManagement(req: IncomingMessage, res: ServerResponse, rawId: string): Promise<void> {
+    this.stats.requests++;
+    const throttle = this.limits.managementThrottle;
+    let allowed = true;
+    if (throttle) {
+      const now = Date.now();
+      const taken = takeToken(this.bucket ?? fullBucket(throttle, now), now, throttle);
+      this.bucket = taken.state;
+      allowed = taken.allowed;
+    }
+    const latency = this.limits.managementLatencyMs;
+    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+    if (!allowed) {
+      this.stats.throttled++;
+      return answerThrottled(req, res, rawId, this.log);
+    }
+    return handleManagement(req, res, rawId, (id) => this.managed(id), this.log);
+  }
+
+  /** The open connection `connectionId` as the management API drives it (a virtual one too). */
   private managed(connectionId: string): ManagedConnection | undefined {
+    const v = this.virtual.get(connectionId);
+    if (v) {
+      return {
+        connectedAt: v.connectedAt,
+        lastActiveAt: v.lastActiveAt,
+        identity: { sourceIp: '127.0.0.1', userAgent: 'virtual' },
+        send: (data) => {
+          v.messages++;
+          v.bytes += data.length;
+          v.lastActiveAt = Date.now();
+        },
+        delete: () => void this.virtual.delete(connectionId),
+      };
+    }
     const conn = this.connections.get(connectionId);
     if (!conn || conn.state !== 'open') return undefined;
     return {

@@ -1,4 +1,4 @@
-import { evaluatePolicy, identityPresent, resolveLimits, selectRoute } from '../../local/gateway/policy';
+import { ACCOUNT_THROTTLE, evaluatePolicy, fullBucket, identityPresent, resolveLimits, selectRoute, takeToken, type TokenBucketState } from '../../local/gateway/policy';
 import type { GatewayRoute } from '../../local/gateway';
 
 const fn: GatewayRoute = { handler: async () => undefined, functionName: 'f', timeoutMs: 1000 };
@@ -8,8 +8,62 @@ const result = (...Statement: object[]) => ({ principalId: 'u1', policyDocument:
 
 describe('gateway policy: the API Gateway quotas', () => {
   it('fills in 128 KB, 10 min idle, 2 h per connection and the 29 s integration timeout', () => {
-    expect(resolveLimits()).toEqual({ maxMessageBytes: 131072, idleTimeoutMs: 600_000, maxConnectionMs: 7_200_000, integrationTimeoutMs: 29_000 });
+    expect(resolveLimits()).toEqual({
+      maxMessageBytes: 131072,
+      idleTimeoutMs: 600_000,
+      maxConnectionMs: 7_200_000,
+      integrationTimeoutMs: 29_000,
+      managementLatencyMs: 0,
+      managementThrottle: undefined,
+    });
     expect(resolveLimits({ idleTimeoutMs: 5 })).toMatchObject({ idleTimeoutMs: 5, maxMessageBytes: 131072 });
+  });
+});
+
+describe('gateway policy: the AWS model of @connections (off by default)', () => {
+  it('takes a latency and a throttle, and refuses nonsense', () => {
+    expect(resolveLimits({ managementLatencyMs: 20, managementThrottle: ACCOUNT_THROTTLE })).toMatchObject({ managementLatencyMs: 20, managementThrottle: { ratePerSecond: 10_000, burst: 5_000 } });
+    expect(() => resolveLimits({ managementLatencyMs: -1 })).toThrow('managementLatencyMs');
+    expect(() => resolveLimits({ managementThrottle: { ratePerSecond: 0, burst: 5 } })).toThrow('managementThrottle');
+    expect(() => resolveLimits({ managementThrottle: { ratePerSecond: 5, burst: 0 } })).toThrow('managementThrottle');
+  });
+
+  it('lets a burst through at once, then the rate (a token bucket on an injected clock)', () => {
+    const throttle = { ratePerSecond: 10_000, burst: 5_000 };
+    let state: TokenBucketState = fullBucket(throttle, 0);
+    let allowed = 0;
+    for (let i = 0; i < 6_000; i++) {
+      const r = takeToken(state, 0, throttle);
+      state = r.state;
+      if (r.allowed) allowed++;
+    }
+    expect(allowed).toBe(5_000); // the burst, at one instant
+    // 100 ms later: 1,000 tokens more (10,000/s), never more than the burst.
+    allowed = 0;
+    for (let i = 0; i < 2_000; i++) {
+      const r = takeToken(state, 100, throttle);
+      state = r.state;
+      if (r.allowed) allowed++;
+    }
+    expect(allowed).toBe(1_000);
+    expect(takeToken(state, 100_000, throttle).state.tokens).toBe(throttle.burst - 1);
+    // A clock that goes back refills nothing.
+    expect(takeToken({ tokens: 0, atMs: 500 }, 400, throttle).allowed).toBe(false);
+  });
+
+  it('sustains the rate over a long run: 10,000/s for 10 s of simulated time', () => {
+    const throttle = ACCOUNT_THROTTLE;
+    let state = fullBucket(throttle, 0);
+    let allowed = 0;
+    // 20,000 requests a second offered, one every 50 µs.
+    for (let i = 0; i < 200_000; i++) {
+      const r = takeToken(state, i * 0.05, throttle);
+      state = r.state;
+      if (r.allowed) allowed++;
+    }
+    // burst + rate × 10 s, give or take the last partial token.
+    expect(allowed).toBeGreaterThanOrEqual(5_000 + 100_000 - 1);
+    expect(allowed).toBeLessThanOrEqual(5_000 + 100_000);
   });
 });
 
