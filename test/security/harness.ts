@@ -2,7 +2,7 @@
  * Shared by the security suites (fuzz, churn): local mode in-process with its structured
  * logs captured, raw WebSocket clients that tolerate any server text (a gateway error has no
  * `type`), consistent table snapshots, and the gateway's own route dispatch driven with
- * synthetic MESSAGE events (what `local/gateway.ts` does for a real frame, minus the socket).
+ * synthetic MESSAGE events (what `local/gateway/server.ts` and `events.ts` do for a real frame, minus the socket).
  */
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import WebSocket from 'ws';
