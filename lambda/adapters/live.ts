@@ -12,7 +12,7 @@ import { sleep } from '../core/backoff';
 import { liveChunkPrefix, type AppendAnswer, LiveRequestError, newLiveGame, planAppend, serializeChunk, type LiveEvent, type OpenLiveGame } from '../core/live';
 import { isFinished } from '../core/lifecycle';
 import type { GameRow, StreamRow } from '../core/model';
-import { framesMessages, type WireFrame } from '../../protocol/messages';
+import { framesMessages, type WireFrame } from '../../protocol/server';
 import { edgeStreamId, ensureEdgeStream as ensureEdge, newEdgeStream } from '../application/edge-stream';
 import { commitLiveAppend, createGame, finishLiveGame, getGame, getStream, streams, updateStream } from './dynamo';
 import { StaleEpochError } from './errors';

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ErrorCode, JoinMessage, RejoinMessage, StartMessage } from '../../protocol/messages';
-import { framesMessages } from '../../protocol/messages';
+import { framesMessages } from '../../protocol/server';
 import { canControl, decideControl, newStreamRow, stateMessage, START_LEAD_MS, type ControlAction } from '../core/control';
 import { isFinished, OPEN_STATUSES } from '../core/lifecycle';
 import type { StreamRow } from '../core/model';

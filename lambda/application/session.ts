@@ -7,7 +7,7 @@ import { joinedMessage, roleIn } from '../core/control';
 import { dueAt, frameTime } from '../core/clock';
 import { clockRuns, isFinished } from '../core/lifecycle';
 import type { StreamRow } from '../core/model';
-import { framesMessages, type Role, type WireFrame } from '../../protocol/messages';
+import { framesMessages, type Role, type WireFrame } from '../../protocol/server';
 import type { Broadcaster } from '../ports/broadcaster';
 import type { ConnectionRegistry } from '../ports/connections';
 import type { FrameSource } from '../ports/frames';
