@@ -28,7 +28,7 @@ import {
 import { fullJitterDelay, sleep } from '../core/backoff';
 import { forEachPool } from '../core/concurrency';
 import type { ConnectionRow, StreamRow } from '../core/model';
-import { MAX_MESSAGE_BYTES, utf8Bytes, type ServerMessage } from '../../protocol/messages';
+import { MAX_MESSAGE_BYTES, utf8Bytes, type ServerMessage } from '../../protocol/server';
 import { errorCode, httpStatus, isTransient, lazy, translate } from './aws';
 import { ENV, requireEnv } from './config';
 import { connections, listStreamConnections, streams } from './dynamo';

@@ -10,12 +10,12 @@
 import { randomBytes } from 'node:crypto';
 import { sleep } from '../core/backoff';
 import { liveChunkPrefix, type AppendAnswer, LiveRequestError, newLiveGame, planAppend, serializeChunk, type LiveEvent, type OpenLiveGame } from '../core/live';
-import { isFinished, newStreamRow } from '../core/lifecycle';
+import { isFinished } from '../core/lifecycle';
 import type { GameRow, StreamRow } from '../core/model';
-import { framesMessages, type WireFrame } from '../../protocol/messages';
-import { streamIdFor } from '../core/stream-keys';
-import { commitLiveAppend, createGame, createStream, finishLiveGame, getGame, getStream, updateStream } from './dynamo';
-import { StaleEpochError, StreamExistsError } from './errors';
+import { framesMessages, type WireFrame } from '../../protocol/server';
+import { edgeStreamId, ensureEdgeStream as ensureEdge, newEdgeStream } from '../application/edge-stream';
+import { commitLiveAppend, createGame, finishLiveGame, getGame, getStream, streams, updateStream } from './dynamo';
+import { StaleEpochError } from './errors';
 import { fanOut } from './fanout';
 import { logger } from './log';
 import { deleteObject, putObject, readLiveFrames } from './recordings';
@@ -26,49 +26,11 @@ const MAX_COMMIT_ATTEMPTS = 20;
 /** How long (ms) an append waits for the previous batch to be delivered before filling the gap itself. */
 const PREDECESSOR_WAIT_MS = 3000;
 
-/** The id of a live game's live stream: its spectate stream (docs/ARCHITECTURE.md "Stream keys"). */
-export function edgeStreamId(gameId: string): string {
-  return streamIdFor('spectate', gameId, {});
-}
+export { edgeStreamId, newEdgeStream };
 
-/**
- * The live stream row of `game` created at `now` (epoch ms): status `playing`, `live: 'edge'`,
- * positioned at the live edge (`frameCount`), no execution — the ingest function feeds it.
- */
-export function newEdgeStream(game: GameRow, now: number, previousEpoch?: number): StreamRow {
-  return newStreamRow({
-    streamId: edgeStreamId(game.gameId),
-    game,
-    mode: 'spectate',
-    status: 'playing',
-    speed: 1,
-    controllers: [],
-    atSeq: game.frameCount,
-    atMs: game.durationMs,
-    anchorAt: now,
-    ...(previousEpoch === undefined ? {} : { previousEpoch }),
-    live: 'edge',
-    now,
-  });
-}
-
-/**
- * The live stream of a live game, created when missing or finished (a conditional create:
- * concurrent callers end up with the same row). Returns the row that is live.
- */
-export async function ensureEdgeStream(game: GameRow, now = Date.now()): Promise<StreamRow> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const existing = await getStream(edgeStreamId(game.gameId), { consistent: true });
-    if (existing && !isFinished(existing)) return existing;
-    const row = newEdgeStream(game, now, existing?.epoch);
-    try {
-      await createStream(row, existing ? { replaceFinishedEpoch: existing.epoch } : {});
-      return row;
-    } catch (e) {
-      if (!(e instanceof StreamExistsError)) throw e;
-    }
-  }
-  throw new Error(`could not create the live stream of "${game.gameId}"`);
+/** application/edge-stream.ts `ensureEdgeStream` on this container's Streams table. */
+export function ensureEdgeStream(game: GameRow, now = Date.now()): Promise<StreamRow> {
+  return ensureEdge(streams(), game, now);
 }
 
 /**

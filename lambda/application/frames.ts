@@ -9,7 +9,7 @@
  */
 import type { WireFrame } from '../../protocol/messages';
 import { forEachPool } from '../core/concurrency';
-import { chunkAtOrBefore, chunksFor } from '../core/live';
+import { chunkAtOrBefore, chunksFor } from '../core/live-chunks';
 import type { GameRow, LiveChunk, StreamRow } from '../core/model';
 import { nextBatch, type Batch, type PlannerConfig } from '../core/planner';
 import type { PlaybackClock } from '../core/clock';

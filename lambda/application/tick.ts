@@ -14,7 +14,7 @@ import { sleepThresholdMs } from '../core/cost';
 import { isFinished, isTickable } from '../core/lifecycle';
 import type { StreamRow } from '../core/model';
 import { decideGap, tickOutput, type PlannerConfig } from '../core/planner';
-import { framesMessages } from '../../protocol/messages';
+import { framesMessages } from '../../protocol/server';
 import type { TickInput, TickNext, TickOutput } from '../core/workflow';
 import type { Broadcaster } from '../ports/broadcaster';
 import { StaleEpochError } from '../ports/errors';

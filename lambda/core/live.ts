@@ -11,7 +11,9 @@
  */
 import * as z from 'zod';
 import type { GameRow, LiveChunk, LiveStatus } from './model';
-import { jsonBytes, jsonDepth, type WireFrame } from '../../protocol/messages';
+import { jsonBytes, jsonDepth, type WireFrame } from '../../protocol/server';
+
+export { chunkAtOrBefore, chunksFor } from './live-chunks';
 
 /** Events in one `POST /games/{gameId}/events` (docs/HTTP-API.md). */
 export const MAX_EVENTS_PER_BATCH = 500;
@@ -228,43 +230,4 @@ export function planAppend(game: GameRow, events: readonly LiveEvent[], now: num
 /** Serialize frames as a chunk object: JSON Lines, one frame a line (recording.ts frame lines). */
 export function serializeChunk(frames: readonly WireFrame[]): string {
   return frames.map((f) => JSON.stringify({ seq: f.seq, t: f.t, type: f.type, data: f.data })).join('\n') + '\n';
-}
-
-/**
- * The chunks holding frames `[fromSeq, toSeq)`, in order, at most `maxChunks` of them.
- * `chunks` must be in seq order without gaps (as the commit writes them).
- */
-export function chunksFor(chunks: readonly LiveChunk[], fromSeq: number, toSeq: number, maxChunks = Number.POSITIVE_INFINITY): LiveChunk[] {
-  if (toSeq <= fromSeq) return [];
-  // Binary search for the chunk holding fromSeq.
-  let lo = 0;
-  let hi = chunks.length - 1;
-  let start = chunks.length;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const c = chunks[mid]!;
-    if (c.seq + c.count <= fromSeq) lo = mid + 1;
-    else {
-      start = mid;
-      hi = mid - 1;
-    }
-  }
-  const out: LiveChunk[] = [];
-  for (let i = start; i < chunks.length && out.length < maxChunks && chunks[i]!.seq < toSeq; i++) out.push(chunks[i]!);
-  return out;
-}
-
-/**
- * The chunk to read from when seeking to `toMs` (media ms), judged by chunk starts: the
- * last chunk starting before `toMs` — the first frame with `t` ≥ `toMs` is in it or after
- * it (a chunk starting exactly at `toMs` may have frames at `toMs` in the one before) — or
- * the first chunk; undefined when there is none.
- */
-export function chunkAtOrBefore(chunks: readonly LiveChunk[], toMs: number): LiveChunk | undefined {
-  let found: LiveChunk | undefined;
-  for (const c of chunks) {
-    if (c.t >= toMs) break;
-    found = c;
-  }
-  return found ?? chunks[0];
 }

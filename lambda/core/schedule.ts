@@ -14,7 +14,7 @@ import { isPreStart, newStreamRow } from './lifecycle';
 import * as z from 'zod';
 import { START_LEAD_MS } from './control';
 import type { GameRow, StreamRow } from './model';
-import { MAX_SPEED, MIN_SPEED, type Mode, type StreamStatus } from '../../protocol/messages';
+import { MAX_SPEED, MIN_SPEED, type Mode, type StreamStatus } from '../../protocol/server';
 
 /** `startAt` must be at least this far ahead of `now` (ms): 5 s. */
 export const MIN_SCHEDULE_LEAD_MS = 5_000;

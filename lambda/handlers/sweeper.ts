@@ -1,109 +1,85 @@
 /**
- * The sweeper (EventBridge, every minute): starts scheduled streams whose `startsAt` is
- * within its lead (→ `awaiting_start`, execution started; core/schedule.ts), ends
- * streams idle past their TTL and pvai/pvp
- * streams whose controllers stayed away past their grace (`stopped`), restarts a
- * playing stream whose execution died (a zombie) from its persisted position — or fails it
- * after too many restarts — and forgets connections past `expiresAt` (API Gateway does not
- * guarantee `$disconnect`). docs/ARCHITECTURE.md "Lifecycle and cleanup".
+ * The sweeper Lambda (EventBridge, every minute): one sweep (application/sweep.ts
+ * `runSweep`). This module is its composition root: {@link fromEnvironment} builds the
+ * function's adapters from its environment, {@link createHandler} wires them (tests and
+ * local mode may inject their own), and {@link handler} is the Lambda entry, built on the
+ * first invocation.
  */
-import { START_LEAD_MS, stateMessage } from '../core/control';
-import { needsExecution, OPEN_STATUSES } from '../core/lifecycle';
-import type { StreamRow } from '../core/model';
-import { scheduledStart } from '../core/schedule';
-import { decideSweep, type SweepConfig } from '../core/sweep';
-import { executionName } from '../core/stream-keys';
-import { ENV, numberEnv } from '../adapters/config';
-import { listExpiredConnections, listStreamsByStatus, updateStream } from '../adapters/dynamo';
-import { StaleEpochError } from '../adapters/errors';
-import { fanOut, forgetConnection } from '../adapters/fanout';
-import { logger } from '../adapters/log';
-import { startScheduledStream } from '../adapters/schedule';
-import { currentExecutionArn, endStream, untilClaimedBatchSent } from '../adapters/session';
-import { describeExecution, executionArnFor, startExecution } from '../adapters/workflow';
+import { DEFAULT_CONTROLLER_GRACE_SECONDS, DEFAULT_IDLE_TTL_SECONDS, DEFAULT_ZOMBIE_GRACE_SECONDS } from '../../contract/defaults';
+import { runSweep, type SweepPorts, type SweepReport } from '../application/sweep';
+import type { SweepConfig } from '../core/sweep';
+import { ENV, MissingConfigError } from '../adapters/config';
+import { DynamoConnectionRegistry } from '../adapters/connection-registry';
+import { documentClient } from '../adapters/dynamo-write';
+import { broadcaster } from '../adapters/fanout';
+import { log } from '../adapters/log';
+import { DynamoStreamStore } from '../adapters/stream-store';
+import { systemTime } from '../adapters/time';
+import { workflow } from '../adapters/workflow';
 
-const cfg: SweepConfig = {
-  idleTtlMs: numberEnv(ENV.idleTtlSeconds, 300) * 1000,
-  maxRestarts: 3,
-  startGraceMs: numberEnv(ENV.zombieGraceSeconds, 60) * 1000,
-  controllerGraceMs: numberEnv(ENV.controllerGraceSeconds, 30) * 1000,
-};
+export type { SweepReport };
 
-/** Result counts, for logs and tests. */
-export interface SweepReport {
-  streams: number;
-  /** Scheduled streams started (→ `awaiting_start`). */
-  started: number;
-  ended: number;
-  restarted: number;
-  failed: number;
-  connectionsForgotten: number;
+/** Restarts of a zombie before the sweeper fails it. */
+const MAX_RESTARTS = 3;
+
+/** What the sweeper is built from. */
+export interface SweeperDeps {
+  ports: SweepPorts;
+  config: SweepConfig;
 }
 
-/** Sweep once at `now` (epoch ms). */
-export async function sweep(now = Date.now()): Promise<SweepReport> {
-  const report: SweepReport = { streams: 0, started: 0, ended: 0, restarted: 0, failed: 0, connectionsForgotten: 0 };
-  for (const c of await listExpiredConnections(Math.floor(now / 1000))) {
-    await forgetConnection(c.connectionId);
-    report.connectionsForgotten++;
-  }
-  for (const s of await listStreamsByStatus(OPEN_STATUSES)) {
-    report.streams++;
-    const running = needsExecution(s) ? await isRunning(s) : undefined;
-    const d = decideSweep(s, now, cfg, running);
-    try {
-      if (d.action === 'end') {
-        await endStream(s, d.reason, 'system');
-        report.ended++;
-      } else if (d.action === 'fail') {
-        await endStream(s, 'failed', 'system', { failureReason: d.failureReason });
-        report.failed++;
-      } else if (d.action === 'restart') {
-        await restart(s, now);
-        report.restarted++;
-      } else if (d.action === 'start') {
-        await startScheduledStream(s, d, now);
-        report.started++;
-      }
-    } catch (e) {
-      if (!(e instanceof StaleEpochError)) throw e; // someone changed it meanwhile: next sweep sees the new state
-    }
-  }
-  logger.info('sweep', { ...report });
-  return report;
-}
-
-async function isRunning(s: StreamRow): Promise<boolean> {
-  const status = await describeExecution(currentExecutionArn(s));
-  return status === 'RUNNING';
+/** The sweeper's handler over `deps`: one sweep at `deps.ports.time.now()`. */
+export function createHandler(deps: SweeperDeps): () => Promise<SweepReport> {
+  return () => runSweep(deps.ports, deps.config, deps.ports.time.now());
 }
 
 /**
- * Restart a zombie from its persisted position under a new epoch. An `awaiting_start` one
- * stays `awaiting_start` with its first frame still at `startsAt` — or, when that
- * has been missed, shifted to now + START_LEAD_MS (core/schedule.ts `scheduledStart`).
+ * The sweeper's dependencies from environment variables (contract/env.ts): CONNECTIONS_TABLE,
+ * STREAMS_TABLE (required), CALLBACK_URL and PLAYER_STATE_MACHINE_ARN (read by their adapters
+ * on first use), STREAM_IDLE_TTL_SECONDS, ZOMBIE_GRACE_SECONDS, CONTROLLER_GRACE_SECONDS
+ * (defaults contract/defaults.ts). Throws MissingConfigError naming a table variable that is
+ * unset, and an Error for a duration that is not a non-negative number.
  */
-async function restart(s: StreamRow, now: number): Promise<void> {
-  const epoch = s.epoch + 1;
-  const name = executionName(s.streamId, epoch);
-  const waiting = s.status === 'awaiting_start' ? scheduledStart(s.startsAt ?? now, now) : undefined;
-  // Conditional on positionSeq too: the listed row may be stale (a GSI read) and a tick still
-  // running in its Lambda may have claimed a batch since — then epochStartSeq would be wrong.
-  const updated = await updateStream(s.streamId, s.epoch, {
-    epoch,
-    generation: 0,
-    ...(waiting ? { status: 'awaiting_start', startsAt: waiting.startsAt, anchorAt: waiting.startsAt } : { status: 'playing', anchorAt: now + START_LEAD_MS }),
-    epochStartSeq: s.positionSeq,
-    restarts: (s.restarts ?? 0) + 1,
-    executionArn: executionArnFor(name),
-    updatedAt: now,
-  }, { expectPositionSeq: s.positionSeq, ...(waiting ? { expectStatus: ['awaiting_start' as const] } : {}) });
-  // A new epoch is announced like any control change, before its first frame (due ≥ 1 s later)
-  // and after the last batch a still-running tick of the old epoch claimed.
-  await untilClaimedBatchSent(s);
-  await fanOut(s.streamId, [stateMessage(updated, 'system')]);
-  await startExecution(name, { streamId: s.streamId, epoch, generation: 0, iteration: 0 });
-  logger.warn('zombie stream restarted', { streamId: s.streamId, epoch, positionSeq: s.positionSeq });
+export function fromEnvironment(env: NodeJS.ProcessEnv): SweeperDeps {
+  const client = documentClient();
+  const table = (name: string): string => {
+    const v = env[name];
+    if (v === undefined || v === '') throw new MissingConfigError(name);
+    return v;
+  };
+  return {
+    ports: {
+      streams: new DynamoStreamStore({ client, tableName: table(ENV.streamsTable) }),
+      connections: new DynamoConnectionRegistry({ client, tableName: table(ENV.connectionsTable) }),
+      broadcaster,
+      workflow,
+      time: systemTime,
+      log,
+    },
+    config: {
+      idleTtlMs: seconds(env, ENV.idleTtlSeconds, DEFAULT_IDLE_TTL_SECONDS) * 1000,
+      maxRestarts: MAX_RESTARTS,
+      startGraceMs: seconds(env, ENV.zombieGraceSeconds, DEFAULT_ZOMBIE_GRACE_SECONDS) * 1000,
+      controllerGraceMs: seconds(env, ENV.controllerGraceSeconds, DEFAULT_CONTROLLER_GRACE_SECONDS) * 1000,
+    },
+  };
 }
 
+let built: SweeperDeps | undefined;
+
+/** Sweep once at `now` (epoch ms) with {@link fromEnvironment}(process.env), built on the first call. */
+export async function sweep(now?: number): Promise<SweepReport> {
+  built ??= fromEnvironment(process.env);
+  return runSweep(built.ports, built.config, now ?? built.ports.time.now());
+}
+
+/** The Lambda entry: one sweep now. */
 export const handler = async (): Promise<SweepReport> => sweep();
+
+function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`environment variable ${name} must be a non-negative number, got "${v}"`);
+  return n;
+}

@@ -1,0 +1,163 @@
+/**
+ * Stream sessions: attaching a connection to a stream (at a quiet moment, greeted with
+ * `joined`, optionally replaying what it missed) and detaching it — the multi-step acts of
+ * `start`, `join`, `rejoin` and `stop`.
+ */
+import { joinedMessage, roleIn } from '../core/control';
+import { dueAt, frameTime } from '../core/clock';
+import { clockRuns, isFinished } from '../core/lifecycle';
+import type { StreamRow } from '../core/model';
+import { framesMessages, type Role, type WireFrame } from '../../protocol/server';
+import type { Broadcaster } from '../ports/broadcaster';
+import type { ConnectionRegistry } from '../ports/connections';
+import type { FrameSource } from '../ports/frames';
+import type { Log } from '../ports/log';
+import type { StreamStore } from '../ports/streams';
+import type { Time } from '../ports/time';
+import type { Workflow } from '../ports/workflow';
+import { endStream, FANOUT_SETTLE_MS } from './end-stream';
+import type { FrameHistory } from './frames';
+import { leaveStream } from './leave-stream';
+import { announcePresence } from './presence';
+
+/** Ports of the session acts. */
+export interface SessionPorts {
+  streams: StreamStore;
+  connections: ConnectionRegistry;
+  broadcaster: Broadcaster;
+  workflow: Workflow;
+  /** The frame source of a stream's (or a game's) history: application/frames.ts `frameSourceFor` on the recordings and games. */
+  frames: (history: FrameHistory) => FrameSource;
+  time: Time;
+  log: Log;
+}
+
+/** Options of {@link attach}. */
+export interface AttachOptions {
+  /**
+   * `rejoin`: greet with `joined` first, then — before the connection is attached, so no
+   * live frame interleaves — replay the frames of `epoch` from `fromSeq` that the stream has
+   * already sent (nothing when the epoch has moved on).
+   */
+  replay?: { epoch: number; fromSeq: number };
+}
+
+/** Quiet time (ms) needed before the next claim to attach a connection. */
+const ATTACH_GUARD_MS = 200;
+/** The tick claims a batch this long (ms) before it is due (application/tick.ts `CLAIM_LEAD_MS`). */
+const TICK_CLAIM_LEAD_MS = 30;
+/**
+ * Longest wait (ms) of {@link untilQuiet}: a stream that is never quiet (frames less than
+ * ~0.5 s apart) is attached anyway, well inside the control function's 10 s timeout.
+ */
+const QUIET_BUDGET_MS = 3000;
+/** Most frames one {@link readFrames} returns by default. */
+const READ_LIMIT = 5000;
+
+/**
+ * Attach a connection to a stream as `role` (derived from the stream's controllers when
+ * omitted) and count it; then greet it with `joined` (the full initial state) and announce
+ * the new presence to the stream. The connection is attached before `joined` goes out, so a
+ * control sent the moment `joined` arrives finds it attached; and it is attached at a quiet
+ * moment of the stream ({@link untilQuiet}), so no frame overtakes `joined` and a replay
+ * neither repeats nor misses a frame. With `opts.replay` (rejoin) `joined` and the replay go
+ * out before the attach. Returns the role. Throws NotFoundError (`connection`) when the
+ * connection's row is gone (it disconnected meanwhile).
+ */
+export async function attach(ports: SessionPorts, connectionId: string, userId: string, stream: StreamRow, role?: Role, opts: AttachOptions = {}): Promise<Role> {
+  const r = role ?? roleIn(stream, userId);
+  const replay = opts.replay;
+  if (replay) {
+    await ports.broadcaster.post(connectionId, joinedMessage({ ...stream, clientCount: stream.clientCount + 1 }, r, ports.time.now()));
+    let next = replay.fromSeq;
+    await untilQuiet(ports, stream.streamId, async (row) => {
+      if (row.epoch !== replay.epoch || next >= row.positionSeq) return false;
+      const frames = await readFrames(ports, row, next, row.positionSeq);
+      for (const m of frames.length ? framesMessages(row.streamId, row.epoch, frames) : []) await ports.broadcaster.post(connectionId, m);
+      next = row.positionSeq;
+      return true;
+    });
+  } else {
+    await untilQuiet(ports, stream.streamId);
+  }
+  await ports.connections.attach(connectionId, stream.streamId, r);
+  const fresh = (await ports.streams.addClients(stream.streamId, 1, ports.time.now())) ?? stream;
+  if (r === 'player' && fresh.controllersGoneSince !== undefined) await ports.streams.markControllers(stream.streamId, true, ports.time.now());
+  if (!replay) await ports.broadcaster.post(connectionId, joinedMessage(fresh, r, ports.time.now()));
+  await announcePresence(ports, stream.streamId, fresh.presenceVersion);
+  return r;
+}
+
+/**
+ * Wait for a moment to attach a connection: no batch the tick claimed is still being fanned
+ * out (a batch is fanned out when due — the row's `anchorAt` after the claim — and its
+ * fan-out lists the connections within FANOUT_SETTLE_MS, application/end-stream.ts) and the
+ * next claim is at least {@link ATTACH_GUARD_MS} away. Attached then, the connection
+ * receives every later batch live and no earlier one. Paused, waiting or finished streams
+ * are always quiet.
+ *
+ * `beforeWait`, when given, is called with each fresh row first; when it returns true (it
+ * took time: a replay) the row is read again before deciding. Waits at most
+ * {@link QUIET_BUDGET_MS} in all (on `ports.time`). Returns the last row read (undefined if gone).
+ */
+export async function untilQuiet(
+  ports: Pick<SessionPorts, 'streams' | 'frames' | 'time'>,
+  streamId: string,
+  beforeWait?: (row: StreamRow) => Promise<boolean>,
+): Promise<StreamRow | undefined> {
+  const deadline = ports.time.now() + QUIET_BUDGET_MS;
+  for (let reads = 0; reads < 100; reads++) {
+    const row = await ports.streams.get(streamId, { consistent: true });
+    if (!row || isFinished(row)) return row;
+    if (beforeWait && (await beforeWait(row))) continue;
+    const left = deadline - ports.time.now();
+    const waitMs = left > 0 ? Math.min(left, await quietInMs(ports, row)) : 0;
+    if (waitMs <= 0) return row;
+    await ports.time.sleep(waitMs);
+  }
+  return ports.streams.get(streamId, { consistent: true });
+}
+
+/** Milliseconds until the stream is quiet (see {@link untilQuiet}); 0 when it is now. */
+async function quietInMs(ports: Pick<SessionPorts, 'frames' | 'time'>, row: StreamRow): Promise<number> {
+  // awaiting_start: its first frame is due at `anchorAt` = `startsAt`; a join just before must not be overtaken by it.
+  if (!clockRuns(row)) return 0;
+  const now = ports.time.now();
+  const inFlight = row.positionSeq > row.epochStartSeq ? row.anchorAt + FANOUT_SETTLE_MS - now : 0;
+  if (inFlight > 0) return inFlight;
+  if (row.positionSeq >= row.frameCount) return 0;
+  const [upcoming] = await readFrames(ports, row, row.positionSeq, row.positionSeq + 1);
+  if (!upcoming) return 0;
+  const due = dueAt(row, frameTime(upcoming, row.delayMs));
+  const at = ports.time.now();
+  return due - TICK_CLAIM_LEAD_MS - at < ATTACH_GUARD_MS ? due + FANOUT_SETTLE_MS - at : 0;
+}
+
+/**
+ * Detach a connection from whatever stream it is on (no-op when it is on none), uncount it
+ * and announce presence. A pvai stream whose player leaves ends with `stopped` when
+ * `endIfPlayerLeaves` is set (the player's own `stop`). Returns the stream id it left.
+ */
+export async function detach(
+  ports: SessionPorts,
+  connectionId: string,
+  opts: { endIfPlayerLeaves?: boolean; by?: string } = {},
+): Promise<string | undefined> {
+  const old = await ports.connections.detach(connectionId);
+  if (!old?.streamId) return undefined;
+  const streamId = old.streamId;
+  const stream = await leaveStream(ports, old, ports.time.now());
+  if (stream && opts.endIfPlayerLeaves && stream.mode === 'pvai' && old.role === 'player' && !isFinished(stream)) {
+    await endStream(ports, stream, 'stopped', opts.by ?? old.userId);
+  }
+  await announcePresence(ports, streamId, stream?.presenceVersion);
+  return streamId;
+}
+
+/**
+ * Frames `[fromSeq, toSeq)` of a stream's history (its recording by byte range, or its live
+ * game's chunks): `rejoin`. At most `limit` frames (5,000 by default).
+ */
+export function readFrames(ports: Pick<SessionPorts, 'frames'>, stream: FrameHistory, fromSeq: number, toSeq: number, limit = READ_LIMIT): Promise<WireFrame[]> {
+  return ports.frames(stream).read(fromSeq, toSeq, limit);
+}

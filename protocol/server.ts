@@ -1,0 +1,255 @@
+/**
+ * The matchcast wire protocol, version 1 — the part without zod: the shared vocabulary
+ * (limits, modes, roles, statuses, end reasons, error codes), the byte-size helpers, and
+ * every server → client message with its builders (docs/PROTOCOL.md). Modules that only
+ * build or read server messages (the tick, fan-out) import this one, so they do not bundle
+ * zod; protocol/messages.ts re-exports all of it next to the validated client messages.
+ */
+/** API Gateway's WebSocket frame limit is 128 KB; we keep every message we send below it. */
+export const MAX_MESSAGE_BYTES = 128 * 1024;
+/** Inbound messages are far smaller than frames: anything larger is refused as `too_large`. */
+export const MAX_INBOUND_BYTES = 16 * 1024;
+/** Playback rate bounds (PROTOCOL.md `start.speed`, `speed.speed`). */
+export const MIN_SPEED = 0.25;
+export const MAX_SPEED = 64;
+/** `input.data` limit, serialized (PROTOCOL.md). */
+export const MAX_INPUT_BYTES = 4 * 1024;
+/**
+ * `input.data` nesting limit: objects/arrays inside each other (a pong paddle move is 1–2
+ * deep). Every receiver of the relay parses it; deep nesting only costs them.
+ */
+export const MAX_INPUT_DEPTH = 8;
+/** Chat text length in characters (PROTOCOL.md). */
+export const MAX_CHAT_CHARS = 500;
+/** The fixed set of emoji `react` accepts. */
+export const ALLOWED_EMOJI = ['👏', '🔥', '😮', '😂', '🎾', '🏏', '💯', '😢', '❤️', '👍'] as const;
+
+export const MODES = ['spectate', 'pvai', 'pvp'] as const;
+export type Mode = (typeof MODES)[number];
+export const ROLES = ['player', 'spectator'] as const;
+export type Role = (typeof ROLES)[number];
+/**
+ * Stream status (core/lifecycle.ts).
+ * A scheduled stream (`POST /streams`) moves scheduled → awaiting_start (its
+ * execution is waiting for `startsAt`) → playing → ended | failed; others start at `starting`.
+ */
+export const STREAM_STATUSES = ['scheduled', 'awaiting_start', 'starting', 'playing', 'paused', 'ended', 'failed'] as const;
+export type StreamStatus = (typeof STREAM_STATUSES)[number];
+export const END_REASONS = ['finished', 'stopped', 'idle', 'failed', 'max_duration'] as const;
+export type EndReason = (typeof END_REASONS)[number];
+export const ERROR_CODES = [
+  'bad_request',
+  'unknown_action',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'too_large',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Why a client message was refused, as the `error` reply carries it. */
+export interface ProtocolError {
+  readonly code: ErrorCode;
+  readonly message: string;
+  /** The action the client sent, when one could be read. */
+  readonly action?: string;
+}
+
+const encoder = new TextEncoder();
+/** UTF-8 length of a string in bytes (works in Node and browsers). */
+export function utf8Bytes(s: string): number {
+  return encoder.encode(s).length;
+}
+
+/**
+ * Nesting depth of a parsed JSON value: 0 for a scalar, 1 for a flat object or array, and so
+ * on. Iterative (no recursion limit); stops counting past `limit` (returns `limit + 1`).
+ */
+export function jsonDepth(value: unknown, limit = MAX_INPUT_DEPTH): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    const depth = d + 1;
+    if (depth > limit) return limit + 1;
+    deepest = Math.max(deepest, depth);
+    for (const child of Object.values(v as Record<string, unknown>)) stack.push([child, depth]);
+  }
+  return deepest;
+}
+
+/** Serialized size of a JSON value in bytes (UTF-8); Infinity for values JSON cannot hold. */
+export function jsonBytes(value: unknown): number {
+  try {
+    const s = JSON.stringify(value);
+    return s === undefined ? Infinity : utf8Bytes(s);
+  } catch {
+    return Infinity;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Server → client
+// ---------------------------------------------------------------------------------------
+
+/** One recording frame as it travels (matchcast/1 frame line). `t` is media milliseconds. */
+export interface WireFrame {
+  readonly seq: number;
+  readonly t: number;
+  readonly type: string;
+  readonly data: unknown;
+}
+
+export interface JoinedMessage {
+  type: 'joined';
+  streamId: string;
+  gameId: string;
+  kind: string;
+  title: string;
+  mode: Mode;
+  role: Role;
+  status: StreamStatus;
+  speed: number;
+  epoch: number;
+  /** Media time (ms) at the stream's anchor. */
+  positionMs: number;
+  /** The next seq the stream will send. */
+  positionSeq: number;
+  durationMs: number;
+  frameCount: number;
+  clients: number;
+  /** Scheduled streams (status `scheduled` or `awaiting_start`): wall time of the first frame, epoch ms — the countdown's target. */
+  startsAt?: number;
+  /** The game is live: frames arrive as they are published, so `durationMs` and `frameCount` are what exists so far. */
+  live?: boolean;
+}
+export interface FramesMessage {
+  type: 'frames';
+  streamId: string;
+  epoch: number;
+  frames: WireFrame[];
+}
+export interface StateMessage {
+  type: 'state';
+  streamId: string;
+  status: StreamStatus;
+  speed: number;
+  epoch: number;
+  positionMs: number;
+  positionSeq: number;
+  /** User id of whoever changed it, or `system`. */
+  by: string;
+}
+export interface PresenceMessage {
+  type: 'presence';
+  streamId: string;
+  clients: number;
+  players: number;
+  spectators: number;
+}
+export interface ChatOutMessage {
+  type: 'chat';
+  streamId: string;
+  from: string;
+  text: string;
+  /** Epoch milliseconds. */
+  at: number;
+}
+export interface ReactionMessage {
+  type: 'reaction';
+  streamId: string;
+  from: string;
+  emoji: string;
+  at: number;
+}
+export interface InputOutMessage {
+  type: 'input';
+  streamId: string;
+  from: string;
+  data: unknown;
+}
+export interface CatalogMessage {
+  type: 'catalog';
+  /** `live`: frames are still being published. */
+  games: { gameId: string; kind: string; title: string; durationMs: number; participants?: string[]; live?: boolean }[];
+  /** `startsAt` (epoch ms) for scheduled streams. */
+  streams: { streamId: string; gameId: string; mode: Mode; status: StreamStatus; clients: number; title?: string; startsAt?: number }[];
+}
+export interface EndedMessage {
+  type: 'ended';
+  streamId: string;
+  reason: EndReason;
+}
+export interface ErrorMessage {
+  type: 'error';
+  code: ErrorCode;
+  message: string;
+  action?: string;
+}
+export interface PongMessage {
+  type: 'pong';
+  /** Server time, epoch milliseconds. */
+  at: number;
+}
+
+export type ServerMessage =
+  | JoinedMessage
+  | FramesMessage
+  | StateMessage
+  | PresenceMessage
+  | ChatOutMessage
+  | ReactionMessage
+  | InputOutMessage
+  | CatalogMessage
+  | EndedMessage
+  | ErrorMessage
+  | PongMessage;
+
+/** Build an `error` reply from a {@link ProtocolError}. */
+export function errorMessage(e: ProtocolError): ErrorMessage {
+  return e.action === undefined
+    ? { type: 'error', code: e.code, message: e.message }
+    : { type: 'error', code: e.code, message: e.message, action: e.action };
+}
+
+/**
+ * Split frames into `frames` messages of at most {@link MAX_MESSAGE_BYTES} serialized bytes,
+ * keeping seq order. A single frame larger than the limit throws (the index Lambda refuses
+ * such recordings, so this only fires on a bug).
+ */
+export function framesMessages(streamId: string, epoch: number, frames: readonly WireFrame[]): FramesMessage[] {
+  const envelope = utf8Bytes(JSON.stringify({ type: 'frames', streamId, epoch, frames: [] }));
+  const out: FramesMessage[] = [];
+  let batch: WireFrame[] = [];
+  let size = envelope;
+  for (const f of frames) {
+    const bytes = jsonBytes(f) + 1; // + the comma
+    if (envelope + bytes > MAX_MESSAGE_BYTES) {
+      throw new Error(`frame seq ${f.seq} alone is over ${MAX_MESSAGE_BYTES} bytes`);
+    }
+    if (size + bytes > MAX_MESSAGE_BYTES && batch.length > 0) {
+      out.push({ type: 'frames', streamId, epoch, frames: batch });
+      batch = [];
+      size = envelope;
+    }
+    batch.push(f);
+    size += bytes;
+  }
+  if (batch.length > 0) out.push({ type: 'frames', streamId, epoch, frames: batch });
+  return out;
+}
+
+/**
+ * Parse a server → client message (for clients and tests). Throws if it is not JSON with a
+ * string `type`; the shape beyond that is trusted (the server built it from these types).
+ */
+export function parseServerMessage(raw: string): ServerMessage {
+  const v = JSON.parse(raw) as { type?: unknown };
+  if (typeof v !== 'object' || v === null || typeof v.type !== 'string') {
+    throw new Error('server message has no "type"');
+  }
+  return v as ServerMessage;
+}
