@@ -4,7 +4,8 @@
  * docs/ARCHITECTURE.md "Recording format (matchcast/1)").
  *
  * Pure: no I/O. Every converter throws {@link ConvertError} for bad input, never a bare
- * `Error`/`SyntaxError`, so the ingest CLI and the index Lambda can print one clear line.
+ * `Error`/`SyntaxError`, so the ingest CLI and local mode's sample loader (the callers;
+ * no Lambda bundles convert/) can print one clear line.
  */
 import type { WireFrame } from '../protocol/messages';
 import { MAX_FRAME_LINE_BYTES, type RecordingHeader } from '../lambda/core/recording';

@@ -126,7 +126,7 @@ export class ReplaceRefusedError extends Error {
 
   constructor(refused: ReadonlyArray<Extract<UploadPlan, { action: 'differs' }>>) {
     super(
-      `${refused.map((p) => p.rec.recording.header.gameId).join(', ')}: a different recording is stored under ${refused.length === 1 ? 'its key' : 'their keys'}; pass --replace to replace it (nothing uploaded)`,
+      `${refused.map((p) => p.rec.recording.header.gameId).join(', ')}: a different recording is stored under ${refused.length === 1 ? 'its key' : 'their keys'}; not replaced without \`replace\` (\`npm run ingest -- --replace\`), nothing uploaded`,
     );
     this.name = 'ReplaceRefusedError';
     this.refused = refused;
