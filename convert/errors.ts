@@ -4,11 +4,36 @@
  * docs/ARCHITECTURE.md "Recording format (matchcast/1)").
  *
  * Pure: no I/O. Every converter throws {@link ConvertError} for bad input, never a bare
- * `Error`/`SyntaxError`, so the ingest CLI and the index Lambda can print one clear line.
+ * `Error`/`SyntaxError`, so the ingest CLI and local mode's sample loader (the callers;
+ * no Lambda bundles convert/) can print one clear line.
  */
 import type { WireFrame } from '../protocol/messages';
 import { MAX_FRAME_LINE_BYTES, type RecordingHeader } from '../lambda/core/recording';
 import { GAME_ID_PATTERN, MAX_GAME_ID_CHARS } from '../protocol/ids';
+
+/** Characters a message must not carry raw: C0 controls, DEL, C1 controls, bidirectional controls, lone surrogates. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|\p{Cs}/gu;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * `s` with every control character written as an escape (`\n`, `\t`, `\x1b`, `\u202e`), so a
+ * message that quotes input — a cell, a file name, a JSON value — never puts raw control
+ * bytes on a terminal: no ESC sequences (ECMA-48 / ISO 6429 C0 and C1 controls), no line
+ * breaks that forge another line, no bidirectional overrides that reorder what is shown
+ * (Unicode Standard Annex #9, Bidi_Control), no lone surrogates. Everything else is kept.
+ * Idempotent: the escapes themselves are printable ASCII.
+ *
+ * The one sanitizer for such messages: {@link ConvertError} applies it to its message, and
+ * the ingest CLI to its own.
+ */
+export function printable(s: string): string {
+  return s.replace(UNPRINTABLE, (c) => {
+    const named = NAMED[c];
+    if (named) return named;
+    const cp = c.codePointAt(0) as number;
+    return cp < 0x100 ? `\\x${cp.toString(16).padStart(2, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+  });
+}
 
 /**
  * A recording could not be converted.
@@ -17,13 +42,15 @@ import { GAME_ID_PATTERN, MAX_GAME_ID_CHARS } from '../protocol/ids';
  * for binary formats such as ttyrec (`unit: 'byte'`), or `undefined` when the problem is
  * the whole file or an option. The message already names the place
  * ("line 12: time went backwards (3.2 < 4.1)", "byte 61590: truncated frame header").
+ * The message is passed through {@link printable}: whatever input it quotes, it holds no
+ * raw control characters and is one line.
  */
 export class ConvertError extends Error {
   readonly line: number | undefined;
   readonly unit: 'line' | 'byte';
 
   constructor(message: string, line?: number, unit: 'line' | 'byte' = 'line') {
-    super(message);
+    super(printable(message));
     this.name = 'ConvertError';
     this.line = line;
     this.unit = unit;

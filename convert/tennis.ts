@@ -37,7 +37,7 @@
 import type { WireFrame } from '../protocol/messages';
 import type { RecordingHeader } from '../lambda/core/recording';
 import { RECORDING_FORMAT } from '../lambda/core/recording';
-import { parseCsv } from './csv';
+import { readCsv } from './csv';
 import { ConvertError, type ConvertedRecording } from './errors';
 
 /** Attribution every tennis recording carries in `meta.source` (the licence requires it). */
@@ -103,18 +103,18 @@ const GAME_SCORES = new Set(['0', '15', '30', '40', 'AD']);
 
 /** Parse a `*-matches.csv`. Throws ConvertError on a file without the needed columns. */
 export function parseMatchesCsv(text: string): Map<string, TennisMatchInfo> {
-  const rows = parseCsv(text);
+  const rows = readCsv(text);
   const out = new Map<string, TennisMatchInfo>();
-  const head = rows[0];
+  const head = rows[0]?.fields;
   if (!head || !head.includes('match_id') || !head.includes('player1') || !head.includes('player2')) {
     throw ConvertError.atLine(1, 'matches CSV needs match_id, player1 and player2 columns');
   }
   const col = (name: string) => head.indexOf(name);
-  rows.slice(1).forEach((r, i) => {
+  rows.slice(1).forEach(({ fields: r, line }) => {
     const get = (name: string) => (col(name) >= 0 ? (r[col(name)] ?? '').trim() : '');
     const matchId = get('match_id');
     if (!matchId) return;
-    if (!get('player1') || !get('player2')) throw ConvertError.atLine(i + 2, `match ${matchId} has no player names`);
+    if (!get('player1') || !get('player2')) throw ConvertError.atLine(line, `match ${matchId} has no player names`);
     out.set(matchId, {
       matchId,
       player1: get('player1'),
@@ -173,8 +173,8 @@ export function convertTennisPoints(
   matches: Map<string, TennisMatchInfo>,
   opts: { matchIds?: readonly string[] } = {},
 ): ConvertedRecording[] {
-  const rows = parseCsv(pointsCsv);
-  const head = rows[0];
+  const rows = readCsv(pointsCsv);
+  const head = rows[0]?.fields;
   if (!head) throw ConvertError.atLine(1, 'empty points CSV');
   for (const c of ['match_id', 'ElapsedTime', 'SetNo', 'P1Score', 'P2Score', 'PointNumber']) {
     if (!head.includes(c)) throw ConvertError.atLine(1, `points CSV has no ${c} column`);
@@ -182,21 +182,20 @@ export function convertTennisPoints(
   const idx = new Map(head.map((h, i) => [h, i]));
   const groups = new Map<string, Array<{ line: number; get: (c: string) => string }>>();
   const wanted = opts.matchIds ? new Set(opts.matchIds) : undefined;
-  rows.slice(1).forEach((r, i) => {
-    if (r.length === 1 && r[0] === '') return;
+  rows.slice(1).forEach(({ fields: r, line }) => {
     const get = (c: string) => {
       const j = idx.get(c);
       return j === undefined ? '' : (r[j] ?? '').trim();
     };
     const id = get('match_id');
-    if (!id) throw ConvertError.atLine(i + 2, 'row has no match_id');
+    if (!id) throw ConvertError.atLine(line, 'row has no match_id');
     if (wanted && !wanted.has(id)) return;
     if (!groups.has(id)) groups.set(id, []);
-    groups.get(id)!.push({ line: i + 2, get });
+    groups.get(id)!.push({ line, get });
   });
   const absent = opts.matchIds?.filter((id) => !groups.has(id)) ?? [];
   if (absent.length > 0) throw new ConvertError(`no points for match ${absent.join(', ')} in the points CSV`);
-  const present = presentColumns(head, rows.slice(1));
+  const present = presentColumns(head, rows.slice(1).map((r) => r.fields));
   return [...groups].map(([id, group]) => {
     const info = matches.get(id);
     if (!info) throw ConvertError.atLine(group[0]!.line, `match ${id} is not in the matches CSV`);

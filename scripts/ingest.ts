@@ -1,5 +1,5 @@
 /**
- * `npm run ingest -- FILE… [--bucket NAME | --stack NAME] [--only GAMEID]… [--dry-run]`
+ * `npm run ingest -- FILE… [--bucket NAME | --stack NAME] [--only GAMEID]… [--replace] [--dry-run]`
  *
  * Converts input files to matchcast/1 (convert/: tennis point-by-point CSV, asciicast,
  * ttyrec, Cricsheet JSON, generic JSONL), validates every recording with the same indexer
@@ -18,30 +18,45 @@
  *
  * Every input is read, converted and validated before anything is uploaded (and before the
  * target is looked up), so a broken file is reported whatever the target and uploads nothing.
+ *
+ * Ingest never silently replaces (scripts/lib/upload.ts): every key is read back and compared
+ * byte for byte before anything is written. The same bytes are left alone (`unchanged`, and
+ * the index Lambda does not run again); a different recording under a gameId is refused —
+ * nothing uploaded — unless `--replace` is given, and then the line says what was replaced
+ * (`replaced  … (was N frames h:mm:ss, B)`). `--dry-run` converts and validates only: it
+ * contacts no target, so it cannot say what an upload would replace.
+ *
  * Prints one line per recording (`uploaded  gameId  N frames  h:mm:ss  bytes B  key  kind`,
- * `ok  …` on --dry-run) and a summary. Any failure prints one line `error: …` (no stack
- * trace) and exits 1; a wrong command line exits 2.
+ * `unchanged  …`, `replaced  …`, `ok  …` on --dry-run) and a summary. Any failure prints one
+ * line `error: …` (no stack trace, no raw control bytes from the input) and exits 1; a wrong
+ * command line exits 2.
  */
 import './lib/quiet-sdk'; // first: no AWS SDK Node-version warning on stderr
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { convertFiles, type ConvertedRecording, type InputFile } from '../convert';
-import { serializeRecording } from '../lambda/core/recording';
+import { printable } from '../convert/errors';
 import { CliError, parseCli, runMain, usageError } from './lib/cli';
 import { formatClock } from './lib/format';
 import { awsError, pidAlive, RUNTIME_FILE, STACK_OUTPUTS } from './lib/target';
 import { recordingKey } from '../contract/keys';
+import { planUploads, prepareRecording, putRecording, RECORDING_CONTENT_TYPE, type PreparedRecording, type StoredRecording, type UploadPlan } from './lib/upload';
 
 /** `recordings/{gameId}.jsonl`, where a recording is uploaded (contract/keys.ts). */
 export { recordingKey };
+/** Content type of matchcast/1 objects (JSON Lines), and a recording ready to upload (scripts/lib/upload.ts). */
+export { RECORDING_CONTENT_TYPE, type PreparedRecording };
 
-export const INGEST_HELP = `usage: npm run ingest -- FILE… [--bucket NAME | --stack NAME] [--only GAMEID]… [--dry-run]
+export const INGEST_HELP = `usage: npm run ingest -- FILE… [--bucket NAME | --stack NAME] [--only GAMEID]… [--replace] [--dry-run]
 
 Convert recordings to matchcast/1, validate them, and upload each to
 s3://BUCKET/recordings/{gameId}.jsonl (the index Lambda catalogs it from there).
+A recording already stored byte for byte is left as it is ("unchanged"); a
+different one under the same gameId is refused, uploading nothing, unless
+--replace is given.
 
   FILE            *-points.csv (its *-matches.csv beside it is read too), *.cast,
                   *.ttyrec, cricsheet *.json, *.jsonl
@@ -49,12 +64,12 @@ s3://BUCKET/recordings/{gameId}.jsonl (the index Lambda catalogs it from there).
   --stack NAME    upload to the RecordingsBucketName of this deployed stack
                   default: the running local stack (\`npm start\`)
   --only GAMEID   keep only this recording (repeatable; e.g. one match of a whole event)
-  --dry-run       convert and validate, upload nothing
+  --replace       replace a different recording stored under the same gameId
+                  (each such line says what it replaced: frames and duration)
+  --dry-run       convert and validate, upload nothing (contacts no target)
   -h, --help      this help
 `;
 
-/** Content type of matchcast/1 objects (JSON Lines). */
-export const RECORDING_CONTENT_TYPE = 'application/x-ndjson';
 /** The message when local mode's runtime file is absent. */
 export const LOCAL_NOT_RUNNING = 'local mode is not running: start it with `npm start`, or pass --bucket/--stack';
 
@@ -64,6 +79,8 @@ export interface IngestArgs {
   bucket?: string;
   stack?: string;
   only: string[];
+  /** Replace a different recording stored under the same key (otherwise refused). */
+  replace: boolean;
   dryRun: boolean;
   help: boolean;
 }
@@ -76,6 +93,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
       bucket: { type: 'string', short: 'b' },
       stack: { type: 'string', short: 's' },
       only: { type: 'string', multiple: true },
+      replace: { type: 'boolean' },
       'dry-run': { type: 'boolean', short: 'n' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -84,6 +102,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
   const args: IngestArgs = {
     files: positionals,
     only: values.only ?? [],
+    replace: values.replace ?? false,
     dryRun: values['dry-run'] ?? false,
     help: values.help ?? false,
     ...(values.bucket !== undefined ? { bucket: values.bucket } : {}),
@@ -93,7 +112,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
   if (args.files.length === 0) throw usageError('at least one FILE is needed (see --help)');
   if (args.bucket !== undefined && args.stack !== undefined) throw usageError('pass --bucket or --stack, not both');
   if (args.bucket !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(args.bucket)) {
-    throw usageError(`--bucket ${JSON.stringify(args.bucket)} is not an S3 bucket name`);
+    throw usageError(`--bucket ${printable(JSON.stringify(args.bucket))} is not an S3 bucket name`);
   }
   if (args.stack !== undefined && args.stack.trim() === '') throw usageError('--stack needs a stack name');
   return args;
@@ -118,12 +137,12 @@ export function readInputs(paths: readonly string[]): InputFile[] {
   }
   return wanted.map((p) => {
     try {
-      if (statSync(p).isDirectory()) throw new CliError(`${p} is a directory: name the files in it`);
+      if (statSync(p).isDirectory()) throw new CliError(`${printable(p)} is a directory: name the files in it`);
       return { name: p, content: readFileSync(p) };
     } catch (e) {
       if (e instanceof CliError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
-      throw new CliError(code === 'ENOENT' ? `${p}: no such file` : `${p}: cannot read (${code ?? (e as Error).message})`);
+      throw new CliError(printable(code === 'ENOENT' ? `${p}: no such file` : `${p}: cannot read (${code ?? (e as Error).message})`));
     }
   });
 }
@@ -217,13 +236,6 @@ export async function resolveUploadTarget(args: Pick<IngestArgs, 'bucket' | 'sta
   return localUploadTarget(deps.runtimeFile, deps.isAlive);
 }
 
-/** A recording ready to upload: its serialized text (validated), byte size and key. */
-export interface PreparedRecording {
-  recording: ConvertedRecording;
-  body: Buffer;
-  key: string;
-}
-
 /**
  * Serialize (and so validate, recording.ts) each converted recording. Throws
  * {@link CliError} naming the gameId and line of a recording that breaks the format.
@@ -231,10 +243,9 @@ export interface PreparedRecording {
 export function prepareRecordings(recordings: readonly ConvertedRecording[]): PreparedRecording[] {
   return recordings.map((recording) => {
     try {
-      const body = Buffer.from(serializeRecording(recording.header, recording.frames), 'utf8');
-      return { recording, body, key: recordingKey(recording.header.gameId) };
+      return prepareRecording(recording);
     } catch (e) {
-      throw new CliError(`${recording.header.gameId}: ${(e as Error).message}`);
+      throw new CliError(printable(`${recording.header.gameId}: ${(e as Error).message}`));
     }
   });
 }
@@ -245,15 +256,7 @@ export function prepareRecordings(recordings: readonly ConvertedRecording[]): Pr
  */
 export async function uploadRecording(s3: S3Client, bucket: string, rec: PreparedRecording): Promise<void> {
   try {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: rec.key,
-        Body: rec.body,
-        ContentType: RECORDING_CONTENT_TYPE,
-        ContentLength: rec.body.length,
-      }),
-    );
+    await putRecording(s3, bucket, rec);
   } catch (e) {
     throw awsError(e, `uploading s3://${bucket}/${rec.key}`);
   }
@@ -265,12 +268,52 @@ export function recordingLine(rec: PreparedRecording): string {
   return `${header.gameId}  ${header.frameCount} frames  ${formatClock(header.durationMs)}  ${rec.body.length.toLocaleString('en-US')} B  ${rec.key}  ${header.kind}`;
 }
 
+/** What is stored: `288 frames  3:58:40  61,234 B` (`not a matchcast/1 recording` when its header is unreadable). */
+export function storedLine(stored: StoredRecording): string {
+  const size = `${stored.bytes.toLocaleString('en-US')} B`;
+  if (stored.frames === undefined || stored.durationMs === undefined) return `not a matchcast/1 recording, ${size}`;
+  return `${stored.frames} frames  ${formatClock(stored.durationMs)}  ${size}`;
+}
+
 /**
- * The `ingest` CLI as a function: parse, read, convert, validate, then resolve the target
- * and upload, reporting on `io.stdout`. Resolves 0; throws {@link CliError} (exit 2 usage,
- * 1 failure).
+ * Compare each recording with its key in the target (scripts/lib/upload.ts `planUploads`).
+ * Throws {@link CliError}: the S3 error in one line, or — unless `replace` — one line per
+ * gameId whose key holds a different recording (before and after), uploading nothing.
+ */
+export async function checkTarget(s3: S3Client, bucket: string, prepared: readonly PreparedRecording[], replace: boolean): Promise<UploadPlan[]> {
+  let plans: UploadPlan[];
+  try {
+    plans = await planUploads(s3, bucket, prepared);
+  } catch (e) {
+    throw awsError(e, `reading s3://${bucket}/${(e as { key?: string }).key ?? 'recordings/'}`);
+  }
+  const differs = plans.filter((p): p is Extract<UploadPlan, { action: 'differs' }> => p.action === 'differs');
+  if (differs.length > 0 && !replace) {
+    const which = differs
+      .map((p) => `${p.rec.recording.header.gameId} (stored: ${storedLine(p.stored)}; new: ${storedLine({ bytes: p.rec.body.length, frames: p.rec.recording.header.frameCount, durationMs: p.rec.recording.header.durationMs })})`)
+      .join(', ');
+    throw new CliError(`s3://${bucket}/recordings/ holds a different recording for ${which}: pass --replace to replace ${differs.length === 1 ? 'it' : 'them'}; nothing uploaded`);
+  }
+  return plans;
+}
+
+/**
+ * The `ingest` CLI as a function: parse, read, convert, validate, then resolve the target,
+ * compare every key and upload (never silently replacing: see the file's docstring),
+ * reporting on `io.stdout`. Resolves 0; throws {@link CliError} (exit 2 usage, 1 failure)
+ * whose message holds no raw control characters (convert/errors.ts `printable`), whatever
+ * the input or the command line quotes.
  */
 export async function runIngest(argv: readonly string[], io: { stdout: Writable }, deps: IngestDeps = {}): Promise<number> {
+  try {
+    return await ingest(argv, io, deps);
+  } catch (e) {
+    if (e instanceof CliError) throw new CliError(printable(e.message), e.exitCode);
+    throw new CliError(printable(e instanceof Error ? e.message : String(e)));
+  }
+}
+
+async function ingest(argv: readonly string[], io: { stdout: Writable }, deps: IngestDeps): Promise<number> {
   const args = parseIngestArgs(argv);
   if (args.help) {
     io.stdout.write(INGEST_HELP);
@@ -281,7 +324,7 @@ export async function runIngest(argv: readonly string[], io: { stdout: Writable 
   try {
     recordings = convertFiles(inputs, args.only.length > 0 ? { gameIds: args.only } : {});
   } catch (e) {
-    throw new CliError((e as Error).message.split('\n')[0] ?? 'conversion failed');
+    throw new CliError(printable((e as Error).message.split('\n')[0] ?? 'conversion failed'));
   }
   if (recordings.length === 0) throw new CliError('the inputs hold no recording');
   const prepared = prepareRecordings(recordings);
@@ -295,15 +338,32 @@ export async function runIngest(argv: readonly string[], io: { stdout: Writable 
   }
   const target = await resolveUploadTarget(args, deps);
   const s3 = deps.s3 ?? new S3Client(target.s3);
+  let written = 0;
+  let replaced = 0;
   try {
-    for (const rec of prepared) {
-      await uploadRecording(s3, target.bucket, rec);
-      io.stdout.write(`uploaded  ${recordingLine(rec)}\n`);
+    const plans = await checkTarget(s3, target.bucket, prepared, args.replace);
+    for (const p of plans) {
+      if (p.action === 'unchanged') {
+        io.stdout.write(`unchanged  ${recordingLine(p.rec)}  (stored byte for byte already)\n`);
+        continue;
+      }
+      await uploadRecording(s3, target.bucket, p.rec);
+      written++;
+      if (p.action === 'new') io.stdout.write(`uploaded  ${recordingLine(p.rec)}\n`);
+      else {
+        replaced++;
+        io.stdout.write(`replaced  ${recordingLine(p.rec)}  (was ${storedLine(p.stored)})\n`);
+      }
     }
   } finally {
     if (!deps.s3) s3.destroy();
   }
-  io.stdout.write(`${prepared.length} recording(s) uploaded to s3://${target.bucket}/recordings/ (${target.label}): ${totals}; the index Lambda catalogs them\n`);
+  const unchanged = prepared.length - written;
+  const parts = [
+    `${written} recording(s) uploaded to s3://${target.bucket}/recordings/ (${target.label})${replaced > 0 ? `, ${replaced} of them replacing a different recording` : ''}`,
+    ...(unchanged > 0 ? [`${unchanged} unchanged`] : []),
+  ];
+  io.stdout.write(`${parts.join('; ')}: ${totals}${written > 0 ? '; the index Lambda catalogs them' : ''}\n`);
   return 0;
 }
 

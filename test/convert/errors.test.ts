@@ -1,4 +1,4 @@
-import { ConvertError, GAME_ID_PATTERN, baseName, resolveGameId } from '../../convert/errors';
+import { ConvertError, GAME_ID_PATTERN, baseName, printable, resolveGameId } from '../../convert/errors';
 import { GAME_ID_PATTERN as PROTOCOL_GAME_ID_PATTERN } from '../../protocol/ids';
 
 describe('resolveGameId', () => {
@@ -34,5 +34,28 @@ describe('resolveGameId', () => {
   test('no usable id: ConvertError asking for one', () => {
     expect(() => resolveGameId({})).toThrow(/pass options.gameId or options.fileName/);
     expect(() => resolveGameId({ fileName: '---.cast' })).toThrow(/cannot derive a gameId from file name "---.cast"/);
+  });
+});
+
+describe('printable: the one sanitizer for messages that quote input', () => {
+  test('escapes C0, DEL and C1 controls, line breaks, bidirectional controls and lone surrogates', () => {
+    expect(printable('a\x1b[2Jb\x07c\x7fd\x9be')).toBe('a\\x1b[2Jb\\x07c\\x7fd\\x9be');
+    expect(printable('one\ntwo\r\tthree')).toBe('one\\ntwo\\r\\tthree');
+    expect(printable('abc\u202edef\u2066')).toBe('abc\\u202edef\\u2066');
+    expect(printable('x\ud800y')).toBe('x\\ud800y');
+  });
+
+  test('keeps everything else, surrogate pairs included, and is idempotent', () => {
+    const s = 'Đoković ☃ 🎾 "quoted" \\ back';
+    expect(printable(s)).toBe(s);
+    const once = printable('\x1b]0;title\x07');
+    expect(printable(once)).toBe(once);
+  });
+
+  test('every ConvertError message is passed through it, whatever the converter quotes', () => {
+    const e = ConvertError.atLine(3, 'ElapsedTime "\x1b[31mred\x1b[0m"');
+    expect(e.message).toBe('line 3: ElapsedTime "\\x1b[31mred\\x1b[0m"');
+    expect(e.line).toBe(3);
+    expect(() => resolveGameId({ fileName: '\x1b[---.cast' })).toThrow('cannot derive a gameId from file name "\\x1b[---.cast"');
   });
 });

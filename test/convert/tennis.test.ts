@@ -98,6 +98,25 @@ describe('quirks, on small inline files', () => {
     expect(() => convertTennisPoints(`${head}\ny-9,0:00:01,1,0,0,0,1,0,1,1,1,15,0\n`, matches)).toThrow(/line 2: match y-9 is not in the matches CSV/);
   });
 
+  it('refuses a row with fewer or more columns than the header, naming its line, rather than reading a point', () => {
+    const good = 'x-1,0:00:01,1,0,0,0,1,0,1,1,1,15,0';
+    expect(() => convertTennisPoints(`${head}\n${good}\nx-1,0:00:09,1,0,0\n`, matches)).toThrow(/^line 3: row has 5 column\(s\), the header has 13/);
+    expect(() => convertTennisPoints(`${head}\n${good},7\n`, matches)).toThrow(/^line 2: row has 14 column\(s\), the header has 13/);
+    expect(() => parseMatchesCsv('match_id,player1,player2\nx-1,A B\n')).toThrow(/^line 2: row has 2 column\(s\), the header has 3/);
+  });
+
+  it('refuses a real points CSV cut off in the middle of a row', () => {
+    const full = read('samples/tennis/2013-wimbledon-points.csv').toString('utf8');
+    const cut = full.slice(0, full.indexOf('\n', full.length / 2) + 20);
+    const line = cut.split('\n').length;
+    expect(() =>
+      convertFiles([
+        { name: '2013-wimbledon-points.csv', content: cut },
+        { name: '2013-wimbledon-matches.csv', content: read('samples/tennis/2013-wimbledon-matches.csv') },
+      ]),
+    ).toThrow(new RegExp(`^2013-wimbledon-points\\.csv: line ${line}: row has \\d+ column\\(s\\), the header has \\d+`));
+  });
+
   it('keeps only the requested matchIds, and names one that is not in the file', () => {
     const two = parseMatchesCsv('match_id,year,slam,match_num,player1,player2\nx-1,2020,usopen,1701,A B,C D\nx-2,2020,usopen,2701,E F,G H\n');
     const csv = `${head}\nx-1,0:00:01,1,0,0,0,1,0,1,1,1,15,0\nx-2,0:00:02,1,0,0,0,1,0,1,2,1,0,15\n`;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { startLocalAws, type LocalAws } from '../support/aws-local';
 import { CliError } from '../../scripts/lib/cli';
@@ -23,6 +23,7 @@ import {
   uploadRecording,
 } from '../../scripts/ingest';
 import { convertFiles } from '../../convert';
+import { ReplaceRefusedError, uploadRecordings } from '../../scripts/lib/upload';
 import { parseRecording, serializeRecording } from '../../lambda/core/recording';
 
 const root = join(__dirname, '../..');
@@ -127,10 +128,12 @@ describe('command line', () => {
       files: ['a-points.csv', 'b.cast'],
       stack: 'Prod',
       only: ['x', 'y'],
+      replace: false,
       dryRun: true,
       help: false,
     });
-    expect(parseIngestArgs(['a.jsonl', '--bucket', 'my-recordings'])).toMatchObject({ bucket: 'my-recordings', dryRun: false });
+    expect(parseIngestArgs(['a.jsonl', '--bucket', 'my-recordings'])).toMatchObject({ bucket: 'my-recordings', dryRun: false, replace: false });
+    expect(parseIngestArgs(['a.jsonl', '--replace']).replace).toBe(true);
     expect(parseIngestArgs(['--help']).help).toBe(true);
   });
 
@@ -315,6 +318,119 @@ describe('upload to a real s3rver (forcePathStyle, SDK v3)', () => {
     const out = sink();
     await runIngest([join(dir, 'in', 'bartoli.jsonl'), '--dry-run'], { stdout: out });
     expect(out.text()).toContain('ok  2013-wimbledon-2701  123 frames');
+  });
+});
+
+describe('never silently replacing a stored recording (real s3rver)', () => {
+  let server: { run(): Promise<AddressInfo>; close(): Promise<void> };
+  let s3dir: string;
+  let client: S3Client;
+  let runtimeFile: string;
+
+  beforeAll(async () => {
+    s3dir = mkdtempSync(join(tmpdir(), 'matchcast-ingest-replace-'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const S3rver = require('s3rver') as new (o: object) => typeof server;
+    server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3dir, configureBuckets: [{ name: BUCKET }] });
+    const addr = await server.run();
+    client = new S3Client(localS3Config(`http://127.0.0.1:${addr.port}`));
+    runtimeFile = join(s3dir, 'runtime.json');
+    writeFileSync(runtimeFile, JSON.stringify({ pid: process.pid, s3Endpoint: `http://127.0.0.1:${addr.port}`, bucket: BUCKET, region: 'us-east-1' }));
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await server?.close();
+    rmSync(s3dir, { recursive: true, force: true });
+  });
+
+  const stored = async (key: string) => Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray());
+  const ingest = async (argv: string[]) => {
+    const out = sink();
+    await runIngest(argv, { stdout: out }, { runtimeFile });
+    return out.text();
+  };
+  /** A copy of the 2011 US Open points CSV without its last `drop` points, beside its matches CSV. */
+  const shortened = (drop: number) => {
+    const d = mkdtempSync(join(dir, 'short-'));
+    const lines = readFileSync(join(SAMPLES, '2011-usopen-points.csv'), 'utf8').trimEnd().split('\n');
+    writeFileSync(join(d, '2011-usopen-points.csv'), `${lines.slice(0, lines.length - drop).join('\n')}\n`);
+    copyFileSync(join(SAMPLES, '2011-usopen-matches.csv'), join(d, '2011-usopen-matches.csv'));
+    return join(d, '2011-usopen-points.csv');
+  };
+
+  it('the same content again is a no-op that says "unchanged"', async () => {
+    const file = join(SAMPLES, '2011-usopen-points.csv');
+    expect(await ingest([file])).toMatch(/^uploaded {2}2011-usopen-2701 /m);
+    const before = await stored('recordings/2011-usopen-2701.jsonl');
+    const out = await ingest([file]);
+    expect(out).toMatch(/^unchanged {2}2011-usopen-2701 {2}102 frames {2}1:13:08 .*stored byte for byte already/m);
+    expect(out).toMatch(/^0 recording\(s\) uploaded .*; 1 unchanged: /m);
+    expect(out).not.toMatch(/index Lambda/);
+    expect((await stored('recordings/2011-usopen-2701.jsonl')).equals(before)).toBe(true);
+  });
+
+  it('refuses a different recording under a stored gameId, naming both, and uploads nothing', async () => {
+    const before = await stored('recordings/2011-usopen-2701.jsonl');
+    const e = await rejection(ingest([shortened(10), join(SAMPLES, '2013-wimbledon-points.csv')]));
+    expect(e.exitCode).toBe(1);
+    expect(e.message).toBe(
+      `s3://${BUCKET}/recordings/ holds a different recording for 2011-usopen-2701 (stored: 102 frames  1:13:08  ${before.length.toLocaleString('en-US')} B; new: 92 frames  ` +
+        e.message.match(/new: 92 frames {2}(\d+:\d\d:\d\d {2}[\d,]+ B)/)![1] +
+        '): pass --replace to replace it; nothing uploaded',
+    );
+    expect((await stored('recordings/2011-usopen-2701.jsonl')).equals(before)).toBe(true);
+    // Nothing at all was written: not even the other, new recording.
+    const keys = (await client.send(new ListObjectsV2Command({ Bucket: BUCKET }))).Contents?.map((o) => o.Key);
+    expect(keys).toEqual(['recordings/2011-usopen-2701.jsonl']);
+  });
+
+  it('with --replace replaces it and says what it replaced: frames and duration before and after', async () => {
+    const out = await ingest([shortened(10), '--replace']);
+    expect(out).toMatch(/^replaced {2}2011-usopen-2701 {2}92 frames {2}\d+:\d\d:\d\d {2}[\d,]+ B {2}recordings\/2011-usopen-2701\.jsonl {2}tennis {2}\(was 102 frames {2}1:13:08 {2}[\d,]+ B\)$/m);
+    expect(out).toMatch(/^1 recording\(s\) uploaded .*, 1 of them replacing a different recording: /m);
+    expect(out).toMatch(/index Lambda catalogs them/);
+    expect(parseRecording((await stored('recordings/2011-usopen-2701.jsonl')).toString('utf8')).frames).toHaveLength(92);
+    expect(await ingest([shortened(10)])).toMatch(/^unchanged {2}2011-usopen-2701 {2}92 frames/m);
+  });
+
+  it('says so when what is stored is not a matchcast/1 recording', async () => {
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'recordings/2013-wimbledon-2701.jsonl', Body: 'junk\n' }));
+    const e = await rejection(ingest([join(SAMPLES, '2013-wimbledon-points.csv')]));
+    expect(e.message).toMatch(/2013-wimbledon-2701 \(stored: not a matchcast\/1 recording, 5 B; new: 123 frames/);
+  });
+
+  it('the shared upload (local mode’s sample loader) does the same: unchanged, refused, replaced', async () => {
+    const [rec] = convertFiles(readInputs([join(SAMPLES, '2012-ausopen-points.csv')]));
+    expect((await uploadRecordings(client, BUCKET, [rec!])).map((u) => u.outcome)).toEqual(['uploaded']);
+    expect(await uploadRecordings(client, BUCKET, [rec!])).toEqual([expect.objectContaining({ gameId: '2012-ausopen-1701', outcome: 'unchanged', frames: 369 })]);
+    const other = { header: { ...rec!.header, frameCount: 1, durationMs: 0 }, frames: rec!.frames.slice(0, 1) };
+    await expect(uploadRecordings(client, BUCKET, [other])).rejects.toThrow(ReplaceRefusedError);
+    const [done] = await uploadRecordings(client, BUCKET, [other], { replace: true });
+    expect(done).toMatchObject({ outcome: 'replaced', frames: 1, durationMs: 0, previous: { frames: 369, durationMs: 20_638_000 } });
+  });
+});
+
+describe('messages never print raw control bytes from the input', () => {
+  it('escapes a hostile file name and a cell holding ESC sequences', async () => {
+    const hostile = join(dir, 'evil\x1b]0;pwned\x07\x1b[2J.cast');
+    expect((await rejection(runIngest([hostile, '--dry-run'], { stdout: sink() }))).message).toBe(`${join(dir, 'evil')}\\x1b]0;pwned\\x07\\x1b[2J.cast: no such file`);
+    const d = mkdtempSync(join(dir, 'esc-'));
+    copyFileSync(join(SAMPLES, '2011-usopen-matches.csv'), join(d, '2011-usopen-matches.csv'));
+    writeFileSync(
+      join(d, '2011-usopen-points.csv'),
+      'match_id,ElapsedTime,SetNo,P1GamesWon,P2GamesWon,SetWinner,GameNo,GameWinner,PointNumber,PointWinner,PointServer,P1Score,P2Score\n2011-usopen-2701,\x1b[31mred\u202e\x07,1,0,0,0,1,0,1,1,1,15,0\n',
+    );
+    const e = await rejection(runIngest([join(d, '2011-usopen-points.csv'), '--dry-run'], { stdout: sink() }));
+    // eslint-disable-next-line no-control-regex
+    expect(e.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
+    expect(e.message).toMatch(/2011-usopen-points\.csv: line 2: ElapsedTime "\\x1b\[31mred\\u202e\\x07"/);
+  });
+
+  it('escapes an unknown option on the command line', async () => {
+    const e = await rejection(runIngest(['--\x1b[1mbold', 'x.cast'], { stdout: sink() }));
+    // eslint-disable-next-line no-control-regex
+    expect(e.message).not.toMatch(/[\u0000-\u001f]/);
+    expect(e.exitCode).toBe(2);
   });
 });
 
