@@ -27,7 +27,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'assets', 'logo-XyZ.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
   const handler = devHttp({ httpUrl: 'http://127.0.0.1', port: 0, httpApi: undefined, token: async () => 't', games: () => 0, webDir: dir });
   server = createServer((req, res) => {
-    void handler(req, res).then((handled) => {
+    void Promise.resolve(handler(req, res)).then((handled) => {
       if (!handled) res.writeHead(404).end();
     });
   });
