@@ -6,7 +6,7 @@
 import './style.css';
 import type { CatalogMessage, ServerMessage } from '../../protocol/messages';
 import { Connection, type ConnState } from './connection';
-import { errorText } from './core/format';
+import { errorText } from './core/errors';
 import { parseRoute } from './core/route';
 import { ServerClock } from '../../client/clock';
 import {
@@ -155,7 +155,7 @@ function dispatch(msg: ServerMessage): void {
     return;
   }
   if (app.player?.handle(msg)) return;
-  if (msg.type === 'error') toast(errorText(msg.code, msg.message), 'error');
+  if (msg.type === 'error') toast(errorText(msg), 'error');
 }
 
 function participants(gameId: string): readonly string[] | undefined {

@@ -13,7 +13,8 @@ import { clampSeekMs, seekStepMs, stepSpeed } from '../../../client/playback';
 import { StreamSession } from '../../../client/session';
 import type { JoinedMessage, ServerMessage, StateMessage, WireFrame } from '../../../protocol/messages';
 import type { Outgoing } from '../connection';
-import { endedText, errorText, formatSpeed, modeLabel, statusLabel } from '../core/format';
+import { errorText } from '../core/errors';
+import { endedText, formatSpeed, modeLabel, statusLabel } from '../core/format';
 import { routeHash, type Route } from '../core/route';
 import { append, h, setText } from '../ui/dom';
 import { toast } from '../ui/toast';
@@ -164,7 +165,7 @@ export class PlayerView {
         return true;
       case 'error':
         if (!this.session.joined && (msg.action === 'start' || msg.action === 'join')) {
-          this.onEnded(`Could not open the stream: ${errorText(msg.code, msg.message)}`, 'error');
+          this.onEnded(`Could not open the stream. ${errorText(msg)}`, 'error');
         } else if (msg.action === 'rejoin' && msg.code === 'not_found') {
           this.onEnded('This stream is no longer running.', 'gone');
           return true;
@@ -336,7 +337,7 @@ export class PlayerView {
 
   private control(msg: Outgoing): void {
     if (!this.isController) {
-      toast(errorText('forbidden'), 'info', 3000);
+      toast(errorText({ code: 'forbidden' }), 'info', 3000);
       return;
     }
     if (!this.deps.send(msg)) toast('Not connected — try again in a moment.');
