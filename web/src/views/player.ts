@@ -15,6 +15,7 @@ import type { JoinedMessage, ServerMessage, StateMessage, WireFrame } from '../.
 import type { Outgoing } from '../connection';
 import { errorText } from '../core/errors';
 import { endedText, formatSpeed, modeLabel, statusLabel } from '../core/format';
+import { canRetryNow, isUp, linkMessage, type LinkStatus } from '../core/link';
 import { routeHash, type Route } from '../core/route';
 import { append, h, setText } from '../ui/dom';
 import { toast } from '../ui/toast';
@@ -33,6 +34,8 @@ export interface PlayerDeps {
   participants(gameId: string): readonly string[] | undefined;
   /** The server's time now (epoch ms): the countdown counts to the server's `startsAt`. */
   now(): number;
+  /** Connect now instead of at the end of the reconnection delay. */
+  retryNow(): void;
 }
 
 /** One stream on screen. */
@@ -62,6 +65,17 @@ export class PlayerView {
   private readonly chat: ChatPanel;
   private readonly stage: Stage;
   private readonly onKey = (e: KeyboardEvent) => this.key(e);
+  /** Shown over the stage while the server is out of reach. */
+  private readonly offline: HTMLElement;
+  private readonly offlineText: HTMLElement;
+  private readonly offlineRetry: HTMLButtonElement;
+  /** The connection as last told (web/src/core/link.ts). */
+  private link: LinkStatus = { state: 'connecting' };
+  /**
+   * The playhead (media ms) when the link went down, held until the stream answers again
+   * (`joined` after the rejoin): without data the stage and timeline stand still.
+   */
+  private frozenMs: number | undefined;
 
   constructor(
     private readonly route: Exclude<Route, { name: 'catalog' }>,
@@ -75,7 +89,10 @@ export class PlayerView {
     this.liveBadge = h('span', { class: 'live-badge', 'data-testid': 'live-badge', hidden: true, title: 'Live: frames arrive as they happen' }, 'LIVE');
     this.banner = h('div', { class: 'banner', hidden: true, role: 'status', 'data-testid': 'ended-banner' });
     const body = h('div', { class: 'stage-body' });
-    const stageEl = h('div', { class: 'stage', 'data-testid': 'stage' }, body, this.countdown.root);
+    this.offlineText = h('p', {}, '');
+    this.offlineRetry = h('button', { class: 'btn primary', type: 'button', hidden: true, 'data-testid': 'stage-retry', onclick: () => this.deps.retryNow() }, 'Retry now');
+    this.offline = h('div', { class: 'stage-offline', hidden: true, role: 'status', 'data-testid': 'stage-offline' }, h('strong', {}, 'Not connected'), this.offlineText, this.offlineRetry);
+    const stageEl = h('div', { class: 'stage', 'data-testid': 'stage' }, body, this.countdown.root, this.offline);
     this.timeline = new Timeline((toMs) => this.seek(toMs));
     this.transport = new Transport({ togglePause: () => this.togglePause(), setSpeed: (s) => this.setSpeed(s) });
     this.invite = h('div', { class: 'invite', hidden: true, 'data-testid': 'invite' });
@@ -106,6 +123,27 @@ export class PlayerView {
     this.setControllable(false);
     document.addEventListener('keydown', this.onKey);
     this.positionTimer = window.setInterval(() => this.tickPosition(), 250);
+  }
+
+  /**
+   * The connection changed (or its countdown ticked). While it is not open the stage says so,
+   * with the countdown to the next attempt and a Retry now button; the playhead stops where
+   * it was and the status badge says "Not connected" instead of a playing speed; the controls
+   * are locked. The stream takes over again with its next `joined` (the rejoin's answer).
+   */
+  setLink(link: LinkStatus): void {
+    const wasUp = isUp(this.link);
+    this.link = link;
+    const down = !isUp(link) && this.session.joined !== undefined && !this.ended;
+    if (down && this.frozenMs === undefined) this.frozenMs = this.estimate();
+    this.root.dataset.link = isUp(link) ? 'up' : 'down';
+    this.offline.hidden = !down;
+    if (down) setText(this.offlineText, linkMessage(link));
+    this.offlineRetry.hidden = !canRetryNow(link);
+    if (down || wasUp !== isUp(link)) {
+      this.showStatus();
+      this.setControllable(this.isController);
+    }
   }
 
   /** The socket is open (again): start, join or rejoin. */
@@ -195,6 +233,8 @@ export class PlayerView {
 
   private onJoined(msg: JoinedMessage): void {
     const { first, change } = this.session.onJoined(msg, performance.now());
+    this.frozenMs = undefined;
+    this.offline.hidden = true;
     const live = this.session.live;
     this.liveBadge.hidden = !live;
     this.root.dataset.live = String(live);
@@ -291,6 +331,12 @@ export class PlayerView {
 
   private showStatus(by?: string): void {
     const { status, speed, live } = this.session;
+    if (this.frozenMs !== undefined) {
+      setText(this.statusBadge, 'Not connected');
+      this.statusBadge.dataset.status = 'disconnected';
+      this.transport.show(status, speed);
+      return;
+    }
     let text = statusLabel(status);
     if (status === 'paused' && by && by !== 'system') text = `Paused by ${this.who(by) === 'You' ? 'you' : by}`;
     if (status === 'playing' && live) text = 'Playing'; // the LIVE badge says the rest
@@ -309,13 +355,15 @@ export class PlayerView {
   }
 
   private setControllable(can: boolean): void {
-    const tip = this.ended ? 'The stream has ended' : 'Only the players of this stream control playback';
-    this.transport.setControllable(can, tip);
-    this.timeline.setCanSeek(can);
+    const down = this.frozenMs !== undefined;
+    const tip = this.ended ? 'The stream has ended' : down ? 'Not connected to the server' : 'Only the players of this stream control playback';
+    this.transport.setControllable(can && !down, tip);
+    this.timeline.setCanSeek(can && !down);
   }
 
   /** The playhead now (media ms), from the last anchor at the current speed. */
   private estimate(): number {
+    if (this.frozenMs !== undefined) return this.frozenMs;
     return this.session.playhead(performance.now());
   }
 
@@ -336,6 +384,10 @@ export class PlayerView {
   }
 
   private control(msg: Outgoing): void {
+    if (this.frozenMs !== undefined) {
+      toast('Not connected — the controls work again once the stream is back.', 'info', 3000);
+      return;
+    }
     if (!this.isController) {
       toast(errorText({ code: 'forbidden' }), 'info', 3000);
       return;
