@@ -60,7 +60,23 @@ const nameInput = h('input', {
   spellcheck: 'false',
   autocomplete: 'nickname',
 });
-const outlet = h('div', { class: 'outlet' });
+const outlet = h('div', { class: 'outlet', id: 'content' });
+
+/**
+ * The first thing a keyboard reaches: skips the header to the page's main content (WCAG 2.2,
+ * 2.4.1 Bypass Blocks). It moves focus itself: `#content` in the address bar would be read as a
+ * route by the hash router.
+ */
+function skipLink(): HTMLElement {
+  const link = h('a', { class: 'skip-link', href: '#content', 'data-testid': 'skip-link' }, 'Skip to the main content');
+  link.addEventListener('click', (e) => {
+    e.preventDefault();
+    const main = outlet.querySelector<HTMLElement>('main, form') ?? outlet;
+    if (!main.hasAttribute('tabindex')) main.setAttribute('tabindex', '-1');
+    main.focus();
+  });
+  return link;
+}
 
 function header(): HTMLElement {
   const form = h('form', { class: 'name-form', 'aria-label': 'Change your display name' }, h('label', { class: 'sr-only', for: 'name' }, 'Name'), nameInput);
@@ -249,7 +265,7 @@ function start(): void {
 }
 
 async function boot(): Promise<void> {
-  document.body.append(header(), outlet);
+  document.body.append(skipLink(), header(), outlet);
   app.config = await loadConfig();
   if (app.config.tokenUrl) {
     app.me = { userId: displayName(), name: displayName() };

@@ -17,6 +17,7 @@ import { errorText } from '../core/errors';
 import { endedText, formatSpeed, modeLabel, statusLabel } from '../core/format';
 import { canRetryNow, isUp, linkMessage, type LinkStatus } from '../core/link';
 import { routeHash, type Route } from '../core/route';
+import { AnnounceThrottle } from '../core/announce';
 import { append, h, setText } from '../ui/dom';
 import { toast } from '../ui/toast';
 import { ChatPanel } from './chat';
@@ -24,6 +25,12 @@ import { Countdown } from './player/countdown';
 import { Stage } from './player/stage';
 import { keyIntent, Transport } from './player/transport';
 import { Timeline } from './timeline';
+
+/** The actions that control playback: each is answered by a `state` (or an `error`). */
+const CONTROL_ACTIONS = new Set(['pause', 'resume', 'speed', 'seek']);
+
+/** How long a control command may stay pending without its `state` or `error` (ms). */
+const PENDING_GIVE_UP_MS = 10_000;
 
 /** What the player view needs from the app. */
 export interface PlayerDeps {
@@ -76,6 +83,13 @@ export class PlayerView {
    * (`joined` after the rejoin): without data the stage and timeline stand still.
    */
   private frozenMs: number | undefined;
+  /** The polite live region that announces new points, balls and frames (throttled: core/announce.ts). */
+  private readonly announcer: HTMLElement;
+  private readonly announceThrottle = new AnnounceThrottle();
+  private announceTimer: number | undefined;
+  /** The control command in flight (`pause`, `speed`, …) until its `state` or `error`. */
+  private pending: string | undefined;
+  private pendingTimer: number | undefined;
 
   constructor(
     private readonly route: Exclude<Route, { name: 'catalog' }>,
@@ -89,6 +103,7 @@ export class PlayerView {
     this.liveBadge = h('span', { class: 'live-badge', 'data-testid': 'live-badge', hidden: true, title: 'Live: frames arrive as they happen' }, 'LIVE');
     this.banner = h('div', { class: 'banner', hidden: true, role: 'status', 'data-testid': 'ended-banner' });
     const body = h('div', { class: 'stage-body' });
+    this.announcer = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true', 'data-testid': 'announcer' });
     this.offlineText = h('p', {}, '');
     this.offlineRetry = h('button', { class: 'btn primary', type: 'button', hidden: true, 'data-testid': 'stage-retry', onclick: () => this.deps.retryNow() }, 'Retry now');
     this.offline = h('div', { class: 'stage-offline', hidden: true, role: 'status', 'data-testid': 'stage-offline' }, h('strong', {}, 'Not connected'), this.offlineText, this.offlineRetry);
@@ -113,6 +128,7 @@ export class PlayerView {
         h('div', { class: 'pv-heading' }, this.titleEl, h('div', { class: 'pv-badges' }, this.liveBadge, this.statusBadge, this.modeBadge, this.roleBadge, this.presenceEl)),
       ),
       this.banner,
+      this.announcer,
       h(
         'div',
         { class: 'pv-grid' },
@@ -146,13 +162,12 @@ export class PlayerView {
     }
   }
 
-  /** The socket is open (again): start, join or rejoin. */
-  connected(reconnected: boolean): void {
+  /** The socket is open (again; `_reconnected` after a drop): start, join, or rejoin with the buffer's cursor. */
+  connected(_reconnected: boolean): void {
     if (this.ended) return;
     const rejoin = this.session.rejoinMessage();
     if (rejoin) {
-      this.deps.send(rejoin);
-      if (reconnected) this.chat.addNotice('Reconnected — catching up.');
+      this.deps.send(rejoin); // the header's "Reconnected." toast says the rest
       return;
     }
     const r = this.route;
@@ -187,10 +202,13 @@ export class PlayerView {
         this.presenceEl.dataset.players = String(msg.players);
         this.presenceEl.dataset.spectators = String(msg.spectators);
         return true;
-      case 'chat':
+      case 'chat': {
         if (msg.streamId !== this.session.streamId) return false;
-        this.chat.addMessage(msg.from, msg.text, msg.at, msg.from === this.deps.me.userId || msg.from === this.deps.me.name);
+        const mine = msg.from === this.deps.me.userId || msg.from === this.deps.me.name;
+        if (mine) this.chat.confirm(msg.text);
+        this.chat.addMessage(msg.from, msg.text, msg.at, mine);
         return true;
+      }
       case 'reaction':
         if (msg.streamId !== this.session.streamId) return false;
         this.chat.floatReaction(msg.emoji, msg.from);
@@ -202,6 +220,12 @@ export class PlayerView {
         this.onEnded(endedText(msg.reason), msg.reason);
         return true;
       case 'error':
+        if (msg.action === 'chat' && (msg.code === 'rate_limited' || msg.code === 'too_large')) {
+          this.chat.refused();
+          toast(errorText(msg), 'error');
+          return true;
+        }
+        if (msg.action !== undefined && CONTROL_ACTIONS.has(msg.action)) this.clearPending();
         if (!this.session.joined && (msg.action === 'start' || msg.action === 'join')) {
           this.onEnded(`Could not open the stream. ${errorText(msg)}`, 'error');
         } else if (msg.action === 'rejoin' && msg.code === 'not_found') {
@@ -224,6 +248,9 @@ export class PlayerView {
   destroy(): void {
     document.removeEventListener('keydown', this.onKey);
     window.clearInterval(this.positionTimer);
+    window.clearTimeout(this.announceTimer);
+    window.clearTimeout(this.pendingTimer);
+    this.announceThrottle.reset();
     if (this.session.streamId !== undefined && !this.ended) this.deps.send({ action: 'stop' });
   }
 
@@ -263,9 +290,11 @@ export class PlayerView {
     const prevStatus = prev.status;
     const prevSpeed = prev.speed;
     if (change.removed.length) this.stage.remove(change.removed, this.session.buffer.sorted());
+    this.clearPending();
     this.showStatus(msg.by);
     this.showCountdown();
-    if (msg.by !== 'system') {
+    // What this viewer did themselves shows on the controls: the chat only tells of the others.
+    if (msg.by !== 'system' && msg.by !== this.deps.me.userId) {
       const who = this.who(msg.by);
       if (prevStatus !== msg.status && msg.status === 'paused') this.chat.addNotice(`${who} paused.`);
       else if (prevStatus === 'paused' && msg.status === 'playing') this.chat.addNotice(`${who} resumed.`);
@@ -281,8 +310,21 @@ export class PlayerView {
     if (change.removed.length) this.stage.remove(change.removed, this.session.buffer.sorted());
     if (change.added.length === 0) return;
     if (grew) this.timeline.setDuration(this.session.known.durationMs);
-    this.stage.add(change.added);
+    const line = this.stage.add(change.added);
+    if (line) this.announce(line);
     this.scheduleRender();
+  }
+
+  /** Say `line` in the live region, at most once per gap (core/announce.ts). */
+  private announce(line: string): void {
+    const step = this.announceThrottle.push(line, performance.now());
+    if ('say' in step) setText(this.announcer, step.say);
+    else if ('dueAt' in step) {
+      this.announceTimer = window.setTimeout(() => {
+        const text = this.announceThrottle.flush(performance.now());
+        if (text) setText(this.announcer, text);
+      }, Math.max(0, step.dueAt - performance.now()));
+    }
   }
 
   private onEnded(text: string, reason: string): void {
@@ -392,7 +434,31 @@ export class PlayerView {
       toast(errorText({ code: 'forbidden' }), 'info', 3000);
       return;
     }
-    if (!this.deps.send(msg)) toast('Not connected — try again in a moment.');
+    if (!this.deps.send(msg)) {
+      toast('Not connected — try again in a moment.');
+      return;
+    }
+    this.setPending(msg);
+  }
+
+  /**
+   * A control command is in flight: the controls show it (busy) until its `state` or `error`
+   * arrives, or {@link PENDING_GIVE_UP_MS} pass without either (a lost reply).
+   */
+  private setPending(msg: Outgoing): void {
+    this.pending = msg.action;
+    this.transport.setPending(msg.action, typeof msg.speed === 'number' ? msg.speed : undefined);
+    this.timeline.root.setAttribute('aria-busy', String(msg.action === 'seek'));
+    window.clearTimeout(this.pendingTimer);
+    this.pendingTimer = window.setTimeout(() => this.clearPending(), PENDING_GIVE_UP_MS);
+  }
+
+  private clearPending(): void {
+    if (this.pending === undefined) return;
+    this.pending = undefined;
+    window.clearTimeout(this.pendingTimer);
+    this.transport.setPending(undefined);
+    this.timeline.root.setAttribute('aria-busy', 'false');
   }
 
   private togglePause(): void {
