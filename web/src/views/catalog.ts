@@ -130,7 +130,7 @@ export class CatalogView {
             'div',
             { class: 'game-actions' },
             h('a', { class: 'btn primary', href: routeHash({ name: 'watch', gameId: g.gameId, mode: 'spectate' }), 'aria-label': `Watch ${g.title}`, 'data-action': 'watch' }, '▶ Watch'),
-            h('a', { class: 'btn', href: routeHash({ name: 'watch', gameId: g.gameId, mode: 'pvai' }), 'aria-label': `Play ${g.title} against the AI`, 'data-action': 'pvai' }, 'Play vs AI'),
+            h('a', { class: 'btn', href: routeHash({ name: 'watch', gameId: g.gameId, mode: 'pvai' }), 'aria-label': `Play vs AI: ${g.title}`, 'data-action': 'pvai' }, 'Play vs AI'),
             h('a', { class: 'btn', href: routeHash({ name: 'room', gameId: g.gameId, room }), 'aria-label': `Open a PvP room for ${g.title}`, 'data-action': 'pvp' }, 'PvP room'),
           ),
         ),
