@@ -153,8 +153,9 @@ export class PlayerView {
     const down = !isUp(link) && this.session.joined !== undefined && !this.ended;
     if (down && this.frozenMs === undefined) this.frozenMs = this.estimate();
     this.root.dataset.link = isUp(link) ? 'up' : 'down';
-    this.offline.hidden = !down;
-    if (down) setText(this.offlineText, linkMessage(link));
+    // Back up but not yet answered by the stream (the rejoin's `joined`): still standing still.
+    this.offline.hidden = !down && this.frozenMs === undefined;
+    setText(this.offlineText, down ? linkMessage(link) : 'Connected again — catching up…');
     this.offlineRetry.hidden = !canRetryNow(link);
     if (down || wasUp !== isUp(link)) {
       this.showStatus();
@@ -329,6 +330,8 @@ export class PlayerView {
 
   private onEnded(text: string, reason: string): void {
     this.ended = true;
+    this.frozenMs = undefined;
+    this.offline.hidden = true;
     this.session.onEnded(reason, performance.now());
     const gameId = this.session.joined?.gameId;
     this.banner.replaceChildren();
