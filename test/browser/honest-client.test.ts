@@ -35,6 +35,23 @@ async function seriousViolations(page: Page): Promise<Array<{ id: string; impact
   });
 }
 
+/**
+ * The WCAG 2.x contrast ratio of the first element matching `selector`: its computed text colour
+ * against its computed background colour (both opaque here; the element's own background).
+ */
+async function contrastOf(page: Page, selector: string): Promise<number> {
+  return page.$eval(selector, (el) => {
+    const cs = getComputedStyle(el);
+    const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+    const lum = (c: string) => {
+      const [r, g, b] = rgb(c).map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const [a, b] = [lum(cs.color), lum(cs.backgroundColor)];
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  });
+}
+
 /** Block `/dev/token` (the request fails as if the server were unreachable) until the returned function is called. */
 async function blockToken(context: BrowserContext): Promise<() => Promise<void>> {
   const pattern = '**/dev/token*';
@@ -76,6 +93,12 @@ run('the web client tells the truth', () => {
 
     expect(await seriousViolations(page)).toEqual([]);
 
+    // From the top of the page (as after a load), Tab first reaches the skip link.
+    await page.evaluate(() => {
+      document.body.tabIndex = -1;
+      document.body.focus();
+      document.body.removeAttribute('tabindex');
+    });
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('skip-link');
     await page.keyboard.press('Enter');
@@ -122,6 +145,9 @@ run('the web client tells the truth', () => {
     expect(await page.getAttribute('.transport', 'aria-busy')).toBe('false');
     expect(await page.locator('[data-testid=chat-log] .chat-notice').count()).toBe(0); // a solo viewer's own actions stay out of the chat
     await expectText(page.locator('[data-testid=play-status]'), /4×/);
+    await page.hover('button[data-speed="4"]');
+    expect(await contrastOf(page, 'button[data-speed="4"]')).toBeGreaterThanOrEqual(4.5); // pressed and hovered, still readable
+    expect(await contrastOf(page, '[data-testid=play-status]')).toBeGreaterThanOrEqual(4.5); // white on the red "Live" badge
 
     // The slider's keys seek (the server answers with the new position): PageUp five minutes on, Home the start.
     await page.focus('[data-testid=timeline]');
@@ -138,6 +164,8 @@ run('the web client tells the truth', () => {
     await page.waitForSelector('[data-testid=play-status][data-status=disconnected]');
     expect(await page.textContent('[data-testid=play-status]')).toBe('Not connected');
     expect(await page.getAttribute('[data-testid=play-pause]', 'disabled')).not.toBeNull();
+    expect(await contrastOf(page, 'button[data-speed="2"]')).toBeGreaterThanOrEqual(4.5); // a disabled control is still readable
+    expect(await contrastOf(page, 'button[data-speed="4"]')).toBeGreaterThanOrEqual(4.5); // …pressed or not
     const frozen = await page.getAttribute('[data-testid=timeline]', 'aria-valuenow');
     await page.waitForFunction(() => /Trying again in \d+ seconds?\./.test(document.querySelector('[data-testid=stage-offline]')?.textContent ?? ''));
     const firstText = await page.textContent('[data-testid=stage-offline]');
@@ -158,13 +186,17 @@ run('the web client tells the truth', () => {
     await page.goto(`${stack.httpUrl}/#/watch/${GAME}?mode=pvai&speed=1`);
     await page.waitForSelector('[data-testid=player][data-role=player]');
     await page.waitForSelector('[data-testid=conn-status][data-state=open]');
-    const sent: string[] = [];
-    for (let i = 1; i <= 9; i++) {
-      const text = `message number ${i}`;
-      sent.push(text);
-      await page.fill('[data-testid=chat-input]', text);
-      await page.press('[data-testid=chat-input]', 'Enter');
-    }
+    // Nine messages in one go (as fast as a person pressing Enter on pasted lines): over the burst of five.
+    const sent = await page.evaluate(() => {
+      const input = document.querySelector('[data-testid=chat-input]') as HTMLInputElement;
+      const texts: string[] = [];
+      for (let i = 1; i <= 9; i++) {
+        input.value = `message number ${i}`;
+        texts.push(input.value);
+        input.form!.requestSubmit();
+      }
+      return texts;
+    });
     const limited = page.locator('[data-testid=toast]', { hasText: /sending messages too quickly/ });
     await limited.first().waitFor();
     await page.waitForFunction(() => ((document.querySelector('[data-testid=chat-input]') as HTMLInputElement).value ?? '').length > 0);
