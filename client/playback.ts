@@ -43,6 +43,36 @@ export function seekStepMs(positionMs: number, dir: 1 | -1, durationMs: number):
   return clampSeekMs(positionMs + dir * SEEK_STEP_MS, durationMs);
 }
 
+/** How far PageUp / PageDown move the timeline slider, in media ms (ten seek steps). */
+export const PAGE_STEP_MS = 10 * SEEK_STEP_MS;
+
+/**
+ * The `toMs` a key asks for on the timeline slider (WAI-ARIA Authoring Practices, "Slider
+ * pattern": arrows one step, PageUp/PageDown a larger step, Home/End the ends): ← / ↓ and → / ↑
+ * one {@link SEEK_STEP_MS}, PageDown / PageUp one {@link PAGE_STEP_MS}, Home 0, End `durationMs`;
+ * clamped. Undefined for any other key (`key` is `KeyboardEvent.key`).
+ */
+export function sliderKeyMs(key: string, positionMs: number, durationMs: number): number | undefined {
+  switch (key) {
+    case 'ArrowLeft':
+    case 'ArrowDown':
+      return seekStepMs(positionMs, -1, durationMs);
+    case 'ArrowRight':
+    case 'ArrowUp':
+      return seekStepMs(positionMs, 1, durationMs);
+    case 'PageDown':
+      return clampSeekMs(positionMs - PAGE_STEP_MS, durationMs);
+    case 'PageUp':
+      return clampSeekMs(positionMs + PAGE_STEP_MS, durationMs);
+    case 'Home':
+      return 0;
+    case 'End':
+      return clampSeekMs(durationMs, durationMs);
+    default:
+      return undefined;
+  }
+}
+
 /** The last known playback state: from `joined`, then every `state`. */
 export interface PlayheadAnchor {
   readonly status: StreamStatus;

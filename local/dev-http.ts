@@ -6,13 +6,14 @@
  *   minted with the stack's secret, `400 {"error"}` for a bad request (local mode only);
  * - `GET /config.json` — the browser client's `{ wsUrl, tokenUrl: "/dev/token" }`, `wsUrl`
  *   on the Host the browser used;
- * - any other `GET` — the browser client's files (web/dist), when `webDir` is given.
+ * - any other `GET` or `HEAD` — the browser client's files (web/dist), when `webDir` is given:
+ *   brotli or gzip by `Accept-Encoding`, hashed assets cached for a year (local/web.ts serveWeb).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenRole } from '../lambda/core/token';
 import type { GatewayHttpHandler } from './gateway';
 import type { LocalHttpApi } from './http-api';
-import { serveStatic } from './static';
+import { serveWeb } from './web';
 
 /** Mint a token (what `/dev/token` answers): `ttlSeconds` in seconds, `roles` the HTTP API roles. */
 export type MintToken = (userId: string, displayName?: string, ttlSeconds?: number, roles?: readonly TokenRole[]) => Promise<string>;
@@ -58,7 +59,7 @@ export function devHttp(opts: DevHttpOptions): GatewayHttpHandler {
       );
       return true;
     }
-    if (opts.webDir !== undefined && req.method === 'GET') return serveStatic(opts.webDir, url.pathname, res);
+    if (opts.webDir !== undefined && (req.method === 'GET' || req.method === 'HEAD')) return serveWeb(opts.webDir, url.pathname, req, res);
     return false;
   };
 }

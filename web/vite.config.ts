@@ -17,7 +17,9 @@ export default defineConfig({
     outDir: resolve(here, 'dist'),
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: true,
+    // No source maps in the build: the deployed client is uploaded as built, and maps would only
+    // add weight to it (and the sources to the bucket). `npx vite` (dev server) still maps.
+    sourcemap: false,
     chunkSizeWarningLimit: 600,
   },
   server: {

@@ -5,7 +5,7 @@
  */
 import { ballOutcome, dismissalText, shortPlayer, teamShort } from '../../protocol/cricket-notation';
 import type { WireFrame } from '../../protocol/messages';
-import { clean } from '../lib/format';
+import { cleanForTerminal as clean } from './clean';
 
 type Rec = Record<string, unknown>;
 

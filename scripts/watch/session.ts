@@ -27,6 +27,7 @@ import {
   type WireFrame,
 } from '../../protocol/messages';
 import { EXIT_FAILURE, errorText } from '../lib/cli';
+import { cleanForTerminal } from './clean';
 import { isRawOutput, renderFrame, type FrameContext } from './frames';
 import { KEYS_HELP, keyCommand, KeyReader } from './keys';
 import {
@@ -163,13 +164,18 @@ class Watcher {
 
   // ----- output ---------------------------------------------------------------------
 
+  /** A frame's text line (tennis, cricket, JSON), cleaned of control sequences (./clean.ts). */
   private out(text: string): void {
-    this.io.stdout.write(`${text}\n`);
+    this.io.stdout.write(`${cleanForTerminal(text)}\n`);
   }
 
+  /**
+   * A status line (header, state, presence, chat, errors, reconnection notes), cleaned of
+   * control sequences (./clean.ts): text from the server never drives the viewer's terminal.
+   */
   private info(text: string): void {
     const toErr = isRawOutput(this.ctx.kind, this.ctx.raw) && this.io.stderr;
-    (toErr ? this.io.stderr! : this.io.stdout).write(`${text}\n`);
+    (toErr ? this.io.stderr! : this.io.stdout).write(`${cleanForTerminal(text)}\n`);
   }
 
   // ----- connection -----------------------------------------------------------------

@@ -3,6 +3,7 @@
  * the header from `joined`, what a `state` changed, presence, chat, reactions, relayed input,
  * why the stream ended, errors, and the countdown to a scheduled stream's `startsAt`. Pure: no
  * I/O, no clock reads (the caller passes `now`); unit-tested in test/scripts/watch/status.test.ts.
+ * Every text that came from the server passes through {@link cleanForTerminal} (./clean.ts).
  *
  * Units: every `…Ms` is media milliseconds; `startsAt`/`now` are epoch milliseconds (server clock).
  */
@@ -18,7 +19,8 @@ import type {
   StateMessage,
   StreamStatus,
 } from '../../protocol/messages';
-import { clean, formatClock, formatSpeed, formatWallClock } from '../lib/format';
+import { cleanForTerminal as clean } from './clean';
+import { formatClock, formatSpeed, formatWallClock } from '../lib/format';
 
 /**
  * The header printed on `joined`:
@@ -32,8 +34,8 @@ export function formatJoined(j: JoinedMessage): string[] {
   const soFar = j.live === true ? ' so far' : '';
   const position = `${formatClock(j.positionMs)} / ${formatClock(j.durationMs)}${soFar}`;
   const status = j.status === 'paused' || isPreStart(j.status) ? ` · ${j.status.replace('_', ' ')}` : '';
-  const fields = [j.kind, j.mode, j.role, formatSpeed(j.speed), position, `${j.frameCount} frames${soFar}`, j.streamId];
-  return [`▶ ${j.title || j.gameId}`, `  ${[...(j.live === true ? ['LIVE'] : []), ...fields].join(' · ')}${status}`];
+  const fields = [clean(j.kind), j.mode, j.role, formatSpeed(j.speed), position, `${j.frameCount} frames${soFar}`, clean(j.streamId)];
+  return [`▶ ${clean(j.title || j.gameId)}`, `  ${[...(j.live === true ? ['LIVE'] : []), ...fields].join(' · ')}${status}`];
 }
 
 /** What a client knows of the playback state: from `joined`, then every `state`. */
@@ -52,7 +54,7 @@ export interface PlaybackView {
  * `ended` message follows).
  */
 export function describeState(prev: PlaybackView | undefined, next: StateMessage): string[] {
-  const by = next.by && next.by !== 'system' ? ` by ${next.by}` : '';
+  const by = next.by && next.by !== 'system' ? ` by ${clean(next.by)}` : '';
   const at = formatClock(next.positionMs);
   if (next.status === 'ended') return [];
   if (next.status === 'failed') return [`✖ stream failed${by}`];
@@ -79,7 +81,7 @@ export function formatPresence(p: PresenceMessage): string {
   return `👥 ${p.clients} connected: ${plural(p.players, 'player')}, ${plural(p.spectators, 'spectator')}`;
 }
 
-/** `💬 alice: what a rally` (control characters removed: a chat line must not drive the terminal). */
+/** `💬 alice: what a rally` (escape sequences and control characters removed: ./clean.ts). */
 export function formatChat(c: ChatOutMessage): string {
   return `💬 ${clean(c.from)}: ${clean(c.text)}`;
 }
@@ -106,12 +108,12 @@ const END_REASON_TEXT: Record<EndReason, string> = {
 /** `■ ended: finished (the recording is over)`. */
 export function formatEnded(reason: EndReason | string): string {
   const text = END_REASON_TEXT[reason as EndReason];
-  return `■ ended: ${reason}${text ? ` (${text})` : ''}`;
+  return `■ ended: ${clean(reason)}${text ? ` (${text})` : ''}`;
 }
 
 /** `error <code>: <message>` (PROTOCOL.md `error`). */
 export function formatError(e: Pick<ErrorMessage, 'code' | 'message'>): string {
-  return `error ${e.code}: ${clean(e.message)}`;
+  return `error ${clean(e.code)}: ${clean(e.message)}`;
 }
 
 /**

@@ -5,7 +5,8 @@
  *
  * Units: `t` is media milliseconds; serve speeds are km/h.
  */
-import { clean, formatClock } from '../lib/format';
+import { cleanForTerminal as clean } from './clean';
+import { formatClock } from '../lib/format';
 
 type Rec = Record<string, unknown>;
 

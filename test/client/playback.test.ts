@@ -1,4 +1,4 @@
-import { clampSeekMs, playheadMs, SEEK_STEP_MS, seekStepMs, SPEED_STEPS, stepSpeed } from '../../client/playback';
+import { clampSeekMs, PAGE_STEP_MS, playheadMs, SEEK_STEP_MS, seekStepMs, sliderKeyMs, SPEED_STEPS, stepSpeed } from '../../client/playback';
 import { MAX_SPEED, MIN_SPEED } from '../../protocol/messages';
 
 describe('the speed ladder', () => {
@@ -42,5 +42,22 @@ describe('playheadMs', () => {
   it('stays within [0, durationMs] and never runs backwards on a clock read before the anchor', () => {
     expect(playheadMs(a, 1e9, 14_320_000)).toBe(14_320_000);
     expect(playheadMs(a, 0, 14_320_000)).toBe(60_000);
+  });
+});
+
+describe('the timeline slider keys (WAI-ARIA slider pattern)', () => {
+  const D = 4_885_000;
+  it('arrows one seek step, PageUp/PageDown a page, Home/End the ends, clamped', () => {
+    expect(sliderKeyMs('ArrowRight', 60_000, D)).toBe(60_000 + SEEK_STEP_MS);
+    expect(sliderKeyMs('ArrowUp', 60_000, D)).toBe(60_000 + SEEK_STEP_MS);
+    expect(sliderKeyMs('ArrowLeft', 10_000, D)).toBe(0);
+    expect(sliderKeyMs('ArrowDown', 60_000, D)).toBe(60_000 - SEEK_STEP_MS);
+    expect(sliderKeyMs('PageUp', 60_000, D)).toBe(60_000 + PAGE_STEP_MS);
+    expect(sliderKeyMs('PageDown', 60_000, D)).toBe(0);
+    expect(sliderKeyMs('PageUp', D - 1000, D)).toBe(D);
+    expect(sliderKeyMs('Home', 123_456, D)).toBe(0);
+    expect(sliderKeyMs('End', 0, D)).toBe(D);
+    expect(sliderKeyMs('a', 0, D)).toBeUndefined();
+    expect(sliderKeyMs('Enter', 0, D)).toBeUndefined();
   });
 });

@@ -381,3 +381,42 @@ describe('CLI', () => {
     }
   });
 });
+
+test('a hostile title, names, chat and errors print without their control sequences; a terminal recording stays raw', async () => {
+  const hostile = (s: string) => `\u001b]0;pwned\u0007\u001b[2J\u001b[H\u001b[31m${s}\u001b[0m\r`;
+  // eslint-disable-next-line no-control-regex
+  const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/; // anything but the line feeds that end lines
+  server.script((ws) =>
+    onAction(server, 0, 'start', () => {
+      send(ws, joined({ title: hostile('Evil final'), status: 'playing' }));
+      send(ws, { type: 'chat', streamId: STREAM, from: hostile('mallory'), text: hostile('hi'), at: 0 });
+      send(ws, { type: 'state', streamId: STREAM, status: 'paused', speed: 64, epoch: 1, positionMs: 0, positionSeq: 0, by: hostile('mallory') });
+      send(ws, { type: 'error', code: 'bad_request', message: hostile('nope'), action: 'pause' });
+      send(ws, { type: 'ended', streamId: STREAM, reason: 'finished' });
+    }),
+  );
+  const out = sink();
+  const result = await runWatch(base(), { stdout: out.stream });
+  expect(result.exitCode).toBe(0);
+  const text = out.text();
+  expect(text).not.toMatch(CONTROL);
+  expect(text).not.toContain('pwned');
+  expect(text).toContain('▶ Evil final');
+  expect(text).toContain('💬 mallory : hi');
+  expect(text).toContain('error bad_request: nope');
+
+  const term = 'spectate:asciinema-welcome';
+  server.script((ws) =>
+    onAction(server, 0, 'start', () => {
+      send(ws, joined({ streamId: term, gameId: 'asciinema-welcome', kind: 'terminal', title: hostile('Shell'), status: 'playing' }));
+      send(ws, { type: 'frames', streamId: term, epoch: 1, frames: [{ seq: 0, t: 0, type: 'o', data: '\u001b[1;32m$ \u001b[0mls\r\n' }] });
+      send(ws, { type: 'ended', streamId: term, reason: 'finished' });
+    }),
+  );
+  const raw = sink();
+  const status = sink();
+  await runWatch(base({ gameId: 'asciinema-welcome' }), { stdout: raw.stream, stderr: status.stream });
+  expect(raw.text()).toBe('\u001b[1;32m$ \u001b[0mls\r\n'); // the recording's own bytes, as recorded
+  expect(status.text()).not.toMatch(CONTROL);
+  expect(status.text()).toContain('▶ Shell');
+});

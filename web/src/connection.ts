@@ -18,7 +18,11 @@ export interface ConnectionHandlers {
   /** Build the socket URL (fetch a token here). Throwing counts as a failed attempt. */
   url(): Promise<string>;
   onMessage(msg: ServerMessage): void;
-  /** `retryInMs` is set while waiting to reconnect; `attempt` counts failures since the last open. */
+  /**
+   * `retryInMs` (ms) is set while waiting to reconnect; `attempt` counts failures since the last
+   * open; `error` is a plain sentence for a viewer when the attempt failed before opening (the
+   * server cannot be reached, the token request failed).
+   */
   onState(state: ConnState, info: { attempt: number; retryInMs?: number; error?: string }): void;
   /** The socket opened; `reconnected` is true after a drop. */
   onOpen(reconnected: boolean): void;
@@ -76,6 +80,17 @@ export class Connection {
     return true;
   }
 
+  /**
+   * While waiting to reconnect (`reconnecting` with `retryInMs`), try at once instead of at the
+   * end of the backoff delay (a "Retry now" button). The failure count is kept, so a failed
+   * attempt waits as long as the next backoff step says. Does nothing while connected or closed.
+   */
+  retryNow(): void {
+    if (this.closed || this.ws) return;
+    window.clearTimeout(this.retryTimer);
+    void this.connect();
+  }
+
   /** Drop the connection and reconnect (e.g. with a new name). */
   restart(): void {
     this.attempt = 0;
@@ -105,7 +120,7 @@ export class Connection {
     try {
       url = await this.handlers.url();
     } catch (e) {
-      if (gen === this.generation) this.scheduleRetry(e instanceof Error ? e.message : 'cannot connect');
+      if (gen === this.generation) this.scheduleRetry(e instanceof Error ? e.message : 'Cannot reach the server.');
       return;
     }
     if (this.closed || gen !== this.generation) return;
@@ -113,7 +128,7 @@ export class Connection {
     try {
       ws = new WebSocket(url);
     } catch {
-      this.scheduleRetry('bad WebSocket address');
+      this.scheduleRetry('The server address in config.json is not a WebSocket address.');
       return;
     }
     this.ws = ws;
@@ -150,7 +165,7 @@ export class Connection {
       this.ws = null;
       window.clearInterval(this.heartbeat);
       if (this.closed) return;
-      this.scheduleRetry(opened ? undefined : 'the server refused or could not be reached');
+      this.scheduleRetry(opened ? undefined : 'Cannot reach the server.');
     };
   }
 

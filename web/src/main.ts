@@ -6,7 +6,8 @@
 import './style.css';
 import type { CatalogMessage, ServerMessage } from '../../protocol/messages';
 import { Connection, type ConnState } from './connection';
-import { errorText } from './core/format';
+import { errorText } from './core/errors';
+import { canRetryNow, pillText, type LinkStatus } from './core/link';
 import { parseRoute } from './core/route';
 import { ServerClock } from '../../client/clock';
 import {
@@ -36,6 +37,9 @@ const app = {
   catalogView: null as CatalogView | null,
   player: null as PlayerView | null,
   failedOpens: 0,
+  /** The connection as last reported (web/src/core/link.ts). */
+  link: { state: 'connecting' } as LinkStatus,
+  linkTimer: undefined as number | undefined,
   /** The server's clock from ping/pong round trips: countdowns count to the server's `startsAt`. */
   clock: new ServerClock(),
 };
@@ -45,6 +49,7 @@ function serverNow(): number {
   return app.clock.now(Date.now());
 }
 
+const retryBtn = h('button', { class: 'btn retry-now', type: 'button', hidden: true, 'data-testid': 'retry-now', onclick: () => retryNow() }, 'Retry now');
 const pill = h('span', { class: 'pill', 'data-testid': 'conn-status', 'data-state': 'connecting', role: 'status', 'aria-live': 'polite' }, 'Connecting…');
 const nameInput = h('input', {
   class: 'name-input',
@@ -55,7 +60,23 @@ const nameInput = h('input', {
   spellcheck: 'false',
   autocomplete: 'nickname',
 });
-const outlet = h('div', { class: 'outlet' });
+const outlet = h('div', { class: 'outlet', id: 'content' });
+
+/**
+ * The first thing a keyboard reaches: skips the header to the page's main content (WCAG 2.2,
+ * 2.4.1 Bypass Blocks). It moves focus itself: `#content` in the address bar would be read as a
+ * route by the hash router.
+ */
+function skipLink(): HTMLElement {
+  const link = h('a', { class: 'skip-link', href: '#content', 'data-testid': 'skip-link' }, 'Skip to the main content');
+  link.addEventListener('click', (e) => {
+    e.preventDefault();
+    const main = outlet.querySelector<HTMLElement>('main, form') ?? outlet;
+    if (!main.hasAttribute('tabindex')) main.setAttribute('tabindex', '-1');
+    main.focus();
+  });
+  return link;
+}
 
 function header(): HTMLElement {
   const form = h('form', { class: 'name-form', 'aria-label': 'Change your display name' }, h('label', { class: 'sr-only', for: 'name' }, 'Name'), nameInput);
@@ -69,7 +90,7 @@ function header(): HTMLElement {
     'header',
     { class: 'app-header' },
     h('a', { class: 'brand', href: '#/', 'aria-label': 'matchcast home' }, h('span', { class: 'brand-ball', 'aria-hidden': 'true' }), 'match', h('b', {}, 'cast')),
-    h('div', { class: 'header-right' }, pill, form),
+    h('div', { class: 'header-right' }, pill, retryBtn, form),
   );
 }
 
@@ -91,22 +112,19 @@ function changeName(): void {
   app.conn?.restart();
 }
 
-function setPill(state: ConnState, info: { attempt: number; retryInMs?: number; error?: string }): void {
-  pill.dataset.state = state;
-  const text =
-    state === 'open'
-      ? 'Connected'
-      : state === 'connecting'
-        ? 'Connecting…'
-        : state === 'offline'
-          ? 'Offline — waiting for network'
-          : state === 'closed'
-            ? 'Disconnected'
-            : info.retryInMs !== undefined
-              ? `Reconnecting in ${Math.ceil(info.retryInMs / 1000)} s…`
-              : 'Reconnecting…';
-  setText(pill, text);
-  pill.setAttribute('aria-label', `Connection: ${text}`);
+/** When the next connection attempt is due (epoch ms), while waiting to reconnect. */
+let retryAt: number | undefined;
+
+/**
+ * The connection changed (web/src/connection.ts onState): remember it, count down to the next
+ * attempt once a second, and tell the header, the catalog and the player view.
+ */
+function setLink(state: ConnState, info: { attempt: number; retryInMs?: number; error?: string }): void {
+  retryAt = state === 'reconnecting' && info.retryInMs !== undefined ? Date.now() + info.retryInMs : undefined;
+  app.link = { state, ...(info.error !== undefined && state !== 'open' ? { error: info.error } : {}) };
+  window.clearInterval(app.linkTimer);
+  if (retryAt !== undefined) app.linkTimer = window.setInterval(showLink, 1000);
+  showLink();
   if (state === 'reconnecting' && info.retryInMs !== undefined && info.error) {
     app.failedOpens++;
     if (app.failedOpens === 3 && !app.config?.tokenUrl) {
@@ -118,6 +136,28 @@ function setPill(state: ConnState, info: { attempt: number; retryInMs?: number; 
     }
   }
   if (state === 'open') app.failedOpens = 0;
+}
+
+/** The connection as the views show it now, with the seconds left before the next attempt. */
+function linkNow(): LinkStatus {
+  return retryAt !== undefined ? { ...app.link, retryInS: Math.max(0, Math.ceil((retryAt - Date.now()) / 1000)) } : app.link;
+}
+
+/** Redraw every view of the connection (the pill, the Retry now button, the catalog, the stage). */
+function showLink(): void {
+  const link = linkNow();
+  const text = pillText(link);
+  pill.dataset.state = link.state;
+  setText(pill, text);
+  pill.setAttribute('aria-label', `Connection: ${text}`);
+  retryBtn.hidden = !canRetryNow(link);
+  app.catalogView?.setLink(link);
+  app.player?.setLink(link);
+}
+
+/** Try to connect now instead of at the end of the backoff delay. */
+function retryNow(): void {
+  app.conn?.retryNow();
 }
 
 async function socketAddress(): Promise<string> {
@@ -135,7 +175,7 @@ async function socketAddress(): Promise<string> {
 function connect(): void {
   app.conn = new Connection({
     url: socketAddress,
-    onState: setPill,
+    onState: setLink,
     onOpen: (reconnected) => {
       if (reconnected) toast('Reconnected.', 'ok', 2000);
       app.conn?.send({ action: 'list' });
@@ -155,7 +195,7 @@ function dispatch(msg: ServerMessage): void {
     return;
   }
   if (app.player?.handle(msg)) return;
-  if (msg.type === 'error') toast(errorText(msg.code, msg.message), 'error');
+  if (msg.type === 'error') toast(errorText(msg), 'error');
 }
 
 function participants(gameId: string): readonly string[] | undefined {
@@ -170,10 +210,11 @@ function render(): void {
   app.catalogView = null;
   if (route.name === 'catalog') {
     document.title = 'matchcast — live sports replays';
-    const view = new CatalogView({ refresh: () => app.conn?.send({ action: 'list' }), now: serverNow });
+    const view = new CatalogView({ refresh: () => app.conn?.send({ action: 'list' }), now: serverNow, retryNow });
     app.catalogView = view;
     outlet.replaceChildren(view.root);
     if (app.catalog) view.update(app.catalog);
+    view.setLink(linkNow());
     if (app.conn?.isOpen) app.conn.send({ action: 'list' });
   } else {
     const view = new PlayerView(route, {
@@ -183,9 +224,11 @@ function render(): void {
       },
       participants,
       now: serverNow,
+      retryNow,
     });
     app.player = view;
     outlet.replaceChildren(view.root);
+    view.setLink(linkNow());
     if (app.conn?.isOpen) view.connected(false);
   }
   window.scrollTo(0, 0);
@@ -222,7 +265,7 @@ function start(): void {
 }
 
 async function boot(): Promise<void> {
-  document.body.append(header(), outlet);
+  document.body.append(skipLink(), header(), outlet);
   app.config = await loadConfig();
   if (app.config.tokenUrl) {
     app.me = { userId: displayName(), name: displayName() };

@@ -54,18 +54,23 @@ export function validName(name: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/.test(name);
 }
 
-/** Mint a token from the dev endpoint. Throws an Error with a readable message on failure. */
+/**
+ * Mint a token from the dev endpoint (`GET tokenUrl?user=NAME` → `{ token }`). Throws an Error
+ * whose message is a plain sentence for a viewer: the server cannot be reached, refused the name
+ * (400), or failed (any other status, or no token in the answer).
+ */
 export async function fetchDevToken(tokenUrl: string, user: string): Promise<string> {
   const sep = tokenUrl.includes('?') ? '&' : '?';
   let res: Response;
   try {
     res = await fetch(`${tokenUrl}${sep}user=${encodeURIComponent(user)}`, { cache: 'no-store' });
   } catch {
-    throw new Error('Cannot reach the server for a sign-in token.');
+    throw new Error('Cannot reach the server to sign you in.');
   }
-  if (!res.ok) throw new Error(`The server refused a sign-in token (HTTP ${res.status}).`);
+  if (res.status === 400) throw new Error('The server did not accept your name for signing in — change it in the box at the top.');
+  if (!res.ok) throw new Error('The server could not sign you in right now.');
   const body = (await res.json().catch(() => ({}))) as { token?: unknown };
-  if (typeof body.token !== 'string' || !body.token) throw new Error('The server sent no token.');
+  if (typeof body.token !== 'string' || !body.token) throw new Error('The server could not sign you in right now.');
   return body.token;
 }
 

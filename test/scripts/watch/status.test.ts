@@ -93,7 +93,7 @@ describe('messages', () => {
 
   test('presence, chat (control characters removed), ended, error', () => {
     expect(formatPresence({ type: 'presence', streamId: 's', clients: 3, players: 1, spectators: 2 })).toBe('👥 3 connected: 1 player, 2 spectators');
-    expect(formatChat({ type: 'chat', streamId: 's', from: 'alice', text: 'what a\u001b[2J rally', at: 0 })).toBe('💬 alice: what a [2J rally');
+    expect(formatChat({ type: 'chat', streamId: 's', from: 'alice', text: 'what a\u001b[2J rally', at: 0 })).toBe('💬 alice: what a rally'); // the whole escape sequence goes, not just its ESC
     expect(formatEnded('finished')).toBe('■ ended: finished (the recording is over)');
     expect(formatEnded('stopped')).toBe('■ ended: stopped (stopped by a player)');
     expect(formatError({ code: 'forbidden', message: 'pause: only the players of this stream control it' })).toBe(

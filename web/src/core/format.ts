@@ -1,9 +1,9 @@
 /**
  * Pure text formatting for the browser client: durations, speeds, and the human messages for
- * protocol error codes and end reasons (PROTOCOL.md `error.code`, `ended.reason`).
+ * end reasons (PROTOCOL.md `ended.reason`); the sentences for `error` replies are in ./errors.ts.
  * No DOM here: unit-tested in node (test/web/format.test.ts).
  */
-import type { EndReason, ErrorCode, Mode, StreamStatus } from '../../../protocol/messages';
+import type { EndReason, Mode, StreamStatus } from '../../../protocol/messages';
 
 /**
  * Format a duration in milliseconds as `h:mm:ss` (e.g. 4_885_000 → "1:21:25").
@@ -56,30 +56,6 @@ export function statusLabel(status: StreamStatus | string): string {
     default:
       return String(status);
   }
-}
-
-const ERROR_TEXT: Record<ErrorCode, string> = {
-  bad_request: 'The server could not accept that request.',
-  unknown_action: 'The server does not know that command — this page may be out of date; reload it.',
-  forbidden: 'Only the players of this stream can control playback.',
-  not_found: 'That game or stream does not exist (it may have ended).',
-  conflict: 'Someone else changed the stream at the same moment — try again.',
-  rate_limited: 'Slow down — too many messages in a short time.',
-  too_large: 'That message is too large to send.',
-  internal: 'Something went wrong on the server. Please try again.',
-};
-
-/**
- * The message a person sees (in a toast) for an `error` reply. The server's own `message`
- * is appended as detail for codes where it helps (`bad_request`, `not_found`, `conflict`);
- * unknown codes fall back to the server message. Returned text is plain: render it with
- * `textContent`.
- */
-export function errorText(code: string, serverMessage?: string): string {
-  const known = (ERROR_TEXT as Record<string, string | undefined>)[code];
-  if (!known) return serverMessage ? `Error: ${serverMessage}` : 'Something went wrong.';
-  const detailed = code === 'bad_request' || code === 'not_found' || code === 'conflict';
-  return detailed && serverMessage ? `${known} (${serverMessage})` : known;
 }
 
 const ENDED_TEXT: Record<EndReason, string> = {

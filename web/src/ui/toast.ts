@@ -11,14 +11,21 @@ function container(): HTMLElement {
   return host;
 }
 
-/** Show `text` (plain text) for `ms` milliseconds. `kind` colours it. At most 4 are shown. */
+/**
+ * Show `text` (plain text) for `ms` milliseconds. `kind` colours it. At most 4 are shown; the
+ * same text already showing is not stacked again — it stays up for another `ms` instead.
+ */
 export function toast(text: string, kind: 'error' | 'info' | 'ok' = 'error', ms = 5000): void {
   const c = container();
-  const el = h('div', { class: `toast toast-${kind}`, 'data-testid': 'toast', 'data-kind': kind }, text);
-  c.appendChild(el);
+  const same = [...c.children].find((el): el is HTMLElement => el instanceof HTMLElement && el.textContent === text && !el.classList.contains('toast-out'));
+  const el = same ?? h('div', { class: `toast toast-${kind}`, 'data-testid': 'toast', 'data-kind': kind }, text);
+  if (same) window.clearTimeout(Number(same.dataset.timer));
+  else c.appendChild(el);
   while (c.children.length > 4) c.firstElementChild?.remove();
-  window.setTimeout(() => {
-    el.classList.add('toast-out');
-    window.setTimeout(() => el.remove(), 300);
-  }, ms);
+  el.dataset.timer = String(
+    window.setTimeout(() => {
+      el.classList.add('toast-out');
+      window.setTimeout(() => el.remove(), 300);
+    }, ms),
+  );
 }

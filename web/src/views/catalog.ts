@@ -6,6 +6,7 @@
  */
 import type { CatalogMessage } from '../../../protocol/messages';
 import { formatDuration, modeLabel, statusLabel } from '../core/format';
+import { canRetryNow, isUp, linkMessage, type LinkStatus } from '../core/link';
 import { newRoomId, routeHash } from '../core/route';
 import { countdownText, formatStartTime, isPreStart } from '../core/schedule';
 import { clear, h, setText } from '../ui/dom';
@@ -15,6 +16,8 @@ export interface CatalogActions {
   refresh(): void;
   /** The server's time now (epoch ms): countdowns count to the server's `startsAt`. */
   now(): number;
+  /** Connect now instead of at the end of the reconnection delay. */
+  retryNow(): void;
 }
 
 /** How often the countdowns of scheduled streams are redrawn (ms). */
@@ -26,12 +29,19 @@ export class CatalogView {
   private readonly games: HTMLElement;
   private readonly streams: HTMLElement;
   private readonly note: HTMLElement;
+  private readonly noteText: HTMLElement;
+  private readonly retryBtn: HTMLButtonElement;
+  /** The last catalog shown; undefined until the first arrives. */
+  private catalog: CatalogMessage | undefined;
+  private link: LinkStatus = { state: 'connecting' };
   private readonly scheduled: HTMLElement;
   private readonly scheduledHead: HTMLElement;
   private readonly timer: number;
 
   constructor(private readonly actions: CatalogActions) {
-    this.note = h('p', { class: 'muted', 'data-testid': 'catalog-note' }, 'Loading the catalog…');
+    this.noteText = h('span', {}, 'Loading the catalog…');
+    this.retryBtn = h('button', { class: 'btn', type: 'button', hidden: true, 'data-testid': 'catalog-retry', onclick: () => this.actions.retryNow() }, 'Retry now');
+    this.note = h('p', { class: 'muted catalog-note', 'data-testid': 'catalog-note', role: 'status' }, this.noteText, ' ', this.retryBtn);
     this.games = h('ul', { class: 'game-list', 'data-testid': 'games', 'aria-label': 'Recorded games' });
     this.streams = h('ul', { class: 'stream-list', 'data-testid': 'streams', 'aria-label': 'Streams running now' });
     this.scheduledHead = h('h2', { hidden: true }, 'Coming up');
@@ -60,13 +70,37 @@ export class CatalogView {
     window.clearInterval(this.timer);
   }
 
+  /**
+   * The connection changed (or its countdown ticked): while the server is out of reach the note
+   * says so, with the countdown to the next attempt and a Retry now button, instead of
+   * "Loading the catalog…" for ever; the games already shown stay, marked as possibly out of date.
+   */
+  setLink(link: LinkStatus): void {
+    this.link = link;
+    this.showNote();
+  }
+
+  private showNote(): void {
+    const cat = this.catalog;
+    const up = isUp(this.link);
+    this.note.dataset.state = up ? (cat ? 'loaded' : 'loading') : 'down';
+    this.retryBtn.hidden = up || !canRetryNow(this.link);
+    if (!up) {
+      setText(this.noteText, `${linkMessage(this.link)}${cat ? ' The list below may be out of date.' : ''}`);
+      this.note.hidden = false;
+      return;
+    }
+    setText(this.noteText, !cat ? 'Loading the catalog…' : cat.games.length === 0 ? 'No games have been uploaded yet.' : '');
+    this.note.hidden = cat !== undefined && cat.games.length > 0;
+  }
+
   /** Render a `catalog` message. */
   update(cat: CatalogMessage): void {
     clear(this.games);
     clear(this.streams);
     clear(this.scheduled);
-    this.note.textContent = cat.games.length === 0 ? 'No games have been uploaded yet.' : '';
-    this.note.hidden = cat.games.length > 0;
+    this.catalog = cat;
+    this.showNote();
     const titles = new Map(cat.games.map((g) => [g.gameId, g.title]));
     const liveGames = new Set(cat.games.filter((g) => g.live === true).map((g) => g.gameId));
     for (const g of cat.games) {
@@ -96,7 +130,7 @@ export class CatalogView {
             'div',
             { class: 'game-actions' },
             h('a', { class: 'btn primary', href: routeHash({ name: 'watch', gameId: g.gameId, mode: 'spectate' }), 'aria-label': `Watch ${g.title}`, 'data-action': 'watch' }, '▶ Watch'),
-            h('a', { class: 'btn', href: routeHash({ name: 'watch', gameId: g.gameId, mode: 'pvai' }), 'aria-label': `Play ${g.title} against the AI`, 'data-action': 'pvai' }, 'Play vs AI'),
+            h('a', { class: 'btn', href: routeHash({ name: 'watch', gameId: g.gameId, mode: 'pvai' }), 'aria-label': `Play vs AI: ${g.title}`, 'data-action': 'pvai' }, 'Play vs AI'),
             h('a', { class: 'btn', href: routeHash({ name: 'room', gameId: g.gameId, room }), 'aria-label': `Open a PvP room for ${g.title}`, 'data-action': 'pvp' }, 'PvP room'),
           ),
         ),

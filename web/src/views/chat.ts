@@ -17,6 +17,8 @@ export class ChatPanel {
   private readonly list: HTMLElement;
   private readonly input: HTMLInputElement;
   private stage: HTMLElement | null = null;
+  /** Texts sent and not yet seen coming back from the server, oldest first. */
+  private readonly unconfirmed: string[] = [];
 
   constructor(
     private readonly sendChat: (text: string) => boolean,
@@ -45,7 +47,11 @@ export class ChatPanel {
       e.preventDefault();
       const text = this.input.value.trim();
       if (!text) return;
-      if (this.sendChat(text)) this.input.value = '';
+      if (this.sendChat(text)) {
+        this.input.value = '';
+        this.unconfirmed.push(text);
+        if (this.unconfirmed.length > 20) this.unconfirmed.shift();
+      }
     });
     this.reactions = h(
       'div',
@@ -55,6 +61,23 @@ export class ChatPanel {
       ),
     );
     this.root = h('section', { class: 'panel chat', 'aria-label': 'Chat' }, h('h2', {}, 'Chat'), this.list, form);
+  }
+
+  /** The server relayed one of this viewer's messages back: it was delivered. */
+  confirm(text: string): void {
+    const i = this.unconfirmed.indexOf(text);
+    if (i >= 0) this.unconfirmed.splice(i, 1);
+  }
+
+  /**
+   * The server refused this viewer's latest chat message (rate limited, too large): its text goes
+   * back into the input, unless the viewer has typed something new there, so it can be sent again.
+   */
+  refused(): void {
+    const text = this.unconfirmed.pop();
+    if (text === undefined) return;
+    if (this.input.value.trim() === '') this.input.value = text;
+    else if (!this.input.value.includes(text)) this.input.value = `${text} ${this.input.value}`.slice(0, MAX_CHAT_CHARS);
   }
 
   /** The element reactions float over. */

@@ -13,8 +13,11 @@ import { clampSeekMs, seekStepMs, stepSpeed } from '../../../client/playback';
 import { StreamSession } from '../../../client/session';
 import type { JoinedMessage, ServerMessage, StateMessage, WireFrame } from '../../../protocol/messages';
 import type { Outgoing } from '../connection';
-import { endedText, errorText, formatSpeed, modeLabel, statusLabel } from '../core/format';
+import { errorText } from '../core/errors';
+import { endedText, formatSpeed, modeLabel, statusLabel } from '../core/format';
+import { canRetryNow, isUp, linkMessage, type LinkStatus } from '../core/link';
 import { routeHash, type Route } from '../core/route';
+import { AnnounceThrottle } from '../core/announce';
 import { append, h, setText } from '../ui/dom';
 import { toast } from '../ui/toast';
 import { ChatPanel } from './chat';
@@ -22,6 +25,12 @@ import { Countdown } from './player/countdown';
 import { Stage } from './player/stage';
 import { keyIntent, Transport } from './player/transport';
 import { Timeline } from './timeline';
+
+/** The actions that control playback: each is answered by a `state` (or an `error`). */
+const CONTROL_ACTIONS = new Set(['pause', 'resume', 'speed', 'seek']);
+
+/** How long a control command may stay pending without its `state` or `error` (ms). */
+const PENDING_GIVE_UP_MS = 10_000;
 
 /** What the player view needs from the app. */
 export interface PlayerDeps {
@@ -32,6 +41,8 @@ export interface PlayerDeps {
   participants(gameId: string): readonly string[] | undefined;
   /** The server's time now (epoch ms): the countdown counts to the server's `startsAt`. */
   now(): number;
+  /** Connect now instead of at the end of the reconnection delay. */
+  retryNow(): void;
 }
 
 /** One stream on screen. */
@@ -61,6 +72,24 @@ export class PlayerView {
   private readonly chat: ChatPanel;
   private readonly stage: Stage;
   private readonly onKey = (e: KeyboardEvent) => this.key(e);
+  /** Shown over the stage while the server is out of reach. */
+  private readonly offline: HTMLElement;
+  private readonly offlineText: HTMLElement;
+  private readonly offlineRetry: HTMLButtonElement;
+  /** The connection as last told (web/src/core/link.ts). */
+  private link: LinkStatus = { state: 'connecting' };
+  /**
+   * The playhead (media ms) when the link went down, held until the stream answers again
+   * (`joined` after the rejoin): without data the stage and timeline stand still.
+   */
+  private frozenMs: number | undefined;
+  /** The polite live region that announces new points, balls and frames (throttled: core/announce.ts). */
+  private readonly announcer: HTMLElement;
+  private readonly announceThrottle = new AnnounceThrottle();
+  private announceTimer: number | undefined;
+  /** The control command in flight (`pause`, `speed`, …) until its `state` or `error`. */
+  private pending: string | undefined;
+  private pendingTimer: number | undefined;
 
   constructor(
     private readonly route: Exclude<Route, { name: 'catalog' }>,
@@ -74,7 +103,11 @@ export class PlayerView {
     this.liveBadge = h('span', { class: 'live-badge', 'data-testid': 'live-badge', hidden: true, title: 'Live: frames arrive as they happen' }, 'LIVE');
     this.banner = h('div', { class: 'banner', hidden: true, role: 'status', 'data-testid': 'ended-banner' });
     const body = h('div', { class: 'stage-body' });
-    const stageEl = h('div', { class: 'stage', 'data-testid': 'stage' }, body, this.countdown.root);
+    this.announcer = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true', 'data-testid': 'announcer' });
+    this.offlineText = h('p', {}, '');
+    this.offlineRetry = h('button', { class: 'btn primary', type: 'button', hidden: true, 'data-testid': 'stage-retry', onclick: () => this.deps.retryNow() }, 'Retry now');
+    this.offline = h('div', { class: 'stage-offline', hidden: true, role: 'status', 'data-testid': 'stage-offline' }, h('strong', {}, 'Not connected'), this.offlineText, this.offlineRetry);
+    const stageEl = h('div', { class: 'stage', 'data-testid': 'stage' }, body, this.countdown.root, this.offline);
     this.timeline = new Timeline((toMs) => this.seek(toMs));
     this.transport = new Transport({ togglePause: () => this.togglePause(), setSpeed: (s) => this.setSpeed(s) });
     this.invite = h('div', { class: 'invite', hidden: true, 'data-testid': 'invite' });
@@ -95,6 +128,7 @@ export class PlayerView {
         h('div', { class: 'pv-heading' }, this.titleEl, h('div', { class: 'pv-badges' }, this.liveBadge, this.statusBadge, this.modeBadge, this.roleBadge, this.presenceEl)),
       ),
       this.banner,
+      this.announcer,
       h(
         'div',
         { class: 'pv-grid' },
@@ -107,13 +141,34 @@ export class PlayerView {
     this.positionTimer = window.setInterval(() => this.tickPosition(), 250);
   }
 
-  /** The socket is open (again): start, join or rejoin. */
-  connected(reconnected: boolean): void {
+  /**
+   * The connection changed (or its countdown ticked). While it is not open the stage says so,
+   * with the countdown to the next attempt and a Retry now button; the playhead stops where
+   * it was and the status badge says "Not connected" instead of a playing speed; the controls
+   * are locked. The stream takes over again with its next `joined` (the rejoin's answer).
+   */
+  setLink(link: LinkStatus): void {
+    const wasUp = isUp(this.link);
+    this.link = link;
+    const down = !isUp(link) && this.session.joined !== undefined && !this.ended;
+    if (down && this.frozenMs === undefined) this.frozenMs = this.estimate();
+    this.root.dataset.link = isUp(link) ? 'up' : 'down';
+    // Back up but not yet answered by the stream (the rejoin's `joined`): still standing still.
+    this.offline.hidden = !down && this.frozenMs === undefined;
+    setText(this.offlineText, down ? linkMessage(link) : 'Connected again — catching up…');
+    this.offlineRetry.hidden = !canRetryNow(link);
+    if (down || wasUp !== isUp(link)) {
+      this.showStatus();
+      this.setControllable(this.isController);
+    }
+  }
+
+  /** The socket is open (again; `_reconnected` after a drop): start, join, or rejoin with the buffer's cursor. */
+  connected(_reconnected: boolean): void {
     if (this.ended) return;
     const rejoin = this.session.rejoinMessage();
     if (rejoin) {
-      this.deps.send(rejoin);
-      if (reconnected) this.chat.addNotice('Reconnected — catching up.');
+      this.deps.send(rejoin); // the header's "Reconnected." toast says the rest
       return;
     }
     const r = this.route;
@@ -148,10 +203,13 @@ export class PlayerView {
         this.presenceEl.dataset.players = String(msg.players);
         this.presenceEl.dataset.spectators = String(msg.spectators);
         return true;
-      case 'chat':
+      case 'chat': {
         if (msg.streamId !== this.session.streamId) return false;
-        this.chat.addMessage(msg.from, msg.text, msg.at, msg.from === this.deps.me.userId || msg.from === this.deps.me.name);
+        const mine = msg.from === this.deps.me.userId || msg.from === this.deps.me.name;
+        if (mine) this.chat.confirm(msg.text);
+        this.chat.addMessage(msg.from, msg.text, msg.at, mine);
         return true;
+      }
       case 'reaction':
         if (msg.streamId !== this.session.streamId) return false;
         this.chat.floatReaction(msg.emoji, msg.from);
@@ -163,8 +221,14 @@ export class PlayerView {
         this.onEnded(endedText(msg.reason), msg.reason);
         return true;
       case 'error':
+        if (msg.action === 'chat' && (msg.code === 'rate_limited' || msg.code === 'too_large')) {
+          this.chat.refused();
+          toast(errorText(msg), 'error');
+          return true;
+        }
+        if (msg.action !== undefined && CONTROL_ACTIONS.has(msg.action)) this.clearPending();
         if (!this.session.joined && (msg.action === 'start' || msg.action === 'join')) {
-          this.onEnded(`Could not open the stream: ${errorText(msg.code, msg.message)}`, 'error');
+          this.onEnded(`Could not open the stream. ${errorText(msg)}`, 'error');
         } else if (msg.action === 'rejoin' && msg.code === 'not_found') {
           this.onEnded('This stream is no longer running.', 'gone');
           return true;
@@ -185,6 +249,9 @@ export class PlayerView {
   destroy(): void {
     document.removeEventListener('keydown', this.onKey);
     window.clearInterval(this.positionTimer);
+    window.clearTimeout(this.announceTimer);
+    window.clearTimeout(this.pendingTimer);
+    this.announceThrottle.reset();
     if (this.session.streamId !== undefined && !this.ended) this.deps.send({ action: 'stop' });
   }
 
@@ -194,6 +261,8 @@ export class PlayerView {
 
   private onJoined(msg: JoinedMessage): void {
     const { first, change } = this.session.onJoined(msg, performance.now());
+    this.frozenMs = undefined;
+    this.offline.hidden = true;
     const live = this.session.live;
     this.liveBadge.hidden = !live;
     this.root.dataset.live = String(live);
@@ -222,9 +291,11 @@ export class PlayerView {
     const prevStatus = prev.status;
     const prevSpeed = prev.speed;
     if (change.removed.length) this.stage.remove(change.removed, this.session.buffer.sorted());
+    this.clearPending();
     this.showStatus(msg.by);
     this.showCountdown();
-    if (msg.by !== 'system') {
+    // What this viewer did themselves shows on the controls: the chat only tells of the others.
+    if (msg.by !== 'system' && msg.by !== this.deps.me.userId) {
       const who = this.who(msg.by);
       if (prevStatus !== msg.status && msg.status === 'paused') this.chat.addNotice(`${who} paused.`);
       else if (prevStatus === 'paused' && msg.status === 'playing') this.chat.addNotice(`${who} resumed.`);
@@ -240,12 +311,27 @@ export class PlayerView {
     if (change.removed.length) this.stage.remove(change.removed, this.session.buffer.sorted());
     if (change.added.length === 0) return;
     if (grew) this.timeline.setDuration(this.session.known.durationMs);
-    this.stage.add(change.added);
+    const line = this.stage.add(change.added);
+    if (line) this.announce(line);
     this.scheduleRender();
+  }
+
+  /** Say `line` in the live region, at most once per gap (core/announce.ts). */
+  private announce(line: string): void {
+    const step = this.announceThrottle.push(line, performance.now());
+    if ('say' in step) setText(this.announcer, step.say);
+    else if ('dueAt' in step) {
+      this.announceTimer = window.setTimeout(() => {
+        const text = this.announceThrottle.flush(performance.now());
+        if (text) setText(this.announcer, text);
+      }, Math.max(0, step.dueAt - performance.now()));
+    }
   }
 
   private onEnded(text: string, reason: string): void {
     this.ended = true;
+    this.frozenMs = undefined;
+    this.offline.hidden = true;
     this.session.onEnded(reason, performance.now());
     const gameId = this.session.joined?.gameId;
     this.banner.replaceChildren();
@@ -290,6 +376,12 @@ export class PlayerView {
 
   private showStatus(by?: string): void {
     const { status, speed, live } = this.session;
+    if (this.frozenMs !== undefined) {
+      setText(this.statusBadge, 'Not connected');
+      this.statusBadge.dataset.status = 'disconnected';
+      this.transport.show(status, speed);
+      return;
+    }
     let text = statusLabel(status);
     if (status === 'paused' && by && by !== 'system') text = `Paused by ${this.who(by) === 'You' ? 'you' : by}`;
     if (status === 'playing' && live) text = 'Playing'; // the LIVE badge says the rest
@@ -308,13 +400,15 @@ export class PlayerView {
   }
 
   private setControllable(can: boolean): void {
-    const tip = this.ended ? 'The stream has ended' : 'Only the players of this stream control playback';
-    this.transport.setControllable(can, tip);
-    this.timeline.setCanSeek(can);
+    const down = this.frozenMs !== undefined;
+    const tip = this.ended ? 'The stream has ended' : down ? 'Not connected to the server' : 'Only the players of this stream control playback';
+    this.transport.setControllable(can && !down, tip);
+    this.timeline.setCanSeek(can && !down);
   }
 
   /** The playhead now (media ms), from the last anchor at the current speed. */
   private estimate(): number {
+    if (this.frozenMs !== undefined) return this.frozenMs;
     return this.session.playhead(performance.now());
   }
 
@@ -335,11 +429,39 @@ export class PlayerView {
   }
 
   private control(msg: Outgoing): void {
-    if (!this.isController) {
-      toast(errorText('forbidden'), 'info', 3000);
+    if (this.frozenMs !== undefined) {
+      toast('Not connected — the controls work again once the stream is back.', 'info', 3000);
       return;
     }
-    if (!this.deps.send(msg)) toast('Not connected — try again in a moment.');
+    if (!this.isController) {
+      toast(errorText({ code: 'forbidden' }), 'info', 3000);
+      return;
+    }
+    if (!this.deps.send(msg)) {
+      toast('Not connected — try again in a moment.');
+      return;
+    }
+    this.setPending(msg);
+  }
+
+  /**
+   * A control command is in flight: the controls show it (busy) until its `state` or `error`
+   * arrives, or {@link PENDING_GIVE_UP_MS} pass without either (a lost reply).
+   */
+  private setPending(msg: Outgoing): void {
+    this.pending = msg.action;
+    this.transport.setPending(msg.action, typeof msg.speed === 'number' ? msg.speed : undefined);
+    this.timeline.root.setAttribute('aria-busy', String(msg.action === 'seek'));
+    window.clearTimeout(this.pendingTimer);
+    this.pendingTimer = window.setTimeout(() => this.clearPending(), PENDING_GIVE_UP_MS);
+  }
+
+  private clearPending(): void {
+    if (this.pending === undefined) return;
+    this.pending = undefined;
+    window.clearTimeout(this.pendingTimer);
+    this.transport.setPending(undefined);
+    this.timeline.root.setAttribute('aria-busy', 'false');
   }
 
   private togglePause(): void {

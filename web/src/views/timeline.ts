@@ -2,8 +2,11 @@
  * The point-by-point timeline, which is also the seek bar. One mark per point held (coloured
  * by who won it, `data-seq` set), set boundaries labelled, a playhead at the estimated media
  * position. Controllers click or drag to seek (one `seek` on release); spectators only watch
- * it move. Keyboard: ←/→ (handled by the player view) seek 30 s.
+ * it move. Keyboard, when the slider has focus (client/playback.ts sliderKeyMs): ←/→ and ↓/↑
+ * one seek step (30 s), PageDown/PageUp five minutes, Home/End the start and the end; ←/→
+ * also work anywhere on the page (the player view's keys).
  */
+import { sliderKeyMs } from '../../../client/playback';
 import { formatDuration } from '../core/format';
 import { h, setText } from '../ui/dom';
 
@@ -61,6 +64,7 @@ export class Timeline {
     this.timeNow = h('span', { class: 'num tl-time', 'data-testid': 'position' }, '0:00:00');
     this.timeEnd = h('span', { class: 'num tl-time' }, '0:00:00');
     this.root = h('div', { class: 'timeline' }, this.timeNow, this.track, this.timeEnd);
+    this.track.addEventListener('keydown', (e) => this.keyDown(e));
     this.track.addEventListener('pointerdown', (e) => this.pointerDown(e));
     this.track.addEventListener('pointermove', (e) => this.pointerMove(e));
     this.track.addEventListener('pointerup', (e) => this.pointerUp(e));
@@ -160,6 +164,16 @@ export class Timeline {
     this.ghost.hidden = false;
     this.ghost.style.left = `${this.pct(ms)}%`;
     this.ghost.dataset.time = formatDuration(ms);
+  }
+
+  /** The slider's own keys; ←/→ are left to the page's keys (the player view), which seek the same step. */
+  private keyDown(e: KeyboardEvent): void {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.key === 'ArrowLeft' || e.key === 'ArrowRight') return;
+    const to = sliderKeyMs(e.key, this.positionMs, this.durationMs);
+    if (to === undefined) return;
+    e.preventDefault();
+    if (!this.canSeek || this.durationMs <= 0) return;
+    this.onSeek(to);
   }
 
   private pointerDown(e: PointerEvent): void {

@@ -9,7 +9,7 @@ import { toCricketEvent, type CricketEvent } from '../../cricket/frame';
 import { describeEvent } from '../../cricket/describe';
 import { foldCricket } from '../../cricket/model';
 import { CricketPanels } from '../../cricket/view';
-import { describePoint } from '../../tennis/describe';
+import { describePoint, scoreLine } from '../../tennis/describe';
 import { toTennisPoint, type TennisPoint } from '../../tennis/frame';
 import { foldMatch } from '../../tennis/model';
 import { TennisView } from '../../tennis/view';
@@ -90,11 +90,29 @@ export class Stage {
     return true;
   }
 
-  /** Frames newly taken by the buffer, in seq order. */
-  add(frames: readonly WireFrame[]): void {
+  /**
+   * Frames newly taken by the buffer, in seq order. Returns one line for screen readers about
+   * the newest of them (`Bartoli ace · 165 km/h, S2 4–5 · 0–30`, `19.4: Bumrah to Dhoni, FOUR`,
+   * `New frame: move`), or undefined when none is worth saying (a terminal's output: the
+   * terminal view has its own screen-reader mode).
+   */
+  add(frames: readonly WireFrame[]): string | undefined {
     this.take(frames);
     this.log?.add(frames);
     this.terminal?.write(frames);
+    const last = frames[frames.length - 1];
+    if (!last || this.kind === 'terminal') return undefined;
+    if (this.cricket) {
+      const e = this.cricketEvents.get(last.seq);
+      if (!e) return undefined;
+      const line = describeEvent(e);
+      return `${line.head}: ${line.text}`;
+    }
+    if (this.tennis) {
+      const p = this.tennisPoints.get(last.seq);
+      return p ? `${describePoint(p, this.tennis.shortNames)}, ${scoreLine(p)}` : undefined;
+    }
+    return `New frame: ${last.type}`;
   }
 
   /** Seqs the buffer removed (a new epoch replaced them); `held` is what it still holds, in seq order. */

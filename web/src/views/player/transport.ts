@@ -61,6 +61,19 @@ export class Transport {
     for (const b of this.speedBtns) b.setAttribute('aria-pressed', String(Number(b.dataset.speed) === speed));
   }
 
+  /**
+   * Show a command in flight (`action` `pause`, `resume`, `speed` with its `speed`, `seek`) until
+   * `undefined` clears it: the group is `aria-busy` and `data-pending` names the action; the
+   * button pressed for it is marked `data-pending` (drawn busy).
+   */
+  setPending(action: string | undefined, speed?: number): void {
+    this.root.setAttribute('aria-busy', String(action !== undefined));
+    if (action === undefined) delete this.root.dataset.pending;
+    else this.root.dataset.pending = action;
+    this.pauseBtn.toggleAttribute('data-pending', action === 'pause' || action === 'resume');
+    for (const b of this.speedBtns) b.toggleAttribute('data-pending', action === 'speed' && Number(b.dataset.speed) === speed);
+  }
+
   /** Enable the controls for a controller; otherwise disable them with `tip` as the reason. */
   setControllable(can: boolean, tip: string): void {
     for (const b of [this.pauseBtn, ...this.speedBtns]) {
