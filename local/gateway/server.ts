@@ -405,32 +405,49 @@ export class LocalWebSocketGateway {
       return;
     }
     const body = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-    const routeKey = selectRoute(body, this.routes);
     const requestId = newId();
+    const p = this.route(conn, body, requestId).then((outcome) => {
+      if (outcome.status === 200) return;
+      this.send(conn, outcome.status === 403 ? { message: 'Forbidden', connectionId: conn.connectionId, requestId } : { message: integrationErrorMessage(outcome.status), connectionId: conn.connectionId, requestId });
+    });
+    this.track(p);
+  }
+
+  /**
+   * Dispatch one message body of an open connection exactly as a WebSocket text frame is
+   * dispatched (route selection on `$request.body.action`, the MESSAGE event, the integration
+   * with its timeout), without a socket: what a test harness uses to drive the handlers at a
+   * rate no socket would. Resolves with the integration's outcome: 200, 500 (the handler threw),
+   * 504 (timed out) or 403 (no route; nothing was invoked). Throws when the connection is not open.
+   */
+  dispatch(connectionId: string, body: string): Promise<{ status: number; routeKey?: string; error?: string }> {
+    const conn = this.connections.get(connectionId);
+    if (!conn || conn.state !== 'open') throw new Error(`connection ${connectionId} is not open on the gateway`);
+    return this.route(conn, body, newId());
+  }
+
+  /** Route one message body: select, build the MESSAGE event, run the integration, log. */
+  private async route(conn: Connection, body: string, requestId: string): Promise<{ status: number; routeKey?: string; error?: string }> {
+    const routeKey = selectRoute(body, this.routes);
     if (!routeKey) {
-      this.send(conn, { message: 'Forbidden', connectionId: conn.connectionId, requestId });
       this.log({ service: 'gateway', msg: 'route', connectionId: conn.connectionId, routeKey: null, status: 403 });
-      return;
+      return { status: 403 };
     }
     const route = this.routes[routeKey];
     const now = Date.now();
-    const event = messageEvent(this.api, conn, routeKey, requestId, body, now);
-    const p = this.runIntegration(route, event).then((outcome) => {
-      this.log({
-        service: 'gateway',
-        msg: 'route',
-        connectionId: conn.connectionId,
-        routeKey,
-        functionName: route.functionName,
-        requestId,
-        status: outcome.status,
-        durationMs: Date.now() - now,
-        ...(outcome.error ? { error: outcome.error } : {}),
-      });
-      if (outcome.status === 200) return;
-      this.send(conn, { message: integrationErrorMessage(outcome.status), connectionId: conn.connectionId, requestId });
+    const outcome = await this.runIntegration(route, messageEvent(this.api, conn, routeKey, requestId, body, now));
+    this.log({
+      service: 'gateway',
+      msg: 'route',
+      connectionId: conn.connectionId,
+      routeKey,
+      functionName: route.functionName,
+      requestId,
+      status: outcome.status,
+      durationMs: Date.now() - now,
+      ...(outcome.error ? { error: outcome.error } : {}),
     });
-    this.track(p);
+    return { ...outcome, routeKey };
   }
 
   /**

@@ -2,11 +2,10 @@
  * Shared by the security suites (fuzz, churn): local mode in-process with its structured
  * logs captured, raw WebSocket clients that tolerate any server text (a gateway error has no
  * `type`), consistent table snapshots, and the gateway's own route dispatch driven with
- * synthetic MESSAGE events (what `local/gateway/server.ts` and `events.ts` do for a real frame, minus the socket).
+ * MESSAGE events dispatched by the gateway itself (`LocalWebSocketGateway.dispatch`: what it does for a real frame, minus the socket).
  */
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import WebSocket from 'ws';
-import type { GatewayRoute } from '../../local/gateway';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
 import type { LocalStackOptions } from '../../local/stack';
 
@@ -203,49 +202,14 @@ export class RawClient {
   }
 }
 
-/** The gateway's private route machinery (selection on `$request.body.action`, the integration call). */
-interface GatewayInternals {
-  routes: Record<string, GatewayRoute>;
-  connections: Map<string, { authorizer?: Record<string, unknown>; connectedAt: number; identity: unknown }>;
-  selectRoute(body: string): string | undefined;
-  runIntegration(route: GatewayRoute, event: unknown): Promise<{ status: number; error?: string }>;
-}
-
-let seq = 0;
 /**
- * Dispatch one message body for an open connection exactly as the gateway's `onMessage`
- * does (route selection, MESSAGE event, integration with timeouts) and resolve with the
- * integration outcome: status 200, or 500 (the handler threw) / 504 (timed out) / 403 (no route).
+ * Dispatch one message body for an open connection exactly as the gateway dispatches a text
+ * frame (route selection, MESSAGE event, integration with its timeout; local/gateway/server.ts
+ * `dispatch`) and resolve with the integration outcome: status 200, or 500 (the handler threw)
+ * / 504 (timed out) / 403 (no route).
  */
-export async function dispatch(h: Harness, connectionId: string, body: string): Promise<{ status: number; routeKey?: string; error?: string }> {
-  const gw = h.stack.gateway as unknown as GatewayInternals;
-  const conn = gw.connections.get(connectionId);
-  if (!conn) throw new Error(`connection ${connectionId} is not open on the gateway`);
-  const routeKey = gw.selectRoute(body);
-  if (!routeKey) return { status: 403 };
-  const now = Date.now();
-  const requestId = `fuzz-${++seq}`;
-  const event = {
-    requestContext: {
-      routeKey,
-      messageId: `m-${seq}`,
-      eventType: 'MESSAGE',
-      extendedRequestId: requestId,
-      messageDirection: 'IN',
-      stage: 'local',
-      connectedAt: conn.connectedAt,
-      requestTimeEpoch: now,
-      identity: conn.identity,
-      requestId,
-      connectionId,
-      apiId: 'local',
-      ...(conn.authorizer ? { authorizer: conn.authorizer } : {}),
-    },
-    body,
-    isBase64Encoded: false,
-  };
-  const out = await gw.runIntegration(gw.routes[routeKey]!, event);
-  return { ...out, routeKey };
+export function dispatch(h: Harness, connectionId: string, body: string): Promise<{ status: number; routeKey?: string; error?: string }> {
+  return h.stack.gateway.dispatch(connectionId, body);
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
