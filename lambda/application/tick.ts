@@ -68,6 +68,24 @@ const planner = (memoryMb: number): PlannerConfig => ({
  * records the failure: `input.failure`).
  */
 export async function runTick(ports: TickPorts, config: TickConfig, input: TickInput, context: TickContext): Promise<TickOutput> {
+  try {
+    return await tickOnce(ports, config, input, context);
+  } catch (e) {
+    // The fence, wherever it was hit: a conditional write on this execution's epoch lost, so a
+    // newer epoch (a control, a restart) owns the stream and this execution must end — never
+    // fail, which the workflow would retry and then record as the stream's failure.
+    if (!isStaleEpoch(e)) throw e;
+    ports.log.warn('tick fenced off by a newer epoch', { streamId: input.streamId, epoch: input.epoch, at: (e as Error).stack?.split('\n').slice(0, 6).join(' | ') });
+    return tickOutput(input, 'end');
+  }
+}
+
+/** A lost epoch-conditional write ({@link StaleEpochError}), by class or, across module instances, by name. */
+function isStaleEpoch(e: unknown): boolean {
+  return e instanceof StaleEpochError || (e instanceof Error && e.name === 'StaleEpochError');
+}
+
+async function tickOnce(ports: TickPorts, config: TickConfig, input: TickInput, context: TickContext): Promise<TickOutput> {
   const { maxStreamMs } = config;
   const clock = () => ports.time.now();
   const sleep = (ms: number) => ports.time.sleep(ms);

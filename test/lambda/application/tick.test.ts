@@ -74,4 +74,15 @@ describe('runTick', () => {
     expect((await runTick(ports, { maxStreamMs: 1000 }, input, context)).next).toBe('end');
     expect((await streams.get('spectate:g1'))?.endedReason).toBe('max_duration');
   });
+
+  it('ends, never fails, when recording a failure loses every write to newer epochs', async () => {
+    const { ports, streams, context } = setup({ status: 'playing' });
+    // Each write finds a newer epoch first: a control storm outlasting endStream's attempts.
+    streams.beforeUpdate = async (id) => {
+      const row = (await streams.get(id))!;
+      streams.rows.set(id, { ...row, epoch: row.epoch + 1 });
+    };
+    const failure = { Error: 'Sandbox.Timedout', Cause: 'Task timed out' };
+    await expect(runTick(ports, { maxStreamMs: 8 * 3600_000 }, { ...input, failure }, context)).resolves.toMatchObject({ next: 'end' });
+  });
 });
