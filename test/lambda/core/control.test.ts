@@ -113,7 +113,7 @@ describe('position across controls', () => {
 });
 
 /**
- * Property (issue: anchor math): for any sequence of controls at any times, a simulated
+ * Property (the anchor math): for any sequence of controls at any times, a simulated
  * player that sends frames as the planner says never sends a frame before its due time,
  * sends each epoch's frames in seq order without gaps, and after pause+resume continues with
  * the frame after the last one sent.
