@@ -1,147 +1,43 @@
 /**
- * Live games (docs/HTTP-API.md): open, append, finish, and read back — the adapters
- * around the pure rules of core/live.ts.
- *
- * An append: plan against a consistent read of the `Games` row → write the batch's chunk
- * object to S3 → commit the row on `frameCount` (dynamo.ts `commitLiveAppend`; a lost race
- * re-plans, so concurrent publishers get consecutive seqs and the loser's orphan chunk is
- * deleted) → deliver the frames to the game's live stream at once ({@link deliverToEdge}).
+ * Live games (docs/HTTP-API.md) on this container's adapters: application/live.ts's use
+ * cases (open, append, deliver to the live stream, finish) over the DynamoDB tables, the
+ * recordings bucket and the management API.
  */
-import { randomBytes } from 'node:crypto';
-import { sleep } from '../core/backoff';
-import { liveChunkPrefix, type AppendAnswer, LiveRequestError, newLiveGame, planAppend, serializeChunk, type LiveEvent, type OpenLiveGame } from '../core/live';
-import { isFinished } from '../core/lifecycle';
-import type { GameRow, StreamRow } from '../core/model';
-import { framesMessages, type WireFrame } from '../../protocol/server';
-import { edgeStreamId, ensureEdgeStream as ensureEdge, newEdgeStream } from '../application/edge-stream';
-import { commitLiveAppend, createGame, finishLiveGame, getGame, getStream, streams, updateStream } from './dynamo';
-import { StaleEpochError } from './errors';
-import { fanOut } from './fanout';
-import { logger } from './log';
-import { deleteObject, putObject, readLiveFrames } from './recordings';
-import { endStream } from './session';
-
-/** Commit attempts of one append under contention (each re-reads and re-plans). */
-const MAX_COMMIT_ATTEMPTS = 20;
-/** How long (ms) an append waits for the previous batch to be delivered before filling the gap itself. */
-const PREDECESSOR_WAIT_MS = 3000;
+import type { AppendAnswer, LiveEvent, OpenLiveGame } from '../core/live';
+import type { GameRow } from '../core/model';
+import type { WireFrame } from '../../protocol/server';
+import * as live from '../application/live';
+import { edgeStreamId, newEdgeStream } from '../application/edge-stream';
+import { games, streams } from './dynamo';
+import { broadcaster } from './fanout';
+import { log } from './log';
+import { recordingStore } from './recordings';
+import { systemTime } from './time';
+import { workflow } from './workflow';
 
 export { edgeStreamId, newEdgeStream };
 
-/** application/edge-stream.ts `ensureEdgeStream` on this container's Streams table. */
-export function ensureEdgeStream(game: GameRow, now = Date.now()): Promise<StreamRow> {
-  return ensureEdge(streams(), game, now);
+/** The live-game ports of this container (tables named by GAMES_TABLE, STREAMS_TABLE; the bucket by RECORDINGS_BUCKET; read on first use). */
+export function livePorts(): live.LivePorts {
+  return { games: games(), streams: streams(), recordings: recordingStore, broadcaster, workflow, time: systemTime, log };
 }
 
-/**
- * `PUT /games/{gameId}`: open a live game (idempotent). Returns `created: false` when it is
- * already open live. Throws {@link LiveRequestError} `conflict` when a recorded or finished
- * game has the id.
- */
-export async function openLiveGame(gameId: string, open: OpenLiveGame, now = Date.now()): Promise<{ created: boolean; game: GameRow }> {
-  const fresh = newLiveGame(gameId, open, now);
-  const created = await createGame(fresh);
-  const game = created ? fresh : await getGame(gameId, { consistent: true });
-  if (!game) throw new Error(`game "${gameId}" vanished while being opened`);
-  if (game.live !== 'live') {
-    throw new LiveRequestError('conflict', game.live === 'finished' ? `live game "${gameId}" is finished` : `a recorded game is named "${gameId}"`);
-  }
-  await ensureEdgeStream(game, now);
-  return { created, game };
+/** application/live.ts `openLiveGame` on this container's adapters (`now` epoch ms). */
+export function openLiveGame(gameId: string, open: OpenLiveGame, now = Date.now()): Promise<{ created: boolean; game: GameRow }> {
+  return live.openLiveGame(livePorts(), gameId, open, now);
 }
 
-/**
- * `POST /games/{gameId}/events`: append `events` (core/live.ts `planAppend` rules) and deliver
- * them to the live stream. Throws {@link LiveRequestError} (`not_found`: no such game;
- * `conflict`: not live; `bad_request`: a `t` going back), or an AWS error after retries.
- */
-export async function appendLiveEvents(gameId: string, events: readonly LiveEvent[], now = Date.now()): Promise<AppendAnswer> {
-  const batchId = randomBytes(6).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x');
-  for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
-    const game = await getGame(gameId, { consistent: true });
-    if (!game) throw new LiveRequestError('not_found', `no live game "${gameId}": open it with PUT /games/${gameId} first`);
-    const plan = planAppend(game, events, now, (seq) => `${liveChunkPrefix(gameId)}${String(seq).padStart(10, '0')}-${batchId}.jsonl`);
-    const result: AppendAnswer = { gameId, accepted: plan.accepted, duplicates: plan.duplicates, frameCount: plan.frameCount, durationMs: plan.durationMs };
-    if (!plan.chunk) return result;
-    await putObject(plan.chunk.key, serializeChunk(plan.frames), 'application/x-ndjson');
-    if (await commitLiveAppend(gameId, game.frameCount, { chunk: plan.chunk, frameCount: plan.frameCount, durationMs: plan.durationMs, forgetKeysOf: plan.forgetKeysOf })) {
-      await deliverToEdge({ ...game, frameCount: plan.frameCount, durationMs: plan.durationMs, chunks: [...(game.chunks ?? []), plan.chunk] }, plan.frames);
-      return result;
-    }
-    // Another append (or a finish) won: this chunk is an orphan; re-plan on the new row.
-    await deleteObject(plan.chunk.key).catch((e: unknown) => logger.warn('could not delete an orphan live chunk', { key: plan.chunk!.key, error: (e as Error).message }));
-    await sleep(Math.min(200, 5 * 2 ** attempt) * Math.random());
-  }
-  throw new Error(`append to "${gameId}" lost ${MAX_COMMIT_ATTEMPTS} commit races in a row`);
+/** application/live.ts `appendLiveEvents` on this container's adapters (`now` epoch ms). */
+export function appendLiveEvents(gameId: string, events: readonly LiveEvent[], now = Date.now()): Promise<AppendAnswer> {
+  return live.appendLiveEvents(livePorts(), gameId, events, now);
 }
 
-/**
- * Deliver a committed batch to the game's live stream, in seq order: wait (≤
- * {@link PREDECESSOR_WAIT_MS}) until the previous batch is claimed, then claim this one (the
- * edge row's `positionSeq`, conditional like the tick's claim) and fan it out as one
- * `frames` message. A predecessor that never came (its function died) is filled in from
- * the chunks. No live stream (nobody ever watched live) or a finished one: nothing to do.
- */
-export async function deliverToEdge(game: GameRow, frames: readonly WireFrame[]): Promise<void> {
-  if (frames.length === 0) return;
-  const firstSeq = frames[0]!.seq;
-  const deadline = Date.now() + PREDECESSOR_WAIT_MS;
-  for (;;) {
-    const edge = await getStream(edgeStreamId(game.gameId), { consistent: true });
-    if (!edge || isFinished(edge) || edge.live !== 'edge') return;
-    const end = frames.at(-1)!.seq + 1;
-    if (edge.positionSeq >= end) return; // delivered already (a gap fill by a later batch)
-    if (edge.positionSeq < firstSeq && Date.now() < deadline) {
-      await sleep(20);
-      continue;
-    }
-    const missing = edge.positionSeq < firstSeq ? await readLiveFrames(game.chunks ?? [], edge.positionSeq, firstSeq) : [];
-    const send = [...missing, ...frames.filter((f) => f.seq >= edge.positionSeq)];
-    const last = send.at(-1)!;
-    const now = Date.now();
-    let claimed: StreamRow;
-    try {
-      claimed = await updateStream(
-        edge.streamId,
-        edge.epoch,
-        {
-          positionSeq: end,
-          positionMs: last.t,
-          anchorAt: now,
-          frameCount: Math.max(edge.frameCount, game.frameCount),
-          durationMs: Math.max(edge.durationMs, game.durationMs),
-          framesSent: edge.framesSent + send.length,
-          lastTickAt: now,
-          updatedAt: now,
-        },
-        { expectPositionSeq: edge.positionSeq, expectStatus: ['playing'] },
-      );
-    } catch (e) {
-      if (e instanceof StaleEpochError) continue; // another batch moved the edge: look again
-      throw e;
-    }
-    await fanOut(claimed.streamId, framesMessages(claimed.streamId, claimed.epoch, send));
-    return;
-  }
+/** application/live.ts `deliverToEdge` on this container's adapters. */
+export function deliverToEdge(game: GameRow, frames: readonly WireFrame[]): Promise<void> {
+  return live.deliverToEdge(livePorts(), game, frames);
 }
 
-/**
- * `POST /games/{gameId}/finish`: the game is finished; its live stream ends (`finished`).
- * Idempotent for a finished live game. Throws {@link LiveRequestError} `not_found` / `conflict`
- * (a recorded game).
- */
-export async function finishLive(gameId: string): Promise<GameRow> {
-  await finishLiveGame(gameId);
-  const game = await getGame(gameId, { consistent: true });
-  if (!game) throw new LiveRequestError('not_found', `no live game "${gameId}"`);
-  if (game.live === undefined) throw new LiveRequestError('conflict', `"${gameId}" is a recorded game, not a live one`);
-  const edge = await getStream(edgeStreamId(gameId), { consistent: true });
-  if (edge && edge.live === 'edge' && !isFinished(edge)) {
-    try {
-      await endStream(edge, 'finished', 'system', { stopExecution: false });
-    } catch (e) {
-      if (!(e instanceof StaleEpochError)) throw e;
-    }
-  }
-  return game;
+/** application/live.ts `finishLive` on this container's adapters. */
+export function finishLive(gameId: string): Promise<GameRow> {
+  return live.finishLive(livePorts(), gameId);
 }

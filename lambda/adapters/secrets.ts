@@ -15,11 +15,15 @@ import { ENV, requireEnv } from './config';
 let client: SecretsManagerClient | undefined;
 let cached: Promise<string> | undefined;
 
-/** The secret string behind JWT_SECRET_ARN, cached for the container's life. Throws when it is empty. */
-export function jwtSecret(): Promise<string> {
+/**
+ * The secret string behind `secretArn` (default: JWT_SECRET_ARN of `process.env`), cached for
+ * the container's life (one function, one secret). Throws MissingConfigError when no ARN is
+ * given or set, and when the secret is empty.
+ */
+export function jwtSecret(secretArn?: string): Promise<string> {
   cached ??= (async () => {
     client ??= new SecretsManagerClient({});
-    const out = await client.send(new GetSecretValueCommand({ SecretId: requireEnv(ENV.jwtSecretArn) }));
+    const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn ?? requireEnv(ENV.jwtSecretArn) }));
     if (!out.SecretString) throw new Error('the JWT secret has no SecretString');
     return out.SecretString;
   })().catch((e: unknown) => {

@@ -7,31 +7,59 @@
  * Mode, fixed at cold start: OIDC (an IdP's RS256/ES256 ID tokens, checked against its
  * JWKS) when JWT_ISSUER, JWT_AUDIENCE and JWKS_URL are all set; the stack's HS256 secret
  * when none is. One or two of them set fails the cold start (OidcConfigError).
+ *
+ * Also the function's composition root: {@link fromEnvironment}, {@link createHandler}, and
+ * {@link handler}, built when the module loads (the cold start) so a bad configuration fails it.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { InvalidTokenError } from '../core/token';
-import { verifyAccessToken as verify } from '../adapters/identity';
-import { logger } from '../adapters/log';
+import type { Log } from '../ports/log';
+import { accessTokenVerifier, type VerifyAccessToken } from '../adapters/identity';
+import { log } from '../adapters/log';
 
-export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
-  const token = event.queryStringParameters?.token;
-  try {
-    const who = await verify(token);
-    return {
-      principalId: who.userId,
-      policyDocument: {
-        Version: '2012-10-17',
-        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
-      },
-      context: { userId: who.userId, displayName: who.displayName },
-    };
-  } catch (e) {
-    if (e instanceof InvalidTokenError) {
-      logger.info('connection refused', { reason: e.reason, sourceIp: event.requestContext?.identity?.sourceIp });
-      throw new Error('Unauthorized');
+/** What the authorizer is built from. */
+export interface AuthorizeDeps {
+  verify: VerifyAccessToken;
+  log: Log;
+}
+
+/**
+ * The authorizer over `deps`: `(event) → Allow policy` for a valid token; rejects with
+ * `Error('Unauthorized')` for a token to refuse, and with the verifier's own error otherwise
+ * (e.g. the IdP's JWKS unreachable: the handshake fails with 500).
+ */
+export function createHandler(deps: AuthorizeDeps): (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult> {
+  return async (event) => {
+    const token = event.queryStringParameters?.token;
+    try {
+      const who = await deps.verify(token);
+      return {
+        principalId: who.userId,
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
+        },
+        context: { userId: who.userId, displayName: who.displayName },
+      };
+    } catch (e) {
+      if (e instanceof InvalidTokenError) {
+        deps.log.info('connection refused', { reason: e.reason, sourceIp: event.requestContext?.identity?.sourceIp });
+        throw new Error('Unauthorized');
+      }
+      // Not the client's fault (e.g. the IdP's JWKS unreachable): the handshake fails with 500.
+      deps.log.error('authorizer failed', { error: e as Error });
+      throw e;
     }
-    // Not the client's fault (e.g. the IdP's JWKS unreachable): the handshake fails with 500.
-    logger.error('authorizer failed', { error: e as Error });
-    throw e;
-  }
-};
+  };
+}
+
+/**
+ * The authorizer's dependencies: JWT_SECRET_ARN, or JWT_ISSUER, JWT_AUDIENCE and JWKS_URL
+ * (contract/env.ts). Throws OidcConfigError for a half-set OIDC configuration.
+ */
+export function fromEnvironment(env: NodeJS.ProcessEnv): AuthorizeDeps {
+  return { verify: accessTokenVerifier(env), log };
+}
+
+/** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built at cold start. */
+export const handler = createHandler(fromEnvironment(process.env));

@@ -4,25 +4,50 @@
  * authorizer's context (http-authorize.ts). Every refusal is `{ error: { code, message } }`;
  * an unexpected failure is logged and answered `500 internal` with a request id — never a
  * stack trace.
+ *
+ * Also the function's composition root: {@link fromEnvironment}, {@link createHandler}, and
+ * {@link handler} built on the first invocation.
  */
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { httpError, type HttpIdentity, type HttpResult, type HttpRouteKey } from '../core/http-api';
 import { MAX_BATCH_BYTES } from '../core/live';
-import { logger } from '../adapters/log';
+import type { LivePorts } from '../application/live';
+import { listStreams, scheduleStream, type ListStreamsPorts, type ScheduleStreamPorts } from '../application/schedule';
+import type { Log } from '../ports/log';
+import { ENV, MissingConfigError } from '../adapters/config';
+import { documentClient } from '../adapters/dynamo-write';
+import { broadcaster } from '../adapters/fanout';
+import { DynamoGameCatalog } from '../adapters/game-catalog';
+import { log } from '../adapters/log';
+import { recordingStore } from '../adapters/recordings';
+import { DynamoStreamStore } from '../adapters/stream-store';
+import { systemTime } from '../adapters/time';
+import { workflow } from '../adapters/workflow';
 import type { HttpAuthorizerContext } from './http-authorize';
 import { postEvents, postFinish, putGame } from './http/games';
-import { getStreams, postStream } from './http/streams';
 
 type Event = APIGatewayProxyEventV2WithLambdaAuthorizer<HttpAuthorizerContext>;
 
-/** The routes, by API Gateway route key. The CDK construct (lib/http-api.ts) declares exactly these. */
-export const HTTP_ROUTES: Record<HttpRouteKey, (who: HttpIdentity, body: unknown, path: Record<string, string | undefined>) => Promise<HttpResult>> = {
-  'PUT /games/{gameId}': (who, body, path) => putGame(who, path.gameId, body),
-  'POST /games/{gameId}/events': (who, body, path) => postEvents(who, path.gameId, body),
-  'POST /games/{gameId}/finish': (who, _body, path) => postFinish(who, path.gameId),
-  'POST /streams': (who, body) => postStream(who, body),
-  'GET /streams': () => getStreams(),
-};
+/** What the HTTP API function is built from: the live-game and scheduling ports, and the log. */
+export interface HttpApiDeps extends Omit<LivePorts, 'games' | 'streams' | 'workflow'> {
+  games: LivePorts['games'] & ScheduleStreamPorts['games'];
+  streams: LivePorts['streams'] & ScheduleStreamPorts['streams'] & ListStreamsPorts['streams'];
+  workflow: LivePorts['workflow'] & ScheduleStreamPorts['workflow'];
+  log: Log;
+}
+
+type Route = (who: HttpIdentity, body: unknown, path: Record<string, string | undefined>) => Promise<HttpResult>;
+
+/** The routes over `deps`, by API Gateway route key. The CDK construct (lib/http-api.ts) declares exactly these. */
+export function httpRoutes(deps: HttpApiDeps): Record<HttpRouteKey, Route> {
+  return {
+    'PUT /games/{gameId}': (who, body, path) => putGame(deps, who, path.gameId, body),
+    'POST /games/{gameId}/events': (who, body, path) => postEvents(deps, who, path.gameId, body),
+    'POST /games/{gameId}/finish': (who, _body, path) => postFinish(deps, who, path.gameId),
+    'POST /streams': (who, body) => scheduleStream(deps, who, body, deps.time.now()),
+    'GET /streams': () => listStreams(deps),
+  };
+}
 
 /** The JSON body of a request: undefined when empty. Throws a refusal (400/413) on anything else. */
 function jsonBody(event: Event): unknown {
@@ -38,29 +63,69 @@ function jsonBody(event: Event): unknown {
 
 const isResult = (v: unknown): v is HttpResult => typeof v === 'object' && v !== null && 'status' in v && 'body' in v;
 
-export const handler = async (event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
-  const requestId = event.requestContext?.requestId ?? '';
-  let result: HttpResult;
-  try {
-    const route = HTTP_ROUTES[event.routeKey as HttpRouteKey] as (typeof HTTP_ROUTES)[HttpRouteKey] | undefined;
-    if (!route) {
-      result = httpError(404, 'not_found', `no route ${event.routeKey}`);
-    } else {
-      const ctx = event.requestContext.authorizer?.lambda;
-      const who: HttpIdentity = { userId: ctx?.userId ?? '', roles: (ctx?.roles ?? '').split(',').filter((r) => r !== '') };
-      result = await route(who, jsonBody(event), event.pathParameters ?? {});
+/**
+ * The HTTP API handler over `deps`: routes `event.routeKey`, answers `{ statusCode, headers,
+ * body }` (JSON; `404` for an unknown route key, `500 internal` with the request id for an
+ * unexpected failure, which is logged). Never rejects.
+ */
+export function createHandler(deps: HttpApiDeps): (event: Event) => Promise<APIGatewayProxyStructuredResultV2> {
+  const routes = httpRoutes(deps);
+  return async (event) => {
+    const requestId = event.requestContext?.requestId ?? '';
+    let result: HttpResult;
+    try {
+      const route = routes[event.routeKey as HttpRouteKey] as Route | undefined;
+      if (!route) {
+        result = httpError(404, 'not_found', `no route ${event.routeKey}`);
+      } else {
+        const ctx = event.requestContext.authorizer?.lambda;
+        const who: HttpIdentity = { userId: ctx?.userId ?? '', roles: (ctx?.roles ?? '').split(',').filter((r) => r !== '') };
+        result = await route(who, jsonBody(event), event.pathParameters ?? {});
+      }
+    } catch (e) {
+      if (isResult(e)) {
+        result = e;
+      } else {
+        deps.log.error('HTTP route failed', { routeKey: event.routeKey, requestId, error: e as Error });
+        result = httpError(500, 'internal', `something went wrong on our side (request ${requestId})`);
+      }
     }
-  } catch (e) {
-    if (isResult(e)) {
-      result = e;
-    } else {
-      logger.error('HTTP route failed', { routeKey: event.routeKey, requestId, error: e as Error });
-      result = httpError(500, 'internal', `something went wrong on our side (request ${requestId})`);
-    }
-  }
-  return {
-    statusCode: result.status,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-    body: JSON.stringify(result.body),
+    return {
+      statusCode: result.status,
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      body: JSON.stringify(result.body),
+    };
   };
+}
+
+/**
+ * The HTTP API function's dependencies: GAMES_TABLE, STREAMS_TABLE, and RECORDINGS_BUCKET,
+ * CALLBACK_URL, PLAYER_STATE_MACHINE_ARN (read by their adapters on first use)
+ * (contract/env.ts). Throws MissingConfigError naming an unset table variable.
+ */
+export function fromEnvironment(env: NodeJS.ProcessEnv): HttpApiDeps {
+  const client = documentClient();
+  return {
+    games: new DynamoGameCatalog({ client, tableName: required(env, ENV.gamesTable) }),
+    streams: new DynamoStreamStore({ client, tableName: required(env, ENV.streamsTable) }),
+    recordings: recordingStore,
+    broadcaster,
+    workflow,
+    time: systemTime,
+    log,
+  };
+}
+
+let built: ReturnType<typeof createHandler> | undefined;
+
+/** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation. */
+export const handler = async (event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
+  built ??= createHandler(fromEnvironment(process.env));
+  return built(event);
 };
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const v = env[name];
+  if (v === undefined || v === '') throw new MissingConfigError(name);
+  return v;
+}

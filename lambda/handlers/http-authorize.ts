@@ -4,11 +4,15 @@
  * WebSocket API (adapters/identity.ts) — is authorized with the context `userId`,
  * `displayName` and `roles` (comma-separated `publisher`/`operator` claims); the routes check
  * the role they need. Anything else is refused: API Gateway answers 401 without calling a route.
+ *
+ * Also the function's composition root: {@link fromEnvironment}, {@link createHandler}, and
+ * {@link handler}, built when the module loads (the cold start) so a bad configuration fails it.
  */
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { InvalidTokenError } from '../core/token';
-import { verifyAccessToken } from '../adapters/identity';
-import { logger } from '../adapters/log';
+import type { Log } from '../ports/log';
+import { accessTokenVerifier, type VerifyAccessToken } from '../adapters/identity';
+import { log } from '../adapters/log';
 
 /** What a route receives in `requestContext.authorizer.lambda`. */
 export interface HttpAuthorizerContext {
@@ -24,18 +28,44 @@ export function bearerToken(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
-export const handler = async (event: APIGatewayRequestAuthorizerEventV2): Promise<APIGatewaySimpleAuthorizerWithContextResult<HttpAuthorizerContext>> => {
-  const refuse = { isAuthorized: false, context: { userId: '', displayName: '', roles: '' } };
-  const header = event.headers?.authorization ?? event.headers?.Authorization;
-  try {
-    const who = await verifyAccessToken(bearerToken(header));
-    return { isAuthorized: true, context: { userId: who.userId, displayName: who.displayName, roles: who.roles.join(',') } };
-  } catch (e) {
-    if (e instanceof InvalidTokenError) {
-      logger.info('HTTP request refused', { reason: e.reason, sourceIp: event.requestContext?.http?.sourceIp });
-      return refuse;
+/** What the HTTP authorizer is built from. */
+export interface HttpAuthorizeDeps {
+  verify: VerifyAccessToken;
+  log: Log;
+}
+
+type Result = APIGatewaySimpleAuthorizerWithContextResult<HttpAuthorizerContext>;
+
+/**
+ * The HTTP authorizer over `deps`: `{ isAuthorized: true, context }` for a valid bearer token,
+ * `{ isAuthorized: false }` for a token to refuse; rejects with the verifier's own error
+ * otherwise (e.g. the IdP's JWKS unreachable).
+ */
+export function createHandler(deps: HttpAuthorizeDeps): (event: APIGatewayRequestAuthorizerEventV2) => Promise<Result> {
+  return async (event) => {
+    const refuse = { isAuthorized: false, context: { userId: '', displayName: '', roles: '' } };
+    const header = event.headers?.authorization ?? event.headers?.Authorization;
+    try {
+      const who = await deps.verify(bearerToken(header));
+      return { isAuthorized: true, context: { userId: who.userId, displayName: who.displayName, roles: who.roles.join(',') } };
+    } catch (e) {
+      if (e instanceof InvalidTokenError) {
+        deps.log.info('HTTP request refused', { reason: e.reason, sourceIp: event.requestContext?.http?.sourceIp });
+        return refuse;
+      }
+      deps.log.error('HTTP authorizer failed', { error: e as Error });
+      throw e;
     }
-    logger.error('HTTP authorizer failed', { error: e as Error });
-    throw e;
-  }
-};
+  };
+}
+
+/**
+ * The HTTP authorizer's dependencies: JWT_SECRET_ARN, or JWT_ISSUER, JWT_AUDIENCE and
+ * JWKS_URL (contract/env.ts). Throws OidcConfigError for a half-set OIDC configuration.
+ */
+export function fromEnvironment(env: NodeJS.ProcessEnv): HttpAuthorizeDeps {
+  return { verify: accessTokenVerifier(env), log };
+}
+
+/** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built at cold start. */
+export const handler = createHandler(fromEnvironment(process.env));

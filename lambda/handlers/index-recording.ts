@@ -1,57 +1,84 @@
 /**
- * The `index` Lambda (S3 ObjectCreated on `recordings/*.jsonl`): validates a matchcast/1
- * recording line by line (streamed, never buffered whole), writes its index beside it
- * (`recordings/{name}.idx.json`) and its row in the `Games` catalog.
+ * The `index` Lambda (S3 ObjectCreated on `recordings/*.jsonl`): indexes and catalogs each
+ * uploaded recording (application/index-recording.ts).
  *
  * A recording that fails validation is logged with the line at fault and left out of the
  * catalog; `npm run ingest` runs the same validation before upload, so users see it there.
+ *
+ * Also the function's composition root: {@link fromEnvironment}, {@link createHandler}, and
+ * {@link handler} built on the first invocation.
  */
 import type { S3Event } from 'aws-lambda';
-import { RecordingError, RecordingIndexer } from '../core/recording';
-import { putGame } from '../adapters/dynamo';
-import { logger } from '../adapters/log';
+import { indexRecording as indexWith, type IndexRecordingPorts } from '../application/index-recording';
+import { RecordingError } from '../core/recording';
+import type { Log } from '../ports/log';
+import { ENV, MissingConfigError } from '../adapters/config';
+import { documentClient } from '../adapters/dynamo-write';
+import { DynamoGameCatalog } from '../adapters/game-catalog';
+import { log } from '../adapters/log';
 import { putObject, readObjectLines } from '../adapters/recordings';
+import { systemTime } from '../adapters/time';
 
-/** `recordings/x.jsonl` → `recordings/x.idx.json`. */
-export function indexKeyFor(recordingKey: string): string {
-  return recordingKey.replace(/\.jsonl$/, '') + '.idx.json';
+export { indexKeyFor } from '../../contract/keys';
+
+/** What the index function is built from. */
+export interface IndexRecordingDeps extends IndexRecordingPorts {
+  log: Log;
 }
 
-/** Index one recording object and catalog it. Throws RecordingError for an invalid recording, or one named like a live game. */
-export async function indexRecording(key: string): Promise<{ gameId: string; frameCount: number }> {
-  const indexer = new RecordingIndexer();
-  for await (const line of readObjectLines(key)) indexer.addLine(line);
-  const { header, index } = indexer.finish();
-  const indexKey = indexKeyFor(key);
-  await putObject(indexKey, JSON.stringify(index), 'application/json');
-  const cataloged = await putGame({
-    gameId: header.gameId,
-    title: header.title,
-    kind: header.kind,
-    recordingKey: key,
-    indexKey,
-    durationMs: header.durationMs,
-    frameCount: header.frameCount,
-    participants: header.participants,
-    createdAt: Date.now(),
-  });
-  if (!cataloged) throw new RecordingError(1, `game "${header.gameId}" is a live game: its frames are published (POST /games/${header.gameId}/events), not uploaded`);
-  return { gameId: header.gameId, frameCount: header.frameCount };
-}
-
-export const handler = async (event: S3Event): Promise<void> => {
-  for (const record of event.Records ?? []) {
-    const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
-    if (!key.endsWith('.jsonl')) continue;
-    try {
-      const { gameId, frameCount } = await indexRecording(key);
-      logger.info('recording indexed', { key, gameId, frameCount });
-    } catch (e) {
-      if (e instanceof RecordingError) {
-        logger.error('recording refused', { key, line: e.line, reason: e.message });
-        continue;
+/**
+ * The S3 event handler over `deps`: indexes every `.jsonl` object of the event. A refused
+ * recording (RecordingError) is logged and skipped; any other error rejects, so Lambda's
+ * async retry has the event.
+ */
+export function createHandler(deps: IndexRecordingDeps): (event: S3Event) => Promise<void> {
+  return async (event) => {
+    for (const record of event.Records ?? []) {
+      const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+      if (!key.endsWith('.jsonl')) continue;
+      try {
+        const { gameId, frameCount } = await indexWith(deps, key);
+        deps.log.info('recording indexed', { key, gameId, frameCount });
+      } catch (e) {
+        if (e instanceof RecordingError) {
+          deps.log.error('recording refused', { key, line: e.line, reason: e.message });
+          continue;
+        }
+        throw e; // transient (S3/DynamoDB): let Lambda's async retry have it
       }
-      throw e; // transient (S3/DynamoDB): let Lambda's async retry have it
     }
-  }
+  };
+}
+
+/**
+ * The index function's dependencies: GAMES_TABLE, and RECORDINGS_BUCKET (read by the
+ * recordings adapter on first use) (contract/env.ts). Throws MissingConfigError when
+ * GAMES_TABLE is unset.
+ */
+export function fromEnvironment(env: NodeJS.ProcessEnv): IndexRecordingDeps {
+  const tableName = env[ENV.gamesTable];
+  if (tableName === undefined || tableName === '') throw new MissingConfigError(ENV.gamesTable);
+  return {
+    recordings: { readLines: readObjectLines, put: putObject },
+    games: new DynamoGameCatalog({ client: documentClient(), tableName }),
+    time: systemTime,
+    log,
+  };
+}
+
+/**
+ * Index one recording object and catalog it, with this container's dependencies
+ * ({@link fromEnvironment}(process.env)). Throws RecordingError for an invalid recording, or
+ * one named like a live game.
+ */
+export function indexRecording(key: string): Promise<{ gameId: string; frameCount: number }> {
+  return indexWith(fromEnvironment(process.env), key);
+}
+
+let built: ReturnType<typeof createHandler> | undefined;
+
+/** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation. */
+export const handler = async (event: S3Event): Promise<void> => {
+  built ??= createHandler(fromEnvironment(process.env));
+  return built(event);
 };

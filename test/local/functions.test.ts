@@ -20,10 +20,20 @@ describe('local functions: handlers with their function environment', () => {
     root = mkdtempSync(join(tmpdir(), 'matchcast-functions-'));
     writeFileSync(join(root, 'echo.js'), 'exports.handler = async (event, ctx) => ({ table: process.env.MC_FN_TEST_TABLE, shared: process.env.MC_FN_TEST_SHARED, event, name: ctx.functionName });\n');
     writeFileSync(join(root, 'none.js'), 'exports.other = 1;\n');
+    writeFileSync(
+      join(root, 'root.js'),
+      [
+        'exports.fromEnvironment = (env) => ({ own: env.MC_FN_TEST_OWN, other: env.MC_FN_TEST_OTHER, shared: env.MC_FN_TEST_SHARED });',
+        'exports.createHandler = (deps) => async (event) => ({ ...deps, event });',
+        'exports.handler = async () => "the module entry, not built from its own environment";',
+      ].join('\n'),
+    );
   });
   afterAll(() => {
     delete process.env.MC_FN_TEST_TABLE;
     delete process.env.MC_FN_TEST_SHARED;
+    delete process.env.MC_FN_TEST_OWN;
+    delete process.env.MC_FN_TEST_OTHER;
     rmSync(root, { recursive: true, force: true });
   });
 
@@ -46,6 +56,20 @@ describe('local functions: handlers with their function environment', () => {
     expect(await fns.invoke(fn, { a: 1 })).toEqual({ table: 'local-table', shared: 'yes', event: { a: 1 }, name: 'echo' });
     expect(() => fns.byLogicalId('Nope')).toThrow('template references unknown function Nope');
     expect(() => fns.byName('nope')).toThrow('no function named nope');
+  });
+
+  it("builds a composition root (createHandler, fromEnvironment) from its own function's environment and the shared settings only", async () => {
+    const fns = loadFunctions({
+      functions: [def('RootFn', 'root.js', { MC_FN_TEST_OWN: { Ref: 'Table1' } }), def('OtherFn', 'echo.js', { MC_FN_TEST_OTHER: 'theirs' })],
+      resolver,
+      shared: { MC_FN_TEST_SHARED: 'yes' },
+      root,
+    });
+    const out = (await fns.invoke(fns.byName('root'), { b: 2 })) as Record<string, unknown>;
+    expect(out).toEqual({ own: 'local-table', shared: 'yes', event: { b: 2 } });
+    expect(out.other).toBeUndefined();
+    // The module without a composition root still reads the one process environment.
+    expect(process.env.MC_FN_TEST_OTHER).toBe('theirs');
   });
 
   it('throws for a module without a handler', () => {

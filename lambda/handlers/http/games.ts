@@ -1,11 +1,11 @@
 /**
  * The live-game routes of the HTTP API (docs/HTTP-API.md "Live games"):
  * `PUT /games/{gameId}`, `POST /games/{gameId}/events`, `POST /games/{gameId}/finish`.
- * parse (zod, core/live.ts) → decide (core/live.ts `planAppend`) → act (adapters/live.ts).
+ * parse (zod, core/live.ts) → the use case (application/live.ts) on `ports`.
  * Each needs the `publisher` role.
  */
 import { liveBatchSchema, LiveRequestError, openLiveGameSchema, parseLiveBody, type FinishAnswer, type OpenAnswer } from '../../core/live';
-import { appendLiveEvents, finishLive, openLiveGame } from '../../adapters/live';
+import { appendLiveEvents, finishLive, openLiveGame, type LivePorts } from '../../application/live';
 import { httpError, type HttpIdentity, type HttpResult } from '../../core/http-api';
 
 const GAME_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -28,30 +28,30 @@ async function asPublisher(identity: HttpIdentity, fn: () => Promise<HttpResult>
 }
 
 /** `PUT /games/{gameId}`: `201` created / `200` already open — `{ gameId, live, frameCount }`. */
-export function putGame(identity: HttpIdentity, gameId: string | undefined, body: unknown): Promise<HttpResult> {
+export function putGame(ports: LivePorts, identity: HttpIdentity, gameId: string | undefined, body: unknown): Promise<HttpResult> {
   return asPublisher(identity, async () => {
     const id = gameIdOf(gameId);
     const open = parseLiveBody(openLiveGameSchema, body);
-    const { created, game } = await openLiveGame(id, open);
+    const { created, game } = await openLiveGame(ports, id, open);
     const answer: OpenAnswer = { gameId: id, live: game.live!, frameCount: game.frameCount };
     return { status: created ? 201 : 200, body: answer };
   });
 }
 
 /** `POST /games/{gameId}/events`: `200` `{ gameId, accepted, duplicates, frameCount, durationMs }`. */
-export function postEvents(identity: HttpIdentity, gameId: string | undefined, body: unknown): Promise<HttpResult> {
+export function postEvents(ports: LivePorts, identity: HttpIdentity, gameId: string | undefined, body: unknown): Promise<HttpResult> {
   return asPublisher(identity, async () => {
     const id = gameIdOf(gameId);
     const { events } = parseLiveBody(liveBatchSchema, body);
-    return { status: 200, body: await appendLiveEvents(id, events) };
+    return { status: 200, body: await appendLiveEvents(ports, id, events) };
   });
 }
 
 /** `POST /games/{gameId}/finish`: `200` `{ gameId, live: 'finished', frameCount, durationMs }`. */
-export function postFinish(identity: HttpIdentity, gameId: string | undefined): Promise<HttpResult> {
+export function postFinish(ports: LivePorts, identity: HttpIdentity, gameId: string | undefined): Promise<HttpResult> {
   return asPublisher(identity, async () => {
     const id = gameIdOf(gameId);
-    const game = await finishLive(id);
+    const game = await finishLive(ports, id);
     const answer: FinishAnswer = { gameId: id, live: game.live!, frameCount: game.frameCount, durationMs: game.durationMs };
     return { status: 200, body: answer };
   });

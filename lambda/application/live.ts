@@ -1,0 +1,155 @@
+/**
+ * Live games (docs/HTTP-API.md "Live games"): open, append, finish — use cases on ports
+ * around the pure rules of core/live.ts.
+ *
+ * An append: plan against a consistent read of the `Games` row → write the batch's chunk
+ * object → commit the row on `frameCount` (GameCatalog `commitLiveAppend`; a lost race
+ * re-plans, so concurrent publishers get consecutive seqs and the loser's orphan chunk is
+ * deleted) → deliver the frames to the game's live stream at once ({@link deliverToEdge}).
+ */
+import { randomBytes } from 'node:crypto';
+import { liveChunkPrefix, type AppendAnswer, LiveRequestError, newLiveGame, planAppend, serializeChunk, type LiveEvent, type OpenLiveGame } from '../core/live';
+import { isFinished } from '../core/lifecycle';
+import type { GameRow, StreamRow } from '../core/model';
+import { framesMessages, type WireFrame } from '../../protocol/server';
+import type { Broadcaster } from '../ports/broadcaster';
+import { StaleEpochError } from '../ports/errors';
+import type { GameCatalog } from '../ports/games';
+import type { Log } from '../ports/log';
+import type { RecordingStore } from '../ports/recordings';
+import type { StreamStore } from '../ports/streams';
+import type { Time } from '../ports/time';
+import type { Workflow } from '../ports/workflow';
+import { edgeStreamId, ensureEdgeStream } from './edge-stream';
+import { endStream } from './end-stream';
+import { readLiveFrames } from './frames';
+
+/** Commit attempts of one append under contention (each re-reads and re-plans). */
+const MAX_COMMIT_ATTEMPTS = 20;
+/** How long (ms) an append waits for the previous batch to be delivered before filling the gap itself. */
+const PREDECESSOR_WAIT_MS = 3000;
+
+/** Ports of the live-game use cases. */
+export interface LivePorts {
+  games: Pick<GameCatalog, 'get' | 'create' | 'commitLiveAppend' | 'finishLive'>;
+  streams: Pick<StreamStore, 'get' | 'create' | 'update'>;
+  recordings: Pick<RecordingStore, 'put' | 'delete' | 'readText'>;
+  broadcaster: Pick<Broadcaster, 'fanOut'>;
+  /** Ending the live stream on finish (never stops an execution: a live stream has none). */
+  workflow: Pick<Workflow, 'arnFor' | 'stop'>;
+  time: Time;
+  log: Log;
+}
+
+/**
+ * `PUT /games/{gameId}`: open a live game (idempotent) and its live stream. Returns
+ * `created: false` when it is already open live. `now`: epoch ms (default the clock's). Throws {@link LiveRequestError} `conflict`
+ * when a recorded or finished game has the id.
+ */
+export async function openLiveGame(ports: LivePorts, gameId: string, open: OpenLiveGame, now = ports.time.now()): Promise<{ created: boolean; game: GameRow }> {
+  const fresh = newLiveGame(gameId, open, now);
+  const created = await ports.games.create(fresh);
+  const game = created ? fresh : await ports.games.get(gameId, { consistent: true });
+  if (!game) throw new Error(`game "${gameId}" vanished while being opened`);
+  if (game.live !== 'live') {
+    throw new LiveRequestError('conflict', game.live === 'finished' ? `live game "${gameId}" is finished` : `a recorded game is named "${gameId}"`);
+  }
+  await ensureEdgeStream(ports.streams, game, now);
+  return { created, game };
+}
+
+/**
+ * `POST /games/{gameId}/events`: append `events` (core/live.ts `planAppend` rules) and deliver
+ * them to the live stream; `now` (epoch ms, default the clock's) is the batch's arrival. Throws {@link LiveRequestError} (`not_found`: no such game;
+ * `conflict`: not live; `bad_request`: a `t` going back), or the ports' errors after retries.
+ */
+export async function appendLiveEvents(ports: LivePorts, gameId: string, events: readonly LiveEvent[], now = ports.time.now()): Promise<AppendAnswer> {
+  const batchId = randomBytes(6).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x');
+  for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
+    const game = await ports.games.get(gameId, { consistent: true });
+    if (!game) throw new LiveRequestError('not_found', `no live game "${gameId}": open it with PUT /games/${gameId} first`);
+    const plan = planAppend(game, events, now, (seq) => `${liveChunkPrefix(gameId)}${String(seq).padStart(10, '0')}-${batchId}.jsonl`);
+    const result: AppendAnswer = { gameId, accepted: plan.accepted, duplicates: plan.duplicates, frameCount: plan.frameCount, durationMs: plan.durationMs };
+    if (!plan.chunk) return result;
+    await ports.recordings.put(plan.chunk.key, serializeChunk(plan.frames), 'application/x-ndjson');
+    if (await ports.games.commitLiveAppend(gameId, game.frameCount, { chunk: plan.chunk, frameCount: plan.frameCount, durationMs: plan.durationMs, forgetKeysOf: plan.forgetKeysOf })) {
+      await deliverToEdge(ports, { ...game, frameCount: plan.frameCount, durationMs: plan.durationMs, chunks: [...(game.chunks ?? []), plan.chunk] }, plan.frames);
+      return result;
+    }
+    // Another append (or a finish) won: this chunk is an orphan; re-plan on the new row.
+    await ports.recordings.delete(plan.chunk.key).catch((e: unknown) => ports.log.warn('could not delete an orphan live chunk', { key: plan.chunk!.key, error: (e as Error).message }));
+    await ports.time.sleep(Math.min(200, 5 * 2 ** attempt) * Math.random());
+  }
+  throw new Error(`append to "${gameId}" lost ${MAX_COMMIT_ATTEMPTS} commit races in a row`);
+}
+
+/**
+ * Deliver a committed batch to the game's live stream, in seq order: wait (≤
+ * {@link PREDECESSOR_WAIT_MS}) until the previous batch is claimed, then claim this one (the
+ * edge row's `positionSeq`, conditional like the tick's claim) and fan it out as one
+ * `frames` message. A predecessor that never came (its function died) is filled in from
+ * the chunks. No live stream (nobody ever watched live) or a finished one: nothing to do.
+ */
+export async function deliverToEdge(ports: LivePorts, game: GameRow, frames: readonly WireFrame[]): Promise<void> {
+  if (frames.length === 0) return;
+  const firstSeq = frames[0]!.seq;
+  const deadline = ports.time.now() + PREDECESSOR_WAIT_MS;
+  for (;;) {
+    const edge = await ports.streams.get(edgeStreamId(game.gameId), { consistent: true });
+    if (!edge || isFinished(edge) || edge.live !== 'edge') return;
+    const end = frames.at(-1)!.seq + 1;
+    if (edge.positionSeq >= end) return; // delivered already (a gap fill by a later batch)
+    if (edge.positionSeq < firstSeq && ports.time.now() < deadline) {
+      await ports.time.sleep(20);
+      continue;
+    }
+    const missing = edge.positionSeq < firstSeq ? await readLiveFrames(ports.recordings, game.chunks ?? [], edge.positionSeq, firstSeq) : [];
+    const send = [...missing, ...frames.filter((f) => f.seq >= edge.positionSeq)];
+    const last = send.at(-1)!;
+    const now = ports.time.now();
+    let claimed: StreamRow;
+    try {
+      claimed = await ports.streams.update(
+        edge.streamId,
+        edge.epoch,
+        {
+          positionSeq: end,
+          positionMs: last.t,
+          anchorAt: now,
+          frameCount: Math.max(edge.frameCount, game.frameCount),
+          durationMs: Math.max(edge.durationMs, game.durationMs),
+          framesSent: edge.framesSent + send.length,
+          lastTickAt: now,
+          updatedAt: now,
+        },
+        { expectPositionSeq: edge.positionSeq, expectStatus: ['playing'] },
+      );
+    } catch (e) {
+      if (e instanceof StaleEpochError) continue; // another batch moved the edge: look again
+      throw e;
+    }
+    await ports.broadcaster.fanOut(claimed.streamId, framesMessages(claimed.streamId, claimed.epoch, send));
+    return;
+  }
+}
+
+/**
+ * `POST /games/{gameId}/finish`: the game is finished; its live stream ends (`finished`).
+ * Idempotent for a finished live game. Throws {@link LiveRequestError} `not_found` / `conflict`
+ * (a recorded game).
+ */
+export async function finishLive(ports: LivePorts, gameId: string): Promise<GameRow> {
+  await ports.games.finishLive(gameId);
+  const game = await ports.games.get(gameId, { consistent: true });
+  if (!game) throw new LiveRequestError('not_found', `no live game "${gameId}"`);
+  if (game.live === undefined) throw new LiveRequestError('conflict', `"${gameId}" is a recorded game, not a live one`);
+  const edge = await ports.streams.get(edgeStreamId(gameId), { consistent: true });
+  if (edge && edge.live === 'edge' && !isFinished(edge)) {
+    try {
+      await endStream(ports, edge, 'finished', 'system', { stopExecution: false });
+    } catch (e) {
+      if (!(e instanceof StaleEpochError)) throw e;
+    }
+  }
+  return game;
+}

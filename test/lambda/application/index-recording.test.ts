@@ -1,0 +1,67 @@
+/** Indexing an uploaded recording on the fakes: index beside it, catalog row, refusals. */
+import { createHandler } from '../../../lambda/handlers/index-recording';
+import { indexRecording, type IndexRecordingPorts } from '../../../lambda/application/index-recording';
+import { serializeRecording } from '../../../lambda/core/recording';
+import type { RecordingIndex } from '../../../lambda/core/recording';
+import type { S3Event } from 'aws-lambda';
+import { InMemoryGameCatalog, InMemoryRecordingStore, ManualTime } from '../fakes';
+
+const text = serializeRecording(
+  { format: 'matchcast/1', gameId: 'g1', kind: 'cricket', title: 'Final', participants: ['A', 'B'], durationMs: 2000, frameCount: 2, meta: {} },
+  [{ seq: 0, t: 0, type: 'ball', data: { runs: 1 } }, { seq: 1, t: 2000, type: 'ball', data: { runs: 4 } }],
+);
+
+function setup(): { ports: IndexRecordingPorts; store: InMemoryRecordingStore; games: InMemoryGameCatalog } {
+  const store = new InMemoryRecordingStore();
+  const games = new InMemoryGameCatalog();
+  const ports: IndexRecordingPorts = {
+    recordings: {
+      put: (key, body) => store.put(key, body),
+      async *readLines(key) {
+        const t = await store.readText(key);
+        for (const line of t.split('\n')) if (line !== '') yield line;
+      },
+    },
+    games,
+    time: new ManualTime(1_700_000_000_000),
+  };
+  return { ports, store, games };
+}
+
+const s3Event = (...keys: string[]): S3Event => ({ Records: keys.map((key) => ({ s3: { object: { key } } })) }) as unknown as S3Event;
+
+describe('indexing a recording', () => {
+  it('writes the index beside the recording and the catalog row (createdAt from the clock, epoch ms)', async () => {
+    const { ports, store, games } = setup();
+    await store.put('recordings/g1.jsonl', text);
+    expect(await indexRecording(ports, 'recordings/g1.jsonl')).toEqual({ gameId: 'g1', frameCount: 2 });
+    const index = JSON.parse(store.objects.get('recordings/g1.idx.json')!) as RecordingIndex;
+    expect(index.frameCount).toBe(2);
+    expect(games.rows.get('g1')).toEqual({
+      gameId: 'g1', title: 'Final', kind: 'cricket', recordingKey: 'recordings/g1.jsonl', indexKey: 'recordings/g1.idx.json',
+      durationMs: 2000, frameCount: 2, participants: ['A', 'B'], createdAt: 1_700_000_000_000,
+    });
+  });
+
+  it('refuses a recording named like a live game, leaving its row whole', async () => {
+    const { ports, store, games } = setup();
+    await games.create({ gameId: 'g1', title: 'Nets', kind: 'cricket', live: 'live', frameCount: 1, durationMs: 0, participants: [], createdAt: 1 } as never);
+    await store.put('recordings/g1.jsonl', text);
+    await expect(indexRecording(ports, 'recordings/g1.jsonl')).rejects.toThrow(/"g1" is a live game/);
+    expect(games.rows.get('g1')).toMatchObject({ live: 'live', title: 'Nets' });
+  });
+
+  it('the handler logs and skips an invalid recording, ignores other keys, and rethrows other errors', async () => {
+    const { ports, store, games } = setup();
+    const errors: Record<string, unknown>[] = [];
+    const infos: Record<string, unknown>[] = [];
+    const handler = createHandler({ ...ports, log: { info: (_m, a) => infos.push(a ?? {}), warn: () => undefined, error: (_m, a) => errors.push(a ?? {}) } });
+    await store.put('recordings/bad.jsonl', '{"not":"a header"}\n');
+    await store.put('recordings/g1.jsonl', text);
+    await handler(s3Event('recordings/bad.jsonl', 'recordings/g1.idx.json', 'recordings/g1.jsonl'));
+    expect(errors).toEqual([expect.objectContaining({ key: 'recordings/bad.jsonl', line: 1 })]);
+    expect(infos).toEqual([{ key: 'recordings/g1.jsonl', gameId: 'g1', frameCount: 2 }]);
+    expect([...games.rows.keys()]).toEqual(['g1']);
+    await expect(handler(s3Event('recordings/missing.jsonl'))).rejects.toThrow(/missing/);
+  });
+});

@@ -1,0 +1,66 @@
+/** Live games on the fakes: open, append (chunks, index, delivery to the live stream), a lost commit race, finish. */
+import { appendLiveEvents, finishLive, openLiveGame, type LivePorts } from '../../../lambda/application/live';
+import { edgeStreamId } from '../../../lambda/application/edge-stream';
+import { FakeBroadcaster, FakeWorkflow, InMemoryGameCatalog, InMemoryRecordingStore, InMemoryStreamStore, ManualTime } from '../fakes';
+
+const open = { kind: 'cricket', title: 'Nets', participants: [] };
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function setup() {
+  const games = new InMemoryGameCatalog();
+  const streams = new InMemoryStreamStore();
+  const recordings = new InMemoryRecordingStore();
+  const broadcaster = new FakeBroadcaster();
+  const ports: LivePorts = { games, streams, recordings, broadcaster, workflow: new FakeWorkflow(), time: new ManualTime(1_000), log: quiet };
+  return { ports, games, streams, recordings, broadcaster };
+}
+
+describe('live games', () => {
+  it('opens once (idempotent) with its live stream; appends become chunks indexed by the row and are fanned out at once', async () => {
+    const { ports, games, streams, recordings, broadcaster } = setup();
+    expect((await openLiveGame(ports, 'g1', open)).created).toBe(true);
+    expect((await openLiveGame(ports, 'g1', open)).created).toBe(false);
+    const edge = streams.rows.get(edgeStreamId('g1'));
+    expect(edge).toMatchObject({ live: 'edge', status: 'playing' });
+    const a = await appendLiveEvents(ports, 'g1', [{ key: 'a', type: 'ball', t: 0 }, { key: 'b', type: 'ball', t: 500 }]);
+    expect(a).toEqual({ gameId: 'g1', accepted: [{ key: 'a', seq: 0 }, { key: 'b', seq: 1 }], duplicates: [], frameCount: 2, durationMs: 500 });
+    const retry = await appendLiveEvents(ports, 'g1', [{ key: 'b', type: 'ball', t: 500 }]);
+    expect(retry).toMatchObject({ accepted: [], frameCount: 2 });
+    const row = games.rows.get('g1')!;
+    expect(row.chunks!.map((c) => c.seq)).toEqual([0]);
+    expect(recordings.objects.has(row.chunks![0]!.key)).toBe(true);
+    expect(broadcaster.sentTo(edgeStreamId('g1')).filter((m) => m.type === 'frames')).toHaveLength(1);
+    expect(streams.rows.get(edgeStreamId('g1'))!.positionSeq).toBe(2);
+  });
+
+  it('re-plans after a lost commit race, deleting the orphan chunk', async () => {
+    const { ports, games, recordings } = setup();
+    await openLiveGame(ports, 'g2', open);
+    let lost = false;
+    const commit = games.commitLiveAppend.bind(games);
+    games.commitLiveAppend = async (...args) => {
+      if (!lost) {
+        lost = true;
+        return false;
+      }
+      return commit(...args);
+    };
+    const out = await appendLiveEvents(ports, 'g2', [{ key: 'x', type: 'ball' }]);
+    expect(out.accepted).toEqual([{ key: 'x', seq: 0 }]);
+    expect([...recordings.objects.keys()]).toEqual([games.rows.get('g2')!.chunks![0]!.key]);
+  });
+
+  it('refuses unknown, recorded and finished games; finish ends the live stream', async () => {
+    const { ports, games, streams } = setup();
+    await expect(appendLiveEvents(ports, 'nope', [{ key: 'a', type: 'x' }])).rejects.toMatchObject({ code: 'not_found' });
+    await games.put({ gameId: 'rec', title: 'R', kind: 'cricket', recordingKey: 'k', indexKey: 'i', durationMs: 0, frameCount: 0, participants: [], createdAt: 0 });
+    await expect(openLiveGame(ports, 'rec', open)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(finishLive(ports, 'rec')).rejects.toMatchObject({ code: 'conflict' });
+    await openLiveGame(ports, 'g3', open);
+    await appendLiveEvents(ports, 'g3', [{ key: 'a', type: 'x' }]);
+    expect(await finishLive(ports, 'g3')).toMatchObject({ live: 'finished', frameCount: 1 });
+    expect(streams.rows.get(edgeStreamId('g3'))).toMatchObject({ status: 'ended', endedReason: 'finished' });
+    await expect(appendLiveEvents(ports, 'g3', [{ key: 'b', type: 'x' }])).rejects.toMatchObject({ code: 'conflict' });
+    await expect(openLiveGame(ports, 'g3', open)).rejects.toMatchObject({ code: 'conflict' });
+  });
+});
