@@ -12,16 +12,22 @@ export class MissingConfigError extends Error {
   }
 }
 
-/** The value of `name`; throws {@link MissingConfigError} when it is unset or empty. */
-export function requireEnv(name: string): string {
-  const v = process.env[name];
+/**
+ * The value of `name` in `env` (a function's environment; default `process.env`); throws
+ * {@link MissingConfigError} when it is unset or empty.
+ */
+export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const v = env[name];
   if (v === undefined || v === '') throw new MissingConfigError(name);
   return v;
 }
 
-/** A positive number from the environment, or `fallback` when unset. Throws on a non-number. */
-export function numberEnv(name: string, fallback: number): number {
-  const v = process.env[name];
+/**
+ * A non-negative number from `env` (default `process.env`), or `fallback` when unset.
+ * Throws an Error naming the variable for anything that is not such a number.
+ */
+export function numberEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const v = env[name];
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) throw new Error(`environment variable ${name} must be a non-negative number, got "${v}"`);

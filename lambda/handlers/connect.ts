@@ -6,7 +6,7 @@
 import { recordConnection, type ConnectPorts } from '../application/connect';
 import { callerOf, type WebSocketEvent } from '../core/ws-event';
 import type { Log } from '../ports/log';
-import { ENV, MissingConfigError } from '../adapters/config';
+import { ENV, requireEnv } from '../adapters/config';
 import { DynamoConnectionRegistry } from '../adapters/connection-registry';
 import { documentClient } from '../adapters/dynamo-write';
 import { log } from '../adapters/log';
@@ -31,8 +31,7 @@ export function createHandler(deps: ConnectDeps): (event: WebSocketEvent) => Pro
 
 /** The connect function's dependencies: CONNECTIONS_TABLE (contract/env.ts). Throws MissingConfigError when it is unset. */
 export function fromEnvironment(env: NodeJS.ProcessEnv): ConnectDeps {
-  const tableName = env[ENV.connectionsTable];
-  if (tableName === undefined || tableName === '') throw new MissingConfigError(ENV.connectionsTable);
+  const tableName = requireEnv(ENV.connectionsTable, env);
   return { connections: new DynamoConnectionRegistry({ client: documentClient(), tableName }), time: systemTime, log };
 }
 

@@ -23,7 +23,7 @@ import {
 import { frameSourceFor } from '../application/frames';
 import { ROUTE_TARGETS } from '../core/routes';
 import type { Caller, WebSocketEvent } from '../core/ws-event';
-import { ENV, MissingConfigError } from '../adapters/config';
+import { ENV, requireEnv } from '../adapters/config';
 import { DynamoConnectionRegistry } from '../adapters/connection-registry';
 import { documentClient } from '../adapters/dynamo-write';
 import { broadcaster } from '../adapters/fanout';
@@ -91,11 +91,7 @@ export function createHandler(deps: ControlDeps): (event: WebSocketEvent) => Pro
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): ControlDeps {
   const client = documentClient();
-  const table = (name: string): string => {
-    const v = env[name];
-    if (v === undefined || v === '') throw new MissingConfigError(name);
-    return v;
-  };
+  const table = (name: string): string => requireEnv(name, env);
   const games = new DynamoGameCatalog({ client, tableName: table(ENV.gamesTable) });
   return {
     ports: {

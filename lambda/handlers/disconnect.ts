@@ -11,7 +11,7 @@ import { announcePresence, type PresencePorts } from '../application/presence';
 import type { WebSocketEvent } from '../core/ws-event';
 import type { ConnectionRegistry } from '../ports/connections';
 import type { StreamStore } from '../ports/streams';
-import { ENV, MissingConfigError } from '../adapters/config';
+import { ENV, requireEnv } from '../adapters/config';
 import { DynamoConnectionRegistry } from '../adapters/connection-registry';
 import { documentClient } from '../adapters/dynamo-write';
 import { broadcaster } from '../adapters/fanout';
@@ -45,11 +45,7 @@ export function createHandler(deps: DisconnectDeps): (event: WebSocketEvent) => 
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): DisconnectDeps {
   const client = documentClient();
-  const table = (name: string): string => {
-    const v = env[name];
-    if (v === undefined || v === '') throw new MissingConfigError(name);
-    return v;
-  };
+  const table = (name: string): string => requireEnv(name, env);
   return {
     connections: new DynamoConnectionRegistry({ client, tableName: table(ENV.connectionsTable) }),
     streams: new DynamoStreamStore({ client, tableName: table(ENV.streamsTable) }),

@@ -14,7 +14,7 @@ import { MAX_BATCH_BYTES } from '../core/live';
 import type { LivePorts } from '../application/live';
 import { listStreams, scheduleStream, type ListStreamsPorts, type ScheduleStreamPorts } from '../application/schedule';
 import type { Log } from '../ports/log';
-import { ENV, MissingConfigError } from '../adapters/config';
+import { ENV, requireEnv } from '../adapters/config';
 import { documentClient } from '../adapters/dynamo-write';
 import { broadcaster } from '../adapters/fanout';
 import { DynamoGameCatalog } from '../adapters/game-catalog';
@@ -106,8 +106,8 @@ export function createHandler(deps: HttpApiDeps): (event: Event) => Promise<APIG
 export function fromEnvironment(env: NodeJS.ProcessEnv): HttpApiDeps {
   const client = documentClient();
   return {
-    games: new DynamoGameCatalog({ client, tableName: required(env, ENV.gamesTable) }),
-    streams: new DynamoStreamStore({ client, tableName: required(env, ENV.streamsTable) }),
+    games: new DynamoGameCatalog({ client, tableName: requireEnv(ENV.gamesTable, env) }),
+    streams: new DynamoStreamStore({ client, tableName: requireEnv(ENV.streamsTable, env) }),
     recordings: recordingStore,
     broadcaster,
     workflow,
@@ -124,8 +124,3 @@ export const handler = async (event: Event): Promise<APIGatewayProxyStructuredRe
   return built(event);
 };
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const v = env[name];
-  if (v === undefined || v === '') throw new MissingConfigError(name);
-  return v;
-}

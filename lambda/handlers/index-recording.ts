@@ -12,7 +12,7 @@ import type { S3Event } from 'aws-lambda';
 import { indexRecording as indexWith, type IndexRecordingPorts } from '../application/index-recording';
 import { RecordingError } from '../core/recording';
 import type { Log } from '../ports/log';
-import { ENV, MissingConfigError } from '../adapters/config';
+import { ENV, requireEnv } from '../adapters/config';
 import { documentClient } from '../adapters/dynamo-write';
 import { DynamoGameCatalog } from '../adapters/game-catalog';
 import { log } from '../adapters/log';
@@ -56,8 +56,7 @@ export function createHandler(deps: IndexRecordingDeps): (event: S3Event) => Pro
  * GAMES_TABLE is unset.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): IndexRecordingDeps {
-  const tableName = env[ENV.gamesTable];
-  if (tableName === undefined || tableName === '') throw new MissingConfigError(ENV.gamesTable);
+  const tableName = requireEnv(ENV.gamesTable, env);
   return {
     recordings: { readLines: readObjectLines, put: putObject },
     games: new DynamoGameCatalog({ client: documentClient(), tableName }),

@@ -9,7 +9,7 @@ import { relayChat, relayInput, relayReaction, SocialRefusal, type SocialPorts }
 import type { Caller, WebSocketEvent } from '../core/ws-event';
 import type { Broadcaster } from '../ports/broadcaster';
 import type { ConnectionRegistry } from '../ports/connections';
-import { ENV, MissingConfigError } from '../adapters/config';
+import { ENV, requireEnv } from '../adapters/config';
 import { DynamoConnectionRegistry } from '../adapters/connection-registry';
 import { documentClient } from '../adapters/dynamo-write';
 import { broadcaster } from '../adapters/fanout';
@@ -55,11 +55,7 @@ export function createHandler(deps: SocialDeps): (event: WebSocketEvent) => Prom
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): SocialDeps {
   const client = documentClient();
-  const table = (name: string): string => {
-    const v = env[name];
-    if (v === undefined || v === '') throw new MissingConfigError(name);
-    return v;
-  };
+  const table = (name: string): string => requireEnv(name, env);
   return {
     connections: new DynamoConnectionRegistry({ client, tableName: table(ENV.connectionsTable) }),
     streams: new DynamoStreamStore({ client, tableName: table(ENV.streamsTable) }),

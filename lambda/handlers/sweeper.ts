@@ -8,7 +8,7 @@
 import { DEFAULT_CONTROLLER_GRACE_SECONDS, DEFAULT_IDLE_TTL_SECONDS, DEFAULT_ZOMBIE_GRACE_SECONDS } from '../../contract/defaults';
 import { runSweep, type SweepPorts, type SweepReport } from '../application/sweep';
 import type { SweepConfig } from '../core/sweep';
-import { ENV, MissingConfigError } from '../adapters/config';
+import { ENV, numberEnv, requireEnv } from '../adapters/config';
 import { DynamoConnectionRegistry } from '../adapters/connection-registry';
 import { documentClient } from '../adapters/dynamo-write';
 import { broadcaster } from '../adapters/fanout';
@@ -42,11 +42,7 @@ export function createHandler(deps: SweeperDeps): () => Promise<SweepReport> {
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): SweeperDeps {
   const client = documentClient();
-  const table = (name: string): string => {
-    const v = env[name];
-    if (v === undefined || v === '') throw new MissingConfigError(name);
-    return v;
-  };
+  const table = (name: string): string => requireEnv(name, env);
   return {
     ports: {
       streams: new DynamoStreamStore({ client, tableName: table(ENV.streamsTable) }),
@@ -57,10 +53,10 @@ export function fromEnvironment(env: NodeJS.ProcessEnv): SweeperDeps {
       log,
     },
     config: {
-      idleTtlMs: seconds(env, ENV.idleTtlSeconds, DEFAULT_IDLE_TTL_SECONDS) * 1000,
+      idleTtlMs: numberEnv(ENV.idleTtlSeconds, DEFAULT_IDLE_TTL_SECONDS, env) * 1000,
       maxRestarts: MAX_RESTARTS,
-      startGraceMs: seconds(env, ENV.zombieGraceSeconds, DEFAULT_ZOMBIE_GRACE_SECONDS) * 1000,
-      controllerGraceMs: seconds(env, ENV.controllerGraceSeconds, DEFAULT_CONTROLLER_GRACE_SECONDS) * 1000,
+      startGraceMs: numberEnv(ENV.zombieGraceSeconds, DEFAULT_ZOMBIE_GRACE_SECONDS, env) * 1000,
+      controllerGraceMs: numberEnv(ENV.controllerGraceSeconds, DEFAULT_CONTROLLER_GRACE_SECONDS, env) * 1000,
     },
   };
 }
@@ -76,10 +72,3 @@ export async function sweep(now?: number): Promise<SweepReport> {
 /** The Lambda entry: one sweep now. */
 export const handler = async (): Promise<SweepReport> => sweep();
 
-function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const v = env[name];
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`environment variable ${name} must be a non-negative number, got "${v}"`);
-  return n;
-}

@@ -9,7 +9,7 @@ import type { Context } from 'aws-lambda';
 import { DEFAULT_MAX_STREAM_SECONDS } from '../../contract/defaults';
 import { runTick, type TickConfig, type TickContext, type TickPorts } from '../application/tick';
 import type { TickInput, TickOutput } from '../core/workflow';
-import { ENV, MissingConfigError } from '../adapters/config';
+import { ENV, numberEnv, requireEnv } from '../adapters/config';
 import { documentClient } from '../adapters/dynamo-write';
 import { broadcaster } from '../adapters/fanout';
 import { DynamoGameCatalog } from '../adapters/game-catalog';
@@ -40,15 +40,15 @@ export function fromEnvironment(env: NodeJS.ProcessEnv): TickDeps {
   const client = documentClient();
   return {
     ports: {
-      streams: new DynamoStreamStore({ client, tableName: required(env, ENV.streamsTable) }),
-      games: new DynamoGameCatalog({ client, tableName: required(env, ENV.gamesTable) }),
+      streams: new DynamoStreamStore({ client, tableName: requireEnv(ENV.streamsTable, env) }),
+      games: new DynamoGameCatalog({ client, tableName: requireEnv(ENV.gamesTable, env) }),
       recordings: recordingStore,
       broadcaster,
       workflow,
       time: systemTime,
       log,
     },
-    config: { maxStreamMs: seconds(env, ENV.maxStreamSeconds, DEFAULT_MAX_STREAM_SECONDS) * 1000 },
+    config: { maxStreamMs: numberEnv(ENV.maxStreamSeconds, DEFAULT_MAX_STREAM_SECONDS, env) * 1000 },
   };
 }
 
@@ -60,16 +60,3 @@ export const handler = async (input: TickInput, context: Context): Promise<TickO
   return built(input, context);
 };
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const v = env[name];
-  if (v === undefined || v === '') throw new MissingConfigError(name);
-  return v;
-}
-
-function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const v = env[name];
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`environment variable ${name} must be a non-negative number, got "${v}"`);
-  return n;
-}
