@@ -56,7 +56,8 @@ export class AwsJsonEndpoint {
   async listen(port = 0, host = '127.0.0.1'): Promise<{ port: number }> {
     if (this.server) throw new Error('AwsJsonEndpoint is already listening');
     const server = createServer((req, res) => void this.handle(req, res));
-    server.keepAliveTimeout = 5_000;
+    server.keepAliveTimeout = 61_000; // as local/dynamodb.ts: no close racing the SDK's reuse of an idle socket
+    server.headersTimeout = 62_000;
     this.port = await listen(server, port, host);
     this.server = server;
     return { port: this.port };

@@ -38,6 +38,11 @@ export async function startDynamo(opts: { path?: string; port?: number } = {}): 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const dynalite = require('dynalite') as (o: object) => Server;
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(opts.path ? { path: opts.path } : {}) });
+  // Keep idle keep-alive sockets longer than a handler's gaps between calls (as the local API
+  // Gateway does): Node's default 5 s closes a socket just as the SDK reuses it, and a write
+  // caught in that race can come back as `socket hang up` and be retried.
+  server.keepAliveTimeout = 61_000;
+  server.headersTimeout = 62_000;
   const port = await listen(server, opts.port ?? 0);
   let closed: Promise<void> | undefined;
   return {

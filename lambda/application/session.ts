@@ -70,8 +70,15 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
   if (replay) {
     await ports.broadcaster.post(connectionId, joinedMessage({ ...stream, clientCount: stream.clientCount + 1 }, r, ports.time.now()));
     let next = replay.fromSeq;
+    let epoch = replay.epoch;
     await untilQuiet(ports, stream.streamId, async (row) => {
-      if (row.epoch !== replay.epoch || next >= row.positionSeq) return false;
+      if (row.epoch !== epoch && row.epoch === stream.epoch) {
+        // A rejoin into a newer epoch: `joined` announced this epoch at stream.positionSeq, so
+        // the frames sent since then (while not yet attached) are replayed from there.
+        epoch = row.epoch;
+        next = stream.positionSeq;
+      }
+      if (row.epoch !== epoch || next >= row.positionSeq) return false;
       const frames = await readFrames(ports, row, next, row.positionSeq);
       for (const m of frames.length ? framesMessages(row.streamId, row.epoch, frames) : []) await ports.broadcaster.post(connectionId, m);
       next = row.positionSeq;

@@ -205,7 +205,7 @@ describe('connection churn', () => {
     const a1 = await RawClient.connect(h, 'anchor-spectator');
     const a2 = await RawClient.connect(h, 'anchor-player');
     anchors.push(a1, a2);
-    a1.send({ action: 'start', gameId: SHARED, speed: 64 });
+    a1.send({ action: 'start', gameId: SHARED, speed: 4 }); // about an hour of play (a 4-hour final at 4×): it outlasts the churn however slow the machine
     const shared = await a1.waitFor((m) => m.type === 'joined');
     a2.send({ action: 'start', gameId: PVAI, mode: 'pvai', speed: 4 });
     const pvai = await a2.waitFor((m) => m.type === 'joined');
