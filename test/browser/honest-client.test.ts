@@ -166,8 +166,10 @@ run('the web client tells the truth', () => {
     expect(await page.getAttribute('[data-testid=play-pause]', 'disabled')).not.toBeNull();
     expect(await contrastOf(page, 'button[data-speed="2"]')).toBeGreaterThanOrEqual(4.5); // a disabled control is still readable
     expect(await contrastOf(page, 'button[data-speed="4"]')).toBeGreaterThanOrEqual(4.5); // …pressed or not
-    const frozen = await page.getAttribute('[data-testid=timeline]', 'aria-valuenow');
     await page.waitForFunction(() => /Trying again in \d+ seconds?\./.test(document.querySelector('[data-testid=stage-offline]')?.textContent ?? ''));
+    // Read once the stage is frozen and counting down (a render already under way when the socket
+    // dropped may still land before that); from then on the playhead must not move.
+    const frozen = await page.getAttribute('[data-testid=timeline]', 'aria-valuenow');
     const firstText = await page.textContent('[data-testid=stage-offline]');
     await page.waitForFunction((t) => document.querySelector('[data-testid=stage-offline]')?.textContent !== t, firstText); // the countdown moves…
     expect(await page.getAttribute('[data-testid=timeline]', 'aria-valuenow')).toBe(frozen); // …the playhead does not
