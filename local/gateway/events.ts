@@ -111,17 +111,32 @@ export function requestParts(req: IncomingMessage, url: URL, sourceIp: string, p
   return { headers, multiValueHeaders, query: { single, multi, present: Object.keys(single).length > 0 } };
 }
 
-/** The `requestContext` of `$connect` (and of the authorizer's event, without `authorizer`). */
-function connectContext(api: ApiFacts, conn: Omit<ConnectionFacts, 'host'>, requestId: string): Record<string, unknown> {
+/** What sets one event's `requestContext` apart from another's of the same connection. */
+interface ContextSpec {
+  readonly routeKey: string;
+  readonly eventType: 'CONNECT' | 'MESSAGE' | 'DISCONNECT';
+  /** Epoch ms of the request: `connectedAt` on `$connect`, the arrival of a message, the firing of `$disconnect`. */
+  readonly at: number;
+  /** The event type's own fields (`messageId`; `disconnectStatusCode`, `disconnectReason`), placed after `routeKey`. */
+  readonly fields?: Record<string, unknown>;
+}
+
+/**
+ * The `requestContext` of any event of a connection: the fields every WebSocket event carries
+ * (AWS docs, "WebSocket API Lambda proxy integration event") plus `spec`'s; `authorizer` only
+ * when the connection has one.
+ */
+function requestContext(api: ApiFacts, conn: Omit<ConnectionFacts, 'host'>, requestId: string, spec: ContextSpec): Record<string, unknown> {
   return {
-    routeKey: '$connect',
-    eventType: 'CONNECT',
+    routeKey: spec.routeKey,
+    ...spec.fields,
+    eventType: spec.eventType,
     extendedRequestId: requestId,
-    requestTime: clfTime(conn.connectedAt),
+    requestTime: clfTime(spec.at),
     messageDirection: 'IN',
     stage: api.stage,
     connectedAt: conn.connectedAt,
-    requestTimeEpoch: conn.connectedAt,
+    requestTimeEpoch: spec.at,
     identity: conn.identity,
     requestId,
     domainName: api.domainName,
@@ -129,6 +144,11 @@ function connectContext(api: ApiFacts, conn: Omit<ConnectionFacts, 'host'>, requ
     apiId: API_ID,
     ...(conn.authorizer ? { authorizer: conn.authorizer } : {}),
   };
+}
+
+/** The `requestContext` of `$connect` (and of the authorizer's event, without `authorizer`). */
+function connectContext(api: ApiFacts, conn: Omit<ConnectionFacts, 'host'>, requestId: string): Record<string, unknown> {
+  return requestContext(api, conn, requestId, { routeKey: '$connect', eventType: 'CONNECT', at: conn.connectedAt });
 }
 
 /** The REQUEST authorizer's event for a `$connect` (no `requestContext.authorizer` yet). */
@@ -159,23 +179,7 @@ export function connectEvent(api: ApiFacts, conn: Omit<ConnectionFacts, 'host'>,
 /** A message's event for `routeKey` (an action or `$default`); `now` is the arrival, epoch ms. */
 export function messageEvent(api: ApiFacts, conn: ConnectionFacts, routeKey: string, requestId: string, body: string, now: number) {
   return {
-    requestContext: {
-      routeKey,
-      messageId: newId(),
-      eventType: 'MESSAGE',
-      extendedRequestId: requestId,
-      requestTime: clfTime(now),
-      messageDirection: 'IN',
-      stage: api.stage,
-      connectedAt: conn.connectedAt,
-      requestTimeEpoch: now,
-      identity: conn.identity,
-      requestId,
-      domainName: api.domainName,
-      connectionId: conn.connectionId,
-      apiId: API_ID,
-      ...(conn.authorizer ? { authorizer: conn.authorizer } : {}),
-    },
+    requestContext: requestContext(api, conn, requestId, { routeKey, eventType: 'MESSAGE', at: now, fields: { messageId: newId() } }),
     body,
     isBase64Encoded: false,
   };
@@ -186,24 +190,12 @@ export function disconnectEvent(api: ApiFacts, conn: ConnectionFacts, requestId:
   return {
     headers: { Host: conn.host, 'X-Forwarded-For': conn.identity.sourceIp },
     multiValueHeaders: { Host: [conn.host], 'X-Forwarded-For': [conn.identity.sourceIp] },
-    requestContext: {
+    requestContext: requestContext(api, conn, requestId, {
       routeKey: '$disconnect',
-      disconnectStatusCode,
       eventType: 'DISCONNECT',
-      extendedRequestId: requestId,
-      requestTime: clfTime(now),
-      messageDirection: 'IN',
-      disconnectReason,
-      stage: api.stage,
-      connectedAt: conn.connectedAt,
-      requestTimeEpoch: now,
-      identity: conn.identity,
-      requestId,
-      domainName: api.domainName,
-      connectionId: conn.connectionId,
-      apiId: API_ID,
-      ...(conn.authorizer ? { authorizer: conn.authorizer } : {}),
-    },
+      at: now,
+      fields: { disconnectStatusCode, disconnectReason },
+    }),
     isBase64Encoded: false,
   };
 }
