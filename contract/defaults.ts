@@ -14,3 +14,12 @@ export const DEFAULT_CONTROLLER_GRACE_SECONDS = 30;
 export const DEFAULT_ZOMBIE_GRACE_SECONDS = 60;
 /** Most connections attached to one stream. */
 export const DEFAULT_MAX_CLIENTS_PER_STREAM = 1000;
+
+/**
+ * API Gateway's account-level throttle, shared by every API of an account in one Region
+ * (API Gateway quotas: 10,000 requests/s steady rate, burst 5,000, per account and Region).
+ * `ratePerSecond` is requests/s, `burst` the token-bucket size in requests. The audience
+ * planner caps fan-out shards by it; the AWS-model bench hands it to the local gateway as
+ * `limits.managementThrottle`.
+ */
+export const ACCOUNT_THROTTLE: { readonly ratePerSecond: number; readonly burst: number } = { ratePerSecond: 10_000, burst: 5_000 };

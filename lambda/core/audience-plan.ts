@@ -30,6 +30,7 @@
  * - DynamoDB (on-demand): per message, the claim (a write of the stream row), a strongly
  *   consistent read of it, and per shard one eventually consistent `byStream` page read.
  */
+import { ACCOUNT_THROTTLE } from '../../contract/defaults';
 import { PRICES, TRANSITIONS_PER_WAIT_LOOP, sleepThresholdMs } from './cost';
 
 /**
@@ -54,8 +55,6 @@ export const AUDIENCE_PRICES = {
 
 /** API Gateway bills WebSocket messages in 32 KB units (Amazon API Gateway pricing). */
 export const MESSAGE_BILLING_UNIT_BYTES = 32 * 1024;
-/** API Gateway's account throttle (API Gateway quotas: 10,000 requests/s, burst 5,000, per account and Region). */
-export const ACCOUNT_THROTTLE = { ratePerSecond: 10_000, burst: 5_000 } as const;
 /** Lambda's default concurrent executions per Region (AWS Lambda quotas). */
 export const LAMBDA_DEFAULT_CONCURRENCY = 1_000;
 /** Memory at which a Lambda function has one full vCPU, MB (AWS Lambda developer guide, "Configure Lambda function memory"). */

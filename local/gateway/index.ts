@@ -53,6 +53,8 @@
  */
 export { LocalWebSocketGateway, type LocalWebSocketGatewayOptions, type ManagementStats, type VirtualDeliveries } from './server';
 export type { GatewayAuthorizer, GatewayHttpHandler, GatewayLog, GatewayRoute } from './types';
-export { ACCOUNT_THROTTLE, MAX_MESSAGE_BYTES, evaluatePolicy, type GatewayLimits, type ManagementThrottle, type Verdict } from './policy';
+/** API Gateway's account throttle, the usual `limits.managementThrottle` (contract/defaults.ts). */
+export { ACCOUNT_THROTTLE } from '../../contract/defaults';
+export { MAX_MESSAGE_BYTES, evaluatePolicy, type GatewayLimits, type ManagementThrottle, type Verdict } from './policy';
 export { newId } from './events';
 export { readLimited } from './http';

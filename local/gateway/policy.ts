@@ -44,9 +44,6 @@ export interface ManagementThrottle {
   readonly burst: number;
 }
 
-/** API Gateway's account-level throttle (API Gateway quotas: 10,000 requests/s, burst 5,000, per account and Region). */
-export const ACCOUNT_THROTTLE: ManagementThrottle = { ratePerSecond: 10_000, burst: 5_000 };
-
 /** {@link GatewayLimits} with every default filled in; `managementThrottle` stays undefined when off. */
 export type ResolvedGatewayLimits = Required<Omit<GatewayLimits, 'managementThrottle'>> & { readonly managementThrottle: ManagementThrottle | undefined };
 

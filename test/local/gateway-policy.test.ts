@@ -1,4 +1,5 @@
-import { ACCOUNT_THROTTLE, evaluatePolicy, fullBucket, identityPresent, resolveLimits, selectRoute, takeToken, type TokenBucketState } from '../../local/gateway/policy';
+import { ACCOUNT_THROTTLE } from '../../contract/defaults';
+import { evaluatePolicy, fullBucket, identityPresent, resolveLimits, selectRoute, takeToken, type TokenBucketState } from '../../local/gateway/policy';
 import type { GatewayRoute } from '../../local/gateway';
 
 const fn: GatewayRoute = { handler: async () => undefined, functionName: 'f', timeoutMs: 1000 };

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { ACCOUNT_THROTTLE, AUDIENCE_PRICES, planAudience } from '../../../lambda/core/audience-plan';
+import { ACCOUNT_THROTTLE } from '../../../contract/defaults';
+import { AUDIENCE_PRICES, planAudience } from '../../../lambda/core/audience-plan';
 
 describe('planAudience', () => {
   it('computes a known case by hand: 2,000 viewers, one message every 2 s, the defaults', () => {
