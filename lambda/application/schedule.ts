@@ -11,12 +11,12 @@ import { OPEN_STATUSES } from '../core/lifecycle';
 import {
   isDueToStart,
   newScheduledStreamRow,
-  parseScheduleRequest,
   scheduledStart,
   scheduledStreamId,
   streamListing,
   type StreamListEntry,
 } from '../core/schedule';
+import { parseScheduleRequest } from '../core/schedule-request';
 import { StreamExistsError } from '../ports/errors';
 import type { GameCatalog } from '../ports/games';
 import type { StreamStore } from '../ports/streams';

@@ -2,19 +2,14 @@ import fc from 'fast-check';
 import { joinedMessage, START_LEAD_MS } from '../../../lambda/core/control';
 import type { GameRow, StreamRow } from '../../../lambda/core/model';
 import { parseClientMessage } from '../../../protocol/messages';
+import { isDueToStart, newScheduledStreamRow, SCHEDULE_START_LEAD_MS, scheduledStart, scheduledStreamId, streamListing } from '../../../lambda/core/schedule';
 import {
-  isDueToStart,
   MAX_SCHEDULE_AHEAD_MS,
   MIN_SCHEDULE_LEAD_MS,
-  newScheduledStreamRow,
   parseIsoInstant,
   parseScheduleRequest,
-  SCHEDULE_START_LEAD_MS,
-  scheduledStart,
-  scheduledStreamId,
-  streamListing,
   type ScheduleRequest,
-} from '../../../lambda/core/schedule';
+} from '../../../lambda/core/schedule-request';
 
 const NOW = Date.parse('2026-11-23T19:00:00Z');
 const game: GameRow = {
