@@ -1,5 +1,6 @@
 import { ApiGatewayManagementApiClient, GetConnectionCommand, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { LocalWebSocketGateway, type GatewayLimits } from '../../local/gateway';
+import { eventually } from '../support/fixtures-wait';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -14,17 +15,6 @@ async function withGateway<T>(limits: GatewayLimits, body: (gw: LocalWebSocketGa
 }
 
 const post = (gw: LocalWebSocketGateway, id: string, body = 'x') => fetch(`${gw.callbackUrl}/@connections/${encodeURIComponent(id)}`, { method: 'POST', body });
-
-/** Wait until `probe` returns a value; the bound only catches a hang. */
-async function eventually<T>(probe: () => T | undefined, what: string, maxMs = 10_000): Promise<T> {
-  const deadline = Date.now() + maxMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('local gateway: virtual connections', () => {
   it('counts POSTs, describes with GET, forgets on DELETE (then 410)', async () => {

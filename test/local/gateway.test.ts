@@ -7,6 +7,7 @@ import {
 import WebSocket from 'ws';
 import { LocalWebSocketGateway, type GatewayRoute } from '../../local/gateway';
 import type { LambdaHandler } from '../../local/lambda-runtime';
+import { eventually } from '../support/fixtures-wait';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const managementClient = (callbackUrl: string) => new ApiGatewayManagementApiClient({ endpoint: callbackUrl, region: 'us-east-1', credentials, maxAttempts: 1 });
@@ -60,17 +61,6 @@ class Client {
   }
   closed(): Promise<number> {
     return this.until(() => this.closeCode, 'close');
-  }
-}
-
-/** Wait until `probe` returns a value (bounded). */
-async function eventually<T>(probe: () => T | undefined, what: string, maxMs = 5000): Promise<T> {
-  const deadline = Date.now() + maxMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 

@@ -3,20 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { encodeS3EventKey, startS3, type S3NotificationEvent } from '../../local/s3';
+import { eventually } from '../support/fixtures-wait';
 
 const BUCKET = 'recordings';
 const clientFor = (endpoint: string) =>
   new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, maxAttempts: 1 });
-
-async function eventually<T>(probe: () => T | undefined, what: string, maxMs = 5000): Promise<T> {
-  const deadline = Date.now() + maxMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('local S3 (s3rver)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'matchcast-s3rver-'));

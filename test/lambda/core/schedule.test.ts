@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { joinedMessage, START_LEAD_MS } from '../../../lambda/core/control';
-import type { GameRow, StreamRow } from '../../../lambda/core/model';
+import type { StreamRow } from '../../../lambda/core/model';
 import { parseClientMessage } from '../../../protocol/messages';
 import { isDueToStart, newScheduledStreamRow, SCHEDULE_START_LEAD_MS, scheduledStart, scheduledStreamId, streamListing } from '../../../lambda/core/schedule';
 import {
@@ -10,19 +10,15 @@ import {
   parseScheduleRequest,
   type ScheduleRequest,
 } from '../../../lambda/core/schedule-request';
+import { gameRow } from '../../support/fixtures-games';
 
 const NOW = Date.parse('2026-11-23T19:00:00Z');
-const game: GameRow = {
-  gameId: '2012-wimbledon-1701',
+const game = gameRow('2012-wimbledon-1701', {
   title: 'Wimbledon 2012 final',
-  kind: 'tennis',
-  recordingKey: 'recordings/2012-wimbledon-1701.jsonl',
-  indexKey: 'recordings/2012-wimbledon-1701.idx.json',
   durationMs: 14_320_000,
   frameCount: 288,
   participants: ['Roger Federer', 'Andy Murray'],
-  createdAt: 0,
-};
+});
 
 /** The message of a refused body, or throws when it was accepted. */
 function refusal(body: unknown, now = NOW): string {
