@@ -25,6 +25,7 @@ import {
 import { convertFiles } from '../../convert';
 import { ReplaceRefusedError, uploadRecordings } from '../../scripts/lib/upload';
 import { parseRecording, serializeRecording } from '../../lambda/core/recording';
+import { describedStack } from '../support/fixtures-stack';
 
 const root = join(__dirname, '../..');
 const sample = (n: string) => join(root, 'samples', n);
@@ -199,9 +200,7 @@ describe('targets', () => {
   });
 
   it('finds a stack’s bucket in its RecordingsBucketName output', async () => {
-    cfn.on(DescribeStacksCommand, { StackName: 'Matchcast' }).resolves({
-      Stacks: [{ StackName: 'Matchcast', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'RecordingsBucketName', OutputValue: 'matchcast-rec-123' }] }],
-    });
+    cfn.on(DescribeStacksCommand, { StackName: 'Matchcast' }).resolves(describedStack('Matchcast', { RecordingsBucketName: 'matchcast-rec-123' }));
     const t = await resolveUploadTarget({ stack: 'Matchcast' }, { cloudFormation: new CloudFormationClient({ region: 'us-east-1' }) });
     expect(t).toMatchObject({ kind: 'aws', bucket: 'matchcast-rec-123', label: 'stack Matchcast' });
     expect(t.s3.endpoint).toBeUndefined();
@@ -209,7 +208,7 @@ describe('targets', () => {
 
   it('explains a stack without the output, and a stack that does not exist', async () => {
     const client = new CloudFormationClient({ region: 'us-east-1' });
-    cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'Other', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [] }] });
+    cfn.on(DescribeStacksCommand).resolves(describedStack('Other'));
     expect((await rejection(resolveUploadTarget({ stack: 'Other' }, { cloudFormation: client }))).message).toMatch(/has no RecordingsBucketName output/);
     cfn.reset();
     cfn.on(DescribeStacksCommand).rejects(Object.assign(new Error('Stack with id Gone does not exist'), { name: 'ValidationError' }));

@@ -22,6 +22,7 @@ import {
   planBatches,
 } from '../../scripts/lib/publish';
 import { loadRecording, openBody, parsePublishArgs, runPublish } from '../../scripts/publish';
+import { describedStack } from '../support/fixtures-stack';
 
 const root = join(__dirname, '../..');
 /** The shortest sample: 21 frames over 8.9 s of a vim session. */
@@ -298,19 +299,18 @@ describe('--stack: the HttpApiUrl output is the target', () => {
     cfnMock.restore();
     smMock.restore();
   });
-  const stack = (outputs: Array<{ OutputKey: string; OutputValue: string }>) => {
+  const stack = (outputs: Record<string, string>) => {
     cfnMock.reset();
     smMock.reset();
-    cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'Matchcast', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: outputs }] });
+    cfnMock.on(DescribeStacksCommand).resolves(describedStack('Matchcast', outputs));
     smMock.on(GetSecretValueCommand).resolves({ SecretString: 'a-fake-secret-for-tests-only-0123456789abcdef' });
     return { cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }), secrets: new SecretsManagerClient({ region: 'eu-west-1' }) };
   };
-  const ws = { OutputKey: 'WebSocketUrl', OutputValue: 'wss://ws.example/prod' };
-  const secret = { OutputKey: 'JwtSecretArn', OutputValue: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:x' };
+  const outputs = { WebSocketUrl: 'wss://ws.example/prod', JwtSecretArn: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:x' };
 
   test('publishes to HttpApiUrl with a minted token', async () => {
     const fake = fakeServer();
-    const deps = stack([ws, secret, { OutputKey: 'HttpApiUrl', OutputValue: 'https://api.example/' }]);
+    const deps = stack({ ...outputs, HttpApiUrl: 'https://api.example/' });
     const urls: string[] = [];
     const fetchImpl = ((input: URL | RequestInfo, init?: RequestInit) => (urls.push(String(input)), fake.fetch(input, init))) as typeof fetch;
     expect(await runPublish([SAMPLE, '--live', '--rate', '1000', '--stack', 'Matchcast', '--game', 'g'], capture(), { ...deps, ...fake, fetch: fetchImpl })).toBe(0);
@@ -320,7 +320,7 @@ describe('--stack: the HttpApiUrl output is the target', () => {
   });
 
   test('a stack without HttpApiUrl is one clear line', async () => {
-    const deps = stack([ws, secret]);
+    const deps = stack(outputs);
     await expect(runPublish([SAMPLE, '--live', '--stack', 'Matchcast'], capture(), deps)).rejects.toThrow(new CliError('stack Matchcast has no HttpApiUrl output: deploy a stack with the HTTP API (npx cdk deploy)'));
   });
 });

@@ -11,6 +11,7 @@ import { decodeJwt } from 'jose';
 import { verifyToken } from '../../lambda/core/token';
 import { CliError } from '../../scripts/lib/cli';
 import { parseRoles, runToken } from '../../scripts/token';
+import { describedStack } from '../support/fixtures-stack';
 
 const SECRET = 'a-fake-secret-for-tests-only-0123456789abcdef';
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:MatchcastJwt-abc';
@@ -29,19 +30,9 @@ const aws = () => ({ cloudFormation: new CloudFormationClient({ region: 'eu-west
 beforeEach(() => {
   cfnMock.reset();
   smMock.reset();
-  cfnMock.on(DescribeStacksCommand, { StackName: 'Matchcast' }).resolves({
-    Stacks: [
-      {
-        StackName: 'Matchcast',
-        CreationTime: new Date(),
-        StackStatus: 'CREATE_COMPLETE',
-        Outputs: [
-          { OutputKey: 'WebSocketUrl', OutputValue: 'wss://abc.execute-api.eu-west-1.amazonaws.com/prod' },
-          { OutputKey: 'JwtSecretArn', OutputValue: SECRET_ARN },
-        ],
-      },
-    ],
-  });
+  cfnMock
+    .on(DescribeStacksCommand, { StackName: 'Matchcast' })
+    .resolves(describedStack('Matchcast', { WebSocketUrl: 'wss://abc.execute-api.eu-west-1.amazonaws.com/prod', JwtSecretArn: SECRET_ARN }));
   smMock.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: SECRET });
 });
 

@@ -5,6 +5,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { mockClient } from 'aws-sdk-client-mock';
 import { CliError } from '../../../scripts/lib/cli';
 import { clientConfig, NOT_RUNNING, readRuntimeFile, resolveTarget, RUNTIME_FILE } from '../../../scripts/lib/target';
+import { describedStack } from '../../support/fixtures-stack';
 
 const cfnMock = mockClient(CloudFormationClient);
 let dir: string;
@@ -69,21 +70,14 @@ test('local target: endpoints, tables and dummy credentials from the runtime fil
 });
 
 test('--stack: CloudFormation outputs, default credentials, no endpoint', async () => {
-  cfnMock.on(DescribeStacksCommand, { StackName: 'Matchcast' }).resolves({
-    Stacks: [
-      {
-        StackName: 'Matchcast',
-        CreationTime: new Date(),
-        StackStatus: 'CREATE_COMPLETE',
-        Outputs: [
-          { OutputKey: 'WebSocketUrl', OutputValue: 'wss://abc.execute-api.eu-west-1.amazonaws.com/prod' },
-          { OutputKey: 'StreamsTableName', OutputValue: 'Matchcast-Streams-1' },
-          { OutputKey: 'ConnectionsTableName', OutputValue: 'Matchcast-Connections-1' },
-          { OutputKey: 'JwtSecretArn', OutputValue: 'arn:aws:secretsmanager:eu-west-1:1:secret:jwt' },
-        ],
-      },
-    ],
-  });
+  cfnMock.on(DescribeStacksCommand, { StackName: 'Matchcast' }).resolves(
+    describedStack('Matchcast', {
+      WebSocketUrl: 'wss://abc.execute-api.eu-west-1.amazonaws.com/prod',
+      StreamsTableName: 'Matchcast-Streams-1',
+      ConnectionsTableName: 'Matchcast-Connections-1',
+      JwtSecretArn: 'arn:aws:secretsmanager:eu-west-1:1:secret:jwt',
+    }),
+  );
   const t = await resolveTarget('Matchcast', { cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }) });
   expect(t).toMatchObject({
     kind: 'aws',
@@ -107,6 +101,6 @@ test('--stack of a missing stack: one line, no stack trace', async () => {
 });
 
 test('--stack that is not a matchcast stack', async () => {
-  cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'Other', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [] }] });
+  cfnMock.on(DescribeStacksCommand).resolves(describedStack('Other'));
   await expect(resolveTarget('Other', { cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }) })).rejects.toThrow(/has no WebSocketUrl output/);
 });
