@@ -333,14 +333,7 @@ export class LocalStepFunctions {
     const max = typeof b.maxResults === 'number' && b.maxResults > 0 ? Math.min(b.maxResults, 1000) : 100;
     const page = all.slice(start, start + max);
     return {
-      executions: page.map((e) => ({
-        executionArn: e.executionArn,
-        stateMachineArn: e.stateMachineArn,
-        name: e.name,
-        status: e.status,
-        startDate: epochSeconds(e.startDate),
-        ...(e.stopDate ? { stopDate: epochSeconds(e.stopDate) } : {}),
-      })),
+      executions: page.map(summaryJson),
       ...(start + max < all.length ? { nextToken: String(start + max) } : {}),
     };
   }
@@ -484,7 +477,12 @@ function publicView(e: ExecutionInfo): ExecutionInfo {
   return { executionArn, stateMachineArn, name, status, startDate, input, ...(stopDate ? { stopDate } : {}), ...(output !== undefined ? { output } : {}), ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) };
 }
 
-function describeJson(e: ExecutionInfo): object {
+/**
+ * An execution as ListExecutions lists it (AWS Step Functions API reference,
+ * "ExecutionListItem"): ARNs, name, status, `startDate` and (once stopped) `stopDate` in
+ * epoch seconds. DescribeExecution's answer starts with the same fields.
+ */
+function summaryJson(e: ExecutionInfo): object {
   return {
     executionArn: e.executionArn,
     stateMachineArn: e.stateMachineArn,
@@ -492,6 +490,12 @@ function describeJson(e: ExecutionInfo): object {
     status: e.status,
     startDate: epochSeconds(e.startDate),
     ...(e.stopDate ? { stopDate: epochSeconds(e.stopDate) } : {}),
+  };
+}
+
+function describeJson(e: ExecutionInfo): object {
+  return {
+    ...summaryJson(e),
     input: e.input,
     inputDetails: { included: true },
     ...(e.output !== undefined ? { output: e.output, outputDetails: { included: true } } : {}),

@@ -41,45 +41,23 @@ export async function measureHttpCeiling(opts: CeilingOptions): Promise<CeilingR
   const { server, port } = await bareServer();
   const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
   const body = Buffer.alloc(opts.bodyBytes, 'x');
-  let issued = 0;
-  let completed = 0;
-  let failed = 0;
-  const started = performance.now();
-  const deadline = started + opts.maxMs;
   const postOnce = () =>
-    new Promise<void>((resolve) => {
+    new Promise<boolean>((resolve) => {
       const req = request(
         { host: '127.0.0.1', port, method: 'POST', path: '/bench/@connections/c', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } },
         (res) => {
           res.resume();
-          res.on('end', () => {
-            if (res.statusCode === 200) completed++;
-            else failed++;
-            resolve();
-          });
+          res.on('end', () => resolve(res.statusCode === 200));
         },
       );
       req.setTimeout(5_000, () => req.destroy(new Error('timeout')));
-      req.on('error', () => {
-        failed++;
-        resolve();
-      });
+      req.on('error', () => resolve(false));
       req.end(body);
     });
-  const worker = async () => {
-    while (issued < opts.maxRequests && performance.now() < deadline) {
-      issued++;
-      await postOnce();
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: opts.concurrency }, worker));
-  } finally {
+  return closedLoop(opts, postOnce, async () => {
     agent.destroy();
     await closeServer(server);
-  }
-  const seconds = (performance.now() - started) / 1000;
-  return { concurrency: opts.concurrency, bodyBytes: opts.bodyBytes, completed, failed, seconds, postsPerSecond: completed / seconds };
+  });
 }
 
 /** The same measurement through the SDK's `PostToConnectionCommand` (SigV4-signed, maxAttempts 1) against the bare server. */
@@ -92,6 +70,27 @@ export async function measureSdkCeiling(opts: CeilingOptions): Promise<CeilingRe
     maxAttempts: 1,
   });
   const data = 'x'.repeat(opts.bodyBytes);
+  const postOnce = async (n: number) => {
+    try {
+      await client.send(new PostToConnectionCommand({ ConnectionId: `c${n % 1000}`, Data: data }));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return closedLoop(opts, postOnce, async () => {
+    client.destroy();
+    await closeServer(server);
+  });
+}
+
+/**
+ * The closed loop both measurements run: `opts.concurrency` workers each await `postOnce(n)`
+ * (n: the post's number, from 1) back to back until `opts.maxRequests` posts were issued or
+ * `opts.maxMs` ms have passed; `postOnce` resolves true for a completed post, false for a
+ * failed one (it never rejects). `close` runs afterwards in every case.
+ */
+async function closedLoop(opts: CeilingOptions, postOnce: (n: number) => Promise<boolean>, close: () => Promise<void>): Promise<CeilingResult> {
   let issued = 0;
   let completed = 0;
   let failed = 0;
@@ -100,19 +99,14 @@ export async function measureSdkCeiling(opts: CeilingOptions): Promise<CeilingRe
   const worker = async () => {
     while (issued < opts.maxRequests && performance.now() < deadline) {
       issued++;
-      try {
-        await client.send(new PostToConnectionCommand({ ConnectionId: `c${issued % 1000}`, Data: data }));
-        completed++;
-      } catch {
-        failed++;
-      }
+      if (await postOnce(issued)) completed++;
+      else failed++;
     }
   };
   try {
     await Promise.all(Array.from({ length: opts.concurrency }, worker));
   } finally {
-    client.destroy();
-    await closeServer(server);
+    await close();
   }
   const seconds = (performance.now() - started) / 1000;
   return { concurrency: opts.concurrency, bodyBytes: opts.bodyBytes, completed, failed, seconds, postsPerSecond: completed / seconds };
