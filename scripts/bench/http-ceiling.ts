@@ -9,10 +9,11 @@
  * `PostToConnectionCommand` (what fan-out sends: request signing, middleware, response
  * parsing), so the gap between raw HTTP, SDK-over-HTTP and the whole local path can be told apart.
  */
-import { Agent, createServer, request, type Server } from 'node:http';
+import { Agent, createServer, type Server } from 'node:http';
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { rawPost } from './raw-post';
 
 /** Options of {@link measureHttpCeiling}. */
 export interface CeilingOptions {
@@ -41,19 +42,7 @@ export async function measureHttpCeiling(opts: CeilingOptions): Promise<CeilingR
   const { server, port } = await bareServer();
   const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
   const body = Buffer.alloc(opts.bodyBytes, 'x');
-  const postOnce = () =>
-    new Promise<boolean>((resolve) => {
-      const req = request(
-        { host: '127.0.0.1', port, method: 'POST', path: '/bench/@connections/c', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode === 200));
-        },
-      );
-      req.setTimeout(5_000, () => req.destroy(new Error('timeout')));
-      req.on('error', () => resolve(false));
-      req.end(body);
-    });
+  const postOnce = () => rawPost(agent, { host: '127.0.0.1', port, path: '/bench/@connections/c' }, body);
   return closedLoop(opts, postOnce, async () => {
     agent.destroy();
     await closeServer(server);

@@ -9,11 +9,12 @@
  * the median round of each is reported. CPU is `process.cpuUsage()` (user + system) over the
  * round divided by the posts completed.
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { SignedConnectionPoster } from '../../lambda/adapters/signed-poster';
 import { startGatewayChild } from './gateway-process';
+import { rawPost } from './raw-post';
 
 /** The three clients measured. */
 export type PosterKind = 'sdk' | 'signed' | 'raw';
@@ -98,19 +99,7 @@ async function measure(kind: PosterKind, callbackUrl: string, url: URL, ids: str
   } else {
     const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
     const body = Buffer.from(data);
-    post = (id) =>
-      new Promise<boolean>((resolve) => {
-        const req = request(
-          { host: url.hostname, port: url.port, method: 'POST', path: `${url.pathname}/@connections/${encodeURIComponent(id)}`, agent, headers: { 'content-type': 'application/json', 'content-length': body.length } },
-          (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode === 200));
-          },
-        );
-        req.setTimeout(5_000, () => req.destroy(new Error('timeout')));
-        req.on('error', () => resolve(false));
-        req.end(body);
-      });
+    post = (id) => rawPost(agent, { host: url.hostname, port: url.port, path: `${url.pathname}/@connections/${encodeURIComponent(id)}` }, body);
     dispose = () => agent.destroy();
   }
   // One warm-up post per socket: connection setup is not what is measured.
