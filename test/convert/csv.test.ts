@@ -1,5 +1,6 @@
 import { parseCsv, readCsv } from '../../convert/csv';
 import { ConvertError } from '../../convert/errors';
+import { thrown } from '../support/throws';
 
 describe('parseCsv (RFC 4180, by csv-parse)', () => {
   it('splits plain rows, keeping empty fields', () => {
@@ -29,15 +30,9 @@ describe('readCsv', () => {
     ['fewer', 'a,b,c\n1,2,3\n4,5\n', 3, /^line 3: row has 2 column\(s\), the header has 3/],
     ['more', 'a,b\n1,2\n3,4\n5,6,7\n', 4, /^line 4: row has 3 column\(s\), the header has 2/],
   ])('refuses a row with %s columns than the header, naming its line', (_what, text, line, message) => {
-    let err: unknown;
-    try {
-      readCsv(text);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ConvertError);
-    expect((err as ConvertError).line).toBe(line);
-    expect((err as ConvertError).message).toMatch(message);
+    const err = thrown(() => readCsv(text), ConvertError);
+    expect(err.line).toBe(line);
+    expect(err.message).toMatch(message);
   });
 
   it('refuses an unclosed quote with its line', () => {

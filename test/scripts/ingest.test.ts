@@ -26,6 +26,7 @@ import { convertFiles } from '../../convert';
 import { ReplaceRefusedError, uploadRecordings } from '../../scripts/lib/upload';
 import { parseRecording, serializeRecording } from '../../lambda/core/recording';
 import { describedStack } from '../support/fixtures-stack';
+import { thrown } from '../support/throws';
 
 const root = join(__dirname, '../..');
 const sample = (n: string) => join(root, 'samples', n);
@@ -145,15 +146,9 @@ describe('command line', () => {
     [['a.cast', '--stack', ' '], /--stack needs a stack name/],
     [['a.cast', '--frobnicate'], /unknown option --frobnicate/],
   ])('refuses %j with a usage error (exit 2)', (argv, why) => {
-    let err: unknown;
-    try {
-      parseIngestArgs(argv as string[]);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(CliError);
-    expect((err as CliError).exitCode).toBe(2);
-    expect((err as CliError).message).toMatch(why);
+    const err = thrown(() => parseIngestArgs(argv as string[]), CliError);
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toMatch(why);
   });
 });
 

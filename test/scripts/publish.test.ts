@@ -23,6 +23,7 @@ import {
 } from '../../scripts/lib/publish';
 import { loadRecording, openBody, parsePublishArgs, runPublish } from '../../scripts/publish';
 import { describedStack } from '../support/fixtures-stack';
+import { thrown } from '../support/throws';
 
 const root = join(__dirname, '../..');
 /** The shortest sample: 21 frames over 8.9 s of a vim session. */
@@ -150,15 +151,9 @@ describe('the command line', () => {
     [['a.cast', '--live', '--user', 'no spaces'], /--user "no spaces"/],
     [['a.cast', '--live', '--bogus'], /unknown option --bogus/],
   ])('%j is a usage error', (argv, message) => {
-    let err: unknown;
-    try {
-      parsePublishArgs(argv);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(CliError);
-    expect((err as CliError).exitCode).toBe(2);
-    expect((err as CliError).message).toMatch(message);
+    const err = thrown(() => parsePublishArgs(argv), CliError);
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toMatch(message);
   });
 
   test('defaults: rate 1, finish on, user publisher, local', () => {
