@@ -29,7 +29,7 @@ List streams from the Streams table (Query on its byStatus index). Scheduled str
 show when they start (STARTS: local time and how soon).
 
   --all          include ended and failed streams (still in the table until their TTL)
-  --json         one JSON object per line (the stored row + livePositionMs)
+  --json         one JSON object per line (the stored row + positionNowMs)
   --stack NAME   a deployed stack (StreamsTableName output); default: local mode
   -h, --help     this help
 `;

@@ -24,7 +24,7 @@ export class DynamoGameCatalog implements GameCatalog {
    * (its `chunks` are the only index of its frames). False when a live game has this id.
    */
   async put(row: GameRow): Promise<boolean> {
-    return applied('PutItem', () => this.client.send(new PutCommand({ TableName: this.tableName, Item: row, ConditionExpression: 'attribute_not_exists(live)' })));
+    return applied('PutItem', () => this.client.send(new PutCommand({ TableName: this.tableName, Item: row, ConditionExpression: 'attribute_not_exists(liveStatus)' })));
   }
 
   /** The catalog row, or undefined. `consistent` asks for a strongly consistent read (a live game's index before an append). */
@@ -56,22 +56,22 @@ export class DynamoGameCatalog implements GameCatalog {
           Key: { gameId },
           UpdateExpression:
             'SET chunks = list_append(chunks, :chunk), frameCount = :n, durationMs = :d' + (remove.length ? ` REMOVE ${remove.join(', ')}` : ''),
-          ConditionExpression: 'frameCount = :expect AND live = :live',
+          ConditionExpression: 'frameCount = :expect AND liveStatus = :live',
           ExpressionAttributeValues: { ':chunk': [append.chunk], ':n': append.frameCount, ':d': append.durationMs, ':expect': expectFrameCount, ':live': 'live' },
         }),
       ),
     );
   }
 
-  /** Mark a live game finished (`live` → `finished`). False when it is not live (already finished, or recorded). */
+  /** Mark a live game finished (`liveStatus` `live` → `finished`). False when it is not live (already finished, or recorded). */
   async finishLive(gameId: string): Promise<boolean> {
     return applied('UpdateItem', () =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { gameId },
-          UpdateExpression: 'SET live = :finished',
-          ConditionExpression: 'live = :live',
+          UpdateExpression: 'SET liveStatus = :finished',
+          ConditionExpression: 'liveStatus = :live',
           ExpressionAttributeValues: { ':finished': 'finished', ':live': 'live' },
         }),
       ),

@@ -67,13 +67,13 @@ export type ControlRequest =
 export async function startStream(ports: ControlPorts, config: ControlConfig, caller: Caller, start: StartMessage): Promise<void> {
   const game = await ports.games.get(start.gameId);
   if (!game) throw new ControlRefusal('not_found', `no game "${start.gameId}": send {"action":"list"} for the catalog`);
-  if (game.live === 'live' && start.mode === 'spectate' && start.atMs === undefined) {
+  if (game.liveStatus === 'live' && start.mode === 'spectate' && start.atMs === undefined) {
     // A live game's spectators share its live stream, fed as events are published.
     await detach(ports, caller.connectionId);
     return joinStream(ports, config, caller, await ensureEdgeStream(ports.streams, game, ports.time.now()));
   }
   // From the beginning or a point of a live game: the viewer's own replay, which catches up with live.
-  const m = game.live === 'live' && start.mode === 'spectate' ? { ...start, mode: 'pvai' as const } : start;
+  const m = game.liveStatus === 'live' && start.mode === 'spectate' ? { ...start, mode: 'pvai' as const } : start;
   const delayMs = m.delay === undefined ? undefined : Math.round(m.delay * 1000);
   const durationMs = delayMs === undefined ? game.durationMs : Math.max(0, game.frameCount - 1) * delayMs;
   if (m.atMs !== undefined && m.atMs > durationMs) {
@@ -102,7 +102,7 @@ export async function startStream(ports: ControlPorts, config: ControlConfig, ca
     ...(existing === undefined ? {} : { previousEpoch: existing.epoch }),
     now,
   });
-  if (game.live) row.live = 'replay';
+  if (game.liveStatus) row.livePlayback = 'replay';
   row.executionArn = ports.workflow.arnFor(executionName(streamId, row.epoch));
   try {
     await ports.streams.create(row, existing === undefined ? {} : { replaceFinishedEpoch: existing.epoch });
@@ -281,7 +281,7 @@ export async function listCatalog(ports: Pick<ControlPorts, 'games' | 'streams' 
   await ports.broadcaster.post(caller.connectionId, {
     type: 'catalog',
     games: games
-      .map((g) => ({ gameId: g.gameId, kind: g.kind, title: g.title, durationMs: g.durationMs, participants: g.participants, ...(g.live === 'live' ? { live: true } : {}) }))
+      .map((g) => ({ gameId: g.gameId, kind: g.kind, title: g.title, durationMs: g.durationMs, participants: g.participants, ...(g.liveStatus === 'live' ? { live: true } : {}) }))
       .sort((a, b) => a.title.localeCompare(b.title)),
     // The same entries and order as GET /streams (core/schedule.ts): scheduled ones first by startsAt, then by viewers.
     streams: streamListing(streams),

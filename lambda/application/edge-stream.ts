@@ -17,7 +17,7 @@ export function edgeStreamId(gameId: string): string {
 }
 
 /**
- * The live stream row of `game` created at `now` (epoch ms): status `playing`, `live: 'edge'`,
+ * The live stream row of `game` created at `now` (epoch ms): status `playing`, `livePlayback: 'edge'`,
  * positioned at the live edge (`frameCount`), no execution — the ingest function feeds it.
  */
 export function newEdgeStream(game: GameRow, now: number, previousEpoch?: number): StreamRow {
@@ -32,7 +32,7 @@ export function newEdgeStream(game: GameRow, now: number, previousEpoch?: number
     atMs: game.durationMs,
     anchorAt: now,
     ...(previousEpoch === undefined ? {} : { previousEpoch }),
-    live: 'edge',
+    livePlayback: 'edge',
     now,
   });
 }

@@ -39,13 +39,15 @@ export interface FramePorts {
 export type FrameHistory = Pick<StreamRow, 'gameId' | 'recordingKey' | 'indexKey' | 'frameCount'> & {
   /** Spacing (ms) of a recording without times; seek then needs no read. */
   delayMs?: number;
-  /** Set (to anything) for a live game or a stream of one: its frames are in chunk objects. */
-  live?: unknown;
+  /** Set for a live game (GameRow `liveStatus`): its frames are in chunk objects. */
+  liveStatus?: unknown;
+  /** Set for a stream of a live game (StreamRow `livePlayback`): its frames are in chunk objects. */
+  livePlayback?: unknown;
 };
 
 /** The frame source of `history`: live chunks when it is (a stream of) a live game, else the recording. Chosen once per stream. */
 export function frameSourceFor(ports: FramePorts, history: FrameHistory): FrameSource {
-  return history.live ? new LiveFrameSource(ports, history) : new RecordedFrameSource(ports, history);
+  return history.liveStatus !== undefined || history.livePlayback !== undefined ? new LiveFrameSource(ports, history) : new RecordedFrameSource(ports, history);
 }
 
 /**
@@ -235,6 +237,6 @@ class LiveCursor implements FrameCursor {
     this.chunks = game.chunks ?? [];
     this.frameCount = game.frameCount;
     if (game.frameCount > stream.positionSeq) return { frameCount: game.frameCount, durationMs: game.durationMs };
-    return game.live === 'live' ? 'waiting' : 'finished';
+    return game.liveStatus === 'live' ? 'waiting' : 'finished';
   }
 }

@@ -51,8 +51,8 @@ export async function openLiveGame(ports: LivePorts, gameId: string, open: OpenL
   const created = await ports.games.create(fresh);
   const game = created ? fresh : await ports.games.get(gameId, { consistent: true });
   if (!game) throw new Error(`game "${gameId}" vanished while being opened`);
-  if (game.live !== 'live') {
-    throw new LiveRequestError('conflict', game.live === 'finished' ? `live game "${gameId}" is finished` : `a recorded game is named "${gameId}"`);
+  if (game.liveStatus !== 'live') {
+    throw new LiveRequestError('conflict', game.liveStatus === 'finished' ? `live game "${gameId}" is finished` : `a recorded game is named "${gameId}"`);
   }
   await ensureEdgeStream(ports.streams, game, now);
   return { created, game };
@@ -96,7 +96,7 @@ export async function deliverToEdge(ports: LivePorts, game: GameRow, frames: rea
   const deadline = ports.time.now() + PREDECESSOR_WAIT_MS;
   for (;;) {
     const edge = await ports.streams.get(edgeStreamId(game.gameId), { consistent: true });
-    if (!edge || isFinished(edge) || edge.live !== 'edge') return;
+    if (!edge || isFinished(edge) || edge.livePlayback !== 'edge') return;
     const end = frames.at(-1)!.seq + 1;
     if (edge.positionSeq >= end) return; // delivered already (a gap fill by a later batch)
     if (edge.positionSeq < firstSeq && ports.time.now() < deadline) {
@@ -142,9 +142,9 @@ export async function finishLive(ports: LivePorts, gameId: string): Promise<Game
   await ports.games.finishLive(gameId);
   const game = await ports.games.get(gameId, { consistent: true });
   if (!game) throw new LiveRequestError('not_found', `no live game "${gameId}"`);
-  if (game.live === undefined) throw new LiveRequestError('conflict', `"${gameId}" is a recorded game, not a live one`);
+  if (game.liveStatus === undefined) throw new LiveRequestError('conflict', `"${gameId}" is a recorded game, not a live one`);
   const edge = await ports.streams.get(edgeStreamId(gameId), { consistent: true });
-  if (edge && edge.live === 'edge' && !isFinished(edge)) {
+  if (edge && edge.livePlayback === 'edge' && !isFinished(edge)) {
     try {
       await endStream(ports, edge, 'finished', 'system', { stopExecution: false });
     } catch (e) {

@@ -72,7 +72,7 @@ export async function scheduleStream(ports: ScheduleStreamPorts, identity: HttpI
   const { request } = parsed;
   const game = await ports.games.get(request.gameId);
   if (!game) return httpError(404, 'not_found', `gameId: no game "${request.gameId}": the list action shows the catalog`);
-  if (game.live !== undefined) {
+  if (game.liveStatus !== undefined) {
     return httpError(409, 'conflict', `gameId: "${request.gameId}" is a live game; only recorded games can be scheduled`);
   }
   const newId = ports.newScheduleId ?? newScheduleId;

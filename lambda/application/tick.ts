@@ -182,7 +182,7 @@ async function tickOnce(ports: TickPorts, config: TickConfig, input: TickInput, 
         framesSent: stream.framesSent + batch.frames.length,
         // The previous batch's fan-out finished before this claim: everything below here is sent.
         sentSeq: stream.positionSeq,
-        ...(stream.live ? { frameCount: stream.frameCount, durationMs: stream.durationMs } : {}),
+        ...(stream.livePlayback ? { frameCount: stream.frameCount, durationMs: stream.durationMs } : {}),
         lastTickAt: now,
         updatedAt: now,
       }).catch(async (e: unknown) => {

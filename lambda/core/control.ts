@@ -210,6 +210,6 @@ export function joinedMessage(stream: StreamRow, role: Role, now: number): Joine
     frameCount: stream.frameCount,
     clients: stream.clientCount,
     ...((stream.status === 'scheduled' || stream.status === 'awaiting_start') && stream.startsAt !== undefined ? { startsAt: stream.startsAt } : {}),
-    ...(stream.live ? { live: true } : {}),
+    ...(stream.livePlayback ? { live: true } : {}),
   };
 }

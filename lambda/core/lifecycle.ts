@@ -63,8 +63,8 @@ export function isTickable(s: Pick<StreamRow, 'status'>): boolean {
  * live game's live stream (the ingest function feeds that one) and not a pvp room waiting
  * for its second player. The sweeper restarts a stream for which this holds and none runs.
  */
-export function needsExecution(s: Pick<StreamRow, 'mode' | 'status' | 'controllers' | 'live'>): boolean {
-  return isTickable(s) && s.live !== 'edge' && !awaitsSecondPlayer(s);
+export function needsExecution(s: Pick<StreamRow, 'mode' | 'status' | 'controllers' | 'livePlayback'>): boolean {
+  return isTickable(s) && s.livePlayback !== 'edge' && !awaitsSecondPlayer(s);
 }
 
 /**
@@ -112,7 +112,7 @@ export interface NewStreamRow {
   /** A scheduled stream's first-frame time. */
   startsAt?: number;
   /** A live game's live stream (`edge`) or a replay of a live game (`replay`). */
-  live?: StreamRow['live'];
+  livePlayback?: StreamRow['livePlayback'];
   now: number;
 }
 
@@ -152,6 +152,6 @@ export function newStreamRow(n: NewStreamRow): StreamRow {
     createdAt: n.now,
     updatedAt: n.now,
     ...(n.startsAt === undefined ? {} : { startsAt: n.startsAt }),
-    ...(n.live === undefined ? {} : { live: n.live }),
+    ...(n.livePlayback === undefined ? {} : { livePlayback: n.livePlayback }),
   };
 }

@@ -136,7 +136,7 @@ export function newLiveGame(gameId: string, open: OpenLiveGame, now: number): Ga
     frameCount: 0,
     participants: open.participants,
     createdAt: now,
-    live: 'live',
+    liveStatus: 'live',
     startedAt: now,
     chunks: [],
   };
@@ -174,8 +174,8 @@ export interface AppendPlan {
  * (`events[i].t`) when a `t` goes back in time.
  */
 export function planAppend(game: GameRow, events: readonly LiveEvent[], now: number, chunkKey: (firstSeq: number) => string): AppendPlan {
-  if (game.live !== 'live') {
-    throw new LiveRequestError('conflict', game.live === 'finished' ? `game "${game.gameId}" is finished` : `game "${game.gameId}" is a recorded game, not a live one`);
+  if (game.liveStatus !== 'live') {
+    throw new LiveRequestError('conflict', game.liveStatus === 'finished' ? `game "${game.gameId}" is finished` : `game "${game.gameId}" is a recorded game, not a live one`);
   }
   const chunks = game.chunks ?? [];
   const known = new Map<string, number>();

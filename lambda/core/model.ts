@@ -24,17 +24,24 @@ export interface GameRow {
   /**
    * Live games only (`PUT /games/{gameId}`): `live` while frames are being published
    * (`POST /games/{gameId}/events`), `finished` once the publisher said so. Absent for
-   * recordings uploaded whole. `frameCount` is then the next seq, `durationMs` the last `t`.
+   * recordings uploaded whole — so its presence is what makes a game a live game.
+   * `frameCount` is then the next seq, `durationMs` the last `t`.
    */
-  live?: LiveStatus;
+  liveStatus?: LiveStatus;
   /** Live games: wall time (epoch ms) of media time 0 — events without `t` get `now − startedAt`. */
   startedAt?: number;
   /** Live games: the chunk objects holding the frames, in seq order (the live recording's index). */
   chunks?: LiveChunk[];
 }
 
-/** A live game's state. */
+/** A live game's publishing state (GameRow `liveStatus`; the HTTP API answers it as `live`). */
 export type LiveStatus = 'live' | 'finished';
+
+/**
+ * How a stream plays a live game (StreamRow `livePlayback`): at its `edge` as events arrive,
+ * or as a `replay` from the chunks.
+ */
+export type LivePlayback = 'edge' | 'replay';
 
 /**
  * One chunk object of a live game: one published batch (S3 cannot append), JSON Lines of
@@ -132,9 +139,10 @@ export interface StreamRow {
    * Live games: `edge` — the game's `spectate` stream, fed by the ingest function as
    * events arrive (no execution); `replay` — a stream started from the beginning or a seek
    * point, played by the tick from the chunks, which polls for new ones at the end instead of
-   * ending while the game is live (catching up to live).
+   * ending while the game is live (catching up to live). Absent for a recorded game's stream.
+   * On the wire `joined.live` is true whenever this is set.
    */
-  live?: 'edge' | 'replay';
+  livePlayback?: LivePlayback;
   /** Scheduled streams: wall time (epoch ms) of the first frame. */
   startsAt?: number;
   lastTickAt?: number;

@@ -50,7 +50,7 @@ export type SweepAction =
  * waiting streams have no execution to check).
  */
 export function decideSweep(
-  s: Pick<StreamRow, 'mode' | 'status' | 'clientCount' | 'idleSince' | 'controllersGoneSince' | 'updatedAt' | 'restarts' | 'startsAt' | 'live'>,
+  s: Pick<StreamRow, 'mode' | 'status' | 'clientCount' | 'idleSince' | 'controllersGoneSince' | 'updatedAt' | 'restarts' | 'startsAt' | 'livePlayback'>,
   now: number,
   cfg: SweepConfig,
   executionRunning?: boolean,
@@ -67,7 +67,7 @@ export function decideSweep(
     return { action: 'end', reason: 'stopped' };
   }
   // A live game's live stream has no execution: the ingest function feeds it.
-  if (isTickable(s) && s.live !== 'edge' && executionRunning === false && now - s.updatedAt >= cfg.startGraceMs) {
+  if (isTickable(s) && s.livePlayback !== 'edge' && executionRunning === false && now - s.updatedAt >= cfg.startGraceMs) {
     if ((s.restarts ?? 0) >= cfg.maxRestarts) {
       return { action: 'fail', failureReason: `the player stopped and was restarted ${s.restarts ?? 0} times (zombie)` };
     }

@@ -45,7 +45,7 @@ const COLUMNS: ReadonlyArray<[keyof StreamLine, string]> = [
  * from the anchor, `positionMs + (now − anchorAt) · speed` (the playback clock, model.ts);
  * otherwise `positionMs`. Clamped to `[0, durationMs]`.
  */
-export function livePositionMs(row: Pick<StreamRow, 'status' | 'positionMs' | 'anchorAt' | 'speed' | 'durationMs'>, now: number): number {
+export function positionNowMs(row: Pick<StreamRow, 'status' | 'positionMs' | 'anchorAt' | 'speed' | 'durationMs'>, now: number): number {
   const base = Number(row.positionMs) || 0;
   const pos = row.status === 'playing' && Number.isFinite(row.anchorAt) ? base + Math.max(0, now - row.anchorAt) * (Number(row.speed) || 1) : base;
   const duration = Number(row.durationMs);
@@ -74,7 +74,7 @@ export function streamLine(row: StreamRow, now: number): StreamLine {
     mode: row.mode ?? '',
     status: row.status ?? '',
     startsAt: formatStartsAt(row.startsAt, now),
-    position: `${formatClock(livePositionMs(row, now))} / ${formatClock(row.durationMs ?? 0)}`,
+    position: `${formatClock(positionNowMs(row, now))} / ${formatClock(row.durationMs ?? 0)}`,
     speed: typeof row.speed === 'number' ? formatSpeed(row.speed) : '',
     viewers: String(row.clientCount ?? 0),
     epoch: String(row.epoch ?? ''),
@@ -102,7 +102,7 @@ export function sortStreams(rows: readonly StreamRow[]): StreamRow[] {
  * row has `startsAt` (a scheduled stream). `all` only changes the empty message.
  */
 export function formatStreamsTable(rows: readonly StreamRow[], now: number, all = false): string {
-  if (rows.length === 0) return all ? 'no streams\n' : 'no live streams (--all includes ended and failed ones)\n';
+  if (rows.length === 0) return all ? 'no streams\n' : 'no open streams (--all includes ended and failed ones)\n';
   const lines = sortStreams(rows).map((r) => streamLine(r, now));
   const columns = lines.some((l) => l.startsAt !== '') ? COLUMNS : COLUMNS.filter(([k]) => k !== 'startsAt');
   const header = Object.fromEntries(columns.map(([k, h]) => [k, h])) as unknown as StreamLine;
@@ -119,9 +119,9 @@ export function formatStreamsTable(rows: readonly StreamRow[], now: number, all 
   return `${[header, ...lines].map(render).join('\n')}\n`;
 }
 
-/** One JSON line per stream: the stored row plus `livePositionMs` (computed at `now`). */
+/** One JSON line per stream: the stored row plus `positionNowMs` (computed at `now`). */
 export function streamJsonLine(row: StreamRow, now: number): string {
-  return JSON.stringify({ ...row, livePositionMs: livePositionMs(row, now) });
+  return JSON.stringify({ ...row, positionNowMs: positionNowMs(row, now) });
 }
 
 // Display width: "×" and the like are one column; this table holds no wide characters.

@@ -71,7 +71,7 @@ describe('a live game', () => {
 
     // The recording is chunk objects in S3, indexed by the Games row.
     const row = await gameRow(GAME);
-    expect(row).toMatchObject({ live: 'live', frameCount: 11, kind: 'cricket' });
+    expect(row).toMatchObject({ liveStatus: 'live', frameCount: 11, kind: 'cricket' });
     expect(row.chunks!.map((c) => [c.seq, c.count])).toEqual([[0, 3], ...range(3, 10).map((n) => [n, 1]), [10, 1]]);
     expect(row.chunks!.every((c) => c.key.startsWith(`live/${GAME}/`))).toBe(true);
 

@@ -186,7 +186,7 @@ export class InMemoryGameCatalog implements GameCatalog {
   }
 
   async put(row: GameRow): Promise<boolean> {
-    if (this.rows.get(row.gameId)?.live !== undefined) return false;
+    if (this.rows.get(row.gameId)?.liveStatus !== undefined) return false;
     this.rows.set(row.gameId, copy(row));
     return true;
   }
@@ -201,7 +201,7 @@ export class InMemoryGameCatalog implements GameCatalog {
   }
   async commitLiveAppend(gameId: string, expectFrameCount: number, append: LiveAppend): Promise<boolean> {
     const r = this.rows.get(gameId);
-    if (!r || r.live !== 'live' || r.frameCount !== expectFrameCount) return false;
+    if (!r || r.liveStatus !== 'live' || r.frameCount !== expectFrameCount) return false;
     r.chunks = [...(r.chunks ?? []), copy(append.chunk)];
     for (const i of append.forgetKeysOf) if (r.chunks[i]) delete r.chunks[i]!.keys;
     r.frameCount = append.frameCount;
@@ -210,8 +210,8 @@ export class InMemoryGameCatalog implements GameCatalog {
   }
   async finishLive(gameId: string): Promise<boolean> {
     const r = this.rows.get(gameId);
-    if (!r || r.live !== 'live') return false;
-    r.live = 'finished';
+    if (!r || r.liveStatus !== 'live') return false;
+    r.liveStatus = 'finished';
     return true;
   }
   async list(): Promise<GameRow[]> {

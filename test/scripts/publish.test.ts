@@ -393,7 +393,7 @@ describeLocal('end to end on local mode: --rate 50 on the shortest sample', () =
     expect(await s.waitFor('ended')).toMatchObject({ reason: 'finished' });
 
     const row = (await e.db.send(new GetCommand({ TableName: e.stack.tables.Games, Key: { gameId: GAME }, ConsistentRead: true }))).Item as GameRow;
-    expect(row).toMatchObject({ gameId: GAME, live: 'finished', kind: 'terminal', title: rec.header.title, frameCount: rec.frames.length, durationMs: rec.frames.at(-1)!.t });
+    expect(row).toMatchObject({ gameId: GAME, liveStatus: 'finished', kind: 'terminal', title: rec.header.title, frameCount: rec.frames.length, durationMs: rec.frames.at(-1)!.t });
     expect(row.chunks!.reduce((n, c) => n + c.count, 0)).toBe(rec.frames.length);
     expect(row.chunks!.length).toBeLessThan(rec.frames.length); // some frames were batched together
 

@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { StreamRow } from '../../lambda/core/model';
-import { formatStartsAt, formatStreamsTable, livePositionMs, sortStreams, streamJsonLine, streamLine } from '../../scripts/lib/streams-view';
+import { formatStartsAt, formatStreamsTable, positionNowMs, sortStreams, streamJsonLine, streamLine } from '../../scripts/lib/streams-view';
 import { runStreams } from '../../scripts/streams';
 import { startLocalAws, type LocalAws } from '../support/aws-local';
 
@@ -50,9 +50,9 @@ const rows: StreamRow[] = [
 
 describe('formatting', () => {
   test('a playing stream advances from its anchor; others stay put; clamped to the duration', () => {
-    expect(livePositionMs(rows[1]!, NOW)).toBe(1_200_000 + 10_000 * 64);
-    expect(livePositionMs(rows[0]!, NOW)).toBe(602_113);
-    expect(livePositionMs(row({ anchorAt: NOW - 1e9 }), NOW)).toBe(14_320_000);
+    expect(positionNowMs(rows[1]!, NOW)).toBe(1_200_000 + 10_000 * 64);
+    expect(positionNowMs(rows[0]!, NOW)).toBe(602_113);
+    expect(positionNowMs(row({ anchorAt: NOW - 1e9 }), NOW)).toBe(14_320_000);
   });
 
   test('one line per stream: position, speed, viewers, last tick, reason', () => {
@@ -125,13 +125,13 @@ describe('formatting', () => {
   });
 
   test('empty tables say so', () => {
-    expect(formatStreamsTable([], NOW)).toBe('no live streams (--all includes ended and failed ones)\n');
+    expect(formatStreamsTable([], NOW)).toBe('no open streams (--all includes ended and failed ones)\n');
     expect(formatStreamsTable([], NOW, true)).toBe('no streams\n');
   });
 
   test('JSON lines carry the row and the live position', () => {
     const parsed = JSON.parse(streamJsonLine(rows[1]!, NOW)) as Record<string, unknown>;
-    expect(parsed).toMatchObject({ streamId: 'spectate:2012-wimbledon-1701', clientCount: 3, livePositionMs: 1_840_000 });
+    expect(parsed).toMatchObject({ streamId: 'spectate:2012-wimbledon-1701', clientCount: 3, positionNowMs: 1_840_000 });
     expect(sortStreams(rows)[0]!.status).toBe('playing');
   });
 });

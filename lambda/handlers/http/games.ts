@@ -33,7 +33,7 @@ export function putGame(ports: LivePorts, identity: HttpIdentity, gameId: string
     const id = gameIdOf(gameId);
     const open = parseLiveBody(openLiveGameSchema, body);
     const { created, game } = await openLiveGame(ports, id, open);
-    const answer: OpenAnswer = { gameId: id, live: game.live!, frameCount: game.frameCount };
+    const answer: OpenAnswer = { gameId: id, live: game.liveStatus!, frameCount: game.frameCount };
     return { status: created ? 201 : 200, body: answer };
   });
 }
@@ -52,7 +52,7 @@ export function postFinish(ports: LivePorts, identity: HttpIdentity, gameId: str
   return asPublisher(identity, async () => {
     const id = gameIdOf(gameId);
     const game = await finishLive(ports, id);
-    const answer: FinishAnswer = { gameId: id, live: game.live!, frameCount: game.frameCount, durationMs: game.durationMs };
+    const answer: FinishAnswer = { gameId: id, live: game.liveStatus!, frameCount: game.frameCount, durationMs: game.durationMs };
     return { status: 200, body: answer };
   });
 }

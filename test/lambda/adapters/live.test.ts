@@ -25,7 +25,7 @@ describe('live games', () => {
     const b = await appendLiveEvents('g1', [{ key: 'c', type: 'ball' }], 9_000);
     expect(b.accepted).toEqual([{ key: 'c', seq: 2 }]);
     const game = (await getGame('g1', { consistent: true }))!;
-    expect(game).toMatchObject({ live: 'live', frameCount: 3, durationMs: 8_000, startedAt: 1_000 });
+    expect(game).toMatchObject({ liveStatus: 'live', frameCount: 3, durationMs: 8_000, startedAt: 1_000 });
     expect(game.chunks!.map((c) => ({ seq: c.seq, t: c.t, count: c.count, keys: c.keys }))).toEqual([
       { seq: 0, t: 0, count: 2, keys: ['a', 'b'] },
       { seq: 2, t: 8_000, count: 1, keys: ['c'] },
@@ -45,7 +45,7 @@ describe('live games', () => {
     expect(retry).toMatchObject({ accepted: [{ key: 'z', seq: 2 }], duplicates: [{ key: 'y', seq: 1 }] });
     const got = fake().received('c1').map((m) => JSON.parse(m) as { type: string; frames?: Array<{ seq: number }> });
     expect(got.filter((m) => m.type === 'frames').map((m) => m.frames!.map((f) => f.seq))).toEqual([[0, 1], [2]]);
-    expect(await getStream(edgeStreamId('g2'), { consistent: true })).toMatchObject({ live: 'edge', status: 'playing', positionSeq: 3, frameCount: 3, framesSent: 3 });
+    expect(await getStream(edgeStreamId('g2'), { consistent: true })).toMatchObject({ livePlayback: 'edge', status: 'playing', positionSeq: 3, frameCount: 3, framesSent: 3 });
   });
 
   it('refuses what it must: an unknown game, a recorded game, a finished game — and changes nothing', async () => {
@@ -55,7 +55,7 @@ describe('live games', () => {
     await expect(appendLiveEvents('rec', [{ key: 'a', type: 'x' }])).rejects.toMatchObject({ code: 'conflict' });
     await openLiveGame('g3', open);
     await appendLiveEvents('g3', [{ key: 'a', type: 'x' }]);
-    expect(await finishLive('g3')).toMatchObject({ live: 'finished', frameCount: 1 });
+    expect(await finishLive('g3')).toMatchObject({ liveStatus: 'finished', frameCount: 1 });
     await expect(appendLiveEvents('g3', [{ key: 'b', type: 'x' }])).rejects.toMatchObject({ code: 'conflict' });
     expect((await getGame('g3', { consistent: true }))!.frameCount).toBe(1);
     expect(await getStream(edgeStreamId('g3'), { consistent: true })).toMatchObject({ status: 'ended', endedReason: 'finished' });
@@ -70,6 +70,6 @@ describe('live games', () => {
     );
     await putObject('recordings/g4.jsonl', text, 'application/x-ndjson');
     await expect(indexRecording('recordings/g4.jsonl')).rejects.toThrow(/"g4" is a live game/);
-    expect(await getGame('g4', { consistent: true })).toMatchObject({ live: 'live', title: 'Nets', frameCount: 1 });
+    expect(await getGame('g4', { consistent: true })).toMatchObject({ liveStatus: 'live', title: 'Nets', frameCount: 1 });
   });
 });

@@ -65,7 +65,7 @@ describe('DynamoConnectionRegistry with leaveStream', () => {
 
 describe('DynamoGameCatalog', () => {
   it('never overwrites a live game with a recorded one', async () => {
-    expect(await games.create(game('live-1', { live: 'live', frameCount: 0, chunks: [] }))).toBe(true);
+    expect(await games.create(game('live-1', { liveStatus: 'live', frameCount: 0, chunks: [] }))).toBe(true);
     expect(await games.put(game('live-1'))).toBe(false);
     expect(await games.finishLive('live-1')).toBe(true);
     expect(await games.finishLive('live-1')).toBe(false);

@@ -280,7 +280,7 @@ describe('stopStream', () => {
 describe('listCatalog and ping', () => {
   it('list: the games by title, live ones marked, and the open streams', async () => {
     const w = world({
-      games: [game, { ...game, gameId: 'g0', title: 'Opening', live: 'live' }],
+      games: [game, { ...game, gameId: 'g0', title: 'Opening', liveStatus: 'live' }],
       streams: [streamRowFixture('s-open', { clientCount: 3 }), streamRowFixture('s-done', { status: 'ended' })],
     });
     await listCatalog(w.ports, await w.caller('lee'));

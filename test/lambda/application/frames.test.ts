@@ -32,9 +32,9 @@ function live(n: number, perChunk: number, gameLive: 'live' | 'finished' = 'live
     void recordings.put(key, serializeChunk(part));
     chunks.push({ seq, t: part[0]!.t, count: part.length, key });
   }
-  const game: GameRow = { gameId: 'l1', title: 'L1', kind: 'cricket', recordingKey: '', indexKey: '', durationMs: (n - 1) * 1000, frameCount: n, participants: [], createdAt: 0, live: gameLive, chunks };
+  const game: GameRow = { gameId: 'l1', title: 'L1', kind: 'cricket', recordingKey: '', indexKey: '', durationMs: (n - 1) * 1000, frameCount: n, participants: [], createdAt: 0, liveStatus: gameLive, chunks };
   const games = new InMemoryGameCatalog([game]);
-  return { recordings, games, source: frameSourceFor({ recordings, games }, { ...game, live: 'replay' }) };
+  return { recordings, games, source: frameSourceFor({ recordings, games }, { ...game, livePlayback: 'replay' }) };
 }
 
 const clock = { anchorAt: 0, positionMs: 0, speed: 1 };

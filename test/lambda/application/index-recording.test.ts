@@ -45,10 +45,10 @@ describe('indexing a recording', () => {
 
   it('refuses a recording named like a live game, leaving its row whole', async () => {
     const { ports, store, games } = setup();
-    await games.create({ gameId: 'g1', title: 'Nets', kind: 'cricket', live: 'live', frameCount: 1, durationMs: 0, participants: [], createdAt: 1 } as never);
+    await games.create({ gameId: 'g1', title: 'Nets', kind: 'cricket', liveStatus: 'live', frameCount: 1, durationMs: 0, participants: [], createdAt: 1 } as never);
     await store.put('recordings/g1.jsonl', text);
     await expect(indexRecording(ports, 'recordings/g1.jsonl')).rejects.toThrow(/"g1" is a live game/);
-    expect(games.rows.get('g1')).toMatchObject({ live: 'live', title: 'Nets' });
+    expect(games.rows.get('g1')).toMatchObject({ liveStatus: 'live', title: 'Nets' });
   });
 
   it('the handler logs and skips an invalid recording, ignores other keys, and rethrows other errors', async () => {

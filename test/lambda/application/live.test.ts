@@ -21,7 +21,7 @@ describe('live games', () => {
     expect((await openLiveGame(ports, 'g1', open)).created).toBe(true);
     expect((await openLiveGame(ports, 'g1', open)).created).toBe(false);
     const edge = streams.rows.get(edgeStreamId('g1'));
-    expect(edge).toMatchObject({ live: 'edge', status: 'playing' });
+    expect(edge).toMatchObject({ livePlayback: 'edge', status: 'playing' });
     const a = await appendLiveEvents(ports, 'g1', [{ key: 'a', type: 'ball', t: 0 }, { key: 'b', type: 'ball', t: 500 }]);
     expect(a).toEqual({ gameId: 'g1', accepted: [{ key: 'a', seq: 0 }, { key: 'b', seq: 1 }], duplicates: [], frameCount: 2, durationMs: 500 });
     const retry = await appendLiveEvents(ports, 'g1', [{ key: 'b', type: 'ball', t: 500 }]);
@@ -58,7 +58,7 @@ describe('live games', () => {
     await expect(finishLive(ports, 'rec')).rejects.toMatchObject({ code: 'conflict' });
     await openLiveGame(ports, 'g3', open);
     await appendLiveEvents(ports, 'g3', [{ key: 'a', type: 'x' }]);
-    expect(await finishLive(ports, 'g3')).toMatchObject({ live: 'finished', frameCount: 1 });
+    expect(await finishLive(ports, 'g3')).toMatchObject({ liveStatus: 'finished', frameCount: 1 });
     expect(streams.rows.get(edgeStreamId('g3'))).toMatchObject({ status: 'ended', endedReason: 'finished' });
     await expect(appendLiveEvents(ports, 'g3', [{ key: 'b', type: 'x' }])).rejects.toMatchObject({ code: 'conflict' });
     await expect(openLiveGame(ports, 'g3', open)).rejects.toMatchObject({ code: 'conflict' });

@@ -23,7 +23,7 @@ const game = (gameId: string, over: Partial<GameRow> = {}): GameRow => ({
 
 function setup(ids: string[] = ['aaaaaaaaaaa', 'bbbbbbbbbbb', 'ccccccccccc', 'ddddddddddd']) {
   const streams = new InMemoryStreamStore();
-  const games = new InMemoryGameCatalog([game('final-1'), game('live-1', { live: 'live', startedAt: 0, chunks: [] })]);
+  const games = new InMemoryGameCatalog([game('final-1'), game('live-1', { liveStatus: 'live', startedAt: 0, chunks: [] })]);
   const broadcaster = new FakeBroadcaster();
   const workflow = new FakeWorkflow();
   const queue = [...ids];

@@ -14,11 +14,11 @@ import {
 } from '../../../lambda/core/lifecycle';
 import { STREAM_STATUSES } from '../../../protocol/messages';
 
-const row = (status: (typeof STREAM_STATUSES)[number], extra: Partial<{ mode: 'spectate' | 'pvai' | 'pvp'; controllers: string[]; live: 'edge' | 'replay' }> = {}) => ({
+const row = (status: (typeof STREAM_STATUSES)[number], extra: Partial<{ mode: 'spectate' | 'pvai' | 'pvp'; controllers: string[]; livePlayback: 'edge' | 'replay' }> = {}) => ({
   status,
   mode: extra.mode ?? ('spectate' as const),
   controllers: extra.controllers ?? [],
-  ...(extra.live ? { live: extra.live } : {}),
+  ...(extra.livePlayback ? { livePlayback: extra.livePlayback } : {}),
 });
 
 describe('the stream lifecycle', () => {
@@ -50,7 +50,7 @@ describe('the stream lifecycle', () => {
     expect(['awaiting_start', 'starting', 'playing'].every((s) => isTickable({ status: s as 'playing' }))).toBe(true);
     expect(isTickable({ status: 'paused' })).toBe(false);
     expect(needsExecution(row('playing'))).toBe(true);
-    expect(needsExecution(row('playing', { live: 'edge' }))).toBe(false);
+    expect(needsExecution(row('playing', { livePlayback: 'edge' }))).toBe(false);
     expect(needsExecution(row('starting', { mode: 'pvp', controllers: ['a'] }))).toBe(false);
     expect(clockRuns(row('paused'))).toBe(false);
     expect(clockRuns(row('awaiting_start'))).toBe(true);
@@ -71,7 +71,7 @@ describe('newStreamRow', () => {
     });
   });
   it('spaces durationMs by delayMs and carries title, startsAt and live when given', () => {
-    const row = newStreamRow({ streamId: 's', game, mode: 'spectate', status: 'scheduled', speed: 1, controllers: [], atSeq: 0, atMs: 0, anchorAt: 100, delayMs: 500, title: 'T', startsAt: 100, live: 'replay', now: 1 });
-    expect(row).toMatchObject({ epoch: 1, durationMs: 4500, delayMs: 500, title: 'T', startsAt: 100, live: 'replay' });
+    const row = newStreamRow({ streamId: 's', game, mode: 'spectate', status: 'scheduled', speed: 1, controllers: [], atSeq: 0, atMs: 0, anchorAt: 100, delayMs: 500, title: 'T', startsAt: 100, livePlayback: 'replay', now: 1 });
+    expect(row).toMatchObject({ epoch: 1, durationMs: 4500, delayMs: 500, title: 'T', startsAt: 100, livePlayback: 'replay' });
   });
 });

@@ -94,7 +94,7 @@ describe('request schemas: refusals name the field', () => {
 
 describe('newLiveGame', () => {
   test('is live, empty, started now, its recording key the chunk prefix', () => {
-    expect(game()).toMatchObject({ gameId: 'g', live: 'live', frameCount: 0, durationMs: 0, startedAt: T0, createdAt: T0, chunks: [], recordingKey: 'live/g/' });
+    expect(game()).toMatchObject({ gameId: 'g', liveStatus: 'live', frameCount: 0, durationMs: 0, startedAt: T0, createdAt: T0, chunks: [], recordingKey: 'live/g/' });
   });
 });
 
@@ -177,10 +177,10 @@ describe('planAppend', () => {
   });
 
   test('conflict when the game is finished or recorded', () => {
-    const finished = thrown(() => planAppend(game({ live: 'finished' }), [ev('a')], T0, chunkKey), LiveRequestError);
+    const finished = thrown(() => planAppend(game({ liveStatus: 'finished' }), [ev('a')], T0, chunkKey), LiveRequestError);
     expect(finished.code).toBe('conflict');
     expect(finished.message).toMatch(/is finished/);
-    const recorded = thrown(() => planAppend(game({ live: undefined }), [ev('a')], T0, chunkKey), LiveRequestError);
+    const recorded = thrown(() => planAppend(game({ liveStatus: undefined }), [ev('a')], T0, chunkKey), LiveRequestError);
     expect(recorded.code).toBe('conflict');
     expect(recorded.message).toMatch(/recorded game/);
   });

@@ -32,7 +32,7 @@ const game = (gameId: string, over: Partial<GameRow> = {}): GameRow => ({
 beforeAll(async () => {
   await putGame(game('final-1'));
   await putGame(game('final-2', { title: 'Second final' }));
-  await putGame(game('live-1', { live: 'live', startedAt: 0, chunks: [] }));
+  await putGame(game('live-1', { liveStatus: 'live', startedAt: 0, chunks: [] }));
 });
 
 /** Every stream row with this game id (consistent reads of the listed ids). */
