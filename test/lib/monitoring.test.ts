@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -5,7 +7,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { METRICS, METRIC_NAMES, METRICS_NAMESPACE, metricDimensions } from '../../contract/metrics';
-import { SERVICE_NAME } from '../../lib/function';
+import { PROJECT_ROOT, SERVICE_NAME } from '../../lib/function';
 import { Monitoring, type MonitoringProps } from '../../lib/monitoring';
 import { logicalId, testApp } from './support';
 
@@ -111,6 +113,14 @@ describe('Monitoring', () => {
       expect(a.Properties.OKActions).toEqual([topicRef]);
       expect(a.Properties.AlarmName).toBeUndefined();
       expect(a.Properties.AlarmDescription).toContain('docs/OPERATIONS.md');
+    }
+  });
+
+  it('names, in every alarm description, a section of docs/OPERATIONS.md that exists', () => {
+    const headings = new Set([...readFileSync(join(PROJECT_ROOT, 'docs/OPERATIONS.md'), 'utf8').matchAll(/^### (.+)$/gm)].map((m) => m[1].trim()));
+    for (const a of ofType('AWS::CloudWatch::Alarm')) {
+      const section = /docs\/OPERATIONS\.md "([^"]+)"/.exec(a.Properties.AlarmDescription)?.[1];
+      expect([a.Properties.AlarmDescription, section !== undefined && headings.has(section)]).toEqual([a.Properties.AlarmDescription, true]);
     }
   });
 
