@@ -97,7 +97,7 @@ export const METRICS = {
     unit: 'Count',
     dimensions: ['cause'],
     resolution: 60,
-    description: '`@connections` POSTs that failed, by cause (POST_FAILURE_CAUSES): `gone` is a closed connection (GoneException, normal churn), `throttled` the account\'s API Gateway rate limit.',
+    description: '`@connections` POST attempts that API Gateway refused or did not answer, by cause (POST_FAILURE_CAUSES): `gone` is a closed connection (GoneException, normal churn), `throttled` the account\'s API Gateway request rate. A post the fan-out retries counts once per failed attempt, so throttling shows before a message is lost.',
   },
   FanOutTime: {
     unit: 'Milliseconds',

@@ -47,7 +47,7 @@ export interface MonitoringProps {
   readonly tables: Readonly<Record<string, dynamodb.ITable>>;
   /** The WebSocket API (its metrics are read per stage, see `webSocketStage`). */
   readonly webSocketApi: apigwv2.IWebSocketApi;
-  /** The WebSocket API's stage: metrics with dimensions `ApiId`, `Stage`. */
+  /** A stage of `webSocketApi` (its `api` must be that very API): metrics with dimensions `ApiId`, `Stage`. */
   readonly webSocketStage: apigwv2.IWebSocketStage;
   /** The HTTP API of publishers and operators: metrics with dimension `ApiId`. */
   readonly httpApi: apigwv2.IHttpApi;
@@ -84,7 +84,8 @@ export interface MonitoringProps {
  *   healthy (no frames, no errors) a missing data point counts as not breaching.
  *
  * @throws Error naming the prop (`functions`, `stateMachine`, `tables`, `webSocketApi`,
- *   `webSocketStage`, `httpApi`, `latenessP99ThresholdMs`, `alarmEmail`) when it is missing or invalid.
+ *   `webSocketStage` (also when it is not a stage of `webSocketApi`), `httpApi`,
+ *   `latenessP99ThresholdMs`, `alarmEmail`) when it is missing or invalid.
  */
 export class Monitoring extends Construct {
   /** Where every alarm sends its ALARM and OK notifications. */
@@ -261,6 +262,7 @@ function validateProps(props: MonitoringProps): Validated {
   for (const prop of ['stateMachine', 'webSocketApi', 'webSocketStage', 'httpApi'] as const) {
     if (!props[prop]) throw new Error(`Monitoring: ${prop} is required`);
   }
+  if (props.webSocketStage.api !== props.webSocketApi) throw new Error('Monitoring: webSocketStage must be a stage of webSocketApi');
   const latenessP99ThresholdMs = props.latenessP99ThresholdMs ?? 250;
   if (typeof latenessP99ThresholdMs !== 'number' || !(latenessP99ThresholdMs > 0) || latenessP99ThresholdMs > MAX_LATENESS_THRESHOLD_MS) {
     throw new Error(`Monitoring: latenessP99ThresholdMs must be a positive number of milliseconds, at most ${MAX_LATENESS_THRESHOLD_MS}, got ${String(latenessP99ThresholdMs)}`);

@@ -17,23 +17,18 @@ const TABLES = ['connections', 'streams'] as const;
 /** A bare stack with imported resources (no functions to bundle): only the construct's own resources are synthesized. */
 function build(overrides: Partial<MonitoringProps> = {}) {
   const stack = new Stack(testApp(), 'Bare', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const webSocketApi = apigwv2.WebSocketApi.fromWebSocketApiAttributes(stack, 'Ws', { webSocketId: 'wsapi' });
   const props: MonitoringProps = {
     functions: Object.fromEntries(ROLES.map((r) => [r, lambda.Function.fromFunctionArn(stack, `Fn-${r}`, `arn:aws:lambda:eu-west-1:123456789012:function:fn-${r}`)])),
     tables: Object.fromEntries(TABLES.map((t) => [t, dynamodb.Table.fromTableName(stack, `Table-${t}`, `table-${t}`)])),
     stateMachine: sfn.StateMachine.fromStateMachineName(stack, 'Sm', 'Player'),
-    webSocketApi: apigwv2.WebSocketApi.fromWebSocketApiAttributes(stack, 'Ws', { webSocketId: 'wsapi' }),
-    webSocketStage: undefined as unknown as apigwv2.IWebSocketStage,
+    webSocketApi,
+    webSocketStage: apigwv2.WebSocketStage.fromWebSocketStageAttributes(stack, 'WsStage', { stageName: 'live', api: webSocketApi }),
     httpApi: apigwv2.HttpApi.fromHttpApiAttributes(stack, 'Http', { httpApiId: 'httpapi' }),
+    // An override given as undefined replaces the default (to test the "is required" messages).
     ...overrides,
   };
-  const finalProps: MonitoringProps = {
-    ...props,
-    webSocketStage:
-      'webSocketStage' in overrides
-        ? overrides.webSocketStage!
-        : apigwv2.WebSocketStage.fromWebSocketStageAttributes(stack, 'WsStage', { stageName: 'live', api: props.webSocketApi }),
-  };
-  const monitoring = new Monitoring(stack, 'Monitoring', finalProps);
+  const monitoring = new Monitoring(stack, 'Monitoring', props);
   const template = Template.fromStack(stack);
   return { stack, monitoring, template, json: template.toJSON() as Record<string, any> };
 }
@@ -267,5 +262,10 @@ describe('Monitoring', () => {
     expect(() => build({ stateMachine: undefined as never })).toThrow('stateMachine is required');
     expect(() => build({ webSocketStage: undefined as never })).toThrow('webSocketStage is required');
     expect(() => build({ httpApi: undefined as never })).toThrow('httpApi is required');
+    const other = new Stack();
+    const otherApi = apigwv2.WebSocketApi.fromWebSocketApiAttributes(other, 'Other', { webSocketId: 'other' });
+    expect(() => build({ webSocketStage: apigwv2.WebSocketStage.fromWebSocketStageAttributes(other, 'S', { stageName: 'live', api: otherApi }) })).toThrow(
+      'webSocketStage must be a stage of webSocketApi',
+    );
   });
 });
