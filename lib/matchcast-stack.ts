@@ -1,7 +1,9 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import type { MatchcastFunction } from './function';
 import { MatchcastHttpApi } from './http-api';
+import { Monitoring } from './monitoring';
 import { suppress } from './nag';
 import { PlayerWorkflow } from './player-workflow';
 import { Recordings } from './recordings';
@@ -71,16 +73,31 @@ export interface MatchcastStackProps extends StackProps {
    * @default Duration.days(90)
    */
   readonly accessLogsExpiration?: Duration;
+  /**
+   * An e-mail address subscribed to the alarm topic ({@link Monitoring}); SNS mails a
+   * confirmation link first. bin/matchcast.ts reads it from the context key `matchcast:alarmEmail`.
+   * @default - no subscription (subscribe to the output AlarmTopicArn yourself)
+   */
+  readonly alarmEmail?: string;
+  /**
+   * The frame-lateness alarm's threshold: p99 of `FrameLateness` (post time − due time) in ms.
+   * A positive number, at most 3,600,000. bin/matchcast.ts reads it from the context key
+   * `matchcast:latenessP99ThresholdMs`.
+   * @default 250
+   */
+  readonly latenessP99ThresholdMs?: number;
 }
 
 /**
  * matchcast on AWS (docs/ARCHITECTURE.md "The pieces"): tables, recordings bucket + indexer,
  * WebSocket API + route functions, the HTTP API (live ingest, scheduled streams), the Player workflow + tick, the sweeper, and the
- * browser client (S3 + CloudFront) unless `webClient` is `false`.
+ * browser client (S3 + CloudFront) unless `webClient` is `false`, and the monitoring: an alarm
+ * topic, a dashboard and alarms on every function, the Player, the tables and both APIs
+ * ({@link Monitoring}; docs/OPERATIONS.md).
  *
  * Outputs: WebSocketUrl, CallbackUrl, HttpApiUrl, RecordingsBucketName, ConnectionsTableName,
- * StreamsTableName, GamesTableName, PlayerStateMachineArn, JwtSecretArn, and WebClientUrl
- * (with the browser client).
+ * StreamsTableName, GamesTableName, PlayerStateMachineArn, JwtSecretArn, DashboardName,
+ * DashboardUrl, AlarmTopicArn, and WebClientUrl (with the browser client).
  *
  * S3 server access logs of the recordings and web buckets go to a private `AccessLogs`
  * bucket (expiring after `accessLogsExpiration`, removed with the stack only when
@@ -88,12 +105,14 @@ export interface MatchcastStackProps extends StackProps {
  *
  * @throws Error naming the prop (`stageName`, `idleTtl`, `controllerGrace`, `maxStreamDuration`,
  *   `maxClientsPerStream`, `removalPolicy`, `throttle.*`, `auth.issuer` / `auth.audience` /
- *   `auth.jwksUrl`, `accessLogsExpiration`, `webClient`'s `webDistDir` / `removalPolicy`)
+ *   `auth.jwksUrl`, `accessLogsExpiration`, `webClient`'s `webDistDir` / `removalPolicy`,
+ *   `alarmEmail`, `latenessP99ThresholdMs`)
  *   when it is invalid. Each prop is validated once, by the construct that uses it:
  *   `stageName`, `throttle`, `maxClientsPerStream`, `auth` by {@link MatchcastWebSocketApi}
  *   (the HTTP API's authorizer takes its validated `auth`), `idleTtl` and `controllerGrace`
  *   by {@link Sweeper}, `maxStreamDuration` by {@link PlayerWorkflow}, `removalPolicy` by
- *   {@link Tables}, `webClient` by {@link WebClient}, `accessLogsExpiration` here.
+ *   {@link Tables}, `webClient` by {@link WebClient}, `alarmEmail` and `latenessP99ThresholdMs`
+ *   by {@link Monitoring}, `accessLogsExpiration` here.
  *   Defaults: contract/defaults.ts.
  */
 export class MatchcastStack extends Stack {
@@ -108,6 +127,8 @@ export class MatchcastStack extends Stack {
   public readonly accessLogsBucket: s3.Bucket;
   /** The browser client; undefined when `webClient` is `false`. */
   public readonly webClient?: WebClient;
+  /** The alarm topic, the dashboard and the alarms. */
+  public readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: MatchcastStackProps = {}) {
     super(scope, id, props);
@@ -171,6 +192,30 @@ export class MatchcastStack extends Stack {
       controllerGrace: props.controllerGrace,
     });
 
+    // Every matchcast function, by its handler module's name (its role).
+    const functions: MatchcastFunction[] = [
+      this.webSocket.authorizeFunction,
+      this.webSocket.connectFunction,
+      this.webSocket.disconnectFunction,
+      this.webSocket.controlFunction,
+      this.webSocket.socialFunction,
+      this.httpApi.authorizeFunction,
+      this.httpApi.routeFunction,
+      this.workflow.tickFunction,
+      this.sweeper.function,
+      this.recordings.indexFunction,
+    ];
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      functions: Object.fromEntries(functions.map((f) => [f.handlerName, f])),
+      stateMachine: this.workflow.stateMachine,
+      tables: { connections: this.tables.connections, streams: this.tables.streams, games: this.tables.games },
+      webSocketApi: this.webSocket.api,
+      webSocketStage: this.webSocket.stage,
+      httpApi: this.httpApi.api,
+      alarmEmail: props.alarmEmail,
+      latenessP99ThresholdMs: props.latenessP99ThresholdMs,
+    });
+
     const outputs: Record<string, [string, string]> = {
       WebSocketUrl: [this.webSocket.url, 'Client endpoint: append ?token=<JWT>'],
       CallbackUrl: [this.webSocket.callbackUrl, 'API Gateway management endpoint (@connections)'],
@@ -181,6 +226,9 @@ export class MatchcastStack extends Stack {
       GamesTableName: [this.tables.games.tableName, 'Games catalog table'],
       PlayerStateMachineArn: [this.workflow.stateMachine.stateMachineArn, 'Player state machine'],
       JwtSecretArn: [this.webSocket.jwtSecret.secretArn, 'HS256 secret that signs connection tokens'],
+      DashboardName: [this.monitoring.dashboard.dashboardName, 'CloudWatch dashboard (docs/OPERATIONS.md)'],
+      DashboardUrl: [this.monitoring.dashboardUrl, 'CloudWatch dashboard in the console'],
+      AlarmTopicArn: [this.monitoring.topic.topicArn, 'SNS topic of every alarm: subscribe to get ALARM and OK notifications'],
     };
     if (props.webClient !== false) {
       this.webClient = new WebClient(this, 'WebClient', {
@@ -225,6 +273,36 @@ export function oidcAuthFromContext(scope: Construct): OidcAuth | undefined {
     const message = (e as Error).message.replace(/auth\.(issuer|audience|jwksUrl)/, (_, f: keyof OidcAuth) => OIDC_CONTEXT_KEYS[f]);
     throw new Error(message);
   }
+}
+
+/** CDK context keys of the monitoring settings (`cdk deploy -c matchcast:alarmEmail=ops@example.com`); each optional. */
+export const MONITORING_CONTEXT_KEYS = {
+  alarmEmail: 'matchcast:alarmEmail',
+  latenessP99ThresholdMs: 'matchcast:latenessP99ThresholdMs',
+} as const;
+
+/**
+ * The `alarmEmail` and `latenessP99ThresholdMs` props from the CDK context of `scope`
+ * ({@link MONITORING_CONTEXT_KEYS}); a key that is unset is left out. The CLI passes `-c`
+ * values as strings, so the threshold is parsed as a number of milliseconds here ({@link Monitoring}
+ * validates both).
+ * @throws Error naming `matchcast:latenessP99ThresholdMs` when it is not a number, or
+ *   `matchcast:alarmEmail` when it is not a string.
+ */
+export function monitoringFromContext(scope: Construct): Pick<MatchcastStackProps, 'alarmEmail' | 'latenessP99ThresholdMs'> {
+  const email: unknown = scope.node.tryGetContext(MONITORING_CONTEXT_KEYS.alarmEmail);
+  const threshold: unknown = scope.node.tryGetContext(MONITORING_CONTEXT_KEYS.latenessP99ThresholdMs);
+  const out: { alarmEmail?: string; latenessP99ThresholdMs?: number } = {};
+  if (email !== undefined && email !== null) {
+    if (typeof email !== 'string') throw new Error(`${MONITORING_CONTEXT_KEYS.alarmEmail} must be an e-mail address, got ${JSON.stringify(email)}`);
+    out.alarmEmail = email;
+  }
+  if (threshold !== undefined && threshold !== null) {
+    const ms = typeof threshold === 'number' ? threshold : typeof threshold === 'string' && threshold.trim() !== '' ? Number(threshold) : NaN;
+    if (!Number.isFinite(ms)) throw new Error(`${MONITORING_CONTEXT_KEYS.latenessP99ThresholdMs} must be a number of milliseconds, got ${JSON.stringify(threshold)}`);
+    out.latenessP99ThresholdMs = ms;
+  }
+  return out;
 }
 
 /** `d` when it is a whole number of days ≥ 1 (S3 lifecycle expirations are in days); else an Error naming `accessLogsExpiration`. */

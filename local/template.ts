@@ -505,10 +505,29 @@ export function bucketLogicalIds(template: Template): string[] {
 }
 
 /**
+ * Resource types of the template that local mode has no stand-in for and leaves alone: the
+ * monitoring of lib/monitoring.ts (the alarm topic, its policy and e-mail subscription, the
+ * dashboard, the alarms). No reader here selects them, and {@link outputs} leaves out the
+ * outputs that name them (DashboardName, DashboardUrl, AlarmTopicArn): they have no local value.
+ */
+export const UNMODELLED_RESOURCE_TYPES: readonly string[] = [
+  'AWS::SNS::Topic',
+  'AWS::SNS::TopicPolicy',
+  'AWS::SNS::Subscription',
+  'AWS::CloudWatch::Dashboard',
+  'AWS::CloudWatch::Alarm',
+];
+
+/**
  * The template's outputs: `{ [outputId]: value }`, resolved when a resolver is given,
- * raw (possibly intrinsic) otherwise.
+ * raw (possibly intrinsic) otherwise. Outputs that reference a resource of an
+ * {@link UNMODELLED_RESOURCE_TYPES} type are left out.
  */
 export function outputs(template: Template, resolver?: Resolver): Record<string, unknown> {
+  const resources = (template?.Resources ?? {}) as Record<string, Resource>;
   const out = (template?.Outputs ?? {}) as Record<string, { Value: unknown }>;
-  return Object.fromEntries(Object.entries(out).map(([k, o]) => [k, resolver ? resolve(o.Value, resolver) : o.Value]));
+  const modelled = Object.entries(out).filter(
+    ([, o]) => !referencedLogicalIds(o.Value).some((id) => UNMODELLED_RESOURCE_TYPES.includes(resources[id]?.Type)),
+  );
+  return Object.fromEntries(modelled.map(([k, o]) => [k, resolver ? resolve(o.Value, resolver) : o.Value]));
 }

@@ -1,7 +1,7 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { ENV } from '../../contract/env';
-import { MatchcastStack, type MatchcastStackProps } from '../../lib/matchcast-stack';
+import { MONITORING_CONTEXT_KEYS, MatchcastStack, monitoringFromContext, type MatchcastStackProps } from '../../lib/matchcast-stack';
 import { actionsOf, actionsOfRole, buildStack, logicalId, policyStatements, roleOfFunction, testApp } from './support';
 
 const { stack, template, json } = buildStack();
@@ -12,8 +12,11 @@ const matchcastFunctions = Object.entries<any>(json.Resources).filter(
 describe('MatchcastStack', () => {
   it('exports the endpoints and resource names as outputs with stable ids', () => {
     expect(Object.keys(json.Outputs).sort()).toEqual(
-      ['CallbackUrl', 'ConnectionsTableName', 'GamesTableName', 'HttpApiUrl', 'JwtSecretArn', 'PlayerStateMachineArn', 'RecordingsBucketName', 'StreamsTableName', 'WebClientUrl', 'WebSocketUrl'].sort(),
+      ['AlarmTopicArn', 'CallbackUrl', 'ConnectionsTableName', 'DashboardName', 'DashboardUrl', 'GamesTableName', 'HttpApiUrl', 'JwtSecretArn', 'PlayerStateMachineArn', 'RecordingsBucketName', 'StreamsTableName', 'WebClientUrl', 'WebSocketUrl'].sort(),
     );
+    template.hasOutput('AlarmTopicArn', { Value: { Ref: logicalId(stack.monitoring.topic) } });
+    template.hasOutput('DashboardName', { Value: { Ref: logicalId(stack.monitoring.dashboard) } });
+    expect(JSON.stringify(json.Outputs.DashboardUrl.Value)).toContain('#dashboards/dashboard/');
     template.hasOutput('PlayerStateMachineArn', { Value: { Ref: logicalId(stack.workflow.stateMachine) } });
     template.hasOutput('GamesTableName', { Value: { Ref: logicalId(stack.tables.games) } });
     expect(JSON.stringify(json.Outputs.WebSocketUrl.Value)).toContain('wss://');
@@ -27,9 +30,9 @@ describe('MatchcastStack', () => {
     expect(wild).toEqual([]);
   });
 
-  it('hard-codes no physical names (tables, bucket, functions, roles, secret, log groups)', () => {
-    const keys = ['TableName', 'BucketName', 'FunctionName', 'RoleName', 'LogGroupName', 'Name'];
-    const types = ['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::Logs::LogGroup', 'AWS::SecretsManager::Secret'];
+  it('hard-codes no physical names (tables, bucket, functions, roles, secret, log groups, topic, dashboard, alarms)', () => {
+    const keys = ['TableName', 'BucketName', 'FunctionName', 'RoleName', 'LogGroupName', 'Name', 'TopicName', 'DashboardName', 'AlarmName'];
+    const types = ['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::Logs::LogGroup', 'AWS::SecretsManager::Secret', 'AWS::SNS::Topic', 'AWS::CloudWatch::Dashboard', 'AWS::CloudWatch::Alarm'];
     const named = Object.entries<any>(json.Resources).filter(([, r]) => types.includes(r.Type) && keys.some((k) => r.Properties?.[k] !== undefined));
     expect(named.map(([id]) => id)).toEqual([]);
   });
@@ -95,6 +98,42 @@ describe('MatchcastStack', () => {
     custom.template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
   });
 
+  it('monitors every matchcast function by its role, the Player, the three tables and both APIs', () => {
+    const roles = matchcastFunctions.map(([, r]) => String(r.Metadata['matchcast:entry']).replace(/^lambda\/handlers\/(.*)\.ts$/, '$1')).sort();
+    expect(roles).toHaveLength(10);
+    const alarms = Object.keys(stack.monitoring.alarms);
+    expect(alarms.filter((a) => a.startsWith('Errors-')).map((a) => a.slice('Errors-'.length)).sort()).toEqual(roles);
+    expect(alarms.filter((a) => a.startsWith('Throttles-')).map((a) => a.slice('Throttles-'.length)).sort()).toEqual(roles);
+    expect(alarms.filter((a) => a.startsWith('DynamoDbThrottles-')).sort()).toEqual(['DynamoDbThrottles-connections', 'DynamoDbThrottles-games', 'DynamoDbThrottles-streams']);
+    const alarmOf = (name: string) => json.Resources[logicalId(stack.monitoring.alarms[name])].Properties;
+    expect(alarmOf('Errors-tick').Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: logicalId(stack.workflow.tickFunction) } }]);
+    expect(alarmOf('ExecutionsFailed').Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: logicalId(stack.workflow.stateMachine) } }]);
+    expect(alarmOf('WebSocketExecutionErrors').Dimensions).toEqual([
+      { Name: 'ApiId', Value: { Ref: logicalId(stack.webSocket.api) } },
+      { Name: 'Stage', Value: 'live' },
+    ]);
+    expect(alarmOf('HttpApi5xx').Dimensions).toEqual([{ Name: 'ApiId', Value: { Ref: logicalId(stack.httpApi.api) } }]);
+    // No e-mail subscription unless alarmEmail is given.
+    expect(Object.values<any>(json.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription')).toEqual([]);
+  });
+
+  it('passes alarmEmail and latenessP99ThresholdMs to the monitoring', () => {
+    const m = buildStack({ alarmEmail: 'ops@example.com', latenessP99ThresholdMs: 500, webClient: false });
+    m.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    expect(m.json.Resources[logicalId(m.stack.monitoring.alarms.FrameLatenessP99)].Properties.Threshold).toBe(500);
+  });
+
+  it('reads alarmEmail and latenessP99ThresholdMs from the CDK context (strings, as the CLI passes them)', () => {
+    const app = (context: Record<string, unknown>) => new App({ context });
+    expect(monitoringFromContext(app({}))).toEqual({});
+    expect(monitoringFromContext(app({ [MONITORING_CONTEXT_KEYS.alarmEmail]: 'ops@example.com', [MONITORING_CONTEXT_KEYS.latenessP99ThresholdMs]: '400' }))).toEqual({
+      alarmEmail: 'ops@example.com',
+      latenessP99ThresholdMs: 400,
+    });
+    expect(() => monitoringFromContext(app({ [MONITORING_CONTEXT_KEYS.latenessP99ThresholdMs]: 'fast' }))).toThrow('matchcast:latenessP99ThresholdMs');
+    expect(() => monitoringFromContext(app({ [MONITORING_CONTEXT_KEYS.alarmEmail]: 42 }))).toThrow('matchcast:alarmEmail');
+  });
+
   describe('validates its props, naming the prop (each once, in the construct that uses it)', () => {
     it.each<[string, MatchcastStackProps]>([
       ['idleTtl', { idleTtl: Duration.millis(10) }],
@@ -104,6 +143,8 @@ describe('MatchcastStack', () => {
       ['maxClientsPerStream', { maxClientsPerStream: 2.5 }],
       ['stageName', { stageName: 'a/b' }],
       ['removalPolicy', { removalPolicy: 'keep' as RemovalPolicy }],
+      ['alarmEmail', { alarmEmail: 'ops' }],
+      ['latenessP99ThresholdMs', { latenessP99ThresholdMs: -1 }],
     ])('%s', (prop, props) => {
       expect(() => new MatchcastStack(testApp(), 'Matchcast', props)).toThrow(prop);
     });
