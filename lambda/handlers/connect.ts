@@ -11,6 +11,7 @@ import { DynamoConnectionRegistry } from '../adapters/connection-registry';
 import { documentClient } from '../adapters/dynamo-write';
 import { log } from '../adapters/log';
 import { systemTime } from '../adapters/time';
+import { lazyHandler } from '../adapters/lazy-handler';
 
 export { CONNECTION_TTL_SECONDS } from '../application/connect';
 
@@ -35,10 +36,5 @@ export function fromEnvironment(env: NodeJS.ProcessEnv): ConnectDeps {
   return { connections: new DynamoConnectionRegistry({ client: documentClient(), tableName }), time: systemTime, log };
 }
 
-let built: ReturnType<typeof createHandler> | undefined;
-
 /** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation. */
-export const handler = async (event: WebSocketEvent): Promise<{ statusCode: number }> => {
-  built ??= createHandler(fromEnvironment(process.env));
-  return built(event);
-};
+export const handler = lazyHandler(() => createHandler(fromEnvironment(process.env)));
