@@ -54,6 +54,21 @@ export function functionEnvironments(functions: readonly tpl.FunctionDefinition[
   return new Map(functions.map((f) => [f.logicalId, Object.fromEntries(Object.entries(f.environment).map(([k, v]) => [k, String(tpl.resolve(v, resolver))]))]));
 }
 
+/** The environment each function of the last {@link loadFunctions} call was built from, by function name. */
+const builtFrom = new Map<string, Readonly<NodeJS.ProcessEnv>>();
+
+/**
+ * The environment the local function `name` (`tick`, `http-api`, …) was built from by the
+ * last {@link loadFunctions} call in this process: for in-process tools and tests that act as
+ * that function (build its adapters with its `fromEnvironment`). Throws `no local function
+ * named NAME has been loaded` before local mode has loaded one.
+ */
+export function localFunctionEnvironment(name: string): NodeJS.ProcessEnv {
+  const env = builtFrom.get(name);
+  if (!env) throw new Error(`no local function named ${name} has been loaded`);
+  return { ...env };
+}
+
 /** What a handler module exports for local mode: how its function is built (its composition root). */
 interface HandlerModule {
   createHandler?: (deps: unknown) => LambdaHandler;
@@ -70,13 +85,16 @@ export function loadFunctions(opts: LoadFunctionsOptions): LocalFunctions {
   const before: NodeJS.ProcessEnv = { ...process.env };
   const environments = functionEnvironments(opts.functions, opts.resolver);
   Object.assign(process.env, opts.shared);
+  builtFrom.clear();
 
   // The same handler modules as on AWS, imported only now that the shared settings are set.
   const all = opts.functions.map((f): LoadedFunction => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(join(opts.root, f.entry)) as HandlerModule;
     if (typeof mod.createHandler !== 'function' || typeof mod.fromEnvironment !== 'function') throw new Error(`${f.entry} exports no composition root (createHandler and fromEnvironment)`);
-    const handler = mod.createHandler(mod.fromEnvironment({ ...before, ...environments.get(f.logicalId), ...opts.shared }));
+    const env = { ...before, ...environments.get(f.logicalId), ...opts.shared };
+    const handler = mod.createHandler(mod.fromEnvironment(env));
+    builtFrom.set(f.name, env);
     return { logicalId: f.logicalId, handler, functionName: f.name, timeoutMs: f.timeoutSeconds * 1000, memoryMb: f.memoryMb };
   });
   const byLogicalId = (logicalId: string) => {
