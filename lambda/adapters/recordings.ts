@@ -20,10 +20,11 @@ import { NotFoundError } from './errors';
 
 /**
  * An S3 client with the project's settings: `maxAttempts` {@link SDK_MAX_ATTEMPTS}; with
- * `AWS_ENDPOINT_URL_S3` set in `env` (default `process.env`: the SDK reads it there), path-style
+ * `AWS_ENDPOINT_URL_S3` set in `env` (the function's environment; the SDK itself reads the
+ * endpoint from `process.env`, where local mode sets it for every function), path-style
  * addressing and checksums only when required (s3rver).
  */
-export function s3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
+export function s3Client(env: NodeJS.ProcessEnv): S3Client {
   const local = Boolean(env.AWS_ENDPOINT_URL_S3);
   return new S3Client({
     maxAttempts: SDK_MAX_ATTEMPTS,

@@ -39,9 +39,9 @@ export function repositories(): Repositories {
   if (!repos) {
     const client = documentClient();
     repos = {
-      connections: new DynamoConnectionRegistry({ client, tableName: requireEnv(ENV.connectionsTable) }),
-      streams: new DynamoStreamStore({ client, tableName: requireEnv(ENV.streamsTable) }),
-      games: new DynamoGameCatalog({ client, tableName: requireEnv(ENV.gamesTable) }),
+      connections: new DynamoConnectionRegistry({ client, tableName: requireEnv(ENV.connectionsTable, process.env) }),
+      streams: new DynamoStreamStore({ client, tableName: requireEnv(ENV.streamsTable, process.env) }),
+      games: new DynamoGameCatalog({ client, tableName: requireEnv(ENV.gamesTable, process.env) }),
     };
   }
   return repos;
@@ -56,7 +56,7 @@ export function broadcaster(): ManagementApiBroadcaster {
 
 /** The recordings bucket (RECORDINGS_BUCKET) with its own index cache. */
 export function recordings(): S3RecordingStore {
-  bucket ??= new S3RecordingStore({ client: s3Client(), bucket: requireEnv(ENV.recordingsBucket) });
+  bucket ??= new S3RecordingStore({ client: s3Client(process.env), bucket: requireEnv(ENV.recordingsBucket, process.env) });
   return bucket;
 }
 

@@ -141,7 +141,7 @@ describe('fanOut', () => {
   });
 });
 
-describe('postToConnection / forgetConnection', () => {
+describe('post / forgetConnection', () => {
   it('answers sent, gone, and throws a named error after its retries', async () => {
     expect(await postToConnection('one', { type: 'pong', at: 1 })).toBe('sent');
     expect(fake().received('one')).toEqual(['{"type":"pong","at":1}']);

@@ -76,7 +76,7 @@ describe('consumeRateToken (Connections row)', () => {
   it('holds across Lambda instances: a second function instance (its own client and repository) sees the same bucket', async () => {
     await putConnection(conn('rl-3'));
     const now = () => 1_700_000_000_000;
-    const otherConnections = new DynamoConnectionRegistry({ client: documentClient(), tableName: requireEnv(ENV.connectionsTable) });
+    const otherConnections = new DynamoConnectionRegistry({ client: documentClient(), tableName: requireEnv(ENV.connectionsTable, process.env) });
     const other = (id: string, bucket: BucketName) => consumeRateToken(id, bucket, { connections: otherConnections, now });
     const results = [];
     for (let i = 0; i < 8; i++) results.push((await (i % 2 ? other('rl-3', 'chat') : take('rl-3', 'chat', { now }))).ok);

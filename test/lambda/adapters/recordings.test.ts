@@ -9,7 +9,7 @@ let store: S3RecordingStore;
 beforeAll(async () => {
   aws = await startLocalAws();
   raw = new S3Client({ forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
-  store = new S3RecordingStore({ client: s3Client(), bucket: aws.bucket });
+  store = new S3RecordingStore({ client: s3Client(process.env), bucket: aws.bucket });
 });
 afterAll(async () => {
   raw?.destroy();
@@ -109,10 +109,10 @@ describe('recordings (S3 via s3rver)', () => {
     expect(await store.getIndex('recordings/j.idx.json')).toEqual({ v: 1 });
     await raw.send(new PutObjectCommand({ Bucket: aws.bucket, Key: 'recordings/j.idx.json', Body: JSON.stringify({ v: 2 }) }));
     // Another function's store has its own cache: it reads the object as it is now.
-    const other = new S3RecordingStore({ client: s3Client(), bucket: aws.bucket });
+    const other = new S3RecordingStore({ client: s3Client(process.env), bucket: aws.bucket });
     expect(await other.getIndex('recordings/j.idx.json')).toEqual({ v: 2 });
     expect(await store.getIndex('recordings/j.idx.json')).toEqual({ v: 1 });
-    const unconfigured = new S3RecordingStore({ client: s3Client(), bucket: '' });
+    const unconfigured = new S3RecordingStore({ client: s3Client(process.env), bucket: '' });
     await expect(unconfigured.readText('recordings/j.idx.json')).rejects.toMatchObject({ name: 'MissingConfigError', variable: 'RECORDINGS_BUCKET' });
   });
 });
