@@ -30,7 +30,7 @@ export function createHandler(deps: ConnectDeps): (event: WebSocketEvent) => Pro
   };
 }
 
-/** The connect function's dependencies: CONNECTIONS_TABLE (contract/env.ts). Throws MissingConfigError when it is unset. */
+/** The connect function's dependencies from `env` (its environment; contract/env.ts names): CONNECTIONS_TABLE. Throws MissingConfigError when it is unset. */
 export function fromEnvironment(env: NodeJS.ProcessEnv): ConnectDeps {
   const tableName = requireEnv(ENV.connectionsTable, env);
   return { connections: new DynamoConnectionRegistry({ client: documentClient(), tableName }), time: systemTime, log };

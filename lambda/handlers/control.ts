@@ -87,10 +87,9 @@ export function createHandler(deps: ControlDeps): (event: WebSocketEvent) => Pro
  * The control function's dependencies from `env` (its environment; contract/env.ts names):
  * CONNECTIONS_TABLE, STREAMS_TABLE, GAMES_TABLE (required), RECORDINGS_BUCKET, CALLBACK_URL,
  * PLAYER_STATE_MACHINE_ARN (checked on first use: only the calls that need one fail without
- * it), MAX_CLIENTS_PER_STREAM (default contract/defaults.ts, 1,000). The SDK itself reads
- * the region, credentials and `AWS_ENDPOINT_URL_*`. Throws MissingConfigError naming a
- * table variable that is unset, and an Error for a MAX_CLIENTS_PER_STREAM that is not a
- * non-negative number.
+ * it), MAX_CLIENTS_PER_STREAM (default contract/defaults.ts, 1,000), AWS_ENDPOINT_URL_S3
+ * (set: a local S3, addressed path-style). Throws MissingConfigError naming a table variable
+ * that is unset, and an Error for a MAX_CLIENTS_PER_STREAM that is not a non-negative number.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): ControlDeps {
   const client = documentClient();

@@ -105,8 +105,8 @@ export function createHandler(deps: HttpApiDeps): (event: Event) => Promise<APIG
  * The HTTP API function's dependencies from `env` (its environment; contract/env.ts names):
  * GAMES_TABLE, STREAMS_TABLE, CONNECTIONS_TABLE (required; fan-out to a live stream queries
  * `byStream` and forgets gone connections there), RECORDINGS_BUCKET, CALLBACK_URL,
- * PLAYER_STATE_MACHINE_ARN (checked on first use). Throws MissingConfigError naming an unset
- * table variable.
+ * PLAYER_STATE_MACHINE_ARN (checked on first use), AWS_ENDPOINT_URL_S3 (set: a local S3,
+ * addressed path-style). Throws MissingConfigError naming an unset table variable.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): HttpApiDeps {
   const client = documentClient();

@@ -53,8 +53,8 @@ export function createHandler(deps: IndexRecordingDeps): (event: S3Event) => Pro
 
 /**
  * The index function's dependencies from `env` (its environment; contract/env.ts names):
- * GAMES_TABLE (required) and RECORDINGS_BUCKET (checked on first use). Throws
- * MissingConfigError when GAMES_TABLE is unset.
+ * GAMES_TABLE (required), RECORDINGS_BUCKET (checked on first use), AWS_ENDPOINT_URL_S3 (set:
+ * a local S3, addressed path-style). Throws MissingConfigError when GAMES_TABLE is unset.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): IndexRecordingDeps {
   const tableName = requireEnv(ENV.gamesTable, env);

@@ -35,9 +35,9 @@ export function createHandler(deps: TickDeps): (input: TickInput, context: TickC
  * The tick's dependencies from `env` (its environment; contract/env.ts names): STREAMS_TABLE,
  * GAMES_TABLE, CONNECTIONS_TABLE (required; fan-out queries `byStream` and forgets gone
  * connections there), RECORDINGS_BUCKET, CALLBACK_URL, PLAYER_STATE_MACHINE_ARN (checked on
- * first use) and MAX_STREAM_SECONDS (default contract/defaults.ts, 8 h). Throws
- * MissingConfigError naming a required table variable that is unset, and an Error for a
- * MAX_STREAM_SECONDS that is not a non-negative number.
+ * first use), MAX_STREAM_SECONDS (default contract/defaults.ts, 8 h) and AWS_ENDPOINT_URL_S3
+ * (set: a local S3, addressed path-style). Throws MissingConfigError naming a required table
+ * variable that is unset, and an Error for a MAX_STREAM_SECONDS that is not a non-negative number.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): TickDeps {
   const client = documentClient();
