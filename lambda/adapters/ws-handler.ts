@@ -1,5 +1,5 @@
 /**
- * The shape every message handler shares: parse (zod, protocol.ts) → rate limit (the
+ * The shape every message handler shares: parse (zod, protocol/messages.ts) → rate limit (the
  * action's bucket, core/rate-limit.ts) → dispatch to the action's function → reply `error`
  * for anything refused. No stack trace ever reaches a client: unexpected failures are
  * logged with the request id and answered `internal`.
