@@ -2,20 +2,16 @@
  * How local mode runs a template function's handler with that function's environment — the
  * one module that knows.
  *
- * Every function's environment (the template's `Environment.Variables`, resolved against the
- * local resources) is merged into this one process's `process.env`, then the shared settings
- * (region, credentials, the stand-ins' endpoints, `CALLBACK_URL`, the caller's overrides) on
- * top, and only then is each handler module `require`d: the SDK reads the shared settings
- * there, some adapters read their names there on first use, and a module without a
- * composition root reads its environment when it loads, as a Lambda cold start does. One
- * process env means functions must agree on every name they share (they do: the constructs
- * configure them from one `contract/env.ts`); a disagreement throws.
+ * Every handler module is its function's composition root (it exports `createHandler(deps)`
+ * and `fromEnvironment(env)`, lambda/handlers/*.ts): each function is built
+ * `createHandler(fromEnvironment({ ...process.env, ...its environment, ...the shared settings }))`,
+ * where its environment is the template's `Environment.Variables` resolved against the local
+ * resources. A function never sees another function's variables, as on AWS.
  *
- * A module that is its function's composition root (it exports `createHandler(deps)` and
- * `fromEnvironment(env)`, as lambda/handlers/connect.ts does) is built from that function's
- * own environment instead: `createHandler(fromEnvironment({ ...process.env before the merge,
- * ...the function's environment, ...the shared settings }))` — it never sees another
- * function's variables.
+ * Only the shared settings — the same for every function: region, credentials, the stand-ins'
+ * `AWS_ENDPOINT_URL_*` (which the SDK itself reads from `process.env`), `CALLBACK_URL`, the log
+ * level (the logger reads it when its module loads) and the caller's overrides — are set in
+ * this process's `process.env`, before the handler modules are `require`d.
  */
 import { join } from 'node:path';
 import { invoke, type LambdaHandler, type LocalFunction } from './lambda-runtime';
@@ -58,45 +54,47 @@ export function functionEnvironments(functions: readonly tpl.FunctionDefinition[
   return new Map(functions.map((f) => [f.logicalId, Object.fromEntries(Object.entries(f.environment).map(([k, v]) => [k, String(tpl.resolve(v, resolver))]))]));
 }
 
-/** What a handler module may export: its Lambda entry and, for a composition root, how it is built. */
+/** The environment each function of the last {@link loadFunctions} call was built from, by function name. */
+const builtFrom = new Map<string, Readonly<NodeJS.ProcessEnv>>();
+
+/**
+ * The environment the local function `name` (`tick`, `http-api`, …) was built from by the
+ * last {@link loadFunctions} call in this process: for in-process tools and tests that act as
+ * that function (build its adapters with its `fromEnvironment`). Throws `no local function
+ * named NAME has been loaded` before local mode has loaded one.
+ */
+export function localFunctionEnvironment(name: string): NodeJS.ProcessEnv {
+  const env = builtFrom.get(name);
+  if (!env) throw new Error(`no local function named ${name} has been loaded`);
+  return { ...env };
+}
+
+/** What a handler module exports for local mode: how its function is built (its composition root). */
 interface HandlerModule {
-  handler?: LambdaHandler;
   createHandler?: (deps: unknown) => LambdaHandler;
   fromEnvironment?: (env: NodeJS.ProcessEnv) => unknown;
 }
 
 /**
- * Set the functions' environment in `process.env` (see the module note), then load every
- * function's handler module, building each composition root from its own function's
- * environment. Throws `functions disagree on NAME: a vs b` when two functions set one name to
- * different values, `ENTRY exports no handler` for a module with neither an exported async
- * `handler` nor `createHandler` and `fromEnvironment`, and whatever a `fromEnvironment`
- * throws (e.g. MissingConfigError). Call once per process: modules are cached by `require`.
+ * Set the shared settings in `process.env` (see the module note), then load every function's
+ * handler module and build it from its own function's environment. Throws `ENTRY exports no
+ * composition root (createHandler and fromEnvironment)` for a module without both, and whatever a `fromEnvironment` throws (e.g. MissingConfigError).
+ * Modules are cached by `require`; each call builds fresh handlers (their own clients and caches).
  */
 export function loadFunctions(opts: LoadFunctionsOptions): LocalFunctions {
   const before: NodeJS.ProcessEnv = { ...process.env };
   const environments = functionEnvironments(opts.functions, opts.resolver);
-  const merged: Record<string, string> = {};
-  for (const [, env] of environments) {
-    for (const [k, value] of Object.entries(env)) {
-      if (merged[k] !== undefined && merged[k] !== value) throw new Error(`functions disagree on ${k}: ${merged[k]} vs ${value}`);
-      merged[k] = value;
-    }
-  }
-  Object.assign(process.env, merged, opts.shared);
+  Object.assign(process.env, opts.shared);
+  builtFrom.clear();
 
-  // The same handler modules as on AWS, imported only now that their environment is set.
+  // The same handler modules as on AWS, imported only now that the shared settings are set.
   const all = opts.functions.map((f): LoadedFunction => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(join(opts.root, f.entry)) as HandlerModule;
-    let handler: LambdaHandler;
-    if (typeof mod.createHandler === 'function' && typeof mod.fromEnvironment === 'function') {
-      handler = mod.createHandler(mod.fromEnvironment({ ...before, ...environments.get(f.logicalId), ...opts.shared }));
-    } else if (typeof mod.handler === 'function') {
-      handler = mod.handler;
-    } else {
-      throw new Error(`${f.entry} exports no handler`);
-    }
+    if (typeof mod.createHandler !== 'function' || typeof mod.fromEnvironment !== 'function') throw new Error(`${f.entry} exports no composition root (createHandler and fromEnvironment)`);
+    const env = { ...before, ...environments.get(f.logicalId), ...opts.shared };
+    const handler = mod.createHandler(mod.fromEnvironment(env));
+    builtFrom.set(f.name, env);
     return { logicalId: f.logicalId, handler, functionName: f.name, timeoutMs: f.timeoutSeconds * 1000, memoryMb: f.memoryMb };
   });
   const byLogicalId = (logicalId: string) => {

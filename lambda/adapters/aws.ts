@@ -1,11 +1,13 @@
 /**
- * What every AWS adapter shares: lazily created module-scope clients, the retry budget, and
- * the translation of SDK exceptions into the named errors of errors.ts.
+ * What every AWS adapter shares: the retry budget, and the translation of SDK exceptions
+ * into the named errors of errors.ts.
  *
  * Endpoints are never passed in code (except the management API's, CALLBACK_URL): the SDK
  * reads `AWS_ENDPOINT_URL_<SERVICE>` itself (docs/ARCHITECTURE.md "The pieces"), so the same
- * code runs on AWS and against local stand-ins. Clients are created on first use, not at
- * import, so a test or local mode may set those variables after importing a handler.
+ * code runs on AWS and against local stand-ins. Each function's composition root
+ * (lambda/handlers/*.ts `fromEnvironment`) creates its clients when the function is built — on
+ * its first invocation — not at import, so a test or local mode may set those variables after
+ * importing a handler.
  */
 import { AwsServiceError, ThrottledError } from './errors';
 
@@ -16,22 +18,6 @@ import { AwsServiceError, ThrottledError } from './errors';
  * exponential backoff; 5 attempts ride out a short DynamoDB on-demand throttle.
  */
 export const SDK_MAX_ATTEMPTS = 5;
-
-/**
- * A function that creates its value on first call and returns the same value afterwards
- * (the Powertools pattern: one client per Lambda container, reused across invocations).
- */
-export function lazy<T>(make: () => T): () => T {
-  let value: T | undefined;
-  let made = false;
-  return () => {
-    if (!made) {
-      value = make();
-      made = true;
-    }
-    return value as T;
-  };
-}
 
 /** The AWS error name of an SDK exception (`e.name`, e.g. `ConditionalCheckFailedException`). */
 export function errorCode(e: unknown): string {

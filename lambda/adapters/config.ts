@@ -1,7 +1,8 @@
 /**
- * Typed configuration, read once from the environment. Each handler reads only the
- * variables it needs, through these getters, so a missing variable fails the cold start
- * with a message naming it (not a `undefined` deep in a request).
+ * Typed configuration, read once from a function's environment (the `env` its composition
+ * root's `fromEnvironment` is given). Each handler reads only the variables it needs, through
+ * these getters, so a missing variable fails the cold start with a message naming it (not an
+ * `undefined` deep in a request).
  */
 
 /** Thrown when a required environment variable is unset or empty. */
@@ -13,20 +14,20 @@ export class MissingConfigError extends Error {
 }
 
 /**
- * The value of `name` in `env` (a function's environment; default `process.env`); throws
+ * The value of `name` in `env` (a function's environment); throws
  * {@link MissingConfigError} when it is unset or empty.
  */
-export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+export function requireEnv(name: string, env: NodeJS.ProcessEnv): string {
   const v = env[name];
   if (v === undefined || v === '') throw new MissingConfigError(name);
   return v;
 }
 
 /**
- * A non-negative number from `env` (default `process.env`), or `fallback` when unset.
+ * A non-negative number from `env` (a function's environment), or `fallback` when unset.
  * Throws an Error naming the variable for anything that is not such a number.
  */
-export function numberEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+export function numberEnv(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   const v = env[name];
   if (v === undefined || v === '') return fallback;
   const n = Number(v);

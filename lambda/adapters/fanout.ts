@@ -16,9 +16,10 @@
  *   does not hold up the next fan-out again; its client reconnects and `rejoin`s.
  * One slow or dead client never blocks the others for long.
  *
- * The management API client is created once per container; its endpoint is the stage's
- * callback URL (env CALLBACK_URL). Its own SDK retries are off (maxAttempts 1): this module
- * retries, so that a timeout counts as an attempt and backoff follows docs/ARCHITECTURE.md.
+ * {@link ManagementApiBroadcaster} is constructed with the management API client (see
+ * {@link managementApiClient}: the stage's callback URL, the SDK's own retries off — this
+ * module retries, so that a timeout counts as an attempt and backoff follows
+ * docs/ARCHITECTURE.md), the Connections and Streams ports, and its options.
  */
 import {
   ApiGatewayManagementApiClient,
@@ -29,22 +30,19 @@ import { fullJitterDelay, sleep } from '../core/backoff';
 import { forEachPool } from '../core/concurrency';
 import type { ConnectionRow, StreamRow } from '../core/model';
 import { MAX_MESSAGE_BYTES, utf8Bytes, type ServerMessage } from '../../protocol/server';
-import { errorCode, httpStatus, isTransient, lazy, translate } from './aws';
-import { ENV, requireEnv } from './config';
-import { connections, listStreamConnections, streams } from './dynamo';
+import { errorCode, httpStatus, isTransient, translate } from './aws';
+import { ENV, MissingConfigError } from './config';
 import { forgetConnection as forget } from '../application/forget-connection';
 import { ConnectionGoneError } from './errors';
 import { logger } from './log';
 import type { Broadcaster } from '../ports/broadcaster';
-
-const management = lazy(
-  () => new ApiGatewayManagementApiClient({ endpoint: requireEnv(ENV.callbackUrl), maxAttempts: 1 }),
-);
+import type { ConnectionRegistry } from '../ports/connections';
+import type { StreamStore } from '../ports/streams';
 
 /** Defaults of {@link FanOutOptions}. */
 export const FANOUT_DEFAULTS = { concurrency: 32, maxAttempts: 4, timeoutMs: 3000 } as const;
 
-/** Options of {@link fanOut} and {@link postToConnection}. */
+/** Options of {@link ManagementApiBroadcaster.fanOut} and {@link ManagementApiBroadcaster.post}. */
 export interface PostOptions {
   /** Tries per message, including the first (default 4). */
   maxAttempts?: number;
@@ -52,7 +50,7 @@ export interface PostOptions {
   timeoutMs?: number;
 }
 
-/** Options of {@link fanOut}. */
+/** Options of {@link ManagementApiBroadcaster.fanOut}. */
 export interface FanOutOptions extends PostOptions {
   /** Connections posted to at once (default 32). */
   concurrency?: number;
@@ -60,11 +58,11 @@ export interface FanOutOptions extends PostOptions {
   except?: string;
   /** Post to exactly these connection ids instead of querying `byStream`. */
   connections?: readonly string[];
-  /** Called once for every connection that answered 410. Default: {@link forgetConnection}. Errors are logged, not thrown. */
+  /** Called once for every connection that answered 410. Default: {@link ManagementApiBroadcaster.forgetConnection}. Errors are logged, not thrown. */
   onGone?: (connectionId: string) => Promise<void>;
   /**
    * Called once for every connection on which every try of a post timed out. Default:
-   * {@link closeConnection} (DeleteConnection, then forget). Errors are logged, not thrown.
+   * {@link ManagementApiBroadcaster.closeConnection} (DeleteConnection, then forget). Errors are logged, not thrown.
    */
   onHung?: (connectionId: string) => Promise<void>;
   /** `byStream` Query page size (tests force several pages with it). */
@@ -85,6 +83,33 @@ export interface FanOutResult {
   closed: string[];
   /** PostToConnection calls made, including retries (the billed unit is the message). */
   posts: number;
+}
+
+/** What of the management API client the broadcaster sends through (an `ApiGatewayManagementApiClient`, or a test double). */
+export type ManagementApi = Pick<ApiGatewayManagementApiClient, 'send'>;
+
+/** What a {@link ManagementApiBroadcaster} is constructed with. */
+export interface ManagementApiBroadcasterOptions {
+  /** The management API client of the stage (see {@link managementApiClient}). */
+  client: ManagementApi;
+  /** The Connections table: `byStream` targets, and the rows of gone or hung connections to forget. */
+  connections: ConnectionRegistry;
+  /** The Streams table: the `clientCount` a forgotten connection is uncounted from. */
+  streams: StreamStore;
+  /** Defaults of every fan-out and post (each call may override them); default {@link FANOUT_DEFAULTS}. */
+  options?: PostOptions & { concurrency?: number };
+}
+
+/**
+ * The management API client of the stage whose callback URL is `callbackUrl`
+ * (`https://{api-id}.execute-api.{region}.amazonaws.com/{stage}`, env CALLBACK_URL), with the
+ * SDK's own retries off (`maxAttempts: 1`): {@link ManagementApiBroadcaster} retries itself.
+ * Without a URL (a function configured without CALLBACK_URL) every send rejects with
+ * MissingConfigError naming CALLBACK_URL.
+ */
+export function managementApiClient(callbackUrl: string | undefined): ManagementApi {
+  if (!callbackUrl) return { send: () => Promise.reject(new MissingConfigError(ENV.callbackUrl)) };
+  return new ApiGatewayManagementApiClient({ endpoint: callbackUrl, maxAttempts: 1 });
 }
 
 type Outcome = { outcome: 'sent' | 'gone' | 'failed'; attempts: number; error?: unknown; allTimedOut?: boolean };
@@ -113,12 +138,12 @@ function serialize(messages: readonly ServerMessage[]): string[] {
   });
 }
 
-/** One PostToConnection try, cut off after `timeoutMs`. Throws ConnectionGoneError on 410. */
-async function postOnce(connectionId: string, data: string, timeoutMs: number): Promise<void> {
+/** One PostToConnection try through `client`, cut off after `timeoutMs`. Throws ConnectionGoneError on 410. */
+async function postOnce(client: ManagementApi, connectionId: string, data: string, timeoutMs: number): Promise<void> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error(`PostToConnection timed out after ${timeoutMs} ms`)), timeoutMs);
   try {
-    await management().send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }), {
+    await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }), {
       abortSignal: abort.signal,
     });
   } catch (e) {
@@ -131,13 +156,13 @@ async function postOnce(connectionId: string, data: string, timeoutMs: number): 
 }
 
 /** Post one message with retries (429/5xx/timeouts/network), full-jitter backoff between tries. */
-async function postWithRetry(connectionId: string, data: string, opts: Required<PostOptions>): Promise<Outcome> {
+async function postWithRetry(client: ManagementApi, connectionId: string, data: string, opts: Required<PostOptions>): Promise<Outcome> {
   const max = Math.max(1, Math.floor(opts.maxAttempts));
   let lastError: unknown;
   let allTimedOut = true;
   for (let attempt = 1; attempt <= max; attempt++) {
     try {
-      await postOnce(connectionId, data, opts.timeoutMs);
+      await postOnce(client, connectionId, data, opts.timeoutMs);
       return { outcome: 'sent', attempts: attempt };
     } catch (e) {
       if (e instanceof ConnectionGoneError) return { outcome: 'gone', attempts: attempt };
@@ -151,132 +176,143 @@ async function postWithRetry(connectionId: string, data: string, opts: Required<
   return { outcome: 'failed', attempts: max, error: lastError, allTimedOut };
 }
 
-/**
- * Send one message to one connection (a direct reply), with the same retries and timeout as
- * fan-out. Returns `'sent'`, or `'gone'` when the connection answered 410 (it left; nothing
- * is cleaned up here — `$disconnect` or the next fan-out does that).
- * Throws `AwsServiceError`/`ThrottledError` when every try failed, and an Error when the
- * message is over {@link MAX_MESSAGE_BYTES}.
- */
-export async function postToConnection(
-  connectionId: string,
-  message: ServerMessage,
-  opts: PostOptions = {},
-): Promise<'sent' | 'gone'> {
-  const [data] = serialize([message]);
-  const r = await postWithRetry(connectionId, data!, { ...FANOUT_DEFAULTS, ...defined(opts) });
-  if (r.outcome === 'failed') throw translate('ApiGatewayManagementApi', 'PostToConnection', r.error);
-  return r.outcome;
-}
-
-/**
- * Forget a connection that is gone: delete its row and, if it was attached to a stream,
- * uncount it there ({@link leaveStream}: `clientCount`, controller grace). Idempotent: a second call finds no row and
- * changes nothing (only the call that deleted the row uncounts it). Returns the deleted row
- * and the stream row after the decrement (for its `presenceVersion`), or undefined.
- */
-export async function forgetConnection(connectionId: string): Promise<{ connection: ConnectionRow; stream?: StreamRow } | undefined> {
-  return forget({ connections: connections(), streams: streams() }, connectionId);
-}
-
-/**
- * Close a connection that accepts nothing (every try of a post timed out): DeleteConnection
- * (one try, `timeoutMs`; API Gateway then runs `$disconnect`), then forget it here as well,
- * since `$disconnect` is not guaranteed. A failure to close is logged, not thrown: the row
- * is forgotten either way, so fan-out stops waiting for it.
- */
-export async function closeConnection(connectionId: string, timeoutMs: number = FANOUT_DEFAULTS.timeoutMs): Promise<void> {
-  try {
-    await management().send(new DeleteConnectionCommand({ ConnectionId: connectionId }), { abortSignal: AbortSignal.timeout(timeoutMs) });
-  } catch (e) {
-    if (!isGone(e)) {
-      logger.warn('could not close a hung connection', { connectionId, error: (e as Error).message });
-    }
-  }
-  await forgetConnection(connectionId);
-}
-
-async function* targets(streamId: string, opts: FanOutOptions): AsyncIterable<string> {
-  if (opts.connections) {
-    for (const id of opts.connections) if (id !== opts.except) yield id;
-    return;
-  }
-  for await (const page of listStreamConnections(streamId, { pageSize: opts.pageSize })) {
-    for (const c of page) if (c.connectionId !== opts.except) yield c.connectionId;
-  }
-}
-
-/**
- * Deliver `messages`, in order, to every connection of stream `streamId` (or to
- * `opts.connections`). Never throws for a client's failure — those are counted in the
- * result; throws only when the `byStream` query itself fails (after the connections already
- * started finish) or a message is over {@link MAX_MESSAGE_BYTES} (before any post).
- * An empty `messages` list posts nothing.
- */
-export async function fanOut(streamId: string, messages: readonly ServerMessage[], opts: FanOutOptions = {}): Promise<FanOutResult> {
-  const result: FanOutResult = { connections: 0, delivered: 0, gone: [], failed: [], closed: [], posts: 0 };
-  if (messages.length === 0) return result;
-  const data = serialize(messages);
-  const post: Required<PostOptions> = {
-    maxAttempts: opts.maxAttempts ?? FANOUT_DEFAULTS.maxAttempts,
-    timeoutMs: opts.timeoutMs ?? FANOUT_DEFAULTS.timeoutMs,
-  };
-  const onGone = opts.onGone ?? (async (id: string) => void (await forgetConnection(id)));
-  const onHung = opts.onHung ?? ((id: string) => closeConnection(id, post.timeoutMs));
-  const seen = new Set<string>();
-  let firstError: unknown;
-  await forEachPool(targets(streamId, opts), opts.concurrency ?? FANOUT_DEFAULTS.concurrency, async (connectionId) => {
-    if (seen.has(connectionId)) return; // a GSI page boundary never repeats a key, but a caller's list may
-    seen.add(connectionId);
-    result.connections++;
-    for (const d of data) {
-      const r = await postWithRetry(connectionId, d, post);
-      result.posts += r.attempts;
-      if (r.outcome === 'gone') {
-        result.gone.push(connectionId);
-        try {
-          await onGone(connectionId);
-        } catch (e) {
-          logger.warn('could not forget a gone connection', { connectionId, streamId, error: (e as Error).message });
-        }
-        return;
-      }
-      if (r.outcome === 'failed') {
-        result.failed.push(connectionId);
-        firstError ??= r.error;
-        if (r.allTimedOut) {
-          result.closed.push(connectionId);
-          try {
-            await onHung(connectionId);
-          } catch (e) {
-            logger.warn('could not forget a hung connection', { connectionId, streamId, error: (e as Error).message });
-          }
-        }
-        return;
-      }
-    }
-    result.delivered++;
-  });
-  if (result.gone.length > 0 || result.failed.length > 0) {
-    logger.warn('fan-out incomplete', {
-      streamId,
-      connections: result.connections,
-      delivered: result.delivered,
-      gone: result.gone.length,
-      failed: result.failed.slice(0, 10),
-      closed: result.closed.length,
-      firstError: firstError === undefined ? undefined : `${errorCode(firstError)} ${httpStatus(firstError) ?? ''}`.trim(),
-    });
-  }
-  return result;
-}
-
 function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** This container's management API as the `Broadcaster` port (ports/broadcaster.ts): {@link fanOut} and {@link postToConnection}. */
-export const broadcaster: Broadcaster = {
-  fanOut: (streamId, messages, opts) => fanOut(streamId, messages, opts),
-  post: (connectionId, message) => postToConnection(connectionId, message),
-};
+/**
+ * The `Broadcaster` port (ports/broadcaster.ts) over API Gateway's management API:
+ * `new ManagementApiBroadcaster({ client: managementApiClient(callbackUrl), connections, streams })`.
+ * One per function (its composition root builds it); it holds no state between calls.
+ */
+export class ManagementApiBroadcaster implements Broadcaster {
+  private readonly client: ManagementApi;
+  private readonly connections: ConnectionRegistry;
+  private readonly streams: StreamStore;
+  private readonly defaults: { concurrency: number; maxAttempts: number; timeoutMs: number };
+
+  constructor(opts: ManagementApiBroadcasterOptions) {
+    this.client = opts.client;
+    this.connections = opts.connections;
+    this.streams = opts.streams;
+    this.defaults = { ...FANOUT_DEFAULTS, ...defined(opts.options ?? {}) };
+  }
+
+  /**
+   * Send one message to one connection (a direct reply), with the same retries and timeout as
+   * fan-out. Returns `'sent'`, or `'gone'` when the connection answered 410 (it left; nothing
+   * is cleaned up here — `$disconnect` or the next fan-out does that).
+   * Throws `AwsServiceError`/`ThrottledError` when every try failed, and an Error when the
+   * message is over {@link MAX_MESSAGE_BYTES}.
+   */
+  async post(connectionId: string, message: ServerMessage, opts: PostOptions = {}): Promise<'sent' | 'gone'> {
+    const [data] = serialize([message]);
+    const { maxAttempts, timeoutMs } = this.defaults;
+    const r = await postWithRetry(this.client, connectionId, data!, { maxAttempts, timeoutMs, ...defined(opts) });
+    if (r.outcome === 'failed') throw translate('ApiGatewayManagementApi', 'PostToConnection', r.error);
+    return r.outcome;
+  }
+
+  /**
+   * Forget a connection that is gone: delete its row and, if it was attached to a stream,
+   * uncount it there (application/forget-connection.ts: `clientCount`, controller grace).
+   * Idempotent: a second call finds no row and changes nothing (only the call that deleted
+   * the row uncounts it). Returns the deleted row and the stream row after the decrement (for
+   * its `presenceVersion`), or undefined.
+   */
+  async forgetConnection(connectionId: string): Promise<{ connection: ConnectionRow; stream?: StreamRow } | undefined> {
+    return forget({ connections: this.connections, streams: this.streams }, connectionId);
+  }
+
+  /**
+   * Close a connection that accepts nothing (every try of a post timed out): DeleteConnection
+   * (one try, `timeoutMs`, default the broadcaster's; API Gateway then runs `$disconnect`),
+   * then forget it here as well, since `$disconnect` is not guaranteed. A failure to close is
+   * logged, not thrown: the row is forgotten either way, so fan-out stops waiting for it.
+   */
+  async closeConnection(connectionId: string, timeoutMs: number = this.defaults.timeoutMs): Promise<void> {
+    try {
+      await this.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+    } catch (e) {
+      if (!isGone(e)) {
+        logger.warn('could not close a hung connection', { connectionId, error: (e as Error).message });
+      }
+    }
+    await this.forgetConnection(connectionId);
+  }
+
+  private async *targets(streamId: string, opts: FanOutOptions): AsyncIterable<string> {
+    if (opts.connections) {
+      for (const id of opts.connections) if (id !== opts.except) yield id;
+      return;
+    }
+    for await (const page of this.connections.listByStream(streamId, { pageSize: opts.pageSize })) {
+      for (const c of page) if (c.connectionId !== opts.except) yield c.connectionId;
+    }
+  }
+
+  /**
+   * Deliver `messages`, in order, to every connection of stream `streamId` (or to
+   * `opts.connections`). Never throws for a client's failure — those are counted in the
+   * result; throws only when the `byStream` query itself fails (after the connections already
+   * started finish) or a message is over {@link MAX_MESSAGE_BYTES} (before any post).
+   * An empty `messages` list posts nothing.
+   */
+  async fanOut(streamId: string, messages: readonly ServerMessage[], opts: FanOutOptions = {}): Promise<FanOutResult> {
+    const result: FanOutResult = { connections: 0, delivered: 0, gone: [], failed: [], closed: [], posts: 0 };
+    if (messages.length === 0) return result;
+    const data = serialize(messages);
+    const post: Required<PostOptions> = {
+      maxAttempts: opts.maxAttempts ?? this.defaults.maxAttempts,
+      timeoutMs: opts.timeoutMs ?? this.defaults.timeoutMs,
+    };
+    const onGone = opts.onGone ?? (async (id: string) => void (await this.forgetConnection(id)));
+    const onHung = opts.onHung ?? ((id: string) => this.closeConnection(id, post.timeoutMs));
+    const seen = new Set<string>();
+    let firstError: unknown;
+    await forEachPool(this.targets(streamId, opts), opts.concurrency ?? this.defaults.concurrency, async (connectionId) => {
+      if (seen.has(connectionId)) return; // a GSI page boundary never repeats a key, but a caller's list may
+      seen.add(connectionId);
+      result.connections++;
+      for (const d of data) {
+        const r = await postWithRetry(this.client, connectionId, d, post);
+        result.posts += r.attempts;
+        if (r.outcome === 'gone') {
+          result.gone.push(connectionId);
+          try {
+            await onGone(connectionId);
+          } catch (e) {
+            logger.warn('could not forget a gone connection', { connectionId, streamId, error: (e as Error).message });
+          }
+          return;
+        }
+        if (r.outcome === 'failed') {
+          result.failed.push(connectionId);
+          firstError ??= r.error;
+          if (r.allTimedOut) {
+            result.closed.push(connectionId);
+            try {
+              await onHung(connectionId);
+            } catch (e) {
+              logger.warn('could not forget a hung connection', { connectionId, streamId, error: (e as Error).message });
+            }
+          }
+          return;
+        }
+      }
+      result.delivered++;
+    });
+    if (result.gone.length > 0 || result.failed.length > 0) {
+      logger.warn('fan-out incomplete', {
+        streamId,
+        connections: result.connections,
+        delivered: result.delivered,
+        gone: result.gone.length,
+        failed: result.failed.slice(0, 10),
+        closed: result.closed.length,
+        firstError: firstError === undefined ? undefined : `${errorCode(firstError)} ${httpStatus(firstError) ?? ''}`.trim(),
+      });
+    }
+    return result;
+  }
+}

@@ -5,7 +5,6 @@
  */
 import { RATE_LIMITS, storedTat, takeToken, type BucketName, type BucketSpec } from '../core/rate-limit';
 import type { ConnectionRegistry } from '../ports/connections';
-import { getRateBucket, writeRateBucket } from './dynamo';
 
 /** The Connections attribute holding each bucket's `tat` (epoch ms); absent: a full bucket. */
 export const RATE_ATTRIBUTES: Record<BucketName, string> = {
@@ -32,16 +31,16 @@ export type RateDecision = { ok: true } | { ok: false; retryInMs: number };
  * UpdateItem. When the condition fails (the row changed since the read) it reads and
  * decides again, at most {@link MAX_ATTEMPTS} times in all, then refuses. A connection
  * whose row does not exist (it is gone) is allowed and nothing is written: the action
- * itself finds it gone. `now` (epoch ms), `spec` and the `connections` repository (default:
- * this container's) may be given.
+ * itself finds it gone. `connections` is the function's Connections table; `now` (epoch ms,
+ * default `Date.now`) and `spec` (default core/rate-limit.ts `RATE_LIMITS[bucket]`) may be given.
  * Throws the adapters' errors (ThrottledError, AwsServiceError) when DynamoDB fails.
  */
 export async function consumeRateToken(
   connectionId: string,
   bucket: BucketName,
-  opts: { now?: () => number; spec?: BucketSpec; connections?: Pick<ConnectionRegistry, 'getRateBucket' | 'writeRateBucket'> } = {},
+  opts: { connections: Pick<ConnectionRegistry, 'getRateBucket' | 'writeRateBucket'>; now?: () => number; spec?: BucketSpec },
 ): Promise<RateDecision> {
-  const buckets = opts.connections ?? { getRateBucket, writeRateBucket };
+  const buckets = opts.connections;
   const spec = opts.spec ?? RATE_LIMITS[bucket];
   const attribute = RATE_ATTRIBUTES[bucket];
   const clock = opts.now ?? Date.now;

@@ -1,8 +1,9 @@
 /**
  * What the `$connect` authorizer verifies tokens with:
  *
- * - the JWT signing secret, read once per container from Secrets Manager (the stack
- *   generates it). Local mode serves the same API (AWS_ENDPOINT_URL_SECRETS_MANAGER);
+ * - the JWT signing secret, read once per function instance from Secrets Manager
+ *   ({@link SecretsManagerJwtSecret}; the stack generates it). Local mode serves the same API
+ *   (AWS_ENDPOINT_URL_SECRETS_MANAGER);
  * - in OIDC mode (JWT_ISSUER, JWT_AUDIENCE, JWKS_URL all set), the IdP's remote
  *   key set, fetched by jose and cached for the container's life.
  */
@@ -10,27 +11,48 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import * as z from 'zod';
 import type { OidcSettings } from '../core/token';
-import { ENV, requireEnv } from './config';
+import { ENV, MissingConfigError } from './config';
 
-let client: SecretsManagerClient | undefined;
-let cached: Promise<string> | undefined;
+/** What a {@link SecretsManagerJwtSecret} is constructed with. */
+export interface SecretsManagerJwtSecretOptions {
+  /** A Secrets Manager client (endpoint: the SDK's own `AWS_ENDPOINT_URL_SECRETS_MANAGER`). */
+  client: SecretsManagerClient;
+  /** The secret's ARN (env JWT_SECRET_ARN); undefined or empty when the function has none: {@link SecretsManagerJwtSecret.value} then throws MissingConfigError. */
+  secretArn: string | undefined;
+}
 
 /**
- * The secret string behind `secretArn` (default: JWT_SECRET_ARN of `process.env`), cached for
- * the container's life (one function, one secret). Throws MissingConfigError when no ARN is
- * given or set, and when the secret is empty.
+ * The stack's JWT signing secret in Secrets Manager:
+ * `new SecretsManagerJwtSecret({ client: new SecretsManagerClient({}), secretArn })`. The
+ * secret string is read once and cached by this instance (one function, one secret).
  */
-export function jwtSecret(secretArn?: string): Promise<string> {
-  cached ??= (async () => {
-    client ??= new SecretsManagerClient({});
-    const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn ?? requireEnv(ENV.jwtSecretArn) }));
-    if (!out.SecretString) throw new Error('the JWT secret has no SecretString');
-    return out.SecretString;
-  })().catch((e: unknown) => {
-    cached = undefined; // retry on the next request rather than caching a failure
-    throw e;
-  });
-  return cached;
+export class SecretsManagerJwtSecret {
+  private readonly client: SecretsManagerClient;
+  private readonly secretArn: string | undefined;
+  private cached: Promise<string> | undefined;
+
+  constructor(opts: SecretsManagerJwtSecretOptions) {
+    this.client = opts.client;
+    this.secretArn = opts.secretArn || undefined;
+  }
+
+  /**
+   * The secret string (GetSecretValue, then cached; a failed read is not cached, so the next
+   * request tries again). Throws MissingConfigError when no ARN was given, an Error when the
+   * secret has no SecretString, and the SDK's error when the read fails.
+   */
+  value(): Promise<string> {
+    this.cached ??= (async () => {
+      if (!this.secretArn) throw new MissingConfigError(ENV.jwtSecretArn);
+      const out = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretArn }));
+      if (!out.SecretString) throw new Error('the JWT secret has no SecretString');
+      return out.SecretString;
+    })().catch((e: unknown) => {
+      this.cached = undefined; // retry on the next request rather than caching a failure
+      throw e;
+    });
+    return this.cached;
+  }
 }
 
 /** OIDC mode's configuration (ENV.jwtIssuer, ENV.jwtAudience, ENV.jwksUrl). */
@@ -63,12 +85,12 @@ const jwksUrlSchema = z
   }, 'must be an https URL (http only for 127.0.0.1/localhost)');
 
 /**
- * The OIDC configuration from the environment, or undefined when none of JWT_ISSUER,
- * JWT_AUDIENCE, JWKS_URL is set (stack-secret HS256 mode). Call it at module scope, so a bad
- * configuration fails the cold start. Throws {@link OidcConfigError} when only one or two
+ * The OIDC configuration of `env` (a function's environment), or undefined when none of
+ * JWT_ISSUER, JWT_AUDIENCE, JWKS_URL is set (stack-secret HS256 mode). Call it while the
+ * function is built (its cold start), so a bad configuration fails the cold start. Throws {@link OidcConfigError} when only one or two
  * are set (no silent fallback to the stack secret) or JWKS_URL is not an https URL.
  */
-export function oidcConfig(env: NodeJS.ProcessEnv = process.env): OidcConfig | undefined {
+export function oidcConfig(env: NodeJS.ProcessEnv): OidcConfig | undefined {
   const set = OIDC_VARIABLES.filter((name) => (env[name] ?? '') !== '');
   if (set.length === 0) return undefined;
   if (set.length < OIDC_VARIABLES.length) {

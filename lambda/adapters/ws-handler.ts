@@ -1,5 +1,5 @@
 /**
- * The shape every message handler shares: parse (zod, protocol.ts) → rate limit (the
+ * The shape every message handler shares: parse (zod, protocol/messages.ts) → rate limit (the
  * action's bucket, core/rate-limit.ts) → dispatch to the action's function → reply `error`
  * for anything refused. No stack trace ever reaches a client: unexpected failures are
  * logged with the request id and answered `internal`.
@@ -8,10 +8,9 @@ import type { ClientAction, ClientMessage, ErrorCode, ServerMessage } from '../.
 import { errorMessage, parseClientMessage } from '../../protocol/messages';
 import { rateLimitedMessage, type BucketName } from '../core/rate-limit';
 import { bodyOf, callerOf, type Caller, type WebSocketEvent } from '../core/ws-event';
-import { postToConnection } from './fanout';
 import { NotFoundError, StaleEpochError } from './errors';
 import { logger } from './log';
-import { consumeRateToken, type RateDecision } from './rate-limit';
+import type { RateDecision } from './rate-limit';
 
 /** Thrown by an action to refuse a request with a protocol error code; nothing was changed. */
 export class ReplyError extends Error {
@@ -35,15 +34,10 @@ export type RateLimitTable = { [A in ClientAction]?: BucketName };
 export interface MessageHandlerOptions {
   /** Per-connection rate limits by action. */
   limits?: RateLimitTable;
-  /** Takes a token (default: {@link consumeRateToken} on the Connections row); tests may replace it. */
-  consume?: (connectionId: string, bucket: BucketName) => Promise<RateDecision>;
-  /** Sends a reply to one connection (default: PostToConnection, fanout.ts); tests may replace it. */
-  post?: (connectionId: string, message: ServerMessage) => Promise<unknown>;
-}
-
-/** Send one message to the caller; a gone caller is not an error (it left). */
-export async function reply(caller: Pick<Caller, 'connectionId'>, message: ServerMessage): Promise<void> {
-  await postToConnection(caller.connectionId, message);
+  /** Takes a token from a connection's bucket (rate-limit.ts `consumeRateToken` on the function's Connections table). */
+  consume: (connectionId: string, bucket: BucketName) => Promise<RateDecision>;
+  /** Sends a reply to one connection (the function's `Broadcaster.post`); a gone caller is not an error (it left). */
+  post: (connectionId: string, message: ServerMessage) => Promise<unknown>;
 }
 
 /**
@@ -54,11 +48,11 @@ export async function reply(caller: Pick<Caller, 'connectionId'>, message: Serve
  * the action does not run — nothing else changes. A `StaleEpochError` that outlives the
  * action's own retries is answered `conflict`; any other unexpected error `internal`.
  */
-export function messageHandler(actions: ActionTable, opts: MessageHandlerOptions = {}) {
+export function messageHandler(actions: ActionTable, opts: MessageHandlerOptions) {
   const limits = opts.limits ?? {};
-  const consume = opts.consume ?? ((connectionId: string, bucket: BucketName) => consumeRateToken(connectionId, bucket));
+  const consume = opts.consume;
   const reply = async (caller: Pick<Caller, 'connectionId'>, message: ServerMessage): Promise<void> => {
-    await (opts.post ?? postToConnection)(caller.connectionId, message);
+    await opts.post(caller.connectionId, message);
   };
   return async (event: WebSocketEvent): Promise<{ statusCode: number }> => {
     const caller = callerOf(event);

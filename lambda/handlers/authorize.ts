@@ -14,7 +14,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { InvalidTokenError } from '../core/token';
 import type { Log } from '../ports/log';
-import { accessTokenVerifier, type VerifyAccessToken } from '../adapters/identity';
+import { verifierFromEnvironment, type VerifyAccessToken } from '../adapters/identity';
 import { log } from '../adapters/log';
 
 /** What the authorizer is built from. */
@@ -54,11 +54,13 @@ export function createHandler(deps: AuthorizeDeps): (event: APIGatewayRequestAut
 }
 
 /**
- * The authorizer's dependencies: JWT_SECRET_ARN, or JWT_ISSUER, JWT_AUDIENCE and JWKS_URL
- * (contract/env.ts). Throws OidcConfigError for a half-set OIDC configuration.
+ * The authorizer's dependencies from `env` (its environment; contract/env.ts names): JWT_ISSUER,
+ * JWT_AUDIENCE and JWKS_URL (OIDC mode), or else JWT_SECRET_ARN (read on the first request;
+ * the secret itself through Secrets Manager). Throws OidcConfigError for a half-set or
+ * invalid OIDC configuration.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): AuthorizeDeps {
-  return { verify: accessTokenVerifier(env), log };
+  return { verify: verifierFromEnvironment(env), log };
 }
 
 /** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built at cold start. */

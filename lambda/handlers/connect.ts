@@ -11,6 +11,7 @@ import { DynamoConnectionRegistry } from '../adapters/connection-registry';
 import { documentClient } from '../adapters/dynamo-write';
 import { log } from '../adapters/log';
 import { systemTime } from '../adapters/time';
+import { lazyHandler } from '../adapters/lazy-handler';
 
 export { CONNECTION_TTL_SECONDS } from '../application/connect';
 
@@ -29,16 +30,11 @@ export function createHandler(deps: ConnectDeps): (event: WebSocketEvent) => Pro
   };
 }
 
-/** The connect function's dependencies: CONNECTIONS_TABLE (contract/env.ts). Throws MissingConfigError when it is unset. */
+/** The connect function's dependencies from `env` (its environment; contract/env.ts names): CONNECTIONS_TABLE. Throws MissingConfigError when it is unset. */
 export function fromEnvironment(env: NodeJS.ProcessEnv): ConnectDeps {
   const tableName = requireEnv(ENV.connectionsTable, env);
   return { connections: new DynamoConnectionRegistry({ client: documentClient(), tableName }), time: systemTime, log };
 }
 
-let built: ReturnType<typeof createHandler> | undefined;
-
 /** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation. */
-export const handler = async (event: WebSocketEvent): Promise<{ statusCode: number }> => {
-  built ??= createHandler(fromEnvironment(process.env));
-  return built(event);
-};
+export const handler = lazyHandler(() => createHandler(fromEnvironment(process.env)));

@@ -23,18 +23,19 @@ import {
 import { frameSourceFor } from '../application/frames';
 import { ROUTE_TARGETS } from '../core/routes';
 import type { Caller, WebSocketEvent } from '../core/ws-event';
-import { ENV, requireEnv } from '../adapters/config';
+import { ENV, numberEnv, requireEnv } from '../adapters/config';
 import { DynamoConnectionRegistry } from '../adapters/connection-registry';
 import { documentClient } from '../adapters/dynamo-write';
-import { broadcaster } from '../adapters/fanout';
+import { managementApiClient, ManagementApiBroadcaster } from '../adapters/fanout';
 import { DynamoGameCatalog } from '../adapters/game-catalog';
 import { log } from '../adapters/log';
 import { consumeRateToken } from '../adapters/rate-limit';
-import { recordingStore } from '../adapters/recordings';
+import { s3Client, S3RecordingStore } from '../adapters/recordings';
 import { DynamoStreamStore } from '../adapters/stream-store';
 import { systemTime } from '../adapters/time';
-import { workflow } from '../adapters/workflow';
+import { sfnClient, StepFunctionsWorkflow } from '../adapters/workflow';
 import { messageHandler, ReplyError } from '../adapters/ws-handler';
+import { lazyHandler } from '../adapters/lazy-handler';
 
 /** What the control function is built from. */
 export interface ControlDeps {
@@ -83,43 +84,34 @@ export function createHandler(deps: ControlDeps): (event: WebSocketEvent) => Pro
 }
 
 /**
- * The control function's dependencies from environment variables (contract/env.ts):
- * CONNECTIONS_TABLE, STREAMS_TABLE, GAMES_TABLE (required), RECORDINGS_BUCKET, CALLBACK_URL
- * and PLAYER_STATE_MACHINE_ARN (read by their adapters on first use), MAX_CLIENTS_PER_STREAM
- * (default contract/defaults.ts, 1,000). Throws MissingConfigError naming a table variable
+ * The control function's dependencies from `env` (its environment; contract/env.ts names):
+ * CONNECTIONS_TABLE, STREAMS_TABLE, GAMES_TABLE (required), RECORDINGS_BUCKET, CALLBACK_URL,
+ * PLAYER_STATE_MACHINE_ARN (checked on first use: only the calls that need one fail without
+ * it), MAX_CLIENTS_PER_STREAM (default contract/defaults.ts, 1,000), AWS_ENDPOINT_URL_S3
+ * (set: a local S3, addressed path-style). Throws MissingConfigError naming a table variable
  * that is unset, and an Error for a MAX_CLIENTS_PER_STREAM that is not a non-negative number.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): ControlDeps {
   const client = documentClient();
   const table = (name: string): string => requireEnv(name, env);
   const games = new DynamoGameCatalog({ client, tableName: table(ENV.gamesTable) });
+  const streams = new DynamoStreamStore({ client, tableName: table(ENV.streamsTable) });
+  const connections = new DynamoConnectionRegistry({ client, tableName: table(ENV.connectionsTable) });
+  const recordings = new S3RecordingStore({ client: s3Client(env), bucket: env[ENV.recordingsBucket] ?? '' });
   return {
     ports: {
-      streams: new DynamoStreamStore({ client, tableName: table(ENV.streamsTable) }),
-      connections: new DynamoConnectionRegistry({ client, tableName: table(ENV.connectionsTable) }),
+      streams,
+      connections,
       games,
-      broadcaster,
-      workflow,
-      frames: (history) => frameSourceFor({ recordings: recordingStore, games }, history),
+      broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams }),
+      workflow: new StepFunctionsWorkflow({ client: sfnClient(), stateMachineArn: env[ENV.stateMachineArn] ?? '' }),
+      frames: (history) => frameSourceFor({ recordings, games }, history),
       time: systemTime,
       log,
     },
-    config: { maxClients: nonNegative(env, ENV.maxClientsPerStream, DEFAULT_MAX_CLIENTS_PER_STREAM) },
+    config: { maxClients: numberEnv(ENV.maxClientsPerStream, DEFAULT_MAX_CLIENTS_PER_STREAM, env) },
   };
 }
 
-let built: ReturnType<typeof createHandler> | undefined;
-
 /** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation. */
-export const handler = async (event: WebSocketEvent): Promise<{ statusCode: number }> => {
-  built ??= createHandler(fromEnvironment(process.env));
-  return built(event);
-};
-
-function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const v = env[name];
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`environment variable ${name} must be a non-negative number, got "${v}"`);
-  return n;
-}
+export const handler = lazyHandler(() => createHandler(fromEnvironment(process.env)));

@@ -14,10 +14,11 @@ import type { StreamStore } from '../ports/streams';
 import { ENV, requireEnv } from '../adapters/config';
 import { DynamoConnectionRegistry } from '../adapters/connection-registry';
 import { documentClient } from '../adapters/dynamo-write';
-import { broadcaster } from '../adapters/fanout';
+import { managementApiClient, ManagementApiBroadcaster } from '../adapters/fanout';
 import { log } from '../adapters/log';
 import { DynamoStreamStore } from '../adapters/stream-store';
 import { systemTime } from '../adapters/time';
+import { lazyHandler } from '../adapters/lazy-handler';
 
 /** What the disconnect function is built from. */
 export interface DisconnectDeps extends ForgetPorts, PresencePorts {
@@ -39,26 +40,24 @@ export function createHandler(deps: DisconnectDeps): (event: WebSocketEvent) => 
 }
 
 /**
- * The disconnect function's dependencies from environment variables (contract/env.ts):
- * CONNECTIONS_TABLE, STREAMS_TABLE, and CALLBACK_URL (read by fan-out on first use).
- * Throws MissingConfigError naming a table variable that is unset.
+ * The disconnect function's dependencies from `env` (its environment; contract/env.ts names):
+ * CONNECTIONS_TABLE, STREAMS_TABLE (required), CALLBACK_URL (checked on first use: the
+ * presence broadcast fails without it). Throws MissingConfigError naming a table variable
+ * that is unset.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): DisconnectDeps {
   const client = documentClient();
   const table = (name: string): string => requireEnv(name, env);
+  const connections = new DynamoConnectionRegistry({ client, tableName: table(ENV.connectionsTable) });
+  const streams = new DynamoStreamStore({ client, tableName: table(ENV.streamsTable) });
   return {
-    connections: new DynamoConnectionRegistry({ client, tableName: table(ENV.connectionsTable) }),
-    streams: new DynamoStreamStore({ client, tableName: table(ENV.streamsTable) }),
-    broadcaster,
+    connections,
+    streams,
+    broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams }),
     time: systemTime,
     log,
   };
 }
 
-let built: ReturnType<typeof createHandler> | undefined;
-
 /** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation. */
-export const handler = async (event: WebSocketEvent): Promise<{ statusCode: number }> => {
-  built ??= createHandler(fromEnvironment(process.env));
-  return built(event);
-};
+export const handler = lazyHandler(() => createHandler(fromEnvironment(process.env)));

@@ -12,19 +12,22 @@ import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructu
 import { httpError, type HttpIdentity, type HttpResult, type HttpRouteKey } from '../core/http-api';
 import { MAX_BATCH_BYTES } from '../core/live';
 import type { LivePorts } from '../application/live';
-import { listStreams, scheduleStream, type ListStreamsPorts, type ScheduleStreamPorts } from '../application/schedule';
+import type { ListStreamsPorts, ScheduleStreamPorts } from '../application/schedule';
 import type { Log } from '../ports/log';
 import { ENV, requireEnv } from '../adapters/config';
 import { documentClient } from '../adapters/dynamo-write';
-import { broadcaster } from '../adapters/fanout';
+import { managementApiClient, ManagementApiBroadcaster } from '../adapters/fanout';
+import { DynamoConnectionRegistry } from '../adapters/connection-registry';
 import { DynamoGameCatalog } from '../adapters/game-catalog';
 import { log } from '../adapters/log';
-import { recordingStore } from '../adapters/recordings';
+import { s3Client, S3RecordingStore } from '../adapters/recordings';
 import { DynamoStreamStore } from '../adapters/stream-store';
 import { systemTime } from '../adapters/time';
-import { workflow } from '../adapters/workflow';
+import { sfnClient, StepFunctionsWorkflow } from '../adapters/workflow';
+import { lazyHandler } from '../adapters/lazy-handler';
 import type { HttpAuthorizerContext } from './http-authorize';
 import { postEvents, postFinish, putGame } from './http/games';
+import { getStreams, postStream } from './http/streams';
 
 type Event = APIGatewayProxyEventV2WithLambdaAuthorizer<HttpAuthorizerContext>;
 
@@ -44,8 +47,8 @@ export function httpRoutes(deps: HttpApiDeps): Record<HttpRouteKey, Route> {
     'PUT /games/{gameId}': (who, body, path) => putGame(deps, who, path.gameId, body),
     'POST /games/{gameId}/events': (who, body, path) => postEvents(deps, who, path.gameId, body),
     'POST /games/{gameId}/finish': (who, _body, path) => postFinish(deps, who, path.gameId),
-    'POST /streams': (who, body) => scheduleStream(deps, who, body, deps.time.now()),
-    'GET /streams': () => listStreams(deps),
+    'POST /streams': (who, body) => postStream(deps, who, body, deps.time.now()),
+    'GET /streams': () => getStreams(deps),
   };
 }
 
@@ -99,28 +102,28 @@ export function createHandler(deps: HttpApiDeps): (event: Event) => Promise<APIG
 }
 
 /**
- * The HTTP API function's dependencies: GAMES_TABLE, STREAMS_TABLE, and RECORDINGS_BUCKET,
- * CALLBACK_URL, PLAYER_STATE_MACHINE_ARN (read by their adapters on first use)
- * (contract/env.ts). Throws MissingConfigError naming an unset table variable.
+ * The HTTP API function's dependencies from `env` (its environment; contract/env.ts names):
+ * GAMES_TABLE, STREAMS_TABLE, CONNECTIONS_TABLE (required; fan-out to a live stream queries
+ * `byStream` and forgets gone connections there), RECORDINGS_BUCKET, CALLBACK_URL,
+ * PLAYER_STATE_MACHINE_ARN (checked on first use), AWS_ENDPOINT_URL_S3 (set: a local S3,
+ * addressed path-style). Throws MissingConfigError naming an unset table variable.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): HttpApiDeps {
   const client = documentClient();
+  const games = new DynamoGameCatalog({ client, tableName: requireEnv(ENV.gamesTable, env) });
+  const streams = new DynamoStreamStore({ client, tableName: requireEnv(ENV.streamsTable, env) });
+  const connections = new DynamoConnectionRegistry({ client, tableName: requireEnv(ENV.connectionsTable, env) });
   return {
-    games: new DynamoGameCatalog({ client, tableName: requireEnv(ENV.gamesTable, env) }),
-    streams: new DynamoStreamStore({ client, tableName: requireEnv(ENV.streamsTable, env) }),
-    recordings: recordingStore,
-    broadcaster,
-    workflow,
+    games,
+    streams,
+    recordings: new S3RecordingStore({ client: s3Client(env), bucket: env[ENV.recordingsBucket] ?? '' }),
+    broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams }),
+    workflow: new StepFunctionsWorkflow({ client: sfnClient(), stateMachineArn: env[ENV.stateMachineArn] ?? '' }),
     time: systemTime,
     log,
   };
 }
 
-let built: ReturnType<typeof createHandler> | undefined;
-
 /** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation. */
-export const handler = async (event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
-  built ??= createHandler(fromEnvironment(process.env));
-  return built(event);
-};
+export const handler = lazyHandler(() => createHandler(fromEnvironment(process.env)));
 

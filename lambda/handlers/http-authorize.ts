@@ -11,7 +11,7 @@
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { InvalidTokenError } from '../core/token';
 import type { Log } from '../ports/log';
-import { accessTokenVerifier, type VerifyAccessToken } from '../adapters/identity';
+import { verifierFromEnvironment, type VerifyAccessToken } from '../adapters/identity';
 import { log } from '../adapters/log';
 
 /** What a route receives in `requestContext.authorizer.lambda`. */
@@ -60,11 +60,13 @@ export function createHandler(deps: HttpAuthorizeDeps): (event: APIGatewayReques
 }
 
 /**
- * The HTTP authorizer's dependencies: JWT_SECRET_ARN, or JWT_ISSUER, JWT_AUDIENCE and
- * JWKS_URL (contract/env.ts). Throws OidcConfigError for a half-set OIDC configuration.
+ * The HTTP authorizer's dependencies from `env` (its environment; contract/env.ts names): JWT_ISSUER,
+ * JWT_AUDIENCE and JWKS_URL (OIDC mode), or else JWT_SECRET_ARN (read on the first request;
+ * the secret itself through Secrets Manager). Throws OidcConfigError for a half-set or
+ * invalid OIDC configuration.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): HttpAuthorizeDeps {
-  return { verify: accessTokenVerifier(env), log };
+  return { verify: verifierFromEnvironment(env), log };
 }
 
 /** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built at cold start. */

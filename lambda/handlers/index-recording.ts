@@ -16,8 +16,9 @@ import { ENV, requireEnv } from '../adapters/config';
 import { documentClient } from '../adapters/dynamo-write';
 import { DynamoGameCatalog } from '../adapters/game-catalog';
 import { log } from '../adapters/log';
-import { putObject, readObjectLines } from '../adapters/recordings';
+import { s3Client, S3RecordingStore } from '../adapters/recordings';
 import { systemTime } from '../adapters/time';
+import { lazyHandler } from '../adapters/lazy-handler';
 
 export { indexKeyFor } from '../../contract/keys';
 
@@ -51,33 +52,19 @@ export function createHandler(deps: IndexRecordingDeps): (event: S3Event) => Pro
 }
 
 /**
- * The index function's dependencies: GAMES_TABLE, and RECORDINGS_BUCKET (read by the
- * recordings adapter on first use) (contract/env.ts). Throws MissingConfigError when
- * GAMES_TABLE is unset.
+ * The index function's dependencies from `env` (its environment; contract/env.ts names):
+ * GAMES_TABLE (required), RECORDINGS_BUCKET (checked on first use), AWS_ENDPOINT_URL_S3 (set:
+ * a local S3, addressed path-style). Throws MissingConfigError when GAMES_TABLE is unset.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): IndexRecordingDeps {
   const tableName = requireEnv(ENV.gamesTable, env);
   return {
-    recordings: { readLines: readObjectLines, put: putObject },
+    recordings: new S3RecordingStore({ client: s3Client(env), bucket: env[ENV.recordingsBucket] ?? '' }),
     games: new DynamoGameCatalog({ client: documentClient(), tableName }),
     time: systemTime,
     log,
   };
 }
 
-/**
- * Index one recording object and catalog it, with this container's dependencies
- * ({@link fromEnvironment}(process.env)). Throws RecordingError for an invalid recording, or
- * one named like a live game.
- */
-export function indexRecording(key: string): Promise<{ gameId: string; frameCount: number }> {
-  return indexWith(fromEnvironment(process.env), key);
-}
-
-let built: ReturnType<typeof createHandler> | undefined;
-
 /** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation. */
-export const handler = async (event: S3Event): Promise<void> => {
-  built ??= createHandler(fromEnvironment(process.env));
-  return built(event);
-};
+export const handler = lazyHandler(() => createHandler(fromEnvironment(process.env)));

@@ -12,11 +12,12 @@ import type { ConnectionRegistry } from '../ports/connections';
 import { ENV, requireEnv } from '../adapters/config';
 import { DynamoConnectionRegistry } from '../adapters/connection-registry';
 import { documentClient } from '../adapters/dynamo-write';
-import { broadcaster } from '../adapters/fanout';
+import { managementApiClient, ManagementApiBroadcaster } from '../adapters/fanout';
 import { consumeRateToken } from '../adapters/rate-limit';
 import { DynamoStreamStore } from '../adapters/stream-store';
 import { systemTime } from '../adapters/time';
 import { messageHandler, ReplyError } from '../adapters/ws-handler';
+import { lazyHandler } from '../adapters/lazy-handler';
 
 /** What the social function is built from. */
 export interface SocialDeps extends SocialPorts {
@@ -49,25 +50,22 @@ export function createHandler(deps: SocialDeps): (event: WebSocketEvent) => Prom
 }
 
 /**
- * The social function's dependencies from environment variables (contract/env.ts):
- * CONNECTIONS_TABLE, STREAMS_TABLE, and CALLBACK_URL (read by fan-out on first use).
- * Throws MissingConfigError naming a table variable that is unset.
+ * The social function's dependencies from `env` (its environment; contract/env.ts names):
+ * CONNECTIONS_TABLE, STREAMS_TABLE (required), CALLBACK_URL (checked on first use: every
+ * relay and reply needs it). Throws MissingConfigError naming a table variable that is unset.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): SocialDeps {
   const client = documentClient();
   const table = (name: string): string => requireEnv(name, env);
+  const connections = new DynamoConnectionRegistry({ client, tableName: table(ENV.connectionsTable) });
+  const streams = new DynamoStreamStore({ client, tableName: table(ENV.streamsTable) });
   return {
-    connections: new DynamoConnectionRegistry({ client, tableName: table(ENV.connectionsTable) }),
-    streams: new DynamoStreamStore({ client, tableName: table(ENV.streamsTable) }),
-    broadcaster,
+    connections,
+    streams,
+    broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams }),
     time: systemTime,
   };
 }
 
-let built: ReturnType<typeof createHandler> | undefined;
-
 /** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation. */
-export const handler = async (event: WebSocketEvent): Promise<{ statusCode: number }> => {
-  built ??= createHandler(fromEnvironment(process.env));
-  return built(event);
-};
+export const handler = lazyHandler(() => createHandler(fromEnvironment(process.env)));

@@ -11,11 +11,12 @@ import type { SweepConfig } from '../core/sweep';
 import { ENV, numberEnv, requireEnv } from '../adapters/config';
 import { DynamoConnectionRegistry } from '../adapters/connection-registry';
 import { documentClient } from '../adapters/dynamo-write';
-import { broadcaster } from '../adapters/fanout';
+import { managementApiClient, ManagementApiBroadcaster } from '../adapters/fanout';
 import { log } from '../adapters/log';
 import { DynamoStreamStore } from '../adapters/stream-store';
 import { systemTime } from '../adapters/time';
-import { workflow } from '../adapters/workflow';
+import { sfnClient, StepFunctionsWorkflow } from '../adapters/workflow';
+import { lazyHandler } from '../adapters/lazy-handler';
 
 export type { SweepReport };
 
@@ -34,21 +35,23 @@ export function createHandler(deps: SweeperDeps): () => Promise<SweepReport> {
 }
 
 /**
- * The sweeper's dependencies from environment variables (contract/env.ts): CONNECTIONS_TABLE,
- * STREAMS_TABLE (required), CALLBACK_URL and PLAYER_STATE_MACHINE_ARN (read by their adapters
- * on first use), STREAM_IDLE_TTL_SECONDS, ZOMBIE_GRACE_SECONDS, CONTROLLER_GRACE_SECONDS
- * (defaults contract/defaults.ts). Throws MissingConfigError naming a table variable that is
- * unset, and an Error for a duration that is not a non-negative number.
+ * The sweeper's dependencies from `env` (its environment; contract/env.ts names):
+ * CONNECTIONS_TABLE, STREAMS_TABLE (required), CALLBACK_URL and PLAYER_STATE_MACHINE_ARN
+ * (checked on first use), STREAM_IDLE_TTL_SECONDS, ZOMBIE_GRACE_SECONDS,
+ * CONTROLLER_GRACE_SECONDS (defaults contract/defaults.ts). Throws MissingConfigError naming
+ * a table variable that is unset, and an Error for a duration that is not a non-negative number.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): SweeperDeps {
   const client = documentClient();
   const table = (name: string): string => requireEnv(name, env);
+  const streams = new DynamoStreamStore({ client, tableName: table(ENV.streamsTable) });
+  const connections = new DynamoConnectionRegistry({ client, tableName: table(ENV.connectionsTable) });
   return {
     ports: {
-      streams: new DynamoStreamStore({ client, tableName: table(ENV.streamsTable) }),
-      connections: new DynamoConnectionRegistry({ client, tableName: table(ENV.connectionsTable) }),
-      broadcaster,
-      workflow,
+      streams,
+      connections,
+      broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams }),
+      workflow: new StepFunctionsWorkflow({ client: sfnClient(), stateMachineArn: env[ENV.stateMachineArn] ?? '' }),
       time: systemTime,
       log,
     },
@@ -61,14 +64,5 @@ export function fromEnvironment(env: NodeJS.ProcessEnv): SweeperDeps {
   };
 }
 
-let built: SweeperDeps | undefined;
-
-/** Sweep once at `now` (epoch ms) with {@link fromEnvironment}(process.env), built on the first call. */
-export async function sweep(now?: number): Promise<SweepReport> {
-  built ??= fromEnvironment(process.env);
-  return runSweep(built.ports, built.config, now ?? built.ports.time.now());
-}
-
-/** The Lambda entry: one sweep now. */
-export const handler = async (): Promise<SweepReport> => sweep();
-
+/** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation; one sweep now. */
+export const handler = lazyHandler(() => createHandler(fromEnvironment(process.env)));

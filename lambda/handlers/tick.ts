@@ -5,19 +5,20 @@
  * local mode may inject their own), and {@link handler} is the Lambda entry, built on the
  * first invocation.
  */
-import type { Context } from 'aws-lambda';
 import { DEFAULT_MAX_STREAM_SECONDS } from '../../contract/defaults';
 import { runTick, type TickConfig, type TickContext, type TickPorts } from '../application/tick';
 import type { TickInput, TickOutput } from '../core/workflow';
 import { ENV, numberEnv, requireEnv } from '../adapters/config';
 import { documentClient } from '../adapters/dynamo-write';
-import { broadcaster } from '../adapters/fanout';
+import { managementApiClient, ManagementApiBroadcaster } from '../adapters/fanout';
+import { DynamoConnectionRegistry } from '../adapters/connection-registry';
 import { DynamoGameCatalog } from '../adapters/game-catalog';
 import { log } from '../adapters/log';
-import { recordingStore } from '../adapters/recordings';
+import { s3Client, S3RecordingStore } from '../adapters/recordings';
 import { DynamoStreamStore } from '../adapters/stream-store';
 import { systemTime } from '../adapters/time';
-import { workflow } from '../adapters/workflow';
+import { sfnClient, StepFunctionsWorkflow } from '../adapters/workflow';
+import { lazyHandler } from '../adapters/lazy-handler';
 
 /** What the tick function is built from. */
 export interface TickDeps {
@@ -31,20 +32,25 @@ export function createHandler(deps: TickDeps): (input: TickInput, context: TickC
 }
 
 /**
- * The tick's dependencies from environment variables (contract/env.ts names): STREAMS_TABLE,
- * GAMES_TABLE, RECORDINGS_BUCKET, CALLBACK_URL, PLAYER_STATE_MACHINE_ARN (read by their
- * adapters on first use) and MAX_STREAM_SECONDS (default contract/defaults.ts, 8 h).
- * Throws MissingConfigError naming a required table variable that is unset.
+ * The tick's dependencies from `env` (its environment; contract/env.ts names): STREAMS_TABLE,
+ * GAMES_TABLE, CONNECTIONS_TABLE (required; fan-out queries `byStream` and forgets gone
+ * connections there), RECORDINGS_BUCKET, CALLBACK_URL, PLAYER_STATE_MACHINE_ARN (checked on
+ * first use), MAX_STREAM_SECONDS (default contract/defaults.ts, 8 h) and AWS_ENDPOINT_URL_S3
+ * (set: a local S3, addressed path-style). Throws MissingConfigError naming a required table
+ * variable that is unset, and an Error for a MAX_STREAM_SECONDS that is not a non-negative number.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): TickDeps {
   const client = documentClient();
+  const streams = new DynamoStreamStore({ client, tableName: requireEnv(ENV.streamsTable, env) });
+  const games = new DynamoGameCatalog({ client, tableName: requireEnv(ENV.gamesTable, env) });
+  const connections = new DynamoConnectionRegistry({ client, tableName: requireEnv(ENV.connectionsTable, env) });
   return {
     ports: {
-      streams: new DynamoStreamStore({ client, tableName: requireEnv(ENV.streamsTable, env) }),
-      games: new DynamoGameCatalog({ client, tableName: requireEnv(ENV.gamesTable, env) }),
-      recordings: recordingStore,
-      broadcaster,
-      workflow,
+      streams,
+      games,
+      recordings: new S3RecordingStore({ client: s3Client(env), bucket: env[ENV.recordingsBucket] ?? '' }),
+      broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams }),
+      workflow: new StepFunctionsWorkflow({ client: sfnClient(), stateMachineArn: env[ENV.stateMachineArn] ?? '' }),
       time: systemTime,
       log,
     },
@@ -52,11 +58,6 @@ export function fromEnvironment(env: NodeJS.ProcessEnv): TickDeps {
   };
 }
 
-let built: ReturnType<typeof createHandler> | undefined;
-
 /** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation. */
-export const handler = async (input: TickInput, context: Context): Promise<TickOutput> => {
-  built ??= createHandler(fromEnvironment(process.env));
-  return built(input, context);
-};
+export const handler = lazyHandler(() => createHandler(fromEnvironment(process.env)));
 

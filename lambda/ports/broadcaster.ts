@@ -1,7 +1,7 @@
 /**
  * Posting server messages to WebSocket connections (API Gateway's management API):
  * fan-out to a stream's connections, or one reply to one connection.
- * Implemented by adapters/fanout.ts and the tests' in-memory fake.
+ * Implemented by adapters/fanout.ts `ManagementApiBroadcaster` and the tests' in-memory fake.
  */
 import type { ServerMessage } from '../../protocol/messages';
 

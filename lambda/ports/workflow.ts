@@ -1,6 +1,6 @@
 /**
  * The Player workflow (Step Functions) as the use cases need it: start, stop and describe
- * executions. Implemented by adapters/workflow.ts and the tests' in-memory fake.
+ * executions. Implemented by adapters/workflow.ts `StepFunctionsWorkflow` and the tests' in-memory fake.
  */
 import type { TickInput } from '../core/workflow';
 

@@ -5,8 +5,8 @@
  * {@link runSpectate} — frame lateness and completeness with N viewers on ONE spectate stream:
  *  1. open N connections (viewer 0 first, alone, so its connection id is known; then the rest
  *     in bursts), each with its own token;
- *  2. attach viewers 1…N−1 to `spectate:{gameId}` with the adapter `join` uses
- *     (`attachConnection`: the Connections row's `streamId`/`role`, which the `byStream`
+ *  2. attach viewers 1…N−1 to `spectate:{gameId}` with the repository `join` uses
+ *     (`DynamoConnectionRegistry.attach`: the Connections row's `streamId`/`role`, which the `byStream`
  *     index fan-out queries), in bulk, BEFORE the stream starts. Why not real `join`s: a join
  *     lands while frames are already flowing, and the join path (attach at a quiet moment,
  *     coalesced `presence`) is its own measurement ({@link runJoinStorm}). Pre-attaching
@@ -22,6 +22,10 @@
  * handler, in bursts; reports the time until every viewer has `joined` and until the
  * `presence` broadcasts stop, and how many `presence` messages that took.
  */
+import { DynamoConnectionRegistry } from '../../lambda/adapters/connection-registry';
+import { documentClient } from '../../lambda/adapters/dynamo-write';
+import { DynamoGameCatalog } from '../../lambda/adapters/game-catalog';
+import { DynamoStreamStore } from '../../lambda/adapters/stream-store';
 import { forEachPool } from '../../lambda/core/concurrency';
 import type { StreamRow } from '../../lambda/core/model';
 import { streamIdFor } from '../../lambda/core/stream-keys';
@@ -30,12 +34,19 @@ import { analyzeRun, type RunAnalysis } from './analyze';
 import { summarize, type Summary } from './stats';
 import { Viewers } from './viewers';
 
-type DynamoAdapter = typeof import('../../lambda/adapters/dynamo');
-
-/** The stack's DynamoDB adapter, loaded only once the stack has set the handler environment. */
-function dynamo(): DynamoAdapter {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../../lambda/adapters/dynamo') as DynamoAdapter;
+/** The stack's three tables as the handlers' repositories (on its DynamoDB stand-in; region and credentials: the stack's shared settings). */
+function repositories(stack: LocalStack): { connections: DynamoConnectionRegistry; streams: DynamoStreamStore; games: DynamoGameCatalog } {
+  const client = documentClient({ endpoint: stack.endpoints.dynamodb });
+  const table = (name: string): string => {
+    const t = stack.tables[name];
+    if (!t) throw new Error(`the local stack has no ${name} table`);
+    return t;
+  };
+  return {
+    connections: new DynamoConnectionRegistry({ client, tableName: table('Connections') }),
+    streams: new DynamoStreamStore({ client, tableName: table('Streams') }),
+    games: new DynamoGameCatalog({ client, tableName: table('Games') }),
+  };
 }
 
 /** Fan-out's concurrency (lambda/adapters/fanout.ts FANOUT_DEFAULTS); the bench's own bulk writes use it too. */
@@ -95,8 +106,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Run one spectator scenario (see the module note). Throws when the stack refuses the setup (connections, start). */
 export async function runSpectate(stack: LocalStack, opts: SpectateOptions): Promise<SpectateResult> {
-  const db = dynamo();
-  const game = await db.getGame(opts.gameId);
+  const db = repositories(stack);
+  const game = await db.games.get(opts.gameId);
   if (!game) throw new Error(`game ${opts.gameId} is not in the local catalog`);
   const atMs = Math.max(0, game.durationMs - Math.round(opts.windowSeconds * opts.speed * 1000));
   const streamId = streamIdFor('spectate', opts.gameId, {});
@@ -113,13 +124,13 @@ export async function runSpectate(stack: LocalStack, opts: SpectateOptions): Pro
     opts.progress(`  ${opts.viewers} connected in ${(connectMs / 1000).toFixed(1)} s`);
 
     const attachStart = Date.now();
-    await forEachPool(others, BULK_CONCURRENCY, async (id) => void (await db.attachConnection(id, streamId, 'spectator')));
+    await forEachPool(others, BULK_CONCURRENCY, async (id) => void (await db.connections.attach(id, streamId, 'spectator')));
     const attachMs = Date.now() - attachStart;
     let byStreamQueryMs = 0;
     if (others.length > 0) {
       const q = Date.now();
       let rows = 0;
-      for await (const page of db.listStreamConnections(streamId)) rows += page.length;
+      for await (const page of db.connections.listByStream(streamId)) rows += page.length;
       byStreamQueryMs = Date.now() - q;
       if (rows !== others.length) opts.progress(`  byStream lists ${rows} rows, ${others.length} attached`);
     }
@@ -128,17 +139,17 @@ export async function runSpectate(stack: LocalStack, opts: SpectateOptions): Pro
     await viewers.send(0, { action: 'start', gameId: opts.gameId, speed: opts.speed, atMs });
     const j = await viewers.waitFor('joined', 30_000, [0]);
     if (j.got !== 1) throw new Error('viewer 0 got no `joined` within 30 s');
-    const row = await db.getStream(streamId, { consistent: true });
+    const row = await db.streams.get(streamId, { consistent: true });
     if (!row) throw new Error(`stream ${streamId} not found after joined`);
     const startToJoinedMs = (j.at[0] ?? Date.now()) - sentAt;
-    if (others.length > 0) await db.addClients(streamId, others.length);
+    if (others.length > 0) await db.streams.addClients(streamId, others.length, Date.now());
     const playMs = (game.durationMs - atMs) / opts.speed;
     opts.progress(`  stream started at atMs ${atMs}: ≈${(playMs / 1000).toFixed(0)} s of playback, frames ${row.positionSeq}…${row.frameCount - 1}`);
 
     const ended = await viewers.waitFor('ended', Math.round(playMs + 60_000));
     if (ended.missingCount > 0) opts.progress(`  ${ended.missingCount} viewers got no \`ended\` in time`);
     const clients = await viewers.report();
-    const final = (await db.getStream(streamId, { consistent: true })) as StreamRow;
+    const final = (await db.streams.get(streamId, { consistent: true })) as StreamRow;
     const joined = clients[0]?.joined;
     const analysis = analyzeRun(clients, row, joined?.positionSeq ?? row.positionSeq, row.frameCount);
     return {
@@ -156,8 +167,8 @@ export async function runSpectate(stack: LocalStack, opts: SpectateOptions): Pro
       wallSeconds: (Date.now() - started) / 1000,
     };
   } finally {
-    await forEachPool(others, BULK_CONCURRENCY, async (id) => void (await db.detachConnection(id).catch(() => undefined)));
-    if (others.length > 0) await db.addClients(streamId, -others.length).catch(() => undefined);
+    await forEachPool(others, BULK_CONCURRENCY, async (id) => void (await db.connections.detach(id).catch(() => undefined)));
+    if (others.length > 0) await db.streams.addClients(streamId, -others.length, Date.now()).catch(() => undefined);
     const ids = stack.gateway.connectionIds();
     await viewers.close();
     await waitForDisconnects(stack, ids, 30_000);
@@ -201,7 +212,7 @@ export interface JoinStormResult {
 
 /** Run one join storm (see the module note). */
 export async function runJoinStorm(stack: LocalStack, opts: JoinStormOptions): Promise<JoinStormResult> {
-  const db = dynamo();
+  const db = repositories(stack);
   const streamId = streamIdFor('spectate', opts.gameId, {});
   const viewers = new Viewers();
   let ids: string[] = [];
@@ -230,7 +241,7 @@ export async function runJoinStorm(stack: LocalStack, opts: JoinStormOptions): P
     }
     const attached = 1 + j.joined;
     let attachedRows = 0;
-    for await (const page of db.listStreamConnections(streamId)) attachedRows += page.length;
+    for await (const page of db.connections.listByStream(streamId)) attachedRows += page.length;
     const report = await viewers.report();
     const joinedThenError = report.filter((r) => r.joinedAt !== undefined && r.errors.length > 0).length;
     const duplicateJoined = report.filter((r) => (r.counts.joined ?? 0) > 1).length;
@@ -252,7 +263,7 @@ export async function runJoinStorm(stack: LocalStack, opts: JoinStormOptions): P
     };
   } finally {
     // Detach everyone first, so the closes do not set off N more presence broadcasts.
-    await forEachPool(ids, BULK_CONCURRENCY, async (id) => void (await db.detachConnection(id).catch(() => undefined)));
+    await forEachPool(ids, BULK_CONCURRENCY, async (id) => void (await db.connections.detach(id).catch(() => undefined)));
     await viewers.close();
     await waitForDisconnects(stack, ids, 30_000);
   }

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import type { ConnectionRow } from '../../lambda/core/model';
 import { executionName } from '../../lambda/core/stream-keys';
 import type { TickOutput } from '../../lambda/core/workflow';
-import { startExecution } from '../../lambda/adapters/workflow';
+import { startExecution } from '../lambda/handlers/local-mode';
 import { checkOrdering, E2e, range, seqsOf, sleep, waitFrames } from '../support/e2e';
 import type { LocalStack } from '../support/local-stack';
 import type { TestClient } from '../support/ws-client';

@@ -21,13 +21,13 @@ const LEAD_MS = 20_000;
 jest.setTimeout(300_000); // a bound against a hang on a busy machine
 
 let e: E2e;
-let http: typeof import('../../lambda/handlers/http/streams');
+let http: typeof import('../lambda/handlers/local-mode');
 
 beforeAll(async () => {
   // The sweeper runs only when the test invokes it.
   e = await E2e.start({ sweeper: false });
   // Loaded once the stack has set the environment (its log level included), like the handlers.
-  http = await import('../../lambda/handlers/http/streams');
+  http = await import('../lambda/handlers/local-mode');
 });
 afterAll(async () => {
   await e?.close();

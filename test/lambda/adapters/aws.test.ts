@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { setEnv, startLocalAws, type LocalAws } from '../../support/aws-local';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { errorCode, httpStatus, isThrottling, isTransient, lazy, SDK_MAX_ATTEMPTS, translate } from '../../../lambda/adapters/aws';
-import { createStream, getStream } from '../../../lambda/adapters/dynamo';
+import { errorCode, httpStatus, isThrottling, isTransient, SDK_MAX_ATTEMPTS, translate } from '../../../lambda/adapters/aws';
+import { createStream, getStream } from './env-adapters';
 import { AwsServiceError, ThrottledError } from '../../../lambda/adapters/errors';
 import type { StreamRow } from '../../../lambda/core/model';
 
@@ -46,12 +46,6 @@ describe('error helpers', () => {
     expect(v).toMatchObject({ code: 'AccessDenied', status: 403, retryable: false });
     const ours = new RangeError('bug');
     expect(translate('S3', 'GetObject', ours)).toBe(ours);
-  });
-
-  it('creates a lazy value once', () => {
-    let made = 0;
-    const get = lazy(() => ++made);
-    expect([get(), get(), get()]).toEqual([1, 1, 1]);
   });
 });
 

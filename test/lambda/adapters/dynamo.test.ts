@@ -17,7 +17,7 @@ import {
   putGame,
   touchConnection,
   updateStream,
-} from '../../../lambda/adapters/dynamo';
+} from './env-adapters';
 import { NotFoundError, StaleEpochError, StreamExistsError } from '../../../lambda/adapters/errors';
 import type { ConnectionRow, GameRow, StreamRow } from '../../../lambda/core/model';
 

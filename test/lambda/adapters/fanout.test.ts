@@ -1,11 +1,16 @@
 import { streamRowFixture, useLocalAwsWithConnections } from '../../support/aws-local';
-import { addClients, attachConnection, createStream, getConnection, getStream, putConnection } from '../../../lambda/adapters/dynamo';
+import { addClients, attachConnection, broadcaster, createStream, getConnection, getStream, putConnection, repositories } from './env-adapters';
 import { AwsServiceError } from '../../../lambda/adapters/errors';
-import { fanOut, forgetConnection, postToConnection } from '../../../lambda/adapters/fanout';
+import { managementApiClient, ManagementApiBroadcaster } from '../../../lambda/adapters/fanout';
 import type { StreamRow } from '../../../lambda/core/model';
 import { MAX_MESSAGE_BYTES, type ServerMessage } from '../../../protocol/messages';
 
 const { fake } = useLocalAwsWithConnections({ s3: false });
+
+/** The broadcaster a function builds from this process's environment (CALLBACK_URL: the fake). */
+const fanOut: ManagementApiBroadcaster['fanOut'] = (...args) => broadcaster().fanOut(...args);
+const postToConnection: ManagementApiBroadcaster['post'] = (...args) => broadcaster().post(...args);
+const forgetConnection = (connectionId: string) => broadcaster().forgetConnection(connectionId);
 
 const streamRow = (streamId: string): StreamRow => streamRowFixture(streamId);
 
@@ -136,7 +141,7 @@ describe('fanOut', () => {
   });
 });
 
-describe('postToConnection / forgetConnection', () => {
+describe('post / forgetConnection', () => {
   it('answers sent, gone, and throws a named error after its retries', async () => {
     expect(await postToConnection('one', { type: 'pong', at: 1 })).toBe('sent');
     expect(fake().received('one')).toEqual(['{"type":"pong","at":1}']);
@@ -156,5 +161,24 @@ describe('postToConnection / forgetConnection', () => {
     expect([a, b].filter(Boolean)).toHaveLength(1);
     expect((await getStream('s-forget', { consistent: true }))?.clientCount).toBe(1);
     expect(await forgetConnection('never-was')).toBeUndefined();
+  });
+});
+
+describe('ManagementApiBroadcaster options', () => {
+  it("uses its constructor's defaults for every call unless a call overrides them", async () => {
+    const { connections, streams } = repositories();
+    const b = new ManagementApiBroadcaster({ client: managementApiClient(fake().url), connections, streams, options: { maxAttempts: 2 } });
+    fake().behave('opt-1', { status: 503 });
+    await expect(b.post('opt-1', { type: 'pong', at: 1 })).rejects.toBeInstanceOf(AwsServiceError);
+    expect(fake().attempts('opt-1')).toBe(2);
+    fake().behave('opt-2', { status: 503 });
+    await expect(b.post('opt-2', { type: 'pong', at: 1 }, { maxAttempts: 3 })).rejects.toBeInstanceOf(AwsServiceError);
+    expect(fake().attempts('opt-2')).toBe(3);
+  });
+
+  it('without a callback URL rejects every post with MissingConfigError naming CALLBACK_URL', async () => {
+    const { connections, streams } = repositories();
+    const b = new ManagementApiBroadcaster({ client: managementApiClient(undefined), connections, streams });
+    await expect(b.post('c-none', { type: 'pong', at: 1 })).rejects.toMatchObject({ name: 'MissingConfigError', variable: 'CALLBACK_URL' });
   });
 });

@@ -38,7 +38,7 @@ import {
   putGame,
   touchConnection,
   updateStream,
-} from '../../../lambda/adapters/dynamo';
+} from './env-adapters';
 import { AwsServiceError, ThrottledError } from '../../../lambda/adapters/errors';
 import type { ConnectionRow, StreamRow } from '../../../lambda/core/model';
 import type { ServerMessage } from '../../../protocol/messages';

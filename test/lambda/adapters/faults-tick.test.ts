@@ -27,10 +27,10 @@ import type { DynamoRequest, FaultKind } from '../../support/dynamo-fault-proxy'
 import type { Context } from 'aws-lambda';
 import { streamRowFixture, useLocalAwsWithConnections } from '../../support/aws-local';
 import { SDK_MAX_ATTEMPTS } from '../../../lambda/adapters/aws';
-import { addClients, attachConnection, createStream, getStream, putConnection, updateStream } from '../../../lambda/adapters/dynamo';
+import { addClients, attachConnection, createStream, getStream, putConnection, recordings, repositories, updateStream } from './env-adapters';
 import { AwsServiceError } from '../../../lambda/adapters/errors';
-import { putObject } from '../../../lambda/adapters/recordings';
-import { readFrames } from '../../../lambda/adapters/session';
+import { frameSourceFor } from '../../../lambda/application/frames';
+import type { StreamRow } from '../../../lambda/core/model';
 import type { WireFrame } from '../../../protocol/messages';
 import { indexRecording, serializeRecording } from '../../../lambda/core/recording';
 import type { TickInput, TickOutput } from '../../../lambda/core/workflow';
@@ -49,6 +49,10 @@ function after(n: number, pred: (r: DynamoRequest) => boolean): (r: DynamoReques
   return (r) => pred(r) && ++seen > n;
 }
 
+/** Frames `[fromSeq, toSeq)` of a stream's history, read as `rejoin` reads them. */
+const readFrames = (stream: StreamRow, fromSeq: number, toSeq: number): Promise<WireFrame[]> =>
+  frameSourceFor({ recordings: recordings(), games: repositories().games }, stream).read(fromSeq, toSeq);
+
 // ---------------------------------------------------------------------------------------
 
 const FRAMES = 12;
@@ -65,8 +69,8 @@ beforeAll(async () => {
     { format: 'matchcast/1', gameId: 'crash', kind: 'tennis', title: 'Crash', participants: [], durationMs: (FRAMES - 1) * GAP_MS, frameCount: FRAMES, meta: {} },
     frames,
   );
-  await putObject(REC, text, 'application/x-ndjson');
-  await putObject(IDX, JSON.stringify(indexRecording(text, { every: 4 }).index), 'application/json');
+  await recordings().put(REC, text, 'application/x-ndjson');
+  await recordings().put(IDX, JSON.stringify(indexRecording(text, { every: 4 }).index), 'application/json');
 });
 afterEach(() => expect(proxy().pending()).toBe(0));
 

@@ -1,18 +1,31 @@
 /**
- * Live games over the adapters (adapters/live.ts) against the local stand-ins
+ * Live games (application/live.ts) on the HTTP API function's adapters, as its composition
+ * root builds them (handlers/http-api.ts `fromEnvironment`), against the local stand-ins
  * (dynalite, s3rver, a fake `@connections`): opening, appending (chunk objects + the `Games`
  * row as the index), delivery to the live stream's connections, reading back and seeking,
  * finishing — and the index function's refusal to overwrite a live game with an upload.
  */
 import { useLocalAwsWithConnections } from '../../support/aws-local';
-import { attachConnection, getGame, getStream, putConnection, putGame } from '../../../lambda/adapters/dynamo';
-import { appendLiveEvents, edgeStreamId, finishLive, openLiveGame } from '../../../lambda/adapters/live';
-import { liveSeqAtOrAfter, putObject, readLiveFrames, readObjectText } from '../../../lambda/adapters/recordings';
+import { attachConnection, getGame, getStream, putConnection, putGame } from './env-adapters';
+import { edgeStreamId } from '../../../lambda/application/edge-stream';
+import { liveSeqAtOrAfter, readLiveFrames } from '../../../lambda/application/frames';
+import { indexRecording as indexWith } from '../../../lambda/application/index-recording';
+import * as live from '../../../lambda/application/live';
+import type { AppendAnswer, LiveEvent, OpenLiveGame } from '../../../lambda/core/live';
 import { LiveRequestError } from '../../../lambda/core/live';
+import type { GameRow } from '../../../lambda/core/model';
 import { serializeRecording } from '../../../lambda/core/recording';
-import { indexRecording } from '../../../lambda/handlers/index-recording';
+import { fromEnvironment as httpApiDeps, type HttpApiDeps } from '../../../lambda/handlers/http-api';
+import { fromEnvironment as indexDeps } from '../../../lambda/handlers/index-recording';
 
 const { fake } = useLocalAwsWithConnections({ s3: true });
+
+/** The HTTP API function's dependencies, built once the environment is set (first use). */
+let deps: HttpApiDeps | undefined;
+const ports = (): HttpApiDeps => (deps ??= httpApiDeps(process.env));
+const openLiveGame = (gameId: string, open: OpenLiveGame, now = Date.now()): Promise<{ created: boolean; game: GameRow }> => live.openLiveGame(ports(), gameId, open, now);
+const appendLiveEvents = (gameId: string, events: readonly LiveEvent[], now = Date.now()): Promise<AppendAnswer> => live.appendLiveEvents(ports(), gameId, events, now);
+const finishLive = (gameId: string): Promise<GameRow> => live.finishLive(ports(), gameId);
 const open = { kind: 'cricket', title: 'Nets', participants: [] };
 
 describe('live games', () => {
@@ -30,10 +43,10 @@ describe('live games', () => {
       { seq: 0, t: 0, count: 2, keys: ['a', 'b'] },
       { seq: 2, t: 8_000, count: 1, keys: ['c'] },
     ]);
-    expect(await readObjectText(game.chunks![0]!.key)).toBe('{"seq":0,"t":0,"type":"ball","data":null}\n{"seq":1,"t":500,"type":"ball","data":{"runs":4}}\n');
-    expect((await readLiveFrames(game.chunks!, 1, 3)).map((f) => [f.seq, f.t])).toEqual([[1, 500], [2, 8_000]]);
-    expect(await liveSeqAtOrAfter(game, 400)).toBe(1);
-    expect(await liveSeqAtOrAfter(game, 8_001)).toBe(3);
+    expect(await ports().recordings.readText(game.chunks![0]!.key)).toBe('{"seq":0,"t":0,"type":"ball","data":null}\n{"seq":1,"t":500,"type":"ball","data":{"runs":4}}\n');
+    expect((await readLiveFrames(ports().recordings, game.chunks!, 1, 3)).map((f) => [f.seq, f.t])).toEqual([[1, 500], [2, 8_000]]);
+    expect(await liveSeqAtOrAfter(ports().recordings, game, 400)).toBe(1);
+    expect(await liveSeqAtOrAfter(ports().recordings, game, 8_001)).toBe(3);
   });
 
   it('delivers each append at once to the live stream, in seq order, and a retry appends nothing', async () => {
@@ -68,8 +81,8 @@ describe('live games', () => {
       { format: 'matchcast/1', gameId: 'g4', kind: 'cricket', title: 'Impostor', participants: [], durationMs: 0, frameCount: 1, meta: {} },
       [{ seq: 0, t: 0, type: 'x', data: null }],
     );
-    await putObject('recordings/g4.jsonl', text, 'application/x-ndjson');
-    await expect(indexRecording('recordings/g4.jsonl')).rejects.toThrow(/"g4" is a live game/);
+    await ports().recordings.put('recordings/g4.jsonl', text, 'application/x-ndjson');
+    await expect(indexWith(indexDeps(process.env), 'recordings/g4.jsonl')).rejects.toThrow(/"g4" is a live game/);
     expect(await getGame('g4', { consistent: true })).toMatchObject({ liveStatus: 'live', title: 'Nets', frameCount: 1 });
   });
 });

@@ -1,12 +1,21 @@
+/**
+ * Presence (application/presence.ts) on the adapters the disconnect function builds
+ * (handlers/disconnect.ts `fromEnvironment`), against dynalite and a fake `@connections`.
+ */
 import { streamRowFixture, useLocalAwsWithConnections } from '../../support/aws-local';
-import { addClients, attachConnection, createStream, getStream, putConnection } from '../../../lambda/adapters/dynamo';
-import { announcePresence } from '../../../lambda/adapters/session';
+import { addClients, attachConnection, createStream, getStream, putConnection } from './env-adapters';
+import { announcePresence as announce } from '../../../lambda/application/presence';
+import { fromEnvironment, type DisconnectDeps } from '../../../lambda/handlers/disconnect';
 import type { StreamRow } from '../../../lambda/core/model';
 import type { PresenceMessage } from '../../../protocol/messages';
 
 const { fake } = useLocalAwsWithConnections({ s3: false });
 
 const streamRow = (streamId: string): StreamRow => streamRowFixture(streamId);
+
+let deps: DisconnectDeps | undefined;
+/** application/presence.ts `announcePresence` on the disconnect function's adapters (built on first use, once the environment is set). */
+const announcePresence = (streamId: string, version?: number): Promise<void> => announce((deps ??= fromEnvironment(process.env)), streamId, version);
 
 /** Attach one connection as a join does and return the stream's presenceVersion after it. */
 async function join(streamId: string, id: string): Promise<number | undefined> {

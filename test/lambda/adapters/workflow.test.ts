@@ -7,9 +7,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setEnv } from '../../support/aws-local';
-import { ENV } from '../../../contract/env';
 import { AwsServiceError } from '../../../lambda/adapters/errors';
-import { describeExecution, executionArnFor, startExecution, stopExecution } from '../../../lambda/adapters/workflow';
+import { sfnClient, StepFunctionsWorkflow } from '../../../lambda/adapters/workflow';
 
 const SM = 'arn:aws:states:us-east-1:123456789012:stateMachine:Player';
 const calls: { op: string; body: Record<string, unknown> }[] = [];
@@ -62,7 +61,6 @@ beforeAll(async () => {
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    [ENV.stateMachineArn]: SM,
     POWERTOOLS_LOG_LEVEL: 'CRITICAL',
   });
 });
@@ -73,6 +71,14 @@ afterAll(async () => {
 });
 
 describe('workflow adapter', () => {
+  /** The adapter as a composition root builds it (its client created once the endpoint is set). */
+  let wf: StepFunctionsWorkflow | undefined;
+  const workflow = (): StepFunctionsWorkflow => (wf ??= new StepFunctionsWorkflow({ client: sfnClient(), stateMachineArn: SM }));
+  const executionArnFor = (name: string) => workflow().arnFor(name);
+  const startExecution: StepFunctionsWorkflow['start'] = (...args) => workflow().start(...args);
+  const stopExecution: StepFunctionsWorkflow['stop'] = (...args) => workflow().stop(...args);
+  const describeExecution: StepFunctionsWorkflow['describe'] = (...args) => workflow().describe(...args);
+
   it('builds execution ARNs from the state machine ARN', () => {
     expect(executionArnFor('spectate_g1-3')).toBe('arn:aws:states:us-east-1:123456789012:execution:Player:spectate_g1-3');
   });
@@ -105,4 +111,11 @@ describe('workflow adapter', () => {
     expect(err).toMatchObject({ service: 'StepFunctions', operation: 'StartExecution', status: 500, retryable: true });
     expect(calls.length - before).toBe(5); // SDK maxAttempts 5
   }, 30_000);
+
+  it('without a state machine ARN throws MissingConfigError naming PLAYER_STATE_MACHINE_ARN, and refuses an ARN of another kind', async () => {
+    const none = new StepFunctionsWorkflow({ client: sfnClient(), stateMachineArn: '' });
+    expect(() => none.arnFor('x')).toThrow(expect.objectContaining({ name: 'MissingConfigError', variable: 'PLAYER_STATE_MACHINE_ARN' }));
+    await expect(none.start('x', { streamId: 's', epoch: 1, generation: 0, iteration: 0 })).rejects.toMatchObject({ name: 'MissingConfigError' });
+    expect(() => new StepFunctionsWorkflow({ client: sfnClient(), stateMachineArn: 'arn:aws:lambda:us-east-1:1:function:f' }).arnFor('x')).toThrow(/is not a state machine ARN/);
+  });
 });

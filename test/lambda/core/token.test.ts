@@ -9,7 +9,10 @@ import {
   verifyToken,
   type TokenIdentity,
 } from '../../../lambda/core/token';
-import { OidcConfigError, oidcConfig, remoteKeySet } from '../../../lambda/adapters/secrets';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { accessTokenVerifier } from '../../../lambda/adapters/identity';
+import { OidcConfigError, oidcConfig, remoteKeySet, SecretsManagerJwtSecret } from '../../../lambda/adapters/secrets';
 import { COGNITO_SUB, OIDC_AUDIENCE, OIDC_ISSUER, startLocalIdp, type LocalIdp } from '../../support/oidc';
 
 const secret = 's'.repeat(48);
@@ -243,5 +246,35 @@ describe('OIDC configuration (secrets.ts oidcConfig)', () => {
   it('creates one remote key set per URL for the container', () => {
     expect(remoteKeySet('https://idp.example/a.json')).toBe(remoteKeySet('https://idp.example/a.json'));
     expect(remoteKeySet('https://idp.example/a.json')).not.toBe(remoteKeySet('https://idp.example/b.json'));
+  });
+});
+
+describe('the stack secret (secrets.ts SecretsManagerJwtSecret)', () => {
+  it('reads the secret once per instance, does not cache a failed read, and verifies tokens signed with it', async () => {
+    const sm = mockClient(SecretsManagerClient);
+    try {
+      sm.on(GetSecretValueCommand).rejectsOnce(new Error('network down')).resolves({ SecretString: secret });
+      const client = new SecretsManagerClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+      const jwt = new SecretsManagerJwtSecret({ client, secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:jwt' });
+      await expect(jwt.value()).rejects.toThrow('network down');
+      expect(await jwt.value()).toBe(secret);
+      expect(await jwt.value()).toBe(secret);
+      expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+      expect(sm.commandCalls(GetSecretValueCommand)[1]!.args[0].input).toEqual({ SecretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:jwt' });
+      // Another function's instance has its own cache.
+      await new SecretsManagerJwtSecret({ client, secretArn: 'arn:x' }).value();
+      expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(3);
+
+      const verify = accessTokenVerifier({ secret: jwt });
+      expect((await verify(await mintToken(secret, { userId: 'alice' }))).userId).toBe('alice');
+      await expect(verify(await mintToken('x'.repeat(48), { userId: 'alice' }))).rejects.toBeInstanceOf(InvalidTokenError);
+    } finally {
+      sm.restore();
+    }
+  });
+
+  it('throws MissingConfigError naming JWT_SECRET_ARN when it has no ARN', async () => {
+    const jwt = new SecretsManagerJwtSecret({ client: new SecretsManagerClient({ region: 'us-east-1' }), secretArn: undefined });
+    await expect(jwt.value()).rejects.toMatchObject({ name: 'MissingConfigError', variable: 'JWT_SECRET_ARN' });
   });
 });

@@ -10,14 +10,15 @@ import { createServer, type Server } from 'node:http';
 import { setEnv, useLocalAwsWithConnections } from '../../support/aws-local';
 import { listen } from '../../../local/listen';
 import { ENV } from '../../../contract/env';
-import { createStream, getStream, listStreamsByStatus, putConnection, updateStream } from '../../../lambda/adapters/dynamo';
+import { createStream, getStream, listStreamsByStatus, putConnection, updateStream } from '../adapters/env-adapters';
 import { START_LEAD_MS } from '../../../lambda/core/control';
 import { OPEN_STATUSES } from '../../../lambda/core/lifecycle';
 import type { GameRow, StreamRow } from '../../../lambda/core/model';
 import type { ServerMessage } from '../../../protocol/messages';
 import { newScheduledStreamRow, scheduledStreamId } from '../../../lambda/core/schedule';
 import { executionName } from '../../../lambda/core/stream-keys';
-import { sweep } from '../../../lambda/handlers/sweeper';
+import { runSweep } from '../../../lambda/application/sweep';
+import { fromEnvironment, type SweepReport, type SweeperDeps } from '../../../lambda/handlers/sweeper';
 
 const SM = 'arn:aws:states:us-east-1:123456789012:stateMachine:Player';
 const execArn = (name: string) => `${SM.replace(':stateMachine:', ':execution:')}:${name}`;
@@ -29,6 +30,14 @@ let sfn: Server;
 let restoreEnv: () => void;
 
 const { fake } = useLocalAwsWithConnections({ s3: false });
+
+/** The sweeper's dependencies (handlers/sweeper.ts `fromEnvironment`), built on the first sweep, once the environment is set. */
+let deps: SweeperDeps | undefined;
+/** One sweep at `now` (epoch ms) on the sweeper function's adapters. */
+function sweep(now: number): Promise<SweepReport> {
+  deps ??= fromEnvironment(process.env);
+  return runSweep(deps.ports, deps.config, now);
+}
 
 beforeAll(async () => {
   sfn = createServer((req, res) => {

@@ -5,13 +5,21 @@
  * `list` (`catalog.streams`, the same entries and order as `GET /streams`).
  */
 import { useLocalAwsWithConnections, wsEvent } from '../../../support/aws-local';
-import { getStream, listStreamsByStatus, putConnection, putGame, createStream } from '../../../../lambda/adapters/dynamo';
+import { getStream, listStreamsByStatus, putConnection, putGame, createStream } from '../../adapters/env-adapters';
 import type { ConnectionRow, GameRow, StreamRow } from '../../../../lambda/core/model';
 import type { ServerMessage } from '../../../../protocol/messages';
 import { handler as controlHandler } from '../../../../lambda/handlers/control';
-import { getStreams, postStream } from '../../../../lambda/handlers/http/streams';
+import type { HttpIdentity, HttpResult } from '../../../../lambda/core/http-api';
+import { fromEnvironment, type HttpApiDeps } from '../../../../lambda/handlers/http-api';
+import * as routes from '../../../../lambda/handlers/http/streams';
 
 const { fake } = useLocalAwsWithConnections({ s3: false });
+
+/** The HTTP API function's dependencies (handlers/http-api.ts `fromEnvironment`), built once the environment is set. */
+let deps: HttpApiDeps | undefined;
+const ports = (): HttpApiDeps => (deps ??= fromEnvironment(process.env));
+const postStream = (who: HttpIdentity, body: unknown, now: number): Promise<HttpResult> => routes.postStream(ports(), who, body, now);
+const getStreams = (): Promise<HttpResult> => routes.getStreams(ports());
 
 const operator = { userId: 'olga', roles: ['operator'] };
 const NOW = Date.now();
