@@ -92,8 +92,9 @@ export class Tables extends Construct {
 
   /**
    * The three table-name variables (`CONNECTIONS_TABLE`, `STREAMS_TABLE`, `GAMES_TABLE`).
-   * Every function that uses lambda/adapters/dynamo.ts gets all three — the adapter reads
-   * them together on first use — while its IAM grants stay per table.
+   * Every function that uses a DynamoDB repository (lambda/adapters/connection-registry.ts,
+   * stream-store.ts, game-catalog.ts) gets all three, so its composition root can build any of
+   * them, while its IAM grants stay per table.
    */
   public environment(): Record<string, string> {
     return {

@@ -190,7 +190,6 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     env: { MAX_CLIENTS_PER_STREAM: String(MAX_VIEWERS), POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR' },
   });
   result.bootSeconds = elapsed();
-  // The handler modules read their environment at import: only now may the bench load them.
   const { FANOUT_DEFAULTS } = await import('../lambda/adapters/fanout');
   result.settings.fanOutConcurrency = FANOUT_DEFAULTS.concurrency;
   try {

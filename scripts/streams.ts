@@ -17,8 +17,9 @@ import { CliError, parseCli, runMain } from './lib/cli';
 import { awsError, clientConfig, resolveTarget, type Target, type TargetDeps } from './lib/target';
 import { formatStreamsTable, sortStreams, streamJsonLine } from './lib/streams-view';
 
-/** GSI of Streams: PK `status`, SK `streamId` (lambda/adapters/dynamo.ts BY_STATUS_INDEX). */
-export const BY_STATUS_INDEX = 'byStatus';
+import { BY_STATUS_INDEX } from '../contract/tables';
+
+export { BY_STATUS_INDEX };
 /** Bound on rows listed (pages stop there). */
 export const MAX_ROWS = 10_000;
 const MAX_PAGES = 1_000;

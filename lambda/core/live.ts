@@ -3,7 +3,7 @@
  * (docs/HTTP-API.md) — request schemas, seq and `t` assignment, idempotency by key, and the
  * chunk list that is a live game's index.
  *
- * Storage (adapters/live.ts): S3 cannot append, so every accepted batch is one chunk object
+ * Storage (application/live.ts on the recording store and the game catalog): S3 cannot append, so every accepted batch is one chunk object
  * of JSON Lines frames, `live/{gameId}/{firstSeq}-{batchId}.jsonl` (a batch id in the key, so
  * a writer that loses the commit race never overwrites the winner's chunk); the `Games` row
  * holds the chunk list and is committed with a conditional write on `frameCount` — the
