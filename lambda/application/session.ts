@@ -9,7 +9,7 @@ import { clockRuns, isFinished } from '../core/lifecycle';
 import type { StreamRow } from '../core/model';
 import { framesMessages, type Role, type WireFrame } from '../../protocol/server';
 import type { Broadcaster } from '../ports/broadcaster';
-import type { ConnectionRegistry } from '../ports/connections';
+import type { AttachedConnection, ConnectionRegistry } from '../ports/connections';
 import type { FrameSource } from '../ports/frames';
 import type { Log } from '../ports/log';
 import type { StreamStore } from '../ports/streams';
@@ -87,12 +87,50 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
   } else {
     await untilQuiet(ports, stream.streamId);
   }
-  await ports.connections.attach(connectionId, stream.streamId, r);
-  const fresh = (await ports.streams.addClients(stream.streamId, 1, ports.time.now())) ?? stream;
+  const attached = await ports.connections.attach(connectionId, stream.streamId, r);
+  const { counted, left } = await countAttach(ports, connectionId, stream.streamId, attached);
+  const fresh = counted ?? stream;
   if (r === 'player' && fresh.controllersGoneSince !== undefined) await ports.streams.markControllers(stream.streamId, true, ports.time.now());
   if (!replay) await ports.broadcaster.post(connectionId, joinedMessage(fresh, r, ports.time.now()));
   await announcePresence(ports, stream.streamId, fresh.presenceVersion);
+  if (left) await announcePresence(ports, left.streamId, left.row?.presenceVersion);
   return r;
+}
+
+/**
+ * Move the counts for an attach that has just been written (`attached`, with the attachment
+ * it replaced): the stream it left (another one: a concurrent `start`/`join` of the same
+ * connection attached it there first) is uncounted (leave-stream.ts), and `streamId` is
+ * counted unless the connection was already on it. Each change of the row's `streamId` is
+ * this one write's, so no other caller moves these counts (docs/ARCHITECTURE.md "Fan-out").
+ * Returns the counted stream's row (undefined when it was not counted again or is gone) and
+ * the stream left. When counting fails (the stream write outlived the SDK's retries) the
+ * attach is undone — detached again when still on `streamId` — and the error rethrown, so
+ * the connection is left neither attached uncounted nor counted twice.
+ */
+async function countAttach(
+  ports: SessionPorts,
+  connectionId: string,
+  streamId: string,
+  attached: AttachedConnection,
+): Promise<{ counted?: StreamRow; left?: { streamId: string; row?: StreamRow } }> {
+  const previous = attached.previous;
+  let counted: StreamRow | undefined;
+  if (previous?.streamId === streamId) {
+    counted = await ports.streams.get(streamId, { consistent: true });
+  } else {
+    try {
+      counted = await ports.streams.addClients(streamId, 1, ports.time.now());
+    } catch (e) {
+      const undone = await ports.connections.detach(connectionId).catch(() => undefined);
+      ports.log.warn('attach undone: its stream could not be counted', { connectionId, streamId, undone: undone?.streamId === streamId, error: (e as Error).message });
+      if (undone?.streamId === streamId && previous) await leaveStream(ports, previous, ports.time.now()).catch(() => undefined);
+      throw e;
+    }
+  }
+  if (!previous || previous.streamId === streamId) return { counted };
+  const row = await leaveStream(ports, previous, ports.time.now());
+  return { counted, left: { streamId: previous.streamId, row } };
 }
 
 /**
