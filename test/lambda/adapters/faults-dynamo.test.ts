@@ -272,6 +272,45 @@ describe('a fault that outlives the SDK retries', () => {
   });
 });
 
+describe('a write applied whose answer is lost (applied-then-500, then the SDK retries it) moves a count exactly once', () => {
+  const isAdd = (r: DynamoRequest) => op('UpdateItem', T.streams)(r) && String(r.body.UpdateExpression).startsWith('ADD clientCount');
+  const isMove = (r: DynamoRequest) => op('UpdateItem', T.connections)(r) && String(r.body.UpdateExpression).includes('streamId');
+
+  it('addClients: the retry of an applied ADD changes nothing (counted once)', async () => {
+    await createStream(stream('s-lost-add', { clientCount: 3 }));
+    proxy().inject(isAdd, 'applied-then-500');
+    const row = await addClients('s-lost-add', 1, 1_000);
+    expect(row?.clientCount).toBe(4);
+    expect((await getStream('s-lost-add', { consistent: true }))?.clientCount).toBe(4);
+    await addClients('s-lost-add', -1, 2_000);
+    expect((await getStream('s-lost-add', { consistent: true }))?.clientCount).toBe(3);
+  });
+
+  it('detach: the retry of an applied detach still reports the streamId it took the connection off', async () => {
+    await putConnection(connection('c-lost-det'));
+    await attachConnection('c-lost-det', 's-lost-det', 'spectator');
+    proxy().inject(isMove, 'applied-then-500');
+    expect(await detachConnection('c-lost-det')).toMatchObject({ streamId: 's-lost-det', role: 'spectator' });
+    expect((await getConnection('c-lost-det'))?.streamId).toBeUndefined();
+  });
+
+  it('delete: the retry of an applied detach-before-delete still reports the streamId, and the row is gone', async () => {
+    await putConnection(connection('c-lost-del'));
+    await attachConnection('c-lost-del', 's-lost-del', 'player');
+    proxy().inject(isMove, 'applied-then-500');
+    expect(await deleteConnection('c-lost-del')).toMatchObject({ streamId: 's-lost-del', role: 'player' });
+    expect(await getConnection('c-lost-del')).toBeUndefined();
+  });
+
+  it('attach: the retry of an applied attach still reports the attachment it replaced', async () => {
+    await putConnection(connection('c-lost-att'));
+    await attachConnection('c-lost-att', 's-lost-from', 'spectator');
+    proxy().inject(isMove, 'applied-then-500');
+    expect(await attachConnection('c-lost-att', 's-lost-to', 'player')).toMatchObject({ streamId: 's-lost-to', role: 'player', previous: { streamId: 's-lost-from' } });
+    expect(await getConnection('c-lost-att')).toMatchObject({ streamId: 's-lost-to', role: 'player' });
+  });
+});
+
 // ---------------------------------------------------------------------------------------
 // Through a real handler: the control Lambda
 // ---------------------------------------------------------------------------------------
