@@ -12,6 +12,7 @@ import type { Broadcaster } from '../ports/broadcaster';
 import type { AttachedConnection, ConnectionRegistry } from '../ports/connections';
 import type { FrameSource } from '../ports/frames';
 import type { Log } from '../ports/log';
+import { StaleEpochError } from '../ports/errors';
 import type { StreamStore } from '../ports/streams';
 import type { Time } from '../ports/time';
 import type { Workflow } from '../ports/workflow';
@@ -181,7 +182,10 @@ async function quietInMs(ports: Pick<SessionPorts, 'frames' | 'time'>, row: Stre
 /**
  * Detach a connection from whatever stream it is on (no-op when it is on none), uncount it
  * and announce presence. A pvai stream whose player leaves ends with `stopped` when
- * `endIfPlayerLeaves` is set (the player's own `stop`). Returns the stream id it left.
+ * `endIfPlayerLeaves` is set (the player's own `stop`); when that end keeps losing to newer
+ * epochs (application/end-stream.ts gives up with StaleEpochError) the detach still stands
+ * and the stream is left to its controller grace — the error does not escape. Returns the
+ * stream id it left.
  */
 export async function detach(
   ports: SessionPorts,
@@ -193,7 +197,16 @@ export async function detach(
   const streamId = old.streamId;
   const stream = await leaveStream(ports, old, ports.time.now());
   if (stream && opts.endIfPlayerLeaves && stream.mode === 'pvai' && old.role === 'player' && !isFinished(stream)) {
-    await endStream(ports, stream, 'stopped', opts.by ?? old.userId);
+    try {
+      await endStream(ports, stream, 'stopped', opts.by ?? old.userId);
+    } catch (e) {
+      if (!(e instanceof StaleEpochError)) throw e;
+      // Every end lost to a newer epoch (controls from the player's other connections kept
+      // landing): the caller has left all the same, and its leaving is what `stop` promises.
+      // The stream ends by its controller grace (leave-stream.ts) once no player is left on
+      // it, or plays on under the player's connection that is still controlling it.
+      ports.log.warn('stop: the stream kept changing under its end; left to its controller grace', { streamId, connectionId, epoch: e.expectedEpoch });
+    }
   }
   await announcePresence(ports, streamId, stream?.presenceVersion);
   return streamId;
