@@ -57,7 +57,8 @@ const READ_LIMIT = 5000;
 
 /**
  * Attach a connection to a stream as `role` (derived from the stream's controllers when
- * omitted) and count it; then greet it with `joined` (the full initial state) and announce
+ * omitted) and count it — exactly once: {@link countAttach} moves the counts of the streams
+ * this attach's own write changed; then greet it with `joined` (the full initial state) and announce
  * the new presence to the stream. The connection is attached before `joined` goes out, so a
  * control sent the moment `joined` arrives finds it attached; and it is attached at a quiet
  * moment of the stream ({@link untilQuiet}), so no frame overtakes `joined` and a replay
