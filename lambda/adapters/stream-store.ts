@@ -120,6 +120,13 @@ export class DynamoStreamStore implements StreamStore {
    * `expectPositionSeq` and `status` is one of `expectStatus`. Returns the row after the
    * update (ReturnValues ALL_NEW). With no effective change it still checks the condition and
    * returns the current row.
+   *
+   * Each write stores a random `updateToken`: when its answer is lost (a 5xx after the write,
+   * a timeout) and the SDK's retry fails the condition the write itself changed (a new
+   * epoch, a claimed position), the row is read back and, still holding that token, returned
+   * as this write's result — so a control, a seat or an end that went in is not taken for a
+   * lost race (re-decided on a row it already changed, answered `conflict`, or never followed
+   * by its broadcast and StartExecution).
    * Throws {@link StaleEpochError} when the condition fails or the row does not exist.
    */
   async update(streamId: string, expectedEpoch: number, changes: StreamChanges, opts: UpdateConditions = {}): Promise<StreamRow> {
@@ -139,7 +146,11 @@ export class DynamoStreamStore implements StreamStore {
       }
       n++;
     }
-    if (sets.length === 0 && removes.length === 0) sets.push('#epoch = :expectedEpoch');
+    // The write's own id: a retry by the SDK after a lost answer finds it and knows the write went in.
+    const token = randomBytes(16).toString('base64url');
+    names['#token'] = 'updateToken';
+    values[':token'] = token;
+    sets.push('#token = :token');
     const conditions = ['#epoch = :expectedEpoch'];
     if (opts.expectPositionSeq !== undefined) {
       names['#positionSeq'] = 'positionSeq';
@@ -174,8 +185,12 @@ export class DynamoStreamStore implements StreamStore {
       );
       return out.Attributes as StreamRow;
     } catch (e) {
-      if (isConditionFailed(e)) throw new StaleEpochError(streamId, expectedEpoch);
-      throw e;
+      if (!isConditionFailed(e)) throw e;
+      // Lost — or our own write went in, its answer was lost, and the SDK's retry found the
+      // condition changed by it: then the row still carries our token (no later update since).
+      const row = await this.get(streamId, { consistent: true });
+      if (row && (row as StreamRow & { updateToken?: string }).updateToken === token) return row;
+      throw new StaleEpochError(streamId, expectedEpoch);
     }
   }
 

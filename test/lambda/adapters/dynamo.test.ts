@@ -152,8 +152,11 @@ describe('Streams', () => {
     expect(row).toMatchObject({ streamId: 's-upd', epoch: 2, speed: 4, positionSeq: 10, executionArn: 'arn:x' });
     expect('idleSince' in row).toBe(false);
     expect(await getStream('s-upd', { consistent: true })).toEqual(row);
-    // No effective change: still checks the epoch, returns the row.
-    expect(await updateStream('s-upd', 2, {})).toEqual(row);
+    // No effective change: still checks the epoch, returns the row (with this write's updateToken).
+    const { updateToken: _first, ...rest } = row as StreamRow & { updateToken?: string };
+    const same = (await updateStream('s-upd', 2, {})) as StreamRow & { updateToken?: string };
+    expect(same).toEqual({ ...rest, updateToken: expect.any(String) });
+    expect(same.updateToken).not.toBe(_first);
   });
 
   it('throws StaleEpochError when the epoch, position or status moved, or the row is gone', async () => {

@@ -39,7 +39,7 @@ import {
   touchConnection,
   updateStream,
 } from '../../../lambda/adapters/dynamo';
-import { AwsServiceError, ThrottledError } from '../../../lambda/adapters/errors';
+import { AwsServiceError, StaleEpochError, ThrottledError } from '../../../lambda/adapters/errors';
 import type { ConnectionRow, StreamRow } from '../../../lambda/core/model';
 import type { ServerMessage } from '../../../protocol/messages';
 import { handler as controlHandler } from '../../../lambda/handlers/control';
@@ -300,6 +300,15 @@ describe('a write applied whose answer is lost (applied-then-500, then the SDK r
     proxy().inject(isMove, 'applied-then-500');
     expect(await deleteConnection('c-lost-del')).toMatchObject({ streamId: 's-lost-del', role: 'player' });
     expect(await getConnection('c-lost-del')).toBeUndefined();
+  });
+
+  it('updateStream: a control whose epoch bump went in is returned as applied, not taken for a lost race (StaleEpochError)', async () => {
+    await createStream(stream('s-lost-upd', { status: 'playing', epoch: 4, positionSeq: 7 }));
+    proxy().inject(op('UpdateItem', T.streams), 'applied-then-500');
+    const row = await updateStream('s-lost-upd', 4, { epoch: 5, status: 'paused' }, { expectPositionSeq: 7 });
+    expect(row).toMatchObject({ epoch: 5, status: 'paused', positionSeq: 7 });
+    // A real lost race still is one.
+    await expect(updateStream('s-lost-upd', 4, { epoch: 5, status: 'playing' })).rejects.toBeInstanceOf(StaleEpochError);
   });
 
   it('attach: the retry of an applied attach still reports the attachment it replaced', async () => {
