@@ -4,6 +4,7 @@
  * Conditional failures become named errors (errors.ts) or `false`; other SDK failures that
  * outlive the SDK's retries become `ThrottledError`/`AwsServiceError`.
  */
+import { randomBytes } from 'node:crypto';
 import {
   DeleteCommand,
   GetCommand,
@@ -18,9 +19,29 @@ import type { Role } from '../../protocol/messages';
 import { BY_STREAM_INDEX } from '../../contract/tables';
 import type { ConnectionRow } from '../core/model';
 import type { BucketWrite } from '../core/rate-limit';
-import type { ConnectionRegistry, PresenceCounts, StreamConnection } from '../ports/connections';
+import type { AttachedConnection, ConnectionRegistry, PresenceCounts, StreamConnection } from '../ports/connections';
 import { applied, isConditionFailed, MAX_PAGES, send, type RepositoryOptions } from './dynamo-write';
 import { NotFoundError } from '../ports/errors';
+
+/** Compare-and-set tries of one attach/detach before it gives up (each lost try means another writer moved the row). */
+export const MAX_MOVE_ATTEMPTS = 8;
+
+/**
+ * A connection row as stored: the model's fields plus the bookkeeping of exact moves —
+ * `moveToken` (the random id of the last attach/detach write, by which a write retried by the
+ * SDK after a lost answer recognises itself) and `closing` (set by {@link
+ * DynamoConnectionRegistry.delete}: the connection is being forgotten, no attach may land).
+ */
+type StoredConnection = ConnectionRow & { moveToken?: string; closing?: boolean };
+
+/** A fresh id for one move: 16 random bytes, base64url. */
+const moveToken = (): string => randomBytes(16).toString('base64url');
+
+/** The row without the move bookkeeping (callers see the model's fields only). */
+function withoutBookkeeping(row: StoredConnection): ConnectionRow {
+  const { moveToken: _t, closing: _c, ...rest } = row;
+  return rest;
+}
 
 /** The Connections table: `new DynamoConnectionRegistry({ client, tableName })`. */
 export class DynamoConnectionRegistry implements ConnectionRegistry {
@@ -39,71 +60,130 @@ export class DynamoConnectionRegistry implements ConnectionRegistry {
 
   /** The connection row, or undefined. Strongly consistent (a connection reads its own writes). */
   async get(connectionId: string): Promise<ConnectionRow | undefined> {
+    const row = await this.read(connectionId);
+    return row && withoutBookkeeping(row);
+  }
+
+  /** The stored row with its move bookkeeping (strongly consistent). */
+  private async read(connectionId: string): Promise<StoredConnection | undefined> {
     const out = await send('GetItem', () =>
       this.client.send(new GetCommand({ TableName: this.tableName, Key: { connectionId }, ConsistentRead: true })),
     );
-    return out.Item as ConnectionRow | undefined;
+    return out.Item as StoredConnection | undefined;
   }
 
   /**
    * Attach a connection to a stream as `role` (SET streamId, role): from now on `byStream`
-   * lists it and fan-out reaches it. Returns the updated row.
-   * Throws {@link NotFoundError} (`connection`) when the row does not exist (it disconnected).
+   * lists it and fan-out reaches it. A compare-and-set on the row's current `streamId` (read
+   * first, strongly consistent), so of concurrent moves of one connection each sees the
+   * attachment it replaced — `previous` (absent when the row was on no stream) — and the
+   * caller moves the counts of exactly the streams its own write changed. A write whose answer
+   * was lost and that the SDK retried is recognised by its `moveToken` (a random id stored
+   * with it). Returns the row after, with `previous`.
+   * Throws {@link NotFoundError} (`connection`) when the row does not exist or is being
+   * forgotten ({@link delete}: it disconnected), and an Error when the row kept changing
+   * under {@link MAX_MOVE_ATTEMPTS} tries.
    */
-  async attach(connectionId: string, streamId: string, role: Role): Promise<ConnectionRow> {
-    try {
-      const out = await send('UpdateItem', () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { connectionId },
-            UpdateExpression: 'SET streamId = :s, #role = :r',
-            ConditionExpression: 'attribute_exists(connectionId)',
-            ExpressionAttributeNames: { '#role': 'role' },
-            ExpressionAttributeValues: { ':s': streamId, ':r': role },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      return out.Attributes as ConnectionRow;
-    } catch (e) {
-      if (isConditionFailed(e)) throw new NotFoundError('connection', connectionId);
-      throw e;
+  async attach(connectionId: string, streamId: string, role: Role): Promise<AttachedConnection> {
+    for (let attempt = 0; attempt < MAX_MOVE_ATTEMPTS; attempt++) {
+      const before = await this.read(connectionId);
+      if (!before || before.closing) throw new NotFoundError('connection', connectionId);
+      const token = moveToken();
+      const moved = await this.move(connectionId, before, token, {
+        UpdateExpression: 'SET streamId = :s, #role = :r, moveToken = :t',
+        ConditionExpression: 'attribute_not_exists(closing)',
+        ExpressionAttributeNames: { '#role': 'role' },
+        ExpressionAttributeValues: { ':s': streamId, ':r': role, ':t': token },
+      });
+      if (moved === 'gone') throw new NotFoundError('connection', connectionId);
+      if (moved === 'moved') continue;
+      const after: AttachedConnection = { ...withoutBookkeeping(before), streamId, role };
+      if (before.streamId) after.previous = { streamId: before.streamId, ...(before.role ? { role: before.role } : {}) };
+      return after;
     }
+    throw new Error(`attach(${connectionId}): the connection row kept changing`);
   }
 
   /**
    * Detach a connection from its stream (REMOVE streamId, role). Returns the row as it was
-   * before (`old.streamId` is absent when it was on none), or undefined when the row does
-   * not exist. Atomic: of two concurrent detaches only one sees the old `streamId`.
+   * before (`streamId` absent when it was on no stream, or when a concurrent move took it off
+   * first), or undefined when the row does not exist. Exact: a compare-and-set on the
+   * `streamId` read, so of concurrent detaches, moves and deletes only one sees each old
+   * `streamId` — and a write retried by the SDK after its answer was lost still reports it.
    */
   async detach(connectionId: string): Promise<ConnectionRow | undefined> {
+    return this.leave(connectionId, false);
+  }
+
+  /**
+   * Forget a connection row: detach it exactly as {@link detach} does while marking it
+   * `closing` (so no attach can land on it any more), then delete it. Returns the row as it
+   * was, or undefined if there was none; its `streamId` is present only when this call took
+   * the connection off that stream — the caller uncounts it there, exactly once.
+   */
+  async delete(connectionId: string): Promise<ConnectionRow | undefined> {
+    const before = await this.leave(connectionId, true);
+    if (!before) return undefined;
+    await send('DeleteItem', () => this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { connectionId } })));
+    return before;
+  }
+
+  /** {@link detach}, and with `closing` also SET closing (no later attach). */
+  private async leave(connectionId: string, closing: boolean): Promise<ConnectionRow | undefined> {
+    for (let attempt = 0; attempt < MAX_MOVE_ATTEMPTS; attempt++) {
+      const before = await this.read(connectionId);
+      if (!before) return undefined;
+      if (!before.streamId && (!closing || before.closing)) return withoutBookkeeping(before);
+      const token = moveToken();
+      const moved = await this.move(connectionId, before, token, {
+        UpdateExpression: `SET moveToken = :t${closing ? ', closing = :true' : ''} REMOVE streamId, #role`,
+        ExpressionAttributeNames: { '#role': 'role' },
+        ExpressionAttributeValues: { ':t': token, ...(closing ? { ':true': true } : {}) },
+      });
+      if (moved === 'gone') return undefined;
+      if (moved === 'moved') continue;
+      return withoutBookkeeping(before);
+    }
+    throw new Error(`detach(${connectionId}): the connection row kept changing`);
+  }
+
+  /**
+   * One compare-and-set of a connection row's attachment: `write` applies only while the
+   * row's `streamId` is still what `before` holds (absent when `before` has none) and, when
+   * `write` has a condition of its own, that holds too. `applied`: this call's write is in
+   * (also when the SDK retried it after a lost answer: the row then carries `token`);
+   * `moved`: someone else changed the attachment first (read again); `gone`: no row.
+   */
+  private async move(
+    connectionId: string,
+    before: ConnectionRow,
+    token: string,
+    write: { UpdateExpression: string; ConditionExpression?: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> },
+  ): Promise<'applied' | 'moved' | 'gone'> {
+    const expected = before.streamId === undefined ? 'attribute_not_exists(streamId)' : 'streamId = :was';
+    const condition = ['attribute_exists(connectionId)', expected, ...(write.ConditionExpression ? [write.ConditionExpression] : [])].join(' AND ');
     try {
-      const out = await send('UpdateItem', () =>
+      await send('UpdateItem', () =>
         this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: { connectionId },
-            UpdateExpression: 'REMOVE streamId, #role',
-            ConditionExpression: 'attribute_exists(connectionId)',
-            ExpressionAttributeNames: { '#role': 'role' },
-            ReturnValues: 'ALL_OLD',
+            UpdateExpression: write.UpdateExpression,
+            ConditionExpression: condition,
+            ExpressionAttributeNames: write.ExpressionAttributeNames,
+            ExpressionAttributeValues: { ...write.ExpressionAttributeValues, ...(before.streamId === undefined ? {} : { ':was': before.streamId }) },
           }),
         ),
       );
-      return out.Attributes as ConnectionRow | undefined;
+      return 'applied';
     } catch (e) {
-      if (isConditionFailed(e)) return undefined;
-      throw e;
+      if (!isConditionFailed(e)) throw e;
+      const now = await this.read(connectionId);
+      if (!now) return 'gone';
+      // Our write went in and the SDK's retry of it (its answer was lost) found the condition changed by it.
+      if (now.moveToken === token) return 'applied';
+      return now.closing && write.ConditionExpression?.includes('closing') ? 'gone' : 'moved';
     }
-  }
-
-  /** Delete a connection row; returns the deleted row (ReturnValues ALL_OLD) or undefined if there was none. */
-  async delete(connectionId: string): Promise<ConnectionRow | undefined> {
-    const out = await send('DeleteItem', () =>
-      this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { connectionId }, ReturnValues: 'ALL_OLD' })),
-    );
-    return out.Attributes as ConnectionRow | undefined;
   }
 
   /** Record activity (SET lastSeenAt = now, epoch ms) — `ping`. False when the row no longer exists. */

@@ -5,13 +5,21 @@
  * to `StreamExistsError`; other SDK failures that outlive the SDK's retries become
  * `ThrottledError`/`AwsServiceError`.
  */
+import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { StreamStatus } from '../../protocol/messages';
 import { BY_STATUS_INDEX } from '../../contract/tables';
 import type { StreamRow } from '../core/model';
-import type { StreamChanges, StreamStore, UpdateConditions } from '../ports/streams';
+import type { CountCheck, StreamChanges, StreamStore, UpdateConditions } from '../ports/streams';
 import { applied, isConditionFailed, MAX_PAGES, send, type RepositoryOptions } from './dynamo-write';
 import { StaleEpochError, StreamExistsError } from '../ports/errors';
+
+/**
+ * Attributes a replacement ({@link DynamoStreamStore.create} with `replaceFinishedEpoch`)
+ * keeps from the finished row: the count of the connections still attached under the id, and
+ * the presence bookkeeping that counts it.
+ */
+const KEPT_ON_REPLACE = new Set(['clientCount', 'presenceVersion', 'presenceSentVersion', 'presenceSentAt', 'countToken', 'countCheck']);
 
 /** The Streams table: `new DynamoStreamStore({ client, tableName })`. */
 export class DynamoStreamStore implements StreamStore {
@@ -41,26 +49,69 @@ export class DynamoStreamStore implements StreamStore {
    * `replaceFinishedEpoch`, only if the existing row is still that epoch and `ended`/`failed`
    * (a finished stream is replaced by a fresh one under the same key) or has meanwhile gone.
    * Throws {@link StreamExistsError} when the condition fails (someone else won the race).
+   *
+   * A replacement keeps the old row's `clientCount` (and its `presenceVersion`/
+   * `presenceSentVersion`/`presenceSentAt`): connections still attached to the finished
+   * stream keep their `streamId`, so `byStream` lists them under the new one — they are its
+   * viewers, and each of them uncounts itself there when it leaves. It is an UpdateItem that
+   * SETs every attribute of `row` but those and REMOVEs every other attribute the old row had;
+   * `idleSince` then follows the kept count as {@link addClients} keeps it.
    */
   async create(row: StreamRow, opts: { replaceFinishedEpoch?: number } = {}): Promise<void> {
     const replace = opts.replaceFinishedEpoch;
-    const created = await applied('PutItem', () =>
-      this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: row,
-          ...(replace === undefined
-            ? { ConditionExpression: 'attribute_not_exists(streamId)' }
-            : {
-                // A row TTL-deleted since the caller read it is just as replaceable.
-                ConditionExpression: 'attribute_not_exists(streamId) OR (epoch = :old AND #status IN (:ended, :failed))',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':old': replace, ':ended': 'ended', ':failed': 'failed' },
-              }),
-        }),
-      ),
-    );
-    if (!created) throw new StreamExistsError(row.streamId);
+    const old = replace === undefined ? undefined : await this.get(row.streamId, { consistent: true });
+    if (!old) {
+      // A row TTL-deleted since the caller read it is just as replaceable: a plain create.
+      const created = await applied('PutItem', () =>
+        this.client.send(new PutCommand({ TableName: this.tableName, Item: row, ConditionExpression: 'attribute_not_exists(streamId)' })),
+      );
+      if (!created) throw new StreamExistsError(row.streamId);
+      return;
+    }
+    if (old.epoch !== replace || (old.status !== 'ended' && old.status !== 'failed')) throw new StreamExistsError(row.streamId);
+    const names: Record<string, string> = { '#epoch': 'epoch', '#status': 'status' };
+    const values: Record<string, unknown> = { ':old': replace, ':ended': 'ended', ':failed': 'failed' };
+    const sets: string[] = [];
+    let n = 0;
+    for (const [key, value] of Object.entries(row)) {
+      if (key === 'streamId' || KEPT_ON_REPLACE.has(key) || value === undefined) continue;
+      const name = key === 'epoch' ? '#epoch' : key === 'status' ? '#status' : `#a${n}`;
+      names[name] = key;
+      values[`:v${n}`] = value;
+      sets.push(`${name} = :v${n}`);
+      n++;
+    }
+    // Written by other callers at any time, so removed even when the read did not show them.
+    const stale = new Set([...Object.keys(old), 'controllersGoneSince', 'idleSince']);
+    const removes: string[] = [];
+    for (const key of stale) {
+      if (key === 'streamId' || KEPT_ON_REPLACE.has(key) || (row as unknown as Record<string, unknown>)[key] !== undefined) continue;
+      names[`#r${removes.length}`] = key;
+      removes.push(`#r${removes.length}`);
+    }
+    values[':zero'] = 0;
+    sets.push('clientCount = if_not_exists(clientCount, :zero)');
+    let after: StreamRow;
+    try {
+      const out = await send('UpdateItem', () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { streamId: row.streamId },
+            UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+            ConditionExpression: 'attribute_not_exists(streamId) OR (#epoch = :old AND #status IN (:ended, :failed))',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      after = out.Attributes as StreamRow;
+    } catch (e) {
+      if (isConditionFailed(e)) throw new StreamExistsError(row.streamId);
+      throw e;
+    }
+    await this.fixIdleSince(after, row.idleSince ?? row.createdAt);
   }
 
   /**
@@ -69,6 +120,13 @@ export class DynamoStreamStore implements StreamStore {
    * `expectPositionSeq` and `status` is one of `expectStatus`. Returns the row after the
    * update (ReturnValues ALL_NEW). With no effective change it still checks the condition and
    * returns the current row.
+   *
+   * Each write stores a random `updateToken`: when its answer is lost (a 5xx after the write,
+   * a timeout) and the SDK's retry fails the condition the write itself changed (a new
+   * epoch, a claimed position), the row is read back and, still holding that token, returned
+   * as this write's result — so a control, a seat or an end that went in is not taken for a
+   * lost race (re-decided on a row it already changed, answered `conflict`, or never followed
+   * by its broadcast and StartExecution).
    * Throws {@link StaleEpochError} when the condition fails or the row does not exist.
    */
   async update(streamId: string, expectedEpoch: number, changes: StreamChanges, opts: UpdateConditions = {}): Promise<StreamRow> {
@@ -88,7 +146,11 @@ export class DynamoStreamStore implements StreamStore {
       }
       n++;
     }
-    if (sets.length === 0 && removes.length === 0) sets.push('#epoch = :expectedEpoch');
+    // The write's own id: a retry by the SDK after a lost answer finds it and knows the write went in.
+    const token = randomBytes(16).toString('base64url');
+    names['#token'] = 'updateToken';
+    values[':token'] = token;
+    sets.push('#token = :token');
     const conditions = ['#epoch = :expectedEpoch'];
     if (opts.expectPositionSeq !== undefined) {
       names['#positionSeq'] = 'positionSeq';
@@ -123,8 +185,12 @@ export class DynamoStreamStore implements StreamStore {
       );
       return out.Attributes as StreamRow;
     } catch (e) {
-      if (isConditionFailed(e)) throw new StaleEpochError(streamId, expectedEpoch);
-      throw e;
+      if (!isConditionFailed(e)) throw e;
+      // Lost — or our own write went in, its answer was lost, and the SDK's retry found the
+      // condition changed by it: then the row still carries our token (no later update since).
+      const row = await this.get(streamId, { consistent: true });
+      if (row && (row as StreamRow & { updateToken?: string }).updateToken === token) return row;
+      throw new StaleEpochError(streamId, expectedEpoch);
     }
   }
 
@@ -135,14 +201,20 @@ export class DynamoStreamStore implements StreamStore {
    * Returns the row after the change, or undefined when the stream row does not exist (it is
    * not created).
    *
+   * Applied once: the ADD stores a random `countToken` and is conditional on the row not
+   * holding that token yet, so when its answer is lost (a 5xx after the write, a timeout) the
+   * SDK's retry finds its own token and changes nothing (the row is then read back). Only a
+   * count change by another caller between the lost answer and the retry (a retry backoff,
+   * well under a second) would let the retry apply twice — the window the reconciliation
+   * (application/client-count.ts) closes.
+   *
    * Concurrency: the count is one atomic ADD; `idleSince` is then fixed by a second
    * conditional write that only SETs it while the count is still ≤ 0 and only REMOVEs it while
    * the count is still > 0. Whichever ADD is last, its own fix-up (or a failed condition,
-   * meaning a later ADD will fix it) leaves the row consistent. The count is not clamped: a
-   * double decrement (disconnect racing a 410 cleanup) would show as a negative count, which
-   * reads as idle.
+   * meaning a later ADD will fix it) leaves the row consistent. The count is never clamped.
    */
   async addClients(streamId: string, delta: number, now: number = Date.now()): Promise<StreamRow | undefined> {
+    const token = randomBytes(16).toString('base64url');
     let row: StreamRow;
     try {
       const out = await send('UpdateItem', () =>
@@ -150,18 +222,30 @@ export class DynamoStreamStore implements StreamStore {
           new UpdateCommand({
             TableName: this.tableName,
             Key: { streamId },
-            UpdateExpression: 'ADD clientCount :d, presenceVersion :one',
-            ConditionExpression: 'attribute_exists(streamId)',
-            ExpressionAttributeValues: { ':d': delta, ':one': 1 },
+            UpdateExpression: 'ADD clientCount :d, presenceVersion :one SET countToken = :t',
+            ConditionExpression: 'attribute_exists(streamId) AND (attribute_not_exists(countToken) OR countToken <> :t)',
+            ExpressionAttributeValues: { ':d': delta, ':one': 1, ':t': token },
             ReturnValues: 'ALL_NEW',
           }),
         ),
       );
       row = out.Attributes as StreamRow;
     } catch (e) {
-      if (isConditionFailed(e)) return undefined;
-      throw e;
+      if (!isConditionFailed(e)) throw e;
+      // No row — or the row already holds this token: the SDK retried a write that went in.
+      const current = await this.get(streamId, { consistent: true });
+      if (!current) return undefined;
+      row = current;
     }
+    return this.fixIdleSince(row, now);
+  }
+
+  /**
+   * Make `idleSince` true to `row.clientCount` (SET to `now` while ≤ 0, REMOVEd while > 0),
+   * each write conditional on the count still being so. Returns the row after (or `row`, when
+   * nothing needed changing or a later count change owns the fix-up).
+   */
+  private async fixIdleSince(row: StreamRow, now: number): Promise<StreamRow> {
     const idle = row.clientCount <= 0;
     if (idle === (row.idleSince !== undefined)) return row;
     try {
@@ -169,7 +253,7 @@ export class DynamoStreamStore implements StreamStore {
         this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
-            Key: { streamId },
+            Key: { streamId: row.streamId },
             ...(idle
               ? {
                   UpdateExpression: 'SET idleSince = :now',
@@ -190,6 +274,50 @@ export class DynamoStreamStore implements StreamStore {
       if (isConditionFailed(e)) return row; // a later change owns the fix-up
       throw e;
     }
+  }
+
+  /**
+   * Record a reconciliation's look at the count (application/client-count.ts): SET
+   * `countCheck = check` while `presenceVersion` is still `check.presenceVersion` (no count
+   * change since the look). False when it changed meanwhile or the row is gone.
+   */
+  async noteCountCheck(streamId: string, check: CountCheck): Promise<boolean> {
+    return this.updateIf({
+      Key: { streamId },
+      UpdateExpression: 'SET countCheck = :c',
+      ConditionExpression: 'attribute_exists(streamId) AND presenceVersion = :v',
+      ExpressionAttributeValues: { ':c': check, ':v': check.presenceVersion },
+    });
+  }
+
+  /**
+   * Repair a drifted count (application/client-count.ts): SET `clientCount = clients`, ADD 1
+   * to `presenceVersion`, REMOVE `countCheck`, conditional on the row still holding
+   * `check.clientCount` at `check.presenceVersion` (no count change since it was checked); then
+   * `idleSince` follows the new count. Returns the row after, or undefined when the condition
+   * failed (something changed: nothing was written).
+   */
+  async repairClientCount(streamId: string, check: CountCheck, clients: number, now: number = Date.now()): Promise<StreamRow | undefined> {
+    let row: StreamRow;
+    try {
+      const out = await send('UpdateItem', () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { streamId },
+            UpdateExpression: 'SET clientCount = :n ADD presenceVersion :one REMOVE countCheck',
+            ConditionExpression: 'presenceVersion = :v AND clientCount = :c',
+            ExpressionAttributeValues: { ':n': clients, ':one': 1, ':v': check.presenceVersion, ':c': check.clientCount },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      row = out.Attributes as StreamRow;
+    } catch (e) {
+      if (isConditionFailed(e)) return undefined;
+      throw e;
+    }
+    return this.fixIdleSince(row, now);
   }
 
   /**

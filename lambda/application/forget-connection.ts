@@ -15,9 +15,11 @@ export interface ForgetPorts {
 
 /**
  * Delete the connection's row and, if it was attached to a stream, uncount it there
- * (leave-stream.ts: `clientCount`, controller grace). Idempotent: only the call that deleted
- * the row uncounts it. Returns the deleted row and the stream row after the decrement (for
- * its `presenceVersion`), or undefined when there was no row. `now` is epoch ms.
+ * (leave-stream.ts: `clientCount`, controller grace). Exactly once: the registry's delete
+ * reports the `streamId` only to the call that took the connection off it (a concurrent
+ * detach, move or second delete sees none), and no attach lands on a row being deleted.
+ * Returns the deleted row and the stream row after the decrement (for its
+ * `presenceVersion`), or undefined when there was no row. `now` is epoch ms.
  */
 export async function forgetConnection(
   ports: ForgetPorts,

@@ -1,6 +1,7 @@
 /**
  * Uncounting a connection that has left its stream — shared by `$disconnect`, `stop`,
- * a re-`start`, and fan-out's GoneException cleanup.
+ * a re-`start` (and an attach that found the connection on another stream), and fan-out's
+ * GoneException cleanup.
  */
 import type { ConnectionRow, StreamRow } from '../core/model';
 import type { ConnectionRegistry } from '../ports/connections';
@@ -13,8 +14,8 @@ export interface LeaveStreamPorts {
 }
 
 /**
- * Uncount a connection that has just left its stream (its row already deleted or
- * detached): `clientCount` − 1, and when it was a `player` of a pvai/pvp stream and no
+ * Uncount a connection that has just left its stream (its row already deleted, detached or
+ * moved by the caller's own write — the only caller that may uncount it): `clientCount` − 1, and when it was a `player` of a pvai/pvp stream and no
  * player connection is left, start the stream's controller grace (`controllersGoneSince` =
  * `now`, epoch ms; the sweeper ends the stream `stopped` once the grace,
  * CONTROLLER_GRACE_SECONDS, has passed). Returns the stream row after the decrement, or

@@ -10,6 +10,7 @@ import type { ConnectionRegistry } from '../ports/connections';
 import type { Log } from '../ports/log';
 import type { StreamStore } from '../ports/streams';
 import type { Time } from '../ports/time';
+import { reconcileClientCount } from './client-count';
 
 /** At most one `presence` broadcast per stream per this many ms (joins coalesce). */
 export const PRESENCE_INTERVAL_MS = 1000;
@@ -18,7 +19,7 @@ const MAX_ANNOUNCE_ATTEMPTS = 5;
 
 /** Ports of {@link announcePresence}. */
 export interface PresencePorts {
-  streams: Pick<StreamStore, 'get' | 'claimPresence'>;
+  streams: Pick<StreamStore, 'get' | 'claimPresence' | 'noteCountCheck' | 'repairClientCount'>;
   connections: Pick<ConnectionRegistry, 'countByStream'>;
   broadcaster: Pick<Broadcaster, 'fanOut'>;
   time: Time;
@@ -34,7 +35,8 @@ export interface PresencePorts {
  * within the interval, this one waits for the interval to pass and then either finds that a
  * later broadcast already covered its version (done) or claims the next one. A join storm of
  * N viewers thus costs about one broadcast per second instead of N (N² posts). Waits at most
- * a few intervals; a finished or missing stream needs no presence.
+ * a few intervals; a finished or missing stream needs no presence. The counts broadcast are
+ * also held against the row's `clientCount` (client-count.ts `reconcileClientCount`).
  */
 export async function announcePresence(ports: PresencePorts, streamId: string, version?: number): Promise<void> {
   const jitter = ports.jitterMs ?? (() => Math.floor(Math.random() * 50));
@@ -51,6 +53,10 @@ export async function announcePresence(ports: PresencePorts, streamId: string, v
     if (await ports.streams.claimPresence(streamId, last, ports.time.now())) {
       const counts = await ports.connections.countByStream(streamId);
       await ports.broadcaster.fanOut(streamId, [{ type: 'presence', streamId, ...counts }]);
+      // The counts were just taken: compare them with the row's (client-count.ts; a failure here only defers that to a later look).
+      await reconcileClientCount(ports, streamId, ports.time.now(), { row, counts }).catch((e: unknown) =>
+        ports.log.warn('clientCount not checked', { streamId, error: (e as Error).message }),
+      );
       return;
     }
   }

@@ -9,9 +9,10 @@ import { clockRuns, isFinished } from '../core/lifecycle';
 import type { StreamRow } from '../core/model';
 import { framesMessages, type Role, type WireFrame } from '../../protocol/server';
 import type { Broadcaster } from '../ports/broadcaster';
-import type { ConnectionRegistry } from '../ports/connections';
+import type { AttachedConnection, ConnectionRegistry } from '../ports/connections';
 import type { FrameSource } from '../ports/frames';
 import type { Log } from '../ports/log';
+import { StaleEpochError } from '../ports/errors';
 import type { StreamStore } from '../ports/streams';
 import type { Time } from '../ports/time';
 import type { Workflow } from '../ports/workflow';
@@ -56,7 +57,8 @@ const READ_LIMIT = 5000;
 
 /**
  * Attach a connection to a stream as `role` (derived from the stream's controllers when
- * omitted) and count it; then greet it with `joined` (the full initial state) and announce
+ * omitted) and count it — exactly once: {@link countAttach} moves the counts of the streams
+ * this attach's own write changed; then greet it with `joined` (the full initial state) and announce
  * the new presence to the stream. The connection is attached before `joined` goes out, so a
  * control sent the moment `joined` arrives finds it attached; and it is attached at a quiet
  * moment of the stream ({@link untilQuiet}), so no frame overtakes `joined` and a replay
@@ -87,12 +89,50 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
   } else {
     await untilQuiet(ports, stream.streamId);
   }
-  await ports.connections.attach(connectionId, stream.streamId, r);
-  const fresh = (await ports.streams.addClients(stream.streamId, 1, ports.time.now())) ?? stream;
+  const attached = await ports.connections.attach(connectionId, stream.streamId, r);
+  const { counted, left } = await countAttach(ports, connectionId, stream.streamId, attached);
+  const fresh = counted ?? stream;
   if (r === 'player' && fresh.controllersGoneSince !== undefined) await ports.streams.markControllers(stream.streamId, true, ports.time.now());
   if (!replay) await ports.broadcaster.post(connectionId, joinedMessage(fresh, r, ports.time.now()));
   await announcePresence(ports, stream.streamId, fresh.presenceVersion);
+  if (left) await announcePresence(ports, left.streamId, left.row?.presenceVersion);
   return r;
+}
+
+/**
+ * Move the counts for an attach that has just been written (`attached`, with the attachment
+ * it replaced): the stream it left (another one: a concurrent `start`/`join` of the same
+ * connection attached it there first) is uncounted (leave-stream.ts), and `streamId` is
+ * counted unless the connection was already on it. Each change of the row's `streamId` is
+ * this one write's, so no other caller moves these counts (docs/ARCHITECTURE.md "Fan-out").
+ * Returns the counted stream's row (undefined when it was not counted again or is gone) and
+ * the stream left. When counting fails (the stream write outlived the SDK's retries) the
+ * attach is undone — detached again when still on `streamId` — and the error rethrown, so
+ * the connection is left neither attached uncounted nor counted twice.
+ */
+async function countAttach(
+  ports: SessionPorts,
+  connectionId: string,
+  streamId: string,
+  attached: AttachedConnection,
+): Promise<{ counted?: StreamRow; left?: { streamId: string; row?: StreamRow } }> {
+  const previous = attached.previous;
+  let counted: StreamRow | undefined;
+  if (previous?.streamId === streamId) {
+    counted = await ports.streams.get(streamId, { consistent: true });
+  } else {
+    try {
+      counted = await ports.streams.addClients(streamId, 1, ports.time.now());
+    } catch (e) {
+      const undone = await ports.connections.detach(connectionId).catch(() => undefined);
+      ports.log.warn('attach undone: its stream could not be counted', { connectionId, streamId, undone: undone?.streamId === streamId, error: (e as Error).message });
+      if (undone?.streamId === streamId && previous) await leaveStream(ports, previous, ports.time.now()).catch(() => undefined);
+      throw e;
+    }
+  }
+  if (!previous || previous.streamId === streamId) return { counted };
+  const row = await leaveStream(ports, previous, ports.time.now());
+  return { counted, left: { streamId: previous.streamId, row } };
 }
 
 /**
@@ -143,7 +183,10 @@ async function quietInMs(ports: Pick<SessionPorts, 'frames' | 'time'>, row: Stre
 /**
  * Detach a connection from whatever stream it is on (no-op when it is on none), uncount it
  * and announce presence. A pvai stream whose player leaves ends with `stopped` when
- * `endIfPlayerLeaves` is set (the player's own `stop`). Returns the stream id it left.
+ * `endIfPlayerLeaves` is set (the player's own `stop`); when that end keeps losing to newer
+ * epochs (application/end-stream.ts gives up with StaleEpochError) the detach still stands
+ * and the stream is left to its controller grace — the error does not escape. Returns the
+ * stream id it left.
  */
 export async function detach(
   ports: SessionPorts,
@@ -155,7 +198,16 @@ export async function detach(
   const streamId = old.streamId;
   const stream = await leaveStream(ports, old, ports.time.now());
   if (stream && opts.endIfPlayerLeaves && stream.mode === 'pvai' && old.role === 'player' && !isFinished(stream)) {
-    await endStream(ports, stream, 'stopped', opts.by ?? old.userId);
+    try {
+      await endStream(ports, stream, 'stopped', opts.by ?? old.userId);
+    } catch (e) {
+      if (!(e instanceof StaleEpochError)) throw e;
+      // Every end lost to a newer epoch (controls from the player's other connections kept
+      // landing): the caller has left all the same, and its leaving is what `stop` promises.
+      // The stream ends by its controller grace (leave-stream.ts) once no player is left on
+      // it, or plays on under the player's connection that is still controlling it.
+      ports.log.warn('stop: the stream kept changing under its end; left to its controller grace', { streamId, connectionId, epoch: e.expectedEpoch });
+    }
   }
   await announcePresence(ports, streamId, stream?.presenceVersion);
   return streamId;

@@ -22,17 +22,37 @@ export interface PresenceCounts {
   spectators: number;
 }
 
+/**
+ * A connection just attached ({@link ConnectionRegistry.attach}): the row after, and
+ * `previous` — the attachment this write replaced (absent when the row was on no stream).
+ * The caller uncounts `previous.streamId` when it differs from the new one, and counts the
+ * new one unless it was already that stream: each change of a row's `streamId` is made by
+ * exactly one write, and its writer alone moves the counts.
+ */
+export type AttachedConnection = ConnectionRow & { previous?: { streamId: string; role?: Role } };
+
 /** The Connections table. Every method may throw `ThrottledError`/`AwsServiceError` (adapters/errors.ts). */
 export interface ConnectionRegistry {
   /** Write (or overwrite) a row — `$connect`. */
   put(row: ConnectionRow): Promise<void>;
   /** The row, or undefined (strongly consistent). */
   get(connectionId: string): Promise<ConnectionRow | undefined>;
-  /** SET streamId, role; returns the row after. Throws `NotFoundError` (`connection`) when the row is gone. */
-  attach(connectionId: string, streamId: string, role: Role): Promise<ConnectionRow>;
-  /** REMOVE streamId, role; returns the row before (undefined when there is none). Atomic. */
+  /**
+   * SET streamId, role — a compare-and-set on the attachment read, so it reports the one it
+   * replaced (`previous`). Throws `NotFoundError` (`connection`) when the row is gone or being
+   * deleted.
+   */
+  attach(connectionId: string, streamId: string, role: Role): Promise<AttachedConnection>;
+  /**
+   * REMOVE streamId, role; returns the row before (undefined when there is none). Exact: of
+   * concurrent detaches, attaches and deletes only one sees each old `streamId`.
+   */
   detach(connectionId: string): Promise<ConnectionRow | undefined>;
-  /** Delete the row; returns it as it was, or undefined. */
+  /**
+   * Delete the row (detaching it first, exactly as {@link detach}, and barring any later
+   * attach); returns it as it was, or undefined. Its `streamId` is present only when this call
+   * took the connection off that stream: the caller uncounts it there, once.
+   */
   delete(connectionId: string): Promise<ConnectionRow | undefined>;
   /** SET lastSeenAt = now (epoch ms); false when the row is gone (it is not recreated). */
   touch(connectionId: string, now: number): Promise<boolean>;

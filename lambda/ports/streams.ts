@@ -20,6 +20,18 @@ export interface UpdateConditions {
   expectStatus?: readonly StreamStatus[];
 }
 
+/**
+ * A reconciliation's look at a stream's count (application/client-count.ts), stored on the
+ * row as `countCheck`: the row's `clientCount` and `presenceVersion` then, the attached
+ * connections `byStream` listed (`clients`), and when (`at`, epoch ms).
+ */
+export interface CountCheck {
+  clientCount: number;
+  presenceVersion: number;
+  clients: number;
+  at: number;
+}
+
 /** The Streams table. Every method may throw `ThrottledError`/`AwsServiceError` (adapters/errors.ts). */
 export interface StreamStore {
   /** The row, or undefined. `consistent`: a strongly consistent read (before any decision). */
@@ -29,6 +41,7 @@ export interface StreamStore {
    * that epoch and `ended`/`failed` (or gone meanwhile). Throws `StreamExistsError` otherwise.
    */
   create(row: StreamRow, opts?: { replaceFinishedEpoch?: number }): Promise<void>;
+  // A replacement keeps the finished row's `clientCount` (its connections stay attached under the id).
   /**
    * Apply `changes` while the row's `epoch` is `expectedEpoch` (and `conditions` hold).
    * Returns the row after the write. Throws `StaleEpochError` when a condition fails or
@@ -37,10 +50,18 @@ export interface StreamStore {
   update(streamId: string, expectedEpoch: number, changes: StreamChanges, conditions?: UpdateConditions): Promise<StreamRow>;
   /**
    * Add `delta` (±1) to `clientCount` (and 1 to `presenceVersion`), keeping `idleSince` set
-   * to `now` (epoch ms) exactly while the count is ≤ 0. Returns the row after, or undefined
-   * when the row does not exist.
+   * to `now` (epoch ms) exactly while the count is ≤ 0 — applied once even when the SDK
+   * retries it. Returns the row after, or undefined when the row does not exist.
    */
   addClients(streamId: string, delta: number, now?: number): Promise<StreamRow | undefined>;
+  /** SET `countCheck = check` while `presenceVersion` is still `check.presenceVersion`; false otherwise. */
+  noteCountCheck(streamId: string, check: CountCheck): Promise<boolean>;
+  /**
+   * SET `clientCount = clients` (ADD 1 to `presenceVersion`, REMOVE `countCheck`, `idleSince`
+   * following) while the row still holds `check.clientCount` at `check.presenceVersion`.
+   * Returns the row after, or undefined when that no longer holds.
+   */
+  repairClientCount(streamId: string, check: CountCheck, clients: number, now?: number): Promise<StreamRow | undefined>;
   /** SET `controllersGoneSince = now` (present false, unless set) or REMOVE it (present true). A missing row is ignored. */
   markControllers(streamId: string, present: boolean, now?: number): Promise<void>;
   /**

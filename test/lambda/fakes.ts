@@ -11,9 +11,9 @@ import type { RecordingIndex } from '../../lambda/core/recording';
 import type { RecordingStore } from '../../lambda/ports/recordings';
 import type { TickInput } from '../../lambda/core/workflow';
 import type { Broadcaster, FanOutRequest, FanOutSummary } from '../../lambda/ports/broadcaster';
-import type { ConnectionRegistry, PresenceCounts, StreamConnection } from '../../lambda/ports/connections';
+import type { AttachedConnection, ConnectionRegistry, PresenceCounts, StreamConnection } from '../../lambda/ports/connections';
 import type { GameCatalog, LiveAppend } from '../../lambda/ports/games';
-import type { StreamChanges, StreamStore, UpdateConditions } from '../../lambda/ports/streams';
+import type { CountCheck, StreamChanges, StreamStore, UpdateConditions } from '../../lambda/ports/streams';
 import type { Time } from '../../lambda/ports/time';
 import type { Workflow } from '../../lambda/ports/workflow';
 import type { Role, ServerMessage, StreamStatus } from '../../protocol/messages';
@@ -25,6 +25,8 @@ export class InMemoryStreamStore implements StreamStore {
   readonly rows = new Map<string, StreamRow>();
   /** Called with the arguments of every `update` before its condition is checked. */
   beforeUpdate?: (streamId: string, expectedEpoch: number, changes: StreamChanges) => void | Promise<void>;
+  /** Called before every `addClients` is applied (a crash or a concurrent writer there: throw, or change rows). */
+  beforeAddClients?: (streamId: string, delta: number) => void | Promise<void>;
   /** Every `update` call, in order, with whether it was applied. */
   readonly updates: Array<{ streamId: string; expectedEpoch: number; changes: StreamChanges; applied: boolean }> = [];
 
@@ -49,7 +51,18 @@ export class InMemoryStreamStore implements StreamStore {
     const old = this.rows.get(row.streamId);
     const replaceable = old === undefined || (opts.replaceFinishedEpoch !== undefined && old.epoch === opts.replaceFinishedEpoch && (old.status === 'ended' || old.status === 'failed'));
     if (!replaceable) throw new StreamExistsError(row.streamId);
-    this.rows.set(row.streamId, copy(row));
+    const fresh = copy(row);
+    if (old) {
+      // As the adapter: the count (and its presence bookkeeping) of the connections still attached under the id is kept.
+      fresh.clientCount = old.clientCount;
+      for (const k of ['presenceVersion', 'presenceSentVersion', 'presenceSentAt'] as const) {
+        if (old[k] === undefined) delete fresh[k];
+        else fresh[k] = old[k];
+      }
+      if (fresh.clientCount > 0) delete fresh.idleSince;
+      else fresh.idleSince ??= row.createdAt;
+    }
+    this.rows.set(row.streamId, fresh);
   }
 
   async update(streamId: string, expectedEpoch: number, changes: StreamChanges, conditions: UpdateConditions = {}): Promise<StreamRow> {
@@ -72,10 +85,29 @@ export class InMemoryStreamStore implements StreamStore {
   }
 
   async addClients(streamId: string, delta: number, now = Date.now()): Promise<StreamRow | undefined> {
+    await this.beforeAddClients?.(streamId, delta);
     const row = this.rows.get(streamId);
     if (!row) return undefined;
     row.clientCount += delta;
     row.presenceVersion = (row.presenceVersion ?? 0) + 1;
+    if (row.clientCount <= 0) row.idleSince ??= now;
+    else delete row.idleSince;
+    return copy(row);
+  }
+
+  async noteCountCheck(streamId: string, check: CountCheck): Promise<boolean> {
+    const row = this.rows.get(streamId) as (StreamRow & { countCheck?: CountCheck }) | undefined;
+    if (!row || row.presenceVersion !== check.presenceVersion) return false;
+    row.countCheck = copy(check);
+    return true;
+  }
+
+  async repairClientCount(streamId: string, check: CountCheck, clients: number, now = Date.now()): Promise<StreamRow | undefined> {
+    const row = this.rows.get(streamId) as (StreamRow & { countCheck?: CountCheck }) | undefined;
+    if (!row || row.presenceVersion !== check.presenceVersion || row.clientCount !== check.clientCount) return undefined;
+    row.clientCount = clients;
+    row.presenceVersion = (row.presenceVersion ?? 0) + 1;
+    delete row.countCheck;
     if (row.clientCount <= 0) row.idleSince ??= now;
     else delete row.idleSince;
     return copy(row);
@@ -101,9 +133,17 @@ export class InMemoryStreamStore implements StreamStore {
   }
 }
 
-/** The Connections table in memory. */
+/**
+ * The Connections table in memory, with the adapter's exact moves: `attach` reports the
+ * attachment it replaced, `delete` reports a `streamId` only when it took the connection off
+ * it, and a connection being deleted takes no attach.
+ */
 export class InMemoryConnectionRegistry implements ConnectionRegistry {
   readonly rows = new Map<string, ConnectionRow>();
+  /** Called after each `attach` has been written, before it returns (a concurrent writer there). */
+  afterAttach?: (connectionId: string, streamId: string) => void | Promise<void>;
+  /** Called before each `delete` (a concurrent writer there). */
+  beforeDelete?: (connectionId: string) => void | Promise<void>;
 
   constructor(rows: ConnectionRow[] = []) {
     for (const r of rows) this.rows.set(r.connectionId, copy(r));
@@ -116,12 +156,15 @@ export class InMemoryConnectionRegistry implements ConnectionRegistry {
     const r = this.rows.get(connectionId);
     return r && copy(r);
   }
-  async attach(connectionId: string, streamId: string, role: Role): Promise<ConnectionRow> {
+  async attach(connectionId: string, streamId: string, role: Role): Promise<AttachedConnection> {
     const r = this.rows.get(connectionId);
     if (!r) throw new NotFoundError('connection', connectionId);
+    const previous = r.streamId === undefined ? undefined : { streamId: r.streamId, ...(r.role ? { role: r.role } : {}) };
     r.streamId = streamId;
     r.role = role;
-    return copy(r);
+    const after: AttachedConnection = { ...copy(r), ...(previous ? { previous } : {}) };
+    await this.afterAttach?.(connectionId, streamId);
+    return after;
   }
   async detach(connectionId: string): Promise<ConnectionRow | undefined> {
     const r = this.rows.get(connectionId);
@@ -132,6 +175,7 @@ export class InMemoryConnectionRegistry implements ConnectionRegistry {
     return old;
   }
   async delete(connectionId: string): Promise<ConnectionRow | undefined> {
+    await this.beforeDelete?.(connectionId);
     const r = this.rows.get(connectionId);
     this.rows.delete(connectionId);
     return r && copy(r);

@@ -19,7 +19,11 @@ import {
   updateStream,
 } from './env-adapters';
 import { NotFoundError, StaleEpochError, StreamExistsError } from '../../../lambda/adapters/errors';
+import { DynamoConnectionRegistry } from '../../../lambda/adapters/connection-registry';
+import { documentClient } from '../../../lambda/adapters/dynamo-write';
+import { DynamoStreamStore } from '../../../lambda/adapters/stream-store';
 import type { ConnectionRow, GameRow, StreamRow } from '../../../lambda/core/model';
+import { TEST_TABLES } from '../../support/aws-local';
 
 let aws: LocalAws;
 beforeAll(async () => {
@@ -148,8 +152,11 @@ describe('Streams', () => {
     expect(row).toMatchObject({ streamId: 's-upd', epoch: 2, speed: 4, positionSeq: 10, executionArn: 'arn:x' });
     expect('idleSince' in row).toBe(false);
     expect(await getStream('s-upd', { consistent: true })).toEqual(row);
-    // No effective change: still checks the epoch, returns the row.
-    expect(await updateStream('s-upd', 2, {})).toEqual(row);
+    // No effective change: still checks the epoch, returns the row (with this write's updateToken).
+    const { updateToken: _first, ...rest } = row as StreamRow & { updateToken?: string };
+    const same = (await updateStream('s-upd', 2, {})) as StreamRow & { updateToken?: string };
+    expect(same).toEqual({ ...rest, updateToken: expect.any(String) });
+    expect(same.updateToken).not.toBe(_first);
   });
 
   it('throws StaleEpochError when the epoch, position or status moved, or the row is gone', async () => {
@@ -215,6 +222,102 @@ describe('Streams', () => {
     expect(both.map((s) => s.streamId)).toContain('st-paused');
     expect(both.every((s) => s.status === 'scheduled' || s.status === 'paused')).toBe(true);
     expect(await listStreamsByStatus(['scheduled'], { maxItems: 3, pageSize: 2 })).toHaveLength(3);
+  });
+});
+
+describe('exact moves of a connection (the serialization point of clientCount)', () => {
+  const repos = () => {
+    const client = documentClient();
+    return {
+      connections: new DynamoConnectionRegistry({ client, tableName: TEST_TABLES.connections }),
+      streams: new DynamoStreamStore({ client, tableName: TEST_TABLES.streams }),
+    };
+  };
+
+  it('attach reports the attachment it replaced; of concurrent attaches each sees a different one', async () => {
+    const { connections } = repos();
+    await connections.put(conn('m1'));
+    expect((await connections.attach('m1', 'spectate:a', 'spectator')).previous).toBeUndefined();
+    const again = await connections.attach('m1', 'spectate:b', 'player');
+    expect(again).toMatchObject({ connectionId: 'm1', streamId: 'spectate:b', role: 'player', previous: { streamId: 'spectate:a', role: 'spectator' } });
+    // Six racing attaches of one connection: the replaced attachments form one chain — every
+    // attachment but the last is replaced exactly once, so each stream is uncounted once.
+    const targets = ['s-1', 's-2', 's-3', 's-4', 's-5', 's-6'];
+    const results = await Promise.all(targets.map((t) => connections.attach('m1', t, 'spectator')));
+    const replaced = results.map((r) => r.previous?.streamId).sort();
+    const last = (await connections.get('m1'))!.streamId!;
+    expect(replaced).toEqual(['spectate:b', ...targets.filter((t) => t !== last)].sort());
+    // The bookkeeping stays out of what callers read.
+    expect(Object.keys((await connections.get('m1'))!).sort()).toEqual([...Object.keys(conn('m1')), 'role', 'streamId'].sort());
+  });
+
+  it('of a detach and a delete racing, only one sees the streamId; a deleted connection takes no attach', async () => {
+    const { connections } = repos();
+    for (let i = 0; i < 5; i++) {
+      const id = `m-race-${i}`;
+      await connections.put(conn(id));
+      await connections.attach(id, 'spectate:r', 'spectator');
+      const [detached, deleted] = await Promise.all([connections.detach(id), connections.delete(id)]);
+      expect([detached?.streamId, deleted?.streamId].filter(Boolean)).toEqual(['spectate:r']);
+      expect(await connections.get(id)).toBeUndefined();
+      await expect(connections.attach(id, 'spectate:r', 'spectator')).rejects.toBeInstanceOf(NotFoundError);
+      expect(await connections.get(id)).toBeUndefined(); // not re-created
+    }
+  });
+
+  it('a delete reports the streamId it took the connection off, once', async () => {
+    const { connections } = repos();
+    await connections.put(conn('m-del'));
+    await connections.attach('m-del', 'spectate:d', 'player');
+    expect(await connections.delete('m-del')).toMatchObject({ connectionId: 'm-del', streamId: 'spectate:d', role: 'player' });
+    expect(await connections.delete('m-del')).toBeUndefined();
+    await connections.put(conn('m-del-2'));
+    expect((await connections.delete('m-del-2'))?.streamId).toBeUndefined();
+  });
+
+  it('replacing a finished stream keeps the count of the connections still attached under its id', async () => {
+    const { connections, streams } = repos();
+    await streams.create(stream('pvp:g1:keep', { mode: 'pvp', status: 'playing', epoch: 2 }));
+    for (const id of ['k-1', 'k-2']) {
+      await connections.put(conn(id));
+      await connections.attach(id, 'pvp:g1:keep', 'spectator');
+      await streams.addClients('pvp:g1:keep', 1, 1_000);
+    }
+    await streams.markControllers('pvp:g1:keep', false, 1_500);
+    await streams.update('pvp:g1:keep', 2, { status: 'ended', endedReason: 'stopped', expiresAt: 99 });
+    const before = (await streams.get('pvp:g1:keep', { consistent: true }))!;
+
+    await streams.create(stream('pvp:g1:keep', { mode: 'pvp', status: 'starting', epoch: 3, idleSince: 2_000, title: 'New' }), { replaceFinishedEpoch: 2 });
+    const row = (await streams.get('pvp:g1:keep', { consistent: true }))!;
+    expect(row).toMatchObject({ epoch: 3, status: 'starting', title: 'New', clientCount: 2, presenceVersion: before.presenceVersion });
+    // Nothing of the finished stream is left but the count; not idle, since it has viewers.
+    for (const k of ['endedReason', 'expiresAt', 'controllersGoneSince', 'idleSince'] as const) expect(row[k]).toBeUndefined();
+    expect((await countStreamConnections('pvp:g1:keep')).clients).toBe(row.clientCount);
+    // The old viewers leave: the count follows them down to the truth, and the stream is idle.
+    for (const id of ['k-1', 'k-2']) if ((await connections.delete(id))?.streamId) await streams.addClients('pvp:g1:keep', -1, 3_000);
+    expect(await streams.get('pvp:g1:keep', { consistent: true })).toMatchObject({ clientCount: 0, idleSince: 3_000 });
+
+    // A replacement with no viewer left is idle from its creation.
+    await streams.update('pvp:g1:keep', 3, { status: 'failed' });
+    await streams.create(stream('pvp:g1:keep', { mode: 'pvp', status: 'starting', epoch: 4, idleSince: 4_000 }), { replaceFinishedEpoch: 3 });
+    expect(await streams.get('pvp:g1:keep', { consistent: true })).toMatchObject({ epoch: 4, clientCount: 0, idleSince: 4_000 });
+  });
+
+  it('notes a count check and repairs the count only while nothing moved since', async () => {
+    const { streams } = repos();
+    await streams.create(stream('s-repair', { clientCount: 0, idleSince: 10 }));
+    const counted = (await streams.addClients('s-repair', 1, 20))!; // presenceVersion 1
+    const check = { clientCount: 1, presenceVersion: counted.presenceVersion!, clients: 0, at: 30 };
+    expect(await streams.noteCountCheck('s-repair', check)).toBe(true);
+    expect(await streams.noteCountCheck('s-repair', { ...check, presenceVersion: 99 })).toBe(false);
+    expect(await streams.noteCountCheck('s-nope', check)).toBe(false);
+    expect(await streams.get('s-nope', { consistent: true })).toBeUndefined();
+    expect(await streams.repairClientCount('s-repair', { ...check, clientCount: 5 }, 0, 40)).toBeUndefined();
+    const repaired = await streams.repairClientCount('s-repair', check, 0, 40);
+    expect(repaired).toMatchObject({ clientCount: 0, presenceVersion: check.presenceVersion + 1, idleSince: 40 });
+    expect((repaired as StreamRow & { countCheck?: unknown }).countCheck).toBeUndefined();
+    // Applied once: the same check no longer matches.
+    expect(await streams.repairClientCount('s-repair', check, 0, 50)).toBeUndefined();
   });
 });
 

@@ -39,7 +39,7 @@ import {
   touchConnection,
   updateStream,
 } from './env-adapters';
-import { AwsServiceError, ThrottledError } from '../../../lambda/adapters/errors';
+import { AwsServiceError, StaleEpochError, ThrottledError } from '../../../lambda/adapters/errors';
 import type { ConnectionRow, StreamRow } from '../../../lambda/core/model';
 import type { ServerMessage } from '../../../protocol/messages';
 import { handler as controlHandler } from '../../../lambda/handlers/control';
@@ -269,6 +269,54 @@ describe('a fault that outlives the SDK retries', () => {
     expect(err).not.toBeInstanceOf(ThrottledError);
     expect(err).toMatchObject({ code: 'InternalServerError', status: 500, retryable: true });
     expect((await getStream('s-500', { consistent: true }))?.positionSeq).toBe(0);
+  });
+});
+
+describe('a write applied whose answer is lost (applied-then-500, then the SDK retries it) moves a count exactly once', () => {
+  const isAdd = (r: DynamoRequest) => op('UpdateItem', T.streams)(r) && String(r.body.UpdateExpression).startsWith('ADD clientCount');
+  const isMove = (r: DynamoRequest) => op('UpdateItem', T.connections)(r) && String(r.body.UpdateExpression).includes('streamId');
+
+  it('addClients: the retry of an applied ADD changes nothing (counted once)', async () => {
+    await createStream(stream('s-lost-add', { clientCount: 3 }));
+    proxy().inject(isAdd, 'applied-then-500');
+    const row = await addClients('s-lost-add', 1, 1_000);
+    expect(row?.clientCount).toBe(4);
+    expect((await getStream('s-lost-add', { consistent: true }))?.clientCount).toBe(4);
+    await addClients('s-lost-add', -1, 2_000);
+    expect((await getStream('s-lost-add', { consistent: true }))?.clientCount).toBe(3);
+  });
+
+  it('detach: the retry of an applied detach still reports the streamId it took the connection off', async () => {
+    await putConnection(connection('c-lost-det'));
+    await attachConnection('c-lost-det', 's-lost-det', 'spectator');
+    proxy().inject(isMove, 'applied-then-500');
+    expect(await detachConnection('c-lost-det')).toMatchObject({ streamId: 's-lost-det', role: 'spectator' });
+    expect((await getConnection('c-lost-det'))?.streamId).toBeUndefined();
+  });
+
+  it('delete: the retry of an applied detach-before-delete still reports the streamId, and the row is gone', async () => {
+    await putConnection(connection('c-lost-del'));
+    await attachConnection('c-lost-del', 's-lost-del', 'player');
+    proxy().inject(isMove, 'applied-then-500');
+    expect(await deleteConnection('c-lost-del')).toMatchObject({ streamId: 's-lost-del', role: 'player' });
+    expect(await getConnection('c-lost-del')).toBeUndefined();
+  });
+
+  it('updateStream: a control whose epoch bump went in is returned as applied, not taken for a lost race (StaleEpochError)', async () => {
+    await createStream(stream('s-lost-upd', { status: 'playing', epoch: 4, positionSeq: 7 }));
+    proxy().inject(op('UpdateItem', T.streams), 'applied-then-500');
+    const row = await updateStream('s-lost-upd', 4, { epoch: 5, status: 'paused' }, { expectPositionSeq: 7 });
+    expect(row).toMatchObject({ epoch: 5, status: 'paused', positionSeq: 7 });
+    // A real lost race still is one.
+    await expect(updateStream('s-lost-upd', 4, { epoch: 5, status: 'playing' })).rejects.toBeInstanceOf(StaleEpochError);
+  });
+
+  it('attach: the retry of an applied attach still reports the attachment it replaced', async () => {
+    await putConnection(connection('c-lost-att'));
+    await attachConnection('c-lost-att', 's-lost-from', 'spectator');
+    proxy().inject(isMove, 'applied-then-500');
+    expect(await attachConnection('c-lost-att', 's-lost-to', 'player')).toMatchObject({ streamId: 's-lost-to', role: 'player', previous: { streamId: 's-lost-from' } });
+    expect(await getConnection('c-lost-att')).toMatchObject({ streamId: 's-lost-to', role: 'player' });
   });
 });
 
