@@ -71,6 +71,7 @@ describe('search matching', () => {
     expect(matchesQuery(IPL_2019, 'chennai')).toBe(true);
     expect(matchesQuery(game({ gameId: 'x', title: 'Final', participants: ['Chennai Super Kings'] }), 'super kings')).toBe(true);
     expect(matchesQuery(IPL_2019, '2019')).toBe(true);
+    expect(matchesQuery(game({ gameId: 'ipl-2020-super-overs', title: 'IPL 2020 match 36: Mumbai Indians v Kings XI Punjab' }), 'super kings')).toBe(false); // the gameId is not searched
     expect(matchesQuery(IPL_2019, '   ')).toBe(true);
   });
 

@@ -138,12 +138,12 @@ function fold(s: string): string {
 
 /**
  * Whether a game matches a search: every word of `query` (split on spaces, case and accents
- * ignored) occurs in its title, its participants or its gameId. An empty query matches all.
+ * ignored) occurs in its title or its participants (players, teams). An empty query matches all.
  */
 export function matchesQuery(g: CatalogGame, query: string): boolean {
   const words = fold(query).split(/\s+/).filter(Boolean);
   if (words.length === 0) return true;
-  const hay = fold([g.title, g.gameId, ...(g.participants ?? [])].join(' \u0000 '));
+  const hay = fold([g.title, ...(g.participants ?? [])].join(' \u0000 '));
   return words.every((w) => hay.includes(w));
 }
 

@@ -267,7 +267,8 @@ function gameCard(g: CatalogGame, watching: number, liveStreamId?: string): HTML
       g.live ? liveBadge() : null,
       when ? h('span', { class: 'when', 'data-testid': 'when' }, when) : null,
       h('h3', { class: 'game-title' }, title),
-      text.sides ? h('p', { class: 'participants' }, text.sides) : null,
+      // Players or teams, unless the title already names them as "A v B".
+      text.sides && !title.includes(text.sides) ? h('p', { class: 'participants' }, text.sides) : null,
       h(
         'p',
         { class: 'meta' },
