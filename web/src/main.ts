@@ -225,6 +225,11 @@ function render(): void {
       participants,
       now: serverNow,
       retryNow,
+      liveLengthMs: (gameId) => {
+        const g = app.catalog?.games.find((x) => x.gameId === gameId);
+        return g?.live ? g.durationMs : undefined;
+      },
+      refreshCatalog: () => void app.conn?.send({ action: 'list' }),
     });
     app.player = view;
     outlet.replaceChildren(view.root);

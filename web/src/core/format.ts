@@ -46,7 +46,8 @@ export function statusLabel(status: StreamStatus | string): string {
     case 'starting':
       return 'Starting';
     case 'playing':
-      return 'Live';
+      // Not "Live": a stream of a recording plays "as if live", but only a live game is live (core/live.ts).
+      return 'Playing';
     case 'paused':
       return 'Paused';
     case 'ended':

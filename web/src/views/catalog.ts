@@ -1,14 +1,30 @@
 /**
- * Catalog view (`#/`): the games (title, kind, duration; live games marked LIVE) with Watch /
- * Play vs AI / PvP room, the scheduled streams coming up (start time, a countdown ticking
- * every second, viewers waiting, Join), and the streams running now with their viewer counts
- * and a Join button.
+ * Catalog view (`#/`): what matchcast is, a search box and a kind filter (kept in the URL as
+ * `?q=…&kind=…` so a search can be shared), then "Live now" (live games) and "Coming up"
+ * (scheduled streams: start time, a countdown ticking every second, viewers waiting, Join) when
+ * they have entries, "Watching now" (other shared streams with viewers), and the recorded games
+ * by kind, newest first. The rules (grouping, order, matching, card words without the result,
+ * which streams are joinable) are pure, in core/catalog.ts.
  */
 import type { CatalogMessage } from '../../../protocol/messages';
-import { formatDuration, modeLabel, statusLabel } from '../core/format';
+import {
+  cardText,
+  catalogQueryString,
+  KIND_LABELS,
+  KIND_SECTIONS,
+  layoutCatalog,
+  parseCatalogQuery,
+  titleFacts,
+  withoutSpoilers,
+  type CatalogGame,
+  type CatalogQuery,
+  type CatalogStream,
+  type KindFilter,
+} from '../core/catalog';
+import { modeLabel, statusLabel } from '../core/format';
 import { canRetryNow, isUp, linkMessage, type LinkStatus } from '../core/link';
 import { newRoomId, routeHash } from '../core/route';
-import { countdownText, formatStartTime, isPreStart } from '../core/schedule';
+import { countdownText, formatStartTime } from '../core/schedule';
 import { clear, h, setText } from '../ui/dom';
 
 /** What the catalog asks the app to do. */
@@ -26,41 +42,96 @@ const COUNTDOWN_TICK_MS = 1000;
 /** The catalog page. */
 export class CatalogView {
   readonly root: HTMLElement;
-  private readonly games: HTMLElement;
-  private readonly streams: HTMLElement;
   private readonly note: HTMLElement;
   private readonly noteText: HTMLElement;
   private readonly retryBtn: HTMLButtonElement;
+  private readonly searchInput: HTMLInputElement;
+  private readonly kindSelect: HTMLSelectElement;
+  private readonly count: HTMLElement;
+  private readonly liveSection: HTMLElement;
+  private readonly live: HTMLElement;
+  private readonly scheduledSection: HTMLElement;
+  private readonly scheduled: HTMLElement;
+  private readonly runningSection: HTMLElement;
+  private readonly running: HTMLElement;
+  private readonly kinds: HTMLElement;
+  private readonly noMatch: HTMLElement;
   /** The last catalog shown; undefined until the first arrives. */
   private catalog: CatalogMessage | undefined;
   private link: LinkStatus = { state: 'connecting' };
-  private readonly scheduled: HTMLElement;
-  private readonly scheduledHead: HTMLElement;
+  private query: CatalogQuery;
   private readonly timer: number;
 
   constructor(private readonly actions: CatalogActions) {
+    this.query = parseCatalogQuery(location.search);
     this.noteText = h('span', {}, 'Loading the catalog…');
     this.retryBtn = h('button', { class: 'btn', type: 'button', hidden: true, 'data-testid': 'catalog-retry', onclick: () => this.actions.retryNow() }, 'Retry now');
     this.note = h('p', { class: 'muted catalog-note', 'data-testid': 'catalog-note', role: 'status' }, this.noteText, ' ', this.retryBtn);
-    this.games = h('ul', { class: 'game-list', 'data-testid': 'games', 'aria-label': 'Recorded games' });
-    this.streams = h('ul', { class: 'stream-list', 'data-testid': 'streams', 'aria-label': 'Streams running now' });
-    this.scheduledHead = h('h2', { hidden: true }, 'Coming up');
-    this.scheduled = h('ul', { class: 'stream-list', 'data-testid': 'scheduled', 'aria-label': 'Scheduled streams', hidden: true });
+
+    this.searchInput = h('input', {
+      id: 'catalog-q', class: 'catalog-q', type: 'search', name: 'q', autocomplete: 'off', spellcheck: 'false',
+      placeholder: 'e.g. Federer, Mumbai, 2013', value: this.query.q, 'data-testid': 'catalog-search',
+    });
+    this.searchInput.value = this.query.q;
+    this.searchInput.addEventListener('input', () => this.setQuery({ ...this.query, q: this.searchInput.value }));
+    this.kindSelect = h(
+      'select',
+      { id: 'catalog-kind', class: 'catalog-kind', name: 'kind', 'data-testid': 'catalog-kind' },
+      h('option', { value: 'all' }, 'All kinds'),
+      ...KIND_SECTIONS.map((k) => h('option', { value: k }, KIND_LABELS[k])),
+    );
+    this.kindSelect.value = this.query.kind;
+    this.kindSelect.addEventListener('change', () => this.setQuery({ ...this.query, kind: this.kindSelect.value as KindFilter }));
+    this.count = h('p', { class: 'muted catalog-count', 'data-testid': 'catalog-count', role: 'status' });
+    const clearBtn = h('button', { class: 'btn', type: 'button', 'data-testid': 'catalog-clear', onclick: () => this.clearSearch() }, 'Clear the search');
+    this.noMatch = h('p', { class: 'muted', hidden: true, 'data-testid': 'catalog-no-match' }, 'No game matches this search. ', clearBtn);
+    const form = h(
+      'form',
+      { class: 'catalog-search', role: 'search', 'aria-label': 'Search the catalog', onsubmit: (e: Event) => e.preventDefault() },
+      h('div', { class: 'field' }, h('label', { for: 'catalog-q' }, 'Search by title, player or team'), this.searchInput),
+      h('div', { class: 'field' }, h('label', { for: 'catalog-kind' }, 'Kind'), this.kindSelect),
+    );
+
+    this.live = h('ul', { class: 'game-list', 'data-testid': 'streams', 'aria-labelledby': 'live-now-title' });
+    this.liveSection = h('section', { class: 'catalog-section', hidden: true, 'data-testid': 'live-now', 'aria-labelledby': 'live-now-title' }, h('h2', { id: 'live-now-title' }, 'Live now'), this.live);
+    this.scheduled = h('ul', { class: 'stream-list', 'data-testid': 'scheduled', 'aria-labelledby': 'coming-up-title' });
+    this.scheduledSection = h('section', { class: 'catalog-section', hidden: true, 'data-testid': 'coming-up', 'aria-labelledby': 'coming-up-title' }, h('h2', { id: 'coming-up-title' }, 'Coming up'), this.scheduled);
+    this.running = h('ul', { class: 'stream-list', 'data-testid': 'running', 'aria-labelledby': 'running-title' });
+    this.runningSection = h(
+      'section',
+      { class: 'catalog-section', hidden: true, 'data-testid': 'running-now', 'aria-labelledby': 'running-title' },
+      h('h2', { id: 'running-title' }, 'Watching now'),
+      h('p', { class: 'muted section-note' }, 'Recordings other viewers are watching together right now: join to watch along.'),
+      this.running,
+    );
+    this.kinds = h('div', { class: 'catalog-kinds', 'data-testid': 'games' });
+
     this.root = h(
       'main',
       { class: 'catalog', 'data-testid': 'catalog', 'aria-labelledby': 'catalog-title' },
       h(
         'div',
         { class: 'catalog-head' },
-        h('h1', { id: 'catalog-title' }, 'Matches'),
+        h(
+          'div',
+          { class: 'catalog-intro' },
+          h('h1', { id: 'catalog-title' }, 'Matches'),
+          h(
+            'p',
+            { class: 'catalog-about', 'data-testid': 'catalog-about' },
+            'matchcast plays recorded games — tennis point by point, cricket ball by ball, chess move by move, terminal sessions — as if they were happening now, and live games as they happen. Watch with others, or take the controls and play a recording at your own pace.',
+          ),
+        ),
         h('button', { class: 'btn ghost', type: 'button', 'aria-label': 'Refresh the catalog', onclick: () => this.actions.refresh() }, '↻ Refresh'),
       ),
+      form,
       this.note,
-      this.games,
-      this.scheduledHead,
-      this.scheduled,
-      h('h2', {}, 'Live now'),
-      this.streams,
+      this.count,
+      this.noMatch,
+      this.liveSection,
+      this.scheduledSection,
+      this.runningSection,
+      this.kinds,
     );
     this.timer = window.setInterval(() => this.tick(), COUNTDOWN_TICK_MS);
   }
@@ -94,98 +165,64 @@ export class CatalogView {
     this.note.hidden = cat !== undefined && cat.games.length > 0;
   }
 
+  /** A new search or kind: keep it in the URL (`?q=…&kind=…`, the hash route unchanged) and redraw. */
+  private setQuery(query: CatalogQuery): void {
+    this.query = query;
+    const url = `${location.pathname}${catalogQueryString(query)}${location.hash}`;
+    if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(history.state, '', url);
+    if (this.catalog) this.render(this.catalog);
+  }
+
+  private clearSearch(): void {
+    this.searchInput.value = '';
+    this.kindSelect.value = 'all';
+    this.setQuery({ q: '', kind: 'all' });
+    this.searchInput.focus();
+  }
+
   /** Render a `catalog` message. */
   update(cat: CatalogMessage): void {
-    clear(this.games);
-    clear(this.streams);
-    clear(this.scheduled);
     this.catalog = cat;
     this.showNote();
+    this.render(cat);
+  }
+
+  private render(cat: CatalogMessage): void {
+    clear(this.live);
+    clear(this.scheduled);
+    clear(this.running);
+    clear(this.kinds);
+    const layout = layoutCatalog(cat, this.query);
     const titles = new Map(cat.games.map((g) => [g.gameId, g.title]));
-    const liveGames = new Set(cat.games.filter((g) => g.live === true).map((g) => g.gameId));
-    for (const g of cat.games) {
-      const room = newRoomId();
-      const watching = cat.streams.filter((s) => s.gameId === g.gameId).reduce((n, s) => n + s.clients, 0);
-      this.games.appendChild(
-        h(
-          'li',
-          { class: 'game card', 'data-testid': 'game', 'data-game-id': g.gameId },
-          h(
-            'div',
-            { class: 'game-info' },
-            h('span', { class: `kind kind-${safeClass(g.kind)}` }, g.kind),
-            g.live ? liveBadge() : null,
-            h('h3', { class: 'game-title' }, g.title || g.gameId),
-            g.participants && g.participants.length ? h('p', { class: 'participants' }, g.participants.join(' v ')) : null,
-            h(
-              'p',
-              { class: 'meta' },
-              g.live
-                ? h('span', { class: 'num', 'aria-label': `${formatDuration(g.durationMs)} so far` }, `${formatDuration(g.durationMs)} so far`)
-                : h('span', { class: 'num', 'aria-label': `Duration ${formatDuration(g.durationMs)}` }, formatDuration(g.durationMs)),
-              watching > 0 ? h('span', { class: 'live-dot-text' }, ` · ${watching} watching`) : null,
-            ),
-          ),
-          h(
-            'div',
-            { class: 'game-actions' },
-            h('a', { class: 'btn primary', href: routeHash({ name: 'watch', gameId: g.gameId, mode: 'spectate' }), 'aria-label': `Watch ${g.title}`, 'data-action': 'watch' }, '▶ Watch'),
-            h('a', { class: 'btn', href: routeHash({ name: 'watch', gameId: g.gameId, mode: 'pvai' }), 'aria-label': `Play vs AI: ${g.title}`, 'data-action': 'pvai' }, 'Play vs AI'),
-            h('a', { class: 'btn', href: routeHash({ name: 'room', gameId: g.gameId, room }), 'aria-label': `Open a PvP room for ${g.title}`, 'data-action': 'pvp' }, 'PvP room'),
-          ),
-        ),
-      );
-    }
-    const upcoming = cat.streams.filter((s) => isPreStart(s.status)).sort((a, b) => (a.startsAt ?? Infinity) - (b.startsAt ?? Infinity));
-    const running = cat.streams.filter((s) => !isPreStart(s.status));
-    this.scheduled.hidden = this.scheduledHead.hidden = upcoming.length === 0;
+
+    this.liveSection.hidden = layout.liveNow.length === 0;
+    for (const e of layout.liveNow) this.live.appendChild(gameCard(e.game, e.clients, e.streamId));
+
+    this.scheduledSection.hidden = layout.comingUp.length === 0;
     const now = this.actions.now();
-    for (const s of upcoming) {
-      const title = s.title || titles.get(s.gameId) || s.gameId;
-      const countdown = h('span', { class: 'num countdown', 'data-testid': 'countdown' });
-      if (s.startsAt !== undefined) countdown.dataset.startsAt = String(s.startsAt);
-      this.scheduled.appendChild(
-        h(
-          'li',
-          { class: 'stream card', 'data-testid': 'scheduled-stream', 'data-stream-id': s.streamId, 'data-status': s.status },
-          h('span', { class: `status-dot status-${safeClass(s.status)}`, 'aria-hidden': 'true' }),
-          h(
-            'div',
-            { class: 'stream-info' },
-            h('span', { class: 'stream-title' }, title),
-            h(
-              'span',
-              { class: 'meta' },
-              s.startsAt !== undefined ? h('span', { 'data-testid': 'starts-at' }, `${formatStartTime(s.startsAt, now)} · `) : `${statusLabel(s.status)} · `,
-              s.startsAt !== undefined ? countdown : null,
-              s.startsAt !== undefined ? ' · ' : null,
-              h('span', { class: 'num', 'data-testid': 'viewers' }, `${s.clients} waiting`),
-            ),
-          ),
-          h('a', { class: 'btn', href: routeHash({ name: 'stream', streamId: s.streamId }), 'aria-label': `Join ${title} (scheduled)`, 'data-action': 'join' }, 'Join'),
-        ),
-      );
-    }
+    for (const s of layout.comingUp) this.scheduled.appendChild(scheduledCard(s, streamTitle(s, titles), now));
     this.tick();
-    if (running.length === 0) {
-      this.streams.appendChild(h('li', { class: 'muted' }, 'Nothing is streaming right now — start one above.'));
-    }
-    for (const s of running) {
-      this.streams.appendChild(
+
+    this.runningSection.hidden = layout.running.length === 0;
+    for (const s of layout.running) this.running.appendChild(runningCard(s, streamTitle(s, titles)));
+
+    for (const section of layout.sections) {
+      const id = `kind-${section.kind}-title`;
+      this.kinds.appendChild(
         h(
-          'li',
-          { class: 'stream card', 'data-testid': 'stream', 'data-stream-id': s.streamId },
-          h('span', { class: `status-dot status-${safeClass(s.status)}`, 'aria-hidden': 'true' }),
-          h(
-            'div',
-            { class: 'stream-info' },
-            h('span', { class: 'stream-title' }, liveGames.has(s.gameId) ? liveBadge() : null, s.title || titles.get(s.gameId) || s.gameId),
-            h('span', { class: 'meta' }, `${modeLabel(s.mode)} · ${statusLabel(s.status)} · `, h('span', { class: 'num', 'data-testid': 'viewers' }, `${s.clients} watching`)),
-          ),
-          h('a', { class: 'btn', href: routeHash({ name: 'stream', streamId: s.streamId }), 'aria-label': `Join stream ${s.streamId}`, 'data-action': 'join' }, 'Join'),
+          'section',
+          { class: 'catalog-section', 'data-testid': 'kind-section', 'data-kind': section.kind, 'aria-labelledby': id },
+          h('h2', { id }, KIND_LABELS[section.kind]),
+          h('ul', { class: 'game-list', 'aria-labelledby': id }, ...section.games.map((g) => gameCard(g, layout.watching.get(g.gameId) ?? 0))),
         ),
       );
     }
+
+    const filtering = this.query.q.trim() !== '' || this.query.kind !== 'all';
+    const total = cat.games.length > 0;
+    this.noMatch.hidden = !(filtering && total && layout.matched === 0 && layout.comingUp.length === 0 && layout.running.length === 0);
+    setText(this.count, filtering && total ? `${layout.matched} game${layout.matched === 1 ? '' : 's'} match${layout.matched === 1 ? 'es' : ''} this search.` : '');
+    this.count.hidden = !(filtering && total);
   }
 
   /** Redraw the countdowns of the scheduled streams ("Starts in 1:23", then "Starting…"). */
@@ -203,9 +240,99 @@ export class CatalogView {
   }
 }
 
+/** A stream's title as shown: its own, else its game's, else its game id — the result cut off. */
+function streamTitle(s: CatalogStream, titles: ReadonlyMap<string, string>): string {
+  return withoutSpoilers(s.title || titles.get(s.gameId) || s.gameId) || s.gameId;
+}
+
+/**
+ * A game's card: kind, year and round when the title tells them, title, players or teams,
+ * length (and "N watching") — never the result (core/catalog.ts `cardText`). A live game's card
+ * (in "Live now") carries its live stream's id and the LIVE badge; Watch joins the live stream,
+ * From the start plays the viewer's own replay from 0.
+ */
+function gameCard(g: CatalogGame, watching: number, liveStreamId?: string): HTMLElement {
+  const text = cardText(g);
+  const facts = titleFacts(text.title);
+  const when = [facts.year, facts.round].filter((x) => x !== undefined).join(' · ');
+  const room = newRoomId();
+  const title = text.title;
+  return h(
+    'li',
+    { class: 'game card', 'data-testid': 'game', 'data-game-id': g.gameId, 'data-stream-id': liveStreamId, 'data-year': facts.year },
+    h(
+      'div',
+      { class: 'game-info' },
+      h('span', { class: `kind kind-${safeClass(g.kind)}` }, text.kind),
+      g.live ? liveBadge() : null,
+      when ? h('span', { class: 'when', 'data-testid': 'when' }, when) : null,
+      h('h3', { class: 'game-title' }, title),
+      // Players or teams, unless the title already names them as "A v B".
+      text.sides && !title.includes(text.sides) ? h('p', { class: 'participants' }, text.sides) : null,
+      h(
+        'p',
+        { class: 'meta' },
+        h('span', { class: 'num', 'data-testid': 'length' }, g.live ? text.length : `Length ${text.length}`),
+        watching > 0 ? h('span', { class: 'live-dot-text' }, ` · ${watching} watching`) : null,
+      ),
+    ),
+    h(
+      'div',
+      { class: 'game-actions' },
+      h('a', { class: 'btn primary', href: routeHash({ name: 'watch', gameId: g.gameId, mode: 'spectate' }), 'aria-label': `${g.live ? 'Watch live' : 'Watch'}: ${title}`, 'data-action': 'watch' }, g.live ? '▶ Watch live' : '▶ Watch'),
+      g.live
+        ? h('a', { class: 'btn', href: routeHash({ name: 'watch', gameId: g.gameId, mode: 'spectate', atMs: 0 }), 'aria-label': `From the start: ${title}`, 'data-action': 'from-start' }, 'From the start')
+        : null,
+      h('a', { class: 'btn', href: routeHash({ name: 'watch', gameId: g.gameId, mode: 'pvai' }), 'aria-label': `Play vs AI: ${title}`, 'data-action': 'pvai' }, 'Play vs AI'),
+      h('a', { class: 'btn', href: routeHash({ name: 'room', gameId: g.gameId, room }), 'aria-label': `PvP room: ${title}`, 'data-action': 'pvp' }, 'PvP room'),
+    ),
+  );
+}
+
+/** A scheduled stream: start time, countdown (redrawn by `tick`), viewers waiting, Join. */
+function scheduledCard(s: CatalogStream, title: string, now: number): HTMLElement {
+  const countdown = h('span', { class: 'num countdown', 'data-testid': 'countdown' });
+  if (s.startsAt !== undefined) countdown.dataset.startsAt = String(s.startsAt);
+  return h(
+    'li',
+    { class: 'stream card', 'data-testid': 'scheduled-stream', 'data-stream-id': s.streamId, 'data-status': s.status },
+    h('span', { class: `status-dot status-${safeClass(s.status)}`, 'aria-hidden': 'true' }),
+    h(
+      'div',
+      { class: 'stream-info' },
+      h('span', { class: 'stream-title' }, title),
+      h(
+        'span',
+        { class: 'meta' },
+        s.startsAt !== undefined ? h('span', { 'data-testid': 'starts-at' }, `${formatStartTime(s.startsAt, now)} · `) : `${statusLabel(s.status)} · `,
+        s.startsAt !== undefined ? countdown : null,
+        s.startsAt !== undefined ? ' · ' : null,
+        h('span', { class: 'num', 'data-testid': 'viewers' }, `${s.clients} waiting`),
+      ),
+    ),
+    h('a', { class: 'btn', href: routeHash({ name: 'stream', streamId: s.streamId }), 'aria-label': `Join: ${title} (scheduled)`, 'data-action': 'join' }, 'Join'),
+  );
+}
+
+/** A shared stream of a recording that others are watching now: mode, status, viewers, Join. No LIVE badge: it is a replay. */
+function runningCard(s: CatalogStream, title: string): HTMLElement {
+  return h(
+    'li',
+    { class: 'stream card', 'data-testid': 'stream', 'data-stream-id': s.streamId },
+    h('span', { class: `status-dot status-${safeClass(s.status)}`, 'aria-hidden': 'true' }),
+    h(
+      'div',
+      { class: 'stream-info' },
+      h('span', { class: 'stream-title' }, title),
+      h('span', { class: 'meta' }, `Replay · ${modeLabel(s.mode)} · ${statusLabel(s.status)} · `, h('span', { class: 'num', 'data-testid': 'viewers' }, `${s.clients} watching`)),
+    ),
+    h('a', { class: 'btn', href: routeHash({ name: 'stream', streamId: s.streamId }), 'aria-label': `Join: ${title}`, 'data-action': 'join' }, 'Join'),
+  );
+}
+
 /** The red LIVE mark of a game whose frames are still being published. */
 function liveBadge(): HTMLElement {
-  return h('span', { class: 'live-badge', 'data-testid': 'live-badge', 'aria-label': 'Live' }, 'LIVE');
+  return h('span', { class: 'live-badge', 'data-testid': 'live-badge' }, 'LIVE');
 }
 
 function safeClass(s: string): string {

@@ -5,8 +5,10 @@
  * `state` / `frames` / `ended`, and estimates the playhead between messages. The parts it
  * drives: the stage by kind (player/stage.ts: tennis, cricket, terminal, frame log), the
  * transport controls and keys (player/transport.ts), the countdown of a scheduled stream
- * (player/countdown.ts), the timeline seek bar, presence, chat and reactions. A live game
- * (`joined.live`) wears a LIVE badge and its timeline grows as frames arrive (core/schedule.ts).
+ * (player/countdown.ts), the timeline seek bar, presence, chat and reactions. A live game's
+ * timeline grows as frames arrive (client/session.ts). Only a live game's live stream wears the
+ * LIVE badge; a replay of a live game shows instead how far it is behind live, with a Jump to
+ * live button (core/live.ts); a recording shows neither.
  */
 import { isPreStart } from '../../../client/countdown';
 import { clampSeekMs, seekStepMs, stepSpeed } from '../../../client/playback';
@@ -18,6 +20,7 @@ import { endedText, formatSpeed, modeLabel, statusLabel } from '../core/format';
 import { canRetryNow, isUp, linkMessage, type LinkStatus } from '../core/link';
 import { routeHash, type Route } from '../core/route';
 import { AnnounceThrottle } from '../core/announce';
+import { behindLiveMs, behindLiveText, liveKind, type LiveKind } from '../core/live';
 import { append, h, setText } from '../ui/dom';
 import { toast } from '../ui/toast';
 import { ChatPanel } from './chat';
@@ -43,7 +46,17 @@ export interface PlayerDeps {
   now(): number;
   /** Connect now instead of at the end of the reconnection delay. */
   retryNow(): void;
+  /**
+   * A live game's length (media ms) as the last catalog reported it, or undefined when the
+   * catalog does not list it as live: the replay's "behind live" compares its playhead to this.
+   */
+  liveLengthMs(gameId: string): number | undefined;
+  /** Ask for a fresh catalog (`list`): a replay of a live game refreshes the live game's length. */
+  refreshCatalog(): void;
 }
+
+/** How often a replay of a live game asks for the catalog to learn the live game's length (ms). */
+const LIVE_LENGTH_REFRESH_MS = 10_000;
 
 /** One stream on screen. */
 export class PlayerView {
@@ -63,6 +76,11 @@ export class PlayerView {
   private readonly roleBadge: HTMLElement;
   private readonly statusBadge: HTMLElement;
   private readonly liveBadge: HTMLElement;
+  /** "Behind live by M:SS" and Jump to live: shown only on a replay of a live game. */
+  private readonly behindLive: HTMLElement;
+  private readonly behindLiveText: HTMLElement;
+  private readonly jumpToLive: HTMLAnchorElement;
+  private liveLengthTimer: number | undefined;
   private readonly countdown = new Countdown();
   private readonly presenceEl: HTMLElement;
   private readonly banner: HTMLElement;
@@ -101,6 +119,9 @@ export class PlayerView {
     this.statusBadge = h('span', { class: 'badge status', 'data-testid': 'play-status', 'data-status': 'starting', 'aria-live': 'polite' }, 'Starting');
     this.presenceEl = h('span', { class: 'presence num', 'data-testid': 'presence', 'aria-live': 'polite' });
     this.liveBadge = h('span', { class: 'live-badge', 'data-testid': 'live-badge', hidden: true, title: 'Live: frames arrive as they happen' }, 'LIVE');
+    this.behindLiveText = h('span', { class: 'num', 'data-testid': 'behind-live-text' });
+    this.jumpToLive = h('a', { class: 'btn', 'data-testid': 'jump-to-live', href: '#/' }, 'Jump to live');
+    this.behindLive = h('div', { class: 'behind-live', hidden: true, 'data-testid': 'behind-live' }, this.behindLiveText, this.jumpToLive);
     this.banner = h('div', { class: 'banner', hidden: true, role: 'status', 'data-testid': 'ended-banner' });
     const body = h('div', { class: 'stage-body' });
     this.announcer = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true', 'data-testid': 'announcer' });
@@ -127,6 +148,7 @@ export class PlayerView {
         h('a', { class: 'btn ghost back', href: '#/', 'aria-label': 'Back to the matches' }, '←'),
         h('div', { class: 'pv-heading' }, this.titleEl, h('div', { class: 'pv-badges' }, this.liveBadge, this.statusBadge, this.modeBadge, this.roleBadge, this.presenceEl)),
       ),
+      this.behindLive,
       this.banner,
       this.announcer,
       h(
@@ -243,6 +265,7 @@ export class PlayerView {
   catalogUpdated(): void {
     const joined = this.session.joined;
     if (joined && this.stage.setPlayers(joined)) this.scheduleRender();
+    this.showLive();
   }
 
   /** Leave: detach from the stream and stop timers. */
@@ -251,6 +274,7 @@ export class PlayerView {
     window.clearInterval(this.positionTimer);
     window.clearTimeout(this.announceTimer);
     window.clearTimeout(this.pendingTimer);
+    window.clearInterval(this.liveLengthTimer);
     this.announceThrottle.reset();
     if (this.session.streamId !== undefined && !this.ended) this.deps.send({ action: 'stop' });
   }
@@ -263,9 +287,7 @@ export class PlayerView {
     const { first, change } = this.session.onJoined(msg, performance.now());
     this.frozenMs = undefined;
     this.offline.hidden = true;
-    const live = this.session.live;
-    this.liveBadge.hidden = !live;
-    this.root.dataset.live = String(live);
+    this.root.dataset.live = String(this.session.live);
     setText(this.titleEl, msg.title || msg.gameId);
     document.title = `${msg.title || msg.gameId} · matchcast`;
     setText(this.modeBadge, modeLabel(msg.mode));
@@ -278,6 +300,7 @@ export class PlayerView {
     this.setControllable(msg.role === 'player');
     this.showStatus();
     this.showCountdown();
+    this.showLive();
     if (first) {
       this.stage.setup(msg, this.session.buffer.sorted());
       if (msg.mode === 'pvp') this.showInvite(msg);
@@ -344,7 +367,7 @@ export class PlayerView {
     );
     this.banner.dataset.reason = reason;
     this.banner.hidden = false;
-    this.liveBadge.hidden = true;
+    this.showLive();
     this.setControllable(false);
     this.showStatus();
     this.showCountdown();
@@ -375,7 +398,7 @@ export class PlayerView {
   }
 
   private showStatus(by?: string): void {
-    const { status, speed, live } = this.session;
+    const { status, speed } = this.session;
     if (this.frozenMs !== undefined) {
       setText(this.statusBadge, 'Not connected');
       this.statusBadge.dataset.status = 'disconnected';
@@ -384,8 +407,8 @@ export class PlayerView {
     }
     let text = statusLabel(status);
     if (status === 'paused' && by && by !== 'system') text = `Paused by ${this.who(by) === 'You' ? 'you' : by}`;
-    if (status === 'playing' && live) text = 'Playing'; // the LIVE badge says the rest
-    if (status === 'playing' && speed !== 1) text = `${live ? 'Playing' : 'Live'} · ${formatSpeed(speed)}`;
+    // "Playing", never "Live": the LIVE badge alone says live, and only on a live game's live stream.
+    if (status === 'playing' && speed !== 1) text = `${statusLabel(status)} · ${formatSpeed(speed)}`;
     setText(this.statusBadge, text);
     this.statusBadge.dataset.status = status;
     if (by) this.statusBadge.dataset.by = by;
@@ -412,10 +435,52 @@ export class PlayerView {
     return this.session.playhead(performance.now());
   }
 
-  /** Every 250 ms: the playhead, and the countdown (its text changes once a second). */
+  /** Every 250 ms: the playhead, the countdown (its text changes once a second), and the lag behind live. */
   private tickPosition(): void {
     if (this.session.joined) this.timeline.setPosition(this.estimate());
     if (this.countdown.visible) this.showCountdown();
+    if (!this.behindLive.hidden) this.showBehindLive();
+  }
+
+  /** What this stream is: a live game's live stream, a replay of a live game, or a recording (core/live.ts). */
+  private get liveKind(): LiveKind {
+    const joined = this.session.joined;
+    if (this.ended || !joined) return 'recording';
+    return liveKind({ ...joined, live: this.session.live });
+  }
+
+  /**
+   * The live indicator: the LIVE badge on a live game's live stream only; on a replay of a live
+   * game "Behind live by M:SS" and Jump to live (joins the live stream: `start`, mode spectate,
+   * no atMs); on a recording neither. While a replay of a live game is shown, the catalog is
+   * asked for every {@link LIVE_LENGTH_REFRESH_MS} to learn the live game's growing length.
+   */
+  private showLive(): void {
+    const kind = this.liveKind;
+    this.root.dataset.liveKind = kind;
+    this.liveBadge.hidden = kind !== 'live';
+    const replay = kind === 'replay-of-live';
+    this.behindLive.hidden = !replay;
+    const joined = this.session.joined;
+    if (replay && joined) {
+      this.jumpToLive.href = routeHash({ name: 'watch', gameId: joined.gameId, mode: 'spectate' });
+      this.jumpToLive.setAttribute('aria-label', `Jump to live: watch ${joined.title || joined.gameId} live`);
+      this.showBehindLive();
+      if (this.liveLengthTimer === undefined) this.liveLengthTimer = window.setInterval(() => this.deps.refreshCatalog(), LIVE_LENGTH_REFRESH_MS);
+    } else if (this.liveLengthTimer !== undefined) {
+      window.clearInterval(this.liveLengthTimer);
+      this.liveLengthTimer = undefined;
+    }
+  }
+
+  /** "Behind live by M:SS": the live game's length (the stream's or the catalog's, the larger) minus the playhead. */
+  private showBehindLive(): void {
+    const joined = this.session.joined;
+    if (!joined) return;
+    const head = Math.max(this.session.known.durationMs, this.deps.liveLengthMs(joined.gameId) ?? 0);
+    const behind = behindLiveMs(head, this.estimate());
+    setText(this.behindLiveText, behindLiveText(behind));
+    this.behindLive.dataset.behindMs = String(Math.round(behind));
   }
 
   private scheduleRender(): void {

@@ -1,0 +1,214 @@
+/**
+ * The catalog explains itself, in Debian's Chromium against the real local stack
+ * (test/support/e2e.ts: the same handlers, state machine and gateway as `npm start`; port 0,
+ * the sweeper off): a header saying what matchcast is, sections by kind, a search box and a
+ * kind filter worked by keyboard and kept in the URL (`?q=…&kind=…`, so a shared link opens the
+ * same search), cards without results, "Live now" first once a live game is open over the HTTP
+ * API (`PUT /games/{id}`), on a desktop and a 360 px phone, with no serious or critical
+ * axe-core violation. Then the player's live indicator: a replay of that live game shows
+ * "Behind live by M:SS" and no LIVE badge; Jump to live joins its live stream, which wears the
+ * one LIVE badge.
+ *
+ * Every wait is for the page (a selector or a condition), bounded only against a hang.
+ * Skipped (with a note) when /usr/bin/chromium is missing. Screenshots: test-results/screenshots/catalog-*.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { buildWeb } from '../../local/web';
+import { E2e } from '../support/e2e';
+import { describeWithBrowser, launchBrowser, People, screenshot } from './harness';
+
+/** Wimbledon 2013 women's final, Bartoli v Lisicki (samples/tennis). */
+const TENNIS = '2013-wimbledon-2701';
+/** IPL 2019 final, Mumbai Indians v Chennai Super Kings (samples/cricket). */
+const CRICKET = 'ipl-2019-final-1181768';
+/** The most Tab presses to reach a control: only catches a control that is not in the tab order. */
+const MAX_TABS = 40;
+
+jest.setTimeout(240_000);
+
+const run = describeWithBrowser();
+
+let e: E2e;
+let browser: Browser;
+const people = new People(() => browser);
+
+/** axe-core's violations of impact serious or critical on the page as it is now (WCAG 2.x A and AA rules). */
+async function seriousViolations(page: Page): Promise<Array<{ id: string; impact: string; nodes: string[] }>> {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; impact?: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact ?? '', nodes: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)) }));
+  });
+}
+
+/** Press Tab until the element `id` has the focus (at most {@link MAX_TABS} times). */
+async function tabTo(page: Page, id: string): Promise<void> {
+  for (let i = 0; i < MAX_TABS; i++) {
+    if (await page.evaluate((x) => document.activeElement?.id === x, id)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`#${id} never got the focus by Tab`);
+}
+
+/** The catalog sections shown, in page order (their data-testid, or `kind:{kind}`). */
+function sectionsShown(page: Page): Promise<string[]> {
+  return page.$$eval('[data-testid=catalog] section:not([hidden])', (els) =>
+    els.map((el) => (el.getAttribute('data-testid') === 'kind-section' ? `kind:${el.getAttribute('data-kind')}` : el.getAttribute('data-testid') ?? '')),
+  );
+}
+
+/** The text of every game card, trimmed. */
+function cardTexts(page: Page, sel = '[data-testid=game]'): Promise<string[]> {
+  return page.$$eval(sel, (els) => els.map((el) => (el.textContent ?? '').replace(/\s+/g, ' ').trim()));
+}
+
+async function openCatalog(page: Page, search = ''): Promise<void> {
+  await page.goto(`${e.stack.httpUrl}/${search}#/`);
+  await page.waitForSelector('[data-testid=conn-status][data-state=open]');
+  await page.waitForSelector(`[data-testid=game][data-game-id="${TENNIS}"]`);
+}
+
+run('the catalog in the browser, on the real local stack', () => {
+  beforeAll(async () => {
+    await buildWeb();
+    e = await E2e.start({ sweeper: false });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await people.closeAll();
+    await browser?.close();
+    await e?.close(); // fences off the live stream opened below
+  });
+
+  it('says what matchcast is; sections by kind; cards without results; passes axe', async () => {
+    const page = await people.open('cato');
+    await openCatalog(page);
+    expect(await page.textContent('[data-testid=catalog-about]')).toMatch(/matchcast plays recorded games .* as if they were happening now/);
+    const shown = await sectionsShown(page);
+    expect(shown[0]).toBe('kind:tennis'); // no live game, nothing scheduled: no empty "Live now" or "Coming up"
+    expect(shown).toEqual(expect.arrayContaining(['kind:tennis', 'kind:cricket', 'kind:terminal']));
+    expect(shown.indexOf('kind:tennis')).toBeLessThan(shown.indexOf('kind:cricket'));
+    expect(await page.isHidden('[data-testid=live-now]')).toBe(true);
+    expect(await page.isHidden('[data-testid=coming-up]')).toBe(true);
+
+    // within a kind: newest first (the year the title tells)
+    const years = await page.$$eval('[data-testid=kind-section][data-kind=tennis] [data-testid=game]', (els) => els.map((el) => Number(el.getAttribute('data-year'))));
+    expect(years.length).toBeGreaterThan(1);
+    expect([...years].sort((a, b) => b - a)).toEqual(years);
+
+    // a finished tennis and a finished cricket game: kind, year/round, players, length — no result
+    const [tennis] = await cardTexts(page, `[data-testid=game][data-game-id="${TENNIS}"]`);
+    expect(tennis).toMatch(/tennis/i);
+    expect(tennis).toMatch(/2013 · women's final/);
+    expect(tennis).toMatch(/Bartoli/);
+    expect(tennis).toMatch(/Lisicki/);
+    expect(tennis).toMatch(/1:21:25/);
+    const [cricket] = await cardTexts(page, `[data-testid=game][data-game-id="${CRICKET}"]`);
+    expect(cricket).toMatch(/Mumbai Indians v Chennai Super Kings/);
+    for (const t of [tennis, cricket]) expect(t).not.toMatch(/\bwon\b|\bbeat\b|\bdef\.|wickets?|\d+ runs?|\b6-\d\b|champion/i);
+    await screenshot(page, 'catalog-01-desktop');
+
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('search and kind filter by keyboard, kept in the URL; a shared link opens the same search', async () => {
+    const page = await people.open('kim');
+    await openCatalog(page);
+    const all = await page.locator('[data-testid=game]').count();
+
+    await tabTo(page, 'catalog-q');
+    await page.keyboard.type('bartoli');
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('q') === 'bartoli');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=game]').length < n, all);
+    const found = await cardTexts(page);
+    expect(found.length).toBeGreaterThan(0);
+    for (const t of found) expect(t).toMatch(/bartoli/i);
+    expect(await page.textContent('[data-testid=catalog-count]')).toMatch(/^\d+ games? match(es)? this search\.$/);
+    expect(page.url()).toContain('#/');
+
+    // the kind filter, by keyboard: from the search box, Tab, then the arrow keys pick a kind
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await page.waitForFunction(() => !new URLSearchParams(location.search).has('q'));
+    await tabTo(page, 'catalog-kind');
+    for (let i = 0; i < 5 && (await page.inputValue('#catalog-kind')) !== 'cricket'; i++) await page.keyboard.press('ArrowDown');
+    expect(await page.inputValue('#catalog-kind')).toBe('cricket');
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('kind') === 'cricket');
+    expect(await sectionsShown(page)).toEqual(['kind:cricket']);
+    await screenshot(page, 'catalog-02-filtered');
+
+    // shared: a new viewer opens ?q=super+kings&kind=cricket and sees the same search
+    const friend = await people.open('lou');
+    await friend.goto(`${e.stack.httpUrl}/?q=super+kings&kind=cricket#/`);
+    await friend.waitForSelector('[data-testid=conn-status][data-state=open]');
+    await friend.waitForSelector(`[data-testid=game][data-game-id="${CRICKET}"]`);
+    expect(await friend.inputValue('#catalog-q')).toBe('super kings');
+    expect(await friend.inputValue('#catalog-kind')).toBe('cricket');
+    for (const t of await cardTexts(friend)) expect(t).toMatch(/super kings/i);
+    expect(await friend.locator(`[data-testid=game][data-game-id="${TENNIS}"]`).count()).toBe(0);
+
+    // nothing matches: says so, and Clear the search brings every game back
+    await friend.fill('#catalog-q', 'zzzz-no-such-game');
+    await friend.waitForSelector('[data-testid=catalog-no-match]:not([hidden])');
+    await friend.click('[data-testid=catalog-clear]');
+    await friend.waitForFunction((n) => document.querySelectorAll('[data-testid=game]').length === n, all);
+    expect(await friend.evaluate(() => location.search)).toBe('');
+  });
+
+  it('a live game is in Live now, first, once (desktop and a 360 px phone); its replay is behind live; Jump to live', async () => {
+    const gameId = `nets-${Date.now().toString(36)}`;
+    const publisher = await e.stack.token('feed', 'Feed', 3600, ['publisher']);
+    const opened = await e.http('PUT', `/games/${gameId}`, publisher, { kind: 'cricket', title: 'Nets 2026 match 1: Mumbai Indians v Delhi Capitals', participants: ['Mumbai Indians', 'Delhi Capitals'] });
+    expect(opened.status).toBe(201);
+    const posted = await e.http('POST', `/games/${gameId}/events`, publisher, {
+      events: [
+        { key: 'b1', type: 'ball', t: 0, data: { runs: 1 } },
+        { key: 'b2', type: 'ball', t: 600_000, data: { runs: 4 } },
+      ],
+    });
+    expect(posted.status).toBe(200);
+
+    const page = await people.open('lena');
+    await openCatalog(page);
+    const card = page.locator(`[data-testid=live-now] [data-testid=game][data-game-id="${gameId}"]`);
+    await card.waitFor();
+    expect(await sectionsShown(page).then((s) => s[0])).toBe('live-now');
+    expect(await card.locator('[data-testid=live-badge]').textContent()).toBe('LIVE');
+    expect(await card.textContent()).toMatch(/0:10:00 so far/);
+    expect(await page.locator(`[data-game-id="${gameId}"]`).count()).toBe(1); // not also in Cricket
+    await screenshot(page, 'catalog-03-live-now');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    const phone = await people.open('pip', { width: 360, height: 800 });
+    await openCatalog(phone);
+    await phone.locator(`[data-testid=live-now] [data-game-id="${gameId}"]`).waitFor();
+    expect(await sectionsShown(phone).then((s) => s[0])).toBe('live-now');
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    await screenshot(phone, 'catalog-04-phone-360');
+    expect(await seriousViolations(phone)).toEqual([]);
+
+    // From the start: the viewer's own replay of the live game — behind live, no LIVE badge
+    await card.locator('[data-action=from-start]').click();
+    await page.waitForSelector('[data-testid=player][data-live-kind=replay-of-live]');
+    await page.waitForSelector('[data-testid=behind-live]:not([hidden])');
+    await page.waitForFunction(() => /^Behind live by \d+:\d\d$/.test(document.querySelector('[data-testid=behind-live-text]')?.textContent ?? ''));
+    expect(Number(await page.getAttribute('[data-testid=behind-live]', 'data-behind-ms'))).toBeGreaterThan(60_000);
+    expect(await page.isHidden('[data-testid=live-badge]')).toBe(true);
+    await screenshot(page, 'catalog-05-replay-behind-live');
+
+    // Jump to live: its live stream, with the one LIVE badge and no lag shown
+    await page.click('[data-testid=jump-to-live]');
+    await page.waitForSelector('[data-testid=player][data-live-kind=live]');
+    await page.waitForSelector('[data-testid=live-badge]', { state: 'visible' });
+    expect(await page.isHidden('[data-testid=behind-live]')).toBe(true);
+    expect(page.url()).toMatch(new RegExp(`#/watch/${gameId}$`));
+    const redPills = await page.$$eval('.pv-badges > *', (els) =>
+      els.filter((el) => !(el as HTMLElement).hidden && getComputedStyle(el).display !== 'none' && getComputedStyle(el).backgroundColor === 'rgb(212, 24, 58)').length,
+    );
+    expect(redPills).toBe(1);
+    await screenshot(page, 'catalog-06-jump-to-live');
+  });
+});
