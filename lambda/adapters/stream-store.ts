@@ -285,7 +285,7 @@ export class DynamoStreamStore implements StreamStore {
     return this.updateIf({
       Key: { streamId },
       UpdateExpression: 'SET countCheck = :c',
-      ConditionExpression: 'attribute_exists(streamId) AND presenceVersion = :v',
+      ConditionExpression: `attribute_exists(streamId) AND ${samePresenceVersion(check.presenceVersion)}`,
       ExpressionAttributeValues: { ':c': check, ':v': check.presenceVersion },
     });
   }
@@ -306,7 +306,7 @@ export class DynamoStreamStore implements StreamStore {
             TableName: this.tableName,
             Key: { streamId },
             UpdateExpression: 'SET clientCount = :n ADD presenceVersion :one REMOVE countCheck',
-            ConditionExpression: 'presenceVersion = :v AND clientCount = :c',
+            ConditionExpression: `${samePresenceVersion(check.presenceVersion)} AND clientCount = :c`,
             ExpressionAttributeValues: { ':n': clients, ':one': 1, ':v': check.presenceVersion, ':c': check.clientCount },
             ReturnValues: 'ALL_NEW',
           }),
@@ -388,4 +388,12 @@ export class DynamoStreamStore implements StreamStore {
     }
     return out;
   }
+}
+
+/**
+ * The condition "`presenceVersion` is still `:v`" — a row whose count never moved has no
+ * `presenceVersion` yet, which reads as 0 (application/client-count.ts).
+ */
+function samePresenceVersion(v: number): string {
+  return v === 0 ? '(attribute_not_exists(presenceVersion) OR presenceVersion = :v)' : 'presenceVersion = :v';
 }

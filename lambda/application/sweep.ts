@@ -19,6 +19,7 @@ import type { Log } from '../ports/log';
 import type { StreamStore } from '../ports/streams';
 import type { Time } from '../ports/time';
 import type { Workflow } from '../ports/workflow';
+import { reconcileClientCount } from './client-count';
 import { currentExecutionArn, endStream, untilClaimedBatchSent } from './end-stream';
 import { forgetConnection } from './forget-connection';
 import { startScheduledStream } from './start-scheduled';
@@ -42,6 +43,8 @@ export interface SweepReport {
   restarted: number;
   failed: number;
   connectionsForgotten: number;
+  /** Streams whose drifted `clientCount` was set back to the connections attached (client-count.ts). */
+  countsRepaired: number;
 }
 
 /**
@@ -51,13 +54,19 @@ export interface SweepReport {
  * Throws the ports' AWS errors.
  */
 export async function runSweep(ports: SweepPorts, cfg: SweepConfig, now: number): Promise<SweepReport> {
-  const report: SweepReport = { streams: 0, started: 0, ended: 0, restarted: 0, failed: 0, connectionsForgotten: 0 };
+  const report: SweepReport = { streams: 0, started: 0, ended: 0, restarted: 0, failed: 0, connectionsForgotten: 0, countsRepaired: 0 };
   for (const c of await ports.connections.listExpired(Math.floor(now / 1000))) {
     await forgetConnection(ports, c.connectionId, now);
     report.connectionsForgotten++;
   }
-  for (const s of await ports.streams.listByStatus(OPEN_STATUSES)) {
+  for (let s of await ports.streams.listByStatus(OPEN_STATUSES)) {
     report.streams++;
+    // The idle TTL and the viewer limit read the count: a drifted one is repaired first, so a
+    // quiet stream (no presence broadcast to repair it) is not ended with viewers attached.
+    if ((await reconcileClientCount(ports, s.streamId, now)) === 'repaired') {
+      report.countsRepaired++;
+      s = (await ports.streams.get(s.streamId, { consistent: true })) ?? s;
+    }
     const running = needsExecution(s) ? (await ports.workflow.describe(currentExecutionArn(ports.workflow, s))) === 'RUNNING' : undefined;
     const d = decideSweep(s, now, cfg, running);
     try {

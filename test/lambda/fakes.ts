@@ -97,14 +97,14 @@ export class InMemoryStreamStore implements StreamStore {
 
   async noteCountCheck(streamId: string, check: CountCheck): Promise<boolean> {
     const row = this.rows.get(streamId) as (StreamRow & { countCheck?: CountCheck }) | undefined;
-    if (!row || row.presenceVersion !== check.presenceVersion) return false;
+    if (!row || (row.presenceVersion ?? 0) !== check.presenceVersion) return false;
     row.countCheck = copy(check);
     return true;
   }
 
   async repairClientCount(streamId: string, check: CountCheck, clients: number, now = Date.now()): Promise<StreamRow | undefined> {
     const row = this.rows.get(streamId) as (StreamRow & { countCheck?: CountCheck }) | undefined;
-    if (!row || row.presenceVersion !== check.presenceVersion || row.clientCount !== check.clientCount) return undefined;
+    if (!row || (row.presenceVersion ?? 0) !== check.presenceVersion || row.clientCount !== check.clientCount) return undefined;
     row.clientCount = clients;
     row.presenceVersion = (row.presenceVersion ?? 0) + 1;
     delete row.countCheck;

@@ -319,6 +319,15 @@ describe('exact moves of a connection (the serialization point of clientCount)',
     // Applied once: the same check no longer matches.
     expect(await streams.repairClientCount('s-repair', check, 0, 50)).toBeUndefined();
   });
+
+  it('repairs a row whose count never moved (no presenceVersion yet: it reads as 0)', async () => {
+    const { streams } = repos();
+    await streams.create(stream('s-unmoved', { clientCount: 0, idleSince: 10 }));
+    const check = { clientCount: 0, presenceVersion: 0, clients: 1, at: 30 };
+    expect(await streams.noteCountCheck('s-unmoved', check)).toBe(true);
+    expect(await streams.repairClientCount('s-unmoved', check, 1, 40)).toMatchObject({ clientCount: 1, presenceVersion: 1 });
+    expect((await streams.get('s-unmoved', { consistent: true }))?.idleSince).toBeUndefined();
+  });
 });
 
 describe('Games', () => {

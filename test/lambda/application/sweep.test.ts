@@ -1,4 +1,5 @@
 /** The sweep (application/sweep.ts) on the in-memory ports: forget, end idle, restart a zombie, fail, start a scheduled stream. */
+import { COUNT_SETTLE_MS } from '../../../lambda/application/client-count';
 import { runSweep, type SweepPorts } from '../../../lambda/application/sweep';
 import type { SweepConfig } from '../../../lambda/core/sweep';
 import { executionName } from '../../../lambda/core/stream-keys';
@@ -31,6 +32,20 @@ describe('runSweep', () => {
     expect(report.connectionsForgotten).toBe(1);
     expect([...p.connections.rows.keys()]).toEqual(['live']);
     expect((await p.streams.get('s1'))?.clientCount).toBe(0);
+  });
+
+  it('repairs a drifted count once it has stood still, so a quiet stream with a viewer is not ended idle', async () => {
+    // clientCount 0 (idle for the whole TTL) while one connection is attached: a count move was lost.
+    const p = world([streamRowFixture('s1', { clientCount: 0, idleSince: NOW - cfg.idleTtlMs - 1 })]);
+    await p.connections.put({ connectionId: 'c1', userId: 'u', displayName: 'u', connectedAt: 0, lastSeenAt: 0, expiresAt: NOW / 1000 + 3600, streamId: 's1', role: 'spectator' });
+    p.workflow.statuses.set(p.workflow.arnFor(executionName('s1', 1)), 'RUNNING');
+    const first = await runSweep(p, cfg, NOW - COUNT_SETTLE_MS); // notes the mismatch (not yet over the TTL)
+    expect(first.countsRepaired).toBe(0);
+    const second = await runSweep(p, cfg, NOW);
+    expect(second).toMatchObject({ countsRepaired: 1, ended: 0 });
+    const row = await p.streams.get('s1');
+    expect(row?.clientCount).toBe(1);
+    expect(row?.status).toBe('playing');
   });
 
   it('ends a stream idle past its TTL, and keeps one idle for less', async () => {
