@@ -15,13 +15,16 @@
  * of both before and after every batch). Social messages (chat/react/input), valid or not,
  * are relayed exactly or refused, and never stored. Object.prototype stays clean.
  *
- * The cases are split over two files (fuzz.test.ts, fuzz-social.test.ts) so each stays
- * under two minutes; together they send over 10,000. Reproduce a failure with
- * FUZZ_SEED=<the seed printed in the failure> npx jest <that file>.
+ * The cases are split over two files (fuzz.test.ts, fuzz-social.test.ts) that run side by
+ * side. By default each sends a bounded share (about 3,000 together: every generator, lane
+ * and code still covered); `MATCHCAST_SOAK=1` (test/support/soak.ts) sends the soak counts,
+ * over 10,000 together. Reproduce a failure with the command its message prints
+ * (FUZZ_SEED=<seed>, and MATCHCAST_SOAK=1 when the run was a soak).
  */
 import fc from 'fast-check';
 import { ALLOWED_EMOJI } from '../../protocol/messages';
 import { PROJECT_ROOT } from '../../local/stack';
+import { SOAK } from '../support/soak';
 import { LANES, refusedCase, socialCase, type Code, type LaneName, type RefusedCase, type SocialCase, type World } from './cases';
 import { dispatch, leaksInternals, RawClient, sleep, snapshot, startHarness, until, type Harness } from './harness';
 
@@ -72,7 +75,7 @@ const protoBefore = {
   fn: Object.getOwnPropertyNames(Function.prototype).sort().join(),
 };
 
-const seedNote = (what: string) => `${what} (reproduce: FUZZ_SEED=${SEED} npx jest ${FILE})`;
+const seedNote = (what: string) => `${what} (reproduce: ${SOAK ? 'MATCHCAST_SOAK=1 ' : ''}FUZZ_SEED=${SEED} npx jest ${FILE})`;
 const isError = (m: Record<string, unknown>) => m.type === 'error';
 
 beforeAll(async () => {
