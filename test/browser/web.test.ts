@@ -83,7 +83,9 @@ run('web client on local mode', () => {
 
   it('spectates the final at 64× from late in the match: the score and the timeline move', async () => {
     const page = await person('dave');
-    const atMs = DURATION_MS - 10 * 60_000; // the last 10 min of match (about 14 points) ≈ 9 s at 64×
+    // 16 min of match (about 24 points) ≈ 15 s at 64×: room for a page on a busy machine to see
+    // the score move before the end.
+    const atMs = DURATION_MS - 16 * 60_000;
     await page.goto(`${stack.httpUrl}/#/watch/${GAME}?speed=64&at=${atMs}`);
     await page.waitForSelector('[data-testid=player][data-kind=tennis]');
     await expectText(page.locator('[data-testid=title]'), /./);
@@ -169,7 +171,9 @@ run('web client on local mode', () => {
   });
   it('spectates a cricket final at 64× from late in the chase: the scorecard follows the deliveries', async () => {
     const page = await person('frank');
-    const atMs = CRICKET_DURATION_MS - 15 * 60_000; // the last ~27 deliveries ≈ 14 s at 64×
+    // The last ~50 deliveries ≈ 26 s at 64×: room for a page on a busy machine to read the chase
+    // (the checks below, each bounded at 20 s) before the result.
+    const atMs = CRICKET_DURATION_MS - 28 * 60_000;
     await page.goto(`${stack.httpUrl}/#/watch/${CRICKET}?speed=64&at=${atMs}`);
     await page.waitForSelector('[data-testid=player][data-kind=cricket]');
     // A phone joins the same shared stream now, while it plays (however slow this machine is

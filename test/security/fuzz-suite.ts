@@ -212,7 +212,7 @@ const short = (c: RefusedCase) => `[${c.lane}] ${c.kind}: ${c.body.length > 160 
  * delivery, not what this suite tests. A handful at once keeps the process as busy (the
  * throughput is the CPU's) with short queues.
  */
-const PARALLEL_CONNECTIONS = 6;
+const PARALLEL_CONNECTIONS = 4;
 
 /** Bound of the wait for an expected reply (ms): only a lost reply reaches it, however busy the machine. */
 const REPLY_MS = 30_000;
