@@ -183,8 +183,12 @@ run('web client on local mode', () => {
     await phone.waitForSelector('[data-testid=player][data-kind=cricket]');
     await expectText(page.locator('[data-testid=title]'), /IPL 2019 final/);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=scoreboard]')?.getAttribute('data-balls')) >= 1, null, { timeout: 60_000 });
-    const firstRuns = Number(await page.getAttribute('[data-testid=scoreboard]', 'data-runs'));
-    const firstScore = await page.textContent('[data-testid=cricket-runs]');
+    // The runs and the score text read together (a delivery landing between two reads would
+    // pair the old runs with the new text).
+    const { firstRuns, firstScore } = await page.evaluate(() => ({
+      firstRuns: Number(document.querySelector('[data-testid=scoreboard]')?.getAttribute('data-runs')),
+      firstScore: document.querySelector('[data-testid=cricket-runs]')?.textContent ?? '',
+    }));
     expect(firstScore).toMatch(/^\d+\/\d$/);
     await expectText(page.locator('[data-testid=cricket-team]'), /Chennai Super Kings/);
     await expectText(page.locator('[data-testid=score-badge]'), /CSK need \d+ runs? from \d+ balls?/);
@@ -197,6 +201,8 @@ run('web client on local mode', () => {
       firstRuns,
       { timeout: 60_000 },
     );
+    // …and its text with them (waited for: a render may follow the attribute).
+    await page.waitForFunction((score) => document.querySelector('[data-testid=cricket-runs]')?.textContent !== score, firstScore, { timeout: 20_000 });
     expect(await page.textContent('[data-testid=cricket-runs]')).not.toBe(firstScore);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=recent-balls] li').length >= 3, null, { timeout: 60_000 });
     expect(await page.locator('[data-testid=point-feed] li').count()).toBeGreaterThanOrEqual(3);
