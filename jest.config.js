@@ -9,8 +9,10 @@
  *   test/lambda/handlers, test/local) and the CLIs (the files directly in test/scripts);
  * - `e2e`: local mode end to end with WebSocket clients and browsers (test/e2e,
  *   test/security, test/browser).
- * `npm test` runs them in that order (`jest --selectProjects …`, package.json), so a failure
- * in a fast lane is reported in seconds.
+ * `npm test` runs `unit` on its own first (a failure there stops the run in seconds), then
+ * `cdk`, `integration` and `e2e` in one jest run (`npm run test:rest`), started lane by lane
+ * and longest file first (test/support/sequencer.js): no worker idles at the end of a lane.
+ * Each lane also runs alone (`npm run test:<lane>`).
  *
  * aws-cdk-lib's built-in template validation is off in tests (test/support/env.ts); the
  * hygiene test (test/lib/hygiene.test.ts) runs it on the real stack.
@@ -59,7 +61,15 @@ function lane(displayName, extra = {}) {
 
 module.exports = {
   testTimeout: 60_000,
+  // Longest files first, also on a fresh clone without jest's cache of durations.
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   // Each worker boots its own local stand-ins on free ports; two cores, two workers.
   maxWorkers: 2,
-  projects: [lane('unit'), lane('cdk'), lane('integration', sharedTemplate), lane('e2e', sharedTemplate)],
+  projects: [
+    lane('unit'),
+    lane('cdk'),
+    lane('integration', sharedTemplate),
+    // …and the web client built once before the browser tests (test/support/global-setup-e2e.ts).
+    lane('e2e', { ...sharedTemplate, globalSetup: '<rootDir>/test/support/global-setup-e2e.ts' }),
+  ],
 };

@@ -7,8 +7,11 @@
  * Skipped (with a note) when /usr/bin/chromium is missing; CI installs Debian's chromium.
  */
 import type { Browser, Page } from 'playwright-core';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { StreamRow } from '../../lambda/core/model';
 import { buildWeb } from '../../local/web';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { E2e, until } from '../support/e2e';
+import type { LocalStack } from '../support/local-stack';
 import { describeWithBrowser, launchBrowser, People, screenshot } from './harness';
 
 /** Wimbledon 2013 women's final, Lisicki v Bartoli: 123 points, 1:21:25 (match_id in 2013-wimbledon-matches.csv). */
@@ -25,6 +28,7 @@ jest.setTimeout(180_000);
 
 const run = describeWithBrowser();
 
+let e: E2e;
 let stack: LocalStack;
 let browser: Browser;
 const people = new People(() => browser);
@@ -42,13 +46,14 @@ async function pointsShown(page: Page): Promise<number> {
 run('web client on local mode', () => {
   beforeAll(async () => {
     await buildWeb();
-    stack = await startLocalStack();
+    e = await E2e.start();
+    stack = e.stack;
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await people.closeAll();
     await browser?.close();
-    await stack?.close();
+    await e?.close();
   });
 
   it('shows the catalog with the Wimbledon 2013 final and opens a player view', async () => {
@@ -78,7 +83,9 @@ run('web client on local mode', () => {
 
   it('spectates the final at 64× from late in the match: the score and the timeline move', async () => {
     const page = await person('dave');
-    const atMs = DURATION_MS - 16 * 60_000; // 16 min of match ≈ 15 s at 64×
+    // 16 min of match (about 24 points) ≈ 15 s at 64×: room for a page on a busy machine to see
+    // the score move before the end.
+    const atMs = DURATION_MS - 16 * 60_000;
     await page.goto(`${stack.httpUrl}/#/watch/${GAME}?speed=64&at=${atMs}`);
     await page.waitForSelector('[data-testid=player][data-kind=tennis]');
     await expectText(page.locator('[data-testid=title]'), /./);
@@ -144,8 +151,14 @@ run('web client on local mode', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=timeline] [data-seq]').length >= 3, null, { timeout: 60_000 });
     await context.setOffline(true);
     await page.waitForSelector('[data-testid=conn-status]:not([data-state=open])', { timeout: 30_000 });
-    const before = (await timelineSeqs(page)).length;
-    await page.waitForTimeout(3_000); // points keep coming on the server meanwhile
+    const shown = await timelineSeqs(page);
+    const before = shown.length;
+    // Points keep coming on the server meanwhile: wait until it has sent at least three the page missed.
+    await until('the stream to play on while the page is offline', async () => {
+      const rows = ((await e.db.send(new ScanCommand({ TableName: stack.tables.Streams, ConsistentRead: true }))).Items ?? []) as StreamRow[];
+      const row = rows.find((r) => r.mode === 'pvai' && r.gameId === GAME && r.status === 'playing');
+      return row !== undefined && row.positionSeq >= shown[shown.length - 1]! + 4;
+    });
     await screenshot(page, '07-offline');
     await context.setOffline(false);
     await page.waitForSelector('[data-testid=conn-status][data-state=open]', { timeout: 60_000 });
@@ -158,7 +171,9 @@ run('web client on local mode', () => {
   });
   it('spectates a cricket final at 64× from late in the chase: the scorecard follows the deliveries', async () => {
     const page = await person('frank');
-    const atMs = CRICKET_DURATION_MS - 28 * 60_000; // the last ~50 deliveries ≈ 26 s at 64×
+    // The last ~50 deliveries ≈ 26 s at 64×: room for a page on a busy machine to read the chase
+    // (the checks below, each bounded at 20 s) before the result.
+    const atMs = CRICKET_DURATION_MS - 28 * 60_000;
     await page.goto(`${stack.httpUrl}/#/watch/${CRICKET}?speed=64&at=${atMs}`);
     await page.waitForSelector('[data-testid=player][data-kind=cricket]');
     // A phone joins the same shared stream now, while it plays (however slow this machine is
@@ -168,8 +183,12 @@ run('web client on local mode', () => {
     await phone.waitForSelector('[data-testid=player][data-kind=cricket]');
     await expectText(page.locator('[data-testid=title]'), /IPL 2019 final/);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=scoreboard]')?.getAttribute('data-balls')) >= 1, null, { timeout: 60_000 });
-    const firstRuns = Number(await page.getAttribute('[data-testid=scoreboard]', 'data-runs'));
-    const firstScore = await page.textContent('[data-testid=cricket-runs]');
+    // The runs and the score text read together (a delivery landing between two reads would
+    // pair the old runs with the new text).
+    const { firstRuns, firstScore } = await page.evaluate(() => ({
+      firstRuns: Number(document.querySelector('[data-testid=scoreboard]')?.getAttribute('data-runs')),
+      firstScore: document.querySelector('[data-testid=cricket-runs]')?.textContent ?? '',
+    }));
     expect(firstScore).toMatch(/^\d+\/\d$/);
     await expectText(page.locator('[data-testid=cricket-team]'), /Chennai Super Kings/);
     await expectText(page.locator('[data-testid=score-badge]'), /CSK need \d+ runs? from \d+ balls?/);
@@ -182,6 +201,8 @@ run('web client on local mode', () => {
       firstRuns,
       { timeout: 60_000 },
     );
+    // …and its text with them (waited for: a render may follow the attribute).
+    await page.waitForFunction((score) => document.querySelector('[data-testid=cricket-runs]')?.textContent !== score, firstScore, { timeout: 20_000 });
     expect(await page.textContent('[data-testid=cricket-runs]')).not.toBe(firstScore);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=recent-balls] li').length >= 3, null, { timeout: 60_000 });
     expect(await page.locator('[data-testid=point-feed] li').count()).toBeGreaterThanOrEqual(3);

@@ -6,7 +6,7 @@
 import { dueAt } from '../../lambda/core/clock';
 import type { StreamRow } from '../../lambda/core/model';
 import type { ServerMessage } from '../../protocol/messages';
-import { checkOrdering, E2e, sleep } from '../support/e2e';
+import { checkOrdering, E2e, sleep, until } from '../support/e2e';
 import type { TestClient } from '../support/ws-client';
 
 jest.setTimeout(300_000); // a bound against a hang on a busy machine
@@ -162,7 +162,12 @@ describe('spectators', () => {
     await waitFrames(s, joined.epoch, 1);
     p.send({ action: 'pause' });
     await s.waitFor('state', (m) => m.status === 'paused');
-    const before = await streamRow(joined.streamId);
+    // The row once the presence of the spectator's join is claimed too (on a busy machine that
+    // broadcast can come after the pause): from here on nothing may change it.
+    const before = await until('the presence of the join to be claimed', async () => {
+      const r = await streamRow(joined.streamId);
+      return (r.presenceSentVersion ?? 0) >= (r.presenceVersion ?? 0) && r;
+    });
 
     const controls = [{ action: 'pause' }, { action: 'resume' }, { action: 'speed', speed: 2 }, { action: 'seek', toMs: 1000 }, { action: 'scrub', toMs: 1000 }];
     for (const c of controls) {

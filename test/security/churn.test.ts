@@ -1,6 +1,6 @@
 /**
- * Connection churn: 1,000 WebSocket connections (127.0.0.1) opened and closed in
- * bursts of 25 while streams play — a spectate stream at 64× and a pvai stream with their
+ * Connection churn: 200 WebSocket connections (1,000 under `MATCHCAST_SOAK=1`,
+ * test/support/soak.ts; 127.0.0.1) opened and closed in bursts of 25 while streams play — a spectate stream at 64× and a pvai stream with their
  * own long-lived clients — each churning client starting, joining, stopping, chatting, and
  * many leaving abruptly (`terminate`, some in the middle of their `start`). Then, once the
  * handlers have settled:
@@ -18,15 +18,19 @@
  * is what made the run take minutes on a busy machine. Those throwaway streams play at 1× (a
  * tick mostly waits) — their pace is not what churn tests.
  *
- * Bounded in count: 1,000 connections in 40 bursts, each script's waits bounded (a hang
- * guard, generous); the test's bound only catches a hang.
+ * Bounded in count: 200 connections in 8 bursts by default — every script, each both closed
+ * and terminated, about twenty times — 1,000 in 40 bursts as a soak; each script's waits
+ * bounded (a hang guard, generous); the test's bound only catches a hang. The scripts come
+ * from a seeded PRNG: a failure names its seed, and `CHURN_SEED=<seed>` replays it.
  */
 import WebSocket from 'ws';
 import type { ConnectionRow, StreamRow } from '../../lambda/core/model';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { soak } from '../support/soak';
 import { RawClient, sleep, startHarness, until, type Harness } from './harness';
 
-const TOTAL = 1000;
+/** Churning connections of the run: a multiple of {@link BURST}. */
+const TOTAL = soak(200, 1000);
 /**
  * Connections churning at once. Each burst's handlers run in this one process, so a burst
  * must stay small enough that none outlives its 29 s Lambda timeout on a busy machine.
@@ -199,7 +203,7 @@ async function churn(n: number, rnd: () => number, pvaiStreamId: string): Promis
 }
 
 describe('connection churn', () => {
-  it(`${TOTAL} connections in bursts of ${BURST} leave no leaked row, exact counts, and idle streams ended`, async () => {
+  it(`${TOTAL} connections in bursts of ${BURST} (seed ${SEED}) leave no leaked row, exact counts, and idle streams ended`, async () => {
     const started = Date.now();
     // Two streams that play throughout, each with a long-lived client.
     const a1 = await RawClient.connect(h, 'anchor-spectator');

@@ -1,11 +1,21 @@
 /**
- * Fuzzing, part 2: 2,700 more refused messages through the gateway's dispatch,
- * 600 hostile chat/react/input messages (relayed exactly or refused, never stored), 420
- * refused messages as real WebSocket frames, an oversize and a binary frame — see
- * fuzz-suite.ts. With part 1 (fuzz.test.ts) over 10,000 hostile messages per run.
+ * Fuzzing, part 2: more refused messages through the gateway's dispatch, hostile
+ * chat/react/input messages (relayed exactly or refused, never stored), refused messages as
+ * real WebSocket frames, an oversize and a binary frame — see fuzz-suite.ts. By default 900
+ * dispatched, 200 social and 140 over WebSocket; under `MATCHCAST_SOAK=1`
+ * (test/support/soak.ts) 2,700, 600 and 420 — with part 1 (fuzz.test.ts) over 10,000
+ * hostile messages per run.
  */
+import { soak } from '../support/soak';
 import { fuzzSuite } from './fuzz-suite';
 
 jest.setTimeout(180_000);
 
-fuzzSuite({ file: 'test/security/fuzz-social.test.ts', seed: 20_260_405, batches: 9, social: 600, ws: 420, minSent: 3_700 });
+fuzzSuite({
+  file: 'test/security/fuzz-social.test.ts',
+  seed: 20_260_405,
+  batches: soak(3, 9),
+  social: soak(200, 600),
+  ws: soak(140, 420),
+  minSent: soak(1_240, 3_700),
+});

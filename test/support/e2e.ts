@@ -4,12 +4,12 @@
  * backs, polling with deadlines, and the per-client ordering rules of PROTOCOL.md.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { LocalStackOptions } from '../../local/stack';
 import type { ConnectionRow, StreamRow } from '../../lambda/core/model';
 import type { ServerMessage } from '../../protocol/messages';
-import { startLocalStack, type LocalStack } from './local-stack';
+import { endLiveStreams, startLocalStack, type LocalStack } from './local-stack';
 import { TestClient } from './ws-client';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -163,27 +163,15 @@ export class E2e {
   /**
    * End every live stream behind the handlers' backs (status ended, epoch + 1), so each tick
    * still sleeping in its Lambda is fenced off at its next claim: a test then sees only its
-   * own streams, and the stack closes fast.
+   * own streams (test/support/local-stack.ts `endLiveStreams`).
    */
-  async endLiveStreams(): Promise<void> {
-    const rows = ((await this.db.send(new ScanCommand({ TableName: this.stack.tables.Streams }))).Items ?? []) as StreamRow[];
-    for (const r of rows.filter((x) => x.status !== 'ended' && x.status !== 'failed')) {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.stack.tables.Streams,
-          Key: { streamId: r.streamId },
-          UpdateExpression: 'SET #s = :ended, epoch = epoch + :one',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':ended': 'ended', ':one': 1 },
-        }),
-      );
-    }
+  endLiveStreams(): Promise<void> {
+    return endLiveStreams(this.stack);
   }
 
-  /** Close the clients, fence off live streams, close the SDK clients and the stack. */
+  /** Close the clients and the SDK clients, then the stack (which fences off live streams first). */
   async close(): Promise<void> {
     await this.closeClients();
-    await this.endLiveStreams().catch(() => undefined);
     this.s3.destroy();
     this.db.destroy();
     await this.stack.close();

@@ -1,0 +1,75 @@
+/**
+ * jest testSequencer (jest.config.js): the order in which one jest run starts its test files.
+ *
+ * 1. Files that failed on the previous run first (as jest's own sequencer does): the fastest
+ *    news of whether a fix worked.
+ * 2. Then lane by lane, in the order of {@link LANE_ORDER} (unit, cdk, integration, e2e), so a
+ *    run of several lanes (`npm test` runs cdk, integration and e2e in one jest run) reports
+ *    a failure of a fast lane early — and, unlike one jest run per lane, no worker idles at
+ *    the end of a lane while the other finishes its last file: it starts the next lane's.
+ * 3. Within a lane, longest first, so the run does not end on one long file with the other
+ *    worker idle. The duration is the one jest cached on an earlier run on this machine, or —
+ *    on a fresh clone (CI), which has no cache — the one measured here ({@link MEASURED_S}):
+ *    jest's own fallback, the biggest file first, says little here (a short file can boot local
+ *    mode and a browser and play a match). A file with neither counts as 0 s and runs after the
+ *    lane's measured files, biggest first.
+ */
+const Sequencer = require('@jest/test-sequencer').default;
+const { relative } = require('node:path');
+
+/** The lanes (jest projects' displayName, jest.config.js) in the order they run. */
+const LANE_ORDER = ['unit', 'cdk', 'integration', 'e2e'];
+
+/**
+ * Seconds per file (path from the project root), the slow ones only, measured with 2 workers.
+ * Only the order matters: rough figures are enough.
+ */
+const MEASURED_S = {
+  'test/kinds/kinds.test.ts': 18,
+  'test/lambda/core/control.test.ts': 20,
+  'test/lambda/adapters/faults-dynamo.test.ts': 38,
+  'test/browser/web.test.ts': 110,
+  'test/security/fuzz.test.ts': 60,
+  'test/e2e/faults.test.ts': 60,
+  'test/security/churn.test.ts': 55,
+  'test/e2e/control.test.ts': 45,
+  'test/e2e/lifecycle.test.ts': 45,
+  'test/security/fuzz-social.test.ts': 45,
+  'test/e2e/faults-restart.test.ts': 35,
+  'test/browser/live-real.test.ts': 35,
+  'test/browser/schedule-live.test.ts': 30,
+  'test/e2e/scheduled.test.ts': 30,
+  'test/e2e/social.test.ts': 25,
+  'test/browser/honest-client.test.ts': 22,
+  'test/e2e/spectate.test.ts': 20,
+};
+
+/** A test's lane: its project's displayName (a string, or `{ name }`). */
+function laneOf(test) {
+  const d = test.context.config.displayName;
+  const name = typeof d === 'string' ? d : d && d.name;
+  const i = LANE_ORDER.indexOf(name);
+  return i === -1 ? LANE_ORDER.length : i;
+}
+
+class LaneSequencer extends Sequencer {
+  /** The cached duration (ms) of `test`, else the measured one, else 0. */
+  time(test) {
+    const cached = super.time(test);
+    if (cached != null) return cached;
+    const path = relative(test.context.config.rootDir, test.path).split('\\').join('/');
+    return (MEASURED_S[path] ?? 0) * 1000;
+  }
+
+  sort(tests) {
+    const size = (t) => t.context.hasteFS.getSize(t.path) ?? 0;
+    const key = new Map(tests.map((t) => [t, { failed: this.hasFailed(t) ? 0 : 1, lane: laneOf(t), ms: (t.duration = this.time(t)), size: size(t) }]));
+    return [...tests].sort((a, b) => {
+      const x = key.get(a);
+      const y = key.get(b);
+      return x.failed - y.failed || x.lane - y.lane || y.ms - x.ms || y.size - x.size;
+    });
+  }
+}
+
+module.exports = LaneSequencer;
