@@ -177,7 +177,9 @@ export async function joinStreamById(ports: ControlPorts, config: ControlConfig,
  * `rejoin`, after a reconnect: `joined`, then every frame of the client's epoch after
  * `lastSeq` that the stream already sent (read back from S3) — sent before the connection is
  * attached, so no live frame interleaves, and attached at a quiet moment, so none repeats
- * (session.ts `attach`) — or, when the epoch has moved on, the current `state`. Throws
+ * (session.ts `attach`). When the epoch has moved on, `joined` carries the current epoch,
+ * that epoch's frames from its `positionSeq` are replayed the same way, and the current
+ * `state` follows once attached. Throws
  * {@link ControlRefusal} `not_found`, `conflict` (finished or full).
  */
 export async function rejoinStream(ports: ControlPorts, config: ControlConfig, caller: Caller, m: RejoinMessage): Promise<void> {

@@ -97,7 +97,7 @@ describe('rejoin', () => {
     checkOrdering(y);
   });
 
-  it('after the epoch changed: the current state, then frames from its positionSeq', async () => {
+  it('after the epoch changed: joined in the current epoch, frames from its positionSeq, and the current state', async () => {
     const game = '2012-ausopen-1701';
     const times = await recordingTimes(game);
     const [p, s] = [await connect('pete'), await connect('sue')];
@@ -115,13 +115,17 @@ describe('rejoin', () => {
 
     const s2 = await connect('sue');
     s2.send({ action: 'rejoin', streamId: joined.streamId, epoch: joined.epoch, lastSeq });
-    await s2.waitFor('joined');
+    const rejoined = await s2.waitFor('joined');
+    expect(rejoined.epoch).toBe(state.epoch);
     const now = await s2.waitFor('state');
     const row = await streamRow(joined.streamId);
     expect(now).toMatchObject({ streamId: joined.streamId, epoch: row.epoch, status: 'playing' });
     expect(now.epoch).toBe(state.epoch);
     await waitFrames(s2, 2, state.epoch);
-    expect(s2.frames()[0]!.seq).toBe(now.positionSeq);
+    // joined describes the new epoch, so the frames the stream sent since that position follow
+    // it (none is skipped while the connection is being attached); state then says where it is now.
+    expect(s2.frames()[0]!.seq).toBe(rejoined.positionSeq);
+    expect(now.positionSeq).toBeGreaterThanOrEqual(rejoined.positionSeq);
     // Nothing of the old epoch is replayed.
     expect(s2.frames().every((f) => f.epoch === state.epoch)).toBe(true);
     checkOrdering(s2);

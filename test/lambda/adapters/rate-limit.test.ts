@@ -10,7 +10,7 @@ import { broadcaster, getConnection, putConnection, repositories } from './env-a
 import { ENV, requireEnv } from '../../../lambda/adapters/config';
 import { DynamoConnectionRegistry } from '../../../lambda/adapters/connection-registry';
 import { documentClient } from '../../../lambda/adapters/dynamo-write';
-import { consumeRateToken, RATE_ATTRIBUTES } from '../../../lambda/adapters/rate-limit';
+import { CONTENTION_JITTER_MS, consumeRateToken, MAX_ATTEMPTS, RATE_ATTRIBUTES } from '../../../lambda/adapters/rate-limit';
 import { messageHandler, type ActionFn } from '../../../lambda/adapters/ws-handler';
 import type { ConnectionRow } from '../../../lambda/core/model';
 import { RATE_LIMITS, type BucketName, type BucketSpec } from '../../../lambda/core/rate-limit';
@@ -89,6 +89,24 @@ describe('consumeRateToken (Connections row)', () => {
     const results = await Promise.all(Array.from({ length: 30 }, () => take('rl-4', 'control', { spec })));
     expect(results.filter((r) => r.ok)).toHaveLength(10);
     for (const r of results) if (!r.ok) expect(r.retryInMs).toBeGreaterThan(0);
+  });
+
+  it('keeps racing its own connection\'s messages for up to MAX_ATTEMPTS rounds before it refuses for contention', async () => {
+    // Every round but the last loses its conditional write (on a busy host the bucket keeps
+    // reading as full, so each round races the others' writes again).
+    let lost = 0;
+    const racing = {
+      getRateBucket: async () => ({ exists: true, tat: undefined }),
+      writeRateBucket: async () => ++lost >= MAX_ATTEMPTS,
+    };
+    const waits: number[] = [];
+    const sleep = async (ms: number) => void waits.push(ms);
+    expect(await consumeRateToken('rl-race', 'react', { connections: racing, sleep })).toEqual({ ok: true });
+    expect(waits).toHaveLength(MAX_ATTEMPTS - 1);
+    for (const w of waits) expect(w).toBeLessThanOrEqual(CONTENTION_JITTER_MS);
+    lost = -1; // one more loss than rounds: refused, with a wait
+    const refused = await consumeRateToken('rl-race', 'react', { connections: racing, sleep });
+    expect(refused.ok).toBe(false);
   });
 
   it('allows a connection whose row is gone, and does not create the row', async () => {
