@@ -19,7 +19,7 @@ export { chunkAtOrBefore, chunksFor } from './live-chunks';
 export const MAX_EVENTS_PER_BATCH = 500;
 /** Bytes of one request body: an API Gateway HTTP API payload may be 10 MB, Lambda's 6 MB; a batch is far less. */
 export const MAX_BATCH_BYTES = 1024 * 1024;
-/** Serialized bytes of one event's `data` (a frame line stays well under recording.ts MAX_FRAME_LINE_BYTES, 32 KB). */
+/** Serialized bytes of one event's `data` (a frame line stays well under protocol/recording.ts MAX_FRAME_LINE_BYTES, 32 KB). */
 export const MAX_EVENT_DATA_BYTES = 16 * 1024;
 /** Nesting of one event's `data`. */
 export const MAX_EVENT_DATA_DEPTH = 16;
@@ -227,7 +227,7 @@ export function planAppend(game: GameRow, events: readonly LiveEvent[], now: num
   return { frames, accepted, duplicates, chunk, frameCount: seq, durationMs: lastT, forgetKeysOf };
 }
 
-/** Serialize frames as a chunk object: JSON Lines, one frame a line (recording.ts frame lines). */
+/** Serialize frames as a chunk object: JSON Lines, one frame a line (protocol/recording.ts frame lines). */
 export function serializeChunk(frames: readonly WireFrame[]): string {
   return frames.map((f) => JSON.stringify({ seq: f.seq, t: f.t, type: f.type, data: f.data })).join('\n') + '\n';
 }

@@ -15,7 +15,7 @@ export interface GameRow {
   kind: string;
   /** S3 key of the matchcast/1 JSON Lines recording. */
   recordingKey: string;
-  /** S3 key of its index (see recording.ts `RecordingIndex`). */
+  /** S3 key of its index (see protocol/recording.ts `RecordingIndex`). */
   indexKey: string;
   durationMs: number;
   frameCount: number;

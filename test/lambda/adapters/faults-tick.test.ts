@@ -32,7 +32,7 @@ import { AwsServiceError } from '../../../lambda/adapters/errors';
 import { frameSourceFor } from '../../../lambda/application/frames';
 import type { StreamRow } from '../../../lambda/core/model';
 import type { WireFrame } from '../../../protocol/messages';
-import { indexRecording, serializeRecording } from '../../../lambda/core/recording';
+import { indexRecording, serializeRecording } from '../../../protocol/recording';
 import type { TickInput, TickOutput } from '../../../lambda/core/workflow';
 import { handler as tick } from '../../../lambda/handlers/tick';
 

@@ -4,7 +4,7 @@
  */
 import { runTick, type TickPorts } from '../../../lambda/application/tick';
 import type { StreamRow } from '../../../lambda/core/model';
-import { indexRecording, serializeRecording } from '../../../lambda/core/recording';
+import { indexRecording, serializeRecording } from '../../../protocol/recording';
 import type { FramesMessage, WireFrame } from '../../../protocol/messages';
 import { streamRowFixture } from '../../support/aws-local';
 import { FakeBroadcaster, FakeWorkflow, InMemoryGameCatalog, InMemoryRecordingStore, InMemoryStreamStore, ManualTime } from '../fakes';

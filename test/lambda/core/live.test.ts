@@ -15,7 +15,7 @@ import {
   serializeChunk,
   type LiveEvent,
 } from '../../../lambda/core/live';
-import { parseFrameLines } from '../../../lambda/core/recording';
+import { parseFrameLines } from '../../../protocol/recording';
 import { thrown } from '../../support/throws';
 
 /** Wall clock (epoch ms) the test games started at. */
@@ -322,7 +322,7 @@ describe('chunkAtOrBefore', () => {
 });
 
 describe('serializeChunk', () => {
-  test('round-trips through recording.ts parseFrameLines', () => {
+  test('round-trips through protocol/recording.ts parseFrameLines', () => {
     const plan = planAppend(game({ frameCount: 40, durationMs: 10 }), [ev('a', 10, { runs: 4, who: 'Đoković ☃' }), ev('b', 20), ev('c', 20, [1, null, 'x'])], T0, chunkKey);
     const text = serializeChunk(plan.frames);
     expect(text.endsWith('\n')).toBe(true);
