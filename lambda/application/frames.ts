@@ -10,7 +10,7 @@
 import type { WireFrame } from '../../protocol/messages';
 import { forEachPool } from '../core/concurrency';
 import { chunkAtOrBefore, chunksFor } from '../core/live-chunks';
-import type { GameRow, LiveChunk, StreamRow } from '../core/model';
+import type { GameRow, LiveChunk, StreamRow } from '../../contract/rows';
 import { nextBatch, type Batch, type PlannerConfig } from '../core/planner';
 import type { PlaybackClock } from '../core/clock';
 import { byteRangeFor, firstSeqAtOrAfter, parseFrameLines, seekRange, type RecordingIndex } from '../../protocol/recording';

@@ -2,7 +2,7 @@
  * Uncounting a connection that has left its stream — shared by `$disconnect`, `stop`,
  * a re-`start`, and fan-out's GoneException cleanup.
  */
-import type { ConnectionRow, StreamRow } from '../core/model';
+import type { ConnectionRow, StreamRow } from '../../contract/rows';
 import type { ConnectionRegistry } from '../ports/connections';
 import type { StreamStore } from '../ports/streams';
 

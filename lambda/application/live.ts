@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { liveChunkPrefix, type AppendAnswer, LiveRequestError, newLiveGame, planAppend, serializeChunk, type LiveEvent, type OpenLiveGame } from '../core/live';
 import { isFinished } from '../core/lifecycle';
-import type { GameRow, StreamRow } from '../core/model';
+import type { GameRow, StreamRow } from '../../contract/rows';
 import { framesMessages, type WireFrame } from '../../protocol/server';
 import type { Broadcaster } from '../ports/broadcaster';
 import { StaleEpochError } from '../ports/errors';

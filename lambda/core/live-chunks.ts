@@ -3,7 +3,7 @@
  * a seek starts. Pure and without zod, so the tick — which reads live games' frames — does
  * not bundle the request schemas of core/live.ts.
  */
-import type { LiveChunk } from './model';
+import type { LiveChunk } from '../../contract/rows';
 
 /**
  * The chunks holding frames `[fromSeq, toSeq)`, in order, at most `maxChunks` of them.

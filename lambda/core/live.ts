@@ -10,7 +10,7 @@
  * serialisation point of concurrent publishers.
  */
 import * as z from 'zod';
-import type { GameRow, LiveChunk, LiveStatus } from './model';
+import type { GameRow, LiveChunk, LiveStatus } from '../../contract/rows';
 import { jsonBytes, jsonDepth, type WireFrame } from '../../protocol/server';
 
 export { chunkAtOrBefore, chunksFor } from './live-chunks';

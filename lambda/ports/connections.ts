@@ -4,7 +4,7 @@
  * Implemented by adapters/connection-registry.ts (DynamoDB) and the tests' in-memory fake.
  */
 import type { Role } from '../../protocol/messages';
-import type { ConnectionRow } from '../core/model';
+import type { ConnectionRow } from '../../contract/rows';
 import type { BucketWrite } from '../core/rate-limit';
 
 /** A connection as the `byStream` index projects it. */

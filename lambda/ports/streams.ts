@@ -4,7 +4,7 @@
  * Implemented by adapters/stream-store.ts (DynamoDB) and by the in-memory fake of the tests.
  */
 import type { StreamStatus } from '../../protocol/messages';
-import type { StreamRow } from '../core/model';
+import type { StreamRow } from '../../contract/rows';
 
 /**
  * Changes to a stream row: each present key is SET; a key whose value is `null` is REMOVEd;

@@ -27,7 +27,7 @@ import { documentClient } from '../../lambda/adapters/dynamo-write';
 import { DynamoGameCatalog } from '../../lambda/adapters/game-catalog';
 import { DynamoStreamStore } from '../../lambda/adapters/stream-store';
 import { forEachPool } from '../../lambda/core/concurrency';
-import type { StreamRow } from '../../lambda/core/model';
+import type { StreamRow } from '../../contract/rows';
 import { streamIdFor } from '../../lambda/core/stream-keys';
 import type { LocalStack } from '../../local/stack';
 import { analyzeRun, type RunAnalysis } from './analyze';

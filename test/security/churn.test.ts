@@ -22,7 +22,7 @@
  * guard, generous); the test's bound only catches a hang.
  */
 import WebSocket from 'ws';
-import type { ConnectionRow, StreamRow } from '../../lambda/core/model';
+import type { ConnectionRow, StreamRow } from '../../contract/rows';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { RawClient, sleep, startHarness, until, type Harness } from './harness';
 

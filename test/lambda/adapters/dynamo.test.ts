@@ -19,7 +19,7 @@ import {
   updateStream,
 } from './env-adapters';
 import { NotFoundError, StaleEpochError, StreamExistsError } from '../../../lambda/adapters/errors';
-import type { ConnectionRow, GameRow, StreamRow } from '../../../lambda/core/model';
+import type { ConnectionRow, GameRow, StreamRow } from '../../../contract/rows';
 
 let aws: LocalAws;
 beforeAll(async () => {

@@ -13,7 +13,7 @@ import { indexRecording as indexWith } from '../../../lambda/application/index-r
 import * as live from '../../../lambda/application/live';
 import type { AppendAnswer, LiveEvent, OpenLiveGame } from '../../../lambda/core/live';
 import { LiveRequestError } from '../../../lambda/core/live';
-import type { GameRow } from '../../../lambda/core/model';
+import type { GameRow } from '../../../contract/rows';
 import { serializeRecording } from '../../../protocol/recording';
 import { fromEnvironment as httpApiDeps, type HttpApiDeps } from '../../../lambda/handlers/http-api';
 import { fromEnvironment as indexDeps } from '../../../lambda/handlers/index-recording';

@@ -1,4 +1,4 @@
-import type { GameRow, LiveChunk } from '../../../lambda/core/model';
+import type { GameRow, LiveChunk } from '../../../contract/rows';
 import {
   chunkAtOrBefore,
   chunksFor,
