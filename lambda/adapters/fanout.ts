@@ -26,7 +26,8 @@ import {
   DeleteConnectionCommand,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { fullJitterDelay, sleep } from '../core/backoff';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fullJitterDelay } from '../../client/backoff';
 import { forEachPool } from '../core/concurrency';
 import type { ConnectionRow, StreamRow } from '../../contract/rows';
 import { MAX_MESSAGE_BYTES, utf8Bytes, type ServerMessage } from '../../protocol/server';

@@ -8,7 +8,8 @@
  * batch that reached the server before its answer was lost is answered with `duplicates`
  * the second time, not appended twice.
  */
-import { fullJitterDelay, sleep as realSleep } from '../../lambda/core/backoff';
+import { setTimeout as realSleep } from 'node:timers/promises';
+import { fullJitterDelay } from '../../client/backoff';
 import {
   liveEventSchema,
   MAX_BATCH_BYTES,
@@ -169,7 +170,7 @@ export class LiveApiRefusal extends CliError {
 export interface RetryOptions {
   /** Attempts of one request, the first included. Default 8. */
   attempts?: number;
-  /** Backoff base and cap (lambda/core/backoff.ts full jitter). Defaults 250 and 8,000. */
+  /** Backoff base and cap (client/backoff.ts `fullJitterDelay`). Defaults 250 and 8,000. */
   baseMs?: number;
   capMs?: number;
   /** Bound on one attempt. Default 30,000 (API Gateway's own limit is 30 s). */
