@@ -6,6 +6,7 @@
  * epoch **seconds** because DynamoDB TTL only reads seconds. Every `…Ms` is media time
  * (milliseconds since the recording's start) unless its docstring says otherwise.
  */
+import type { LiveStatus } from '../protocol/http-api';
 import type { EndReason, Mode, Role, StreamStatus } from '../protocol/messages';
 
 /** `Games` row: one recording in the catalog. PK `gameId`. Written by the index Lambda. */
@@ -35,8 +36,8 @@ export interface GameRow {
   chunks?: LiveChunk[];
 }
 
-/** A live game's publishing state (GameRow `liveStatus`; the HTTP API answers it as `live`). */
-export type LiveStatus = 'live' | 'finished';
+/** A live game's publishing state (GameRow `liveStatus`): protocol/http-api.ts's, which the HTTP API answers as `live`. */
+export type { LiveStatus };
 
 /**
  * How a stream plays a live game (StreamRow `livePlayback`): at its `edge` as events arrive,

@@ -1,7 +1,7 @@
 /**
  * Reading a live game's chunk list (core/live.ts): which chunks hold a seq range, and where
  * a seek starts. Pure and without zod, so the tick — which reads live games' frames — does
- * not bundle the request schemas of core/live.ts.
+ * not bundle the live-game request schemas (protocol/http-api.ts).
  */
 import type { LiveChunk } from '../../contract/rows';
 

@@ -10,16 +10,7 @@
  */
 import { setTimeout as realSleep } from 'node:timers/promises';
 import { fullJitterDelay } from '../../client/backoff';
-import {
-  liveEventSchema,
-  MAX_BATCH_BYTES,
-  MAX_EVENTS_PER_BATCH,
-  parseLiveBody,
-  type AppendAnswer,
-  type FinishAnswer,
-  type LiveEvent,
-  type OpenAnswer,
-} from '../../lambda/core/live';
+import { liveEventSchema, MAX_BATCH_BYTES, MAX_EVENT_KEY_CHARS, MAX_EVENTS_PER_BATCH, parseLiveBody, type AppendAnswer, type FinishAnswer, type LiveEvent, type OpenAnswer } from '../../protocol/http-api';
 import { MAX_GAME_ID_CHARS } from '../../protocol/ids';
 import type { WireFrame } from '../../protocol/messages';
 import { CliError, EXIT_USAGE } from './cli';
@@ -31,8 +22,6 @@ export const BATCH_WINDOW_MS = 50;
  * (1 MB) with room for the `{"events":[…]}` around them.
  */
 export const MAX_PUBLISH_BATCH_BYTES = MAX_BATCH_BYTES - 16 * 1024;
-/** Longest idempotency key the API takes (lambda/core/live.ts). */
-const MAX_KEY_LENGTH = 128;
 
 /**
  * The live game id a recording is published as by default: `{gameId}-live`, the recording's
@@ -49,7 +38,7 @@ export function defaultLiveGameId(recordingGameId: string): string {
  */
 export function eventKey(gameId: string, seq: number): string {
   const suffix = `-${seq}`;
-  return `${gameId.slice(0, MAX_KEY_LENGTH - suffix.length)}${suffix}`;
+  return `${gameId.slice(0, MAX_EVENT_KEY_CHARS - suffix.length)}${suffix}`;
 }
 
 /** A recording's frame as the live event that republishes it: same `t` (media ms), type and data. */

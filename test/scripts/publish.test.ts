@@ -7,7 +7,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { GameRow } from '../../contract/rows';
-import type { LiveEvent } from '../../lambda/core/live';
+import type { LiveEvent } from '../../protocol/http-api';
 import { CliError } from '../../scripts/lib/cli';
 import {
   checkEvents,

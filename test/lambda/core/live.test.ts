@@ -1,20 +1,6 @@
 import type { GameRow, LiveChunk } from '../../../contract/rows';
-import {
-  chunkAtOrBefore,
-  chunksFor,
-  KEY_WINDOW,
-  liveBatchSchema,
-  LiveRequestError,
-  MAX_EVENT_DATA_BYTES,
-  MAX_EVENTS_PER_BATCH,
-  MAX_LIVE_CHUNKS,
-  newLiveGame,
-  openLiveGameSchema,
-  parseLiveBody,
-  planAppend,
-  serializeChunk,
-  type LiveEvent,
-} from '../../../lambda/core/live';
+import { chunkAtOrBefore, chunksFor, KEY_WINDOW, MAX_LIVE_CHUNKS, newLiveGame, planAppend, serializeChunk } from '../../../lambda/core/live';
+import { liveBatchSchema, LiveRequestError, MAX_EVENT_DATA_BYTES, MAX_EVENTS_PER_BATCH, openLiveGameSchema, parseLiveBody, type LiveEvent } from '../../../protocol/http-api';
 import { parseFrameLines } from '../../../protocol/recording';
 import { thrown } from '../../support/throws';
 
