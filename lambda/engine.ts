@@ -14,7 +14,7 @@
  * - Scheduling: the playback clock ({@link PlaybackClock}, {@link dueAt}: wall epoch ms of a
  *   frame's media ms), {@link forEachPool} (bounded concurrency), {@link streamIdFor} (the
  *   streamId of a mode, gameId and user or room).
- * - The DynamoDB repositories the functions use, for seeding and reading the local stand-ins:
+ * - The DynamoDB repositories the functions use, for filling and reading the local stand-ins:
  *   {@link DynamoConnectionRegistry}, {@link DynamoGameCatalog}, {@link DynamoStreamStore},
  *   built on a {@link documentClient}.
  *
