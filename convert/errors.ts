@@ -8,7 +8,7 @@
  * no Lambda bundles convert/) can print one clear line.
  */
 import type { WireFrame } from '../protocol/messages';
-import { MAX_FRAME_LINE_BYTES, type RecordingHeader } from '../lambda/core/recording';
+import { MAX_FRAME_LINE_BYTES, type RecordingHeader } from '../protocol/recording';
 import { GAME_ID_PATTERN, MAX_GAME_ID_CHARS } from '../protocol/ids';
 
 /** Characters a message must not carry raw: C0 controls, DEL, C1 controls, bidirectional controls, lone surrogates. */
@@ -68,7 +68,7 @@ export class ConvertError extends Error {
 }
 
 /**
- * Largest serialized matchcast/1 frame line, 32 KB (lambda/core/recording.ts), so any frame
+ * Largest serialized matchcast/1 frame line, 32 KB (protocol/recording.ts), so any frame
  * fits one WebSocket message: API Gateway quotas allow 128 KB per message
  * (protocol/messages.ts `MAX_MESSAGE_BYTES`).
  */

@@ -13,7 +13,7 @@
  * | other `*.jsonl` / `*.ndjson` | generic JSONL with a time field |
  * | `*.pgn` | chess PGN, one recording per game (kinds/chess/convert.ts) |
  */
-import { parseRecording } from '../lambda/core/recording';
+import { parseRecording } from '../protocol/recording';
 import { convertAsciicast } from './asciicast';
 import { convertCricsheet } from './cricket';
 import { ConvertError, type ConvertedRecording } from './errors';

@@ -35,8 +35,8 @@
  * from there: a viewer learns it from the last frame (`setsWon`), as on the day.
  */
 import type { WireFrame } from '../protocol/messages';
-import type { RecordingHeader } from '../lambda/core/recording';
-import { RECORDING_FORMAT } from '../lambda/core/recording';
+import type { RecordingHeader } from '../protocol/recording';
+import { RECORDING_FORMAT } from '../protocol/recording';
 import { readCsv } from './csv';
 import { ConvertError, type ConvertedRecording } from './errors';
 

@@ -15,7 +15,7 @@
  */
 import type { z } from 'zod';
 import type { WireFrame } from '../protocol/messages';
-import type { RecordingHeader } from '../lambda/core/recording';
+import type { RecordingHeader } from '../protocol/recording';
 
 export type { WireFrame, RecordingHeader };
 
@@ -27,7 +27,7 @@ export const MAX_SNAPSHOT_BYTES = 64 * 1024;
 
 /**
  * Default keyframe spacing K, in frames: a multiple of the recording index's spacing
- * (lambda/core/recording.ts `DEFAULT_INDEX_EVERY`, 32), so every keyframe's seq has an index
+ * (protocol/recording.ts `DEFAULT_INDEX_EVERY`, 32), so every keyframe's seq has an index
  * entry giving the byte offset of the frames after it. Measured on the samples: keyframes of
  * the NetHack ttyrec (408 frames) take 16.7 KB at K = 64 (33 KB at 32, 67 KB at 16), and a
  * snapshot costs at most 63 frame applications — for a terminal one emulator pass, about

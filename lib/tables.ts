@@ -6,7 +6,7 @@ import { ENV } from '../contract/env';
 import { BY_STATUS_INDEX, BY_STREAM_INDEX } from '../contract/tables';
 import { arnFinding, suppress, suppressWildcards } from './nag';
 
-/** DynamoDB TTL attribute of Connections and Streams (epoch **seconds**, lambda/core/model.ts). */
+/** DynamoDB TTL attribute of Connections and Streams (epoch **seconds**, contract/rows.ts). */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 /** Properties of {@link Tables}. */
@@ -20,7 +20,7 @@ export interface TablesProps {
 }
 
 /**
- * The three on-demand tables of docs/ARCHITECTURE.md "Tables" (row shapes: lambda/core/model.ts).
+ * The three on-demand tables of docs/ARCHITECTURE.md "Tables" (row shapes: contract/rows.ts).
  *
  * - `Connections`: PK `connectionId`; GSI `byStream` (PK `streamId`, SK `connectionId`,
  *   INCLUDE `userId`, `displayName`, `role`) — what fan-out queries, never a Scan; TTL `expiresAt`.

@@ -10,7 +10,7 @@
  *   brotli or gzip by `Accept-Encoding`, hashed assets cached for a year (local/web.ts serveWeb).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TokenRole } from '../lambda/core/token';
+import type { TokenRole } from '../contract/token';
 import type { GatewayHttpHandler } from './gateway';
 import type { LocalHttpApi } from './http-api';
 import { serveWeb } from './web';

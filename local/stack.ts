@@ -30,7 +30,7 @@ import { loadFunctions, type LocalFunctions } from './functions';
 import { synthTemplate } from './synth';
 import * as tpl from './template';
 import { devHttp, type MintToken } from './dev-http';
-import { mintToken, type TokenRole } from '../lambda/core/token';
+import { mintToken, type TokenRole } from '../contract/token';
 import { uploadSamples } from './samples';
 
 /** The project root (where package.json is). */

@@ -190,7 +190,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     env: { MAX_CLIENTS_PER_STREAM: String(MAX_VIEWERS), POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR' },
   });
   result.bootSeconds = elapsed();
-  const { FANOUT_DEFAULTS } = await import('../lambda/adapters/fanout');
+  const { FANOUT_DEFAULTS } = await import('../lambda/engine');
   result.settings.fanOutConcurrency = FANOUT_DEFAULTS.concurrency;
   try {
     for (const n of viewers) {

@@ -237,7 +237,7 @@ export async function resolveUploadTarget(args: Pick<IngestArgs, 'bucket' | 'sta
 }
 
 /**
- * Serialize (and so validate, recording.ts) each converted recording. Throws
+ * Serialize (and so validate, protocol/recording.ts) each converted recording. Throws
  * {@link CliError} naming the gameId and line of a recording that breaks the format.
  */
 export function prepareRecordings(recordings: readonly ConvertedRecording[]): PreparedRecording[] {

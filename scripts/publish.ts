@@ -141,7 +141,7 @@ export function loadRecording(file: string, only?: string): ConvertedRecording {
   return recs[0]!;
 }
 
-/** The body of `PUT /games/{gameId}` from a recording header, cut to the API's limits (lambda/core/live.ts `openLiveGameSchema`). */
+/** The body of `PUT /games/{gameId}` from a recording header, cut to the API's limits (protocol/http-api.ts `openLiveGameSchema`). */
 export function openBody(header: ConvertedRecording['header']): { kind: string; title: string; participants: string[] } {
   const kind = /^[a-z][a-z0-9-]{0,31}$/.test(header.kind) ? header.kind : 'game';
   const title = header.title.trim().slice(0, 200) || header.gameId;

@@ -10,8 +10,7 @@ import './lib/quiet-sdk'; // first: no AWS SDK Node-version warning on stderr
 import type { Writable } from 'node:stream';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { OPEN_STATUSES as LIVE_STATUSES } from '../lambda/core/lifecycle';
-import type { StreamRow } from '../lambda/core/model';
+import { OPEN_STATUSES as LIVE_STATUSES, type StreamRow } from '../contract/rows';
 import type { StreamStatus } from '../protocol/messages';
 import { CliError, parseCli, runMain } from './lib/cli';
 import { awsError, clientConfig, resolveTarget, type Target, type TargetDeps } from './lib/target';

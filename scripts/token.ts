@@ -4,12 +4,12 @@
  * Prints an access token — and nothing else — on stdout, so
  * `TOKEN=$(npm run -s token -- --user alice)` works. Local mode (default): asks the running
  * stack's `/dev/token`. `--stack NAME`: reads the stack's JWT secret (output `JwtSecretArn`)
- * with the default AWS credentials and mints the token here (lambda/core/token.ts).
+ * with the default AWS credentials and mints the token here (contract/token.ts).
  * `--role` (repeatable) grants HTTP API roles (docs/HTTP-API.md "Authentication").
  */
 import './lib/quiet-sdk'; // first: no AWS SDK Node-version warning on stderr
 import type { Writable } from 'node:stream';
-import { TOKEN_ROLES, type TokenRole } from '../lambda/core/token';
+import { TOKEN_ROLES, type TokenRole } from '../contract/token';
 import { parseCli, parseTtl, runMain, usageError } from './lib/cli';
 import { resolveTarget, type TargetDeps } from './lib/target';
 import { getToken } from './lib/token-source';

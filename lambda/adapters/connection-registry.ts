@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '../../protocol/messages';
 import { BY_STREAM_INDEX } from '../../contract/tables';
-import type { ConnectionRow } from '../core/model';
+import type { ConnectionRow } from '../../contract/rows';
 import type { BucketWrite } from '../core/rate-limit';
 import type { AttachedConnection, ConnectionRegistry, PresenceCounts, StreamConnection } from '../ports/connections';
 import { applied, isConditionFailed, MAX_PAGES, send, type RepositoryOptions } from './dynamo-write';

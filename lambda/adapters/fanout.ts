@@ -26,9 +26,10 @@ import {
   DeleteConnectionCommand,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { fullJitterDelay, sleep } from '../core/backoff';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fullJitterDelay } from '../../client/backoff';
 import { forEachPool } from '../core/concurrency';
-import type { ConnectionRow, StreamRow } from '../core/model';
+import type { ConnectionRow, StreamRow } from '../../contract/rows';
 import { MAX_MESSAGE_BYTES, utf8Bytes, type ServerMessage } from '../../protocol/server';
 import { errorCode, httpStatus, isTransient, translate } from './aws';
 import { ENV, MissingConfigError } from './config';

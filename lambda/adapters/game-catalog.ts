@@ -5,7 +5,7 @@
  * retries become `ThrottledError`/`AwsServiceError`.
  */
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { GameRow } from '../core/model';
+import type { GameRow } from '../../contract/rows';
 import type { GameCatalog, LiveAppend } from '../ports/games';
 import { applied, MAX_PAGES, send, type RepositoryOptions } from './dynamo-write';
 

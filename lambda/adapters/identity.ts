@@ -6,7 +6,7 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { JWTVerifyGetKey } from 'jose';
-import { verifyOidcToken, verifyToken, type TokenIdentity } from '../core/token';
+import { verifyOidcToken, verifyToken, type TokenIdentity } from '../../contract/token';
 import { ENV } from './config';
 import { oidcConfig, remoteKeySet, SecretsManagerJwtSecret, type OidcConfig } from './secrets';
 

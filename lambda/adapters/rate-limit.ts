@@ -5,7 +5,7 @@
  */
 import { RATE_LIMITS, storedTat, takeToken, type BucketName, type BucketSpec } from '../core/rate-limit';
 import type { ConnectionRegistry } from '../ports/connections';
-import { sleep } from '../core/backoff';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The Connections attribute holding each bucket's `tat` (epoch ms); absent: a full bucket. */
 export const RATE_ATTRIBUTES: Record<BucketName, string> = {

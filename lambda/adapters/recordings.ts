@@ -12,7 +12,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
-import type { RecordingIndex } from '../core/recording';
+import type { RecordingIndex } from '../../protocol/recording';
 import type { RecordingStore } from '../ports/recordings';
 import { errorCode, httpStatus, SDK_MAX_ATTEMPTS, translate } from './aws';
 import { ENV, MissingConfigError } from './config';

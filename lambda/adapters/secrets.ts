@@ -10,7 +10,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import * as z from 'zod';
-import type { OidcSettings } from '../core/token';
+import type { OidcSettings } from '../../contract/token';
 import { ENV, MissingConfigError } from './config';
 
 /** What a {@link SecretsManagerJwtSecret} is constructed with. */

@@ -8,7 +8,7 @@
  * - 2xx → `ok`;
  * - 410 (`GoneException`) → `gone`, never retried: the caller forgets that connection;
  * - 429 (throttled), 5xx, network errors and timeouts → retried with full-jitter exponential
- *   backoff (lambda/core/backoff.ts: base 50 ms, cap 1 s) up to `maxAttempts` tries; each try
+ *   backoff (client/backoff.ts `fullJitterDelay`: base 50 ms, cap 1 s) up to `maxAttempts` tries; each try
  *   is cut off after `timeoutMs`, so a hung peer costs at most `maxAttempts × timeoutMs` plus
  *   the backoff between tries;
  * - `timed_out` when every try timed out (fan-out then closes that connection);
@@ -25,7 +25,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HttpRequest, SourceData } from '@smithy/types';
-import { fullJitterDelay, sleep, type BackoffOptions } from '../core/backoff';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fullJitterDelay, type BackoffOptions } from '../../client/backoff';
 
 /** Defaults of {@link SignedConnectionPosterOptions}: fan-out's (lambda/adapters/fanout.ts `FANOUT_DEFAULTS`). */
 export const SIGNED_POSTER_DEFAULTS = { maxAttempts: 4, timeoutMs: 3000 } as const;
@@ -65,7 +66,7 @@ export interface SignedConnectionPosterOptions {
   readonly timeoutMs?: number;
   /** Tries per post, including the first (≥ 1). @default 4 */
   readonly maxAttempts?: number;
-  /** Backoff between tries (ms; lambda/core/backoff.ts). Tests shorten it. */
+  /** Backoff between tries (ms; client/backoff.ts). Tests shorten it. */
   readonly backoff?: BackoffOptions;
 }
 

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { StreamStatus } from '../../protocol/messages';
 import { BY_STATUS_INDEX } from '../../contract/tables';
-import type { StreamRow } from '../core/model';
+import type { StreamRow } from '../../contract/rows';
 import type { CountCheck, StreamChanges, StreamStore, UpdateConditions } from '../ports/streams';
 import { applied, isConditionFailed, MAX_PAGES, send, type RepositoryOptions } from './dynamo-write';
 import { StaleEpochError, StreamExistsError } from '../ports/errors';

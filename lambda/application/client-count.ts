@@ -13,7 +13,7 @@
  * so by then no half-done move is still on its way. Never a clamp: the count is set to what
  * `byStream` lists, and the repair is logged.
  */
-import type { StreamRow } from '../core/model';
+import type { StreamRow } from '../../contract/rows';
 import type { ConnectionRegistry, PresenceCounts } from '../ports/connections';
 import type { Log } from '../ports/log';
 import type { CountCheck, StreamStore } from '../ports/streams';

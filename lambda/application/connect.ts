@@ -1,6 +1,6 @@
 /** `$connect`: the authorizer has already verified the token; the connection is recorded. */
 import type { Caller } from '../core/ws-event';
-import type { ConnectionRow } from '../core/model';
+import type { ConnectionRow } from '../../contract/rows';
 import type { ConnectionRegistry } from '../ports/connections';
 import type { Time } from '../ports/time';
 

@@ -3,7 +3,7 @@
  * stream, positioned at the live edge and fed by the ingest function as events are published.
  */
 import { isFinished, newStreamRow } from '../core/lifecycle';
-import type { GameRow, StreamRow } from '../core/model';
+import type { GameRow, StreamRow } from '../../contract/rows';
 import { streamIdFor } from '../core/stream-keys';
 import { StreamExistsError } from '../ports/errors';
 import type { StreamStore } from '../ports/streams';

@@ -6,7 +6,7 @@
 import type { EndReason } from '../../protocol/messages';
 import { stateMessage } from '../core/control';
 import { isFinished } from '../core/lifecycle';
-import type { StreamRow } from '../core/model';
+import type { StreamRow } from '../../contract/rows';
 import { executionName } from '../core/stream-keys';
 import type { Broadcaster } from '../ports/broadcaster';
 import type { Log } from '../ports/log';

@@ -2,7 +2,7 @@
  * Forgetting a connection that is gone — `$disconnect`, a GoneException during fan-out, a
  * connection closed for accepting nothing, or the sweeper past `expiresAt`.
  */
-import type { ConnectionRow, StreamRow } from '../core/model';
+import type { ConnectionRow, StreamRow } from '../../contract/rows';
 import type { ConnectionRegistry } from '../ports/connections';
 import type { StreamStore } from '../ports/streams';
 import { leaveStream } from './leave-stream';

@@ -10,10 +10,10 @@
 import type { WireFrame } from '../../protocol/messages';
 import { forEachPool } from '../core/concurrency';
 import { chunkAtOrBefore, chunksFor } from '../core/live-chunks';
-import type { GameRow, LiveChunk, StreamRow } from '../core/model';
+import type { GameRow, LiveChunk, StreamRow } from '../../contract/rows';
 import { nextBatch, type Batch, type PlannerConfig } from '../core/planner';
 import type { PlaybackClock } from '../core/clock';
-import { byteRangeFor, firstSeqAtOrAfter, parseFrameLines, seekRange, type RecordingIndex } from '../core/recording';
+import { byteRangeFor, firstSeqAtOrAfter, parseFrameLines, seekRange, type RecordingIndex } from '../../protocol/recording';
 import type { FrameCursor, FrameSource, FramesAhead } from '../ports/frames';
 import type { GameCatalog } from '../ports/games';
 import type { RecordingStore } from '../ports/recordings';

@@ -1,10 +1,10 @@
 /**
  * Indexing an uploaded recording: validate a matchcast/1 object line by line (streamed, never
- * buffered whole; core/recording.ts `RecordingIndexer`), write its index beside it
+ * buffered whole; protocol/recording.ts `RecordingIndexer`), write its index beside it
  * (contract/keys.ts `indexKeyFor`) and its row in the Games catalog — never over a live game.
  */
 import { indexKeyFor } from '../../contract/keys';
-import { RecordingError, RecordingIndexer } from '../core/recording';
+import { RecordingError, RecordingIndexer } from '../../protocol/recording';
 import type { GameCatalog } from '../ports/games';
 import type { RecordingStore } from '../ports/recordings';
 import type { Time } from '../ports/time';

@@ -3,7 +3,7 @@
  * a re-`start` (and an attach that found the connection on another stream), and fan-out's
  * GoneException cleanup.
  */
-import type { ConnectionRow, StreamRow } from '../core/model';
+import type { ConnectionRow, StreamRow } from '../../contract/rows';
 import type { ConnectionRegistry } from '../ports/connections';
 import type { StreamStore } from '../ports/streams';
 

@@ -8,9 +8,10 @@
  * deleted) → deliver the frames to the game's live stream at once ({@link deliverToEdge}).
  */
 import { randomBytes } from 'node:crypto';
-import { liveChunkPrefix, type AppendAnswer, LiveRequestError, newLiveGame, planAppend, serializeChunk, type LiveEvent, type OpenLiveGame } from '../core/live';
+import { liveChunkPrefix, newLiveGame, planAppend, serializeChunk } from '../core/live';
+import { type AppendAnswer, LiveRequestError, type LiveEvent, type OpenLiveGame } from '../../protocol/http-api';
 import { isFinished } from '../core/lifecycle';
-import type { GameRow, StreamRow } from '../core/model';
+import type { GameRow, StreamRow } from '../../contract/rows';
 import { framesMessages, type WireFrame } from '../../protocol/server';
 import type { Broadcaster } from '../ports/broadcaster';
 import { StaleEpochError } from '../ports/errors';

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { StreamStatus } from '../../protocol/messages';
 import { httpError, type HttpIdentity, type HttpResult } from '../core/http-api';
-import { OPEN_STATUSES } from '../core/lifecycle';
+import { OPEN_STATUSES } from '../../contract/rows';
 import {
   isDueToStart,
   newScheduledStreamRow,

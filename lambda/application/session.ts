@@ -6,7 +6,7 @@
 import { joinedMessage, roleIn } from '../core/control';
 import { dueAt, frameTime } from '../core/clock';
 import { clockRuns, isFinished } from '../core/lifecycle';
-import type { StreamRow } from '../core/model';
+import type { StreamRow } from '../../contract/rows';
 import { framesMessages, type Role, type WireFrame } from '../../protocol/server';
 import type { Broadcaster } from '../ports/broadcaster';
 import type { AttachedConnection, ConnectionRegistry } from '../ports/connections';

@@ -1,6 +1,6 @@
 /** Starting a scheduled stream when it is due: the sweeper, and `POST /streams` for a start within the lead. */
 import { stateMessage } from '../core/control';
-import type { StreamRow } from '../core/model';
+import type { StreamRow } from '../../contract/rows';
 import type { ScheduledStart } from '../core/schedule';
 import { executionName } from '../core/stream-keys';
 import type { Broadcaster } from '../ports/broadcaster';

@@ -7,8 +7,8 @@
  * `expiresAt` (API Gateway does not guarantee `$disconnect`). Decisions are core/sweep.ts's.
  */
 import { START_LEAD_MS, stateMessage } from '../core/control';
-import { needsExecution, OPEN_STATUSES } from '../core/lifecycle';
-import type { StreamRow } from '../core/model';
+import { needsExecution } from '../core/lifecycle';
+import { OPEN_STATUSES, type StreamRow } from '../../contract/rows';
 import { scheduledStart } from '../core/schedule';
 import { executionName } from '../core/stream-keys';
 import { decideSweep, type SweepConfig } from '../core/sweep';

@@ -12,7 +12,7 @@ import { dueAt, frameTime } from '../core/clock';
 import { stateMessage } from '../core/control';
 import { sleepThresholdMs } from '../core/cost';
 import { isFinished, isTickable } from '../core/lifecycle';
-import type { StreamRow } from '../core/model';
+import type { StreamRow } from '../../contract/rows';
 import { decideGap, tickOutput, type PlannerConfig } from '../core/planner';
 import { framesMessages } from '../../protocol/server';
 import type { TickInput, TickNext, TickOutput } from '../core/workflow';

@@ -7,7 +7,7 @@
  * `scheduled → starting → playing ⇄ paused → ended | failed`.
  */
 import { mediaAt, rebase } from './clock';
-import type { GameRow, StreamRow } from './model';
+import type { GameRow, StreamRow } from '../../contract/rows';
 import { acceptsControls, isFinished, newStreamRow as newRow } from './lifecycle';
 import type { JoinedMessage, Mode, ProtocolError, Role, StateMessage } from '../../protocol/messages';
 

@@ -19,7 +19,7 @@ export interface HttpResult {
   body: unknown;
 }
 
-/** The caller as the HTTP API's authorizer verified it (core/token.ts `TokenIdentity`). */
+/** The caller as the HTTP API's authorizer verified it (contract/token.ts `TokenIdentity`). */
 export interface HttpIdentity {
   userId: string;
   /** Roles the token grants: `publisher`, `operator`. */

@@ -11,7 +11,7 @@
  * restart re-enters `playing` or `awaiting_start` under a new epoch.
  */
 import type { Mode, StreamStatus } from '../../protocol/messages';
-import type { GameRow, StreamRow } from './model';
+import { OPEN_STATUSES, type GameRow, type StreamRow } from '../../contract/rows';
 
 /** Every status a stream can move to from each status (a status may always stay as it is). */
 export const STATUS_TRANSITIONS: Readonly<Record<StreamStatus, readonly StreamStatus[]>> = {
@@ -29,15 +29,12 @@ export function canTransition(from: StreamStatus, to: StreamStatus): boolean {
   return from === to || STATUS_TRANSITIONS[from].includes(to);
 }
 
-/** Statuses in which a stream still exists for its clients: every status but `ended`/`failed`. */
-export const OPEN_STATUSES: readonly StreamStatus[] = ['scheduled', 'awaiting_start', 'starting', 'playing', 'paused'];
-
 /** Statuses in which a stream's Player execution must be running (its tick waits, starts or plays). */
 export const EXECUTION_STATUSES: readonly StreamStatus[] = ['awaiting_start', 'starting', 'playing'];
 
-/** True when the stream has ended or failed. */
+/** True when the stream has ended or failed: its status is not one of contract/rows.ts {@link OPEN_STATUSES}. */
 export function isFinished(s: Pick<StreamRow, 'status'>): boolean {
-  return s.status === 'ended' || s.status === 'failed';
+  return !OPEN_STATUSES.includes(s.status);
 }
 
 /** True while a scheduled stream has not started playing (`scheduled` or `awaiting_start`). */

@@ -1,9 +1,9 @@
 /**
  * Reading a live game's chunk list (core/live.ts): which chunks hold a seq range, and where
  * a seek starts. Pure and without zod, so the tick — which reads live games' frames — does
- * not bundle the request schemas of core/live.ts.
+ * not bundle the live-game request schemas (protocol/http-api.ts).
  */
-import type { LiveChunk } from './model';
+import type { LiveChunk } from '../../contract/rows';
 
 /**
  * The chunks holding frames `[fromSeq, toSeq)`, in order, at most `maxChunks` of them.

@@ -1,7 +1,8 @@
 /**
  * Live games (scored or played as they happen): the pure rules of `PUT /games/{gameId}` and `POST /games/{gameId}/events`
- * (docs/HTTP-API.md) — request schemas, seq and `t` assignment, idempotency by key, and the
- * chunk list that is a live game's index.
+ * (docs/HTTP-API.md) — seq and `t` assignment, idempotency by key, and the chunk list that is
+ * a live game's index. The request schemas, limits and answers of those routes are
+ * protocol/http-api.ts's (publishers share them).
  *
  * Storage (application/live.ts on the recording store and the game catalog): S3 cannot append, so every accepted batch is one chunk object
  * of JSON Lines frames, `live/{gameId}/{firstSeq}-{batchId}.jsonl` (a batch id in the key, so
@@ -9,20 +10,12 @@
  * holds the chunk list and is committed with a conditional write on `frameCount` — the
  * serialisation point of concurrent publishers.
  */
-import * as z from 'zod';
-import type { GameRow, LiveChunk, LiveStatus } from './model';
-import { jsonBytes, jsonDepth, type WireFrame } from '../../protocol/server';
+import type { GameRow, LiveChunk } from '../../contract/rows';
+import { LiveRequestError, type LiveEvent, type OpenLiveGame } from '../../protocol/http-api';
+import type { WireFrame } from '../../protocol/server';
 
 export { chunkAtOrBefore, chunksFor } from './live-chunks';
 
-/** Events in one `POST /games/{gameId}/events` (docs/HTTP-API.md). */
-export const MAX_EVENTS_PER_BATCH = 500;
-/** Bytes of one request body: an API Gateway HTTP API payload may be 10 MB, Lambda's 6 MB; a batch is far less. */
-export const MAX_BATCH_BYTES = 1024 * 1024;
-/** Serialized bytes of one event's `data` (a frame line stays well under recording.ts MAX_FRAME_LINE_BYTES, 32 KB). */
-export const MAX_EVENT_DATA_BYTES = 16 * 1024;
-/** Nesting of one event's `data`. */
-export const MAX_EVENT_DATA_DEPTH = 16;
 /**
  * Chunks one live game may have. The chunk list lives in the game's `Games` row, and a
  * DynamoDB item is at most 400 KB: 4,000 entries of ~70 bytes leave room for the keys below.
@@ -34,95 +27,6 @@ export const MAX_LIVE_CHUNKS = 4000;
  * publisher retrying within minutes never is — would be appended again.
  */
 export const KEY_WINDOW = 2000;
-
-const keySchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, ".", "_", ":" and "-" only');
-
-/** One published event. `t`: media ms since the game's start (optional: the server's clock then). */
-export const liveEventSchema = z.strictObject({
-  key: keySchema,
-  type: z.string().min(1).max(64),
-  t: z.number().int().min(0).max(30 * 24 * 3600 * 1000).optional(),
-  data: z
-    .unknown()
-    .optional()
-    .refine((d) => d === undefined || jsonBytes(d) <= MAX_EVENT_DATA_BYTES, { message: `must be JSON of at most ${MAX_EVENT_DATA_BYTES} bytes` })
-    .refine((d) => d === undefined || jsonDepth(d, MAX_EVENT_DATA_DEPTH) <= MAX_EVENT_DATA_DEPTH, { message: `must be nested at most ${MAX_EVENT_DATA_DEPTH} deep` }),
-});
-export type LiveEvent = z.infer<typeof liveEventSchema>;
-
-/** The body of `POST /games/{gameId}/events`: one event, or `{ events: [...] }`. */
-export const liveBatchSchema = z.union([
-  z.strictObject({ events: z.array(liveEventSchema).min(1).max(MAX_EVENTS_PER_BATCH) }),
-  liveEventSchema.transform((e) => ({ events: [e] })),
-]);
-
-/** The body of `PUT /games/{gameId}`. */
-export const openLiveGameSchema = z.strictObject({
-  kind: z.string().min(1).max(32).regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and "-"'),
-  title: z.string().trim().min(1).max(200),
-  participants: z.array(z.string().trim().min(1).max(100)).max(16).default([]),
-});
-export type OpenLiveGame = z.infer<typeof openLiveGameSchema>;
-
-/** `201`/`200` body of `PUT /games/{gameId}` (docs/HTTP-API.md). */
-export interface OpenAnswer {
-  gameId: string;
-  live: LiveStatus;
-  frameCount: number;
-}
-
-/** `200` body of `POST /games/{gameId}/events`: each event's seq, new or first (duplicates); the game's length after it. */
-export interface AppendAnswer {
-  gameId: string;
-  accepted: Array<{ key: string; seq: number }>;
-  duplicates: Array<{ key: string; seq: number }>;
-  frameCount: number;
-  /** Media ms. */
-  durationMs: number;
-}
-
-/** `200` body of `POST /games/{gameId}/finish`. */
-export interface FinishAnswer extends OpenAnswer {
-  /** Media ms. */
-  durationMs: number;
-}
-
-/** A request the publisher must fix (HTTP 400 `bad_request`, or 409 `conflict` when `code` says so). */
-export class LiveRequestError extends Error {
-  constructor(
-    readonly code: 'bad_request' | 'conflict' | 'not_found',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'LiveRequestError';
-  }
-}
-
-/**
- * Parse a request body with `schema`; the first issue becomes a {@link LiveRequestError}
- * whose message names the field (`events[3].t: …`).
- */
-export function parseLiveBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body);
-  if (r.success) return r.data;
-  // A union (one event | a batch): report the issues of the branch the body was meant for —
-  // the one that finds the fewest unknown top-level keys, then the fewest issues — so a bad
-  // single event names its own field, not the batch's missing `events`. Then the deepest path.
-  const issues = r.error.issues.flatMap((i) => (i.code === 'invalid_union' && i.errors.length > 0 ? [...i.errors].sort((a, b) => misfit(a) - misfit(b))[0]! : [i]));
-  const issue = issues.sort((a, b) => b.path.length - a.path.length)[0] ?? r.error.issues[0]!;
-  const path = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
-  throw new LiveRequestError('bad_request', `${path === '' ? 'body' : path}: ${issue.message}`);
-}
-
-/** How far a union branch's issues say the body is of another shape: unknown top-level keys (× 1000), then issues. */
-function misfit(branch: readonly z.core.$ZodIssue[]): number {
-  const unknownKeys = branch.reduce((n, i) => n + (i.code === 'unrecognized_keys' && i.path.length === 0 ? i.keys.length : 0), 0);
-  return unknownKeys * 1000 + branch.length;
-}
 
 /** The new `Games` row of a live game opened at `now` (epoch ms). */
 export function newLiveGame(gameId: string, open: OpenLiveGame, now: number): GameRow {
@@ -227,7 +131,7 @@ export function planAppend(game: GameRow, events: readonly LiveEvent[], now: num
   return { frames, accepted, duplicates, chunk, frameCount: seq, durationMs: lastT, forgetKeysOf };
 }
 
-/** Serialize frames as a chunk object: JSON Lines, one frame a line (recording.ts frame lines). */
+/** Serialize frames as a chunk object: JSON Lines, one frame a line (protocol/recording.ts frame lines). */
 export function serializeChunk(frames: readonly WireFrame[]): string {
   return frames.map((f) => JSON.stringify({ seq: f.seq, t: f.t, type: f.type, data: f.data })).join('\n') + '\n';
 }

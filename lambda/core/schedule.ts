@@ -13,7 +13,7 @@
  */
 import { isPreStart, newStreamRow } from './lifecycle';
 import { START_LEAD_MS } from './control';
-import type { GameRow, StreamRow } from './model';
+import type { GameRow, StreamRow } from '../../contract/rows';
 import type { Mode, StreamStatus } from '../../protocol/server';
 import type { ScheduleRequest } from './schedule-request';
 

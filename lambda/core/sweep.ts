@@ -3,7 +3,7 @@
  * heartbeat checks for zombie schedulers). Pure: the sweeper handler supplies the row, the
  * time and whether the stream's execution is still running.
  */
-import type { StreamRow } from './model';
+import type { StreamRow } from '../../contract/rows';
 import { isTickable, maySweepIdle } from './lifecycle';
 import { isDueToStart, scheduledStart, SCHEDULE_START_LEAD_MS } from './schedule';
 

@@ -12,7 +12,7 @@
  * {@link handler}, built when the module loads (the cold start) so a bad configuration fails it.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { InvalidTokenError } from '../core/token';
+import { InvalidTokenError } from '../../contract/token';
 import type { Log } from '../ports/log';
 import { verifierFromEnvironment, type VerifyAccessToken } from '../adapters/identity';
 import { log } from '../adapters/log';

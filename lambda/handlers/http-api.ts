@@ -10,7 +10,7 @@
  */
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { httpError, type HttpIdentity, type HttpResult, type HttpRouteKey } from '../core/http-api';
-import { MAX_BATCH_BYTES } from '../core/live';
+import { MAX_BATCH_BYTES } from '../../protocol/http-api';
 import type { LivePorts } from '../application/live';
 import type { ListStreamsPorts, ScheduleStreamPorts } from '../application/schedule';
 import type { Log } from '../ports/log';

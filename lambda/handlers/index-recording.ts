@@ -10,7 +10,7 @@
  */
 import type { S3Event } from 'aws-lambda';
 import { indexRecording as indexWith, type IndexRecordingPorts } from '../application/index-recording';
-import { RecordingError } from '../core/recording';
+import { RecordingError } from '../../protocol/recording';
 import type { Log } from '../ports/log';
 import { ENV, requireEnv } from '../adapters/config';
 import { documentClient } from '../adapters/dynamo-write';

@@ -1,10 +1,10 @@
 /**
  * The Connections table as the use cases need it: one row per WebSocket connection
- * (core/model.ts `ConnectionRow`), listed per stream through the `byStream` index.
+ * (contract/rows.ts `ConnectionRow`), listed per stream through the `byStream` index.
  * Implemented by adapters/connection-registry.ts (DynamoDB) and the tests' in-memory fake.
  */
 import type { Role } from '../../protocol/messages';
-import type { ConnectionRow } from '../core/model';
+import type { ConnectionRow } from '../../contract/rows';
 import type { BucketWrite } from '../core/rate-limit';
 
 /** A connection as the `byStream` index projects it. */

@@ -6,7 +6,7 @@
 import type { WireFrame } from '../../protocol/messages';
 import type { PlaybackClock } from '../core/clock';
 import type { Batch, PlannerConfig } from '../core/planner';
-import type { StreamRow } from '../core/model';
+import type { StreamRow } from '../../contract/rows';
 
 /** What a stream knows at the end of its frames (see {@link FrameCursor.refresh}). */
 export type FramesAhead = 'finished' | 'waiting' | Pick<StreamRow, 'frameCount' | 'durationMs'>;

@@ -1,9 +1,9 @@
 /**
  * The Games table as the use cases need it: the catalog, and each live game's index
- * (core/model.ts `GameRow`). Implemented by adapters/game-catalog.ts (DynamoDB) and the
+ * (contract/rows.ts `GameRow`). Implemented by adapters/game-catalog.ts (DynamoDB) and the
  * tests' in-memory fake.
  */
-import type { GameRow, LiveChunk } from '../core/model';
+import type { GameRow, LiveChunk } from '../../contract/rows';
 
 /** One committed append to a live game (core/live.ts `planAppend`). */
 export interface LiveAppend {

@@ -3,7 +3,7 @@
  * their index objects, and a live game's chunk objects. Implemented by adapters/recordings.ts
  * `S3RecordingStore` and the tests' in-memory fake. Missing objects throw `NotFoundError` (ports/errors.ts).
  */
-import type { RecordingIndex } from '../core/recording';
+import type { RecordingIndex } from '../../protocol/recording';
 
 /** Objects of the recordings bucket. */
 export interface RecordingStore {

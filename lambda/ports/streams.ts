@@ -1,10 +1,10 @@
 /**
- * The Streams table as the use cases need it: one row per stream (core/model.ts
+ * The Streams table as the use cases need it: one row per stream (contract/rows.ts
  * `StreamRow`), written conditionally on its `epoch` (the fencing token).
  * Implemented by adapters/stream-store.ts (DynamoDB) and by the in-memory fake of the tests.
  */
 import type { StreamStatus } from '../../protocol/messages';
-import type { StreamRow } from '../core/model';
+import type { StreamRow } from '../../contract/rows';
 
 /**
  * Changes to a stream row: each present key is SET; a key whose value is `null` is REMOVEd;

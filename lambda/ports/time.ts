@@ -1,6 +1,6 @@
 /**
  * Wall time for the use cases: `now()` in epoch ms and `sleep(ms)`. Production passes
- * `Date.now` and core/backoff.ts `sleep`; tests pass a clock they move themselves.
+ * `Date.now` and a timer (adapters/time.ts); tests pass a clock they move themselves.
  */
 export interface Time {
   /** Wall-clock epoch milliseconds. */

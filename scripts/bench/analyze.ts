@@ -14,7 +14,7 @@
  *   backlog is lateness, not fan-out time). Deliveries/s = Σ posts (message × viewer) /
  *   Σ those busy intervals, which do not overlap.
  */
-import { dueAt, type PlaybackClock } from '../../lambda/core/clock';
+import { dueAt, type PlaybackClock } from '../../lambda/engine';
 import type { ClientReport } from './viewers';
 import { summarize, type Summary } from './stats';
 

@@ -18,9 +18,7 @@
  */
 import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { planAudience, type AudiencePlan } from '../../lambda/core/audience-plan';
-import { SignedConnectionPoster, type PostOutcomeKind } from '../../lambda/adapters/signed-poster';
-import { forEachPool } from '../../lambda/core/concurrency';
+import { forEachPool, planAudience, SignedConnectionPoster, type AudiencePlan, type PostOutcomeKind } from '../../lambda/engine';
 import { ACCOUNT_THROTTLE } from '../../local/gateway';
 import { startGatewayChild } from './gateway-process';
 

@@ -12,7 +12,7 @@
 import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { SignedConnectionPoster } from '../../lambda/adapters/signed-poster';
+import { SignedConnectionPoster } from '../../lambda/engine';
 import { startGatewayChild } from './gateway-process';
 import { rawPost } from './raw-post';
 

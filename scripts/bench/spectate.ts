@@ -22,13 +22,8 @@
  * handler, in bursts; reports the time until every viewer has `joined` and until the
  * `presence` broadcasts stop, and how many `presence` messages that took.
  */
-import { DynamoConnectionRegistry } from '../../lambda/adapters/connection-registry';
-import { documentClient } from '../../lambda/adapters/dynamo-write';
-import { DynamoGameCatalog } from '../../lambda/adapters/game-catalog';
-import { DynamoStreamStore } from '../../lambda/adapters/stream-store';
-import { forEachPool } from '../../lambda/core/concurrency';
-import type { StreamRow } from '../../lambda/core/model';
-import { streamIdFor } from '../../lambda/core/stream-keys';
+import { documentClient, DynamoConnectionRegistry, DynamoGameCatalog, DynamoStreamStore, forEachPool, streamIdFor } from '../../lambda/engine';
+import type { StreamRow } from '../../contract/rows';
 import type { LocalStack } from '../../local/stack';
 import { analyzeRun, type RunAnalysis } from './analyze';
 import { summarize, type Summary } from './stats';

@@ -3,7 +3,7 @@
  * above which handing it to the Step Functions `Wait` state is cheaper than sleeping in the
  * Lambda. Computed from the price table, not measured.
  */
-import { PRICES, sleepThresholdMs, TRANSITIONS_PER_WAIT_LOOP } from '../../lambda/core/cost';
+import { PRICES, sleepThresholdMs, TRANSITIONS_PER_WAIT_LOOP } from '../../lambda/engine';
 
 /** Lambda memory sizes the benchmark prints, MB. */
 export const THRESHOLD_MEMORY_MB = [128, 256, 512, 1024] as const;

@@ -8,17 +8,9 @@
  * batch that reached the server before its answer was lost is answered with `duplicates`
  * the second time, not appended twice.
  */
-import { fullJitterDelay, sleep as realSleep } from '../../lambda/core/backoff';
-import {
-  liveEventSchema,
-  MAX_BATCH_BYTES,
-  MAX_EVENTS_PER_BATCH,
-  parseLiveBody,
-  type AppendAnswer,
-  type FinishAnswer,
-  type LiveEvent,
-  type OpenAnswer,
-} from '../../lambda/core/live';
+import { setTimeout as realSleep } from 'node:timers/promises';
+import { fullJitterDelay } from '../../client/backoff';
+import { liveEventSchema, MAX_BATCH_BYTES, MAX_EVENT_KEY_CHARS, MAX_EVENTS_PER_BATCH, parseLiveBody, type AppendAnswer, type FinishAnswer, type LiveEvent, type OpenAnswer } from '../../protocol/http-api';
 import { MAX_GAME_ID_CHARS } from '../../protocol/ids';
 import type { WireFrame } from '../../protocol/messages';
 import { CliError, EXIT_USAGE } from './cli';
@@ -30,8 +22,6 @@ export const BATCH_WINDOW_MS = 50;
  * (1 MB) with room for the `{"events":[…]}` around them.
  */
 export const MAX_PUBLISH_BATCH_BYTES = MAX_BATCH_BYTES - 16 * 1024;
-/** Longest idempotency key the API takes (lambda/core/live.ts). */
-const MAX_KEY_LENGTH = 128;
 
 /**
  * The live game id a recording is published as by default: `{gameId}-live`, the recording's
@@ -48,7 +38,7 @@ export function defaultLiveGameId(recordingGameId: string): string {
  */
 export function eventKey(gameId: string, seq: number): string {
   const suffix = `-${seq}`;
-  return `${gameId.slice(0, MAX_KEY_LENGTH - suffix.length)}${suffix}`;
+  return `${gameId.slice(0, MAX_EVENT_KEY_CHARS - suffix.length)}${suffix}`;
 }
 
 /** A recording's frame as the live event that republishes it: same `t` (media ms), type and data. */
@@ -169,7 +159,7 @@ export class LiveApiRefusal extends CliError {
 export interface RetryOptions {
   /** Attempts of one request, the first included. Default 8. */
   attempts?: number;
-  /** Backoff base and cap (lambda/core/backoff.ts full jitter). Defaults 250 and 8,000. */
+  /** Backoff base and cap (client/backoff.ts `fullJitterDelay`). Defaults 250 and 8,000. */
   baseMs?: number;
   capMs?: number;
   /** Bound on one attempt. Default 30,000 (API Gateway's own limit is 30 s). */

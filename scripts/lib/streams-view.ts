@@ -3,7 +3,7 @@
  * {@link StreamRow}s into an aligned table or JSON lines. No I/O; `now` is passed in.
  * Unit-tested in test/scripts/streams.test.ts.
  */
-import type { StreamRow } from '../../lambda/core/model';
+import type { StreamRow } from '../../contract/rows';
 import type { StreamStatus } from '../../protocol/messages';
 import { clean, formatClock, formatRelative, formatSpeed, formatWallClock } from './format';
 
@@ -42,7 +42,7 @@ const COLUMNS: ReadonlyArray<[keyof StreamLine, string]> = [
 
 /**
  * Media position (ms) of a stream at wall time `now` (epoch ms): while `playing` it advances
- * from the anchor, `positionMs + (now − anchorAt) · speed` (the playback clock, model.ts);
+ * from the anchor, `positionMs + (now − anchorAt) · speed` (the playback clock, contract/rows.ts `StreamRow`);
  * otherwise `positionMs`. Clamped to `[0, durationMs]`.
  */
 export function positionNowMs(row: Pick<StreamRow, 'status' | 'positionMs' | 'anchorAt' | 'speed' | 'durationMs'>, now: number): number {

@@ -4,7 +4,7 @@
  * - AWS: GetSecretValue on the stack's `JwtSecretArn`, then {@link mintToken} here.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mintToken, type TokenRole } from '../../lambda/core/token';
+import { mintToken, type TokenRole } from '../../contract/token';
 import { awsError, clientConfig, type Target } from './target';
 import { CliError } from './cli';
 

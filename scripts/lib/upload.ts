@@ -19,7 +19,7 @@
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ConvertedRecording } from '../../convert';
-import { serializeRecording } from '../../lambda/core/recording';
+import { serializeRecording } from '../../protocol/recording';
 import { recordingKey } from '../../contract/keys';
 
 /** Content type of matchcast/1 objects (JSON Lines). */
@@ -34,7 +34,7 @@ export interface PreparedRecording {
 }
 
 /**
- * Serialize (and so validate, lambda/core/recording.ts) one converted recording.
+ * Serialize (and so validate, protocol/recording.ts) one converted recording.
  * Throws the RecordingError of a recording that breaks the format.
  */
 export function prepareRecording(recording: ConvertedRecording): PreparedRecording {

@@ -25,7 +25,7 @@ import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { convertFiles } from '../../convert';
 import type { WireFrame } from '../../protocol/messages';
-import { parseRecording, serializeRecording, type RecordingHeader } from '../../lambda/core/recording';
+import { parseRecording, serializeRecording, type RecordingHeader } from '../../protocol/recording';
 import { buildWeb } from '../../local/web';
 import { E2e } from '../support/e2e';
 import type { LocalStack } from '../support/local-stack';

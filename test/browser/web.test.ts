@@ -8,7 +8,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { StreamRow } from '../../lambda/core/model';
+import type { StreamRow } from '../../contract/rows';
 import { buildWeb } from '../../local/web';
 import { E2e, until } from '../support/e2e';
 import type { LocalStack } from '../support/local-stack';

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
 import { convertAsciicast } from '../../convert/asciicast';
 import { ConvertError, MAX_FRAME_LINE_BYTES, frameLineBytes } from '../../convert/errors';
-import { parseRecording, serializeRecording } from '../../lambda/core/recording';
+import { parseRecording, serializeRecording } from '../../protocol/recording';
 import { thrown } from '../support/throws';
 
 const SAMPLES = join(__dirname, '../../samples/terminal');

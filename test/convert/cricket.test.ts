@@ -13,7 +13,7 @@ import {
   resultText,
 } from '../../convert/cricket';
 import { ConvertError, MAX_FRAME_LINE_BYTES, frameLineBytes } from '../../convert/errors';
-import { parseRecording, serializeRecording } from '../../lambda/core/recording';
+import { parseRecording, serializeRecording } from '../../protocol/recording';
 import { thrown } from '../support/throws';
 
 const SAMPLES = join(__dirname, '../../samples/cricket');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConvertError, convertFiles, isConvertible } from '../../convert';
-import { serializeRecording } from '../../lambda/core/recording';
+import { serializeRecording } from '../../protocol/recording';
 import { thrown } from '../support/throws';
 
 const root = join(__dirname, '../..');

@@ -2,7 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { ConvertError } from '../../convert/errors';
 import { convertJsonl } from '../../convert/jsonl';
-import { parseRecording, serializeRecording } from '../../lambda/core/recording';
+import { parseRecording, serializeRecording } from '../../protocol/recording';
 import { thrown } from '../support/throws';
 
 const broken = (f: string) => readFileSync(join(__dirname, '../fixtures/broken', f), 'utf8');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { convertFiles } from '../../convert';
 import { convertTennisPoints, matchTitle, parseMatchesCsv, type TennisPointData } from '../../convert/tennis';
 import { parseCsv } from '../../convert/csv';
-import { indexRecording, serializeRecording } from '../../lambda/core/recording';
+import { indexRecording, serializeRecording } from '../../protocol/recording';
 
 const root = join(__dirname, '../..');
 const read = (p: string) => readFileSync(join(root, p));

@@ -2,7 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { ConvertError, MAX_FRAME_LINE_BYTES, frameLineBytes } from '../../convert/errors';
 import { convertTtyrec } from '../../convert/ttyrec';
-import { parseRecording, serializeRecording } from '../../lambda/core/recording';
+import { parseRecording, serializeRecording } from '../../protocol/recording';
 import { thrown } from '../support/throws';
 
 const NETHACK = readFileSync(join(__dirname, '../../samples/terminal/nethack-nao-2012-02-16-fare.ttyrec'));

@@ -4,7 +4,7 @@
  * at once — through the real handlers, state machine and local gateway, at 64×.
  */
 import { dueAt } from '../../lambda/core/clock';
-import type { StreamRow } from '../../lambda/core/model';
+import type { StreamRow } from '../../contract/rows';
 import type { ServerMessage } from '../../protocol/messages';
 import { checkOrdering, E2e, sleep, until } from '../support/e2e';
 import type { TestClient } from '../support/ws-client';

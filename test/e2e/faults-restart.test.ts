@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { ConnectionRow, StreamRow } from '../../lambda/core/model';
+import type { ConnectionRow, StreamRow } from '../../contract/rows';
 import { PROJECT_ROOT } from '../../local/stack';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
 import { TestClient } from '../support/ws-client';

@@ -11,7 +11,7 @@
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ConnectionRow } from '../../lambda/core/model';
+import type { ConnectionRow } from '../../contract/rows';
 import { executionName } from '../../lambda/core/stream-keys';
 import type { TickOutput } from '../../lambda/core/workflow';
 import { startExecution } from '../lambda/handlers/local-mode';

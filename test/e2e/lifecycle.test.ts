@@ -4,7 +4,7 @@
  * `$disconnect` never ran forgotten on its 410, and a killed execution restarted by the
  * sweeper from its position — through the real handlers, state machine and local gateway.
  */
-import type { ConnectionRow } from '../../lambda/core/model';
+import type { ConnectionRow } from '../../contract/rows';
 import type { GatewayRoute } from '../../local/gateway';
 import { checkOrdering, E2e, seqsOf, sleep, until, waitFrames } from '../support/e2e';
 import type { LocalStack } from '../support/local-stack';

@@ -6,7 +6,7 @@
  * catches up with live; finishing the game ends the live stream; bad input is refused with
  * a clear error and changes nothing.
  */
-import type { GameRow } from '../../lambda/core/model';
+import type { GameRow } from '../../contract/rows';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { E2e, checkOrdering, range, seqsOf, until, waitFrames } from '../support/e2e';
 

@@ -3,7 +3,7 @@
  * with `rate_limited` errors: a burst beyond a limit gets `rate_limited` for the extra
  * messages only; the others are delivered, and nothing else changes.
  */
-import type { StreamRow } from '../../lambda/core/model';
+import type { StreamRow } from '../../contract/rows';
 import { RATE_LIMITS } from '../../lambda/core/rate-limit';
 import { E2e, flush, sleep, until } from '../support/e2e';
 

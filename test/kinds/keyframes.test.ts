@@ -1,7 +1,7 @@
 /**
  * kinds/keyframes.ts: keyframe spacing and positions, and the errors of snapshotAt.
  */
-import { DEFAULT_INDEX_EVERY } from '../../lambda/core/recording';
+import { DEFAULT_INDEX_EVERY } from '../../protocol/recording';
 import { DEFAULT_KEYFRAME_EVERY, KINDS, buildKeyframes, keyframeFor, snapshotAt, stateAt } from '../../kinds';
 import { tennis } from '../../kinds/tennis';
 import { sample } from './samples';

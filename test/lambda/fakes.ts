@@ -5,9 +5,9 @@
  * copied in and out, so a caller never mutates the store through a returned row.
  */
 import { NotFoundError, StaleEpochError, StreamExistsError } from '../../lambda/adapters/errors';
-import type { ConnectionRow, GameRow, StreamRow } from '../../lambda/core/model';
+import type { ConnectionRow, GameRow, StreamRow } from '../../contract/rows';
 import type { BucketWrite } from '../../lambda/core/rate-limit';
-import type { RecordingIndex } from '../../lambda/core/recording';
+import type { RecordingIndex } from '../../protocol/recording';
 import type { RecordingStore } from '../../lambda/ports/recordings';
 import type { TickInput } from '../../lambda/core/workflow';
 import type { Broadcaster, FanOutRequest, FanOutSummary } from '../../lambda/ports/broadcaster';

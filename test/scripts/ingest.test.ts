@@ -24,7 +24,7 @@ import {
 } from '../../scripts/ingest';
 import { convertFiles } from '../../convert';
 import { ReplaceRefusedError, uploadRecordings } from '../../scripts/lib/upload';
-import { parseRecording, serializeRecording } from '../../lambda/core/recording';
+import { parseRecording, serializeRecording } from '../../protocol/recording';
 import { describedStack } from '../support/fixtures-stack';
 import { thrown } from '../support/throws';
 

@@ -6,8 +6,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { GameRow } from '../../lambda/core/model';
-import type { LiveEvent } from '../../lambda/core/live';
+import type { GameRow } from '../../contract/rows';
+import type { LiveEvent } from '../../protocol/http-api';
 import { CliError } from '../../scripts/lib/cli';
 import {
   checkEvents,

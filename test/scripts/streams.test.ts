@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { StreamRow } from '../../lambda/core/model';
+import type { StreamRow } from '../../contract/rows';
 import { formatStartsAt, formatStreamsTable, positionNowMs, sortStreams, streamJsonLine, streamLine } from '../../scripts/lib/streams-view';
 import { runStreams } from '../../scripts/streams';
 import { startLocalAws, type LocalAws } from '../support/aws-local';

@@ -8,7 +8,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { decodeJwt } from 'jose';
-import { verifyToken } from '../../lambda/core/token';
+import { verifyToken } from '../../contract/token';
 import { CliError } from '../../scripts/lib/cli';
 import { parseRoles, runToken } from '../../scripts/token';
 import { describedStack } from '../support/fixtures-stack';

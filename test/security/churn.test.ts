@@ -24,7 +24,7 @@
  * from a seeded PRNG: a failure names its seed, and `CHURN_SEED=<seed>` replays it.
  */
 import WebSocket from 'ws';
-import type { ConnectionRow, StreamRow } from '../../lambda/core/model';
+import type { ConnectionRow, StreamRow } from '../../contract/rows';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { soak } from '../support/soak';
 import { RawClient, sleep, startHarness, until, type Harness } from './harness';

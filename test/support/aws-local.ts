@@ -17,7 +17,7 @@ import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from
 import { ENV } from '../../contract/env';
 import { synthTemplate } from '../../local/synth';
 import { tableDefinitions } from '../../local/template';
-import type { StreamRow } from '../../lambda/core/model';
+import type { StreamRow } from '../../contract/rows';
 import type { WebSocketEvent } from '../../lambda/core/ws-event';
 import { DynamoFaultProxy } from './dynamo-fault-proxy';
 

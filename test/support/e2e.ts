@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { LocalStackOptions } from '../../local/stack';
-import type { ConnectionRow, StreamRow } from '../../lambda/core/model';
+import type { ConnectionRow, StreamRow } from '../../contract/rows';
 import type { ServerMessage } from '../../protocol/messages';
 import { endLiveStreams, startLocalStack, type LocalStack } from './local-stack';
 import { TestClient } from './ws-client';

@@ -1,6 +1,6 @@
 /** Catalog rows for tests of scheduling, listing and streaming recorded games. */
 import { indexKeyFor, recordingKey } from '../../contract/keys';
-import type { GameRow } from '../../lambda/core/model';
+import type { GameRow } from '../../contract/rows';
 
 /**
  * A recorded tennis game `gameId` as the catalog stores it: titled `Final {gameId}`, its

@@ -4,7 +4,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { StreamRow } from '../../lambda/core/model';
+import type { StreamRow } from '../../contract/rows';
 import { startLocalStack as start, type LocalStack, type LocalStackOptions } from '../../local/stack';
 
 export type { LocalStack };

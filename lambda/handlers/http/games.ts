@@ -1,10 +1,10 @@
 /**
  * The live-game routes of the HTTP API (docs/HTTP-API.md "Live games"):
  * `PUT /games/{gameId}`, `POST /games/{gameId}/events`, `POST /games/{gameId}/finish`.
- * parse (zod, core/live.ts) → the use case (application/live.ts) on `ports`.
+ * parse (zod, protocol/http-api.ts) → the use case (application/live.ts) on `ports`.
  * Each needs the `publisher` role.
  */
-import { liveBatchSchema, LiveRequestError, openLiveGameSchema, parseLiveBody, type FinishAnswer, type OpenAnswer } from '../../core/live';
+import { liveBatchSchema, LiveRequestError, openLiveGameSchema, parseLiveBody, type FinishAnswer, type OpenAnswer } from '../../../protocol/http-api';
 import { appendLiveEvents, finishLive, openLiveGame, type LivePorts } from '../../application/live';
 import { httpError, type HttpIdentity, type HttpResult } from '../../core/http-api';
 

@@ -12,7 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { errorCode, httpStatus, isThrottling, isTransient, SDK_MAX_ATTEMPTS, translate } from '../../../lambda/adapters/aws';
 import { createStream, getStream } from './env-adapters';
 import { AwsServiceError, ThrottledError } from '../../../lambda/adapters/errors';
-import type { StreamRow } from '../../../lambda/core/model';
+import type { StreamRow } from '../../../contract/rows';
 
 const sdkError = (name: string, status?: number) =>
   Object.assign(new Error(`${name} happened`), { name, $metadata: status === undefined ? {} : { httpStatusCode: status } });

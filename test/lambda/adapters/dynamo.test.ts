@@ -22,7 +22,7 @@ import { NotFoundError, StaleEpochError, StreamExistsError } from '../../../lamb
 import { DynamoConnectionRegistry } from '../../../lambda/adapters/connection-registry';
 import { documentClient } from '../../../lambda/adapters/dynamo-write';
 import { DynamoStreamStore } from '../../../lambda/adapters/stream-store';
-import type { ConnectionRow, GameRow, StreamRow } from '../../../lambda/core/model';
+import type { ConnectionRow, GameRow, StreamRow } from '../../../contract/rows';
 import { TEST_TABLES } from '../../support/aws-local';
 
 let aws: LocalAws;

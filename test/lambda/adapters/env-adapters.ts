@@ -17,7 +17,7 @@ import { managementApiClient, ManagementApiBroadcaster } from '../../../lambda/a
 import { DynamoGameCatalog } from '../../../lambda/adapters/game-catalog';
 import { s3Client, S3RecordingStore } from '../../../lambda/adapters/recordings';
 import { DynamoStreamStore } from '../../../lambda/adapters/stream-store';
-import type { ConnectionRow, GameRow, StreamRow } from '../../../lambda/core/model';
+import type { ConnectionRow, GameRow, StreamRow } from '../../../contract/rows';
 import type { BucketWrite } from '../../../lambda/core/rate-limit';
 import type { LiveAppend } from '../../../lambda/ports/games';
 import type { PresenceCounts, StreamConnection } from '../../../lambda/ports/connections';

@@ -2,7 +2,7 @@ import { streamRowFixture, useLocalAwsWithConnections } from '../../support/aws-
 import { addClients, attachConnection, broadcaster, createStream, getConnection, getStream, putConnection, repositories } from './env-adapters';
 import { AwsServiceError } from '../../../lambda/adapters/errors';
 import { managementApiClient, ManagementApiBroadcaster } from '../../../lambda/adapters/fanout';
-import type { StreamRow } from '../../../lambda/core/model';
+import type { StreamRow } from '../../../contract/rows';
 import { MAX_MESSAGE_BYTES, type ServerMessage } from '../../../protocol/messages';
 
 const { fake } = useLocalAwsWithConnections({ s3: false });

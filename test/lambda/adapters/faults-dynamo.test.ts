@@ -40,7 +40,7 @@ import {
   updateStream,
 } from './env-adapters';
 import { AwsServiceError, StaleEpochError, ThrottledError } from '../../../lambda/adapters/errors';
-import type { ConnectionRow, StreamRow } from '../../../lambda/core/model';
+import type { ConnectionRow, StreamRow } from '../../../contract/rows';
 import type { ServerMessage } from '../../../protocol/messages';
 import { handler as controlHandler } from '../../../lambda/handlers/control';
 

@@ -30,9 +30,9 @@ import { SDK_MAX_ATTEMPTS } from '../../../lambda/adapters/aws';
 import { addClients, attachConnection, createStream, getStream, putConnection, recordings, repositories, updateStream } from './env-adapters';
 import { AwsServiceError } from '../../../lambda/adapters/errors';
 import { frameSourceFor } from '../../../lambda/application/frames';
-import type { StreamRow } from '../../../lambda/core/model';
+import type { StreamRow } from '../../../contract/rows';
 import type { WireFrame } from '../../../protocol/messages';
-import { indexRecording, serializeRecording } from '../../../lambda/core/recording';
+import { indexRecording, serializeRecording } from '../../../protocol/recording';
 import type { TickInput, TickOutput } from '../../../lambda/core/workflow';
 import { handler as tick } from '../../../lambda/handlers/tick';
 

@@ -11,10 +11,10 @@ import { edgeStreamId } from '../../../lambda/application/edge-stream';
 import { liveSeqAtOrAfter, readLiveFrames } from '../../../lambda/application/frames';
 import { indexRecording as indexWith } from '../../../lambda/application/index-recording';
 import * as live from '../../../lambda/application/live';
-import type { AppendAnswer, LiveEvent, OpenLiveGame } from '../../../lambda/core/live';
-import { LiveRequestError } from '../../../lambda/core/live';
-import type { GameRow } from '../../../lambda/core/model';
-import { serializeRecording } from '../../../lambda/core/recording';
+import type { AppendAnswer, LiveEvent, OpenLiveGame } from '../../../protocol/http-api';
+import { LiveRequestError } from '../../../protocol/http-api';
+import type { GameRow } from '../../../contract/rows';
+import { serializeRecording } from '../../../protocol/recording';
 import { fromEnvironment as httpApiDeps, type HttpApiDeps } from '../../../lambda/handlers/http-api';
 import { fromEnvironment as indexDeps } from '../../../lambda/handlers/index-recording';
 

@@ -12,7 +12,7 @@ import { DynamoConnectionRegistry } from '../../../lambda/adapters/connection-re
 import { documentClient } from '../../../lambda/adapters/dynamo-write';
 import { CONTENTION_JITTER_MS, consumeRateToken, MAX_ATTEMPTS, RATE_ATTRIBUTES } from '../../../lambda/adapters/rate-limit';
 import { messageHandler, type ActionFn } from '../../../lambda/adapters/ws-handler';
-import type { ConnectionRow } from '../../../lambda/core/model';
+import type { ConnectionRow } from '../../../contract/rows';
 import { RATE_LIMITS, type BucketName, type BucketSpec } from '../../../lambda/core/rate-limit';
 import type { ServerMessage } from '../../../protocol/messages';
 import type { WebSocketEvent } from '../../../lambda/core/ws-event';

@@ -9,7 +9,7 @@ import { StaleEpochError, StreamExistsError } from '../../../lambda/adapters/err
 import { DynamoGameCatalog } from '../../../lambda/adapters/game-catalog';
 import { DynamoStreamStore } from '../../../lambda/adapters/stream-store';
 import { leaveStream } from '../../../lambda/application/leave-stream';
-import type { GameRow } from '../../../lambda/core/model';
+import type { GameRow } from '../../../contract/rows';
 
 let aws: LocalAws;
 let streams: DynamoStreamStore;

@@ -6,7 +6,7 @@ import { streamRowFixture, useLocalAwsWithConnections } from '../../support/aws-
 import { addClients, attachConnection, createStream, getStream, putConnection } from './env-adapters';
 import { announcePresence as announce } from '../../../lambda/application/presence';
 import { fromEnvironment, type DisconnectDeps } from '../../../lambda/handlers/disconnect';
-import type { StreamRow } from '../../../lambda/core/model';
+import type { StreamRow } from '../../../contract/rows';
 import type { PresenceMessage } from '../../../protocol/messages';
 
 const { fake } = useLocalAwsWithConnections({ s3: false });

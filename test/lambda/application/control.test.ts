@@ -15,7 +15,7 @@ import {
   type ControlConfig,
   type ControlPorts,
 } from '../../../lambda/application/control';
-import type { ConnectionRow, GameRow, StreamRow } from '../../../lambda/core/model';
+import type { ConnectionRow, GameRow, StreamRow } from '../../../contract/rows';
 import { executionName } from '../../../lambda/core/stream-keys';
 import type { Caller } from '../../../lambda/core/ws-event';
 import type { FrameSource } from '../../../lambda/ports/frames';

@@ -9,7 +9,7 @@ import { joinStreamById, startStream, type ControlConfig, type ControlPorts } fr
 import { COUNT_SETTLE_MS, reconcileClientCount } from '../../../lambda/application/client-count';
 import { forgetConnection } from '../../../lambda/application/forget-connection';
 import { attach, detach } from '../../../lambda/application/session';
-import type { ConnectionRow, GameRow, StreamRow } from '../../../lambda/core/model';
+import type { ConnectionRow, GameRow, StreamRow } from '../../../contract/rows';
 import type { Caller } from '../../../lambda/core/ws-event';
 import { ThrottledError } from '../../../lambda/ports/errors';
 import type { FrameSource } from '../../../lambda/ports/frames';

@@ -5,7 +5,7 @@
  */
 import { endStream, MAX_END_ATTEMPTS } from '../../../lambda/application/end-stream';
 import { StaleEpochError } from '../../../lambda/ports/errors';
-import type { StreamRow } from '../../../lambda/core/model';
+import type { StreamRow } from '../../../contract/rows';
 import { streamRowFixture } from '../../support/aws-local';
 import { FakeBroadcaster, FakeWorkflow, InMemoryStreamStore, ManualTime } from '../fakes';
 

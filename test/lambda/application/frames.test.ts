@@ -5,8 +5,8 @@
  */
 import { frameSourceFor, LIVE_CHUNKS_PER_READ } from '../../../lambda/application/frames';
 import { serializeChunk } from '../../../lambda/core/live';
-import type { GameRow, LiveChunk } from '../../../lambda/core/model';
-import { indexRecording, serializeRecording } from '../../../lambda/core/recording';
+import type { GameRow, LiveChunk } from '../../../contract/rows';
+import { indexRecording, serializeRecording } from '../../../protocol/recording';
 import type { WireFrame } from '../../../protocol/messages';
 import { InMemoryGameCatalog, InMemoryRecordingStore } from '../fakes';
 

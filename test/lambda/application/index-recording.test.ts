@@ -1,8 +1,8 @@
 /** Indexing an uploaded recording on the fakes: index beside it, catalog row, refusals. */
 import { createHandler } from '../../../lambda/handlers/index-recording';
 import { indexRecording, type IndexRecordingPorts } from '../../../lambda/application/index-recording';
-import { serializeRecording } from '../../../lambda/core/recording';
-import type { RecordingIndex } from '../../../lambda/core/recording';
+import { serializeRecording } from '../../../protocol/recording';
+import type { RecordingIndex } from '../../../protocol/recording';
 import type { S3Event } from 'aws-lambda';
 import { InMemoryGameCatalog, InMemoryRecordingStore, ManualTime } from '../fakes';
 

@@ -5,7 +5,7 @@
  */
 import { announcePresence, PRESENCE_INTERVAL_MS } from '../../../lambda/application/presence';
 import { createHandler } from '../../../lambda/handlers/disconnect';
-import type { ConnectionRow } from '../../../lambda/core/model';
+import type { ConnectionRow } from '../../../contract/rows';
 import { streamRowFixture, wsEvent } from '../../support/aws-local';
 import { FakeBroadcaster, InMemoryConnectionRegistry, InMemoryStreamStore, ManualTime } from '../fakes';
 

@@ -1,6 +1,6 @@
 /** Scheduling a stream and listing the open streams, on the fakes. */
 import { listStreams, scheduleStream, type ScheduleStreamPorts } from '../../../lambda/application/schedule';
-import type { GameRow, StreamRow } from '../../../lambda/core/model';
+import type { GameRow, StreamRow } from '../../../contract/rows';
 import { SCHEDULE_START_LEAD_MS } from '../../../lambda/core/schedule';
 import { FakeBroadcaster, FakeWorkflow, InMemoryGameCatalog, InMemoryStreamStore } from '../fakes';
 

@@ -7,7 +7,7 @@
  */
 import { stopStream, type ControlPorts } from '../../../lambda/application/control';
 import { MAX_END_ATTEMPTS } from '../../../lambda/application/end-stream';
-import type { ConnectionRow } from '../../../lambda/core/model';
+import type { ConnectionRow } from '../../../contract/rows';
 import type { Caller } from '../../../lambda/core/ws-event';
 import type { FrameSource } from '../../../lambda/ports/frames';
 import type { Log } from '../../../lambda/ports/log';

@@ -4,7 +4,7 @@
  * protocol's codes, rate limited per connection — and nothing stored.
  */
 import { createHandler } from '../../../lambda/handlers/social';
-import type { ConnectionRow } from '../../../lambda/core/model';
+import type { ConnectionRow } from '../../../contract/rows';
 import { streamRowFixture, wsEvent } from '../../support/aws-local';
 import { FakeBroadcaster, InMemoryConnectionRegistry, InMemoryStreamStore, ManualTime } from '../fakes';
 

@@ -3,8 +3,8 @@
  * moves: it plays a recording to its end in seq order, and a newer epoch fences it off.
  */
 import { runTick, type TickPorts } from '../../../lambda/application/tick';
-import type { StreamRow } from '../../../lambda/core/model';
-import { indexRecording, serializeRecording } from '../../../lambda/core/recording';
+import type { StreamRow } from '../../../contract/rows';
+import { indexRecording, serializeRecording } from '../../../protocol/recording';
 import type { FramesMessage, WireFrame } from '../../../protocol/messages';
 import { streamRowFixture } from '../../support/aws-local';
 import { FakeBroadcaster, FakeWorkflow, InMemoryGameCatalog, InMemoryRecordingStore, InMemoryStreamStore, ManualTime } from '../fakes';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { dueAt } from '../../../lambda/core/clock';
 import { canControl, decideControl, newStreamRow, roleIn, START_LEAD_MS, type ControlAction } from '../../../lambda/core/control';
-import type { GameRow, StreamRow } from '../../../lambda/core/model';
+import type { GameRow, StreamRow } from '../../../contract/rows';
 import { nextBatch } from '../../../lambda/core/planner';
 import type { StreamStatus, WireFrame } from '../../../protocol/messages';
 

@@ -9,9 +9,9 @@ import {
   maySweepIdle,
   needsExecution,
   newStreamRow,
-  OPEN_STATUSES,
   STATUS_TRANSITIONS,
 } from '../../../lambda/core/lifecycle';
+import { OPEN_STATUSES } from '../../../contract/rows';
 import { STREAM_STATUSES } from '../../../protocol/messages';
 
 const row = (status: (typeof STREAM_STATUSES)[number], extra: Partial<{ mode: 'spectate' | 'pvai' | 'pvp'; controllers: string[]; livePlayback: 'edge' | 'replay' }> = {}) => ({
@@ -39,8 +39,9 @@ describe('the stream lifecycle', () => {
     expect(canTransition('ended', 'playing')).toBe(false);
   });
 
-  it('open statuses are exactly those not finished', () => {
+  it('open statuses are exactly those not finished: every status but ended and failed', () => {
     expect(OPEN_STATUSES).toEqual(STREAM_STATUSES.filter((s) => !isFinished({ status: s })));
+    expect(STREAM_STATUSES.filter((s) => isFinished({ status: s }))).toEqual(['ended', 'failed']);
   });
 
   it('predicates', () => {

@@ -1,21 +1,7 @@
-import type { GameRow, LiveChunk } from '../../../lambda/core/model';
-import {
-  chunkAtOrBefore,
-  chunksFor,
-  KEY_WINDOW,
-  liveBatchSchema,
-  LiveRequestError,
-  MAX_EVENT_DATA_BYTES,
-  MAX_EVENTS_PER_BATCH,
-  MAX_LIVE_CHUNKS,
-  newLiveGame,
-  openLiveGameSchema,
-  parseLiveBody,
-  planAppend,
-  serializeChunk,
-  type LiveEvent,
-} from '../../../lambda/core/live';
-import { parseFrameLines } from '../../../lambda/core/recording';
+import type { GameRow, LiveChunk } from '../../../contract/rows';
+import { chunkAtOrBefore, chunksFor, KEY_WINDOW, MAX_LIVE_CHUNKS, newLiveGame, planAppend, serializeChunk } from '../../../lambda/core/live';
+import { liveBatchSchema, LiveRequestError, MAX_EVENT_DATA_BYTES, MAX_EVENTS_PER_BATCH, openLiveGameSchema, parseLiveBody, type LiveEvent } from '../../../protocol/http-api';
+import { parseFrameLines } from '../../../protocol/recording';
 import { thrown } from '../../support/throws';
 
 /** Wall clock (epoch ms) the test games started at. */
@@ -322,7 +308,7 @@ describe('chunkAtOrBefore', () => {
 });
 
 describe('serializeChunk', () => {
-  test('round-trips through recording.ts parseFrameLines', () => {
+  test('round-trips through protocol/recording.ts parseFrameLines', () => {
     const plan = planAppend(game({ frameCount: 40, durationMs: 10 }), [ev('a', 10, { runs: 4, who: 'Đoković ☃' }), ev('b', 20), ev('c', 20, [1, null, 'x'])], T0, chunkKey);
     const text = serializeChunk(plan.frames);
     expect(text.endsWith('\n')).toBe(true);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { joinedMessage, START_LEAD_MS } from '../../../lambda/core/control';
-import type { StreamRow } from '../../../lambda/core/model';
+import type { StreamRow } from '../../../contract/rows';
 import { parseClientMessage } from '../../../protocol/messages';
 import { isDueToStart, newScheduledStreamRow, SCHEDULE_START_LEAD_MS, scheduledStart, scheduledStreamId, streamListing } from '../../../lambda/core/schedule';
 import {

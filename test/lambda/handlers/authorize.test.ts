@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { listen } from '../../../local/listen';
-import { mintToken } from '../../../lambda/core/token';
+import { mintToken } from '../../../contract/token';
 import { setEnv } from '../../support/aws-local';
 import { COGNITO_SUB, OIDC_AUDIENCE, OIDC_ISSUER, startLocalIdp, type LocalIdp } from '../../support/oidc';
 

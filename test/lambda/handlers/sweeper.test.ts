@@ -10,10 +10,9 @@ import { createServer, type Server } from 'node:http';
 import { setEnv, useLocalAwsWithConnections } from '../../support/aws-local';
 import { listen } from '../../../local/listen';
 import { ENV } from '../../../contract/env';
-import { createStream, getStream, listStreamsByStatus, putConnection, updateStream } from '../adapters/env-adapters';
+import { addClients, createStream, getStream, listStreamsByStatus, putConnection, updateStream } from '../adapters/env-adapters';
 import { START_LEAD_MS } from '../../../lambda/core/control';
-import { OPEN_STATUSES } from '../../../lambda/core/lifecycle';
-import type { GameRow, StreamRow } from '../../../lambda/core/model';
+import { OPEN_STATUSES, type GameRow, type StreamRow } from '../../../contract/rows';
 import type { ServerMessage } from '../../../protocol/messages';
 import { newScheduledStreamRow, scheduledStreamId } from '../../../lambda/core/schedule';
 import { executionName } from '../../../lambda/core/stream-keys';
@@ -105,9 +104,10 @@ async function scheduled(startsAt: number, createdAgoMs = 3_600_000): Promise<St
   return row;
 }
 
-/** Attach a viewer connection to a stream (a row `byStream` lists). */
-async function viewer(connectionId: string, streamId: string): Promise<void> {
+/** Attach a viewer connection to a stream (a row `byStream` lists) and count it there, as an attach does; returns the stream row after. */
+async function viewer(connectionId: string, streamId: string): Promise<StreamRow> {
   await putConnection({ connectionId, userId: connectionId, displayName: connectionId, streamId, role: 'spectator', connectedAt: NOW, lastSeenAt: NOW, expiresAt: Math.floor(NOW / 1000) + 7200 });
+  return (await addClients(streamId, 1, NOW))!;
 }
 
 const received = (connectionId: string): ServerMessage[] => fake().received(connectionId).map((b) => JSON.parse(b) as ServerMessage);
@@ -116,9 +116,9 @@ const row = async (streamId: string) => (await getStream(streamId, { consistent:
 describe('the sweeper starts scheduled streams on time', () => {
   it('starts one due within the 90 s lead (awaiting_start, execution, state) and leaves a future one alone', async () => {
     const due = await scheduled(NOW + 80_000);
-    const future = await scheduled(NOW + 100_000);
+    const scheduledLater = await scheduled(NOW + 100_000);
     await viewer('c-due', due.streamId);
-    await viewer('c-future', future.streamId);
+    const future = await viewer('c-future', scheduledLater.streamId);
 
     const report = await sweep(NOW);
     expect(report).toMatchObject({ started: 1, ended: 0, restarted: 0, failed: 0 });

@@ -6,7 +6,7 @@
  */
 import { useLocalAwsWithConnections, wsEvent } from '../../../support/aws-local';
 import { getStream, listStreamsByStatus, putConnection, putGame, createStream } from '../../adapters/env-adapters';
-import type { ConnectionRow, GameRow, StreamRow } from '../../../../lambda/core/model';
+import type { ConnectionRow, GameRow, StreamRow } from '../../../../contract/rows';
 import type { ServerMessage } from '../../../../protocol/messages';
 import { handler as controlHandler } from '../../../../lambda/handlers/control';
 import type { HttpIdentity, HttpResult } from '../../../../lambda/core/http-api';

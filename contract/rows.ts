@@ -1,11 +1,13 @@
 /**
- * The rows matchcast keeps in DynamoDB (docs/ARCHITECTURE.md "Tables"), as the handlers see them.
+ * The rows matchcast keeps in DynamoDB (docs/ARCHITECTURE.md "Tables"): one definition for
+ * the functions (lambda/), local mode and the CLIs (`npm run streams`, the bench) that read them.
  *
  * Units: every `…At` is wall-clock epoch **milliseconds**, except `expiresAt`, which is
  * epoch **seconds** because DynamoDB TTL only reads seconds. Every `…Ms` is media time
  * (milliseconds since the recording's start) unless its docstring says otherwise.
  */
-import type { EndReason, Mode, Role, StreamStatus } from '../../protocol/messages';
+import type { LiveStatus } from '../protocol/http-api';
+import type { EndReason, Mode, Role, StreamStatus } from '../protocol/messages';
 
 /** `Games` row: one recording in the catalog. PK `gameId`. Written by the index Lambda. */
 export interface GameRow {
@@ -15,7 +17,7 @@ export interface GameRow {
   kind: string;
   /** S3 key of the matchcast/1 JSON Lines recording. */
   recordingKey: string;
-  /** S3 key of its index (see recording.ts `RecordingIndex`). */
+  /** S3 key of its index (see protocol/recording.ts `RecordingIndex`). */
   indexKey: string;
   durationMs: number;
   frameCount: number;
@@ -34,8 +36,8 @@ export interface GameRow {
   chunks?: LiveChunk[];
 }
 
-/** A live game's publishing state (GameRow `liveStatus`; the HTTP API answers it as `live`). */
-export type LiveStatus = 'live' | 'finished';
+/** A live game's publishing state (GameRow `liveStatus`): protocol/http-api.ts's, which the HTTP API answers as `live`. */
+export type { LiveStatus };
 
 /**
  * How a stream plays a live game (StreamRow `livePlayback`): at its `edge` as events arrive,
@@ -46,7 +48,7 @@ export type LivePlayback = 'edge' | 'replay';
 /**
  * One chunk object of a live game: one published batch (S3 cannot append), JSON Lines of
  * frames `seq … seq + count − 1`. `keys` are the batch's idempotency keys, kept on the most
- * recent chunks only (core/live.ts `KEY_WINDOW`).
+ * recent chunks only (lambda/core/live.ts `KEY_WINDOW`).
  */
 export interface LiveChunk {
   /** First seq in the chunk. */
@@ -74,7 +76,7 @@ export interface ConnectionRow {
   /** Epoch seconds (TTL): 2 h 10 min after connect — API Gateway closes every connection at 2 h. */
   expiresAt: number;
   /**
-   * Rate-limit buckets (core/rate-limit.ts, adapters/rate-limit.ts): each bucket's
+   * Rate-limit buckets (lambda/core/rate-limit.ts, lambda/adapters/rate-limit.ts): each bucket's
    * theoretical arrival time, epoch ms; absent until the bucket is first used (full).
    */
   rateChat?: number;
@@ -87,7 +89,7 @@ export interface ConnectionRow {
  * `Streams` row: the scheduler of one stream. PK `streamId`; GSI `byStatus`.
  *
  * The playback clock: media time `m` is on screen at wall time
- * `anchorAt + (m − positionMs) / speed` (see clock.ts). `positionSeq` is the next frame to
+ * `anchorAt + (m − positionMs) / speed` (see lambda/core/clock.ts). `positionSeq` is the next frame to
  * send; every frame with a smaller seq has been sent in this or an earlier epoch.
  */
 export interface StreamRow {
@@ -111,7 +113,7 @@ export interface StreamRow {
    * Every frame below this seq has been fanned out completely (crash recovery): a
    * tick's claim records the previous batch as sent, and a tick that yields records its
    * last one. `[sentSeq, positionSeq)` within the epoch is a batch claimed by a tick that
-   * crashed before its fan-out finished; the retried tick sends it again first (tick.ts
+   * crashed before its fan-out finished; the retried tick sends it again first (lambda/application/tick.ts
    * `resendUnsent`; clients drop what they already hold by `seq`).
    */
   sentSeq?: number;
@@ -171,4 +173,9 @@ export interface StreamRow {
   expiresAt?: number;
 }
 
-// The statuses' transitions and predicates (isFinished, OPEN_STATUSES, …) are core/lifecycle.ts's.
+/**
+ * Statuses in which a stream still exists for its clients: every status but `ended`/`failed`
+ * (the `byStatus` index is queried with these to list the streams that have not ended).
+ * The transitions between statuses and the predicates on them are lambda/core/lifecycle.ts's.
+ */
+export const OPEN_STATUSES: readonly StreamStatus[] = ['scheduled', 'awaiting_start', 'starting', 'playing', 'paused'];

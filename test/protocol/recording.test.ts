@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { WireFrame } from '../../../protocol/messages';
+import type { WireFrame } from '../../protocol/messages';
 import {
   byteRangeFor,
   firstSeqAtOrAfter,
@@ -12,8 +12,8 @@ import {
   seekRange,
   serializeRecording,
   type RecordingHeader,
-} from '../../../lambda/core/recording';
-import { thrown } from '../../support/throws';
+} from '../../protocol/recording';
+import { thrown } from '../support/throws';
 
 const header = (frames: WireFrame[], over: Partial<RecordingHeader> = {}): RecordingHeader => ({
   format: 'matchcast/1',

@@ -14,7 +14,7 @@
  * The index ({@link RecordingIndex}) holds `[seq, t, byteOffset]` every K frames, so a
  * reader can fetch just the byte range holding the frames it needs (ranged GetObject).
  */
-import type { WireFrame } from '../../protocol/messages';
+import type { WireFrame } from './messages';
 
 export const RECORDING_FORMAT = 'matchcast/1';
 export const INDEX_FORMAT = 'matchcast-index/1';
