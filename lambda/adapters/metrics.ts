@@ -56,11 +56,12 @@ export class PowertoolsMetrics implements Metrics {
   /**
    * Buffer one data point of `name` (unit and resolution from contract/metrics.ts; `FrameLateness`
    * high resolution). A data point the contract refuses (a missing, extra or unknown dimension
-   * value) or Powertools refuses (not a finite number) is dropped with a warning in the log.
+   * value) or a value that is not a finite number is dropped with a warning in the log.
    */
   add(name: MetricName, value: number, dimensions: MetricDimensionValues = {}): void {
     if (this.disabled) return;
     try {
+      if (!Number.isFinite(value)) throw new Error(`${value} is not a finite number`);
       const { [SERVICE_DIMENSION]: _service, ...own } = metricDimensions(name, dimensions);
       const def = METRICS[name];
       this.client(own).addMetric(name, def.unit, value, def.resolution === 1 ? MetricResolution.High : MetricResolution.Standard);
