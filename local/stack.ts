@@ -327,6 +327,8 @@ function loadTemplateFunctions(view: TemplateView, services: Services, overrides
       AWS_ENDPOINT_URL_SECRETS_MANAGER: services.awsJson.url,
       CALLBACK_URL: services.gateway.callbackUrl,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // The custom metrics' EMF JSON would flood this process's stdout: off unless asked for.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       // Lambda runs nodejs22.x; this machine's Node 20 only matters to the SDK's 2027 releases.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...overrides,

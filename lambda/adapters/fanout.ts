@@ -16,6 +16,11 @@
  *   does not hold up the next fan-out again; its client reconnects and `rejoin`s.
  * One slow or dead client never blocks the others for long.
  *
+ * Metrics (contract/metrics.ts, through the `metrics` it is constructed with): `MessagesPosted`
+ * (one per message API Gateway accepted for one connection), `PostsFailed` by `cause` (one per
+ * failed try: `gone`, `throttled`, `timeout`, `server`) and `FanOutTime` (one per message of a
+ * fan-out: its first POST to its last answer, ms). Never a streamId or connectionId dimension.
+ *
  * {@link ManagementApiBroadcaster} is constructed with the management API client (see
  * {@link managementApiClient}: the stage's callback URL, the SDK's own retries off — this
  * module retries, so that a timeout counts as an attempt and backoff follows
@@ -31,13 +36,15 @@ import { fullJitterDelay } from '../../client/backoff';
 import { forEachPool } from '../core/concurrency';
 import type { ConnectionRow, StreamRow } from '../../contract/rows';
 import { MAX_MESSAGE_BYTES, utf8Bytes, type ServerMessage } from '../../protocol/server';
-import { errorCode, httpStatus, isTransient, translate } from './aws';
+import type { PostFailureCause } from '../../contract/metrics';
+import { errorCode, httpStatus, isThrottling, isTransient, translate } from './aws';
 import { ENV, MissingConfigError } from './config';
 import { forgetConnection as forget } from '../application/forget-connection';
 import { ConnectionGoneError } from './errors';
 import { logger } from './log';
 import type { Broadcaster } from '../ports/broadcaster';
 import type { ConnectionRegistry } from '../ports/connections';
+import { NO_METRICS, type Metrics } from '../ports/metrics';
 import type { StreamStore } from '../ports/streams';
 
 /** Defaults of {@link FanOutOptions}. */
@@ -99,6 +106,8 @@ export interface ManagementApiBroadcasterOptions {
   streams: StreamStore;
   /** Defaults of every fan-out and post (each call may override them); default {@link FANOUT_DEFAULTS}. */
   options?: PostOptions & { concurrency?: number };
+  /** Where `MessagesPosted`, `PostsFailed` and `FanOutTime` go (default: nowhere, {@link NO_METRICS}). */
+  metrics?: Metrics;
 }
 
 /**
@@ -156,8 +165,29 @@ async function postOnce(client: ManagementApi, connectionId: string, data: strin
   }
 }
 
-/** Post one message with retries (429/5xx/timeouts/network), full-jitter backoff between tries. */
-async function postWithRetry(client: ManagementApi, connectionId: string, data: string, opts: Required<PostOptions>): Promise<Outcome> {
+/**
+ * The `cause` of a failed PostToConnection try (contract/metrics.ts POST_FAILURE_CAUSES):
+ * `gone` (410 GoneException), `timeout` (cut off by our deadline), `throttled` (429,
+ * LimitExceededException and the other throttling codes of aws.ts `isThrottling`), else `server`.
+ */
+export function postFailureCause(e: unknown): PostFailureCause {
+  if (e instanceof ConnectionGoneError || isGone(e)) return 'gone';
+  if (e instanceof PostTimeoutError) return 'timeout';
+  if (isThrottling(e)) return 'throttled';
+  return 'server';
+}
+
+/**
+ * Post one message with retries (429/5xx/timeouts/network), full-jitter backoff between tries;
+ * `onFailedTry` is told the cause of every try that failed (the last one included).
+ */
+async function postWithRetry(
+  client: ManagementApi,
+  connectionId: string,
+  data: string,
+  opts: Required<PostOptions>,
+  onFailedTry: (cause: PostFailureCause) => void = () => undefined,
+): Promise<Outcome> {
   const max = Math.max(1, Math.floor(opts.maxAttempts));
   let lastError: unknown;
   let allTimedOut = true;
@@ -166,6 +196,7 @@ async function postWithRetry(client: ManagementApi, connectionId: string, data: 
       await postOnce(client, connectionId, data, opts.timeoutMs);
       return { outcome: 'sent', attempts: attempt };
     } catch (e) {
+      onFailedTry(postFailureCause(e));
       if (e instanceof ConnectionGoneError) return { outcome: 'gone', attempts: attempt };
       lastError = e;
       allTimedOut &&= e instanceof PostTimeoutError;
@@ -191,9 +222,11 @@ export class ManagementApiBroadcaster implements Broadcaster {
   private readonly connections: ConnectionRegistry;
   private readonly streams: StreamStore;
   private readonly defaults: { concurrency: number; maxAttempts: number; timeoutMs: number };
+  private readonly metrics: Metrics;
 
   constructor(opts: ManagementApiBroadcasterOptions) {
     this.client = opts.client;
+    this.metrics = opts.metrics ?? NO_METRICS;
     this.connections = opts.connections;
     this.streams = opts.streams;
     this.defaults = { ...FANOUT_DEFAULTS, ...defined(opts.options ?? {}) };
@@ -209,7 +242,8 @@ export class ManagementApiBroadcaster implements Broadcaster {
   async post(connectionId: string, message: ServerMessage, opts: PostOptions = {}): Promise<'sent' | 'gone'> {
     const [data] = serialize([message]);
     const { maxAttempts, timeoutMs } = this.defaults;
-    const r = await postWithRetry(this.client, connectionId, data!, { maxAttempts, timeoutMs, ...defined(opts) });
+    const r = await postWithRetry(this.client, connectionId, data!, { maxAttempts, timeoutMs, ...defined(opts) }, this.countFailedTry);
+    if (r.outcome === 'sent') this.metrics.add('MessagesPosted', 1);
     if (r.outcome === 'failed') throw translate('ApiGatewayManagementApi', 'PostToConnection', r.error);
     return r.outcome;
   }
@@ -242,6 +276,9 @@ export class ManagementApiBroadcaster implements Broadcaster {
     await this.forgetConnection(connectionId);
   }
 
+  /** `PostsFailed` by cause, one per failed try. */
+  private readonly countFailedTry = (cause: PostFailureCause): void => this.metrics.add('PostsFailed', 1, { cause });
+
   private async *targets(streamId: string, opts: FanOutOptions): AsyncIterable<string> {
     if (opts.connections) {
       for (const id of opts.connections) if (id !== opts.except) yield id;
@@ -271,13 +308,20 @@ export class ManagementApiBroadcaster implements Broadcaster {
     const onHung = opts.onHung ?? ((id: string) => this.closeConnection(id, post.timeoutMs));
     const seen = new Set<string>();
     let firstError: unknown;
-    await forEachPool(this.targets(streamId, opts), opts.concurrency ?? this.defaults.concurrency, async (connectionId) => {
+    // Per message: when its first POST went out and its last answer came (performance.now() ms), for FanOutTime.
+    const firstPostAt: number[] = [];
+    const lastAnswerAt: number[] = [];
+    let posted = 0;
+    const pool = forEachPool(this.targets(streamId, opts), opts.concurrency ?? this.defaults.concurrency, async (connectionId) => {
       if (seen.has(connectionId)) return; // a GSI page boundary never repeats a key, but a caller's list may
       seen.add(connectionId);
       result.connections++;
-      for (const d of data) {
-        const r = await postWithRetry(this.client, connectionId, d, post);
+      for (const [i, d] of data.entries()) {
+        firstPostAt[i] ??= performance.now();
+        const r = await postWithRetry(this.client, connectionId, d, post, this.countFailedTry);
+        lastAnswerAt[i] = performance.now();
         result.posts += r.attempts;
+        if (r.outcome === 'sent') posted++;
         if (r.outcome === 'gone') {
           result.gone.push(connectionId);
           try {
@@ -303,6 +347,15 @@ export class ManagementApiBroadcaster implements Broadcaster {
       }
       result.delivered++;
     });
+    try {
+      await pool;
+    } finally {
+      // Counted even when the byStream query failed part-way: those posts were made.
+      if (posted > 0) this.metrics.add('MessagesPosted', posted);
+      for (const [i, start] of firstPostAt.entries()) {
+        if (start !== undefined) this.metrics.add('FanOutTime', lastAnswerAt[i]! - start);
+      }
+    }
     if (result.gone.length > 0 || result.failed.length > 0) {
       logger.warn('fan-out incomplete', {
         streamId,

@@ -6,6 +6,10 @@
  *
  * Each use case gets the ports and the caller; it replies to the caller by the broadcaster's
  * `post`. A refusal throws {@link ControlRefusal} before anything changed.
+ *
+ * Metrics (contract/metrics.ts, through `ports.metrics`): `Joins` (a `start` or `join` answered
+ * `joined`), `Rejoins` (a `rejoin` that resumed the stream), `ControlMessages` (a control or
+ * `stop` accepted). Refusals are counted by the handler, which answers them (`MessagesRefused`).
  */
 import { randomBytes } from 'node:crypto';
 import type { ErrorCode, JoinMessage, RejoinMessage, StartMessage } from '../../protocol/messages';
@@ -17,6 +21,7 @@ import { streamListing } from '../core/schedule';
 import { executionName, streamIdFor } from '../core/stream-keys';
 import type { Caller } from '../core/ws-event';
 import { StaleEpochError, StreamExistsError } from '../ports/errors';
+import { NO_METRICS, type Metrics } from '../ports/metrics';
 import type { GameCatalog } from '../ports/games';
 import { ensureEdgeStream } from './edge-stream';
 import { currentExecutionArn, untilClaimedBatchSent } from './end-stream';
@@ -25,7 +30,11 @@ import { attach, detach, readFrames, type AttachOptions, type SessionPorts } fro
 /** Ports of the control use cases. */
 export interface ControlPorts extends SessionPorts {
   games: Pick<GameCatalog, 'get' | 'list'>;
+  /** Joins, Rejoins, ControlMessages (default: nowhere). */
+  metrics?: Metrics;
 }
+
+const metricsOf = (ports: Pick<ControlPorts, 'metrics'>): Metrics => ports.metrics ?? NO_METRICS;
 
 /** Settings of the control use cases. */
 export interface ControlConfig {
@@ -114,6 +123,7 @@ export async function startStream(ports: ControlPorts, config: ControlConfig, ca
     return joinStream(ports, config, caller, winner);
   }
   await attach(ports, caller.connectionId, caller.userId, row);
+  metricsOf(ports).add('Joins', 1);
   // pvp waits in `starting` for its second player.
   if (m.mode !== 'pvp') await ports.workflow.start(executionName(streamId, row.epoch), { streamId, epoch: row.epoch, generation: 0, iteration: 0 });
 }
@@ -144,6 +154,7 @@ async function joinStream(ports: ControlPorts, config: ControlConfig, caller: Ca
   }
   const role = s.controllers.includes(caller.userId) ? 'player' : 'spectator';
   await attach(ports, caller.connectionId, caller.userId, s, role, opts);
+  if (!opts.replay) metricsOf(ports).add('Joins', 1); // a rejoin counts as Rejoins
   if (startIt) {
     await ports.workflow.start(executionName(s.streamId, s.epoch), { streamId: s.streamId, epoch: s.epoch, generation: 0, iteration: 0 });
   }
@@ -191,6 +202,7 @@ export async function rejoinStream(ports: ControlPorts, config: ControlConfig, c
     await detach(ports, caller.connectionId);
     await joinStream(ports, config, caller, s, { replay: { epoch: m.epoch, fromSeq } });
   }
+  metricsOf(ports).add('Rejoins', 1);
   const now = await ports.streams.get(s.streamId, { consistent: true });
   if (!now) return;
   if (m.epoch !== now.epoch) {
@@ -248,6 +260,7 @@ export async function applyControl(ports: ControlPorts, caller: Caller, c: Contr
     await untilClaimedBatchSent(ports.time, stream);
     await broadcastState(ports, updated, caller.userId);
     if (startNew) await ports.workflow.start(name, { streamId: updated.streamId, epoch: updated.epoch, generation: 0, iteration: 0 });
+    metricsOf(ports).add('ControlMessages', 1);
     return;
   }
   throw new ControlRefusal('conflict', `${c.action}: the stream kept changing; try again`);
@@ -275,6 +288,7 @@ export async function stopStream(ports: ControlPorts, caller: Caller): Promise<v
   const left = await detach(ports, caller.connectionId, { endIfPlayerLeaves: true, by: caller.userId });
   if (!left) throw new ControlRefusal('bad_request', 'not attached to a stream');
   await ports.broadcaster.post(caller.connectionId, { type: 'ended', streamId: left, reason: 'stopped' });
+  metricsOf(ports).add('ControlMessages', 1);
 }
 
 /** `list`: reply `catalog` — the games by title, and the open streams as GET /streams lists them (core/schedule.ts). */

@@ -6,6 +6,8 @@
  * object → commit the row on `frameCount` (GameCatalog `commitLiveAppend`; a lost race
  * re-plans, so concurrent publishers get consecutive seqs and the loser's orphan chunk is
  * deleted) → deliver the frames to the game's live stream at once ({@link deliverToEdge}).
+ * Metrics (contract/metrics.ts): `LiveEventAppendLatency`, one per append that stored events —
+ * from the batch's arrival (`now`) to its fan-out's end, ms.
  */
 import { randomBytes } from 'node:crypto';
 import { liveChunkPrefix, newLiveGame, planAppend, serializeChunk } from '../core/live';
@@ -17,6 +19,7 @@ import type { Broadcaster } from '../ports/broadcaster';
 import { StaleEpochError } from '../ports/errors';
 import type { GameCatalog } from '../ports/games';
 import type { Log } from '../ports/log';
+import { NO_METRICS, type Metrics } from '../ports/metrics';
 import type { RecordingStore } from '../ports/recordings';
 import type { StreamStore } from '../ports/streams';
 import type { Time } from '../ports/time';
@@ -40,6 +43,8 @@ export interface LivePorts {
   workflow: Pick<Workflow, 'arnFor' | 'stop'>;
   time: Time;
   log: Log;
+  /** LiveEventAppendLatency (default: nowhere). */
+  metrics?: Metrics;
 }
 
 /**
@@ -75,6 +80,7 @@ export async function appendLiveEvents(ports: LivePorts, gameId: string, events:
     await ports.recordings.put(plan.chunk.key, serializeChunk(plan.frames), 'application/x-ndjson');
     if (await ports.games.commitLiveAppend(gameId, game.frameCount, { chunk: plan.chunk, frameCount: plan.frameCount, durationMs: plan.durationMs, forgetKeysOf: plan.forgetKeysOf })) {
       await deliverToEdge(ports, { ...game, frameCount: plan.frameCount, durationMs: plan.durationMs, chunks: [...(game.chunks ?? []), plan.chunk] }, plan.frames);
+      (ports.metrics ?? NO_METRICS).add('LiveEventAppendLatency', ports.time.now() - now);
       return result;
     }
     // Another append (or a finish) won: this chunk is an orphan; re-plan on the new row.

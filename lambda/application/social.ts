@@ -2,12 +2,14 @@
  * Social pass-through: `chat`, `react` and `input` (docs/PROTOCOL.md) are relayed to the
  * caller's stream and never stored. `input` is a pvp room's relay of a player's input:
  * pvp controllers only, to everyone on the stream but the sender.
+ * Metrics (contract/metrics.ts): `ChatMessages` and `Reactions`, one per message relayed.
  */
 import type { ChatMessage, ErrorCode, InputMessage, ReactMessage } from '../../protocol/messages';
 import type { Caller } from '../core/ws-event';
 import type { Broadcaster } from '../ports/broadcaster';
 import type { ConnectionRegistry } from '../ports/connections';
 import type { StreamStore } from '../ports/streams';
+import { NO_METRICS, type Metrics } from '../ports/metrics';
 import type { Time } from '../ports/time';
 
 /** Ports of the social use cases. */
@@ -16,6 +18,8 @@ export interface SocialPorts {
   streams: Pick<StreamStore, 'get'>;
   broadcaster: Pick<Broadcaster, 'fanOut'>;
   time: Pick<Time, 'now'>;
+  /** ChatMessages, Reactions (default: nowhere). */
+  metrics?: Metrics;
 }
 
 /** A refusal of a social message: the protocol error `code` and a sentence for the client. */
@@ -39,12 +43,14 @@ async function attachedStreamId(ports: SocialPorts, caller: Caller, action: stri
 export async function relayChat(ports: SocialPorts, caller: Caller, m: ChatMessage): Promise<void> {
   const streamId = await attachedStreamId(ports, caller, 'chat');
   await ports.broadcaster.fanOut(streamId, [{ type: 'chat', streamId, from: caller.displayName, text: m.text, at: ports.time.now() }]);
+  (ports.metrics ?? NO_METRICS).add('ChatMessages', 1);
 }
 
 /** Relay an emoji reaction to the caller's stream (`reaction`). Throws {@link SocialRefusal} `bad_request` when the caller is on no stream. */
 export async function relayReaction(ports: SocialPorts, caller: Caller, m: ReactMessage): Promise<void> {
   const streamId = await attachedStreamId(ports, caller, 'react');
   await ports.broadcaster.fanOut(streamId, [{ type: 'reaction', streamId, from: caller.displayName, emoji: m.emoji, at: ports.time.now() }]);
+  (ports.metrics ?? NO_METRICS).add('Reactions', 1);
 }
 
 /**

@@ -5,6 +5,10 @@
  * their grace (`stopped`), restarts a playing stream whose execution died (a zombie) from its
  * persisted position — or fails it after too many restarts — and forgets connections past
  * `expiresAt` (API Gateway does not guarantee `$disconnect`). Decisions are core/sweep.ts's.
+ *
+ * Gauges (contract/metrics.ts), once per sweep, of the open streams it listed: `ActiveStreams`
+ * (one data point per mode and status present) and `Viewers` (their `clientCount`s summed,
+ * after any repair).
  */
 import { START_LEAD_MS, stateMessage } from '../core/control';
 import { needsExecution } from '../core/lifecycle';
@@ -16,6 +20,7 @@ import type { Broadcaster } from '../ports/broadcaster';
 import type { ConnectionRegistry } from '../ports/connections';
 import { StaleEpochError } from '../ports/errors';
 import type { Log } from '../ports/log';
+import { NO_METRICS, type Metrics } from '../ports/metrics';
 import type { StreamStore } from '../ports/streams';
 import type { Time } from '../ports/time';
 import type { Workflow } from '../ports/workflow';
@@ -32,6 +37,8 @@ export interface SweepPorts {
   workflow: Workflow;
   time: Time;
   log: Log;
+  /** ActiveStreams, Viewers (default: nowhere). */
+  metrics?: Metrics;
 }
 
 /** Result counts, for logs and tests. */
@@ -59,6 +66,8 @@ export async function runSweep(ports: SweepPorts, cfg: SweepConfig, now: number)
     await forgetConnection(ports, c.connectionId, now);
     report.connectionsForgotten++;
   }
+  const active = new Map<string, { mode: string; status: string; count: number }>();
+  let viewers = 0;
   for (let s of await ports.streams.listByStatus(OPEN_STATUSES)) {
     report.streams++;
     // The idle TTL and the viewer limit read the count: a drifted one is repaired first, so a
@@ -67,6 +76,11 @@ export async function runSweep(ports: SweepPorts, cfg: SweepConfig, now: number)
       report.countsRepaired++;
       s = (await ports.streams.get(s.streamId, { consistent: true })) ?? s;
     }
+    const key = `${s.mode} ${s.status}`;
+    const entry = active.get(key) ?? { mode: s.mode, status: s.status, count: 0 };
+    entry.count++;
+    active.set(key, entry);
+    viewers += s.clientCount;
     const running = needsExecution(s) ? (await ports.workflow.describe(currentExecutionArn(ports.workflow, s))) === 'RUNNING' : undefined;
     const d = decideSweep(s, now, cfg, running);
     try {
@@ -87,6 +101,9 @@ export async function runSweep(ports: SweepPorts, cfg: SweepConfig, now: number)
       if (!(e instanceof StaleEpochError)) throw e; // someone changed it meanwhile: next sweep sees the new state
     }
   }
+  const metrics = ports.metrics ?? NO_METRICS;
+  for (const { mode, status, count } of active.values()) metrics.add('ActiveStreams', count, { mode, status });
+  metrics.add('Viewers', viewers);
   ports.log.info('sweep', { ...report });
   return report;
 }

@@ -7,6 +7,11 @@
  * with a conditional write on (epoch, positionSeq) and fan it out. The claim is the fence:
  * once a control change bumps the epoch, this execution's next claim fails and it ends, so
  * frames of two epochs never interleave and a paused stream sends nothing more.
+ *
+ * Metrics (contract/metrics.ts): `FramesSent` (frames fanned out), `FrameLateness` (one per
+ * frame: when its fan-out began − when the stream clock had it due, ms; a frame later in its
+ * 25 ms batch than the first goes out up to that much early, a negative value), `TickDuration`
+ * (one per invocation, ms) and `TickFailures` (a tick that threw, or ended its stream `failed`).
  */
 import { dueAt, frameTime } from '../core/clock';
 import { stateMessage } from '../core/control';
@@ -19,6 +24,7 @@ import type { TickInput, TickNext, TickOutput } from '../core/workflow';
 import type { Broadcaster } from '../ports/broadcaster';
 import { StaleEpochError } from '../ports/errors';
 import type { Log } from '../ports/log';
+import { NO_METRICS, type Metrics } from '../ports/metrics';
 import type { StreamStore } from '../ports/streams';
 import type { Time } from '../ports/time';
 import type { Workflow } from '../ports/workflow';
@@ -32,6 +38,8 @@ export interface TickPorts extends FramePorts {
   workflow: Pick<Workflow, 'arnFor' | 'stop'>;
   time: Time;
   log: Log;
+  /** FramesSent, FrameLateness, TickDuration, TickFailures (default: nowhere). */
+  metrics?: Metrics;
 }
 
 /** Settings of {@link runTick}. */
@@ -68,16 +76,36 @@ const planner = (memoryMb: number): PlannerConfig => ({
  * records the failure: `input.failure`).
  */
 export async function runTick(ports: TickPorts, config: TickConfig, input: TickInput, context: TickContext): Promise<TickOutput> {
+  const metrics = ports.metrics ?? NO_METRICS;
+  const startedAt = ports.time.now();
   try {
     return await tickOnce(ports, config, input, context);
   } catch (e) {
     // The fence, wherever it was hit: a conditional write on this execution's epoch lost, so a
     // newer epoch (a control, a restart) owns the stream and this execution must end — never
     // fail, which the workflow would retry and then record as the stream's failure.
-    if (!isStaleEpoch(e)) throw e;
+    if (!isStaleEpoch(e)) {
+      metrics.add('TickFailures', 1);
+      throw e;
+    }
     ports.log.warn('tick fenced off by a newer epoch', { streamId: input.streamId, epoch: input.epoch, at: (e as Error).stack?.split('\n').slice(0, 6).join(' | ') });
     return tickOutput(input, 'end');
+  } finally {
+    metrics.add('TickDuration', ports.time.now() - startedAt);
   }
+}
+
+/**
+ * Fan `frames` out to `stream`'s connections as `frames` messages and count them:
+ * `FramesSent`, and one `FrameLateness` per frame — the time the fan-out began minus the
+ * frame's due time on `clock` (the stream row the frames were claimed on), ms.
+ */
+async function sendFrames(ports: TickPorts, stream: StreamRow, clock: StreamRow, frames: Parameters<typeof framesMessages>[2]): Promise<void> {
+  const postedAt = ports.time.now();
+  await ports.broadcaster.fanOut(stream.streamId, framesMessages(stream.streamId, stream.epoch, frames));
+  const metrics = ports.metrics ?? NO_METRICS;
+  if (frames.length > 0) metrics.add('FramesSent', frames.length);
+  for (const f of frames) metrics.add('FrameLateness', postedAt - dueAt(clock, frameTime(f, clock.delayMs)));
 }
 
 /** A lost epoch-conditional write ({@link StaleEpochError}), by class or, across module instances, by name. */
@@ -102,6 +130,7 @@ async function tickOnce(ports: TickPorts, config: TickConfig, input: TickInput, 
     if (stream && stream.epoch === input.epoch && !isFinished(stream)) {
       const reason = `${input.failure.Error ?? 'Error'}: ${input.failure.Cause ?? 'tick failed after its retries'}`;
       await end_(stream, 'failed', { failureReason: reason, stopExecution: false });
+      (ports.metrics ?? NO_METRICS).add('TickFailures', 1);
     }
     return end();
   }
@@ -191,7 +220,7 @@ async function tickOnce(ports: TickPorts, config: TickConfig, input: TickInput, 
         throw e;
       });
       await sleep(batch.dueAt - clock());
-      await fanOut(stream.streamId, framesMessages(stream.streamId, stream.epoch, batch.frames));
+      await sendFrames(ports, stream, before, batch.frames);
       reader.consumed(batch.frames.length);
     }
   } catch (e) {
@@ -259,7 +288,7 @@ async function resendUnsent(ports: TickPorts, stream: StreamRow): Promise<Stream
   if (!hasUnsent(stream)) return stream;
   const from = stream.sentSeq!;
   const frames = await frameSourceFor(ports, stream).read(from, stream.positionSeq);
-  await ports.broadcaster.fanOut(stream.streamId, framesMessages(stream.streamId, stream.epoch, frames));
+  await sendFrames(ports, stream, stream, frames);
   ports.log.warn('re-sent the batch a crashed tick had claimed', { streamId: stream.streamId, epoch: stream.epoch, fromSeq: from, toSeq: stream.positionSeq });
   return ports.streams.update(stream.streamId, stream.epoch, { sentSeq: stream.positionSeq, updatedAt: ports.time.now() }, { expectPositionSeq: stream.positionSeq, expectStatus: ['playing'] });
 }

@@ -36,6 +36,7 @@ import { systemTime } from '../adapters/time';
 import { sfnClient, StepFunctionsWorkflow } from '../adapters/workflow';
 import { messageHandler, ReplyError } from '../adapters/ws-handler';
 import { lazyHandler } from '../adapters/lazy-handler';
+import { flushingMetrics, metricsFromEnvironment } from '../adapters/metrics';
 
 /** What the control function is built from. */
 export interface ControlDeps {
@@ -43,7 +44,11 @@ export interface ControlDeps {
   config: ControlConfig;
 }
 
-/** The control route's handler over `deps`: `(event) → { statusCode: 200 }`, replies by PostToConnection. */
+/**
+ * The control route's handler over `deps`: `(event) → { statusCode: 200 }`, replies by
+ * PostToConnection; every `error` reply counts `MessagesRefused` by its code, and the metrics
+ * are flushed after each invocation.
+ */
 export function createHandler(deps: ControlDeps): (event: WebSocketEvent) => Promise<{ statusCode: number }> {
   const { ports, config } = deps;
   const refusing =
@@ -57,7 +62,7 @@ export function createHandler(deps: ControlDeps): (event: WebSocketEvent) => Pro
       }
     };
   const control = refusing((caller: Caller, m: Parameters<typeof applyControl>[2]) => applyControl(ports, caller, m));
-  return messageHandler(
+  return flushingMetrics(ports.metrics, messageHandler(
     {
       start: refusing((caller, m) => startStream(ports, config, caller, m)),
       join: refusing((caller, m) => joinStreamById(ports, config, caller, m)),
@@ -78,9 +83,12 @@ export function createHandler(deps: ControlDeps): (event: WebSocketEvent) => Pro
         CLIENT_ACTIONS.filter((a) => ROUTE_TARGETS[a] === 'control' && a !== 'ping').map((a) => [a, 'control' as const]),
       ),
       consume: (connectionId, bucket) => consumeRateToken(connectionId, bucket, { connections: ports.connections, now: () => ports.time.now() }),
-      post: (connectionId, message) => ports.broadcaster.post(connectionId, message),
+      post: (connectionId, message) => {
+        if (message.type === 'error') ports.metrics?.add('MessagesRefused', 1, { code: message.code });
+        return ports.broadcaster.post(connectionId, message);
+      },
     },
-  );
+  ));
 }
 
 /**
@@ -88,7 +96,7 @@ export function createHandler(deps: ControlDeps): (event: WebSocketEvent) => Pro
  * CONNECTIONS_TABLE, STREAMS_TABLE, GAMES_TABLE (required), RECORDINGS_BUCKET, CALLBACK_URL,
  * PLAYER_STATE_MACHINE_ARN (checked on first use: only the calls that need one fail without
  * it), MAX_CLIENTS_PER_STREAM (default contract/defaults.ts, 1,000), AWS_ENDPOINT_URL_S3
- * (set: a local S3, addressed path-style). Throws MissingConfigError naming a table variable
+ * (set: a local S3, addressed path-style), POWERTOOLS_METRICS_DISABLED (adapters/metrics.ts). Throws MissingConfigError naming a table variable
  * that is unset, and an Error for a MAX_CLIENTS_PER_STREAM that is not a non-negative number.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): ControlDeps {
@@ -98,16 +106,18 @@ export function fromEnvironment(env: NodeJS.ProcessEnv): ControlDeps {
   const streams = new DynamoStreamStore({ client, tableName: table(ENV.streamsTable) });
   const connections = new DynamoConnectionRegistry({ client, tableName: table(ENV.connectionsTable) });
   const recordings = new S3RecordingStore({ client: s3Client(env), bucket: env[ENV.recordingsBucket] ?? '' });
+  const metrics = metricsFromEnvironment(env);
   return {
     ports: {
       streams,
       connections,
       games,
-      broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams }),
+      broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams, metrics }),
       workflow: new StepFunctionsWorkflow({ client: sfnClient(), stateMachineArn: env[ENV.stateMachineArn] ?? '' }),
       frames: (history) => frameSourceFor({ recordings, games }, history),
       time: systemTime,
       log,
+      metrics,
     },
     config: { maxClients: numberEnv(ENV.maxClientsPerStream, DEFAULT_MAX_CLIENTS_PER_STREAM, env) },
   };

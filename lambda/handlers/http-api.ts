@@ -25,6 +25,7 @@ import { DynamoStreamStore } from '../adapters/stream-store';
 import { systemTime } from '../adapters/time';
 import { sfnClient, StepFunctionsWorkflow } from '../adapters/workflow';
 import { lazyHandler } from '../adapters/lazy-handler';
+import { flushingMetrics, metricsFromEnvironment } from '../adapters/metrics';
 import type { HttpAuthorizerContext } from './http-authorize';
 import { postEvents, postFinish, putGame } from './http/games';
 import { getStreams, postStream } from './http/streams';
@@ -69,11 +70,11 @@ const isResult = (v: unknown): v is HttpResult => typeof v === 'object' && v !==
 /**
  * The HTTP API handler over `deps`: routes `event.routeKey`, answers `{ statusCode, headers,
  * body }` (JSON; `404` for an unknown route key, `500 internal` with the request id for an
- * unexpected failure, which is logged). Never rejects.
+ * unexpected failure, which is logged). Never rejects. Its metrics are flushed after each invocation.
  */
 export function createHandler(deps: HttpApiDeps): (event: Event) => Promise<APIGatewayProxyStructuredResultV2> {
   const routes = httpRoutes(deps);
-  return async (event) => {
+  return flushingMetrics(deps.metrics, async (event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
     const requestId = event.requestContext?.requestId ?? '';
     let result: HttpResult;
     try {
@@ -98,7 +99,7 @@ export function createHandler(deps: HttpApiDeps): (event: Event) => Promise<APIG
       headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
       body: JSON.stringify(result.body),
     };
-  };
+  });
 }
 
 /**
@@ -106,21 +107,23 @@ export function createHandler(deps: HttpApiDeps): (event: Event) => Promise<APIG
  * GAMES_TABLE, STREAMS_TABLE, CONNECTIONS_TABLE (required; fan-out to a live stream queries
  * `byStream` and forgets gone connections there), RECORDINGS_BUCKET, CALLBACK_URL,
  * PLAYER_STATE_MACHINE_ARN (checked on first use), AWS_ENDPOINT_URL_S3 (set: a local S3,
- * addressed path-style). Throws MissingConfigError naming an unset table variable.
+ * addressed path-style), POWERTOOLS_METRICS_DISABLED (adapters/metrics.ts). Throws MissingConfigError naming an unset table variable.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): HttpApiDeps {
   const client = documentClient();
   const games = new DynamoGameCatalog({ client, tableName: requireEnv(ENV.gamesTable, env) });
   const streams = new DynamoStreamStore({ client, tableName: requireEnv(ENV.streamsTable, env) });
   const connections = new DynamoConnectionRegistry({ client, tableName: requireEnv(ENV.connectionsTable, env) });
+  const metrics = metricsFromEnvironment(env);
   return {
     games,
     streams,
     recordings: new S3RecordingStore({ client: s3Client(env), bucket: env[ENV.recordingsBucket] ?? '' }),
-    broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams }),
+    broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams, metrics }),
     workflow: new StepFunctionsWorkflow({ client: sfnClient(), stateMachineArn: env[ENV.stateMachineArn] ?? '' }),
     time: systemTime,
     log,
+    metrics,
   };
 }
 

@@ -18,6 +18,7 @@ import { DynamoStreamStore } from '../adapters/stream-store';
 import { systemTime } from '../adapters/time';
 import { messageHandler, ReplyError } from '../adapters/ws-handler';
 import { lazyHandler } from '../adapters/lazy-handler';
+import { flushingMetrics, metricsFromEnvironment } from '../adapters/metrics';
 
 /** What the social function is built from. */
 export interface SocialDeps extends SocialPorts {
@@ -26,7 +27,11 @@ export interface SocialDeps extends SocialPorts {
   broadcaster: Broadcaster;
 }
 
-/** The social route's handler over `deps`: `(event) → { statusCode: 200 }`, replies by PostToConnection. */
+/**
+ * The social route's handler over `deps`: `(event) → { statusCode: 200 }`, replies by
+ * PostToConnection; every `error` reply counts `MessagesRefused` by its code, and the metrics
+ * are flushed after each invocation.
+ */
 export function createHandler(deps: SocialDeps): (event: WebSocketEvent) => Promise<{ statusCode: number }> {
   const refusing =
     <M>(fn: (ports: SocialPorts, caller: Caller, m: M) => Promise<void>) =>
@@ -38,32 +43,37 @@ export function createHandler(deps: SocialDeps): (event: WebSocketEvent) => Prom
         throw e;
       }
     };
-  return messageHandler(
+  return flushingMetrics(deps.metrics, messageHandler(
     { chat: refusing(relayChat), react: refusing(relayReaction), input: refusing(relayInput) },
     {
       // Per-connection rate limits (limits and reasons in core/rate-limit.ts).
       limits: { chat: 'chat', react: 'react', input: 'input' },
       consume: (connectionId, bucket) => consumeRateToken(connectionId, bucket, { connections: deps.connections, now: () => deps.time.now() }),
-      post: (connectionId, message) => deps.broadcaster.post(connectionId, message),
+      post: (connectionId, message) => {
+        if (message.type === 'error') deps.metrics?.add('MessagesRefused', 1, { code: message.code });
+        return deps.broadcaster.post(connectionId, message);
+      },
     },
-  );
+  ));
 }
 
 /**
  * The social function's dependencies from `env` (its environment; contract/env.ts names):
  * CONNECTIONS_TABLE, STREAMS_TABLE (required), CALLBACK_URL (checked on first use: every
- * relay and reply needs it). Throws MissingConfigError naming a table variable that is unset.
+ * relay and reply needs it), POWERTOOLS_METRICS_DISABLED (adapters/metrics.ts). Throws MissingConfigError naming a table variable that is unset.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): SocialDeps {
   const client = documentClient();
   const table = (name: string): string => requireEnv(name, env);
   const connections = new DynamoConnectionRegistry({ client, tableName: table(ENV.connectionsTable) });
   const streams = new DynamoStreamStore({ client, tableName: table(ENV.streamsTable) });
+  const metrics = metricsFromEnvironment(env);
   return {
     connections,
     streams,
-    broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams }),
+    broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams, metrics }),
     time: systemTime,
+    metrics,
   };
 }
 

@@ -17,6 +17,7 @@ import { DynamoStreamStore } from '../adapters/stream-store';
 import { systemTime } from '../adapters/time';
 import { sfnClient, StepFunctionsWorkflow } from '../adapters/workflow';
 import { lazyHandler } from '../adapters/lazy-handler';
+import { flushingMetrics, metricsFromEnvironment } from '../adapters/metrics';
 
 export type { SweepReport };
 
@@ -29,16 +30,17 @@ export interface SweeperDeps {
   config: SweepConfig;
 }
 
-/** The sweeper's handler over `deps`: one sweep at `deps.ports.time.now()`. */
+/** The sweeper's handler over `deps`: one sweep at `deps.ports.time.now()`, its metrics (the gauges) flushed after it. */
 export function createHandler(deps: SweeperDeps): () => Promise<SweepReport> {
-  return () => runSweep(deps.ports, deps.config, deps.ports.time.now());
+  return flushingMetrics(deps.ports.metrics, () => runSweep(deps.ports, deps.config, deps.ports.time.now()));
 }
 
 /**
  * The sweeper's dependencies from `env` (its environment; contract/env.ts names):
  * CONNECTIONS_TABLE, STREAMS_TABLE (required), CALLBACK_URL and PLAYER_STATE_MACHINE_ARN
  * (checked on first use), STREAM_IDLE_TTL_SECONDS, ZOMBIE_GRACE_SECONDS,
- * CONTROLLER_GRACE_SECONDS (defaults contract/defaults.ts). Throws MissingConfigError naming
+ * CONTROLLER_GRACE_SECONDS (defaults contract/defaults.ts), POWERTOOLS_METRICS_DISABLED
+ * (adapters/metrics.ts). Throws MissingConfigError naming
  * a table variable that is unset, and an Error for a duration that is not a non-negative number.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): SweeperDeps {
@@ -46,14 +48,16 @@ export function fromEnvironment(env: NodeJS.ProcessEnv): SweeperDeps {
   const table = (name: string): string => requireEnv(name, env);
   const streams = new DynamoStreamStore({ client, tableName: table(ENV.streamsTable) });
   const connections = new DynamoConnectionRegistry({ client, tableName: table(ENV.connectionsTable) });
+  const metrics = metricsFromEnvironment(env);
   return {
     ports: {
       streams,
       connections,
-      broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams }),
+      broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams, metrics }),
       workflow: new StepFunctionsWorkflow({ client: sfnClient(), stateMachineArn: env[ENV.stateMachineArn] ?? '' }),
       time: systemTime,
       log,
+      metrics,
     },
     config: {
       idleTtlMs: numberEnv(ENV.idleTtlSeconds, DEFAULT_IDLE_TTL_SECONDS, env) * 1000,

@@ -19,6 +19,7 @@ import { DynamoStreamStore } from '../adapters/stream-store';
 import { systemTime } from '../adapters/time';
 import { sfnClient, StepFunctionsWorkflow } from '../adapters/workflow';
 import { lazyHandler } from '../adapters/lazy-handler';
+import { flushingMetrics, metricsFromEnvironment } from '../adapters/metrics';
 
 /** What the tick function is built from. */
 export interface TickDeps {
@@ -26,9 +27,9 @@ export interface TickDeps {
   config: TickConfig;
 }
 
-/** The tick's handler over `deps`: `(input, context) → TickOutput` (application/tick.ts `runTick`). */
+/** The tick's handler over `deps`: `(input, context) → TickOutput` (application/tick.ts `runTick`); its metrics flushed after each invocation. */
 export function createHandler(deps: TickDeps): (input: TickInput, context: TickContext) => Promise<TickOutput> {
-  return (input, context) => runTick(deps.ports, deps.config, input, context);
+  return flushingMetrics(deps.ports.metrics, (input: TickInput, context: TickContext) => runTick(deps.ports, deps.config, input, context));
 }
 
 /**
@@ -36,7 +37,7 @@ export function createHandler(deps: TickDeps): (input: TickInput, context: TickC
  * GAMES_TABLE, CONNECTIONS_TABLE (required; fan-out queries `byStream` and forgets gone
  * connections there), RECORDINGS_BUCKET, CALLBACK_URL, PLAYER_STATE_MACHINE_ARN (checked on
  * first use), MAX_STREAM_SECONDS (default contract/defaults.ts, 8 h) and AWS_ENDPOINT_URL_S3
- * (set: a local S3, addressed path-style). Throws MissingConfigError naming a required table
+ * (set: a local S3, addressed path-style) and POWERTOOLS_METRICS_DISABLED (adapters/metrics.ts). Throws MissingConfigError naming a required table
  * variable that is unset, and an Error for a MAX_STREAM_SECONDS that is not a non-negative number.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): TickDeps {
@@ -44,15 +45,17 @@ export function fromEnvironment(env: NodeJS.ProcessEnv): TickDeps {
   const streams = new DynamoStreamStore({ client, tableName: requireEnv(ENV.streamsTable, env) });
   const games = new DynamoGameCatalog({ client, tableName: requireEnv(ENV.gamesTable, env) });
   const connections = new DynamoConnectionRegistry({ client, tableName: requireEnv(ENV.connectionsTable, env) });
+  const metrics = metricsFromEnvironment(env);
   return {
     ports: {
       streams,
       games,
       recordings: new S3RecordingStore({ client: s3Client(env), bucket: env[ENV.recordingsBucket] ?? '' }),
-      broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams }),
+      broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams, metrics }),
       workflow: new StepFunctionsWorkflow({ client: sfnClient(), stateMachineArn: env[ENV.stateMachineArn] ?? '' }),
       time: systemTime,
       log,
+      metrics,
     },
     config: { maxStreamMs: numberEnv(ENV.maxStreamSeconds, DEFAULT_MAX_STREAM_SECONDS, env) * 1000 },
   };

@@ -13,6 +13,8 @@ import type { TickInput } from '../../lambda/core/workflow';
 import type { Broadcaster, FanOutRequest, FanOutSummary } from '../../lambda/ports/broadcaster';
 import type { AttachedConnection, ConnectionRegistry, PresenceCounts, StreamConnection } from '../../lambda/ports/connections';
 import type { GameCatalog, LiveAppend } from '../../lambda/ports/games';
+import type { MetricDimensionValues, Metrics } from '../../lambda/ports/metrics';
+import { metricDimensions, type MetricName } from '../../contract/metrics';
 import type { CountCheck, StreamChanges, StreamStore, UpdateConditions } from '../../lambda/ports/streams';
 import type { Time } from '../../lambda/ports/time';
 import type { Workflow } from '../../lambda/ports/workflow';
@@ -282,6 +284,43 @@ export class FakeBroadcaster implements Broadcaster {
   /** Every message fanned out to `streamId`, in order. */
   sentTo(streamId: string): ServerMessage[] {
     return this.fanOuts.filter((f) => f.streamId === streamId).flatMap((f) => f.messages);
+  }
+}
+
+/** One data point a {@link RecordingMetrics} was given. */
+export interface RecordedMetric {
+  name: MetricName;
+  value: number;
+  dimensions: MetricDimensionValues;
+}
+
+/**
+ * Records every metric data point, checked against contract/metrics.ts the way the adapter
+ * checks it (a missing, extra or unknown dimension value throws here, so a test fails on it),
+ * and counts the flushes.
+ */
+export class RecordingMetrics implements Metrics {
+  /** Every data point, in order (flushed ones included). */
+  readonly points: RecordedMetric[] = [];
+  flushes = 0;
+
+  add(name: MetricName, value: number, dimensions: MetricDimensionValues = {}): void {
+    metricDimensions(name, dimensions);
+    if (!Number.isFinite(value)) throw new Error(`metric ${name}: ${value} is not a finite number`);
+    this.points.push({ name, value, dimensions: { ...dimensions } });
+  }
+  flush(): void {
+    this.flushes++;
+  }
+  /** The values of `name` (matching `dimensions` when given), in order. */
+  values(name: MetricName, dimensions?: MetricDimensionValues): number[] {
+    return this.points
+      .filter((p) => p.name === name && (!dimensions || Object.entries(dimensions).every(([k, v]) => p.dimensions[k as keyof MetricDimensionValues] === v)))
+      .map((p) => p.value);
+  }
+  /** The sum of {@link values} (a count's total). */
+  sum(name: MetricName, dimensions?: MetricDimensionValues): number {
+    return this.values(name, dimensions).reduce((a, b) => a + b, 0);
   }
 }
 

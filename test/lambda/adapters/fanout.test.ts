@@ -1,5 +1,7 @@
 import { streamRowFixture, useLocalAwsWithConnections } from '../../support/aws-local';
 import { addClients, attachConnection, broadcaster, createStream, getConnection, getStream, putConnection, repositories } from './env-adapters';
+import { RecordingMetrics } from '../fakes';
+import { ENV } from '../../../contract/env';
 import { AwsServiceError } from '../../../lambda/adapters/errors';
 import { managementApiClient, ManagementApiBroadcaster } from '../../../lambda/adapters/fanout';
 import type { StreamRow } from '../../../contract/rows';
@@ -180,5 +182,28 @@ describe('ManagementApiBroadcaster options', () => {
     const { connections, streams } = repositories();
     const b = new ManagementApiBroadcaster({ client: managementApiClient(undefined), connections, streams });
     await expect(b.post('c-none', { type: 'pong', at: 1 })).rejects.toMatchObject({ name: 'MissingConfigError', variable: 'CALLBACK_URL' });
+  });
+});
+
+describe('fan-out metrics', () => {
+  it('counts MessagesPosted per accepted post, PostsFailed per failed try by cause, and one FanOutTime per message', async () => {
+    await room('s-metrics', 'm', 5);
+    fake().behave('m-01', { status: 410 });
+    fake().behave('m-02', { status: 429, times: 2 });
+    fake().behave('m-03', { status: 500, times: 1 });
+    fake().behave('m-04', { hang: true });
+    const metrics = new RecordingMetrics();
+    const { connections, streams } = repositories();
+    const b = new ManagementApiBroadcaster({ client: managementApiClient(process.env[ENV.callbackUrl]), connections, streams, metrics });
+    const r = await b.fanOut('s-metrics', frames('s-metrics', 2), { timeoutMs: 300, maxAttempts: 3 });
+    expect(r).toMatchObject({ delivered: 3, gone: ['m-01'], failed: ['m-04'] });
+    expect(metrics.sum('PostsFailed', { cause: 'gone' })).toBe(1);
+    expect(metrics.sum('PostsFailed', { cause: 'timeout' })).toBe(3); // every try of its first message
+    expect(metrics.sum('PostsFailed', { cause: 'server' })).toBe(1);
+    expect(metrics.sum('PostsFailed', { cause: 'throttled' })).toBe(2);
+    expect(metrics.values('FanOutTime')).toHaveLength(2);
+    for (const t of metrics.values('FanOutTime')) expect(t).toBeGreaterThanOrEqual(0);
+    await b.post('m-00', frames('s-metrics', 1)[0]!);
+    expect(metrics.sum('MessagesPosted')).toBe(r.delivered * 2 + 1);
   });
 });

@@ -44,6 +44,9 @@ import type { ConnectionRow, StreamRow } from '../../../contract/rows';
 import type { ServerMessage } from '../../../protocol/messages';
 import { handler as controlHandler } from '../../../lambda/handlers/control';
 
+// The handlers' custom metrics would print EMF JSON here; test/lambda/adapters/metrics.test.ts covers them.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
 jest.setTimeout(90_000);
 
 // Matchers.

@@ -36,6 +36,9 @@ import { indexRecording, serializeRecording } from '../../../protocol/recording'
 import type { TickInput, TickOutput } from '../../../lambda/core/workflow';
 import { handler as tick } from '../../../lambda/handlers/tick';
 
+// The handlers' custom metrics would print EMF JSON here; test/lambda/adapters/metrics.test.ts covers them.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
 jest.setTimeout(60_000);
 
 /** The tick's claim: UpdateItem on Streams conditional on positionSeq (tick.ts). */

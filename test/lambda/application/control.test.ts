@@ -10,6 +10,7 @@ import {
   listCatalog,
   MAX_CONTROL_ATTEMPTS,
   ping,
+  rejoinStream,
   startStream,
   stopStream,
   type ControlConfig,
@@ -21,8 +22,9 @@ import type { Caller } from '../../../lambda/core/ws-event';
 import type { FrameSource } from '../../../lambda/ports/frames';
 import type { Log } from '../../../lambda/ports/log';
 import type { JoinedMessage, ServerMessage, StartMessage } from '../../../protocol/messages';
-import { streamRowFixture } from '../../support/aws-local';
-import { FakeBroadcaster, FakeWorkflow, InMemoryConnectionRegistry, InMemoryGameCatalog, InMemoryStreamStore, ManualTime } from '../fakes';
+import { streamRowFixture, wsEvent } from '../../support/aws-local';
+import { createHandler } from '../../../lambda/handlers/control';
+import { FakeBroadcaster, FakeWorkflow, InMemoryConnectionRegistry, InMemoryGameCatalog, InMemoryStreamStore, ManualTime, RecordingMetrics } from '../fakes';
 
 const game: GameRow = {
   gameId: 'g1',
@@ -301,5 +303,42 @@ describe('listCatalog and ping', () => {
     await ping(w.ports, pat);
     expect((await w.ports.connections.get('c-pat'))?.lastSeenAt).toBe(w.ports.time.now());
     expect(w.posted('c-pat')).toEqual([{ type: 'pong', at: w.ports.time.now() }]);
+  });
+});
+
+describe('control metrics', () => {
+  it('counts Joins (start, join), Rejoins and accepted ControlMessages (a control, stop); a refusal counts none of them', async () => {
+    const w = world({ streams: [streamRowFixture('s-b')] });
+    const metrics = new RecordingMetrics();
+    const ports = { ...w.ports, metrics };
+    const alice = await w.caller('alice');
+    await startStream(ports, w.config, alice, start());
+    const eve = await w.caller('eve');
+    await joinStreamById(ports, w.config, eve, { action: 'join', streamId: 's-b' });
+    expect(metrics.sum('Joins')).toBe(2);
+    const eve2 = await w.caller('eve', 'c-eve-2');
+    await rejoinStream(ports, w.config, eve2, { action: 'rejoin', streamId: 's-b', epoch: 1, lastSeq: -1 });
+    expect(metrics.sum('Rejoins')).toBe(1);
+    expect(metrics.sum('Joins')).toBe(2);
+    await w.ports.streams.poke('pvai:g1:alice', { status: 'playing' });
+    await applyControl(ports, alice, { action: 'pause' });
+    await refusal(applyControl(ports, eve, { action: 'pause' }));
+    await stopStream(ports, alice);
+    expect(metrics.sum('ControlMessages')).toBe(2);
+    expect(metrics.values('MessagesRefused')).toEqual([]);
+  });
+
+  it('the handler counts every error reply as MessagesRefused by its code, and flushes once per invocation', async () => {
+    const w = world();
+    const metrics = new RecordingMetrics();
+    const handler = createHandler({ ports: { ...w.ports, metrics }, config: w.config });
+    await w.caller('eve');
+    await handler(wsEvent('c-eve', 'eve', { action: 'pause' }));
+    await handler(wsEvent('c-eve', 'eve', { action: 'start', gameId: 'nope', mode: 'pvai' }));
+    await handler(wsEvent('c-eve', 'eve', { action: 'speed', speed: 'fast' }));
+    expect(w.posted('c-eve').map((m) => (m as { code?: string }).code)).toEqual(['bad_request', 'not_found', 'bad_request']);
+    expect(metrics.sum('MessagesRefused', { code: 'bad_request' })).toBe(2);
+    expect(metrics.sum('MessagesRefused', { code: 'not_found' })).toBe(1);
+    expect(metrics.flushes).toBe(3);
   });
 });

@@ -1,7 +1,7 @@
 /** Live games on the fakes: open, append (chunks, index, delivery to the live stream), a lost commit race, finish. */
 import { appendLiveEvents, finishLive, openLiveGame, type LivePorts } from '../../../lambda/application/live';
 import { edgeStreamId } from '../../../lambda/application/edge-stream';
-import { FakeBroadcaster, FakeWorkflow, InMemoryGameCatalog, InMemoryRecordingStore, InMemoryStreamStore, ManualTime } from '../fakes';
+import { FakeBroadcaster, FakeWorkflow, InMemoryGameCatalog, InMemoryRecordingStore, InMemoryStreamStore, ManualTime, RecordingMetrics } from '../fakes';
 
 const open = { kind: 'cricket', title: 'Nets', participants: [] };
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -62,5 +62,24 @@ describe('live games', () => {
     expect(streams.rows.get(edgeStreamId('g3'))).toMatchObject({ status: 'ended', endedReason: 'finished' });
     await expect(appendLiveEvents(ports, 'g3', [{ key: 'b', type: 'x' }])).rejects.toMatchObject({ code: 'conflict' });
     await expect(openLiveGame(ports, 'g3', open)).rejects.toMatchObject({ code: 'conflict' });
+  });
+});
+
+describe('live metrics', () => {
+  it('records LiveEventAppendLatency (arrival to fan-out, ms) for an append that stored events, none for a pure retry', async () => {
+    const { ports, broadcaster } = setup();
+    const metrics = new RecordingMetrics();
+    const time = ports.time as ManualTime;
+    await openLiveGame(ports, 'g1', open);
+    const fanOut = broadcaster.fanOut.bind(broadcaster);
+    broadcaster.fanOut = async (...args) => {
+      time.at += 40; // the fan-out takes 40 ms
+      return fanOut(...args);
+    };
+    const arrival = time.now();
+    await appendLiveEvents({ ...ports, metrics }, 'g1', [{ key: 'a', type: 'ball', t: 0 }], arrival);
+    expect(metrics.values('LiveEventAppendLatency')).toEqual([40]);
+    await appendLiveEvents({ ...ports, metrics }, 'g1', [{ key: 'a', type: 'ball', t: 0 }]);
+    expect(metrics.values('LiveEventAppendLatency')).toEqual([40]);
   });
 });

@@ -6,7 +6,7 @@
 import { createHandler } from '../../../lambda/handlers/social';
 import type { ConnectionRow } from '../../../contract/rows';
 import { streamRowFixture, wsEvent } from '../../support/aws-local';
-import { FakeBroadcaster, InMemoryConnectionRegistry, InMemoryStreamStore, ManualTime } from '../fakes';
+import { FakeBroadcaster, InMemoryConnectionRegistry, InMemoryStreamStore, ManualTime, RecordingMetrics } from '../fakes';
 
 const conn = (connectionId: string, userId: string, streamId?: string): ConnectionRow => ({
   connectionId, userId, displayName: userId, connectedAt: 0, lastSeenAt: 0, expiresAt: 9e9, ...(streamId ? { streamId, role: 'player' as const } : {}),
@@ -54,5 +54,22 @@ describe('social', () => {
     const limited = broadcaster.posts.filter((p) => (p.message as { code?: string }).code === 'rate_limited');
     expect(limited.length).toBeGreaterThan(0);
     expect(broadcaster.fanOuts.length + limited.length).toBe(40);
+  });
+});
+
+describe('social metrics', () => {
+  it('counts ChatMessages and Reactions relayed, MessagesRefused by code, and flushes once per invocation', async () => {
+    const { connections, streams, broadcaster, time } = setup();
+    const metrics = new RecordingMetrics();
+    const handler = createHandler({ connections, streams, broadcaster, time, metrics });
+    await handler(wsEvent('c-a', 'ann', { action: 'chat', text: 'hi' }));
+    await handler(wsEvent('c-a', 'ann', { action: 'chat', text: 'again' }));
+    await handler(wsEvent('c-a', 'ann', { action: 'react', emoji: '🎾' }));
+    await handler(wsEvent('c-a', 'ann', { action: 'input', data: {} }));
+    await handler(wsEvent('c-x', 'xen', { action: 'chat', text: 'hi' }));
+    expect(metrics.sum('ChatMessages')).toBe(2);
+    expect(metrics.sum('Reactions')).toBe(1);
+    expect(metrics.points.filter((p) => p.name === 'MessagesRefused')).toEqual([{ name: 'MessagesRefused', value: 1, dimensions: { code: 'bad_request' } }]);
+    expect(metrics.flushes).toBe(5);
   });
 });

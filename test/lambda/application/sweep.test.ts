@@ -5,7 +5,7 @@ import type { SweepConfig } from '../../../lambda/core/sweep';
 import { executionName } from '../../../lambda/core/stream-keys';
 import type { Log } from '../../../lambda/ports/log';
 import { streamRowFixture } from '../../support/aws-local';
-import { FakeBroadcaster, FakeWorkflow, InMemoryConnectionRegistry, InMemoryStreamStore, ManualTime } from '../fakes';
+import { FakeBroadcaster, FakeWorkflow, InMemoryConnectionRegistry, InMemoryStreamStore, ManualTime, RecordingMetrics } from '../fakes';
 
 const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
 const cfg: SweepConfig = { idleTtlMs: 300_000, maxRestarts: 3, startGraceMs: 60_000, controllerGraceMs: 30_000 };
@@ -90,5 +90,28 @@ describe('runSweep', () => {
     p.streams.beforeUpdate = (id) => void p.streams.poke(id, { epoch: 10 + ++n });
     const report = await runSweep(p, cfg, NOW);
     expect(report.ended).toBe(0);
+  });
+});
+
+describe('runSweep metrics', () => {
+  it('reports the gauges once per sweep: ActiveStreams by mode and status present, Viewers summed, never a streamId', async () => {
+    const p = world([
+      streamRowFixture('a', { mode: 'spectate', status: 'playing', clientCount: 3 }),
+      streamRowFixture('b', { mode: 'spectate', status: 'playing', clientCount: 2 }),
+      streamRowFixture('c', { mode: 'pvai', status: 'paused', clientCount: 1, controllers: ['u'] }),
+      streamRowFixture('d', { mode: 'spectate', status: 'ended', clientCount: 0 }),
+    ]);
+    for (const id of ['a', 'b']) p.workflow.statuses.set(p.workflow.arnFor(executionName(id, 1)), 'RUNNING');
+    for (const [id, n] of [['a', 3], ['b', 2], ['c', 1]] as const) {
+      for (let i = 0; i < n; i++) {
+        await p.connections.put({ connectionId: `${id}${i}`, userId: `u${i}`, displayName: 'u', connectedAt: 0, lastSeenAt: NOW, expiresAt: NOW / 1000 + 3600, streamId: id, role: 'spectator' });
+      }
+    }
+    const metrics = new RecordingMetrics();
+    await runSweep({ ...p, metrics }, cfg, NOW);
+    const active = metrics.points.filter((x) => x.name === 'ActiveStreams').map((x) => [x.dimensions, x.value]);
+    expect(active).toEqual(expect.arrayContaining([[{ mode: 'spectate', status: 'playing' }, 2], [{ mode: 'pvai', status: 'paused' }, 1]]));
+    expect(active).toHaveLength(2);
+    expect(metrics.values('Viewers')).toEqual([6]);
   });
 });

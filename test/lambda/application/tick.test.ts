@@ -7,7 +7,7 @@ import type { StreamRow } from '../../../contract/rows';
 import { indexRecording, serializeRecording } from '../../../protocol/recording';
 import type { FramesMessage, WireFrame } from '../../../protocol/messages';
 import { streamRowFixture } from '../../support/aws-local';
-import { FakeBroadcaster, FakeWorkflow, InMemoryGameCatalog, InMemoryRecordingStore, InMemoryStreamStore, ManualTime } from '../fakes';
+import { FakeBroadcaster, FakeWorkflow, InMemoryGameCatalog, InMemoryRecordingStore, InMemoryStreamStore, ManualTime, RecordingMetrics } from '../fakes';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const N = 6;
@@ -84,5 +84,43 @@ describe('runTick', () => {
     };
     const failure = { Error: 'Sandbox.Timedout', Cause: 'Task timed out' };
     await expect(runTick(ports, { maxStreamMs: 8 * 3600_000 }, { ...input, failure }, context)).resolves.toMatchObject({ next: 'end' });
+  });
+});
+
+describe('runTick metrics', () => {
+  it('counts every frame sent, one lateness sample per frame (fan-out start − due time), and one duration', async () => {
+    const { ports, broadcaster, context, time } = setup();
+    const metrics = new RecordingMetrics();
+    ports.metrics = metrics;
+    // Each fan-out of frames takes the clock 7 ms past the frames' due time before it begins.
+    const sleep = time.sleep.bind(time);
+    time.sleep = async (ms) => sleep(ms > 0 ? ms + 7 : ms);
+    const startedAt = time.now();
+    await runTick(ports, { maxStreamMs: 8 * 3600_000 }, input, context);
+    const framesSent = broadcaster.sentTo('spectate:g1').filter((m): m is FramesMessage => m.type === 'frames').flatMap((m) => m.frames);
+    expect(framesSent).toHaveLength(N);
+    expect(metrics.sum('FramesSent')).toBe(N);
+    expect(metrics.values('FrameLateness')).toEqual(Array.from({ length: N }, () => 7));
+    expect(metrics.values('TickDuration')).toEqual([time.now() - startedAt]);
+    expect(metrics.values('TickFailures')).toEqual([]);
+    expect(metrics.points.every((p) => Object.keys(p.dimensions).length === 0)).toBe(true);
+  });
+
+  it('counts a tick that throws, and one that ends its stream failed, as TickFailures', async () => {
+    const { ports, streams, context } = setup({ status: 'playing' });
+    const metrics = new RecordingMetrics();
+    ports.metrics = metrics;
+    const get = streams.get.bind(streams);
+    streams.get = async () => {
+      throw new Error('DynamoDB unavailable');
+    };
+    await expect(runTick(ports, { maxStreamMs: 8 * 3600_000 }, input, context)).rejects.toThrow('DynamoDB unavailable');
+    expect(metrics.sum('TickFailures')).toBe(1);
+    streams.get = get;
+    const failure = { Error: 'Error', Cause: 'DynamoDB unavailable' };
+    await expect(runTick(ports, { maxStreamMs: 8 * 3600_000 }, { ...input, failure }, context)).resolves.toMatchObject({ next: 'end' });
+    expect((await streams.get('spectate:g1'))?.status).toBe('failed');
+    expect(metrics.sum('TickFailures')).toBe(2);
+    expect(metrics.values('TickDuration')).toHaveLength(2);
   });
 });

@@ -19,6 +19,9 @@ import { executionName } from '../../../lambda/core/stream-keys';
 import { runSweep } from '../../../lambda/application/sweep';
 import { fromEnvironment, type SweepReport, type SweeperDeps } from '../../../lambda/handlers/sweeper';
 
+// The handlers' custom metrics would print EMF JSON here; test/lambda/adapters/metrics.test.ts covers them.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
 const SM = 'arn:aws:states:us-east-1:123456789012:stateMachine:Player';
 const execArn = (name: string) => `${SM.replace(':stateMachine:', ':execution:')}:${name}`;
 

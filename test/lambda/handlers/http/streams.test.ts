@@ -13,6 +13,9 @@ import type { HttpIdentity, HttpResult } from '../../../../lambda/core/http-api'
 import { fromEnvironment, type HttpApiDeps } from '../../../../lambda/handlers/http-api';
 import * as routes from '../../../../lambda/handlers/http/streams';
 
+// The handlers' custom metrics would print EMF JSON here; test/lambda/adapters/metrics.test.ts covers them.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
 const { fake } = useLocalAwsWithConnections({ s3: false });
 
 /** The HTTP API function's dependencies (handlers/http-api.ts `fromEnvironment`), built once the environment is set. */
