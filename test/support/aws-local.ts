@@ -22,6 +22,7 @@ import type { WebSocketEvent } from '../../lambda/core/ws-event';
 import { DynamoFaultProxy } from './dynamo-fault-proxy';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true'; // no CloudWatch EMF lines in test output (lambda/adapters/metrics.ts)
 
 /** Table names the tests use. */
 export interface TableNames {
