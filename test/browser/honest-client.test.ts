@@ -80,7 +80,8 @@ run('the web client tells the truth', () => {
     await page.waitForFunction(() => /Cannot reach the server to sign you in\. Trying again in \d+ seconds?\./.test(document.querySelector('[data-testid=catalog-note]')?.textContent ?? ''));
     expect(await page.textContent('[data-testid=catalog-note]')).not.toMatch(/Loading the catalog/);
     await page.locator('[data-testid=retry-now]:visible, [data-testid=catalog-retry]:visible').first().waitFor();
-    expect(await page.textContent('[data-testid=conn-status]')).toMatch(/Reconnecting in \d+ s…/);
+    // The status cycles countdown → "Connecting…" (an attempt) → countdown: wait for a countdown.
+    await page.waitForFunction(() => /Reconnecting in \d+ s…/.test(document.querySelector('[data-testid=conn-status]')?.textContent ?? ''));
     await screenshot(page, 'honest-01-catalog-unreachable');
 
     await unblock();
