@@ -15,7 +15,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { buildWeb } from '../../local/web';
 import { E2e } from '../support/e2e';
-import { describeWithBrowser, launchBrowser, People, screenshot } from './harness';
+import { describeWithBrowser, launchBrowser, People, screenshot, seriousViolations } from './harness';
 
 /** Wimbledon 2013 women's final, Bartoli v Lisicki (samples/tennis). */
 const TENNIS = '2013-wimbledon-2701';
@@ -31,18 +31,6 @@ const run = describeWithBrowser();
 let e: E2e;
 let browser: Browser;
 const people = new People(() => browser);
-
-/** axe-core's violations of impact serious or critical on the page as it is now (WCAG 2.x A and AA rules). */
-async function seriousViolations(page: Page): Promise<Array<{ id: string; impact: string; nodes: string[] }>> {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; impact?: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({ id: v.id, impact: v.impact ?? '', nodes: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)) }));
-  });
-}
 
 /** Press Tab until the element `id` has the focus (at most {@link MAX_TABS} times). */
 async function tabTo(page: Page, id: string): Promise<void> {

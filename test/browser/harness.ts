@@ -84,3 +84,18 @@ export class People {
     for (const c of this.contexts.splice(0)) await c.close().catch(() => undefined);
   }
 }
+
+/**
+ * axe-core's violations of impact serious or critical on the page as it is now (WCAG 2.x A and AA rules:
+ * axe's tags wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa), at most five nodes each.
+ */
+export async function seriousViolations(page: Page): Promise<Array<{ id: string; impact: string; nodes: string[] }>> {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; impact?: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact ?? '', nodes: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)) }));
+  });
+}

@@ -10,7 +10,7 @@
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { buildWeb } from '../../local/web';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
-import { describeWithBrowser, launchBrowser, PAGE_HANG_MS, People, screenshot } from './harness';
+import { PAGE_HANG_MS, describeWithBrowser, launchBrowser, People, screenshot, seriousViolations } from './harness';
 
 /** Wimbledon 2013 women's final, Lisicki v Bartoli: 123 points, 1:21:25. */
 const GAME = '2013-wimbledon-2701';
@@ -22,18 +22,6 @@ const run = describeWithBrowser();
 let stack: LocalStack;
 let browser: Browser;
 const people = new People(() => browser);
-
-/** axe-core's violations of impact serious or critical on the page as it is now (WCAG 2.x A and AA rules). */
-async function seriousViolations(page: Page): Promise<Array<{ id: string; impact: string; nodes: string[] }>> {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; impact?: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({ id: v.id, impact: v.impact ?? '', nodes: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)) }));
-  });
-}
 
 /**
  * The WCAG 2.x contrast ratio of the first element matching `selector`: its computed text colour

@@ -19,34 +19,16 @@ import {
 import type { ConnectionRow, GameRow, StreamRow } from '../../../contract/rows';
 import { executionName } from '../../../lambda/core/stream-keys';
 import type { Caller } from '../../../lambda/core/ws-event';
-import type { FrameSource } from '../../../lambda/ports/frames';
 import type { Log } from '../../../lambda/ports/log';
 import type { JoinedMessage, ServerMessage, StartMessage } from '../../../protocol/messages';
 import { streamRowFixture, wsEvent } from '../../support/aws-local';
 import { createHandler } from '../../../lambda/handlers/control';
 import { FakeBroadcaster, FakeWorkflow, InMemoryConnectionRegistry, InMemoryGameCatalog, InMemoryStreamStore, ManualTime, RecordingMetrics } from '../fakes';
+import { recordedGame, silentFrames } from './fixtures';
 
-const game: GameRow = {
-  gameId: 'g1',
-  title: 'Final',
-  kind: 'tennis',
-  recordingKey: 'recordings/g1.jsonl',
-  indexKey: 'recordings/g1.idx.json',
-  durationMs: 9000,
-  frameCount: 10,
-  participants: ['A', 'B'],
-  createdAt: 0,
-};
+const game = recordedGame;
 
-/** A recording with frame `seq` at `seq * 1000` ms; `read` returns nothing (no frame is ever due during a test). */
-const frames: FrameSource = {
-  kind: 'recorded',
-  read: async () => [],
-  seqAtOrAfter: async (toMs) => Math.ceil(toMs / 1000),
-  cursor: () => {
-    throw new Error('not used');
-  },
-};
+const frames = silentFrames;
 
 const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
 

@@ -9,34 +9,17 @@ import { joinStreamById, startStream, type ControlConfig, type ControlPorts } fr
 import { COUNT_SETTLE_MS, reconcileClientCount } from '../../../lambda/application/client-count';
 import { forgetConnection } from '../../../lambda/application/forget-connection';
 import { attach, detach } from '../../../lambda/application/session';
-import type { ConnectionRow, GameRow, StreamRow } from '../../../contract/rows';
+import type { ConnectionRow, StreamRow } from '../../../contract/rows';
 import type { Caller } from '../../../lambda/core/ws-event';
 import { ThrottledError } from '../../../lambda/ports/errors';
-import type { FrameSource } from '../../../lambda/ports/frames';
 import type { Log } from '../../../lambda/ports/log';
 import { streamRowFixture } from '../../support/aws-local';
 import { FakeBroadcaster, FakeWorkflow, InMemoryConnectionRegistry, InMemoryGameCatalog, InMemoryStreamStore, ManualTime } from '../fakes';
+import { recordedGame, silentFrames } from './fixtures';
 
-const game: GameRow = {
-  gameId: 'g1',
-  title: 'Final',
-  kind: 'tennis',
-  recordingKey: 'recordings/g1.jsonl',
-  indexKey: 'recordings/g1.idx.json',
-  durationMs: 9000,
-  frameCount: 10,
-  participants: ['A', 'B'],
-  createdAt: 0,
-};
+const game = recordedGame;
 
-const frames: FrameSource = {
-  kind: 'recorded',
-  read: async () => [],
-  seqAtOrAfter: async (toMs) => Math.ceil(toMs / 1000),
-  cursor: () => {
-    throw new Error('not used');
-  },
-};
+const frames = silentFrames;
 
 function world(streams: StreamRow[] = []) {
   const warnings: Array<[string, Record<string, unknown> | undefined]> = [];
