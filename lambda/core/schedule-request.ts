@@ -31,8 +31,8 @@ export function parseIsoInstant(s: string): number | undefined {
 }
 
 const startAtSchema = z.union([z.string(), z.number()], {
-  error: (issue) =>
-    `${issue.input === undefined ? 'is required: ' : 'must be '}an ISO-8601 date-time with a zone ("2026-11-23T20:00:00Z") or epoch milliseconds`,
+  error: (problem) =>
+    `${problem.input === undefined ? 'is required: ' : 'must be '}an ISO-8601 date-time with a zone ("2026-11-23T20:00:00Z") or epoch milliseconds`,
 });
 
 /**
@@ -56,7 +56,7 @@ export const scheduleBodySchema = z.strictObject(
       .refine((t) => [...t].length <= MAX_TITLE_CHARS, { error: `must be at most ${MAX_TITLE_CHARS} characters` })
       .optional(),
   },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a JSON object { "gameId", "startAt", "speed"?, "title"? }') },
+  { error: (problem) => (problem.code === 'unrecognized_keys' ? undefined : 'must be a JSON object { "gameId", "startAt", "speed"?, "title"? }') },
 );
 
 /** A valid `POST /streams` request. */
@@ -89,13 +89,13 @@ export interface ScheduleError {
 export function parseScheduleRequest(body: unknown, now: number): { ok: true; request: ScheduleRequest } | { ok: false; error: ScheduleError } {
   const parsed = scheduleBodySchema.safeParse(body);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    let where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    let message = issue?.message ?? 'invalid body';
-    if (issue?.code === 'unrecognized_keys') {
+    const first = parsed.error.issues[0];
+    let where = first?.path.length ? `${first.path.join('.')}: ` : '';
+    let message = first?.message ?? 'invalid body';
+    if (first?.code === 'unrecognized_keys') {
       where = '';
-      message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}: the body takes gameId, startAt, speed, title`;
-    } else if (issue?.path.length === 0) {
+      message = `unknown field${first.keys.length > 1 ? 's' : ''} ${first.keys.map((k) => `"${k}"`).join(', ')}: the body takes gameId, startAt, speed, title`;
+    } else if (first?.path.length === 0) {
       where = 'body: ';
     }
     return bad(`${where}${message}`);

@@ -23,20 +23,12 @@ import {
 import { frameSourceFor } from '../application/frames';
 import { ROUTE_TARGETS } from '../core/routes';
 import type { Caller, WebSocketEvent } from '../core/ws-event';
-import { ENV, numberEnv, requireEnv } from '../adapters/config';
-import { DynamoConnectionRegistry } from '../adapters/connection-registry';
-import { documentClient } from '../adapters/dynamo-write';
-import { managementApiClient, ManagementApiBroadcaster } from '../adapters/fanout';
-import { DynamoGameCatalog } from '../adapters/game-catalog';
-import { log } from '../adapters/log';
+import { ENV, numberEnv } from '../adapters/config';
 import { consumeRateToken } from '../adapters/rate-limit';
-import { s3Client, S3RecordingStore } from '../adapters/recordings';
-import { DynamoStreamStore } from '../adapters/stream-store';
-import { systemTime } from '../adapters/time';
-import { sfnClient, StepFunctionsWorkflow } from '../adapters/workflow';
 import { messageHandler, ReplyError } from '../adapters/ws-handler';
 import { lazyHandler } from '../adapters/lazy-handler';
-import { flushingMetrics, metricsFromEnvironment } from '../adapters/metrics';
+import { flushingMetrics } from '../adapters/metrics';
+import { streamAndGameAdapters } from '../adapters/stream-adapters';
 
 /** What the control function is built from. */
 export interface ControlDeps {
@@ -100,22 +92,16 @@ export function createHandler(deps: ControlDeps): (event: WebSocketEvent) => Pro
  * that is unset, and an Error for a MAX_CLIENTS_PER_STREAM that is not a non-negative number.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): ControlDeps {
-  const client = documentClient();
-  const table = (name: string): string => requireEnv(name, env);
-  const games = new DynamoGameCatalog({ client, tableName: table(ENV.gamesTable) });
-  const streams = new DynamoStreamStore({ client, tableName: table(ENV.streamsTable) });
-  const connections = new DynamoConnectionRegistry({ client, tableName: table(ENV.connectionsTable) });
-  const recordings = new S3RecordingStore({ client: s3Client(env), bucket: env[ENV.recordingsBucket] ?? '' });
-  const metrics = metricsFromEnvironment(env);
+  const { streams, connections, games, recordings, broadcaster, workflow, time, log, metrics } = streamAndGameAdapters(env);
   return {
     ports: {
       streams,
       connections,
       games,
-      broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams, metrics }),
-      workflow: new StepFunctionsWorkflow({ client: sfnClient(), stateMachineArn: env[ENV.stateMachineArn] ?? '' }),
+      broadcaster,
+      workflow,
       frames: (history) => frameSourceFor({ recordings, games }, history),
-      time: systemTime,
+      time,
       log,
       metrics,
     },

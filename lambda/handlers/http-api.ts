@@ -14,18 +14,9 @@ import { MAX_BATCH_BYTES } from '../../protocol/http-api';
 import type { LivePorts } from '../application/live';
 import type { ListStreamsPorts, ScheduleStreamPorts } from '../application/schedule';
 import type { Log } from '../ports/log';
-import { ENV, requireEnv } from '../adapters/config';
-import { documentClient } from '../adapters/dynamo-write';
-import { managementApiClient, ManagementApiBroadcaster } from '../adapters/fanout';
-import { DynamoConnectionRegistry } from '../adapters/connection-registry';
-import { DynamoGameCatalog } from '../adapters/game-catalog';
-import { log } from '../adapters/log';
-import { s3Client, S3RecordingStore } from '../adapters/recordings';
-import { DynamoStreamStore } from '../adapters/stream-store';
-import { systemTime } from '../adapters/time';
-import { sfnClient, StepFunctionsWorkflow } from '../adapters/workflow';
 import { lazyHandler } from '../adapters/lazy-handler';
-import { flushingMetrics, metricsFromEnvironment } from '../adapters/metrics';
+import { flushingMetrics } from '../adapters/metrics';
+import { streamAndGameAdapters } from '../adapters/stream-adapters';
 import type { HttpAuthorizerContext } from './http-authorize';
 import { postEvents, postFinish, putGame } from './http/games';
 import { getStreams, postStream } from './http/streams';
@@ -110,21 +101,8 @@ export function createHandler(deps: HttpApiDeps): (event: Event) => Promise<APIG
  * addressed path-style), POWERTOOLS_METRICS_DISABLED (adapters/metrics.ts). Throws MissingConfigError naming an unset table variable.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): HttpApiDeps {
-  const client = documentClient();
-  const games = new DynamoGameCatalog({ client, tableName: requireEnv(ENV.gamesTable, env) });
-  const streams = new DynamoStreamStore({ client, tableName: requireEnv(ENV.streamsTable, env) });
-  const connections = new DynamoConnectionRegistry({ client, tableName: requireEnv(ENV.connectionsTable, env) });
-  const metrics = metricsFromEnvironment(env);
-  return {
-    games,
-    streams,
-    recordings: new S3RecordingStore({ client: s3Client(env), bucket: env[ENV.recordingsBucket] ?? '' }),
-    broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams, metrics }),
-    workflow: new StepFunctionsWorkflow({ client: sfnClient(), stateMachineArn: env[ENV.stateMachineArn] ?? '' }),
-    time: systemTime,
-    log,
-    metrics,
-  };
+  const { games, streams, recordings, broadcaster, workflow, time, log, metrics } = streamAndGameAdapters(env);
+  return { games, streams, recordings, broadcaster, workflow, time, log, metrics };
 }
 
 /** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation. */

@@ -8,16 +8,10 @@
 import { DEFAULT_CONTROLLER_GRACE_SECONDS, DEFAULT_IDLE_TTL_SECONDS, DEFAULT_ZOMBIE_GRACE_SECONDS } from '../../contract/defaults';
 import { runSweep, type SweepPorts, type SweepReport } from '../application/sweep';
 import type { SweepConfig } from '../core/sweep';
-import { ENV, numberEnv, requireEnv } from '../adapters/config';
-import { DynamoConnectionRegistry } from '../adapters/connection-registry';
-import { documentClient } from '../adapters/dynamo-write';
-import { managementApiClient, ManagementApiBroadcaster } from '../adapters/fanout';
-import { log } from '../adapters/log';
-import { DynamoStreamStore } from '../adapters/stream-store';
-import { systemTime } from '../adapters/time';
-import { sfnClient, StepFunctionsWorkflow } from '../adapters/workflow';
+import { ENV, numberEnv } from '../adapters/config';
 import { lazyHandler } from '../adapters/lazy-handler';
-import { flushingMetrics, metricsFromEnvironment } from '../adapters/metrics';
+import { flushingMetrics } from '../adapters/metrics';
+import { streamAdapters } from '../adapters/stream-adapters';
 
 export type { SweepReport };
 
@@ -44,21 +38,8 @@ export function createHandler(deps: SweeperDeps): () => Promise<SweepReport> {
  * a table variable that is unset, and an Error for a duration that is not a non-negative number.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): SweeperDeps {
-  const client = documentClient();
-  const table = (name: string): string => requireEnv(name, env);
-  const streams = new DynamoStreamStore({ client, tableName: table(ENV.streamsTable) });
-  const connections = new DynamoConnectionRegistry({ client, tableName: table(ENV.connectionsTable) });
-  const metrics = metricsFromEnvironment(env);
   return {
-    ports: {
-      streams,
-      connections,
-      broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams, metrics }),
-      workflow: new StepFunctionsWorkflow({ client: sfnClient(), stateMachineArn: env[ENV.stateMachineArn] ?? '' }),
-      time: systemTime,
-      log,
-      metrics,
-    },
+    ports: streamAdapters(env),
     config: {
       idleTtlMs: numberEnv(ENV.idleTtlSeconds, DEFAULT_IDLE_TTL_SECONDS, env) * 1000,
       maxRestarts: MAX_RESTARTS,

@@ -8,18 +8,10 @@
 import { DEFAULT_MAX_STREAM_SECONDS } from '../../contract/defaults';
 import { runTick, type TickConfig, type TickContext, type TickPorts } from '../application/tick';
 import type { TickInput, TickOutput } from '../core/workflow';
-import { ENV, numberEnv, requireEnv } from '../adapters/config';
-import { documentClient } from '../adapters/dynamo-write';
-import { managementApiClient, ManagementApiBroadcaster } from '../adapters/fanout';
-import { DynamoConnectionRegistry } from '../adapters/connection-registry';
-import { DynamoGameCatalog } from '../adapters/game-catalog';
-import { log } from '../adapters/log';
-import { s3Client, S3RecordingStore } from '../adapters/recordings';
-import { DynamoStreamStore } from '../adapters/stream-store';
-import { systemTime } from '../adapters/time';
-import { sfnClient, StepFunctionsWorkflow } from '../adapters/workflow';
+import { ENV, numberEnv } from '../adapters/config';
 import { lazyHandler } from '../adapters/lazy-handler';
-import { flushingMetrics, metricsFromEnvironment } from '../adapters/metrics';
+import { flushingMetrics } from '../adapters/metrics';
+import { streamAndGameAdapters } from '../adapters/stream-adapters';
 
 /** What the tick function is built from. */
 export interface TickDeps {
@@ -41,22 +33,9 @@ export function createHandler(deps: TickDeps): (input: TickInput, context: TickC
  * variable that is unset, and an Error for a MAX_STREAM_SECONDS that is not a non-negative number.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): TickDeps {
-  const client = documentClient();
-  const streams = new DynamoStreamStore({ client, tableName: requireEnv(ENV.streamsTable, env) });
-  const games = new DynamoGameCatalog({ client, tableName: requireEnv(ENV.gamesTable, env) });
-  const connections = new DynamoConnectionRegistry({ client, tableName: requireEnv(ENV.connectionsTable, env) });
-  const metrics = metricsFromEnvironment(env);
+  const { streams, games, recordings, broadcaster, workflow, time, log, metrics } = streamAndGameAdapters(env);
   return {
-    ports: {
-      streams,
-      games,
-      recordings: new S3RecordingStore({ client: s3Client(env), bucket: env[ENV.recordingsBucket] ?? '' }),
-      broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams, metrics }),
-      workflow: new StepFunctionsWorkflow({ client: sfnClient(), stateMachineArn: env[ENV.stateMachineArn] ?? '' }),
-      time: systemTime,
-      log,
-      metrics,
-    },
+    ports: { streams, games, recordings, broadcaster, workflow, time, log, metrics },
     config: { maxStreamMs: numberEnv(ENV.maxStreamSeconds, DEFAULT_MAX_STREAM_SECONDS, env) * 1000 },
   };
 }

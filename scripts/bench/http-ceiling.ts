@@ -75,20 +75,20 @@ export async function measureSdkCeiling(opts: CeilingOptions): Promise<CeilingRe
 
 /**
  * The closed loop both measurements run: `opts.concurrency` workers each await `postOnce(n)`
- * (n: the post's number, from 1) back to back until `opts.maxRequests` posts were issued or
+ * (n: the post's number, from 1) back to back until `opts.maxRequests` posts were begun or
  * `opts.maxMs` ms have passed; `postOnce` resolves true for a completed post, false for a
  * failed one (it never rejects). `close` runs afterwards in every case.
  */
 async function closedLoop(opts: CeilingOptions, postOnce: (n: number) => Promise<boolean>, close: () => Promise<void>): Promise<CeilingResult> {
-  let issued = 0;
+  let begun = 0;
   let completed = 0;
   let failed = 0;
   const started = performance.now();
   const deadline = started + opts.maxMs;
   const worker = async () => {
-    while (issued < opts.maxRequests && performance.now() < deadline) {
-      issued++;
-      if (await postOnce(issued)) completed++;
+    while (begun < opts.maxRequests && performance.now() < deadline) {
+      begun++;
+      if (await postOnce(begun)) completed++;
       else failed++;
     }
   };

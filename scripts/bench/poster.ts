@@ -104,15 +104,15 @@ async function measure(kind: PosterKind, callbackUrl: string, url: URL, ids: str
   }
   // One warm-up post per socket: connection setup is not what is measured.
   await Promise.all(Array.from({ length: opts.concurrency }, (_, i) => post(ids[i % ids.length]!)));
-  let issued = 0;
+  let begun = 0;
   let completed = 0;
   let failed = 0;
   const cpu0 = process.cpuUsage();
   const started = performance.now();
   const deadline = started + opts.maxMs;
   const worker = async () => {
-    while (issued < opts.maxPosts && performance.now() < deadline) {
-      const id = ids[issued++ % ids.length]!;
+    while (begun < opts.maxPosts && performance.now() < deadline) {
+      const id = ids[begun++ % ids.length]!;
       if (await post(id)) completed++;
       else failed++;
     }
