@@ -15,7 +15,7 @@ import type { ConnectionRow } from '../../contract/rows';
 import { executionName } from '../../lambda/core/stream-keys';
 import type { TickOutput } from '../../lambda/core/workflow';
 import { startExecution } from '../lambda/handlers/local-mode';
-import { checkOrdering, E2e, range, seqsOf, sleep, waitFrames } from '../support/e2e';
+import { checkOrdering, E2e, range, seqsOf, until, waitFrames } from '../support/e2e';
 import type { LocalStack } from '../support/local-stack';
 import type { TestClient } from '../support/ws-client';
 
@@ -237,11 +237,12 @@ describe('two executions alive for the same stream', () => {
     // runs on: at 64× every gap is slept inside the tick, so the old epoch's tick is still
     // looping (and claiming) while the sweeper restarts the stream.
     stack.stepFunctions.stopExecution({ executionArn: execution.executionArn });
-    let restarted = 0;
-    for (let i = 0; i < 10 && restarted === 0; i++) {
-      restarted = ((await stack.invokeFunction('sweeper', {})) as { restarted: number }).restarted;
-      if (restarted === 0) await sleep(150); // raced a claim of the old tick: the sweeper re-reads next time
-    }
+    // A sweep that races a claim of the old tick restarts nothing (it re-reads next time): sweep
+    // until one restarts it — on a busy machine the old tick may win several races in a row.
+    const restarted = await until('a sweep to restart the stream', async () => {
+      const { restarted: n } = (await stack.invokeFunction('sweeper', {})) as { restarted: number };
+      return n > 0 ? n : undefined;
+    });
     expect(restarted).toBe(1);
     const row = await streamRow(joined.streamId);
     expect(row).toMatchObject({ status: 'playing', epoch: joined.epoch + 1, restarts: 1 });

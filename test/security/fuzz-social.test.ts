@@ -9,7 +9,7 @@
 import { soak } from '../support/soak';
 import { fuzzSuite } from './fuzz-suite';
 
-jest.setTimeout(180_000);
+jest.setTimeout(600_000); // a bound against a hang, generous for a busy machine
 
 fuzzSuite({
   file: 'test/security/fuzz-social.test.ts',

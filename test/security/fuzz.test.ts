@@ -7,6 +7,6 @@
 import { soak } from '../support/soak';
 import { fuzzSuite } from './fuzz-suite';
 
-jest.setTimeout(180_000);
+jest.setTimeout(600_000); // a bound against a hang, generous for a busy machine
 
 fuzzSuite({ file: 'test/security/fuzz.test.ts', seed: 20_260_404, batches: soak(6, 22), social: 0, ws: 0, minSent: soak(1_800, 6_600) });
