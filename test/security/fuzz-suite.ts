@@ -89,27 +89,31 @@ beforeAll(async () => {
   };
   for (const lane of LANES) {
     lanes[lane] = [];
-    for (let i = 0; i < PER_LANE; i++) lanes[lane].push(await connect(`fz-${lane}`));
+    for (let i = 0; i < PER_LANE; i++) lanes[lane].push(await connect(`fz-${lane}`)); // one by one: its connectionId is found by user
   }
   const pvp2 = await connect('fz-pvp2');
   const ender = await connect('fz-ender');
   extras.push(pvp2, ender);
   let endedStreamId = '';
   const attached = async (c: RawClient, from = 0) => {
-    const joined = await c.waitFor((m) => m.type === 'joined', 15_000, from);
-    await c.waitFor((m) => m.type === 'presence' && m.streamId === joined.streamId, 15_000, from);
+    const joined = await c.waitFor((m) => m.type === 'joined', 60_000, from);
+    await c.waitFor((m) => m.type === 'presence' && m.streamId === joined.streamId, 60_000, from);
     return joined;
   };
-  /** Every connection of a lane (from `from`) sends `m`, one after the other, and is attached. */
+  /**
+   * Every connection of a lane (from `from`) sends `m` at once, and each is attached: joined,
+   * then a presence of its stream — presence goes out at most once a second per stream, so
+   * joining one after the other would wait a second each.
+   */
   const all = async (lane: LaneName, m: object, want: Record<string, unknown> = {}, from = 0) => {
-    let first: Record<string, unknown> | undefined;
-    for (const c of lanes[lane].slice(from)) {
-      c.send(m);
-      const j = await attached(c);
-      expect(j).toMatchObject(want);
-      first ??= j;
-    }
-    return first!;
+    const joined = await Promise.all(
+      lanes[lane].slice(from).map((c) => {
+        c.send(m);
+        return attached(c);
+      }),
+    );
+    for (const j of joined) expect(j).toMatchObject(want);
+    return joined[0]!;
   };
 
   let specStreamId = '';
