@@ -65,6 +65,50 @@ describe('live games', () => {
   });
 });
 
+describe('a live game belongs to the publisher who opened it', () => {
+  const alice = { userId: 'alice', operator: false };
+  const bob = { userId: 'bob', operator: false };
+  const olga = { userId: 'olga', operator: true };
+
+  it('another publisher may not append to, reopen or finish it — forbidden, nothing changes', async () => {
+    const { ports, games, recordings, streams } = setup();
+    expect((await openLiveGame(ports, 'g1', open, undefined, alice)).game.userId).toBe('alice');
+    await appendLiveEvents(ports, 'g1', [{ key: 'a', type: 'x' }], undefined, alice);
+    const row = structuredClone(games.rows.get('g1'));
+    const objects = [...recordings.objects.keys()];
+    for (const attempt of [
+      () => appendLiveEvents(ports, 'g1', [{ key: 'b', type: 'x' }], undefined, bob),
+      () => openLiveGame(ports, 'g1', open, undefined, bob),
+      () => finishLive(ports, 'g1', bob),
+    ]) {
+      await expect(attempt()).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/belongs to the publisher who opened it/) });
+    }
+    expect(games.rows.get('g1')).toEqual(row);
+    expect([...recordings.objects.keys()]).toEqual(objects);
+    expect(streams.rows.get(edgeStreamId('g1'))).toMatchObject({ status: 'playing' });
+    // Its owner still may.
+    expect((await openLiveGame(ports, 'g1', open, undefined, alice)).created).toBe(false);
+    expect((await appendLiveEvents(ports, 'g1', [{ key: 'b', type: 'x' }], undefined, alice)).accepted).toEqual([{ key: 'b', seq: 1 }]);
+    expect(await finishLive(ports, 'g1', alice)).toMatchObject({ liveStatus: 'finished', userId: 'alice' });
+  });
+
+  it('an operator may act on any live game; the owner stays who opened it', async () => {
+    const { ports, games } = setup();
+    await openLiveGame(ports, 'g2', open, undefined, alice);
+    expect((await openLiveGame(ports, 'g2', open, undefined, olga)).created).toBe(false);
+    expect((await appendLiveEvents(ports, 'g2', [{ key: 'a', type: 'x' }], undefined, olga)).accepted).toEqual([{ key: 'a', seq: 0 }]);
+    expect(await finishLive(ports, 'g2', olga)).toMatchObject({ liveStatus: 'finished', frameCount: 1 });
+    expect(games.rows.get('g2')!.userId).toBe('alice');
+  });
+
+  it('a refusal still says not_found / conflict first for a game that is not a live one of someone else', async () => {
+    const { ports, games } = setup();
+    await expect(finishLive(ports, 'nope', bob)).rejects.toMatchObject({ code: 'not_found' });
+    await games.put({ gameId: 'rec', title: 'R', kind: 'cricket', recordingKey: 'k', indexKey: 'i', durationMs: 0, frameCount: 0, participants: [], createdAt: 0 });
+    await expect(finishLive(ports, 'rec', bob)).rejects.toMatchObject({ code: 'conflict' });
+  });
+});
+
 describe('live metrics', () => {
   it('records LiveEventAppendLatency (arrival to fan-out, ms) for an append that stored events, none for a pure retry', async () => {
     const { ports, broadcaster } = setup();
