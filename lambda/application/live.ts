@@ -5,8 +5,9 @@
  * An append: plan against a consistent read of the `Games` row → write the batch's chunk
  * object → commit the row on `frameCount` (GameCatalog `commitLiveAppend`; a lost race
  * re-plans, so concurrent publishers get consecutive seqs; the loser's chunk object — and
- * that of a commit that throws — is deleted, so no object is left that the index does not
- * name, unless the function dies between the two writes) → deliver the frames to the
+ * that of a commit that throws — is deleted once a consistent read shows the row does not
+ * name it, so no object is left that the index does not name, unless the function dies
+ * between the two writes) → deliver the frames to the
  * game's live stream at once ({@link deliverToEdge}).
  * A live game belongs to the publisher who opened it (its row's `userId`): others are refused
  * `forbidden` (core/live.ts `assertMayPublish`); operators may act on any.
@@ -79,7 +80,8 @@ export async function openLiveGame(ports: LivePorts, gameId: string, open: OpenL
  * `by` the caller (undefined: an in-process caller, no ownership check). Throws
  * {@link LiveRequestError} (`not_found`: no such game; `forbidden`: another publisher's game;
  * `conflict`: not live, or at its batch cap; `bad_request`: a `t` going back), or the ports'
- * errors after retries — a failed commit first deletes the chunk object it wrote.
+ * errors after retries — a failed commit first deletes the chunk object it wrote, unless
+ * the row names it (the commit was applied, only its answer was lost: then it succeeded).
  */
 export async function appendLiveEvents(ports: LivePorts, gameId: string, events: readonly LiveEvent[], now = ports.time.now(), by?: LivePublisher): Promise<AppendAnswer> {
   const batchId = randomBytes(6).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x');
@@ -96,13 +98,21 @@ export async function appendLiveEvents(ports: LivePorts, gameId: string, events:
     try {
       committed = await ports.games.commitLiveAppend(gameId, game.frameCount, { chunk, frameCount: plan.frameCount, durationMs: plan.durationMs, forgetKeysOf: plan.forgetKeysOf, chunks: plan.chunks });
     } catch (e) {
-      // Not committed (or not known to be: a timeout) — the object is named by no index yet;
-      // the publisher's retry writes a new one. Remove it, then report the failure.
-      await deleteOrphan(ports, chunk.key);
-      throw e;
+      // The commit failed — or only its answer did (a timeout after DynamoDB applied it).
+      // The index says which: named there, it is committed; else the object is an orphan
+      // (the publisher's retry writes a new one): delete it, then report the failure.
+      const named = await namesChunk(ports, gameId, chunk.key);
+      if (named !== true) {
+        if (named === false) await deleteOrphan(ports, chunk.key);
+        else ports.log.warn('a failed live commit left a chunk object that may be an orphan', { key: chunk.key });
+        throw e;
+      }
+      committed = true;
     }
-    if (committed) {
-      await deliverToEdge(ports, { ...game, frameCount: plan.frameCount, durationMs: plan.durationMs, chunks: [...(game.chunks ?? []), plan.chunk] }, plan.frames);
+    // A condition that failed after an attempt of the SDK's own retries committed this very
+    // chunk is this append's success too: only a chunk no index names is deleted.
+    if (committed || (await namesChunk(ports, gameId, chunk.key)) === true) {
+      await deliverToEdge(ports, { ...game, frameCount: plan.frameCount, durationMs: plan.durationMs, chunks: [...(game.chunks ?? []), chunk] }, plan.frames);
       (ports.metrics ?? NO_METRICS).add('LiveEventAppendLatency', ports.time.now() - now);
       return result;
     }
@@ -111,6 +121,16 @@ export async function appendLiveEvents(ports: LivePorts, gameId: string, events:
     await ports.time.sleep(Math.min(200, 5 * 2 ** attempt) * Math.random());
   }
   throw new Error(`append to "${gameId}" lost ${MAX_COMMIT_ATTEMPTS} commit races in a row`);
+}
+
+/** Whether the game's row (a consistent read) names chunk object `key`; undefined when the read fails. */
+async function namesChunk(ports: LivePorts, gameId: string, key: string): Promise<boolean | undefined> {
+  try {
+    const row = await ports.games.get(gameId, { consistent: true });
+    return (row?.chunks ?? []).some((c) => c.key === key);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Delete a chunk object no index names (best effort: a failure is logged, not thrown). */

@@ -50,6 +50,34 @@ describe('live games', () => {
     expect([...recordings.objects.keys()]).toEqual([games.rows.get('g2')!.chunks![0]!.key]);
   });
 
+  it('a commit that throws deletes its chunk object and reports the failure; nothing is appended', async () => {
+    const { ports, games, recordings } = setup();
+    await openLiveGame(ports, 'g4', open);
+    games.commitLiveAppend = () => Promise.reject(new Error('ValidationException'));
+    await expect(appendLiveEvents(ports, 'g4', [{ key: 'x', type: 'ball' }])).rejects.toThrow('ValidationException');
+    expect(recordings.objects.size).toBe(0);
+    expect(games.rows.get('g4')).toMatchObject({ frameCount: 0, chunks: [] });
+  });
+
+  it('a commit applied whose answer was lost (a throw, or a failed condition on the SDK retry) is a success: its chunk object stays', async () => {
+    for (const lostAnswer of ['throws', 'false'] as const) {
+      const { ports, games, recordings, broadcaster } = setup();
+      await openLiveGame(ports, 'g5', open);
+      const commit = games.commitLiveAppend.bind(games);
+      games.commitLiveAppend = async (...args) => {
+        await commit(...args); // applied …
+        if (lostAnswer === 'throws') throw new Error('socket hang up'); // … but the answer is lost
+        return false; // … the SDK's retry found the condition failed
+      };
+      const out = await appendLiveEvents(ports, 'g5', [{ key: 'x', type: 'ball' }]);
+      expect({ lostAnswer, accepted: out.accepted }).toEqual({ lostAnswer, accepted: [{ key: 'x', seq: 0 }] });
+      const row = games.rows.get('g5')!;
+      expect(row.chunks!.map((c) => c.seq)).toEqual([0]);
+      expect([...recordings.objects.keys()]).toEqual([row.chunks![0]!.key]);
+      expect(broadcaster.sentTo(edgeStreamId('g5')).filter((m) => m.type === 'frames')).toHaveLength(1);
+    }
+  });
+
   it('refuses unknown, recorded and finished games; finish ends the live stream', async () => {
     const { ports, games, streams } = setup();
     await expect(appendLiveEvents(ports, 'nope', [{ key: 'a', type: 'x' }])).rejects.toMatchObject({ code: 'not_found' });
