@@ -253,8 +253,7 @@ export class LiveApiClient {
         }
         const { code, message } = refusalText(res.status, text);
         if (res.status !== 429 && res.status < 500) {
-          // The API's own 403 `forbidden` says why in words (no role, or another publisher's game).
-          const hint = res.status === 401 ? ' (the token is missing, invalid or expired)' : res.status === 403 && code !== 'forbidden' ? ' (does the token have the publisher role?)' : '';
+          const hint = res.status === 401 ? ' (the token is missing, invalid or expired)' : res.status === 403 ? ' (does the token have the publisher role?)' : '';
           throw new LiveApiRefusal(res.status, code, `${what} refused: ${res.status} ${code}: ${message}${hint}`);
         }
         reason = `${res.status} ${code}: ${message}`;
