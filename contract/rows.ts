@@ -53,7 +53,7 @@ export type LivePlayback = 'edge' | 'replay';
 
 /**
  * One chunk object of a live game: one published batch (S3 cannot append), JSON Lines of
- * frames `seq … seq + count − 1`. `keys` are the batch's idempotency keys, kept on the most
+ * frames `seq … seq + count − 1`. `keys` are the batch's idempotency keys (their digests, lambda/core/live.ts `keyDigest`), kept on the most
  * recent chunks only (lambda/core/live.ts `KEY_WINDOW`).
  */
 export interface LiveChunk {

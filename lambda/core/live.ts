@@ -10,6 +10,7 @@
  * holds the chunk list and is committed with a conditional write on `frameCount` — the
  * serialisation point of concurrent publishers.
  */
+import { createHash } from 'node:crypto';
 import type { GameRow, LiveChunk } from '../../contract/rows';
 import { LiveRequestError, MAX_EVENT_KEY_CHARS, MAX_EVENTS_PER_BATCH, type LiveEvent, type OpenLiveGame } from '../../protocol/http-api';
 import type { WireFrame } from '../../protocol/server';
@@ -23,6 +24,21 @@ export { chunkAtOrBefore, chunksFor } from './live-chunks';
  */
 export const KEY_WINDOW = 2000;
 
+/**
+ * How a chunk remembers an idempotency key (LiveChunk `keys`): `#` and the first 16
+ * base64url characters (96 bits) of the key's SHA-256 — 17 bytes whatever the key's length
+ * (up to 128), so the window costs the `Games` row ≈ 36 KB, not ≈ 260 KB. `#` is not a key
+ * character, so a key stored whole (rows written before digests) is told apart and still
+ * matched. Two keys of one game sharing a digest (≈ 2⁻⁹⁶ a pair) would make the second a
+ * duplicate.
+ */
+export function keyDigest(key: string): string {
+  return `#${createHash('sha256').update(key, 'utf8').digest('base64url').slice(0, 16)}`;
+}
+
+/** Characters of a {@link keyDigest}. */
+export const KEY_DIGEST_CHARS = 17;
+
 /** Amazon DynamoDB quotas: an item is at most 400 KB, attribute names included. */
 export const DYNAMODB_ITEM_LIMIT_BYTES = 400 * 1024;
 
@@ -31,10 +47,10 @@ export const DYNAMODB_ITEM_LIMIT_BYTES = 400 * 1024;
  * so the row with this many chunks must fit {@link DYNAMODB_ITEM_LIMIT_BYTES} for the
  * longest ids and keys the HTTP API accepts: {@link worstCaseLiveRow} builds that row and
  * test/lambda/core/live.test.ts checks its {@link dynamoItemBytes} — a 128-character
- * gameId (its chunk keys ≈ 160 bytes each), {@link KEY_WINDOW} keys of 128 characters
- * remembered on as many one-event chunks, a title and participants of 3-byte characters.
+ * gameId (its chunk keys ≈ 160 bytes each), {@link KEY_WINDOW} key digests remembered on
+ * as many one-event chunks, a title and participants of 3-byte characters.
  */
-export const MAX_LIVE_CHUNKS = 600;
+export const MAX_LIVE_CHUNKS = 1700;
 
 /** The publisher acting on a live game: the token's userId (JWT `sub`) and whether it has the operator role. */
 export interface LivePublisher {
@@ -131,14 +147,16 @@ export function planAppend(game: GameRow, events: readonly LiveEvent[], now: num
   }
   const chunks = game.chunks ?? [];
   const known = new Map<string, number>();
+  // Remembered keys are digests (keyDigest), or whole keys on rows written before digests.
   for (const c of chunks) c.keys?.forEach((k, i) => known.set(k, c.seq + i));
   let seq = game.frameCount;
   let lastT = game.durationMs;
   const frames: WireFrame[] = [];
   const accepted: AppendPlan['accepted'] = [];
   const duplicates: AppendPlan['duplicates'] = [];
+  const digests = events.map((e) => keyDigest(e.key));
   events.forEach((e, i) => {
-    const first = known.get(e.key);
+    const first = known.get(digests[i]!) ?? known.get(e.key);
     if (first !== undefined) {
       duplicates.push({ key: e.key, seq: first });
       return;
@@ -153,7 +171,7 @@ export function planAppend(game: GameRow, events: readonly LiveEvent[], now: num
     }
     frames.push({ seq, t, type: e.type, data: e.data ?? null });
     accepted.push({ key: e.key, seq });
-    known.set(e.key, seq);
+    known.set(digests[i]!, seq);
     lastT = t;
     seq++;
   });
@@ -164,7 +182,7 @@ export function planAppend(game: GameRow, events: readonly LiveEvent[], now: num
       `game "${game.gameId}" has ${maxChunks} batches, the most one live game may have; nothing of this batch was stored: finish this game and publish the rest as a new one (another gameId)`,
     );
   }
-  const chunk: LiveChunk = { seq: frames[0]!.seq, t: frames[0]!.t, count: frames.length, key: chunkKey(frames[0]!.seq), keys: accepted.map((a) => a.key) };
+  const chunk: LiveChunk = { seq: frames[0]!.seq, t: frames[0]!.t, count: frames.length, key: chunkKey(frames[0]!.seq), keys: accepted.map((a) => keyDigest(a.key)) };
   // Keep keys on the newest chunks only, up to KEY_WINDOW keys (this chunk's included).
   // Once one chunk does not fit, every older one goes too: the window has no holes (a
   // small old chunk must not outlive a bigger newer one).
@@ -231,9 +249,10 @@ function valueBytes(v: unknown): number {
  * characters) and userId (USER_ID_PATTERN: 64), a 200-character title and 16 participants
  * of 100 characters, each character 3 UTF-8 bytes (a UTF-16 code unit is at most 3), the
  * longest chunk keys (`live/{gameId}/{10 digits}-{8-character batch id}.jsonl`), numbers
- * with every digit significant, and {@link KEY_WINDOW} remembered keys of
- * MAX_EVENT_KEY_CHARS (128) characters on as many chunks of one event (each chunk carrying
- * keys adds its own `keys` list: the most overhead).
+ * with every digit significant, and {@link KEY_WINDOW} remembered keys ({@link keyDigest}:
+ * {@link KEY_DIGEST_CHARS} characters each, whatever the key's length up to
+ * MAX_EVENT_KEY_CHARS) on as many chunks of one event (each chunk carrying keys adds its own
+ * `keys` list: the most overhead).
  */
 export function worstCaseLiveRow(chunkCount: number): GameRow {
   const gameId = 'g'.repeat(128);
@@ -252,7 +271,7 @@ export function worstCaseLiveRow(chunkCount: number): GameRow {
       t: 2_591_999_999,
       count: 499,
       key: chunkObjectKey(gameId, 9_999_999_999, 'x'.repeat(8)),
-      ...(n > 0 ? { keys: Array.from({ length: n }, () => 'k'.repeat(MAX_EVENT_KEY_CHARS)) } : {}),
+      ...(n > 0 ? { keys: Array.from({ length: n }, (_, j) => keyDigest(`${'k'.repeat(MAX_EVENT_KEY_CHARS - 12)}${String(i * 500 + j).padStart(12, '0')}`)) } : {}),
     };
   });
   return { ...game, chunks, frameCount: digits(String(chunkCount * 500).length), durationMs: 2_591_999_999 };

@@ -18,7 +18,7 @@ import { serializeRecording } from '../../../protocol/recording';
 import { fromEnvironment as httpApiDeps, type HttpApiDeps } from '../../../lambda/handlers/http-api';
 import { fromEnvironment as indexDeps } from '../../../lambda/handlers/index-recording';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { KEY_WINDOW, MAX_LIVE_CHUNKS, worstCaseLiveRow } from '../../../lambda/core/live';
+import { keyDigest, KEY_WINDOW, MAX_LIVE_CHUNKS, worstCaseLiveRow } from '../../../lambda/core/live';
 import { MAX_EVENTS_PER_BATCH } from '../../../protocol/http-api';
 
 const { aws, fake } = useLocalAwsWithConnections({ s3: true });
@@ -60,8 +60,8 @@ describe('live games', () => {
     const game = (await getGame('g1', { consistent: true }))!;
     expect(game).toMatchObject({ liveStatus: 'live', frameCount: 3, durationMs: 8_000, startedAt: 1_000 });
     expect(game.chunks!.map((c) => ({ seq: c.seq, t: c.t, count: c.count, keys: c.keys }))).toEqual([
-      { seq: 0, t: 0, count: 2, keys: ['a', 'b'] },
-      { seq: 2, t: 8_000, count: 1, keys: ['c'] },
+      { seq: 0, t: 0, count: 2, keys: ['a', 'b'].map(keyDigest) },
+      { seq: 2, t: 8_000, count: 1, keys: [keyDigest('c')] },
     ]);
     expect(await ports().recordings.readText(game.chunks![0]!.key)).toBe('{"seq":0,"t":0,"type":"ball","data":null}\n{"seq":1,"t":500,"type":"ball","data":{"runs":4}}\n');
     expect((await readLiveFrames(ports().recordings, game.chunks!, 1, 3)).map((f) => [f.seq, f.t])).toEqual([[1, 500], [2, 8_000]]);

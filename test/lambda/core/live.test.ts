@@ -1,5 +1,5 @@
 import type { GameRow, LiveChunk } from '../../../contract/rows';
-import { assertMayPublish, chunkAtOrBefore, chunksFor, DYNAMODB_ITEM_LIMIT_BYTES, dynamoItemBytes, KEY_WINDOW, MAX_LIVE_CHUNKS, newLiveGame, planAppend, serializeChunk, worstCaseLiveRow } from '../../../lambda/core/live';
+import { assertMayPublish, chunkAtOrBefore, chunksFor, DYNAMODB_ITEM_LIMIT_BYTES, dynamoItemBytes, KEY_DIGEST_CHARS, keyDigest, KEY_WINDOW, MAX_LIVE_CHUNKS, newLiveGame, planAppend, serializeChunk, worstCaseLiveRow } from '../../../lambda/core/live';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { liveBatchSchema, LiveRequestError, MAX_EVENT_DATA_BYTES, MAX_EVENTS_PER_BATCH, openLiveGameSchema, parseLiveBody, type LiveEvent } from '../../../protocol/http-api';
 import { parseFrameLines } from '../../../protocol/recording';
@@ -100,7 +100,7 @@ describe('planAppend', () => {
       { key: 'c', seq: 9 },
     ]);
     expect(plan.duplicates).toEqual([]);
-    expect(plan.chunk).toEqual({ seq: 7, t: 100, count: 3, key: 'live/g/7.jsonl', keys: ['a', 'b', 'c'] });
+    expect(plan.chunk).toEqual({ seq: 7, t: 100, count: 3, key: 'live/g/7.jsonl', keys: ['a', 'b', 'c'].map(keyDigest) });
     expect(plan).toMatchObject({ frameCount: 10, durationMs: 150, forgetKeysOf: [] });
   });
 
@@ -142,7 +142,7 @@ describe('planAppend', () => {
     expect(plan.accepted).toEqual([{ key: 'new', seq: 3 }]);
     // A duplicate's t is not checked (it is not appended): 5 < 30 does not refuse.
     expect(plan.frames.map((f) => f.seq)).toEqual([3]);
-    expect(plan.chunk).toMatchObject({ seq: 3, count: 1, keys: ['new'] });
+    expect(plan.chunk).toMatchObject({ seq: 3, count: 1, keys: [keyDigest('new')] });
   });
 
   test('duplicates within one batch: the first occurrence wins', () => {
@@ -203,6 +203,20 @@ describe('planAppend', () => {
       const g = withChunks([5, 20, 480, 1400]);
       expect(g.chunks!.map((c) => c.keys?.length)).toEqual([5, 20, 480, 1400]);
       expect(planAppend(g, Array.from({ length: 110 }, (_, i) => ev(`n${i}`, 1_000_000)), T0, chunkKey).forgetKeysOf).toEqual([1, 0]);
+    });
+
+    test(`a key is remembered as its digest: ${KEY_DIGEST_CHARS} characters whatever its length, never a key itself; whole keys of older rows still match`, () => {
+      const long = 'k'.repeat(128);
+      expect(keyDigest(long)).toHaveLength(KEY_DIGEST_CHARS);
+      expect(keyDigest('a')).toMatch(/^#[A-Za-z0-9_-]{16}$/);
+      expect(keyDigest('a')).not.toBe(keyDigest('b'));
+      expect(() => parseLiveBody(liveBatchSchema, { key: keyDigest('a'), type: 'x' })).toThrow(LiveRequestError); // '#' is no key character
+      expect(planAppend(game(), [ev(long, 0)], T0, chunkKey).chunk!.keys).toEqual([keyDigest(long)]);
+      // A row whose chunks hold whole keys (written before digests): a retry is still a duplicate.
+      const old = game({ frameCount: 2, durationMs: 10, chunks: [{ seq: 0, t: 0, count: 2, key: 'k0', keys: ['x', 'y'] }] });
+      const plan = planAppend(old, [ev('y', 10), ev('z', 10)], T0, chunkKey);
+      expect(plan.duplicates).toEqual([{ key: 'y', seq: 1 }]);
+      expect(plan.accepted).toEqual([{ key: 'z', seq: 2 }]);
     });
 
     test('the plan carries the whole chunk list after the append: forgotten keys dropped (absent, not undefined), the new chunk last', () => {
@@ -370,7 +384,7 @@ describe(`the Games row of a live game fits DynamoDB's item limit (${DYNAMODB_IT
     const theirs = dynalite.itemSize(marshall(ascii, { removeUndefinedValues: true }));
     const ours = dynamoItemBytes(ascii as unknown as Record<string, unknown>);
     expect(ours).toBeGreaterThanOrEqual(theirs);
-    expect(ours - theirs).toBeLessThan(ours * 0.02); // and close: the bound is not loose
+    expect(ours - theirs).toBeLessThan(ours * 0.03); // and close: the bound is not loose
   });
 
   test('the worst-case row (longest ids, keys, title and participants) at the cap fits; the old promise of 4,000 batches did not', () => {
