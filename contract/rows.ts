@@ -34,6 +34,12 @@ export interface GameRow {
   startedAt?: number;
   /** Live games: the chunk objects holding the frames, in seq order (the live recording's index). */
   chunks?: LiveChunk[];
+  /**
+   * Live games: the userId (JWT `sub`) of the publisher who opened it (`PUT /games/{gameId}`);
+   * only they, or an operator, may append to, reopen or finish it. Absent on live games
+   * opened before owners were recorded: any publisher may act on those.
+   */
+  userId?: string;
 }
 
 /** A live game's publishing state (GameRow `liveStatus`): protocol/http-api.ts's, which the HTTP API answers as `live`. */
@@ -47,7 +53,7 @@ export type LivePlayback = 'edge' | 'replay';
 
 /**
  * One chunk object of a live game: one published batch (S3 cannot append), JSON Lines of
- * frames `seq … seq + count − 1`. `keys` are the batch's idempotency keys, kept on the most
+ * frames `seq … seq + count − 1`. `keys` are the batch's idempotency keys (their digests, lambda/core/live.ts `keyDigest`), kept on the most
  * recent chunks only (lambda/core/live.ts `KEY_WINDOW`).
  */
 export interface LiveChunk {

@@ -78,10 +78,13 @@ export interface FinishAnswer extends OpenAnswer {
   durationMs: number;
 }
 
-/** A request the publisher must fix (HTTP 400 `bad_request`, or 409 `conflict` when `code` says so). */
+/**
+ * A request the publisher must fix: HTTP 400 `bad_request`, 403 `forbidden` (another
+ * publisher's live game), 404 `not_found` or 409 `conflict`, as `code` says.
+ */
 export class LiveRequestError extends Error {
   constructor(
-    readonly code: 'bad_request' | 'conflict' | 'not_found',
+    readonly code: 'bad_request' | 'forbidden' | 'conflict' | 'not_found',
     message: string,
   ) {
     super(message);

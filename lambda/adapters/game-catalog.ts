@@ -46,18 +46,31 @@ export class DynamoGameCatalog implements GameCatalog {
    * condition that `frameCount` is still `expectFrameCount` and the game is still `live`.
    * This conditional write is what orders concurrent publishers. False when the condition
    * failed (another append won, or the game was finished): re-read and re-plan.
+   *
+   * Without keys to drop, `chunk` is appended with `list_append`. With some, the whole list
+   * (`append.chunks`) is written instead: `REMOVE chunks[i].keys` cannot share one update
+   * expression with `SET chunks = list_append(…)` (DynamoDB refuses overlapping document
+   * paths), and a batch may forget the keys of hundreds of chunks (more paths than an
+   * expression's 4 KB allow). The condition on `frameCount` makes the whole write as safe
+   * as the append. Throws `Error` when keys are to be dropped but `append.chunks` is absent.
    */
   async commitLiveAppend(gameId: string, expectFrameCount: number, append: LiveAppend): Promise<boolean> {
-    const remove = append.forgetKeysOf.map((i) => `chunks[${Math.floor(i)}].keys`);
+    const whole = append.forgetKeysOf.length > 0;
+    if (whole && !append.chunks) throw new Error(`commitLiveAppend("${gameId}"): forgetKeysOf needs the whole chunk list (append.chunks)`);
     return applied('UpdateItem', () =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { gameId },
-          UpdateExpression:
-            'SET chunks = list_append(chunks, :chunk), frameCount = :n, durationMs = :d' + (remove.length ? ` REMOVE ${remove.join(', ')}` : ''),
+          UpdateExpression: `SET chunks = ${whole ? ':chunks' : 'list_append(chunks, :chunk)'}, frameCount = :n, durationMs = :d`,
           ConditionExpression: 'frameCount = :expect AND liveStatus = :live',
-          ExpressionAttributeValues: { ':chunk': [append.chunk], ':n': append.frameCount, ':d': append.durationMs, ':expect': expectFrameCount, ':live': 'live' },
+          ExpressionAttributeValues: {
+            ...(whole ? { ':chunks': append.chunks } : { ':chunk': [append.chunk] }),
+            ':n': append.frameCount,
+            ':d': append.durationMs,
+            ':expect': expectFrameCount,
+            ':live': 'live',
+          },
         }),
       ),
     );

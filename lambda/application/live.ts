@@ -4,13 +4,18 @@
  *
  * An append: plan against a consistent read of the `Games` row → write the batch's chunk
  * object → commit the row on `frameCount` (GameCatalog `commitLiveAppend`; a lost race
- * re-plans, so concurrent publishers get consecutive seqs and the loser's orphan chunk is
- * deleted) → deliver the frames to the game's live stream at once ({@link deliverToEdge}).
+ * re-plans, so concurrent publishers get consecutive seqs; the loser's chunk object — and
+ * that of a commit that throws — is deleted once a consistent read shows the row does not
+ * name it, so no object is left that the index does not name, unless the function dies
+ * between the two writes) → deliver the frames to the
+ * game's live stream at once ({@link deliverToEdge}).
+ * A live game belongs to the publisher who opened it (its row's `userId`): others are refused
+ * `forbidden` (core/live.ts `assertMayPublish`); operators may act on any.
  * Metrics (contract/metrics.ts): `LiveEventAppendLatency`, one per append that stored events —
  * from the batch's arrival (`now`) to its fan-out's end, ms.
  */
 import { randomBytes } from 'node:crypto';
-import { liveChunkPrefix, newLiveGame, planAppend, serializeChunk } from '../core/live';
+import { assertMayPublish, chunkObjectKey, newLiveGame, planAppend, serializeChunk, type LivePublisher } from '../core/live';
 import { type AppendAnswer, LiveRequestError, type LiveEvent, type OpenLiveGame } from '../../protocol/http-api';
 import { isFinished } from '../core/lifecycle';
 import type { GameRow, StreamRow } from '../../contract/rows';
@@ -45,18 +50,23 @@ export interface LivePorts {
   log: Log;
   /** LiveEventAppendLatency (default: nowhere). */
   metrics?: Metrics;
+  /** Batches one live game may have (default core/live.ts MAX_LIVE_CHUNKS; tests lower it). */
+  maxLiveChunks?: number;
 }
 
 /**
- * `PUT /games/{gameId}`: open a live game (idempotent) and its live stream. Returns
- * `created: false` when it is already open live. `now`: epoch ms (default the clock's). Throws {@link LiveRequestError} `conflict`
- * when a recorded or finished game has the id.
+ * `PUT /games/{gameId}`: open a live game (idempotent) and its live stream; `by` (the
+ * caller) becomes its owner. Returns `created: false` when it is already open live.
+ * `now`: epoch ms (default the clock's). `by` undefined: an in-process caller, no owner
+ * recorded and no check. Throws {@link LiveRequestError} `forbidden` when another publisher
+ * opened it (and `by` is no operator), `conflict` when a recorded or finished game has the id.
  */
-export async function openLiveGame(ports: LivePorts, gameId: string, open: OpenLiveGame, now = ports.time.now()): Promise<{ created: boolean; game: GameRow }> {
-  const fresh = newLiveGame(gameId, open, now);
+export async function openLiveGame(ports: LivePorts, gameId: string, open: OpenLiveGame, now = ports.time.now(), by?: LivePublisher): Promise<{ created: boolean; game: GameRow }> {
+  const fresh = newLiveGame(gameId, open, now, by?.userId);
   const created = await ports.games.create(fresh);
   const game = created ? fresh : await ports.games.get(gameId, { consistent: true });
   if (!game) throw new Error(`game "${gameId}" vanished while being opened`);
+  assertMayPublish(game, by);
   if (game.liveStatus !== 'live') {
     throw new LiveRequestError('conflict', game.liveStatus === 'finished' ? `live game "${gameId}" is finished` : `a recorded game is named "${gameId}"`);
   }
@@ -66,28 +76,66 @@ export async function openLiveGame(ports: LivePorts, gameId: string, open: OpenL
 
 /**
  * `POST /games/{gameId}/events`: append `events` (core/live.ts `planAppend` rules) and deliver
- * them to the live stream; `now` (epoch ms, default the clock's) is the batch's arrival. Throws {@link LiveRequestError} (`not_found`: no such game;
- * `conflict`: not live; `bad_request`: a `t` going back), or the ports' errors after retries.
+ * them to the live stream; `now` (epoch ms, default the clock's) is the batch's arrival;
+ * `by` the caller (undefined: an in-process caller, no ownership check). Throws
+ * {@link LiveRequestError} (`not_found`: no such game; `forbidden`: another publisher's game;
+ * `conflict`: not live, or at its batch cap; `bad_request`: a `t` going back), or the ports'
+ * errors after retries — a failed commit first deletes the chunk object it wrote, unless
+ * the row names it (the commit was applied, only its answer was lost: then it succeeded).
  */
-export async function appendLiveEvents(ports: LivePorts, gameId: string, events: readonly LiveEvent[], now = ports.time.now()): Promise<AppendAnswer> {
+export async function appendLiveEvents(ports: LivePorts, gameId: string, events: readonly LiveEvent[], now = ports.time.now(), by?: LivePublisher): Promise<AppendAnswer> {
   const batchId = randomBytes(6).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x');
   for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
     const game = await ports.games.get(gameId, { consistent: true });
     if (!game) throw new LiveRequestError('not_found', `no live game "${gameId}": open it with PUT /games/${gameId} first`);
-    const plan = planAppend(game, events, now, (seq) => `${liveChunkPrefix(gameId)}${String(seq).padStart(10, '0')}-${batchId}.jsonl`);
+    assertMayPublish(game, by);
+    const plan = planAppend(game, events, now, (seq) => chunkObjectKey(gameId, seq, batchId), { maxChunks: ports.maxLiveChunks });
     const result: AppendAnswer = { gameId, accepted: plan.accepted, duplicates: plan.duplicates, frameCount: plan.frameCount, durationMs: plan.durationMs };
     if (!plan.chunk) return result;
-    await ports.recordings.put(plan.chunk.key, serializeChunk(plan.frames), 'application/x-ndjson');
-    if (await ports.games.commitLiveAppend(gameId, game.frameCount, { chunk: plan.chunk, frameCount: plan.frameCount, durationMs: plan.durationMs, forgetKeysOf: plan.forgetKeysOf })) {
-      await deliverToEdge(ports, { ...game, frameCount: plan.frameCount, durationMs: plan.durationMs, chunks: [...(game.chunks ?? []), plan.chunk] }, plan.frames);
+    const chunk = plan.chunk;
+    await ports.recordings.put(chunk.key, serializeChunk(plan.frames), 'application/x-ndjson');
+    let committed: boolean;
+    try {
+      committed = await ports.games.commitLiveAppend(gameId, game.frameCount, { chunk, frameCount: plan.frameCount, durationMs: plan.durationMs, forgetKeysOf: plan.forgetKeysOf, chunks: plan.chunks });
+    } catch (e) {
+      // The commit failed — or only its answer did (a timeout after DynamoDB applied it).
+      // The index says which: named there, it is committed; else the object is an orphan
+      // (the publisher's retry writes a new one): delete it, then report the failure.
+      const named = await namesChunk(ports, gameId, chunk.key);
+      if (named !== true) {
+        if (named === false) await deleteOrphan(ports, chunk.key);
+        else ports.log.warn('a failed live commit left a chunk object that may be an orphan', { key: chunk.key });
+        throw e;
+      }
+      committed = true;
+    }
+    // A condition that failed after an attempt of the SDK's own retries committed this very
+    // chunk is this append's success too: only a chunk no index names is deleted.
+    if (committed || (await namesChunk(ports, gameId, chunk.key)) === true) {
+      await deliverToEdge(ports, { ...game, frameCount: plan.frameCount, durationMs: plan.durationMs, chunks: [...(game.chunks ?? []), chunk] }, plan.frames);
       (ports.metrics ?? NO_METRICS).add('LiveEventAppendLatency', ports.time.now() - now);
       return result;
     }
     // Another append (or a finish) won: this chunk is an orphan; re-plan on the new row.
-    await ports.recordings.delete(plan.chunk.key).catch((e: unknown) => ports.log.warn('could not delete an orphan live chunk', { key: plan.chunk!.key, error: (e as Error).message }));
+    await deleteOrphan(ports, chunk.key);
     await ports.time.sleep(Math.min(200, 5 * 2 ** attempt) * Math.random());
   }
   throw new Error(`append to "${gameId}" lost ${MAX_COMMIT_ATTEMPTS} commit races in a row`);
+}
+
+/** Whether the game's row (a consistent read) names chunk object `key`; undefined when the read fails. */
+async function namesChunk(ports: LivePorts, gameId: string, key: string): Promise<boolean | undefined> {
+  try {
+    const row = await ports.games.get(gameId, { consistent: true });
+    return (row?.chunks ?? []).some((c) => c.key === key);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Delete a chunk object no index names (best effort: a failure is logged, not thrown). */
+async function deleteOrphan(ports: LivePorts, key: string): Promise<void> {
+  await ports.recordings.delete(key).catch((e: unknown) => ports.log.warn('could not delete an orphan live chunk', { key, error: (e as Error).message }));
 }
 
 /**
@@ -142,14 +190,17 @@ export async function deliverToEdge(ports: LivePorts, game: GameRow, frames: rea
 
 /**
  * `POST /games/{gameId}/finish`: the game is finished; its live stream ends (`finished`).
- * Idempotent for a finished live game. Throws {@link LiveRequestError} `not_found` / `conflict`
- * (a recorded game).
+ * Idempotent for a finished live game. `by`: the caller (undefined: an in-process caller,
+ * no ownership check). Throws {@link LiveRequestError} `not_found` / `forbidden` (another
+ * publisher's game) / `conflict` (a recorded game); a refusal changes nothing.
  */
-export async function finishLive(ports: LivePorts, gameId: string): Promise<GameRow> {
+export async function finishLive(ports: LivePorts, gameId: string, by?: LivePublisher): Promise<GameRow> {
+  const before = await ports.games.get(gameId, { consistent: true });
+  if (!before) throw new LiveRequestError('not_found', `no live game "${gameId}"`);
+  if (before.liveStatus === undefined) throw new LiveRequestError('conflict', `"${gameId}" is a recorded game, not a live one`);
+  assertMayPublish(before, by);
   await ports.games.finishLive(gameId);
-  const game = await ports.games.get(gameId, { consistent: true });
-  if (!game) throw new LiveRequestError('not_found', `no live game "${gameId}"`);
-  if (game.liveStatus === undefined) throw new LiveRequestError('conflict', `"${gameId}" is a recorded game, not a live one`);
+  const game = (await ports.games.get(gameId, { consistent: true })) ?? before;
   const edge = await ports.streams.get(edgeStreamId(gameId), { consistent: true });
   if (edge && edge.livePlayback === 'edge' && !isFinished(edge)) {
     try {

@@ -12,6 +12,13 @@ export interface LiveAppend {
   durationMs: number;
   /** Indexes into `chunks` whose idempotency `keys` are dropped. */
   forgetKeysOf: readonly number[];
+  /**
+   * The whole chunk list after this append: the row's `chunks`, the keys at `forgetKeysOf`
+   * dropped, `chunk` at the end. Required when `forgetKeysOf` is not empty — the DynamoDB
+   * adapter then writes the list whole (one update expression may not both append to
+   * `chunks` and remove paths inside it: DynamoDB refuses overlapping document paths).
+   */
+  chunks?: readonly LiveChunk[];
 }
 
 /** The Games table. Every method may throw `ThrottledError`/`AwsServiceError` (adapters/errors.ts). */

@@ -4,7 +4,8 @@
  * live stream's spectators get each batch at once, in seq order; retried events (same keys)
  * are not appended twice; a viewer who starts from the beginning replays what exists and
  * catches up with live; finishing the game ends the live stream; bad input is refused with
- * a clear error and changes nothing.
+ * a clear error and changes nothing; a game past the idempotency key window keeps taking
+ * batches; a live game is its publisher's (another publisher is refused, an operator is not).
  */
 import type { GameRow } from '../../contract/rows';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -137,5 +138,47 @@ describe('a live game', () => {
     await waitFrames(s, 24);
     expect([...new Set(seqsOf(s))].sort((a, b) => a - b)).toEqual(range(0, 24));
     await until('the Games row', async () => (await gameRow(GAME)).frameCount === 24);
+  });
+
+  it('keeps taking full batches past the idempotency key window: 5 × 500 events, every one 200', async () => {
+    const GAME = 'live-long';
+    await api('PUT', `/games/${GAME}`, { kind: 'cricket', title: 'Long' });
+    const batch = (b: number) => ({ events: range(0, 500).map((i) => ({ key: `over-${b}-ball-${i}`, type: 'ball', t: b * 10_000 + i })) });
+    const statuses: number[] = [];
+    for (let b = 0; b < 5; b++) statuses.push((await api('POST', `/games/${GAME}/events`, batch(b))).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    // The newest keys are remembered: a retry of the last batch appends nothing.
+    const retry = await api('POST', `/games/${GAME}/events`, batch(4));
+    expect(retry).toMatchObject({ status: 200, body: { accepted: [], frameCount: 2500 } });
+    expect(retry.body.duplicates).toHaveLength(500);
+    const row = await gameRow(GAME);
+    expect(row).toMatchObject({ frameCount: 2500, durationMs: 40_499 });
+    expect(row.chunks!.map((c) => c.keys?.length ?? 0)).toEqual([0, 500, 500, 500, 500]);
+    expect((await api('POST', `/games/${GAME}/finish`)).status).toBe(200);
+  });
+
+  it('belongs to the publisher who opened it: another publisher is forbidden in plain words, an operator may act on it', async () => {
+    const GAME = 'live-owned';
+    const rival = await e.stack.token('rival', 'Rival', 3600, ['publisher']);
+    const operator = await e.stack.token('olga', 'Olga', 3600, ['operator']);
+    expect((await api('PUT', `/games/${GAME}`, { kind: 'cricket', title: 'Owned' })).status).toBe(201);
+    await api('POST', `/games/${GAME}/events`, ball(0, 0));
+    const before = await gameRow(GAME);
+    expect(before.userId).toBe('feed');
+    for (const [method, path, body] of [
+      ['POST', `/games/${GAME}/events`, ball(1, 100)],
+      ['PUT', `/games/${GAME}`, { kind: 'cricket', title: 'Mine now' }],
+      ['POST', `/games/${GAME}/finish`, undefined],
+    ] as const) {
+      const r = await api(method, path, body, rival);
+      expect({ path, method, status: r.status, code: r.body.error.code }).toEqual({ path, method, status: 403, code: 'forbidden' });
+      expect(r.body.error.message).toMatch(/belongs to the publisher who opened it: only they or an operator may change it/);
+    }
+    expect(await gameRow(GAME)).toEqual(before);
+    // The rival's own game is theirs.
+    expect((await api('PUT', '/games/live-rivals', { kind: 'cricket', title: 'Rivals' }, rival)).status).toBe(201);
+    // An operator may append to and finish any live game.
+    expect((await api('POST', `/games/${GAME}/events`, ball(1, 100), operator)).body.accepted).toEqual([{ key: 'b-1', seq: 1 }]);
+    expect(await api('POST', `/games/${GAME}/finish`, undefined, operator)).toMatchObject({ status: 200, body: { live: 'finished', frameCount: 2 } });
   });
 });

@@ -365,8 +365,9 @@ describeLocal('end to end on local mode: --rate 50 on the shortest sample', () =
     const { checkOrdering, range, seqsOf, waitFrames } = await import('../support/e2e');
     const GAME = `${SAMPLE_ID}-live`;
     const rec = loadRecording(SAMPLE);
-    // Open the game first (what the CLI does, idempotent) so a spectator is on the live stream from seq 0.
-    const token = await e.stack.token('feed', 'Feed', 600, ['publisher']);
+    // Open the game first (what the CLI does, idempotent) so a spectator is on the live stream from seq 0 —
+    // as the CLI's default user (`--user`, default `publisher`): a live game is its opener's to feed.
+    const token = await e.stack.token('publisher', 'Publisher', 600, ['publisher']);
     const put = await fetch(`${e.stack.httpUrl}/games/${GAME}`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

@@ -2,10 +2,12 @@
  * The live-game routes of the HTTP API (docs/HTTP-API.md "Live games"):
  * `PUT /games/{gameId}`, `POST /games/{gameId}/events`, `POST /games/{gameId}/finish`.
  * parse (zod, protocol/http-api.ts) → the use case (application/live.ts) on `ports`.
- * Each needs the `publisher` role.
+ * Each needs the `publisher` or the `operator` role; a live game belongs to the publisher
+ * who opened it — another publisher is refused `forbidden`, an operator may act on any.
  */
 import { liveBatchSchema, LiveRequestError, openLiveGameSchema, parseLiveBody, type FinishAnswer, type OpenAnswer } from '../../../protocol/http-api';
 import { appendLiveEvents, finishLive, openLiveGame, type LivePorts } from '../../application/live';
+import type { LivePublisher } from '../../core/live';
 import { httpError, type HttpIdentity, type HttpResult } from '../../core/http-api';
 
 const GAME_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -16,23 +18,27 @@ function gameIdOf(raw: string | undefined): string {
   return raw;
 }
 
-/** Run a publisher route: role check, then `fn`; a {@link LiveRequestError} becomes its HTTP error. */
-async function asPublisher(identity: HttpIdentity, fn: () => Promise<HttpResult>): Promise<HttpResult> {
-  if (!identity.roles.includes('publisher')) return httpError(403, 'forbidden', 'this route needs a token with the publisher role');
+/**
+ * Run a publisher route: role check (`publisher` or `operator`), then `fn` with the caller as
+ * a {@link LivePublisher}; a {@link LiveRequestError} becomes its HTTP error.
+ */
+async function asPublisher(identity: HttpIdentity, fn: (by: LivePublisher) => Promise<HttpResult>): Promise<HttpResult> {
+  const operator = identity.roles.includes('operator');
+  if (!identity.roles.includes('publisher') && !operator) return httpError(403, 'forbidden', 'this route needs a token with the publisher role');
   try {
-    return await fn();
+    return await fn({ userId: identity.userId, operator });
   } catch (e) {
-    if (e instanceof LiveRequestError) return httpError({ bad_request: 400, not_found: 404, conflict: 409 }[e.code], e.code, e.message);
+    if (e instanceof LiveRequestError) return httpError({ bad_request: 400, forbidden: 403, not_found: 404, conflict: 409 }[e.code], e.code, e.message);
     throw e;
   }
 }
 
 /** `PUT /games/{gameId}`: `201` created / `200` already open — `{ gameId, live, frameCount }`. */
 export function putGame(ports: LivePorts, identity: HttpIdentity, gameId: string | undefined, body: unknown): Promise<HttpResult> {
-  return asPublisher(identity, async () => {
+  return asPublisher(identity, async (by) => {
     const id = gameIdOf(gameId);
     const open = parseLiveBody(openLiveGameSchema, body);
-    const { created, game } = await openLiveGame(ports, id, open);
+    const { created, game } = await openLiveGame(ports, id, open, undefined, by);
     const answer: OpenAnswer = { gameId: id, live: game.liveStatus!, frameCount: game.frameCount };
     return { status: created ? 201 : 200, body: answer };
   });
@@ -40,18 +46,18 @@ export function putGame(ports: LivePorts, identity: HttpIdentity, gameId: string
 
 /** `POST /games/{gameId}/events`: `200` `{ gameId, accepted, duplicates, frameCount, durationMs }`. */
 export function postEvents(ports: LivePorts, identity: HttpIdentity, gameId: string | undefined, body: unknown): Promise<HttpResult> {
-  return asPublisher(identity, async () => {
+  return asPublisher(identity, async (by) => {
     const id = gameIdOf(gameId);
     const { events } = parseLiveBody(liveBatchSchema, body);
-    return { status: 200, body: await appendLiveEvents(ports, id, events) };
+    return { status: 200, body: await appendLiveEvents(ports, id, events, undefined, by) };
   });
 }
 
 /** `POST /games/{gameId}/finish`: `200` `{ gameId, live: 'finished', frameCount, durationMs }`. */
 export function postFinish(ports: LivePorts, identity: HttpIdentity, gameId: string | undefined): Promise<HttpResult> {
-  return asPublisher(identity, async () => {
+  return asPublisher(identity, async (by) => {
     const id = gameIdOf(gameId);
-    const game = await finishLive(ports, id);
+    const game = await finishLive(ports, id, by);
     const answer: FinishAnswer = { gameId: id, live: game.liveStatus!, frameCount: game.frameCount, durationMs: game.durationMs };
     return { status: 200, body: answer };
   });

@@ -1,5 +1,6 @@
 import type { GameRow, LiveChunk } from '../../../contract/rows';
-import { chunkAtOrBefore, chunksFor, KEY_WINDOW, MAX_LIVE_CHUNKS, newLiveGame, planAppend, serializeChunk } from '../../../lambda/core/live';
+import { assertMayPublish, chunkAtOrBefore, chunksFor, DYNAMODB_ITEM_LIMIT_BYTES, dynamoItemBytes, KEY_DIGEST_CHARS, keyDigest, KEY_WINDOW, MAX_LIVE_CHUNKS, newLiveGame, planAppend, serializeChunk, worstCaseLiveRow } from '../../../lambda/core/live';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { liveBatchSchema, LiveRequestError, MAX_EVENT_DATA_BYTES, MAX_EVENTS_PER_BATCH, openLiveGameSchema, parseLiveBody, type LiveEvent } from '../../../protocol/http-api';
 import { parseFrameLines } from '../../../protocol/recording';
 import { thrown } from '../../support/throws';
@@ -99,7 +100,7 @@ describe('planAppend', () => {
       { key: 'c', seq: 9 },
     ]);
     expect(plan.duplicates).toEqual([]);
-    expect(plan.chunk).toEqual({ seq: 7, t: 100, count: 3, key: 'live/g/7.jsonl', keys: ['a', 'b', 'c'] });
+    expect(plan.chunk).toEqual({ seq: 7, t: 100, count: 3, key: 'live/g/7.jsonl', keys: ['a', 'b', 'c'].map(keyDigest) });
     expect(plan).toMatchObject({ frameCount: 10, durationMs: 150, forgetKeysOf: [] });
   });
 
@@ -141,7 +142,7 @@ describe('planAppend', () => {
     expect(plan.accepted).toEqual([{ key: 'new', seq: 3 }]);
     // A duplicate's t is not checked (it is not appended): 5 < 30 does not refuse.
     expect(plan.frames.map((f) => f.seq)).toEqual([3]);
-    expect(plan.chunk).toMatchObject({ seq: 3, count: 1, keys: ['new'] });
+    expect(plan.chunk).toMatchObject({ seq: 3, count: 1, keys: [keyDigest('new')] });
   });
 
   test('duplicates within one batch: the first occurrence wins', () => {
@@ -178,7 +179,7 @@ describe('planAppend', () => {
     const full = game({ chunks: chunks(MAX_LIVE_CHUNKS), frameCount: MAX_LIVE_CHUNKS, durationMs: MAX_LIVE_CHUNKS - 1 });
     const e = thrown(() => planAppend(full, [ev('a')], T0, chunkKey), LiveRequestError);
     expect(e.code).toBe('conflict');
-    expect(e.message).toMatch(/4000 batches/);
+    expect(e.message).toMatch(new RegExp(`has ${MAX_LIVE_CHUNKS} batches, the most one live game may have; nothing of this batch was stored: finish this game`));
   });
 
   describe(`the key window (${KEY_WINDOW} keys)`, () => {
@@ -202,6 +203,30 @@ describe('planAppend', () => {
       const g = withChunks([5, 20, 480, 1400]);
       expect(g.chunks!.map((c) => c.keys?.length)).toEqual([5, 20, 480, 1400]);
       expect(planAppend(g, Array.from({ length: 110 }, (_, i) => ev(`n${i}`, 1_000_000)), T0, chunkKey).forgetKeysOf).toEqual([1, 0]);
+    });
+
+    test(`a key is remembered as its digest: ${KEY_DIGEST_CHARS} characters whatever its length, never a key itself; whole keys of older rows still match`, () => {
+      const long = 'k'.repeat(128);
+      expect(keyDigest(long)).toHaveLength(KEY_DIGEST_CHARS);
+      expect(keyDigest('a')).toMatch(/^#[A-Za-z0-9_-]{16}$/);
+      expect(keyDigest('a')).not.toBe(keyDigest('b'));
+      expect(() => parseLiveBody(liveBatchSchema, { key: keyDigest('a'), type: 'x' })).toThrow(LiveRequestError); // '#' is no key character
+      expect(planAppend(game(), [ev(long, 0)], T0, chunkKey).chunk!.keys).toEqual([keyDigest(long)]);
+      // A row whose chunks hold whole keys (written before digests): a retry is still a duplicate.
+      const old = game({ frameCount: 2, durationMs: 10, chunks: [{ seq: 0, t: 0, count: 2, key: 'k0', keys: ['x', 'y'] }] });
+      const plan = planAppend(old, [ev('y', 10), ev('z', 10)], T0, chunkKey);
+      expect(plan.duplicates).toEqual([{ key: 'y', seq: 1 }]);
+      expect(plan.accepted).toEqual([{ key: 'z', seq: 2 }]);
+    });
+
+    test('the plan carries the whole chunk list after the append: forgotten keys dropped (absent, not undefined), the new chunk last', () => {
+      const g = withChunks([500, 500, 500, 500]);
+      const plan = planAppend(g, [ev('new', 1_000_000)], T0, chunkKey);
+      expect(plan.chunks!.map((c) => c.keys?.length ?? 0)).toEqual([0, 500, 500, 500, 1]);
+      expect('keys' in plan.chunks![0]!).toBe(false);
+      expect(plan.chunks!.at(-1)).toEqual(plan.chunk);
+      expect(plan.chunks!.slice(1, 4)).toEqual(g.chunks!.slice(1, 4));
+      expect(g.chunks![0]!.keys).toHaveLength(500); // the game is not changed
     });
 
     test('a forgotten key is appended again (a retry that late is no longer recognised)', () => {
@@ -319,5 +344,59 @@ describe('serializeChunk', () => {
 
   test('a frame line carries exactly seq, t, type and data', () => {
     expect(serializeChunk([{ seq: 0, t: 5, type: 'x', data: null }])).toBe('{"seq":0,"t":5,"type":"x","data":null}\n');
+  });
+});
+
+describe('ownership', () => {
+  const owned = game({ userId: 'alice' });
+  test('the publisher who opened a game, or an operator, may act on it; another publisher is forbidden in plain words', () => {
+    expect(newLiveGame('g', { kind: 'cricket', title: 'A v B', participants: [] }, T0, 'alice').userId).toBe('alice');
+    expect(() => assertMayPublish(owned, { userId: 'alice', operator: false })).not.toThrow();
+    expect(() => assertMayPublish(owned, { userId: 'olga', operator: true })).not.toThrow();
+    const e = thrown(() => assertMayPublish(owned, { userId: 'bob', operator: false }), LiveRequestError);
+    expect(e.code).toBe('forbidden');
+    expect(e.message).toBe('live game "g" belongs to the publisher who opened it: only they or an operator may change it; publish your own game under another gameId');
+  });
+
+  test('a game with no recorded owner, or an in-process caller: no check', () => {
+    expect(() => assertMayPublish(game(), { userId: 'bob', operator: false })).not.toThrow();
+    expect(() => assertMayPublish(owned, undefined)).not.toThrow();
+  });
+});
+
+describe(`the Games row of a live game fits DynamoDB's item limit (${DYNAMODB_ITEM_LIMIT_BYTES} bytes) at ${MAX_LIVE_CHUNKS} batches`, () => {
+  test('dynamoItemBytes follows the Developer Guide rules on small items', () => {
+    // name + UTF-8 bytes; numbers 2 + ⌈digits ÷ 2⌉ (an upper bound); list/map 3 + 1 per element.
+    expect(dynamoItemBytes({ a: 'xyz' })).toBe(4);
+    expect(dynamoItemBytes({ a: '\u20ac' })).toBe(4);
+    expect(dynamoItemBytes({ n: 123 })).toBe(1 + 2 + 2);
+    expect(dynamoItemBytes({ n: 1500 })).toBe(1 + 2 + 1); // trailing zeros trimmed
+    expect(dynamoItemBytes({ b: true, z: null })).toBe(4);
+    expect(dynamoItemBytes({ l: ['ab', 'c'] })).toBe(1 + 3 + (1 + 2) + (1 + 1));
+    expect(dynamoItemBytes({ m: { ab: 'c' }, u: undefined })).toBe(1 + 3 + 1 + 3);
+  });
+
+  test('at least what DynamoDB Local\'s rules count (dynalite, the local stand-in) for the worst-case row', () => {
+    // dynalite counts characters, not UTF-8 bytes: an ASCII row, where the two agree.
+    const ascii = { ...worstCaseLiveRow(MAX_LIVE_CHUNKS), title: 't'.repeat(200) };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const dynalite = require('dynalite/db/index.js') as { itemSize(item: unknown): number };
+    const theirs = dynalite.itemSize(marshall(ascii, { removeUndefinedValues: true }));
+    const ours = dynamoItemBytes(ascii as unknown as Record<string, unknown>);
+    expect(ours).toBeGreaterThanOrEqual(theirs);
+    expect(ours - theirs).toBeLessThan(ours * 0.03); // and close: the bound is not loose
+  });
+
+  test('the worst-case row (longest ids, keys, title and participants) at the cap fits; the old promise of 4,000 batches did not', () => {
+    const worst = worstCaseLiveRow(MAX_LIVE_CHUNKS);
+    expect(worst.gameId).toHaveLength(128);
+    expect(worst.chunks).toHaveLength(MAX_LIVE_CHUNKS);
+    expect(worst.chunks!.reduce((n, c) => n + (c.keys?.length ?? 0), 0)).toBe(KEY_WINDOW);
+    expect(worst.chunks!.every((c) => c.key.length === worst.chunks![0]!.key.length && c.key.length >= 159)).toBe(true);
+    const bytes = dynamoItemBytes(worst as unknown as Record<string, unknown>);
+    expect(bytes).toBeLessThanOrEqual(DYNAMODB_ITEM_LIMIT_BYTES);
+    // Not far below it either (the cap is the limit's, with room for a few more attributes).
+    expect(bytes).toBeGreaterThan(DYNAMODB_ITEM_LIMIT_BYTES * 0.9);
+    expect(dynamoItemBytes(worstCaseLiveRow(4000) as unknown as Record<string, unknown>)).toBeGreaterThan(DYNAMODB_ITEM_LIMIT_BYTES);
   });
 });
