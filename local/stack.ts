@@ -34,7 +34,7 @@ import { devHttp, type MintToken } from './dev-http';
 import { mintToken, type TokenRole } from '../contract/token';
 import { uploadSamples } from './samples';
 import { LocalMetricsRegistry, metricsHttp } from './metrics';
-import { METRICS_SINK_ENV, registerMetricsSink } from '../lambda/adapters/metrics';
+import { METRICS_SINK_ENV, registerMetricsSink } from '../lambda/adapters/metrics-sink';
 
 /** The project root (where package.json is). */
 export const PROJECT_ROOT = resolve(__dirname, '..');

@@ -15,48 +15,21 @@
  * is given, and Powertools itself from `process.env`.
  *
  * Local mode runs every function in one Node.js process and collects their metrics itself
- * (local/metrics.ts, served at `GET /metrics`): it registers a write sink with
- * {@link registerMetricsSink} and names it in each function's environment
- * ({@link METRICS_SINK_ENV}), so {@link metricsFromEnvironment} writes the EMF documents there
- * instead of stdout. On AWS the variable is never set.
+ * (local/metrics.ts, served at `GET /metrics`): it registers a write sink (metrics-sink.ts
+ * `registerMetricsSink`) and names it in each function's environment (`METRICS_SINK_ENV`), so
+ * {@link metricsFromEnvironment} writes the EMF documents there instead of stdout. On AWS the
+ * variable is never set.
  */
 import { Metrics as PowertoolsMetricsClient, MetricResolution } from '@aws-lambda-powertools/metrics';
 import { METRICS, METRICS_NAMESPACE, METRICS_SERVICE, SERVICE_DIMENSION, metricDimensions, type MetricName } from '../../contract/metrics';
 import type { MetricDimensionValues, Metrics } from '../ports/metrics';
 import { logger } from './log';
+import { METRICS_SINK_ENV, metricsSink } from './metrics-sink';
+
+export { METRICS_SINK_ENV, registerMetricsSink, type RegisteredMetricsSink } from './metrics-sink';
 
 /** The variable that turns the custom metrics off (Powertools Metrics' own name for it). */
 export const METRICS_DISABLED_ENV = 'POWERTOOLS_METRICS_DISABLED';
-
-/**
- * The variable naming an in-process write sink registered with {@link registerMetricsSink}
- * (local mode only; never set on AWS).
- */
-export const METRICS_SINK_ENV = 'MATCHCAST_METRICS_SINK';
-
-/** The write sinks registered in this process, by id. */
-const sinks = new Map<string, (emfLine: string) => void>();
-let nextSinkId = 1;
-
-/** A write sink registered with {@link registerMetricsSink}. */
-export interface RegisteredMetricsSink {
-  /** The value of {@link METRICS_SINK_ENV} that selects this sink. */
-  readonly id: string;
-  /** Forget the sink: functions built afterwards from an environment naming it write to stdout. */
-  unregister(): void;
-}
-
-/**
- * Register `write` (it receives each EMF document, one JSON line, at every flush) as a sink a
- * function's environment may select: a function built by {@link metricsFromEnvironment} from an
- * environment whose {@link METRICS_SINK_ENV} is the returned `id` writes its metrics there. One
- * per local stack, so two stacks in one process keep their metrics apart.
- */
-export function registerMetricsSink(write: (emfLine: string) => void): RegisteredMetricsSink {
-  const id = `sink-${nextSinkId++}`;
-  sinks.set(id, write);
-  return { id, unregister: () => void sinks.delete(id) };
-}
 
 /** What {@link PowertoolsMetrics} is constructed with (every field optional). */
 export interface PowertoolsMetricsOptions {
@@ -175,8 +148,8 @@ export class PowertoolsMetrics implements Metrics {
 export function metricsFromEnvironment(env: NodeJS.ProcessEnv): PowertoolsMetrics {
   const disabled = truthy(env[METRICS_DISABLED_ENV]);
   const sinkId = env[METRICS_SINK_ENV];
-  if (!sinkId || !sinks.has(sinkId)) return new PowertoolsMetrics({ disabled });
-  return new PowertoolsMetrics({ disabled, write: (emfLine) => sinks.get(sinkId)?.(emfLine) });
+  if (!sinkId || !metricsSink(sinkId)) return new PowertoolsMetrics({ disabled });
+  return new PowertoolsMetrics({ disabled, write: (emfLine) => metricsSink(sinkId)?.(emfLine) });
 }
 
 /**
