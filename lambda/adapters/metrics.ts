@@ -10,9 +10,9 @@
  * (bounded: the values come from contract/metrics.ts `DIMENSION_VALUES`), each with the
  * namespace `matchcast` and the default dimension `service` = `matchcast`.
  *
- * `POWERTOOLS_METRICS_DISABLED=true` in the function's environment (local mode sets it)
- * makes every call a no-op; {@link metricsFromEnvironment} reads it from the environment it
- * is given, and Powertools itself from `process.env`.
+ * `POWERTOOLS_METRICS_DISABLED=true` in the function's environment makes every call a no-op:
+ * {@link metricsFromEnvironment} reads it from the environment it is given (Powertools' own
+ * stdout publishing also reads it from `process.env`; a write sink does not).
  *
  * Local mode runs every function in one Node.js process and collects their metrics itself
  * (local/metrics.ts, served at `GET /metrics`): it registers a write sink (metrics-sink.ts
