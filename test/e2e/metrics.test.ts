@@ -10,7 +10,7 @@ jest.setTimeout(300_000); // a bound against a hang on a busy machine
 
 const GAME = '2013-wimbledon-2701';
 /** Frames from the end of the recording the stream starts at. */
-const FRAMES = 12;
+const FRAMES = 6;
 
 let e: E2e;
 
