@@ -12,8 +12,9 @@
  * secrets (the bucket is created as s3rver starts); load the functions with their
  * environment (local/functions.ts) and wire them to the gateway, the Step Functions endpoint
  * and the bucket notification; start the sweeper's timer; upload the samples; serve the HTTP
- * API and local mode's own HTTP routes (local/dev-http.ts); write the runtime file. Closing
- * undoes the steps in reverse.
+ * API and local mode's own HTTP routes (local/dev-http.ts) and `GET /metrics` (local/metrics.ts:
+ * the functions' custom metrics, which go to the stack's registry instead of stdout); write the
+ * runtime file. Closing undoes the steps in reverse.
  */
 import './polyfills';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +33,8 @@ import * as tpl from './template';
 import { devHttp, type MintToken } from './dev-http';
 import { mintToken, type TokenRole } from '../contract/token';
 import { uploadSamples } from './samples';
+import { LocalMetricsRegistry, metricsHttp } from './metrics';
+import { METRICS_SINK_ENV, registerMetricsSink } from '../lambda/adapters/metrics-sink';
 
 /** The project root (where package.json is). */
 export const PROJECT_ROOT = resolve(__dirname, '..');
@@ -90,6 +93,8 @@ export interface LocalStack {
   invokeFunction(name: string, event: unknown): Promise<unknown>;
   readonly stepFunctions: LocalStepFunctions;
   readonly gateway: LocalWebSocketGateway;
+  /** The functions' custom metrics, what `GET /metrics` serves (local/metrics.ts). */
+  readonly metrics: LocalMetricsRegistry;
   close(): Promise<void>;
 }
 
@@ -111,7 +116,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const view = readTemplate();
     const services = await startServices(view, data, opts, closers, log);
     await createResources(view, services, data.secret);
-    const functions = loadTemplateFunctions(view, services, opts.env);
+    const metrics = collectMetrics(closers);
+    const functions = loadTemplateFunctions(view, services, metrics.sinkId, opts.env);
     wireWebSocketApi(view, services.gateway, functions);
     const stepFunctions = startStepFunctions(view, services, functions, opts.closeGraceMs, closers, log);
     const indexing = connectBucketNotifications(view, services, functions, log);
@@ -125,14 +131,17 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       mintToken(data.secret, { userId, ...(displayName ? { displayName } : {}), ...(ttlSeconds ? { ttlSeconds } : {}), ...(roles ? { roles } : {}) });
     // Served only now: `/healthz` answering 200 means ready.
     services.gateway.setHttp(
-      devHttp({
-        httpUrl,
-        port,
-        httpApi: httpApiOf(view, functions, log),
-        token,
-        games: () => games.length,
-        webDir: opts.web !== false ? join(PROJECT_ROOT, 'web', 'dist') : undefined,
-      }),
+      metricsHttp(
+        metrics.registry,
+        devHttp({
+          httpUrl,
+          port,
+          httpApi: httpApiOf(view, functions, log),
+          token,
+          games: () => games.length,
+          webDir: opts.web !== false ? join(PROJECT_ROOT, 'web', 'dist') : undefined,
+        }),
+      ),
     );
 
     const writeRuntime = opts.writeRuntimeFile ?? opts.port !== 0;
@@ -150,6 +159,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       invokeFunction: (name, event) => functions.invoke(functions.byName(name), event),
       stepFunctions,
       gateway: services.gateway,
+      metrics: metrics.registry,
       close: async () => {
         if (writeRuntime) rmSync(RUNTIME_FILE, { force: true });
         await close();
@@ -309,8 +319,21 @@ function localResolver(view: TemplateView): tpl.Resolver {
   };
 }
 
+/**
+ * Step 3b: the registry of the functions' custom metrics (local/metrics.ts) and the write sink
+ * that feeds it, registered with the metrics adapter (lambda/adapters/metrics.ts
+ * `registerMetricsSink`) under the id step 4 puts in every function's environment. Unregistered
+ * on close.
+ */
+function collectMetrics(closers: Closers): { registry: LocalMetricsRegistry; sinkId: string } {
+  const registry = new LocalMetricsRegistry();
+  const sink = registerMetricsSink((emfLine) => void registry.ingest(emfLine));
+  closers.add(async () => sink.unregister());
+  return { registry, sinkId: sink.id };
+}
+
 /** Step 4: every function with its environment resolved against the local resources (local/functions.ts). */
-function loadTemplateFunctions(view: TemplateView, services: Services, overrides: Record<string, string> | undefined): LocalFunctions {
+function loadTemplateFunctions(view: TemplateView, services: Services, metricsSinkId: string, overrides: Record<string, string> | undefined): LocalFunctions {
   return loadFunctions({
     functions: view.functions,
     resolver: localResolver(view),
@@ -327,8 +350,10 @@ function loadTemplateFunctions(view: TemplateView, services: Services, overrides
       AWS_ENDPOINT_URL_SECRETS_MANAGER: services.awsJson.url,
       CALLBACK_URL: services.gateway.callbackUrl,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      // The custom metrics' EMF JSON would flood this process's stdout: off unless asked for.
-      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      // The custom metrics go to the stack's registry (GET /metrics), not this process's stdout;
+      // POWERTOOLS_METRICS_DISABLED=true in this process's environment turns them off.
+      [METRICS_SINK_ENV]: metricsSinkId,
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'false',
       // Lambda runs nodejs22.x; this machine's Node 20 only matters to the SDK's 2027 releases.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...overrides,

@@ -10,14 +10,23 @@
  * (bounded: the values come from contract/metrics.ts `DIMENSION_VALUES`), each with the
  * namespace `matchcast` and the default dimension `service` = `matchcast`.
  *
- * `POWERTOOLS_METRICS_DISABLED=true` in the function's environment (local mode sets it)
- * makes every call a no-op; {@link metricsFromEnvironment} reads it from the environment it
- * is given, and Powertools itself from `process.env`.
+ * `POWERTOOLS_METRICS_DISABLED=true` in the function's environment makes every call a no-op:
+ * {@link metricsFromEnvironment} reads it from the environment it is given (Powertools' own
+ * stdout publishing also reads it from `process.env`; a write sink does not).
+ *
+ * Local mode runs every function in one Node.js process and collects their metrics itself
+ * (local/metrics.ts, served at `GET /metrics`): it registers a write sink (metrics-sink.ts
+ * `registerMetricsSink`) and names it in each function's environment (`METRICS_SINK_ENV`), so
+ * {@link metricsFromEnvironment} writes the EMF documents there instead of stdout. On AWS the
+ * variable is never set.
  */
 import { Metrics as PowertoolsMetricsClient, MetricResolution } from '@aws-lambda-powertools/metrics';
 import { METRICS, METRICS_NAMESPACE, METRICS_SERVICE, SERVICE_DIMENSION, metricDimensions, type MetricName } from '../../contract/metrics';
 import type { MetricDimensionValues, Metrics } from '../ports/metrics';
 import { logger } from './log';
+import { METRICS_SINK_ENV, metricsSink } from './metrics-sink';
+
+export { METRICS_SINK_ENV, registerMetricsSink, type RegisteredMetricsSink } from './metrics-sink';
 
 /** The variable that turns the custom metrics off (Powertools Metrics' own name for it). */
 export const METRICS_DISABLED_ENV = 'POWERTOOLS_METRICS_DISABLED';
@@ -27,10 +36,38 @@ export interface PowertoolsMetricsOptions {
   /** Emit nothing (default false). */
   disabled?: boolean;
   /**
-   * Where each EMF document (one JSON line per set of dimensions) goes. Default: Powertools'
-   * own `publishStoredMetrics()`, which prints it to stdout (in Lambda, the function's log).
+   * Where each EMF document (one JSON line per set of dimensions) goes — every one, including
+   * those Powertools publishes before the flush when a metric reaches 100 values. Default:
+   * Powertools' own `publishStoredMetrics()`, which prints it to stdout (in Lambda, the
+   * function's log).
    */
   write?: (emfLine: string) => void;
+}
+
+/**
+ * A Powertools `Metrics` whose every publish goes to `write` instead of stdout: the flush's, and
+ * the one Powertools makes by itself in the middle of an invocation when a metric reaches 100
+ * values or the document 100 metrics (EMF: at most 100 values per metric and 100 metrics per
+ * document — Amazon CloudWatch User Guide, "Specification: Embedded metric format").
+ */
+class SinkMetricsClient extends PowertoolsMetricsClient {
+  constructor(
+    options: ConstructorParameters<typeof PowertoolsMetricsClient>[0],
+    private readonly write: (emfLine: string) => void,
+  ) {
+    super(options);
+  }
+
+  override publishStoredMetrics(): this {
+    if (!this.hasStoredMetrics()) return this;
+    try {
+      this.write(JSON.stringify(this.serializeMetrics()));
+    } finally {
+      this.clearMetrics();
+      this.clearMetadata();
+    }
+    return this;
+  }
 }
 
 /** A `true`/`1`/`yes`/`on` value (any case), as Powertools reads its boolean variables. */
@@ -76,13 +113,7 @@ export class PowertoolsMetrics implements Metrics {
     for (const m of this.byDimensions.values()) {
       if (!m.hasStoredMetrics()) continue; // Powertools would warn "No application metrics to publish"
       try {
-        if (this.write) {
-          this.write(JSON.stringify(m.serializeMetrics()));
-          m.clearMetrics();
-          m.clearMetadata();
-        } else {
-          m.publishStoredMetrics();
-        }
+        m.publishStoredMetrics(); // to stdout, or to `write` (SinkMetricsClient)
       } catch (e) {
         m.clearMetrics();
         logger.warn('metrics not published', { error: (e as Error).message });
@@ -94,12 +125,13 @@ export class PowertoolsMetrics implements Metrics {
     const key = JSON.stringify(own);
     let m = this.byDimensions.get(key);
     if (!m) {
-      m = new PowertoolsMetricsClient({
+      const options = {
         namespace: METRICS_NAMESPACE,
         serviceName: METRICS_SERVICE,
         ...(Object.keys(own).length > 0 ? { defaultDimensions: own } : {}),
         logger,
-      });
+      };
+      m = this.write ? new SinkMetricsClient(options, this.write) : new PowertoolsMetricsClient(options);
       this.byDimensions.set(key, m);
     }
     return m;
@@ -108,10 +140,16 @@ export class PowertoolsMetrics implements Metrics {
 
 /**
  * The function's metrics from `env` (its environment): a {@link PowertoolsMetrics}, disabled
- * when {@link METRICS_DISABLED_ENV} (`POWERTOOLS_METRICS_DISABLED`) is `true`/`1`/`yes`/`on`.
+ * when {@link METRICS_DISABLED_ENV} (`POWERTOOLS_METRICS_DISABLED`) is `true`/`1`/`yes`/`on`,
+ * writing to the sink {@link METRICS_SINK_ENV} names when that one is registered in this
+ * process (local mode; {@link registerMetricsSink}), else to stdout. A sink looked up when the
+ * flush runs, so one unregistered meanwhile drops the documents instead of printing them.
  */
 export function metricsFromEnvironment(env: NodeJS.ProcessEnv): PowertoolsMetrics {
-  return new PowertoolsMetrics({ disabled: truthy(env[METRICS_DISABLED_ENV]) });
+  const disabled = truthy(env[METRICS_DISABLED_ENV]);
+  const sinkId = env[METRICS_SINK_ENV];
+  if (!sinkId || !metricsSink(sinkId)) return new PowertoolsMetrics({ disabled });
+  return new PowertoolsMetrics({ disabled, write: (emfLine) => metricsSink(sinkId)?.(emfLine) });
 }
 
 /**

@@ -15,7 +15,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { InvalidTokenError } from '../../contract/token';
 import type { Log } from '../ports/log';
 import { verifierFromEnvironment, type VerifyAccessToken } from '../adapters/identity';
-import { log } from '../adapters/log';
+import { log, withLambdaContext } from '../adapters/log';
 
 /** What the authorizer is built from. */
 export interface AuthorizeDeps {
@@ -29,7 +29,7 @@ export interface AuthorizeDeps {
  * (e.g. the IdP's JWKS unreachable: the handshake fails with 500).
  */
 export function createHandler(deps: AuthorizeDeps): (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult> {
-  return async (event) => {
+  return withLambdaContext(async (event) => {
     const token = event.queryStringParameters?.token;
     try {
       const who = await deps.verify(token);
@@ -50,7 +50,7 @@ export function createHandler(deps: AuthorizeDeps): (event: APIGatewayRequestAut
       deps.log.error('authorizer failed', { error: e as Error });
       throw e;
     }
-  };
+  });
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Log } from '../ports/log';
 import { ENV, requireEnv } from '../adapters/config';
 import { DynamoConnectionRegistry } from '../adapters/connection-registry';
 import { documentClient } from '../adapters/dynamo-write';
-import { log } from '../adapters/log';
+import { log, withLambdaContext } from '../adapters/log';
 import { systemTime } from '../adapters/time';
 import { lazyHandler } from '../adapters/lazy-handler';
 
@@ -22,12 +22,12 @@ export interface ConnectDeps extends ConnectPorts {
 
 /** The `$connect` handler over `deps`: `(event) → { statusCode: 200 }`. */
 export function createHandler(deps: ConnectDeps): (event: WebSocketEvent) => Promise<{ statusCode: number }> {
-  return async (event) => {
+  return withLambdaContext(async (event) => {
     const caller = callerOf(event);
     await recordConnection(deps, caller);
     deps.log.info('connected', { connectionId: caller.connectionId, userId: caller.userId });
     return { statusCode: 200 };
-  };
+  });
 }
 
 /** The connect function's dependencies from `env` (its environment; contract/env.ts names): CONNECTIONS_TABLE. Throws MissingConfigError when it is unset. */

@@ -29,6 +29,7 @@ import { messageHandler, ReplyError } from '../adapters/ws-handler';
 import { lazyHandler } from '../adapters/lazy-handler';
 import { flushingMetrics } from '../adapters/metrics';
 import { streamAndGameAdapters } from '../adapters/stream-adapters';
+import { withLambdaContext, withStreamLogKeys } from '../adapters/log';
 
 /** What the control function is built from. */
 export interface ControlDeps {
@@ -39,10 +40,13 @@ export interface ControlDeps {
 /**
  * The control route's handler over `deps`: `(event) → { statusCode: 200 }`, replies by
  * PostToConnection; every `error` reply counts `MessagesRefused` by its code, and the metrics
- * are flushed after each invocation.
+ * are flushed after each invocation. Every log line carries the Lambda context and the
+ * `streamId` and `epoch` of the stream row the action last read or wrote (adapters/log.ts).
  */
 export function createHandler(deps: ControlDeps): (event: WebSocketEvent) => Promise<{ statusCode: number }> {
-  const { ports, config } = deps;
+  const { config } = deps;
+  // The log lines of an action name the stream it reads or changes (streamId, epoch).
+  const ports: ControlPorts = { ...deps.ports, streams: withStreamLogKeys(deps.ports.streams) };
   const refusing =
     <M>(fn: (caller: Caller, m: M) => Promise<void>) =>
     async (caller: Caller, m: M): Promise<void> => {
@@ -54,7 +58,7 @@ export function createHandler(deps: ControlDeps): (event: WebSocketEvent) => Pro
       }
     };
   const control = refusing((caller: Caller, m: Parameters<typeof applyControl>[2]) => applyControl(ports, caller, m));
-  return flushingMetrics(ports.metrics, messageHandler(
+  return withLambdaContext(flushingMetrics(ports.metrics, messageHandler(
     {
       start: refusing((caller, m) => startStream(ports, config, caller, m)),
       join: refusing((caller, m) => joinStreamById(ports, config, caller, m)),
@@ -80,7 +84,7 @@ export function createHandler(deps: ControlDeps): (event: WebSocketEvent) => Pro
         return ports.broadcaster.post(connectionId, message);
       },
     },
-  ));
+  )));
 }
 
 /**

@@ -16,7 +16,7 @@ import { ENV, requireEnv } from '../adapters/config';
 import { DynamoConnectionRegistry } from '../adapters/connection-registry';
 import { documentClient } from '../adapters/dynamo-write';
 import { managementApiClient, ManagementApiBroadcaster } from '../adapters/fanout';
-import { log } from '../adapters/log';
+import { log, withLambdaContext } from '../adapters/log';
 import { DynamoStreamStore } from '../adapters/stream-store';
 import { systemTime } from '../adapters/time';
 import { lazyHandler } from '../adapters/lazy-handler';
@@ -32,7 +32,7 @@ export interface DisconnectDeps extends ForgetPorts, PresencePorts {
 
 /** The `$disconnect` handler over `deps`: `(event) → { statusCode: 200 }`; its metrics flushed after each invocation. */
 export function createHandler(deps: DisconnectDeps): (event: WebSocketEvent) => Promise<{ statusCode: number }> {
-  return flushingMetrics(deps.metrics, async (event: WebSocketEvent) => {
+  return withLambdaContext(flushingMetrics(deps.metrics, async (event: WebSocketEvent) => {
     const connectionId = event.requestContext.connectionId;
     if (!connectionId) return { statusCode: 200 };
     const gone = await forgetConnection(deps, connectionId, deps.time.now());
@@ -40,7 +40,7 @@ export function createHandler(deps: DisconnectDeps): (event: WebSocketEvent) => 
     if (streamId) await announcePresence(deps, streamId, gone.stream?.presenceVersion);
     deps.log.info('disconnected', { connectionId, streamId });
     return { statusCode: 200 };
-  });
+  }));
 }
 
 /**

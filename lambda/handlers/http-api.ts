@@ -20,6 +20,7 @@ import { streamAndGameAdapters } from '../adapters/stream-adapters';
 import type { HttpAuthorizerContext } from './http-authorize';
 import { postEvents, postFinish, putGame } from './http/games';
 import { getStreams, postStream } from './http/streams';
+import { withLambdaContext } from '../adapters/log';
 
 type Event = APIGatewayProxyEventV2WithLambdaAuthorizer<HttpAuthorizerContext>;
 
@@ -65,7 +66,7 @@ const isResult = (v: unknown): v is HttpResult => typeof v === 'object' && v !==
  */
 export function createHandler(deps: HttpApiDeps): (event: Event) => Promise<APIGatewayProxyStructuredResultV2> {
   const routes = httpRoutes(deps);
-  return flushingMetrics(deps.metrics, async (event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
+  return withLambdaContext(flushingMetrics(deps.metrics, async (event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
     const requestId = event.requestContext?.requestId ?? '';
     let result: HttpResult;
     try {
@@ -90,7 +91,7 @@ export function createHandler(deps: HttpApiDeps): (event: Event) => Promise<APIG
       headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
       body: JSON.stringify(result.body),
     };
-  });
+  }));
 }
 
 /**

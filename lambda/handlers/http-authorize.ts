@@ -12,7 +12,7 @@ import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWith
 import { InvalidTokenError } from '../../contract/token';
 import type { Log } from '../ports/log';
 import { verifierFromEnvironment, type VerifyAccessToken } from '../adapters/identity';
-import { log } from '../adapters/log';
+import { log, withLambdaContext } from '../adapters/log';
 
 /** What a route receives in `requestContext.authorizer.lambda`. */
 export interface HttpAuthorizerContext {
@@ -42,7 +42,7 @@ type Result = APIGatewaySimpleAuthorizerWithContextResult<HttpAuthorizerContext>
  * otherwise (e.g. the IdP's JWKS unreachable).
  */
 export function createHandler(deps: HttpAuthorizeDeps): (event: APIGatewayRequestAuthorizerEventV2) => Promise<Result> {
-  return async (event) => {
+  return withLambdaContext(async (event) => {
     const refuse = { isAuthorized: false, context: { userId: '', displayName: '', roles: '' } };
     const header = event.headers?.authorization ?? event.headers?.Authorization;
     try {
@@ -56,7 +56,7 @@ export function createHandler(deps: HttpAuthorizeDeps): (event: APIGatewayReques
       deps.log.error('HTTP authorizer failed', { error: e as Error });
       throw e;
     }
-  };
+  });
 }
 
 /**

@@ -15,7 +15,7 @@ import type { Log } from '../ports/log';
 import { ENV, requireEnv } from '../adapters/config';
 import { documentClient } from '../adapters/dynamo-write';
 import { DynamoGameCatalog } from '../adapters/game-catalog';
-import { log } from '../adapters/log';
+import { log, withLambdaContext } from '../adapters/log';
 import { s3Client, S3RecordingStore } from '../adapters/recordings';
 import { systemTime } from '../adapters/time';
 import { lazyHandler } from '../adapters/lazy-handler';
@@ -33,7 +33,7 @@ export interface IndexRecordingDeps extends IndexRecordingPorts {
  * async retry has the event.
  */
 export function createHandler(deps: IndexRecordingDeps): (event: S3Event) => Promise<void> {
-  return async (event) => {
+  return withLambdaContext(async (event) => {
     for (const record of event.Records ?? []) {
       const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
       if (!key.endsWith('.jsonl')) continue;
@@ -48,7 +48,7 @@ export function createHandler(deps: IndexRecordingDeps): (event: S3Event) => Pro
         throw e; // transient (S3/DynamoDB): let Lambda's async retry have it
       }
     }
-  };
+  });
 }
 
 /**

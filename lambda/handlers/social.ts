@@ -19,6 +19,7 @@ import { systemTime } from '../adapters/time';
 import { messageHandler, ReplyError } from '../adapters/ws-handler';
 import { lazyHandler } from '../adapters/lazy-handler';
 import { flushingMetrics, metricsFromEnvironment } from '../adapters/metrics';
+import { withLambdaContext } from '../adapters/log';
 
 /** What the social function is built from. */
 export interface SocialDeps extends SocialPorts {
@@ -43,7 +44,7 @@ export function createHandler(deps: SocialDeps): (event: WebSocketEvent) => Prom
         throw e;
       }
     };
-  return flushingMetrics(deps.metrics, messageHandler(
+  return withLambdaContext(flushingMetrics(deps.metrics, messageHandler(
     { chat: refusing(relayChat), react: refusing(relayReaction), input: refusing(relayInput) },
     {
       // Per-connection rate limits (limits and reasons in core/rate-limit.ts).
@@ -54,7 +55,7 @@ export function createHandler(deps: SocialDeps): (event: WebSocketEvent) => Prom
         return deps.broadcaster.post(connectionId, message);
       },
     },
-  ));
+  )));
 }
 
 /**

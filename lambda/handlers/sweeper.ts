@@ -12,6 +12,7 @@ import { ENV, numberEnv } from '../adapters/config';
 import { lazyHandler } from '../adapters/lazy-handler';
 import { flushingMetrics } from '../adapters/metrics';
 import { streamAdapters } from '../adapters/stream-adapters';
+import { withLambdaContext } from '../adapters/log';
 
 export type { SweepReport };
 
@@ -26,7 +27,7 @@ export interface SweeperDeps {
 
 /** The sweeper's handler over `deps`: one sweep at `deps.ports.time.now()`, its metrics (the gauges) flushed after it. */
 export function createHandler(deps: SweeperDeps): () => Promise<SweepReport> {
-  return flushingMetrics(deps.ports.metrics, () => runSweep(deps.ports, deps.config, deps.ports.time.now()));
+  return withLambdaContext(flushingMetrics(deps.ports.metrics, () => runSweep(deps.ports, deps.config, deps.ports.time.now())));
 }
 
 /**

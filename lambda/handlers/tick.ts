@@ -12,6 +12,7 @@ import { ENV, numberEnv } from '../adapters/config';
 import { lazyHandler } from '../adapters/lazy-handler';
 import { flushingMetrics } from '../adapters/metrics';
 import { streamAndGameAdapters } from '../adapters/stream-adapters';
+import { appendLogKeys, withLambdaContext } from '../adapters/log';
 
 /** What the tick function is built from. */
 export interface TickDeps {
@@ -19,9 +20,17 @@ export interface TickDeps {
   config: TickConfig;
 }
 
-/** The tick's handler over `deps`: `(input, context) → TickOutput` (application/tick.ts `runTick`); its metrics flushed after each invocation. */
+/**
+ * The tick's handler over `deps`: `(input, context) → TickOutput` (application/tick.ts `runTick`); its metrics flushed after
+ * each invocation, and every log line carries the Lambda context and the input's `streamId` and `epoch` (adapters/log.ts).
+ */
 export function createHandler(deps: TickDeps): (input: TickInput, context: TickContext) => Promise<TickOutput> {
-  return flushingMetrics(deps.ports.metrics, (input: TickInput, context: TickContext) => runTick(deps.ports, deps.config, input, context));
+  return withLambdaContext(
+    flushingMetrics(deps.ports.metrics, (input: TickInput, context: TickContext) => {
+      appendLogKeys({ streamId: input.streamId, epoch: input.epoch }); // every line of this tick names its stream and epoch
+      return runTick(deps.ports, deps.config, input, context);
+    }),
+  );
 }
 
 /**

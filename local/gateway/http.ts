@@ -26,3 +26,11 @@ export function readLimited(req: IncomingMessage, limit: number): Promise<Buffer
     req.on('error', rejectRead);
   });
 }
+
+/**
+ * Answer `status` with `body` as text of `contentType` (`content-length` set), plus `headers`.
+ * For a `HEAD` request Node sends the headers only.
+ */
+export function text(res: ServerResponse, status: number, body: string, contentType: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), ...headers }).end(body);
+}

@@ -4,7 +4,7 @@
  * checked against contract/metrics.ts (namespace, units, storage resolution, dimensions).
  * EMF specification: Amazon CloudWatch User Guide, "Specification: Embedded metric format".
  */
-import { flushingMetrics, metricsFromEnvironment, PowertoolsMetrics } from '../../../lambda/adapters/metrics';
+import { flushingMetrics, metricsFromEnvironment, METRICS_SINK_ENV, PowertoolsMetrics, registerMetricsSink } from '../../../lambda/adapters/metrics';
 import { logger } from '../../../lambda/adapters/log';
 import { METRICS_NAMESPACE } from '../../../contract/metrics';
 
@@ -114,6 +114,32 @@ describe('PowertoolsMetrics', () => {
     expect(lines.map((l) => JSON.parse(l) as Emf)).toEqual([expect.objectContaining({ Reactions: 2, service: 'matchcast' })]);
     m.flush();
     expect(lines).toHaveLength(1);
+  });
+
+  it('hands `write` also the documents Powertools publishes by itself at 100 values of a metric', () => {
+    const lines: string[] = [];
+    const m = new PowertoolsMetrics({ write: (l) => lines.push(l) });
+    const printed = stdoutOf(() => {
+      for (let i = 0; i < 150; i++) m.add('FrameLateness', i);
+      m.flush();
+    });
+    expect(printed).toEqual([]);
+    const values = lines.flatMap((l) => (JSON.parse(l) as Emf).FrameLateness as number[]);
+    expect(values).toEqual(Array.from({ length: 150 }, (_, i) => i));
+  });
+
+  it('writes to the sink its environment names (registerMetricsSink), and to stdout once that one is unregistered', () => {
+    const lines: string[] = [];
+    const sink = registerMetricsSink((l) => lines.push(l));
+    const env = { [METRICS_SINK_ENV]: sink.id };
+    const m = metricsFromEnvironment(env);
+    m.add('Joins', 1);
+    expect(stdoutOf(() => m.flush())).toEqual([]);
+    expect(lines).toHaveLength(1);
+    sink.unregister();
+    const later = metricsFromEnvironment(env);
+    later.add('Joins', 1);
+    expect(stdoutOf(() => later.flush())).toHaveLength(1);
   });
 });
 
