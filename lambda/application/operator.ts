@@ -73,6 +73,8 @@ export interface OperatorStreamEntry {
   updatedAt: number;
   /** The last batch a tick claimed; absent when none has. */
   lastTickAt?: number;
+  /** Time since `lastTickAt` (absent with it). */
+  lastTickAgoMs?: number;
   /** Time since the latest progress (`lastTickAt`, `updatedAt`, `anchorAt`): see {@link STUCK_AFTER_MS}. */
   quietMs: number;
   /** The media position showing now. */
@@ -163,7 +165,7 @@ export function operatorEntry(s: StreamRow, now: number): OperatorStreamEntry {
     ageMs: Math.max(0, now - s.createdAt),
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
-    ...(s.lastTickAt === undefined ? {} : { lastTickAt: s.lastTickAt }),
+    ...(s.lastTickAt === undefined ? {} : { lastTickAt: s.lastTickAt, lastTickAgoMs: Math.max(0, now - s.lastTickAt) }),
     quietMs: quietFor(s, now),
     positionMs: currentPositionMs(s, now),
     positionSeq: s.positionSeq,

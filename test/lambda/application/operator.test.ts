@@ -58,7 +58,7 @@ describe('GET /operator/streams', () => {
     expect(first.status).toBe(200);
     const page1 = first.body as OperatorStreamPage;
     expect(page1.streams.map((s) => s.streamId)).toEqual(['spectate:a', 'spectate:b']);
-    expect(page1.streams[0]).toMatchObject({ mode: 'spectate', status: 'playing', epoch: 2, viewers: 2, ageMs: 60_000, lastTickAt: NOW - 1000, quietMs: 1000, positionSeq: 4, positionMs: 1000 });
+    expect(page1.streams[0]).toMatchObject({ mode: 'spectate', status: 'playing', epoch: 2, viewers: 2, ageMs: 60_000, lastTickAt: NOW - 1000, lastTickAgoMs: 1000, quietMs: 1000, positionSeq: 4, positionMs: 1000 });
     expect(page1.next).toEqual(expect.any(String));
     const page2 = (await listOperatorStreams(ports, olga, { limit: '2', cursor: page1.next })).body as OperatorStreamPage;
     expect(page2.streams.map((s) => s.streamId)).toEqual(['spectate:c']);
