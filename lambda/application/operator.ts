@@ -320,7 +320,7 @@ export async function endOperatorStream(ports: OperatorPorts, who: HttpIdentity,
  * ({@link restartability}) from its persisted position (`positionSeq`, `positionMs`) under a
  * new epoch: the row moves to epoch + 1 (generation 0, `epochStartSeq = positionSeq`, next
  * frame due {@link START_LEAD_MS} after now; an `awaiting_start` stream keeps waiting for
- * `startsAt`), `restarts` + 1; the old execution is stopped, the attached viewers get a `state`
+ * `startsAt`), `restarts` cleared (the sweeper's zombie budget starts afresh); the old execution is stopped, the attached viewers get a `state`
  * of the new epoch (`by` the operator's user id), then the new execution starts. A failed row
  * is replaced by the conditional create of a finished stream (its viewers stay attached).
  * `200 { streamId, status, epoch, positionSeq, positionMs, executionArn }`. Refusals: `403`,
@@ -343,7 +343,7 @@ export async function restartOperatorStream(ports: OperatorPorts, who: HttpIdent
   let updated: StreamRow;
   try {
     if (row.status === 'failed') {
-      const { endedReason: _r, failureReason: _f, expiresAt: _e, consecutiveFailures: _c, ...kept } = row;
+      const { endedReason: _r, failureReason: _f, expiresAt: _e, consecutiveFailures: _c, restarts: _n, ...kept } = row;
       updated = {
         ...kept,
         status: 'playing',
@@ -351,7 +351,6 @@ export async function restartOperatorStream(ports: OperatorPorts, who: HttpIdent
         generation: 0,
         epochStartSeq: row.positionSeq,
         anchorAt: now + START_LEAD_MS,
-        restarts: (row.restarts ?? 0) + 1,
         executionArn,
         updatedAt: now,
       };
@@ -366,7 +365,8 @@ export async function restartOperatorStream(ports: OperatorPorts, who: HttpIdent
           generation: 0,
           ...(waiting ? { status: 'awaiting_start', startsAt: waiting.startsAt, anchorAt: waiting.startsAt } : { status: 'playing', anchorAt: now + START_LEAD_MS }),
           epochStartSeq: row.positionSeq,
-          restarts: (row.restarts ?? 0) + 1,
+          // `restarts` counts the sweeper's zombie restarts (it fails a stream at its maximum): an operator's restart starts that budget afresh.
+          restarts: null,
           consecutiveFailures: null,
           executionArn,
           updatedAt: now,

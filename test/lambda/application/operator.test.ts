@@ -150,23 +150,25 @@ describe('POST /operator/streams/{streamId}/restart', () => {
     const newArn = workflow.arnFor(executionName(row.streamId, 6));
     expect(res).toEqual({ status: 200, body: { streamId: 'spectate:g1', status: 'playing', epoch: 6, positionSeq: 7, positionMs: 700, executionArn: newArn } });
     const after = (await streams.get(row.streamId))!;
-    expect(after).toMatchObject({ status: 'playing', epoch: 6, generation: 0, positionSeq: 7, epochStartSeq: 7, positionMs: 700, anchorAt: NOW + 1000, restarts: 2, clientCount: 2, executionArn: newArn });
+    expect(after).toMatchObject({ status: 'playing', epoch: 6, generation: 0, positionSeq: 7, epochStartSeq: 7, positionMs: 700, anchorAt: NOW + 1000, clientCount: 2, executionArn: newArn });
     expect(after.failureReason).toBeUndefined();
     expect(after.endedReason).toBeUndefined();
     expect(after.expiresAt).toBeUndefined();
+    expect(after.restarts).toBeUndefined(); // the sweeper's zombie budget starts afresh
     expect(broadcaster.sentTo(row.streamId)).toEqual([expect.objectContaining({ type: 'state', status: 'playing', epoch: 6, positionSeq: 7, by: 'olga' })]);
     expect(workflow.started).toEqual([{ name: executionName(row.streamId, 6), input: { streamId: row.streamId, epoch: 6, generation: 0, iteration: 0 } }]);
   });
 
   it('a playing stream whose execution is gone, or that made no progress for the bound, restarts; the old execution is stopped', async () => {
     const zombie = playing('spectate:z');
-    const stuck = playing('spectate:s', { lastTickAt: NOW - STUCK_AFTER_MS - 1, updatedAt: NOW - STUCK_AFTER_MS - 1, anchorAt: NOW - STUCK_AFTER_MS - 1 });
+    const stuck = playing('spectate:s', { restarts: 2, lastTickAt: NOW - STUCK_AFTER_MS - 1, updatedAt: NOW - STUCK_AFTER_MS - 1, anchorAt: NOW - STUCK_AFTER_MS - 1 });
     const { ports, streams, workflow } = setup([zombie, stuck]);
     const stuckArn = running(workflow, stuck);
     expect((await restartOperatorStream(ports, olga, 'spectate:z')).status).toBe(200);
     expect(await streams.get('spectate:z')).toMatchObject({ epoch: 3, status: 'playing', epochStartSeq: 4 });
     expect((await restartOperatorStream(ports, olga, 'spectate:s')).status).toBe(200);
-    expect(await streams.get('spectate:s')).toMatchObject({ epoch: 3, status: 'playing', restarts: 1 });
+    expect(await streams.get('spectate:s')).toMatchObject({ epoch: 3, status: 'playing' });
+    expect((await streams.get('spectate:s'))?.restarts).toBeUndefined();
     expect(workflow.stopped.map((s) => s.executionArn)).toContain(stuckArn);
     expect(workflow.started.map((s) => s.input.streamId)).toEqual(['spectate:z', 'spectate:s']);
   });

@@ -163,6 +163,9 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
 /** An error with the server's words (`{ error: { message } }`) or an explanation of the status. */
 class ApiError extends Error {}
 
+/** How long (ms) a row whose stream left the list stays, to keep the result of an action on it in view. */
+export const RESULT_KEEP_MS = 60_000;
+
 /** The buttons and result line of one stream's row. */
 interface RowParts {
   tr: HTMLTableRowElement;
@@ -171,6 +174,8 @@ interface RowParts {
   result: HTMLElement;
   busy: boolean;
   stream: OperatorStream;
+  /** When (Date.now(), ms) an action's result was shown; undefined before any. */
+  resultAt?: number;
 }
 
 const CHART_W = 320;
@@ -185,6 +190,7 @@ export class OperatorView {
   private readonly empty: HTMLElement;
   private readonly rows = new Map<string, RowParts>();
   private readonly chartNote: HTMLElement;
+  private readonly legend: HTMLElement;
   private readonly chartSvg: SVGSVGElement;
   private readonly latenessLine: SVGPathElement;
   private readonly fanOutLine: SVGPathElement;
@@ -231,14 +237,14 @@ export class OperatorView {
     nowLabel.textContent = 'now';
     this.chartSvg.append(this.latenessLine, this.fanOutLine, this.maxLabel, minLabel, nowLabel);
     this.chartNote = h('p', { class: 'muted small', role: 'status', 'data-testid': 'operator-metrics' }, 'Reading /metrics…');
-    const legend = h(
+    const legend = (this.legend = h(
       'p',
       { class: 'small operator-legend' },
       h('span', { class: 'key key-lateness', 'aria-hidden': 'true' }),
       ' frame lateness (mean per 5 s) ',
       h('span', { class: 'key key-fanout', 'aria-hidden': 'true' }),
       ' fan-out time (mean per 5 s)',
-    );
+    ));
 
     this.root = h(
       'main',
@@ -326,8 +332,9 @@ export class OperatorView {
       const stuck = (s.status === 'playing' || s.status === 'starting' || s.status === 'awaiting_start') && !s.livePlayback && s.quietMs > STUCK_AFTER_MS;
       setText(row.cells.tick, `${s.lastTickAgoMs === undefined ? 'never' : `${formatMs(s.lastTickAgoMs)} ago`}${stuck ? ' — stuck?' : ''}`);
     }
+    const now = Date.now();
     for (const [id, row] of this.rows) {
-      if (!seen.has(id) && !row.busy && row.result.textContent === '') {
+      if (!seen.has(id) && !row.busy && (row.resultAt === undefined || now - row.resultAt > RESULT_KEEP_MS)) {
         row.tr.remove();
         this.rows.delete(id);
       }
@@ -401,13 +408,20 @@ export class OperatorView {
           : `Restarted under epoch ${body.epoch} from ${formatDuration(body.positionMs ?? 0)}. Its viewers were sent the new state.`,
       );
       row.result.dataset.outcome = 'ok';
+      if (action === 'end') {
+        row.stream = { ...row.stream, status: 'ended', endedReason: 'stopped' };
+        row.tr.dataset.status = 'ended';
+        setText(row.cells.status, `${statusLabel('ended')} (stopped)`);
+      }
     } catch (e) {
       setText(row.result, (e as Error).message);
       row.result.dataset.outcome = 'error';
     } finally {
       row.busy = false;
+      row.resultAt = Date.now();
       if (!this.destroyed) {
-        this.showButtons(row);
+        if (row.stream.status === 'ended') clear(row.actions);
+        else this.showButtons(row);
         void this.refresh();
       }
     }
@@ -418,7 +432,8 @@ export class OperatorView {
     let text: string | undefined;
     try {
       const res = await fetch('/metrics', { cache: 'no-store' });
-      text = res.status === 200 ? await res.text() : undefined;
+      // An HTML page (a proxy's or a fallback's) is not the Prometheus text format.
+      text = res.status === 200 && !/html/i.test(res.headers.get('content-type') ?? '') ? await res.text() : undefined;
     } catch {
       text = undefined;
     }
@@ -426,8 +441,12 @@ export class OperatorView {
     if (text === undefined) {
       setText(this.chartNote, 'Metrics unavailable: this server does not answer GET /metrics.');
       this.chartSvg.dataset.state = 'unavailable';
+      this.chartSvg.style.display = 'none';
+      this.legend.hidden = true;
       return;
     }
+    this.chartSvg.style.display = '';
+    this.legend.hidden = false;
     const samples = parsePrometheus(text);
     const now = Date.now();
     const totals = { lateness: metricTotals(samples, LATENESS_METRIC), fanOut: metricTotals(samples, FAN_OUT_METRIC) };
