@@ -4,10 +4,13 @@
  * a WebSocket viewer spectates a tennis final, the page (with a dev token minted with the
  * operator role) lists that stream with its one viewer, passes the axe check, and ends it —
  * End, then the confirm — after which the page says so and the viewer receives `ended` with
- * reason `stopped`.
+ * reason `stopped`. Then, without the browser, on the same stack: a stream that failed is
+ * restarted through the HTTP API (`POST /operator/streams/{streamId}/restart`), and its viewer
+ * gets the new epoch's `state` and then frames of that epoch.
  *
  * Skipped (with a note) when /usr/bin/chromium is missing. Screenshot: test-results/screenshots/operator-*.
  */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser } from 'playwright-core';
 import { buildWeb } from '../../local/web';
 import { E2e } from '../support/e2e';
@@ -15,6 +18,8 @@ import { describeWithBrowser, launchBrowser, People, screenshot, seriousViolatio
 
 /** US Open 2011 women's final: 1:13:08 of points, so at speed 1 it is still playing when ended. */
 const GAME = '2011-usopen-2701';
+/** Wimbledon 2013 women's final, played at 64× for the restart: a point every half second or so. */
+const FAST_GAME = '2013-wimbledon-2701';
 /** Bound of every wait: only catches a hang. */
 const HANG_MS = 60_000;
 
@@ -67,5 +72,35 @@ run('the operator page on the real local stack', () => {
     expect(state.by).toBe('olga');
     expect(await e.streamRow(joined.streamId)).toMatchObject({ status: 'ended', endedReason: 'stopped' });
     await screenshot(page, 'operator-ended');
+  });
+
+  it('a failed stream restarted through the HTTP API: its viewer gets the new epoch, then its frames', async () => {
+    const viewer = await e.connect('walt');
+    viewer.send({ action: 'start', gameId: FAST_GAME, speed: 64 });
+    const joined = await viewer.waitFor('joined');
+    await viewer.waitFor('frames', () => true, HANG_MS);
+    const row = await e.streamRow(joined.streamId);
+    // A failure as the tick records one, with the epoch bumped so the running tick is fenced off.
+    await e.db.send(
+      new UpdateCommand({
+        TableName: e.stack.tables.Streams,
+        Key: { streamId: joined.streamId },
+        UpdateExpression: 'SET #s = :f, endedReason = :f, failureReason = :why, epoch = :e',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':f': 'failed', ':why': 'simulated failure', ':e': row.epoch + 1 },
+      }),
+    );
+    const token = await e.stack.token('olga', 'Olga', 600, ['operator']);
+    const path = `/operator/streams/${encodeURIComponent(joined.streamId)}`;
+    const shown = await e.http('GET', path, token);
+    expect(shown).toMatchObject({ status: 200, body: { stream: { status: 'failed' }, restart: { ok: true, why: 'failed' }, viewers: [{ userId: 'walt' }] } });
+    const from = viewer.messages.length;
+    const res = await e.http('POST', `${path}/restart`, token);
+    expect(res).toMatchObject({ status: 200, body: { streamId: joined.streamId, status: 'playing', epoch: row.epoch + 2 } });
+    const state = await viewer.waitFor('state', (m) => m.epoch === row.epoch + 2, HANG_MS, from);
+    expect(state).toMatchObject({ status: 'playing', by: 'olga', positionSeq: res.body.positionSeq });
+    const frames = await viewer.waitFor('frames', (m) => m.epoch === row.epoch + 2, HANG_MS, from);
+    expect(frames.frames[0]!.seq).toBe(res.body.positionSeq);
+    expect((await e.http('POST', `${path}/restart`, token)).status).toBe(409);
   });
 });
