@@ -77,6 +77,12 @@ export interface OperatorStreamEntry {
   lastTickAgoMs?: number;
   /** Time since the latest progress (`lastTickAt`, `updatedAt`, `anchorAt`): see {@link STUCK_AFTER_MS}. */
   quietMs: number;
+  /**
+   * True when the stream needs an execution (core/lifecycle.ts `needsExecution`) and has been
+   * quiet for over {@link STUCK_AFTER_MS}: a restart would be accepted. (A stream whose
+   * execution has died is restartable sooner; `GET /operator/streams/{streamId}` checks that.)
+   */
+  stuck: boolean;
   /** The media position showing now. */
   positionMs: number;
   /** The next frame to send. */
@@ -167,6 +173,7 @@ export function operatorEntry(s: StreamRow, now: number): OperatorStreamEntry {
     updatedAt: s.updatedAt,
     ...(s.lastTickAt === undefined ? {} : { lastTickAt: s.lastTickAt, lastTickAgoMs: Math.max(0, now - s.lastTickAt) }),
     quietMs: quietFor(s, now),
+    stuck: needsExecution(s) && quietFor(s, now) > STUCK_AFTER_MS,
     positionMs: currentPositionMs(s, now),
     positionSeq: s.positionSeq,
     durationMs: s.durationMs,

@@ -58,7 +58,7 @@ describe('GET /operator/streams', () => {
     expect(first.status).toBe(200);
     const page1 = first.body as OperatorStreamPage;
     expect(page1.streams.map((s) => s.streamId)).toEqual(['spectate:a', 'spectate:b']);
-    expect(page1.streams[0]).toMatchObject({ mode: 'spectate', status: 'playing', epoch: 2, viewers: 2, ageMs: 60_000, lastTickAt: NOW - 1000, lastTickAgoMs: 1000, quietMs: 1000, positionSeq: 4, positionMs: 1000 });
+    expect(page1.streams[0]).toMatchObject({ mode: 'spectate', status: 'playing', epoch: 2, viewers: 2, ageMs: 60_000, lastTickAt: NOW - 1000, lastTickAgoMs: 1000, quietMs: 1000, stuck: false, positionSeq: 4, positionMs: 1000 });
     expect(page1.next).toEqual(expect.any(String));
     const page2 = (await listOperatorStreams(ports, olga, { limit: '2', cursor: page1.next })).body as OperatorStreamPage;
     expect(page2.streams.map((s) => s.streamId)).toEqual(['spectate:c']);
@@ -67,6 +67,13 @@ describe('GET /operator/streams', () => {
     expect(all.streams.map((s) => s.streamId)).toEqual(['spectate:a', 'spectate:b', 'spectate:c', 'spectate:d']);
     const ended = (await listOperatorStreams(ports, olga, { status: 'ended,failed' })).body as OperatorStreamPage;
     expect(ended.streams.map((s) => [s.streamId, s.endedReason])).toEqual([['spectate:d', 'idle']]);
+  });
+
+  it('marks a stream quiet for over the bound as stuck, never a paused one', async () => {
+    const old = NOW - STUCK_AFTER_MS - 1;
+    const { ports } = setup([playing('spectate:s', { lastTickAt: old, updatedAt: old, anchorAt: old }), playing('spectate:p', { status: 'paused', lastTickAt: old, updatedAt: old, anchorAt: old })]);
+    const page = (await listOperatorStreams(ports, olga)).body as OperatorStreamPage;
+    expect(page.streams.map((s) => [s.streamId, s.stuck])).toEqual([['spectate:p', false], ['spectate:s', true]]);
   });
 
   it.each([

@@ -24,8 +24,6 @@ export const CHART_WINDOW_MS = 10 * 60_000;
 export const LATENESS_METRIC = 'matchcast_frame_lateness_ms';
 /** The Prometheus metric of fan-out time (contract/metrics.ts `FanOutTime`, ms). */
 export const FAN_OUT_METRIC = 'matchcast_fan_out_time_ms';
-/** Time (ms) without progress after which the server lets an operator restart a playing stream (application/operator.ts `STUCK_AFTER_MS`). */
-const STUCK_AFTER_MS = 3 * 60_000;
 
 /** One stream as `GET /operator/streams` lists it (times epoch ms, durations ms). */
 export interface OperatorStream {
@@ -42,6 +40,8 @@ export interface OperatorStream {
   /** Time since `lastTickAt`, by the server's clock. */
   lastTickAgoMs?: number;
   quietMs: number;
+  /** The server counts it as stuck: a restart would be accepted. */
+  stuck: boolean;
   positionMs: number;
   durationMs: number;
   livePlayback?: string;
@@ -322,15 +322,16 @@ export class OperatorView {
         row = this.newRow(s);
         this.rows.set(s.streamId, row);
       }
-      row.stream = s;
       this.tbody.append(row.tr); // keeps the server's order
+      // Just ended here: the list (an eventually consistent index) may still show it open for a moment.
+      if (row.tr.dataset.status === 'ended' && s.status !== 'ended' && s.status !== 'failed') continue;
+      row.stream = s;
       const status = statusLabel(s.status) + (s.failureReason ? `: ${s.failureReason}` : s.endedReason ? ` (${s.endedReason})` : '');
       setText(row.cells.status, status);
       row.tr.dataset.status = s.status;
       setText(row.cells.viewers, String(s.viewers));
       setText(row.cells.position, `${formatDuration(s.positionMs)} / ${formatDuration(s.durationMs)}`);
-      const stuck = (s.status === 'playing' || s.status === 'starting' || s.status === 'awaiting_start') && !s.livePlayback && s.quietMs > STUCK_AFTER_MS;
-      setText(row.cells.tick, `${s.lastTickAgoMs === undefined ? 'never' : `${formatMs(s.lastTickAgoMs)} ago`}${stuck ? ' — stuck?' : ''}`);
+      setText(row.cells.tick, `${s.lastTickAgoMs === undefined ? 'never' : `${formatMs(s.lastTickAgoMs)} ago`}${s.stuck ? ' — stuck' : ''}`);
     }
     const now = Date.now();
     for (const [id, row] of this.rows) {
