@@ -2,7 +2,8 @@
  * The operator page (`#/operator`) in a real browser against the REAL local stack
  * (`startLocalStack()` through test/support/e2e.ts: port 0, no runtime file, the sweeper off):
  * a WebSocket viewer spectates a tennis final, the page (with a dev token minted with the
- * operator role) lists that stream with its one viewer, passes the axe check, and ends it —
+ * operator role) lists that stream with its one viewer, draws its chart from a `/metrics` the
+ * browser is given (the route belongs to another part), passes the axe check, and ends it —
  * End, then the confirm — after which the page says so and the viewer receives `ended` with
  * reason `stopped`. Then, without the browser, on the same stack: a stream that failed is
  * restarted through the HTTP API (`POST /operator/streams/{streamId}/restart`), and its viewer
@@ -49,6 +50,13 @@ run('the operator page on the real local stack', () => {
     const joined = await viewer.waitFor('joined');
 
     const page = await people.open('olga');
+    // GET /metrics is another part's: here the browser gets a summary whose totals grow by 10 observations of 20 ms per read.
+    let reads = 0;
+    await page.route('**/metrics', (route) => {
+      reads++;
+      const body = `# TYPE matchcast_frame_lateness_ms summary\nmatchcast_frame_lateness_ms_sum ${reads * 200}\nmatchcast_frame_lateness_ms_count ${reads * 10}\nmatchcast_fan_out_time_ms_sum ${reads * 50}\nmatchcast_fan_out_time_ms_count ${reads * 10}\n`;
+      return route.fulfill({ status: 200, contentType: 'text/plain; version=0.0.4', body });
+    });
     await page.goto(`${e.stack.httpUrl}/#/operator`);
     const row = page.locator(`[data-testid=operator-stream][data-stream-id="${joined.streamId}"]`);
     await row.waitFor({ timeout: HANG_MS });
@@ -57,7 +65,10 @@ run('the operator page on the real local stack', () => {
       joined.streamId,
       { timeout: HANG_MS },
     );
-    await page.locator('[data-testid=operator-metrics]').filter({ hasNotText: 'Reading /metrics' }).waitFor({ timeout: HANG_MS });
+    // The second read gives the first interval's means: a point on each line.
+    await page.locator('[data-testid=operator-metrics]').filter({ hasText: 'lateness 20 ms' }).waitFor({ timeout: HANG_MS });
+    expect(await page.locator('[data-testid=operator-metrics]').textContent()).toBe('lateness 20 ms · fan-out 5 ms.');
+    expect(await page.locator('.chart-lateness').getAttribute('d')).toMatch(/^M\d/);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'operator-list');
 

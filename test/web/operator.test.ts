@@ -48,6 +48,7 @@ describe('operator page: metrics', () => {
     const d = chartPath([{ at: now - 700_000, value: 5 }, { at: now - 600_000, value: 0 }, { at: now - 300_000, value: 50 }, { at: now, value: 500 }], now, 600_000, 100, 300, 100);
     expect(d).toBe('M0.0 100.0 L150.0 50.0 L300.0 0.0');
     expect(chartPath([], now, 600_000, 100, 300, 100)).toBe('');
+    expect(chartPath([{ at: now, value: 50 }], now, 600_000, 100, 300, 100)).toBe('M300.0 50.0 l0 0');
   });
 
   it('formats durations for operators', () => {

@@ -130,7 +130,8 @@ export interface ChartPoint {
 /**
  * An SVG path (`M x y L x y …`) of `points` in a `width`×`height` box: time from `now −
  * windowMs` (left) to `now` (right), value from 0 (bottom) to `max` (top); points outside the
- * window are dropped. Empty when no point is inside.
+ * window are dropped. A single point is a zero-length segment (drawn as a dot with round
+ * line caps). Empty when no point is inside.
  */
 export function chartPath(points: readonly ChartPoint[], now: number, windowMs: number, max: number, width: number, height: number): string {
   const inside = points.filter((p) => p.at >= now - windowMs && p.at <= now);
@@ -141,6 +142,7 @@ export function chartPath(points: readonly ChartPoint[], now: number, windowMs: 
       const y = height - (Math.min(p.value, top) / top) * height;
       return `${i === 0 ? 'M' : 'L'}${x.toFixed(1)} ${y.toFixed(1)}`;
     })
+    .concat(inside.length === 1 ? ['l0 0'] : [])
     .join(' ');
 }
 
