@@ -105,8 +105,8 @@ export function createHandler(deps: HttpApiDeps): (event: Event) => Promise<APIG
 /**
  * The HTTP API function's dependencies from `env` (its environment; contract/env.ts names):
  * GAMES_TABLE, STREAMS_TABLE, CONNECTIONS_TABLE (required; fan-out to a live stream queries
- * `byStream` and forgets gone connections there), RECORDINGS_BUCKET, CALLBACK_URL,
- * PLAYER_STATE_MACHINE_ARN (checked on first use), AWS_ENDPOINT_URL_S3 (set: a local S3,
+ * `byStream` and forgets gone connections there, and the operator lists a stream's viewers there), RECORDINGS_BUCKET, CALLBACK_URL,
+ * PLAYER_STATE_MACHINE_ARN (checked on first use: scheduled starts, the operator's end, show and restart), AWS_ENDPOINT_URL_S3 (set: a local S3,
  * addressed path-style), POWERTOOLS_METRICS_DISABLED (adapters/metrics.ts). Throws MissingConfigError naming an unset table variable.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): HttpApiDeps {
