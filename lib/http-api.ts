@@ -43,10 +43,13 @@ export interface MatchcastHttpApiProps {
 
 /**
  * The HTTP API of publishers and operators (docs/HTTP-API.md): an API Gateway HTTP
- * API whose every route ({@link HTTP_ROUTE_KEYS}) goes to one function
+ * API whose every route ({@link HTTP_ROUTE_KEYS}: live games, scheduled streams, and the
+ * operator's `/operator/streams…` routes) goes to one function
  * (`lambda/handlers/http-api.ts`) behind a Lambda authorizer (`http-authorize`, simple
  * responses, the bearer token of `Authorization`, cached 60 s per token). The routes check the
- * token's roles (`publisher`, `operator`) themselves.
+ * token's roles (`publisher`, `operator`) themselves. The function reads and writes the
+ * Streams and Connections tables (the operator lists a stream's viewers on `byStream`); the
+ * stack makes it a controller of the Player workflow (start, stop, describe executions).
  *
  * @throws Error naming `tables`, `bucket` or `webSocket` when missing, `throttle.*` or `auth.*` when invalid.
  */

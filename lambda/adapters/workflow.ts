@@ -12,7 +12,7 @@ import {
   type ExecutionStatus,
 } from '@aws-sdk/client-sfn';
 import type { TickInput } from '../core/workflow';
-import type { Workflow } from '../ports/workflow';
+import type { ExecutionDetails, Workflow } from '../ports/workflow';
 import { errorCode, SDK_MAX_ATTEMPTS, translate } from './aws';
 import { ENV, MissingConfigError } from './config';
 
@@ -112,6 +112,29 @@ export class StepFunctionsWorkflow implements Workflow {
     try {
       const out = await this.client.send(new DescribeExecutionCommand({ executionArn }));
       return out.status;
+    } catch (e) {
+      if (errorCode(e) === 'ExecutionDoesNotExist') return undefined;
+      throw translate('StepFunctions', 'DescribeExecution', e);
+    }
+  }
+
+  /**
+   * DescribeExecution as {@link ExecutionDetails}: status, `startedAt`/`stoppedAt` (epoch ms),
+   * `error` and `cause` when the execution recorded them; undefined when no execution has that
+   * ARN. Other failures throw `AwsServiceError`/`ThrottledError`. For the operator's
+   * `GET /operator/streams/{streamId}`.
+   */
+  async inspect(executionArn: string): Promise<ExecutionDetails | undefined> {
+    try {
+      const out = await this.client.send(new DescribeExecutionCommand({ executionArn }));
+      return {
+        executionArn: out.executionArn ?? executionArn,
+        status: out.status ?? 'UNKNOWN',
+        startedAt: out.startDate ? new Date(out.startDate).getTime() : 0,
+        ...(out.stopDate ? { stoppedAt: new Date(out.stopDate).getTime() } : {}),
+        ...(out.error ? { error: out.error } : {}),
+        ...(out.cause ? { cause: out.cause } : {}),
+      };
     } catch (e) {
       if (errorCode(e) === 'ExecutionDoesNotExist') return undefined;
       throw translate('StepFunctions', 'DescribeExecution', e);

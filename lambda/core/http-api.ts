@@ -10,6 +10,10 @@ export const HTTP_ROUTE_KEYS = [
   'POST /games/{gameId}/finish',
   'POST /streams',
   'GET /streams',
+  'GET /operator/streams',
+  'GET /operator/streams/{streamId}',
+  'POST /operator/streams/{streamId}/end',
+  'POST /operator/streams/{streamId}/restart',
 ] as const;
 export type HttpRouteKey = (typeof HTTP_ROUTE_KEYS)[number];
 

@@ -21,18 +21,23 @@ import type { HttpAuthorizerContext } from './http-authorize';
 import { postEvents, postFinish, putGame } from './http/games';
 import { getStreams, postStream } from './http/streams';
 import { withLambdaContext } from '../adapters/log';
+import { getOperatorStream, getOperatorStreams, postOperatorEnd, postOperatorRestart } from './http/operator';
+import type { OperatorPorts } from '../application/operator';
 
 type Event = APIGatewayProxyEventV2WithLambdaAuthorizer<HttpAuthorizerContext>;
 
-/** What the HTTP API function is built from: the live-game and scheduling ports, and the log. */
+/** What the HTTP API function is built from: the live-game, scheduling and operator ports, and the log. */
 export interface HttpApiDeps extends Omit<LivePorts, 'games' | 'streams' | 'workflow'> {
   games: LivePorts['games'] & ScheduleStreamPorts['games'];
-  streams: LivePorts['streams'] & ScheduleStreamPorts['streams'] & ListStreamsPorts['streams'];
-  workflow: LivePorts['workflow'] & ScheduleStreamPorts['workflow'];
+  streams: LivePorts['streams'] & ScheduleStreamPorts['streams'] & ListStreamsPorts['streams'] & OperatorPorts['streams'];
+  workflow: LivePorts['workflow'] & ScheduleStreamPorts['workflow'] & OperatorPorts['workflow'];
+  /** The Connections table: the viewers an operator sees (`byStream`). */
+  connections: OperatorPorts['connections'];
   log: Log;
 }
 
-type Route = (who: HttpIdentity, body: unknown, path: Record<string, string | undefined>) => Promise<HttpResult>;
+type Params = Record<string, string | undefined>;
+type Route = (who: HttpIdentity, body: unknown, path: Params, query: Params) => Promise<HttpResult>;
 
 /** The routes over `deps`, by API Gateway route key. The CDK construct (lib/http-api.ts) declares exactly these. */
 export function httpRoutes(deps: HttpApiDeps): Record<HttpRouteKey, Route> {
@@ -42,6 +47,10 @@ export function httpRoutes(deps: HttpApiDeps): Record<HttpRouteKey, Route> {
     'POST /games/{gameId}/finish': (who, _body, path) => postFinish(deps, who, path.gameId),
     'POST /streams': (who, body) => postStream(deps, who, body, deps.time.now()),
     'GET /streams': () => getStreams(deps),
+    'GET /operator/streams': (who, _body, _path, query) => getOperatorStreams(deps, who, query),
+    'GET /operator/streams/{streamId}': (who, _body, path) => getOperatorStream(deps, who, path.streamId),
+    'POST /operator/streams/{streamId}/end': (who, _body, path) => postOperatorEnd(deps, who, path.streamId),
+    'POST /operator/streams/{streamId}/restart': (who, _body, path) => postOperatorRestart(deps, who, path.streamId),
   };
 }
 
@@ -76,7 +85,7 @@ export function createHandler(deps: HttpApiDeps): (event: Event) => Promise<APIG
       } else {
         const ctx = event.requestContext.authorizer?.lambda;
         const who: HttpIdentity = { userId: ctx?.userId ?? '', roles: (ctx?.roles ?? '').split(',').filter((r) => r !== '') };
-        result = await route(who, jsonBody(event), event.pathParameters ?? {});
+        result = await route(who, jsonBody(event), event.pathParameters ?? {}, event.queryStringParameters ?? {});
       }
     } catch (e) {
       if (isResult(e)) {
@@ -97,13 +106,13 @@ export function createHandler(deps: HttpApiDeps): (event: Event) => Promise<APIG
 /**
  * The HTTP API function's dependencies from `env` (its environment; contract/env.ts names):
  * GAMES_TABLE, STREAMS_TABLE, CONNECTIONS_TABLE (required; fan-out to a live stream queries
- * `byStream` and forgets gone connections there), RECORDINGS_BUCKET, CALLBACK_URL,
- * PLAYER_STATE_MACHINE_ARN (checked on first use), AWS_ENDPOINT_URL_S3 (set: a local S3,
+ * `byStream` and forgets gone connections there, and the operator lists a stream's viewers there), RECORDINGS_BUCKET, CALLBACK_URL,
+ * PLAYER_STATE_MACHINE_ARN (checked on first use: scheduled starts, the operator's end, show and restart), AWS_ENDPOINT_URL_S3 (set: a local S3,
  * addressed path-style), POWERTOOLS_METRICS_DISABLED (adapters/metrics.ts). Throws MissingConfigError naming an unset table variable.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): HttpApiDeps {
-  const { games, streams, recordings, broadcaster, workflow, time, log, metrics } = streamAndGameAdapters(env);
-  return { games, streams, recordings, broadcaster, workflow, time, log, metrics };
+  const { games, streams, connections, recordings, broadcaster, workflow, time, log, metrics } = streamAndGameAdapters(env);
+  return { games, streams, connections, recordings, broadcaster, workflow, time, log, metrics };
 }
 
 /** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation. */

@@ -7,6 +7,21 @@ import type { TickInput } from '../core/workflow';
 /** Execution statuses of Step Functions' DescribeExecution. */
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
 
+/**
+ * One execution as Step Functions' DescribeExecution reports it: times are epoch ms; `error`
+ * and `cause` are there for a FAILED, TIMED_OUT or ABORTED execution that recorded them
+ * (`cause` is the StopExecution cause of an aborted one).
+ */
+export interface ExecutionDetails {
+  executionArn: string;
+  status: ExecutionStatus | string;
+  startedAt: number;
+  /** Absent while it runs. */
+  stoppedAt?: number;
+  error?: string;
+  cause?: string;
+}
+
 /** Executions of the Player state machine. */
 export interface Workflow {
   /** The ARN the execution named `name` has (or will have). */
@@ -17,4 +32,6 @@ export interface Workflow {
   stop(executionArn: string, cause: string): Promise<void>;
   /** The execution's status, or undefined when none has that ARN. */
   describe(executionArn: string): Promise<ExecutionStatus | string | undefined>;
+  /** The execution's status, times, error and cause, or undefined when none has that ARN (the operator's view). */
+  inspect(executionArn: string): Promise<ExecutionDetails | undefined>;
 }

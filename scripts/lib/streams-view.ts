@@ -1,6 +1,7 @@
 /**
  * The Streams table as an operator sees it (`npm run streams`): pure formatting of
- * {@link StreamRow}s into an aligned table or JSON lines. No I/O; `now` is passed in.
+ * {@link StreamRow}s into an aligned table or JSON lines (`list`), and of the HTTP API's
+ * operator answers (`show`, `end`, `restart`). No I/O; `now` is passed in.
  * Unit-tested in test/scripts/streams.test.ts.
  */
 import type { StreamRow } from '../../contract/rows';
@@ -133,4 +134,95 @@ function padEnd(s: string, w: number): string {
 }
 function padStart(s: string, w: number): string {
   return ' '.repeat(Math.max(0, w - width(s))) + s;
+}
+
+/**
+ * What `GET /operator/streams/{streamId}` answers (docs/HTTP-API.md "Operator routes"), as the
+ * CLI reads it: the row, the current execution (times epoch ms), up to 100 viewers, and
+ * whether a restart would be accepted.
+ */
+export interface StreamDetailsView {
+  stream: StreamRow;
+  positionNowMs: number;
+  quietMs: number;
+  execution: { executionArn: string; status: string; startedAt: number; stoppedAt?: number; error?: string; cause?: string } | null;
+  viewers: Array<{ connectionId: string; userId: string; displayName: string; role: string }>;
+  viewersTruncated: boolean;
+  restart: { ok: true; why: string } | { ok: false; message: string };
+}
+
+/** What `POST …/end` answers. */
+export interface EndResultView {
+  streamId: string;
+  status: string;
+  endedReason?: string;
+  epoch: number;
+}
+
+/** What `POST …/restart` answers. */
+export interface RestartResultView {
+  streamId: string;
+  status: string;
+  epoch: number;
+  positionSeq: number;
+  positionMs: number;
+  executionArn: string;
+}
+
+const RESTART_WHY: Record<string, string> = {
+  failed: 'it failed',
+  no_execution: 'its player is not running',
+  stuck: 'it has made no progress for minutes',
+};
+
+/**
+ * `show`: one stream as labelled lines — game, mode, status, epoch, speed, position, counts,
+ * times relative to `now` (epoch ms), the reason it ended, its execution (status, start,
+ * stop, error and cause), whether it can be restarted, and a table of its viewers.
+ */
+export function formatStreamDetails(d: StreamDetailsView, now: number): string {
+  const s = d.stream;
+  const lines: Array<[string, string]> = [
+    ['stream', clean(s.streamId)],
+    ['game', `${clean(s.gameId)}${s.title ? ` — ${clean(s.title)}` : ''}`],
+    ['mode', `${s.mode}${s.controllers?.length ? ` (controllers: ${s.controllers.map(clean).join(', ')})` : ''}${s.livePlayback ? `, live ${s.livePlayback}` : ''}`],
+    ['status', `${s.status}, epoch ${s.epoch}, ${typeof s.speed === 'number' ? formatSpeed(s.speed) : '?'}`],
+  ];
+  if (s.startsAt !== undefined) lines.push(['starts', formatStartsAt(s.startsAt, now)]);
+  lines.push(
+    ['position', `${formatClock(d.positionNowMs)} / ${formatClock(s.durationMs ?? 0)} (next frame ${s.positionSeq} of ${s.frameCount})`],
+    ['viewers', String(s.clientCount ?? 0)],
+    ['created', formatRelative(s.createdAt, now)],
+    ['last tick', formatRelative(s.lastTickAt, now)],
+    ['quiet for', formatRelative(now - d.quietMs, now).replace(/ ago$/, '')],
+  );
+  if (s.restarts) lines.push(['restarts', String(s.restarts)]);
+  const reason = s.failureReason ?? s.endedReason;
+  if (reason) lines.push(['reason', clean(reason)]);
+  const x = d.execution;
+  if (!x) lines.push(['execution', 'none']);
+  else {
+    const times = `started ${formatRelative(x.startedAt, now)}${x.stoppedAt !== undefined ? `, stopped ${formatRelative(x.stoppedAt, now)}` : ''}`;
+    lines.push(['execution', `${x.status} (${times})`], ['', clean(x.executionArn)]);
+    if (x.error || x.cause) lines.push(['error', clean(`${x.error ?? ''}${x.error && x.cause ? ': ' : ''}${(x.cause ?? '').slice(0, 300)}`)]);
+  }
+  lines.push(['restart', d.restart.ok ? `possible (${RESTART_WHY[d.restart.why] ?? d.restart.why}): npm run streams -- restart ${s.streamId}` : `not possible: ${d.restart.message}`]);
+  const w = Math.max(...lines.map(([k]) => width(k)));
+  let out = `${lines.map(([k, v]) => `${padEnd(k, w)}  ${v}`.trimEnd()).join('\n')}\n`;
+  if (d.viewers.length === 0) return `${out}\nno viewers attached\n`;
+  const rows = [['CONNECTION', 'USER', 'NAME', 'ROLE'], ...d.viewers.map((v) => [clean(v.connectionId), clean(v.userId), clean(v.displayName), v.role])];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => width(r[i]!))));
+  out += `\n${rows.map((r) => r.map((c, i) => (i < 3 ? padEnd(c, widths[i]!) : c)).join('  ').trimEnd()).join('\n')}\n`;
+  if (d.viewersTruncated) out += `… and more (${s.clientCount} attached; the first ${d.viewers.length} shown)\n`;
+  return out;
+}
+
+/** `end`: one line saying what happened. */
+export function formatEndResult(r: EndResultView): string {
+  return `ended ${clean(r.streamId)} (reason ${r.endedReason ?? 'stopped'}, epoch ${r.epoch}): its viewers were sent "ended" and its execution stopped\n`;
+}
+
+/** `restart`: one line saying what happened. */
+export function formatRestartResult(r: RestartResultView): string {
+  return `restarted ${clean(r.streamId)} under epoch ${r.epoch}, ${r.status}, from frame ${r.positionSeq} (${formatClock(r.positionMs)}): its viewers were sent the new state\n`;
 }

@@ -17,7 +17,7 @@ import type { MetricDimensionValues, Metrics } from '../../lambda/ports/metrics'
 import { metricDimensions, type MetricName } from '../../contract/metrics';
 import type { CountCheck, StreamChanges, StreamStore, UpdateConditions } from '../../lambda/ports/streams';
 import type { Time } from '../../lambda/ports/time';
-import type { Workflow } from '../../lambda/ports/workflow';
+import type { ExecutionDetails, Workflow } from '../../lambda/ports/workflow';
 import type { Role, ServerMessage, StreamStatus } from '../../protocol/messages';
 
 const copy = <T>(v: T): T => structuredClone(v);
@@ -347,6 +347,15 @@ export class FakeWorkflow implements Workflow {
   }
   async describe(executionArn: string): Promise<string | undefined> {
     return this.statuses.get(executionArn);
+  }
+  /** Error and cause to report for an execution (set by a test). */
+  readonly failures = new Map<string, { error: string; cause: string }>();
+  async inspect(executionArn: string): Promise<ExecutionDetails | undefined> {
+    const status = this.statuses.get(executionArn);
+    if (status === undefined) return undefined;
+    const stop = this.stopped.find((s) => s.executionArn === executionArn);
+    const failure = this.failures.get(executionArn) ?? (stop ? { error: 'States.Aborted', cause: stop.cause } : undefined);
+    return { executionArn, status, startedAt: 0, ...(status === 'RUNNING' ? {} : { stoppedAt: 1 }), ...(failure ?? {}) };
   }
 }
 

@@ -225,3 +225,100 @@ describe('runStreams against dynalite (explicit endpoint from the runtime file)'
     expect(text.trimEnd().split('\n')).toHaveLength(5);
   });
 });
+
+describe('runStreams: show, end, restart through the HTTP API', () => {
+  let dir: string;
+  let runtimeFile: string;
+  const STREAM = 'pvai:2011-usopen-2701:alice@example.com';
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'matchcast-streams-verbs-'));
+    runtimeFile = join(dir, 'runtime.json');
+    writeFileSync(runtimeFile, JSON.stringify({ pid: process.pid, httpUrl: 'http://127.0.0.1:9', wsUrl: 'ws://127.0.0.1:9/', dynamodbEndpoint: 'http://127.0.0.1:9', region: 'us-east-1', tables: { Streams: 'Streams' } }));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function capture() {
+    const stdout = new PassThrough();
+    let text = '';
+    stdout.on('data', (c: Buffer) => (text += c.toString()));
+    return { stdout, text: () => text };
+  }
+
+  /** A fetch answering `/dev/token` and the operator routes from `answers` (by "METHOD path"), recording every request. */
+  function fakeFetch(answers: Record<string, [number, unknown]>) {
+    const calls: Array<{ method: string; url: string; auth?: string }> = [];
+    const impl = (async (input: string | URL, init?: RequestInit) => {
+      const url = new URL(String(input));
+      const method = init?.method ?? 'GET';
+      calls.push({ method, url: url.toString(), auth: (init?.headers as Record<string, string> | undefined)?.authorization });
+      if (url.pathname === '/dev/token') return new Response(JSON.stringify({ token: `tok-${url.searchParams.get('user')}-${url.searchParams.get('roles')}` }), { status: 200 });
+      const [status, body] = answers[`${method} ${url.pathname}`] ?? [404, { message: 'Not Found' }];
+      return new Response(JSON.stringify(body), { status });
+    }) as typeof fetch;
+    return { impl, calls };
+  }
+
+  const details = {
+    stream: row({ streamId: STREAM, mode: 'pvai', controllers: ['alice@example.com'], status: 'failed', failureReason: 'S3 AccessDenied', clientCount: 1 }),
+    positionNowMs: 1_200_000,
+    quietMs: 5000,
+    execution: { executionArn: 'arn:aws:states:us-east-1:0:execution:Player:x', status: 'FAILED', startedAt: NOW - 60_000, stoppedAt: NOW - 5000, error: 'States.TaskFailed', cause: 'AccessDenied' },
+    viewers: [{ connectionId: 'c-1', userId: 'alice@example.com', displayName: 'Alice', role: 'player' }],
+    viewersTruncated: false,
+    restart: { ok: true, why: 'failed' },
+  };
+
+  test('show: local mode mints an operator token and prints the stream, its execution and viewers', async () => {
+    const path = `/operator/streams/${encodeURIComponent(STREAM)}`;
+    const f = fakeFetch({ [`GET ${path}`]: [200, details] });
+    const out = capture();
+    expect(await runStreams(['show', STREAM], out, { runtimeFile, fetch: f.impl, now: () => NOW, env: {} })).toBe(0);
+    expect(f.calls.map((c) => `${c.method} ${new URL(c.url).pathname}`)).toEqual(['GET /dev/token', `GET ${path}`]);
+    expect(f.calls[1]!.auth).toBe('Bearer tok-operator-operator');
+    const text = out.text();
+    expect(text).toMatch(/^stream\s+pvai:2011-usopen-2701:alice@example\.com$/m);
+    expect(text).toMatch(/^status\s+failed, epoch 1, 64×$/m);
+    expect(text).toMatch(/^execution\s+FAILED \(started 1m ago, stopped 5s ago\)$/m);
+    expect(text).toMatch(/^error\s+States\.TaskFailed: AccessDenied$/m);
+    expect(text).toMatch(/^restart\s+possible \(it failed\)/m);
+    expect(text).toMatch(/^c-1\s+alice@example\.com\s+Alice\s+player$/m);
+    const json = capture();
+    await runStreams(['show', STREAM, '--json'], json, { runtimeFile, fetch: f.impl, now: () => NOW, env: {} });
+    expect(JSON.parse(json.text())).toMatchObject({ stream: { streamId: STREAM }, restart: { ok: true } });
+  });
+
+  test('end and restart print what happened; a refusal is the server message, exit 1', async () => {
+    const path = `/operator/streams/${encodeURIComponent(STREAM)}`;
+    const f = fakeFetch({
+      [`POST ${path}/end`]: [200, { streamId: STREAM, status: 'ended', endedReason: 'stopped', epoch: 3 }],
+      [`POST ${path}/restart`]: [409, { error: { code: 'conflict', message: 'POST /operator/streams/{streamId}/restart: "x" cannot be restarted: it is paused by its player' } }],
+    });
+    const out = capture();
+    await runStreams(['end', STREAM], out, { runtimeFile, fetch: f.impl, env: {} });
+    expect(out.text()).toBe(`ended ${STREAM} (reason stopped, epoch 3): its viewers were sent "ended" and its execution stopped\n`);
+    await expect(runStreams(['restart', STREAM], capture(), { runtimeFile, fetch: f.impl, env: {} })).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining('cannot be restarted: it is paused') });
+    const ok = fakeFetch({ [`POST ${path}/restart`]: [200, { streamId: STREAM, status: 'playing', epoch: 4, positionSeq: 40, positionMs: 1_200_000, executionArn: 'arn:x' }] });
+    const out2 = capture();
+    await runStreams(['restart', STREAM], out2, { runtimeFile, fetch: ok.impl, env: {} });
+    expect(out2.text()).toBe(`restarted ${STREAM} under epoch 4, playing, from frame 40 (0:20:00): its viewers were sent the new state\n`);
+  });
+
+  test('MATCHCAST_TOKEN is used as it is; API Gateway 403 is explained', async () => {
+    const f = fakeFetch({});
+    const forbidden = (async () => new Response(JSON.stringify({ message: 'Forbidden' }), { status: 403 })) as unknown as typeof fetch;
+    await expect(runStreams(['end', STREAM], capture(), { runtimeFile, fetch: forbidden, env: { MATCHCAST_TOKEN: 'tok' } })).rejects.toMatchObject({ message: expect.stringContaining('refused the token') });
+    await expect(runStreams(['end', STREAM], capture(), { runtimeFile, fetch: f.impl, env: { MATCHCAST_TOKEN: 'given' } })).rejects.toMatchObject({ exitCode: 1 });
+    expect(f.calls.map((c) => [new URL(c.url).pathname, c.auth])).toEqual([[`/operator/streams/${encodeURIComponent(STREAM)}/end`, 'Bearer given']]);
+  });
+
+  test('usage errors: unknown verb, missing or malformed id, flags of another verb', async () => {
+    const run = (argv: string[]) => runStreams(argv, capture(), { runtimeFile, env: {} });
+    await expect(run(['stop', STREAM])).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('unknown verb "stop"') });
+    await expect(run(['end'])).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('end needs a stream id') });
+    await expect(run(['show', 'not a stream'])).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('is not a stream id') });
+    await expect(run(['list', STREAM])).rejects.toMatchObject({ exitCode: 2 });
+    await expect(run(['end', STREAM, '--json'])).rejects.toMatchObject({ exitCode: 2, message: '--json is for list and show' });
+    await expect(run(['list', '--token', 't'])).rejects.toMatchObject({ exitCode: 2 });
+  });
+});

@@ -27,6 +27,7 @@ import { h, setText } from './ui/dom';
 import { toast } from './ui/toast';
 import { CatalogView } from './views/catalog';
 import { PlayerView } from './views/player';
+import { OperatorView } from './views/operator';
 
 const app = {
   config: null as ClientConfig | null,
@@ -36,6 +37,9 @@ const app = {
   catalog: null as CatalogMessage | null,
   catalogView: null as CatalogView | null,
   player: null as PlayerView | null,
+  operator: null as OperatorView | null,
+  /** A dev token with the operator role (local mode), and when it was minted (epoch ms). */
+  operatorToken: null as { token: string; at: number; user: string } | null,
   failedOpens: 0,
   /** The connection as last reported (web/src/core/link.ts). */
   link: { state: 'connecting' } as LinkStatus,
@@ -202,12 +206,42 @@ function participants(gameId: string): readonly string[] | undefined {
   return app.catalog?.games.find((g) => g.gameId === gameId)?.participants;
 }
 
+/** How long a minted operator token is reused (ms); `/dev/token` mints them for an hour. */
+const OPERATOR_TOKEN_REUSE_MS = 10 * 60_000;
+
+/**
+ * A bearer token with the operator role for the operator page: local mode mints one from
+ * `/dev/token?roles=operator` (reused for 10 minutes); elsewhere it is the token this page was
+ * opened with (the HTTP API refuses it without the operator role).
+ */
+async function operatorToken(): Promise<string> {
+  const cfg = app.config;
+  if (cfg?.tokenUrl) {
+    const cached = app.operatorToken;
+    if (cached && cached.user === app.me.name && Date.now() - cached.at < OPERATOR_TOKEN_REUSE_MS) return cached.token;
+    const token = await fetchDevToken(`${cfg.tokenUrl}?roles=operator`, app.me.name);
+    app.operatorToken = { token, at: Date.now(), user: app.me.name };
+    return token;
+  }
+  if (!app.token) throw new Error('open this page with a token (#token=…) that has the operator role');
+  return app.token;
+}
+
 function render(): void {
   const route = parseRoute(location.hash);
   app.player?.destroy();
   app.player = null;
   app.catalogView?.destroy();
   app.catalogView = null;
+  app.operator?.destroy();
+  app.operator = null;
+  if (/^#\/operator\/?$/.test(location.hash)) {
+    document.title = 'matchcast — operator';
+    app.operator = new OperatorView({ token: operatorToken });
+    outlet.replaceChildren(app.operator.root);
+    window.scrollTo(0, 0);
+    return;
+  }
   if (route.name === 'catalog') {
     document.title = 'matchcast — live sports replays';
     const view = new CatalogView({ refresh: () => app.conn?.send({ action: 'list' }), now: serverNow, retryNow });

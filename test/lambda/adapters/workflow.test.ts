@@ -104,6 +104,12 @@ describe('workflow adapter', () => {
     expect(await describeExecution(executionArnFor('never'))).toBeUndefined();
   });
 
+  it('inspects an execution: its status and start as epoch ms; a missing one is undefined', async () => {
+    const arn = await workflow().start('s-10', { streamId: 's', epoch: 10, generation: 0, iteration: 0 });
+    expect(await workflow().inspect(arn)).toEqual({ executionArn: arn, status: 'RUNNING', startedAt: 1_700_000_000_000 });
+    expect(await workflow().inspect(executionArnFor('never'))).toBeUndefined();
+  });
+
   it('turns other failures into AwsServiceError after the SDK retries', async () => {
     const before = calls.length;
     const err = await startExecution('boom', { streamId: 's', epoch: 1, generation: 0, iteration: 0 }).catch((e: unknown) => e);
