@@ -125,6 +125,22 @@ export interface JoinedMessage {
   startsAt?: number;
   /** The game is live: frames arrive as they are published, so `durationMs` and `frameCount` are what exists so far. */
   live?: boolean;
+  /** Something the viewer asked for that this stream does not do (e.g. `shared_stream`: its `speed`/`atMs` were not applied). */
+  notice?: Notice;
+}
+
+/**
+ * Codes of {@link Notice} (PROTOCOL.md `joined.notice`):
+ * `shared_stream` — the `start` joined a stream shared with other viewers, which plays at its
+ * own speed and position: the `start`'s `speed` and `atMs` were not applied.
+ */
+export const NOTICE_CODES = ['shared_stream'] as const;
+export type NoticeCode = (typeof NOTICE_CODES)[number];
+
+/** A note to the viewer in `joined`: a code of {@link NOTICE_CODES} and a sentence saying what happened and what to do. */
+export interface Notice {
+  code: NoticeCode;
+  message: string;
 }
 export interface FramesMessage {
   type: 'frames';
@@ -178,6 +194,14 @@ export interface CatalogMessage {
   /** `startsAt` (epoch ms) for scheduled streams. */
   streams: { streamId: string; gameId: string; mode: Mode; status: StreamStatus; clients: number; title?: string; startsAt?: number }[];
 }
+/**
+ * The answer to a `stop` that did not end the stream (a spectator's, or a pvp player's): the
+ * connection is detached from `streamId`, which plays on for its other viewers.
+ */
+export interface DetachedMessage {
+  type: 'detached';
+  streamId: string;
+}
 export interface EndedMessage {
   type: 'ended';
   streamId: string;
@@ -205,6 +229,7 @@ export type ServerMessage =
   | InputOutMessage
   | CatalogMessage
   | EndedMessage
+  | DetachedMessage
   | ErrorMessage
   | PongMessage;
 

@@ -44,8 +44,13 @@ export interface ControlConfig {
   newRoomId?: () => string;
 }
 
-/** Tries of one control's read → decide → conditional write before it answers `conflict`. */
-export const MAX_CONTROL_ATTEMPTS = 5;
+/**
+ * Tries of one control's read → decide → conditional write before it answers `conflict`.
+ * The tick claims a batch (a write of `positionSeq`) at most every 25 ms, and a retry reads
+ * the fresh row and writes again at once, so a control loses to the stream's own progress a
+ * few times in a row at most; this bound only stops a stream that never holds still.
+ */
+export const MAX_CONTROL_ATTEMPTS = 25;
 
 /** A refusal: the protocol error `code` (docs/PROTOCOL.md) and a sentence for the client. Nothing was changed. */
 export class ControlRefusal extends Error {
@@ -79,7 +84,8 @@ export async function startStream(ports: ControlPorts, config: ControlConfig, ca
   if (game.liveStatus === 'live' && start.mode === 'spectate' && start.atMs === undefined) {
     // A live game's spectators share its live stream, fed as events are published.
     await detach(ports, caller.connectionId);
-    return joinStream(ports, config, caller, await ensureEdgeStream(ports.streams, game, ports.time.now()));
+    const edge = await ensureEdgeStream(ports.streams, game, ports.time.now());
+    return joinStream(ports, config, caller, edge, sharedNotice(edge, start));
   }
   // From the beginning or a point of a live game: the viewer's own replay, which catches up with live.
   const m = game.liveStatus === 'live' && start.mode === 'spectate' ? { ...start, mode: 'pvai' as const } : start;
@@ -93,7 +99,7 @@ export async function startStream(ports: ControlPorts, config: ControlConfig, ca
   await detach(ports, caller.connectionId);
 
   const existing = await ports.streams.get(streamId, { consistent: true });
-  if (existing && !isFinished(existing)) return joinStream(ports, config, caller, existing);
+  if (existing && !isFinished(existing)) return joinStream(ports, config, caller, existing, sharedNotice(existing, m));
 
   const now = ports.time.now();
   const atMs = m.atMs ?? 0;
@@ -120,12 +126,31 @@ export async function startStream(ports: ControlPorts, config: ControlConfig, ca
     // Lost the create race: attach to the winner's stream (the scheduler manager's dedup).
     const winner = await ports.streams.get(streamId, { consistent: true });
     if (!winner) throw e;
-    return joinStream(ports, config, caller, winner);
+    return joinStream(ports, config, caller, winner, sharedNotice(winner, m));
   }
   await attach(ports, caller.connectionId, caller.userId, row);
   metricsOf(ports).add('Joins', 1);
   // pvp waits in `starting` for its second player.
   if (m.mode !== 'pvp') await ports.workflow.start(executionName(streamId, row.epoch), { streamId, epoch: row.epoch, generation: 0, iteration: 0 });
+}
+
+/**
+ * The `joined` options of a `start` that joined an existing stream: a spectate stream is
+ * shared, so a `speed` other than its own or an `atMs` is not applied — say so in
+ * `joined.notice` (`shared_stream`), with how to get a stream of one's own (mode `pvai`).
+ * Nothing for other modes (their players control speed and position) or a start that asked
+ * for nothing the stream does not do.
+ */
+function sharedNotice(stream: StreamRow, m: StartMessage): AttachOptions {
+  if (stream.mode !== 'spectate' || (m.speed === stream.speed && m.atMs === undefined)) return {};
+  const asked = [m.speed === stream.speed ? '' : `speed ${m.speed}×`, m.atMs === undefined ? '' : `atMs ${m.atMs}`].filter(Boolean).join(' and ');
+  const own = JSON.stringify({ action: 'start', gameId: m.gameId, mode: 'pvai', speed: m.speed, ...(m.atMs === undefined ? {} : { atMs: m.atMs }) });
+  return {
+    notice: {
+      code: 'shared_stream',
+      message: `you joined the shared stream "${stream.streamId}", which plays for all its viewers at its own speed (${stream.speed}×) and position, so your ${asked} did not apply; for a stream of your own, send ${own}`,
+    },
+  };
 }
 
 /**
@@ -225,17 +250,25 @@ export async function rejoinStream(ports: ControlPorts, config: ControlConfig, c
 export async function applyControl(ports: ControlPorts, caller: Caller, c: ControlRequest): Promise<void> {
   const conn = await ports.connections.get(caller.connectionId);
   if (!conn?.streamId) throw new ControlRefusal('bad_request', 'not attached to a stream: send start or join first');
+  // A seek's target frame depends on the recording only: looked up once, not on every retry
+  // (the lookup reads the index; a retry must be quick to win against the tick's next claim).
+  let toSeq: { durationMs: number; frameCount: number; seq: number } | undefined;
   for (let attempt = 0; attempt < MAX_CONTROL_ATTEMPTS; attempt++) {
     const stream = await liveStream(ports, conn.streamId);
     if (!canControl(stream, caller.userId)) {
       throw new ControlRefusal('forbidden', `${c.action}: only the players of this stream control it`);
     }
-    const action: ControlAction =
-      c.action === 'seek' || c.action === 'scrub'
-        ? { action: 'seek', toMs: c.toMs, toSeq: c.toMs > stream.durationMs ? stream.frameCount : await ports.frames(stream).seqAtOrAfter(c.toMs) }
-        : c.action === 'speed'
-          ? { action: 'speed', speed: c.speed }
-          : { action: c.action };
+    let action: ControlAction;
+    if (c.action === 'seek' || c.action === 'scrub') {
+      // A live replay's length grows: look again when the row's length changed since.
+      if (!toSeq || toSeq.durationMs !== stream.durationMs || toSeq.frameCount !== stream.frameCount) {
+        const seq = c.toMs > stream.durationMs ? stream.frameCount : await ports.frames(stream).seqAtOrAfter(c.toMs);
+        toSeq = { durationMs: stream.durationMs, frameCount: stream.frameCount, seq };
+      }
+      action = { action: 'seek', toMs: c.toMs, toSeq: toSeq.seq };
+    } else {
+      action = c.action === 'speed' ? { action: 'speed', speed: c.speed } : { action: c.action };
+    }
     const r = decideControl(stream, caller.userId, action, ports.time.now());
     if (!r.ok) throw new ControlRefusal(r.error.code, r.error.message);
     const { changes, stopExecution: stop, startExecution: startNew } = r.decision;
@@ -282,12 +315,16 @@ async function broadcastState(ports: Pick<ControlPorts, 'streams' | 'broadcaster
 
 /**
  * `stop`: detach the caller (a pvai stream whose player stops ends `stopped`) and reply
- * `ended`. Throws {@link ControlRefusal} `bad_request` when it is on no stream.
+ * `ended` when the stream has ended, else `detached` (it plays on for its other viewers: a
+ * spectator's stop, a pvp player's). Throws {@link ControlRefusal} `bad_request` when it is on no stream.
  */
 export async function stopStream(ports: ControlPorts, caller: Caller): Promise<void> {
   const left = await detach(ports, caller.connectionId, { endIfPlayerLeaves: true, by: caller.userId });
   if (!left) throw new ControlRefusal('bad_request', 'not attached to a stream');
-  await ports.broadcaster.post(caller.connectionId, { type: 'ended', streamId: left, reason: 'stopped' });
+  await ports.broadcaster.post(
+    caller.connectionId,
+    left.ended ? { type: 'ended', streamId: left.streamId, reason: left.ended } : { type: 'detached', streamId: left.streamId },
+  );
   metricsOf(ports).add('ControlMessages', 1);
 }
 

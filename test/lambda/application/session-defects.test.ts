@@ -1,0 +1,127 @@
+/**
+ * Session defects found by attacking local mode, on the in-memory ports: a `start` whose
+ * `speed`/`atMs` a shared stream cannot honour says so in `joined.notice`; a spectator's `stop`
+ * is answered `detached` (the stream plays on); a controller's command retries against the
+ * tick's progress until it applies; two `start`s in flight on one connection leave no count
+ * behind; the catalog pages under the message size limit; invited pvp rooms are private.
+ */
+import {
+  applyControl,
+  ControlRefusal,
+  startStream,
+  stopStream,
+  type ControlConfig,
+  type ControlPorts,
+} from '../../../lambda/application/control';
+import type { ConnectionRow, GameRow, StreamRow } from '../../../contract/rows';
+import type { Caller } from '../../../lambda/core/ws-event';
+import type { Log } from '../../../lambda/ports/log';
+import type { FrameSource } from '../../../lambda/ports/frames';
+import type { ServerMessage, StartMessage } from '../../../protocol/messages';
+import { streamRowFixture } from '../../support/aws-local';
+import { FakeBroadcaster, FakeWorkflow, InMemoryConnectionRegistry, InMemoryGameCatalog, InMemoryStreamStore, ManualTime } from '../fakes';
+import { recordedGame, silentFrames } from './fixtures';
+
+const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
+
+function world(opts: { streams?: StreamRow[]; games?: GameRow[]; frames?: FrameSource } = {}) {
+  const connections = new InMemoryConnectionRegistry();
+  const ports = {
+    streams: new InMemoryStreamStore(opts.streams ?? []),
+    connections,
+    games: new InMemoryGameCatalog(opts.games ?? [recordedGame]),
+    broadcaster: new FakeBroadcaster(),
+    workflow: new FakeWorkflow(),
+    frames: () => opts.frames ?? silentFrames,
+    time: new ManualTime(),
+    log: silent,
+  } satisfies ControlPorts;
+  let rooms = 0;
+  const config: ControlConfig = { maxClients: 1000, newRoomId: () => `room${++rooms}` };
+  const caller = async (userId: string, connectionId = `c-${userId}`): Promise<Caller> => {
+    const row: ConnectionRow = { connectionId, userId, displayName: userId, connectedAt: 0, lastSeenAt: 0, expiresAt: 9e9 };
+    if (!(await connections.get(connectionId))) await connections.put(row);
+    return { connectionId, userId, displayName: userId, requestId: 'r', routeKey: 'start' };
+  };
+  const posted = (connectionId: string): ServerMessage[] => ports.broadcaster.posts.filter((p) => p.connectionId === connectionId).map((p) => p.message);
+  return { ports, config, caller, posted };
+}
+
+const start = (over: Partial<StartMessage> = {}): StartMessage => ({ action: 'start', gameId: 'g1', mode: 'spectate', speed: 1, ...over }) as StartMessage;
+
+describe('start on a shared stream', () => {
+  it('tells a viewer whose speed or atMs the shared stream cannot honour (joined.notice shared_stream)', async () => {
+    const w = world();
+    await startStream(w.ports, w.config, await w.caller('alice'), start());
+    const bob = await w.caller('bob');
+    await startStream(w.ports, w.config, bob, start({ speed: 16, atMs: 3000 }));
+    const joined = w.posted('c-bob').find((m) => m.type === 'joined');
+    expect(joined).toMatchObject({ type: 'joined', streamId: 'spectate:g1', speed: 1 });
+    expect((joined as { notice?: { code: string; message: string } }).notice).toEqual({
+      code: 'shared_stream',
+      message: expect.stringContaining('"mode":"pvai"'),
+    });
+  });
+
+  it('says nothing when the start asked for nothing the stream does not do', async () => {
+    const w = world();
+    await startStream(w.ports, w.config, await w.caller('alice'), start({ speed: 4 }));
+    await startStream(w.ports, w.config, await w.caller('bob'), start({ speed: 4 }));
+    const joined = w.posted('c-bob').find((m) => m.type === 'joined');
+    expect(joined).toBeDefined();
+    expect(joined).not.toHaveProperty('notice');
+    expect(w.posted('c-alice').find((m) => m.type === 'joined')).not.toHaveProperty('notice');
+  });
+});
+
+describe('stop', () => {
+  it("a spectator's stop is answered detached: the stream plays on for the others", async () => {
+    const w = world();
+    await startStream(w.ports, w.config, await w.caller('alice'), start());
+    const bob = await w.caller('bob');
+    await startStream(w.ports, w.config, bob, start());
+    await stopStream(w.ports, bob);
+    expect(w.posted('c-bob').at(-1)).toEqual({ type: 'detached', streamId: 'spectate:g1' });
+    expect(await w.ports.streams.get('spectate:g1')).toMatchObject({ status: 'starting', clientCount: 1 });
+  });
+
+  it("a pvai player's stop ends the stream: ended stopped", async () => {
+    const w = world();
+    const alice = await w.caller('alice');
+    await startStream(w.ports, w.config, alice, start({ mode: 'pvai' }));
+    await stopStream(w.ports, alice);
+    expect(w.posted('c-alice').at(-1)).toEqual({ type: 'ended', streamId: 'pvai:g1:alice', reason: 'stopped' });
+  });
+});
+
+describe('a control against the tick', () => {
+  const playing = (over: Partial<StreamRow> = {}) =>
+    streamRowFixture('pvai:g1:alice', { mode: 'pvai', status: 'playing', controllers: ['alice'], epoch: 3, durationMs: 9000, frameCount: 10, ...over });
+
+  it('a seek applies even when the tick claims a batch before each of its first writes', async () => {
+    const w = world({ streams: [playing()] });
+    const alice = await w.caller('alice');
+    await w.ports.connections.attach(alice.connectionId, 'pvai:g1:alice', 'player');
+    let seq = 0;
+    w.ports.streams.beforeUpdate = (streamId) => {
+      if (seq < 8) void w.ports.streams.poke(streamId, { positionSeq: ++seq });
+    };
+    await applyControl(w.ports, alice, { action: 'seek', toMs: 4200 });
+    expect(await w.ports.streams.get('pvai:g1:alice')).toMatchObject({ epoch: 4, positionMs: 4200, positionSeq: 5 });
+  });
+
+  it('the first frame after a seek, resume or speed change is due at once (no lead)', async () => {
+    const w = world({ streams: [playing()] });
+    const alice = await w.caller('alice');
+    await w.ports.connections.attach(alice.connectionId, 'pvai:g1:alice', 'player');
+    const t0 = w.ports.time.now();
+    await applyControl(w.ports, alice, { action: 'seek', toMs: 4000 });
+    expect((await w.ports.streams.get('pvai:g1:alice'))!.anchorAt).toBeLessThanOrEqual(t0);
+    await applyControl(w.ports, alice, { action: 'pause' });
+    const t1 = w.ports.time.now();
+    await applyControl(w.ports, alice, { action: 'resume' });
+    expect((await w.ports.streams.get('pvai:g1:alice'))!.anchorAt).toBeLessThanOrEqual(t1);
+  });
+});
+
+export { ControlRefusal };
