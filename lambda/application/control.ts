@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import type { ErrorCode, JoinMessage, RejoinMessage, StartMessage } from '../../protocol/messages';
 import { framesMessages } from '../../protocol/server';
 import { canControl, decideControl, newStreamRow, stateMessage, START_LEAD_MS, type ControlAction } from '../core/control';
-import { isFinished } from '../core/lifecycle';
+import { awaitsSecondPlayer, isFinished } from '../core/lifecycle';
 import { OPEN_STATUSES, type StreamRow } from '../../contract/rows';
 import { streamListing } from '../core/schedule';
 import { executionName, streamIdFor } from '../core/stream-keys';
@@ -24,7 +24,7 @@ import { StaleEpochError, StreamExistsError } from '../ports/errors';
 import { NO_METRICS, type Metrics } from '../ports/metrics';
 import type { GameCatalog } from '../ports/games';
 import { ensureEdgeStream } from './edge-stream';
-import { currentExecutionArn, untilClaimedBatchSent } from './end-stream';
+import { currentExecutionArn, endStream, untilClaimedBatchSent } from './end-stream';
 import { attach, detach, readFrames, type AttachOptions, type SessionPorts } from './session';
 
 /** Ports of the control use cases. */
@@ -79,13 +79,31 @@ export type ControlRequest =
  * `not_found` (no such game), `bad_request` (`atMs` past the end), `conflict` (full).
  */
 export async function startStream(ports: ControlPorts, config: ControlConfig, caller: Caller, start: StartMessage): Promise<void> {
+  // Streams this start created or moved the connection off: any left without a viewer and
+  // never watched is ended once the start is done (see endAbandoned).
+  const touched: string[] = [];
+  try {
+    await startOnce(ports, config, caller, start, touched);
+  } finally {
+    await endAbandoned(ports, caller, touched).catch((e: unknown) =>
+      ports.log.warn('start: an abandoned stream was not ended', { connectionId: caller.connectionId, streams: touched, error: (e as Error).message }),
+    );
+  }
+}
+
+async function startOnce(ports: ControlPorts, config: ControlConfig, caller: Caller, start: StartMessage, touched: string[]): Promise<void> {
+  const onLeave = (streamId: string) => void touched.push(streamId);
+  const leave = async () => {
+    const left = await detach(ports, caller.connectionId);
+    if (left) touched.push(left.streamId);
+  };
   const game = await ports.games.get(start.gameId);
   if (!game) throw new ControlRefusal('not_found', `no game "${start.gameId}": send {"action":"list"} for the catalog`);
   if (game.liveStatus === 'live' && start.mode === 'spectate' && start.atMs === undefined) {
     // A live game's spectators share its live stream, fed as events are published.
-    await detach(ports, caller.connectionId);
+    await leave();
     const edge = await ensureEdgeStream(ports.streams, game, ports.time.now());
-    return joinStream(ports, config, caller, edge, sharedNotice(edge, start));
+    return joinStream(ports, config, caller, edge, { ...sharedNotice(edge, start), onLeave });
   }
   // From the beginning or a point of a live game: the viewer's own replay, which catches up with live.
   const m = game.liveStatus === 'live' && start.mode === 'spectate' ? { ...start, mode: 'pvai' as const } : start;
@@ -96,10 +114,10 @@ export async function startStream(ports: ControlPorts, config: ControlConfig, ca
   }
   const room = m.mode === 'pvp' ? (m.room ?? (await openPvpRoom(ports, m.gameId)) ?? (config.newRoomId ?? newRoomId)()) : undefined;
   const streamId = streamIdFor(m.mode, m.gameId, { userId: caller.userId, room });
-  await detach(ports, caller.connectionId);
+  await leave();
 
   const existing = await ports.streams.get(streamId, { consistent: true });
-  if (existing && !isFinished(existing)) return joinStream(ports, config, caller, existing, sharedNotice(existing, m));
+  if (existing && !isFinished(existing)) return joinStream(ports, config, caller, existing, { ...sharedNotice(existing, m), onLeave });
 
   const now = ports.time.now();
   const atMs = m.atMs ?? 0;
@@ -126,12 +144,37 @@ export async function startStream(ports: ControlPorts, config: ControlConfig, ca
     // Lost the create race: attach to the winner's stream (the scheduler manager's dedup).
     const winner = await ports.streams.get(streamId, { consistent: true });
     if (!winner) throw e;
-    return joinStream(ports, config, caller, winner, sharedNotice(winner, m));
+    return joinStream(ports, config, caller, winner, { ...sharedNotice(winner, m), onLeave });
   }
-  await attach(ports, caller.connectionId, caller.userId, row);
+  touched.push(streamId);
+  await attach(ports, caller.connectionId, caller.userId, row, undefined, { onLeave });
   metricsOf(ports).add('Joins', 1);
   // pvp waits in `starting` for its second player.
-  if (m.mode !== 'pvp') await ports.workflow.start(executionName(streamId, row.epoch), { streamId, epoch: row.epoch, generation: 0, iteration: 0 });
+  if (m.mode !== 'pvp' && (await ports.connections.get(caller.connectionId))?.streamId === streamId) await ports.workflow.start(executionName(streamId, row.epoch), { streamId, epoch: row.epoch, generation: 0, iteration: 0 });
+}
+
+/**
+ * End the streams of `streamIds` (created by a `start` of `caller`'s connection, or moved off
+ * by it) that this connection is not on and that nobody watches or ever watched: no client
+ * (`clientCount` ≤ 0) and a pvp room still waiting for its second player, or no frame sent
+ * yet. Two `start`s in flight on one connection thus leave one stream, the one the connection
+ * ended up on, instead of an orphan nobody can reach (ended `stopped`; a lost race with a
+ * newer epoch leaves it to the idle sweep).
+ */
+async function endAbandoned(ports: ControlPorts, caller: Caller, streamIds: readonly string[]): Promise<void> {
+  if (streamIds.length === 0) return;
+  const on = (await ports.connections.get(caller.connectionId))?.streamId;
+  for (const streamId of new Set(streamIds)) {
+    if (streamId === on) continue;
+    const row = await ports.streams.get(streamId, { consistent: true });
+    if (!row || isFinished(row) || row.clientCount > 0) continue;
+    if (!awaitsSecondPlayer(row) && row.framesSent > 0) continue;
+    try {
+      await endStream(ports, row, 'stopped', caller.userId);
+    } catch (e) {
+      if (!(e instanceof StaleEpochError)) throw e;
+    }
+  }
 }
 
 /**

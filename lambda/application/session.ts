@@ -43,6 +43,8 @@ export interface AttachOptions {
   replay?: { epoch: number; fromSeq: number };
   /** Carried in `joined` (protocol/server.ts `Notice`): what the viewer asked for and this stream does not do. */
   notice?: Notice;
+  /** Told the id of the stream this attach moved the connection off (a concurrent `start`/`join` of the same connection had attached it there). */
+  onLeave?: (streamId: string) => void;
 }
 
 /** Quiet time (ms) needed before the next claim to attach a connection. */
@@ -101,7 +103,10 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
   if (r === 'player' && fresh.controllersGoneSince !== undefined) await ports.streams.markControllers(stream.streamId, true, ports.time.now());
   if (!replay) await greet(fresh);
   await announcePresence(ports, stream.streamId, fresh.presenceVersion);
-  if (left) await announcePresence(ports, left.streamId, left.row?.presenceVersion);
+  if (left) {
+    opts.onLeave?.(left.streamId);
+    await announcePresence(ports, left.streamId, left.row?.presenceVersion);
+  }
   return r;
 }
 

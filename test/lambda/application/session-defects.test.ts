@@ -125,3 +125,45 @@ describe('a control against the tick', () => {
 });
 
 export { ControlRefusal };
+
+describe('two starts in flight on one connection', () => {
+  /** A deterministic pseudo-random source (mulberry32). */
+  const rng = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const yields = async (n: number) => {
+    for (let i = 0; i < n; i++) await new Promise<void>((r) => setImmediate(r));
+  };
+
+  it.each([
+    ['pvai then pvp', [{ mode: 'pvai' }, { mode: 'pvp' }]],
+    ['pvp then pvai', [{ mode: 'pvp' }, { mode: 'pvai' }]],
+    ['two pvp rooms', [{ mode: 'pvp', room: 'ra' }, { mode: 'pvp', room: 'rb' }]],
+  ] as const)('%s: one stream holds the connection, counted once; the other is counted 0 and ended', async (_name, starts) => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const w = world();
+      const random = rng(seed);
+      const delay = () => yields(Math.floor(random() * 6));
+      w.ports.streams.beforeAddClients = delay;
+      w.ports.streams.beforeUpdate = delay;
+      w.ports.connections.afterAttach = delay;
+      const alice = await w.caller('alice');
+      await Promise.all(starts.map(async (s, i) => {
+        await yields(i * Math.floor(random() * 4));
+        await startStream(w.ports, w.config, alice, start(s)).catch((e: unknown) => {
+          if (!(e instanceof ControlRefusal)) throw e;
+        });
+      }));
+      const conn = await w.ports.connections.get('c-alice');
+      const rows = [...w.ports.streams.rows.values()];
+      for (const row of rows) {
+        const attachedHere = conn?.streamId === row.streamId ? 1 : 0;
+        expect({ seed, streamId: row.streamId, clientCount: row.clientCount }).toEqual({ seed, streamId: row.streamId, clientCount: attachedHere });
+        if (!attachedHere) expect({ seed, streamId: row.streamId, status: row.status }).toEqual({ seed, streamId: row.streamId, status: 'ended' });
+      }
+    }
+  });
+});
