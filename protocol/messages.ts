@@ -14,6 +14,7 @@ import * as z from 'zod';
 export * from './server';
 import {
   ALLOWED_EMOJI,
+  CATALOG_CURSOR_PATTERN,
   jsonBytes,
   jsonDepth,
   MAX_CHAT_CHARS,
@@ -74,6 +75,11 @@ const chatSchema = z.strictObject({
   action: z.literal('chat'),
   text: z.string().trim().min(1).max(MAX_CHAT_CHARS),
 });
+/** `list`, optionally from a `catalog` page's `next` (protocol/server.ts CATALOG_CURSOR_PATTERN). */
+const listSchema = z.strictObject({
+  action: z.literal('list'),
+  cursor: z.string().max(20).regex(CATALOG_CURSOR_PATTERN, 'cursor: send the "next" of a catalog page').optional(),
+});
 const reactSchema = z.strictObject({ action: z.literal('react'), emoji: z.enum(ALLOWED_EMOJI) });
 
 /** Every client → server message schema, keyed by `action` (the API Gateway route key). */
@@ -90,7 +96,7 @@ export const clientMessageSchemas = {
   input: inputSchema,
   chat: chatSchema,
   react: reactSchema,
-  list: bare('list'),
+  list: listSchema,
   ping: bare('ping'),
 } as const;
 
@@ -104,6 +110,7 @@ export type SeekMessage = z.infer<typeof seekSchema>;
 export type InputMessage = z.infer<typeof inputSchema>;
 export type ChatMessage = z.infer<typeof chatSchema>;
 export type ReactMessage = z.infer<typeof reactSchema>;
+export type ListMessage = z.infer<typeof listSchema>;
 export type ClientMessage = { [A in ClientAction]: z.infer<(typeof clientMessageSchemas)[A]> }[ClientAction];
 
 

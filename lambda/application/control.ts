@@ -12,8 +12,8 @@
  * `stop` accepted). Refusals are counted by the handler, which answers them (`MessagesRefused`).
  */
 import { randomBytes } from 'node:crypto';
-import type { ErrorCode, JoinMessage, RejoinMessage, StartMessage } from '../../protocol/messages';
-import { framesMessages } from '../../protocol/server';
+import type { ErrorCode, JoinMessage, ListMessage, RejoinMessage, StartMessage } from '../../protocol/messages';
+import { catalogPage, framesMessages } from '../../protocol/server';
 import { canControl, decideControl, newStreamRow, stateMessage, START_LEAD_MS, type ControlAction } from '../core/control';
 import { awaitsSecondPlayer, isFinished } from '../core/lifecycle';
 import { OPEN_STATUSES, type StreamRow } from '../../contract/rows';
@@ -371,17 +371,19 @@ export async function stopStream(ports: ControlPorts, caller: Caller): Promise<v
   metricsOf(ports).add('ControlMessages', 1);
 }
 
-/** `list`: reply `catalog` — the games by title, and the open streams as GET /streams lists them (core/schedule.ts). */
-export async function listCatalog(ports: Pick<ControlPorts, 'games' | 'streams' | 'broadcaster'>, caller: Caller): Promise<void> {
+/**
+ * `list`: reply one page of the catalog (protocol/server.ts `catalogPage`: at most
+ * CATALOG_PAGE_BYTES, API Gateway quotas: 128 KB per WebSocket message) from `m.cursor` — the
+ * open streams as GET /streams lists them (core/schedule.ts), then the games by title, live
+ * ones marked; `next` names the following page.
+ */
+export async function listCatalog(ports: Pick<ControlPorts, 'games' | 'streams' | 'broadcaster'>, caller: Caller, m: Pick<ListMessage, 'cursor'> = {}): Promise<void> {
   const [games, streams] = await Promise.all([ports.games.list(), ports.streams.listByStatus(OPEN_STATUSES)]);
-  await ports.broadcaster.post(caller.connectionId, {
-    type: 'catalog',
-    games: games
-      .map((g) => ({ gameId: g.gameId, kind: g.kind, title: g.title, durationMs: g.durationMs, participants: g.participants, ...(g.liveStatus === 'live' ? { live: true } : {}) }))
-      .sort((a, b) => a.title.localeCompare(b.title)),
-    // The same entries and order as GET /streams (core/schedule.ts): scheduled ones first by startsAt, then by viewers.
-    streams: streamListing(streams),
-  });
+  const entries = games
+    .map((g) => ({ gameId: g.gameId, kind: g.kind, title: g.title, durationMs: g.durationMs, participants: g.participants, ...(g.liveStatus === 'live' ? { live: true } : {}) }))
+    .sort((a, b) => a.title.localeCompare(b.title) || a.gameId.localeCompare(b.gameId));
+  // The same entries and order as GET /streams (core/schedule.ts): scheduled ones first by startsAt, then by viewers.
+  await ports.broadcaster.post(caller.connectionId, catalogPage(entries, streamListing(streams), m.cursor));
 }
 
 /** `ping`, the heartbeat: record the connection's `lastSeenAt` (epoch ms) and reply `pong`. */

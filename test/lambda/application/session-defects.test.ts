@@ -8,6 +8,7 @@
 import {
   applyControl,
   ControlRefusal,
+  listCatalog,
   startStream,
   stopStream,
   type ControlConfig,
@@ -17,7 +18,7 @@ import type { ConnectionRow, GameRow, StreamRow } from '../../../contract/rows';
 import type { Caller } from '../../../lambda/core/ws-event';
 import type { Log } from '../../../lambda/ports/log';
 import type { FrameSource } from '../../../lambda/ports/frames';
-import type { ServerMessage, StartMessage } from '../../../protocol/messages';
+import { CATALOG_PAGE_BYTES, parseClientMessage, type CatalogMessage, type ServerMessage, type StartMessage } from '../../../protocol/messages';
 import { streamRowFixture } from '../../support/aws-local';
 import { FakeBroadcaster, FakeWorkflow, InMemoryConnectionRegistry, InMemoryGameCatalog, InMemoryStreamStore, ManualTime } from '../fakes';
 import { recordedGame, silentFrames } from './fixtures';
@@ -121,6 +122,44 @@ describe('a control against the tick', () => {
     const t1 = w.ports.time.now();
     await applyControl(w.ports, alice, { action: 'resume' });
     expect((await w.ports.streams.get('pvai:g1:alice'))!.anchorAt).toBeLessThanOrEqual(t1);
+  });
+});
+
+describe('the catalog in pages', () => {
+  it('pages a catalog of any size under the message limit (bytes, not entries), and the pages hold every entry once', async () => {
+    const long = (i: number) => `${'A very long title of a scheduled stream, as an operator writes one '.repeat(20)} #${i}`;
+    const games: GameRow[] = Array.from({ length: 400 }, (_, i) => ({
+      ...recordedGame,
+      gameId: `g${i}`,
+      title: long(i),
+      participants: Array.from({ length: 22 }, (__, p) => `Participant with a long name number ${p} of game ${i}`),
+    }));
+    const streams = Array.from({ length: 100 }, (_, i) =>
+      streamRowFixture(`scheduled:g${i}:k${i}`, { gameId: `g${i}`, status: 'scheduled', title: long(i), startsAt: 2_000_000 + i }),
+    );
+    const w = world({ games, streams });
+    const lee = await w.caller('lee');
+    const seen = { games: new Set<string>(), streams: new Set<string>() };
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      await listCatalog(w.ports, lee, cursor === undefined ? {} : { cursor });
+      const raw = JSON.stringify(w.posted('c-lee').at(-1));
+      expect(Buffer.byteLength(raw)).toBeLessThanOrEqual(CATALOG_PAGE_BYTES);
+      const page = JSON.parse(raw) as CatalogMessage;
+      for (const g of page.games) seen.games.add(g.gameId);
+      for (const st of page.streams) seen.streams.add(st.streamId);
+      cursor = page.next;
+      pages++;
+    } while (cursor !== undefined && pages < 1000);
+    expect(pages).toBeGreaterThan(2);
+    expect(seen.games.size).toBe(400);
+    expect(seen.streams.size).toBe(100);
+  });
+
+  it('list takes a cursor of the catalog page form only', () => {
+    expect(parseClientMessage('{"action":"list","cursor":"12.0"}')).toMatchObject({ ok: true, message: { cursor: '12.0' } });
+    expect(parseClientMessage('{"action":"list","cursor":"x"}')).toMatchObject({ ok: false, error: { code: 'bad_request' } });
   });
 });
 
