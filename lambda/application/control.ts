@@ -73,8 +73,10 @@ export type ControlRequest =
 /**
  * `start`: the caller's stream of a game in a mode — joined when it exists and is not
  * finished, else created (status `starting`) and its execution started (pvp waits for its
- * second player). A pvp start without `room` takes an open room of the game waiting for a
- * second player, or a new one. A live game's spectators share its live stream; its replay
+ * second player). A pvp start without `room` (matchmaking) takes a room of the game opened
+ * for matchmaking and waiting for a second player, or opens one (`open-…`); a pvp start with
+ * `room` opens or enters that private room (an invite: its id is the secret the link carries;
+ * matchmaking never fills it and `list` never shows it). A live game's spectators share its live stream; its replay
  * from a point (`atMs`) is the viewer's own pvai stream. Throws {@link ControlRefusal}
  * `not_found` (no such game), `bad_request` (`atMs` past the end), `conflict` (full).
  */
@@ -112,7 +114,9 @@ async function startOnce(ports: ControlPorts, config: ControlConfig, caller: Cal
   if (m.atMs !== undefined && m.atMs > durationMs) {
     throw new ControlRefusal('bad_request', `atMs ${m.atMs} is past the end of "${m.gameId}" (${durationMs} ms)`);
   }
-  const room = m.mode === 'pvp' ? (m.room ?? (await openPvpRoom(ports, m.gameId)) ?? (config.newRoomId ?? newRoomId)()) : undefined;
+  // pvp: `room` given — a private room, its id the invite's secret; none — matchmaking, which
+  // fills (or opens) a room opened for matchmaking only (isMatchmakingRoom).
+  const room = m.mode === 'pvp' ? (m.room ?? (await openPvpRoom(ports, m.gameId)) ?? `${MATCHMAKING_ROOM_PREFIX}${(config.newRoomId ?? newRoomId)()}`) : undefined;
   const streamId = streamIdFor(m.mode, m.gameId, { userId: caller.userId, room });
   await leave();
 
@@ -228,10 +232,27 @@ async function joinStream(ports: ControlPorts, config: ControlConfig, caller: Ca
   }
 }
 
-/** Matchmaking: an open pvp room of this game waiting for its second player. */
+/**
+ * The room id prefix of pvp rooms opened by matchmaking (a pvp `start` without `room`): only
+ * these are filled by matchmaking and listed in the catalog. Every other room was opened with
+ * an invite (a `start` with `room`): private, its id — the invite link's secret — never listed.
+ */
+export const MATCHMAKING_ROOM_PREFIX = 'open-';
+
+/** True for a pvp room opened by matchmaking ({@link MATCHMAKING_ROOM_PREFIX}); false for a private (invited) room and for other modes. */
+export function isMatchmakingRoom(s: Pick<StreamRow, 'mode' | 'room'>): boolean {
+  return s.mode === 'pvp' && (s.room ?? '').startsWith(MATCHMAKING_ROOM_PREFIX);
+}
+
+/** True for a pvp room opened with an invite: private, so `list` never shows it (its id is the invite's secret). */
+export function isPrivateRoom(s: Pick<StreamRow, 'mode' | 'room'>): boolean {
+  return s.mode === 'pvp' && !isMatchmakingRoom(s);
+}
+
+/** Matchmaking: a room of this game opened for matchmaking and waiting for its second player (never a private room). */
 async function openPvpRoom(ports: Pick<ControlPorts, 'streams'>, gameId: string): Promise<string | undefined> {
   const waiting = await ports.streams.listByStatus(['starting']);
-  return waiting.find((s) => s.mode === 'pvp' && s.gameId === gameId && s.controllers.length < 2)?.room;
+  return waiting.find((s) => isMatchmakingRoom(s) && s.gameId === gameId && s.controllers.length < 2)?.room;
 }
 
 function newRoomId(): string {
@@ -375,7 +396,7 @@ export async function stopStream(ports: ControlPorts, caller: Caller): Promise<v
  * `list`: reply one page of the catalog (protocol/server.ts `catalogPage`: at most
  * CATALOG_PAGE_BYTES, API Gateway quotas: 128 KB per WebSocket message) from `m.cursor` — the
  * open streams as GET /streams lists them (core/schedule.ts), then the games by title, live
- * ones marked; `next` names the following page.
+ * ones marked; `next` names the following page. Private pvp rooms ({@link isPrivateRoom}) are left out.
  */
 export async function listCatalog(ports: Pick<ControlPorts, 'games' | 'streams' | 'broadcaster'>, caller: Caller, m: Pick<ListMessage, 'cursor'> = {}): Promise<void> {
   const [games, streams] = await Promise.all([ports.games.list(), ports.streams.listByStatus(OPEN_STATUSES)]);
@@ -383,7 +404,9 @@ export async function listCatalog(ports: Pick<ControlPorts, 'games' | 'streams' 
     .map((g) => ({ gameId: g.gameId, kind: g.kind, title: g.title, durationMs: g.durationMs, participants: g.participants, ...(g.liveStatus === 'live' ? { live: true } : {}) }))
     .sort((a, b) => a.title.localeCompare(b.title) || a.gameId.localeCompare(b.gameId));
   // The same entries and order as GET /streams (core/schedule.ts): scheduled ones first by startsAt, then by viewers.
-  await ports.broadcaster.post(caller.connectionId, catalogPage(entries, streamListing(streams), m.cursor));
+  // A private pvp room (opened with an invite) is never listed: its id is the invite's secret.
+  const listed = streams.filter((s) => !isPrivateRoom(s));
+  await ports.broadcaster.post(caller.connectionId, catalogPage(entries, streamListing(listed), m.cursor));
 }
 
 /** `ping`, the heartbeat: record the connection's `lastSeenAt` (epoch ms) and reply `pong`. */

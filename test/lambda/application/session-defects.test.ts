@@ -163,6 +163,27 @@ describe('the catalog in pages', () => {
   });
 });
 
+describe('private pvp rooms', () => {
+  it('matchmaking never fills a room opened with an invite, and list never shows its id', async () => {
+    const w = world();
+    const alice = await w.caller('alice');
+    await startStream(w.ports, w.config, alice, start({ mode: 'pvp', room: 'invite-7QbX2kPz9mWc4RtY' }));
+    const mallory = await w.caller('mallory');
+    await startStream(w.ports, w.config, mallory, start({ mode: 'pvp' }));
+    expect(await w.ports.connections.get('c-mallory')).toMatchObject({ streamId: 'pvp:g1:open-room1', role: 'player' });
+    expect(await w.ports.streams.get('pvp:g1:invite-7QbX2kPz9mWc4RtY')).toMatchObject({ controllers: ['alice'] });
+
+    await listCatalog(w.ports, mallory);
+    const catalog = w.posted('c-mallory').at(-1) as CatalogMessage;
+    expect(catalog.streams.map((s) => s.streamId)).toEqual(['pvp:g1:open-room1']);
+
+    // The invited friend, with the link's room, takes the second seat.
+    const bob = await w.caller('bob');
+    await startStream(w.ports, w.config, bob, start({ mode: 'pvp', room: 'invite-7QbX2kPz9mWc4RtY' }));
+    expect(await w.ports.streams.get('pvp:g1:invite-7QbX2kPz9mWc4RtY')).toMatchObject({ controllers: ['alice', 'bob'] });
+  });
+});
+
 export { ControlRefusal };
 
 describe('two starts in flight on one connection', () => {

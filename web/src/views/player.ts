@@ -409,7 +409,8 @@ export class PlayerView {
         () => toast('Select the link and copy it.', 'info', 2500),
       );
     });
-    this.invite.replaceChildren(h('span', { class: 'muted' }, `Room ${room} — share this link: `), field, copy);
+    // The room id is the invite's secret (the catalog never lists a private room): share the link only with whom you invite.
+    this.invite.replaceChildren(h('span', { class: 'muted' }, 'Private room — send this link to the friend you invite (whoever has it can take the second seat): '), field, copy);
     this.invite.hidden = false;
   }
 
