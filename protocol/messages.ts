@@ -49,7 +49,8 @@ const startSchema = z.strictObject({
   gameId: idSchema,
   mode: z.enum(MODES).default('spectate'),
   room: idSchema.optional(),
-  speed: speedSchema.default(1),
+  /** Playback rate; absent: 1 for a new stream (kept absent so a shared stream's `joined.notice` only answers a speed that was asked for). */
+  speed: speedSchema.optional(),
   /** Seconds between frames, for recordings without times (`delay`). */
   delay: z.number().finite().min(0.05).max(3600).optional(),
   atMs: mediaMsSchema.optional(),

@@ -131,7 +131,7 @@ async function startOnce(ports: ControlPorts, config: ControlConfig, caller: Cal
     mode: m.mode,
     game,
     userId: caller.userId,
-    speed: m.speed,
+    speed: m.speed ?? 1,
     atMs,
     atSeq,
     ...(delayMs === undefined ? {} : { delayMs }),
@@ -183,15 +183,16 @@ async function endAbandoned(ports: ControlPorts, caller: Caller, streamIds: read
 
 /**
  * The `joined` options of a `start` that joined an existing stream: a spectate stream is
- * shared, so a `speed` other than its own or an `atMs` is not applied — say so in
+ * shared, so a `speed` asked for other than its own, or an `atMs`, is not applied — say so in
  * `joined.notice` (`shared_stream`), with how to get a stream of one's own (mode `pvai`).
  * Nothing for other modes (their players control speed and position) or a start that asked
  * for nothing the stream does not do.
  */
 function sharedNotice(stream: StreamRow, m: StartMessage): AttachOptions {
-  if (stream.mode !== 'spectate' || (m.speed === stream.speed && m.atMs === undefined)) return {};
-  const asked = [m.speed === stream.speed ? '' : `speed ${m.speed}×`, m.atMs === undefined ? '' : `atMs ${m.atMs}`].filter(Boolean).join(' and ');
-  const own = JSON.stringify({ action: 'start', gameId: m.gameId, mode: 'pvai', speed: m.speed, ...(m.atMs === undefined ? {} : { atMs: m.atMs }) });
+  const speedIgnored = m.speed !== undefined && m.speed !== stream.speed;
+  if (stream.mode !== 'spectate' || (!speedIgnored && m.atMs === undefined)) return {};
+  const asked = [speedIgnored ? `speed ${m.speed}×` : '', m.atMs === undefined ? '' : `atMs ${m.atMs}`].filter(Boolean).join(' and ');
+  const own = JSON.stringify({ action: 'start', gameId: m.gameId, mode: 'pvai', ...(m.speed === undefined ? {} : { speed: m.speed }), ...(m.atMs === undefined ? {} : { atMs: m.atMs }) });
   return {
     notice: {
       code: 'shared_stream',
