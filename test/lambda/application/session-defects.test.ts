@@ -184,7 +184,6 @@ describe('private pvp rooms', () => {
   });
 });
 
-export { ControlRefusal };
 
 describe('two starts in flight on one connection', () => {
   /** A deterministic pseudo-random source (mulberry32). */
