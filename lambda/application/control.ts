@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import type { ErrorCode, JoinMessage, ListMessage, RejoinMessage, StartMessage } from '../../protocol/messages';
 import { catalogPage, framesMessages } from '../../protocol/server';
 import { canControl, decideControl, newStreamRow, stateMessage, START_LEAD_MS, type ControlAction } from '../core/control';
-import { awaitsSecondPlayer, isFinished } from '../core/lifecycle';
+import { awaitsSecondPlayer, isFinished, isPreStart } from '../core/lifecycle';
 import { OPEN_STATUSES, type StreamRow } from '../../contract/rows';
 import { streamListing } from '../core/schedule';
 import { executionName, streamIdFor } from '../core/stream-keys';
@@ -161,7 +161,7 @@ async function startOnce(ports: ControlPorts, config: ControlConfig, caller: Cal
  * End the streams of `streamIds` (created by a `start` of `caller`'s connection, or moved off
  * by it) that this connection is not on and that nobody watches or ever watched: no client
  * (`clientCount` ≤ 0) and a pvp room still waiting for its second player, or no frame sent
- * yet. Two `start`s in flight on one connection thus leave one stream, the one the connection
+ * yet — never a scheduled stream before its start nor a live game's live stream. Two `start`s in flight on one connection thus leave one stream, the one the connection
  * ended up on, instead of an orphan nobody can reach (ended `stopped`; a lost race with a
  * newer epoch leaves it to the idle sweep).
  */
@@ -172,6 +172,8 @@ async function endAbandoned(ports: ControlPorts, caller: Caller, streamIds: read
     if (streamId === on) continue;
     const row = await ports.streams.get(streamId, { consistent: true });
     if (!row || isFinished(row) || row.clientCount > 0) continue;
+    // Never a stream that waits for its start (an operator's scheduled stream) or a live game's live stream.
+    if (isPreStart(row) || row.livePlayback === 'edge') continue;
     if (!awaitsSecondPlayer(row) && row.framesSent > 0) continue;
     try {
       await endStream(ports, row, 'stopped', caller.userId);

@@ -8,6 +8,7 @@
 import {
   applyControl,
   ControlRefusal,
+  joinStreamById,
   listCatalog,
   startStream,
   stopStream,
@@ -122,6 +123,24 @@ describe('a control against the tick', () => {
     const t1 = w.ports.time.now();
     await applyControl(w.ports, alice, { action: 'resume' });
     expect((await w.ports.streams.get('pvai:g1:alice'))!.anchorAt).toBeLessThanOrEqual(t1);
+  });
+});
+
+describe('leaving a stream nobody watches', () => {
+  it('a start that leaves a scheduled stream before its start, or a live stream, does not end it', async () => {
+    const w = world({
+      streams: [
+        streamRowFixture('scheduled:g1:k1', { status: 'scheduled', startsAt: 9e12 }),
+        streamRowFixture('spectate:g0', { gameId: 'g0', status: 'playing', livePlayback: 'edge' }),
+      ],
+    });
+    const eve = await w.caller('eve');
+    await joinStreamById(w.ports, w.config, eve, { action: 'join', streamId: 'scheduled:g1:k1' });
+    await startStream(w.ports, w.config, eve, start({ mode: 'pvai' }));
+    expect(await w.ports.streams.get('scheduled:g1:k1')).toMatchObject({ status: 'scheduled', clientCount: 0 });
+    await joinStreamById(w.ports, w.config, eve, { action: 'join', streamId: 'spectate:g0' });
+    await startStream(w.ports, w.config, eve, start({ mode: 'pvai' }));
+    expect(await w.ports.streams.get('spectate:g0')).toMatchObject({ status: 'playing', clientCount: 0 });
   });
 });
 
