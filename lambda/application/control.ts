@@ -162,8 +162,8 @@ async function startOnce(ports: ControlPorts, config: ControlConfig, caller: Cal
  * by it) that this connection is not on and that nobody watches or ever watched: no client
  * (`clientCount` ≤ 0) and a pvp room still waiting for its second player, or no frame sent
  * yet — never a scheduled stream before its start nor a live game's live stream. Two `start`s in flight on one connection thus leave one stream, the one the connection
- * ended up on, instead of an orphan nobody can reach (ended `stopped`; a lost race with a
- * newer epoch leaves it to the idle sweep).
+ * ended up on, instead of an orphan nobody can reach (ended `stopped`, and the caller told
+ * so with `ended`; a lost race with a newer epoch leaves it to the idle sweep).
  */
 async function endAbandoned(ports: ControlPorts, caller: Caller, streamIds: readonly string[]): Promise<void> {
   if (streamIds.length === 0) return;
@@ -176,10 +176,14 @@ async function endAbandoned(ports: ControlPorts, caller: Caller, streamIds: read
     if (isPreStart(row) || row.livePlayback === 'edge') continue;
     if (!awaitsSecondPlayer(row) && row.framesSent > 0) continue;
     try {
-      await endStream(ports, row, 'stopped', caller.userId);
+      if (!(await endStream(ports, row, 'stopped', caller.userId))) continue;
     } catch (e) {
       if (!(e instanceof StaleEpochError)) throw e;
+      continue;
     }
+    // The caller may have been greeted with `joined` for it (the other start won the
+    // connection): it is no longer on it, so the stream's own `ended` does not reach it.
+    await ports.broadcaster.post(caller.connectionId, { type: 'ended', streamId, reason: 'stopped' });
   }
 }
 

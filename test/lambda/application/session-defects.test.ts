@@ -240,7 +240,11 @@ describe('two starts in flight on one connection', () => {
       for (const row of rows) {
         const attachedHere = conn?.streamId === row.streamId ? 1 : 0;
         expect({ seed, streamId: row.streamId, clientCount: row.clientCount }).toEqual({ seed, streamId: row.streamId, clientCount: attachedHere });
-        if (!attachedHere) expect({ seed, streamId: row.streamId, status: row.status }).toEqual({ seed, streamId: row.streamId, status: 'ended' });
+        if (!attachedHere) {
+          expect({ seed, streamId: row.streamId, status: row.status }).toEqual({ seed, streamId: row.streamId, status: 'ended' });
+          // The caller may have been greeted for it: it is told that stream ended.
+          expect(w.posted('c-alice')).toContainEqual({ type: 'ended', streamId: row.streamId, reason: 'stopped' });
+        }
       }
     }
   });
