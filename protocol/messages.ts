@@ -14,6 +14,7 @@ import * as z from 'zod';
 export * from './server';
 import {
   ALLOWED_EMOJI,
+  CATALOG_CURSOR_PATTERN,
   jsonBytes,
   jsonDepth,
   MAX_CHAT_CHARS,
@@ -48,7 +49,8 @@ const startSchema = z.strictObject({
   gameId: idSchema,
   mode: z.enum(MODES).default('spectate'),
   room: idSchema.optional(),
-  speed: speedSchema.default(1),
+  /** Playback rate; absent: 1 for a new stream (kept absent so a shared stream's `joined.notice` only answers a speed that was asked for). */
+  speed: speedSchema.optional(),
   /** Seconds between frames, for recordings without times (`delay`). */
   delay: z.number().finite().min(0.05).max(3600).optional(),
   atMs: mediaMsSchema.optional(),
@@ -74,6 +76,11 @@ const chatSchema = z.strictObject({
   action: z.literal('chat'),
   text: z.string().trim().min(1).max(MAX_CHAT_CHARS),
 });
+/** `list`, optionally from a `catalog` page's `next` (protocol/server.ts CATALOG_CURSOR_PATTERN). */
+const listSchema = z.strictObject({
+  action: z.literal('list'),
+  cursor: z.string().max(20).regex(CATALOG_CURSOR_PATTERN, 'cursor: send the "next" of a catalog page').optional(),
+});
 const reactSchema = z.strictObject({ action: z.literal('react'), emoji: z.enum(ALLOWED_EMOJI) });
 
 /** Every client → server message schema, keyed by `action` (the API Gateway route key). */
@@ -90,7 +97,7 @@ export const clientMessageSchemas = {
   input: inputSchema,
   chat: chatSchema,
   react: reactSchema,
-  list: bare('list'),
+  list: listSchema,
   ping: bare('ping'),
 } as const;
 
@@ -104,6 +111,7 @@ export type SeekMessage = z.infer<typeof seekSchema>;
 export type InputMessage = z.infer<typeof inputSchema>;
 export type ChatMessage = z.infer<typeof chatSchema>;
 export type ReactMessage = z.infer<typeof reactSchema>;
+export type ListMessage = z.infer<typeof listSchema>;
 export type ClientMessage = { [A in ClientAction]: z.infer<(typeof clientMessageSchemas)[A]> }[ClientAction];
 
 

@@ -125,6 +125,22 @@ export interface JoinedMessage {
   startsAt?: number;
   /** The game is live: frames arrive as they are published, so `durationMs` and `frameCount` are what exists so far. */
   live?: boolean;
+  /** Something the viewer asked for that this stream does not do (e.g. `shared_stream`: its `speed`/`atMs` were not applied). */
+  notice?: Notice;
+}
+
+/**
+ * Codes of {@link Notice} (PROTOCOL.md `joined.notice`):
+ * `shared_stream` — the `start` joined a stream shared with other viewers, which plays at its
+ * own speed and position: the `start`'s `speed` and `atMs` were not applied.
+ */
+export const NOTICE_CODES = ['shared_stream'] as const;
+export type NoticeCode = (typeof NOTICE_CODES)[number];
+
+/** A note to the viewer in `joined`: a code of {@link NOTICE_CODES} and a sentence saying what happened and what to do. */
+export interface Notice {
+  code: NoticeCode;
+  message: string;
 }
 export interface FramesMessage {
   type: 'frames';
@@ -171,12 +187,37 @@ export interface InputOutMessage {
   from: string;
   data: unknown;
 }
+/**
+ * Most serialized bytes of one `catalog` page: well under {@link MAX_MESSAGE_BYTES} (API Gateway
+ * quotas: 128 KB per WebSocket message), so a catalog of any size goes out in pages.
+ */
+export const CATALOG_PAGE_BYTES = 64 * 1024;
+/** Most `catalog` pages a client fetches for one catalog (a bound, not a server limit): 200 pages of {@link CATALOG_PAGE_BYTES}. */
+export const MAX_CATALOG_PAGES = 200;
+/** The `cursor` of `list` / `next` of `catalog`: `{streams offset}.{games offset}`, both decimal. */
+export const CATALOG_CURSOR_PATTERN = /^\d{1,9}\.\d{1,9}$/;
+
+/**
+ * One page of the catalog (PROTOCOL.md `catalog`): streams first, then games, each in the
+ * catalog's order, at most {@link CATALOG_PAGE_BYTES} serialized. `next`, when present, is the
+ * `cursor` of the `list` that fetches the following page; the last page has none.
+ */
 export interface CatalogMessage {
   type: 'catalog';
+  /** Send `{"action":"list","cursor":next}` for the next page; absent on the last (or only) page. */
+  next?: string;
   /** `live`: frames are still being published. */
   games: { gameId: string; kind: string; title: string; durationMs: number; participants?: string[]; live?: boolean }[];
   /** `startsAt` (epoch ms) for scheduled streams. */
   streams: { streamId: string; gameId: string; mode: Mode; status: StreamStatus; clients: number; title?: string; startsAt?: number }[];
+}
+/**
+ * The answer to a `stop` that did not end the stream (a spectator's, or a pvp player's): the
+ * connection is detached from `streamId`, which plays on for its other viewers.
+ */
+export interface DetachedMessage {
+  type: 'detached';
+  streamId: string;
 }
 export interface EndedMessage {
   type: 'ended';
@@ -205,6 +246,7 @@ export type ServerMessage =
   | InputOutMessage
   | CatalogMessage
   | EndedMessage
+  | DetachedMessage
   | ErrorMessage
   | PongMessage;
 
@@ -252,4 +294,44 @@ export function parseServerMessage(raw: string): ServerMessage {
     throw new Error('server message has no "type"');
   }
   return v as ServerMessage;
+}
+
+/**
+ * One page of a catalog: from `cursor` (a `list`'s, {@link CATALOG_CURSOR_PATTERN}; absent:
+ * the first page) as many streams, then games, as fit in {@link CATALOG_PAGE_BYTES}
+ * serialized bytes, with `next` when any are left. A page holds at least one entry, so paging
+ * always moves on; an entry too large for a page alone (over {@link MAX_MESSAGE_BYTES}) goes
+ * without its `participants`. Offsets past the end give an empty last page. The lists may
+ * change between two pages (a stream starts or ends): a client then sees an entry twice (it
+ * keeps one per id) or misses one until its next `list`.
+ */
+export function catalogPage(
+  games: readonly CatalogMessage['games'][number][],
+  streams: readonly CatalogMessage['streams'][number][],
+  cursor?: string,
+  pageBytes: number = CATALOG_PAGE_BYTES,
+): CatalogMessage {
+  const [s0, g0] = cursor && CATALOG_CURSOR_PATTERN.test(cursor) ? cursor.split('.').map(Number) as [number, number] : [0, 0];
+  // The envelope with room for the longest `next`.
+  let size = utf8Bytes(JSON.stringify({ type: 'catalog', next: '999999999.999999999', games: [], streams: [] }));
+  const page: CatalogMessage = { type: 'catalog', games: [], streams: [] };
+  let s = Math.min(s0, streams.length);
+  let g = Math.min(g0, games.length);
+  const fits = (entry: unknown) => {
+    const bytes = jsonBytes(entry) + 1; // + the comma
+    if (size + bytes > pageBytes && page.games.length + page.streams.length > 0) return false;
+    size += bytes;
+    return true;
+  };
+  for (; s < streams.length && fits(streams[s]); s++) page.streams.push(streams[s]!);
+  if (s >= streams.length) {
+    for (; g < games.length; g++) {
+      let entry = games[g]!;
+      if (size + jsonBytes(entry) > MAX_MESSAGE_BYTES) entry = { gameId: entry.gameId, kind: entry.kind, title: entry.title, durationMs: entry.durationMs, ...(entry.live ? { live: true } : {}) };
+      if (!fits(entry)) break;
+      page.games.push(entry);
+    }
+  }
+  if (s < streams.length || g < games.length) page.next = `${s}.${g}`;
+  return page;
 }

@@ -12,10 +12,10 @@
  * `stop` accepted). Refusals are counted by the handler, which answers them (`MessagesRefused`).
  */
 import { randomBytes } from 'node:crypto';
-import type { ErrorCode, JoinMessage, RejoinMessage, StartMessage } from '../../protocol/messages';
-import { framesMessages } from '../../protocol/server';
+import type { ErrorCode, JoinMessage, ListMessage, RejoinMessage, StartMessage } from '../../protocol/messages';
+import { catalogPage, framesMessages } from '../../protocol/server';
 import { canControl, decideControl, newStreamRow, stateMessage, START_LEAD_MS, type ControlAction } from '../core/control';
-import { isFinished } from '../core/lifecycle';
+import { awaitsSecondPlayer, isFinished, isPreStart } from '../core/lifecycle';
 import { OPEN_STATUSES, type StreamRow } from '../../contract/rows';
 import { streamListing } from '../core/schedule';
 import { executionName, streamIdFor } from '../core/stream-keys';
@@ -24,7 +24,7 @@ import { StaleEpochError, StreamExistsError } from '../ports/errors';
 import { NO_METRICS, type Metrics } from '../ports/metrics';
 import type { GameCatalog } from '../ports/games';
 import { ensureEdgeStream } from './edge-stream';
-import { currentExecutionArn, untilClaimedBatchSent } from './end-stream';
+import { currentExecutionArn, endStream, untilClaimedBatchSent } from './end-stream';
 import { attach, detach, readFrames, type AttachOptions, type SessionPorts } from './session';
 
 /** Ports of the control use cases. */
@@ -44,8 +44,13 @@ export interface ControlConfig {
   newRoomId?: () => string;
 }
 
-/** Tries of one control's read → decide → conditional write before it answers `conflict`. */
-export const MAX_CONTROL_ATTEMPTS = 5;
+/**
+ * Tries of one control's read → decide → conditional write before it answers `conflict`.
+ * The tick claims a batch (a write of `positionSeq`) at most every 25 ms, and a retry reads
+ * the fresh row and writes again at once, so a control loses to the stream's own progress a
+ * few times in a row at most; this bound only stops a stream that never holds still.
+ */
+export const MAX_CONTROL_ATTEMPTS = 25;
 
 /** A refusal: the protocol error `code` (docs/PROTOCOL.md) and a sentence for the client. Nothing was changed. */
 export class ControlRefusal extends Error {
@@ -68,18 +73,39 @@ export type ControlRequest =
 /**
  * `start`: the caller's stream of a game in a mode — joined when it exists and is not
  * finished, else created (status `starting`) and its execution started (pvp waits for its
- * second player). A pvp start without `room` takes an open room of the game waiting for a
- * second player, or a new one. A live game's spectators share its live stream; its replay
+ * second player). A pvp start without `room` (matchmaking) takes a room of the game opened
+ * for matchmaking and waiting for a second player, or opens one (`open-…`); a pvp start with
+ * `room` opens or enters that private room (an invite: its id is the secret the link carries;
+ * matchmaking never fills it and `list` never shows it). A live game's spectators share its live stream; its replay
  * from a point (`atMs`) is the viewer's own pvai stream. Throws {@link ControlRefusal}
  * `not_found` (no such game), `bad_request` (`atMs` past the end), `conflict` (full).
  */
 export async function startStream(ports: ControlPorts, config: ControlConfig, caller: Caller, start: StartMessage): Promise<void> {
+  // Streams this start created or moved the connection off: any left without a viewer and
+  // never watched is ended once the start is done (see endAbandoned).
+  const touched: string[] = [];
+  try {
+    await startOnce(ports, config, caller, start, touched);
+  } finally {
+    await endAbandoned(ports, caller, touched).catch((e: unknown) =>
+      ports.log.warn('start: an abandoned stream was not ended', { connectionId: caller.connectionId, streams: touched, error: (e as Error).message }),
+    );
+  }
+}
+
+async function startOnce(ports: ControlPorts, config: ControlConfig, caller: Caller, start: StartMessage, touched: string[]): Promise<void> {
+  const onLeave = (streamId: string) => void touched.push(streamId);
+  const leave = async () => {
+    const left = await detach(ports, caller.connectionId);
+    if (left) touched.push(left.streamId);
+  };
   const game = await ports.games.get(start.gameId);
   if (!game) throw new ControlRefusal('not_found', `no game "${start.gameId}": send {"action":"list"} for the catalog`);
   if (game.liveStatus === 'live' && start.mode === 'spectate' && start.atMs === undefined) {
     // A live game's spectators share its live stream, fed as events are published.
-    await detach(ports, caller.connectionId);
-    return joinStream(ports, config, caller, await ensureEdgeStream(ports.streams, game, ports.time.now()));
+    await leave();
+    const edge = await ensureEdgeStream(ports.streams, game, ports.time.now());
+    return joinStream(ports, config, caller, edge, { ...sharedNotice(edge, start), onLeave });
   }
   // From the beginning or a point of a live game: the viewer's own replay, which catches up with live.
   const m = game.liveStatus === 'live' && start.mode === 'spectate' ? { ...start, mode: 'pvai' as const } : start;
@@ -88,12 +114,14 @@ export async function startStream(ports: ControlPorts, config: ControlConfig, ca
   if (m.atMs !== undefined && m.atMs > durationMs) {
     throw new ControlRefusal('bad_request', `atMs ${m.atMs} is past the end of "${m.gameId}" (${durationMs} ms)`);
   }
-  const room = m.mode === 'pvp' ? (m.room ?? (await openPvpRoom(ports, m.gameId)) ?? (config.newRoomId ?? newRoomId)()) : undefined;
+  // pvp: `room` given — a private room, its id the invite's secret; none — matchmaking, which
+  // fills (or opens) a room opened for matchmaking only (isMatchmakingRoom).
+  const room = m.mode === 'pvp' ? (m.room ?? (await openPvpRoom(ports, m.gameId)) ?? `${MATCHMAKING_ROOM_PREFIX}${(config.newRoomId ?? newRoomId)()}`) : undefined;
   const streamId = streamIdFor(m.mode, m.gameId, { userId: caller.userId, room });
-  await detach(ports, caller.connectionId);
+  await leave();
 
   const existing = await ports.streams.get(streamId, { consistent: true });
-  if (existing && !isFinished(existing)) return joinStream(ports, config, caller, existing);
+  if (existing && !isFinished(existing)) return joinStream(ports, config, caller, existing, { ...sharedNotice(existing, m), onLeave });
 
   const now = ports.time.now();
   const atMs = m.atMs ?? 0;
@@ -103,7 +131,7 @@ export async function startStream(ports: ControlPorts, config: ControlConfig, ca
     mode: m.mode,
     game,
     userId: caller.userId,
-    speed: m.speed,
+    speed: m.speed ?? 1,
     atMs,
     atSeq,
     ...(delayMs === undefined ? {} : { delayMs }),
@@ -120,12 +148,63 @@ export async function startStream(ports: ControlPorts, config: ControlConfig, ca
     // Lost the create race: attach to the winner's stream (the scheduler manager's dedup).
     const winner = await ports.streams.get(streamId, { consistent: true });
     if (!winner) throw e;
-    return joinStream(ports, config, caller, winner);
+    return joinStream(ports, config, caller, winner, { ...sharedNotice(winner, m), onLeave });
   }
-  await attach(ports, caller.connectionId, caller.userId, row);
+  touched.push(streamId);
+  await attach(ports, caller.connectionId, caller.userId, row, undefined, { onLeave });
   metricsOf(ports).add('Joins', 1);
   // pvp waits in `starting` for its second player.
-  if (m.mode !== 'pvp') await ports.workflow.start(executionName(streamId, row.epoch), { streamId, epoch: row.epoch, generation: 0, iteration: 0 });
+  if (m.mode !== 'pvp' && (await ports.connections.get(caller.connectionId))?.streamId === streamId) await ports.workflow.start(executionName(streamId, row.epoch), { streamId, epoch: row.epoch, generation: 0, iteration: 0 });
+}
+
+/**
+ * End the streams of `streamIds` (created by a `start` of `caller`'s connection, or moved off
+ * by it) that this connection is not on and that nobody watches or ever watched: no client
+ * (`clientCount` ≤ 0) and a pvp room still waiting for its second player, or no frame sent
+ * yet — never a scheduled stream before its start nor a live game's live stream. Two `start`s in flight on one connection thus leave one stream, the one the connection
+ * ended up on, instead of an orphan nobody can reach (ended `stopped`, and the caller told
+ * so with `ended`; a lost race with a newer epoch leaves it to the idle sweep).
+ */
+async function endAbandoned(ports: ControlPorts, caller: Caller, streamIds: readonly string[]): Promise<void> {
+  if (streamIds.length === 0) return;
+  const on = (await ports.connections.get(caller.connectionId))?.streamId;
+  for (const streamId of new Set(streamIds)) {
+    if (streamId === on) continue;
+    const row = await ports.streams.get(streamId, { consistent: true });
+    if (!row || isFinished(row) || row.clientCount > 0) continue;
+    // Never a stream that waits for its start (an operator's scheduled stream) or a live game's live stream.
+    if (isPreStart(row) || row.livePlayback === 'edge') continue;
+    if (!awaitsSecondPlayer(row) && row.framesSent > 0) continue;
+    try {
+      if (!(await endStream(ports, row, 'stopped', caller.userId))) continue;
+    } catch (e) {
+      if (!(e instanceof StaleEpochError)) throw e;
+      continue;
+    }
+    // The caller may have been greeted with `joined` for it (the other start won the
+    // connection): it is no longer on it, so the stream's own `ended` does not reach it.
+    await ports.broadcaster.post(caller.connectionId, { type: 'ended', streamId, reason: 'stopped' });
+  }
+}
+
+/**
+ * The `joined` options of a `start` that joined an existing stream: a spectate stream is
+ * shared, so a `speed` asked for other than its own, or an `atMs`, is not applied — say so in
+ * `joined.notice` (`shared_stream`), with how to get a stream of one's own (mode `pvai`).
+ * Nothing for other modes (their players control speed and position) or a start that asked
+ * for nothing the stream does not do.
+ */
+function sharedNotice(stream: StreamRow, m: StartMessage): AttachOptions {
+  const speedIgnored = m.speed !== undefined && m.speed !== stream.speed;
+  if (stream.mode !== 'spectate' || (!speedIgnored && m.atMs === undefined)) return {};
+  const asked = [speedIgnored ? `speed ${m.speed}×` : '', m.atMs === undefined ? '' : `atMs ${m.atMs}`].filter(Boolean).join(' and ');
+  const own = JSON.stringify({ action: 'start', gameId: m.gameId, mode: 'pvai', ...(m.speed === undefined ? {} : { speed: m.speed }), ...(m.atMs === undefined ? {} : { atMs: m.atMs }) });
+  return {
+    notice: {
+      code: 'shared_stream',
+      message: `you joined the shared stream "${stream.streamId}", which plays for all its viewers at its own speed (${stream.speed}×) and position, so your ${asked} did not apply; for a stream of your own, send ${own}`,
+    },
+  };
 }
 
 /**
@@ -160,10 +239,27 @@ async function joinStream(ports: ControlPorts, config: ControlConfig, caller: Ca
   }
 }
 
-/** Matchmaking: an open pvp room of this game waiting for its second player. */
+/**
+ * The room id prefix of pvp rooms opened by matchmaking (a pvp `start` without `room`): only
+ * these are filled by matchmaking and listed in the catalog. Every other room was opened with
+ * an invite (a `start` with `room`): private, its id — the invite link's secret — never listed.
+ */
+export const MATCHMAKING_ROOM_PREFIX = 'open-';
+
+/** True for a pvp room opened by matchmaking ({@link MATCHMAKING_ROOM_PREFIX}); false for a private (invited) room and for other modes. */
+export function isMatchmakingRoom(s: Pick<StreamRow, 'mode' | 'room'>): boolean {
+  return s.mode === 'pvp' && (s.room ?? '').startsWith(MATCHMAKING_ROOM_PREFIX);
+}
+
+/** True for a pvp room opened with an invite: private, so `list` never shows it (its id is the invite's secret). */
+export function isPrivateRoom(s: Pick<StreamRow, 'mode' | 'room'>): boolean {
+  return s.mode === 'pvp' && !isMatchmakingRoom(s);
+}
+
+/** Matchmaking: a room of this game opened for matchmaking and waiting for its second player (never a private room). */
 async function openPvpRoom(ports: Pick<ControlPorts, 'streams'>, gameId: string): Promise<string | undefined> {
   const waiting = await ports.streams.listByStatus(['starting']);
-  return waiting.find((s) => s.mode === 'pvp' && s.gameId === gameId && s.controllers.length < 2)?.room;
+  return waiting.find((s) => isMatchmakingRoom(s) && s.gameId === gameId && s.controllers.length < 2)?.room;
 }
 
 function newRoomId(): string {
@@ -225,17 +321,25 @@ export async function rejoinStream(ports: ControlPorts, config: ControlConfig, c
 export async function applyControl(ports: ControlPorts, caller: Caller, c: ControlRequest): Promise<void> {
   const conn = await ports.connections.get(caller.connectionId);
   if (!conn?.streamId) throw new ControlRefusal('bad_request', 'not attached to a stream: send start or join first');
+  // A seek's target frame depends on the recording only: looked up once, not on every retry
+  // (the lookup reads the index; a retry must be quick to win against the tick's next claim).
+  let toSeq: { durationMs: number; frameCount: number; seq: number } | undefined;
   for (let attempt = 0; attempt < MAX_CONTROL_ATTEMPTS; attempt++) {
     const stream = await liveStream(ports, conn.streamId);
     if (!canControl(stream, caller.userId)) {
       throw new ControlRefusal('forbidden', `${c.action}: only the players of this stream control it`);
     }
-    const action: ControlAction =
-      c.action === 'seek' || c.action === 'scrub'
-        ? { action: 'seek', toMs: c.toMs, toSeq: c.toMs > stream.durationMs ? stream.frameCount : await ports.frames(stream).seqAtOrAfter(c.toMs) }
-        : c.action === 'speed'
-          ? { action: 'speed', speed: c.speed }
-          : { action: c.action };
+    let action: ControlAction;
+    if (c.action === 'seek' || c.action === 'scrub') {
+      // A live replay's length grows: look again when the row's length changed since.
+      if (!toSeq || toSeq.durationMs !== stream.durationMs || toSeq.frameCount !== stream.frameCount) {
+        const seq = c.toMs > stream.durationMs ? stream.frameCount : await ports.frames(stream).seqAtOrAfter(c.toMs);
+        toSeq = { durationMs: stream.durationMs, frameCount: stream.frameCount, seq };
+      }
+      action = { action: 'seek', toMs: c.toMs, toSeq: toSeq.seq };
+    } else {
+      action = c.action === 'speed' ? { action: 'speed', speed: c.speed } : { action: c.action };
+    }
     const r = decideControl(stream, caller.userId, action, ports.time.now());
     if (!r.ok) throw new ControlRefusal(r.error.code, r.error.message);
     const { changes, stopExecution: stop, startExecution: startNew } = r.decision;
@@ -282,26 +386,34 @@ async function broadcastState(ports: Pick<ControlPorts, 'streams' | 'broadcaster
 
 /**
  * `stop`: detach the caller (a pvai stream whose player stops ends `stopped`) and reply
- * `ended`. Throws {@link ControlRefusal} `bad_request` when it is on no stream.
+ * `ended` when the stream has ended, else `detached` (it plays on for its other viewers: a
+ * spectator's stop, a pvp player's). Throws {@link ControlRefusal} `bad_request` when it is on no stream.
  */
 export async function stopStream(ports: ControlPorts, caller: Caller): Promise<void> {
   const left = await detach(ports, caller.connectionId, { endIfPlayerLeaves: true, by: caller.userId });
   if (!left) throw new ControlRefusal('bad_request', 'not attached to a stream');
-  await ports.broadcaster.post(caller.connectionId, { type: 'ended', streamId: left, reason: 'stopped' });
+  await ports.broadcaster.post(
+    caller.connectionId,
+    left.ended ? { type: 'ended', streamId: left.streamId, reason: left.ended } : { type: 'detached', streamId: left.streamId },
+  );
   metricsOf(ports).add('ControlMessages', 1);
 }
 
-/** `list`: reply `catalog` — the games by title, and the open streams as GET /streams lists them (core/schedule.ts). */
-export async function listCatalog(ports: Pick<ControlPorts, 'games' | 'streams' | 'broadcaster'>, caller: Caller): Promise<void> {
+/**
+ * `list`: reply one page of the catalog (protocol/server.ts `catalogPage`: at most
+ * CATALOG_PAGE_BYTES, API Gateway quotas: 128 KB per WebSocket message) from `m.cursor` — the
+ * open streams as GET /streams lists them (core/schedule.ts), then the games by title, live
+ * ones marked; `next` names the following page. Private pvp rooms ({@link isPrivateRoom}) are left out.
+ */
+export async function listCatalog(ports: Pick<ControlPorts, 'games' | 'streams' | 'broadcaster'>, caller: Caller, m: Pick<ListMessage, 'cursor'> = {}): Promise<void> {
   const [games, streams] = await Promise.all([ports.games.list(), ports.streams.listByStatus(OPEN_STATUSES)]);
-  await ports.broadcaster.post(caller.connectionId, {
-    type: 'catalog',
-    games: games
-      .map((g) => ({ gameId: g.gameId, kind: g.kind, title: g.title, durationMs: g.durationMs, participants: g.participants, ...(g.liveStatus === 'live' ? { live: true } : {}) }))
-      .sort((a, b) => a.title.localeCompare(b.title)),
-    // The same entries and order as GET /streams (core/schedule.ts): scheduled ones first by startsAt, then by viewers.
-    streams: streamListing(streams),
-  });
+  const entries = games
+    .map((g) => ({ gameId: g.gameId, kind: g.kind, title: g.title, durationMs: g.durationMs, participants: g.participants, ...(g.liveStatus === 'live' ? { live: true } : {}) }))
+    .sort((a, b) => a.title.localeCompare(b.title) || a.gameId.localeCompare(b.gameId));
+  // The same entries and order as GET /streams (core/schedule.ts): scheduled ones first by startsAt, then by viewers.
+  // A private pvp room (opened with an invite) is never listed: its id is the invite's secret.
+  const listed = streams.filter((s) => !isPrivateRoom(s));
+  await ports.broadcaster.post(caller.connectionId, catalogPage(entries, streamListing(listed), m.cursor));
 }
 
 /** `ping`, the heartbeat: record the connection's `lastSeenAt` (epoch ms) and reply `pong`. */

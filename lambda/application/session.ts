@@ -7,7 +7,7 @@ import { joinedMessage, roleIn } from '../core/control';
 import { dueAt, frameTime } from '../core/clock';
 import { clockRuns, isFinished } from '../core/lifecycle';
 import type { StreamRow } from '../../contract/rows';
-import { framesMessages, type Role, type WireFrame } from '../../protocol/server';
+import { framesMessages, type EndReason, type Notice, type Role, type WireFrame } from '../../protocol/server';
 import type { Broadcaster } from '../ports/broadcaster';
 import type { AttachedConnection, ConnectionRegistry } from '../ports/connections';
 import type { FrameSource } from '../ports/frames';
@@ -41,6 +41,10 @@ export interface AttachOptions {
    * already sent (nothing when the epoch has moved on).
    */
   replay?: { epoch: number; fromSeq: number };
+  /** Carried in `joined` (protocol/server.ts `Notice`): what the viewer asked for and this stream does not do. */
+  notice?: Notice;
+  /** Told the id of the stream this attach moved the connection off (a concurrent `start`/`join` of the same connection had attached it there). */
+  onLeave?: (streamId: string) => void;
 }
 
 /** Quiet time (ms) needed before the next claim to attach a connection. */
@@ -69,8 +73,12 @@ const READ_LIMIT = 5000;
 export async function attach(ports: SessionPorts, connectionId: string, userId: string, stream: StreamRow, role?: Role, opts: AttachOptions = {}): Promise<Role> {
   const r = role ?? roleIn(stream, userId);
   const replay = opts.replay;
+  const greet = (row: StreamRow) => {
+    const joined = joinedMessage(row, r, ports.time.now());
+    return ports.broadcaster.post(connectionId, opts.notice ? { ...joined, notice: opts.notice } : joined);
+  };
   if (replay) {
-    await ports.broadcaster.post(connectionId, joinedMessage({ ...stream, clientCount: stream.clientCount + 1 }, r, ports.time.now()));
+    await greet({ ...stream, clientCount: stream.clientCount + 1 });
     let next = replay.fromSeq;
     let epoch = replay.epoch;
     await untilQuiet(ports, stream.streamId, async (row) => {
@@ -93,9 +101,12 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
   const { counted, left } = await countAttach(ports, connectionId, stream.streamId, attached);
   const fresh = counted ?? stream;
   if (r === 'player' && fresh.controllersGoneSince !== undefined) await ports.streams.markControllers(stream.streamId, true, ports.time.now());
-  if (!replay) await ports.broadcaster.post(connectionId, joinedMessage(fresh, r, ports.time.now()));
+  if (!replay) await greet(fresh);
   await announcePresence(ports, stream.streamId, fresh.presenceVersion);
-  if (left) await announcePresence(ports, left.streamId, left.row?.presenceVersion);
+  if (left) {
+    opts.onLeave?.(left.streamId);
+    await announcePresence(ports, left.streamId, left.row?.presenceVersion);
+  }
   return r;
 }
 
@@ -180,26 +191,35 @@ async function quietInMs(ports: Pick<SessionPorts, 'frames' | 'time'>, row: Stre
   return due - TICK_CLAIM_LEAD_MS - at < ATTACH_GUARD_MS ? due + FANOUT_SETTLE_MS - at : 0;
 }
 
+/** What {@link detach} did: the stream left, and whether it has ended (`reason`) or plays on for its other viewers. */
+export interface Detached {
+  streamId: string;
+  /** Set when the stream has ended or failed (this detach ended it, or it had already): why. */
+  ended?: EndReason;
+}
+
 /**
  * Detach a connection from whatever stream it is on (no-op when it is on none), uncount it
  * and announce presence. A pvai stream whose player leaves ends with `stopped` when
  * `endIfPlayerLeaves` is set (the player's own `stop`); when that end keeps losing to newer
  * epochs (application/end-stream.ts gives up with StaleEpochError) the detach still stands
  * and the stream is left to its controller grace — the error does not escape. Returns the
- * stream id it left.
+ * stream left and, when it has ended, why (undefined when the connection was on none).
  */
 export async function detach(
   ports: SessionPorts,
   connectionId: string,
   opts: { endIfPlayerLeaves?: boolean; by?: string } = {},
-): Promise<string | undefined> {
+): Promise<Detached | undefined> {
   const old = await ports.connections.detach(connectionId);
   if (!old?.streamId) return undefined;
   const streamId = old.streamId;
   const stream = await leaveStream(ports, old, ports.time.now());
+  let ended: EndReason | undefined = stream && isFinished(stream) ? (stream.endedReason ?? (stream.status === 'failed' ? 'failed' : 'stopped')) : undefined;
   if (stream && opts.endIfPlayerLeaves && stream.mode === 'pvai' && old.role === 'player' && !isFinished(stream)) {
     try {
       await endStream(ports, stream, 'stopped', opts.by ?? old.userId);
+      ended = 'stopped';
     } catch (e) {
       if (!(e instanceof StaleEpochError)) throw e;
       // Every end lost to a newer epoch (controls from the player's other connections kept
@@ -210,7 +230,7 @@ export async function detach(
     }
   }
   await announcePresence(ports, streamId, stream?.presenceVersion);
-  return streamId;
+  return ended === undefined ? { streamId } : { streamId, ended };
 }
 
 /**

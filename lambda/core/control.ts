@@ -11,7 +11,11 @@ import type { GameRow, StreamRow } from '../../contract/rows';
 import { acceptsControls, isFinished, newStreamRow as newRow } from './lifecycle';
 import type { JoinedMessage, Mode, ProtocolError, Role, StateMessage } from '../../protocol/messages';
 
-/** Lead (ms) between creating or resuming a stream and its first frame, so `joined`/`state` arrive first. */
+/**
+ * Lead (ms) between creating a stream (or seating a pvp room's second player) and its first
+ * frame, so `joined`/`state` arrive first. A control needs none: its `state` is broadcast
+ * before its epoch's execution starts (application/control.ts `applyControl`).
+ */
 export const START_LEAD_MS = 1000;
 
 /** A control action a player may send. */
@@ -49,7 +53,9 @@ export function canControl(stream: Pick<StreamRow, 'controllers' | 'mode'>, user
  * Position rules: pause keeps the exact media time showing at `now`, so after resume the
  * next frame is the one after the last sent, due when it would have been; speed re-anchors
  * at `now` so due times stretch from the current position; seek starts the clock at `toMs`
- * with `toSeq` (the first frame with t ≥ toMs) next. Each change bumps `epoch`.
+ * with `toSeq` (the first frame with t ≥ toMs) next. Resume and seek anchor at `now`: a
+ * frame due at once goes out as soon as the new epoch's execution starts (its first tick
+ * runs at once), not a lead later. Each change bumps `epoch`.
  */
 export function decideControl(
   stream: StreamRow,
@@ -87,7 +93,7 @@ export function decideControl(
       return decision({ ...base, status: 'paused', anchorAt: now, positionMs: here.positionMs }, true, false);
     case 'resume':
       if (running) return { ok: false, error: { code: 'conflict', message: 'resume: the stream is already playing', action: act } };
-      return decision({ ...base, status: 'playing', anchorAt: now + START_LEAD_MS, positionMs: stream.positionMs }, false, true);
+      return decision({ ...base, status: 'playing', anchorAt: now, positionMs: stream.positionMs }, false, true);
     case 'speed':
       return decision(
         { ...base, status: stream.status, speed: control.speed, anchorAt: now, positionMs: here.positionMs },
@@ -106,7 +112,7 @@ export function decideControl(
         {
           ...base,
           status: stream.status,
-          anchorAt: running ? now + START_LEAD_MS : now,
+          anchorAt: now,
           positionMs: c.toMs,
           positionSeq: c.toSeq,
           epochStartSeq: c.toSeq,

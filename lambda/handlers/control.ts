@@ -69,7 +69,7 @@ export function createHandler(deps: ControlDeps): (event: WebSocketEvent) => Pro
       seek: control,
       scrub: control,
       stop: refusing((caller) => stopStream(ports, caller)),
-      list: refusing((caller) => listCatalog(ports, caller)),
+      list: refusing((caller, m) => listCatalog(ports, caller, m)),
       ping: refusing((caller) => ping(ports, caller)),
     },
     {

@@ -34,6 +34,7 @@ import {
   CountdownPrinter,
   describeState,
   formatChat,
+  formatDetached,
   formatEnded,
   formatError,
   formatInput,
@@ -77,7 +78,7 @@ export interface WatchOptions {
   pingIntervalMs?: number;
   /** WebSocket handshake timeout. @default 15000 */
   connectTimeoutMs?: number;
-  /** After `stop`, how long to wait for `ended` before closing. @default 3000 */
+  /** After `stop`, how long to wait for `ended` (or `detached`) before closing. @default 3000 */
   stopGraceMs?: number;
   /** Keep every delivered frame in the result. @default true */
   collectFrames?: boolean;
@@ -311,6 +312,10 @@ class Watcher {
         this.result.exitCode = msg.reason === 'failed' ? EXIT_FAILURE : this.quitting ? this.result.exitCode : 0;
         this.info(formatEnded(msg.reason));
         return this.finish(this.result.exitCode);
+      case 'detached':
+        // Our `stop` left a stream that plays on for its other viewers: nothing ended.
+        this.info(formatDetached(msg.streamId));
+        return this.finish(this.quitting ? this.result.exitCode : 0);
       case 'error': {
         const line = formatError(msg);
         this.result.errors.push(`${msg.code}: ${msg.message}`);
@@ -409,7 +414,7 @@ class Watcher {
 
   // ----- ending ---------------------------------------------------------------------
 
-  /** Send `stop` and wait (briefly) for `ended`, then finish with `code`. */
+  /** Send `stop` and wait (briefly) for `ended` or `detached`, then finish with `code`. */
   private quit(code: number): void {
     if (this.finished || this.quitting) return;
     this.quitting = true;

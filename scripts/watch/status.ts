@@ -35,7 +35,10 @@ export function formatJoined(j: JoinedMessage): string[] {
   const position = `${formatClock(j.positionMs)} / ${formatClock(j.durationMs)}${soFar}`;
   const status = j.status === 'paused' || isPreStart(j.status) ? ` · ${j.status.replace('_', ' ')}` : '';
   const fields = [clean(j.kind), j.mode, j.role, formatSpeed(j.speed), position, `${j.frameCount} frames${soFar}`, clean(j.streamId)];
-  return [`▶ ${clean(j.title || j.gameId)}`, `  ${[...(j.live === true ? ['LIVE'] : []), ...fields].join(' · ')}${status}`];
+  const lines = [`▶ ${clean(j.title || j.gameId)}`, `  ${[...(j.live === true ? ['LIVE'] : []), ...fields].join(' · ')}${status}`];
+  // PROTOCOL.md `joined.notice`: e.g. a shared stream that did not take this start's --speed / --at.
+  if (j.notice) lines.push(`  note: ${clean(j.notice.message)}`);
+  return lines;
 }
 
 /** What a client knows of the playback state: from `joined`, then every `state`. */
@@ -109,6 +112,11 @@ const END_REASON_TEXT: Record<EndReason, string> = {
 export function formatEnded(reason: EndReason | string): string {
   const text = END_REASON_TEXT[reason as EndReason];
   return `■ ended: ${clean(reason)}${text ? ` (${text})` : ''}`;
+}
+
+/** The line after `stop` when the stream plays on for its other viewers (PROTOCOL.md `detached`). */
+export function formatDetached(streamId: string): string {
+  return `■ left ${clean(streamId)} (it plays on for its other viewers)`;
 }
 
 /** `error <code>: <message>` (PROTOCOL.md `error`). */

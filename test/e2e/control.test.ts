@@ -1,7 +1,8 @@
 /**
  * End to end on local mode, playback control: a pvp room and its spectators,
- * pause/resume/seek/speed by either player, refusals for spectators, and two players acting
- * at once — through the real handlers, state machine and local gateway, at 64×.
+ * pause/resume/seek/speed by either player, refusals for spectators, two players acting
+ * at once, and seeks that must not lose to the tick on a dense terminal recording — through
+ * the real handlers, state machine and local gateway, at 64×.
  */
 import { dueAt } from '../../lambda/core/clock';
 import type { StreamRow } from '../../contract/rows';
@@ -10,6 +11,7 @@ import { checkOrdering, E2e, sleep, until } from '../support/e2e';
 import type { TestClient } from '../support/ws-client';
 
 jest.setTimeout(300_000); // a bound against a hang on a busy machine
+const HANG = 90_000;
 
 // Late in long matches: at 64× a point (≈ 60 s of media) arrives about every second.
 const PVP_GAME = '2012-ausopen-1701';
@@ -260,5 +262,32 @@ describe('two players acting at once', () => {
       // Errors are allowed (a resume that found the stream playing is a conflict), nothing else.
       for (const x of [a, b]) for (const e of x.all('error')) expect(e.code).toBe('conflict');
     }
+  });
+});
+
+describe('seek on a dense recording at 64×', () => {
+  it('every seek applies (never conflict against the tick), and its epoch starts at its positionSeq', async () => {
+    const GAME = 'nethack-nao-2012-02-16-fare';
+    const times = await recordingTimes(GAME);
+    const p = await connect('nell');
+    p.send({ action: 'start', gameId: GAME, mode: 'pvai', speed: 64, atMs: times[Math.floor(times.length / 4)] });
+    const joined = await p.waitFor('joined');
+    await waitFrames(p, joined.epoch, 5);
+    for (let i = 0; i < 8; i++) {
+      const from = p.messages.length;
+      const toMs = times[Math.floor((times.length * (i % 2 === 0 ? 0.3 + i / 40 : 0.2 + i / 40)))]!;
+      p.send({ action: 'seek', toMs });
+      // The seek's own `state`, or an `error` (a conflict): whichever comes first.
+      const answer = await Promise.race([
+        p.waitFor('state', (m) => m.by === 'nell', HANG, from).catch(() => undefined),
+        p.waitFor('error', () => true, HANG, from).catch(() => undefined),
+      ]);
+      expect({ seek: i, answer: answer?.type === 'error' ? answer : answer?.type }).toEqual({ seek: i, answer: 'state' });
+      const reply = answer as Extract<ServerMessage, { type: 'state' }>;
+      expect(reply.positionMs).toBe(toMs);
+      await waitFrames(p, reply.epoch, 3, from);
+      expect(framesAfter(p, from).filter((f) => f.epoch === reply.epoch)[0]!.seq).toBe(reply.positionSeq);
+    }
+    checkOrdering(p);
   });
 });

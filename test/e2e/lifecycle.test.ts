@@ -146,7 +146,7 @@ describe('the sweeper', () => {
 
     // Two leave by closing their sockets, one by `stop` (a spectator's stop only detaches).
     c.send({ action: 'stop' });
-    expect(await c.waitFor('ended')).toMatchObject({ reason: 'stopped' });
+    expect(await c.waitFor('detached')).toMatchObject({ streamId: joined.streamId });
     expect((await streamRow(joined.streamId)).status).toBe('playing');
     await a.close();
     await b.close();

@@ -150,7 +150,7 @@ describe('presence', () => {
 
     // A spectator leaves with `stop`, another moves to a different stream, a player's socket closes.
     s1.send({ action: 'stop' });
-    await s1.waitFor('ended');
+    await s1.waitFor('detached');
     for (const x of [p1, p2, s2]) await waitCounts(x, [3, 2, 1]);
     s2.send({ action: 'start', gameId: '2013-wimbledon-2701', speed: 0.25 });
     const moved = await s2.waitFor('joined', (m) => m.streamId !== joined.streamId);

@@ -45,8 +45,8 @@ describe('parseClientMessage', () => {
     expect(ok({ action: 'input', data: [[[[[[[{ up: true }]]]]]]] })).toMatchObject({ ok: true });
   });
 
-  it('fills the documented defaults', () => {
-    expect(ok({ action: 'start', gameId: 'g' })).toEqual({ ok: true, message: { action: 'start', gameId: 'g', mode: 'spectate', speed: 1 } });
+  it('fills the documented defaults (speed stays absent: the server plays a new stream at 1)', () => {
+    expect(ok({ action: 'start', gameId: 'g' })).toEqual({ ok: true, message: { action: 'start', gameId: 'g', mode: 'spectate' } });
   });
 
   it.each([

@@ -163,7 +163,7 @@ const FIELDS: Record<string, Array<{ key: string; ok: string; required: boolean;
   pause: [],
   resume: [],
   stop: [],
-  list: [],
+  list: [{ key: 'cursor', ok: j('12.0'), required: false, bad: fc.oneof(fc.constantFrom('""', '"x"', '"1.2.3"', '"-1.0"', '"1."', '"1e3.0"', '"1234567890.0"', '"0.0 "'), notString) }],
   ping: [],
 };
 

@@ -8,6 +8,7 @@ import type { CatalogMessage, ServerMessage } from '../../protocol/messages';
 import { Connection, type ConnState } from './connection';
 import { errorText } from './core/errors';
 import { canRetryNow, pillText, type LinkStatus } from './core/link';
+import { CatalogPages } from './core/catalog';
 import { parseRoute } from './core/route';
 import { ServerClock } from '../../client/clock';
 import {
@@ -182,7 +183,7 @@ function connect(): void {
     onState: setLink,
     onOpen: (reconnected) => {
       if (reconnected) toast('Reconnected.', 'ok', 2000);
-      app.conn?.send({ action: 'list' });
+      requestCatalog();
       app.player?.connected(reconnected);
     },
     onMessage: dispatch,
@@ -191,10 +192,24 @@ function connect(): void {
   app.conn.start();
 }
 
+/** The pages of the catalog being fetched (PROTOCOL.md `catalog.next`). */
+const catalogPages = new CatalogPages();
+
+/** Ask for the whole catalog afresh: its first page; {@link dispatch} asks for the others. */
+function requestCatalog(): void {
+  catalogPages.reset();
+  app.conn?.send({ action: 'list' });
+}
+
 function dispatch(msg: ServerMessage): void {
   if (msg.type === 'catalog') {
-    app.catalog = msg;
-    app.catalogView?.update(msg);
+    const step = catalogPages.add(msg);
+    if ('next' in step) {
+      app.conn?.send({ action: 'list', cursor: step.next });
+      return;
+    }
+    app.catalog = step.done;
+    app.catalogView?.update(step.done);
     app.player?.catalogUpdated();
     return;
   }
@@ -244,12 +259,12 @@ function render(): void {
   }
   if (route.name === 'catalog') {
     document.title = 'matchcast — live sports replays';
-    const view = new CatalogView({ refresh: () => app.conn?.send({ action: 'list' }), now: serverNow, retryNow });
+    const view = new CatalogView({ refresh: () => requestCatalog(), now: serverNow, retryNow });
     app.catalogView = view;
     outlet.replaceChildren(view.root);
     if (app.catalog) view.update(app.catalog);
     view.setLink(linkNow());
-    if (app.conn?.isOpen) app.conn.send({ action: 'list' });
+    if (app.conn?.isOpen) requestCatalog();
   } else {
     const view = new PlayerView(route, {
       send: (m) => app.conn?.send(m) ?? false,
@@ -263,7 +278,7 @@ function render(): void {
         const g = app.catalog?.games.find((x) => x.gameId === gameId);
         return g?.live ? g.durationMs : undefined;
       },
-      refreshCatalog: () => void app.conn?.send({ action: 'list' }),
+      refreshCatalog: () => requestCatalog(),
     });
     app.player = view;
     outlet.replaceChildren(view.root);

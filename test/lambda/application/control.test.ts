@@ -121,18 +121,18 @@ describe('startStream', () => {
     const w = world();
     const alice = await w.caller('alice');
     await startStream(w.ports, w.config, alice, start({ mode: 'pvp' }));
-    expect(await w.ports.streams.get('pvp:g1:room1')).toMatchObject({ status: 'starting', controllers: ['alice'], room: 'room1' });
+    expect(await w.ports.streams.get('pvp:g1:open-room1')).toMatchObject({ status: 'starting', controllers: ['alice'], room: 'open-room1' });
     expect(w.ports.workflow.started).toEqual([]); // waits for its second player
 
     const bob = await w.caller('bob');
     await startStream(w.ports, w.config, bob, start({ mode: 'pvp' }));
-    expect(await w.ports.streams.get('pvp:g1:room1')).toMatchObject({ controllers: ['alice', 'bob'], clientCount: 2 });
-    expect(await w.ports.connections.get('c-bob')).toMatchObject({ streamId: 'pvp:g1:room1', role: 'player' });
-    expect(w.ports.workflow.started.map((s) => s.name)).toEqual([executionName('pvp:g1:room1', 1)]);
+    expect(await w.ports.streams.get('pvp:g1:open-room1')).toMatchObject({ controllers: ['alice', 'bob'], clientCount: 2 });
+    expect(await w.ports.connections.get('c-bob')).toMatchObject({ streamId: 'pvp:g1:open-room1', role: 'player' });
+    expect(w.ports.workflow.started.map((s) => s.name)).toEqual([executionName('pvp:g1:open-room1', 1)]);
 
     // A third user finds no open room: a new one.
     await startStream(w.ports, w.config, await w.caller('carol'), start({ mode: 'pvp' }));
-    expect(await w.ports.connections.get('c-carol')).toMatchObject({ streamId: 'pvp:g1:room2', role: 'player' });
+    expect(await w.ports.connections.get('c-carol')).toMatchObject({ streamId: 'pvp:g1:open-room2', role: 'player' });
   });
 
   it('a pvp seat lost to another joiner leaves the caller a spectator', async () => {

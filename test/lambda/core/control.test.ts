@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { dueAt } from '../../../lambda/core/clock';
-import { canControl, decideControl, newStreamRow, roleIn, START_LEAD_MS, type ControlAction } from '../../../lambda/core/control';
+import { canControl, decideControl, newStreamRow, roleIn, type ControlAction } from '../../../lambda/core/control';
 import type { GameRow, StreamRow } from '../../../contract/rows';
 import { nextBatch } from '../../../lambda/core/planner';
 import type { StreamStatus, WireFrame } from '../../../protocol/messages';
@@ -102,7 +102,7 @@ describe('position across controls', () => {
     const r = decideControl(paused, 'alice', { action: 'resume' }, NOW + 60_000);
     if (!r.ok) throw new Error('resume refused');
     expect(r.decision).toMatchObject({ stopExecution: false, startExecution: true });
-    expect(r.decision.changes).toMatchObject({ status: 'playing', positionMs: 13_000, positionSeq: 11, anchorAt: NOW + 60_000 + START_LEAD_MS });
+    expect(r.decision.changes).toMatchObject({ status: 'playing', positionMs: 13_000, positionSeq: 11, anchorAt: NOW + 60_000 }); // no lead: due at once
   });
 
   it('seek puts the first frame with t ≥ toMs next and starts a new epoch at it', () => {

@@ -7,6 +7,7 @@ import {
   describeState,
   formatChat,
   formatCountdownLine,
+  formatDetached,
   formatEnded,
   formatError,
   formatJoined,
@@ -69,6 +70,13 @@ describe('messages', () => {
     const [title, detail] = formatJoined(joined);
     expect(title).toBe('▶ Wimbledon 2012 final: Roger Federer v Andy Murray');
     expect(detail).toContain('tennis · spectate · spectator · 64× · 0:00:00 / 3:58:40 · 288 frames');
+  });
+
+  test('a shared stream that did not take the start\'s speed or position says so (joined.notice), and stop that left it says it plays on', () => {
+    const lines = formatJoined({ ...joined, notice: { code: 'shared_stream', message: 'you joined the shared stream; send {"action":"start","mode":"pvai"} for your own' } });
+    expect(lines[2]).toBe('  note: you joined the shared stream; send {"action":"start","mode":"pvai"} for your own');
+    expect(formatJoined(joined)).toHaveLength(2);
+    expect(formatDetached('spectate:g1')).toBe('■ left spectate:g1 (it plays on for its other viewers)');
   });
 
   test('a live game: LIVE in the status line, its length so far; scheduled streams say so', () => {

@@ -11,6 +11,7 @@
  * "IPL 2019 final: Mumbai Indians v Chennai Super Kings"), and privacy is inferred from the mode.
  */
 import type { CatalogMessage } from '../../../protocol/messages';
+import { MAX_CATALOG_PAGES } from '../../../protocol/server';
 import { isPreStart } from './schedule';
 import { formatDuration } from './format';
 
@@ -298,4 +299,45 @@ export function layoutCatalog(cat: CatalogMessage, query: CatalogQuery): Catalog
   const recorded = games.filter((g) => !g.live && gameMatches(g));
   const sections = KIND_SECTIONS.map((kind) => ({ kind, games: sortGames(recorded.filter((g) => kindSection(g.kind) === kind)) })).filter((s) => s.games.length > 0);
   return { liveNow, comingUp, running, sections, watching, matched: live.length + recorded.length };
+}
+
+/** What {@link CatalogPages.add} says: ask for the page after (`next`: the `list` cursor), or the whole catalog (`done`). */
+export type CatalogPageStep = { next: string } | { done: CatalogMessage; truncated: boolean };
+
+/**
+ * Collects the pages of one catalog (PROTOCOL.md `catalog`: a page carries `next` while more
+ * follow) into one `catalog`: streams and games in page order, each id once (the first seen:
+ * the lists may change between two pages). Bounded: after `maxPages` pages (default
+ * MAX_CATALOG_PAGES, protocol/server.ts) it stops and reports what it has (`truncated`).
+ * {@link reset} before each fresh `list` (one without a cursor).
+ */
+export class CatalogPages {
+  private games: CatalogGame[] = [];
+  private streams: CatalogStream[] = [];
+  private pages = 0;
+
+  constructor(private readonly maxPages: number = MAX_CATALOG_PAGES) {}
+
+  /** Forget the pages collected so far (a fresh `list` is on its way). */
+  reset(): void {
+    this.games = [];
+    this.streams = [];
+    this.pages = 0;
+  }
+
+  /** Take one page; returns the cursor to ask for next, or the whole catalog (then starts afresh). */
+  add(page: CatalogMessage): CatalogPageStep {
+    this.pages++;
+    this.games.push(...page.games);
+    this.streams.push(...page.streams);
+    if (page.next !== undefined && this.pages < this.maxPages) return { next: page.next };
+    const unique = <T>(items: T[], id: (x: T) => string) => {
+      const seen = new Set<string>();
+      return items.filter((x) => !seen.has(id(x)) && seen.add(id(x)) !== undefined);
+    };
+    const done: CatalogMessage = { type: 'catalog', games: unique(this.games, (g) => g.gameId), streams: unique(this.streams, (s) => s.streamId) };
+    const truncated = page.next !== undefined;
+    this.reset();
+    return { done, truncated };
+  }
 }

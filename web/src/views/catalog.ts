@@ -23,9 +23,21 @@ import {
 } from '../core/catalog';
 import { modeLabel, statusLabel } from '../core/format';
 import { canRetryNow, isUp, linkMessage, type LinkStatus } from '../core/link';
-import { newRoomId, routeHash } from '../core/route';
+import { routeHash } from '../core/route';
 import { countdownText, formatStartTime } from '../core/schedule';
 import { clear, h, setText } from '../ui/dom';
+
+/** Letters and digits of a private room's id (32: five random bits each, no 0/1/l/o to misread). */
+const INVITE_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+
+/**
+ * A private PvP room's id, the invite link's secret (docs/PROTOCOL.md "pvp rooms"): 20
+ * characters from the browser's CSPRNG (`crypto.getRandomValues`; 256 is a multiple of 32, so
+ * unbiased), 100 bits — unguessable, so only those given the link take its seats.
+ */
+function inviteRoomId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(20)), (b) => INVITE_ALPHABET[b % 32]).join('');
+}
 
 /** What the catalog asks the app to do. */
 export interface CatalogActions {
@@ -255,7 +267,7 @@ function gameCard(g: CatalogGame, watching: number, liveStreamId?: string): HTML
   const text = cardText(g);
   const facts = titleFacts(text.title);
   const when = [facts.year, facts.round].filter((x) => x !== undefined).join(' · ');
-  const room = newRoomId();
+  const room = inviteRoomId();
   const title = text.title;
   return h(
     'li',

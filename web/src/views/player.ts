@@ -242,6 +242,9 @@ export class PlayerView {
         if (msg.streamId !== this.session.streamId) return false;
         this.onEnded(endedText(msg.reason), msg.reason);
         return true;
+      case 'detached':
+        // The answer to this view's own `stop`: the stream plays on for its other viewers.
+        return msg.streamId === this.session.streamId;
       case 'error':
         if (msg.action === 'chat' && (msg.code === 'rate_limited' || msg.code === 'too_large')) {
           this.chat.refused();
@@ -304,6 +307,7 @@ export class PlayerView {
     if (first) {
       this.stage.setup(msg, this.session.buffer.sorted());
       if (msg.mode === 'pvp') this.showInvite(msg);
+      if (msg.notice) this.showNotice(msg);
     }
     if (change.removed.length) this.stage.remove(change.removed, this.session.buffer.sorted());
     this.scheduleRender();
@@ -375,6 +379,22 @@ export class PlayerView {
     this.scheduleRender();
   }
 
+  /**
+   * `joined.notice` (PROTOCOL.md): a shared stream did not take this route's speed or start
+   * point — say so in the chat and offer a stream of one's own (Play mode) at them.
+   */
+  private showNotice(msg: JoinedMessage): void {
+    if (msg.notice?.code !== 'shared_stream') {
+      if (msg.notice) this.chat.addNotice(msg.notice.message);
+      return;
+    }
+    const r = this.route;
+    const own = r.name === 'watch' ? routeHash({ ...r, mode: 'pvai' }) : routeHash({ name: 'watch', gameId: msg.gameId, mode: 'pvai' });
+    const text = `You joined the shared stream of this game: it plays at ${formatSpeed(msg.speed)} from where it is for everyone, so your speed and start point did not apply. For your own, open ${location.origin}${location.pathname}${own} (Play mode).`;
+    this.chat.addNotice(text);
+    toast('This is the shared stream: it keeps its own speed and position. Play mode gives you your own.', 'info', 8000);
+  }
+
   private showInvite(msg: JoinedMessage): void {
     const r = this.route;
     const room = r.name === 'room' ? r.room : msg.streamId.split(':')[2];
@@ -389,7 +409,8 @@ export class PlayerView {
         () => toast('Select the link and copy it.', 'info', 2500),
       );
     });
-    this.invite.replaceChildren(h('span', { class: 'muted' }, `Room ${room} — share this link: `), field, copy);
+    // The room id is the invite's secret (the catalog never lists a private room): share the link only with whom you invite.
+    this.invite.replaceChildren(h('span', { class: 'muted' }, 'Private room — send this link to the friend you invite (whoever has it can take the second seat): '), field, copy);
     this.invite.hidden = false;
   }
 
