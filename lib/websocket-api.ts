@@ -11,7 +11,7 @@ import { DEFAULT_MAX_CLIENTS_PER_STREAM } from '../contract/defaults';
 import { ENV } from '../contract/env';
 import { ROUTE_TARGETS, type RouteTarget } from '../lambda/core/routes';
 import { MatchcastFunction } from './function';
-import { arnFinding, escapeRegex, logicalIdOf, suppress, suppressWildcards } from './nag';
+import { arnFinding, escapeRegex, JWT_SECRET_ROTATION_REASON, logicalIdOf, suppress, suppressWildcards } from './nag';
 import { grantReadRecordings } from './recordings';
 import type { Tables } from './tables';
 
@@ -135,7 +135,7 @@ export class MatchcastWebSocketApi extends Construct {
     suppress(
       this.jwtSecret,
       'SMG4',
-      'The HS256 token-signing key has no rotation Lambda: rotating it would invalidate every token in circulation at once, and tokens are short-lived (minted per session by `npm run token` or the operator\'s own service). Rotate deliberately by updating the secret value; production identity belongs to the OIDC mode (`auth`).',
+      JWT_SECRET_ROTATION_REASON,
     );
 
     this.authorizeFunction = new MatchcastFunction(this, 'Authorize', {
