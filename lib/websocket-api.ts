@@ -33,6 +33,31 @@ export interface StageThrottle {
 }
 
 /**
+ * Per-route throttling of the WebSocket stage by default (requests per second and burst, over
+ * all clients; API Gateway stage route settings, applied on top of the stage's default-route
+ * `throttle`). `$connect` is the dearest message (the authorizer and the connect function,
+ * and every new connection may start streams); `start`, `join`, `rejoin` create streams and
+ * Player executions; `chat`, `react`, `input` fan out to a whole stream, so one route's flood
+ * cannot use up what the others need. `ping` and `$disconnect` keep the stage default.
+ */
+export const DEFAULT_ROUTE_THROTTLES: Readonly<Record<string, StageThrottle>> = {
+  $connect: { rateLimit: 100, burstLimit: 200 },
+  start: { rateLimit: 50, burstLimit: 100 },
+  join: { rateLimit: 100, burstLimit: 200 },
+  rejoin: { rateLimit: 100, burstLimit: 200 },
+  list: { rateLimit: 50, burstLimit: 100 },
+  pause: { rateLimit: 100, burstLimit: 200 },
+  resume: { rateLimit: 100, burstLimit: 200 },
+  speed: { rateLimit: 100, burstLimit: 200 },
+  seek: { rateLimit: 100, burstLimit: 200 },
+  scrub: { rateLimit: 200, burstLimit: 400 },
+  stop: { rateLimit: 100, burstLimit: 200 },
+  chat: { rateLimit: 200, burstLimit: 400 },
+  react: { rateLimit: 500, burstLimit: 1000 },
+  input: { rateLimit: 500, burstLimit: 1000 },
+};
+
+/**
  * OIDC mode of the `$connect` authorizer: tokens are an identity provider's ID tokens
  * (RS256/ES256, Cognito or any OIDC IdP) verified against its JWKS, instead of HS256 tokens
  * signed with the stack's generated secret.
@@ -62,6 +87,13 @@ export interface MatchcastWebSocketApiProps {
    * @default { rateLimit: 1000, burstLimit: 500 }
    */
   readonly throttle?: StageThrottle;
+  /**
+   * Per-route throttling of the stage, by route key (`$connect`, `$disconnect`, `$default` or
+   * an action of lambda/core/routes.ts), merged over {@link DEFAULT_ROUTE_THROTTLES}; `false`
+   * for a route leaves it at the stage's default-route `throttle`.
+   * @default DEFAULT_ROUTE_THROTTLES
+   */
+  readonly routeThrottles?: Readonly<Record<string, StageThrottle | false>>;
   /**
    * Most connections attached to one stream (the control function refuses the next `start`/
    * `join` with `stream_full`). A positive integer.
@@ -230,6 +262,13 @@ export class MatchcastWebSocketApi extends Construct {
       throttle: v.throttle,
       accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup) },
     });
+    // Route settings name route keys, so they wait for the routes (CloudFormation: a route
+    // setting of a key the deployment does not have fails the stage).
+    const cfnStage = this.stage.node.defaultChild as apigwv2.CfnStage;
+    cfnStage.routeSettings = Object.fromEntries(
+      Object.entries(v.routeThrottles).map(([routeKey, t]) => [routeKey, { ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit }]),
+    );
+    for (const route of this.api.node.findAll()) if (route instanceof apigwv2.CfnRoute) cfnStage.addDependency(route);
 
     for (const fn of [this.disconnectFunction, this.controlFunction, this.socialFunction]) this.grantPostToConnections(fn);
   }
@@ -273,7 +312,23 @@ function validateProps(props: MatchcastWebSocketApiProps) {
   if (!Number.isInteger(maxClientsPerStream) || maxClientsPerStream < 1) {
     throw new Error(`MatchcastWebSocketApi: maxClientsPerStream must be a positive integer, got ${maxClientsPerStream}`);
   }
-  return { stageName, throttle, maxClientsPerStream, auth: validateAuth('MatchcastWebSocketApi', props.auth) };
+  return { stageName, throttle, maxClientsPerStream, routeThrottles: validateRouteThrottles(props.routeThrottles), auth: validateAuth('MatchcastWebSocketApi', props.auth) };
+}
+
+/**
+ * `overrides` merged over {@link DEFAULT_ROUTE_THROTTLES} (`false` drops a route), each checked
+ * by {@link validateThrottle}. Throws an Error naming `routeThrottles.<routeKey>` for a key that
+ * is not a route of the API or an invalid throttle.
+ */
+function validateRouteThrottles(overrides: Readonly<Record<string, StageThrottle | false>> = {}): Record<string, StageThrottle> {
+  const keys = new Set(['$connect', '$disconnect', '$default', ...Object.keys(ROUTE_TARGETS)]);
+  const out: Record<string, StageThrottle> = { ...DEFAULT_ROUTE_THROTTLES };
+  for (const [routeKey, t] of Object.entries(overrides)) {
+    if (!keys.has(routeKey)) throw new Error(`MatchcastWebSocketApi: routeThrottles.${routeKey} is not a route key (${[...keys].join(', ')})`);
+    if (t === false) delete out[routeKey];
+    else out[routeKey] = validateThrottle(`MatchcastWebSocketApi: routeThrottles.${routeKey}`, t);
+  }
+  return out;
 }
 
 /**
