@@ -4,6 +4,9 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ENV } from '../contract/env';
 import { BY_STATUS_INDEX, BY_STREAM_INDEX } from '../contract/tables';
+import { DEFAULT_USER_QUOTAS } from '../contract/defaults';
+import { QUOTAS_KEY, validateQuotaLimits } from '../lambda/adapters/quotas';
+import type { QuotaLimits } from '../lambda/ports/quotas';
 import { arnFinding, suppress, suppressWildcards } from './nag';
 
 /** DynamoDB TTL attribute of Connections and Streams (epoch **seconds**, contract/rows.ts). */
@@ -11,6 +14,12 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 
 /** Properties of {@link Tables}. */
 export interface TablesProps {
+  /**
+   * Per-user quotas (lambda/ports/quotas.ts), each resource it leaves out at its default; passed
+   * to the functions as `USER_QUOTAS` with the Quotas table. Positive integers.
+   * @default DEFAULT_USER_QUOTAS (contract/defaults.ts)
+   */
+  readonly userQuotas?: Partial<QuotaLimits>;
   /**
    * Removal policy of all three tables. When unset, the catalog (`Games`) is kept and the
    * transient tables (`Connections`, `Streams`) are destroyed with the stack.
@@ -27,17 +36,22 @@ export interface TablesProps {
  * - `Streams`: PK `streamId`; GSI `byStatus` (PK `status`, SK `streamId`, ALL) for the
  *   sweeper and `list`; TTL `expiresAt`; point-in-time recovery.
  * - `Games`: PK `gameId`; point-in-time recovery (the catalog).
+ * - `Quotas`: PK `pk`; TTL `expiresAt`: the per-user quota items (lambda/adapters/quotas.ts).
  *
  * All AWS-managed encryption, no physical names. `Connections` has no point-in-time
  * recovery: its rows live at most 2 h 10 min (TTL) and describe sockets that a restore
  * could not bring back.
  *
- * @throws Error naming `removalPolicy` when it is not a RemovalPolicy value.
+ * @throws Error naming `removalPolicy` when it is not a RemovalPolicy value, or the `userQuotas`
+ *   resource that is not a positive integer.
  */
 export class Tables extends Construct {
   public readonly connections: dynamodb.Table;
   public readonly streams: dynamodb.Table;
   public readonly games: dynamodb.Table;
+  public readonly quotas: dynamodb.Table;
+  /** The per-user quotas, validated, defaults filled in. */
+  public readonly userQuotas: QuotaLimits;
 
   constructor(scope: Construct, id: string, props: TablesProps = {}) {
     super(scope, id);
@@ -88,10 +102,24 @@ export class Tables extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+
+    this.userQuotas = validateQuotaLimits({ ...DEFAULT_USER_QUOTAS, ...props.userQuotas });
+    this.quotas = new dynamodb.Table(this, 'Quotas', {
+      ...common,
+      partitionKey: { name: QUOTAS_KEY, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    suppress(
+      this.quotas,
+      'DDB3',
+      'Quotas holds what each user holds right now (open connections, running streams, open live games), each item with a TTL; a restored item would count what no longer exists, so point-in-time recovery has nothing to recover.',
+    );
   }
 
   /**
-   * The three table-name variables (`CONNECTIONS_TABLE`, `STREAMS_TABLE`, `GAMES_TABLE`).
+   * The table-name variables (`CONNECTIONS_TABLE`, `STREAMS_TABLE`, `GAMES_TABLE`,
+   * `QUOTAS_TABLE`) and the per-user quotas (`USER_QUOTAS`, JSON).
    * Every function that uses a DynamoDB repository (lambda/adapters/connection-registry.ts,
    * stream-store.ts, game-catalog.ts) gets all three, so its composition root can build any of
    * them, while its IAM grants stay per table.
@@ -101,6 +129,8 @@ export class Tables extends Construct {
       [ENV.connectionsTable]: this.connections.tableName,
       [ENV.streamsTable]: this.streams.tableName,
       [ENV.gamesTable]: this.games.tableName,
+      [ENV.quotasTable]: this.quotas.tableName,
+      [ENV.userQuotas]: JSON.stringify(this.userQuotas),
     };
   }
 

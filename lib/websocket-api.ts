@@ -268,7 +268,7 @@ export class MatchcastWebSocketApi extends Construct {
     cfnStage.routeSettings = Object.fromEntries(
       Object.entries(v.routeThrottles).map(([routeKey, t]) => [routeKey, { ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit }]),
     );
-    for (const route of this.api.node.findAll()) if (route instanceof apigwv2.CfnRoute) cfnStage.addDependency(route);
+    for (const route of this.api.node.findAll()) if (route instanceof apigwv2.CfnRoute) cfnStage.addResourceDependency(route);
 
     for (const fn of [this.disconnectFunction, this.controlFunction, this.socialFunction]) this.grantPostToConnections(fn);
   }
