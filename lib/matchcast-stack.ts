@@ -2,6 +2,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import type { QuotaLimits } from '../lambda/ports/quotas';
 import type { MatchcastFunction } from './function';
 import { MatchcastHttpApi } from './http-api';
 import { Monitoring } from './monitoring';
@@ -64,6 +65,15 @@ export interface MatchcastStackProps extends StackProps {
    * @default DEFAULT_MAX_CLIENTS_PER_STREAM (contract/defaults.ts: 1000)
    */
   readonly maxClientsPerStream?: number;
+  /**
+   * Per-user quotas across all of a user's connections (docs/SECURITY.md "Limits"), each a
+   * positive integer; a resource left out keeps its default: `connections` open (20),
+   * `streams` started and still running (5), `executions` of the Player running for them (5),
+   * `scheduled` streams not yet ended (50), `liveGames` open (10). Past one, the request is
+   * refused with `limit_exceeded` (HTTP 429; `$connect` 429).
+   * @default DEFAULT_USER_QUOTAS (contract/defaults.ts)
+   */
+  readonly userQuotas?: Partial<QuotaLimits>;
   /**
    * Removal policy of the tables and the recordings bucket. When unset the catalog
    * (Games) and the recordings are kept, Connections and Streams are destroyed.
@@ -131,7 +141,8 @@ export const DEFAULT_TICK_RESERVED_CONCURRENCY = 100;
  * @throws Error naming the prop (`stageName`, `idleTtl`, `controllerGrace`, `maxStreamDuration`,
  *   `maxClientsPerStream`, `removalPolicy`, `throttle.*`, `auth.issuer` / `auth.audience` /
  *   `auth.jwksUrl`, `accessLogsExpiration`, `webClient`'s `webDistDir` / `removalPolicy`,
- *   `alarmEmail`, `latenessP99ThresholdMs`, `routeThrottles.*`, `tickReservedConcurrency`)
+ *   `alarmEmail`, `latenessP99ThresholdMs`, `routeThrottles.*`, `tickReservedConcurrency`,
+ *   `userQuotas.*` (by {@link Tables}))
  *   when it is invalid. Each prop is validated once, by the construct that uses it:
  *   `stageName`, `throttle`, `maxClientsPerStream`, `auth` by {@link MatchcastWebSocketApi}
  *   (the HTTP API's authorizer takes its validated `auth`), `idleTtl` and `controllerGrace`
@@ -164,7 +175,7 @@ export class MatchcastStack extends Stack {
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
 
     // Tables first: it validates removalPolicy, which the access-log bucket uses too.
-    this.tables = new Tables(this, 'Tables', { removalPolicy: props.removalPolicy });
+    this.tables = new Tables(this, 'Tables', { removalPolicy: props.removalPolicy, userQuotas: props.userQuotas });
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,

@@ -17,8 +17,9 @@
  * dropped at the latest when that user has acquired nothing for that long.
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_MAX_STREAM_SECONDS } from '../../contract/defaults';
-import { QUOTA_RESOURCES, QuotaExceededError, type QuotaLimits, type QuotaResource, type UserQuotas } from '../ports/quotas';
+import { DEFAULT_MAX_STREAM_SECONDS, DEFAULT_USER_QUOTAS } from '../../contract/defaults';
+import { ENV } from '../../contract/env';
+import { NO_QUOTAS, QUOTA_RESOURCES, QuotaExceededError, type QuotaLimits, type QuotaResource, type UserQuotas } from '../ports/quotas';
 import { applied, send, type RepositoryOptions } from './dynamo-write';
 
 /** Partition key attribute of the Quotas table. */
@@ -66,9 +67,18 @@ export class DynamoUserQuotas implements UserQuotas {
   async acquire(userId: string, resource: QuotaResource, holderId: string): Promise<void> {
     const nowS = Math.floor(this.now() / 1000);
     const holder = holderKey(resource, holderId);
-    await send('PutItem', () =>
-      this.client.send(new PutCommand({ TableName: this.tableName, Item: { [QUOTAS_KEY]: holder, userId, expiresAt: nowS + HOLDER_TTL_SECONDS[resource] } })),
+    // A holder already counted for another user (a live game another publisher opened) stays theirs.
+    const mine = await applied('PutItem', () =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { [QUOTAS_KEY]: holder, userId, expiresAt: nowS + HOLDER_TTL_SECONDS[resource] },
+          ConditionExpression: `attribute_not_exists(${QUOTAS_KEY}) OR userId = :u`,
+          ExpressionAttributeValues: { ':u': userId },
+        }),
+      ),
     );
+    if (!mine) return;
     const limit = this.limits[resource];
     const counted = await applied('UpdateItem', () =>
       this.client.send(
@@ -139,4 +149,16 @@ export function quotaLimitsFromEnv(value: string | undefined, defaults: QuotaLim
   const unknown = Object.keys(parsed).filter((k) => !(QUOTA_RESOURCES as readonly string[]).includes(k));
   if (unknown.length) throw new Error(`environment variable USER_QUOTAS has unknown keys ${unknown.join(', ')} (known: ${QUOTA_RESOURCES.join(', ')})`);
   return validateQuotaLimits({ ...defaults, ...(parsed as Partial<QuotaLimits>) });
+}
+
+/**
+ * A composition root's quota store from its environment `env`: {@link DynamoUserQuotas} on
+ * `QUOTAS_TABLE` with the limits of `USER_QUOTAS` (defaults: contract/defaults.ts), or
+ * NO_QUOTAS when `QUOTAS_TABLE` is unset (the stack always sets it: lib/tables.ts). Throws the
+ * Error of {@link quotaLimitsFromEnv} for a malformed `USER_QUOTAS`.
+ */
+export function quotasFromEnvironment(env: NodeJS.ProcessEnv, client: DynamoDBDocumentClient): UserQuotas {
+  const tableName = env[ENV.quotasTable];
+  if (tableName === undefined || tableName === '') return NO_QUOTAS;
+  return new DynamoUserQuotas({ client, tableName, limits: quotaLimitsFromEnv(env[ENV.userQuotas], DEFAULT_USER_QUOTAS) });
 }

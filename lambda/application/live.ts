@@ -24,6 +24,7 @@ import type { RecordingStore } from '../ports/recordings';
 import type { StreamStore } from '../ports/streams';
 import type { Time } from '../ports/time';
 import type { Workflow } from '../ports/workflow';
+import { NO_QUOTAS, type UserQuotas } from '../ports/quotas';
 import { edgeStreamId, ensureEdgeStream } from './edge-stream';
 import { endStream } from './end-stream';
 import { readLiveFrames } from './frames';
@@ -45,6 +46,8 @@ export interface LivePorts {
   log: Log;
   /** LiveEventAppendLatency (default: nowhere). */
   metrics?: Metrics;
+  /** The publishers' `liveGames` quotas: `PUT` acquires, finish releases (default none). */
+  quotas?: Pick<UserQuotas, 'acquire' | 'release'>;
 }
 
 /**
@@ -150,6 +153,7 @@ export async function finishLive(ports: LivePorts, gameId: string): Promise<Game
   const game = await ports.games.get(gameId, { consistent: true });
   if (!game) throw new LiveRequestError('not_found', `no live game "${gameId}"`);
   if (game.liveStatus === undefined) throw new LiveRequestError('conflict', `"${gameId}" is a recorded game, not a live one`);
+  await (ports.quotas ?? NO_QUOTAS).release('liveGames', gameId);
   const edge = await ports.streams.get(edgeStreamId(gameId), { consistent: true });
   if (edge && edge.livePlayback === 'edge' && !isFinished(edge)) {
     try {

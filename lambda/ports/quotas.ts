@@ -44,7 +44,7 @@ export class QuotaExceededError extends Error {
 export interface UserQuotas {
   /**
    * Count `holderId` against `userId`'s `resource`. Idempotent: a holder already counted is
-   * not counted again (and never refused). Throws {@link QuotaExceededError} when the user
+   * not counted again (and never refused); one counted for another user stays theirs (a no-op). Throws {@link QuotaExceededError} when the user
    * already holds the limit, or the store's AWS errors (`ThrottledError`/`AwsServiceError`).
    */
   acquire(userId: string, resource: QuotaResource, holderId: string): Promise<void>;

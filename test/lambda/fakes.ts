@@ -406,6 +406,8 @@ export class InMemoryUserQuotas implements UserQuotas {
   constructor(readonly limits: QuotaLimits = DEFAULT_USER_QUOTAS) {}
 
   async acquire(userId: string, resource: QuotaResource, holderId: string): Promise<void> {
+    const owner = this.owners.get(`${resource}#${holderId}`);
+    if (owner !== undefined && owner !== userId) return;
     const key = `${resource}#${userId}`;
     const set = this.holders.get(key) ?? new Set<string>();
     if (!set.has(holderId) && set.size >= this.limits[resource]) throw new QuotaExceededError(userId, resource, this.limits[resource]);

@@ -7,6 +7,7 @@
 import { liveBatchSchema, LiveRequestError, openLiveGameSchema, parseLiveBody, type FinishAnswer, type OpenAnswer } from '../../../protocol/http-api';
 import { appendLiveEvents, finishLive, openLiveGame, type LivePorts } from '../../application/live';
 import { httpError, type HttpIdentity, type HttpResult } from '../../core/http-api';
+import { NO_QUOTAS, QuotaExceededError } from '../../ports/quotas';
 
 const GAME_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -23,6 +24,7 @@ async function asPublisher(identity: HttpIdentity, fn: () => Promise<HttpResult>
     return await fn();
   } catch (e) {
     if (e instanceof LiveRequestError) return httpError({ bad_request: 400, not_found: 404, conflict: 409 }[e.code], e.code, e.message);
+    if (e instanceof QuotaExceededError) return httpError(429, 'limit_exceeded', e.message);
     throw e;
   }
 }
@@ -32,7 +34,12 @@ export function putGame(ports: LivePorts, identity: HttpIdentity, gameId: string
   return asPublisher(identity, async () => {
     const id = gameIdOf(gameId);
     const open = parseLiveBody(openLiveGameSchema, body);
-    const { created, game } = await openLiveGame(ports, id, open);
+    // Counted against the publisher's liveGames quota (released by finish); a refused open releases it.
+    await (ports.quotas ?? NO_QUOTAS).acquire(identity.userId, 'liveGames', id);
+    const { created, game } = await openLiveGame(ports, id, open).catch(async (e: unknown) => {
+      if (e instanceof LiveRequestError) await (ports.quotas ?? NO_QUOTAS).release('liveGames', id);
+      throw e;
+    });
     const answer: OpenAnswer = { gameId: id, live: game.liveStatus!, frameCount: game.frameCount };
     return { status: created ? 201 : 200, body: answer };
   });
