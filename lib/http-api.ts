@@ -87,8 +87,7 @@ export class MatchcastHttpApi extends Construct {
       timeout: Duration.seconds(29),
       environment: { ...tables.environment(), [ENV.recordingsBucket]: bucket.bucketName },
     });
-    tables.games.grants.readWriteData(this.routeFunction);
-    tables.grantSessionReadWrite(this.routeFunction);
+    tables.grantTableAccess(this.routeFunction);
     grantReadRecordings(bucket, this.routeFunction);
     grantWriteLiveChunks(bucket, this.routeFunction);
     webSocket.grantPostToConnections(this.routeFunction);

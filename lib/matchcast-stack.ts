@@ -217,9 +217,9 @@ export class MatchcastStack extends Stack {
     });
     const tickReserved = validateTickReservedConcurrency(props.tickReservedConcurrency ?? DEFAULT_TICK_RESERVED_CONCURRENCY);
     if (tickReserved !== false) (this.workflow.tickFunction.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions = tickReserved;
-    // control starts/stops/describes executions; disconnect may end a PvAI stream.
+    // control starts/stops/describes executions. disconnect has no workflow port (it only
+    // uncounts a connection: application/forget-connection.ts), so it gets no Step Functions access.
     this.workflow.addController(this.webSocket.controlFunction);
-    this.workflow.addController(this.webSocket.disconnectFunction);
     // POST /streams starts a stream due within the sweeper's lead at once.
     this.workflow.addController(this.httpApi.routeFunction);
     this.sweeper = new Sweeper(this, 'Sweeper', {

@@ -11,7 +11,7 @@ import { DEFAULT_MAX_CLIENTS_PER_STREAM } from '../contract/defaults';
 import { ENV } from '../contract/env';
 import { ROUTE_TARGETS, type RouteTarget } from '../lambda/core/routes';
 import { MatchcastFunction } from './function';
-import { arnFinding, escapeRegex, JWT_SECRET_ROTATION_REASON, logicalIdOf, suppress, suppressWildcards } from './nag';
+import { escapeRegex, JWT_SECRET_ROTATION_REASON, logicalIdOf, suppress, suppressWildcards } from './nag';
 import { grantReadRecordings } from './recordings';
 import type { Tables } from './tables';
 
@@ -182,19 +182,14 @@ export class MatchcastWebSocketApi extends Construct {
       timeout: INTEGRATION_TIMEOUT,
       environment: tables.environment(),
     });
-    tables.connections.grants.writeData(this.connectFunction);
-    suppressWildcards(
-      this.connectFunction,
-      'The table grant covers `<Connections>/index/*`: the byStream index of this very table. Index ARNs exist only under their table.',
-      [arnFinding(tables.connections, '/index/*')],
-    );
+    tables.grantTableAccess(this.connectFunction);
 
     this.disconnectFunction = new MatchcastFunction(this, 'Disconnect', {
       handlerName: 'disconnect',
       timeout: INTEGRATION_TIMEOUT,
       environment: tables.environment(),
     });
-    tables.grantSessionReadWrite(this.disconnectFunction);
+    tables.grantTableAccess(this.disconnectFunction);
 
     this.controlFunction = new MatchcastFunction(this, 'Control', {
       handlerName: 'control',
@@ -206,8 +201,7 @@ export class MatchcastWebSocketApi extends Construct {
         [ENV.maxClientsPerStream]: String(v.maxClientsPerStream),
       },
     });
-    tables.grantSessionReadWrite(this.controlFunction);
-    tables.games.grants.readData(this.controlFunction);
+    tables.grantTableAccess(this.controlFunction);
     // `rejoin` reads recordings back by byte range.
     grantReadRecordings(bucket, this.controlFunction);
 
@@ -217,7 +211,7 @@ export class MatchcastWebSocketApi extends Construct {
       environment: tables.environment(),
     });
     // Read to check membership; write because fan-out forgets connections that answer 410.
-    tables.grantSessionReadWrite(this.socialFunction);
+    tables.grantTableAccess(this.socialFunction);
 
     const authorizer = new WebSocketLambdaAuthorizer('TokenAuthorizer', this.authorizeFunction, {
       identitySource: [TOKEN_IDENTITY_SOURCE],
