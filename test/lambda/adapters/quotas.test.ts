@@ -36,21 +36,25 @@ describe('DynamoUserQuotas', () => {
     // Another user, another resource: their own counts.
     await q.acquire('bob', 'connections', 'c9');
     await q.acquire('alice', 'liveGames', 'g1');
+    // A holder counted for alice stays hers: bob acquiring it is a no-op.
+    await q.acquire('bob', 'liveGames', 'g1');
+    expect(await holders('liveGames', 'bob')).toEqual([]);
+    expect(await holders('liveGames', 'alice')).toEqual(['g1']);
   });
 
   it('is idempotent: acquiring a counted holder again passes and counts once; releasing twice is a no-op', async () => {
     const q = quotas();
-    await q.acquire('carol', 'liveGames', 'g1');
-    await q.acquire('carol', 'liveGames', 'g1');
-    await q.acquire('carol', 'liveGames', 'g2');
-    await expect(q.acquire('carol', 'liveGames', 'g1')).resolves.toBeUndefined(); // at the limit, but already counted
-    expect(await holders('liveGames', 'carol')).toEqual(['g1', 'g2']);
-    await q.release('liveGames', 'g1');
-    await q.release('liveGames', 'g1');
+    await q.acquire('carol', 'liveGames', 'h1');
+    await q.acquire('carol', 'liveGames', 'h1');
+    await q.acquire('carol', 'liveGames', 'h2');
+    await expect(q.acquire('carol', 'liveGames', 'h1')).resolves.toBeUndefined(); // at the limit, but already counted
+    expect(await holders('liveGames', 'carol')).toEqual(['h1', 'h2']);
+    await q.release('liveGames', 'h1');
+    await q.release('liveGames', 'h1');
     await q.release('liveGames', 'never-acquired');
-    expect(await holders('liveGames', 'carol')).toEqual(['g2']);
-    await q.acquire('carol', 'liveGames', 'g3');
-    await expect(q.acquire('carol', 'liveGames', 'g4')).rejects.toBeInstanceOf(QuotaExceededError);
+    expect(await holders('liveGames', 'carol')).toEqual(['h2']);
+    await q.acquire('carol', 'liveGames', 'h3');
+    await expect(q.acquire('carol', 'liveGames', 'h4')).rejects.toBeInstanceOf(QuotaExceededError);
   });
 
   it('holds the limit under concurrent acquires from separate clients ("instances")', async () => {
