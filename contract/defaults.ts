@@ -23,3 +23,12 @@ export const DEFAULT_MAX_CLIENTS_PER_STREAM = 1000;
  * `limits.managementThrottle`.
  */
 export const ACCOUNT_THROTTLE: { readonly ratePerSecond: number; readonly burst: number } = { ratePerSecond: 10_000, burst: 5_000 };
+
+/**
+ * Per-user quotas by default (lambda/ports/quotas.ts; docs/SECURITY.md "Limits"): how many of
+ * each a user may hold at once across all their connections. `connections`: open WebSocket
+ * connections (a few tabs and a terminal); `streams`: streams the user started still running;
+ * `executions`: Player executions running for them; `scheduled`: `POST /streams` not yet
+ * ended; `liveGames`: live games open (`PUT /games/{gameId}`).
+ */
+export const DEFAULT_USER_QUOTAS = { connections: 20, streams: 5, executions: 5, scheduled: 50, liveGames: 10 } as const;

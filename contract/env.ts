@@ -33,4 +33,8 @@ export const ENV = {
   zombieGraceSeconds: 'ZOMBIE_GRACE_SECONDS',
   /** Most connections attached to one stream; a `start`/`join` beyond it is refused. */
   maxClientsPerStream: 'MAX_CLIENTS_PER_STREAM',
+  /** The Quotas table: one item per user and quota resource, one per holder (lambda/adapters/quotas.ts). */
+  quotasTable: 'QUOTAS_TABLE',
+  /** The per-user quotas, JSON `{"connections":20,…}` (keys of lambda/ports/quotas.ts; defaults in contract/defaults.ts). */
+  userQuotas: 'USER_QUOTAS',
 } as const;

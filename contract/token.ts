@@ -23,6 +23,17 @@ export const CLOCK_TOLERANCE_S = 30;
  * `sub` holds other characters (Auth0's `auth0|…`) is refused rather than stored unsafely.
  */
 const USER_ID = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+/**
+ * Longest lifetime of a stack-secret token, in **seconds**: 30 days. {@link mintToken} refuses a
+ * longer `ttlSeconds`, and {@link verifyToken} refuses a token whose `exp` lies further ahead
+ * than this (plus {@link CLOCK_TOLERANCE_S}), whoever minted it with the secret. `npm run token`
+ * (`--ttl`, at most 30d) and local mode's `/dev/token` mint through {@link mintToken}. The
+ * signing secret is not rotated automatically because every token expires within this bound
+ * (lib/nag.ts `JWT_SECRET_ROTATION_REASON`).
+ */
+export const MAX_TOKEN_TTL_SECONDS = 30 * 86_400;
+/** Lifetime of a token minted without `ttlSeconds`, in seconds: 1 hour. */
+export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 /** Longest display name kept, in characters. */
 const MAX_DISPLAY_NAME = 64;
 /** The only algorithms OIDC mode accepts: asymmetric, so a public key can never verify an HMAC. */
@@ -58,9 +69,10 @@ function key(secret: string): Uint8Array {
 }
 
 /**
- * Mint a token for `userId` valid for `ttlSeconds` (default 1 h), granting `roles` (default
- * none; see {@link TOKEN_ROLES}). Throws on a user id that is not 1–64 characters of letters,
- * digits, `.`, `_`, `@`, `-`, an unknown role, or a secret under 32 chars.
+ * Mint a token for `userId` valid for `ttlSeconds` (default {@link DEFAULT_TOKEN_TTL_SECONDS},
+ * 1 h; at most {@link MAX_TOKEN_TTL_SECONDS}, 30 days), granting `roles` (default none; see
+ * {@link TOKEN_ROLES}). Throws on a user id that is not 1–64 characters of letters, digits,
+ * `.`, `_`, `@`, `-`, a `ttlSeconds` above the maximum, an unknown role, or a secret under 32 chars.
  */
 export async function mintToken(
   secret: string,
@@ -69,23 +81,26 @@ export async function mintToken(
   if (!USER_ID.test(user.userId)) throw new Error(`user id "${user.userId}" must be 1–64 letters, digits, ".", "_", "@" or "-"`);
   const name = (user.displayName ?? user.userId).slice(0, MAX_DISPLAY_NAME);
   for (const r of user.roles ?? []) if (!TOKEN_ROLES.includes(r)) throw new Error(`role "${String(r)}" is not one of ${TOKEN_ROLES.join(', ')}`);
+  const ttlSeconds = Math.max(1, Math.floor(user.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS));
+  if (!(ttlSeconds <= MAX_TOKEN_TTL_SECONDS)) throw new Error(`a token lives at most ${MAX_TOKEN_TTL_SECONDS} s (30 days), got a ttl of ${user.ttlSeconds} s`);
   return new SignJWT({ name, ...Object.fromEntries((user.roles ?? []).map((r) => [r, true])) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(user.userId)
     .setIssuer(TOKEN_ISSUER)
     .setAudience(TOKEN_AUDIENCE)
     .setIssuedAt()
-    .setExpirationTime(`${Math.max(1, Math.floor(user.ttlSeconds ?? 3600))}s`)
+    .setExpirationTime(`${ttlSeconds}s`)
     .sign(key(secret));
 }
 
 /**
  * Verify a stack-secret token: HS256 only (no `none`, no RS/HS confusion), our issuer and
- * audience, `exp` required and not passed, `nbf` respected, a well-formed `sub`.
+ * audience, `exp` required and not passed nor more than {@link MAX_TOKEN_TTL_SECONDS} (+ the
+ * clock tolerance) ahead, `nbf` respected, a well-formed `sub`.
  * `secret` is the stack's JWT secret (≥ 32 characters); `token` the compact JWS.
  * Returns `{ userId, displayName, roles }`. Throws {@link InvalidTokenError} for any token that
- * must be refused (its `reason` is the jose error code, `missing`, `malformed` or `bad sub
- * claim`), a plain Error for a secret under 32 characters (misconfiguration).
+ * must be refused (its `reason` is the jose error code, `missing`, `malformed`, `bad sub
+ * claim` or `lifetime over the maximum`), a plain Error for a secret under 32 characters (misconfiguration).
  */
 export async function verifyToken(secret: string, token: string | undefined): Promise<TokenIdentity> {
   if (!token) throw new InvalidTokenError('missing');
@@ -98,6 +113,7 @@ export async function verifyToken(secret: string, token: string | undefined): Pr
       requiredClaims: ['exp', 'sub'],
       clockTolerance: CLOCK_TOLERANCE_S,
     });
+    if ((payload.exp as number) > Date.now() / 1000 + MAX_TOKEN_TTL_SECONDS + CLOCK_TOLERANCE_S) throw new InvalidTokenError('lifetime over the maximum');
     return identityOf(payload, ['name']);
   });
 }

@@ -42,14 +42,24 @@ export interface MatchcastHttpApiProps {
 }
 
 /**
+ * How long API Gateway caches the HTTP API authorizer's answer for one bearer token, in
+ * **seconds** (`AuthorizerResultTtlInSeconds`). A publisher posts many events a second with one
+ * token, so each need not invoke the authorizer; the price is that a token stays accepted up to
+ * this long after its `exp`. docs/SECURITY.md "Secrets and tokens" states the same number
+ * (test/lib/secrets.test.ts holds the two together).
+ */
+export const HTTP_AUTHORIZER_CACHE_SECONDS = 60;
+
+/**
  * The HTTP API of publishers and operators (docs/HTTP-API.md): an API Gateway HTTP
  * API whose every route ({@link HTTP_ROUTE_KEYS}: live games, scheduled streams, and the
  * operator's `/operator/streams…` routes) goes to one function
  * (`lambda/handlers/http-api.ts`) behind a Lambda authorizer (`http-authorize`, simple
- * responses, the bearer token of `Authorization`, cached 60 s per token). The routes check the
- * token's roles (`publisher`, `operator`) themselves. The function reads and writes the
- * Streams and Connections tables (the operator lists a stream's viewers on `byStream`); the
- * stack makes it a controller of the Player workflow (start, stop, describe executions).
+ * responses, the bearer token of `Authorization`, cached {@link HTTP_AUTHORIZER_CACHE_SECONDS} s per
+ * token). The routes check the token's roles (`publisher`, `operator`) themselves. The function
+ * reads and writes the Streams and Connections tables (the operator lists a stream's viewers on
+ * `byStream`; lib/tables.ts `TABLE_ACCESS` lists its actions); the stack makes it a controller
+ * of the Player workflow (start, stop, describe executions).
  *
  * @throws Error naming `tables`, `bucket` or `webSocket` when missing, `throttle.*` or `auth.*` when invalid.
  */
@@ -81,8 +91,7 @@ export class MatchcastHttpApi extends Construct {
       timeout: Duration.seconds(29),
       environment: { ...tables.environment(), [ENV.recordingsBucket]: bucket.bucketName },
     });
-    tables.games.grants.readWriteData(this.routeFunction);
-    tables.grantSessionReadWrite(this.routeFunction);
+    tables.grantTableAccess(this.routeFunction);
     grantReadRecordings(bucket, this.routeFunction);
     grantWriteLiveChunks(bucket, this.routeFunction);
     webSocket.grantPostToConnections(this.routeFunction);
@@ -93,7 +102,7 @@ export class MatchcastHttpApi extends Construct {
       defaultAuthorizer: new HttpLambdaAuthorizer('TokenAuthorizer', this.authorizeFunction, {
         responseTypes: [HttpLambdaResponseType.SIMPLE],
         identitySource: [HTTP_TOKEN_IDENTITY_SOURCE],
-        resultsCacheTtl: Duration.seconds(60),
+        resultsCacheTtl: Duration.seconds(HTTP_AUTHORIZER_CACHE_SECONDS),
       }),
     });
     const integration = new HttpLambdaIntegration('RoutesIntegration', this.routeFunction);

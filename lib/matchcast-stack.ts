@@ -1,6 +1,8 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import type { QuotaLimits } from '../lambda/ports/quotas';
 import type { MatchcastFunction } from './function';
 import { MatchcastHttpApi } from './http-api';
 import { Monitoring } from './monitoring';
@@ -26,6 +28,23 @@ export interface MatchcastStackProps extends StackProps {
    */
   readonly throttle?: StageThrottle;
   /**
+   * Per-route throttling of the WebSocket stage by route key, merged over
+   * `DEFAULT_ROUTE_THROTTLES` (lib/websocket-api.ts); `false` leaves a route at `throttle`.
+   * @default DEFAULT_ROUTE_THROTTLES
+   */
+  readonly routeThrottles?: Readonly<Record<string, StageThrottle | false>>;
+  /**
+   * Reserved concurrency of the tick function (the Player's fan-out), or `false` for none.
+   * Reserved, the tick can always run that many at once whatever the WebSocket routes' social
+   * traffic takes from the account's pool, and never more. AWS Lambda quotas: an account has
+   * 1,000 concurrent executions per Region by default and must keep at least 100 unreserved,
+   * so the reservation must be at most the account's limit − 100 (a new account whose limit
+   * is still 10 deploys only with `false`). A throttled tick is retried by the Player
+   * (`Lambda.TooManyRequestsException`, lib/player-workflow.ts).
+   * @default DEFAULT_TICK_RESERVED_CONCURRENCY (100)
+   */
+  readonly tickReservedConcurrency?: number | false;
+  /**
    * How long a stream with no clients lives on before the sweeper ends it `idle`. Whole seconds ≥ 1 s.
    * @default DEFAULT_IDLE_TTL_SECONDS (contract/defaults.ts: 5 minutes)
    */
@@ -46,6 +65,15 @@ export interface MatchcastStackProps extends StackProps {
    * @default DEFAULT_MAX_CLIENTS_PER_STREAM (contract/defaults.ts: 1000)
    */
   readonly maxClientsPerStream?: number;
+  /**
+   * Per-user quotas across all of a user's connections (docs/SECURITY.md "Limits"), each a
+   * positive integer; a resource left out keeps its default: `connections` open (20),
+   * `streams` started and still running (5), `executions` of the Player running for them (5),
+   * `scheduled` streams not yet ended (50), `liveGames` open (10). Past one, the request is
+   * refused with `limit_exceeded` (HTTP 429; `$connect` 429).
+   * @default DEFAULT_USER_QUOTAS (contract/defaults.ts)
+   */
+  readonly userQuotas?: Partial<QuotaLimits>;
   /**
    * Removal policy of the tables and the recordings bucket. When unset the catalog
    * (Games) and the recordings are kept, Connections and Streams are destroyed.
@@ -89,6 +117,13 @@ export interface MatchcastStackProps extends StackProps {
 }
 
 /**
+ * Default reserved concurrency of the tick function: 100 of the default 1,000 concurrent
+ * executions per account and Region (AWS Lambda quotas), leaving 900 — well above the 100 the
+ * account must keep unreserved — for the route functions, the HTTP API and everything else.
+ */
+export const DEFAULT_TICK_RESERVED_CONCURRENCY = 100;
+
+/**
  * matchcast on AWS (docs/ARCHITECTURE.md "The pieces"): tables, recordings bucket + indexer,
  * WebSocket API + route functions, the HTTP API (live ingest, scheduled streams), the Player workflow + tick, the sweeper, and the
  * browser client (S3 + CloudFront) unless `webClient` is `false`, and the monitoring: an alarm
@@ -106,7 +141,8 @@ export interface MatchcastStackProps extends StackProps {
  * @throws Error naming the prop (`stageName`, `idleTtl`, `controllerGrace`, `maxStreamDuration`,
  *   `maxClientsPerStream`, `removalPolicy`, `throttle.*`, `auth.issuer` / `auth.audience` /
  *   `auth.jwksUrl`, `accessLogsExpiration`, `webClient`'s `webDistDir` / `removalPolicy`,
- *   `alarmEmail`, `latenessP99ThresholdMs`)
+ *   `alarmEmail`, `latenessP99ThresholdMs`, `routeThrottles.*`, `tickReservedConcurrency`,
+ *   `userQuotas.*` (by {@link Tables}))
  *   when it is invalid. Each prop is validated once, by the construct that uses it:
  *   `stageName`, `throttle`, `maxClientsPerStream`, `auth` by {@link MatchcastWebSocketApi}
  *   (the HTTP API's authorizer takes its validated `auth`), `idleTtl` and `controllerGrace`
@@ -139,7 +175,7 @@ export class MatchcastStack extends Stack {
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
 
     // Tables first: it validates removalPolicy, which the access-log bucket uses too.
-    this.tables = new Tables(this, 'Tables', { removalPolicy: props.removalPolicy });
+    this.tables = new Tables(this, 'Tables', { removalPolicy: props.removalPolicy, userQuotas: props.userQuotas });
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
@@ -167,6 +203,7 @@ export class MatchcastStack extends Stack {
       bucket,
       stageName: props.stageName,
       throttle: props.throttle,
+      routeThrottles: props.routeThrottles,
       maxClientsPerStream: props.maxClientsPerStream,
       auth: props.auth,
     });
@@ -178,9 +215,11 @@ export class MatchcastStack extends Stack {
       webSocket: this.webSocket,
       maxStreamDuration: props.maxStreamDuration,
     });
-    // control starts/stops/describes executions; disconnect may end a PvAI stream.
+    const tickReserved = validateTickReservedConcurrency(props.tickReservedConcurrency ?? DEFAULT_TICK_RESERVED_CONCURRENCY);
+    if (tickReserved !== false) (this.workflow.tickFunction.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions = tickReserved;
+    // control starts/stops/describes executions. disconnect has no workflow port (it only
+    // uncounts a connection: application/forget-connection.ts), so it gets no Step Functions access.
     this.workflow.addController(this.webSocket.controlFunction);
-    this.workflow.addController(this.webSocket.disconnectFunction);
     // POST /streams starts a stream due within the sweeper's lead at once.
     this.workflow.addController(this.httpApi.routeFunction);
     this.sweeper = new Sweeper(this, 'Sweeper', {
@@ -312,4 +351,16 @@ function validateAccessLogsExpiration(d: Duration): Duration {
     throw new Error(`MatchcastStack: accessLogsExpiration must be a whole number of days ≥ 1, got ${d.toHumanString()}`);
   }
   return d;
+}
+
+/**
+ * `n` when it is `false` or a positive integer; else an Error naming `tickReservedConcurrency`.
+ * Whether the account can spare it (its limit − 100, AWS Lambda quotas) only the deployment can tell.
+ */
+function validateTickReservedConcurrency(n: number | false): number | false {
+  if (n === false) return n;
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`MatchcastStack: tickReservedConcurrency must be false or a positive integer (at most the account's concurrency limit − 100, AWS Lambda quotas), got ${n}`);
+  }
+  return n;
 }

@@ -2,6 +2,7 @@ import { type CfnElement, Stack } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions, type NagPackSuppression } from 'cdk-nag';
 import { Construct, type IConstruct } from 'constructs';
+import { MAX_TOKEN_TTL_SECONDS } from '../contract/token';
 
 /**
  * cdk-nag (AwsSolutions pack) suppressions of matchcast, applied by the constructs themselves
@@ -54,3 +55,11 @@ export function escapeRegex(s: string): string {
 export function arnFinding(construct: IConstruct, suffix: string): string {
   return `Resource::<${logicalIdOf(construct)}.Arn>${suffix}`;
 }
+
+/**
+ * Why the HS256 signing secret has no rotation Lambda (AwsSolutions-SMG4): every token it
+ * signs expires within `MAX_TOKEN_TTL_SECONDS` (contract/token.ts: minting refuses longer,
+ * verification refuses a token whose `exp` is further ahead), 1 h by default.
+ */
+export const JWT_SECRET_ROTATION_REASON =
+  `The HS256 token-signing key has no rotation Lambda: rotating it would invalidate every token in circulation at once, and every token it signs expires within ${MAX_TOKEN_TTL_SECONDS / 86_400} days (MAX_TOKEN_TTL_SECONDS in contract/token.ts: minting refuses a longer lifetime and verification refuses a token whose exp lies further ahead; 1 h by default). Rotate deliberately by updating the secret value; production identity belongs to the OIDC mode (\`auth\`).`;

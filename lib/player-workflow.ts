@@ -109,7 +109,7 @@ export class PlayerWorkflow extends Construct {
         [ENV.stateMachineArn]: byName.stateMachineArn,
       },
     });
-    props.tables.grantSessionReadWrite(this.tickFunction);
+    props.tables.grantTableAccess(this.tickFunction);
     grantReadRecordings(props.bucket, this.tickFunction);
     props.webSocket.grantPostToConnections(this.tickFunction);
     // A stream that ends (finished, max_duration, failed) stops its execution.

@@ -109,7 +109,7 @@ export class Recordings extends Construct {
       actions: ['s3:PutObject'],
       resourceArns: [this.bucket.arnForObjects(`${RECORDINGS_PREFIX}*`)],
     });
-    props.tables.games.grants.writeData(this.indexFunction);
+    props.tables.grantTableAccess(this.indexFunction);
 
     this.bucket.addEventNotification(
       s3.EventType.OBJECT_CREATED,

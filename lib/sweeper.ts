@@ -72,8 +72,7 @@ export class Sweeper extends Construct {
         [ENV.controllerGraceSeconds]: String(controllerGraceSeconds),
       },
     });
-    props.tables.grantSessionReadWrite(this.function);
-    props.tables.games.grants.readWriteData(this.function);
+    props.tables.grantTableAccess(this.function);
     grantReadRecordings(props.bucket, this.function);
     props.webSocket.grantPostToConnections(this.function);
     props.workflow.addController(this.function);

@@ -11,7 +11,7 @@ import { DEFAULT_MAX_CLIENTS_PER_STREAM } from '../contract/defaults';
 import { ENV } from '../contract/env';
 import { ROUTE_TARGETS, type RouteTarget } from '../lambda/core/routes';
 import { MatchcastFunction } from './function';
-import { arnFinding, escapeRegex, logicalIdOf, suppress, suppressWildcards } from './nag';
+import { escapeRegex, JWT_SECRET_ROTATION_REASON, logicalIdOf, suppress, suppressWildcards } from './nag';
 import { grantReadRecordings } from './recordings';
 import type { Tables } from './tables';
 
@@ -31,6 +31,31 @@ export interface StageThrottle {
   /** Burst bucket size; a positive integer. */
   readonly burstLimit: number;
 }
+
+/**
+ * Per-route throttling of the WebSocket stage by default (requests per second and burst, over
+ * all clients; API Gateway stage route settings, applied on top of the stage's default-route
+ * `throttle`). `$connect` is the dearest message (the authorizer and the connect function,
+ * and every new connection may start streams); `start`, `join`, `rejoin` create streams and
+ * Player executions; `chat`, `react`, `input` fan out to a whole stream, so one route's flood
+ * cannot use up what the others need. `ping` and `$disconnect` keep the stage default.
+ */
+export const DEFAULT_ROUTE_THROTTLES: Readonly<Record<string, StageThrottle>> = {
+  $connect: { rateLimit: 100, burstLimit: 200 },
+  start: { rateLimit: 50, burstLimit: 100 },
+  join: { rateLimit: 100, burstLimit: 200 },
+  rejoin: { rateLimit: 100, burstLimit: 200 },
+  list: { rateLimit: 50, burstLimit: 100 },
+  pause: { rateLimit: 100, burstLimit: 200 },
+  resume: { rateLimit: 100, burstLimit: 200 },
+  speed: { rateLimit: 100, burstLimit: 200 },
+  seek: { rateLimit: 100, burstLimit: 200 },
+  scrub: { rateLimit: 200, burstLimit: 400 },
+  stop: { rateLimit: 100, burstLimit: 200 },
+  chat: { rateLimit: 200, burstLimit: 400 },
+  react: { rateLimit: 500, burstLimit: 1000 },
+  input: { rateLimit: 500, burstLimit: 1000 },
+};
 
 /**
  * OIDC mode of the `$connect` authorizer: tokens are an identity provider's ID tokens
@@ -62,6 +87,13 @@ export interface MatchcastWebSocketApiProps {
    * @default { rateLimit: 1000, burstLimit: 500 }
    */
   readonly throttle?: StageThrottle;
+  /**
+   * Per-route throttling of the stage, by route key (`$connect`, `$disconnect`, `$default` or
+   * an action of lambda/core/routes.ts), merged over {@link DEFAULT_ROUTE_THROTTLES}; `false`
+   * for a route leaves it at the stage's default-route `throttle`.
+   * @default DEFAULT_ROUTE_THROTTLES
+   */
+  readonly routeThrottles?: Readonly<Record<string, StageThrottle | false>>;
   /**
    * Most connections attached to one stream (the control function refuses the next `start`/
    * `join` with `stream_full`). A positive integer.
@@ -135,7 +167,7 @@ export class MatchcastWebSocketApi extends Construct {
     suppress(
       this.jwtSecret,
       'SMG4',
-      'The HS256 token-signing key has no rotation Lambda: rotating it would invalidate every token in circulation at once, and tokens are short-lived (minted per session by `npm run token` or the operator\'s own service). Rotate deliberately by updating the secret value; production identity belongs to the OIDC mode (`auth`).',
+      JWT_SECRET_ROTATION_REASON,
     );
 
     this.authorizeFunction = new MatchcastFunction(this, 'Authorize', {
@@ -150,19 +182,14 @@ export class MatchcastWebSocketApi extends Construct {
       timeout: INTEGRATION_TIMEOUT,
       environment: tables.environment(),
     });
-    tables.connections.grants.writeData(this.connectFunction);
-    suppressWildcards(
-      this.connectFunction,
-      'The table grant covers `<Connections>/index/*`: the byStream index of this very table. Index ARNs exist only under their table.',
-      [arnFinding(tables.connections, '/index/*')],
-    );
+    tables.grantTableAccess(this.connectFunction);
 
     this.disconnectFunction = new MatchcastFunction(this, 'Disconnect', {
       handlerName: 'disconnect',
       timeout: INTEGRATION_TIMEOUT,
       environment: tables.environment(),
     });
-    tables.grantSessionReadWrite(this.disconnectFunction);
+    tables.grantTableAccess(this.disconnectFunction);
 
     this.controlFunction = new MatchcastFunction(this, 'Control', {
       handlerName: 'control',
@@ -174,8 +201,7 @@ export class MatchcastWebSocketApi extends Construct {
         [ENV.maxClientsPerStream]: String(v.maxClientsPerStream),
       },
     });
-    tables.grantSessionReadWrite(this.controlFunction);
-    tables.games.grants.readData(this.controlFunction);
+    tables.grantTableAccess(this.controlFunction);
     // `rejoin` reads recordings back by byte range.
     grantReadRecordings(bucket, this.controlFunction);
 
@@ -185,7 +211,7 @@ export class MatchcastWebSocketApi extends Construct {
       environment: tables.environment(),
     });
     // Read to check membership; write because fan-out forgets connections that answer 410.
-    tables.grantSessionReadWrite(this.socialFunction);
+    tables.grantTableAccess(this.socialFunction);
 
     const authorizer = new WebSocketLambdaAuthorizer('TokenAuthorizer', this.authorizeFunction, {
       identitySource: [TOKEN_IDENTITY_SOURCE],
@@ -230,6 +256,13 @@ export class MatchcastWebSocketApi extends Construct {
       throttle: v.throttle,
       accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup) },
     });
+    // Route settings name route keys, so they wait for the routes (CloudFormation: a route
+    // setting of a key the deployment does not have fails the stage).
+    const cfnStage = this.stage.node.defaultChild as apigwv2.CfnStage;
+    cfnStage.routeSettings = Object.fromEntries(
+      Object.entries(v.routeThrottles).map(([routeKey, t]) => [routeKey, { ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit }]),
+    );
+    for (const route of this.api.node.findAll()) if (route instanceof apigwv2.CfnRoute) cfnStage.addResourceDependency(route);
 
     for (const fn of [this.disconnectFunction, this.controlFunction, this.socialFunction]) this.grantPostToConnections(fn);
   }
@@ -273,7 +306,23 @@ function validateProps(props: MatchcastWebSocketApiProps) {
   if (!Number.isInteger(maxClientsPerStream) || maxClientsPerStream < 1) {
     throw new Error(`MatchcastWebSocketApi: maxClientsPerStream must be a positive integer, got ${maxClientsPerStream}`);
   }
-  return { stageName, throttle, maxClientsPerStream, auth: validateAuth('MatchcastWebSocketApi', props.auth) };
+  return { stageName, throttle, maxClientsPerStream, routeThrottles: validateRouteThrottles(props.routeThrottles), auth: validateAuth('MatchcastWebSocketApi', props.auth) };
+}
+
+/**
+ * `overrides` merged over {@link DEFAULT_ROUTE_THROTTLES} (`false` drops a route), each checked
+ * by {@link validateThrottle}. Throws an Error naming `routeThrottles.<routeKey>` for a key that
+ * is not a route of the API or an invalid throttle.
+ */
+function validateRouteThrottles(overrides: Readonly<Record<string, StageThrottle | false>> = {}): Record<string, StageThrottle> {
+  const keys = new Set(['$connect', '$disconnect', '$default', ...Object.keys(ROUTE_TARGETS)]);
+  const out: Record<string, StageThrottle> = { ...DEFAULT_ROUTE_THROTTLES };
+  for (const [routeKey, t] of Object.entries(overrides)) {
+    if (!keys.has(routeKey)) throw new Error(`MatchcastWebSocketApi: routeThrottles.${routeKey} is not a route key (${[...keys].join(', ')})`);
+    if (t === false) delete out[routeKey];
+    else out[routeKey] = validateThrottle(`MatchcastWebSocketApi: routeThrottles.${routeKey}`, t);
+  }
+  return out;
 }
 
 /**

@@ -134,9 +134,11 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 /**
  * Register a Secrets Manager stand-in on `endpoint`: `secretsmanager.GetSecretValue`
- * (and `DescribeSecret`) for `secrets`, keyed by ARN or name; a `SecretId` matches a key,
- * the name part of an ARN key (`arn:…:secret:NAME`), or an ARN key's prefix (AWS accepts
- * partial ARNs without the random 6-character suffix). The answer has `ARN`, `Name`,
+ * (and `DescribeSecret`) for `secrets`, keyed by ARN or name; a `SecretId` matches a secret
+ * only when it equals its full ARN or its whole name (the name part of an ARN key,
+ * `arn:…:secret:NAME`) — never a prefix or a suffix of either, so one secret id can never
+ * answer with another secret's value. Local mode's ARNs carry no random suffix, and its
+ * functions get the full ARN. The answer has `ARN`, `Name`,
  * `SecretString`, `VersionId` (stable per secret), `VersionStages: ['AWSCURRENT']`,
  * `CreatedDate` (epoch seconds). Unknown ids → `ResourceNotFoundException` (400), as AWS.
  */
@@ -151,7 +153,7 @@ export function registerSecrets(endpoint: AwsJsonEndpoint, secrets: Record<strin
     if (typeof secretId !== 'string' || secretId.length === 0) {
       throw new AwsServiceError('InvalidParameterException', 'SecretId is required');
     }
-    const found = entries.find((e) => e.arn === secretId || e.name === secretId || (secretId.startsWith('arn:') && e.arn.startsWith(secretId)));
+    const found = entries.find((e) => e.arn === secretId || e.name === secretId);
     if (!found) throw new AwsServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
     return found;
   };

@@ -3,7 +3,10 @@
  * its `@connections` management API: the HTTP API (live ingest, scheduled streams), then
  * - `GET /healthz` — `200 {"ok":true,"games":N}` (served only once the stack is ready);
  * - `GET /dev/token?user=U[&name=N][&ttl=SECONDS][&roles=publisher,operator]` — `{"token"}`
- *   minted with the stack's secret, `400 {"error"}` for a bad request (local mode only);
+ *   minted with the stack's secret, `400 {"error"}` for a bad request (local mode only); `403
+ *   {"error"}` unless the `Host` header is the loopback address and port served
+ *   ({@link isLoopbackHost}): a page on another name that resolves to 127.0.0.1 (DNS
+ *   rebinding) must not mint tokens;
  * - `GET /config.json` — the browser client's `{ wsUrl, tokenUrl: "/dev/token" }`, `wsUrl`
  *   on the Host the browser used;
  * - any other `GET` or `HEAD` — the browser client's files (web/dist), when `webDir` is given:
@@ -31,6 +34,18 @@ export interface DevHttpOptions {
   readonly webDir: string | undefined;
 }
 
+/**
+ * Whether a request's `Host` header names the address local mode serves: exactly
+ * `127.0.0.1:{port}` or `localhost:{port}` (case-insensitive; browsers resolve `localhost`
+ * to loopback themselves, so no DNS answer can point it elsewhere). An absent Host, another
+ * name, or another port is false.
+ */
+export function isLoopbackHost(host: string | undefined, port: number): boolean {
+  if (host === undefined) return false;
+  const h = host.toLowerCase();
+  return h === `127.0.0.1:${port}` || h === `localhost:${port}`;
+}
+
 /** The gateway's extra HTTP handler for local mode (see the module note); resolves false for a request it does not serve. */
 export function devHttp(opts: DevHttpOptions): GatewayHttpHandler {
   return async (req: IncomingMessage, res: ServerResponse) => {
@@ -41,6 +56,12 @@ export function devHttp(opts: DevHttpOptions): GatewayHttpHandler {
       return true;
     }
     if (url.pathname === '/dev/token') {
+      if (!isLoopbackHost(req.headers.host, opts.port)) {
+        res.writeHead(403, { 'content-type': 'application/json' }).end(
+          JSON.stringify({ error: `tokens are minted only for requests to 127.0.0.1:${opts.port}; open http://127.0.0.1:${opts.port}/ instead` }),
+        );
+        return true;
+      }
       const user = url.searchParams.get('user') ?? '';
       const ttl = url.searchParams.get('ttl');
       try {

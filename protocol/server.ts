@@ -46,6 +46,8 @@ export const ERROR_CODES = [
   'rate_limited',
   'too_large',
   'internal',
+  /** A per-user quota is used up (docs/SECURITY.md "Limits"); the message names the limit. */
+  'limit_exceeded',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -13,9 +13,11 @@ import { DynamoGameCatalog } from './game-catalog';
 import { log } from './log';
 import { metricsFromEnvironment, type PowertoolsMetrics } from './metrics';
 import { s3Client, S3RecordingStore } from './recordings';
+import { quotasFromEnvironment } from './quotas';
 import { DynamoStreamStore } from './stream-store';
 import { systemTime } from './time';
 import { sfnClient, StepFunctionsWorkflow } from './workflow';
+import type { UserQuotas } from '../ports/quotas';
 
 /** What {@link streamAdapters} builds. */
 export interface StreamAdapters {
@@ -24,6 +26,8 @@ export interface StreamAdapters {
   readonly broadcaster: ManagementApiBroadcaster;
   readonly workflow: StepFunctionsWorkflow;
   readonly metrics: PowertoolsMetrics;
+  /** The per-user quotas (QUOTAS_TABLE, USER_QUOTAS: quotas.ts `quotasFromEnvironment`). */
+  readonly quotas: UserQuotas;
   readonly time: typeof systemTime;
   readonly log: typeof log;
 }
@@ -50,6 +54,7 @@ export function streamAdapters(env: NodeJS.ProcessEnv, client = documentClient()
     broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams, metrics }),
     workflow: new StepFunctionsWorkflow({ client: sfnClient(), stateMachineArn: env[ENV.stateMachineArn] ?? '' }),
     metrics,
+    quotas: quotasFromEnvironment(env, client),
     time: systemTime,
     log,
   };

@@ -3,6 +3,7 @@ import type { Caller } from '../core/ws-event';
 import type { ConnectionRow } from '../../contract/rows';
 import type { ConnectionRegistry } from '../ports/connections';
 import type { Time } from '../ports/time';
+import { NO_QUOTAS, type UserQuotas } from '../ports/quotas';
 
 /** API Gateway's maximum connection duration (2 h, API Gateway quotas) plus a margin, in seconds. */
 export const CONNECTION_TTL_SECONDS = 2 * 3600 + 10 * 60;
@@ -11,11 +12,15 @@ export const CONNECTION_TTL_SECONDS = 2 * 3600 + 10 * 60;
 export interface ConnectPorts {
   connections: Pick<ConnectionRegistry, 'put'>;
   time: Pick<Time, 'now'>;
+  /** The per-user quotas (`connections`); default none. */
+  quotas?: Pick<UserQuotas, 'acquire' | 'release'>;
 }
 
 /**
  * Write the caller's connection row: on no stream yet, `connectedAt`/`lastSeenAt` now (epoch
- * ms), `expiresAt` (TTL, epoch **seconds**) {@link CONNECTION_TTL_SECONDS} out. Returns the row.
+ * ms), `expiresAt` (TTL, epoch **seconds**) {@link CONNECTION_TTL_SECONDS} out, counted against
+ * the user's `connections` quota. Returns the row. Throws QuotaExceededError (ports/quotas.ts)
+ * when the user has as many connections open as the quota allows (nothing is written).
  */
 export async function recordConnection(ports: ConnectPorts, caller: Pick<Caller, 'connectionId' | 'userId' | 'displayName'>): Promise<ConnectionRow> {
   const now = ports.time.now();
@@ -27,6 +32,11 @@ export async function recordConnection(ports: ConnectPorts, caller: Pick<Caller,
     lastSeenAt: now,
     expiresAt: Math.floor(now / 1000) + CONNECTION_TTL_SECONDS,
   };
-  await ports.connections.put(row);
+  const quotas = ports.quotas ?? NO_QUOTAS;
+  await quotas.acquire(caller.userId, 'connections', caller.connectionId);
+  await ports.connections.put(row).catch(async (e: unknown) => {
+    await quotas.release('connections', caller.connectionId).catch(() => undefined);
+    throw e;
+  });
   return row;
 }

@@ -21,6 +21,7 @@ import { streamListing } from '../core/schedule';
 import { executionName, streamIdFor } from '../core/stream-keys';
 import type { Caller } from '../core/ws-event';
 import { StaleEpochError, StreamExistsError } from '../ports/errors';
+import { NO_QUOTAS, QuotaExceededError, type UserQuotas } from '../ports/quotas';
 import { NO_METRICS, type Metrics } from '../ports/metrics';
 import type { GameCatalog } from '../ports/games';
 import { ensureEdgeStream } from './edge-stream';
@@ -32,6 +33,8 @@ export interface ControlPorts extends SessionPorts {
   games: Pick<GameCatalog, 'get' | 'list'>;
   /** Joins, Rejoins, ControlMessages (default: nowhere). */
   metrics?: Metrics;
+  /** The starters' `streams` and `executions` quotas, released when the stream ends (end-stream.ts); default none. */
+  quotas?: Pick<UserQuotas, 'acquire' | 'release'>;
 }
 
 const metricsOf = (ports: Pick<ControlPorts, 'metrics'>): Metrics => ports.metrics ?? NO_METRICS;
@@ -78,7 +81,9 @@ export type ControlRequest =
  * `room` opens or enters that private room (an invite: its id is the secret the link carries;
  * matchmaking never fills it and `list` never shows it). A live game's spectators share its live stream; its replay
  * from a point (`atMs`) is the viewer's own pvai stream. Throws {@link ControlRefusal}
- * `not_found` (no such game), `bad_request` (`atMs` past the end), `conflict` (full).
+ * `not_found` (no such game), `bad_request` (`atMs` past the end), `conflict` (full),
+ * `limit_exceeded` (a new stream past the caller's `streams`/`executions` quota; joining an
+ * existing stream is never counted).
  */
 export async function startStream(ports: ControlPorts, config: ControlConfig, caller: Caller, start: StartMessage): Promise<void> {
   // Streams this start created or moved the connection off: any left without a viewer and
@@ -141,9 +146,18 @@ async function startOnce(ports: ControlPorts, config: ControlConfig, caller: Cal
   });
   if (game.liveStatus) row.livePlayback = 'replay';
   row.executionArn = ports.workflow.arnFor(executionName(streamId, row.epoch));
+  const quotas = ports.quotas ?? NO_QUOTAS;
+  const counted = m.mode === 'pvp' ? (['streams'] as const) : (['streams', 'executions'] as const);
+  for (const r of counted) {
+    await quotas.acquire(caller.userId, r, streamId).catch(async (e: unknown) => {
+      for (const held of counted) await quotas.release(held, streamId);
+      throw e instanceof QuotaExceededError ? new ControlRefusal('limit_exceeded', `start: ${e.message}`) : e;
+    });
+  }
   try {
     await ports.streams.create(row, existing === undefined ? {} : { replaceFinishedEpoch: existing.epoch });
   } catch (e) {
+    for (const r of counted) await quotas.release(r, streamId);
     if (!(e instanceof StreamExistsError)) throw e;
     // Lost the create race: attach to the winner's stream (the scheduler manager's dedup).
     const winner = await ports.streams.get(streamId, { consistent: true });

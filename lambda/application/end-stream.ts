@@ -3,6 +3,7 @@
  * tick (finished, max_duration, failed), a live game's finish — and waiting for the last
  * batch a fenced-off tick claimed.
  */
+import { NO_QUOTAS, type UserQuotas } from '../ports/quotas';
 import type { EndReason } from '../../protocol/messages';
 import { stateMessage } from '../core/control';
 import { isFinished } from '../core/lifecycle';
@@ -37,6 +38,8 @@ export interface EndStreamPorts {
   broadcaster: Pick<Broadcaster, 'fanOut'>;
   time: Time;
   log: Log;
+  /** The stream's `streams`, `executions` and `scheduled` quota slots are released; default none. */
+  quotas?: Pick<UserQuotas, 'release'>;
 }
 
 /**
@@ -103,6 +106,7 @@ export async function endStream(
     }
   }
   ports.log.info('stream ended', { streamId: current.streamId, reason, by, failureReason });
+  for (const r of ['streams', 'executions', 'scheduled'] as const) await (ports.quotas ?? NO_QUOTAS).release(r, current.streamId);
   // The tick ends its own execution by returning `end`; stopping it would mark it ABORTED.
   if (stop) {
     await ports.workflow.stop(currentExecutionArn(ports.workflow, current), `stream ${reason}`);

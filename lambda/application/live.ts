@@ -29,6 +29,7 @@ import type { RecordingStore } from '../ports/recordings';
 import type { StreamStore } from '../ports/streams';
 import type { Time } from '../ports/time';
 import type { Workflow } from '../ports/workflow';
+import { NO_QUOTAS, type UserQuotas } from '../ports/quotas';
 import { edgeStreamId, ensureEdgeStream } from './edge-stream';
 import { endStream } from './end-stream';
 import { readLiveFrames } from './frames';
@@ -52,6 +53,8 @@ export interface LivePorts {
   metrics?: Metrics;
   /** Batches one live game may have (default core/live.ts MAX_LIVE_CHUNKS; tests lower it). */
   maxLiveChunks?: number;
+  /** The publishers' `liveGames` quotas: `PUT` acquires, finish releases (default none). */
+  quotas?: Pick<UserQuotas, 'acquire' | 'release'>;
 }
 
 /**
@@ -201,6 +204,7 @@ export async function finishLive(ports: LivePorts, gameId: string, by?: LivePubl
   assertMayPublish(before, by);
   await ports.games.finishLive(gameId);
   const game = (await ports.games.get(gameId, { consistent: true })) ?? before;
+  await (ports.quotas ?? NO_QUOTAS).release('liveGames', gameId);
   const edge = await ports.streams.get(edgeStreamId(gameId), { consistent: true });
   if (edge && edge.livePlayback === 'edge' && !isFinished(edge)) {
     try {

@@ -18,6 +18,7 @@ import {
 } from '../core/schedule';
 import { parseScheduleRequest } from '../core/schedule-request';
 import { StreamExistsError } from '../ports/errors';
+import { NO_QUOTAS, QuotaExceededError, type UserQuotas } from '../ports/quotas';
 import type { GameCatalog } from '../ports/games';
 import type { StreamStore } from '../ports/streams';
 import { startScheduledStream, type StartScheduledPorts } from './start-scheduled';
@@ -26,6 +27,8 @@ import { startScheduledStream, type StartScheduledPorts } from './start-schedule
 export interface ScheduleStreamPorts extends StartScheduledPorts {
   streams: Pick<StreamStore, 'create' | 'update'>;
   games: Pick<GameCatalog, 'get'>;
+  /** The operators' `scheduled` quotas, released when the stream ends (end-stream.ts); default none. */
+  quotas?: Pick<UserQuotas, 'acquire' | 'release'>;
   /** The random part of a new scheduled stream id (default: 8 random bytes, base64url, 11 characters). */
   newScheduleId?: () => string;
 }
@@ -59,7 +62,9 @@ const ID_ATTEMPTS = 3;
  * - `403 forbidden` — the token has no `operator` role;
  * - `400 bad_request` — a bad body (message naming the field: `startAt: …`, `speed: …`);
  * - `404 not_found` — no game with that id;
- * - `409 conflict` — the game is a live game (scheduled streams replay recorded games).
+ * - `409 conflict` — the game is a live game (scheduled streams replay recorded games);
+ * - `429 limit_exceeded` — the operator has as many scheduled streams not yet ended as the
+ *   `scheduled` quota allows (docs/SECURITY.md "Limits").
  * Refusals change nothing. Throws the ports' failures (`ThrottledError`/`AwsServiceError`:
  * the router's `500`).
  */
@@ -81,9 +86,16 @@ export async function scheduleStream(ports: ScheduleStreamPorts, identity: HttpI
     const row = newScheduledStreamRow({ streamId, game, request, now });
     if (row.status !== 'scheduled') throw new Error(`scheduleStream: ${row.streamId} has status ${row.status}, not scheduled`);
     try {
+      await (ports.quotas ?? NO_QUOTAS).acquire(identity.userId, 'scheduled', streamId);
+    } catch (e) {
+      if (e instanceof QuotaExceededError) return httpError(429, 'limit_exceeded', `POST /streams: ${e.message}`);
+      throw e;
+    }
+    try {
       // The conditional put of every new stream (attribute_not_exists(streamId)).
       await ports.streams.create(row);
     } catch (e) {
+      await (ports.quotas ?? NO_QUOTAS).release('scheduled', streamId);
       if (e instanceof StreamExistsError && attempt < ID_ATTEMPTS) continue; // that random id is taken: draw another
       throw e;
     }

@@ -13,6 +13,7 @@
  * 25 ms batch than the first goes out up to that much early, a negative value), `TickDuration`
  * (one per invocation, ms) and `TickFailures` (a tick that threw, or ended its stream `failed`).
  */
+import type { UserQuotas } from '../ports/quotas';
 import { dueAt, frameTime } from '../core/clock';
 import { stateMessage } from '../core/control';
 import { sleepThresholdMs } from '../core/cost';
@@ -40,6 +41,8 @@ export interface TickPorts extends FramePorts {
   log: Log;
   /** FramesSent, FrameLateness, TickDuration, TickFailures (default: nowhere). */
   metrics?: Metrics;
+  /** Released when the tick ends its stream (end-stream.ts); default none. */
+  quotas?: Pick<UserQuotas, 'release'>;
 }
 
 /** Settings of {@link runTick}. */

@@ -12,6 +12,8 @@ import { documentClient } from '../adapters/dynamo-write';
 import { log, withLambdaContext } from '../adapters/log';
 import { systemTime } from '../adapters/time';
 import { lazyHandler } from '../adapters/lazy-handler';
+import { quotasFromEnvironment } from '../adapters/quotas';
+import { QuotaExceededError } from '../ports/quotas';
 
 export { CONNECTION_TTL_SECONDS } from '../application/connect';
 
@@ -24,7 +26,14 @@ export interface ConnectDeps extends ConnectPorts {
 export function createHandler(deps: ConnectDeps): (event: WebSocketEvent) => Promise<{ statusCode: number }> {
   return withLambdaContext(async (event) => {
     const caller = callerOf(event);
-    await recordConnection(deps, caller);
+    try {
+      await recordConnection(deps, caller);
+    } catch (e) {
+      // Over the user's connection quota: the handshake is refused with 429 (nothing written).
+      if (!(e instanceof QuotaExceededError)) throw e;
+      deps.log.info('connection refused', { connectionId: caller.connectionId, userId: caller.userId, reason: e.message });
+      return { statusCode: 429 };
+    }
     deps.log.info('connected', { connectionId: caller.connectionId, userId: caller.userId });
     return { statusCode: 200 };
   });
@@ -33,7 +42,8 @@ export function createHandler(deps: ConnectDeps): (event: WebSocketEvent) => Pro
 /** The connect function's dependencies from `env` (its environment; contract/env.ts names): CONNECTIONS_TABLE. Throws MissingConfigError when it is unset. */
 export function fromEnvironment(env: NodeJS.ProcessEnv): ConnectDeps {
   const tableName = requireEnv(ENV.connectionsTable, env);
-  return { connections: new DynamoConnectionRegistry({ client: documentClient(), tableName }), time: systemTime, log };
+  const client = documentClient();
+  return { connections: new DynamoConnectionRegistry({ client, tableName }), quotas: quotasFromEnvironment(env, client), time: systemTime, log };
 }
 
 /** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation. */

@@ -96,7 +96,7 @@ export function createHandler(deps: ControlDeps): (event: WebSocketEvent) => Pro
  * that is unset, and an Error for a MAX_CLIENTS_PER_STREAM that is not a non-negative number.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): ControlDeps {
-  const { streams, connections, games, recordings, broadcaster, workflow, time, log, metrics } = streamAndGameAdapters(env);
+  const { streams, connections, games, recordings, broadcaster, workflow, time, log, metrics, quotas } = streamAndGameAdapters(env);
   return {
     ports: {
       streams,
@@ -108,6 +108,7 @@ export function fromEnvironment(env: NodeJS.ProcessEnv): ControlDeps {
       time,
       log,
       metrics,
+      quotas,
     },
     config: { maxClients: numberEnv(ENV.maxClientsPerStream, DEFAULT_MAX_CLIENTS_PER_STREAM, env) },
   };

@@ -6,6 +6,7 @@
  * function's composition root: {@link fromEnvironment}, {@link createHandler}, and
  * {@link handler} built on the first invocation.
  */
+import { quotasFromEnvironment } from '../adapters/quotas';
 import { forgetConnection, type ForgetPorts } from '../application/forget-connection';
 import { announcePresence, type PresencePorts } from '../application/presence';
 import type { WebSocketEvent } from '../core/ws-event';
@@ -59,6 +60,7 @@ export function fromEnvironment(env: NodeJS.ProcessEnv): DisconnectDeps {
     connections,
     streams,
     broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams, metrics }),
+    quotas: quotasFromEnvironment(env, client),
     time: systemTime,
     log,
     metrics,

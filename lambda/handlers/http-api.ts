@@ -111,8 +111,8 @@ export function createHandler(deps: HttpApiDeps): (event: Event) => Promise<APIG
  * addressed path-style), POWERTOOLS_METRICS_DISABLED (adapters/metrics.ts). Throws MissingConfigError naming an unset table variable.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): HttpApiDeps {
-  const { games, streams, connections, recordings, broadcaster, workflow, time, log, metrics } = streamAndGameAdapters(env);
-  return { games, streams, connections, recordings, broadcaster, workflow, time, log, metrics };
+  const { games, streams, connections, recordings, broadcaster, workflow, time, log, metrics, quotas } = streamAndGameAdapters(env);
+  return { games, streams, connections, recordings, broadcaster, workflow, time, log, metrics, quotas };
 }
 
 /** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation. */

@@ -42,9 +42,9 @@ export function createHandler(deps: TickDeps): (input: TickInput, context: TickC
  * variable that is unset, and an Error for a MAX_STREAM_SECONDS that is not a non-negative number.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): TickDeps {
-  const { streams, games, recordings, broadcaster, workflow, time, log, metrics } = streamAndGameAdapters(env);
+  const { streams, games, recordings, broadcaster, workflow, time, log, metrics, quotas } = streamAndGameAdapters(env);
   return {
-    ports: { streams, games, recordings, broadcaster, workflow, time, log, metrics },
+    ports: { streams, games, recordings, broadcaster, workflow, time, log, metrics, quotas },
     config: { maxStreamMs: numberEnv(ENV.maxStreamSeconds, DEFAULT_MAX_STREAM_SECONDS, env) * 1000 },
   };
 }

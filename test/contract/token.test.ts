@@ -2,6 +2,7 @@ import { createRemoteJWKSet, generateKeyPair, SignJWT, UnsecuredJWT, type JWTVer
 import {
   InvalidTokenError,
   KeySetUnavailableError,
+  MAX_TOKEN_TTL_SECONDS,
   mintToken,
   TOKEN_AUDIENCE,
   TOKEN_ISSUER,
@@ -76,6 +77,12 @@ describe('HS256 tokens: each refusal on its own', () => {
   });
   it('refuses a token not yet valid (nbf)', async () => {
     expect(await refused(await sign({}, (j) => j.setNotBefore(now() + 600)))).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
+  });
+  it('lives at most MAX_TOKEN_TTL_SECONDS (30 days): minting longer throws, a longer token signed with the secret is refused', async () => {
+    expect(MAX_TOKEN_TTL_SECONDS).toBe(30 * 86_400);
+    await expect(mintToken(secret, { userId: 'alice', ttlSeconds: MAX_TOKEN_TTL_SECONDS + 1 })).rejects.toThrow(/at most 2592000 s/);
+    await expect(verifyToken(secret, await mintToken(secret, { userId: 'alice', ttlSeconds: MAX_TOKEN_TTL_SECONDS }))).resolves.toMatchObject({ userId: 'alice' });
+    expect(await refused(await sign({}, (j) => j.setExpirationTime(now() + MAX_TOKEN_TTL_SECONDS + 3600)))).toBe('lifetime over the maximum');
   });
   it('refuses a wrong audience and a wrong issuer', async () => {
     expect(await refused(await sign({}, (j) => j.setAudience('other')))).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');

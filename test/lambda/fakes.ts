@@ -18,6 +18,8 @@ import { metricDimensions, type MetricName } from '../../contract/metrics';
 import type { CountCheck, StreamChanges, StreamStore, UpdateConditions } from '../../lambda/ports/streams';
 import type { Time } from '../../lambda/ports/time';
 import type { ExecutionDetails, Workflow } from '../../lambda/ports/workflow';
+import { DEFAULT_USER_QUOTAS } from '../../contract/defaults';
+import { QuotaExceededError, type QuotaLimits, type QuotaResource, type UserQuotas } from '../../lambda/ports/quotas';
 import type { Role, ServerMessage, StreamStatus } from '../../protocol/messages';
 
 const copy = <T>(v: T): T => structuredClone(v);
@@ -399,5 +401,39 @@ export class InMemoryRecordingStore implements RecordingStore {
     const o = this.objects.get(key);
     if (o === undefined) throw new NotFoundError('recording object', key);
     return o;
+  }
+}
+
+/**
+ * In-memory {@link UserQuotas}: a set of holder ids per user and resource, as the DynamoDB
+ * adapter keeps them (an acquire of a holder already counted passes and counts once).
+ * `limits` default to DEFAULT_USER_QUOTAS; `held(userId, resource)` is what is counted.
+ */
+export class InMemoryUserQuotas implements UserQuotas {
+  private readonly holders = new Map<string, Set<string>>();
+  private readonly owners = new Map<string, string>();
+  constructor(readonly limits: QuotaLimits = DEFAULT_USER_QUOTAS) {}
+
+  async acquire(userId: string, resource: QuotaResource, holderId: string): Promise<void> {
+    const owner = this.owners.get(`${resource}#${holderId}`);
+    if (owner !== undefined && owner !== userId) return;
+    const key = `${resource}#${userId}`;
+    const set = this.holders.get(key) ?? new Set<string>();
+    if (!set.has(holderId) && set.size >= this.limits[resource]) throw new QuotaExceededError(userId, resource, this.limits[resource]);
+    set.add(holderId);
+    this.holders.set(key, set);
+    this.owners.set(`${resource}#${holderId}`, userId);
+  }
+
+  async release(resource: QuotaResource, holderId: string): Promise<void> {
+    const userId = this.owners.get(`${resource}#${holderId}`);
+    if (userId === undefined) return;
+    this.holders.get(`${resource}#${userId}`)?.delete(holderId);
+    this.owners.delete(`${resource}#${holderId}`);
+  }
+
+  /** How many of `resource` `userId` holds now. */
+  held(userId: string, resource: QuotaResource): number {
+    return this.holders.get(`${resource}#${userId}`)?.size ?? 0;
   }
 }

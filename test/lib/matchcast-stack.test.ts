@@ -72,8 +72,9 @@ describe('MatchcastStack', () => {
     }
   });
 
-  it('gives control and disconnect the Player state machine (they start and stop executions)', () => {
-    for (const f of [stack.webSocket.controlFunction, stack.webSocket.disconnectFunction]) {
+  it('gives control the Player state machine (it starts and stops executions); disconnect has no workflow port', () => {
+    expect(json.Resources[logicalId(stack.webSocket.disconnectFunction)].Properties.Environment.Variables[ENV.stateMachineArn]).toBeUndefined();
+    for (const f of [stack.webSocket.controlFunction]) {
       expect(json.Resources[logicalId(f)].Properties.Environment.Variables[ENV.stateMachineArn]).toEqual({ Ref: logicalId(stack.workflow.stateMachine) });
     }
     expect(json.Resources[logicalId(stack.webSocket.controlFunction)].Properties.Environment.Variables[ENV.recordingsBucket]).toEqual({ Ref: logicalId(stack.recordings.bucket) });

@@ -1,6 +1,7 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Tables } from '../../lib/tables';
+import { DEFAULT_USER_QUOTAS } from '../../contract/defaults';
 import { logicalId, testApp } from './support';
 
 function build(props?: ConstructorParameters<typeof Tables>[2]) {
@@ -13,9 +14,9 @@ describe('Tables', () => {
   const { tables, template } = build();
   const resource = (t: Parameters<typeof logicalId>[0]) => template.toJSON().Resources[logicalId(t)];
 
-  it('creates three on-demand, AWS-managed-encrypted tables without physical names', () => {
-    template.resourceCountIs('AWS::DynamoDB::Table', 3);
-    for (const t of [tables.connections, tables.streams, tables.games]) {
+  it('creates four on-demand, AWS-managed-encrypted tables without physical names', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 4);
+    for (const t of [tables.connections, tables.streams, tables.games, tables.quotas]) {
       const p = resource(t).Properties;
       expect(p.BillingMode).toBe('PAY_PER_REQUEST');
       expect(p.SSESpecification).toEqual({ SSEEnabled: true });
@@ -88,7 +89,15 @@ describe('Tables', () => {
     expect(() => build({ removalPolicy: 'sometimes' as RemovalPolicy })).toThrow('removalPolicy');
   });
 
-  it('environment() names all three tables with the ENV variable names', () => {
-    expect(Object.keys(tables.environment()).sort()).toEqual(['CONNECTIONS_TABLE', 'GAMES_TABLE', 'STREAMS_TABLE']);
+  it('environment() names all four tables with the ENV variable names, and the per-user quotas', () => {
+    expect(Object.keys(tables.environment()).sort()).toEqual(['CONNECTIONS_TABLE', 'GAMES_TABLE', 'QUOTAS_TABLE', 'STREAMS_TABLE', 'USER_QUOTAS']);
+    expect(JSON.parse(tables.environment().USER_QUOTAS)).toEqual(DEFAULT_USER_QUOTAS);
+  });
+
+  it('Quotas: PK pk, TTL expiresAt; userQuotas overrides a default and names a bad resource', () => {
+    expect(resource(tables.quotas).Properties).toMatchObject({ KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+    const s = new Stack(testApp(), 'Q');
+    expect(JSON.parse(new Tables(s, 'T', { userQuotas: { connections: 3 } }).environment().USER_QUOTAS)).toEqual({ ...DEFAULT_USER_QUOTAS, connections: 3 });
+    expect(() => new Tables(new Stack(testApp(), 'R'), 'T', { userQuotas: { liveGames: 0 } })).toThrow(/liveGames/);
   });
 });

@@ -114,12 +114,13 @@ describe('MatchcastWebSocketApi', () => {
     expect(env[ENV.recordingsBucket]).toEqual({ Ref: logicalId(bucket) });
   });
 
-  it('grants connect only writes to Connections', () => {
+  it('grants connect only a put on Connections, and its quota items (test/lib/iam-tables.test.ts has every function)', () => {
     const actions = actionsOfRole(json, roleOfFunction(json, fnIds.connect));
-    expect(actions.some((a) => a.action === 'dynamodb:PutItem')).toBe(true);
-    expect(actions.some((a) => a.action === 'dynamodb:GetItem' || a.action.startsWith('states:') || a.action.startsWith('s3:'))).toBe(false);
-    const resources = new Set(actions.filter((a) => a.action.startsWith('dynamodb:')).map((a) => JSON.stringify(a.resource)));
-    expect([...resources].every((t) => t.includes(logicalId(tables.connections)))).toBe(true);
+    const on = (t: Parameters<typeof logicalId>[0]) => actions.filter((a) => a.action.startsWith('dynamodb:') && JSON.stringify(a.resource).includes(logicalId(t))).map((a) => a.action);
+    expect(on(tables.connections)).toEqual(['dynamodb:PutItem']);
+    expect(on(tables.quotas).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(on(tables.streams)).toEqual([]);
+    expect(actions.some((a) => a.action.startsWith('states:') || a.action.startsWith('s3:'))).toBe(false);
   });
 
   it('honours stageName, throttle and maxClientsPerStream', () => {

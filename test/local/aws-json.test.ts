@@ -68,6 +68,13 @@ describe('AwsJsonEndpoint', () => {
     expect(byName.VersionId).toBe(byArn.VersionId);
   });
 
+  it('matches secret ids exactly: a prefix or suffix of the ARN or the name finds nothing', async () => {
+    for (const id of [SECRET_ARN.slice(0, -3), `${SECRET_ARN}-AbCdEf`, 'Jwt', 'JwtSecretX', 'xJwtSecret', SECRET_ARN.slice(5)]) {
+      const err = await secrets.send(new GetSecretValueCommand({ SecretId: id })).catch((e: unknown) => e as Error);
+      expect([id, (err as Error).name]).toEqual([id, 'ResourceNotFoundException']);
+    }
+  });
+
   it('answers ResourceNotFoundException for an unknown secret', async () => {
     const err = await secrets.send(new GetSecretValueCommand({ SecretId: 'Other' })).catch((e: unknown) => e as Error);
     expect((err as Error).name).toBe('ResourceNotFoundException');

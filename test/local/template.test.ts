@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENV } from '../../contract/env';
+import { DEFAULT_USER_QUOTAS } from '../../contract/defaults';
 import { HTTP_ROUTE_KEYS } from '../../lambda/core/http-api';
 import { ROUTE_TARGETS } from '../../lambda/core/routes';
 import { STATE } from '../../lambda/core/workflow';
@@ -62,8 +63,8 @@ describe('resolve', () => {
 });
 
 describe('tableDefinitions', () => {
-  it('gives the three tables under their construct ids with keys, GSIs, billing and TTL', () => {
-    expect(tables.map((t) => t.localName).sort()).toEqual(['Connections', 'Games', 'Streams']);
+  it('gives the four tables under their construct ids with keys, GSIs, billing and TTL', () => {
+    expect(tables.map((t) => t.localName).sort()).toEqual(['Connections', 'Games', 'Quotas', 'Streams']);
     const connections = tables.find((t) => t.localName === 'Connections')!;
     expect(connections.input).toMatchObject({
       TableName: 'Connections',
@@ -120,6 +121,8 @@ describe('functions', () => {
       [ENV.connectionsTable]: 'Connections',
       [ENV.streamsTable]: 'Streams',
       [ENV.gamesTable]: 'Games',
+      [ENV.quotasTable]: 'Quotas',
+      [ENV.userQuotas]: JSON.stringify(DEFAULT_USER_QUOTAS),
       [ENV.recordingsBucket]: 'matchcast-recordings',
       [ENV.stateMachineArn]: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:Player`,
       [ENV.callbackUrl]: `https://local.execute-api.${REGION}.amazonaws.com/live`,

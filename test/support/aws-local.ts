@@ -29,9 +29,10 @@ export interface TableNames {
   connections: string;
   streams: string;
   games: string;
+  quotas: string;
 }
 
-export const TEST_TABLES: TableNames = { connections: 'Connections', streams: 'Streams', games: 'Games' };
+export const TEST_TABLES: TableNames = { connections: 'Connections', streams: 'Streams', games: 'Games', quotas: 'Quotas' };
 export const TEST_BUCKET = 'recordings';
 
 /**
@@ -40,7 +41,7 @@ export const TEST_BUCKET = 'recordings';
  * deploy` ships — keys, GSIs, projections — and cannot drift from it.
  */
 export function testTableInputs(names: TableNames = TEST_TABLES): CreateTableCommandInput[] {
-  const byConstruct: Record<string, string> = { Connections: names.connections, Streams: names.streams, Games: names.games };
+  const byConstruct: Record<string, string> = { Connections: names.connections, Streams: names.streams, Games: names.games, Quotas: names.quotas };
   return tableDefinitions(synthTemplate()).map((t) => {
     const name = byConstruct[t.localName];
     if (!name) throw new Error(`template has an unexpected table ${t.localName}`);
@@ -123,6 +124,7 @@ export async function startLocalAws(opts: { s3?: boolean } = {}): Promise<LocalA
     [ENV.connectionsTable]: TEST_TABLES.connections,
     [ENV.streamsTable]: TEST_TABLES.streams,
     [ENV.gamesTable]: TEST_TABLES.games,
+    [ENV.quotasTable]: TEST_TABLES.quotas,
     [ENV.recordingsBucket]: TEST_BUCKET,
   });
 

@@ -9,6 +9,7 @@ import { liveBatchSchema, LiveRequestError, openLiveGameSchema, parseLiveBody, t
 import { appendLiveEvents, finishLive, openLiveGame, type LivePorts } from '../../application/live';
 import type { LivePublisher } from '../../core/live';
 import { httpError, type HttpIdentity, type HttpResult } from '../../core/http-api';
+import { NO_QUOTAS, QuotaExceededError } from '../../ports/quotas';
 
 const GAME_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -29,6 +30,7 @@ async function asPublisher(identity: HttpIdentity, fn: (by: LivePublisher) => Pr
     return await fn({ userId: identity.userId, operator });
   } catch (e) {
     if (e instanceof LiveRequestError) return httpError({ bad_request: 400, forbidden: 403, not_found: 404, conflict: 409 }[e.code], e.code, e.message);
+    if (e instanceof QuotaExceededError) return httpError(429, 'limit_exceeded', e.message);
     throw e;
   }
 }
@@ -38,7 +40,13 @@ export function putGame(ports: LivePorts, identity: HttpIdentity, gameId: string
   return asPublisher(identity, async (by) => {
     const id = gameIdOf(gameId);
     const open = parseLiveBody(openLiveGameSchema, body);
-    const { created, game } = await openLiveGame(ports, id, open, undefined, by);
+    // Counted against the publisher's liveGames quota (released by finish). A refused open
+    // releases it — unless it was refused as another publisher's game: that holder is theirs.
+    await (ports.quotas ?? NO_QUOTAS).acquire(identity.userId, 'liveGames', id);
+    const { created, game } = await openLiveGame(ports, id, open, undefined, by).catch(async (e: unknown) => {
+      if (e instanceof LiveRequestError && e.code !== 'forbidden') await (ports.quotas ?? NO_QUOTAS).release('liveGames', id);
+      throw e;
+    });
     const answer: OpenAnswer = { gameId: id, live: game.liveStatus!, frameCount: game.frameCount };
     return { status: created ? 201 : 200, body: answer };
   });

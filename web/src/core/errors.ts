@@ -42,6 +42,7 @@ const GENERIC: Record<ErrorCode, string> = {
   rate_limited: 'Slow down — too many messages in a short time. Wait a moment and try again.',
   too_large: 'That message is too large to send — shorten it and try again.',
   internal: 'Something went wrong on the server — please try again in a moment.',
+  limit_exceeded: 'You have reached a per-user limit — stop one of your streams or close another tab, then try again.',
 };
 
 /**
