@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import type { ErrorCode, JoinMessage, ListMessage, RejoinMessage, StartMessage } from '../../protocol/messages';
 import { catalogPage, framesMessages } from '../../protocol/server';
 import { canControl, decideControl, newStreamRow, stateMessage, START_LEAD_MS, type ControlAction } from '../core/control';
+import { frameTime } from '../core/clock';
 import { awaitsSecondPlayer, isFinished, isPreStart } from '../core/lifecycle';
 import { OPEN_STATUSES, type StreamRow } from '../../contract/rows';
 import { streamListing } from '../core/schedule';
@@ -338,6 +339,7 @@ export async function applyControl(ports: ControlPorts, caller: Caller, c: Contr
   // A seek's target frame depends on the recording only: looked up once, not on every retry
   // (the lookup reads the index; a retry must be quick to win against the tick's next claim).
   let toSeq: { durationMs: number; frameCount: number; seq: number } | undefined;
+  let next: { seq: number; ms: number | undefined } | undefined;
   for (let attempt = 0; attempt < MAX_CONTROL_ATTEMPTS; attempt++) {
     const stream = await liveStream(ports, conn.streamId);
     if (!canControl(stream, caller.userId)) {
@@ -351,8 +353,12 @@ export async function applyControl(ports: ControlPorts, caller: Caller, c: Contr
         toSeq = { durationMs: stream.durationMs, frameCount: stream.frameCount, seq };
       }
       action = { action: 'seek', toMs: c.toMs, toSeq: toSeq.seq };
+    } else if (c.action === 'resume') {
+      action = { action: 'resume' };
     } else {
-      action = c.action === 'speed' ? { action: 'speed', speed: c.speed } : { action: c.action };
+      // Pause and speed stop the position at the next frame not sent (a late tick's): its time.
+      if (next?.seq !== stream.positionSeq) next = { seq: stream.positionSeq, ms: await nextFrameMs(ports, stream) };
+      action = c.action === 'speed' ? { action: 'speed', speed: c.speed, nextFrameMs: next.ms } : { action: 'pause', nextFrameMs: next.ms };
     }
     const r = decideControl(stream, caller.userId, action, ports.time.now());
     if (!r.ok) throw new ControlRefusal(r.error.code, r.error.message);
@@ -382,6 +388,18 @@ export async function applyControl(ports: ControlPorts, caller: Caller, c: Contr
     return;
   }
   throw new ControlRefusal('conflict', `${c.action}: the stream kept changing; try again`);
+}
+
+/**
+ * Media ms of the stream's next frame not sent (the one at `positionSeq`), or undefined when
+ * it has none (the end of a recording; a live game's frame not published yet) or the stream
+ * is not running (a paused stream's position is already where it stopped).
+ */
+async function nextFrameMs(ports: Pick<ControlPorts, 'frames'>, stream: StreamRow): Promise<number | undefined> {
+  if (stream.status !== 'playing' && stream.status !== 'starting') return undefined;
+  if (stream.positionSeq >= stream.frameCount) return undefined;
+  const [frame] = await ports.frames(stream).read(stream.positionSeq, stream.positionSeq + 1, 1);
+  return frame === undefined ? undefined : frameTime(frame, stream.delayMs);
 }
 
 /**

@@ -20,9 +20,9 @@ export const START_LEAD_MS = 1000;
 
 /** A control action a player may send. */
 export type ControlAction =
-  | { action: 'pause' }
+  | { action: 'pause'; nextFrameMs?: number }
   | { action: 'resume' }
-  | { action: 'speed'; speed: number }
+  | { action: 'speed'; speed: number; nextFrameMs?: number }
   | { action: 'seek'; toMs: number; toSeq: number };
 
 /** The outcome of an accepted control: the row changes and what the handler must do next. */
@@ -52,7 +52,10 @@ export function canControl(stream: Pick<StreamRow, 'controllers' | 'mode'>, user
  *
  * Position rules: pause keeps the exact media time showing at `now`, so after resume the
  * next frame is the one after the last sent, due when it would have been; speed re-anchors
- * at `now` so due times stretch from the current position; seek starts the clock at `toMs`
+ * at `now` so due times stretch from the current position. Neither passes `nextFrameMs` (the
+ * media ms of the frame at `positionSeq`, the next one not sent, when the caller knows it): a
+ * tick running late has not sent it yet, so the position stops there rather than past a frame
+ * the viewers never got. Seek starts the clock at `toMs`
  * with `toSeq` (the first frame with t ≥ toMs) next. Resume and seek anchor at `now`: a
  * frame due at once goes out as soon as the new epoch's execution starts (its first tick
  * runs at once), not a lead later. Each change bumps `epoch`.
@@ -83,8 +86,9 @@ export function decideControl(
     positionSeq: stream.positionSeq,
     epochStartSeq: stream.positionSeq,
   };
+  const nextFrameMs = control.action === 'pause' || control.action === 'speed' ? control.nextFrameMs : undefined;
   const here = running
-    ? rebase(stream, now, { capMs: stream.durationMs })
+    ? rebase(stream, now, { capMs: Math.min(stream.durationMs, nextFrameMs ?? Infinity) })
     : { anchorAt: now, positionMs: stream.positionMs, speed: stream.speed };
 
   switch (control.action) {

@@ -105,6 +105,22 @@ describe('position across controls', () => {
     expect(r.decision.changes).toMatchObject({ status: 'playing', positionMs: 13_000, positionSeq: 11, anchorAt: NOW + 60_000 }); // no lead: due at once
   });
 
+  it('pause and speed behind a late tick stop the position at the next frame not sent, never past it', () => {
+    // At NOW + 1,500 the clock shows 13,000 ms, but the frame at positionSeq 11 (due at 12,000)
+    // was not sent yet: the position stops at 12,000, so that frame is the next one after resume.
+    const s = stream({ anchorAt: NOW, positionMs: 10_000, positionSeq: 11, speed: 2 });
+    const p = decideControl(s, 'alice', { action: 'pause', nextFrameMs: 12_000 }, NOW + 1_500);
+    if (!p.ok) throw new Error('pause refused');
+    expect(p.decision.changes).toMatchObject({ status: 'paused', positionMs: 12_000, positionSeq: 11 });
+    const v = decideControl(s, 'alice', { action: 'speed', speed: 4, nextFrameMs: 12_000 }, NOW + 1_500);
+    if (!v.ok) throw new Error('speed refused');
+    expect(v.decision.changes).toMatchObject({ positionMs: 12_000, positionSeq: 11, speed: 4 });
+    // On time (the next frame is later than the clock): the clock's position, as before.
+    const q = decideControl(s, 'alice', { action: 'pause', nextFrameMs: 20_000 }, NOW + 1_500);
+    if (!q.ok) throw new Error('pause refused');
+    expect(q.decision.changes).toMatchObject({ positionMs: 13_000 });
+  });
+
   it('seek puts the first frame with t ≥ toMs next and starts a new epoch at it', () => {
     const r = decideControl(stream(), 'alice', { action: 'seek', toMs: 42_500, toSeq: 43 }, NOW);
     if (!r.ok) throw new Error('seek refused');
