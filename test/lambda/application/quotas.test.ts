@@ -138,9 +138,11 @@ describe('live games quota (PUT /games/{gameId}, finish)', () => {
     const refused = await putGame(ports, pub, 'nets-2', body);
     expect(refused).toMatchObject({ status: 429, body: { error: { code: 'limit_exceeded', message: expect.stringContaining('at most 1 live games open per user') } } });
     expect(await ports.games.get('nets-2')).toBeUndefined();
-    // Another publisher re-opening pat's game is not charged for it.
-    expect((await putGame(ports, { ...pub, userId: 'quinn' }, 'nets', body)).status).toBe(200);
+    // Another publisher re-opening pat's game is refused (the game is pat's), is not charged
+    // for it, and does not free pat's slot.
+    expect((await putGame(ports, { ...pub, userId: 'quinn' }, 'nets', body)).status).toBe(403);
     expect(quotas.held('quinn', 'liveGames')).toBe(0);
+    expect(quotas.held('pat', 'liveGames')).toBe(1);
     await finishLive(ports, 'nets');
     expect(quotas.held('pat', 'liveGames')).toBe(0);
     expect((await putGame(ports, pub, 'nets-2', body)).status).toBe(201);
