@@ -33,4 +33,13 @@ export const ENV = {
   zombieGraceSeconds: 'ZOMBIE_GRACE_SECONDS',
   /** Most connections attached to one stream; a `start`/`join` beyond it is refused. */
   maxClientsPerStream: 'MAX_CLIENTS_PER_STREAM',
+  /**
+   * Limits per user, JSON `{"chat":{"burst":5,"perSecond":1},…}` by bucket kind (chat, react,
+   * input, control, ping), each optional; unset: lambda/core/rate-limit.ts `RATE_LIMITS`.
+   */
+  userRateLimits: 'USER_RATE_LIMITS',
+  /** A stream's social budget in posts, JSON `{"burst":…,"perSecond":…}`; unset: core/rate-limit.ts `STREAM_SOCIAL_LIMITS`. */
+  streamSocialLimits: 'STREAM_SOCIAL_LIMITS',
+  /** Milliseconds over which a stream's reactions are summed into one `reactions` message; unset: contract/defaults.ts. */
+  reactionWindowMs: 'REACTION_WINDOW_MS',
 } as const;
