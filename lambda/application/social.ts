@@ -15,7 +15,7 @@
  */
 import { DEFAULT_REACTION_WINDOW_MS } from '../../contract/defaults';
 import { cleanDisplayName, senderIdOf, type ChatMessage, type ErrorCode, type InputMessage, type ReactMessage } from '../../protocol/messages';
-import { streamBusyMessage } from '../core/rate-limit';
+import { streamBusyMessage, type BucketSpec } from '../core/rate-limit';
 import type { Caller } from '../core/ws-event';
 import type { Broadcaster } from '../ports/broadcaster';
 import type { ConnectionRegistry } from '../ports/connections';
@@ -46,7 +46,7 @@ export interface SocialPorts {
    * The stream-wide social budget: spend `posts` tokens (the audience of one fan-out) of
    * stream `streamId`'s bucket (adapters/rate-limit.ts `consumeStreamBudget`). Default: no budget.
    */
-  budget?: (streamId: string, posts: number) => Promise<{ ok: true } | { ok: false; retryInMs: number }>;
+  budget?: (streamId: string, posts: number) => Promise<{ ok: true } | { ok: false; retryInMs: number; spec?: BucketSpec }>;
   /** Where reactions are summed. Default: none — each `react` fans out a `reactions` of its own (count 1). */
   reactions?: ReactionWindows;
   /** Length of a reaction window, ms (default contract/defaults.ts `DEFAULT_REACTION_WINDOW_MS`, 1,000). */
@@ -81,7 +81,7 @@ async function spendBudget(ports: SocialPorts, streamId: string, action: string)
   if (!ports.budget) return;
   const audience = Math.max(1, (await ports.streams.get(streamId))?.clientCount ?? 1);
   const r = await ports.budget(streamId, audience);
-  if (!r.ok) throw new SocialRefusal('rate_limited', streamBusyMessage(action, audience, r.retryInMs), r.retryInMs);
+  if (!r.ok) throw new SocialRefusal('rate_limited', streamBusyMessage(action, audience, r.retryInMs, r.spec), r.retryInMs);
 }
 
 async function attachedStreamId(ports: SocialPorts, caller: Caller, action: string): Promise<string> {
