@@ -40,6 +40,7 @@ import {
   formatJoined,
   formatPresence,
   formatReaction,
+  formatReactions,
   type PlaybackView,
 } from './status';
 import { playerNames, shortName } from './tennis';
@@ -304,6 +305,8 @@ class Watcher {
         return this.info(formatChat(msg));
       case 'reaction':
         return this.info(formatReaction(msg));
+      case 'reactions':
+        return this.info(formatReactions(msg));
       case 'input':
         return this.info(formatInput(msg));
       case 'ended':
