@@ -86,6 +86,7 @@ async function runFairnessMode(mode: 'full' | 'quick', json: boolean): Promise<n
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   const machine = machineInfo();
   progress(`bench (${mode}, fairness): booting local mode…`);
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR'; // the handlers' INFO lines would drown the figures
   const { startLocalStack } = await import('../local/stack');
   const stack = await startLocalStack({ port: 0, writeRuntimeFile: false, web: false, sweeper: false, env: { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR' } });
   try {

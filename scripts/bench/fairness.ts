@@ -37,6 +37,8 @@ export interface FairnessOptions {
 export interface FairnessResult {
   floodMessages: number;
   floodRateLimited: number;
+  /** Gateway errors (no server message: an integration that failed or timed out) to the flood and to the honest viewer. */
+  gatewayErrors: { flood: number; honest: number };
   honestFrames: number;
   honestMissedFrames: number;
   honestDisconnects: number;
@@ -48,9 +50,17 @@ export interface FairnessResult {
 
 class Client {
   readonly messages: Array<{ m: ServerMessage; at: number }> = [];
+  /** Texts that were no server message: the gateway's own errors (API Gateway's `{"message":"Internal server error",…}`). */
+  gatewayErrors = 0;
   closed = false;
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (d) => this.messages.push({ m: parseServerMessage(d.toString()), at: performance.now() }));
+    ws.on('message', (d) => {
+      try {
+        this.messages.push({ m: parseServerMessage(d.toString()), at: performance.now() });
+      } catch {
+        this.gatewayErrors++;
+      }
+    });
     ws.on('close', () => (this.closed = true));
   }
   static open(url: string): Promise<Client> {
@@ -116,7 +126,14 @@ export async function runFairness(stack: LocalStack, opts: FairnessOptions): Pro
       }
       await sleep(opts.roundGapMs);
     }
-    progress(`fairness: ${sent} flood messages sent; waiting ${opts.settleMs} ms`);
+    // Every flood chat has one outcome: relayed (flood[0] is on the stream) or refused to its sender.
+    const chats = opts.connections * opts.rounds;
+    const answered = () =>
+      flood.reduce((n, c) => n + c.messages.filter((x) => x.m.type === 'error' && x.m.action === 'chat').length, 0) +
+      flood[0]!.messages.filter((x) => x.m.type === 'chat').length;
+    progress(`fairness: ${sent} flood messages sent; waiting for their answers (at most 120 s)`);
+    await flood[0]!.until('answers to the flood chats', () => answered() >= chats, 120_000).catch((e: Error) => progress(e.message));
+    progress(`fairness: flood answered after ${round((performance.now() - t0) / 1000)} s; watching ${opts.settleMs} ms more`);
     await sleep(opts.settleMs);
   } finally {
     clearInterval(sampler);
@@ -142,6 +159,7 @@ export async function runFairness(stack: LocalStack, opts: FairnessOptions): Pro
   const result: FairnessResult = {
     floodMessages: sent,
     floodRateLimited: rateLimited,
+    gatewayErrors: { flood: flood.reduce((n, c) => n + c.gatewayErrors, 0), honest: honest.gatewayErrors },
     honestFrames: frames.length,
     honestMissedFrames: missed,
     honestDisconnects: honest.closed ? 1 : 0,
@@ -158,8 +176,8 @@ export function formatFairness(r: FairnessResult): string {
   const pct = (x: number) => `${x >= r.rssMb.idle ? '+' : ''}${round(((x - r.rssMb.idle) / r.rssMb.idle) * 100)} %`;
   return [
     'Fairness: one user flooding from many connections, one honest spectator elsewhere',
-    `  flood            ${r.floodMessages} messages in ${r.floodSeconds} s, ${r.floodRateLimited} rate_limited`,
-    `  honest viewer    ${r.honestFrames} frames, ${r.honestMissedFrames} missed, ${r.honestDisconnects} disconnects`,
+    `  flood            ${r.floodMessages} messages in ${r.floodSeconds} s, ${r.floodRateLimited} rate_limited, ${r.gatewayErrors.flood} gateway errors`,
+    `  honest viewer    ${r.honestFrames} frames, ${r.honestMissedFrames} missed, ${r.honestDisconnects} disconnects, ${r.gatewayErrors.honest} gateway errors`,
     `  lateness         p50 ${r.latenessMs.p50} ms, p99 ${r.latenessMs.p99} ms, max ${r.latenessMs.max} ms (relative to the first frame)`,
     `  local mode RSS   idle ${r.rssMb.idle} MB, peak ${r.rssMb.peak} MB (${pct(r.rssMb.peak)}), after ${r.rssMb.after} MB (${pct(r.rssMb.after)})`,
     '',
