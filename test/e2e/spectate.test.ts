@@ -119,7 +119,7 @@ describe('bad input', () => {
     // …and the rate limiter's bucket rows (`user#…`, `stream#…`, lambda/adapters/rate-limit.ts).
     const withoutBuckets = (items: unknown[]) =>
       (items as Record<string, unknown>[])
-        .filter((i) => !/^(user|stream|reactions)#/.test(String(i.connectionId)))
+        .filter((i) => !/^(user|stream|reactions)#/.test(String((i.connectionId as { S?: string } | undefined)?.S ?? i.connectionId)))
         .map((i) => Object.fromEntries(Object.entries(i).filter(([k]) => !/^rate[A-Z]/.test(k))));
     expect([await tableItems('Streams'), withoutBuckets(await tableItems('Connections'))]).toEqual([before[0], withoutBuckets(before[1]!)]);
   });
