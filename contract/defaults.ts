@@ -14,6 +14,12 @@ export const DEFAULT_CONTROLLER_GRACE_SECONDS = 30;
 export const DEFAULT_ZOMBIE_GRACE_SECONDS = 60;
 /** Most connections attached to one stream. */
 export const DEFAULT_MAX_CLIENTS_PER_STREAM = 1000;
+/**
+ * Milliseconds over which a stream's reactions are summed into one `reactions` message
+ * (`{ emoji: count }`): 1 s — one fan-out per second however many viewers click, and still
+ * felt as "now" by a person watching.
+ */
+export const DEFAULT_REACTION_WINDOW_MS = 1000;
 
 /**
  * API Gateway's account-level throttle, shared by every API of an account in one Region

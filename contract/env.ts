@@ -37,4 +37,13 @@ export const ENV = {
   quotasTable: 'QUOTAS_TABLE',
   /** The per-user quotas, JSON `{"connections":20,…}` (keys of lambda/ports/quotas.ts; defaults in contract/defaults.ts). */
   userQuotas: 'USER_QUOTAS',
+  /**
+   * Limits per user, JSON `{"chat":{"burst":5,"perSecond":1},…}` by bucket kind (chat, react,
+   * input, control, ping), each optional; unset: lambda/core/rate-limit.ts `RATE_LIMITS`.
+   */
+  userRateLimits: 'USER_RATE_LIMITS',
+  /** A stream's social budget in posts, JSON `{"burst":…,"perSecond":…}`; unset: core/rate-limit.ts `STREAM_SOCIAL_LIMITS`. */
+  streamSocialLimits: 'STREAM_SOCIAL_LIMITS',
+  /** Milliseconds over which a stream's reactions are summed into one `reactions` message; unset: contract/defaults.ts. */
+  reactionWindowMs: 'REACTION_WINDOW_MS',
 } as const;

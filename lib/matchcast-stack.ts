@@ -12,7 +12,7 @@ import { Recordings } from './recordings';
 import { Sweeper } from './sweeper';
 import { Tables } from './tables';
 import { WebClient, type WebClientOptions } from './web-client';
-import { MatchcastWebSocketApi, validateAuth, type OidcAuth, type StageThrottle } from './websocket-api';
+import { MatchcastWebSocketApi, validateAuth, type MatchcastWebSocketApiProps, type OidcAuth, type StageThrottle } from './websocket-api';
 
 
 /** Properties of {@link MatchcastStack}. */
@@ -74,6 +74,21 @@ export interface MatchcastStackProps extends StackProps {
    * @default DEFAULT_USER_QUOTAS (contract/defaults.ts)
    */
   readonly userQuotas?: Partial<QuotaLimits>;
+  /**
+   * Rate limits per user, by bucket kind (validated and documented by {@link MatchcastWebSocketApi}).
+   * @default RATE_LIMITS (lambda/core/rate-limit.ts)
+   */
+  readonly rateLimits?: MatchcastWebSocketApiProps['rateLimits'];
+  /**
+   * A stream's social budget in posts (validated and documented by {@link MatchcastWebSocketApi}).
+   * @default STREAM_SOCIAL_LIMITS (lambda/core/rate-limit.ts: 20,000 at once, then 2,000 per second)
+   */
+  readonly streamSocialLimits?: MatchcastWebSocketApiProps['streamSocialLimits'];
+  /**
+   * Milliseconds over which a stream's reactions are summed (validated by {@link MatchcastWebSocketApi}).
+   * @default DEFAULT_REACTION_WINDOW_MS (contract/defaults.ts: 1000)
+   */
+  readonly reactionWindowMs?: number;
   /**
    * Removal policy of the tables and the recordings bucket. When unset the catalog
    * (Games) and the recordings are kept, Connections and Streams are destroyed.
@@ -206,6 +221,9 @@ export class MatchcastStack extends Stack {
       routeThrottles: props.routeThrottles,
       maxClientsPerStream: props.maxClientsPerStream,
       auth: props.auth,
+      rateLimits: props.rateLimits,
+      streamSocialLimits: props.streamSocialLimits,
+      reactionWindowMs: props.reactionWindowMs,
     });
     // Its authorizer follows the WebSocket API's auth (validated there).
     this.httpApi = new MatchcastHttpApi(this, 'HttpApi', { tables: this.tables, bucket, webSocket: this.webSocket });

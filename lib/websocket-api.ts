@@ -7,9 +7,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { DEFAULT_MAX_CLIENTS_PER_STREAM } from '../contract/defaults';
+import { DEFAULT_MAX_CLIENTS_PER_STREAM, DEFAULT_REACTION_WINDOW_MS } from '../contract/defaults';
 import { ENV } from '../contract/env';
 import { ROUTE_TARGETS, type RouteTarget } from '../lambda/core/routes';
+import { BUCKET_NAMES, RATE_LIMITS, STREAM_SOCIAL_LIMITS, type BucketName, type BucketSpec } from '../lambda/core/rate-limit';
 import { MatchcastFunction } from './function';
 import { escapeRegex, JWT_SECRET_ROTATION_REASON, logicalIdOf, suppress, suppressWildcards } from './nag';
 import { grantReadRecordings } from './recordings';
@@ -113,6 +114,30 @@ export interface MatchcastWebSocketApiProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly accessLogRetention?: logs.RetentionDays;
+  /**
+   * Rate limits per user (across all the user's connections), by bucket kind: `chat`, `react`,
+   * `input`, `control` (every control-route action but `ping`), `ping`; each `{ burst, perSecond }`
+   * with `burst` ≥ 1 (messages at once) and `perSecond` > 0 (messages per second after it).
+   * A kind left out keeps its default. Passed to the control and social functions as
+   * `USER_RATE_LIMITS` (JSON).
+   * @default RATE_LIMITS (lambda/core/rate-limit.ts: chat 5 then 1/s, react 10 then 5/s,
+   *   input 20 then 10/s, control 10 then 2/s, ping 10 then 1/s; docs/SECURITY.md "Limits")
+   */
+  readonly rateLimits?: Partial<Record<BucketName, BucketSpec>>;
+  /**
+   * A stream's social budget, in posts (PostToConnection calls): a `chat` line or an `input`
+   * relay costs the stream's audience. `{ burst, perSecond }` as for {@link rateLimits}.
+   * Passed to the social function as `STREAM_SOCIAL_LIMITS` (JSON).
+   * @default STREAM_SOCIAL_LIMITS (lambda/core/rate-limit.ts: 20,000 posts at once, then 2,000 per
+   *   second — a fifth of the account's API Gateway throttle of 10,000 requests per second)
+   */
+  readonly streamSocialLimits?: BucketSpec;
+  /**
+   * Milliseconds over which a stream's reactions are summed into one `reactions` message; an
+   * integer from 50 to 10,000. Passed to the social function as `REACTION_WINDOW_MS`.
+   * @default DEFAULT_REACTION_WINDOW_MS (contract/defaults.ts: 1000)
+   */
+  readonly reactionWindowMs?: number;
 }
 
 /**
@@ -135,9 +160,14 @@ export interface MatchcastWebSocketApiProps {
  * Functions that post to clients get `CALLBACK_URL` and `execute-api:ManageConnections` on
  * this stage through {@link grantPostToConnections}.
  *
+ * The limits of docs/SECURITY.md "Limits" (`rateLimits`, `streamSocialLimits`,
+ * `reactionWindowMs`) reach the control and social functions as USER_RATE_LIMITS,
+ * STREAM_SOCIAL_LIMITS and REACTION_WINDOW_MS (contract/env.ts), set only when given.
+ *
  * @throws Error naming the prop: `tables`, `bucket`, `stageName`, `throttle.rateLimit`,
  *   `throttle.burstLimit`, `maxClientsPerStream`, `auth.issuer`, `auth.audience`,
- *   `auth.jwksUrl` when missing or out of range.
+ *   `auth.jwksUrl`, `rateLimits.{kind}.burst|perSecond`, `streamSocialLimits.burst|perSecond`,
+ *   `reactionWindowMs` when missing or out of range.
  */
 export class MatchcastWebSocketApi extends Construct {
   public readonly api: apigwv2.WebSocketApi;
@@ -199,6 +229,7 @@ export class MatchcastWebSocketApi extends Construct {
         ...tables.environment(),
         [ENV.recordingsBucket]: bucket.bucketName,
         [ENV.maxClientsPerStream]: String(v.maxClientsPerStream),
+        ...v.limitsEnvironment.control,
       },
     });
     tables.grantTableAccess(this.controlFunction);
@@ -208,7 +239,7 @@ export class MatchcastWebSocketApi extends Construct {
     this.socialFunction = new MatchcastFunction(this, 'Social', {
       handlerName: 'social',
       timeout: INTEGRATION_TIMEOUT,
-      environment: tables.environment(),
+      environment: { ...tables.environment(), ...v.limitsEnvironment.social },
     });
     // Read to check membership; write because fan-out forgets connections that answer 410.
     tables.grantTableAccess(this.socialFunction);
@@ -306,7 +337,7 @@ function validateProps(props: MatchcastWebSocketApiProps) {
   if (!Number.isInteger(maxClientsPerStream) || maxClientsPerStream < 1) {
     throw new Error(`MatchcastWebSocketApi: maxClientsPerStream must be a positive integer, got ${maxClientsPerStream}`);
   }
-  return { stageName, throttle, maxClientsPerStream, routeThrottles: validateRouteThrottles(props.routeThrottles), auth: validateAuth('MatchcastWebSocketApi', props.auth) };
+  return { stageName, throttle, maxClientsPerStream, routeThrottles: validateRouteThrottles(props.routeThrottles), auth: validateAuth('MatchcastWebSocketApi', props.auth), limitsEnvironment: validateLimits('MatchcastWebSocketApi', props) };
 }
 
 /**
@@ -323,6 +354,45 @@ function validateRouteThrottles(overrides: Readonly<Record<string, StageThrottle
     else out[routeKey] = validateThrottle(`MatchcastWebSocketApi: routeThrottles.${routeKey}`, t);
   }
   return out;
+}
+
+/**
+ * The limit props checked (`rateLimits.{kind}.burst|perSecond`, `streamSocialLimits.burst|perSecond`,
+ * `reactionWindowMs`) and turned into the functions' environment: only the props given are
+ * set, so a function without them uses the defaults of lambda/core/rate-limit.ts and
+ * contract/defaults.ts. Throws an Error naming the prop.
+ */
+export function validateLimits(
+  owner: string,
+  props: Pick<MatchcastWebSocketApiProps, 'rateLimits' | 'streamSocialLimits' | 'reactionWindowMs'>,
+): { control: Record<string, string>; social: Record<string, string> } {
+  const checkSpec = (name: string, spec: BucketSpec | undefined): void => {
+    if (spec === null || typeof spec !== 'object') throw new Error(`${owner}: ${name} must be { burst, perSecond }, got ${String(spec)}`);
+    if (!(spec.burst >= 1) || !Number.isFinite(spec.burst)) throw new Error(`${owner}: ${name}.burst must be a number ≥ 1, got ${spec.burst}`);
+    if (!(spec.perSecond > 0) || !Number.isFinite(spec.perSecond)) throw new Error(`${owner}: ${name}.perSecond must be a positive number, got ${spec.perSecond}`);
+  };
+  const control: Record<string, string> = {};
+  const social: Record<string, string> = {};
+  if (props.rateLimits !== undefined) {
+    if (props.rateLimits === null || typeof props.rateLimits !== 'object') throw new Error(`${owner}: rateLimits must be an object of bucket kinds, got ${String(props.rateLimits)}`);
+    for (const [kind, spec] of Object.entries(props.rateLimits)) {
+      if (!(BUCKET_NAMES as string[]).includes(kind)) throw new Error(`${owner}: rateLimits.${kind} is not a bucket kind (${BUCKET_NAMES.join(', ')})`);
+      checkSpec(`rateLimits.${kind}`, spec);
+    }
+    const json = JSON.stringify({ ...RATE_LIMITS, ...props.rateLimits });
+    control[ENV.userRateLimits] = json;
+    social[ENV.userRateLimits] = json;
+  }
+  if (props.streamSocialLimits !== undefined) {
+    checkSpec('streamSocialLimits', props.streamSocialLimits);
+    social[ENV.streamSocialLimits] = JSON.stringify({ ...STREAM_SOCIAL_LIMITS, ...props.streamSocialLimits });
+  }
+  if (props.reactionWindowMs !== undefined) {
+    const w = props.reactionWindowMs;
+    if (!Number.isInteger(w) || w < 50 || w > 10_000) throw new Error(`${owner}: reactionWindowMs must be an integer from 50 to 10000 (ms), got ${w} (default ${DEFAULT_REACTION_WINDOW_MS})`);
+    social[ENV.reactionWindowMs] = String(w);
+  }
+  return { control, social };
 }
 
 /**

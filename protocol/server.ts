@@ -57,6 +57,8 @@ export interface ProtocolError {
   readonly message: string;
   /** The action the client sent, when one could be read. */
   readonly action?: string;
+  /** `rate_limited`: milliseconds until the same message can pass. */
+  readonly retryAfterMs?: number;
 }
 
 const encoder = new TextEncoder();
@@ -171,11 +173,18 @@ export interface PresenceMessage {
 export interface ChatOutMessage {
   type: 'chat';
   streamId: string;
+  /** The sender's display name (cleaned of bidi controls and invisible characters). */
   from: string;
+  /**
+   * The sender's short stable id ({@link senderIdOf}: 6 characters derived from the userId), shown
+   * next to `from` so a copied display name cannot pass for someone else.
+   */
+  fromId?: string;
   text: string;
   /** Epoch milliseconds. */
   at: number;
 }
+/** One reaction, as relayed one by one before `reactions` summed them; no longer sent by the server. */
 export interface ReactionMessage {
   type: 'reaction';
   streamId: string;
@@ -183,10 +192,24 @@ export interface ReactionMessage {
   emoji: string;
   at: number;
 }
+/**
+ * The reactions of one window on a stream, summed: `counts` is emoji → how many `react`s
+ * arrived in the `windowMs` milliseconds ending at `at` (epoch ms). One message per window,
+ * however many viewers reacted: the fan-out cost of reactions does not grow with the clicks.
+ */
+export interface ReactionsMessage {
+  type: 'reactions';
+  streamId: string;
+  counts: Record<string, number>;
+  windowMs: number;
+  at: number;
+}
 export interface InputOutMessage {
   type: 'input';
   streamId: string;
   from: string;
+  /** The sender's short stable id (as `chat.fromId`). */
+  fromId?: string;
   data: unknown;
 }
 /**
@@ -231,6 +254,8 @@ export interface ErrorMessage {
   code: ErrorCode;
   message: string;
   action?: string;
+  /** `rate_limited` only: milliseconds until the same message can pass. */
+  retryAfterMs?: number;
 }
 export interface PongMessage {
   type: 'pong';
@@ -245,6 +270,7 @@ export type ServerMessage =
   | PresenceMessage
   | ChatOutMessage
   | ReactionMessage
+  | ReactionsMessage
   | InputOutMessage
   | CatalogMessage
   | EndedMessage
@@ -254,9 +280,45 @@ export type ServerMessage =
 
 /** Build an `error` reply from a {@link ProtocolError}. */
 export function errorMessage(e: ProtocolError): ErrorMessage {
-  return e.action === undefined
-    ? { type: 'error', code: e.code, message: e.message }
-    : { type: 'error', code: e.code, message: e.message, action: e.action };
+  const base: ErrorMessage =
+    e.action === undefined ? { type: 'error', code: e.code, message: e.message } : { type: 'error', code: e.code, message: e.message, action: e.action };
+  return e.retryAfterMs === undefined ? base : { ...base, retryAfterMs: e.retryAfterMs };
+}
+
+/**
+ * A sender's short stable id: the first 6 characters of the base-36 FNV-1a (32-bit) hash of
+ * `userId` — the same on every connection and every server, different for different users
+ * with overwhelming likelihood among a stream's viewers (36⁶ ≈ 2·10⁹ values). Not a secret
+ * and not a proof of identity: a label the clients show next to the display name, which
+ * anyone can choose, so that two people named alike stay apart.
+ */
+export function senderIdOf(userId: string): string {
+  let h = 0x811c9dc5;
+  for (const ch of new TextEncoder().encode(userId)) {
+    h ^= ch;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  // Two rounds so short ids spread over all 6 characters.
+  let g = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
+  g = (g ^ (g >>> 16)) >>> 0;
+  return (g.toString(36) + h.toString(36)).padStart(6, '0').slice(0, 6);
+}
+
+/** Bidi controls (Unicode: U+202A–U+202E embeddings/overrides, U+2066–U+2069 isolates) and every format character (category Cf: zero-width space, joiners, BOM, U+200E/F marks …). */
+const INVISIBLE = /[\u202A-\u202E\u2066-\u2069\p{Cf}]/gu;
+/** Control characters (category Cc: C0, DEL, C1). */
+const CONTROL = /\p{Cc}/gu;
+
+/**
+ * A display name made safe to show: bidi controls and invisible format characters (Unicode
+ * category Cf, which includes U+202A–U+202E and U+2066–U+2069) and control characters (Cc)
+ * removed, runs of whitespace collapsed to one space, trimmed, at most `maxChars` (default
+ * 64) code points. Returns `fallback` when nothing is left. Pure; never throws.
+ */
+export function cleanDisplayName(name: string, fallback: string, maxChars = 64): string {
+  const cleaned = name.replace(INVISIBLE, '').replace(CONTROL, ' ').replace(/\s+/gu, ' ').trim();
+  const clipped = [...cleaned].slice(0, maxChars).join('');
+  return clipped === '' ? fallback : clipped;
 }
 
 /**

@@ -34,6 +34,7 @@ import { runJoinStorm, runSpectate } from './bench/spectate';
 import { thresholdTable } from './bench/threshold';
 import { formatPoster, runPosterBench, type PosterBenchResult } from './bench/poster';
 import { formatAwsModel, runAwsModel, type AwsModelResult } from './bench/aws-model';
+import { formatFairness, runFairness } from './bench/fairness';
 
 export const BENCH_HELP = `usage: npm run bench [-- --quick] [--json] [--viewers N,N,…] [--storm N,N,…] [--live V,E] [--only live]
 
@@ -52,6 +53,9 @@ raw HTTP ceiling, a join storm, and the tick's sleep/wait threshold. Asserts not
   --only aws       the local gateway's AWS model (20 ms, 10,000/s): fan-out time for 10,000 viewers
                    by shard count, and the audience planner's table
   --only fanout    poster, then aws (the planner uses the measured CPU per post)
+  --fairness       alone: one user floods chat, reactions, pings and seeks from 20 connections while an
+                   honest spectator watches another stream; its missed frames, disconnects, lateness
+                   p50/p99, and local mode's RSS idle, at peak and after (--quick: fewer rounds)
   -h, --help       this help
 `;
 
@@ -76,6 +80,33 @@ const FANOUT_PROFILES = {
 
 /** The SignedConnectionPoster's CPU per post the planner assumes when the poster mode did not run, µs. */
 const DEFAULT_POST_CPU_US = 150;
+
+/** `--fairness`: boot local mode, run the fairness scenario (scripts/bench/fairness.ts), print, resolve 0. */
+async function runFairnessMode(mode: 'full' | 'quick', json: boolean): Promise<number> {
+  const progress = (line: string) => process.stderr.write(`${line}\n`);
+  const machine = machineInfo();
+  progress(`bench (${mode}, fairness): booting local mode…`);
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR'; // the handlers' INFO lines would drown the figures
+  const { startLocalStack } = await import('../local/stack');
+  const stack = await startLocalStack({ port: 0, writeRuntimeFile: false, web: false, sweeper: false, env: { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR' } });
+  try {
+    const r = await runFairness(stack, {
+      honestGame: '2012-wimbledon-1701',
+      floodGame: '2012-ausopen-1701',
+      speed: SPEED,
+      connections: 20,
+      rounds: mode === 'quick' ? 10 : 50,
+      roundGapMs: 20,
+      settleMs: mode === 'quick' ? 5_000 : 15_000,
+      progress,
+    });
+    if (json) process.stdout.write(`${JSON.stringify({ schema: 1, mode, only: 'fairness', machine, fairness: r }, null, 2)}\n`);
+    else process.stdout.write([`matchcast bench (${mode}, fairness) — ${machine.date}`, `machine: ${machine.cores} cores, node ${machine.node}, load ${machine.loadAverage.join('/')}`, '', formatFairness(r)].join('\n'));
+  } finally {
+    await stack.close();
+  }
+  return 0;
+}
 
 /** `--only poster|aws|fanout`: measure, print, resolve 0. No local stack is booted. */
 async function runFanOutModes(which: 'poster' | 'aws' | 'fanout', mode: 'full' | 'quick', json: boolean): Promise<number> {
@@ -144,6 +175,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     storm: { type: 'string' },
     live: { type: 'string' },
     only: { type: 'string' },
+    fairness: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -156,6 +188,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     throw usageError(`--only ${JSON.stringify(values.only)}: the scenarios that run alone are "live", "poster", "aws" and "fanout"`);
   }
   if (values.only === 'poster' || values.only === 'aws' || values.only === 'fanout') return runFanOutModes(values.only, mode, values.json === true);
+  if (values.fairness) return runFairnessMode(mode, values.json === true);
   const onlyLive = values.only === 'live';
   const viewers = onlyLive ? [] : values.viewers ? parseCounts('--viewers', values.viewers, 1) : [...p.viewers];
   const storms = onlyLive ? [] : values.storm ? parseCounts('--storm', values.storm, 2) : [...p.joinStorm];

@@ -11,10 +11,16 @@
  *   `maxAttempts × timeoutMs` plus backoff — and only its own worker's time;
  * - a 410 GoneException stops posting to that connection and forgets it (deletes its row,
  *   decrements its stream's `clientCount`) — the connection that failed, not the caller;
- * - a connection on which every try of a post timed out (it accepts nothing: a dead peer
- *   API Gateway has not noticed yet) is closed with DeleteConnection and forgotten, so it
- *   does not hold up the next fan-out again; its client reconnects and `rejoin`s.
- * One slow or dead client never blocks the others for long.
+ * - only a 410 forgets a connection. A post on which every try timed out is given up for that
+ *   connection (with the rest of this fan-out's messages to it, which would only wait as long
+ *   again), counted in the result's `timedOut`, and the connection is kept: timeouts are what
+ *   an overloaded gateway (API Gateway under a flood, or local mode's) answers a healthy
+ *   client too, so closing on them would disconnect honest viewers exactly when the system is
+ *   busiest. The client sees the gap in `seq` on its next message and `rejoin`s; a peer that is
+ *   really dead is closed by API Gateway within its idle timeout (10 minutes, API Gateway
+ *   quotas), after which posts answer 410 and it is forgotten.
+ * One slow or dead client never blocks the others for long: it only holds one of the
+ * `concurrency` workers.
  *
  * Metrics (contract/metrics.ts, through the `metrics` it is constructed with): `MessagesPosted`
  * (one per message API Gateway accepted for one connection), `PostsFailed` by `cause` (one per
@@ -28,7 +34,6 @@
  */
 import {
   ApiGatewayManagementApiClient,
-  DeleteConnectionCommand,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -68,11 +73,6 @@ export interface FanOutOptions extends PostOptions {
   connections?: readonly string[];
   /** Called once for every connection that answered 410. Default: {@link ManagementApiBroadcaster.forgetConnection}. Errors are logged, not thrown. */
   onGone?: (connectionId: string) => Promise<void>;
-  /**
-   * Called once for every connection on which every try of a post timed out. Default:
-   * {@link ManagementApiBroadcaster.closeConnection} (DeleteConnection, then forget). Errors are logged, not thrown.
-   */
-  onHung?: (connectionId: string) => Promise<void>;
   /** `byStream` Query page size (tests force several pages with it). */
   pageSize?: number;
 }
@@ -85,10 +85,13 @@ export interface FanOutResult {
   delivered: number;
   /** Connections that answered 410 (their rows are forgotten through `onGone`). */
   gone: string[];
-  /** Connections that did not receive every message after their retries (not gone). */
+  /** Connections that did not receive every message after their retries (not gone; their rows are kept). */
   failed: string[];
-  /** Of `failed`, those on which every try timed out: closed (DeleteConnection) and forgotten. */
-  closed: string[];
+  /**
+   * Of `failed`, those on which every try of a post timed out: the rest of this fan-out was
+   * given up for them, and they were neither closed nor forgotten (only a 410 forgets).
+   */
+  timedOut: string[];
   /** PostToConnection calls made, including retries (the billed unit is the message). */
   posts: number;
 }
@@ -100,7 +103,7 @@ export type ManagementApi = Pick<ApiGatewayManagementApiClient, 'send'>;
 export interface ManagementApiBroadcasterOptions {
   /** The management API client of the stage (see {@link managementApiClient}). */
   client: ManagementApi;
-  /** The Connections table: `byStream` targets, and the rows of gone or hung connections to forget. */
+  /** The Connections table: `byStream` targets, and the rows of gone connections to forget. */
   connections: ConnectionRegistry;
   /** The Streams table: the `clientCount` a forgotten connection is uncounted from. */
   streams: StreamStore;
@@ -259,23 +262,6 @@ export class ManagementApiBroadcaster implements Broadcaster {
     return forget({ connections: this.connections, streams: this.streams }, connectionId);
   }
 
-  /**
-   * Close a connection that accepts nothing (every try of a post timed out): DeleteConnection
-   * (one try, `timeoutMs`, default the broadcaster's; API Gateway then runs `$disconnect`),
-   * then forget it here as well, since `$disconnect` is not guaranteed. A failure to close is
-   * logged, not thrown: the row is forgotten either way, so fan-out stops waiting for it.
-   */
-  async closeConnection(connectionId: string, timeoutMs: number = this.defaults.timeoutMs): Promise<void> {
-    try {
-      await this.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }), { abortSignal: AbortSignal.timeout(timeoutMs) });
-    } catch (e) {
-      if (!isGone(e)) {
-        logger.warn('could not close a hung connection', { connectionId, error: (e as Error).message });
-      }
-    }
-    await this.forgetConnection(connectionId);
-  }
-
   /** `PostsFailed` by cause, one per failed try. */
   private readonly countFailedTry = (cause: PostFailureCause): void => this.metrics.add('PostsFailed', 1, { cause });
 
@@ -297,7 +283,7 @@ export class ManagementApiBroadcaster implements Broadcaster {
    * An empty `messages` list posts nothing.
    */
   async fanOut(streamId: string, messages: readonly ServerMessage[], opts: FanOutOptions = {}): Promise<FanOutResult> {
-    const result: FanOutResult = { connections: 0, delivered: 0, gone: [], failed: [], closed: [], posts: 0 };
+    const result: FanOutResult = { connections: 0, delivered: 0, gone: [], failed: [], timedOut: [], posts: 0 };
     if (messages.length === 0) return result;
     const data = serialize(messages);
     const post: Required<PostOptions> = {
@@ -305,7 +291,6 @@ export class ManagementApiBroadcaster implements Broadcaster {
       timeoutMs: opts.timeoutMs ?? this.defaults.timeoutMs,
     };
     const onGone = opts.onGone ?? (async (id: string) => void (await this.forgetConnection(id)));
-    const onHung = opts.onHung ?? ((id: string) => this.closeConnection(id, post.timeoutMs));
     const seen = new Set<string>();
     let firstError: unknown;
     // Per message: when its first POST went out and its last answer came (performance.now() ms), for FanOutTime.
@@ -334,14 +319,8 @@ export class ManagementApiBroadcaster implements Broadcaster {
         if (r.outcome === 'failed') {
           result.failed.push(connectionId);
           firstError ??= r.error;
-          if (r.allTimedOut) {
-            result.closed.push(connectionId);
-            try {
-              await onHung(connectionId);
-            } catch (e) {
-              logger.warn('could not forget a hung connection', { connectionId, streamId, error: (e as Error).message });
-            }
-          }
+          // Every try timed out: give up on this fan-out for it, keep the connection (module comment).
+          if (r.allTimedOut) result.timedOut.push(connectionId);
           return;
         }
       }
@@ -363,7 +342,7 @@ export class ManagementApiBroadcaster implements Broadcaster {
         delivered: result.delivered,
         gone: result.gone.length,
         failed: result.failed.slice(0, 10),
-        closed: result.closed.length,
+        timedOut: result.timedOut.length,
         firstError: firstError === undefined ? undefined : `${errorCode(firstError)} ${httpStatus(firstError) ?? ''}`.trim(),
       });
     }

@@ -41,6 +41,7 @@ import {
   formatJoined,
   formatPresence,
   formatReaction,
+  formatReactions,
   type PlaybackView,
 } from './status';
 import { playerNames, shortName } from './tennis';
@@ -305,6 +306,8 @@ class Watcher {
         return this.info(formatChat(msg));
       case 'reaction':
         return this.info(formatReaction(msg));
+      case 'reactions':
+        return this.info(formatReactions(msg));
       case 'input':
         return this.info(formatInput(msg));
       case 'ended':

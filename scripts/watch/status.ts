@@ -15,7 +15,7 @@ import type {
   InputOutMessage,
   JoinedMessage,
   PresenceMessage,
-  ReactionMessage,
+  ReactionMessage, ReactionsMessage,
   StateMessage,
   StreamStatus,
 } from '../../protocol/messages';
@@ -86,7 +86,19 @@ export function formatPresence(p: PresenceMessage): string {
 
 /** `💬 alice: what a rally` (escape sequences and control characters removed: ./clean.ts). */
 export function formatChat(c: ChatOutMessage): string {
-  return `💬 ${clean(c.from)}: ${clean(c.text)}`;
+  return `💬 ${clean(c.from)}${c.fromId ? ` #${clean(c.fromId)}` : ''}: ${clean(c.text)}`;
+}
+
+/**
+ * `🔥×12 👏×3` — one window of a stream's reactions, summed (`reactions.counts`: emoji →
+ * count), the most frequent first; a count of 1 has no `×1`.
+ */
+export function formatReactions(r: ReactionsMessage): string {
+  return Object.entries(r.counts)
+    .filter(([, n]) => typeof n === 'number' && n >= 1)
+    .sort((a, b) => b[1] - a[1])
+    .map(([emoji, n]) => `${clean(emoji)}${n > 1 ? `×${Math.floor(n)}` : ''}`)
+    .join(' ');
 }
 
 /** `alice 🔥`. */

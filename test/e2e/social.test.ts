@@ -2,7 +2,8 @@
  * End to end on local mode, the social side of a stream: chat, reactions and pvp input
  * relayed to the clients of one stream only, and presence on every attach and detach.
  */
-import { E2e, flush, sleep } from '../support/e2e';
+import { E2e, flush, sleep, until } from '../support/e2e';
+import { senderIdOf } from '../../protocol/messages';
 import type { TestClient } from '../support/ws-client';
 
 jest.setTimeout(300_000); // a bound against a hang on a busy machine
@@ -33,7 +34,7 @@ const GAME = '2012-ausopen-1701';
 const OTHER = '2012-wimbledon-1701';
 
 describe('chat and reactions', () => {
-  it('reach every client of the stream, with the sender\'s display name, and no other stream', async () => {
+  it('reach every client of the stream, with the sender\'s display name and id, and no other stream; reactions summed', async () => {
     const [a, b, o] = [await connect('ann', 'Ann A.'), await connect('bea', 'Bea B.'), await connect('oli', 'Oli O.')];
     a.send({ action: 'start', gameId: GAME, speed: 0.25 });
     b.send({ action: 'start', gameId: GAME });
@@ -45,26 +46,39 @@ describe('chat and reactions', () => {
     await o.waitFor('presence');
 
     b.send({ action: 'chat', text: 'what a rally' });
-    for (const x of [a, b]) expect(await x.waitFor('chat')).toMatchObject({ streamId: ja.streamId, from: 'Bea B.', text: 'what a rally' });
+    for (const x of [a, b]) expect(await x.waitFor('chat')).toMatchObject({ streamId: ja.streamId, from: 'Bea B.', fromId: senderIdOf('bea'), text: 'what a rally' });
     a.send({ action: 'react', emoji: '🔥' });
-    for (const x of [a, b]) expect(await x.waitFor('reaction')).toMatchObject({ streamId: ja.streamId, from: 'Ann A.', emoji: '🔥' });
+    b.send({ action: 'react', emoji: '🔥' });
+    b.send({ action: 'react', emoji: '👏' });
+    // One window's reactions arrive as one message with the counts (or, across a window's edge, two).
+    for (const x of [a, b]) {
+      await until(`${x.userId} sees 3 reactions`, async () => x.all('reactions').reduce((n, m) => n + Object.values(m.counts).reduce((p, q) => p + q, 0), 0) >= 3);
+      const total: Record<string, number> = {};
+      for (const m of x.all('reactions')) for (const [emoji, n] of Object.entries(m.counts)) total[emoji] = (total[emoji] ?? 0) + n;
+      expect(total).toEqual({ '🔥': 2, '👏': 1 });
+      expect(x.all('reactions').every((m) => m.streamId === ja.streamId)).toBe(true);
+    }
     o.send({ action: 'chat', text: 'elsewhere' });
     expect(await o.waitFor('chat')).toMatchObject({ streamId: jo.streamId, from: 'Oli O.', text: 'elsewhere' });
 
     await sleep(300);
     await Promise.all([a, b, o].map(flush));
     expect(o.all('chat').map((m) => m.text)).toEqual(['elsewhere']);
-    expect(o.all('reaction')).toEqual([]);
-    for (const x of [a, b]) {
-      expect(x.all('chat').map((m) => m.text)).toEqual(['what a rally']);
-      expect(x.all('reaction')).toHaveLength(1);
-    }
-    // The display name defaults to the user id.
+    expect(o.all('reactions')).toEqual([]);
+    for (const x of [a, b]) expect(x.all('chat').map((m) => m.text)).toEqual(['what a rally']);
+    // The display name defaults to the user id, and is cleaned of bidi overrides and invisible characters.
     const d = await connect('dan');
-    d.send({ action: 'join', streamId: ja.streamId });
+    const m = await connect('mallory', 'Bea B.\u202E\u200B');
+    for (const x of [d, m]) x.send({ action: 'join', streamId: ja.streamId });
     await attached(d);
-    d.send({ action: 'react', emoji: '👏' });
-    expect(await a.waitFor('reaction', (m) => m.emoji === '👏')).toMatchObject({ from: 'dan' });
+    await attached(m);
+    d.send({ action: 'chat', text: 'hi' });
+    expect(await a.waitFor('chat', (c) => c.text === 'hi')).toMatchObject({ from: 'dan', fromId: senderIdOf('dan') });
+    m.send({ action: 'chat', text: 'I am Bea' });
+    // The same display name as Bea's, but not her id: the clients show them apart.
+    const fake = await a.waitFor('chat', (c) => c.text === 'I am Bea');
+    expect(fake).toMatchObject({ from: 'Bea B.', fromId: senderIdOf('mallory') });
+    expect(fake.fromId).not.toBe(senderIdOf('bea'));
   });
 
   it('refuse an emoji outside the set and a chat from a connection on no stream', async () => {
@@ -79,7 +93,7 @@ describe('chat and reactions', () => {
     expect(await n.waitFor('error', (m) => m.action === 'react')).toMatchObject({ code: 'bad_request' });
     await flush(a);
     expect(a.all('chat')).toEqual([]);
-    expect(a.all('reaction')).toEqual([]);
+    expect(a.all('reactions')).toEqual([]);
   });
 });
 
@@ -95,7 +109,7 @@ describe('pvp input', () => {
     await attached(s);
 
     p1.send({ action: 'input', data: { paddle: 0.42 } });
-    for (const x of [p2, s]) expect(await x.waitFor('input')).toEqual({ type: 'input', streamId: joined.streamId, from: 'Pia', data: { paddle: 0.42 } });
+    for (const x of [p2, s]) expect(await x.waitFor('input')).toEqual({ type: 'input', streamId: joined.streamId, from: 'Pia', fromId: senderIdOf('pia'), data: { paddle: 0.42 } });
     p2.send({ action: 'input', data: { paddle: -1 } });
     expect(await p1.waitFor('input')).toMatchObject({ from: 'Pat', data: { paddle: -1 } });
     await s.waitFor('input', (m) => m.from === 'Pat');

@@ -114,10 +114,13 @@ describe('bad input', () => {
       expect(err.message).not.toMatch(/at .*\.ts:\d+/); // no stack traces
       x.messages.length = 0;
     }
-    // A valid message counts toward its connection's rate limit even when its action is refused
+    // A valid message counts toward its user's rate limit even when its action is refused
     // (PROTOCOL.md): only that bucket (`rate*` attributes) may have moved.
+    // …and the rate limiter's bucket rows (`user#…`, `stream#…`, lambda/adapters/rate-limit.ts).
     const withoutBuckets = (items: unknown[]) =>
-      (items as Record<string, unknown>[]).map((i) => Object.fromEntries(Object.entries(i).filter(([k]) => !/^rate[A-Z]/.test(k))));
+      (items as Record<string, unknown>[])
+        .filter((i) => !/^(user|stream|reactions)#/.test(String((i.connectionId as { S?: string } | undefined)?.S ?? i.connectionId)))
+        .map((i) => Object.fromEntries(Object.entries(i).filter(([k]) => !/^rate[A-Z]/.test(k))));
     expect([await tableItems('Streams'), withoutBuckets(await tableItems('Connections'))]).toEqual([before[0], withoutBuckets(before[1]!)]);
   });
 

@@ -134,6 +134,25 @@ describe('MatchcastWebSocketApi', () => {
     expect(t.toJSON().Resources[logicalId(custom.controlFunction)].Properties.Environment.Variables[ENV.maxClientsPerStream]).toBe('7');
   });
 
+  it('passes the limit props to control and social as JSON, and sets nothing when they are not given', () => {
+    const s = new Stack(testApp(), 'S');
+    const custom = new MatchcastWebSocketApi(s, 'Ws', {
+      tables: new Tables(s, 'Tables'),
+      bucket: new s3.Bucket(s, 'B'),
+      rateLimits: { chat: { burst: 3, perSecond: 0.5 } },
+      streamSocialLimits: { burst: 5000, perSecond: 500 },
+      reactionWindowMs: 2000,
+    });
+    const vars = (fn: typeof custom.controlFunction) => Template.fromStack(s).toJSON().Resources[logicalId(fn)].Properties.Environment.Variables;
+    const social = vars(custom.socialFunction);
+    expect(JSON.parse(social[ENV.userRateLimits])).toMatchObject({ chat: { burst: 3, perSecond: 0.5 }, ping: { burst: 10, perSecond: 1 } });
+    expect(JSON.parse(social[ENV.streamSocialLimits])).toEqual({ burst: 5000, perSecond: 500 });
+    expect(social[ENV.reactionWindowMs]).toBe('2000');
+    expect(vars(custom.controlFunction)[ENV.userRateLimits]).toBe(social[ENV.userRateLimits]);
+    const defaults = json.Resources[fnIds.social].Properties.Environment.Variables;
+    expect([defaults[ENV.userRateLimits], defaults[ENV.streamSocialLimits], defaults[ENV.reactionWindowMs]]).toEqual([undefined, undefined, undefined]);
+  });
+
   describe('validates its props, naming the prop', () => {
     const make = (over: Partial<MatchcastWebSocketApiProps>) => () => {
       const s = new Stack(testApp(), 'S');
@@ -147,6 +166,11 @@ describe('MatchcastWebSocketApi', () => {
       ['throttle.rateLimit', { throttle: { rateLimit: 0, burstLimit: 1 } }],
       ['throttle.burstLimit', { throttle: { rateLimit: 1, burstLimit: 1.5 } }],
       ['maxClientsPerStream', { maxClientsPerStream: 0 }],
+      ['rateLimits.chat.burst', { rateLimits: { chat: { burst: 0, perSecond: 1 } } }],
+      ['rateLimits.ping.perSecond', { rateLimits: { ping: { burst: 1, perSecond: -1 } } }],
+      ['rateLimits.shout', { rateLimits: { shout: { burst: 1, perSecond: 1 } } as never }],
+      ['streamSocialLimits.perSecond', { streamSocialLimits: { burst: 10, perSecond: 0 } }],
+      ['reactionWindowMs', { reactionWindowMs: 10 }],
       ['tables', { tables: undefined as never }],
       ['bucket', { bucket: undefined as never }],
     ])('%s', (prop, over) => {

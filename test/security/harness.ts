@@ -91,6 +91,13 @@ export async function scanTable(raw: DynamoDBClient, table: string): Promise<Rec
  * must leave alone.
  */
 export const RATE_BUCKET_ATTRIBUTE = /^rate[A-Z]/;
+/**
+ * The rows of the Connections table that are not connections: the rate limiter's bucket rows
+ * (`user#…`, `stream#…`, lambda/adapters/rate-limit.ts) and the reaction windows
+ * (`reactions#…`, lambda/adapters/reaction-windows.ts) — bookkeeping of accepted messages, left
+ * out of snapshots like the bucket attributes.
+ */
+export const BOOKKEEPING_ROW = /^(user|stream|reactions)#/;
 
 /**
  * Streams + Connections, serialized with sorted attribute names: byte-comparable. Connection
@@ -100,7 +107,8 @@ export async function snapshot(h: Harness, ignoreConnectionAttrs: RegExp | undef
   const canon = (v: unknown): unknown =>
     Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) : v;
   const [streams, rawConnections] = await Promise.all([scanTable(h.raw, h.stack.tables.Streams!), scanTable(h.raw, h.stack.tables.Connections!)]);
-  const connections = ignoreConnectionAttrs ? rawConnections.map((c) => Object.fromEntries(Object.entries(c).filter(([k]) => !ignoreConnectionAttrs.test(k)))) : rawConnections;
+  const rows = rawConnections.filter((c) => !BOOKKEEPING_ROW.test(c.connectionId?.S ?? ''));
+  const connections = ignoreConnectionAttrs ? rows.map((c) => Object.fromEntries(Object.entries(c).filter(([k]) => !ignoreConnectionAttrs.test(k)))) : rows;
   return JSON.stringify(canon({ streams, connections }));
 }
 

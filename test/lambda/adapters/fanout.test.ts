@@ -37,7 +37,7 @@ describe('fanOut', () => {
     const ids = await room('s-order', 'o', 12);
     fake().latencyMs = 6; // random per request: out-of-order completion if a connection's posts overlapped
     const r = await fanOut('s-order', frames('s-order', 15), { pageSize: 5 });
-    expect(r).toEqual({ connections: 12, delivered: 12, gone: [], failed: [], closed: [], posts: 180 });
+    expect(r).toEqual({ connections: 12, delivered: 12, gone: [], failed: [], timedOut: [], posts: 180 });
     for (const id of ids) expect(seqs(fake().received(id))).toEqual(Array.from({ length: 15 }, (_, i) => i));
     expect(fake().receivedIds().sort()).toEqual(ids);
   });
@@ -83,28 +83,55 @@ describe('fanOut', () => {
     expect(await getConnection('f-01')).toBeDefined(); // failed is not gone: the row stays
   });
 
-  it('times out a hanging client while the others receive everything, then closes and forgets it', async () => {
+  it('gives up on a hanging client for the fan-out while the others receive everything, and keeps it', async () => {
     const ids = await room('s-hang', 'h', 6);
     fake().behave('h-03', { hang: true });
     const r = await fanOut('s-hang', frames('s-hang', 5), { timeoutMs: 800, maxAttempts: 2, concurrency: 2 });
     expect(r.failed).toEqual(['h-03']);
-    expect(r.closed).toEqual(['h-03']);
+    expect(r.timedOut).toEqual(['h-03']);
+    expect(r.gone).toEqual([]);
     expect(r.delivered).toBe(5);
-    expect(fake().attempts('h-03')).toBe(2);
+    expect(fake().attempts('h-03')).toBe(2); // the first message only: the rest of this fan-out is given up for it
     for (const id of ids.filter((i) => i !== 'h-03')) expect(seqs(fake().received(id))).toEqual([0, 1, 2, 3, 4]);
-    // Closed through the management API and forgotten: the next fan-out does not wait for it.
-    expect(fake().deleted()).toEqual(['h-03']);
-    expect(await getConnection('h-03')).toBeUndefined();
-    expect((await getStream('s-hang', { consistent: true }))?.clientCount).toBe(5);
-    const again = await fanOut('s-hang', frames('s-hang', 1), { timeoutMs: 800, maxAttempts: 2 });
-    expect(again).toMatchObject({ connections: 5, delivered: 5, failed: [] });
+    // A timeout is not a GoneException: not closed, not forgotten, still counted.
+    expect(fake().deleted()).toEqual([]);
+    expect(await getConnection('h-03')).toBeDefined();
+    expect((await getStream('s-hang', { consistent: true }))?.clientCount).toBe(6);
+  });
+
+  it('keeps a healthy connection through a timeout storm of the gateway, and delivers again when it passes', async () => {
+    const ids = await room('s-storm', 'st', 4);
+    // The gateway is overloaded: every post times out, for every connection, for a while.
+    for (const id of ids) fake().behave(id, { hang: true, times: 2 });
+    const storm = await fanOut('s-storm', frames('s-storm', 3), { timeoutMs: 300, maxAttempts: 2 });
+    expect(storm).toMatchObject({ connections: 4, delivered: 0, gone: [] });
+    expect([...storm.timedOut].sort()).toEqual(ids);
+    expect(fake().deleted()).toEqual([]);
+    for (const id of ids) expect(await getConnection(id)).toBeDefined();
+    expect((await getStream('s-storm', { consistent: true }))?.clientCount).toBe(4);
+    // The storm is over: the same connections receive the next fan-out.
+    const after = await fanOut('s-storm', frames('s-storm', 2), { timeoutMs: 300, maxAttempts: 2 });
+    expect(after).toMatchObject({ connections: 4, delivered: 4, failed: [], timedOut: [] });
+    for (const id of ids) expect(seqs(fake().received(id))).toEqual([0, 1]);
+  });
+
+  it('forgets a connection that answers 410 after timeouts, and only then', async () => {
+    await room('s-late-gone', 'lg', 2);
+    fake().behave('lg-01', { hang: true, times: 1 });
+    const first = await fanOut('s-late-gone', frames('s-late-gone', 1), { timeoutMs: 300, maxAttempts: 1 });
+    expect(first.timedOut).toEqual(['lg-01']);
+    expect(await getConnection('lg-01')).toBeDefined();
+    fake().behave('lg-01', { status: 410 });
+    const second = await fanOut('s-late-gone', frames('s-late-gone', 1), { timeoutMs: 300, maxAttempts: 1 });
+    expect(second.gone).toEqual(['lg-01']);
+    expect(await getConnection('lg-01')).toBeUndefined();
   });
 
   it('does not close a client that failed with 5xx rather than timing out', async () => {
     await room('s-5xx', 'e', 2);
     fake().behave('e-01', { status: 500 });
     const r = await fanOut('s-5xx', frames('s-5xx', 1), { maxAttempts: 2 });
-    expect(r).toMatchObject({ failed: ['e-01'], closed: [] });
+    expect(r).toMatchObject({ failed: ['e-01'], timedOut: [] });
     expect(fake().deleted()).toEqual([]);
     expect(await getConnection('e-01')).toBeDefined();
   });
@@ -139,7 +166,7 @@ describe('fanOut', () => {
     const big: ServerMessage = { type: 'chat', streamId: 's-big', from: 'a', text: 'x'.repeat(MAX_MESSAGE_BYTES), at: 0 };
     await expect(fanOut('s-big', [frames('s-big', 1)[0]!, big])).rejects.toThrow(/frame limit/);
     expect(fake().requests).toBe(0);
-    expect(await fanOut('s-big', [])).toEqual({ connections: 0, delivered: 0, gone: [], failed: [], closed: [], posts: 0 });
+    expect(await fanOut('s-big', [])).toEqual({ connections: 0, delivered: 0, gone: [], failed: [], timedOut: [], posts: 0 });
   });
 });
 

@@ -1,6 +1,7 @@
 /**
- * Per-connection rate limits against the local stand-ins: the bucket lives on the
- * Connections row (dynalite, tables from the synthesized template), survives across
+ * Rate limits per user and per stream against the local stand-ins: the buckets live on
+ * `user#…` and `stream#…` rows of the Connections table (dynalite, tables from the
+ * synthesized template), are shared by every connection of a user, survive across
  * "instances" (a second repository with its own DynamoDB client), holds
  * under concurrent messages, and the message handler answers `rate_limited` without
  * running the action.
@@ -10,7 +11,17 @@ import { broadcaster, getConnection, putConnection, repositories } from './env-a
 import { ENV, requireEnv } from '../../../lambda/adapters/config';
 import { DynamoConnectionRegistry } from '../../../lambda/adapters/connection-registry';
 import { documentClient } from '../../../lambda/adapters/dynamo-write';
-import { CONTENTION_JITTER_MS, consumeRateToken, MAX_ATTEMPTS, RATE_ATTRIBUTES } from '../../../lambda/adapters/rate-limit';
+import {
+  configuredRateLimits,
+  consumeRateToken,
+  consumeStreamBudget,
+  CONTENTION_JITTER_MS,
+  MAX_ATTEMPTS,
+  RATE_ATTRIBUTES,
+  STREAM_SOCIAL_ATTRIBUTE,
+  streamBucketKey,
+  userBucketKey,
+} from '../../../lambda/adapters/rate-limit';
 import { messageHandler, type ActionFn } from '../../../lambda/adapters/ws-handler';
 import type { ConnectionRow } from '../../../contract/rows';
 import { RATE_LIMITS, type BucketName, type BucketSpec } from '../../../lambda/core/rate-limit';
@@ -42,25 +53,52 @@ function clock(start: number) {
   return { now: () => t, advance: (ms: number) => void (t += ms) };
 }
 
-describe('consumeRateToken (Connections row)', () => {
+describe('consumeRateToken (a bucket row per user)', () => {
   it('passes a burst, refuses the next with the wait, refills with time, and stores only its bucket attribute', async () => {
     await putConnection(conn('rl-1'));
     const c = clock(1_700_000_000_000);
     const takeOne = () => take('rl-1', 'chat', { now: c.now });
     for (let i = 0; i < RATE_LIMITS.chat.burst; i++) expect(await takeOne()).toEqual({ ok: true });
-    expect(await takeOne()).toEqual({ ok: false, retryInMs: 1000 });
+    expect(await takeOne()).toMatchObject({ ok: false, retryInMs: 1000 });
     c.advance(400);
-    expect(await takeOne()).toEqual({ ok: false, retryInMs: 600 });
+    expect(await takeOne()).toMatchObject({ ok: false, retryInMs: 600 });
     c.advance(600);
     expect(await takeOne()).toEqual({ ok: true });
-    expect(await takeOne()).toEqual({ ok: false, retryInMs: 1000 });
+    expect(await takeOne()).toMatchObject({ ok: false, retryInMs: 1000 });
 
-    // The row: the bucket's tat, everything else as it was.
-    const row = await getConnection('rl-1');
-    expect(row).toEqual({ ...conn('rl-1'), rateChat: 1_700_000_000_000 + 6 * 1000 });
+    // The user's bucket row holds the tat; the connection row is as it was, and no fan-out lists the bucket row.
+    expect(await getConnection('rl-1')).toEqual(conn('rl-1'));
+    const row = await getConnection(userBucketKey('u-rl-1'));
+    expect(row).toMatchObject({ connectionId: 'user#u-rl-1', rateChat: 1_700_000_000_000 + 6 * 1000 });
+    expect(row?.streamId).toBeUndefined();
+    expect(row!.expiresAt).toBeGreaterThan(1_700_000_000);
   });
 
-  it('keeps each bucket and each connection apart', async () => {
+  it('shares one bucket among all the connections of a user: 20 connections get the burst of one', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `rl-many-${i}`);
+    for (const id of ids) await putConnection({ ...conn(id), userId: 'u-flooder' });
+    const now = () => 1_700_000_000_000;
+    const results = [];
+    for (const id of ids) results.push((await take(id, 'chat', { now })).ok);
+    expect(results.filter(Boolean)).toHaveLength(RATE_LIMITS.chat.burst);
+    // Another user is not touched by it.
+    await putConnection(conn('rl-honest'));
+    expect(await take('rl-honest', 'chat', { now })).toEqual({ ok: true });
+    // The caller's userId (the authorizer's context) saves the connection read and gives the same answer.
+    const refused = await consumeRateToken('rl-many-0', 'chat', { connections: repositories().connections, userId: 'u-flooder', now });
+    expect(refused).toMatchObject({ ok: false, spec: RATE_LIMITS.chat });
+  });
+
+  it('limits ping on its own bucket', async () => {
+    await putConnection(conn('rl-ping'));
+    const now = () => 1_700_000_000_000;
+    const results = [];
+    for (let i = 0; i < RATE_LIMITS.ping.burst + 3; i++) results.push((await take('rl-ping', 'ping', { now })).ok);
+    expect(results.filter(Boolean)).toHaveLength(RATE_LIMITS.ping.burst);
+    expect((await getConnection(userBucketKey('u-rl-ping')))?.[RATE_ATTRIBUTES.ping as 'rateChat']).toBeGreaterThan(0);
+  });
+
+  it('keeps each bucket and each user apart', async () => {
     await putConnection(conn('rl-2a'));
     await putConnection(conn('rl-2b'));
     const now = () => 1_700_000_000_000;
@@ -69,7 +107,7 @@ describe('consumeRateToken (Connections row)', () => {
     expect(await take('rl-2a', 'react', { now })).toEqual({ ok: true });
     expect(await take('rl-2a', 'control', { now })).toEqual({ ok: true });
     expect(await take('rl-2b', 'chat', { now })).toEqual({ ok: true });
-    const row = await getConnection('rl-2a');
+    const row = await getConnection(userBucketKey('u-rl-2a'));
     expect(Object.keys(row!).filter((k) => k.startsWith('rate')).sort()).toEqual([RATE_ATTRIBUTES.chat, RATE_ATTRIBUTES.control, RATE_ATTRIBUTES.react].sort());
   });
 
@@ -96,6 +134,8 @@ describe('consumeRateToken (Connections row)', () => {
     // reading as full, so each round races the others' writes again).
     let lost = 0;
     const racing = {
+      get: async () => conn('rl-race'),
+      put: async () => undefined,
       getRateBucket: async () => ({ exists: true, tat: undefined }),
       writeRateBucket: async () => ++lost >= MAX_ATTEMPTS,
     };
@@ -109,9 +149,43 @@ describe('consumeRateToken (Connections row)', () => {
     expect(refused.ok).toBe(false);
   });
 
-  it('allows a connection whose row is gone, and does not create the row', async () => {
+  it('allows a connection whose row is gone, and creates no row', async () => {
     expect(await take('rl-gone', 'chat')).toEqual({ ok: true });
     expect(await getConnection('rl-gone')).toBeUndefined();
+    expect(await getConnection(userBucketKey('u-rl-gone'))).toBeUndefined();
+  });
+
+  it('reads its limits from USER_RATE_LIMITS and STREAM_SOCIAL_LIMITS, and refuses a bad one naming it', () => {
+    const env = { USER_RATE_LIMITS: JSON.stringify({ chat: { burst: 2, perSecond: 0.5 } }), STREAM_SOCIAL_LIMITS: JSON.stringify({ burst: 100, perSecond: 10 }) };
+    const c = configuredRateLimits(env);
+    expect(c.limits.chat).toEqual({ burst: 2, perSecond: 0.5 });
+    expect(c.limits.react).toEqual(RATE_LIMITS.react);
+    expect(c.stream).toEqual({ burst: 100, perSecond: 10 });
+    expect(() => configuredRateLimits({ USER_RATE_LIMITS: '{"chat":{"burst":0,"perSecond":1}}' })).toThrow(/rate limits must be JSON/);
+    expect(() => configuredRateLimits({ USER_RATE_LIMITS: '{"shout":{"burst":1,"perSecond":1}}' })).toThrow(/rate limits must be JSON/);
+    expect(() => configuredRateLimits({ STREAM_SOCIAL_LIMITS: 'lots' })).toThrow(/bucket must be JSON/);
+  });
+});
+
+describe('consumeStreamBudget (a bucket row per stream, in posts)', () => {
+  it('charges each fan-out its audience: a big stream gets few lines, a small one many', async () => {
+    const now = () => 1_700_000_000_000;
+    const spec = { burst: 1000, perSecond: 100 };
+    const spend = (streamId: string, posts: number) => consumeStreamBudget(streamId, posts, { connections: repositories().connections, now, spec });
+    const big = [];
+    for (let i = 0; i < 5; i++) big.push((await spend('spectate:big', 400)).ok);
+    expect(big).toEqual([true, true, false, false, false]);
+    const refused = await spend('spectate:big', 400);
+    expect(refused).toMatchObject({ ok: false, spec });
+    if (!refused.ok) expect(refused.retryInMs).toBe(2000); // 200 posts left; 200 more at 100 per second
+    const small = [];
+    for (let i = 0; i < 50; i++) small.push((await spend('spectate:small', 5)).ok);
+    expect(small.every(Boolean)).toBe(true);
+    const row = await getConnection(streamBucketKey('spectate:big'));
+    expect(row?.[STREAM_SOCIAL_ATTRIBUTE as 'rateChat']).toBe(1_700_000_000_000 + 8000);
+    // A single fan-out larger than the whole burst still passes once the bucket is full.
+    expect((await spend('spectate:huge', 50_000)).ok).toBe(true);
+    expect((await spend('spectate:huge', 1)).ok).toBe(false);
   });
 });
 

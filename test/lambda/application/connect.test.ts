@@ -13,4 +13,20 @@ describe('$connect', () => {
     });
     expect(CONNECTION_TTL_SECONDS).toBe(7800);
   });
+
+  it('cleans the display name of bidi controls, invisible and control characters; an empty one becomes the userId', async () => {
+    const connections = new InMemoryConnectionRegistry();
+    const handler = createHandler({ connections, time: new ManualTime(1_000), log: { info: () => undefined, warn: () => undefined, error: () => undefined } });
+    const named = (id: string, displayName: string) => {
+      const e = wsEvent(id, 'ann', {});
+      e.requestContext.authorizer = { userId: 'ann', displayName };
+      return e;
+    };
+    await handler(named('c-bidi', 'Ad\u202Emin\u202C \u2066x\u2069'));
+    await handler(named('c-zw', 'b\u200Bo\u200Db\uFEFF\u00AD\n\tbob'));
+    await handler(named('c-empty', '\u200B\u202E \u2060'));
+    expect((await connections.get('c-bidi'))?.displayName).toBe('Admin x');
+    expect((await connections.get('c-zw'))?.displayName).toBe('bob bob');
+    expect((await connections.get('c-empty'))?.displayName).toBe('ann');
+  });
 });

@@ -1,9 +1,14 @@
 /**
  * Social pass-through through the social function's createHandler with in-memory ports:
- * relayed to the caller's stream (input: never back to its sender), refused with the
- * protocol's codes, rate limited per connection — and nothing stored.
+ * relayed to the caller's stream (input: never back to its sender), reactions summed per
+ * window, refused with the protocol's codes, rate limited per user and by the stream's
+ * social budget — and nothing stored.
  */
 import { createHandler } from '../../../lambda/handlers/social';
+import { REACTION_GRACE_MS, type ReactionWindows } from '../../../lambda/application/social';
+import { consumeStreamBudget } from '../../../lambda/adapters/rate-limit';
+import { senderIdOf, type ServerMessage } from '../../../protocol/messages';
+import type { Time } from '../../../lambda/ports/time';
 import type { ConnectionRow } from '../../../contract/rows';
 import { streamRowFixture, wsEvent } from '../../support/aws-local';
 import { FakeBroadcaster, InMemoryConnectionRegistry, InMemoryStreamStore, ManualTime, RecordingMetrics } from '../fakes';
@@ -27,10 +32,11 @@ describe('social', () => {
     await handler(wsEvent('c-a', 'ann', { action: 'chat', text: 'hi' }));
     await handler(wsEvent('c-a', 'ann', { action: 'react', emoji: '🎾' }));
     await handler(wsEvent('c-a', 'ann', { action: 'input', data: { dy: 1 } }));
+    const fromId = senderIdOf('ann');
     expect(broadcaster.fanOuts).toEqual([
-      { streamId: 'pvp:g1:r1', messages: [{ type: 'chat', streamId: 'pvp:g1:r1', from: 'ann', text: 'hi', at: 5_000 }] },
-      { streamId: 'pvp:g1:r1', messages: [{ type: 'reaction', streamId: 'pvp:g1:r1', from: 'ann', emoji: '🎾', at: 5_000 }] },
-      { streamId: 'pvp:g1:r1', messages: [{ type: 'input', streamId: 'pvp:g1:r1', from: 'ann', data: { dy: 1 } }], opts: { except: 'c-a' } },
+      { streamId: 'pvp:g1:r1', messages: [{ type: 'chat', streamId: 'pvp:g1:r1', from: 'ann', fromId, text: 'hi', at: 5_000 }] },
+      { streamId: 'pvp:g1:r1', messages: [{ type: 'reactions', streamId: 'pvp:g1:r1', counts: { '🎾': 1 }, windowMs: 1000, at: 5_000 }] },
+      { streamId: 'pvp:g1:r1', messages: [{ type: 'input', streamId: 'pvp:g1:r1', from: 'ann', fromId, data: { dy: 1 } }], opts: { except: 'c-a' } },
     ]);
     expect(broadcaster.posts).toEqual([]);
     expect(JSON.stringify([...streams.rows])).toBe(before);
@@ -48,14 +54,105 @@ describe('social', () => {
     expect(broadcaster.fanOuts).toEqual([]);
   });
 
-  it('rate limits chat per connection (bucket on the connection row)', async () => {
-    const { handler, broadcaster } = setup();
-    for (let i = 0; i < 40; i++) await handler(wsEvent('c-a', 'ann', { action: 'chat', text: `m${i}` }));
+  it('rate limits chat per user across all their connections, with retryAfterMs, and leaves other users alone', async () => {
+    const { handler, broadcaster, connections } = setup();
+    for (let i = 0; i < 10; i++) await connections.put({ ...conn(`c-ann-${i}`, 'ann', 'pvp:g1:r1') });
+    for (let i = 0; i < 10; i++) await handler(wsEvent(`c-ann-${i}`, 'ann', { action: 'chat', text: `m${i}` }));
     const limited = broadcaster.posts.filter((p) => (p.message as { code?: string }).code === 'rate_limited');
-    expect(limited.length).toBeGreaterThan(0);
-    expect(broadcaster.fanOuts.length + limited.length).toBe(40);
+    expect(broadcaster.fanOuts).toHaveLength(5); // one user's burst, however many connections
+    expect(limited).toHaveLength(5);
+    for (const p of limited) {
+      expect(p.message).toMatchObject({ type: 'error', code: 'rate_limited', action: 'chat', retryAfterMs: expect.any(Number) });
+      expect((p.message as { message: string }).message).toMatch(/^chat: rate limited \(5 at once, then 1 per second\); retry in \d+ ms$/);
+    }
+    await handler(wsEvent('c-b', 'bob', { action: 'chat', text: 'still here' }));
+    expect(broadcaster.fanOuts).toHaveLength(6);
+  });
+
+  it('shows a cleaned display name: no bidi overrides, no invisible characters', async () => {
+    const { connections, streams, broadcaster, time } = setup();
+    const handler = createHandler({ connections, streams, broadcaster, time });
+    const event = wsEvent('c-b', 'bob', { action: 'chat', text: 'hi' });
+    event.requestContext.authorizer = { userId: 'bob', displayName: 'ann\u202Egnp.exe\u200B\u2066' };
+    await handler(event);
+    expect(broadcaster.fanOuts[0]!.messages[0]).toMatchObject({ from: 'anngnp.exe', fromId: senderIdOf('bob') });
+    expect(senderIdOf('bob')).not.toBe(senderIdOf('ann'));
+  });
+
+  it('refuses chat when the stream-wide social budget is spent: a line costs the audience', async () => {
+    const connections = new InMemoryConnectionRegistry([conn('c-a', 'ann', 'spectate:big'), conn('c-b', 'bob', 'spectate:big')]);
+    const streams = new InMemoryStreamStore([streamRowFixture('spectate:big', { clientCount: 1000 })]);
+    const broadcaster = new FakeBroadcaster();
+    const time = new ManualTime(5_000);
+    const spec = { burst: 2000, perSecond: 1000 };
+    const budget = (streamId: string, posts: number) => consumeStreamBudget(streamId, posts, { connections, spec, now: () => time.now() });
+    const handler = createHandler({ connections, streams, broadcaster, time, budget });
+    await handler(wsEvent('c-a', 'ann', { action: 'chat', text: '1' }));
+    await handler(wsEvent('c-b', 'bob', { action: 'chat', text: '2' }));
+    await handler(wsEvent('c-a', 'ann', { action: 'chat', text: '3' }));
+    expect(broadcaster.fanOuts).toHaveLength(2);
+    expect(broadcaster.posts.map((p) => p.message)).toEqual([
+      { type: 'error', code: 'rate_limited', action: 'chat', retryAfterMs: 1000, message: 'chat: this stream is busy (its 1000 viewers share 1 messages per second); retry in 1000 ms' },
+    ]);
+    time.at += 1000;
+    await handler(wsEvent('c-a', 'ann', { action: 'chat', text: '4' }));
+    expect(broadcaster.fanOuts).toHaveLength(3);
   });
 });
+
+/** Reaction windows in memory. */
+class InMemoryReactionWindows implements ReactionWindows {
+  readonly windows = new Map<string, Record<string, number>>();
+  async add(streamId: string, windowStart: number, emoji: string): Promise<boolean> {
+    const key = `${streamId} ${windowStart}`;
+    const first = !this.windows.has(key);
+    const counts = this.windows.get(key) ?? {};
+    counts[emoji] = (counts[emoji] ?? 0) + 1;
+    this.windows.set(key, counts);
+    return first;
+  }
+  async counts(streamId: string, windowStart: number): Promise<Record<string, number>> {
+    return { ...(this.windows.get(`${streamId} ${windowStart}`) ?? {}) };
+  }
+}
+
+/** A clock whose sleeps wait until the test releases them. */
+class HeldTime implements Time {
+  readonly held: Array<() => void> = [];
+  constructor(public at: number) {}
+  now(): number {
+    return this.at;
+  }
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.held.push(() => ((this.at += Math.max(0, ms)), resolve())));
+  }
+}
+
+describe('reactions summed per window', () => {
+  it('fans out one reactions message per window with the counts of every user, however many clicked', async () => {
+    const users = ['ann', 'bob', 'cat', 'dan'];
+    const connections = new InMemoryConnectionRegistry(users.map((u) => conn(`c-${u}`, u, 'spectate:g1')));
+    const streams = new InMemoryStreamStore([streamRowFixture('spectate:g1')]);
+    const broadcaster = new FakeBroadcaster();
+    const time = new HeldTime(10_200);
+    const reactions = new InMemoryReactionWindows();
+    const handler = createHandler({ connections, streams, broadcaster, time, reactions, reactionWindowMs: 1000 });
+    const leader = handler(wsEvent('c-ann', 'ann', { action: 'react', emoji: '🔥' }));
+    await until(() => time.held.length === 1);
+    for (const u of users) for (const emoji of ['🔥', '👏']) await handler(wsEvent(`c-${u}`, u, { action: 'react', emoji }));
+    expect(broadcaster.fanOuts).toEqual([]);
+    time.held[0]!();
+    await leader;
+    expect(time.at).toBe(11_000 + REACTION_GRACE_MS);
+    const out: ServerMessage[] = broadcaster.fanOuts.flatMap((f) => f.messages);
+    expect(out).toEqual([{ type: 'reactions', streamId: 'spectate:g1', counts: { '🔥': 5, '👏': 4 }, windowMs: 1000, at: 11_000 }]);
+  });
+});
+
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setImmediate(r));
+  if (!cond()) throw new Error('condition never held');
+}
 
 describe('social metrics', () => {
   it('counts ChatMessages and Reactions relayed, MessagesRefused by code, and flushes once per invocation', async () => {

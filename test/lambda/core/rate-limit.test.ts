@@ -2,6 +2,11 @@ import fc from 'fast-check';
 import {
   applyWrite,
   BUCKET_NAMES,
+  bucketOf,
+  parseBucketSpec,
+  parseRateLimits,
+  STREAM_SOCIAL_LIMITS,
+  streamBusyMessage,
   RATE_LIMITS,
   rateLimitedMessage,
   storedTat,
@@ -154,5 +159,31 @@ describe('token bucket (GCRA form)', () => {
     }
     expect(rateLimitedMessage('chat', 'chat', 734)).toBe('chat: rate limited (5 at once, then 1 per second); retry in 734 ms');
     expect(rateLimitedMessage('seek', 'control', 500)).toMatch(/^seek: rate limited \(10 at once, then 2 per second\); retry in 500 ms$/);
+    expect(rateLimitedMessage('chat', 'chat', 90, { burst: 2, perSecond: 0.5 })).toBe('chat: rate limited (2 at once, then 0.5 per second); retry in 90 ms');
+    expect(streamBusyMessage('chat', 1000, 480)).toBe('chat: this stream is busy (its 1000 viewers share 2 messages per second); retry in 480 ms');
+  });
+
+  it('maps every action to its bucket: ping its own, the controls one', () => {
+    expect(['chat', 'react', 'input', 'ping', 'pause', 'seek', 'start', 'list'].map(bucketOf)).toEqual(['chat', 'react', 'input', 'ping', 'control', 'control', 'control', 'control']);
+  });
+
+  it('takes a cost of several tokens, clamped to the burst', () => {
+    const spec = { burst: 100, perSecond: 10 }; // T = 100 ms
+    const now = 1_000_000;
+    const first = takeToken(spec, undefined, now, 60);
+    expect(first).toEqual({ ok: true, write: { kind: 'start', now, newTat: now + 6000 } });
+    const tat = applyWrite(undefined, first.ok ? first.write : (undefined as never));
+    expect(takeToken(spec, tat, now, 40)).toEqual({ ok: true, write: { kind: 'advance', by: 4000, limit: now + 6000 } });
+    expect(takeToken(spec, tat, now, 41)).toEqual({ ok: false, retryInMs: 100 });
+    expect(takeToken(spec, undefined, now, 1e6)).toMatchObject({ ok: true, write: { newTat: now + 10_000 } });
+    expect(takeToken(spec, undefined, now, 0)).toMatchObject({ ok: true, write: { newTat: now + 100 } });
+  });
+
+  it('parses limits from their JSON form, keeping defaults for kinds left out', () => {
+    expect(parseRateLimits(undefined)).toBe(RATE_LIMITS);
+    expect(parseRateLimits('{"ping":{"burst":3,"perSecond":0.2}}')).toEqual({ ...RATE_LIMITS, ping: { burst: 3, perSecond: 0.2 } });
+    expect(() => parseRateLimits('[]')).toThrow(/rate limits must be JSON/);
+    expect(parseBucketSpec('', STREAM_SOCIAL_LIMITS)).toBe(STREAM_SOCIAL_LIMITS);
+    expect(() => parseBucketSpec('{"burst":1}', STREAM_SOCIAL_LIMITS)).toThrow(/bucket must be JSON/);
   });
 });

@@ -6,6 +6,7 @@ import {
   CountdownPrinter,
   describeState,
   formatChat,
+  formatReactions,
   formatCountdownLine,
   formatDetached,
   formatEnded,
@@ -102,6 +103,8 @@ describe('messages', () => {
   test('presence, chat (control characters removed), ended, error', () => {
     expect(formatPresence({ type: 'presence', streamId: 's', clients: 3, players: 1, spectators: 2 })).toBe('👥 3 connected: 1 player, 2 spectators');
     expect(formatChat({ type: 'chat', streamId: 's', from: 'alice', text: 'what a\u001b[2J rally', at: 0 })).toBe('💬 alice: what a rally'); // the whole escape sequence goes, not just its ESC
+    expect(formatChat({ type: 'chat', streamId: 's', from: 'alice', fromId: 'k3x9q2', text: 'hi', at: 0 })).toBe('💬 alice #k3x9q2: hi');
+    expect(formatReactions({ type: 'reactions', streamId: 's', counts: { '👏': 3, '🔥': 12, '😮': 1 }, windowMs: 1000, at: 0 })).toBe('🔥×12 👏×3 😮');
     expect(formatEnded('finished')).toBe('■ ended: finished (the recording is over)');
     expect(formatEnded('stopped')).toBe('■ ended: stopped (stopped by a player)');
     expect(formatError({ code: 'forbidden', message: 'pause: only the players of this stream control it' })).toBe(

@@ -85,8 +85,12 @@ export class ChatPanel {
     this.stage = el;
   }
 
-  /** Show a chat message (all fields are plain text). */
-  addMessage(from: string, text: string, at: number, mine: boolean): void {
+  /**
+   * Show a chat message (all fields are plain text). `fromId`, the sender's short stable id
+   * (protocol `chat.fromId`), is shown after the name as `#abc123`, so two people with the
+   * same display name are told apart.
+   */
+  addMessage(from: string, text: string, at: number, mine: boolean, fromId?: string): void {
     const stick = this.list.scrollTop + this.list.clientHeight >= this.list.scrollHeight - 8;
     this.list.appendChild(
       h(
@@ -94,6 +98,7 @@ export class ChatPanel {
         { class: `chat-msg${mine ? ' mine' : ''}`, 'data-testid': 'chat-message' },
         h('span', { class: 'chat-time num' }, formatClockTime(at)),
         h('span', { class: 'chat-from' }, from),
+        fromId ? h('span', { class: 'chat-id num', title: 'Sender id: the same person always has the same one', 'data-testid': 'chat-sender-id' }, `#${fromId}`) : null,
         h('span', { class: 'chat-text' }, text),
       ),
     );
@@ -108,11 +113,23 @@ export class ChatPanel {
     this.list.scrollTop = this.list.scrollHeight;
   }
 
-  /** Float an emoji up over the stage. Only emoji from the allowed set are shown. */
-  floatReaction(emoji: string, from: string): void {
+  /**
+   * Show one window of a stream's reactions (protocol `reactions.counts`, emoji → count): each
+   * emoji floats up once, labelled with its count when more than one (`🔥 ×12`). Only emoji
+   * from the allowed set are shown.
+   */
+  showReactions(counts: Record<string, number>): void {
+    for (const [emoji, count] of Object.entries(counts)) {
+      if (!(count >= 1)) continue;
+      this.floatReaction(emoji, count > 1 ? `${count} reactions` : '1 reaction', count > 1 ? ` ×${Math.floor(count)}` : '');
+    }
+  }
+
+  /** Float an emoji up over the stage, with an optional `label` after it. Only emoji from the allowed set are shown. */
+  floatReaction(emoji: string, from: string, label = ''): void {
     if (!this.stage || !(ALLOWED_EMOJI as readonly string[]).includes(emoji)) return;
     if (this.stage.querySelectorAll('.float-emoji').length >= MAX_FLOATING) return;
-    const el = h('span', { class: 'float-emoji', 'aria-hidden': 'true', 'data-testid': 'float-emoji', title: from }, emoji);
+    const el = h('span', { class: 'float-emoji', 'aria-hidden': 'true', 'data-testid': 'float-emoji', title: from }, `${emoji}${label}`);
     el.style.left = `${10 + Math.random() * 80}%`;
     el.style.animationDuration = `${2.2 + Math.random() * 1.2}s`;
     el.addEventListener('animationend', () => el.remove());

@@ -13,7 +13,7 @@
 import { isPreStart } from '../../../client/countdown';
 import { clampSeekMs, seekStepMs, stepSpeed } from '../../../client/playback';
 import { StreamSession } from '../../../client/session';
-import type { JoinedMessage, ServerMessage, StateMessage, WireFrame } from '../../../protocol/messages';
+import { senderIdOf, type JoinedMessage, type ServerMessage, type StateMessage, type WireFrame } from '../../../protocol/messages';
 import type { Outgoing } from '../connection';
 import { errorText } from '../core/errors';
 import { endedText, formatSpeed, modeLabel, statusLabel } from '../core/format';
@@ -227,14 +227,19 @@ export class PlayerView {
         return true;
       case 'chat': {
         if (msg.streamId !== this.session.streamId) return false;
-        const mine = msg.from === this.deps.me.userId || msg.from === this.deps.me.name;
+        // Who sent it is the sender's short id (a hash of the userId), not the display name anyone can copy.
+        const mine = msg.fromId !== undefined ? msg.fromId === senderIdOf(this.deps.me.userId) : msg.from === this.deps.me.userId || msg.from === this.deps.me.name;
         if (mine) this.chat.confirm(msg.text);
-        this.chat.addMessage(msg.from, msg.text, msg.at, mine);
+        this.chat.addMessage(msg.from, msg.text, msg.at, mine, msg.fromId);
         return true;
       }
       case 'reaction':
         if (msg.streamId !== this.session.streamId) return false;
         this.chat.floatReaction(msg.emoji, msg.from);
+        return true;
+      case 'reactions':
+        if (msg.streamId !== this.session.streamId) return false;
+        this.chat.showReactions(msg.counts);
         return true;
       case 'input':
         return msg.streamId === this.session.streamId;
