@@ -171,10 +171,21 @@ export type DynamoAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' |
 
 /** Fan-out (adapters/fanout.ts): list a stream's connections by `byStream`, forget a gone one (read, mark, delete). */
 const FANOUT_CONNECTIONS: readonly DynamoAction[] = ['GetItem', 'UpdateItem', 'DeleteItem', 'Query'];
+/**
+ * Rate-limit buckets (adapters/rate-limit.ts): the per-user and per-stream bucket rows of the
+ * Connections table are created with PutItem, then taken from with UpdateItem; reaction windows
+ * (adapters/reaction-windows.ts) are UpdateItem and GetItem.
+ */
+const RATE_BUCKETS: readonly DynamoAction[] = ['GetItem', 'PutItem', 'UpdateItem'];
 /** Releasing quota slots (adapters/quotas.ts `release`). */
 const QUOTA_RELEASE: readonly DynamoAction[] = ['GetItem', 'UpdateItem', 'DeleteItem'];
 /** Acquiring and releasing quota slots (adapters/quotas.ts). */
 const QUOTA_ACQUIRE: readonly DynamoAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
+
+/** The actions of both lists, each once. */
+function union(a: readonly DynamoAction[], b: readonly DynamoAction[]): readonly DynamoAction[] {
+  return [...new Set([...a, ...b])];
+}
 
 /**
  * Per function (handler module name), the actions of each table its adapters call — and
@@ -190,8 +201,8 @@ export const TABLE_ACCESS: Readonly<Record<string, Readonly<Partial<Record<Table
   'http-authorize': {},
   connect: { connections: ['PutItem'], quotas: QUOTA_ACQUIRE },
   disconnect: { connections: FANOUT_CONNECTIONS, streams: ['GetItem', 'UpdateItem'], quotas: QUOTA_RELEASE },
-  control: { connections: FANOUT_CONNECTIONS, streams: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], games: ['GetItem', 'Scan'], quotas: QUOTA_ACQUIRE },
-  social: { connections: FANOUT_CONNECTIONS, streams: ['GetItem', 'UpdateItem'], quotas: QUOTA_RELEASE },
+  control: { connections: union(FANOUT_CONNECTIONS, RATE_BUCKETS), streams: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], games: ['GetItem', 'Scan'], quotas: QUOTA_ACQUIRE },
+  social: { connections: union(FANOUT_CONNECTIONS, RATE_BUCKETS), streams: ['GetItem', 'UpdateItem'], quotas: QUOTA_RELEASE },
   'http-api': { connections: FANOUT_CONNECTIONS, streams: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], games: ['GetItem', 'PutItem', 'UpdateItem'], quotas: QUOTA_ACQUIRE },
   tick: { connections: FANOUT_CONNECTIONS, streams: ['GetItem', 'UpdateItem'], games: ['GetItem'], quotas: QUOTA_RELEASE },
   sweeper: { connections: [...FANOUT_CONNECTIONS, 'Scan'], streams: ['GetItem', 'UpdateItem', 'Query'], quotas: QUOTA_RELEASE },
