@@ -18,6 +18,8 @@ export class ReplyError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly action?: string,
+    /** `rate_limited`: ms until a retry can pass (the reply's `retryAfterMs`). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'ReplyError';
@@ -32,10 +34,10 @@ export type RateLimitTable = { [A in ClientAction]?: BucketName };
 
 /** Options of {@link messageHandler}. */
 export interface MessageHandlerOptions {
-  /** Per-connection rate limits by action. */
+  /** Rate limits by action (per user: every connection of the caller's user shares each bucket). */
   limits?: RateLimitTable;
-  /** Takes a token from a connection's bucket (rate-limit.ts `consumeRateToken` on the function's Connections table). */
-  consume: (connectionId: string, bucket: BucketName) => Promise<RateDecision>;
+  /** Takes a token from the caller's user's bucket (rate-limit.ts `consumeRateToken` on the function's Connections table). */
+  consume: (caller: Pick<Caller, 'connectionId' | 'userId'>, bucket: BucketName) => Promise<RateDecision>;
   /** Sends a reply to one connection (the function's `Broadcaster.post`); a gone caller is not an error (it left). */
   post: (connectionId: string, message: ServerMessage) => Promise<unknown>;
 }
@@ -44,8 +46,8 @@ export interface MessageHandlerOptions {
  * A WebSocket route handler over an action table. Always answers `{ statusCode: 200 }`
  * (replies travel by PostToConnection); refusals are `error` messages to the caller.
  * A valid message of an action listed in `opts.limits` first takes a token from the
- * connection's bucket; without one it gets `error` `rate_limited` (`…; retry in N ms`) and
- * the action does not run — nothing else changes. A `StaleEpochError` that outlives the
+ * caller's user's bucket; without one it gets `error` `rate_limited` (`…; retry in N ms`, and
+ * `retryAfterMs` N) and the action does not run — nothing else changes. A `StaleEpochError` that outlives the
  * action's own retries is answered `conflict`; any other unexpected error `internal`.
  */
 export function messageHandler(actions: ActionTable, opts: MessageHandlerOptions) {
@@ -67,13 +69,16 @@ export function messageHandler(actions: ActionTable, opts: MessageHandlerOptions
       if (!fn) throw new ReplyError('unknown_action', `action "${message.action}" is not served on this route`, message.action);
       const bucket = limits[message.action];
       if (bucket) {
-        const taken = await consume(caller.connectionId, bucket);
-        if (!taken.ok) throw new ReplyError('rate_limited', rateLimitedMessage(message.action, bucket, taken.retryInMs), message.action);
+        const taken = await consume(caller, bucket);
+        if (!taken.ok) {
+          throw new ReplyError('rate_limited', rateLimitedMessage(message.action, bucket, taken.retryInMs, taken.spec), message.action, taken.retryInMs);
+        }
       }
       await fn(caller, message as never);
     } catch (e) {
       if (e instanceof ReplyError) {
-        await reply(caller, errorMessage({ code: e.code, message: e.message, action: e.action ?? message.action }));
+        const refusal = { code: e.code, message: e.message, action: e.action ?? message.action };
+        await reply(caller, errorMessage(e.retryAfterMs === undefined ? refusal : { ...refusal, retryAfterMs: e.retryAfterMs }));
       } else if (e instanceof StaleEpochError) {
         // The stream kept changing under the action (concurrent controls won every retry):
         // PROTOCOL.md's `conflict` — the client may try again on the stream's new state.

@@ -1,7 +1,7 @@
 /**
  * The control Lambda: routes `start`, `join`, `rejoin`, `pause`, `resume`, `speed`,
  * `seek`/`scrub`, `stop`, `list`, `ping` and `$default` (docs/PROTOCOL.md). This module
- * parses (ws-handler.ts: zod, the per-connection rate limits of core/rate-limit.ts), calls
+ * parses (ws-handler.ts: zod, the per-user rate limits of core/rate-limit.ts), calls
  * one use case of application/control.ts per action and maps its refusals to `error`
  * replies; it is also the function's composition root: {@link fromEnvironment},
  * {@link createHandler}, and {@link handler} built on first invocation.
@@ -21,6 +21,7 @@ import {
   type ControlPorts,
 } from '../application/control';
 import { frameSourceFor } from '../application/frames';
+import { bucketOf } from '../core/rate-limit';
 import { ROUTE_TARGETS } from '../core/routes';
 import type { Caller, WebSocketEvent } from '../core/ws-event';
 import { ENV, numberEnv } from '../adapters/config';
@@ -73,12 +74,11 @@ export function createHandler(deps: ControlDeps): (event: WebSocketEvent) => Pro
       ping: refusing((caller) => ping(ports, caller)),
     },
     {
-      // Per-connection rate limits (limits and reasons in core/rate-limit.ts): every
-      // action of this route draws from the `control` bucket but `ping` (the heartbeat).
-      limits: Object.fromEntries(
-        CLIENT_ACTIONS.filter((a) => ROUTE_TARGETS[a] === 'control' && a !== 'ping').map((a) => [a, 'control' as const]),
-      ),
-      consume: (connectionId, bucket) => consumeRateToken(connectionId, bucket, { connections: ports.connections, now: () => ports.time.now() }),
+      // Per-user rate limits (limits and reasons in core/rate-limit.ts): every action of this
+      // route draws from the user's `control` bucket, but `ping` (the heartbeat) from `ping`.
+      limits: Object.fromEntries(CLIENT_ACTIONS.filter((a) => ROUTE_TARGETS[a] === 'control').map((a) => [a, bucketOf(a)])),
+      consume: (caller, bucket) =>
+        consumeRateToken(caller.connectionId, bucket, { connections: ports.connections, userId: caller.userId, now: () => ports.time.now() }),
       post: (connectionId, message) => {
         if (message.type === 'error') ports.metrics?.add('MessagesRefused', 1, { code: message.code });
         return ports.broadcaster.post(connectionId, message);

@@ -200,21 +200,21 @@ describe('messageHandler with limits', () => {
     const ran: string[] = [];
     const chat: ActionFn<'chat'> = async (_c, m) => void ran.push(m.text);
     const ping: ActionFn<'ping'> = async () => void ran.push('ping');
-    const handler = messageHandler({ chat, ping }, { limits: { chat: 'chat' }, consume: (id, bucket) => take(id, bucket), post });
+    const handler = messageHandler({ chat, ping }, { limits: { chat: 'chat' }, consume: (caller, bucket) => take(caller.connectionId, bucket), post });
     for (let i = 0; i < 7; i++) expect(await handler(event('rl-5', { action: 'chat', text: `m${i}` }))).toEqual({ statusCode: 200 });
     for (let i = 0; i < 20; i++) await handler(event('rl-5', { action: 'ping' }));
     expect(ran).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', ...Array.from({ length: 20 }, () => 'ping')]);
-    const replies = fake().received('rl-5').map((b) => JSON.parse(b) as { type: string; code: string; message: string; action: string });
+    const replies = fake().received('rl-5').map((b) => JSON.parse(b) as { type: string; code: string; message: string; action: string; retryAfterMs: number });
     expect(replies).toHaveLength(2);
     for (const r of replies) {
-      expect(r).toMatchObject({ type: 'error', code: 'rate_limited', action: 'chat' });
-      expect(r.message).toMatch(/^chat: rate limited \(5 at once, then 1 per second\); retry in \d+ ms$/);
+      expect(r).toMatchObject({ type: 'error', code: 'rate_limited', action: 'chat', retryAfterMs: expect.any(Number) });
+      expect(r.message).toMatch(new RegExp(`^chat: rate limited \\(5 at once, then 1 per second\\); retry in ${r.retryAfterMs} ms$`));
     }
   });
 
   it('checks the message before the limit: an invalid message costs no token', async () => {
     await putConnection(conn('rl-6'));
-    const handler = messageHandler({ chat: async () => undefined }, { limits: { chat: 'chat' }, consume: (id, bucket) => take(id, bucket), post });
+    const handler = messageHandler({ chat: async () => undefined }, { limits: { chat: 'chat' }, consume: (caller, bucket) => take(caller.connectionId, bucket), post });
     for (let i = 0; i < 10; i++) await handler(event('rl-6', { action: 'chat', text: '' }));
     expect((await getConnection('rl-6'))?.rateChat).toBeUndefined();
     expect(fake().received('rl-6').map((b) => (JSON.parse(b) as { code: string }).code)).toEqual(Array.from({ length: 10 }, () => 'bad_request'));
