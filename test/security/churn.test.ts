@@ -159,7 +159,7 @@ async function churn(n: number, rnd: () => number, pvaiStreamId: string): Promis
         await joined();
         await waitFor((m) => m.type === 'presence');
         send({ action: 'stop' });
-        await waitFor((m) => m.type === 'ended' || (m.type === 'error' && m.action === 'stop'));
+        await waitFor((m) => m.type === 'ended' || m.type === 'detached' || (m.type === 'error' && m.action === 'stop'));
         break;
       case 'other-stream':
         send({ action: 'start', gameId: OTHER });
@@ -171,7 +171,7 @@ async function churn(n: number, rnd: () => number, pvaiStreamId: string): Promis
         if (rnd() < 0.5) {
           await waitFor((m) => m.type === 'presence');
           send({ action: 'stop' });
-          await waitFor((m) => m.type === 'ended' || (m.type === 'error' && m.action === 'stop'));
+          await waitFor((m) => m.type === 'ended' || m.type === 'detached' || (m.type === 'error' && m.action === 'stop'));
         }
         break;
       case 'own-pvai':
