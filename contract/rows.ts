@@ -83,12 +83,17 @@ export interface ConnectionRow {
   expiresAt: number;
   /**
    * Rate-limit buckets (lambda/core/rate-limit.ts, lambda/adapters/rate-limit.ts): each bucket's
-   * theoretical arrival time, epoch ms; absent until the bucket is first used (full).
+   * theoretical arrival time, epoch ms; absent until the bucket is first used (full). They are
+   * kept on bucket rows of this table, not on a connection's own row: `user#{userId}` (a user's
+   * buckets, shared by all their connections) and `stream#{streamId}` (a stream's social budget,
+   * `rateSocial`). Bucket rows, and the reaction windows `reactions#{streamId}#{windowStart}`
+   * (lambda/adapters/reaction-windows.ts), carry no `streamId`, so no fan-out lists them.
    */
   rateChat?: number;
   rateReact?: number;
   rateInput?: number;
   rateControl?: number;
+  ratePing?: number;
 }
 
 /**

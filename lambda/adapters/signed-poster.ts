@@ -11,7 +11,7 @@
  *   backoff (client/backoff.ts `fullJitterDelay`: base 50 ms, cap 1 s) up to `maxAttempts` tries; each try
  *   is cut off after `timeoutMs`, so a hung peer costs at most `maxAttempts × timeoutMs` plus
  *   the backoff between tries;
- * - `timed_out` when every try timed out (fan-out then closes that connection);
+ * - `timed_out` when every try timed out (fan-out gives up on that connection for the message and keeps it: only a 410 forgets one);
  * - any other status (400, 403, 413 …) → `failed` at once, not retried.
  *
  * The request is what the SDK's `PostToConnectionCommand` sends (AWS API Gateway developer

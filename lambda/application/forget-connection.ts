@@ -1,6 +1,6 @@
 /**
- * Forgetting a connection that is gone — `$disconnect`, a GoneException during fan-out, a
- * connection closed for accepting nothing, or the sweeper past `expiresAt`.
+ * Forgetting a connection that is gone — `$disconnect`, a GoneException (410) during fan-out,
+ * or the sweeper past `expiresAt`.
  */
 import type { ConnectionRow, StreamRow } from '../../contract/rows';
 import type { ConnectionRegistry } from '../ports/connections';

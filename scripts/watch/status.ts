@@ -114,7 +114,7 @@ export function formatInput(i: InputOutMessage): string {
 
 const END_REASON_TEXT: Record<EndReason, string> = {
   finished: 'the recording is over',
-  stopped: 'stopped by a player',
+  stopped: 'stopped by a player or an operator, or its players left',
   idle: 'nobody was watching',
   failed: 'the stream failed',
   max_duration: 'the stream reached its maximum duration',

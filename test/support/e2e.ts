@@ -44,7 +44,7 @@ export async function waitFrames(c: TestClient, n: number, epoch?: number, timeo
 }
 
 /**
- * Round-trip a `ping` (never rate limited): every message the server posted to `c` directly
+ * Round-trip a `ping` (its own bucket: 10 at once, then 1 a second per user): every message the server posted to `c` directly
  * before it handled the ping has arrived. (A fan-out still running may land later.)
  */
 export async function flush(c: TestClient): Promise<void> {

@@ -106,7 +106,7 @@ describe('messages', () => {
     expect(formatChat({ type: 'chat', streamId: 's', from: 'alice', fromId: 'k3x9q2', text: 'hi', at: 0 })).toBe('💬 alice #k3x9q2: hi');
     expect(formatReactions({ type: 'reactions', streamId: 's', counts: { '👏': 3, '🔥': 12, '😮': 1 }, windowMs: 1000, at: 0 })).toBe('🔥×12 👏×3 😮');
     expect(formatEnded('finished')).toBe('■ ended: finished (the recording is over)');
-    expect(formatEnded('stopped')).toBe('■ ended: stopped (stopped by a player)');
+    expect(formatEnded('stopped')).toBe('■ ended: stopped (stopped by a player or an operator, or its players left)');
     expect(formatError({ code: 'forbidden', message: 'pause: only the players of this stream control it' })).toBe(
       'error forbidden: pause: only the players of this stream control it',
     );

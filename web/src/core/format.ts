@@ -61,7 +61,7 @@ export function statusLabel(status: StreamStatus | string): string {
 
 const ENDED_TEXT: Record<EndReason, string> = {
   finished: 'The match is over — the recording has finished.',
-  stopped: 'The stream was stopped by its player.',
+  stopped: 'The stream was stopped (by a player or an operator, or its players left).',
   idle: 'The stream closed because nobody was watching.',
   failed: 'The stream failed on the server.',
   max_duration: 'The stream reached its maximum duration.',
