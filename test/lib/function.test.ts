@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
@@ -58,11 +59,31 @@ describe('MatchcastFunction', () => {
     }
   });
 
-  describe('bundle sizes (each handler bundled whole, as lib/function.ts BUNDLING bundles it)', () => {
+  describe('bundles (each handler bundled whole, as lib/function.ts BUNDLING bundles it): sizes, and no local-mode stand-in', () => {
     const KiB = 1024;
+    /**
+     * Local mode's stand-ins and what they pull in — dev dependencies that must never ship to AWS
+     * (docs/SECURITY.md "Dependencies"): package → string literals of its own source, which
+     * minification keeps.
+     */
+    const MARKERS: Record<string, readonly string[]> = {
+      s3rver: ['_S3rver_', 'S3rver'],
+      dynalite: ['DynamoDB_20111205'],
+      dicer: ['Boundary required'],
+      'fast-xml-parser': ["Invalid space after '<'."],
+      'aws-local-stepfunctions': ['ExecutionAbortedError'],
+    };
+    it('the markers are real: each is in its package', () => {
+      for (const [pkg, markers] of Object.entries(MARKERS)) {
+        const main = require.resolve(pkg, { paths: [PROJECT_ROOT] });
+        const dir = main.slice(0, main.lastIndexOf(`node_modules/${pkg}/`) + `node_modules/${pkg}/`.length);
+        const src = execFileSync('grep', ['-rlF', markers[0]!, dir], { encoding: 'utf8' });
+        expect([pkg, src.length > 0]).toEqual([pkg, true]);
+      }
+    });
     const handlers = ['authorize', 'connect', 'control', 'disconnect', 'http-api', 'http-authorize', 'index-recording', 'social', 'sweeper', 'tick'];
-    /** The minified bundle of `lambda/handlers/<name>.ts`: its bytes, and the bytes zod contributes. */
-    const bundle = async (name: string): Promise<{ bytes: number; zodBytes: number }> => {
+    /** The minified bundle of `lambda/handlers/<name>.ts`: its bytes, the bytes zod contributes, its code. */
+    const bundle = async (name: string): Promise<{ bytes: number; zodBytes: number; code: string }> => {
       const out = await build({
         entryPoints: [join(PROJECT_ROOT, 'lambda/handlers', `${name}.ts`)],
         bundle: true,
@@ -81,15 +102,17 @@ describe('MatchcastFunction', () => {
       return {
         bytes: out.outputFiles.reduce((n, f) => n + f.contents.byteLength, 0),
         zodBytes: inputs.filter(([path]) => path.includes('node_modules/zod/')).reduce((n, [, i]) => n + i.bytesInOutput, 0),
+        code: out.outputFiles.map((f) => f.text).join('\n'),
       };
     };
     // The whole bundle — our code and every library the runtime does not provide: ≤ 250 KiB
     // per function, ≤ 150 KiB for the tick (the hot path). The tick and the sweeper parse no
     // client input, so neither bundles zod.
     it.each(handlers)('%s', async (name) => {
-      const { bytes, zodBytes } = await bundle(name);
+      const { bytes, zodBytes, code } = await bundle(name);
       expect(bytes).toBeLessThanOrEqual((name === 'tick' ? 150 : 250) * KiB);
       if (name === 'tick' || name === 'sweeper') expect(zodBytes).toBe(0);
+      expect(Object.entries(MARKERS).filter(([, markers]) => markers.some((m) => code.includes(m))).map(([pkg]) => pkg)).toEqual([]);
     });
   });
 

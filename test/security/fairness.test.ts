@@ -58,9 +58,12 @@ describe('one user flooding from many connections', () => {
     const chatsSent = FLOOD_CONNECTIONS * FLOOD_ROUNDS;
     const chatRefusals = () => flood.reduce((n, c, i) => n + c.messages.slice(sentFrom[i]).filter((m) => m.type === 'error' && m.action === 'chat').length, 0);
     const chatsRelayed = () => flood[0]!.messages.slice(sentFrom[0]).filter((m) => m.type === 'chat').length;
-    await until('every flood chat answered', async () => chatRefusals() + chatsRelayed() >= chatsSent);
+    // On a busy machine some flood messages are answered by API Gateway itself instead (their
+    // integration threw or timed out under the flood): those count as answered too.
+    const gatewayErrors = () => flood.reduce((n, c) => n + c.gatewayErrors.length, 0);
+    await until('every flood chat answered', async () => chatRefusals() + chatsRelayed() + gatewayErrors() >= chatsSent);
     const refused = flood.reduce((n, c, i) => n + c.messages.slice(sentFrom[i]).filter((m) => m.type === 'error' && m.code === 'rate_limited').length, 0);
-    console.log(`fairness: ${chatsSent * 4} flood messages answered in ${Date.now() - floodStart} ms, ${refused} rate_limited`);
+    console.log(`fairness: ${chatsSent * 4} flood messages answered in ${Date.now() - floodStart} ms, ${refused} rate_limited, ${gatewayErrors()} gateway errors`);
     expect(refused).toBeGreaterThan(0); // the limits held the flood back
     for (const c of flood) {
       for (const m of c.messages) {
@@ -78,6 +81,7 @@ describe('one user flooding from many connections', () => {
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i));
     expect(honest.closed).toBe(false);
     expect(honest.all('error')).toEqual([]);
+    expect(honest.gatewayErrors).toEqual([]);
     // The flood reached the honest stream with nothing: no chat, no reactions.
     expect(honest.all('chat')).toEqual([]);
     expect(honest.all('reactions')).toEqual([]);

@@ -41,6 +41,8 @@ const MEASURED_S = {
   'test/e2e/scheduled.test.ts': 30,
   'test/e2e/social.test.ts': 25,
   'test/browser/honest-client.test.ts': 22,
+  'test/browser/operator.test.ts': 22,
+  'test/security/fairness.test.ts': 20,
   'test/e2e/spectate.test.ts': 20,
 };
 

@@ -7,8 +7,29 @@ import { parseServerMessage, type ServerMessage } from '../../protocol/messages'
 
 type Of<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 
+/**
+ * A frame API Gateway itself sends a client when a message's integration did not return (the
+ * function threw or timed out: `Internal server error`; the 29 s integration timeout: `Endpoint
+ * request timed out`; no route: `Forbidden`) — `{ message, connectionId, requestId }`, no `type`.
+ * Undefined for anything else.
+ */
+export function gatewayFrame(raw: string): { message: string; requestId?: string } | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (typeof v !== 'object' || v === null || 'type' in v) return undefined;
+  const f = v as { message?: unknown; connectionId?: unknown; requestId?: unknown };
+  if (typeof f.message !== 'string' || typeof f.connectionId !== 'string') return undefined;
+  return typeof f.requestId === 'string' ? { message: f.message, requestId: f.requestId } : { message: f.message };
+}
+
 export class TestClient {
   readonly messages: ServerMessage[] = [];
+  /** API Gateway's own frames to this client ({@link gatewayFrame}), kept apart from the server's messages. */
+  readonly gatewayErrors: Array<{ message: string; requestId?: string }> = [];
   /** Wall time (epoch ms) each message arrived, parallel to `messages`. */
   readonly arrivals: number[] = [];
   private waiters: Array<() => void> = [];
@@ -17,7 +38,14 @@ export class TestClient {
 
   private constructor(readonly ws: WebSocket, readonly userId: string) {
     ws.on('message', (data) => {
-      this.messages.push(parseServerMessage(data.toString()));
+      const raw = data.toString();
+      const gateway = gatewayFrame(raw);
+      if (gateway) {
+        this.gatewayErrors.push(gateway);
+        this.notify();
+        return;
+      }
+      this.messages.push(parseServerMessage(raw));
       this.arrivals.push(Date.now());
       this.notify();
     });
