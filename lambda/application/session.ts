@@ -94,14 +94,16 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
       next = row.positionSeq;
       return true;
     });
-  } else {
-    await untilQuiet(ports, stream.streamId);
   }
+  const quiet = replay ? undefined : ((await untilQuiet(ports, stream.streamId)) ?? stream);
   const attached = await ports.connections.attach(connectionId, stream.streamId, r);
+  // `joined` goes out at once, inside the quiet moment: a tick's next fan-out may reach the
+  // connection as soon as it is attached, and its frames must not overtake `joined` (counting
+  // the attach below can take several conditional writes when many join at once).
+  if (quiet) await greet({ ...quiet, clientCount: quiet.clientCount + 1 });
   const { counted, left } = await countAttach(ports, connectionId, stream.streamId, attached);
   const fresh = counted ?? stream;
   if (r === 'player' && fresh.controllersGoneSince !== undefined) await ports.streams.markControllers(stream.streamId, true, ports.time.now());
-  if (!replay) await greet(fresh);
   await announcePresence(ports, stream.streamId, fresh.presenceVersion);
   if (left) {
     opts.onLeave?.(left.streamId);
