@@ -3,7 +3,9 @@
  * This file is its state machine: it starts or joins the stream, rejoins after a reconnect with
  * the frame buffer's cursor (client/buffer.ts: no gap, no duplicate), follows `joined` /
  * `state` / `frames` / `ended`, and estimates the playhead between messages. The parts it
- * drives: the stage by kind (player/stage.ts: tennis, cricket, terminal, frame log), the
+ * drives: the stage (player/stage.ts: the game kind's own view from web/src/kinds/, drawn from
+ * the server's snapshot — protocol 1.1 `joined.snapshot`, a seek's `state.snapshot` — then the
+ * frames after it), the
  * transport controls and keys (player/transport.ts), the countdown of a scheduled stream
  * (player/countdown.ts), the timeline seek bar, presence, chat and reactions. A live game's
  * timeline grows as frames arrive (client/session.ts). Only a live game's live stream wears the
@@ -20,6 +22,7 @@ import { endedText, formatSpeed, modeLabel, statusLabel } from '../core/format';
 import { canRetryNow, isUp, linkMessage, type LinkStatus } from '../core/link';
 import { routeHash, type Route } from '../core/route';
 import { AnnounceThrottle } from '../core/announce';
+import { markersOf, snapshotOf, type MarkersMessage, type WireSnapshot } from '../kinds/types';
 import { behindLiveMs, behindLiveText, liveKind, type LiveKind } from '../core/live';
 import { append, h, setText } from '../ui/dom';
 import { toast } from '../ui/toast';
@@ -108,6 +111,12 @@ export class PlayerView {
   /** The control command in flight (`pause`, `speed`, …) until its `state` or `error`. */
   private pending: string | undefined;
   private pendingTimer: number | undefined;
+  /**
+   * The last snapshot the server sent (`joined.snapshot`, a seek's `state.snapshot`): the
+   * stage's state is it plus the frames held from its seq on. Undefined before one arrives (a
+   * server before protocol 1.1: the stage folds from the kind's initial state).
+   */
+  private base: WireSnapshot | undefined;
 
   constructor(
     private readonly route: Exclude<Route, { name: 'catalog' }>,
@@ -206,6 +215,12 @@ export class PlayerView {
 
   /** Handle a server message; returns true when it was this view's. */
   handle(msg: ServerMessage): boolean {
+    if ((msg as { type: string }).type === 'markers') {
+      const m = msg as unknown as MarkersMessage;
+      if (m.streamId !== this.session.streamId) return false;
+      this.stage.addMarkers(markersOf(m));
+      return true;
+    }
     switch (msg.type) {
       case 'joined':
         if (this.session.streamId !== undefined && msg.streamId !== this.session.streamId) return false;
@@ -292,7 +307,10 @@ export class PlayerView {
   }
 
   private onJoined(msg: JoinedMessage): void {
+    const epochBefore = this.session.buffer.epoch;
     const { first, change } = this.session.onJoined(msg, performance.now());
+    const snapshot = snapshotOf(msg);
+    if (snapshot) this.base = snapshot;
     this.frozenMs = undefined;
     this.offline.hidden = true;
     this.root.dataset.live = String(this.session.live);
@@ -309,12 +327,19 @@ export class PlayerView {
     this.showStatus();
     this.showCountdown();
     this.showLive();
+    const held = this.session.buffer.sorted();
     if (first) {
-      this.stage.setup(msg, this.session.buffer.sorted());
+      this.stage.setup(msg, this.base, held);
+      this.stage.setMarkers(markersOf(msg));
       if (msg.mode === 'pvp') this.showInvite(msg);
       if (msg.notice) this.showNotice(msg);
+    } else {
+      // A rejoin's answer: into a newer epoch when someone moved the stream meanwhile.
+      if (msg.epoch > epochBefore && epochBefore >= 0) this.chat.addNotice(this.movedText(msg));
+      if (snapshot || change.removed.length) this.stage.reset(this.base, held);
+      const markers = markersOf(msg);
+      if (markers.length) this.stage.setMarkers(markers);
     }
-    if (change.removed.length) this.stage.remove(change.removed, this.session.buffer.sorted());
     this.scheduleRender();
   }
 
@@ -322,7 +347,11 @@ export class PlayerView {
     const { prev, change } = this.session.onState(msg, performance.now());
     const prevStatus = prev.status;
     const prevSpeed = prev.speed;
-    if (change.removed.length) this.stage.remove(change.removed, this.session.buffer.sorted());
+    const snapshot = snapshotOf(msg);
+    if (snapshot) {
+      this.base = snapshot;
+      this.stage.reset(snapshot, this.session.buffer.sorted());
+    } else if (change.removed.length) this.stage.remove(change.removed, this.session.buffer.sorted(), this.base);
     this.clearPending();
     this.showStatus(msg.by);
     this.showCountdown();
@@ -340,10 +369,10 @@ export class PlayerView {
 
   private onFrames(epoch: number, frames: readonly WireFrame[]): void {
     const { change, grew } = this.session.onFrames(epoch, frames, performance.now());
-    if (change.removed.length) this.stage.remove(change.removed, this.session.buffer.sorted());
+    if (change.removed.length) this.stage.remove(change.removed, this.session.buffer.sorted(), this.base);
     if (change.added.length === 0) return;
     if (grew) this.timeline.setDuration(this.session.known.durationMs);
-    const line = this.stage.add(change.added);
+    const line = this.stage.add(change.added, this.session.buffer.sorted());
     if (line) this.announce(line);
     this.scheduleRender();
   }
@@ -417,6 +446,16 @@ export class PlayerView {
     // The room id is the invite's secret (the catalog never lists a private room): share the link only with whom you invite.
     this.invite.replaceChildren(h('span', { class: 'muted' }, 'Private room — send this link to the friend you invite (whoever has it can take the second seat): '), field, copy);
     this.invite.hidden = false;
+  }
+
+  /**
+   * What the chat says when a rejoin lands in a newer epoch: the stream was moved (paused,
+   * sped up or seeked) while this viewer was away — by whom when the message says (`by`).
+   */
+  private movedText(msg: JoinedMessage): string {
+    const by = (msg as { by?: unknown }).by;
+    const who = typeof by === 'string' && by !== '' && by !== 'system' ? this.who(by) : undefined;
+    return `While you were away, ${who ? `${who} moved` : 'the stream moved'} to another point: the screen now shows where it is.`;
   }
 
   private who(userId: string): string {

@@ -1,6 +1,9 @@
 /**
- * The point-by-point timeline, which is also the seek bar. One mark per point held (coloured
- * by who won it, `data-seq` set), set boundaries labelled, a playhead at the estimated media
+ * The timeline, which is also the seek bar. The recording's markers (protocol 1.1
+ * `joined.markers` and `markers` messages: games, breaks, sets, wickets, checks…) across the
+ * whole match from the start, as ticks (`data-marker-seq`) and as a "Jump to" list a
+ * controller picks from (a `seek` to the marker's `t`); one mark per frame held for kinds that
+ * have them (tennis points, coloured by who won, `data-seq` set); a playhead at the estimated media
  * position. Controllers click or drag to seek (one `seek` on release); spectators only watch
  * it move. Keyboard, when the slider has focus (client/playback.ts sliderKeyMs): ←/→ and ↓/↑
  * one seek step (30 s), PageDown/PageUp five minutes, Home/End the start and the end; ←/→
@@ -8,7 +11,11 @@
  */
 import { sliderKeyMs } from '../../../client/playback';
 import { formatDuration } from '../core/format';
+import type { WireMarker } from '../kinds/types';
 import { h, setText } from '../ui/dom';
+
+/** Most markers kept (the protocol's cap per recording). */
+const MAX_MARKERS = 2000;
 
 /** A point mark. */
 export interface TimelineMark {
@@ -24,7 +31,9 @@ export class Timeline {
   readonly root: HTMLElement;
   private readonly track: HTMLElement;
   private readonly marks: HTMLElement;
-  private readonly sets: HTMLElement;
+  private readonly markerLayer: HTMLElement;
+  private readonly jump: HTMLSelectElement;
+  private markers: WireMarker[] = [];
   private readonly played: HTMLElement;
   private readonly head: HTMLElement;
   private readonly ghost: HTMLElement;
@@ -38,7 +47,9 @@ export class Timeline {
 
   constructor(private readonly onSeek: (toMs: number) => void) {
     this.marks = h('div', { class: 'tl-marks', 'data-testid': 'timeline-points' });
-    this.sets = h('div', { class: 'tl-sets', 'aria-hidden': 'true' });
+    this.markerLayer = h('div', { class: 'tl-markers', 'aria-hidden': 'true', 'data-testid': 'timeline-markers' });
+    this.jump = h('select', { class: 'tl-jump', 'aria-label': 'Jump to a moment of the match', 'data-testid': 'marker-jump', disabled: true });
+    this.jump.addEventListener('change', () => this.jumpTo());
     this.played = h('div', { class: 'tl-played' });
     this.head = h('div', { class: 'tl-head', 'data-testid': 'playhead' });
     this.ghost = h('div', { class: 'tl-ghost', hidden: true });
@@ -56,14 +67,14 @@ export class Timeline {
         'data-testid': 'timeline',
       },
       this.played,
-      this.sets,
+      this.markerLayer,
       this.marks,
       this.ghost,
       this.head,
     );
     this.timeNow = h('span', { class: 'num tl-time', 'data-testid': 'position' }, '0:00:00');
     this.timeEnd = h('span', { class: 'num tl-time' }, '0:00:00');
-    this.root = h('div', { class: 'timeline' }, this.timeNow, this.track, this.timeEnd);
+    this.root = h('div', { class: 'timeline' }, this.timeNow, this.track, this.timeEnd, this.jump);
     this.track.addEventListener('keydown', (e) => this.keyDown(e));
     this.track.addEventListener('pointerdown', (e) => this.pointerDown(e));
     this.track.addEventListener('pointermove', (e) => this.pointerMove(e));
@@ -80,6 +91,7 @@ export class Timeline {
     this.track.setAttribute('aria-valuemax', String(Math.round(this.durationMs / 1000)));
     setText(this.timeEnd, formatDuration(this.durationMs));
     for (const [, el] of this.markEls) this.placeMark(el);
+    this.drawMarkers();
   }
 
   /** Whether this viewer may seek (controllers only). */
@@ -88,6 +100,64 @@ export class Timeline {
     this.track.classList.toggle('can-seek', can);
     this.track.setAttribute('aria-disabled', String(!can));
     this.track.title = can ? 'Click or drag to seek' : 'Only the players can seek';
+    this.drawJump();
+  }
+
+  /** The recording's markers, replacing those shown (at most {@link MAX_MARKERS}, kept in seq order). */
+  setMarkers(markers: readonly WireMarker[]): void {
+    this.markers = [];
+    this.addMarkers(markers);
+  }
+
+  /** More markers (a `markers` message): appended, a marker already shown (same seq and kind) once. */
+  addMarkers(markers: readonly WireMarker[]): void {
+    const seen = new Set(this.markers.map((m) => `${m.seq}:${m.kind}`));
+    for (const m of markers) {
+      if (this.markers.length >= MAX_MARKERS) break;
+      if (seen.has(`${m.seq}:${m.kind}`)) continue;
+      seen.add(`${m.seq}:${m.kind}`);
+      this.markers.push(m);
+    }
+    this.markers.sort((a, b) => a.seq - b.seq);
+    this.drawMarkers();
+  }
+
+  /** The markers shown, in seq order. */
+  get markerList(): readonly WireMarker[] {
+    return this.markers;
+  }
+
+  private drawMarkers(): void {
+    this.markerLayer.replaceChildren(
+      ...this.markers.map((m) => {
+        const el = h('span', { class: `tl-marker k-${m.kind.replace(/[^a-z0-9-]/gi, '')}`, 'data-marker-seq': m.seq, 'data-marker-kind': m.kind, title: m.label });
+        el.style.left = `${this.pct(m.t)}%`;
+        return el;
+      }),
+    );
+    this.drawJump();
+  }
+
+  /** The "Jump to" list: one option per marker (its time and label), for controllers only. */
+  private drawJump(): void {
+    const key = `${this.canSeek}|${this.markers.length}|${this.markers[this.markers.length - 1]?.seq ?? ''}`;
+    if (this.jump.dataset.key === key) return;
+    this.jump.dataset.key = key;
+    this.jump.hidden = this.markers.length === 0;
+    this.jump.disabled = !this.canSeek;
+    this.jump.title = this.canSeek ? 'Jump to a moment' : 'Only the players can seek';
+    this.jump.replaceChildren(
+      h('option', { value: '' }, `Jump to… (${this.markers.length} moment${this.markers.length === 1 ? '' : 's'})`),
+      ...this.markers.map((m, i) => h('option', { value: i, 'data-marker-seq': m.seq, 'data-t': m.t }, `${formatDuration(m.t)} ${m.label}`)),
+    );
+  }
+
+  private jumpTo(): void {
+    const picked = this.jump.value;
+    this.jump.value = '';
+    const m = picked === '' ? undefined : this.markers[Number(picked)];
+    if (!m || !this.canSeek) return;
+    this.onSeek(m.t);
   }
 
   /** Move the playhead to media time `ms`. */
@@ -128,22 +198,6 @@ export class Timeline {
         this.markEls.delete(seq);
       }
     }
-  }
-
-  /** Set boundaries (the first point of each set seen; the first one is where viewing began, not marked). */
-  setBoundaries(bounds: readonly { set: number; t: number }[]): void {
-    const key = bounds.map((b) => `${b.set}@${b.t}`).join(',');
-    if (this.sets.dataset.key === key) return;
-    this.sets.dataset.key = key;
-    this.sets.replaceChildren(
-      ...bounds
-        .slice(1) // the first point seen starts no new set on screen
-        .map((b) => {
-          const el = h('span', { class: 'tl-set', 'data-set': b.set }, h('span', { class: 'tl-set-label' }, `S${b.set}`));
-          el.style.left = `${this.pct(b.t)}%`;
-          return el;
-        }),
-    );
   }
 
   private placeMark(el: HTMLElement): void {

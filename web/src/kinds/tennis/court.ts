@@ -6,7 +6,10 @@
  * UNFORCED ERROR (point loser) — with serve speed and rally length. No ball flight is drawn:
  * the data has no ball positions.
  */
-import type { TennisPoint } from './frame';
+import type { TennisPointData } from '../../../../kinds/tennis';
+
+/** A point as the court draws it: the frame's data (kinds/tennis `TennisPointData`) and its seq. */
+export type CourtPoint = TennisPointData & { readonly seq: number };
 
 const COLORS = {
   surround: '#0d3b2a',
@@ -26,7 +29,7 @@ const COLORS = {
 /** Draws a point's outcome on a canvas. */
 export class CourtCanvas {
   readonly root: HTMLCanvasElement;
-  private point: TennisPoint | null = null;
+  private point: CourtPoint | null = null;
   private names: [string, string] = ['Player 1', 'Player 2'];
   private flashUntil = 0;
   private raf = 0;
@@ -48,7 +51,7 @@ export class CourtCanvas {
   }
 
   /** Show a point (null: none yet). A new point flashes briefly. */
-  show(point: TennisPoint | null, description: string): void {
+  show(point: CourtPoint | null, description: string): void {
     const isNew = point !== null && point.seq !== this.point?.seq;
     this.point = point;
     this.root.setAttribute('aria-label', point ? `Court: ${description}` : 'Court: waiting for the first point');
@@ -178,8 +181,8 @@ export class CourtCanvas {
     });
 
     const facts: string[] = [];
-    if (p.serveSpeedKmh !== null) facts.push(`Serve ${Math.round(p.serveSpeedKmh)} km/h`);
-    if (p.rally !== null) facts.push(`Rally ${p.rally} shot${p.rally === 1 ? '' : 's'}`);
+    if (p.serveSpeedKmh !== undefined) facts.push(`Serve ${Math.round(p.serveSpeedKmh)} km/h`);
+    if (p.rally !== undefined) facts.push(`Rally ${p.rally} shot${p.rally === 1 ? '' : 's'}`);
     if (p.breakPoint) facts.push('Break point');
     if (facts.length) {
       ctx.font = `600 ${fontPx}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
@@ -190,7 +193,7 @@ export class CourtCanvas {
 }
 
 /** The outcome word for data attributes and text. */
-export function outcomeOf(p: TennisPoint): 'ace' | 'double-fault' | 'winner' | 'unforced-error' | null {
+export function outcomeOf(p: CourtPoint): 'ace' | 'double-fault' | 'winner' | 'unforced-error' | null {
   if (p.ace) return 'ace';
   if (p.doubleFault) return 'double-fault';
   if (p.cleanWinner) return 'winner';
