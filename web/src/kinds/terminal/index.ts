@@ -8,7 +8,6 @@
  */
 import type { WireFrame } from '../../../../protocol/messages';
 import { h } from '../../ui/dom';
-import { toast } from '../../ui/toast';
 import type { KindModule, KindSlots, KindView, WireSnapshot } from '../types';
 import { sizeOf } from './fit';
 import type { TerminalScreen } from './screen';
@@ -42,15 +41,18 @@ class TerminalView implements KindView {
 
   constructor(slots: KindSlots) {
     this.panel = h('section', { class: 'panel terminal-panel', 'aria-label': 'Terminal recording', 'data-testid': 'terminal' });
-    slots.body.replaceChildren(this.panel, h('p', { class: 'muted small', 'data-testid': 'terminal-loading' }, 'Loading the terminal…'));
+    const loading = h('p', { class: 'muted small', 'data-testid': 'terminal-loading', role: 'status' }, 'Loading the terminal…');
+    slots.body.replaceChildren(this.panel, loading);
     import('./screen')
       .then(({ TerminalScreen }) => {
-        slots.body.querySelector('[data-testid=terminal-loading]')?.remove();
+        loading.remove();
         this.screen = new TerminalScreen(this.panel, this.base.cols, this.base.rows);
         this.screen.open();
         this.redraw();
       })
-      .catch(() => toast('Could not load the terminal view.'));
+      .catch(() => {
+        loading.textContent = 'Could not load the terminal view: reload the page to try again.';
+      });
   }
 
   reset(base: WireSnapshot | undefined, held: readonly WireFrame[]): void {
