@@ -56,6 +56,11 @@ export class FoldedState<S> {
     return this.lastFrame;
   }
 
+  /** The state covers every frame with seq < this (one past the last frame applied, or the base's seq). */
+  get upTo(): number {
+    return this.next;
+  }
+
   /** The base's seq: frames before it are in the snapshot. */
   get from(): number {
     return this.baseSeq;

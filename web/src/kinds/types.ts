@@ -104,6 +104,11 @@ export interface KindView {
    * readers about the newest, or undefined when there is nothing worth saying.
    */
   add(frames: readonly WireFrame[], held: readonly WireFrame[]): string | undefined;
+  /**
+   * The state drawn covers every frame with seq < this (the snapshot's seq plus the frames
+   * applied since). The stage shows it as `data-state-seq`.
+   */
+  readonly upTo: number;
   /** Draw the state (called at most once per animation frame). */
   render(info: RenderInfo): void;
   /** Per-frame timeline marks (tennis points), when the kind has them. */

@@ -39,6 +39,10 @@ class ChessView implements KindView {
     slots.side.prepend(h('section', { class: 'panel feed-panel', 'aria-label': 'Moves' }, h('h2', {}, 'Moves'), this.moves));
   }
 
+  get upTo(): number {
+    return this.folded.upTo;
+  }
+
   reset(base: WireSnapshot | undefined, held: readonly WireFrame[]): void {
     this.folded.reset(base, held);
   }

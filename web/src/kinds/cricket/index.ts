@@ -69,6 +69,10 @@ class CricketView implements KindView {
     slots.side.prepend(h('section', { class: 'panel feed-panel', 'aria-label': 'Ball by ball' }, h('h2', {}, 'Ball by ball'), this.feed));
   }
 
+  get upTo(): number {
+    return this.folded.upTo;
+  }
+
   reset(base: WireSnapshot | undefined, held: readonly WireFrame[]): void {
     this.held = held;
     this.folded.reset(base, held);

@@ -47,6 +47,10 @@ class GenericView implements KindView {
     slots.body.replaceChildren(h('section', { class: 'panel log-panel', 'aria-label': 'Events' }, h('h2', {}, 'Events'), this.counts, this.list));
   }
 
+  get upTo(): number {
+    return this.folded.upTo;
+  }
+
   reset(base: WireSnapshot | undefined, held: readonly WireFrame[]): void {
     this.folded.reset(base, held);
   }

@@ -79,6 +79,10 @@ class TennisView implements KindView {
     return true;
   }
 
+  get upTo(): number {
+    return this.folded.upTo;
+  }
+
   reset(base: WireSnapshot | undefined, held: readonly WireFrame[]): void {
     this.held = held;
     this.folded.reset(base, held);

@@ -55,6 +55,11 @@ class TerminalView implements KindView {
       });
   }
 
+  /** Frames written so far (the screen shows them once xterm has parsed them: `data-written`). */
+  get upTo(): number {
+    return this.next;
+  }
+
   reset(base: WireSnapshot | undefined, held: readonly WireFrame[]): void {
     this.base = terminalBase(base) ?? (base ? { seq: base.seq, ...DEFAULT_SIZE, screen: '' } : { seq: 0, ...DEFAULT_SIZE, screen: '' });
     this.held = held;

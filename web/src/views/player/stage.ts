@@ -83,6 +83,7 @@ export class Stage {
   render(frameCount: number | undefined): void {
     if (!this.view) return;
     this.view.render({ frameCount });
+    this.slots.stage.dataset.stateSeq = String(this.view.upTo);
     if (this.marksDirty && this.view.frameMarks) {
       this.marksDirty = false;
       this.slots.timeline.setMarks(this.view.frameMarks(this.held));
