@@ -163,7 +163,7 @@ export class PlayerView {
       h(
         'div',
         { class: 'pv-grid' },
-        h('div', { class: 'pv-main', id: 'pv-main' }, stageEl, this.timeline.root, this.transport.root, this.chat.reactions, this.invite),
+        h('div', { class: 'pv-main', id: 'pv-main' }, stageEl, this.timeline.root, this.timeline.jump, this.transport.root, this.chat.reactions, this.invite),
         side,
       ),
     );

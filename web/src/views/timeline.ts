@@ -32,7 +32,8 @@ export class Timeline {
   private readonly track: HTMLElement;
   private readonly marks: HTMLElement;
   private readonly markerLayer: HTMLElement;
-  private readonly jump: HTMLSelectElement;
+  /** The "Jump to" list (placed by the player view right after {@link root}). */
+  readonly jump: HTMLSelectElement;
   private markers: WireMarker[] = [];
   private readonly played: HTMLElement;
   private readonly head: HTMLElement;
@@ -74,7 +75,7 @@ export class Timeline {
     );
     this.timeNow = h('span', { class: 'num tl-time', 'data-testid': 'position' }, '0:00:00');
     this.timeEnd = h('span', { class: 'num tl-time' }, '0:00:00');
-    this.root = h('div', { class: 'timeline' }, this.timeNow, this.track, this.timeEnd, this.jump);
+    this.root = h('div', { class: 'timeline' }, this.timeNow, this.track, this.timeEnd);
     this.track.addEventListener('keydown', (e) => this.keyDown(e));
     this.track.addEventListener('pointerdown', (e) => this.pointerDown(e));
     this.track.addEventListener('pointermove', (e) => this.pointerMove(e));
