@@ -62,7 +62,7 @@ describe('terminal', () => {
 
 describe('generic', () => {
   it('one log line per event, data cut at 400 characters', () => {
-    expect(eventLine({ seq: 12, t: 65_000, type: 'move', data: { x: 3 } })).toEqual({ head: '#12 0:01:05', type: 'move', data: '{"x":3}' });
+    expect(eventLine({ seq: 12, t: 65_000, type: 'move', data: { x: 3 } })).toEqual({ head: 'seq 12 · 0:01:05', type: 'move', data: '{"x":3}' });
     expect(eventLine({ seq: 1, t: 0, type: 'e', data: 'y'.repeat(500) }).data).toHaveLength(401);
   });
 });

@@ -22,7 +22,7 @@ function ensureByteLength(): void {
   g.Buffer = { byteLength: (s: string) => encoder.encode(String(s)).length };
 }
 
-/** One line of the event log: "#12 0:01:05 move {"x":3}" (data cut at 400 characters). */
+/** One line of the event log: "seq 12 · 0:01:05", "move", `{"x":3}` (data cut at 400 characters). */
 export function eventLine(e: GenericState['recent'][number]): { head: string; type: string; data: string } {
   let data: string;
   try {
@@ -31,7 +31,7 @@ export function eventLine(e: GenericState['recent'][number]): { head: string; ty
     data = String(e.data);
   }
   if (data.length > 400) data = `${data.slice(0, 400)}…`;
-  return { head: `#${e.seq} ${formatDuration(e.t)}`, type: e.type, data };
+  return { head: `seq ${e.seq} · ${formatDuration(e.t)}`, type: e.type, data };
 }
 
 class GenericView implements KindView {
