@@ -17,10 +17,14 @@ export interface Keyframe<S = unknown> {
   state: S;
 }
 
-/** A recording's keyframes: at seq 0, K, 2K, … up to and including `frameCount` when it is a multiple. */
+/**
+ * A recording's keyframes, sorted by seq: at seq 0, then K frames after the previous one
+ * (0, K, 2K, … when the kind adds none of its own), and right after every frame the kind's
+ * `keyframeAfter` asks for — up to and including `frameCount` when one falls there.
+ */
 export interface Keyframes<S = unknown> {
   kind: string;
-  /** K: frames between keyframes. */
+  /** K: most frames between two keyframes. */
   every: number;
   frameCount: number;
   keyframes: Keyframe<S>[];
@@ -45,8 +49,49 @@ function checkSeqs(frames: readonly WireFrame[], from: number): void {
 }
 
 /**
+ * Keyframes built frame by frame, as a recording streams by (the index function never holds
+ * the whole recording): {@link add} each frame in seq order from 0, then {@link finish}. At
+ * most `every` frames are held between keyframes. Each run is folded with `applyFrames`.
+ */
+export class KeyframeBuilder<S> {
+  private state: S;
+  private run: WireFrame[] = [];
+  private frameCount = 0;
+  private readonly keyframes: Keyframe<S>[];
+
+  /** @throws RangeError when `every` is not a positive integer. */
+  constructor(
+    private readonly kind: GameKind<S>,
+    header: RecordingHeader,
+    private readonly every: number = kind.keyframeEvery,
+  ) {
+    if (!Number.isInteger(every) || every < 1) throw new RangeError(`every must be a positive integer, got ${every}`);
+    this.state = kind.initialState(header);
+    this.keyframes = [{ seq: 0, state: this.state }];
+  }
+
+  /** The next frame (seq must be the count so far). @throws RangeError for a frame out of order. */
+  async add(frame: WireFrame): Promise<void> {
+    if (frame.seq !== this.frameCount) throw new RangeError(`frames must be consecutive from seq 0: found seq ${frame.seq} where ${this.frameCount} was expected`);
+    this.frameCount++;
+    this.run.push(frame);
+    if (this.run.length >= this.every || this.kind.keyframeAfter?.(frame, this.run)) {
+      this.state = await applyFrames(this.kind, this.state, this.run);
+      this.run = [];
+      this.keyframes.push({ seq: this.frameCount, state: this.state });
+    }
+  }
+
+  /** The keyframes of every frame added. */
+  finish(): Keyframes<S> {
+    return { kind: this.kind.kind, every: this.every, frameCount: this.frameCount, keyframes: [...this.keyframes] };
+  }
+}
+
+/**
  * Fold a whole recording once, keeping the state every `every` frames (default the kind's
- * `keyframeEvery`). `frames` are the recording's, seq 0…n−1.
+ * `keyframeEvery`) and after every frame the kind's `keyframeAfter` asks for. `frames` are
+ * the recording's, seq 0…n−1.
  *
  * @throws RangeError when `every` is not a positive integer or the frames are not seq 0…n−1.
  */
@@ -56,15 +101,10 @@ export async function buildKeyframes<S>(
   frames: readonly WireFrame[],
   every: number = kind.keyframeEvery,
 ): Promise<Keyframes<S>> {
-  if (!Number.isInteger(every) || every < 1) throw new RangeError(`every must be a positive integer, got ${every}`);
+  const builder = new KeyframeBuilder(kind, header, every);
   checkSeqs(frames, 0);
-  let state = kind.initialState(header);
-  const keyframes: Keyframe<S>[] = [{ seq: 0, state }];
-  for (let from = 0; from + every <= frames.length; from += every) {
-    state = await applyFrames(kind, state, frames.slice(from, from + every));
-    keyframes.push({ seq: from + every, state });
-  }
-  return { kind: kind.kind, every, frameCount: frames.length, keyframes };
+  for (const f of frames) await builder.add(f);
+  return builder.finish();
 }
 
 /**
@@ -76,9 +116,16 @@ export function keyframeFor<S>(keyframes: Keyframes<S>, seq: number): Keyframe<S
   if (!Number.isInteger(seq) || seq < 0 || seq > keyframes.frameCount) {
     throw new RangeError(`seq ${seq} is outside 0…${keyframes.frameCount}`);
   }
-  const k = keyframes.keyframes[Math.floor(seq / keyframes.every)];
-  if (!k || k.seq > seq) throw new RangeError(`no keyframe for seq ${seq}`);
-  return k;
+  const list = keyframes.keyframes;
+  let lo = 0;
+  let hi = list.length - 1;
+  if (hi < 0 || list[0]!.seq > seq) throw new RangeError(`no keyframe for seq ${seq}`);
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (list[mid]!.seq <= seq) lo = mid;
+    else hi = mid - 1;
+  }
+  return list[lo]!;
 }
 
 /**

@@ -81,6 +81,10 @@ export type AnyGameKind = GameKind<any>;
  * - `markers(frames, header)` lists the moments worth jumping to over a whole recording
  *   (≤ {@link MAX_MARKERS}, sorted by seq).
  * - `keyframeEvery` is the spacing K (in frames) of the kind's keyframes (kinds/keyframes.ts).
+ * - `keyframeAfter(frame, sinceKeyframe)` (optional): true when a keyframe must also be
+ *   stored right after `frame`, off the K grid; `sinceKeyframe` is every frame since the
+ *   last keyframe, `frame` last. Terminal: after a resize, and once the output since the
+ *   last keyframe is large (kinds/terminal/lean.ts), so a snapshot needs no emulator.
  */
 export interface GameKind<S = unknown> {
   readonly kind: string;
@@ -89,6 +93,7 @@ export interface GameKind<S = unknown> {
   initialState(header: RecordingHeader): S;
   reduce(state: S, frame: WireFrame): S | Promise<S>;
   fold?(state: S, frames: readonly WireFrame[]): Promise<S>;
+  keyframeAfter?(frame: WireFrame, sinceKeyframe: readonly WireFrame[]): boolean;
   snapshot(state: S): Json;
   markers(frames: readonly WireFrame[], header: RecordingHeader): Marker[];
 }

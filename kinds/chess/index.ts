@@ -6,7 +6,7 @@
  * State ({@link ChessState}): `fen`, `clocks` (ms, white and black), `moves` (SAN so far),
  * material, the last move, the result.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_KEYFRAME_EVERY, type GameKind, type Json, type Marker, type RecordingHeader, type WireFrame, capMarkers, lastN } from '../kind';
 import { type ChessMoveData, type ChessResultData, materialOf, parseTimeControl } from './convert';
 

@@ -7,7 +7,7 @@
  * scorecard per innings so far (runs, wickets, overs, batting, bowling, extras by type, fall
  * of wickets), the target and required rate when chasing, and the result.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_KEYFRAME_EVERY, type GameKind, type Json, type Marker, type RecordingHeader, type WireFrame, capMarkers, lastN } from '../kind';
 
 const n = z.number().int().nonnegative();

@@ -7,7 +7,7 @@
  * Frame: any non-empty `type` (from the log's type field, else `event`), `data` the log
  * line's object without its time and type fields (see {@link genericFrameSchema}).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_KEYFRAME_EVERY, type GameKind, type Json, type Marker, type RecordingHeader, type WireFrame, capMarkers, jsonBytes } from '../kind';
 
 /** A whole generic frame. */

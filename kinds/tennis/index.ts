@@ -17,7 +17,7 @@
  * 13 % for Murray in the 2012 Wimbledon final, where Wimbledon's published figures are 69 %
  * and 56 %. So `firstServeIn` stays null: no documented column of these files gives it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_KEYFRAME_EVERY, type GameKind, type Json, type Marker, type RecordingHeader, type WireFrame, capMarkers } from '../kind';
 
 const side = z.union([z.literal(1), z.literal(2)]);

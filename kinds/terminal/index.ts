@@ -26,44 +26,10 @@
  */
 import { Terminal } from '@xterm/headless';
 import { SerializeAddon } from '@xterm/addon-serialize';
-import { z } from 'zod';
-import { DEFAULT_KEYFRAME_EVERY, type GameKind, type Json, type Marker, type RecordingHeader, type WireFrame, capMarkers } from '../kind';
+import { DEFAULT_KEYFRAME_EVERY, type GameKind, type Json, type WireFrame } from '../kind';
+import { terminalFrameSchema, terminalInitialState, terminalKeyframeAfter, terminalMarkers, type TerminalState } from './lean';
 
-const n = z.number().int().nonnegative();
-const size = z.object({ cols: z.number().int().positive(), rows: z.number().int().positive() }).strict();
-
-/** A whole terminal frame, by type. */
-export const terminalFrameSchema = z.discriminatedUnion('type', [
-  z.object({ seq: n, t: n, type: z.literal('o'), data: z.string() }),
-  z.object({ seq: n, t: n, type: z.literal('i'), data: z.string() }),
-  z.object({ seq: n, t: n, type: z.literal('r'), data: size }),
-  z.object({ seq: n, t: n, type: z.literal('m'), data: z.string() }),
-  z.object({ seq: n, t: n, type: z.literal('x'), data: z.string() }),
-]);
-
-/** The terminal state (and snapshot). */
-export interface TerminalState {
-  cols: number;
-  rows: number;
-  /** Written to a fresh cols × rows terminal, reproduces the screen (see the module doc). */
-  screen: string;
-  /** The exit status of an asciicast v3 `x` event, once seen. */
-  exit: string | null;
-}
-
-/** Default size when the header has none (the convention of NetHack servers' ttyrecs). */
-const DEFAULT_SIZE = { cols: 80, rows: 24 };
-
-function initialState(header: RecordingHeader): TerminalState {
-  const cols = header.meta?.cols;
-  const rows = header.meta?.rows;
-  return {
-    cols: typeof cols === 'number' && cols > 0 ? cols : DEFAULT_SIZE.cols,
-    rows: typeof rows === 'number' && rows > 0 ? rows : DEFAULT_SIZE.rows,
-    screen: '',
-    exit: null,
-  };
-}
+export { LEAN_OUTPUT_BUDGET, leanFold, terminalFrameSchema, terminalLean, terminalKeyframeAfter, type TerminalState } from './lean';
 
 const ESC = '\x1b';
 const GSETS = ['(', ')', '*', '+'] as const;
@@ -221,17 +187,6 @@ function reduce(state: TerminalState, frame: WireFrame): Promise<TerminalState> 
   return fold(state, [frame]);
 }
 
-/** Markers: asciicast `m` events (label: the marker's text, or "marker N"). */
-function markers(frames: readonly WireFrame[]): Marker[] {
-  const out: Marker[] = [];
-  for (const f of frames) {
-    if (f.type !== 'm') continue;
-    const label = typeof f.data === 'string' && f.data.trim() !== '' ? f.data : `marker ${out.length + 1}`;
-    out.push({ t: f.t, seq: f.seq, label, kind: 'marker' });
-  }
-  return capMarkers(out);
-}
-
 /**
  * Screen text of a terminal: its visible rows (right-trimmed) and the cursor, for comparing
  * two screens ("does this snapshot reproduce that screen?"). Writes `screen` to a fresh
@@ -261,9 +216,10 @@ export const terminal: GameKind<TerminalState> = {
   kind: 'terminal',
   frameSchema: terminalFrameSchema,
   keyframeEvery: DEFAULT_KEYFRAME_EVERY,
-  initialState,
+  initialState: terminalInitialState,
   reduce,
   fold,
+  keyframeAfter: terminalKeyframeAfter,
   snapshot: (s) => s as unknown as Json,
-  markers,
+  markers: terminalMarkers,
 };
