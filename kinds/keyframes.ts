@@ -8,7 +8,7 @@
  * the frames after the keyframe, which the byte-range index locates. Pure (no I/O); async
  * because a kind's reducer may be (terminal).
  */
-import type { AnyGameKind, GameKind, RecordingHeader, Snapshot, WireFrame } from './kind';
+import type { AnyGameKind, KindFold, RecordingHeader, Snapshot, WireFrame } from './kind';
 import { jsonBytes } from './kind';
 
 /** The state after every frame with seq < `seq`. */
@@ -34,7 +34,7 @@ export interface Keyframes<S = unknown> {
  * Apply `frames` to `state` in order: the kind's `fold` when it has one, else `reduce` frame
  * by frame. Never mutates `state`.
  */
-export async function applyFrames<S>(kind: GameKind<S>, state: S, frames: readonly WireFrame[]): Promise<S> {
+export async function applyFrames<S>(kind: KindFold<S>, state: S, frames: readonly WireFrame[]): Promise<S> {
   if (frames.length === 0) return state;
   if (kind.fold) return kind.fold(state, frames);
   let s = state;
@@ -61,7 +61,7 @@ export class KeyframeBuilder<S> {
 
   /** @throws RangeError when `every` is not a positive integer. */
   constructor(
-    private readonly kind: GameKind<S>,
+    private readonly kind: KindFold<S>,
     header: RecordingHeader,
     private readonly every: number = kind.keyframeEvery,
   ) {
@@ -96,7 +96,7 @@ export class KeyframeBuilder<S> {
  * @throws RangeError when `every` is not a positive integer or the frames are not seq 0…n−1.
  */
 export async function buildKeyframes<S>(
-  kind: GameKind<S>,
+  kind: KindFold<S>,
   header: RecordingHeader,
   frames: readonly WireFrame[],
   every: number = kind.keyframeEvery,
@@ -138,7 +138,7 @@ export function keyframeFor<S>(keyframes: Keyframes<S>, seq: number): Keyframe<S
  * that do not start at the keyframe, skip a seq, or stop before `seq`.
  */
 export async function snapshotAt<S>(
-  kind: GameKind<S>,
+  kind: KindFold<S>,
   keyframes: Keyframes<S>,
   framesAfterKeyframe: readonly WireFrame[],
   seq: number,
@@ -155,7 +155,7 @@ export async function snapshotAt<S>(
 }
 
 /** The state after every frame with seq < `seq`, folded from frame 0 (the reference snapshotAt must equal). */
-export async function stateAt<S>(kind: GameKind<S>, header: RecordingHeader, frames: readonly WireFrame[], seq: number): Promise<S> {
+export async function stateAt<S>(kind: KindFold<S>, header: RecordingHeader, frames: readonly WireFrame[], seq: number): Promise<S> {
   return applyFrames(kind, kind.initialState(header), frames.slice(0, seq));
 }
 

@@ -98,6 +98,13 @@ export interface GameKind<S = unknown> {
   markers(frames: readonly WireFrame[], header: RecordingHeader): Marker[];
 }
 
+/**
+ * A kind without its frame schema: what folding frames needs (kinds/keyframes.ts). Each
+ * kind's `fold.ts` exports one without zod, so a function that only folds frames it already
+ * trusts (the index function, which also runs the terminal emulator) stays small.
+ */
+export type KindFold<S = unknown> = Omit<GameKind<S>, 'frameSchema'>;
+
 /** UTF-8 bytes of a value's JSON. */
 export function jsonBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value), 'utf8');

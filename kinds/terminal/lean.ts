@@ -16,20 +16,7 @@
  * (kinds/kind.ts `MAX_SNAPSHOT_BYTES`) as long as a keyframe's own screen is under ~40 KB
  * (an 80 × 24 NetHack screen serializes to 2–4 KB).
  */
-import * as z from 'zod';
-import { DEFAULT_KEYFRAME_EVERY, type GameKind, type Json, type Marker, type RecordingHeader, type WireFrame, capMarkers } from '../kind';
-
-const n = z.number().int().nonnegative();
-const size = z.object({ cols: z.number().int().positive(), rows: z.number().int().positive() }).strict();
-
-/** A whole terminal frame, by type. */
-export const terminalFrameSchema = z.discriminatedUnion('type', [
-  z.object({ seq: n, t: n, type: z.literal('o'), data: z.string() }),
-  z.object({ seq: n, t: n, type: z.literal('i'), data: z.string() }),
-  z.object({ seq: n, t: n, type: z.literal('r'), data: size }),
-  z.object({ seq: n, t: n, type: z.literal('m'), data: z.string() }),
-  z.object({ seq: n, t: n, type: z.literal('x'), data: z.string() }),
-]);
+import { DEFAULT_KEYFRAME_EVERY, type KindFold, type Json, type Marker, type RecordingHeader, type WireFrame, capMarkers } from '../kind';
 
 /** The terminal state (and snapshot). */
 export interface TerminalState {
@@ -102,14 +89,14 @@ export function leanFold(state: TerminalState, frames: readonly WireFrame[]): Te
 }
 
 /**
- * The terminal kind for snapshots from keyframes (the control function's registry,
- * kinds/lean.ts): same name, schema, initial state, markers and keyframe rule as the full
- * kind; its `reduce`/`fold` are {@link leanFold}. Its states are not serialized screens
- * (they grow by the raw output), so keyframes are built with the full kind only.
+ * The terminal fold for snapshots from keyframes (the control function's registry,
+ * kinds/lean.ts, adds the frame schema): same name, initial state, markers and keyframe
+ * rule as the full kind; its `reduce`/`fold` are {@link leanFold}. Its states are not
+ * serialized screens (they grow by the raw output), so keyframes are built with the full
+ * kind only.
  */
-export const terminalLean: GameKind<TerminalState> = {
+export const terminalLeanFold: KindFold<TerminalState> = {
   kind: 'terminal',
-  frameSchema: terminalFrameSchema,
   keyframeEvery: DEFAULT_KEYFRAME_EVERY,
   initialState: terminalInitialState,
   reduce: (state, frame) => leanFold(state, [frame]),

@@ -6,8 +6,9 @@
  * `indexKeyFor`) and its row in the Games catalog — never over a live game.
  */
 import { indexKeyFor, keyframesKeyFor } from '../../contract/keys';
-import { kindOf, KeyframeBuilder, type AnyGameKind, type Marker } from '../../kinds';
-import { generic } from '../../kinds/generic';
+import { keyframeFoldFor } from '../../kinds/folds';
+import { KeyframeBuilder } from '../../kinds/keyframes';
+import type { KindFold, Marker } from '../../kinds/kind';
 import { KEYFRAMES_FORMAT, RecordingError, RecordingIndexer, type RecordingHeader, type RecordingKeyframes } from '../../protocol/recording';
 import type { WireFrame } from '../../protocol/messages';
 import type { GameCatalog } from '../ports/games';
@@ -63,37 +64,31 @@ export async function indexRecording(ports: IndexRecordingPorts, key: string): P
 }
 
 /**
- * The kind of a recording for its keyframes: the header's, or `generic` for a kind matchcast
- * does not know (what every client can show of any frames).
- */
-export function keyframeKindFor(kindName: string): AnyGameKind {
-  return kindOf(kindName) ?? generic;
-}
-
-/**
  * Folds a recording's frames into its keyframes object as they stream by. Keyframe states
  * are folded in runs of the kind's K frames (no more is held for them); markers need the
  * whole recording (kinds/kind.ts `markers(frames, header)`), so the frames are kept for
  * them — the recording's size in memory, inside the index function's 512 MB for any
- * recording S3 can stream to it in its timeout. The first frame the kind's schema refuses
- * (or a reducer that throws) stops the folding: the object then has no keyframes and no
- * markers, and the recording plays without snapshots.
+ * recording S3 can stream to it in its timeout. The kind is the header's (`generic` for a
+ * kind matchcast does not know), folded without its zod schema (kinds/folds.ts: the
+ * emulator already fills this function's bundle); the first frame its reducer throws on
+ * stops the folding: the object then has no keyframes and no markers, and the recording
+ * plays without snapshots.
  */
 class KeyframeFolder {
-  private readonly kind: AnyGameKind;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private readonly kind: KindFold<any>;
   private readonly builder: KeyframeBuilder<unknown>;
   private readonly frames: WireFrame[] = [];
   private failed = false;
 
   constructor(private readonly header: RecordingHeader) {
-    this.kind = keyframeKindFor(header.kind);
+    this.kind = keyframeFoldFor(header.kind);
     this.builder = new KeyframeBuilder(this.kind, header);
   }
 
   async add(frame: WireFrame): Promise<void> {
     if (this.failed) return;
     try {
-      if (!this.kind.frameSchema.safeParse(frame).success) throw new RangeError(`frame ${frame.seq} is not a ${this.kind.kind} frame`);
       await this.builder.add(frame);
       this.frames.push(frame);
     } catch {

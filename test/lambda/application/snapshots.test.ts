@@ -131,17 +131,19 @@ describe('joined carries the snapshot, markers and leadMs', () => {
     expect(joined.markers).toEqual([]);
   });
 
-  it('a recording whose frames its kind refuses is indexed with no keyframes', async () => {
+  it('a recording whose frames its kind cannot fold is indexed and cataloged, with no keyframes', async () => {
     const w = await world([]);
     const key = recordingKey('bad');
     const text = serializeRecording(
-      { format: 'matchcast/1', gameId: 'bad', kind: 'tennis', title: 'x', participants: ['A', 'B'], durationMs: 1, frameCount: 2, meta: {} },
-      [{ seq: 0, t: 0, type: 'point', data: { nonsense: true } }, { seq: 1, t: 1, type: 'point', data: {} }],
+      { format: 'matchcast/1', gameId: 'bad', kind: 'chess', title: 'x', participants: ['A', 'B'], durationMs: 100, frameCount: 100, meta: {} },
+      // Moves without a FEN: the chess reducer throws at the first keyframe's fold.
+      Array.from({ length: 100 }, (_, seq) => ({ seq, t: seq, type: 'move', data: { nonsense: true } })),
     );
     await w.recordings.put(key, text);
     await indexRecording({ recordings: { put: (k, b) => w.recordings.put(k, b), async *readLines(k) { for (const l of (await w.recordings.readText(k)).split('\n')) if (l) yield l; } }, games: w.ports.games, time: w.ports.time }, key);
     const kf = JSON.parse(w.recordings.objects.get(keyframesKeyFor(key))!) as RecordingKeyframes;
-    expect(kf).toMatchObject({ format: 'matchcast-keyframes/1', gameId: 'bad', kind: 'tennis', keyframes: [], markers: [] });
+    expect(kf).toMatchObject({ format: 'matchcast-keyframes/1', gameId: 'bad', kind: 'chess', keyframes: [], markers: [] });
+    expect(await w.ports.games.get('bad')).toMatchObject({ gameId: 'bad', frameCount: 100 });
   });
 });
 
