@@ -1,27 +1,16 @@
 /**
- * What the player view's stage needs from a game kind's web view, and the protocol 1.1 fields
- * the client reads (matchcast wire protocol 1.1, "Snapshots"): `joined.snapshot`,
- * `joined.markers`, the follow-up `markers` message and a seek's `state.snapshot`.
+ * What the player view's stage needs from a game kind's web view, and the checks on the
+ * protocol 1.1 fields the client reads (protocol/server.ts: `joined.snapshot`,
+ * `joined.markers`, the follow-up `markers` message and a seek's `state.snapshot`): data from
+ * the network is checked before it is drawn.
  *
  * A kind's web view never parses frames itself: it folds them with the kind's shared reducer
  * (kinds/<kind>/index.ts), starting from the snapshot the server sent, and draws the state.
  */
 import { z } from 'zod';
-import type { JoinedMessage, WireFrame } from '../../../protocol/messages';
+import { MAX_MARKERS, type JoinedMessage, type WireFrame, type WireMarker, type WireSnapshot } from '../../../protocol/messages';
 
-/** `snapshot: { seq, state }`: `state` is the kind's state after every frame with seq < `seq`. */
-export interface WireSnapshot {
-  readonly seq: number;
-  readonly state: unknown;
-}
-
-/** A moment worth jumping to: `t` media ms, `seq` its frame, `kind` e.g. "break", "wicket", "check". */
-export interface WireMarker {
-  readonly t: number;
-  readonly seq: number;
-  readonly label: string;
-  readonly kind: string;
-}
+export type { MarkersMessage, WireMarker, WireSnapshot } from '../../../protocol/messages';
 
 const markerSchema = z.object({
   t: z.number().nonnegative(),
@@ -31,8 +20,8 @@ const markerSchema = z.object({
 });
 const snapshotSchema = z.object({ seq: z.number().int().nonnegative(), state: z.unknown() });
 
-/** Most markers the client keeps for one stream (the protocol's cap per recording, 2000). */
-export const MAX_CLIENT_MARKERS = 2000;
+/** Most markers the client keeps for one stream (the protocol's cap per recording). */
+export const MAX_CLIENT_MARKERS = MAX_MARKERS;
 
 /**
  * The snapshot a `joined` or `state` message carries, or undefined when it has none (a server
@@ -58,13 +47,6 @@ export function markersOf(msg: object): WireMarker[] {
     if (r.success) out.push(r.data);
   }
   return out;
-}
-
-/** `{ type: 'markers', streamId, markers }`: more markers right after `joined` (append them). */
-export interface MarkersMessage {
-  readonly type: 'markers';
-  readonly streamId: string;
-  readonly markers: unknown;
 }
 
 /** Where a kind's view draws (the player view's slots). */

@@ -22,7 +22,7 @@ import { endedText, formatSpeed, modeLabel, statusLabel } from '../core/format';
 import { canRetryNow, isUp, linkMessage, type LinkStatus } from '../core/link';
 import { routeHash, type Route } from '../core/route';
 import { AnnounceThrottle } from '../core/announce';
-import { markersOf, snapshotOf, type MarkersMessage, type WireSnapshot } from '../kinds/types';
+import { markersOf, snapshotOf, type WireSnapshot } from '../kinds/types';
 import { behindLiveMs, behindLiveText, liveKind, type LiveKind } from '../core/live';
 import { append, h, setText } from '../ui/dom';
 import { toast } from '../ui/toast';
@@ -215,13 +215,12 @@ export class PlayerView {
 
   /** Handle a server message; returns true when it was this view's. */
   handle(msg: ServerMessage): boolean {
-    if ((msg as { type: string }).type === 'markers') {
-      const m = msg as unknown as MarkersMessage;
-      if (m.streamId !== this.session.streamId) return false;
-      this.stage.addMarkers(markersOf(m));
-      return true;
-    }
     switch (msg.type) {
+      case 'markers':
+        // The rest of `joined.markers` (protocol 1.1): appended.
+        if (msg.streamId !== this.session.streamId) return false;
+        this.stage.addMarkers(markersOf(msg));
+        return true;
       case 'joined':
         if (this.session.streamId !== undefined && msg.streamId !== this.session.streamId) return false;
         this.onJoined(msg);
@@ -335,7 +334,7 @@ export class PlayerView {
       if (msg.notice) this.showNotice(msg);
     } else {
       // A rejoin's answer: into a newer epoch when someone moved the stream meanwhile.
-      if (msg.epoch > epochBefore && epochBefore >= 0) this.chat.addNotice(this.movedText(msg));
+      if (msg.movedFrom !== undefined || (msg.epoch > epochBefore && epochBefore >= 0)) this.chat.addNotice(this.movedText(msg));
       if (snapshot || change.removed.length) this.stage.reset(this.base, held);
       const markers = markersOf(msg);
       if (markers.length) this.stage.setMarkers(markers);
@@ -449,8 +448,9 @@ export class PlayerView {
   }
 
   /**
-   * What the chat says when a rejoin lands in a newer epoch: the stream was moved (paused,
-   * sped up or seeked) while this viewer was away — by whom when the message says (`by`).
+   * What the chat says when a rejoin lands in a newer epoch (`joined.movedFrom`, or an epoch
+   * newer than the buffer's): the stream was moved (paused, sped up or seeked) while this
+   * viewer was away — by whom when the message says (`by`).
    */
   private movedText(msg: JoinedMessage): string {
     const by = (msg as { by?: unknown }).by;
