@@ -16,6 +16,7 @@
 import type { z } from 'zod';
 import type { WireFrame } from '../protocol/messages';
 import type { RecordingHeader } from '../protocol/recording';
+import { utf8Bytes } from '../protocol/server';
 
 export type { WireFrame, RecordingHeader };
 
@@ -107,7 +108,7 @@ export type KindFold<S = unknown> = Omit<GameKind<S>, 'frameSchema'>;
 
 /** UTF-8 bytes of a value's JSON. */
 export function jsonBytes(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+  return utf8Bytes(JSON.stringify(value));
 }
 
 /**

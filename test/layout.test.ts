@@ -7,7 +7,9 @@
  *   scripts/ (the bench) may import lambda/engine.ts, the engine's public surface.
  * - client/ runs in the browser bundle and in Node, so it imports only client/ and protocol/
  *   and uses neither the DOM nor a Node API.
- * - web/ imports nothing of the server side but protocol/ and client/.
+ * - web/ imports nothing of the server side but protocol/, client/ and the game kinds that run
+ *   in a browser (kinds/kind and kinds/{tennis,cricket,chess,generic}: pure, zod and chess.js);
+ *   never kinds/index or kinds/terminal, which bring the server-side terminal emulator.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -59,8 +61,13 @@ describe('client/ (the client core)', () => {
 describe('web/ (the browser client)', () => {
   const files = sources(join(ROOT, 'web', 'src'));
   it.each(files.map((f) => [relative(ROOT, f), f]))('%s imports nothing of the server side', (_name, file) => {
-    const allowed = (t: string) => t === 'web' || t === 'protocol' || t === 'client' || t === 'package:@xterm/xterm' || t.startsWith('package:@xterm/');
-    expect(specifiers(file).map((s) => target(file, s)).filter((t) => !allowed(t))).toEqual([]);
+    const BROWSER_KINDS = /^kinds\/(kind|(tennis|cricket|chess|generic)(\/.*)?)$/;
+    const allowed = (s: string) => {
+      const t = target(file, s);
+      if (t === 'kinds') return BROWSER_KINDS.test(resolved(file, s));
+      return t === 'web' || t === 'protocol' || t === 'client' || t === 'package:zod' || t === 'package:chess.js' || (t.startsWith('package:@xterm/') && t !== 'package:@xterm/headless');
+    };
+    expect(specifiers(file).filter((s) => !allowed(s))).toEqual([]);
   });
 });
 

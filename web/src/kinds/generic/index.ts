@@ -10,18 +10,6 @@ import { h, setText } from '../../ui/dom';
 import { headerOf, FoldedState } from '../fold';
 import type { KindModule, KindSlots, KindView, WireSnapshot } from '../types';
 
-/**
- * kinds/kind.ts `jsonBytes` (which the generic reducer calls to bound its state) measures with
- * Node's `Buffer.byteLength`. Browsers have no `Buffer`: give them the one function it uses,
- * measuring UTF-8 with the standard TextEncoder, before the reducer runs.
- */
-function ensureByteLength(): void {
-  const g = globalThis as { Buffer?: unknown };
-  if (g.Buffer !== undefined) return;
-  const encoder = new TextEncoder();
-  g.Buffer = { byteLength: (s: string) => encoder.encode(String(s)).length };
-}
-
 /** One line of the event log: "seq 12 · 0:01:05", "move", `{"x":3}` (data cut at 400 characters). */
 export function eventLine(e: GenericState['recent'][number]): { head: string; type: string; data: string } {
   let data: string;
@@ -40,8 +28,7 @@ class GenericView implements KindView {
   private readonly list: HTMLElement;
 
   constructor(slots: KindSlots, joined: JoinedMessage, participants: readonly string[] | undefined) {
-    ensureByteLength();
-    this.folded = new FoldedState(generic, () => generic.initialState(headerOf(joined, participants)));
+        this.folded = new FoldedState(generic, () => generic.initialState(headerOf(joined, participants)));
     this.counts = h('p', { class: 'small muted', 'data-testid': 'event-counts' }, 'No events yet.');
     this.list = h('ol', { class: 'frame-log', 'data-testid': 'frame-log', 'aria-label': 'Latest events' });
     slots.body.replaceChildren(h('section', { class: 'panel log-panel', 'aria-label': 'Events' }, h('h2', {}, 'Events'), this.counts, this.list));
