@@ -36,12 +36,13 @@ const setupFiles = ['<rootDir>/test/support/env.ts'];
 /**
  * Lanes that boot local mode read the full stack's template synthesized once per run
  * (test/support/global-setup.ts) instead of synthesizing it in every test file
- * (test/support/shared-template.ts).
+ * (test/support/shared-template.ts), and upload the sample recordings converted once per run
+ * instead of converting samples/ in every file (test/support/shared-samples.ts).
  */
 const sharedTemplate = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-  setupFiles: [...setupFiles, '<rootDir>/test/support/shared-template.ts'],
+  setupFiles: [...setupFiles, '<rootDir>/test/support/shared-template.ts', '<rootDir>/test/support/shared-samples.ts'],
 };
 
 function lane(displayName, extra = {}) {
