@@ -5,13 +5,11 @@
  *    news of whether a fix worked.
  * 2. Then longest first, across lanes (`npm test` runs cdk, integration and e2e in one jest
  *    run): the classic longest-processing-time-first order, so the run does not end on one
- *    long file while the other workers idle. Across lanes rather than lane by lane, because the
- *    lanes load the machine differently: the cdk lane's synths keep a core busy, while most
- *    e2e files wait on playback, sockets and browsers. Lane by lane, the cdk files ran three at
- *    once on two cores and the long e2e files started only after every cdk and integration
- *    file; mixed, a synth uses the CPU an e2e file leaves idle, and the short files of every
- *    lane fill the end of the run. Ties (same duration) keep the lane order of
- *    {@link LANE_ORDER}, so each lane still runs alone in its usual order.
+ *    long file while the other workers idle. Lane by lane, the long e2e files (a match played
+ *    at 64×, a fuzz run, a browser) started only after every cdk and integration file, and the
+ *    run ended on them; across lanes they start at once, and the many short cdk and
+ *    integration files fill the end of the run. Ties (same duration) keep the lane order of
+ *    {@link LANE_ORDER}, so each lane run alone keeps its usual order.
  *    The duration is the one jest cached on an earlier run on this machine, or — on a fresh
  *    clone (CI), which has no cache — the one measured here ({@link MEASURED_S}): jest's own
  *    fallback, the biggest file first, says little here (a short file can boot local mode and
@@ -25,8 +23,8 @@ const { relative } = require('node:path');
 const LANE_ORDER = ['unit', 'cdk', 'integration', 'e2e'];
 
 /**
- * Seconds per file (path from the project root), the slow ones only, measured with three
- * workers on two cores (`npm run test:rest`). Only the order matters: rough figures are enough.
+ * Seconds per file (path from the project root), the slow ones only: rough figures from runs
+ * of `npm run test:rest` here (three workers, two cores). Only the order matters.
  */
 const MEASURED_S = {
   'test/kinds/kinds.test.ts': 18,
@@ -50,7 +48,7 @@ const MEASURED_S = {
   'test/security/churn.test.ts': 55,
   'test/e2e/control.test.ts': 45,
   'test/e2e/lifecycle.test.ts': 45,
-  'test/security/fuzz-social.test.ts': 45,
+  'test/security/fuzz-social.test.ts': 55,
   'test/e2e/faults-restart.test.ts': 35,
   'test/browser/live-real.test.ts': 35,
   'test/browser/schedule-live.test.ts': 30,
