@@ -10,8 +10,9 @@
  * - `e2e`: local mode end to end with WebSocket clients and browsers (test/e2e,
  *   test/security, test/browser).
  * `npm test` runs `unit` on its own first (a failure there stops the run in seconds), then
- * `cdk`, `integration` and `e2e` in one jest run (`npm run test:rest`), started lane by lane
- * and longest file first (test/support/sequencer.js): no worker idles at the end of a lane.
+ * `cdk`, `integration` and `e2e` in one jest run (`npm run test:rest`), longest file first
+ * across the lanes (test/support/sequencer.js): the long e2e files start at once and the short
+ * files fill the end of the run.
  * Each lane also runs alone (`npm run test:<lane>`).
  *
  * aws-cdk-lib's built-in template validation is off in tests (test/support/env.ts); the
@@ -36,12 +37,13 @@ const setupFiles = ['<rootDir>/test/support/env.ts'];
 /**
  * Lanes that boot local mode read the full stack's template synthesized once per run
  * (test/support/global-setup.ts) instead of synthesizing it in every test file
- * (test/support/shared-template.ts).
+ * (test/support/shared-template.ts), and upload the sample recordings converted once per run
+ * instead of converting samples/ in every file (test/support/shared-samples.ts).
  */
 const sharedTemplate = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-  setupFiles: [...setupFiles, '<rootDir>/test/support/shared-template.ts'],
+  setupFiles: [...setupFiles, '<rootDir>/test/support/shared-template.ts', '<rootDir>/test/support/shared-samples.ts'],
 };
 
 function lane(displayName, extra = {}) {

@@ -1,28 +1,21 @@
 /**
  * Browser tests of the web client against the real local mode (`startLocalStack()`, which
- * serves web/dist, config.json, /dev/token and the WebSocket on one port). The client is
- * built first when web/dist is missing or older than web/ (as `npm start` does). Screenshots land in
- * test-results/screenshots/ — look at them.
+ * serves web/dist, config.json, /dev/token and the WebSocket on one port), on the Wimbledon
+ * 2013 final: the catalog, spectating at 64× to the end, a PvP room of two players, and a
+ * reconnect with no gap. The cricket and terminal players are in web-cricket.test.ts and
+ * web-terminal.test.ts (split so they play at the same time; web-client.ts). The client is
+ * built first when web/dist is missing or older than web/ (as `npm start` does). Screenshots
+ * land in test-results/screenshots/ — look at them.
  *
  * Skipped (with a note) when /usr/bin/chromium is missing; CI installs Debian's chromium.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { StreamRow } from '../../contract/rows';
-import { buildWeb } from '../../local/web';
-import { E2e, until } from '../support/e2e';
+import { until, type E2e } from '../support/e2e';
 import type { LocalStack } from '../support/local-stack';
-import { describeWithBrowser, launchBrowser, People, screenshot } from './harness';
-
-/** Wimbledon 2013 women's final, Lisicki v Bartoli: 123 points, 1:21:25 (match_id in 2013-wimbledon-matches.csv). */
-const GAME = '2013-wimbledon-2701';
-const DURATION_MS = 4_885_000;
-
-/** IPL 2019 final (samples/cricket, cricsheet): MI 149/8 beat CSK 148/7 by 1 run; 306 frames on the replay clock. */
-const CRICKET = 'ipl-2019-final-1181768';
-const CRICKET_DURATION_MS = 10_230_000;
-/** asciinema's welcome recording (samples/terminal): 3:51 of typing, ending on "# Happy recording!". */
-const TERMINAL = 'asciinema-welcome';
+import { describeWithBrowser, People, screenshot } from './harness';
+import { DURATION_MS, expectText, GAME, pointsShown, scoreText, startWebClient, timelineSeqs } from './web-client';
 
 jest.setTimeout(180_000);
 
@@ -34,21 +27,10 @@ let browser: Browser;
 const people = new People(() => browser);
 const person = (name: string, viewport?: { width: number; height: number }) => people.open(name, viewport);
 
-/** Seqs of the points on the timeline, ascending. */
-async function timelineSeqs(page: Page): Promise<number[]> {
-  return page.$$eval('[data-testid=timeline] [data-seq]', (els) => els.map((e) => Number((e as HTMLElement).dataset.seq)).sort((a, b) => a - b));
-}
-
-async function pointsShown(page: Page): Promise<number> {
-  return Number(await page.getAttribute('[data-testid=scoreboard]', 'data-points'));
-}
-
 run('web client on local mode', () => {
   beforeAll(async () => {
-    await buildWeb();
-    e = await E2e.start();
+    ({ e, browser } = await startWebClient());
     stack = e.stack;
-    browser = await launchBrowser();
   });
   afterAll(async () => {
     await people.closeAll();
@@ -169,93 +151,4 @@ run('web client on local mode', () => {
     expect(new Set(seqs).size).toBe(seqs.length);
     await screenshot(page, '08-reconnected');
   });
-  it('spectates a cricket final at 64× from late in the chase: the scorecard follows the deliveries', async () => {
-    const page = await person('frank');
-    // The last ~50 deliveries ≈ 26 s at 64×: room for a page on a busy machine to read the chase
-    // (the checks below, each bounded at 20 s) before the result.
-    const atMs = CRICKET_DURATION_MS - 28 * 60_000;
-    await page.goto(`${stack.httpUrl}/#/watch/${CRICKET}?speed=64&at=${atMs}`);
-    await page.waitForSelector('[data-testid=player][data-kind=cricket]');
-    // A phone joins the same shared stream now, while it plays (however slow this machine is
-    // to open a second page, the stream is still early); it is looked at below.
-    const phone = await person('gina', { width: 360, height: 800 });
-    await phone.goto(`${stack.httpUrl}/#/watch/${CRICKET}?speed=64&at=${atMs}`);
-    await phone.waitForSelector('[data-testid=player][data-kind=cricket]');
-    await expectText(page.locator('[data-testid=title]'), /IPL 2019 final/);
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=scoreboard]')?.getAttribute('data-balls')) >= 1, null, { timeout: 60_000 });
-    // The runs and the score text read together (a delivery landing between two reads would
-    // pair the old runs with the new text).
-    const { firstRuns, firstScore } = await page.evaluate(() => ({
-      firstRuns: Number(document.querySelector('[data-testid=scoreboard]')?.getAttribute('data-runs')),
-      firstScore: document.querySelector('[data-testid=cricket-runs]')?.textContent ?? '',
-    }));
-    expect(firstScore).toMatch(/^\d+\/\d$/);
-    await expectText(page.locator('[data-testid=cricket-team]'), /Chennai Super Kings/);
-    await expectText(page.locator('[data-testid=score-badge]'), /CSK need \d+ runs? from \d+ balls?/);
-    await expectText(page.locator('[data-testid=cricket-context]'), /Target 150.*RRR \d+\.\d\d/);
-    expect(await page.locator('[data-testid=batting] tbody tr').count()).toBeGreaterThanOrEqual(1);
-    expect(await page.locator('[data-testid=bowling] tbody tr').count()).toBeGreaterThanOrEqual(1);
-    // the score moves as deliveries arrive
-    await page.waitForFunction(
-      (runs) => Number(document.querySelector('[data-testid=scoreboard]')?.getAttribute('data-runs')) > runs,
-      firstRuns,
-      { timeout: 60_000 },
-    );
-    // …and its text with them (waited for: a render may follow the attribute).
-    await page.waitForFunction((score) => document.querySelector('[data-testid=cricket-runs]')?.textContent !== score, firstScore, { timeout: 20_000 });
-    expect(await page.textContent('[data-testid=cricket-runs]')).not.toBe(firstScore);
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=recent-balls] li').length >= 3, null, { timeout: 60_000 });
-    expect(await page.locator('[data-testid=point-feed] li').count()).toBeGreaterThanOrEqual(3);
-    await screenshot(page, '09-cricket-64x');
-
-    // the same shared stream on a 360 px phone
-    await phone.waitForFunction(() => Number(document.querySelector('[data-testid=scoreboard]')?.getAttribute('data-balls')) >= 1, null, { timeout: 60_000 });
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).toBeLessThanOrEqual(0); // nothing wider than the phone
-    await screenshot(phone, '10-cricket-mobile-360');
-
-    // the match plays out: the last delivery and the result
-    await page.waitForSelector('[data-testid=ended-banner][data-reason=finished]', { state: 'visible', timeout: 90_000 });
-    await expectText(page.locator('[data-testid=score-badge]'), /Mumbai Indians won by 1 run/);
-    await expectText(page.locator('[data-testid=cricket-runs]'), /^148\/7$/);
-    await expectText(page.locator('[data-testid=innings-list]'), /Mumbai Indians 149\/8/);
-    await expectText(page.locator('[data-testid=point-feed]'), /Result/);
-    await screenshot(page, '11-cricket-finished');
-  });
-
-  it('spectates a terminal recording at 64×: the xterm screen shows its text', async () => {
-    const page = await person('hank');
-    await page.goto(`${stack.httpUrl}/#/watch/${TERMINAL}?speed=64`);
-    await page.waitForSelector('[data-testid=player][data-kind=terminal]');
-    await page.waitForSelector('[data-testid=terminal] .xterm-rows', { timeout: 60_000 });
-    // xterm's DOM renderer: one div per row (spaces may be no-break spaces)
-    const screenHas = (re: string) =>
-      page.waitForFunction(
-        (src) => new RegExp(src).test((document.querySelector('[data-testid=terminal] .xterm-rows')?.textContent ?? '').replace(/\u00a0/g, ' ')),
-        re,
-        { timeout: 90_000 },
-      );
-    await screenHas('asciinema|marcin@stacja|\\$|>');
-    await screenHas('# Happy recording!');
-    await page.waitForSelector('[data-testid=ended-banner][data-reason=finished]', { state: 'visible', timeout: 90_000 });
-    const rows = await page.$$eval('[data-testid=terminal] .xterm-rows > div', (els) => els.map((e) => (e.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()));
-    expect(rows.some((r) => r.includes('select and copy this text'))).toBe(true);
-    await screenshot(page, '12-terminal-64x');
-  });
 });
-
-async function scoreText(page: Page): Promise<string> {
-  return (await page.textContent('[data-testid=scoreboard]')) ?? '';
-}
-
-/** Wait until a locator's text (or input value) matches. */
-async function expectText(loc: import('playwright-core').Locator, re: RegExp | null, valueRe?: RegExp): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = valueRe ? await loc.inputValue().catch(() => '') : ((await loc.textContent().catch(() => '')) ?? '');
-    if ((valueRe ?? re)!.test(last)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`text ${JSON.stringify(last)} never matched ${String(valueRe ?? re)}`);
-}

@@ -3,47 +3,65 @@
  *
  * 1. Files that failed on the previous run first (as jest's own sequencer does): the fastest
  *    news of whether a fix worked.
- * 2. Then lane by lane, in the order of {@link LANE_ORDER} (unit, cdk, integration, e2e), so a
- *    run of several lanes (`npm test` runs cdk, integration and e2e in one jest run) reports
- *    a failure of a fast lane early — and, unlike one jest run per lane, no worker idles at
- *    the end of a lane while the other finishes its last file: it starts the next lane's.
- * 3. Within a lane, longest first, so the run does not end on one long file with the other
- *    worker idle. The duration is the one jest cached on an earlier run on this machine, or —
- *    on a fresh clone (CI), which has no cache — the one measured here ({@link MEASURED_S}):
- *    jest's own fallback, the biggest file first, says little here (a short file can boot local
- *    mode and a browser and play a match). A file with neither counts as 0 s and runs after the
- *    lane's measured files, biggest first.
+ * 2. Then longest first, across lanes (`npm test` runs cdk, integration and e2e in one jest
+ *    run): the classic longest-processing-time-first order, so the run does not end on one
+ *    long file while the other workers idle. Lane by lane, the long e2e files (a match played
+ *    at 64×, a fuzz run, a browser) started only after every cdk and integration file, and the
+ *    run ended on them; across lanes they start at once, and the many short cdk and
+ *    integration files fill the end of the run. Ties (same duration) keep the lane order of
+ *    {@link LANE_ORDER}, so each lane run alone keeps its usual order.
+ *    The duration is the one jest cached on an earlier run on this machine, or — on a fresh
+ *    clone (CI), which has no cache — the one measured here ({@link MEASURED_S}): jest's own
+ *    fallback, the biggest file first, says little here (a short file can boot local mode and
+ *    a browser and play a match). A file with neither counts as 0 s and runs after the
+ *    measured files, biggest first.
  */
 const Sequencer = require('@jest/test-sequencer').default;
 const { relative } = require('node:path');
 
-/** The lanes (jest projects' displayName, jest.config.js) in the order they run. */
+/** The lanes (jest projects' displayName, jest.config.js) in the order they break ties. */
 const LANE_ORDER = ['unit', 'cdk', 'integration', 'e2e'];
 
 /**
- * Seconds per file (path from the project root), the slow ones only, measured with 2 workers.
- * Only the order matters: rough figures are enough.
+ * Seconds per file (path from the project root), the slow ones only: rough figures from runs
+ * of `npm run test:rest` here (three workers, two cores). Only the order matters.
  */
 const MEASURED_S = {
   'test/kinds/kinds.test.ts': 18,
   'test/lambda/core/control.test.ts': 20,
-  'test/lambda/adapters/faults-dynamo.test.ts': 38,
-  'test/browser/web.test.ts': 110,
+  'test/lib/hygiene.test.ts': 8,
+  'test/lib/nag.test.ts': 6,
+  'test/lib/throttles.test.ts': 6,
+  'test/lib/function.test.ts': 6,
+  'test/lib/web-client.test.ts': 5,
+  'test/lib/matchcast-stack.test.ts': 4,
+  'test/scripts/ingest.test.ts': 7,
+  'test/scripts/publish.test.ts': 6,
+  'test/lambda/adapters/faults-dynamo.test.ts': 30,
+  'test/lambda/adapters/faults-tick.test.ts': 5,
+  'test/lambda/adapters/fanout.test.ts': 5,
+  'test/browser/web.test.ts': 50,
+  'test/browser/web-terminal.test.ts': 35,
+  'test/browser/web-cricket.test.ts': 35,
   'test/security/fuzz.test.ts': 60,
   'test/e2e/faults.test.ts': 60,
   'test/security/churn.test.ts': 55,
   'test/e2e/control.test.ts': 45,
   'test/e2e/lifecycle.test.ts': 45,
-  'test/security/fuzz-social.test.ts': 45,
+  'test/security/fuzz-social.test.ts': 55,
   'test/e2e/faults-restart.test.ts': 35,
   'test/browser/live-real.test.ts': 35,
   'test/browser/schedule-live.test.ts': 30,
   'test/e2e/scheduled.test.ts': 30,
   'test/e2e/social.test.ts': 25,
+  'test/e2e/ratelimit.test.ts': 25,
+  'test/e2e/live.test.ts': 25,
   'test/browser/honest-client.test.ts': 22,
   'test/browser/operator.test.ts': 22,
+  'test/browser/catalog.test.ts': 20,
   'test/security/fairness.test.ts': 20,
   'test/e2e/spectate.test.ts': 20,
+  'test/e2e/metrics.test.ts': 10,
 };
 
 /** A test's lane: its project's displayName (a string, or `{ name }`). */
@@ -54,7 +72,7 @@ function laneOf(test) {
   return i === -1 ? LANE_ORDER.length : i;
 }
 
-class LaneSequencer extends Sequencer {
+class LongestFirstSequencer extends Sequencer {
   /** The cached duration (ms) of `test`, else the measured one, else 0. */
   time(test) {
     const cached = super.time(test);
@@ -69,9 +87,9 @@ class LaneSequencer extends Sequencer {
     return [...tests].sort((a, b) => {
       const x = key.get(a);
       const y = key.get(b);
-      return x.failed - y.failed || x.lane - y.lane || y.ms - x.ms || y.size - x.size;
+      return x.failed - y.failed || y.ms - x.ms || x.lane - y.lane || y.size - x.size;
     });
   }
 }
 
-module.exports = LaneSequencer;
+module.exports = LongestFirstSequencer;

@@ -1,0 +1,55 @@
+/**
+ * Browser test of the web client's terminal player against the real local mode (see
+ * web.test.ts; split from it so its playback runs beside the others, web-client.ts):
+ * asciinema's welcome recording at 64× in xterm, to the end. Screenshots land in
+ * test-results/screenshots/ — look at them.
+ *
+ * Skipped (with a note) when /usr/bin/chromium is missing; CI installs Debian's chromium.
+ */
+import type { Browser } from 'playwright-core';
+import type { E2e } from '../support/e2e';
+import type { LocalStack } from '../support/local-stack';
+import { describeWithBrowser, People, screenshot } from './harness';
+import { startWebClient, TERMINAL } from './web-client';
+
+jest.setTimeout(180_000);
+
+const run = describeWithBrowser();
+
+let e: E2e;
+let stack: LocalStack;
+let browser: Browser;
+const people = new People(() => browser);
+const person = (name: string, viewport?: { width: number; height: number }) => people.open(name, viewport);
+
+run('web client on local mode: terminal', () => {
+  beforeAll(async () => {
+    ({ e, browser } = await startWebClient());
+    stack = e.stack;
+  });
+  afterAll(async () => {
+    await people.closeAll();
+    await browser?.close();
+    await e?.close();
+  });
+
+  it('spectates a terminal recording at 64×: the xterm screen shows its text', async () => {
+    const page = await person('hank');
+    await page.goto(`${stack.httpUrl}/#/watch/${TERMINAL}?speed=64`);
+    await page.waitForSelector('[data-testid=player][data-kind=terminal]');
+    await page.waitForSelector('[data-testid=terminal] .xterm-rows', { timeout: 60_000 });
+    // xterm's DOM renderer: one div per row (spaces may be no-break spaces)
+    const screenHas = (re: string) =>
+      page.waitForFunction(
+        (src) => new RegExp(src).test((document.querySelector('[data-testid=terminal] .xterm-rows')?.textContent ?? '').replace(/\u00a0/g, ' ')),
+        re,
+        { timeout: 90_000 },
+      );
+    await screenHas('asciinema|marcin@stacja|\\$|>');
+    await screenHas('# Happy recording!');
+    await page.waitForSelector('[data-testid=ended-banner][data-reason=finished]', { state: 'visible', timeout: 90_000 });
+    const rows = await page.$$eval('[data-testid=terminal] .xterm-rows > div', (els) => els.map((e) => (e.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()));
+    expect(rows.some((r) => r.includes('select and copy this text'))).toBe(true);
+    await screenshot(page, '12-terminal-64x');
+  });
+});
