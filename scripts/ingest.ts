@@ -55,7 +55,7 @@ export { RECORDING_CONTENT_TYPE, type PreparedRecording };
  * (kinds/converters.ts), `  FILE            *-points.csv  Grand Slam point-by-point CSV …`.
  */
 function fileHelp(): string {
-  const rows = CONVERTERS.filter((c) => !c.companion).map((c) => `${c.patterns.join(', ')}  ${c.format}`);
+  const rows = CONVERTERS.filter((c) => !c.companion).map((c) => `${c.patterns.join(', ').padEnd(17)} ${c.format}`);
   return rows.map((r, i) => `  ${(i === 0 ? 'FILE' : '').padEnd(16)}${r}`).join('\n');
 }
 
