@@ -33,7 +33,7 @@ export function renderTennis(s: TennisState): string[] {
   const names = s.players;
   const width = Math.max(names[0].length, names[1].length, 6);
   const row = (i: 0 | 1) => {
-    const serve = s.server === i + 1 ? '•' : ' ';
+    const serve = s.winner === null && s.server === i + 1 ? '•' : ' ';
     const games = s.sets.map((g) => String(g[i]).padStart(3)).join('');
     const pts = s.winner === null ? `   ${(s.points[i] ?? '').padStart(3)}` : s.winner === i + 1 ? '   won' : '';
     return `  ${names[i].padEnd(width)}  ${serve} ${games}${pts}`;
@@ -44,21 +44,22 @@ export function renderTennis(s: TennisState): string[] {
   if (s.winner !== null) status.push(`${names[s.winner - 1]} wins`);
   const lines = [row(0), row(1), `  ${status.join(' · ')}`];
   const [a, b] = s.stats;
-  const short = [shortName(names[0]), shortName(names[1])];
-  const col = Math.max(short[0]!.length, short[1]!.length, 7) + 2;
-  const stat = (label: string, f: (x: TennisPlayerStats) => string) => `  ${label.padEnd(22)}${f(a).padStart(col)}${f(b).padStart(col)}`;
   const n = (v: number | null) => (v === null ? '–' : String(v));
   const ratio = (won: number | null, of: number | null) => (won === null || of === null ? '–' : `${won}/${of}${of > 0 ? ` ${Math.round((100 * won) / of)}%` : ''}`);
-  lines.push(`  ${''.padEnd(22)}${short[0]!.padStart(col)}${short[1]!.padStart(col)}`);
-  lines.push(stat('points won', (x) => String(x.pointsWon)));
-  lines.push(stat('aces', (x) => n(x.aces)));
-  lines.push(stat('double faults', (x) => n(x.doubleFaults)));
-  lines.push(stat('winners', (x) => n(x.winners)));
-  lines.push(stat('unforced errors', (x) => n(x.unforcedErrors)));
-  lines.push(stat('service points won', (x) => ratio(x.servicePointsWon, x.servicePoints)));
-  lines.push(stat('break points won', (x) => ratio(x.breakPointsWon, x.breakPointChances)));
-  lines.push(stat('break points saved', (x) => ratio(x.breakPointsSaved, x.breakPointsFaced)));
-  lines.push(stat('fastest serve km/h', (x) => n(x.fastestServeKmh === null ? null : Math.round(x.fastestServeKmh))));
+  const rows: [string, (x: TennisPlayerStats) => string][] = [
+    ['points won', (x) => String(x.pointsWon)],
+    ['aces', (x) => n(x.aces)],
+    ['double faults', (x) => n(x.doubleFaults)],
+    ['winners', (x) => n(x.winners)],
+    ['unforced errors', (x) => n(x.unforcedErrors)],
+    ['service points won', (x) => ratio(x.servicePointsWon, x.servicePoints)],
+    ['break points won', (x) => ratio(x.breakPointsWon, x.breakPointChances)],
+    ['break points saved', (x) => ratio(x.breakPointsSaved, x.breakPointsFaced)],
+    ['fastest serve km/h', (x) => n(x.fastestServeKmh === null ? null : Math.round(x.fastestServeKmh))],
+  ];
+  const table = [['', shortName(names[0]), shortName(names[1])], ...rows.map(([label, f]) => [label, f(a), f(b)])];
+  const col = Math.max(...table.flatMap((r) => [r[1]!.length, r[2]!.length])) + 2;
+  for (const r of table) lines.push(`  ${r[0]!.padEnd(20)}${r[1]!.padStart(col)}${r[2]!.padStart(col)}`);
   if (s.rally) lines.push(`  rallies: ${(s.rally.shots / s.rally.points).toFixed(1)} shots on average, longest ${s.rally.longest}`);
   return lines;
 }
