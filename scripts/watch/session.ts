@@ -49,13 +49,14 @@ import {
   formatError,
   formatInput,
   formatJoined,
+  formatMarkers,
   formatPresence,
   formatReaction,
   formatReactions,
   type PlaybackView,
 } from './status';
 import { formatClock } from '../lib/format';
-import { headerOf, movedByOf, snapshotOf, StreamView } from './view';
+import { headerOf, markersOf, movedByOf, snapshotOf, StreamView } from './view';
 
 /** Exit code after an interruption (SIGINT / the caller's abort signal): 128 + SIGINT. */
 export const EXIT_INTERRUPTED = 130;
@@ -145,6 +146,8 @@ class Watcher {
   private readonly raw: boolean;
   /** The game as this viewer shows it (./view.ts), from the first `joined`. */
   private game: StreamView | undefined;
+  /** The recording's moments (`joined.markers` and `markers` messages), by seq: what `n` / `p` seek to. */
+  private markers: { t: number; seq: number; label: string; kind: string }[] = [];
   /** Messages and closes are handled one after another (a terminal view's emulator is asynchronous). */
   private queue: Promise<void> = Promise.resolve();
   private presence = '';
@@ -412,6 +415,7 @@ class Watcher {
         }
         return;
       default:
+        if ((msg as { type: string }).type === 'markers') this.addMarkers(markersOf(msg)); // more of joined.markers
         return; // catalog
     }
   }
@@ -429,6 +433,8 @@ class Watcher {
       this.kind = j.kind;
       this.view = { status: j.status, speed: j.speed, epoch: j.epoch, positionMs: j.positionMs };
       for (const line of formatJoined(j)) this.info(line);
+      this.addMarkers(markersOf(j));
+      for (const line of formatMarkers(this.markers)) this.info(`  ${line}`);
       if (!this.raw) {
         this.game = new StreamView(j.kind, headerOf(j), snapshot, j.positionSeq);
         if (snapshot && snapshot.seq > 0) await this.draw(`the game at ${formatClock(j.positionMs)}`);
@@ -453,6 +459,14 @@ class Watcher {
       return;
     }
     this.info(`↻ reconnected (${j.streamId})`);
+  }
+
+  /** Take markers (from `joined` or a `markers` message), keeping one per seq and kind, sorted by seq. */
+  private addMarkers(more: readonly { t: number; seq: number; label: string; kind: string }[]): void {
+    if (more.length === 0) return;
+    const bySeq = new Map(this.markers.map((m) => [`${m.seq}:${m.kind}`, m]));
+    for (const m of more) bySeq.set(`${m.seq}:${m.kind}`, m);
+    this.markers = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
   }
 
   // ----- countdown (scheduled streams) ---------------------------------------------
@@ -502,7 +516,7 @@ class Watcher {
   private onKey(key: string): void {
     if (!this.session.joined || this.finished || this.quitting) return;
     const { status, speed, known } = this.session;
-    const cmd = keyCommand(key, { status, speed, positionMs: this.session.playhead(this.now()), durationMs: known.durationMs });
+    const cmd = keyCommand(key, { status, speed, positionMs: this.session.playhead(this.now()), durationMs: known.durationMs, markers: this.markers });
     if (!cmd) return;
     if (cmd.action === 'quit') return this.quit(0);
     this.send(cmd);

@@ -31,6 +31,18 @@ export function snapshotOf(msg: unknown): { seq: number; state: Json } | undefin
   return s.success && s.data.state !== undefined ? { seq: s.data.seq, state: s.data.state as Json } : undefined;
 }
 
+const markerSchema = z.object({ t: z.number().nonnegative(), seq: z.number().int().nonnegative(), label: z.string(), kind: z.string() });
+
+/** The well-formed `markers` of a `joined` or `markers` message (wire protocol 1.1), or none. */
+export function markersOf(msg: unknown): { t: number; seq: number; label: string; kind: string }[] {
+  const list = (msg as { markers?: unknown } | null)?.markers;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((m) => {
+    const r = markerSchema.safeParse(m);
+    return r.success ? [r.data] : [];
+  });
+}
+
 /** Who moved the stream, when a rejoin's `joined` says (`movedBy`, else `by`), or undefined. */
 export function movedByOf(msg: unknown): string | undefined {
   const m = msg as { movedBy?: unknown; by?: unknown } | null;

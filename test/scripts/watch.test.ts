@@ -460,6 +460,33 @@ test('a rejoin into a newer epoch says the stream moved, and who moved it; its s
   expect(lines[end + 3]).toBe('  sets 0-0 · 5 points played · best of 5');
 });
 
+test('markers: joined.markers and a markers message are counted in the header; n seeks to the next one', async () => {
+  const PVAI = 'pvai:2012-wimbledon-1701:alice';
+  const marker = (seq: number, kind: string) => ({ t: seq * 19_000, seq, label: `${kind} ${seq}`, kind });
+  server.script((ws) => {
+    ws.on('message', (d) => {
+      const m = JSON.parse(String(d)) as { action: string; toMs?: number };
+      if (m.action === 'start') {
+        send(ws, { ...joined({ streamId: PVAI, mode: 'pvai', role: 'player', status: 'paused', positionMs: 0 }), snapshot: snapshotAfter([]), markers: [marker(4, 'game'), marker(9, 'break')], leadMs: 0 } as ServerMessage);
+        ws.send(JSON.stringify({ type: 'markers', streamId: PVAI, markers: [marker(15, 'game'), { seq: 'bad' }] }));
+      } else if (m.action === 'seek') {
+        send(ws, { type: 'state', streamId: PVAI, status: 'paused', speed: 64, epoch: 2, positionMs: m.toMs!, positionSeq: 4, by: 'alice', snapshot: snapshotAfter(firstGame.slice(0, 4)) } as ServerMessage);
+      } else if (m.action === 'stop') send(ws, { type: 'ended', streamId: PVAI, reason: 'stopped' });
+    });
+  });
+  const stdin = new PassThrough();
+  const out = sink();
+  const running = runWatch(base({ mode: 'pvai', interactive: true }), { stdout: out.stream, stdin });
+  await until(() => out.text().includes('keys:'));
+  expect(out.text()).toContain('  ◆ 2 moments: 1 game · 1 break');
+  stdin.write('n');
+  await until(() => out.text().includes('seek to 0:01:16 by alice'));
+  stdin.write('q');
+  await running;
+  expect(server.received[0]!.find((m) => m.action === 'seek')).toEqual({ action: 'seek', toMs: 76_000 });
+  expect(out.text()).toMatch(/── the game at 0:01:16 ──\n {2}Roger Federer +• +0 +30\n/);
+});
+
 describe('CLI', () => {
   test('arguments', () => {
     expect(parseWatchArgs(['g1', '--speed', '64', '--at', '1:02:03', '--mode', 'pvai'])).toEqual({ gameId: 'g1', mode: 'pvai', raw: false, speed: 64, atMs: 3_723_000 });
