@@ -4,6 +4,8 @@
  *
  * - `recordings/{gameId}.jsonl` — a matchcast/1 recording (uploads here trigger indexing);
  * - `recordings/{gameId}.idx.json` — its index, written by the index function;
+ * - `recordings/{gameId}.kf.json` — its keyframes and markers (protocol/recording.ts
+ *   `RecordingKeyframes`), written by the index function beside the index;
  * - `live/{gameId}/{firstSeq}-{batchId}.jsonl` — one accepted batch of a live game's events
  *   (S3 objects cannot be appended to, so each batch is an object of its own).
  */
@@ -14,6 +16,8 @@ export const RECORDINGS_PREFIX = 'recordings/';
 export const RECORDING_SUFFIX = '.jsonl';
 /** Suffix of a recording's index object. */
 export const INDEX_SUFFIX = '.idx.json';
+/** Suffix of a recording's keyframes object. */
+export const KEYFRAMES_SUFFIX = '.kf.json';
 /** Key prefix of live games' chunk objects. */
 export const LIVE_PREFIX = 'live/';
 
@@ -25,6 +29,11 @@ export function recordingKey(gameId: string): string {
 /** `recordings/x.jsonl` → `recordings/x.idx.json`: the index object beside a recording. */
 export function indexKeyFor(recordingKey: string): string {
   return (recordingKey.endsWith(RECORDING_SUFFIX) ? recordingKey.slice(0, -RECORDING_SUFFIX.length) : recordingKey) + INDEX_SUFFIX;
+}
+
+/** `recordings/x.jsonl` → `recordings/x.kf.json`: the keyframes object beside a recording. */
+export function keyframesKeyFor(recordingKey: string): string {
+  return (recordingKey.endsWith(RECORDING_SUFFIX) ? recordingKey.slice(0, -RECORDING_SUFFIX.length) : recordingKey) + KEYFRAMES_SUFFIX;
 }
 
 /** `live/{gameId}/`: the prefix of one live game's chunk objects. */

@@ -8,7 +8,7 @@
  * the frames after the keyframe, which the byte-range index locates. Pure (no I/O); async
  * because a kind's reducer may be (terminal).
  */
-import type { AnyGameKind, GameKind, RecordingHeader, Snapshot, WireFrame } from './kind';
+import type { AnyGameKind, KindFold, RecordingHeader, Snapshot, WireFrame } from './kind';
 import { jsonBytes } from './kind';
 
 /** The state after every frame with seq < `seq`. */
@@ -17,10 +17,14 @@ export interface Keyframe<S = unknown> {
   state: S;
 }
 
-/** A recording's keyframes: at seq 0, K, 2K, … up to and including `frameCount` when it is a multiple. */
+/**
+ * A recording's keyframes, sorted by seq: at seq 0, then K frames after the previous one
+ * (0, K, 2K, … when the kind adds none of its own), and right after every frame the kind's
+ * `keyframeAfter` asks for — up to and including `frameCount` when one falls there.
+ */
 export interface Keyframes<S = unknown> {
   kind: string;
-  /** K: frames between keyframes. */
+  /** K: most frames between two keyframes. */
   every: number;
   frameCount: number;
   keyframes: Keyframe<S>[];
@@ -30,7 +34,7 @@ export interface Keyframes<S = unknown> {
  * Apply `frames` to `state` in order: the kind's `fold` when it has one, else `reduce` frame
  * by frame. Never mutates `state`.
  */
-export async function applyFrames<S>(kind: GameKind<S>, state: S, frames: readonly WireFrame[]): Promise<S> {
+export async function applyFrames<S>(kind: KindFold<S>, state: S, frames: readonly WireFrame[]): Promise<S> {
   if (frames.length === 0) return state;
   if (kind.fold) return kind.fold(state, frames);
   let s = state;
@@ -45,26 +49,62 @@ function checkSeqs(frames: readonly WireFrame[], from: number): void {
 }
 
 /**
+ * Keyframes built frame by frame, as a recording streams by (the index function never holds
+ * the whole recording): {@link add} each frame in seq order from 0, then {@link finish}. At
+ * most `every` frames are held between keyframes. Each run is folded with `applyFrames`.
+ */
+export class KeyframeBuilder<S> {
+  private state: S;
+  private run: WireFrame[] = [];
+  private frameCount = 0;
+  private readonly keyframes: Keyframe<S>[];
+
+  /** @throws RangeError when `every` is not a positive integer. */
+  constructor(
+    private readonly kind: KindFold<S>,
+    header: RecordingHeader,
+    private readonly every: number = kind.keyframeEvery,
+  ) {
+    if (!Number.isInteger(every) || every < 1) throw new RangeError(`every must be a positive integer, got ${every}`);
+    this.state = kind.initialState(header);
+    this.keyframes = [{ seq: 0, state: this.state }];
+  }
+
+  /** The next frame (seq must be the count so far). @throws RangeError for a frame out of order. */
+  async add(frame: WireFrame): Promise<void> {
+    if (frame.seq !== this.frameCount) throw new RangeError(`frames must be consecutive from seq 0: found seq ${frame.seq} where ${this.frameCount} was expected`);
+    this.frameCount++;
+    this.run.push(frame);
+    if (this.run.length >= this.every || this.kind.keyframeAfter?.(frame, this.run)) {
+      this.state = await applyFrames(this.kind, this.state, this.run);
+      this.run = [];
+      this.keyframes.push({ seq: this.frameCount, state: this.state });
+    }
+  }
+
+  /** The keyframes of every frame added. */
+  finish(): Keyframes<S> {
+    return { kind: this.kind.kind, every: this.every, frameCount: this.frameCount, keyframes: [...this.keyframes] };
+  }
+}
+
+/**
  * Fold a whole recording once, keeping the state every `every` frames (default the kind's
- * `keyframeEvery`). `frames` are the recording's, seq 0…n−1.
+ * `keyframeEvery`) and after every frame the kind's `keyframeAfter` asks for. `frames` are
+ * the recording's, seq 0…n−1.
  *
  * @throws RangeError when `every` is not a positive integer or the frames are not seq 0…n−1.
  */
 export async function buildKeyframes<S>(
-  kind: GameKind<S>,
+  kind: KindFold<S>,
   header: RecordingHeader,
   frames: readonly WireFrame[],
   every: number = kind.keyframeEvery,
 ): Promise<Keyframes<S>> {
-  if (!Number.isInteger(every) || every < 1) throw new RangeError(`every must be a positive integer, got ${every}`);
+  const builder = new KeyframeBuilder(kind, header, every);
   checkSeqs(frames, 0);
-  let state = kind.initialState(header);
-  const keyframes: Keyframe<S>[] = [{ seq: 0, state }];
-  for (let from = 0; from + every <= frames.length; from += every) {
-    state = await applyFrames(kind, state, frames.slice(from, from + every));
-    keyframes.push({ seq: from + every, state });
-  }
-  return { kind: kind.kind, every, frameCount: frames.length, keyframes };
+  for (const f of frames) await builder.add(f);
+  return builder.finish();
 }
 
 /**
@@ -76,9 +116,16 @@ export function keyframeFor<S>(keyframes: Keyframes<S>, seq: number): Keyframe<S
   if (!Number.isInteger(seq) || seq < 0 || seq > keyframes.frameCount) {
     throw new RangeError(`seq ${seq} is outside 0…${keyframes.frameCount}`);
   }
-  const k = keyframes.keyframes[Math.floor(seq / keyframes.every)];
-  if (!k || k.seq > seq) throw new RangeError(`no keyframe for seq ${seq}`);
-  return k;
+  const list = keyframes.keyframes;
+  let lo = 0;
+  let hi = list.length - 1;
+  if (hi < 0 || list[0]!.seq > seq) throw new RangeError(`no keyframe for seq ${seq}`);
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (list[mid]!.seq <= seq) lo = mid;
+    else hi = mid - 1;
+  }
+  return list[lo]!;
 }
 
 /**
@@ -91,7 +138,7 @@ export function keyframeFor<S>(keyframes: Keyframes<S>, seq: number): Keyframe<S
  * that do not start at the keyframe, skip a seq, or stop before `seq`.
  */
 export async function snapshotAt<S>(
-  kind: GameKind<S>,
+  kind: KindFold<S>,
   keyframes: Keyframes<S>,
   framesAfterKeyframe: readonly WireFrame[],
   seq: number,
@@ -108,7 +155,7 @@ export async function snapshotAt<S>(
 }
 
 /** The state after every frame with seq < `seq`, folded from frame 0 (the reference snapshotAt must equal). */
-export async function stateAt<S>(kind: GameKind<S>, header: RecordingHeader, frames: readonly WireFrame[], seq: number): Promise<S> {
+export async function stateAt<S>(kind: KindFold<S>, header: RecordingHeader, frames: readonly WireFrame[], seq: number): Promise<S> {
   return applyFrames(kind, kind.initialState(header), frames.slice(0, seq));
 }
 

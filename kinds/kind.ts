@@ -81,6 +81,10 @@ export type AnyGameKind = GameKind<any>;
  * - `markers(frames, header)` lists the moments worth jumping to over a whole recording
  *   (≤ {@link MAX_MARKERS}, sorted by seq).
  * - `keyframeEvery` is the spacing K (in frames) of the kind's keyframes (kinds/keyframes.ts).
+ * - `keyframeAfter(frame, sinceKeyframe)` (optional): true when a keyframe must also be
+ *   stored right after `frame`, off the K grid; `sinceKeyframe` is every frame since the
+ *   last keyframe, `frame` last. Terminal: after a resize, and once the output since the
+ *   last keyframe is large (kinds/terminal/lean.ts), so a snapshot needs no emulator.
  */
 export interface GameKind<S = unknown> {
   readonly kind: string;
@@ -89,9 +93,17 @@ export interface GameKind<S = unknown> {
   initialState(header: RecordingHeader): S;
   reduce(state: S, frame: WireFrame): S | Promise<S>;
   fold?(state: S, frames: readonly WireFrame[]): Promise<S>;
+  keyframeAfter?(frame: WireFrame, sinceKeyframe: readonly WireFrame[]): boolean;
   snapshot(state: S): Json;
   markers(frames: readonly WireFrame[], header: RecordingHeader): Marker[];
 }
+
+/**
+ * A kind without its frame schema: what folding frames needs (kinds/keyframes.ts). Each
+ * kind's `fold.ts` exports one without zod, so a function that only folds frames it already
+ * trusts (the index function, which also runs the terminal emulator) stays small.
+ */
+export type KindFold<S = unknown> = Omit<GameKind<S>, 'frameSchema'>;
 
 /** UTF-8 bytes of a value's JSON. */
 export function jsonBytes(value: unknown): number {

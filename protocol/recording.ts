@@ -14,7 +14,7 @@
  * The index ({@link RecordingIndex}) holds `[seq, t, byteOffset]` every K frames, so a
  * reader can fetch just the byte range holding the frames it needs (ranged GetObject).
  */
-import type { WireFrame } from './messages';
+import type { WireFrame, WireMarker } from './messages';
 
 export const RECORDING_FORMAT = 'matchcast/1';
 export const INDEX_FORMAT = 'matchcast-index/1';
@@ -54,6 +54,28 @@ export interface RecordingIndex {
   durationMs: number;
   every: number;
   entries: Array<[seq: number, t: number, byteOffset: number]>;
+}
+
+/** Format of a recording's keyframes object (contract/keys.ts `keyframesKeyFor`). */
+export const KEYFRAMES_FORMAT = 'matchcast-keyframes/1';
+
+/**
+ * The keyframes object stored beside a recording and its index by the index function:
+ * the recording's frames folded once by its game kind (kinds/keyframes.ts `Keyframes`:
+ * `keyframes[i].state` is the kind's state after every frame with seq < `keyframes[i].seq`,
+ * sorted by seq, at most `every` frames apart) and its markers (protocol 1.1, ≤ 2,000,
+ * sorted by seq). A snapshot at seq S = the last keyframe at or before S, then the frames
+ * from it to S − 1, which the index locates by byte range.
+ */
+export interface RecordingKeyframes {
+  format: typeof KEYFRAMES_FORMAT;
+  gameId: string;
+  /** The kind whose states these are (the header's `kind`, or `generic` for a kind matchcast does not know). */
+  kind: string;
+  every: number;
+  frameCount: number;
+  keyframes: Array<{ seq: number; state: unknown }>;
+  markers: WireMarker[];
 }
 
 /** A recording that breaks the format. `line` is 1-based (line 1 is the header). */
@@ -97,9 +119,10 @@ export class RecordingIndexer {
    * accepted as the last line (what `text.split('\n')` yields for text ending in `\n`); any
    * line after it is refused. A `\r` left at a line's end (CRLF) is tolerated by JSON and
    * counted in the byte offsets, so the offsets stay exact for the object as stored.
+   * Returns the frame the line holds (undefined for the header and the final blank line).
    * Throws {@link RecordingError} at the first breach.
    */
-  addLine(text: string): void {
+  addLine(text: string): WireFrame | undefined {
     this.line++;
     const start = this.offset;
     const bytes = byteLength(text);
@@ -108,14 +131,14 @@ export class RecordingIndexer {
     if (text === '') {
       if (this.header) {
         this.trailingBlank = true;
-        return;
+        return undefined;
       }
       throw new RecordingError(this.line, 'empty header line');
     }
     if (this.header === undefined) {
       if (bytes > MAX_HEADER_LINE_BYTES) throw new RecordingError(this.line, `header is over ${MAX_HEADER_LINE_BYTES} bytes`);
       this.header = parseHeader(text, this.line);
-      return;
+      return undefined;
     }
     if (bytes > MAX_FRAME_LINE_BYTES) throw new RecordingError(this.line, `frame line is ${bytes} bytes, over the ${MAX_FRAME_LINE_BYTES}-byte limit`);
     const frame = parseFrame(text, this.line);
@@ -124,6 +147,12 @@ export class RecordingIndexer {
     if (frame.seq % this.every === 0) this.entries.push([frame.seq, frame.t, start]);
     this.lastT = frame.t;
     this.frames++;
+    return frame;
+  }
+
+  /** The header, once its line has been added (the kind of the frames that follow). */
+  get headerSoFar(): RecordingHeader | undefined {
+    return this.header;
   }
 
   /** Finish: checks the header's counts against the frames. Returns the header and the index. */

@@ -1,5 +1,5 @@
 /**
- * The matchcast wire protocol, version 1 — the part without zod: the shared vocabulary
+ * The matchcast wire protocol, version 1.1 — the part without zod: the shared vocabulary
  * (limits, modes, roles, statuses, end reasons, error codes), the byte-size helpers, and
  * every server → client message with its builders (docs/PROTOCOL.md). Modules that only
  * build or read server messages (the tick, fan-out) import this one, so they do not bundle
@@ -131,6 +131,63 @@ export interface JoinedMessage {
   live?: boolean;
   /** Something the viewer asked for that this stream does not do (e.g. `shared_stream`: its `speed`/`atMs` were not applied). */
   notice?: Notice;
+  /**
+   * Protocol 1.1: the game's state before the next frame this viewer receives
+   * ({@link WireSnapshot}); absent only when the server cannot compute one (a recording
+   * indexed without keyframes, a live game past the bound of docs/PROTOCOL.md "Snapshots").
+   */
+  snapshot?: WireSnapshot;
+  /**
+   * Protocol 1.1: the recording's moments (≤ {@link MAX_MARKERS}, sorted by seq). When they
+   * would make `joined` too large for one message, the rest follow at once in
+   * {@link MarkersMessage}s; `markersFollow` is then true. Always sent by a 1.1 server
+   * (optional in this type so a 1.0 server's `joined` still parses).
+   */
+  markers?: WireMarker[];
+  /** True when more markers follow in `markers` messages right after this `joined`. */
+  markersFollow?: boolean;
+  /** Protocol 1.1: ms of playout buffer the server keeps ahead of the viewer. Always 0 today (always sent by a 1.1 server). */
+  leadMs?: number;
+  /**
+   * A `rejoin` whose `epoch` is older than the stream's: the epoch it asked for, so the
+   * client can tell the stream moved (its `snapshot` and frames are the current epoch's).
+   */
+  movedFrom?: number;
+}
+
+/**
+ * `snapshot: { seq, state }` (protocol 1.1, docs/PROTOCOL.md "Snapshots"): `state` is the
+ * game kind's snapshot (kinds/<kind>/index.ts `snapshot()`) after every frame with seq <
+ * `seq`; `seq` is the first frame the viewer receives after it. `state` is at most
+ * {@link MAX_SNAPSHOT_BYTES} of UTF-8 JSON.
+ */
+export interface WireSnapshot {
+  seq: number;
+  state: unknown;
+}
+
+/**
+ * A moment worth jumping to (protocol 1.1): `t` (media ms) and `seq` of its frame — seeking
+ * to `t` shows the state before it, the frame itself plays next; `kind` names the kind of
+ * moment ("game", "break", "wicket", "check", "marker", …); `label` is for people.
+ */
+export interface WireMarker {
+  t: number;
+  seq: number;
+  label: string;
+  kind: string;
+}
+
+/** Largest snapshot `state`: 64 KB of UTF-8 JSON (protocol 1.1). */
+export const MAX_SNAPSHOT_BYTES = 64 * 1024;
+/** Most markers of one recording (protocol 1.1). */
+export const MAX_MARKERS = 2000;
+
+/** The rest of a `joined`'s markers (protocol 1.1), sent right after it when they did not fit; each under {@link MAX_MESSAGE_BYTES}. */
+export interface MarkersMessage {
+  type: 'markers';
+  streamId: string;
+  markers: WireMarker[];
 }
 
 /**
@@ -162,6 +219,8 @@ export interface StateMessage {
   positionSeq: number;
   /** User id of whoever changed it, or `system`. */
   by: string;
+  /** Protocol 1.1: after a seek, the state before `positionSeq` (the frames of the new epoch start there). */
+  snapshot?: WireSnapshot;
 }
 export interface PresenceMessage {
   type: 'presence';
@@ -265,6 +324,7 @@ export interface PongMessage {
 
 export type ServerMessage =
   | JoinedMessage
+  | MarkersMessage
   | FramesMessage
   | StateMessage
   | PresenceMessage
@@ -277,6 +337,35 @@ export type ServerMessage =
   | DetachedMessage
   | ErrorMessage
   | PongMessage;
+
+/** Bytes a `joined` and each `markers` message is kept within: API Gateway's 128 KB less room for the gateway's framing. */
+export const MARKERS_MESSAGE_BUDGET = MAX_MESSAGE_BYTES - 4 * 1024;
+
+/**
+ * `joined` with its markers (protocol 1.1): as many of `markers` (in order) as keep the
+ * `joined` within {@link MARKERS_MESSAGE_BUDGET} bytes go in it; the rest follow in `markers`
+ * messages, each within the same budget, to be sent right after it in order. `joined.snapshot`
+ * (≤ 64 KB) always fits. Returns `[joined, ...markers messages]`.
+ */
+export function joinedWithMarkers(joined: JoinedMessage, markers: readonly WireMarker[]): [JoinedMessage, ...MarkersMessage[]] {
+  const sizes = markers.map((m) => jsonBytes(m) + 1);
+  const take = (from: number, room: number): number => {
+    let end = from;
+    for (let used = 0; end < markers.length && used + sizes[end]! <= room; end++) used += sizes[end]!;
+    return end;
+  };
+  const inJoined = take(0, MARKERS_MESSAGE_BUDGET - jsonBytes({ ...joined, markers: [], markersFollow: true }));
+  const out: [JoinedMessage, ...MarkersMessage[]] = [
+    inJoined < markers.length ? { ...joined, markers: markers.slice(0, inJoined), markersFollow: true } : { ...joined, markers: [...markers] },
+  ];
+  const room = MARKERS_MESSAGE_BUDGET - jsonBytes({ type: 'markers', streamId: joined.streamId, markers: [] });
+  for (let from = inJoined; from < markers.length; ) {
+    const end = Math.max(from + 1, take(from, room));
+    out.push({ type: 'markers', streamId: joined.streamId, markers: markers.slice(from, end) });
+    from = end;
+  }
+  return out;
+}
 
 /** Build an `error` reply from a {@link ProtocolError}. */
 export function errorMessage(e: ProtocolError): ErrorMessage {

@@ -13,7 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ErrorCode, JoinMessage, ListMessage, RejoinMessage, StartMessage } from '../../protocol/messages';
-import { catalogPage, framesMessages } from '../../protocol/server';
+import { catalogPage, framesMessages, type WireSnapshot } from '../../protocol/server';
 import { canControl, decideControl, newStreamRow, stateMessage, START_LEAD_MS, type ControlAction } from '../core/control';
 import { frameTime } from '../core/clock';
 import { awaitsSecondPlayer, isFinished, isPreStart } from '../core/lifecycle';
@@ -317,7 +317,10 @@ export async function rejoinStream(ports: ControlPorts, config: ControlConfig, c
   const now = await ports.streams.get(s.streamId, { consistent: true });
   if (!now) return;
   if (m.epoch !== now.epoch) {
-    await ports.broadcaster.post(caller.connectionId, stateMessage(now, 'system'));
+    // The epoch moved again while rejoining (a seek the connection, not yet attached, did not
+    // hear): this `state` carries the snapshot at its position, as a seek's does.
+    const snapshot = now.epoch !== s.epoch ? await ports.snapshots?.(now).snapshotAt(now.positionSeq) : undefined;
+    await ports.broadcaster.post(caller.connectionId, stateMessage(now, 'system', snapshot));
     return;
   }
   if (!wasAttached) return; // replayed by attach
@@ -338,7 +341,7 @@ export async function applyControl(ports: ControlPorts, caller: Caller, c: Contr
   if (!conn?.streamId) throw new ControlRefusal('bad_request', 'not attached to a stream: send start or join first');
   // A seek's target frame depends on the recording only: looked up once, not on every retry
   // (the lookup reads the index; a retry must be quick to win against the tick's next claim).
-  let toSeq: { durationMs: number; frameCount: number; seq: number } | undefined;
+  let toSeq: { durationMs: number; frameCount: number; seq: number; snapshot: WireSnapshot | undefined } | undefined;
   let next: { seq: number; ms: number | undefined } | undefined;
   for (let attempt = 0; attempt < MAX_CONTROL_ATTEMPTS; attempt++) {
     const stream = await liveStream(ports, conn.streamId);
@@ -350,7 +353,9 @@ export async function applyControl(ports: ControlPorts, caller: Caller, c: Contr
       // A live replay's length grows: look again when the row's length changed since.
       if (!toSeq || toSeq.durationMs !== stream.durationMs || toSeq.frameCount !== stream.frameCount) {
         const seq = c.toMs > stream.durationMs ? stream.frameCount : await ports.frames(stream).seqAtOrAfter(c.toMs);
-        toSeq = { durationMs: stream.durationMs, frameCount: stream.frameCount, seq };
+        // Protocol 1.1: the seek's `state` carries the snapshot at its position (computed here, before the write).
+        const snapshot = c.toMs > stream.durationMs ? undefined : await ports.snapshots?.(stream).snapshotAt(seq);
+        toSeq = { durationMs: stream.durationMs, frameCount: stream.frameCount, seq, snapshot };
       }
       action = { action: 'seek', toMs: c.toMs, toSeq: toSeq.seq };
     } else if (c.action === 'resume') {
@@ -382,7 +387,7 @@ export async function applyControl(ports: ControlPorts, caller: Caller, c: Contr
     // `state` goes out after the old epoch's last claimed frames and before the new epoch's
     // execution can send any (a speed change anchors at now: its next frame may be due at once).
     await untilClaimedBatchSent(ports.time, stream);
-    await broadcastState(ports, updated, caller.userId);
+    await broadcastState(ports, updated, caller.userId, action.action === 'seek' ? toSeq?.snapshot : undefined);
     if (startNew) await ports.workflow.start(name, { streamId: updated.streamId, epoch: updated.epoch, generation: 0, iteration: 0 });
     metricsOf(ports).add('ControlMessages', 1);
     return;
@@ -408,10 +413,10 @@ async function nextFrameMs(ports: Pick<ControlPorts, 'frames'>, stream: StreamRo
  * own), and followed by the newest `state` (`by: system`) when one overtook it while it was
  * being sent — two controllers' broadcasts run concurrently and may arrive in either order.
  */
-async function broadcastState(ports: Pick<ControlPorts, 'streams' | 'broadcaster'>, updated: StreamRow, by: string): Promise<void> {
+async function broadcastState(ports: Pick<ControlPorts, 'streams' | 'broadcaster'>, updated: StreamRow, by: string, snapshot?: WireSnapshot): Promise<void> {
   const before = await ports.streams.get(updated.streamId, { consistent: true });
   if (before && before.epoch !== updated.epoch) return;
-  await ports.broadcaster.fanOut(updated.streamId, [stateMessage(updated, by)]);
+  await ports.broadcaster.fanOut(updated.streamId, [stateMessage(updated, by, snapshot)]);
   const after = await ports.streams.get(updated.streamId, { consistent: true });
   if (after && after.epoch !== updated.epoch && !isFinished(after)) await ports.broadcaster.fanOut(after.streamId, [stateMessage(after, 'system')]);
 }

@@ -7,12 +7,13 @@ import { joinedMessage, roleIn } from '../core/control';
 import { dueAt, frameTime } from '../core/clock';
 import { clockRuns, isFinished } from '../core/lifecycle';
 import type { StreamRow } from '../../contract/rows';
-import { framesMessages, type EndReason, type Notice, type Role, type WireFrame } from '../../protocol/server';
+import { framesMessages, joinedWithMarkers, type EndReason, type Notice, type Role, type WireFrame, type WireSnapshot } from '../../protocol/server';
 import type { Broadcaster } from '../ports/broadcaster';
 import type { AttachedConnection, ConnectionRegistry } from '../ports/connections';
 import type { FrameSource } from '../ports/frames';
 import type { Log } from '../ports/log';
 import { StaleEpochError } from '../ports/errors';
+import type { SnapshotSource } from '../ports/snapshots';
 import type { StreamStore } from '../ports/streams';
 import type { Time } from '../ports/time';
 import type { Workflow } from '../ports/workflow';
@@ -20,6 +21,7 @@ import { endStream, FANOUT_SETTLE_MS } from './end-stream';
 import type { FrameHistory } from './frames';
 import { leaveStream } from './leave-stream';
 import { announcePresence } from './presence';
+import type { SnapshotHistory } from './snapshots';
 
 /** Ports of the session acts. */
 export interface SessionPorts {
@@ -29,6 +31,11 @@ export interface SessionPorts {
   workflow: Workflow;
   /** The frame source of a stream's (or a game's) history: application/frames.ts `frameSourceFor` on the recordings and games. */
   frames: (history: FrameHistory) => FrameSource;
+  /**
+   * The snapshot source of a stream's history (application/snapshots.ts `snapshotSourceFor`):
+   * protocol 1.1's `joined.snapshot` and `markers`. Absent: `joined` carries neither.
+   */
+  snapshots?: (history: SnapshotHistory) => SnapshotSource;
   time: Time;
   log: Log;
 }
@@ -73,12 +80,25 @@ const READ_LIMIT = 5000;
 export async function attach(ports: SessionPorts, connectionId: string, userId: string, stream: StreamRow, role?: Role, opts: AttachOptions = {}): Promise<Role> {
   const r = role ?? roleIn(stream, userId);
   const replay = opts.replay;
-  const greet = (row: StreamRow) => {
-    const joined = joinedMessage(row, r, ports.time.now());
-    return ports.broadcaster.post(connectionId, opts.notice ? { ...joined, notice: opts.notice } : joined);
+  const snapshots = ports.snapshots?.(stream);
+  let snap: { epoch: number; seq: number; snapshot: WireSnapshot | undefined } | undefined;
+  const snapshotFor = async (row: StreamRow, seq: number): Promise<boolean> => {
+    if (!snapshots || (snap && snap.epoch === row.epoch && snap.seq === seq)) return false;
+    snap = { epoch: row.epoch, seq, snapshot: await snapshots.snapshotAt(seq) };
+    return true;
+  };
+  const greet = async (row: StreamRow, extras: { movedFrom?: number } = {}) => {
+    const joined = joinedMessage(row, r, ports.time.now(), { ...extras, ...(snap?.snapshot ? { snapshot: snap.snapshot } : {}) });
+    const [first, ...more] = joinedWithMarkers(opts.notice ? { ...joined, notice: opts.notice } : joined, snapshots ? await snapshots.markers() : []);
+    await ports.broadcaster.post(connectionId, first);
+    for (const m of more) await ports.broadcaster.post(connectionId, m);
   };
   if (replay) {
-    await greet({ ...stream, clientCount: stream.clientCount + 1 });
+    // The next frame this viewer receives: the first replayed one of its own epoch, or — a
+    // rejoin from an older epoch — the current epoch's frame at the stream's position.
+    const moved = replay.epoch !== stream.epoch;
+    await snapshotFor(stream, moved ? stream.positionSeq : Math.min(replay.fromSeq, stream.positionSeq));
+    await greet({ ...stream, clientCount: stream.clientCount + 1 }, moved ? { movedFrom: replay.epoch } : {});
     let next = replay.fromSeq;
     let epoch = replay.epoch;
     await untilQuiet(ports, stream.streamId, async (row) => {
@@ -95,7 +115,11 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
       return true;
     });
   }
-  const quiet = replay ? undefined : ((await untilQuiet(ports, stream.streamId)) ?? stream);
+  // The snapshot is computed for each fresh row before its quiet check (reading it takes
+  // time: the row is read again after), so the row the quiet moment is found on is the row
+  // whose snapshot `joined` carries, and nothing is read between that check and the attach.
+  const quiet = replay ? undefined : ((await untilQuiet(ports, stream.streamId, (row) => snapshotFor(row, row.positionSeq))) ?? stream);
+  if (quiet) await snapshotFor(quiet, quiet.positionSeq); // the wait ran out of reads: the last row's
   const attached = await ports.connections.attach(connectionId, stream.streamId, r);
   // `joined` goes out at once, inside the quiet moment: a tick's next fan-out may reach the
   // connection as soon as it is attached, and its frames must not overtake `joined` (counting

@@ -9,7 +9,7 @@
 import { mediaAt, rebase } from './clock';
 import type { GameRow, StreamRow } from '../../contract/rows';
 import { acceptsControls, isFinished, newStreamRow as newRow } from './lifecycle';
-import type { JoinedMessage, Mode, ProtocolError, Role, StateMessage } from '../../protocol/messages';
+import type { JoinedMessage, Mode, ProtocolError, Role, StateMessage, WireSnapshot } from '../../protocol/server';
 
 /**
  * Lead (ms) between creating a stream (or seating a pvp room's second player) and its first
@@ -136,9 +136,12 @@ function decision(
   return { ok: true, decision: { changes, stopExecution, startExecution } };
 }
 
-/** The `state` broadcast for a stream row, attributed to `by` (a user id or `system`). */
-export function stateMessage(stream: StreamRow, by: string): StateMessage {
-  return {
+/**
+ * The `state` broadcast for a stream row, attributed to `by` (a user id or `system`); a
+ * seek's carries `snapshot` (protocol 1.1: the state before the row's `positionSeq`).
+ */
+export function stateMessage(stream: StreamRow, by: string, snapshot?: WireSnapshot): StateMessage {
+  const message: StateMessage = {
     type: 'state',
     streamId: stream.streamId,
     status: stream.status,
@@ -148,6 +151,7 @@ export function stateMessage(stream: StreamRow, by: string): StateMessage {
     positionSeq: stream.positionSeq,
     by,
   };
+  return snapshot ? { ...message, snapshot } : message;
 }
 
 /** Media position (ms) showing now — for `joined`/`catalog` of a playing stream. */
@@ -197,12 +201,23 @@ export function newStreamRow(n: NewStream): StreamRow {
   });
 }
 
+/** What a `joined` carries beyond the row (protocol 1.1). */
+export interface JoinedExtras {
+  /** The game's state before the first frame the viewer receives (absent when none could be made). */
+  snapshot?: WireSnapshot;
+  /** A rejoin from an older epoch: the epoch it asked for. */
+  movedFrom?: number;
+}
+
 /**
  * The `joined` reply: the full initial state.
  * A stream not started yet (`scheduled`/`awaiting_start`) also carries `startsAt`
- * (epoch ms of its first frame), the countdown's target.
+ * (epoch ms of its first frame), the countdown's target. Protocol 1.1: `leadMs` is 0 (no
+ * playout buffer), `markers` is empty here (application/session.ts fills it and splits
+ * what does not fit, protocol/server.ts `joinedWithMarkers`), `snapshot` and `movedFrom`
+ * from `extras`.
  */
-export function joinedMessage(stream: StreamRow, role: Role, now: number): JoinedMessage {
+export function joinedMessage(stream: StreamRow, role: Role, now: number, extras: JoinedExtras = {}): JoinedMessage {
   return {
     type: 'joined',
     streamId: stream.streamId,
@@ -221,5 +236,9 @@ export function joinedMessage(stream: StreamRow, role: Role, now: number): Joine
     clients: stream.clientCount,
     ...((stream.status === 'scheduled' || stream.status === 'awaiting_start') && stream.startsAt !== undefined ? { startsAt: stream.startsAt } : {}),
     ...(stream.livePlayback ? { live: true } : {}),
+    markers: [],
+    leadMs: 0,
+    ...(extras.snapshot ? { snapshot: extras.snapshot } : {}),
+    ...(extras.movedFrom !== undefined ? { movedFrom: extras.movedFrom } : {}),
   };
 }

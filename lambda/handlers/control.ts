@@ -21,6 +21,7 @@ import {
   type ControlPorts,
 } from '../application/control';
 import { frameSourceFor } from '../application/frames';
+import { snapshotSourceFor } from '../application/snapshots';
 import { bucketOf } from '../core/rate-limit';
 import { ROUTE_TARGETS } from '../core/routes';
 import type { Caller, WebSocketEvent } from '../core/ws-event';
@@ -105,6 +106,7 @@ export function fromEnvironment(env: NodeJS.ProcessEnv): ControlDeps {
       broadcaster,
       workflow,
       frames: (history) => frameSourceFor({ recordings, games }, history),
+      snapshots: (history) => snapshotSourceFor({ recordings, frames: (h) => frameSourceFor({ recordings, games }, h) }, history),
       time,
       log,
       metrics,
