@@ -414,8 +414,10 @@ class Watcher {
           this.tickCountdown();
         }
         return;
+      case 'markers': // the rest of joined.markers, right after it
+        this.addMarkers(markersOf(msg));
+        return;
       default:
-        if ((msg as { type: string }).type === 'markers') this.addMarkers(markersOf(msg)); // more of joined.markers
         return; // catalog
     }
   }
