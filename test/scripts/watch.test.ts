@@ -460,6 +460,25 @@ test('a rejoin into a newer epoch says the stream moved, and who moved it; its s
   expect(lines[end + 3]).toBe('  sets 0-0 · 5 points played · best of 5');
 });
 
+test('a hostile snapshot: names and marker kinds from the server print without their control sequences', async () => {
+  const snap = snapshotAfter(firstGame);
+  const state = { ...(snap.state as Record<string, unknown>), players: ['\u001b]0;pwned\u0007Roger\u001b[2J Federer', 'Andy\r\nMurray'] };
+  server.script((ws) =>
+    onAction(server, 0, 'start', () => {
+      send(ws, { ...joined({ status: 'playing', positionSeq: 5 }), snapshot: { seq: 5, state }, markers: [{ t: 1, seq: 1, label: 'x', kind: '\u001b[31mgame' }] } as ServerMessage);
+      send(ws, framesMsg(1, [point(5, 1, ['0', '0'])]));
+      send(ws, { type: 'ended', streamId: STREAM, reason: 'finished' });
+    }),
+  );
+  const out = sink();
+  await runWatch(base(), { stdout: out.stream });
+  // eslint-disable-next-line no-control-regex
+  expect(out.text()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  expect(out.text()).not.toContain('pwned');
+  expect(out.text()).toMatch(/Roger Federer +• +0 +40/);
+  expect(out.text()).toContain('◆ 1 moment: 1 game');
+});
+
 test('markers: joined.markers and a markers message are counted in the header; n seeks to the next one', async () => {
   const PVAI = 'pvai:2012-wimbledon-1701:alice';
   const marker = (seq: number, kind: string) => ({ t: seq * 19_000, seq, label: `${kind} ${seq}`, kind });
