@@ -56,6 +56,7 @@ import {
   type PlaybackView,
 } from './status';
 import { formatClock } from '../lib/format';
+import type { Json } from '../../kinds';
 import { headerOf, markersOf, movedByOf, snapshotOf, StreamView } from './view';
 
 /** Exit code after an interruption (SIGINT / the caller's abort signal): 128 + SIGINT. */
@@ -146,6 +147,8 @@ class Watcher {
   private readonly raw: boolean;
   /** The game as this viewer shows it (./view.ts), from the first `joined`. */
   private game: StreamView | undefined;
+  /** The epoch the game's view is based on (its `joined`, or the last `state`/`joined` that moved it). */
+  private gameEpoch = -1;
   /** The recording's moments (`joined.markers` and `markers` messages), by seq: what `n` / `p` seek to. */
   private markers: { t: number; seq: number; label: string; kind: string }[] = [];
   /** Messages and closes are handled one after another (a terminal view's emulator is asynchronous). */
@@ -223,6 +226,22 @@ class Watcher {
     const lines = await game.lines();
     this.out(`── ${title} ──`);
     for (const line of lines) this.out(line);
+  }
+
+  /**
+   * The game from a snapshot (a seek, a rejoin into a newer epoch): drawn, then the frames
+   * of its epoch already held from its seq on (they may arrive before the message that
+   * carries the snapshot) are applied to it.
+   */
+  private async restart(snapshot: { seq: number; state: Json }, title: string): Promise<void> {
+    const game = this.game;
+    if (!game) return;
+    game.reset(snapshot);
+    await this.draw(title);
+    const held = this.session.buffer.sorted().filter((f) => f.seq >= snapshot.seq);
+    if (held.length === 0) return;
+    for (const line of await game.take(held)) this.out(line);
+    await this.redrawScreen();
   }
 
   /** After frames: a terminal's screen is redrawn in place when {@link redraws}. */
@@ -357,15 +376,12 @@ class Watcher {
       case 'state': {
         if (!isPreStart(msg.status)) this.stopCountdown();
         for (const line of describeState(this.view, msg)) this.info(line);
-        const newEpoch = msg.epoch > this.session.buffer.epoch;
         this.session.onState(msg, this.now());
         this.view = { status: msg.status, speed: msg.speed, epoch: msg.epoch, positionMs: msg.positionMs };
-        if (!newEpoch || !this.game) return;
+        if (!this.game || msg.epoch <= this.gameEpoch) return;
+        this.gameEpoch = msg.epoch;
         const snapshot = snapshotOf(msg);
-        if (snapshot) {
-          this.game.reset(snapshot);
-          return this.draw(`the game at ${formatClock(msg.positionMs)}`);
-        }
+        if (snapshot) return this.restart(snapshot, `the game at ${formatClock(msg.positionMs)}`);
         this.game.position(msg.positionSeq);
         return;
       }
@@ -439,6 +455,7 @@ class Watcher {
       for (const line of formatMarkers(this.markers)) this.info(`  ${line}`);
       if (!this.raw) {
         this.game = new StreamView(j.kind, headerOf(j), snapshot, j.positionSeq);
+        this.gameEpoch = j.epoch;
         if (snapshot && snapshot.seq > 0) await this.draw(`the game at ${formatClock(j.positionMs)}`);
         else if (!snapshot && j.positionSeq > 0) this.info(`  note: the server sent no snapshot: the game below counts only the frames from ${j.positionSeq} on`);
         else await this.redrawScreen();
@@ -452,11 +469,10 @@ class Watcher {
       const by = movedByOf(j);
       this.info(`↻ reconnected (${j.streamId}): the stream moved to ${formatClock(j.positionMs)} while the connection was down${by ? ` (by ${by})` : ''}`);
       this.view = { status: j.status, speed: j.speed, epoch: j.epoch, positionMs: j.positionMs };
-      if (this.game) {
-        if (snapshot) {
-          this.game.reset(snapshot);
-          await this.draw(`the game at ${formatClock(j.positionMs)}`);
-        } else this.game.position(j.positionSeq);
+      if (this.game && j.epoch > this.gameEpoch) {
+        this.gameEpoch = j.epoch;
+        if (snapshot) await this.restart(snapshot, `the game at ${formatClock(j.positionMs)}`);
+        else this.game.position(j.positionSeq);
       }
       return;
     }

@@ -431,6 +431,24 @@ test('a seek\'s state.snapshot redraws the game; the frames after it are applied
   expect(lines[end + 3]).toBe('  sets 0-0 · 3 points played · best of 5');
 });
 
+test('a seek whose frames arrive before its state: the snapshot still applies, then those frames', async () => {
+  server.script((ws) =>
+    onAction(server, 0, 'start', () => {
+      send(ws, joined({ status: 'playing' }));
+      send(ws, framesMsg(1, firstGame));
+      send(ws, framesMsg(2, firstGame.slice(1, 3)));
+      send(ws, { type: 'state', streamId: STREAM, status: 'playing', speed: 64, epoch: 2, positionMs: 19_000, positionSeq: 1, by: 'alice', snapshot: snapshotAfter(firstGame.slice(0, 1)) } as ServerMessage);
+      send(ws, { type: 'ended', streamId: STREAM, reason: 'finished' });
+    }),
+  );
+  const out = sink();
+  await runWatch(base(), { stdout: out.stream });
+  const lines = out.text().split('\n');
+  const end = lines.indexOf('── final state ──');
+  expect(lines[end + 1]).toMatch(/Roger Federer +• +0 +30$/);
+  expect(lines[end + 3]).toBe('  sets 0-0 · 3 points played · best of 5');
+});
+
 test('a rejoin into a newer epoch says the stream moved, and who moved it; its snapshot is drawn and no frame after it is lost', async () => {
   server.script(
     (ws) =>
