@@ -1,8 +1,8 @@
 /**
  * `npm run ingest -- FILE… [--bucket NAME | --stack NAME] [--only GAMEID]… [--replace] [--dry-run]`
  *
- * Converts input files to matchcast/1 (convert/: tennis point-by-point CSV, asciicast,
- * ttyrec, Cricsheet JSON, generic JSONL), validates every recording with the same indexer
+ * Converts input files to matchcast/1 (the converter registry, kinds/converters.ts: tennis
+ * point-by-point CSV, asciicast, ttyrec, Cricsheet JSON, chess PGN, generic JSONL), validates every recording with the same indexer
  * the index Lambda runs, and uploads each one as `recordings/{gameId}.jsonl`
  * (ContentType `application/x-ndjson`). The bucket's ObjectCreated notification then runs the
  * index Lambda, which writes `recordings/{gameId}.idx.json` and the `Games` catalog row —
@@ -37,7 +37,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { convertFiles, type ConvertedRecording, type InputFile } from '../convert';
+import { CONVERTERS, convertFiles, type ConvertedRecording, type InputFile } from '../convert';
 import { printable } from '../convert/errors';
 import { CliError, parseCli, runMain, usageError } from './lib/cli';
 import { formatClock } from './lib/format';
@@ -50,6 +50,15 @@ export { recordingKey };
 /** Content type of matchcast/1 objects (JSON Lines), and a recording ready to upload (scripts/lib/upload.ts). */
 export { RECORDING_CONTENT_TYPE, type PreparedRecording };
 
+/**
+ * The FILE lines of the help: one per input format of the converter registry
+ * (kinds/converters.ts), `  FILE            *-points.csv  Grand Slam point-by-point CSV …`.
+ */
+function fileHelp(): string {
+  const rows = CONVERTERS.filter((c) => !c.companion).map((c) => `${c.patterns.join(', ').padEnd(17)} ${c.format}`);
+  return rows.map((r, i) => `  ${(i === 0 ? 'FILE' : '').padEnd(16)}${r}`).join('\n');
+}
+
 export const INGEST_HELP = `usage: npm run ingest -- FILE… [--bucket NAME | --stack NAME] [--only GAMEID]… [--replace] [--dry-run]
 
 Convert recordings to matchcast/1, validate them, and upload each to
@@ -58,8 +67,7 @@ A recording already stored byte for byte is left as it is ("unchanged"); a
 different one under the same gameId is refused, uploading nothing, unless
 --replace is given.
 
-  FILE            *-points.csv (its *-matches.csv beside it is read too), *.cast,
-                  *.ttyrec, cricsheet *.json, *.jsonl
+${fileHelp()}
   --bucket NAME   upload to this bucket with your default AWS credentials and region
   --stack NAME    upload to the RecordingsBucketName of this deployed stack
                   default: the running local stack (\`npm start\`)

@@ -4,9 +4,10 @@
  *
  * The terminal client. This file is the command: it parses the arguments (scripts/watch/
  * args.ts), resolves the target and the token, and runs one session (scripts/watch/
- * session.ts): a header, one line per tennis point or cricket delivery, control changes,
- * presence, chat, and why it ended; terminal recordings are written raw. With a TTY and mode
- * pvai/pvp, keys control playback (scripts/watch/keys.ts).
+ * session.ts): a header, the game as its kind's view draws it (kinds/watch.ts: the snapshot
+ * of a running stream first, then one line per point, ball or move, applied with the kind's
+ * reducer; a terminal recording's emulated screen), control changes, presence, chat, and why
+ * it ended. With a TTY and mode pvai/pvp, keys control playback (scripts/watch/keys.ts).
  */
 import { runMain, usageError } from './lib/cli';
 import { resolveTarget, type TargetDeps } from './lib/target';

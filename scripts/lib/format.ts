@@ -3,7 +3,7 @@
  * times, playback rates, relative and wall-clock times, and cleaning text others wrote before it
  * reaches a terminal. Pure: no I/O, no clock reads (the caller passes `now`); unit-tested in
  * test/scripts/lib/format.test.ts. What `watch` prints per message and per frame is in
- * scripts/watch/ (status.ts, frames.ts, tennis.ts, cricket.ts).
+ * scripts/watch/ (status.ts, view.ts) and the kinds' views (kinds/<kind>/watch.ts).
  *
  * Units: `ms` is milliseconds (media or elapsed); `thenMs`, `nowMs`, `epochMs`, `now` are epoch
  * milliseconds.

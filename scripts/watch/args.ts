@@ -24,7 +24,8 @@ Watch a recording as a live stream in the terminal.
   --stack NAME       a deployed stack (WebSocketUrl from its outputs); default: local mode
   --token T          access token for --stack (default: $MATCHCAST_TOKEN; or pass --user
                      to mint one with your AWS credentials)
-  --raw              write every frame's data raw (status lines go to stderr)
+  --raw              write every frame's data as it is, not the game's view
+                     (status lines go to stderr)
   -h, --help         this help
 
 Keys (pvai/pvp, in a terminal): ${KEYS_HELP}

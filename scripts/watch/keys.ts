@@ -11,7 +11,10 @@ import { seekStepMs, SEEK_STEP_MS, stepSpeed } from '../../client/playback';
 import type { StreamStatus } from '../../protocol/messages';
 
 /** The keys line printed when controls are on (and in `--help`). */
-export const KEYS_HELP = `space pause/resume · + / - speed · ← / → seek ${SEEK_STEP_MS / 1000} s · q quit`;
+export const KEYS_HELP = `space pause/resume · + / - speed · ← / → seek ${SEEK_STEP_MS / 1000} s · n / p next/previous moment · q quit`;
+
+/** Pressing `p` within this many ms after a moment goes to the one before it (ms of media time). */
+export const PREVIOUS_SLACK_MS = 3000;
 
 /** What a key press asks for. */
 export type KeyCommand =
@@ -24,14 +27,23 @@ export type KeyCommand =
 /**
  * Map one key (a character or an escape sequence, see {@link splitKeys}) to a command: space
  * pause/resume (by `status`), `+`/`=` and `-`/`_` speed up/down a step of the shared ladder,
- * ← / → seek ∓/± one seek step from `positionMs` (clamped to `[0, durationMs]`), `q` or
- * Ctrl-C quit. Anything else (and a speed step that changes nothing) is undefined.
+ * ← / → seek ∓/± one seek step from `positionMs` (clamped to `[0, durationMs]`), `n` / `p`
+ * seek to the next marker after `positionMs` / the one before it (wire protocol 1.1
+ * `markers`: seeking to a marker's `t` plays its frame next; `p` skips a marker passed less
+ * than {@link PREVIOUS_SLACK_MS} ago, so pressing it again steps further back), `q` or Ctrl-C
+ * quit. Anything else (a speed step that changes nothing, no marker that way) is undefined.
  */
 export function keyCommand(
   key: string,
-  view: { status: StreamStatus; speed: number; positionMs: number; durationMs: number },
+  view: { status: StreamStatus; speed: number; positionMs: number; durationMs: number; markers?: readonly { t: number }[] },
 ): KeyCommand | undefined {
   switch (key) {
+    case 'n':
+    case 'p': {
+      const ts = (view.markers ?? []).map((m) => m.t);
+      const to = key === 'n' ? ts.filter((t) => t > view.positionMs).sort((a, b) => a - b)[0] : ts.filter((t) => t < view.positionMs - PREVIOUS_SLACK_MS).sort((a, b) => b - a)[0];
+      return to === undefined ? undefined : { action: 'seek', toMs: to };
+    }
     case ' ':
       return view.status === 'paused' ? { action: 'resume' } : { action: 'pause' };
     case '+':

@@ -1,8 +1,19 @@
 /**
  * One `npm run watch` session: the connection and session loop of the terminal client. It
  * connects to the WebSocket API (PROTOCOL.md), sends `start`, prints the stream (status lines
- * from ./status.ts, frames from ./frames.ts), and after a dropped connection reconnects with
- * full-jitter backoff and `rejoin`s with the frame buffer's cursor. De-dup by seq, epoch
+ * from ./status.ts; the game from ./view.ts, the kind's view of kinds/watch.ts), and after a
+ * dropped connection reconnects with full-jitter backoff and `rejoin`s with the frame
+ * buffer's cursor.
+ *
+ * The game: `joined.snapshot` (wire protocol 1.1) is drawn before the first frame when the
+ * stream did not start at seq 0 (a late joiner, `--at`); every frame is applied with the
+ * kind's reducer and prints the line it earns (a point, a ball, a move); a seek's
+ * `state.snapshot` redraws the game; a rejoin whose `joined` is of a newer epoch says the
+ * stream moved while the connection was down (and who moved it, when the server says) and
+ * redraws it; `ended` draws the final state. A terminal recording is shown through an
+ * emulator (kinds/terminal/watch.ts): on a TTY its screen is redrawn after every batch of
+ * frames, otherwise its screen's text is printed where the other kinds draw their state.
+ * `--raw` writes every frame's data as it is instead. De-dup by seq, epoch
  * fencing, the rejoin cursor, the playhead, a live game's growing length, the server clock and
  * the reconnect delays are the client core's (client/), shared with the web client. With a
  * TTY and mode pvai/pvp, keys control playback (./keys.ts). A scheduled stream prints a countdown to its `startsAt` on the server clock
@@ -28,7 +39,6 @@ import {
 } from '../../protocol/messages';
 import { EXIT_FAILURE, errorText } from '../lib/cli';
 import { cleanForTerminal } from './clean';
-import { isRawOutput, renderFrame, type FrameContext } from './frames';
 import { KEYS_HELP, keyCommand, KeyReader } from './keys';
 import {
   CountdownPrinter,
@@ -39,12 +49,15 @@ import {
   formatError,
   formatInput,
   formatJoined,
+  formatMarkers,
   formatPresence,
   formatReaction,
   formatReactions,
   type PlaybackView,
 } from './status';
-import { playerNames, shortName } from './tennis';
+import { formatClock } from '../lib/format';
+import type { Json } from '../../kinds';
+import { headerOf, markersOf, movedByOf, snapshotOf, StreamView } from './view';
 
 /** Exit code after an interruption (SIGINT / the caller's abort signal): 128 + SIGINT. */
 export const EXIT_INTERRUPTED = 130;
@@ -81,6 +94,8 @@ export interface WatchOptions {
   connectTimeoutMs?: number;
   /** After `stop`, how long to wait for `ended` (or `detached`) before closing. @default 3000 */
   stopGraceMs?: number;
+  /** Redraw a terminal recording's screen in place (escape sequences). @default stdout is a TTY */
+  redraw?: boolean;
   /** Keep every delivered frame in the result. @default true */
   collectFrames?: boolean;
   /** Clock (epoch ms), for tests. @default Date.now */
@@ -127,7 +142,17 @@ class Watcher {
   private readonly session = new StreamSession();
   /** The playback state as last printed: `state` lines say what changed since (not updated by a rejoin's `joined`). */
   private view: PlaybackView | undefined;
-  private ctx: FrameContext = { kind: '', names: ['Player 1', 'Player 2'], raw: false };
+  /** The game's kind (from `joined`) and `--raw`. */
+  private kind = '';
+  private readonly raw: boolean;
+  /** The game as this viewer shows it (./view.ts), from the first `joined`. */
+  private game: StreamView | undefined;
+  /** The epoch the game's view is based on (its `joined`, or the last `state`/`joined` that moved it). */
+  private gameEpoch = -1;
+  /** The recording's moments (`joined.markers` and `markers` messages), by seq: what `n` / `p` seek to. */
+  private markers: { t: number; seq: number; label: string; kind: string }[] = [];
+  /** Messages and closes are handled one after another (a terminal view's emulator is asynchronous). */
+  private queue: Promise<void> = Promise.resolve();
   private presence = '';
   private attempts = 0;
   private quitting = false;
@@ -149,7 +174,12 @@ class Watcher {
     private readonly io: WatchIO,
   ) {
     this.now = opts.now ?? Date.now;
-    this.ctx.raw = opts.raw === true;
+    this.raw = opts.raw === true;
+  }
+
+  /** Run `step` after everything queued before it; a failure prints one line and ends the session. */
+  private enqueue(step: () => void | Promise<void>): void {
+    this.queue = this.queue.then(step).catch((e: unknown) => this.fail(`cannot show the stream: ${errorText(e)}`));
   }
 
   run(): Promise<WatchResult> {
@@ -166,9 +196,58 @@ class Watcher {
 
   // ----- output ---------------------------------------------------------------------
 
-  /** A frame's text line (tennis, cricket, JSON), cleaned of control sequences (./clean.ts). */
+  /** A line of the game (a point, a ball, a board row), cleaned of control sequences (./clean.ts). */
   private out(text: string): void {
     this.io.stdout.write(`${cleanForTerminal(text)}\n`);
+  }
+
+  /** Frames are written as they are (`--raw`) or as a terminal's screen: status lines then go to stderr when there is one. */
+  private get statusToStderr(): boolean {
+    return this.raw || this.kind === 'terminal';
+  }
+
+  /** Redraw a terminal's screen in place: on a TTY (or `redraw`), for kinds whose view draws one. */
+  private get redraws(): boolean {
+    return !this.raw && (this.opts.redraw ?? (this.io.stdout as { isTTY?: boolean }).isTTY === true);
+  }
+
+  /**
+   * Draw the game's state: a terminal's emulated screen in place when {@link redraws},
+   * else a title line (`── title ──`) and the state's lines, each cleaned (./clean.ts).
+   */
+  private async draw(title: string): Promise<void> {
+    const game = this.game;
+    if (!game || this.raw) return;
+    const ansi = this.redraws ? game.ansi() : undefined;
+    if (ansi) {
+      this.io.stdout.write(await ansi);
+      return;
+    }
+    const lines = await game.lines();
+    this.out(`── ${title} ──`);
+    for (const line of lines) this.out(line);
+  }
+
+  /**
+   * The game from a snapshot (a seek, a rejoin into a newer epoch): drawn, then the frames
+   * of its epoch already held from its seq on (they may arrive before the message that
+   * carries the snapshot) are applied to it.
+   */
+  private async restart(snapshot: { seq: number; state: Json }, title: string): Promise<void> {
+    const game = this.game;
+    if (!game) return;
+    game.reset(snapshot);
+    await this.draw(title);
+    const held = this.session.buffer.sorted().filter((f) => f.seq >= snapshot.seq);
+    if (held.length === 0) return;
+    for (const line of await game.take(held)) this.out(line);
+    await this.redrawScreen();
+  }
+
+  /** After frames: a terminal's screen is redrawn in place when {@link redraws}. */
+  private async redrawScreen(): Promise<void> {
+    const ansi = this.game && this.redraws ? this.game.ansi() : undefined;
+    if (ansi) this.io.stdout.write(await ansi);
   }
 
   /**
@@ -176,7 +255,7 @@ class Watcher {
    * control sequences (./clean.ts): text from the server never drives the viewer's terminal.
    */
   private info(text: string): void {
-    const toErr = isRawOutput(this.ctx.kind, this.ctx.raw) && this.io.stderr;
+    const toErr = this.statusToStderr && this.io.stderr;
     (toErr ? this.io.stderr! : this.io.stdout).write(`${cleanForTerminal(text)}\n`);
   }
 
@@ -217,13 +296,16 @@ class Watcher {
         } as ClientMessage);
       }
     });
-    ws.on('message', (data) => this.onMessage(String(data)));
+    ws.on('message', (data) => {
+      const text = String(data);
+      this.enqueue(() => this.onMessage(text));
+    });
     ws.on('error', (e) => {
       lastError = e;
     });
     ws.on('close', (code) => {
       if (this.ws === ws) this.ws = undefined;
-      this.onClose(opened, code, lastError);
+      this.enqueue(() => this.onClose(opened, code, lastError));
     });
   }
 
@@ -264,7 +346,7 @@ class Watcher {
 
   // ----- messages -------------------------------------------------------------------
 
-  private onMessage(raw: string): void {
+  private async onMessage(raw: string): Promise<void> {
     if (this.finished) return;
     let msg: ServerMessage;
     try {
@@ -281,19 +363,26 @@ class Watcher {
       case 'frames': {
         // Frames of an older epoch are fenced out; frames already held (a rejoin replay
         // overlapping what arrived) are dropped; a newer epoch re-sends what it replaced.
-        for (const f of this.session.onFrames(msg.epoch, msg.frames, this.now()).change.added) {
-          if (this.opts.collectFrames !== false) this.result.frames.push(f);
-          const o = renderFrame(f, this.ctx);
-          if (o.kind === 'line') this.out(o.text);
-          else if (o.kind === 'raw') this.io.stdout.write(o.text);
+        const added = this.session.onFrames(msg.epoch, msg.frames, this.now()).change.added;
+        if (this.opts.collectFrames !== false) this.result.frames.push(...added);
+        if (this.raw) {
+          for (const f of added) this.io.stdout.write(typeof f.data === 'string' ? f.data : `${JSON.stringify(f.data)}\n`);
+          return;
         }
-        return;
+        if (!this.game || added.length === 0) return;
+        for (const line of await this.game.take(added)) this.out(line);
+        return this.redrawScreen();
       }
       case 'state': {
         if (!isPreStart(msg.status)) this.stopCountdown();
         for (const line of describeState(this.view, msg)) this.info(line);
         this.session.onState(msg, this.now());
         this.view = { status: msg.status, speed: msg.speed, epoch: msg.epoch, positionMs: msg.positionMs };
+        if (!this.game || msg.epoch <= this.gameEpoch) return;
+        this.gameEpoch = msg.epoch;
+        const snapshot = snapshotOf(msg);
+        if (snapshot) return this.restart(snapshot, `the game at ${formatClock(msg.positionMs)}`);
+        this.game.position(msg.positionSeq);
         return;
       }
       case 'presence': {
@@ -313,6 +402,10 @@ class Watcher {
       case 'ended':
         this.result.endedReason = msg.reason;
         this.result.exitCode = msg.reason === 'failed' ? EXIT_FAILURE : this.quitting ? this.result.exitCode : 0;
+        if (this.game) {
+          for (const line of await this.game.take([], true)) this.out(line);
+          await this.draw('final state');
+        }
         this.info(formatEnded(msg.reason));
         return this.finish(this.result.exitCode);
       case 'detached':
@@ -337,29 +430,61 @@ class Watcher {
           this.tickCountdown();
         }
         return;
+      case 'markers': // the rest of joined.markers, right after it
+        this.addMarkers(markersOf(msg));
+        return;
       default:
         return; // catalog
     }
   }
 
-  private onJoined(j: JoinedMessage): void {
-    // When the epoch moved on while we were away, the server sends the current `state` next
-    // and frames continue from its positionSeq (PROTOCOL.md "rejoin"); in the same epoch the
-    // replay fills what was missed.
+  private async onJoined(j: JoinedMessage): Promise<void> {
+    // When the epoch moved on while we were away, `joined` carries the current epoch's
+    // snapshot and frames continue from its positionSeq (PROTOCOL.md "rejoin"); in the same
+    // epoch the replay fills what was missed.
+    const before = this.session.buffer.epoch;
     const { first } = this.session.onJoined(j, this.now());
     this.attempts = 0;
+    const snapshot = snapshotOf(j);
     if (first) {
       this.result.joined = j;
-      const names = playerNames(j.title);
-      this.ctx = { kind: j.kind, names: [shortName(names[0]), shortName(names[1])], raw: this.ctx.raw };
+      this.kind = j.kind;
       this.view = { status: j.status, speed: j.speed, epoch: j.epoch, positionMs: j.positionMs };
       for (const line of formatJoined(j)) this.info(line);
+      this.addMarkers(markersOf(j));
+      for (const line of formatMarkers(this.markers)) this.info(`  ${line}`);
+      if (!this.raw) {
+        this.game = new StreamView(j.kind, headerOf(j), snapshot, j.positionSeq);
+        this.gameEpoch = j.epoch;
+        if (snapshot && snapshot.seq > 0) await this.draw(`the game at ${formatClock(j.positionMs)}`);
+        else if (!snapshot && j.positionSeq > 0) this.info(`  note: the server sent no snapshot: the game below counts only the frames from ${j.positionSeq} on`);
+        else await this.redrawScreen();
+      }
       if (isPreStart(j.status) && j.startsAt !== undefined) this.startCountdown(j.startsAt);
       this.startKeys();
       return;
     }
     this.result.reconnects++;
+    if (j.epoch > before) {
+      const by = movedByOf(j);
+      this.info(`↻ reconnected (${j.streamId}): the stream moved to ${formatClock(j.positionMs)} while the connection was down${by ? ` (by ${by})` : ''}`);
+      this.view = { status: j.status, speed: j.speed, epoch: j.epoch, positionMs: j.positionMs };
+      if (this.game && j.epoch > this.gameEpoch) {
+        this.gameEpoch = j.epoch;
+        if (snapshot) await this.restart(snapshot, `the game at ${formatClock(j.positionMs)}`);
+        else this.game.position(j.positionSeq);
+      }
+      return;
+    }
     this.info(`↻ reconnected (${j.streamId})`);
+  }
+
+  /** Take markers (from `joined` or a `markers` message), keeping one per seq and kind, sorted by seq. */
+  private addMarkers(more: readonly { t: number; seq: number; label: string; kind: string }[]): void {
+    if (more.length === 0) return;
+    const bySeq = new Map(this.markers.map((m) => [`${m.seq}:${m.kind}`, m]));
+    for (const m of more) bySeq.set(`${m.seq}:${m.kind}`, m);
+    this.markers = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
   }
 
   // ----- countdown (scheduled streams) ---------------------------------------------
@@ -409,7 +534,7 @@ class Watcher {
   private onKey(key: string): void {
     if (!this.session.joined || this.finished || this.quitting) return;
     const { status, speed, known } = this.session;
-    const cmd = keyCommand(key, { status, speed, positionMs: this.session.playhead(this.now()), durationMs: known.durationMs });
+    const cmd = keyCommand(key, { status, speed, positionMs: this.session.playhead(this.now()), durationMs: known.durationMs, markers: this.markers });
     if (!cmd) return;
     if (cmd.action === 'quit') return this.quit(0);
     this.send(cmd);
@@ -440,6 +565,7 @@ class Watcher {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.keys?.stop();
+    this.game?.dispose();
     this.opts.signal?.removeEventListener('abort', this.onAbort);
     const ws = this.ws;
     this.ws = undefined;

@@ -41,6 +41,18 @@ export function formatJoined(j: JoinedMessage): string[] {
   return lines;
 }
 
+/**
+ * The line about a recording's markers (wire protocol 1.1): `◆ 42 moments: 29 game · 9 break · 4 set`,
+ * most frequent kind first; nothing when there are none.
+ */
+export function formatMarkers(markers: readonly { kind: string }[]): string[] {
+  if (markers.length === 0) return [];
+  const counts = new Map<string, number>();
+  for (const m of markers) counts.set(m.kind, (counts.get(m.kind) ?? 0) + 1);
+  const kinds = [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${clean(k)}`);
+  return [`◆ ${markers.length} moment${markers.length === 1 ? '' : 's'}: ${kinds.join(' · ')}`];
+}
+
 /** What a client knows of the playback state: from `joined`, then every `state`. */
 export interface PlaybackView {
   status: StreamStatus;

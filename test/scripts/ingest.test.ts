@@ -428,6 +428,35 @@ describe('messages never print raw control bytes from the input', () => {
   });
 });
 
+describe('refusing bad input, saying where', () => {
+  it('ingests the chess samples: one recording per PGN game', async () => {
+    const out = sink();
+    await runIngest([join(root, 'samples/chess/lichess-swlhTnEl-classical.pgn'), '--dry-run'], { stdout: out });
+    expect(out.text()).toMatch(/^ok {2}lichess-swlhTnEl-classical {2}146 frames {2}0:45:26 {2}[\d,]+ B {2}recordings\/lichess-swlhTnEl-classical\.jsonl {2}chess$/m);
+  });
+
+  it('refuses an illegal move with its line, ply and move; a move holding control bytes is escaped', async () => {
+    const bad = join(dir, 'bad.pgn');
+    writeFileSync(bad, '[White "a"]\n[Black "b"]\n\n1. e4 e5 2. Qh5 Nc6 3. Bc4 Nf6 4. Qxf9 *\n');
+    expect((await rejection(runIngest([bad, '--dry-run'], { stdout: sink() }))).message).toMatch(/bad\.pgn: line 4: ply 7 \(4\. Qxf9\): illegal move "Qxf9"/);
+    writeFileSync(bad, '1. e4 e5 2. K\x1b[2Je3 *\n');
+    const e = await rejection(runIngest([bad, '--dry-run'], { stdout: sink() }));
+    // eslint-disable-next-line no-control-regex
+    expect(e.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(e.message).toMatch(/bad\.pgn: line 1: /);
+  });
+
+  it('refuses a points CSV row with fewer columns than the header, naming its line', async () => {
+    const d = mkdtempSync(join(dir, 'short-'));
+    copyFileSync(join(SAMPLES, '2011-usopen-matches.csv'), join(d, '2011-usopen-matches.csv'));
+    const [head, first] = readFileSync(join(SAMPLES, '2011-usopen-points.csv'), 'utf8').split('\n');
+    writeFileSync(join(d, '2011-usopen-points.csv'), `${head}\n${first}\n2011-usopen-2701,0:00:09,1,0,0\n`);
+    const columns = head!.split(',').length;
+    const e = await rejection(runIngest([join(d, '2011-usopen-points.csv'), '--dry-run'], { stdout: sink() }));
+    expect(e.message).toMatch(new RegExp(`2011-usopen-points\\.csv: line 3: row has 5 column\\(s\\), the header has ${columns}`));
+  });
+});
+
 describe('the command itself', () => {
   // A fresh `tsx` process compiles the CLI: seconds on a busy machine. Bounds against a hang only.
   const CLI_HANG_MS = 180_000;

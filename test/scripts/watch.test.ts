@@ -12,6 +12,7 @@ import { PassThrough } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { JoinedMessage, ServerMessage, WireFrame } from '../../protocol/messages';
 import { parseWatchArgs, runWatch, watchMain, EXIT_INTERRUPTED, type WatchOptions } from '../../scripts/watch';
+import { tennis, type TennisState } from '../../kinds/tennis';
 
 type Handler = (ws: WebSocket, req: IncomingMessage, n: number) => void;
 
@@ -327,26 +328,200 @@ test('aborting sends stop and resolves 130', async () => {
   await until(() => server.received[0]?.some((m) => m.action === 'stop') === true);
 });
 
-test('terminal recordings are written raw; status lines go to stderr', async () => {
+test('terminal recordings go through an emulator: its screen as text, or redrawn in place; --raw writes the data; status lines go to stderr', async () => {
   const TERM = 'spectate:asciinema-welcome';
-  server.script((ws) =>
-    onAction(server, 0, 'start', () => {
-      send(ws, joined({ streamId: TERM, gameId: 'asciinema-welcome', kind: 'terminal', title: 'asciinema welcome' }));
-      ws.send(JSON.stringify({ type: 'frames', streamId: TERM, epoch: 1, frames: [
-        { seq: 0, t: 0, type: 'o', data: '\u001b[1;32mwelcome\u001b[0m\r\n' },
-        { seq: 1, t: 10, type: 'r', data: '100x30' },
-        { seq: 2, t: 20, type: 'o', data: '$ ' },
-      ] }));
-      send(ws, { type: 'ended', streamId: TERM, reason: 'finished' });
-    }),
-  );
+  const script = () =>
+    server.script((ws) =>
+      onAction(server, 0, 'start', () => {
+        send(ws, joined({ streamId: TERM, gameId: 'asciinema-welcome', kind: 'terminal', title: 'asciinema welcome' }));
+        ws.send(JSON.stringify({ type: 'frames', streamId: TERM, epoch: 1, frames: [
+          { seq: 0, t: 0, type: 'o', data: '\u001b[1;32mwelcome\u001b[0m\r\n' },
+          { seq: 1, t: 10, type: 'r', data: { cols: 100, rows: 30 } },
+          { seq: 2, t: 20, type: 'o', data: '$ ' },
+        ] }));
+        send(ws, { type: 'ended', streamId: TERM, reason: 'finished' });
+      }),
+    );
+  script();
   const out = sink();
   const err = sink();
   const result = await runWatch(base({ gameId: 'asciinema-welcome' }), { stdout: out.stream, stderr: err.stream });
   expect(result.exitCode).toBe(0);
-  expect(out.text()).toBe('\u001b[1;32mwelcome\u001b[0m\r\n$ ');
+  expect(out.text()).toBe('── final state ──\nwelcome\n$ \n');
   expect(err.text()).toContain('▶ asciinema welcome');
   expect(err.text()).toContain('■ ended: finished');
+
+  script();
+  const screen = sink();
+  await runWatch(base({ gameId: 'asciinema-welcome', redraw: true }), { stdout: screen.stream, stderr: sink().stream });
+  const redraws = screen.text().split('\u001b[0m\u001b[H\u001b[2J');
+  expect(redraws.length).toBeGreaterThanOrEqual(3); // at join, after the frames, at the end
+  expect(redraws[redraws.length - 1]).toMatch(/welcome.*\$ /s);
+  expect(redraws[redraws.length - 1]).toContain('\u001b[');  // the emulator's own attributes
+
+  script();
+  const raw = sink();
+  await runWatch(base({ gameId: 'asciinema-welcome', raw: true }), { stdout: raw.stream, stderr: sink().stream });
+  expect(raw.text()).toBe('\u001b[1;32mwelcome\u001b[0m\r\n{"cols":100,"rows":30}\n$ ');
+});
+
+/** The tennis state after `frames` (the kind's reducer), as a snapshot at the next seq. */
+const snapshotAfter = (frames: WireFrame[]) => {
+  const header = { format: 'matchcast/1' as const, gameId: '2012-wimbledon-1701', kind: 'tennis', title: 'Wimbledon 2012 final', participants: ['Roger Federer', 'Andy Murray'], durationMs: 0, frameCount: 0, meta: { draw: "men's singles" } };
+  const state = frames.reduce<TennisState>((st, f) => tennis.reduce(st, f) as TennisState, tennis.initialState(header));
+  return { seq: frames.length === 0 ? 0 : frames[frames.length - 1]!.seq + 1, state: tennis.snapshot(state) };
+};
+const firstGame = [point(0, 2, ['0', '15']), point(1, 1, ['15', '15']), point(2, 1, ['30', '15']), point(3, 2, ['30', '30']), point(4, 1, ['40', '30'])];
+
+test('a late joiner: joined.snapshot is drawn before the first frame; frames from its seq on are applied, earlier ones skipped', async () => {
+  server.script((ws) =>
+    onAction(server, 0, 'start', () => {
+      send(ws, { ...joined({ status: 'playing', positionSeq: 5, positionMs: 95_000 }), snapshot: snapshotAfter(firstGame), markers: [], leadMs: 0 } as ServerMessage);
+      send(ws, framesMsg(1, [point(4, 1, ['40', '30']), point(5, 1, ['0', '0'])]));
+      send(ws, { type: 'ended', streamId: STREAM, reason: 'finished' });
+    }),
+  );
+  const out = sink();
+  const result = await runWatch(base(), { stdout: out.stream });
+  expect(result.exitCode).toBe(0);
+  const lines = out.text().split('\n');
+  const at = lines.indexOf('── the game at 0:01:35 ──');
+  expect(at).toBeGreaterThan(1);
+  expect(lines[at + 1]).toMatch(/^ {2}Roger Federer +• +0 +40$/);
+  expect(lines[at + 2]).toMatch(/^ {2}Andy Murray +0 +30$/);
+  expect(lines[at + 3]).toBe('  sets 0-0 · 5 points played · best of 5');
+  expect(out.text().match(/→ /g)).toHaveLength(1); // frame 4 is in the snapshot already
+  expect(lines.find((l) => l.includes('→ '))).toMatch(/set 1 {2}0-0 {2}0-0 +serve Federer +→ Federer/);
+  const end = lines.indexOf('── final state ──');
+  expect(lines[end + 3]).toBe('  sets 0-0 · 6 points played · best of 5');
+});
+
+test('without a snapshot a late joiner is told the game counts only the frames from its position on', async () => {
+  server.script((ws) =>
+    onAction(server, 0, 'start', () => {
+      send(ws, joined({ status: 'playing', positionSeq: 5 }));
+      send(ws, { type: 'ended', streamId: STREAM, reason: 'finished' });
+    }),
+  );
+  const out = sink();
+  await runWatch(base(), { stdout: out.stream });
+  expect(out.text()).toContain('note: the server sent no snapshot: the game below counts only the frames from 5 on');
+});
+
+test('a seek\'s state.snapshot redraws the game; the frames after it are applied to it', async () => {
+  server.script((ws) =>
+    onAction(server, 0, 'start', () => {
+      send(ws, joined({ status: 'playing' }));
+      send(ws, framesMsg(1, firstGame));
+      send(ws, { type: 'state', streamId: STREAM, status: 'playing', speed: 64, epoch: 2, positionMs: 19_000, positionSeq: 1, by: 'alice', snapshot: snapshotAfter(firstGame.slice(0, 1)) } as ServerMessage);
+      send(ws, framesMsg(2, firstGame.slice(1, 3)));
+      send(ws, { type: 'ended', streamId: STREAM, reason: 'finished' });
+    }),
+  );
+  const out = sink();
+  await runWatch(base(), { stdout: out.stream });
+  const lines = out.text().split('\n');
+  const seek = lines.indexOf('seek to 0:00:19 by alice');
+  expect(seek).toBeGreaterThan(0);
+  expect(lines[seek + 1]).toBe('── the game at 0:00:19 ──');
+  expect(lines[seek + 2]).toMatch(/^ {2}Roger Federer +• +0 +0$/);
+  expect(lines[seek + 3]).toMatch(/^ {2}Andy Murray +0 +15$/);
+  const end = lines.indexOf('── final state ──');
+  expect(lines[end + 1]).toMatch(/Roger Federer +• +0 +30$/);
+  expect(lines[end + 3]).toBe('  sets 0-0 · 3 points played · best of 5');
+});
+
+test('a seek whose frames arrive before its state: the snapshot still applies, then those frames', async () => {
+  server.script((ws) =>
+    onAction(server, 0, 'start', () => {
+      send(ws, joined({ status: 'playing' }));
+      send(ws, framesMsg(1, firstGame));
+      send(ws, framesMsg(2, firstGame.slice(1, 3)));
+      send(ws, { type: 'state', streamId: STREAM, status: 'playing', speed: 64, epoch: 2, positionMs: 19_000, positionSeq: 1, by: 'alice', snapshot: snapshotAfter(firstGame.slice(0, 1)) } as ServerMessage);
+      send(ws, { type: 'ended', streamId: STREAM, reason: 'finished' });
+    }),
+  );
+  const out = sink();
+  await runWatch(base(), { stdout: out.stream });
+  const lines = out.text().split('\n');
+  const end = lines.indexOf('── final state ──');
+  expect(lines[end + 1]).toMatch(/Roger Federer +• +0 +30$/);
+  expect(lines[end + 3]).toBe('  sets 0-0 · 3 points played · best of 5');
+});
+
+test('a rejoin into a newer epoch says the stream moved, and who moved it; its snapshot is drawn and no frame after it is lost', async () => {
+  server.script(
+    (ws) =>
+      onAction(server, 0, 'start', () => {
+        send(ws, joined({ status: 'playing' }));
+        send(ws, framesMsg(1, firstGame.slice(0, 2)));
+        setTimeout(() => ws.terminate(), 20);
+      }),
+    (ws) =>
+      onAction(server, 1, 'rejoin', () => {
+        send(ws, { ...joined({ status: 'playing', epoch: 3, positionSeq: 4, positionMs: 76_000 }), snapshot: snapshotAfter(firstGame.slice(0, 4)), movedBy: 'alice' } as ServerMessage);
+        send(ws, framesMsg(3, firstGame.slice(4)));
+        send(ws, { type: 'ended', streamId: STREAM, reason: 'finished' });
+      }),
+  );
+  const out = sink();
+  const result = await runWatch(base(), { stdout: out.stream });
+  expect(result.reconnects).toBe(1);
+  const lines = out.text().split('\n');
+  const moved = lines.indexOf(`↻ reconnected (${STREAM}): the stream moved to 0:01:16 while the connection was down (by alice)`);
+  expect(moved).toBeGreaterThan(0);
+  expect(lines[moved + 1]).toBe('── the game at 0:01:16 ──');
+  expect(lines[moved + 2]).toMatch(/Roger Federer +• +0 +30$/);
+  expect(result.frames.map((f) => f.seq)).toEqual([0, 1, 4]);
+  const end = lines.indexOf('── final state ──');
+  expect(lines[end + 1]).toMatch(/Roger Federer +• +0 +40$/);
+  expect(lines[end + 3]).toBe('  sets 0-0 · 5 points played · best of 5');
+});
+
+test('a hostile snapshot: names and marker kinds from the server print without their control sequences', async () => {
+  const snap = snapshotAfter(firstGame);
+  const state = { ...(snap.state as Record<string, unknown>), players: ['\u001b]0;pwned\u0007Roger\u001b[2J Federer', 'Andy\r\nMurray'] };
+  server.script((ws) =>
+    onAction(server, 0, 'start', () => {
+      send(ws, { ...joined({ status: 'playing', positionSeq: 5 }), snapshot: { seq: 5, state }, markers: [{ t: 1, seq: 1, label: 'x', kind: '\u001b[31mgame' }] } as ServerMessage);
+      send(ws, framesMsg(1, [point(5, 1, ['0', '0'])]));
+      send(ws, { type: 'ended', streamId: STREAM, reason: 'finished' });
+    }),
+  );
+  const out = sink();
+  await runWatch(base(), { stdout: out.stream });
+  // eslint-disable-next-line no-control-regex
+  expect(out.text()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  expect(out.text()).not.toContain('pwned');
+  expect(out.text()).toMatch(/Roger Federer +• +0 +40/);
+  expect(out.text()).toContain('◆ 1 moment: 1 game');
+});
+
+test('markers: joined.markers and a markers message are counted in the header; n seeks to the next one', async () => {
+  const PVAI = 'pvai:2012-wimbledon-1701:alice';
+  const marker = (seq: number, kind: string) => ({ t: seq * 19_000, seq, label: `${kind} ${seq}`, kind });
+  server.script((ws) => {
+    ws.on('message', (d) => {
+      const m = JSON.parse(String(d)) as { action: string; toMs?: number };
+      if (m.action === 'start') {
+        send(ws, { ...joined({ streamId: PVAI, mode: 'pvai', role: 'player', status: 'paused', positionMs: 0 }), snapshot: snapshotAfter([]), markers: [marker(4, 'game'), marker(9, 'break')], leadMs: 0 } as ServerMessage);
+        ws.send(JSON.stringify({ type: 'markers', streamId: PVAI, markers: [marker(15, 'game'), { seq: 'bad' }] }));
+      } else if (m.action === 'seek') {
+        send(ws, { type: 'state', streamId: PVAI, status: 'paused', speed: 64, epoch: 2, positionMs: m.toMs!, positionSeq: 4, by: 'alice', snapshot: snapshotAfter(firstGame.slice(0, 4)) } as ServerMessage);
+      } else if (m.action === 'stop') send(ws, { type: 'ended', streamId: PVAI, reason: 'stopped' });
+    });
+  });
+  const stdin = new PassThrough();
+  const out = sink();
+  const running = runWatch(base({ mode: 'pvai', interactive: true }), { stdout: out.stream, stdin });
+  await until(() => out.text().includes('keys:'));
+  expect(out.text()).toContain('  ◆ 2 moments: 1 game · 1 break');
+  stdin.write('n');
+  await until(() => out.text().includes('seek to 0:01:16 by alice'));
+  stdin.write('q');
+  await running;
+  expect(server.received[0]!.find((m) => m.action === 'seek')).toEqual({ action: 'seek', toMs: 76_000 });
+  expect(out.text()).toMatch(/── the game at 0:01:16 ──\n {2}Roger Federer +• +0 +30\n/);
 });
 
 describe('CLI', () => {
@@ -382,7 +557,7 @@ describe('CLI', () => {
   });
 });
 
-test('a hostile title, names, chat and errors print without their control sequences; a terminal recording stays raw', async () => {
+test('a hostile title, names, chat and errors print without their control sequences; a terminal recording shows only its emulated screen', async () => {
   const hostile = (s: string) => `\u001b]0;pwned\u0007\u001b[2J\u001b[H\u001b[31m${s}\u001b[0m\r`;
   // eslint-disable-next-line no-control-regex
   const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/; // anything but the line feeds that end lines
@@ -409,14 +584,14 @@ test('a hostile title, names, chat and errors print without their control sequen
   server.script((ws) =>
     onAction(server, 0, 'start', () => {
       send(ws, joined({ streamId: term, gameId: 'asciinema-welcome', kind: 'terminal', title: hostile('Shell'), status: 'playing' }));
-      send(ws, { type: 'frames', streamId: term, epoch: 1, frames: [{ seq: 0, t: 0, type: 'o', data: '\u001b[1;32m$ \u001b[0mls\r\n' }] });
+      send(ws, { type: 'frames', streamId: term, epoch: 1, frames: [{ seq: 0, t: 0, type: 'o', data: `${hostile('')}\u001b[1;32m$ \u001b[0mls\r\n` }] });
       send(ws, { type: 'ended', streamId: term, reason: 'finished' });
     }),
   );
-  const raw = sink();
+  const screen = sink();
   const status = sink();
-  await runWatch(base({ gameId: 'asciinema-welcome' }), { stdout: raw.stream, stderr: status.stream });
-  expect(raw.text()).toBe('\u001b[1;32m$ \u001b[0mls\r\n'); // the recording's own bytes, as recorded
+  await runWatch(base({ gameId: 'asciinema-welcome' }), { stdout: screen.stream, stderr: status.stream });
+  expect(screen.text()).toBe('── final state ──\n$ ls\n'); // the emulator's screen, as text
   expect(status.text()).not.toMatch(CONTROL);
   expect(status.text()).toContain('▶ Shell');
 });

@@ -19,12 +19,23 @@ describe('interactive controls', () => {
     expect(keyCommand('x', view)).toBeUndefined();
   });
 
+  test('n / p seek to the next / previous marker; none that way is nothing', () => {
+    const markers = [{ t: 10_000 }, { t: 50_000 }, { t: 62_000 }];
+    const at = (positionMs: number) => ({ status: 'playing' as const, speed: 4, positionMs, durationMs: 100_000, markers });
+    expect(keyCommand('n', at(50_000))).toEqual({ action: 'seek', toMs: 62_000 });
+    expect(keyCommand('p', at(60_000))).toEqual({ action: 'seek', toMs: 50_000 });
+    expect(keyCommand('p', at(51_000))).toEqual({ action: 'seek', toMs: 10_000 }); // just passed: the one before
+    expect(keyCommand('n', at(62_000))).toBeUndefined();
+    expect(keyCommand('p', at(5_000))).toBeUndefined();
+    expect(keyCommand('n', { ...at(0), markers: undefined })).toBeUndefined();
+  });
+
   test('a chunk of TTY input splits into keys, arrow escape sequences whole', () => {
     expect(splitKeys(' +\u001b[C\u001bODq')).toEqual([' ', '+', '\u001b[C', '\u001bOD', 'q']);
     expect(splitKeys('')).toEqual([]);
   });
 
   test('the keys line names the shared seek step', () => {
-    expect(KEYS_HELP).toBe('space pause/resume · + / - speed · ← / → seek 30 s · q quit');
+    expect(KEYS_HELP).toBe('space pause/resume · + / - speed · ← / → seek 30 s · n / p next/previous moment · q quit');
   });
 });
