@@ -40,6 +40,26 @@ export interface SessionPorts {
   log: Log;
 }
 
+/**
+ * `source` with its failures logged (warn) and answered as "none": `snapshotAt` →
+ * undefined, `markers` → `[]`. A snapshot is an addition to `joined`/`state`; the message
+ * goes out without it rather than not at all.
+ */
+export function bestEffort(source: SnapshotSource, log: Log, streamId: string): SnapshotSource {
+  return {
+    snapshotAt: (seq) =>
+      source.snapshotAt(seq).catch((e: unknown) => {
+        log.warn('snapshot unavailable', { streamId, seq, error: (e as Error).message });
+        return undefined;
+      }),
+    markers: () =>
+      source.markers().catch((e: unknown) => {
+        log.warn('markers unavailable', { streamId, error: (e as Error).message });
+        return [];
+      }),
+  };
+}
+
 /** Options of {@link attach}. */
 export interface AttachOptions {
   /**
@@ -80,7 +100,9 @@ const READ_LIMIT = 5000;
 export async function attach(ports: SessionPorts, connectionId: string, userId: string, stream: StreamRow, role?: Role, opts: AttachOptions = {}): Promise<Role> {
   const r = role ?? roleIn(stream, userId);
   const replay = opts.replay;
-  const snapshots = ports.snapshots?.(stream);
+  const source = ports.snapshots?.(stream);
+  // Snapshots are best effort: a join never fails for want of one (the viewer then draws from frames).
+  const snapshots = source && bestEffort(source, ports.log, stream.streamId);
   let snap: { epoch: number; seq: number; snapshot: WireSnapshot | undefined } | undefined;
   const snapshotFor = async (row: StreamRow, seq: number): Promise<boolean> => {
     if (!snapshots || (snap && snap.epoch === row.epoch && snap.seq === seq)) return false;
