@@ -21,6 +21,8 @@ import {
   MAX_INBOUND_BYTES,
   MAX_INPUT_BYTES,
   MAX_INPUT_DEPTH,
+  MAX_MARKERS,
+  MAX_SNAPSHOT_BYTES,
   MAX_SPEED,
   MIN_SPEED,
   MODES,
@@ -165,3 +167,28 @@ function fail(code: ErrorCode, message: string, action?: string): ParseResult {
 function printable(s: string): string {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }
+
+/**
+ * Protocol 1.1 server → client additions, as zod schemas for clients that validate what they
+ * receive (the server builds them with protocol/server.ts types; docs/PROTOCOL.md "Snapshots
+ * and markers"). `state` is the game kind's snapshot: checked here only to be present and
+ * within MAX_SNAPSHOT_BYTES; its fields are the kind's (kinds/<kind>/fold.ts).
+ */
+export const wireSnapshotSchema = z.strictObject({
+  seq: z.number().int().min(0),
+  state: z.unknown().refine((s) => s !== undefined && jsonBytes(s) <= MAX_SNAPSHOT_BYTES, { message: `state must be JSON of at most ${MAX_SNAPSHOT_BYTES} bytes` }),
+});
+/** One marker: `t` media ms, `seq`, a `label` for people, its `kind` of moment. */
+export const wireMarkerSchema = z.strictObject({ t: z.number().int().min(0), seq: z.number().int().min(0), label: z.string(), kind: z.string().min(1) });
+/** The protocol 1.1 fields of `joined` (the rest of `joined` is as in 1.0). */
+export const joinedSnapshotFieldsSchema = z.object({
+  snapshot: wireSnapshotSchema.optional(),
+  markers: z.array(wireMarkerSchema).max(MAX_MARKERS).default([]),
+  markersFollow: z.literal(true).optional(),
+  leadMs: z.number().int().min(0).default(0),
+  movedFrom: z.number().int().min(0).optional(),
+});
+/** `state`'s protocol 1.1 field: `snapshot` after a seek. */
+export const stateSnapshotFieldsSchema = z.object({ snapshot: wireSnapshotSchema.optional() });
+/** The `markers` follow-up message (after a `joined` with `markersFollow: true`). */
+export const markersMessageSchema = z.strictObject({ type: z.literal('markers'), streamId: streamIdSchema, markers: z.array(wireMarkerSchema).max(MAX_MARKERS) });

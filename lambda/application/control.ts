@@ -27,7 +27,7 @@ import { NO_METRICS, type Metrics } from '../ports/metrics';
 import type { GameCatalog } from '../ports/games';
 import { ensureEdgeStream } from './edge-stream';
 import { currentExecutionArn, endStream, untilClaimedBatchSent } from './end-stream';
-import { attach, detach, readFrames, type AttachOptions, type SessionPorts } from './session';
+import { attach, bestEffort, detach, readFrames, type AttachOptions, type SessionPorts } from './session';
 
 /** Ports of the control use cases. */
 export interface ControlPorts extends SessionPorts {
@@ -319,7 +319,8 @@ export async function rejoinStream(ports: ControlPorts, config: ControlConfig, c
   if (m.epoch !== now.epoch) {
     // The epoch moved again while rejoining (a seek the connection, not yet attached, did not
     // hear): this `state` carries the snapshot at its position, as a seek's does.
-    const snapshot = now.epoch !== s.epoch ? await ports.snapshots?.(now).snapshotAt(now.positionSeq) : undefined;
+    const source = ports.snapshots?.(now);
+    const snapshot = source && now.epoch !== s.epoch ? await bestEffort(source, ports.log, now.streamId).snapshotAt(now.positionSeq) : undefined;
     await ports.broadcaster.post(caller.connectionId, stateMessage(now, 'system', snapshot));
     return;
   }
@@ -354,7 +355,8 @@ export async function applyControl(ports: ControlPorts, caller: Caller, c: Contr
       if (!toSeq || toSeq.durationMs !== stream.durationMs || toSeq.frameCount !== stream.frameCount) {
         const seq = c.toMs > stream.durationMs ? stream.frameCount : await ports.frames(stream).seqAtOrAfter(c.toMs);
         // Protocol 1.1: the seek's `state` carries the snapshot at its position (computed here, before the write).
-        const snapshot = c.toMs > stream.durationMs ? undefined : await ports.snapshots?.(stream).snapshotAt(seq);
+        const source = ports.snapshots?.(stream);
+        const snapshot = source && c.toMs <= stream.durationMs ? await bestEffort(source, ports.log, stream.streamId).snapshotAt(seq) : undefined;
         toSeq = { durationMs: stream.durationMs, frameCount: stream.frameCount, seq, snapshot };
       }
       action = { action: 'seek', toMs: c.toMs, toSeq: toSeq.seq };

@@ -40,6 +40,26 @@ export interface SessionPorts {
   log: Log;
 }
 
+/**
+ * `source` with its failures logged (warn) and answered as "none": `snapshotAt` →
+ * undefined, `markers` → `[]`. A snapshot is an addition to `joined`/`state`; the message
+ * goes out without it rather than not at all.
+ */
+export function bestEffort(source: SnapshotSource, log: Log, streamId: string): SnapshotSource {
+  return {
+    snapshotAt: (seq) =>
+      source.snapshotAt(seq).catch((e: unknown) => {
+        log.warn('snapshot unavailable', { streamId, seq, error: (e as Error).message });
+        return undefined;
+      }),
+    markers: () =>
+      source.markers().catch((e: unknown) => {
+        log.warn('markers unavailable', { streamId, error: (e as Error).message });
+        return [];
+      }),
+  };
+}
+
 /** Options of {@link attach}. */
 export interface AttachOptions {
   /**
@@ -76,15 +96,25 @@ const READ_LIMIT = 5000;
  * neither repeats nor misses a frame. With `opts.replay` (rejoin) `joined` and the replay go
  * out before the attach. Returns the role. Throws NotFoundError (`connection`) when the
  * connection's row is gone (it disconnected meanwhile).
+ *
+ * Protocol 1.1: `joined` carries `snapshot` at the first frame the connection receives (the
+ * quiet row's `positionSeq`; with a replay, its first replayed frame, or the current
+ * epoch's position for a rejoin from an older epoch, which also gets `movedFrom`), the
+ * recording's `markers` (the rest in `markers` messages right after it when they do not
+ * fit) and `leadMs: 0`. The snapshot is computed before each quiet check, never between
+ * the check and the attach.
  */
 export async function attach(ports: SessionPorts, connectionId: string, userId: string, stream: StreamRow, role?: Role, opts: AttachOptions = {}): Promise<Role> {
   const r = role ?? roleIn(stream, userId);
   const replay = opts.replay;
-  const snapshots = ports.snapshots?.(stream);
-  let snap: { epoch: number; seq: number; snapshot: WireSnapshot | undefined } | undefined;
-  const snapshotFor = async (row: StreamRow, seq: number): Promise<boolean> => {
-    if (!snapshots || (snap && snap.epoch === row.epoch && snap.seq === seq)) return false;
-    snap = { epoch: row.epoch, seq, snapshot: await snapshots.snapshotAt(seq) };
+  const source = ports.snapshots?.(stream);
+  // Snapshots are best effort: a join never fails for want of one (the viewer then draws from frames).
+  const snapshots = source && bestEffort(source, ports.log, stream.streamId);
+  // The snapshot at a seq depends on the history only (not the epoch): computed once per seq.
+  let snap: { seq: number; snapshot: WireSnapshot | undefined } | undefined;
+  const snapshotFor = async (seq: number): Promise<boolean> => {
+    if (!snapshots || snap?.seq === seq) return false;
+    snap = { seq, snapshot: await snapshots.snapshotAt(seq) };
     return true;
   };
   const greet = async (row: StreamRow, extras: { movedFrom?: number } = {}) => {
@@ -97,7 +127,7 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
     // The next frame this viewer receives: the first replayed one of its own epoch, or — a
     // rejoin from an older epoch — the current epoch's frame at the stream's position.
     const moved = replay.epoch !== stream.epoch;
-    await snapshotFor(stream, moved ? stream.positionSeq : Math.min(replay.fromSeq, stream.positionSeq));
+    await snapshotFor(moved ? stream.positionSeq : Math.min(replay.fromSeq, stream.positionSeq));
     await greet({ ...stream, clientCount: stream.clientCount + 1 }, moved ? { movedFrom: replay.epoch } : {});
     let next = replay.fromSeq;
     let epoch = replay.epoch;
@@ -118,8 +148,8 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
   // The snapshot is computed for each fresh row before its quiet check (reading it takes
   // time: the row is read again after), so the row the quiet moment is found on is the row
   // whose snapshot `joined` carries, and nothing is read between that check and the attach.
-  const quiet = replay ? undefined : ((await untilQuiet(ports, stream.streamId, (row) => snapshotFor(row, row.positionSeq))) ?? stream);
-  if (quiet) await snapshotFor(quiet, quiet.positionSeq); // the wait ran out of reads: the last row's
+  const quiet = replay ? undefined : ((await untilQuiet(ports, stream.streamId, (row) => snapshotFor(row.positionSeq))) ?? stream);
+  if (quiet) await snapshotFor(quiet.positionSeq); // the wait ran out of reads: the last row's
   const attached = await ports.connections.attach(connectionId, stream.streamId, r);
   // `joined` goes out at once, inside the quiet moment: a tick's next fan-out may reach the
   // connection as soon as it is attached, and its frames must not overtake `joined` (counting

@@ -43,7 +43,8 @@ export interface SnapshotPorts {
   frames: (history: FrameHistory) => FrameSource;
 }
 
-const cache = new Map<string, RecordingKeyframes | null>();
+/** Keyframes objects by key, with the `frameCount` they were read for (null: none usable for it). */
+const cache = new Map<string, { frameCount: number; kf: RecordingKeyframes | null }>();
 
 /** Forget every cached keyframes object (tests). */
 export function clearKeyframesCache(): void {
@@ -77,11 +78,15 @@ class RecordedSnapshots implements SnapshotSource {
     private readonly history: SnapshotHistory,
   ) {}
 
-  /** The keyframes object (cached; read again once when its frameCount is not the history's: a re-upload). Null when there is none. */
+  /**
+   * The keyframes object, cached per function instance for the history's `frameCount` (a
+   * re-upload with another length is read again). Null when there is none usable: missing
+   * (indexed before keyframes existed), unreadable, or for another length.
+   */
   private async keyframes(): Promise<RecordingKeyframes | null> {
     const key = keyframesKeyFor(this.history.recordingKey);
     const cached = cache.get(key);
-    if (cached !== undefined && (cached === null || cached.frameCount === this.history.frameCount)) return cached;
+    if (cached && cached.frameCount === this.history.frameCount) return cached.kf;
     let kf: RecordingKeyframes | null;
     try {
       const parsed = JSON.parse(await this.ports.recordings.readText(key)) as RecordingKeyframes;
@@ -91,7 +96,7 @@ class RecordedSnapshots implements SnapshotSource {
       kf = null; // indexed before keyframes existed: no snapshots for it
     }
     if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-    cache.set(key, kf);
+    cache.set(key, { frameCount: this.history.frameCount, kf });
     return kf;
   }
 

@@ -126,3 +126,21 @@ it('a rejoin from an older epoch: the current epoch’s snapshot, then every fra
   const seqs = b.frames().filter((f) => f.epoch >= rejoined.epoch).map((f) => f.seq);
   expect(seqs).toEqual(range(rejoined.positionSeq, rec.frames.length));
 });
+
+it('joining a running stream: the snapshot is at joined.positionSeq and the first frame received is that seq', async () => {
+  const gameId = '2012-wimbledon-1701';
+  const rec = recording(gameId);
+  const a = await e2e.connect('runner-a');
+  a.send({ action: 'start', gameId, mode: 'spectate', speed: 64, atMs: rec.frames[rec.frames.length - 12]!.t });
+  const started = await a.waitFor('joined');
+  // Join once the stream is playing and has sent frames.
+  await a.waitFor('frames');
+  const b = await e2e.connect('runner-b');
+  b.send({ action: 'join', streamId: started.streamId });
+  const joined = await b.waitFor('joined');
+  expect(joined.positionSeq).toBeGreaterThan(started.positionSeq);
+  await expectSnapshot(gameId, joined.snapshot, joined.positionSeq);
+  await b.waitFor('ended');
+  const seqs = b.frames().map((f) => f.seq);
+  expect(seqs).toEqual(range(joined.positionSeq, rec.frames.length));
+});
