@@ -11,26 +11,13 @@
 import type { Converter } from '../convert/converter';
 import { inputText } from '../convert/converter';
 import { parseRecording } from '../protocol/recording';
-import { convertPgn } from './chess/convert';
+import { chessConverters } from './chess/convert';
 import { cricketConverters } from './cricket/convert';
 import { genericConverters } from './generic/convert';
 import { tennisConverters } from './tennis/convert';
 import { terminalConverters } from './terminal/convert';
 
 export type { Converter, ConvertInput, ConvertOptions, InputFile } from '../convert/converter';
-
-/**
- * The chess kind's converter: PGN ("Standard: Portable Game Notation Specification and
- * Implementation Guide", 1994), one recording per game (kinds/chess/convert.ts `convertPgn`).
- */
-export const pgnConverter: Converter = {
-  kind: 'chess',
-  format: 'chess PGN, one recording per game',
-  patterns: ['*.pgn'],
-  accepts: (name) => name.endsWith('.pgn'),
-  convert: ({ file, name, opts }) =>
-    convertPgn(inputText(file), { fileName: name, ...(opts.moveSpacingMs !== undefined ? { moveSpacingMs: opts.moveSpacingMs } : {}) }),
-};
 
 /** A JSON Lines file whose first line is a matchcast/1 header. */
 const MATCHCAST_HEADER = /^\s*\{\s*"format"\s*:\s*"matchcast\//;
@@ -53,7 +40,7 @@ export const CONVERTERS: readonly Converter[] = [
   ...tennisConverters,
   ...terminalConverters,
   ...cricketConverters,
-  pgnConverter,
+  ...chessConverters,
   matchcastConverter,
   ...genericConverters,
 ];

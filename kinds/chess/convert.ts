@@ -21,6 +21,10 @@
 import { Chess } from 'chess.js';
 import type { WireFrame } from '../../protocol/messages';
 import { type CommonConvertOptions, ConvertError, type ConvertedRecording, baseName, resolveGameId } from '../../convert/errors';
+import { type Converter, inputText } from '../../convert/converter';
+import { materialOf, parseTimeControl } from './position';
+
+export { materialOf, parseTimeControl } from './position';
 
 /** Options of {@link convertPgn}. */
 export interface PgnOptions extends CommonConvertOptions {
@@ -177,27 +181,6 @@ export function parsePgn(text: string): PgnGame[] {
   return games;
 }
 
-/** `TimeControl` "1800+0" / "300" → base and increment in ms; null for "-", "?", multi-period controls. */
-export function parseTimeControl(tc: string | undefined): { baseMs: number; incrementMs: number } | null {
-  const m = tc ? /^(\d+(?:\.\d+)?)(?:\+(\d+(?:\.\d+)?))?$/.exec(tc.trim()) : null;
-  if (!m) return null;
-  return { baseMs: Math.round(Number(m[1]) * 1000), incrementMs: Math.round(Number(m[2] ?? 0) * 1000) };
-}
-
-const MATERIAL: Record<string, number> = { p: 1, n: 3, b: 3, r: 5, q: 9, k: 0 };
-
-/** Material on the board from a FEN (pawn 1, knight and bishop 3, rook 5, queen 9), `{ white, black }`. */
-export function materialOf(fen: string): { white: number; black: number } {
-  const out = { white: 0, black: 0 };
-  for (const ch of fen.split(' ')[0] ?? '') {
-    const v = MATERIAL[ch.toLowerCase()];
-    if (v === undefined) continue;
-    if (ch === ch.toUpperCase()) out.white += v;
-    else out.black += v;
-  }
-  return out;
-}
-
 function convertGame(g: PgnGame, gameId: string, opts: PgnOptions, spacing: number): ConvertedRecording {
   const setup = g.tags.FEN;
   let chess: Chess;
@@ -320,3 +303,19 @@ export function convertPgn(text: string, options: PgnOptions = {}): ConvertedRec
   const base = resolveGameId(options.gameId !== undefined ? options : { ...options, fileName: options.fileName ? baseName(options.fileName).replace(/\.pgn$/i, '') : undefined });
   return games.map((g, i) => convertGame(g, i === 0 ? base : `${base.slice(0, 120)}-${i + 1}`, options, spacing));
 }
+
+/**
+ * The chess kind's converter: PGN ("Standard: Portable Game Notation Specification and
+ * Implementation Guide", 1994), one recording per game ({@link convertPgn}).
+ */
+export const pgnConverter: Converter = {
+  kind: 'chess',
+  format: 'chess PGN, one recording per game',
+  patterns: ['*.pgn'],
+  accepts: (name) => name.endsWith('.pgn'),
+  convert: ({ file, name, opts }) =>
+    convertPgn(inputText(file), { fileName: name, ...(opts.moveSpacingMs !== undefined ? { moveSpacingMs: opts.moveSpacingMs } : {}) }),
+};
+
+/** The chess kind's converters, in dispatch order. */
+export const chessConverters: readonly Converter[] = [pgnConverter];

@@ -1,7 +1,7 @@
 /**
  * Pure helpers the chess fold needs, without chess.js (which only the PGN converter,
  * kinds/chess/convert.ts, uses to check legality): material from a FEN and the PGN
- * TimeControl tag. The converter keeps its own copies of the same two rules.
+ * TimeControl tag. The converter uses them too.
  */
 
 /** PGN `TimeControl` "base+increment" (seconds) → `{ baseMs, incrementMs }`; null when absent or not of that form (e.g. "-" or "?"). */
