@@ -3,7 +3,7 @@ import { addClients, attachConnection, broadcaster, createStream, getConnection,
 import { RecordingMetrics } from '../fakes';
 import { ENV } from '../../../contract/env';
 import { AwsServiceError } from '../../../lambda/adapters/errors';
-import { managementApiClient, ManagementApiBroadcaster } from '../../../lambda/adapters/fanout';
+import { connectionPoster, ManagementApiBroadcaster } from '../../../lambda/adapters/fanout';
 import type { StreamRow } from '../../../contract/rows';
 import { MAX_MESSAGE_BYTES, type ServerMessage } from '../../../protocol/messages';
 
@@ -200,7 +200,7 @@ describe('post / forgetConnection', () => {
 describe('ManagementApiBroadcaster options', () => {
   it("uses its constructor's defaults for every call unless a call overrides them", async () => {
     const { connections, streams } = repositories();
-    const b = new ManagementApiBroadcaster({ client: managementApiClient(fake().url), connections, streams, options: { maxAttempts: 2 } });
+    const b = new ManagementApiBroadcaster({ poster: connectionPoster({ ...process.env, [ENV.callbackUrl]: fake().url }), connections, streams, options: { maxAttempts: 2 } });
     fake().behave('opt-1', { status: 503 });
     await expect(b.post('opt-1', { type: 'pong', at: 1 })).rejects.toBeInstanceOf(AwsServiceError);
     expect(fake().attempts('opt-1')).toBe(2);
@@ -211,7 +211,7 @@ describe('ManagementApiBroadcaster options', () => {
 
   it('without a callback URL rejects every post with MissingConfigError naming CALLBACK_URL', async () => {
     const { connections, streams } = repositories();
-    const b = new ManagementApiBroadcaster({ client: managementApiClient(undefined), connections, streams });
+    const b = new ManagementApiBroadcaster({ poster: connectionPoster({ ...process.env, [ENV.callbackUrl]: undefined }), connections, streams });
     await expect(b.post('c-none', { type: 'pong', at: 1 })).rejects.toMatchObject({ name: 'MissingConfigError', variable: 'CALLBACK_URL' });
   });
 });
@@ -225,7 +225,7 @@ describe('fan-out metrics', () => {
     fake().behave('m-04', { hang: true });
     const metrics = new RecordingMetrics();
     const { connections, streams } = repositories();
-    const b = new ManagementApiBroadcaster({ client: managementApiClient(process.env[ENV.callbackUrl]), connections, streams, metrics });
+    const b = new ManagementApiBroadcaster({ poster: connectionPoster(process.env), connections, streams, metrics });
     const r = await b.fanOut('s-metrics', frames('s-metrics', 2), { timeoutMs: 300, maxAttempts: 3 });
     expect(r).toMatchObject({ delivered: 3, gone: ['m-01'], failed: ['m-04'] });
     expect(metrics.sum('PostsFailed', { cause: 'gone' })).toBe(1);
