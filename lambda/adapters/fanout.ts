@@ -7,7 +7,7 @@
  *   `seq`, so a client detects gaps and duplicates); connections proceed independently;
  * - 429, 5xx, timeouts and network errors are retried with full-jitter exponential backoff
  *   (base 50 ms, cap 1 s), at most `maxAttempts` tries per post; each try is cut off after
- *   `timeoutMs` by an AbortSignal, so a hanging client costs at most
+ *   `timeoutMs` (the socket is destroyed), so a hanging client costs at most
  *   `maxAttempts × timeoutMs` plus backoff — and only its own worker's time;
  * - a 410 GoneException stops posting to that connection and forgets it (deletes its row,
  *   decrements its stream's `clientCount`) — the connection that failed, not the caller;
@@ -117,8 +117,18 @@ export interface ManagementApiBroadcasterOptions {
 /** A poster that posts nothing: every post is `failed` at once (no request made) with `error`. */
 const failingPoster = (error: Error): ConnectionPoster => ({ post: () => Promise.resolve({ outcome: 'failed', attempts: 0, error }) });
 
-/** `{api-id}.execute-api.{region}.amazonaws.com` → `{region}` (API Gateway's default endpoint host). */
-const EXECUTE_API_HOST = /^[^.]+\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
+/**
+ * The Region in a callback URL on API Gateway's default endpoint host,
+ * `{api-id}.execute-api.{region}.amazonaws.com` (`.com.cn` in the China Regions), or undefined
+ * for another host (a custom domain, local mode's 127.0.0.1).
+ */
+export function callbackUrlRegion(callbackUrl: string): string | undefined {
+  try {
+    return /^[^.]+\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec(new URL(callbackUrl).hostname)?.[1];
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The stage's `@connections` poster from `env` (a function's environment): a
@@ -136,13 +146,8 @@ const EXECUTE_API_HOST = /^[^.]+\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn
 export function connectionPoster(env: NodeJS.ProcessEnv): ConnectionPoster {
   const callbackUrl = env[ENV.callbackUrl];
   if (!callbackUrl) return failingPoster(new MissingConfigError(ENV.callbackUrl));
-  let url: URL;
-  try {
-    url = new URL(callbackUrl);
-  } catch {
-    throw new Error(`environment variable ${ENV.callbackUrl} must be a URL, got "${callbackUrl}"`);
-  }
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || EXECUTE_API_HOST.exec(url.hostname)?.[1];
+  if (!URL.canParse(callbackUrl)) throw new Error(`environment variable ${ENV.callbackUrl} must be a URL, got "${callbackUrl}"`);
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || callbackUrlRegion(callbackUrl);
   if (!region) return failingPoster(new MissingConfigError('AWS_REGION'));
   return new SignedConnectionPoster({ callbackUrl, region, maxAttempts: FANOUT_DEFAULTS.maxAttempts, timeoutMs: FANOUT_DEFAULTS.timeoutMs });
 }
