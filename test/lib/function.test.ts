@@ -59,6 +59,21 @@ describe('MatchcastFunction', () => {
     }
   });
 
+  it('bundles the tick through CDK itself within its 150 KiB, the request signer from its ES module build', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'matchcast-bundle-'));
+    try {
+      const stack = new Stack(new App({ outdir }), 'S');
+      new MatchcastFunction(stack, 'T', { handlerName: 'tick' });
+      const asset = readdirSync(outdir).find((d) => d.startsWith('asset.'));
+      const code = readFileSync(join(outdir, asset!, 'index.js'), 'utf8');
+      expect(Buffer.byteLength(code)).toBeLessThanOrEqual(150 * 1024);
+      expect(code).toContain('AWS4-HMAC-SHA256'); // the signer is inside (fan-out signs its own posts)
+      expect(code).toMatch(/require\(["']@aws-sdk\/credential-provider-node["']\)/); // its credentials: the runtime's SDK
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
   describe('bundles (each handler bundled whole, as lib/function.ts BUNDLING bundles it): sizes, and no local-mode stand-in', () => {
     const KiB = 1024;
     /**
@@ -93,6 +108,7 @@ describe('MatchcastFunction', () => {
         target: BUNDLING.target,
         minify: BUNDLING.minify,
         sourcemap: BUNDLING.sourceMap,
+        mainFields: [...BUNDLING.mainFields],
         // bundleAwsSDK: false — what NodejsFunction then leaves external.
         external: BUNDLING.bundleAwsSDK ? [] : ['@aws-sdk/*'],
         metafile: true,
