@@ -72,6 +72,8 @@ export interface FanOutOptions extends PostOptions {
   onGone?: (connectionId: string) => Promise<void>;
   /** `byStream` Query page size (tests force several pages with it). */
   pageSize?: number;
+  /** The stream's connection count as the caller knows it: not used here (this broadcaster posts to every connection itself; adapters/sharded-fanout.ts shards by it). */
+  audience?: number;
 }
 
 /** What a fan-out did. */

@@ -5,24 +5,11 @@
  * the messages out to them, with fan-out's own rules (adapters/fanout.ts: order per
  * connection, retries, a 410 forgets that connection, timeouts keep it).
  */
-import type { ServerMessage } from '../../protocol/messages';
-import type { ShardRange } from '../core/shards';
 import type { Broadcaster, FanOutSummary } from '../ports/broadcaster';
-import type { ShardConnections } from '../ports/shards';
+import type { ShardConnections, ShardJob } from '../ports/shards';
 
-/** What one worker is given (the asynchronous invocation's payload). */
-export interface FanOutShardInput {
-  /** The stream whose connections are posted to. */
-  readonly streamId: string;
-  /** The epoch the tick fenced the batch at (for the logs: the messages carry it too). */
-  readonly epoch: number;
-  /** The batch, in order (each at most 128 KB serialized, API Gateway quotas). */
-  readonly messages: readonly ServerMessage[];
-  /** This worker's share of the connectionIds. */
-  readonly shard: ShardRange;
-  /** A connectionId to skip (the sender of an `input` relay). */
-  readonly except?: string;
-}
+/** What one worker is given (the asynchronous invocation's payload): ports/shards.ts {@link ShardJob}. */
+export type FanOutShardInput = ShardJob;
 
 /** What a worker needs. */
 export interface FanOutShardPorts {

@@ -63,7 +63,7 @@ describe('fanOutShard', () => {
         await detachConnection(leaving[i]!);
       }
     })();
-    const results = await Promise.all(ranges.map((shard) => fanOutShard(ports, { streamId: 's-churn', epoch: 1, messages: [frame('s-churn')], shard })));
+    const results = await Promise.all(ranges.map((shard) => fanOutShard(ports, { streamId: 's-churn', messages: [frame('s-churn')], shard })));
     await churn;
     for (const id of stable) expect([id, fake().received(id).length]).toEqual([id, 1]);
     for (const id of [...leaving, ...joining]) expect(fake().received(id).length).toBeLessThanOrEqual(1);
@@ -78,7 +78,7 @@ describe('fanOutShard', () => {
     const ranges = shardRanges(3);
     const ports = { shards: shards(), broadcaster: broadcaster() };
     const mine = ids.filter((id) => shardOf(id, ranges) === 1);
-    const r = await fanOutShard(ports, { streamId: 's-one-shard', epoch: 1, messages: [frame('s-one-shard')], shard: ranges[1]!, except: mine[0] });
+    const r = await fanOutShard(ports, { streamId: 's-one-shard', messages: [frame('s-one-shard')], shard: ranges[1]!, except: mine[0] });
     expect(r.connections).toBe(mine.length - 1);
     expect(fake().receivedIds().sort()).toEqual(mine.slice(1).sort());
   });
