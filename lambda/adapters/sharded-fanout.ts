@@ -19,7 +19,12 @@ import type { AudienceInput } from '../core/audience-plan';
 import type { Broadcaster, FanOutRequest, FanOutSummary } from '../ports/broadcaster';
 import type { ShardConnections, ShardWorkers } from '../ports/shards';
 import type { ServerMessage } from '../../protocol/messages';
+import { DEFAULT_SHARD_THRESHOLD, FANOUT_ENV } from '../core/shards';
+import { ENV, MissingConfigError, numberEnv, requireEnv } from './config';
+import { documentClient } from './dynamo-write';
+import { SignedLambdaInvoker } from './lambda-invoke';
 import { logger } from './log';
+import { DynamoShardConnections } from './shard-connections';
 
 /** Lambda's payload quota for an asynchronous (`Event`) invocation, bytes (AWS Lambda quotas: 256 KB). */
 export const MAX_ASYNC_PAYLOAD_BYTES = 256 * 1024;
@@ -90,4 +95,26 @@ export class ShardedBroadcaster implements Broadcaster {
     }
     return summary;
   }
+}
+
+/**
+ * `inner` sharded as `env` (a function's environment) says: FANOUT_FUNCTION_NAME (unset or
+ * empty: `inner` itself, never sharded), FANOUT_SHARD_THRESHOLD (default
+ * {@link DEFAULT_SHARD_THRESHOLD}), AWS_REGION (or AWS_DEFAULT_REGION; Lambda sets it),
+ * AWS_ENDPOINT_URL_LAMBDA (local mode's Lambda endpoint; default Lambda's own) and
+ * CONNECTIONS_TABLE. Throws MissingConfigError naming an unset variable it needs, and an
+ * Error for a threshold that is not a whole number ≥ 1.
+ */
+export function shardedFromEnvironment(env: NodeJS.ProcessEnv, inner: Broadcaster): Broadcaster {
+  const functionName = env[FANOUT_ENV.functionName];
+  if (!functionName) return inner;
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (!region) throw new MissingConfigError('AWS_REGION');
+  const threshold = numberEnv(FANOUT_ENV.shardThreshold, DEFAULT_SHARD_THRESHOLD, env);
+  return new ShardedBroadcaster({
+    inner,
+    threshold,
+    workers: new SignedLambdaInvoker({ functionName, region, endpoint: env.AWS_ENDPOINT_URL_LAMBDA || undefined }),
+    shards: new DynamoShardConnections({ client: documentClient(), tableName: requireEnv(ENV.connectionsTable, env) }),
+  });
 }

@@ -96,7 +96,7 @@ describe('MatchcastFunction', () => {
         expect([pkg, src.length > 0]).toEqual([pkg, true]);
       }
     });
-    const handlers = ['authorize', 'connect', 'control', 'disconnect', 'http-api', 'http-authorize', 'index-recording', 'social', 'sweeper', 'tick'];
+    const handlers = ['authorize', 'connect', 'control', 'disconnect', 'fanout', 'http-api', 'http-authorize', 'index-recording', 'social', 'sweeper', 'tick'];
     /** The minified bundle of `lambda/handlers/<name>.ts`: its bytes, the bytes zod contributes, its code. */
     const bundle = async (name: string): Promise<{ bytes: number; zodBytes: number; code: string }> => {
       const out = await build({
