@@ -16,7 +16,7 @@ describe('MatchcastFunction', () => {
   it('every handler module of lambda/handlers is deployed exactly once', () => {
     const entries = matchcastFunctions.map(([, r]) => r.Metadata['matchcast:entry']).sort();
     expect(entries).toEqual(
-      ['authorize', 'connect', 'control', 'disconnect', 'http-api', 'http-authorize', 'index-recording', 'social', 'sweeper', 'tick'].map((n) => `lambda/handlers/${n}.ts`),
+      ['authorize', 'connect', 'control', 'disconnect', 'fanout', 'http-api', 'http-authorize', 'index-recording', 'social', 'sweeper', 'tick'].map((n) => `lambda/handlers/${n}.ts`),
     );
   });
 
