@@ -129,6 +129,10 @@ export class PlayerWorkflow extends Construct {
       timeout: Duration.minutes(1),
       environment: { ...props.tables.environment() },
     });
+    // A shard job is this moment's frames: not retried after a function error (a retry would post
+    // again to the connections already reached) and dropped once a minute old (the viewers have
+    // moved on; their next message's seq shows the gap).
+    this.fanOutFunction.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
     props.tables.grantTableAccess(this.fanOutFunction);
     props.webSocket.grantPostToConnections(this.fanOutFunction);
     this.tickFunction.addEnvironment(FANOUT_ENV.functionName, this.fanOutFunction.functionName);

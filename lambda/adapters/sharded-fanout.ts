@@ -59,6 +59,16 @@ export class ShardedBroadcaster implements Broadcaster {
     this.opts = { maxJobBytes: MAX_ASYNC_PAYLOAD_BYTES, ...opts };
   }
 
+  /** The shard count for `audience` (core/shards.ts `shardCount`); 1 — post here — for an audience the planner cannot plan. */
+  private count(audience: number, threshold: number, plan: ShardedBroadcasterOptions['plan']): number {
+    try {
+      return shardCount(Math.max(0, Math.floor(audience)), threshold, plan);
+    } catch (e) {
+      logger.warn('fan-out not sharded: the audience could not be planned', { audience, error: (e as Error).message });
+      return 1;
+    }
+  }
+
   /** The inner broadcaster's reply (never sharded). */
   post(connectionId: string, message: ServerMessage): Promise<'sent' | 'gone'> {
     return this.opts.inner.post(connectionId, message);
@@ -72,7 +82,7 @@ export class ShardedBroadcaster implements Broadcaster {
    */
   async fanOut(streamId: string, messages: readonly ServerMessage[], opts: FanOutRequest = {}): Promise<FanOutSummary> {
     const { inner, workers, threshold, plan, maxJobBytes } = this.opts;
-    const count = opts.connections || opts.audience === undefined || messages.length === 0 ? 1 : shardCount(opts.audience, threshold, plan);
+    const count = opts.connections || opts.audience === undefined || messages.length === 0 ? 1 : this.count(opts.audience, threshold, plan);
     if (count === 1) return inner.fanOut(streamId, messages, opts);
     const ranges = shardRanges(count);
     const except = opts.except ? { except: opts.except } : {};
