@@ -15,11 +15,11 @@
 import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { SignedConnectionPoster } from '../../lambda/engine';
-import { ManagementApiBroadcaster } from '../../lambda/adapters/fanout';
-import type { ConnectionRegistry } from '../../lambda/ports/connections';
-import type { StreamStore } from '../../lambda/ports/streams';
+import { ManagementApiBroadcaster, SignedConnectionPoster } from '../../lambda/engine';
 import type { ServerMessage } from '../../protocol/messages';
+
+/** What the broadcaster is constructed with (its table ports, which the bench never touches). */
+type BroadcasterOptions = ConstructorParameters<typeof ManagementApiBroadcaster>[0];
 import { startGatewayChild } from './gateway-process';
 import { rawPost } from './raw-post';
 
@@ -108,8 +108,8 @@ async function measureFanOut(callbackUrl: string, ids: string[], opts: PosterBen
   const unused = new Proxy({}, { get: () => () => Promise.reject(new Error('the poster bench touches no table')) });
   const broadcaster = new ManagementApiBroadcaster({
     poster,
-    connections: unused as ConnectionRegistry,
-    streams: unused as StreamStore,
+    connections: unused as BroadcasterOptions['connections'],
+    streams: unused as BroadcasterOptions['streams'],
     options: { concurrency: opts.concurrency, maxAttempts: 1 },
   });
   const message = framesMessage(opts.bodyBytes);
