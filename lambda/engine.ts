@@ -6,8 +6,10 @@
  * lambda/, lib/ and local/ imports lambda/ at all.
  *
  * - `@connections` posting: {@link SignedConnectionPoster} (SigV4-signed POSTs over one
- *   keep-alive agent, its retries and outcome kinds) and the fan-out's defaults
- *   ({@link FANOUT_DEFAULTS}: concurrency, attempts, per-post timeout in ms).
+ *   keep-alive agent, its retries and outcome kinds), the fan-out's defaults
+ *   ({@link FANOUT_DEFAULTS}: concurrency, attempts, per-post timeout in ms) and the fan-out
+ *   itself ({@link ManagementApiBroadcaster}: the poster bench measures the whole path's CPU
+ *   per post through it).
  * - Planning and cost: {@link planAudience} (the audience planner: the fan-out shards a
  *   stream of N viewers needs, one message's time to reach them all, a viewer-hour's cost), the Step Functions / Lambda cost model
  *   ({@link PRICES}, {@link sleepThresholdMs}: ms, {@link TRANSITIONS_PER_WAIT_LOOP}).
@@ -22,7 +24,7 @@
  * here, not import the module it lives in.
  */
 export { SignedConnectionPoster, type PostOutcomeKind, type SignedConnectionPosterOptions } from './adapters/signed-poster';
-export { FANOUT_DEFAULTS } from './adapters/fanout';
+export { FANOUT_DEFAULTS, ManagementApiBroadcaster } from './adapters/fanout';
 export { planAudience, type AudienceInput, type AudiencePlan } from './core/audience-plan';
 export { PRICES, sleepThresholdMs, TRANSITIONS_PER_WAIT_LOOP } from './core/cost';
 export { dueAt, type PlaybackClock } from './core/clock';

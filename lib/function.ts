@@ -26,8 +26,11 @@ export const SERVICE_NAME = 'matchcast';
  * nodejs22.x runtime provides it (AWS Lambda "Node.js runtimes": SDK for JavaScript v3
  * included), so esbuild leaves every `@aws-sdk/*` import external, while the `@smithy/*`
  * packages we import directly stay bundled. The DynamoDB client alone is ~340 KB minified,
- * more than a function's whole size budget (≤ 250 KiB, ≤ 150 KiB for the tick). Without
- * source maps: a map is 3–5 times the bundle's size and `--enable-source-maps` makes every
+ * more than a function's whole size budget (≤ 250 KiB, ≤ 150 KiB for the tick). A package's
+ * ES module build is preferred to its CommonJS one (`mainFields: module, main`; esbuild's
+ * default for the node platform is `main, module`): only ES modules can be tree-shaken, and
+ * @smithy/signature-v4's CommonJS build requires whole @smithy/core submodules (~130 KiB,
+ * almost all unused; its ES build bundles to ~14 KiB). Without source maps: a map is 3–5 times the bundle's size and `--enable-source-maps` makes every
  * stack trace pay for parsing it; log lines name ids, not source lines.
  * test/lib/function.test.ts bundles every handler with these options and checks its size.
  */
@@ -37,6 +40,7 @@ export const BUNDLING = {
   target: 'node22',
   bundleAwsSDK: false,
   forceDockerBundling: false,
+  mainFields: ['module', 'main'],
 } as const;
 
 /** Handler module names: `^[a-z][a-z0-9-]*$`, the file name under lambda/handlers/ without `.ts`. */
@@ -133,7 +137,7 @@ export class MatchcastFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         ...props.environment,
       },
-      bundling: { ...BUNDLING },
+      bundling: { ...BUNDLING, mainFields: [...BUNDLING.mainFields] },
     });
     this.handlerName = props.handlerName;
     this.entryPath = entryPath;

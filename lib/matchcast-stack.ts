@@ -259,6 +259,7 @@ export class MatchcastStack extends Stack {
       this.httpApi.authorizeFunction,
       this.httpApi.routeFunction,
       this.workflow.tickFunction,
+      this.workflow.fanOutFunction,
       this.sweeper.function,
       this.recordings.indexFunction,
     ];

@@ -8,6 +8,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { DEFAULT_MAX_STREAM_SECONDS } from '../contract/defaults';
 import { ENV } from '../contract/env';
+import { DEFAULT_SHARD_THRESHOLD, FANOUT_ENV } from '../lambda/core/shards';
 import { STATE } from '../lambda/core/workflow';
 import { MatchcastFunction } from './function';
 import { arnFinding, escapeRegex, logicalIdOf, suppress, suppressWildcards } from './nag';
@@ -52,6 +53,14 @@ export interface PlayerWorkflowProps {
    */
   readonly maxStreamDuration?: Duration;
   /**
+   * Attached connections of a stream above which the tick hands each batch to fan-out workers
+   * (the `fanout` function, invoked asynchronously, one per shard of the stream's connections;
+   * lambda/adapters/sharded-fanout.ts) instead of posting to all of them itself — and the
+   * viewers per shard. A whole number ≥ 1.
+   * @default 1000 (lambda/core/shards.ts DEFAULT_SHARD_THRESHOLD)
+   */
+  readonly fanOutShardThreshold?: number;
+  /**
    * Retention of the execution log group (level ERROR).
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -84,6 +93,8 @@ export interface PlayerWorkflowProps {
 export class PlayerWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
   public readonly tickFunction: MatchcastFunction;
+  /** The fan-out worker the tick invokes asynchronously for each shard of a big stream's batch. */
+  public readonly fanOutFunction: MatchcastFunction;
   /** The execution log group. */
   public readonly logGroup: logs.LogGroup;
 
@@ -93,6 +104,8 @@ export class PlayerWorkflow extends Construct {
     if (!props.bucket) throw new Error('PlayerWorkflow: bucket is required');
     if (!props.webSocket) throw new Error('PlayerWorkflow: webSocket is required');
     const maxStreamSeconds = wholeSeconds('PlayerWorkflow', 'maxStreamDuration', props.maxStreamDuration ?? Duration.seconds(DEFAULT_MAX_STREAM_SECONDS));
+    const shardThreshold = props.fanOutShardThreshold ?? DEFAULT_SHARD_THRESHOLD;
+    if (!Number.isInteger(shardThreshold) || shardThreshold < 1) throw new Error(`PlayerWorkflow: fanOutShardThreshold must be a whole number ≥ 1, got ${shardThreshold}`);
 
     const stateMachineName = Names.uniqueResourceName(this, { maxLength: 80, separator: '-', allowedSpecialCharacters: '-_' });
     // The same machine, addressed by name: carries no CloudFormation dependency on it.
@@ -109,6 +122,25 @@ export class PlayerWorkflow extends Construct {
         [ENV.stateMachineArn]: byName.stateMachineArn,
       },
     });
+    // One shard of a big stream's batch: it lists its connections and posts (the tick keeps fencing and the claim).
+    this.fanOutFunction = new MatchcastFunction(this, 'FanOutFunction', {
+      handlerName: 'fanout',
+      memorySize: 512,
+      timeout: Duration.minutes(1),
+      environment: { ...props.tables.environment() },
+    });
+    // A shard job is this moment's frames: not retried after a function error (a retry would post
+    // again to the connections already reached) and dropped once a minute old (the viewers have
+    // moved on; their next message's seq shows the gap).
+    this.fanOutFunction.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
+    props.tables.grantTableAccess(this.fanOutFunction);
+    props.webSocket.grantPostToConnections(this.fanOutFunction);
+    this.tickFunction.addEnvironment(FANOUT_ENV.functionName, this.fanOutFunction.functionName);
+    this.tickFunction.addEnvironment(FANOUT_ENV.shardThreshold, String(shardThreshold));
+    this.fanOutFunction.grantInvoke(this.tickFunction);
+    suppressWildcards(this.tickFunction, 'lambda:InvokeFunction on the fan-out function and `<its ARN>:*` (its versions and aliases), as grantInvoke grants it: that one function only.', [
+      arnFinding(this.fanOutFunction, ':*'),
+    ]);
     props.tables.grantTableAccess(this.tickFunction);
     grantReadRecordings(props.bucket, this.tickFunction);
     props.webSocket.grantPostToConnections(this.tickFunction);

@@ -205,6 +205,8 @@ export const TABLE_ACCESS: Readonly<Record<string, Readonly<Partial<Record<Table
   social: { connections: union(FANOUT_CONNECTIONS, RATE_BUCKETS), streams: ['GetItem', 'UpdateItem'], quotas: QUOTA_RELEASE },
   'http-api': { connections: FANOUT_CONNECTIONS, streams: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], games: ['GetItem', 'PutItem', 'UpdateItem'], quotas: QUOTA_ACQUIRE },
   tick: { connections: FANOUT_CONNECTIONS, streams: ['GetItem', 'UpdateItem'], games: ['GetItem'], quotas: QUOTA_RELEASE },
+  // A fan-out worker: its shard from byStream, and forgetting a gone connection (uncounted from its stream).
+  fanout: { connections: FANOUT_CONNECTIONS, streams: ['GetItem', 'UpdateItem'] },
   sweeper: { connections: [...FANOUT_CONNECTIONS, 'Scan'], streams: ['GetItem', 'UpdateItem', 'Query'], quotas: QUOTA_RELEASE },
   'index-recording': { games: ['PutItem'] },
 };

@@ -36,6 +36,7 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
 /** The HTTP endpoint; register operations, then `listen()`. */
 export class AwsJsonEndpoint {
   private readonly operations = new Map<string, AwsJsonOperation>();
+  private readonly paths: Array<{ path: RegExp; fn: (match: RegExpExecArray, headers: IncomingMessage['headers'], body: string) => Promise<{ status: number; body?: unknown }> }> = [];
   private server: Server | undefined;
   private port = 0;
 
@@ -45,6 +46,15 @@ export class AwsJsonEndpoint {
    */
   register(target: string, fn: AwsJsonOperation): void {
     this.operations.set(target, fn);
+  }
+
+  /**
+   * Register `fn` for REST requests `POST {path}` whose path matches `path` (a service with a
+   * REST protocol, as Lambda's `Invoke`): it is given the match, the request headers and the
+   * raw body, and answers a status and an optional JSON body. Checked before any X-Amz-Target.
+   */
+  registerPath(path: RegExp, fn: (match: RegExpExecArray, headers: IncomingMessage['headers'], body: string) => Promise<{ status: number; body?: unknown }>): void {
+    this.paths.push({ path, fn });
   }
 
   /** The targets registered so far. */
@@ -94,6 +104,13 @@ export class AwsJsonEndpoint {
     };
     const fail = (err: AwsServiceError) => send(err.status, { __type: err.name, message: err.message }, err.name);
     try {
+      const rest = req.method === 'POST' ? this.paths.map((r) => ({ r, m: r.path.exec((req.url ?? '').split('?')[0]!) })).find((x) => x.m) : undefined;
+      if (rest) {
+        const answer = await rest.r.fn(rest.m!, req.headers, await readBody(req));
+        const text = answer.body === undefined ? '' : JSON.stringify(answer.body);
+        res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': requestId }).end(text);
+        return;
+      }
       if (req.method !== 'POST') throw new AwsServiceError('UnknownOperationException', `${req.method} is not supported; AWS JSON calls are POST /`);
       const target = req.headers['x-amz-target'];
       const fn = typeof target === 'string' ? this.operations.get(target) : undefined;

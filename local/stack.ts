@@ -121,6 +121,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     wireWebSocketApi(view, services.gateway, functions);
     const stepFunctions = startStepFunctions(view, services, functions, opts.closeGraceMs, closers, log);
     const indexing = connectBucketNotifications(view, services, functions, log);
+    connectLambdaInvoke(view, services, functions, closers, log);
     if (opts.sweeper !== false) startSweeper(view, functions, closers, log);
     const games = opts.samples !== false ? await seedSamples(services.s3, indexing) : [];
 
@@ -348,6 +349,8 @@ function loadTemplateFunctions(view: TemplateView, services: Services, metricsSi
       AWS_ENDPOINT_URL_S3: services.s3.endpoint,
       AWS_ENDPOINT_URL_SFN: services.awsJson.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: services.awsJson.url,
+      // Lambda's Invoke (the tick's asynchronous fan-out workers): served by connectLambdaInvoke.
+      AWS_ENDPOINT_URL_LAMBDA: services.awsJson.url,
       CALLBACK_URL: services.gateway.callbackUrl,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       // The custom metrics go to the stack's registry (GET /metrics), not this process's stdout;
@@ -411,6 +414,36 @@ function connectBucketNotifications(view: TemplateView, services: Services, func
     }
   });
   return running;
+}
+
+/**
+ * Step 5d: Lambda's `Invoke` (AWS Lambda API reference: `POST /2015-03-31/functions/{FunctionName}/invocations`)
+ * on the AWS JSON endpoint, for the functions that invoke others (the tick's fan-out workers):
+ * the function named by its name or ARN; `X-Amz-Invocation-Type: Event` answers 202 at once and
+ * runs it in the background (awaited on close), otherwise it runs and its result is the 200 body.
+ * An unknown function is 404 `ResourceNotFoundException`; a payload that is not JSON, 400.
+ */
+function connectLambdaInvoke(view: TemplateView, services: Services, functions: LocalFunctions, closers: Closers, log: GatewayLog): void {
+  const running = new Set<Promise<unknown>>();
+  closers.add(async () => void (await Promise.allSettled([...running])));
+  services.awsJson.registerPath(/^\/2015-03-31\/functions\/([^/]+)\/invocations$/, async (match, headers, body) => {
+    const name = decodeURIComponent(match[1]!);
+    const fn = functions.all.find((f) => f.functionName === name || functionArn(view, f.logicalId) === name);
+    if (!fn) return { status: 404, body: { __type: 'ResourceNotFoundException', message: `Function not found: ${name}` } };
+    let event: unknown;
+    try {
+      event = body === '' ? {} : JSON.parse(body);
+    } catch {
+      return { status: 400, body: { __type: 'InvalidRequestContentException', message: 'Could not parse request body into json' } };
+    }
+    if (headers['x-amz-invocation-type'] === 'Event') {
+      const p = functions.invoke(fn, event).catch((e: unknown) => log({ service: 'lambda', msg: 'asynchronous invocation failed', function: fn.functionName, error: String(e) }));
+      running.add(p);
+      void p.finally(() => running.delete(p));
+      return { status: 202 };
+    }
+    return { status: 200, body: await functions.invoke(fn, event) };
+  });
 }
 
 /** Step 6: the sweeper on its EventBridge schedule (`rate(…)`), as a timer cleared on close. */

@@ -13,11 +13,12 @@
  *     start → frame arrival per (viewer, frame) against the 100 ms target (scripts/bench/live.ts).
  * Fan-out modes, run alone (no local stack; the local gateway in a child process):
  *  - `--only poster`: CPU µs per post and posts/s of the SDK's PostToConnectionCommand,
- *    SignedConnectionPoster and a raw HTTP POST (scripts/bench/poster.ts);
+ *    SignedConnectionPoster, a raw HTTP POST and the whole fan-out path (fanOut through the
+ *    SignedConnectionPoster; scripts/bench/poster.ts);
  *  - `--only aws`: the gateway's AWS model (20 ms per request, 10,000/s throttle), 10,000
  *    virtual viewers, fan-out time per message for 1 shard and the planner's shard count,
  *    and the audience planner's table (scripts/bench/aws-model.ts);
- *  - `--only fanout`: both, the planner fed the poster's measured CPU per post.
+ *  - `--only fanout`: both, the planner fed the fan-out path's measured CPU per post.
  * Every loop is bounded in count and time; a phase that would overrun the budget
  * (full ≈ 5 min, `--quick` ≈ 1 min) is skipped and listed under `skipped`.
  * Progress goes to stderr; the table (or, with `--json`, one JSON document) to stdout.
@@ -49,10 +50,11 @@ raw HTTP ceiling, a join storm, and the tick's sleep/wait threshold. Asserts not
   --live V,E       live latency: V spectators on a live game, E single-event POSTs (default
                    50,200; --quick 50,50; 0 for none); the POST phase is cut off after 60 s
   --only live      run the live latency scenario alone (no lateness, storms or ceilings)
-  --only poster    CPU µs per post and posts/s: SDK PostToConnection, SignedConnectionPoster, raw HTTP
+  --only poster    CPU µs per post and posts/s: SDK PostToConnection, SignedConnectionPoster, raw HTTP,
+                   the whole fan-out path (fanOut through SignedConnectionPoster)
   --only aws       the local gateway's AWS model (20 ms, 10,000/s): fan-out time for 10,000 viewers
                    by shard count, and the audience planner's table
-  --only fanout    poster, then aws (the planner uses the measured CPU per post)
+  --only fanout    poster, then aws (the planner uses the fan-out path's measured CPU per post)
   --fairness       alone: one user floods chat, reactions, pings and seeks from 20 connections while an
                    honest spectator watches another stream; its missed frames, disconnects, lateness
                    p50/p99, and local mode's RSS idle, at peak and after (--quick: fewer rounds)
@@ -78,7 +80,7 @@ const FANOUT_PROFILES = {
   quick: { posterRounds: 3, posterMaxPosts: 5_000, posterMaxMs: 600, awsViewers: 10_000, awsMessages: 1, awsMaxMs: 30_000 },
 } as const;
 
-/** The SignedConnectionPoster's CPU per post the planner assumes when the poster mode did not run, µs. */
+/** The fan-out path's CPU per post (through SignedConnectionPoster) the planner assumes when the poster mode did not run, µs. */
 const DEFAULT_POST_CPU_US = 150;
 
 /** `--fairness`: boot local mode, run the fairness scenario (scripts/bench/fairness.ts), print, resolve 0. */
@@ -117,11 +119,11 @@ async function runFanOutModes(which: 'poster' | 'aws' | 'fanout', mode: 'full' |
   let poster: PosterBenchResult | undefined;
   let aws: AwsModelResult | undefined;
   if (which !== 'aws') {
-    progress(`poster: ${f.posterRounds} alternating rounds of SDK / signed / raw, ≤ ${f.posterMaxMs} ms or ${f.posterMaxPosts} posts each…`);
+    progress(`poster: ${f.posterRounds} alternating rounds of SDK / signed / raw / fan-out path, ≤ ${f.posterMaxMs} ms or ${f.posterMaxPosts} posts each…`);
     poster = await runPosterBench({ concurrency: 32, bodyBytes: 360, rounds: f.posterRounds, maxPosts: f.posterMaxPosts, maxMs: f.posterMaxMs, progress });
   }
   if (which !== 'poster') {
-    const postCpuUs = poster ? poster.median.signed.cpuUsPerPost : DEFAULT_POST_CPU_US;
+    const postCpuUs = poster ? poster.median.fanout.cpuUsPerPost : DEFAULT_POST_CPU_US;
     progress(`aws model: ${f.awsViewers} virtual viewers, 20 ms per request, ${f.awsMessages} message(s) per shard count…`);
     aws = await runAwsModel({ viewers: f.awsViewers, messages: f.awsMessages, latencyMs: 20, concurrency: 32, postCpuUs, maxMs: f.awsMaxMs, progress });
   }

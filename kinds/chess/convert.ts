@@ -22,7 +22,7 @@ import { Chess } from 'chess.js';
 import type { WireFrame } from '../../protocol/messages';
 import { type CommonConvertOptions, ConvertError, type ConvertedRecording, baseName, resolveGameId } from '../../convert/errors';
 import { type Converter, inputText } from '../../convert/converter';
-import { materialOf, parseTimeControl } from './position';
+import { parseTimeControl } from './position';
 
 export { materialOf, parseTimeControl } from './position';
 

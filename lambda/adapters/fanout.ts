@@ -7,7 +7,7 @@
  *   `seq`, so a client detects gaps and duplicates); connections proceed independently;
  * - 429, 5xx, timeouts and network errors are retried with full-jitter exponential backoff
  *   (base 50 ms, cap 1 s), at most `maxAttempts` tries per post; each try is cut off after
- *   `timeoutMs` by an AbortSignal, so a hanging client costs at most
+ *   `timeoutMs` (the socket is destroyed), so a hanging client costs at most
  *   `maxAttempts × timeoutMs` plus backoff — and only its own worker's time;
  * - a 410 GoneException stops posting to that connection and forgets it (deletes its row,
  *   decrements its stream's `clientCount`) — the connection that failed, not the caller;
@@ -27,25 +27,22 @@
  * failed try: `gone`, `throttled`, `timeout`, `server`) and `FanOutTime` (one per message of a
  * fan-out: its first POST to its last answer, ms). Never a streamId or connectionId dimension.
  *
- * {@link ManagementApiBroadcaster} is constructed with the management API client (see
- * {@link managementApiClient}: the stage's callback URL, the SDK's own retries off — this
- * module retries, so that a timeout counts as an attempt and backoff follows
- * docs/ARCHITECTURE.md), the Connections and Streams ports, and its options.
+ * {@link ManagementApiBroadcaster} is constructed with a {@link ConnectionPoster} (see
+ * {@link connectionPoster}: adapters/signed-poster.ts `SignedConnectionPoster` on the stage's
+ * callback URL — SigV4-signed `POST @connections/{id}` on a keep-alive agent, about a quarter of
+ * the AWS SDK client's CPU per post, docs/PERFORMANCE.md "Poster CPU per post"), the Connections
+ * and Streams ports, and its options. The poster makes the tries, the cut-offs and the backoff;
+ * this module decides what an outcome means for the connection and counts it.
  */
-import {
-  ApiGatewayManagementApiClient,
-  PostToConnectionCommand,
-} from '@aws-sdk/client-apigatewaymanagementapi';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fullJitterDelay } from '../../client/backoff';
+import { SignedConnectionPoster, PostTimeoutError, type FailedTry, type PostOutcome } from './signed-poster';
 import { forEachPool } from '../core/concurrency';
 import type { ConnectionRow, StreamRow } from '../../contract/rows';
 import { MAX_MESSAGE_BYTES, utf8Bytes, type ServerMessage } from '../../protocol/server';
 import type { PostFailureCause } from '../../contract/metrics';
-import { errorCode, httpStatus, isThrottling, isTransient, translate } from './aws';
+import { isThrottling, translate } from './aws';
 import { ENV, MissingConfigError } from './config';
 import { forgetConnection as forget } from '../application/forget-connection';
-import { ConnectionGoneError } from './errors';
+import { AwsServiceError } from './errors';
 import { logger } from './log';
 import type { Broadcaster } from '../ports/broadcaster';
 import type { ConnectionRegistry } from '../ports/connections';
@@ -75,6 +72,8 @@ export interface FanOutOptions extends PostOptions {
   onGone?: (connectionId: string) => Promise<void>;
   /** `byStream` Query page size (tests force several pages with it). */
   pageSize?: number;
+  /** The stream's connection count as the caller knows it: not used here (this broadcaster posts to every connection itself; adapters/sharded-fanout.ts shards by it). */
+  audience?: number;
 }
 
 /** What a fan-out did. */
@@ -96,13 +95,17 @@ export interface FanOutResult {
   posts: number;
 }
 
-/** What of the management API client the broadcaster sends through (an `ApiGatewayManagementApiClient`, or a test double). */
-export type ManagementApi = Pick<ApiGatewayManagementApiClient, 'send'>;
+/**
+ * What the broadcaster posts through: `post(connectionId, data, { maxAttempts, timeoutMs,
+ * onFailedTry })` resolving with the outcome after the retries, never rejecting — a
+ * {@link SignedConnectionPoster} (see {@link connectionPoster}) or a test double.
+ */
+export type ConnectionPoster = Pick<SignedConnectionPoster, 'post'>;
 
 /** What a {@link ManagementApiBroadcaster} is constructed with. */
 export interface ManagementApiBroadcasterOptions {
-  /** The management API client of the stage (see {@link managementApiClient}). */
-  client: ManagementApi;
+  /** The stage's `@connections` poster (see {@link connectionPoster}). */
+  poster: ConnectionPoster;
   /** The Connections table: `byStream` targets, and the rows of gone connections to forget. */
   connections: ConnectionRegistry;
   /** The Streams table: the `clientCount` a forgotten connection is uncounted from. */
@@ -113,102 +116,98 @@ export interface ManagementApiBroadcasterOptions {
   metrics?: Metrics;
 }
 
+/** A poster that posts nothing: every post is `failed` at once (no request made) with `error`. */
+const failingPoster = (error: Error): ConnectionPoster => ({ post: () => Promise.resolve({ outcome: 'failed', attempts: 0, error }) });
+
 /**
- * The management API client of the stage whose callback URL is `callbackUrl`
- * (`https://{api-id}.execute-api.{region}.amazonaws.com/{stage}`, env CALLBACK_URL), with the
- * SDK's own retries off (`maxAttempts: 1`): {@link ManagementApiBroadcaster} retries itself.
- * Without a URL (a function configured without CALLBACK_URL) every send rejects with
- * MissingConfigError naming CALLBACK_URL.
+ * The Region in a callback URL on API Gateway's default endpoint host,
+ * `{api-id}.execute-api.{region}.amazonaws.com` (`.com.cn` in the China Regions), or undefined
+ * for another host (a custom domain, local mode's 127.0.0.1).
  */
-export function managementApiClient(callbackUrl: string | undefined): ManagementApi {
-  if (!callbackUrl) return { send: () => Promise.reject(new MissingConfigError(ENV.callbackUrl)) };
-  return new ApiGatewayManagementApiClient({ endpoint: callbackUrl, maxAttempts: 1 });
-}
-
-type Outcome = { outcome: 'sent' | 'gone' | 'failed'; attempts: number; error?: unknown; allTimedOut?: boolean };
-
-/** API Gateway's answer for a connection that no longer exists: 410 GoneException. */
-const isGone = (e: unknown): boolean => errorCode(e) === 'GoneException' || httpStatus(e) === 410;
-
-/** A try of PostToConnection cut off by our own timeout (the peer accepted nothing in time). */
-class PostTimeoutError extends Error {
-  readonly code = 'TimeoutError';
-  constructor(readonly connectionId: string, readonly timeoutMs: number) {
-    super(`PostToConnection to "${connectionId}" timed out after ${timeoutMs} ms`);
-    this.name = 'PostTimeoutError';
+export function callbackUrlRegion(callbackUrl: string): string | undefined {
+  try {
+    return /^[^.]+\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec(new URL(callbackUrl).hostname)?.[1];
+  } catch {
+    return undefined;
   }
 }
 
-/** The serialized messages; throws before any post if one is over API Gateway's 128 KB frame limit. */
-function serialize(messages: readonly ServerMessage[]): string[] {
+/**
+ * The stage's `@connections` poster from `env` (a function's environment): a
+ * {@link SignedConnectionPoster} on CALLBACK_URL
+ * (`https://{api-id}.execute-api.{region}.amazonaws.com/{stage}`; locally the gateway's
+ * `http://127.0.0.1:{port}/{stage}`), signing for the Region of AWS_REGION (which Lambda sets;
+ * else AWS_DEFAULT_REGION, else the Region in the callback URL's host) with the credentials of
+ * the SDK's provider chain (in Lambda, the execution role's from AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; local mode sets stand-in keys there, and its gateway
+ * checks no signature). Its own retries follow {@link FANOUT_DEFAULTS}; fan-out passes its own.
+ * Without CALLBACK_URL (or a Region) every post fails, without a request, with
+ * MissingConfigError naming the variable — only the calls that post need it. Throws at once
+ * for a CALLBACK_URL that is not an `http:`/`https:` URL.
+ */
+export function connectionPoster(env: NodeJS.ProcessEnv): ConnectionPoster {
+  const callbackUrl = env[ENV.callbackUrl];
+  if (!callbackUrl) return failingPoster(new MissingConfigError(ENV.callbackUrl));
+  if (!URL.canParse(callbackUrl)) throw new Error(`environment variable ${ENV.callbackUrl} must be a URL, got "${callbackUrl}"`);
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || callbackUrlRegion(callbackUrl);
+  if (!region) return failingPoster(new MissingConfigError('AWS_REGION'));
+  return new SignedConnectionPoster({ callbackUrl, region, maxAttempts: FANOUT_DEFAULTS.maxAttempts, timeoutMs: FANOUT_DEFAULTS.timeoutMs });
+}
+
+type Outcome = { outcome: 'sent' | 'gone' | 'failed'; attempts: number; error?: Error; allTimedOut?: boolean; status?: number; errorType?: string };
+
+/** The serialized messages (UTF-8, encoded once for every connection); throws before any post if one is over API Gateway's 128 KB frame limit. */
+function serialize(messages: readonly ServerMessage[]): Buffer[] {
   return messages.map((m, i) => {
     const s = JSON.stringify(m);
     const bytes = utf8Bytes(s);
     if (bytes > MAX_MESSAGE_BYTES) {
       throw new Error(`message ${i} (${m.type}) is ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte WebSocket frame limit`);
     }
-    return s;
+    return Buffer.from(s, 'utf8');
   });
-}
-
-/** One PostToConnection try through `client`, cut off after `timeoutMs`. Throws ConnectionGoneError on 410. */
-async function postOnce(client: ManagementApi, connectionId: string, data: string, timeoutMs: number): Promise<void> {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new Error(`PostToConnection timed out after ${timeoutMs} ms`)), timeoutMs);
-  try {
-    await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }), {
-      abortSignal: abort.signal,
-    });
-  } catch (e) {
-    if (isGone(e)) throw new ConnectionGoneError(connectionId);
-    if (abort.signal.aborted) throw new PostTimeoutError(connectionId, timeoutMs);
-    throw e;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**
  * The `cause` of a failed PostToConnection try (contract/metrics.ts POST_FAILURE_CAUSES):
  * `gone` (410 GoneException), `timeout` (cut off by our deadline), `throttled` (429,
- * LimitExceededException and the other throttling codes of aws.ts `isThrottling`), else `server`.
+ * LimitExceededException and the other throttling codes of aws.ts `isThrottling`), else
+ * `server` (5xx, other statuses, network errors).
  */
-export function postFailureCause(e: unknown): PostFailureCause {
-  if (e instanceof ConnectionGoneError || isGone(e)) return 'gone';
-  if (e instanceof PostTimeoutError) return 'timeout';
-  if (isThrottling(e)) return 'throttled';
+export function postFailureCause(failure: FailedTry): PostFailureCause {
+  if (failure.status === 410 || failure.errorType === 'GoneException') return 'gone';
+  if (failure.error instanceof PostTimeoutError) return 'timeout';
+  if (isThrottling({ name: failure.errorType, $metadata: { httpStatusCode: failure.status } })) return 'throttled';
   return 'server';
 }
 
+/** Fan-out's reading of a poster outcome: `timed_out` is a failure on which every try timed out. */
+function outcomeOf(r: PostOutcome): Outcome {
+  const { attempts, error, status, errorType } = r;
+  if (r.outcome === 'ok') return { outcome: 'sent', attempts };
+  if (r.outcome === 'gone') return { outcome: 'gone', attempts };
+  return { outcome: 'failed', attempts, error, status, errorType, allTimedOut: r.outcome === 'timed_out' };
+}
+
 /**
- * Post one message with retries (429/5xx/timeouts/network), full-jitter backoff between tries;
- * `onFailedTry` is told the cause of every try that failed (the last one included).
+ * The named error of a reply that failed after its retries: an answer's status as the SDK's
+ * exception would have carried it (aws.ts `translate`: ThrottledError for 429/throttling,
+ * else AwsServiceError), a timeout or network error as a retryable AwsServiceError named by
+ * its code, and an error of our own that made no request (MissingConfigError) as it is.
  */
-async function postWithRetry(
-  client: ManagementApi,
-  connectionId: string,
-  data: string,
-  opts: Required<PostOptions>,
-  onFailedTry: (cause: PostFailureCause) => void = () => undefined,
-): Promise<Outcome> {
-  const max = Math.max(1, Math.floor(opts.maxAttempts));
-  let lastError: unknown;
-  let allTimedOut = true;
-  for (let attempt = 1; attempt <= max; attempt++) {
-    try {
-      await postOnce(client, connectionId, data, opts.timeoutMs);
-      return { outcome: 'sent', attempts: attempt };
-    } catch (e) {
-      onFailedTry(postFailureCause(e));
-      if (e instanceof ConnectionGoneError) return { outcome: 'gone', attempts: attempt };
-      lastError = e;
-      allTimedOut &&= e instanceof PostTimeoutError;
-      const transient = e instanceof PostTimeoutError || isTransient(e);
-      if (!transient || attempt === max) return { outcome: 'failed', attempts: attempt, error: e, allTimedOut };
-      await sleep(fullJitterDelay(attempt - 1));
-    }
-  }
-  return { outcome: 'failed', attempts: max, error: lastError, allTimedOut };
+function replyError(r: Outcome): Error {
+  const error = r.error ?? new Error('PostToConnection failed');
+  if (r.attempts === 0) return error;
+  if (r.status !== undefined) return translate('ApiGatewayManagementApi', 'PostToConnection', { name: r.errorType ?? `HTTP${r.status}`, $metadata: { httpStatusCode: r.status } });
+  const code = (error as { code?: unknown }).code;
+  return new AwsServiceError('ApiGatewayManagementApi', 'PostToConnection', typeof code === 'string' ? code : error.name, undefined, true);
+}
+
+/** An error's code as the logs name it (`TimeoutError`, `ECONNREFUSED`, `MissingConfigError` …). */
+function failureName(e: Error | undefined): string {
+  if (e === undefined) return 'Error';
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' ? code : e.name;
 }
 
 function defined<T extends object>(o: T): Partial<T> {
@@ -217,18 +216,18 @@ function defined<T extends object>(o: T): Partial<T> {
 
 /**
  * The `Broadcaster` port (ports/broadcaster.ts) over API Gateway's management API:
- * `new ManagementApiBroadcaster({ client: managementApiClient(callbackUrl), connections, streams })`.
+ * `new ManagementApiBroadcaster({ poster: connectionPoster(env), connections, streams, metrics })`.
  * One per function (its composition root builds it); it holds no state between calls.
  */
 export class ManagementApiBroadcaster implements Broadcaster {
-  private readonly client: ManagementApi;
+  private readonly poster: ConnectionPoster;
   private readonly connections: ConnectionRegistry;
   private readonly streams: StreamStore;
   private readonly defaults: { concurrency: number; maxAttempts: number; timeoutMs: number };
   private readonly metrics: Metrics;
 
   constructor(opts: ManagementApiBroadcasterOptions) {
-    this.client = opts.client;
+    this.poster = opts.poster;
     this.metrics = opts.metrics ?? NO_METRICS;
     this.connections = opts.connections;
     this.streams = opts.streams;
@@ -245,9 +244,9 @@ export class ManagementApiBroadcaster implements Broadcaster {
   async post(connectionId: string, message: ServerMessage, opts: PostOptions = {}): Promise<'sent' | 'gone'> {
     const [data] = serialize([message]);
     const { maxAttempts, timeoutMs } = this.defaults;
-    const r = await postWithRetry(this.client, connectionId, data!, { maxAttempts, timeoutMs, ...defined(opts) }, this.countFailedTry);
+    const r = await this.postWithRetries(connectionId, data!, { maxAttempts, timeoutMs, ...defined(opts) });
     if (r.outcome === 'sent') this.metrics.add('MessagesPosted', 1);
-    if (r.outcome === 'failed') throw translate('ApiGatewayManagementApi', 'PostToConnection', r.error);
+    if (r.outcome === 'failed') throw replyError(r);
     return r.outcome;
   }
 
@@ -263,7 +262,12 @@ export class ManagementApiBroadcaster implements Broadcaster {
   }
 
   /** `PostsFailed` by cause, one per failed try. */
-  private readonly countFailedTry = (cause: PostFailureCause): void => this.metrics.add('PostsFailed', 1, { cause });
+  private readonly countFailedTry = (failure: FailedTry): void => this.metrics.add('PostsFailed', 1, { cause: postFailureCause(failure) });
+
+  /** One message to one connection through the poster, with its tries (429/5xx/timeouts/network retried with full-jitter backoff), every failed try counted. */
+  private async postWithRetries(connectionId: string, data: Buffer, opts: Required<PostOptions>): Promise<Outcome> {
+    return outcomeOf(await this.poster.post(connectionId, data, { ...opts, onFailedTry: this.countFailedTry }));
+  }
 
   private async *targets(streamId: string, opts: FanOutOptions): AsyncIterable<string> {
     if (opts.connections) {
@@ -292,7 +296,7 @@ export class ManagementApiBroadcaster implements Broadcaster {
     };
     const onGone = opts.onGone ?? (async (id: string) => void (await this.forgetConnection(id)));
     const seen = new Set<string>();
-    let firstError: unknown;
+    let firstError: Outcome | undefined;
     // Per message: when its first POST went out and its last answer came (performance.now() ms), for FanOutTime.
     const firstPostAt: number[] = [];
     const lastAnswerAt: number[] = [];
@@ -303,7 +307,7 @@ export class ManagementApiBroadcaster implements Broadcaster {
       result.connections++;
       for (const [i, d] of data.entries()) {
         firstPostAt[i] ??= performance.now();
-        const r = await postWithRetry(this.client, connectionId, d, post, this.countFailedTry);
+        const r = await this.postWithRetries(connectionId, d, post);
         lastAnswerAt[i] = performance.now();
         result.posts += r.attempts;
         if (r.outcome === 'sent') posted++;
@@ -318,7 +322,7 @@ export class ManagementApiBroadcaster implements Broadcaster {
         }
         if (r.outcome === 'failed') {
           result.failed.push(connectionId);
-          firstError ??= r.error;
+          firstError ??= r;
           // Every try timed out: give up on this fan-out for it, keep the connection (module comment).
           if (r.allTimedOut) result.timedOut.push(connectionId);
           return;
@@ -343,7 +347,7 @@ export class ManagementApiBroadcaster implements Broadcaster {
         gone: result.gone.length,
         failed: result.failed.slice(0, 10),
         timedOut: result.timedOut.length,
-        firstError: firstError === undefined ? undefined : `${errorCode(firstError)} ${httpStatus(firstError) ?? ''}`.trim(),
+        firstError: firstError === undefined ? undefined : `${firstError.errorType ?? failureName(firstError.error)} ${firstError.status ?? ''}`.trim(),
       });
     }
     return result;

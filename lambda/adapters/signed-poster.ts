@@ -76,7 +76,7 @@ export type PostOutcomeKind =
   | 'ok'
   /** 410 `GoneException`: the connection no longer exists; the caller forgets it. */
   | 'gone'
-  /** Every try was cut off by `timeoutMs`: the peer accepts nothing (fan-out closes it). */
+  /** Every try was cut off by `timeoutMs`: the peer accepted nothing in time (fan-out keeps the connection: only a 410 forgets one). */
   | 'timed_out'
   /** Anything else after the retries (or a status that is not retried). */
   | 'failed';
@@ -92,6 +92,26 @@ export interface PostOutcome {
   readonly errorType?: string;
   /** The last error when `outcome` is not `ok`/`gone`: a network error, a timeout, or the HTTP failure. */
   readonly error?: Error;
+}
+
+/** One try of a post or close that did not succeed (told to {@link PostCallOptions.onFailedTry}). */
+export interface FailedTry {
+  /** HTTP status of the answer, when there was one (410, 429, 5xx, 4xx). */
+  readonly status?: number;
+  /** `x-amzn-errortype` of the answer (e.g. `GoneException`, `LimitExceededException`), if any. */
+  readonly errorType?: string;
+  /** The try's error: {@link PostTimeoutError}, a network error, or a {@link ConnectionsHttpError} (410 included). */
+  readonly error: Error;
+}
+
+/** Per-call options of {@link SignedConnectionPoster.post}: override the poster's own. */
+export interface PostCallOptions {
+  /** Tries, including the first (≥ 1). Default: the poster's `maxAttempts`. */
+  readonly maxAttempts?: number;
+  /** Cut-off of one try, ms (> 0). Default: the poster's `timeoutMs`. */
+  readonly timeoutMs?: number;
+  /** Told of every try that did not succeed, the last one and a 410 included (fan-out counts `PostsFailed` by cause with it). Must not throw. */
+  readonly onFailedTry?: (failure: FailedTry) => void;
 }
 
 /** A try cut off after `timeoutMs` (the peer answered nothing in time). */
@@ -238,8 +258,8 @@ export class SignedConnectionPoster {
    * `connectionId`: `POST /@connections/{id}`, retried as the module comment says. Resolves
    * with the outcome; never rejects. After {@link dispose} every call is `failed`.
    */
-  post(connectionId: string, data: string | Uint8Array): Promise<PostOutcome> {
-    return this.withRetries('POST', connectionId, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+  post(connectionId: string, data: string | Uint8Array, opts: PostCallOptions = {}): Promise<PostOutcome> {
+    return this.withRetries('POST', connectionId, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, opts);
   }
 
   /**
@@ -247,7 +267,7 @@ export class SignedConnectionPoster {
    * with the same retries and timeout as a post. `ok` on 2xx, `gone` on 410 (already closed).
    */
   close(connectionId: string): Promise<PostOutcome> {
-    return this.withRetries('DELETE', connectionId, undefined);
+    return this.withRetries('DELETE', connectionId, undefined, {});
   }
 
   /** Stop: later posts fail at once; the poster's own agent (not one passed in) is destroyed, closing its sockets. */
@@ -256,23 +276,28 @@ export class SignedConnectionPoster {
     if (this.ownAgent) this.agent.destroy();
   }
 
-  private async withRetries(method: 'POST' | 'DELETE', connectionId: string, body: Uint8Array | undefined): Promise<PostOutcome> {
+  private async withRetries(method: 'POST' | 'DELETE', connectionId: string, body: Uint8Array | undefined, opts: PostCallOptions): Promise<PostOutcome> {
+    const maxAttempts = opts.maxAttempts === undefined ? this.maxAttempts : Math.max(1, Math.floor(opts.maxAttempts));
+    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
+    if (!(timeoutMs > 0)) return { outcome: 'failed', attempts: 0, error: new Error(`timeoutMs must be positive, got ${timeoutMs}`) };
+    const failedTry = opts.onFailedTry ?? (() => undefined);
     let allTimedOut = true;
     let last: { status?: number; errorType?: string; error?: Error } = {};
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       if (this.disposed) return { outcome: 'failed', attempts: attempt - 1, error: new Error('the poster is disposed') };
       let answer: Answer;
       try {
-        answer = await this.once(method, connectionId, body);
+        answer = await this.once(method, connectionId, body, timeoutMs);
       } catch (e) {
         // Node's own errors may come from another realm (jest's VM contexts): keep any Error-shaped value.
         const error = (typeof e === 'object' && e !== null && 'message' in e ? e : new Error(String(e))) as Error;
         const timedOut = error instanceof PostTimeoutError;
         allTimedOut &&= timedOut;
         last = { error };
+        failedTry({ error });
         // Timeouts and network errors may pass; a credential or signing failure ends here too
         // after the retries (the next try resolves the credentials again).
-        if (attempt < this.maxAttempts) {
+        if (attempt < maxAttempts) {
           await sleep(fullJitterDelay(attempt - 1, this.backoff));
           continue;
         }
@@ -281,17 +306,18 @@ export class SignedConnectionPoster {
       allTimedOut = false;
       const { status, errorType } = answer;
       if (status >= 200 && status < 300) return { outcome: 'ok', attempts: attempt, status };
-      if (status === 410) return { outcome: 'gone', attempts: attempt, status, errorType };
       last = { status, errorType, error: new ConnectionsHttpError(status, errorType, answer.body) };
+      failedTry({ status, errorType, error: last.error! });
+      if (status === 410) return { outcome: 'gone', attempts: attempt, status, errorType };
       const retryable = status === 429 || status >= 500;
-      if (!retryable || attempt === this.maxAttempts) return { outcome: 'failed', attempts: attempt, ...last };
+      if (!retryable || attempt === maxAttempts) return { outcome: 'failed', attempts: attempt, ...last };
       await sleep(fullJitterDelay(attempt - 1, this.backoff));
     }
-    return { outcome: 'failed', attempts: this.maxAttempts, ...last };
+    return { outcome: 'failed', attempts: maxAttempts, ...last };
   }
 
   /** One signed request, cut off after `timeoutMs`. Resolves with any HTTP answer; rejects with a network error or {@link PostTimeoutError}. */
-  private async once(method: 'POST' | 'DELETE', connectionId: string, body: Uint8Array | undefined): Promise<Answer> {
+  private async once(method: 'POST' | 'DELETE', connectionId: string, body: Uint8Array | undefined, timeoutMs: number): Promise<Answer> {
     const path = `${this.base.pathname}/@connections/${encodeConnectionId(connectionId)}`;
     const headers: Record<string, string> = { host: this.base.host };
     if (body) {
@@ -319,7 +345,7 @@ export class SignedConnectionPoster {
         f();
       };
       // Whatever error the destroyed socket reports, a try cut off by the timer is a timeout.
-      const fail = (e: Error) => settle(() => reject(timedOut ? new PostTimeoutError(connectionId, this.timeoutMs) : e));
+      const fail = (e: Error) => settle(() => reject(timedOut ? new PostTimeoutError(connectionId, timeoutMs) : e));
       const req = this.send(
         {
           protocol: this.base.protocol,
@@ -344,8 +370,8 @@ export class SignedConnectionPoster {
       );
       const timer = setTimeout(() => {
         timedOut = true;
-        req.destroy(new PostTimeoutError(connectionId, this.timeoutMs));
-      }, this.timeoutMs);
+        req.destroy(new PostTimeoutError(connectionId, timeoutMs));
+      }, timeoutMs);
       req.on('error', fail);
       req.end(body);
     });

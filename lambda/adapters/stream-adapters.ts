@@ -8,7 +8,7 @@
 import { ENV, requireEnv } from './config';
 import { DynamoConnectionRegistry } from './connection-registry';
 import { documentClient } from './dynamo-write';
-import { managementApiClient, ManagementApiBroadcaster } from './fanout';
+import { connectionPoster, ManagementApiBroadcaster } from './fanout';
 import { DynamoGameCatalog } from './game-catalog';
 import { log } from './log';
 import { metricsFromEnvironment, type PowertoolsMetrics } from './metrics';
@@ -51,7 +51,7 @@ export function streamAdapters(env: NodeJS.ProcessEnv, client = documentClient()
   return {
     streams,
     connections,
-    broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams, metrics }),
+    broadcaster: new ManagementApiBroadcaster({ poster: connectionPoster(env), connections, streams, metrics }),
     workflow: new StepFunctionsWorkflow({ client: sfnClient(), stateMachineArn: env[ENV.stateMachineArn] ?? '' }),
     metrics,
     quotas: quotasFromEnvironment(env, client),

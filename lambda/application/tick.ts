@@ -105,7 +105,8 @@ export async function runTick(ports: TickPorts, config: TickConfig, input: TickI
  */
 async function sendFrames(ports: TickPorts, stream: StreamRow, clock: StreamRow, frames: Parameters<typeof framesMessages>[2]): Promise<void> {
   const postedAt = ports.time.now();
-  await ports.broadcaster.fanOut(stream.streamId, framesMessages(stream.streamId, stream.epoch, frames));
+  // The audience lets a sharding broadcaster hand a big stream's batch to fan-out workers (adapters/sharded-fanout.ts).
+  await ports.broadcaster.fanOut(stream.streamId, framesMessages(stream.streamId, stream.epoch, frames), { audience: stream.clientCount });
   const metrics = ports.metrics ?? NO_METRICS;
   if (frames.length > 0) metrics.add('FramesSent', frames.length);
   for (const f of frames) metrics.add('FrameLateness', postedAt - dueAt(clock, frameTime(f, clock.delayMs)));

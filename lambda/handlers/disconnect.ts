@@ -16,7 +16,7 @@ import type { StreamStore } from '../ports/streams';
 import { ENV, requireEnv } from '../adapters/config';
 import { DynamoConnectionRegistry } from '../adapters/connection-registry';
 import { documentClient } from '../adapters/dynamo-write';
-import { managementApiClient, ManagementApiBroadcaster } from '../adapters/fanout';
+import { connectionPoster, ManagementApiBroadcaster } from '../adapters/fanout';
 import { log, withLambdaContext } from '../adapters/log';
 import { DynamoStreamStore } from '../adapters/stream-store';
 import { systemTime } from '../adapters/time';
@@ -59,7 +59,7 @@ export function fromEnvironment(env: NodeJS.ProcessEnv): DisconnectDeps {
   return {
     connections,
     streams,
-    broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams, metrics }),
+    broadcaster: new ManagementApiBroadcaster({ poster: connectionPoster(env), connections, streams, metrics }),
     quotas: quotasFromEnvironment(env, client),
     time: systemTime,
     log,

@@ -17,7 +17,7 @@ import type { RateDecision } from '../adapters/rate-limit';
 import { ENV, requireEnv } from '../adapters/config';
 import { DynamoConnectionRegistry } from '../adapters/connection-registry';
 import { documentClient } from '../adapters/dynamo-write';
-import { managementApiClient, ManagementApiBroadcaster } from '../adapters/fanout';
+import { connectionPoster, ManagementApiBroadcaster } from '../adapters/fanout';
 import { configuredRateLimits, consumeRateToken, consumeStreamBudget } from '../adapters/rate-limit';
 import { DynamoReactionWindows } from '../adapters/reaction-windows';
 import { numberEnv } from '../adapters/config';
@@ -97,7 +97,7 @@ export function fromEnvironment(env: NodeJS.ProcessEnv): SocialDeps {
   return {
     connections,
     streams,
-    broadcaster: new ManagementApiBroadcaster({ client: managementApiClient(env[ENV.callbackUrl]), connections, streams, metrics }),
+    broadcaster: new ManagementApiBroadcaster({ poster: connectionPoster(env), connections, streams, metrics }),
     time: systemTime,
     metrics,
     consume: (caller, bucket) => consumeRateToken(caller.connectionId, bucket, { connections, userId: caller.userId, spec: limits[bucket] }),

@@ -11,6 +11,7 @@ import type { TickInput, TickOutput } from '../core/workflow';
 import { ENV, numberEnv } from '../adapters/config';
 import { lazyHandler } from '../adapters/lazy-handler';
 import { flushingMetrics } from '../adapters/metrics';
+import { shardedFromEnvironment } from '../adapters/sharded-fanout';
 import { streamAndGameAdapters } from '../adapters/stream-adapters';
 import { appendLogKeys, withLambdaContext } from '../adapters/log';
 
@@ -37,14 +38,16 @@ export function createHandler(deps: TickDeps): (input: TickInput, context: TickC
  * The tick's dependencies from `env` (its environment; contract/env.ts names): STREAMS_TABLE,
  * GAMES_TABLE, CONNECTIONS_TABLE (required; fan-out queries `byStream` and forgets gone
  * connections there), RECORDINGS_BUCKET, CALLBACK_URL, PLAYER_STATE_MACHINE_ARN (checked on
- * first use), MAX_STREAM_SECONDS (default contract/defaults.ts, 8 h) and AWS_ENDPOINT_URL_S3
+ * first use), FANOUT_FUNCTION_NAME and FANOUT_SHARD_THRESHOLD (adapters/sharded-fanout.ts
+ * `shardedFromEnvironment`), MAX_STREAM_SECONDS (default contract/defaults.ts, 8 h) and AWS_ENDPOINT_URL_S3
  * (set: a local S3, addressed path-style) and POWERTOOLS_METRICS_DISABLED (adapters/metrics.ts). Throws MissingConfigError naming a required table
  * variable that is unset, and an Error for a MAX_STREAM_SECONDS that is not a non-negative number.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): TickDeps {
   const { streams, games, recordings, broadcaster, workflow, time, log, metrics, quotas } = streamAndGameAdapters(env);
   return {
-    ports: { streams, games, recordings, broadcaster, workflow, time, log, metrics, quotas },
+    // Big streams' batches go to the fan-out workers when FANOUT_FUNCTION_NAME is set (adapters/sharded-fanout.ts).
+    ports: { streams, games, recordings, broadcaster: shardedFromEnvironment(env, broadcaster), workflow, time, log, metrics, quotas },
     config: { maxStreamMs: numberEnv(ENV.maxStreamSeconds, DEFAULT_MAX_STREAM_SECONDS, env) * 1000 },
   };
 }

@@ -11,6 +11,12 @@ export interface FanOutRequest {
   except?: string;
   /** Post to exactly these connectionIds instead of the stream's. */
   connections?: readonly string[];
+  /**
+   * The stream's attached connections as the caller knows them (its `clientCount`). A
+   * sharding broadcaster (adapters/sharded-fanout.ts) hands the batch to fan-out workers above
+   * its threshold; without it, the broadcaster posts to every connection itself.
+   */
+  audience?: number;
 }
 
 /** What a fan-out did. */
@@ -23,6 +29,8 @@ export interface FanOutSummary {
   gone: string[];
   /** connectionIds whose posts failed after their retries. */
   failed: string[];
+  /** Shards handed to fan-out workers (their connections are counted by them, not here); absent when none were. */
+  handedOff?: number;
 }
 
 /** Delivery of messages to connections. */

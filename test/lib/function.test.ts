@@ -16,7 +16,7 @@ describe('MatchcastFunction', () => {
   it('every handler module of lambda/handlers is deployed exactly once', () => {
     const entries = matchcastFunctions.map(([, r]) => r.Metadata['matchcast:entry']).sort();
     expect(entries).toEqual(
-      ['authorize', 'connect', 'control', 'disconnect', 'http-api', 'http-authorize', 'index-recording', 'social', 'sweeper', 'tick'].map((n) => `lambda/handlers/${n}.ts`),
+      ['authorize', 'connect', 'control', 'disconnect', 'fanout', 'http-api', 'http-authorize', 'index-recording', 'social', 'sweeper', 'tick'].map((n) => `lambda/handlers/${n}.ts`),
     );
   });
 
@@ -59,6 +59,21 @@ describe('MatchcastFunction', () => {
     }
   });
 
+  it('bundles the tick through CDK itself within its 150 KiB, the request signer from its ES module build', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'matchcast-bundle-'));
+    try {
+      const stack = new Stack(new App({ outdir }), 'S');
+      new MatchcastFunction(stack, 'T', { handlerName: 'tick' });
+      const asset = readdirSync(outdir).find((d) => d.startsWith('asset.'));
+      const code = readFileSync(join(outdir, asset!, 'index.js'), 'utf8');
+      expect(Buffer.byteLength(code)).toBeLessThanOrEqual(150 * 1024);
+      expect(code).toContain('AWS4-HMAC-SHA256'); // the signer is inside (fan-out signs its own posts)
+      expect(code).toMatch(/require\(["']@aws-sdk\/credential-provider-node["']\)/); // its credentials: the runtime's SDK
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
   describe('bundles (each handler bundled whole, as lib/function.ts BUNDLING bundles it): sizes, and no local-mode stand-in', () => {
     const KiB = 1024;
     /**
@@ -81,7 +96,7 @@ describe('MatchcastFunction', () => {
         expect([pkg, src.length > 0]).toEqual([pkg, true]);
       }
     });
-    const handlers = ['authorize', 'connect', 'control', 'disconnect', 'http-api', 'http-authorize', 'index-recording', 'social', 'sweeper', 'tick'];
+    const handlers = ['authorize', 'connect', 'control', 'disconnect', 'fanout', 'http-api', 'http-authorize', 'index-recording', 'social', 'sweeper', 'tick'];
     /** The minified bundle of `lambda/handlers/<name>.ts`: its bytes, the bytes zod and the terminal emulator (@xterm/*) contribute, its code. */
     const bundle = async (name: string): Promise<{ bytes: number; zodBytes: number; xtermBytes: number; code: string }> => {
       const out = await build({
@@ -93,6 +108,7 @@ describe('MatchcastFunction', () => {
         target: BUNDLING.target,
         minify: BUNDLING.minify,
         sourcemap: BUNDLING.sourceMap,
+        mainFields: [...BUNDLING.mainFields],
         // bundleAwsSDK: false — what NodejsFunction then leaves external.
         external: BUNDLING.bundleAwsSDK ? [] : ['@aws-sdk/*'],
         metafile: true,
@@ -107,13 +123,13 @@ describe('MatchcastFunction', () => {
       };
     };
     // The whole bundle — our code and every library the runtime does not provide: ≤ 250 KiB
-    // per function, ≤ 150 KiB for the tick (the hot path). The tick and the sweeper parse no
+    // per function, ≤ 150 KiB for the tick and the fan-out worker (the hot path). The tick and the sweeper parse no
     // client input, so neither bundles zod. The terminal emulator (@xterm/headless and its
     // serialize addon, ~170 KB) runs only where keyframes are built (index-recording): joins
     // and seeks make terminal snapshots without it (kinds/terminal/lean.ts).
     it.each(handlers)('%s', async (name) => {
       const { bytes, zodBytes, xtermBytes, code } = await bundle(name);
-      expect(bytes).toBeLessThanOrEqual((name === 'tick' ? 150 : 250) * KiB);
+      expect(bytes).toBeLessThanOrEqual((name === 'tick' || name === 'fanout' ? 150 : 250) * KiB);
       if (name === 'tick' || name === 'sweeper') expect(zodBytes).toBe(0);
       if (name === 'index-recording') expect(zodBytes).toBe(0);
       if (name !== 'index-recording') expect(xtermBytes).toBe(0);

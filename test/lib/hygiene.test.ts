@@ -68,8 +68,8 @@ describe('AWS hygiene of MatchcastStack', () => {
   it('every log group has a retention, and every function logs to a log group of this stack', () => {
     template.allResourcesProperties('AWS::Logs::LogGroup', Match.objectLike({ RetentionInDays: Match.anyValue(), LogGroupName: Match.absent() }));
     const fns = ofType('AWS::Lambda::Function').filter(([, r]) => r.Properties.LoggingConfig);
-    // 10 matchcast functions and the web client's deployment handler.
-    expect(fns).toHaveLength(11);
+    // 11 matchcast functions and the web client's deployment handler.
+    expect(fns).toHaveLength(12);
     for (const [, fn] of fns) expect(json.Resources[fn.Properties.LoggingConfig.LogGroup.Ref].Type).toBe('AWS::Logs::LogGroup');
   });
 

@@ -145,6 +145,7 @@ describe('IAM policies of MatchcastStack', () => {
       /^arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<WebSocketApi[0-9A-F]{8}>\/live\/\*\/@connections\/\*$/,
       /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:.*:\*$/,
       /^<PlayerWorkflowTickFunction[0-9A-F]{8}\.Arn>:\*$/,
+      /^<PlayerWorkflowFanOutFunction[0-9A-F]{8}\.Arn>:\*$/,
       ASSET_BUCKET,
     ];
     expect(wildcards.filter((w) => !allowed.some((a) => a.test(w)))).toEqual([]);
@@ -165,7 +166,7 @@ describe('IAM policies of MatchcastStack', () => {
 
   it('give every matchcast function its own role without managed policies, writing only its own log group', () => {
     const fns = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function' && (r as any).Metadata?.['matchcast:entry']);
-    expect(fns).toHaveLength(10);
+    expect(fns).toHaveLength(11);
     const roles = new Set<string>();
     for (const [id, fn] of fns) {
       const role = fn.Properties!.Role['Fn::GetAtt'][0] as string;

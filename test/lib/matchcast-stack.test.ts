@@ -3,6 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { ENV } from '../../contract/env';
 import { MONITORING_CONTEXT_KEYS, MatchcastStack, monitoringFromContext, type MatchcastStackProps } from '../../lib/matchcast-stack';
 import { actionsOf, actionsOfRole, buildStack, logicalId, policyStatements, roleOfFunction, testApp } from './support';
+import { FANOUT_ENV } from '../../lambda/core/shards';
 
 const { stack, template, json } = buildStack();
 const matchcastFunctions = Object.entries<any>(json.Resources).filter(
@@ -38,7 +39,8 @@ describe('MatchcastStack', () => {
   });
 
   it('only sets environment variables named in ENV (plus the two runtime settings)', () => {
-    const allowed = new Set<string>([...Object.values(ENV), 'POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS']);
+    // FANOUT_ENV: the tick's fan-out workers (lambda/core/shards.ts), shared by lib/ and lambda/ the same way.
+    const allowed = new Set<string>([...Object.values(ENV), ...Object.values(FANOUT_ENV), 'POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS']);
     const names = matchcastFunctions.flatMap(([, r]) => Object.keys(r.Properties.Environment.Variables));
     expect(names.filter((n) => !allowed.has(n))).toEqual([]);
   });
@@ -101,7 +103,7 @@ describe('MatchcastStack', () => {
 
   it('monitors every matchcast function by its role, the Player, the three tables and both APIs', () => {
     const roles = matchcastFunctions.map(([, r]) => String(r.Metadata['matchcast:entry']).replace(/^lambda\/handlers\/(.*)\.ts$/, '$1')).sort();
-    expect(roles).toHaveLength(10);
+    expect(roles).toHaveLength(11);
     const alarms = Object.keys(stack.monitoring.alarms);
     expect(alarms.filter((a) => a.startsWith('Errors-')).map((a) => a.slice('Errors-'.length)).sort()).toEqual(roles);
     expect(alarms.filter((a) => a.startsWith('Throttles-')).map((a) => a.slice('Throttles-'.length)).sort()).toEqual(roles);

@@ -2,6 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ENV } from '../../contract/env';
+import { DEFAULT_SHARD_THRESHOLD, FANOUT_ENV } from '../../lambda/core/shards';
 import { STATE } from '../../lambda/core/workflow';
 import { PlayerWorkflow } from '../../lib/player-workflow';
 import { Tables } from '../../lib/tables';
@@ -151,6 +152,57 @@ describe('PlayerWorkflow tick function', () => {
     expect(has('execute-api:ManageConnections', '@connections')).toBe(true);
     expect(has('states:StopExecution', `:execution:${sm.Properties.StateMachineName}:*`)).toBe(true);
     expect(actions.some((a) => a.action === 's3:PutObject' || a.action === 'states:StartExecution')).toBe(false);
+  });
+});
+
+describe('PlayerWorkflow fan-out function (the workers of a big stream)', () => {
+  const fanOutId = logicalId(wf.fanOutFunction);
+  const fn = json.Resources[fanOutId];
+  const tickEnv = json.Resources[tickId].Properties.Environment.Variables;
+
+  it('is the fanout handler, 512 MB, 1 minute, with the tables and the callback URL', () => {
+    expect(fn.Metadata['matchcast:entry']).toBe('lambda/handlers/fanout.ts');
+    expect(fn.Properties.MemorySize).toBe(512);
+    expect(fn.Properties.Timeout).toBe(60);
+    expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining([ENV.connectionsTable, ENV.streamsTable, ENV.callbackUrl]));
+  });
+
+  it('is not retried after an error and drops jobs older than a minute (asynchronous invocation config)', () => {
+    const configs = Object.values<any>(json.Resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
+    expect(configs).toHaveLength(1);
+    expect(configs[0].Properties).toMatchObject({ FunctionName: { Ref: fanOutId }, MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
+  });
+
+  it('is named to the tick with the default threshold, and the tick may invoke it (only it)', () => {
+    expect(tickEnv[FANOUT_ENV.functionName]).toEqual({ Ref: fanOutId });
+    expect(tickEnv[FANOUT_ENV.shardThreshold]).toBe(String(DEFAULT_SHARD_THRESHOLD));
+    const invokes = actionsOfRole(json, roleOfFunction(json, tickId)).filter((a) => a.action === 'lambda:InvokeFunction');
+    expect(invokes.map((a) => placeholders(a.resource)).sort()).toEqual([`<${fanOutId}.Arn>`, `<${fanOutId}.Arn>:*`]);
+  });
+
+  it('may query byStream, forget a gone connection and post to connections — nothing else', () => {
+    const actions = actionsOfRole(json, roleOfFunction(json, fanOutId));
+    const has = (action: string, resourcePart: string) => actions.some((a) => a.action === action && JSON.stringify(a.resource).includes(resourcePart));
+    expect(has('dynamodb:Query', logicalId(tables.connections))).toBe(true);
+    expect(has('dynamodb:DeleteItem', logicalId(tables.connections))).toBe(true);
+    expect(has('dynamodb:UpdateItem', logicalId(tables.streams))).toBe(true);
+    expect(has('execute-api:ManageConnections', '@connections')).toBe(true);
+    const kinds = new Set(actions.map((a) => a.action.split(':')[0]));
+    expect([...kinds].sort()).toEqual(['dynamodb', 'execute-api', 'logs']);
+    expect(actions.some((a) => a.action === 'dynamodb:PutItem' || a.action === 'dynamodb:Scan' || a.action.startsWith('lambda:') || a.action.startsWith('s3:'))).toBe(false);
+  });
+
+  it('takes fanOutShardThreshold (validated once: a whole number ≥ 1)', () => {
+    const make = (fanOutShardThreshold: number) => () => {
+      const s = new Stack(testApp(), 'S');
+      const tables = new Tables(s, 'T');
+      const bucket = new s3.Bucket(s, 'B');
+      const webSocket = new MatchcastWebSocketApi(s, 'W', { tables, bucket });
+      return new PlayerWorkflow(s, 'P', { tables, bucket, webSocket, fanOutShardThreshold });
+    };
+    const wf2 = make(250)();
+    expect(Template.fromStack(Stack.of(wf2)).toJSON().Resources[logicalId(wf2.tickFunction)].Properties.Environment.Variables[FANOUT_ENV.shardThreshold]).toBe('250');
+    for (const bad of [0, -1, 2.5, NaN]) expect(make(bad)).toThrow('fanOutShardThreshold');
   });
 });
 

@@ -9,6 +9,7 @@ import { STATE } from '../../lambda/core/workflow';
 import { PROJECT_ROOT } from '../../lib/function';
 import { synthTemplate } from '../../local/synth';
 import * as tpl from '../../local/template';
+import { DEFAULT_SHARD_THRESHOLD, FANOUT_ENV } from '../../lambda/core/shards';
 
 const template = synthTemplate();
 const REGION = 'us-east-1';
@@ -97,8 +98,8 @@ describe('tableDefinitions', () => {
 });
 
 describe('functions', () => {
-  it('lists the ten handlers with their entry, name, timeout and memory (not CDK helper functions)', () => {
-    expect(fns.map((f) => f.name).sort()).toEqual(['authorize', 'connect', 'control', 'disconnect', 'http-api', 'http-authorize', 'index-recording', 'social', 'sweeper', 'tick']);
+  it('lists the eleven handlers with their entry, name, timeout and memory (not CDK helper functions)', () => {
+    expect(fns.map((f) => f.name).sort()).toEqual(['authorize', 'connect', 'control', 'disconnect', 'fanout', 'http-api', 'http-authorize', 'index-recording', 'social', 'sweeper', 'tick']);
     for (const f of fns) {
       expect(f.entry).toBe(`lambda/handlers/${f.name}.ts`);
       expect(existsSync(join(PROJECT_ROOT, f.entry))).toBe(true);
@@ -131,6 +132,8 @@ describe('functions', () => {
       [ENV.controllerGraceSeconds]: '30',
       [ENV.maxStreamSeconds]: '28800',
       [ENV.maxClientsPerStream]: '1000',
+      [FANOUT_ENV.functionName]: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fanout`,
+      [FANOUT_ENV.shardThreshold]: String(DEFAULT_SHARD_THRESHOLD),
     });
   });
 

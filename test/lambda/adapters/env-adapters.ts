@@ -13,7 +13,7 @@ import type { Role, StreamStatus } from '../../../protocol/messages';
 import { ENV, requireEnv } from '../../../lambda/adapters/config';
 import { DynamoConnectionRegistry } from '../../../lambda/adapters/connection-registry';
 import { documentClient } from '../../../lambda/adapters/dynamo-write';
-import { managementApiClient, ManagementApiBroadcaster } from '../../../lambda/adapters/fanout';
+import { connectionPoster, ManagementApiBroadcaster } from '../../../lambda/adapters/fanout';
 import { DynamoGameCatalog } from '../../../lambda/adapters/game-catalog';
 import { s3Client, S3RecordingStore } from '../../../lambda/adapters/recordings';
 import { DynamoStreamStore } from '../../../lambda/adapters/stream-store';
@@ -50,7 +50,7 @@ export function repositories(): Repositories {
 /** The management API broadcaster on CALLBACK_URL over {@link repositories}. */
 export function broadcaster(): ManagementApiBroadcaster {
   const { connections, streams } = repositories();
-  fanout ??= new ManagementApiBroadcaster({ client: managementApiClient(process.env[ENV.callbackUrl]), connections, streams });
+  fanout ??= new ManagementApiBroadcaster({ poster: connectionPoster(process.env), connections, streams });
   return fanout;
 }
 

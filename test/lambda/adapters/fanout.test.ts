@@ -2,8 +2,10 @@ import { streamRowFixture, useLocalAwsWithConnections } from '../../support/aws-
 import { addClients, attachConnection, broadcaster, createStream, getConnection, getStream, putConnection, repositories } from './env-adapters';
 import { RecordingMetrics } from '../fakes';
 import { ENV } from '../../../contract/env';
-import { AwsServiceError } from '../../../lambda/adapters/errors';
-import { managementApiClient, ManagementApiBroadcaster } from '../../../lambda/adapters/fanout';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AwsServiceError, ThrottledError } from '../../../lambda/adapters/errors';
+import { callbackUrlRegion, connectionPoster, ManagementApiBroadcaster } from '../../../lambda/adapters/fanout';
 import type { StreamRow } from '../../../contract/rows';
 import { MAX_MESSAGE_BYTES, type ServerMessage } from '../../../protocol/messages';
 
@@ -200,7 +202,7 @@ describe('post / forgetConnection', () => {
 describe('ManagementApiBroadcaster options', () => {
   it("uses its constructor's defaults for every call unless a call overrides them", async () => {
     const { connections, streams } = repositories();
-    const b = new ManagementApiBroadcaster({ client: managementApiClient(fake().url), connections, streams, options: { maxAttempts: 2 } });
+    const b = new ManagementApiBroadcaster({ poster: connectionPoster({ ...process.env, [ENV.callbackUrl]: fake().url }), connections, streams, options: { maxAttempts: 2 } });
     fake().behave('opt-1', { status: 503 });
     await expect(b.post('opt-1', { type: 'pong', at: 1 })).rejects.toBeInstanceOf(AwsServiceError);
     expect(fake().attempts('opt-1')).toBe(2);
@@ -211,7 +213,7 @@ describe('ManagementApiBroadcaster options', () => {
 
   it('without a callback URL rejects every post with MissingConfigError naming CALLBACK_URL', async () => {
     const { connections, streams } = repositories();
-    const b = new ManagementApiBroadcaster({ client: managementApiClient(undefined), connections, streams });
+    const b = new ManagementApiBroadcaster({ poster: connectionPoster({ ...process.env, [ENV.callbackUrl]: undefined }), connections, streams });
     await expect(b.post('c-none', { type: 'pong', at: 1 })).rejects.toMatchObject({ name: 'MissingConfigError', variable: 'CALLBACK_URL' });
   });
 });
@@ -225,7 +227,7 @@ describe('fan-out metrics', () => {
     fake().behave('m-04', { hang: true });
     const metrics = new RecordingMetrics();
     const { connections, streams } = repositories();
-    const b = new ManagementApiBroadcaster({ client: managementApiClient(process.env[ENV.callbackUrl]), connections, streams, metrics });
+    const b = new ManagementApiBroadcaster({ poster: connectionPoster(process.env), connections, streams, metrics });
     const r = await b.fanOut('s-metrics', frames('s-metrics', 2), { timeoutMs: 300, maxAttempts: 3 });
     expect(r).toMatchObject({ delivered: 3, gone: ['m-01'], failed: ['m-04'] });
     expect(metrics.sum('PostsFailed', { cause: 'gone' })).toBe(1);
@@ -236,5 +238,53 @@ describe('fan-out metrics', () => {
     for (const t of metrics.values('FanOutTime')) expect(t).toBeGreaterThanOrEqual(0);
     await b.post('m-00', frames('s-metrics', 1)[0]!);
     expect(metrics.sum('MessagesPosted')).toBe(r.delivered * 2 + 1);
+  });
+});
+
+describe('connectionPoster: the lean signed poster fan-out and replies go through', () => {
+  it('signs for execute-api with the provider chain\'s credentials (the environment) in the Region of AWS_REGION', async () => {
+    const seen: IncomingMessage['headers'][] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers);
+      req.resume().on('end', () => res.writeHead(200, { 'content-length': 0 }).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const callbackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/live`;
+      const { connections, streams } = repositories();
+      const b = new ManagementApiBroadcaster({ poster: connectionPoster({ ...process.env, [ENV.callbackUrl]: callbackUrl, AWS_REGION: 'eu-west-3' }), connections, streams });
+      expect(await b.post('sig-1', { type: 'pong', at: 1 })).toBe('sent');
+      const auth = String(seen[0]?.authorization);
+      expect(auth).toMatch(new RegExp(`^AWS4-HMAC-SHA256 Credential=${process.env.AWS_ACCESS_KEY_ID}/\\d{8}/eu-west-3/execute-api/aws4_request, `));
+      expect(seen[0]?.['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('takes the Region from the callback URL when the environment names none, and without one fails every post naming AWS_REGION', async () => {
+    expect(callbackUrlRegion('https://abc123.execute-api.ap-southeast-2.amazonaws.com/prod')).toBe('ap-southeast-2');
+    expect(callbackUrlRegion('https://abc123.execute-api.cn-north-1.amazonaws.com.cn/prod')).toBe('cn-north-1');
+    expect(callbackUrlRegion('http://127.0.0.1:3001/local')).toBeUndefined();
+    expect(callbackUrlRegion('not a url')).toBeUndefined();
+    const { connections, streams } = repositories();
+    const env = { ...process.env, [ENV.callbackUrl]: fake().url, AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined };
+    const b = new ManagementApiBroadcaster({ poster: connectionPoster(env), connections, streams });
+    await expect(b.post('no-region', { type: 'pong', at: 1 })).rejects.toMatchObject({ name: 'MissingConfigError', variable: 'AWS_REGION' });
+    expect(fake().requests).toBe(0);
+    expect(() => connectionPoster({ ...process.env, [ENV.callbackUrl]: 'nope' })).toThrow(/CALLBACK_URL/);
+  });
+
+  it('names a reply that failed: ThrottledError after 429s, a retryable TimeoutError after cut-offs', async () => {
+    fake().behave('thr', { status: 429 });
+    const throttled = await postToConnection('thr', { type: 'pong', at: 1 }, { maxAttempts: 2 }).catch((e: unknown) => e);
+    expect(throttled).toBeInstanceOf(ThrottledError);
+    expect(throttled).toMatchObject({ code: 'LimitExceededException', status: 429, retryable: true });
+    expect(fake().attempts('thr')).toBe(2);
+    fake().behave('slow', { hang: true });
+    const hung = await postToConnection('slow', { type: 'pong', at: 1 }, { maxAttempts: 1, timeoutMs: 200 }).catch((e: unknown) => e);
+    expect(hung).toBeInstanceOf(AwsServiceError);
+    expect(hung).toMatchObject({ code: 'TimeoutError', status: undefined, retryable: true });
   });
 });

@@ -8,6 +8,7 @@ import { LocalWebSocketGateway } from '../../../local/gateway';
 import {
   CREDENTIAL_REFRESH_WINDOW_MS,
   NodeSha256,
+  type FailedTry,
   SignedConnectionPoster,
   encodeConnectionId,
   memoizeCredentials,
@@ -220,6 +221,28 @@ describe('SignedConnectionPoster against a fault server', () => {
     } finally {
       p.dispose();
     }
+  });
+
+  it('takes tries and the cut-off per call, and tells onFailedTry of every try that did not succeed', async () => {
+    const failures: Array<{ status?: number; errorType?: string; name: string }> = [];
+    const onFailedTry = (f: FailedTry) => void failures.push({ status: f.status, errorType: f.errorType, name: f.error.name });
+    // The poster's own maxAttempts is 3; this call makes 2.
+    expect(await poster.post('broken', 'x', { maxAttempts: 2, onFailedTry })).toMatchObject({ outcome: 'failed', attempts: 2, status: 500 });
+    expect(failures).toEqual([
+      { status: 500, errorType: 'InternalServerErrorException', name: 'ConnectionsHttpError' },
+      { status: 500, errorType: 'InternalServerErrorException', name: 'ConnectionsHttpError' },
+    ]);
+    failures.length = 0;
+    expect(await poster.post('gone', 'x', { onFailedTry })).toMatchObject({ outcome: 'gone', attempts: 1 });
+    expect(failures).toEqual([{ status: 410, errorType: 'GoneException', name: 'ConnectionsHttpError' }]);
+    failures.length = 0;
+    // The poster's own cut-off is 10 s; this call's is 200 ms (twice).
+    expect(await poster.post('hang', 'x', { maxAttempts: 2, timeoutMs: 200, onFailedTry })).toMatchObject({ outcome: 'timed_out', attempts: 2 });
+    expect(failures).toEqual([{ name: 'PostTimeoutError' }, { name: 'PostTimeoutError' }]);
+    failures.length = 0;
+    expect(await poster.post('ok', 'x', { onFailedTry })).toMatchObject({ outcome: 'ok', attempts: 1 });
+    expect(failures).toEqual([]);
+    expect(await poster.post('ok', 'x', { timeoutMs: 0 })).toMatchObject({ outcome: 'failed', attempts: 0 });
   });
 
   it('retries network errors and reports failed (not timed_out) when the server is gone', async () => {

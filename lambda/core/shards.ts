@@ -1,0 +1,92 @@
+/**
+ * Fan-out shards of a big stream: its connections split into `count` contiguous ranges of
+ * `connectionId`, so that each fan-out worker reads only its own share of the `byStream`
+ * index (PK `streamId`, SK `connectionId`) with one key condition on the sort key — no
+ * shard number stored per connection, so no extra write per join. Pure; no I/O.
+ *
+ * A range is half-open, `from ≤ connectionId < to` (`from` absent: from the start; `to`
+ * absent: to the end). The ranges of one count are contiguous and cover every string, so
+ * every connectionId falls in exactly one of them, whatever it looks like.
+ *
+ * The boundaries are spread evenly over the two-character prefixes of API Gateway's
+ * connection ids, which are base64 (`A–Z a–z 0–9 + /`, e.g. `L0SM9cOFvHcCIhw=`), so shards
+ * of random ids are about the same size. They are ASCII; DynamoDB orders string keys by
+ * their UTF-8 bytes (Amazon DynamoDB developer guide, "Comparison operator and function
+ * reference": strings compare by UTF-8 binary encoding), and against an ASCII string
+ * JavaScript's UTF-16 `<` gives the same order, so {@link shardOf} agrees with the index.
+ */
+import { LAMBDA_DEFAULT_CONCURRENCY, planAudience, type AudienceInput } from './audience-plan';
+
+/**
+ * The environment through which the CDK (lib/player-workflow.ts) tells the tick about its
+ * fan-out workers: the function's name (unset: the tick never shards) and the threshold.
+ */
+export const FANOUT_ENV = { functionName: 'FANOUT_FUNCTION_NAME', shardThreshold: 'FANOUT_SHARD_THRESHOLD' } as const;
+
+/** Attached connections above which the tick hands a batch to fan-out workers, and the viewers per shard: the audience planner's default. */
+export const DEFAULT_SHARD_THRESHOLD = 1000;
+
+/** One shard's share of the connection ids: `from ≤ connectionId < to` (either end may be open). */
+export interface ShardRange {
+  /** Inclusive lower bound; absent for the first shard. */
+  readonly from?: string;
+  /** Exclusive upper bound; absent for the last shard. */
+  readonly to?: string;
+}
+
+/** The base64 alphabet of API Gateway's connection ids, in byte order. */
+const ALPHABET = [...'+/0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'].sort().join('');
+
+/** Most shards one stream is split into: the two-character prefixes (64²), and Lambda's default concurrency (AWS Lambda quotas: 1,000 per Region). */
+export const MAX_SHARDS = Math.min(ALPHABET.length ** 2, LAMBDA_DEFAULT_CONCURRENCY);
+
+/**
+ * The `count` ranges (1 ≤ count ≤ {@link MAX_SHARDS}, whole), in key order: contiguous, the
+ * first without `from`, the last without `to`. `count` 1 is one range with neither end.
+ * Throws for any other count.
+ */
+export function shardRanges(count: number): ShardRange[] {
+  if (!Number.isInteger(count) || count < 1 || count > MAX_SHARDS) throw new Error(`shard count must be a whole number from 1 to ${MAX_SHARDS}, got ${count}`);
+  const n = ALPHABET.length;
+  const bounds = Array.from({ length: count - 1 }, (_, i) => {
+    const p = Math.floor(((i + 1) * n * n) / count);
+    return ALPHABET[Math.floor(p / n)]! + ALPHABET[p % n]!;
+  });
+  return Array.from({ length: count }, (_, i) => ({
+    ...(i > 0 ? { from: bounds[i - 1]! } : {}),
+    ...(i < count - 1 ? { to: bounds[i]! } : {}),
+  }));
+}
+
+/** Whether `connectionId` is in `range` (`from ≤ id < to`). */
+export function inShard(connectionId: string, range: ShardRange): boolean {
+  return (range.from === undefined || connectionId >= range.from) && (range.to === undefined || connectionId < range.to);
+}
+
+/** The index in `ranges` (from {@link shardRanges}) of the one range holding `connectionId`. */
+export function shardOf(connectionId: string, ranges: readonly ShardRange[]): number {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const to = ranges[mid]!.to;
+    if (to !== undefined && connectionId >= to) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * How many shards the fan-out of a stream with `viewers` connections uses: 1 at or below
+ * `threshold` (the tick posts to all of them itself), else the audience planner's count
+ * (core/audience-plan.ts `planAudience`: ⌈viewers / shardThreshold⌉, held within the account
+ * throttle and Lambda's concurrency), at most {@link MAX_SHARDS}. `plan` passes the planner
+ * the rest of its input (message rate, memory, CPU per post …); `threshold` is both the
+ * hand-off point and the viewers per shard. Throws for a `threshold` that is not a positive
+ * whole number, and as `planAudience` does.
+ */
+export function shardCount(viewers: number, threshold: number, plan: Omit<AudienceInput, 'viewers' | 'shardThreshold'> = { messagesPerSecond: 1 }): number {
+  if (!Number.isInteger(threshold) || threshold < 1) throw new Error(`shard threshold must be a whole number ≥ 1, got ${threshold}`);
+  if (viewers <= threshold) return 1;
+  return Math.min(MAX_SHARDS, planAudience({ ...plan, viewers, shardThreshold: threshold }).shards);
+}

@@ -1,0 +1,111 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InvokeError, SignedLambdaInvoker } from '../../../lambda/adapters/lambda-invoke';
+import { createHandler } from '../../../lambda/handlers/fanout';
+import type { Broadcaster, FanOutRequest } from '../../../lambda/ports/broadcaster';
+import type { ShardJob } from '../../../lambda/ports/shards';
+
+const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' };
+const fast = { baseMs: 1, capMs: 5 };
+const job: ShardJob = { streamId: 's-big', messages: [{ type: 'pong', at: 1 }], shard: { from: 'Ab', to: 'Mc' } };
+
+/** A Lambda endpoint stand-in: answers each request with the next status of `script` (then 202), records them. */
+class FakeLambda {
+  readonly requests: Array<{ url: string; headers: IncomingMessage['headers']; body: string }> = [];
+  script: number[] = [];
+  private server: Server | undefined;
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        this.requests.push({ url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        const status = this.script.shift() ?? 202;
+        const type = status === 429 ? 'TooManyRequestsException' : status >= 500 ? 'ServiceException' : status >= 400 ? 'InvalidRequestContentException' : undefined;
+        res.writeHead(status, type ? { 'x-amzn-errortype': type } : {}).end(type ? JSON.stringify({ message: type }) : '');
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
+
+describe('SignedLambdaInvoker (the fan-out workers on AWS)', () => {
+  const lambda = new FakeLambda();
+  let endpoint: string;
+  beforeAll(async () => void (endpoint = await lambda.start()));
+  afterAll(() => lambda.close());
+  beforeEach(() => {
+    lambda.requests.length = 0;
+    lambda.script = [];
+  });
+  const invoker = (maxAttempts = 3) => new SignedLambdaInvoker({ functionName: 'matchcast-FanOut', region: 'eu-west-1', endpoint, credentials: async () => credentials, maxAttempts, backoff: fast });
+
+  it('queues the job as an asynchronous Invoke, signed for lambda in its Region', async () => {
+    await invoker().start(job);
+    expect(lambda.requests).toHaveLength(1);
+    const [r] = lambda.requests;
+    expect(r!.url).toBe('/2015-03-31/functions/matchcast-FanOut/invocations');
+    expect(r!.headers['x-amz-invocation-type']).toBe('Event');
+    expect(String(r!.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDLOCAL\/\d{8}\/eu-west-1\/lambda\/aws4_request, SignedHeaders=[^,]*x-amz-invocation-type/);
+    expect(JSON.parse(r!.body)).toEqual(job);
+  });
+
+  it('retries 429 and 5xx, then succeeds; gives up after maxAttempts; never retries another 4xx', async () => {
+    lambda.script = [429, 500];
+    await invoker().start(job);
+    expect(lambda.requests).toHaveLength(3);
+    lambda.requests.length = 0;
+    lambda.script = [503, 503, 503];
+    await expect(invoker().start(job)).rejects.toMatchObject({ name: 'InvokeError', status: 503 });
+    expect(lambda.requests).toHaveLength(3);
+    lambda.requests.length = 0;
+    lambda.script = [400];
+    const err = await invoker().start(job).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvokeError);
+    expect(err).toMatchObject({ status: 400, errorType: 'InvalidRequestContentException' });
+    expect(lambda.requests).toHaveLength(1);
+  });
+
+  it('rejects after its retries when nothing answers', async () => {
+    const dead = new SignedLambdaInvoker({ functionName: 'f', region: 'eu-west-1', endpoint: 'http://127.0.0.1:1', credentials: async () => credentials, maxAttempts: 2, backoff: fast });
+    await expect(dead.start(job)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+});
+
+describe('the fan-out function (lambda/handlers/fanout.ts)', () => {
+  const rig = () => {
+    const calls: Array<{ streamId: string; opts?: FanOutRequest }> = [];
+    const broadcaster: Broadcaster = {
+      fanOut: async (streamId, _m, opts) => {
+        calls.push({ streamId, opts });
+        return { connections: opts?.connections?.length ?? 0, delivered: opts?.connections?.length ?? 0, gone: [], failed: [] };
+      },
+      post: async () => 'sent',
+    };
+    const listed: unknown[] = [];
+    const log = { info: () => undefined, warn: () => undefined };
+    const handler = createHandler({ broadcaster, shards: { list: async (s, r) => (listed.push([s, r]), ['c1', 'c2']) }, log });
+    return { handler, calls, listed };
+  };
+
+  it('posts a job to the connections of its shard', async () => {
+    const { handler, calls, listed } = rig();
+    expect(await handler({ ...job, except: 'c9' })).toEqual({ connections: 2, delivered: 2, gone: [], failed: [] });
+    expect(listed).toEqual([['s-big', { from: 'Ab', to: 'Mc' }]]);
+    expect(calls).toEqual([{ streamId: 's-big', opts: { connections: ['c1', 'c2'], except: 'c9' } }]);
+  });
+
+  it('drops a job that does not parse, posting nothing', async () => {
+    const { handler, calls, listed } = rig();
+    for (const bad of [null, {}, { ...job, messages: [] }, { ...job, streamId: '' }, { ...job, shard: { from: 3 } }, { ...job, messages: [{ no: 'type' }] }]) {
+      expect(await handler(bad)).toEqual({ error: 'invalid fan-out job' });
+    }
+    expect(calls).toEqual([]);
+    expect(listed).toEqual([]);
+  });
+});
