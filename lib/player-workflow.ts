@@ -54,7 +54,7 @@ export interface PlayerWorkflowProps {
   readonly maxStreamDuration?: Duration;
   /**
    * Attached connections of a stream above which the tick hands each batch to fan-out workers
-   * (the `fanout` function, invoked asynchronously, one per shard of the stream's connections;
+   * (the `fanout` function, one invocation per shard of the stream's connections, all at once;
    * lambda/adapters/sharded-fanout.ts) instead of posting to all of them itself — and the
    * viewers per shard. A whole number ≥ 1.
    * @default 1000 (lambda/core/shards.ts DEFAULT_SHARD_THRESHOLD)
@@ -93,7 +93,7 @@ export interface PlayerWorkflowProps {
 export class PlayerWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
   public readonly tickFunction: MatchcastFunction;
-  /** The fan-out worker the tick invokes asynchronously for each shard of a big stream's batch. */
+  /** The fan-out worker the tick invokes for each shard of a big stream's batch, all shards at once, waiting for their answers. */
   public readonly fanOutFunction: MatchcastFunction;
   /** The execution log group. */
   public readonly logGroup: logs.LogGroup;
@@ -129,10 +129,6 @@ export class PlayerWorkflow extends Construct {
       timeout: Duration.minutes(1),
       environment: { ...props.tables.environment() },
     });
-    // A shard job is this moment's frames: not retried after a function error (a retry would post
-    // again to the connections already reached) and dropped once a minute old (the viewers have
-    // moved on; their next message's seq shows the gap).
-    this.fanOutFunction.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
     props.tables.grantTableAccess(this.fanOutFunction);
     props.webSocket.grantPostToConnections(this.fanOutFunction);
     this.tickFunction.addEnvironment(FANOUT_ENV.functionName, this.fanOutFunction.functionName);

@@ -1,12 +1,17 @@
 /**
- * Fan-out workers on AWS: each shard job (ports/shards.ts `ShardJob`) is an asynchronous
- * invocation of the fan-out function — Lambda's `Invoke` with `X-Amz-Invocation-Type: Event`
- * (AWS Lambda API reference, "Invoke": `POST /2015-03-31/functions/{FunctionName}/invocations`,
- * 202 when queued) — signed with SigV4 for service `lambda` by @smithy/signature-v4, as
- * adapters/signed-poster.ts signs its posts, and sent on a keep-alive agent: no SDK client in
- * the tick's bundle. 429 (`TooManyRequestsException`), 5xx, network errors and timeouts are
- * retried with full-jitter backoff (client/backoff.ts); any other answer, or the last failed
- * try, rejects — the sharding broadcaster then posts that shard itself.
+ * Fan-out workers on AWS: each shard job (ports/shards.ts `ShardJob`) is a synchronous
+ * invocation of the fan-out function — Lambda's `Invoke` with `X-Amz-Invocation-Type:
+ * RequestResponse` (AWS Lambda API reference, "Invoke": `POST
+ * /2015-03-31/functions/{FunctionName}/invocations`, 200 with the function's result; a function
+ * that threw answers 200 with `X-Amz-Function-Error`) — signed with SigV4 for service `lambda`
+ * by @smithy/signature-v4, as adapters/signed-poster.ts signs its posts, and sent on a
+ * keep-alive agent: no SDK client in the tick's bundle. Synchronous, so the tick's next batch
+ * cannot overtake this one on any connection (ports/shards.ts `ShardWorkers.run`).
+ *
+ * Only 429 (`TooManyRequestsException`: the function did not run) is retried, with
+ * full-jitter backoff (client/backoff.ts). Anything else — a 5xx, a function error, a network
+ * error or a timeout, after which the worker may have posted some of its shard — rejects at
+ * once, and the sharding broadcaster posts that shard itself.
  */
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -15,6 +20,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider, HttpRequest } from '@smithy/types';
 import { fullJitterDelay, type BackoffOptions } from '../../client/backoff';
+import type { FanOutSummary } from '../ports/broadcaster';
 import type { ShardJob, ShardWorkers } from '../ports/shards';
 import { memoizeCredentials, NodeSha256 } from './signed-poster';
 
@@ -28,27 +34,27 @@ export interface SignedLambdaInvokerOptions {
   readonly endpoint?: string;
   /** @default the SDK's provider chain (@aws-sdk/credential-provider-node), memoized as signed-poster.ts does */
   readonly credentials?: AwsCredentialIdentityProvider;
-  /** Tries per job (≥ 1). @default 3 */
+  /** Tries per job while Lambda answers 429 (≥ 1). @default 3 */
   readonly maxAttempts?: number;
-  /** Cut-off of one try, ms. @default 3000 */
+  /** Cut-off of one try, ms: the worker posts its whole shard before it answers. @default 60000 (the fan-out function's timeout, lib/player-workflow.ts) */
   readonly timeoutMs?: number;
   /** Backoff between tries (ms). Tests shorten it. */
   readonly backoff?: BackoffOptions;
 }
 
-/** An `Invoke` that did not answer 202 (`status`, `errorType` from `x-amzn-errortype`). */
+/** An `Invoke` that did not answer 200 with a fan-out summary (`status`; `errorType` from `x-amzn-errortype`, or the function's error). */
 export class InvokeError extends Error {
   constructor(
     readonly status: number | undefined,
     readonly errorType: string | undefined,
     detail: string,
   ) {
-    super(`Lambda Invoke (Event) failed: ${status ?? 'no answer'}${errorType ? ` ${errorType}` : ''}${detail ? `: ${detail.slice(0, 200)}` : ''}`);
+    super(`Lambda Invoke failed: ${status ?? 'no answer'}${errorType ? ` ${errorType}` : ''}${detail ? `: ${detail.slice(0, 200)}` : ''}`);
     this.name = 'InvokeError';
   }
 }
 
-/** {@link ShardWorkers} as asynchronous invocations of the fan-out function (see the module comment). */
+/** {@link ShardWorkers} as synchronous invocations of the fan-out function (see the module comment). */
 export class SignedLambdaInvoker implements ShardWorkers {
   private readonly url: URL;
   private readonly path: string;
@@ -68,36 +74,35 @@ export class SignedLambdaInvoker implements ShardWorkers {
     this.agent = https ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
     this.path = `${this.url.pathname.replace(/\/+$/, '')}/2015-03-31/functions/${encodeURIComponent(opts.functionName)}/invocations`;
     this.maxAttempts = Math.max(1, Math.floor(opts.maxAttempts ?? 3));
-    this.timeoutMs = opts.timeoutMs ?? 3000;
+    this.timeoutMs = opts.timeoutMs ?? 60_000;
     this.backoff = opts.backoff ?? {};
     this.signer = new SignatureV4({ service: 'lambda', region: opts.region, credentials: memoizeCredentials(opts.credentials ?? defaultProvider()), sha256: NodeSha256 });
   }
 
-  /** Queue `job` for the fan-out function (202). Rejects with {@link InvokeError} or the last network error after the retries. */
-  async start(job: ShardJob): Promise<void> {
+  /**
+   * Run `job` on the fan-out function and resolve with the summary it returns. Rejects with
+   * {@link InvokeError} (an answer other than 200 with a summary, or 429 after the retries) or
+   * the network error / timeout.
+   */
+  async run(job: ShardJob): Promise<FanOutSummary> {
     const body = Buffer.from(JSON.stringify(job), 'utf8');
-    let last: Error = new InvokeError(undefined, undefined, 'not tried');
+    let last = new InvokeError(undefined, undefined, 'not tried');
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       if (attempt > 1) await sleep(fullJitterDelay(attempt - 2, this.backoff));
-      try {
-        const { status, errorType, text } = await this.once(body);
-        if (status === 202 || status === 200) return;
-        last = new InvokeError(status, errorType, text);
-        if (status !== 429 && status < 500) throw last;
-      } catch (e) {
-        if (e instanceof InvokeError && e.status !== undefined && e.status !== 429 && e.status < 500) throw e;
-        last = e as Error;
-      }
+      const { status, errorType, functionError, text } = await this.once(body);
+      if (status === 200 && !functionError) return summaryOf(text);
+      last = new InvokeError(status, functionError ?? errorType, text);
+      if (status !== 429) throw last;
     }
     throw last;
   }
 
-  private async once(body: Buffer): Promise<{ status: number; errorType?: string; text: string }> {
+  private async once(body: Buffer): Promise<{ status: number; errorType?: string; functionError?: string; text: string }> {
     const headers: Record<string, string> = {
       host: this.url.host,
       'content-type': 'application/json',
       'content-length': String(body.byteLength),
-      'x-amz-invocation-type': 'Event',
+      'x-amz-invocation-type': 'RequestResponse',
     };
     const toSign: HttpRequest = { method: 'POST', protocol: this.url.protocol, hostname: this.url.hostname, port: this.url.port ? Number(this.url.port) : undefined, path: this.path, query: {}, headers, body };
     const signed = await this.signer.sign(toSign);
@@ -109,7 +114,13 @@ export class SignedLambdaInvoker implements ShardWorkers {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             const type = res.headers['x-amzn-errortype'];
-            resolve({ status: res.statusCode ?? 0, errorType: typeof type === 'string' ? type.split(':')[0] : undefined, text: Buffer.concat(chunks).toString('utf8') });
+            const fnError = res.headers['x-amz-function-error'];
+            resolve({
+              status: res.statusCode ?? 0,
+              errorType: typeof type === 'string' ? type.split(':')[0] : undefined,
+              functionError: typeof fnError === 'string' ? fnError : undefined,
+              text: Buffer.concat(chunks).toString('utf8'),
+            });
           });
           res.on('error', reject);
         },
@@ -119,4 +130,19 @@ export class SignedLambdaInvoker implements ShardWorkers {
       req.end(body);
     });
   }
+}
+
+/** The fan-out function's result (lambda/handlers/fanout.ts): a summary, or `{ error }` for a job it refused. */
+function summaryOf(text: string): FanOutSummary {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new InvokeError(200, undefined, `the fan-out function answered no JSON: ${text}`);
+  }
+  const o = v as Partial<FanOutSummary> & { error?: unknown };
+  if (typeof o !== 'object' || o === null || typeof o.error === 'string' || typeof o.delivered !== 'number' || !Array.isArray(o.gone) || !Array.isArray(o.failed)) {
+    throw new InvokeError(200, 'Refused', text);
+  }
+  return { connections: Number(o.connections ?? 0), delivered: o.delivered, gone: o.gone, failed: o.failed };
 }

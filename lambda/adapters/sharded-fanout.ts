@@ -3,16 +3,16 @@
  * in time. At or below `threshold` attached connections (the caller's `audience`, e.g. the
  * stream row's `clientCount`) it is the inner broadcaster (adapters/fanout.ts) unchanged.
  * Above it the batch is split by core/shards.ts into the audience planner's number of
- * connectionId ranges, and each range is handed to a fan-out worker (ports/shards.ts
- * `ShardWorkers`: on AWS an asynchronous invocation of the fan-out function, which lists its
- * range from `byStream` and posts). The caller keeps everything else — fencing its epoch,
- * claiming the batch — so a worker only posts.
+ * connectionId ranges, and each range is run by a fan-out worker (ports/shards.ts
+ * `ShardWorkers`: on AWS a synchronous invocation of the fan-out function, which lists its
+ * range from `byStream` and posts), all ranges at once; `fanOut` resolves when every worker
+ * has answered, so the caller's next batch never overtakes this one on any connection. The
+ * caller keeps everything else — fencing its epoch, claiming the batch — so a worker only posts.
  *
- * Nothing is lost when a hand-over fails: a shard whose job could not be handed over (the
- * invoke throttled or refused after its retries) is posted by this broadcaster itself, as is
- * the whole batch when one job would be over `maxJobBytes` (Lambda's payload quota for an
- * asynchronous invocation, 256 KB: AWS Lambda quotas) — splitting a batch across jobs could
- * reorder a connection's messages, since asynchronous invocations run in no set order.
+ * Nothing is lost when a worker fails: a shard whose worker could not run or failed (throttled
+ * after its retries, a function error, a timeout) is posted by this broadcaster itself, as is
+ * the whole batch when one job would be over `maxJobBytes` (Lambda's payload quota for a
+ * synchronous invocation's request, 6 MB: AWS Lambda quotas).
  */
 import { shardCount, shardRanges, type ShardRange } from '../core/shards';
 import type { AudienceInput } from '../core/audience-plan';
@@ -26,8 +26,8 @@ import { SignedLambdaInvoker } from './lambda-invoke';
 import { logger } from './log';
 import { DynamoShardConnections } from './shard-connections';
 
-/** Lambda's payload quota for an asynchronous (`Event`) invocation, bytes (AWS Lambda quotas: 256 KB). */
-export const MAX_ASYNC_PAYLOAD_BYTES = 256 * 1024;
+/** Lambda's payload quota for a synchronous (`RequestResponse`) invocation's request, bytes (AWS Lambda quotas: 6 MB). */
+export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
 /** What a {@link ShardedBroadcaster} is constructed with. */
 export interface ShardedBroadcasterOptions {
@@ -41,7 +41,7 @@ export interface ShardedBroadcasterOptions {
   readonly threshold: number;
   /** The rest of the audience planner's input (message rate, memory, CPU per post …). @default { messagesPerSecond: 1 } */
   readonly plan?: Omit<AudienceInput, 'viewers' | 'shardThreshold'>;
-  /** Most bytes of one serialized job. @default {@link MAX_ASYNC_PAYLOAD_BYTES} */
+  /** Most bytes of one serialized job. @default {@link MAX_SYNC_PAYLOAD_BYTES} */
   readonly maxJobBytes?: number;
 }
 
@@ -56,7 +56,7 @@ export class ShardedBroadcaster implements Broadcaster {
 
   constructor(opts: ShardedBroadcasterOptions) {
     if (!Number.isInteger(opts.threshold) || opts.threshold < 1) throw new Error(`the sharding threshold must be a whole number ≥ 1, got ${opts.threshold}`);
-    this.opts = { maxJobBytes: MAX_ASYNC_PAYLOAD_BYTES, ...opts };
+    this.opts = { maxJobBytes: MAX_SYNC_PAYLOAD_BYTES, ...opts };
   }
 
   /** The shard count for `audience` (core/shards.ts `shardCount`); 1 — post here — for an audience the planner cannot plan. */
@@ -77,8 +77,8 @@ export class ShardedBroadcaster implements Broadcaster {
   /**
    * Fan `messages` out to the stream's connections: by the inner broadcaster when
    * `opts.audience` is absent or at most the threshold, or `opts.connections` is given; else in
-   * shards (the module comment). The summary counts what this broadcaster posted itself, and
-   * `handedOff` the shards given to workers. Throws as the inner broadcaster does.
+   * shards (the module comment). The summary counts every connection, whoever posted to it,
+   * and `handedOff` the shards workers posted. Throws as the inner broadcaster does.
    */
   async fanOut(streamId: string, messages: readonly ServerMessage[], opts: FanOutRequest = {}): Promise<FanOutSummary> {
     const { inner, workers, threshold, plan, maxJobBytes } = this.opts;
@@ -89,15 +89,17 @@ export class ShardedBroadcaster implements Broadcaster {
     // The largest job: the longest range bounds are two characters each.
     const jobBytes = Buffer.byteLength(JSON.stringify({ streamId, messages, shard: { from: 'xx', to: 'xx' }, ...except }));
     if (jobBytes > maxJobBytes) return inner.fanOut(streamId, messages, opts);
-    const handed = await Promise.allSettled(ranges.map((shard) => workers.start({ streamId, messages, shard, ...except })));
+    const ran = await Promise.allSettled(ranges.map((shard) => workers.run({ streamId, messages, shard, ...except })));
     const left: ShardRange[] = [];
-    for (const [i, h] of handed.entries()) {
-      if (h.status === 'rejected') left.push(ranges[i]!);
+    let summary: FanOutSummary = { connections: 0, delivered: 0, gone: [], failed: [] };
+    for (const [i, r] of ran.entries()) {
+      if (r.status === 'rejected') left.push(ranges[i]!);
+      else summary = add(summary, r.value);
     }
-    let summary: FanOutSummary = { connections: 0, delivered: 0, gone: [], failed: [], handedOff: count - left.length };
+    summary = { ...summary, handedOff: count - left.length };
     if (left.length > 0) {
-      const first = handed.find((h): h is PromiseRejectedResult => h.status === 'rejected')!.reason as Error;
-      logger.warn('fan-out shards not handed over: posting them here', { streamId, shards: count, notHandedOver: left.length, error: first?.message });
+      const first = ran.find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason as Error;
+      logger.warn('fan-out shards not run by a worker: posting them here', { streamId, shards: count, notRun: left.length, error: first?.message });
       for (const shard of left) {
         const connections = await this.opts.shards.list(streamId, shard);
         summary = { ...add(summary, await inner.fanOut(streamId, messages, { ...except, connections })), handedOff: summary.handedOff };

@@ -8,7 +8,7 @@
 import type { Broadcaster, FanOutSummary } from '../ports/broadcaster';
 import type { ShardConnections, ShardJob } from '../ports/shards';
 
-/** What one worker is given (the asynchronous invocation's payload): ports/shards.ts {@link ShardJob}. */
+/** What one worker is given (the invocation's payload): ports/shards.ts {@link ShardJob}. */
 export type FanOutShardInput = ShardJob;
 
 /** What a worker needs. */

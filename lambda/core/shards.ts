@@ -90,3 +90,31 @@ export function shardCount(viewers: number, threshold: number, plan: Omit<Audien
   if (viewers <= threshold) return 1;
   return Math.min(MAX_SHARDS, planAudience({ ...plan, viewers, shardThreshold: threshold }).shards);
 }
+
+/** Most messages of one shard job (a tick's batch is far smaller; a bound for a job built wrong). */
+export const MAX_JOB_MESSAGES = 1000;
+
+/**
+ * A shard job as the tick sends it (ports/shards.ts `ShardJob`: `{ streamId, messages, shard:
+ * { from?, to? }, except? }`), checked by hand rather than with zod: the job is the tick's own
+ * (not client input), and the fan-out worker is on the hot path, whose bundle stays under
+ * 150 KiB (test/lib/function.test.ts). Messages are the tick's server messages, each an object
+ * with a string `type`, posted as they are. Returns the job, or what is wrong with it.
+ */
+export function parseShardJob(event: unknown): { job: { streamId: string; messages: Array<{ type: string }>; shard: { from?: string; to?: string }; except?: string } } | { error: string } {
+  const o = event as Record<string, unknown> | null;
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return { error: 'the job is not an object' };
+  const text = (v: unknown, max = 1024) => typeof v === 'string' && v.length >= 1 && v.length <= max;
+  if (!text(o.streamId, 128)) return { error: 'streamId must be a string of 1–128 characters' };
+  const m = o.messages;
+  if (!Array.isArray(m) || m.length < 1 || m.length > MAX_JOB_MESSAGES) return { error: `messages must be a list of 1–${MAX_JOB_MESSAGES}` };
+  if (!m.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as { type?: unknown }).type === 'string')) return { error: 'every message must be an object with a string type' };
+  const sh = o.shard as Record<string, unknown> | null;
+  if (typeof sh !== 'object' || sh === null || Array.isArray(sh)) return { error: 'shard must be an object' };
+  if ((sh.from !== undefined && !text(sh.from)) || (sh.to !== undefined && !text(sh.to))) return { error: 'shard.from and shard.to, when given, must be non-empty strings' };
+  if (o.except !== undefined && !text(o.except)) return { error: 'except, when given, must be a non-empty string' };
+  const shard: { from?: string; to?: string } = {};
+  if (sh.from !== undefined) shard.from = sh.from as string;
+  if (sh.to !== undefined) shard.to = sh.to as string;
+  return { job: { streamId: o.streamId as string, messages: m as Array<{ type: string }>, shard, ...(o.except !== undefined ? { except: o.except as string } : {}) } };
+}

@@ -1,14 +1,14 @@
 /**
- * The fan-out worker Lambda: invoked asynchronously by the tick (adapters/lambda-invoke.ts)
+ * The fan-out worker Lambda: invoked synchronously by the tick (adapters/lambda-invoke.ts), every shard at once,
  * with one shard job of a big stream's batch — `{ streamId, messages, shard: { from?, to? },
  * except? }` (ports/shards.ts `ShardJob`) — it lists that shard's connections from `byStream`
  * and posts the batch to them (application/fanout-shard.ts). The tick has fenced the epoch and
- * claimed the batch; this function only posts. A job that does not parse is logged and
- * dropped (an asynchronous invocation has no caller to answer; retrying it would not help).
+ * claimed the batch; this function only posts, and answers the fan-out summary. A job that
+ * does not parse is logged and answered `{ error }`, nothing posted (the tick then posts that
+ * shard itself).
  * Also the function's composition root: {@link fromEnvironment}, {@link createHandler}, and
  * {@link handler} built on the first invocation.
  */
-import * as z from 'zod';
 import { fanOutShard, type FanOutShardPorts } from '../application/fanout-shard';
 import { ENV, requireEnv } from '../adapters/config';
 import { DynamoConnectionRegistry } from '../adapters/connection-registry';
@@ -22,14 +22,7 @@ import { DynamoStreamStore } from '../adapters/stream-store';
 import type { FanOutSummary } from '../ports/broadcaster';
 import type { Metrics } from '../ports/metrics';
 import type { ShardJob } from '../ports/shards';
-
-/** A shard job as the tick sends it. Messages are the tick's own server messages (each an object with a `type`); they are posted as they are. */
-const SHARD_JOB = z.object({
-  streamId: z.string().min(1).max(128),
-  messages: z.array(z.looseObject({ type: z.string() })).min(1).max(1000),
-  shard: z.object({ from: z.string().min(1).optional(), to: z.string().min(1).optional() }),
-  except: z.string().min(1).optional(),
-});
+import { parseShardJob } from '../core/shards';
 
 /** What the fan-out function is built from. */
 export interface FanOutDeps extends FanOutShardPorts {
@@ -41,12 +34,12 @@ export interface FanOutDeps extends FanOutShardPorts {
 /** The handler over `deps`: `(job) → the fan-out summary`, or `{ error }` for a job that does not parse (nothing posted). */
 export function createHandler(deps: FanOutDeps): (event: unknown) => Promise<FanOutSummary | { error: string }> {
   return withLambdaContext(flushingMetrics(deps.metrics, async (event: unknown) => {
-    const parsed = SHARD_JOB.safeParse(event);
-    if (!parsed.success) {
-      deps.log.warn('fan-out job dropped: it does not parse', { error: parsed.error.message.slice(0, 500) });
+    const parsed = parseShardJob(event);
+    if ('error' in parsed) {
+      deps.log.warn('fan-out job dropped: it does not parse', { error: parsed.error });
       return { error: 'invalid fan-out job' };
     }
-    const job = parsed.data as unknown as ShardJob;
+    const job = parsed.job as unknown as ShardJob;
     const summary = await fanOutShard(deps, job);
     deps.log.info('fan-out shard posted', { streamId: job.streamId, from: job.shard.from, to: job.shard.to, connections: summary.connections, delivered: summary.delivered, gone: summary.gone.length, failed: summary.failed.length });
     return summary;

@@ -29,7 +29,7 @@ export interface FanOutSummary {
   gone: string[];
   /** connectionIds whose posts failed after their retries. */
   failed: string[];
-  /** Shards handed to fan-out workers (their connections are counted by them, not here); absent when none were. */
+  /** Shards fan-out workers posted (their connections are counted in the fields above too); absent when none were. */
   handedOff?: number;
 }
 

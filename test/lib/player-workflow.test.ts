@@ -167,10 +167,8 @@ describe('PlayerWorkflow fan-out function (the workers of a big stream)', () => 
     expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining([ENV.connectionsTable, ENV.streamsTable, ENV.callbackUrl]));
   });
 
-  it('is not retried after an error and drops jobs older than a minute (asynchronous invocation config)', () => {
-    const configs = Object.values<any>(json.Resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
-    expect(configs).toHaveLength(1);
-    expect(configs[0].Properties).toMatchObject({ FunctionName: { Ref: fanOutId }, MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
+  it('is invoked synchronously only: no asynchronous invocation config (which could retry a job that posted)', () => {
+    expect(Object.values<any>(json.Resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig')).toEqual([]);
   });
 
   it('is named to the tick with the default threshold, and the tick may invoke it (only it)', () => {

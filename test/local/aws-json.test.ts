@@ -109,18 +109,18 @@ describe('AwsJsonEndpoint REST paths (Lambda Invoke for the fan-out workers)', (
   beforeAll(async () => {
     endpoint.registerPath(/^\/2015-03-31\/functions\/([^/]+)\/invocations$/, async (match, headers, body) => {
       seen.push({ name: decodeURIComponent(match[1]!), type: headers['x-amz-invocation-type'], body: JSON.parse(body) });
-      return { status: 202 };
+      return { status: 200, body: { connections: 1, delivered: 1, gone: [], failed: [] } };
     });
     await endpoint.listen(0);
   });
   afterAll(() => endpoint.close());
 
-  it('hands a signed asynchronous Invoke to its path handler, and the rest to the AWS JSON targets', async () => {
+  it('hands a signed Invoke to its path handler, and the rest to the AWS JSON targets', async () => {
     const { SignedLambdaInvoker } = await import('../../lambda/adapters/lambda-invoke');
     const arn = 'arn:aws:lambda:us-east-1:000000000000:function:fanout';
     const invoker = new SignedLambdaInvoker({ functionName: arn, region: 'us-east-1', endpoint: endpoint.url, credentials: async () => credentials, maxAttempts: 1 });
-    await invoker.start({ streamId: 's', messages: [{ type: 'pong', at: 1 }], shard: { to: 'M' } });
-    expect(seen).toEqual([{ name: arn, type: 'Event', body: { streamId: 's', messages: [{ type: 'pong', at: 1 }], shard: { to: 'M' } } }]);
+    expect(await invoker.run({ streamId: 's', messages: [{ type: 'pong', at: 1 }], shard: { to: 'M' } })).toEqual({ connections: 1, delivered: 1, gone: [], failed: [] });
+    expect(seen).toEqual([{ name: arn, type: 'RequestResponse', body: { streamId: 's', messages: [{ type: 'pong', at: 1 }], shard: { to: 'M' } } }]);
     const other = await fetch(`${endpoint.url}/`, { method: 'POST', headers: { 'x-amz-target': 'Nope.Nothing' }, body: '{}' });
     expect(other.status).toBe(400);
     expect(other.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');

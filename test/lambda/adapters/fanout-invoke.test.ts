@@ -9,10 +9,15 @@ const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' 
 const fast = { baseMs: 1, capMs: 5 };
 const job: ShardJob = { streamId: 's-big', messages: [{ type: 'pong', at: 1 }], shard: { from: 'Ab', to: 'Mc' } };
 
-/** A Lambda endpoint stand-in: answers each request with the next status of `script` (then 202), records them. */
+/**
+ * A Lambda endpoint stand-in: answers each request with the next status of `script` (then 200
+ * with `result`; 'fn-error' = 200 with X-Amz-Function-Error, as Lambda answers for a function
+ * that threw), records them.
+ */
 class FakeLambda {
   readonly requests: Array<{ url: string; headers: IncomingMessage['headers']; body: string }> = [];
-  script: number[] = [];
+  script: Array<number | 'fn-error'> = [];
+  result: unknown = { connections: 2, delivered: 2, gone: [], failed: [] };
   private server: Server | undefined;
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
@@ -20,7 +25,10 @@ class FakeLambda {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         this.requests.push({ url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        const status = this.script.shift() ?? 202;
+        const next = this.script.shift() ?? 200;
+        if (next === 'fn-error') return void res.writeHead(200, { 'x-amz-function-error': 'Unhandled' }).end(JSON.stringify({ errorMessage: 'boom' }));
+        if (next === 200) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.result));
+        const status = next;
         const type = status === 429 ? 'TooManyRequestsException' : status >= 500 ? 'ServiceException' : status >= 400 ? 'InvalidRequestContentException' : undefined;
         res.writeHead(status, type ? { 'x-amzn-errortype': type } : {}).end(type ? JSON.stringify({ message: type }) : '');
       });
@@ -42,38 +50,53 @@ describe('SignedLambdaInvoker (the fan-out workers on AWS)', () => {
   beforeEach(() => {
     lambda.requests.length = 0;
     lambda.script = [];
+    lambda.result = { connections: 2, delivered: 2, gone: [], failed: [] };
   });
   const invoker = (maxAttempts = 3) => new SignedLambdaInvoker({ functionName: 'matchcast-FanOut', region: 'eu-west-1', endpoint, credentials: async () => credentials, maxAttempts, backoff: fast });
 
-  it('queues the job as an asynchronous Invoke, signed for lambda in its Region', async () => {
-    await invoker().start(job);
+  it('runs the job as a synchronous Invoke, signed for lambda in its Region, and resolves with the worker\'s summary', async () => {
+    lambda.result = { connections: 3, delivered: 2, gone: ['g1'], failed: [] };
+    expect(await invoker().run(job)).toEqual({ connections: 3, delivered: 2, gone: ['g1'], failed: [] });
     expect(lambda.requests).toHaveLength(1);
     const [r] = lambda.requests;
     expect(r!.url).toBe('/2015-03-31/functions/matchcast-FanOut/invocations');
-    expect(r!.headers['x-amz-invocation-type']).toBe('Event');
+    expect(r!.headers['x-amz-invocation-type']).toBe('RequestResponse');
     expect(String(r!.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDLOCAL\/\d{8}\/eu-west-1\/lambda\/aws4_request, SignedHeaders=[^,]*x-amz-invocation-type/);
     expect(JSON.parse(r!.body)).toEqual(job);
   });
 
-  it('retries 429 and 5xx, then succeeds; gives up after maxAttempts; never retries another 4xx', async () => {
-    lambda.script = [429, 500];
-    await invoker().start(job);
+  it('retries only 429 (the function did not run), then succeeds; gives up after maxAttempts', async () => {
+    lambda.script = [429, 429];
+    expect(await invoker().run(job)).toMatchObject({ delivered: 2 });
     expect(lambda.requests).toHaveLength(3);
     lambda.requests.length = 0;
-    lambda.script = [503, 503, 503];
-    await expect(invoker().start(job)).rejects.toMatchObject({ name: 'InvokeError', status: 503 });
+    lambda.script = [429, 429, 429];
+    await expect(invoker().run(job)).rejects.toMatchObject({ name: 'InvokeError', status: 429 });
     expect(lambda.requests).toHaveLength(3);
+  });
+
+  it('rejects at once, never retrying, what may have posted already: a 5xx, a function error, another 4xx, a refused job', async () => {
+    for (const [script, expected] of [
+      [[503], { status: 503, errorType: 'ServiceException' }],
+      [['fn-error'], { status: 200, errorType: 'Unhandled' }],
+      [[400], { status: 400, errorType: 'InvalidRequestContentException' }],
+    ] as const) {
+      lambda.requests.length = 0;
+      lambda.script = [...script];
+      const err = await invoker().run(job).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InvokeError);
+      expect(err).toMatchObject(expected);
+      expect(lambda.requests).toHaveLength(1);
+    }
     lambda.requests.length = 0;
-    lambda.script = [400];
-    const err = await invoker().start(job).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(InvokeError);
-    expect(err).toMatchObject({ status: 400, errorType: 'InvalidRequestContentException' });
+    lambda.result = { error: 'invalid fan-out job' };
+    await expect(invoker().run(job)).rejects.toMatchObject({ name: 'InvokeError', errorType: 'Refused' });
     expect(lambda.requests).toHaveLength(1);
   });
 
-  it('rejects after its retries when nothing answers', async () => {
+  it('rejects when nothing answers', async () => {
     const dead = new SignedLambdaInvoker({ functionName: 'f', region: 'eu-west-1', endpoint: 'http://127.0.0.1:1', credentials: async () => credentials, maxAttempts: 2, backoff: fast });
-    await expect(dead.start(job)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(dead.run(job)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });
 

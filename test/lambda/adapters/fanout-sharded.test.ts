@@ -25,9 +25,12 @@ function rig(opts: { refuse?: (job: ShardJob) => boolean; maxJobBytes?: number }
     threshold: 1000,
     maxJobBytes: opts.maxJobBytes,
     workers: {
-      start: async (job) => {
+      run: async (job) => {
         if (opts.refuse?.(job)) throw new Error('TooManyRequestsException');
         jobs.push(job);
+        // The worker's own summary: its shard's connections, all reached.
+        const n = ids.filter((id) => inShard(id, job.shard)).length;
+        return { connections: n, delivered: n, gone: [], failed: [] };
       },
     },
     shards: { list: async (_s: string, r: ShardRange) => ids.filter((id) => inShard(id, r)).sort() },
@@ -45,24 +48,25 @@ describe('ShardedBroadcaster', () => {
     expect(jobs).toEqual([]);
   });
 
-  it('hands the batch to the planner\'s number of workers above it, whose ranges hold every connection exactly once', async () => {
+  it('runs the batch on the planner\'s number of workers above it, whose ranges hold every connection exactly once', async () => {
     const { b, innerCalls, jobs } = rig();
     const r = await b.fanOut('s', [frame, frame], { audience: ids.length, except: ids[0] });
     expect(jobs).toHaveLength(shardCount(ids.length, 1000));
     expect(jobs.length).toBeGreaterThan(1);
-    expect(r).toEqual({ connections: 0, delivered: 0, gone: [], failed: [], handedOff: jobs.length });
+    // Resolved once every worker answered, with their summaries summed.
+    expect(r).toEqual({ connections: ids.length, delivered: ids.length, gone: [], failed: [], handedOff: jobs.length });
     expect(innerCalls).toEqual([]);
     for (const job of jobs) expect(job).toMatchObject({ streamId: 's', messages: [frame, frame], except: ids[0] });
     for (const id of ids) expect(jobs.filter((j) => inShard(id, j.shard))).toHaveLength(1);
   });
 
-  it('posts a shard itself when its job could not be handed over: every connection reached exactly once', async () => {
+  it('posts a shard itself when its worker failed: every connection reached exactly once', async () => {
     const { b, innerCalls, jobs } = rig({ refuse: (job) => job.shard.from === undefined || job.shard.to === undefined });
     const r = await b.fanOut('s', [frame], { audience: ids.length });
     expect(r.handedOff).toBe(jobs.length);
     expect(innerCalls).toHaveLength(2); // the first and the last shard
     const postedHere = innerCalls.flatMap((c) => c.opts.connections ?? []);
-    expect(r.connections).toBe(postedHere.length);
+    expect(r.connections).toBe(ids.length);
     for (const id of ids) {
       const handed = jobs.filter((j) => inShard(id, j.shard)).length;
       const here = postedHere.filter((x) => x === id).length;
@@ -70,7 +74,7 @@ describe('ShardedBroadcaster', () => {
     }
   });
 
-  it('posts a batch itself that would be over the asynchronous payload quota in one job', async () => {
+  it('posts a batch itself that would be over the invocation payload quota in one job', async () => {
     const { b, innerCalls, jobs } = rig({ maxJobBytes: 200 });
     await b.fanOut('s', [frame, frame], { audience: ids.length });
     expect(jobs).toEqual([]);
@@ -81,7 +85,7 @@ describe('ShardedBroadcaster', () => {
   it('refuses a threshold that is not a whole number ≥ 1, once, at construction', () => {
     const inner = { fanOut: async () => ({ connections: 0, delivered: 0, gone: [], failed: [] }), post: async () => 'sent' as const };
     for (const threshold of [0, -5, 2.5, NaN]) {
-      expect(() => new ShardedBroadcaster({ inner, threshold, workers: { start: async () => undefined }, shards: { list: async () => [] } })).toThrow(/threshold/);
+      expect(() => new ShardedBroadcaster({ inner, threshold, workers: { run: async () => ({ connections: 0, delivered: 0, gone: [], failed: [] }) }, shards: { list: async () => [] } })).toThrow(/threshold/);
     }
   });
 });
