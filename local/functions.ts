@@ -32,6 +32,12 @@ export interface LocalFunctions {
   byName(name: string): LoadedFunction;
   /** Invoke a function as Lambda would (synchronously; see local/lambda-runtime.ts `invoke`: rejects with its error or timeout). */
   invoke(fn: LoadedFunction, event: unknown): Promise<unknown>;
+  /**
+   * Wait until no handler runs any more — including those that outlived their timeout and run
+   * on in the background — or `maxMs` passed. Called before the stand-ins close, so a late
+   * handler never calls a closed database.
+   */
+  drain(maxMs: number): Promise<void>;
 }
 
 /** Options of {@link loadFunctions}. */
@@ -102,6 +108,8 @@ export function loadFunctions(opts: LoadFunctionsOptions): LocalFunctions {
     if (!fn) throw new Error(`template references unknown function ${logicalId}`);
     return fn;
   };
+  // Every handler run, until it settles (see LocalFunctions.drain).
+  const running = new Set<Promise<unknown>>();
   return {
     all,
     byLogicalId,
@@ -110,6 +118,14 @@ export function loadFunctions(opts: LoadFunctionsOptions): LocalFunctions {
       if (!fn) throw new Error(`no function named ${name}`);
       return fn;
     },
-    invoke: (fn, event) => invoke(fn.handler, event, fn),
+    invoke: (fn, event) => invoke(fn.handler, event, fn, running),
+    drain: async (maxMs) => {
+      const until = Date.now() + maxMs;
+      while (running.size > 0 && Date.now() < until) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([Promise.allSettled([...running]), new Promise((r) => (timer = setTimeout(r, until - Date.now())))]);
+        clearTimeout(timer);
+      }
+    },
   };
 }

@@ -8,7 +8,8 @@
  * - the function timeout is enforced: after `timeoutMs` the invocation fails with an error
  *   named `Sandbox.Timedout`, message `Task timed out after N.NN seconds` (Lambda's wording).
  *   Unlike Lambda, which freezes/kills the sandbox, the handler's promise keeps running in
- *   the background here (nothing in-process can stop it); its eventual result is dropped.
+ *   the background here (nothing in-process can stop it); its eventual result is dropped, and
+ *   the caller may track it (`running`) to wait for it before closing the stand-ins it uses.
  * Handlers are async (promise-returning); the deprecated callback style is not supported.
  */
 import { randomUUID } from 'node:crypto';
@@ -120,7 +121,7 @@ function jsonRoundTrip(value: unknown, what: 'request' | 'response'): unknown {
  * `timeoutMs` (the handler keeps running in the background, see the module note), or with
  * an error named `RequestTooLargeException` / `Function.ResponseSizeTooLarge` over 6 MB.
  */
-export async function invoke(handler: LambdaHandler, event: unknown, opts: LocalFunctionConfig): Promise<unknown> {
+export async function invoke(handler: LambdaHandler, event: unknown, opts: LocalFunctionConfig, running?: Set<Promise<unknown>>): Promise<unknown> {
   const payload = jsonRoundTrip(event, 'request');
   const context = createContext(opts);
   let timer: NodeJS.Timeout | undefined;
@@ -129,7 +130,11 @@ export async function invoke(handler: LambdaHandler, event: unknown, opts: Local
   });
   const run = (async () => handler(payload, context))();
   // After a timeout the handler's own outcome is dropped; never let it become unhandled.
-  run.catch(() => undefined);
+  const settled = run.catch(() => undefined);
+  if (running) {
+    running.add(settled);
+    void settled.finally(() => running.delete(settled));
+  }
   try {
     const result = await Promise.race([run, timeout]);
     return jsonRoundTrip(result, 'response');

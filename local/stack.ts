@@ -118,6 +118,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     await createResources(view, services, data.secret);
     const metrics = collectMetrics(closers);
     const functions = loadTemplateFunctions(view, services, metrics.sinkId, opts.env);
+    // Closed before the stand-ins (closers run in reverse): a handler still running — one that
+    // outlived its timeout runs on in the background — finishes before the database closes.
+    closers.add(() => functions.drain(DRAIN_MS));
     wireWebSocketApi(view, services.gateway, functions);
     const stepFunctions = startStepFunctions(view, services, functions, opts.closeGraceMs, closers, log);
     const indexing = connectBucketNotifications(view, services, functions, log);
@@ -202,6 +205,9 @@ function openDataDir(dataDir: string | undefined): DataDir {
     throw e;
   }
 }
+
+/** Longest wait (ms) on close for handlers still running (local/functions.ts `drain`); then the stand-ins close anyway. */
+const DRAIN_MS = 10_000;
 
 /** Close actions, run in the reverse order of their registration; a failing one is logged and the rest still run. */
 class Closers {

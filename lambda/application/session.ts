@@ -79,8 +79,9 @@ const ATTACH_GUARD_MS = 200;
 /** The tick claims a batch this long (ms) before it is due (application/tick.ts `CLAIM_LEAD_MS`). */
 const TICK_CLAIM_LEAD_MS = 30;
 /**
- * Longest wait (ms) of {@link untilQuiet}: a stream that is never quiet (frames less than
- * ~0.5 s apart) is attached anyway, well inside the control function's 10 s timeout.
+ * Longest wait (ms) of {@link untilQuiet}, not counting up to as much again spent reading
+ * (a snapshot, a replay): a stream that is never quiet (frames less than ~0.5 s apart) is
+ * attached anyway, inside the control function's 10 s timeout.
  */
 const QUIET_BUDGET_MS = 3000;
 /** Most frames one {@link readFrames} returns by default. */
@@ -212,18 +213,28 @@ async function countAttach(
  *
  * `beforeWait`, when given, is called with each fresh row first; when it returns true (it
  * took time: a replay) the row is read again before deciding. Waits at most
- * {@link QUIET_BUDGET_MS} in all (on `ports.time`). Returns the last row read (undefined if gone).
+ * {@link QUIET_BUDGET_MS} in all (on `ports.time`), plus what `beforeWait` took up to as much again. Returns the last row read (undefined if gone).
  */
 export async function untilQuiet(
   ports: Pick<SessionPorts, 'streams' | 'frames' | 'time'>,
   streamId: string,
   beforeWait?: (row: StreamRow) => Promise<boolean>,
 ): Promise<StreamRow | undefined> {
-  const deadline = ports.time.now() + QUIET_BUDGET_MS;
+  let deadline = ports.time.now() + QUIET_BUDGET_MS;
+  // Time `beforeWait` takes (a replay, a snapshot) does not count against the budget for
+  // waiting, up to another QUIET_BUDGET_MS: on a busy machine it could otherwise use the
+  // budget up, and the connection would be attached while a batch is in flight.
+  let credit = QUIET_BUDGET_MS;
   for (let reads = 0; reads < 100; reads++) {
     const row = await ports.streams.get(streamId, { consistent: true });
     if (!row || isFinished(row)) return row;
-    if (beforeWait && (await beforeWait(row))) continue;
+    const before = ports.time.now();
+    if (beforeWait && (await beforeWait(row))) {
+      const took = Math.min(credit, Math.max(0, ports.time.now() - before));
+      credit -= took;
+      deadline += took;
+      continue;
+    }
     const left = deadline - ports.time.now();
     const waitMs = left > 0 ? Math.min(left, await quietInMs(ports, row)) : 0;
     if (waitMs <= 0) return row;
