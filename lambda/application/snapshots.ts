@@ -70,6 +70,32 @@ interface Folded {
   state: unknown;
 }
 
+/**
+ * The state at `seq` folded from `from` (a keyframe, or a state computed before): the frames
+ * `[from.seq, seq)` read from the history in one read and applied with the kind's reducer.
+ * Undefined when the read comes back short or out of place, a frame fails `accept`, or the
+ * reducer throws (the viewer then gets no snapshot, never a wrong one).
+ */
+async function foldTo(
+  ports: SnapshotPorts,
+  history: SnapshotHistory,
+  kind: AnyGameKind,
+  from: Folded,
+  seq: number,
+  accept: (f: WireFrame) => boolean = () => true,
+): Promise<Folded | undefined> {
+  let frames: WireFrame[] = [];
+  if (seq > from.seq) {
+    frames = await ports.frames(history).read(from.seq, seq, seq - from.seq);
+    if (frames.length !== seq - from.seq || frames[0]?.seq !== from.seq || !frames.every(accept)) return undefined;
+  }
+  try {
+    return { seq, state: await applyFrames(kind, from.state, frames) };
+  } catch {
+    return undefined;
+  }
+}
+
 class RecordedSnapshots implements SnapshotSource {
   private last: Folded | undefined;
 
@@ -107,18 +133,10 @@ class RecordedSnapshots implements SnapshotSource {
     const k = keyframeFor(kf, seq);
     // Extend the last state when it lies between this seq's keyframe and the seq.
     const from: Folded = this.last && this.last.seq <= seq && this.last.seq >= k.seq ? this.last : k;
-    let frames: WireFrame[] = [];
-    if (seq > from.seq) {
-      frames = await this.ports.frames(this.history).read(from.seq, seq, seq - from.seq);
-      if (frames.length !== seq - from.seq || frames[0]?.seq !== from.seq) return undefined;
-    }
-    try {
-      const state = await applyFrames(kind, from.state, frames);
-      this.last = { seq, state };
-      return fits({ seq, state: kind.snapshot(state) });
-    } catch {
-      return undefined;
-    }
+    const folded = await foldTo(this.ports, this.history, kind, from, seq);
+    if (!folded) return undefined;
+    this.last = folded;
+    return fits({ seq, state: kind.snapshot(folded.state) });
   }
 
   async markers(): Promise<WireMarker[]> {
@@ -153,20 +171,11 @@ class LiveSnapshots implements SnapshotSource {
               meta: {},
             }),
           };
-    let frames: WireFrame[] = [];
-    if (seq > from.seq) {
-      frames = await this.ports.frames(this.history).read(from.seq, seq, seq - from.seq);
-      if (frames.length !== seq - from.seq || frames[0]?.seq !== from.seq) return undefined;
-      // Published events are checked against the matchcast/1 format only, not the kind's schema.
-      if (!frames.every((f) => kind.frameSchema.safeParse(f).success)) return undefined;
-    }
-    try {
-      const state = await applyFrames(kind, from.state, frames);
-      this.last = { seq, state };
-      return fits({ seq, state: kind.snapshot(state) });
-    } catch {
-      return undefined;
-    }
+    // Published events are checked against the matchcast/1 format only, not the kind's schema.
+    const folded = await foldTo(this.ports, this.history, kind, from, seq, (f) => kind.frameSchema.safeParse(f).success);
+    if (!folded) return undefined;
+    this.last = folded;
+    return fits({ seq, state: kind.snapshot(folded.state) });
   }
 
   async markers(): Promise<WireMarker[]> {

@@ -9,7 +9,8 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { buildWeb } from '../../local/web';
 import { E2e } from '../support/e2e';
-import { launchBrowser } from './harness';
+import type { LocalStack } from '../support/local-stack';
+import { describeWithBrowser, launchBrowser, People } from './harness';
 
 /** Wimbledon 2013 women's final, Lisicki v Bartoli: 123 points, 1:21:25 (match_id in 2013-wimbledon-matches.csv). */
 export const GAME = '2013-wimbledon-2701';
@@ -36,6 +37,52 @@ export async function startWebClient(): Promise<{ e: E2e; browser: Browser }> {
   if (e.status === 'fulfilled') await e.value.close();
   if (browser.status === 'fulfilled') await browser.value.close();
   throw e.status === 'rejected' ? e.reason : (browser as PromiseRejectedResult).reason;
+}
+
+/** What a web-client test file's tests use: its local mode, and people with their own pages. */
+export interface WebClientFile {
+  /** Local mode with the samples (set once the file's `beforeAll` ran). */
+  readonly e: E2e;
+  readonly stack: LocalStack;
+  /** The people who opened pages, and their browser contexts. */
+  readonly people: People;
+  /** A page of its own for `name` (a new browser context), at `viewport` when given. */
+  person(name: string, viewport?: { width: number; height: number }): Promise<Page>;
+}
+
+/**
+ * One web-client test file: a describe block (skipped with a note when Chromium is missing,
+ * harness.ts `describeWithBrowser`) that starts local mode and Chromium before its tests
+ * ({@link startWebClient}) and closes everyone's pages, the browser and local mode after.
+ * `body` declares the tests, reading the file's local mode and people from its argument.
+ */
+export function describeWebClient(title: string, body: (t: WebClientFile) => void): void {
+  const run = describeWithBrowser();
+  let e: E2e | undefined;
+  let browser: Browser | undefined;
+  const people = new People(() => browser!);
+  const t: WebClientFile = {
+    get e() {
+      if (!e) throw new Error('local mode is not started yet (read it inside a test)');
+      return e;
+    },
+    get stack() {
+      return this.e.stack;
+    },
+    people,
+    person: (name, viewport) => people.open(name, viewport),
+  };
+  run(title, () => {
+    beforeAll(async () => {
+      ({ e, browser } = await startWebClient());
+    });
+    afterAll(async () => {
+      await people.closeAll();
+      await browser?.close();
+      await e?.close();
+    });
+    body(t);
+  });
 }
 
 /** Seqs of the points on the timeline, ascending. */

@@ -6,44 +6,23 @@
  *
  * Skipped (with a note) when /usr/bin/chromium is missing; CI installs Debian's chromium.
  */
-import type { Browser } from 'playwright-core';
-import type { E2e } from '../support/e2e';
-import type { LocalStack } from '../support/local-stack';
-import { describeWithBrowser, People, screenshot } from './harness';
-import { CRICKET, CRICKET_DURATION_MS, expectText, startWebClient } from './web-client';
+import { screenshot } from './harness';
+import { CRICKET, CRICKET_DURATION_MS, describeWebClient, expectText } from './web-client';
 
 jest.setTimeout(180_000);
 
-const run = describeWithBrowser();
-
-let e: E2e;
-let stack: LocalStack;
-let browser: Browser;
-const people = new People(() => browser);
-const person = (name: string, viewport?: { width: number; height: number }) => people.open(name, viewport);
-
-run('web client on local mode: cricket', () => {
-  beforeAll(async () => {
-    ({ e, browser } = await startWebClient());
-    stack = e.stack;
-  });
-  afterAll(async () => {
-    await people.closeAll();
-    await browser?.close();
-    await e?.close();
-  });
-
+describeWebClient('web client on local mode: cricket', (t) => {
   it('spectates a cricket final at 64× from late in the chase: the scorecard follows the deliveries', async () => {
-    const page = await person('frank');
+    const page = await t.person('frank');
     // The last ~50 deliveries ≈ 26 s at 64×: room for a page on a busy machine to read the chase
     // (the checks below, each bounded at 20 s) before the result.
     const atMs = CRICKET_DURATION_MS - 28 * 60_000;
-    await page.goto(`${stack.httpUrl}/#/watch/${CRICKET}?speed=64&at=${atMs}`);
+    await page.goto(`${t.stack.httpUrl}/#/watch/${CRICKET}?speed=64&at=${atMs}`);
     await page.waitForSelector('[data-testid=player][data-kind=cricket]');
     // A phone joins the same shared stream now, while it plays (however slow this machine is
     // to open a second page, the stream is still early); it is looked at below.
-    const phone = await person('gina', { width: 360, height: 800 });
-    await phone.goto(`${stack.httpUrl}/#/watch/${CRICKET}?speed=64&at=${atMs}`);
+    const phone = await t.person('gina', { width: 360, height: 800 });
+    await phone.goto(`${t.stack.httpUrl}/#/watch/${CRICKET}?speed=64&at=${atMs}`);
     await phone.waitForSelector('[data-testid=player][data-kind=cricket]');
     await expectText(page.locator('[data-testid=title]'), /IPL 2019 final/);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=scoreboard]')?.getAttribute('data-balls')) >= 1, null, { timeout: 60_000 });

@@ -6,36 +6,15 @@
  *
  * Skipped (with a note) when /usr/bin/chromium is missing; CI installs Debian's chromium.
  */
-import type { Browser } from 'playwright-core';
-import type { E2e } from '../support/e2e';
-import type { LocalStack } from '../support/local-stack';
-import { describeWithBrowser, People, screenshot } from './harness';
-import { startWebClient, TERMINAL } from './web-client';
+import { screenshot } from './harness';
+import { describeWebClient, TERMINAL } from './web-client';
 
 jest.setTimeout(180_000);
 
-const run = describeWithBrowser();
-
-let e: E2e;
-let stack: LocalStack;
-let browser: Browser;
-const people = new People(() => browser);
-const person = (name: string, viewport?: { width: number; height: number }) => people.open(name, viewport);
-
-run('web client on local mode: terminal', () => {
-  beforeAll(async () => {
-    ({ e, browser } = await startWebClient());
-    stack = e.stack;
-  });
-  afterAll(async () => {
-    await people.closeAll();
-    await browser?.close();
-    await e?.close();
-  });
-
+describeWebClient('web client on local mode: terminal', (t) => {
   it('spectates a terminal recording at 64×: the xterm screen shows its text', async () => {
-    const page = await person('hank');
-    await page.goto(`${stack.httpUrl}/#/watch/${TERMINAL}?speed=64`);
+    const page = await t.person('hank');
+    await page.goto(`${t.stack.httpUrl}/#/watch/${TERMINAL}?speed=64`);
     await page.waitForSelector('[data-testid=player][data-kind=terminal]');
     await page.waitForSelector('[data-testid=terminal] .xterm-rows', { timeout: 60_000 });
     // xterm's DOM renderer: one div per row (spaces may be no-break spaces)

@@ -9,38 +9,18 @@
  *
  * Skipped (with a note) when /usr/bin/chromium is missing; CI installs Debian's chromium.
  */
-import type { Browser } from 'playwright-core';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { StreamRow } from '../../contract/rows';
-import { until, type E2e } from '../support/e2e';
-import type { LocalStack } from '../support/local-stack';
-import { describeWithBrowser, People, screenshot } from './harness';
-import { DURATION_MS, expectText, GAME, pointsShown, scoreText, startWebClient, timelineSeqs } from './web-client';
+import { until } from '../support/e2e';
+import { screenshot } from './harness';
+import { describeWebClient, DURATION_MS, expectText, GAME, pointsShown, scoreText, timelineSeqs } from './web-client';
 
 jest.setTimeout(180_000);
 
-const run = describeWithBrowser();
-
-let e: E2e;
-let stack: LocalStack;
-let browser: Browser;
-const people = new People(() => browser);
-const person = (name: string, viewport?: { width: number; height: number }) => people.open(name, viewport);
-
-run('web client on local mode', () => {
-  beforeAll(async () => {
-    ({ e, browser } = await startWebClient());
-    stack = e.stack;
-  });
-  afterAll(async () => {
-    await people.closeAll();
-    await browser?.close();
-    await e?.close();
-  });
-
+describeWebClient('web client on local mode', (t) => {
   it('shows the catalog with the Wimbledon 2013 final and opens a player view', async () => {
-    const page = await person('carol');
-    await page.goto(`${stack.httpUrl}/#/`);
+    const page = await t.person('carol');
+    await page.goto(`${t.stack.httpUrl}/#/`);
     await page.waitForSelector('[data-testid=conn-status][data-state=open]');
     const card = page.locator(`[data-testid=game][data-game-id="${GAME}"]`);
     await card.waitFor();
@@ -64,11 +44,11 @@ run('web client on local mode', () => {
   });
 
   it('spectates the final at 64× from late in the match: the score and the timeline move', async () => {
-    const page = await person('dave');
+    const page = await t.person('dave');
     // 16 min of match (about 24 points) ≈ 15 s at 64×: room for a page on a busy machine to see
     // the score move before the end.
     const atMs = DURATION_MS - 16 * 60_000;
-    await page.goto(`${stack.httpUrl}/#/watch/${GAME}?speed=64&at=${atMs}`);
+    await page.goto(`${t.stack.httpUrl}/#/watch/${GAME}?speed=64&at=${atMs}`);
     await page.waitForSelector('[data-testid=player][data-kind=tennis]');
     await expectText(page.locator('[data-testid=title]'), /./);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=scoreboard]')?.getAttribute('data-points')) >= 2, null, { timeout: 60_000 });
@@ -94,12 +74,12 @@ run('web client on local mode', () => {
 
   it('two players in one PvP room: one pauses, the other sees it; chat and reactions cross over', async () => {
     const room = `r${Date.now().toString(36)}`;
-    const alice = await person('alice');
-    const bob = await person('bob', { width: 390, height: 844 });
-    await alice.goto(`${stack.httpUrl}/#/room/${GAME}/${room}?speed=4`);
+    const alice = await t.person('alice');
+    const bob = await t.person('bob', { width: 390, height: 844 });
+    await alice.goto(`${t.stack.httpUrl}/#/room/${GAME}/${room}?speed=4`);
     await alice.waitForSelector('[data-testid=player][data-role=player]');
     await expectText(alice.locator('[data-testid=invite-link]'), null, new RegExp(`#/room/${GAME}/${room}`));
-    await bob.goto(`${stack.httpUrl}/#/room/${GAME}/${room}`);
+    await bob.goto(`${t.stack.httpUrl}/#/room/${GAME}/${room}`);
     await bob.waitForSelector('[data-testid=player][data-role=player]');
     await bob.waitForSelector('[data-testid=play-status][data-status=playing]');
 
@@ -126,9 +106,9 @@ run('web client on local mode', () => {
   });
 
   it('reconnects after the network drops and the point list has no gap', async () => {
-    const page = await person('erin');
-    const context = people.contexts[people.contexts.length - 1]!;
-    await page.goto(`${stack.httpUrl}/#/watch/${GAME}?mode=pvai&speed=64&at=600000`);
+    const page = await t.person('erin');
+    const context = t.people.contexts[t.people.contexts.length - 1]!;
+    await page.goto(`${t.stack.httpUrl}/#/watch/${GAME}?mode=pvai&speed=64&at=600000`);
     await page.waitForSelector('[data-testid=player][data-role=player]');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=timeline] [data-seq]').length >= 3, null, { timeout: 60_000 });
     await context.setOffline(true);
@@ -137,7 +117,7 @@ run('web client on local mode', () => {
     const before = shown.length;
     // Points keep coming on the server meanwhile: wait until it has sent at least three the page missed.
     await until('the stream to play on while the page is offline', async () => {
-      const rows = ((await e.db.send(new ScanCommand({ TableName: stack.tables.Streams, ConsistentRead: true }))).Items ?? []) as StreamRow[];
+      const rows = ((await t.e.db.send(new ScanCommand({ TableName: t.stack.tables.Streams, ConsistentRead: true }))).Items ?? []) as StreamRow[];
       const row = rows.find((r) => r.mode === 'pvai' && r.gameId === GAME && r.status === 'playing');
       return row !== undefined && row.positionSeq >= shown[shown.length - 1]! + 4;
     });
