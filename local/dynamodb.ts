@@ -27,6 +27,9 @@ export interface LocalDynamo {
   close(): Promise<void>;
 }
 
+/** Longest wait (ms) on close for requests in flight (see startDynamo). */
+const CLOSE_DRAIN_MS = 10_000;
+
 /**
  * Start dynalite on 127.0.0.1 (`port` 0 = free port). With `path`, the data lives in that
  * LevelDB folder (created if missing) and survives restarts; without, in memory.
@@ -43,15 +46,28 @@ export async function startDynamo(opts: { path?: string; port?: number } = {}): 
   // caught in that race can come back as `socket hang up` and be retried.
   server.keepAliveTimeout = 61_000;
   server.headersTimeout = 62_000;
+  // Requests being answered. dynalite queues a write behind its per-item lock and runs it
+  // later; closing while one waits there closes the store under it, and the queued write then
+  // throws "Database is closed" outside any request (an uncaught exception). So close waits for
+  // the requests in flight first (up to CLOSE_DRAIN_MS), then closes.
+  let inFlight = 0;
+  server.on('request', (_req: unknown, res: { on(event: 'close', f: () => void): void }) => {
+    inFlight++;
+    res.on('close', () => inFlight--);
+  });
   const port = await listen(server, opts.port ?? 0);
   let closed: Promise<void> | undefined;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     close: () =>
-      (closed ??= new Promise<void>((resolve, reject) => {
-        server.close((err?: Error) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      })),
+      (closed ??= (async () => {
+        const until = Date.now() + CLOSE_DRAIN_MS;
+        while (inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+        await new Promise<void>((resolve, reject) => {
+          server.close((err?: Error) => (err ? reject(err) : resolve()));
+          server.closeAllConnections();
+        });
+      })()),
   };
 }
 

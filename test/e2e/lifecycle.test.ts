@@ -142,6 +142,8 @@ describe('the sweeper', () => {
     for (const x of [b, c]) x.send({ action: 'start', gameId: game });
     await Promise.all([b.waitFor('joined'), c.waitFor('joined')]);
     await waitFrames(a, 1);
+    // `joined` goes out before the attach is counted: wait for the count (the presence says it).
+    await a.waitFor('presence', (m) => m.clients === 3);
     expect((await streamRow(joined.streamId)).clientCount).toBe(3);
 
     // Two leave by closing their sockets, one by `stop` (a spectator's stop only detaches).
