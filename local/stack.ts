@@ -24,7 +24,7 @@ import { join, resolve } from 'node:path';
 import { LocalWebSocketGateway, type GatewayLog } from './gateway';
 import { LocalHttpApi } from './http-api';
 import { AwsJsonEndpoint, registerSecrets } from './aws-json';
-import { LocalStepFunctions } from './stepfunctions';
+import { LocalStepFunctions, validateDefinition } from './stepfunctions';
 import { startDynamo, ensureTables, type LocalDynamo } from './dynamodb';
 import { startS3, type LocalS3 } from './s3';
 import { loadFunctions, type LocalFunctions } from './functions';
@@ -73,6 +73,13 @@ export interface LocalStackOptions {
   readonly closeGraceMs?: number;
   /** Log sink for structured local-mode events. @default silent */
   readonly log?: (entry: Record<string, unknown>) => void;
+  /**
+   * Check the state machine's definition (local/stepfunctions.ts `validateDefinition`, about a
+   * second of CPU). Tests booting many stacks from one template checked once per run
+   * ({@link checkStateMachine}) pass false.
+   * @default true
+   */
+  readonly validateStateMachine?: boolean;
 }
 
 /** A running local stack. */
@@ -122,7 +129,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     // outlived its timeout runs on in the background — finishes before the database closes.
     closers.add(() => functions.drain(DRAIN_MS));
     wireWebSocketApi(view, services.gateway, functions);
-    const stepFunctions = startStepFunctions(view, services, functions, opts.closeGraceMs, closers, log);
+    const stepFunctions = startStepFunctions(view, services, functions, opts, closers, log);
     const indexing = connectBucketNotifications(view, services, functions, log);
     connectLambdaInvoke(view, services, functions, closers, log);
     if (opts.sweeper !== false) startSweeper(view, functions, closers, log);
@@ -232,9 +239,18 @@ interface TemplateView {
   readonly secretLogicalIds: string[];
 }
 
+/**
+ * Check the state machine local mode would run from `template` (the synthesized stack: local/synth.ts
+ * `synthTemplate`), its definition resolved as local mode resolves it: what
+ * {@link LocalStackOptions.validateStateMachine} skips. Throws the validator's error.
+ */
+export function checkStateMachine(template: tpl.Template = synthTemplate()): void {
+  const view = readTemplate(template);
+  validateDefinition(tpl.stateMachine(view.template, localResolver(view)).definition);
+}
+
 /** Step 1: synthesize the stack in-process (local/synth.ts) and read its resources (local/template.ts). */
-function readTemplate(): TemplateView {
-  const template = synthTemplate();
+function readTemplate(template: tpl.Template = synthTemplate()): TemplateView {
   return {
     template,
     tables: tpl.tableDefinitions(template),
@@ -381,11 +397,12 @@ function startStepFunctions(
   view: TemplateView,
   services: Services,
   functions: LocalFunctions,
-  closeGraceMs: number | undefined,
+  opts: Pick<LocalStackOptions, 'closeGraceMs' | 'validateStateMachine'>,
   closers: Closers,
   log: GatewayLog,
 ): LocalStepFunctions {
   const stepFunctions = new LocalStepFunctions({
+    validate: opts.validateStateMachine,
     stateMachines: [
       {
         arn: STATE_MACHINE_ARN,
@@ -397,7 +414,7 @@ function startStepFunctions(
     log,
   });
   stepFunctions.register(services.awsJson);
-  closers.add(() => stepFunctions.close(closeGraceMs));
+  closers.add(() => stepFunctions.close(opts.closeGraceMs));
   return stepFunctions;
 }
 

@@ -53,6 +53,13 @@ export interface LocalStepFunctionsOptions {
   readonly log?: (entry: Record<string, unknown>) => void;
   /** Called once when an execution closes (any status). */
   readonly onExecutionEnd?: (execution: ExecutionInfo) => void;
+  /**
+   * Check each definition with aws-local-stepfunctions' validator ({@link validateDefinition}).
+   * False skips it: for a definition already checked ({@link validateDefinition} once per test
+   * run, test/support/global-setup.ts), since the check costs about a second of CPU.
+   * @default true
+   */
+  readonly validate?: boolean;
 }
 
 /** Status values of DescribeExecution. */
@@ -93,6 +100,18 @@ const DEFAULT_TASK_TIMEOUT_SECONDS = 2_000_000;
 const LAMBDA_INVOKE = /^arn:aws[a-z-]*:states:::lambda:invoke$/;
 const START_EXECUTION = /^arn:aws[a-z-]*:states:::states:startExecution$/;
 const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$/;
+
+/** Validation as AWS applies it: ARNs and JSONPaths checked too. */
+const STRICT = { checkArn: true, checkPaths: true } as const;
+
+/**
+ * Check an Amazon States Language definition as a state machine is checked when it is built
+ * here (aws-local-stepfunctions, through asl-validator: the ASL specification's rules, ARNs and
+ * JSONPaths included). Throws the validator's error naming what is wrong.
+ */
+export function validateDefinition(definition: Record<string, unknown>): void {
+  new StateMachine(structuredClone(definition) as never, { validationOptions: STRICT });
+}
 
 /** An error the library treats as a state error: `name` is matched by Retry/Catch, `message` becomes Cause. */
 class StateError extends Error {
@@ -135,7 +154,7 @@ export class LocalStepFunctions {
       const definition = structuredClone(config.definition) as Record<string, unknown>;
       const tasks: Record<string, TaskFn> = {};
       this.prepareStates(config, definition, tasks);
-      const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+      const machine = new StateMachine(definition as never, { validationOptions: opts.validate === false ? { noValidate: true } : STRICT });
       this.machines.set(config.arn, { config, machine, tasks });
     }
   }

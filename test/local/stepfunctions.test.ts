@@ -7,7 +7,7 @@ import {
   type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import { AwsJsonEndpoint } from '../../local/aws-json';
-import { LocalStepFunctions, type ExecutionInfo } from '../../local/stepfunctions';
+import { LocalStepFunctions, validateDefinition, type ExecutionInfo } from '../../local/stepfunctions';
 import type { LambdaHandler } from '../../local/lambda-runtime';
 
 const SM_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:Player';
@@ -256,6 +256,16 @@ describe('LocalStepFunctions through the real SFN client', () => {
     local.startExecution({ stateMachineArn: SM_ARN, name: 'closing', input: JSON.stringify({ mode: 'wait-long', fn: TICK_ARN }) });
     await local.close();
     expect(local.executions().map((e) => [e.name, e.status])).toEqual([['closing', 'ABORTED']]);
+  });
+
+  it('checks definitions by the ASL rules (validateDefinition, and each machine unless told not to)', () => {
+    // A Choice state without Choices breaks the Amazon States Language specification.
+    const bad = { StartAt: 'C', States: { C: { Type: 'Choice', Default: 'D' }, D: { Type: 'Succeed' } } };
+    expect(() => validateDefinition(bad)).toThrow();
+    expect(() => new LocalStepFunctions({ stateMachines: [{ arn: SM_ARN, name: 'X', definition: bad, lambdas: {} }] })).toThrow();
+    expect(() => validateDefinition(definition)).not.toThrow();
+    // validate: false is for a definition checked once already: it is built as given.
+    expect(() => new LocalStepFunctions({ validate: false, stateMachines: [{ arn: SM_ARN, name: 'X', definition: bad, lambdas: {} }] })).not.toThrow();
   });
 
   it('refuses a definition with a Task resource it cannot serve', () => {

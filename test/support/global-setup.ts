@@ -3,8 +3,9 @@
  * one temp folder that test/support/global-teardown.ts removes:
  *
  * - the full stack's template, synthesized as local mode does (local/synth.ts
- *   `synthTemplate()`, the default props), named in `MATCHCAST_TEST_TEMPLATE` for the
- *   workers (test/support/shared-template.ts reads it);
+ *   `synthTemplate()`, the default props), its state machine checked (local/stack.ts
+ *   `checkStateMachine`), named in `MATCHCAST_TEST_TEMPLATE` for the workers
+ *   (test/support/shared-template.ts reads it);
  * - the sample recordings converted to matchcast/1 as local mode's sample loader does
  *   (local/samples.ts), named in `MATCHCAST_TEST_SAMPLES` (test/support/samples-cache.ts;
  *   test/support/shared-samples.ts uploads them).
@@ -15,6 +16,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { convertFiles, isConvertible } from '../../convert';
+import { checkStateMachine } from '../../local/stack';
 import { synthTemplate } from '../../local/synth';
 import { prepareRecording } from '../../scripts/lib/upload';
 import { SAMPLES_CACHE_ENV, type SamplesCache } from './samples-cache';
@@ -27,7 +29,10 @@ export default function globalSetup(): void {
   process.env.CDK_VALIDATION ??= 'false';
   const dir = mkdtempSync(join(tmpdir(), 'matchcast-template-'));
   const template = join(dir, 'Matchcast.template.json');
-  writeFileSync(template, JSON.stringify(synthTemplate()));
+  const synthesized = synthTemplate();
+  // Checked here once, so the workers' local stacks skip the check (test/support/local-stack.ts).
+  checkStateMachine(synthesized);
+  writeFileSync(template, JSON.stringify(synthesized));
   const samples = join(dir, 'samples.json');
   writeSamplesCache(resolve(__dirname, '..', '..', 'samples'), samples); // local/stack.ts: PROJECT_ROOT/samples
   process.env[SHARED_TEMPLATE_ENV] = template;

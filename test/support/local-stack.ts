@@ -6,12 +6,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StreamRow } from '../../contract/rows';
 import { startLocalStack as start, type LocalStack, type LocalStackOptions } from '../../local/stack';
+import { SHARED_TEMPLATE_ENV } from './shared-template-env';
 
 export type { LocalStack };
 
 /**
  * Start local mode for a test (port 0, no runtime file, quiet). Its `close()` first ends
- * every live stream ({@link endLiveStreams}) and then closes the stack.
+ * every live stream ({@link endLiveStreams}) and then closes the stack. With the run's shared
+ * template (test/support/shared-template.ts) the state machine is not checked again: the
+ * global setup checked that template once.
  *
  * Why: closing waits for the tick invocations still running (local/stepfunctions.ts
  * `close`), and a tick of a stream playing at speed keeps sleeping in its Lambda and claiming
@@ -19,7 +22,7 @@ export type { LocalStack };
  * claim, so a test file's teardown takes seconds instead of that timeout.
  */
 export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
-  const stack = await start({ port: 0, writeRuntimeFile: false, ...opts });
+  const stack = await start({ port: 0, writeRuntimeFile: false, validateStateMachine: !process.env[SHARED_TEMPLATE_ENV], ...opts });
   const close = stack.close.bind(stack);
   return Object.assign(stack, {
     async close(): Promise<void> {
