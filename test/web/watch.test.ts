@@ -29,14 +29,14 @@ describe('the ways to watch a game, from the catalog', () => {
 
   it('says what each way does and what runs now, never a pace it does not know', () => {
     const t = waysText(watchWays('g1', streams), false);
-    expect(t.shared).toBe('Running now · 3 watching — you join at its current point and pace');
-    expect(t.own).toBe('Your own speed, pause and seek · 2 people watch on their own now');
-    expect(t.party).toBe('Invite link — the first two in it share the controls · 1 open party, 2 in them');
+    expect(t.shared).toBe('Running · 3 watching — you join at its pace');
+    expect(t.own).toBe('Your speed, pause and seek · 2 people on their own now');
+    expect(t.party).toBe('Invite link: the first two share the controls · 1 open, 2 in it');
     const none = waysText(watchWays('g9', streams), false);
-    expect(none.shared).toBe('Not running — opening it starts it from the beginning at 1× for everyone');
-    expect(none.own).toBe('Your own speed, pause and seek');
-    expect(none.party).toBe('Invite link — the first two in it share the controls');
-    expect(waysText(watchWays('g1', [S('spectate:g1', 'spectate', 0)]), false).shared).toBe('Running now — you join at its current point and pace');
+    expect(none.shared).toBe('Not running — starts from the beginning at 1×');
+    expect(none.own).toBe('Your speed, pause and seek');
+    expect(none.party).toBe('Invite link: the first two share the controls');
+    expect(waysText(watchWays('g1', [S('spectate:g1', 'spectate', 0)]), false).shared).toBe('Running — you join at its pace');
     expect(waysText(watchWays('g1', [S('spectate:g1', 'spectate', 1, 'scheduled')]), false).shared).toMatch(/^Not running/);
   });
 

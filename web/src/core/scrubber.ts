@@ -6,7 +6,7 @@
  *
  * Markers are the recording's (protocol 1.1 `joined.markers`): `t` is the media time in ms,
  * `label` the kind's own words — tennis and cricket labels carry the score ("Game Bartoli
- * (3-2, set 1)", "End of over 6: MI 45/1"), so the preview shows the label and never makes up
+ * (3-2, set 1)", "End of over 6: {team} 45/1"), so the preview shows the label and never makes up
  * a score of its own.
  */
 import type { WireMarker } from '../../../protocol/messages';

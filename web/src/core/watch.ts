@@ -93,22 +93,22 @@ export interface WaysText {
 }
 
 /**
- * The card's words for each way to watch, e.g. shared "Running now · 3 watching — you join at
- * its current point and pace", own "Your own speed, pause and seek · 2 people watch on their
- * own now", party "Invite link — the first two in it share the controls". `live`: the game is
- * live (its shared stream plays at the live pace, 1×).
+ * The card's words for each way to watch, e.g. shared "Running · 3 watching — you join at its
+ * pace", own "Your speed, pause and seek · 2 people on their own now", party "Invite link: the
+ * first two share the controls". `live`: the game is live (its shared stream plays at the live
+ * pace, 1×).
  */
 export function waysText(ways: WatchWays, live: boolean): WaysText {
   const s = ways.shared;
   const sharedRunning = s !== undefined && s.status !== 'scheduled' && s.status !== 'awaiting_start';
   let shared: string;
   if (live) shared = s && s.viewers > 0 ? `Live pace 1× · ${s.viewers} watching` : 'Live pace 1× · nobody watching yet';
-  else if (sharedRunning && s.viewers > 0) shared = `Running now · ${s.viewers} watching — you join at its current point and pace`;
-  else if (sharedRunning) shared = 'Running now — you join at its current point and pace';
-  else shared = 'Not running — opening it starts it from the beginning at 1× for everyone';
-  const own = `Your own speed, pause and seek${ways.own.viewers > 0 ? ` · ${people(ways.own.viewers)} watch on their own now` : ''}`;
-  const party = `Invite link — the first two in it share the controls${
-    ways.party.streams > 0 ? ` · ${ways.party.streams} open part${ways.party.streams === 1 ? 'y' : 'ies'}, ${ways.party.viewers} in them` : ''
+  else if (sharedRunning && s.viewers > 0) shared = `Running · ${s.viewers} watching — you join at its pace`;
+  else if (sharedRunning) shared = 'Running — you join at its pace';
+  else shared = 'Not running — starts from the beginning at 1×';
+  const own = `Your speed, pause and seek${ways.own.viewers > 0 ? ` · ${people(ways.own.viewers)} on their own now` : ''}`;
+  const party = `Invite link: the first two share the controls${
+    ways.party.streams > 0 ? ` · ${ways.party.streams} open, ${ways.party.viewers} in ${ways.party.streams === 1 ? 'it' : 'them'}` : ''
   }`;
   return { shared, own, party };
 }
