@@ -110,8 +110,8 @@ export class Timeline {
     this.preview = h('div', { class: 'tl-preview', hidden: true, 'aria-hidden': 'true', 'data-testid': 'timeline-preview' }, this.previewTime, this.previewLabel);
     this.track.appendChild(this.preview);
     this.timeEnd = h('span', { class: 'num tl-time' }, '0:00:00');
-    this.prevBtn = h('button', { class: 'btn tl-step', type: 'button', 'aria-label': 'Previous marker ([)', title: 'Previous marker ([)', 'data-testid': 'marker-prev', onclick: () => this.step(-1) }, '⏮ Previous');
-    this.nextBtn = h('button', { class: 'btn tl-step', type: 'button', 'aria-label': 'Next marker (])', title: 'Next marker (])', 'data-testid': 'marker-next', onclick: () => this.step(1) }, 'Next ⏭');
+    this.prevBtn = h('button', { class: 'btn tl-step', type: 'button', 'aria-label': 'Previous marker', 'aria-keyshortcuts': '[', title: 'Previous marker ([)', 'data-testid': 'marker-prev', onclick: () => this.step(-1) }, '⏮ Previous');
+    this.nextBtn = h('button', { class: 'btn tl-step', type: 'button', 'aria-label': 'Next marker', 'aria-keyshortcuts': ']', title: 'Next marker (])', 'data-testid': 'marker-next', onclick: () => this.step(1) }, 'Next ⏭');
     this.kindSelect = h('select', { class: 'tl-kind', 'aria-label': 'Which markers Previous and Next go to', 'data-testid': 'marker-kind' });
     this.stepGroup = h('div', { class: 'tl-steps', role: 'group', 'aria-label': 'Jump between markers', hidden: true }, this.prevBtn, this.kindSelect, this.nextBtn);
     this.shareField = h('input', { class: 'invite-link share-link', type: 'text', readonly: true, hidden: true, 'aria-label': 'Link to this moment', 'data-testid': 'share-link' });
