@@ -19,7 +19,7 @@
  */
 import { sliderKeyMs } from '../../../client/playback';
 import { formatDuration } from '../core/format';
-import { digitKeyMs, kindName, markerKinds, previewAt, shareMomentLink, stepMarker } from '../core/scrubber';
+import { digitKeyMs, kindName, markerAtOrBefore, markerKinds, previewAt, shareMomentLink, stepMarker } from '../core/scrubber';
 import type { WireMarker } from '../kinds/types';
 import { h, setText } from '../ui/dom';
 import { toast } from '../ui/toast';
@@ -298,7 +298,9 @@ export class Timeline {
     const text = formatDuration(this.positionMs);
     setText(this.timeNow, text);
     this.track.setAttribute('aria-valuenow', String(Math.round(this.positionMs / 1000)));
-    this.track.setAttribute('aria-valuetext', `${text} of ${formatDuration(this.durationMs)}`);
+    // The marker at or before the playhead too, as the hover preview shows it (keyboard and screen-reader users get the same).
+    const at = markerAtOrBefore(this.markers, this.positionMs);
+    this.track.setAttribute('aria-valuetext', `${text} of ${formatDuration(this.durationMs)}${at ? ` · ${at.label}` : ''}`);
   }
 
   /** The playhead's media time (ms). */
