@@ -166,6 +166,7 @@ run('the catalog in the browser, on the real local stack', () => {
     expect(await sectionsShown(page).then((s) => s[0])).toBe('live-now');
     expect(await card.locator('[data-testid=live-badge]').textContent()).toBe('LIVE');
     expect(await card.textContent()).toMatch(/0:10:00 so far/);
+    expect(await card.locator('[data-testid=way-shared]').textContent()).toMatch(/^Live pace 1× · /); // the shared stream's pace, before joining
     expect(await page.locator(`[data-game-id="${gameId}"]`).count()).toBe(1); // not also in Cricket
     await screenshot(page, 'catalog-03-live-now');
     expect(await seriousViolations(page)).toEqual([]);

@@ -153,6 +153,29 @@ run('the web client tells the truth', () => {
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=timeline]')?.getAttribute('aria-valuenow')) < 200);
     await page.locator('[data-testid=play-status][data-status=playing]').waitFor();
 
+    // The scrubber, paused so that positions hold still: hovering previews the time and the
+    // marker at or before it; 5 seeks to 50 %; Next goes to the next marker; Share this moment
+    // gives a link to this game on one's own at the playhead.
+    await page.click('[data-testid=play-pause]');
+    await page.waitForSelector('[data-testid=play-status][data-status=paused]');
+    await page.hover('[data-testid=timeline]');
+    await page.waitForSelector('[data-testid=timeline-preview]:not([hidden])');
+    expect(await page.textContent('[data-testid=timeline-preview] .tl-preview-time')).toMatch(/^0:4\d:\d\d$/); // the middle of 1:21:25
+    expect((await page.textContent('[data-testid=timeline-preview] .tl-preview-label'))?.length).toBeGreaterThan(0);
+    await page.keyboard.press('5');
+    await page.waitForFunction(() => Math.abs(Number(document.querySelector('[data-testid=timeline]')?.getAttribute('aria-valuenow')) - 2442) <= 1);
+    const halfMs = 2_442_500; // 50 % of 1:21:25, where 5 put the playhead
+    const nextT = await page.$$eval('[data-testid=marker-jump] option[data-t]', (els, from) => Math.min(...els.map((e) => Number(e.getAttribute('data-t'))).filter((t) => t > from + 500)), halfMs);
+    expect(Number.isFinite(nextT)).toBe(true);
+    await page.click('[data-testid=marker-next]');
+    await page.waitForFunction((t) => Number(document.querySelector('[data-testid=timeline]')?.getAttribute('aria-valuenow')) === Math.round(t / 1000), nextT);
+    await page.click('[data-testid=share-moment]');
+    await page.waitForSelector('[data-testid=share-link]:not([hidden])');
+    expect(await page.inputValue('[data-testid=share-link]')).toBe(`${stack.httpUrl}/#/watch/${GAME}?mode=pvai&at=${Math.floor(nextT / 1000) * 1000}`);
+    await screenshot(page, 'honest-02a-scrubber');
+    await page.click('[data-testid=play-pause]');
+    await page.locator('[data-testid=play-status][data-status=playing]').waitFor();
+
     // Drop the connection while the token endpoint is unreachable: the stage says so and stands still.
     const unblock = await blockToken(page.context());
     for (const ws of sockets.splice(0)) await ws.close({ code: 1006 }).catch(() => undefined);

@@ -33,11 +33,29 @@ describeWebClient('web client on local mode', (t) => {
     const otherCard = (await page.locator('[data-testid=game]').count()) > 1
       ? page.locator(`[data-testid=game]:not([data-game-id="${GAME}"])`).first()
       : other.first();
+    // Each card names the ways to watch for what they do.
+    await expectText(card, /Watch with everyone.*Watch on my own.*Watch party/);
     if ((await otherCard.count()) > 0) {
+      const otherId = (await otherCard.getAttribute('data-game-id'))!;
       await otherCard.locator('[data-action=watch]').click();
       await page.waitForSelector('[data-testid=player][data-role=spectator]');
       expect(await page.isDisabled('[data-testid=play-pause]')).toBe(true);
       await screenshot(page, '02-player-from-catalog');
+
+      // A ?speed=64 link to that shared stream (running at 1× for carol) is not ignored silently:
+      // the notice says so in plain words, and its button opens a stream of one's own at 64×.
+      const gil = await t.person('gil');
+      await gil.goto(`${t.stack.httpUrl}/#/watch/${otherId}?speed=64`);
+      await gil.waitForSelector('[data-testid=shared-notice]:not([hidden])');
+      await expectText(gil.locator('[data-testid=shared-notice-text]'), /plays at 1× .* so 64× did not apply/);
+      const own = gil.locator('[data-testid=watch-own]');
+      expect(await own.textContent()).toBe('Watch on my own at 64×');
+      await screenshot(gil, '02b-shared-notice');
+      await own.click();
+      await gil.waitForSelector('[data-testid=player][data-role=player]');
+      expect(gil.url()).toMatch(/mode=pvai&speed=64$/);
+      await expectText(gil.locator('[data-testid=mode]'), /^Watch on my own$/);
+      await gil.close();
       await page.click('a[aria-label="Back to the matches"]');
       await page.waitForSelector('[data-testid=catalog]');
     }
@@ -79,9 +97,11 @@ describeWebClient('web client on local mode', (t) => {
     await alice.goto(`${t.stack.httpUrl}/#/room/${GAME}/${room}?speed=4`);
     await alice.waitForSelector('[data-testid=player][data-role=player]');
     await expectText(alice.locator('[data-testid=invite-link]'), null, new RegExp(`#/room/${GAME}/${room}`));
+    await expectText(alice.locator('[data-testid=party-state]'), /^Waiting for a second viewer — share this link$/);
     await bob.goto(`${t.stack.httpUrl}/#/room/${GAME}/${room}`);
     await bob.waitForSelector('[data-testid=player][data-role=player]');
     await bob.waitForSelector('[data-testid=play-status][data-status=playing]');
+    await expectText(alice.locator('[data-testid=party-state]'), /2 people share the controls/);
 
     await alice.click('[data-testid=play-pause]');
     await bob.waitForSelector('[data-testid=play-status][data-status=paused]');

@@ -14,6 +14,14 @@ describe('player keys', () => {
     expect(keyIntent(key('-'))).toEqual({ kind: 'speed', dir: -1 });
     expect(keyIntent(key('x'))).toBeUndefined();
   });
+  it('number keys seek to a tenth of the match each; [ and ] step to the previous / next marker', () => {
+    expect(keyIntent(key('0'))).toEqual({ kind: 'digit', key: '0' });
+    expect(keyIntent(key('5'))).toEqual({ kind: 'digit', key: '5' });
+    expect(keyIntent(key('['))).toEqual({ kind: 'marker', dir: -1 });
+    expect(keyIntent(key(']'))).toEqual({ kind: 'marker', dir: 1 });
+    expect(keyIntent(key('5', { target: { tagName: 'INPUT', isContentEditable: false } }))).toBeUndefined(); // typing in the chat
+    expect(keyIntent(key('5', { ctrlKey: true }))).toBeUndefined(); // the browser's tab switch
+  });
   it('leaves modified keys, text fields and space on a focused button alone', () => {
     expect(keyIntent(key('ArrowLeft', { ctrlKey: true }))).toBeUndefined();
     expect(keyIntent(key('+', { target: { tagName: 'INPUT', isContentEditable: false } }))).toBeUndefined();

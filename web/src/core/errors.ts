@@ -27,7 +27,7 @@ const FIELD_TEXT: Record<string, string> = {
   gameId: 'That address does not name a game — pick one from the list of matches.',
   room: 'That room name is not valid — rooms are letters, digits, ".", "_" and "-"; open a new room from the list.',
   streamId: 'That address does not name a stream — pick a game from the list of matches.',
-  mode: 'That way of watching is not available — choose Watch, Play vs AI or PvP room.',
+  mode: 'That way of watching is not available — choose Watch with everyone, Watch on my own or Watch party.',
   text: `That chat message cannot be sent — messages are 1 to ${MAX_CHAT_CHARS} characters of text.`,
   emoji: 'That reaction is not available — use one of the reaction buttons.',
   data: 'That move could not be sent — try again.',
@@ -89,7 +89,7 @@ export function errorText(reply: ErrorReply): string {
       if (/has (ended|finished|stopped|failed)/.test(msg)) return 'This stream has ended — watch the game again from the list of matches.';
       return GENERIC.conflict;
     case 'forbidden':
-      if (action === 'input') return 'Only the players of a PvP room can send moves.';
+      if (action === 'input') return 'Only the two people in control of a watch party can send moves.';
       return GENERIC.forbidden;
     case 'rate_limited': {
       const wait = retryAfterMs(msg);

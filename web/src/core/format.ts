@@ -22,15 +22,19 @@ export function formatSpeed(speed: number): string {
   return `${Number.isFinite(speed) ? +speed.toFixed(2) : 1}×`;
 }
 
-/** Human title of a stream mode. */
+/**
+ * A stream mode as the way to watch it is named (core/watch.ts): `spectate` "Watch with
+ * everyone" (the shared stream), `pvai` "Watch on my own" (there is no AI: it is one viewer's
+ * own stream), `pvp` "Watch party" (an invite link); any other mode as it is.
+ */
 export function modeLabel(mode: Mode | string): string {
   switch (mode) {
     case 'spectate':
-      return 'Spectating';
+      return 'Watch with everyone';
     case 'pvai':
-      return 'Player vs AI';
+      return 'Watch on my own';
     case 'pvp':
-      return 'PvP room';
+      return 'Watch party';
     default:
       return String(mode);
   }

@@ -3,8 +3,10 @@
  * `?q=…&kind=…` so a search can be shared), then "Live now" (live games) and "Coming up"
  * (scheduled streams: start time, a countdown ticking every second, viewers waiting, Join) when
  * they have entries, "Watching now" (other shared streams with viewers), and the recorded games
- * by kind, newest first. The rules (grouping, order, matching, card words without the result,
- * which streams are joinable) are pure, in core/catalog.ts.
+ * by kind, newest first. Each game card offers the three ways to watch, each saying what it
+ * does and what runs now: Watch with everyone, Watch on my own, Watch party (core/watch.ts).
+ * The rules (grouping, order, matching, card words without the result, which streams are
+ * joinable, the ways' words) are pure, in core/catalog.ts and core/watch.ts.
  */
 import type { CatalogMessage } from '../../../protocol/messages';
 import {
@@ -25,6 +27,7 @@ import { modeLabel, statusLabel } from '../core/format';
 import { canRetryNow, isUp, linkMessage, type LinkStatus } from '../core/link';
 import { routeHash } from '../core/route';
 import { countdownText, formatStartTime } from '../core/schedule';
+import { WAY_NAMES, watchWays, waysText, type WatchWays } from '../core/watch';
 import { clear, h, setText } from '../ui/dom';
 
 /** Letters and digits of a private room's id (32: five random bits each, no 0/1/l/o to misread). */
@@ -113,7 +116,7 @@ export class CatalogView {
       'section',
       { class: 'catalog-section', hidden: true, 'data-testid': 'running-now', 'aria-labelledby': 'running-title' },
       h('h2', { id: 'running-title' }, 'Watching now'),
-      h('p', { class: 'muted section-note' }, 'Recordings other viewers are watching together right now: join to watch along.'),
+      h('p', { class: 'muted section-note' }, 'Recordings other viewers are watching together right now: join to watch along, at their pace.'),
       this.running,
     );
     this.kinds = h('div', { class: 'catalog-kinds', 'data-testid': 'games' });
@@ -131,7 +134,7 @@ export class CatalogView {
           h(
             'p',
             { class: 'catalog-about', 'data-testid': 'catalog-about' },
-            'matchcast plays recorded games — tennis point by point, cricket ball by ball, chess move by move, terminal sessions — as if they were happening now, and live games as they happen. Watch with others, or take the controls and play a recording at your own pace.',
+            'matchcast plays recorded games — tennis point by point, cricket ball by ball, chess move by move, terminal sessions — as if they were happening now, and live games as they happen. Watch with everyone (one shared stream, at its pace), watch on your own (your speed, pause and seek), or start a watch party (an invite link: the two of you share the controls).',
           ),
         ),
         h('button', { class: 'btn ghost', type: 'button', 'aria-label': 'Refresh the catalog', onclick: () => this.actions.refresh() }, '↻ Refresh'),
@@ -208,7 +211,8 @@ export class CatalogView {
     const titles = new Map(cat.games.map((g) => [g.gameId, g.title]));
 
     this.liveSection.hidden = layout.liveNow.length === 0;
-    for (const e of layout.liveNow) this.live.appendChild(gameCard(e.game, e.clients, e.streamId));
+    const ways = (gameId: string) => watchWays(gameId, cat.streams);
+    for (const e of layout.liveNow) this.live.appendChild(gameCard(e.game, ways(e.game.gameId), e.streamId));
 
     this.scheduledSection.hidden = layout.comingUp.length === 0;
     const now = this.actions.now();
@@ -225,7 +229,7 @@ export class CatalogView {
           'section',
           { class: 'catalog-section', 'data-testid': 'kind-section', 'data-kind': section.kind, 'aria-labelledby': id },
           h('h2', { id }, KIND_LABELS[section.kind]),
-          h('ul', { class: 'game-list', 'aria-labelledby': id }, ...section.games.map((g) => gameCard(g, layout.watching.get(g.gameId) ?? 0))),
+          h('ul', { class: 'game-list', 'aria-labelledby': id }, ...section.games.map((g) => gameCard(g, ways(g.gameId)))),
         ),
       );
     }
@@ -259,16 +263,23 @@ function streamTitle(s: CatalogStream, titles: ReadonlyMap<string, string>): str
 
 /**
  * A game's card: kind, year and round when the title tells them, title, players or teams,
- * length (and "N watching") — never the result (core/catalog.ts `cardText`). A live game's card
- * (in "Live now") carries its live stream's id and the LIVE badge; Watch joins the live stream,
- * From the start plays the viewer's own replay from 0.
+ * length — never the result (core/catalog.ts `cardText`) — then the ways to watch it, each
+ * with what it does and what runs now (core/watch.ts): Watch with everyone (the shared stream,
+ * `spectate`), Watch on my own (`pvai`: speed, pause, seek), Watch party (`pvp`: an invite
+ * link, the first two share the controls). A live game's card (in "Live now") carries its live
+ * stream's id and the LIVE badge; its shared stream is the live one, and From the start plays
+ * the viewer's own replay from 0.
  */
-function gameCard(g: CatalogGame, watching: number, liveStreamId?: string): HTMLElement {
+function gameCard(g: CatalogGame, ways: WatchWays, liveStreamId?: string): HTMLElement {
   const text = cardText(g);
   const facts = titleFacts(text.title);
   const when = [facts.year, facts.round].filter((x) => x !== undefined).join(' · ');
   const room = inviteRoomId();
   const title = text.title;
+  const words = waysText(ways, g.live === true);
+  const way = (name: keyof WatchWays, link: HTMLElement, note: string, extra?: HTMLElement | null) =>
+    h('div', { class: 'way', 'data-way': name }, h('div', { class: 'way-buttons' }, link, extra ?? null), h('span', { class: 'way-note', 'data-testid': `way-${name}` }, note));
+  const sharedName = g.live ? 'Watch live with everyone' : WAY_NAMES.shared;
   return h(
     'li',
     { class: 'game card', 'data-testid': 'game', 'data-game-id': g.gameId, 'data-stream-id': liveStreamId, 'data-year': facts.year },
@@ -281,22 +292,29 @@ function gameCard(g: CatalogGame, watching: number, liveStreamId?: string): HTML
       h('h3', { class: 'game-title' }, title),
       // Players or teams, unless the title already names them as "A v B".
       text.sides && !title.includes(text.sides) ? h('p', { class: 'participants' }, text.sides) : null,
-      h(
-        'p',
-        { class: 'meta' },
-        h('span', { class: 'num', 'data-testid': 'length' }, g.live ? text.length : `Length ${text.length}`),
-        watching > 0 ? h('span', { class: 'live-dot-text' }, ` · ${watching} watching`) : null,
-      ),
+      h('p', { class: 'meta' }, h('span', { class: 'num', 'data-testid': 'length' }, g.live ? text.length : `Length ${text.length}`)),
     ),
     h(
       'div',
-      { class: 'game-actions' },
-      h('a', { class: 'btn primary', href: routeHash({ name: 'watch', gameId: g.gameId, mode: 'spectate' }), 'aria-label': `${g.live ? 'Watch live' : 'Watch'}: ${title}`, 'data-action': 'watch' }, g.live ? '▶ Watch live' : '▶ Watch'),
-      g.live
-        ? h('a', { class: 'btn', href: routeHash({ name: 'watch', gameId: g.gameId, mode: 'spectate', atMs: 0 }), 'aria-label': `From the start: ${title}`, 'data-action': 'from-start' }, 'From the start')
-        : null,
-      h('a', { class: 'btn', href: routeHash({ name: 'watch', gameId: g.gameId, mode: 'pvai' }), 'aria-label': `Play vs AI: ${title}`, 'data-action': 'pvai' }, 'Play vs AI'),
-      h('a', { class: 'btn', href: routeHash({ name: 'room', gameId: g.gameId, room }), 'aria-label': `PvP room: ${title}`, 'data-action': 'pvp' }, 'PvP room'),
+      { class: 'game-actions ways', role: 'group', 'aria-label': `Ways to watch ${title}` },
+      way(
+        'shared',
+        h('a', { class: 'btn primary', href: routeHash({ name: 'watch', gameId: g.gameId, mode: 'spectate' }), 'aria-label': `${sharedName}: ${title}`, 'data-action': 'watch' }, `▶ ${sharedName}`),
+        words.shared,
+      ),
+      way(
+        'own',
+        h('a', { class: 'btn', href: routeHash({ name: 'watch', gameId: g.gameId, mode: 'pvai' }), 'aria-label': `${WAY_NAMES.own}: ${title}`, 'data-action': 'pvai' }, WAY_NAMES.own),
+        words.own,
+        g.live
+          ? h('a', { class: 'btn', href: routeHash({ name: 'watch', gameId: g.gameId, mode: 'spectate', atMs: 0 }), 'aria-label': `From the start: ${title}`, 'data-action': 'from-start' }, 'From the start')
+          : null,
+      ),
+      way(
+        'party',
+        h('a', { class: 'btn', href: routeHash({ name: 'room', gameId: g.gameId, room }), 'aria-label': `${WAY_NAMES.party}: ${title}`, 'data-action': 'pvp' }, WAY_NAMES.party),
+        words.party,
+      ),
     ),
   );
 }

@@ -31,6 +31,7 @@ import { Countdown } from './player/countdown';
 import { Stage } from './player/stage';
 import { keyIntent, Transport } from './player/transport';
 import { Timeline } from './timeline';
+import { WatchBar } from './watch-bar';
 
 /** The actions that control playback: each is answered by a `state` (or an `error`). */
 const CONTROL_ACTIONS = new Set(['pause', 'resume', 'speed', 'seek']);
@@ -87,7 +88,8 @@ export class PlayerView {
   private readonly countdown = new Countdown();
   private readonly presenceEl: HTMLElement;
   private readonly banner: HTMLElement;
-  private readonly invite: HTMLElement;
+  /** A watch party's invite and a shared stream's notice, at the top (views/watch-bar.ts). */
+  private readonly watchBar = new WatchBar();
   private readonly transport: Transport;
   private readonly timeline: Timeline;
   private readonly chat: ChatPanel;
@@ -140,7 +142,6 @@ export class PlayerView {
     const stageEl = h('div', { class: 'stage', 'data-testid': 'stage' }, body, this.countdown.root, this.offline);
     this.timeline = new Timeline((toMs) => this.seek(toMs));
     this.transport = new Transport({ togglePause: () => this.togglePause(), setSpeed: (s) => this.setSpeed(s) });
-    this.invite = h('div', { class: 'invite', hidden: true, 'data-testid': 'invite' });
     this.chat = new ChatPanel(
       (text) => this.deps.send({ action: 'chat', text }) || (toast('Not connected — message not sent.'), false),
       (emoji) => this.deps.send({ action: 'react', emoji }),
@@ -157,13 +158,14 @@ export class PlayerView {
         h('a', { class: 'btn ghost back', href: '#/', 'aria-label': 'Back to the matches' }, '←'),
         h('div', { class: 'pv-heading' }, this.titleEl, h('div', { class: 'pv-badges' }, this.liveBadge, this.statusBadge, this.modeBadge, this.roleBadge, this.presenceEl)),
       ),
+      this.watchBar.root,
       this.behindLive,
       this.banner,
       this.announcer,
       h(
         'div',
         { class: 'pv-grid' },
-        h('div', { class: 'pv-main', id: 'pv-main' }, stageEl, this.timeline.root, this.timeline.jump, this.transport.root, this.chat.reactions, this.invite),
+        h('div', { class: 'pv-main', id: 'pv-main' }, stageEl, this.timeline.root, this.timeline.jump, this.transport.root, this.chat.reactions),
         side,
       ),
     );
@@ -238,6 +240,7 @@ export class PlayerView {
         setText(this.presenceEl, `${msg.players} player${msg.players === 1 ? '' : 's'} · ${msg.spectators} watching`);
         this.presenceEl.dataset.players = String(msg.players);
         this.presenceEl.dataset.spectators = String(msg.spectators);
+        this.watchBar.setPresence(msg.players, msg.spectators);
         return true;
       case 'chat': {
         if (msg.streamId !== this.session.streamId) return false;
@@ -322,6 +325,7 @@ export class PlayerView {
     this.root.dataset.kind = msg.kind;
     this.root.dataset.streamId = msg.streamId;
     this.timeline.setDuration(this.session.known.durationMs);
+    this.timeline.setGame(msg.gameId);
     this.setControllable(msg.role === 'player');
     this.showStatus();
     this.showCountdown();
@@ -414,37 +418,17 @@ export class PlayerView {
 
   /**
    * `joined.notice` (PROTOCOL.md): a shared stream did not take this route's speed or start
-   * point — say so in the chat and offer a stream of one's own (Play mode) at them.
+   * point — say so at the top, with a button to watch on one's own at them (views/watch-bar.ts).
    */
   private showNotice(msg: JoinedMessage): void {
-    if (msg.notice?.code !== 'shared_stream') {
-      if (msg.notice) this.chat.addNotice(msg.notice.message);
-      return;
-    }
-    const r = this.route;
-    const own = r.name === 'watch' ? routeHash({ ...r, mode: 'pvai' }) : routeHash({ name: 'watch', gameId: msg.gameId, mode: 'pvai' });
-    const text = `You joined the shared stream of this game: it plays at ${formatSpeed(msg.speed)} from where it is for everyone, so your speed and start point did not apply. For your own, open ${location.origin}${location.pathname}${own} (Play mode).`;
-    this.chat.addNotice(text);
-    toast('This is the shared stream: it keeps its own speed and position. Play mode gives you your own.', 'info', 8000);
+    this.watchBar.showNotice(msg, this.route.name === 'watch' ? this.route : {});
   }
 
   private showInvite(msg: JoinedMessage): void {
     const r = this.route;
     const room = r.name === 'room' ? r.room : msg.streamId.split(':')[2];
     if (!room) return;
-    const link = `${location.origin}${location.pathname}${routeHash({ name: 'room', gameId: msg.gameId, room })}`;
-    const field = h('input', { class: 'invite-link', type: 'text', readonly: true, value: link, 'aria-label': 'Invite link for this PvP room', 'data-testid': 'invite-link' });
-    const copy = h('button', { class: 'btn', type: 'button', 'aria-label': 'Copy the invite link' }, 'Copy link');
-    copy.addEventListener('click', () => {
-      field.select();
-      void navigator.clipboard?.writeText(link).then(
-        () => toast('Invite link copied.', 'ok', 2500),
-        () => toast('Select the link and copy it.', 'info', 2500),
-      );
-    });
-    // The room id is the invite's secret (the catalog never lists a private room): share the link only with whom you invite.
-    this.invite.replaceChildren(h('span', { class: 'muted' }, 'Private room — send this link to the friend you invite (whoever has it can take the second seat): '), field, copy);
-    this.invite.hidden = false;
+    this.watchBar.showParty(`${location.origin}${location.pathname}${routeHash({ name: 'room', gameId: msg.gameId, room })}`, msg.clients);
   }
 
   /**
@@ -613,6 +597,7 @@ export class PlayerView {
     e.preventDefault();
     if (intent.kind === 'toggle') this.togglePause();
     else if (intent.kind === 'seek') this.seek(seekStepMs(this.estimate(), intent.dir, this.session.known.durationMs));
+    else if (intent.kind === 'digit' || intent.kind === 'marker') this.timeline.key(intent);
     else this.setSpeed(stepSpeed(this.session.speed, intent.dir));
   }
 }

@@ -8,11 +8,21 @@
  * it move. Keyboard, when the slider has focus (client/playback.ts sliderKeyMs): ←/→ and ↓/↑
  * one seek step (30 s), PageDown/PageUp five minutes, Home/End the start and the end; ←/→
  * also work anywhere on the page (the player view's keys).
+ *
+ * It is also a replay scrubber (the rules are pure, in core/scrubber.ts): hovering — or, on a
+ * touch screen, pressing — the bar previews the time there and the label of the marker at or
+ * before it (the score, where the kind's label carries it); controllers get previous / next
+ * marker buttons, of any kind or of one (set, game, break, wicket, over…), and the page's keys
+ * 0–9 (0–90 % of the match) and [ / ] (previous / next marker), passed in by the player view
+ * ({@link Timeline.key}); "Share this moment" copies a link that opens this game as the
+ * viewer's own stream at the playhead.
  */
 import { sliderKeyMs } from '../../../client/playback';
 import { formatDuration } from '../core/format';
+import { digitKeyMs, kindName, markerAtOrBefore, markerKinds, previewAt, shareMomentLink, stepMarker } from '../core/scrubber';
 import type { WireMarker } from '../kinds/types';
 import { h, setText } from '../ui/dom';
+import { toast } from '../ui/toast';
 
 /** Most markers kept (the protocol's cap per recording). */
 const MAX_MARKERS = 2000;
@@ -26,8 +36,15 @@ export interface TimelineMark {
   readonly label: string;
 }
 
+/** A page key the timeline acts on (player/transport.ts `keyIntent`): a number key, or [ / ] for the previous / next marker. */
+export type TimelineKey = { readonly kind: 'digit'; readonly key: string } | { readonly kind: 'marker'; readonly dir: 1 | -1 };
+
+/** How long a touch preview stays up after the finger leaves the bar (ms). */
+const TOUCH_PREVIEW_MS = 1_500;
+
 /** The timeline component. */
 export class Timeline {
+  /** The bar (times and track) and, under it, the scrubber's buttons. */
   readonly root: HTMLElement;
   private readonly track: HTMLElement;
   private readonly marks: HTMLElement;
@@ -45,6 +62,20 @@ export class Timeline {
   private positionMs = 0;
   private canSeek = false;
   private dragging = false;
+  /** The preview over the bar: the time and the label of the marker at or before it. */
+  private readonly preview: HTMLElement;
+  private readonly previewTime: HTMLElement;
+  private readonly previewLabel: HTMLElement;
+  private previewTimer: number | undefined;
+  private readonly prevBtn: HTMLButtonElement;
+  private readonly nextBtn: HTMLButtonElement;
+  /** Which markers previous / next step through: "" all, else one kind. */
+  private readonly kindSelect: HTMLSelectElement;
+  private readonly shareBtn: HTMLButtonElement;
+  private readonly shareField: HTMLInputElement;
+  private readonly stepGroup: HTMLElement;
+  /** The game shown (for "Share this moment"); undefined until the stream is joined. */
+  private gameId: string | undefined;
 
   constructor(private readonly onSeek: (toMs: number) => void) {
     this.marks = h('div', { class: 'tl-marks', 'data-testid': 'timeline-points' });
@@ -74,16 +105,96 @@ export class Timeline {
       this.head,
     );
     this.timeNow = h('span', { class: 'num tl-time', 'data-testid': 'position' }, '0:00:00');
+    this.previewTime = h('span', { class: 'num tl-preview-time' });
+    this.previewLabel = h('span', { class: 'tl-preview-label' });
+    this.preview = h('div', { class: 'tl-preview', hidden: true, 'aria-hidden': 'true', 'data-testid': 'timeline-preview' }, this.previewTime, this.previewLabel);
+    this.track.appendChild(this.preview);
     this.timeEnd = h('span', { class: 'num tl-time' }, '0:00:00');
-    this.root = h('div', { class: 'timeline' }, this.timeNow, this.track, this.timeEnd);
+    this.prevBtn = h('button', { class: 'btn tl-step', type: 'button', 'aria-label': 'Previous marker', 'aria-keyshortcuts': '[', title: 'Previous marker ([)', 'data-testid': 'marker-prev', onclick: () => this.step(-1) }, '⏮ Previous');
+    this.nextBtn = h('button', { class: 'btn tl-step', type: 'button', 'aria-label': 'Next marker', 'aria-keyshortcuts': ']', title: 'Next marker (])', 'data-testid': 'marker-next', onclick: () => this.step(1) }, 'Next ⏭');
+    this.kindSelect = h('select', { class: 'tl-kind', 'aria-label': 'Which markers Previous and Next go to', 'data-testid': 'marker-kind' });
+    this.stepGroup = h('div', { class: 'tl-steps', role: 'group', 'aria-label': 'Jump between markers', hidden: true }, this.prevBtn, this.kindSelect, this.nextBtn);
+    this.shareField = h('input', { class: 'invite-link share-link', type: 'text', readonly: true, hidden: true, 'aria-label': 'Link to this moment', 'data-testid': 'share-link' });
+    this.shareBtn = h('button', { class: 'btn', type: 'button', hidden: true, 'data-testid': 'share-moment', onclick: () => this.share() }, '🔗 Share this moment');
+    this.root = h(
+      'div',
+      { class: 'timeline-wrap' },
+      h('div', { class: 'timeline' }, this.timeNow, this.track, this.timeEnd),
+      h('div', { class: 'tl-controls' }, this.stepGroup, this.shareBtn, this.shareField),
+    );
     this.track.addEventListener('keydown', (e) => this.keyDown(e));
     this.track.addEventListener('pointerdown', (e) => this.pointerDown(e));
     this.track.addEventListener('pointermove', (e) => this.pointerMove(e));
     this.track.addEventListener('pointerup', (e) => this.pointerUp(e));
     this.track.addEventListener('pointercancel', () => this.endDrag());
-    this.track.addEventListener('pointerleave', () => {
-      if (!this.dragging) this.ghost.hidden = true;
+    this.track.addEventListener('pointerleave', (e) => {
+      if (this.dragging) return;
+      this.ghost.hidden = true;
+      if (e.pointerType === 'mouse') this.hidePreview();
     });
+  }
+
+  /** The game on screen: "Share this moment" links to it. */
+  setGame(gameId: string): void {
+    this.gameId = gameId;
+    this.shareBtn.hidden = false;
+  }
+
+  /**
+   * A page key (the player view's, player/transport.ts `keyIntent`): a number key seeks to
+   * 0–90 % of the match, [ / ] to the previous / next marker (of the kind picked). The seek
+   * goes through `onSeek`, which refuses it (and says why) for a viewer who does not control
+   * playback; a key with nowhere to go (no length yet, no marker that way) does nothing.
+   */
+  key(k: TimelineKey): void {
+    if (k.kind === 'digit') {
+      const to = digitKeyMs(k.key, this.durationMs);
+      if (to !== undefined) this.onSeek(to);
+      return;
+    }
+    this.step(k.dir);
+  }
+
+  /** Seek to the previous (`dir` -1) or next (1) marker of the kind picked, when there is one. */
+  private step(dir: 1 | -1): void {
+    const m = stepMarker(this.markers, this.positionMs, dir, this.kindSelect.value || undefined);
+    if (m) this.onSeek(m.t);
+  }
+
+  /** "Share this moment": the link to this game at the playhead, copied (and shown, to copy by hand). */
+  private share(): void {
+    if (this.gameId === undefined) return;
+    const link = shareMomentLink(`${location.origin}${location.pathname}${location.search}`, this.gameId, this.positionMs);
+    this.shareField.value = link;
+    this.shareField.hidden = false;
+    this.shareBtn.dataset.link = link;
+    this.shareField.select();
+    void (navigator.clipboard?.writeText(link) ?? Promise.reject(new Error('no clipboard'))).then(
+      () => toast(`Link to ${formatDuration(this.positionMs)} copied: it opens this game on your own from there.`, 'ok', 3000),
+      () => toast('Select the link and copy it.', 'info', 3000),
+    );
+  }
+
+  /** Show the preview at media time `ms`: the time, and the label of the marker at or before it. */
+  private showPreview(ms: number): void {
+    window.clearTimeout(this.previewTimer);
+    const p = previewAt(this.markers, ms);
+    setText(this.previewTime, p.time);
+    setText(this.previewLabel, p.label ?? '');
+    this.previewLabel.hidden = p.label === undefined;
+    if (p.markerSeq !== undefined) this.preview.dataset.markerSeq = String(p.markerSeq);
+    else delete this.preview.dataset.markerSeq;
+    this.preview.dataset.ms = String(ms);
+    this.preview.style.left = `${this.pct(ms)}%`;
+    this.preview.classList.toggle('edge-start', this.pct(ms) < 15);
+    this.preview.classList.toggle('edge-end', this.pct(ms) > 85);
+    this.preview.hidden = false;
+  }
+
+  private hidePreview(afterMs = 0): void {
+    window.clearTimeout(this.previewTimer);
+    if (afterMs <= 0) this.preview.hidden = true;
+    else this.previewTimer = window.setTimeout(() => (this.preview.hidden = true), afterMs);
   }
 
   /** The recording's length (ms). */
@@ -102,6 +213,22 @@ export class Timeline {
     this.track.setAttribute('aria-disabled', String(!can));
     this.track.title = can ? 'Click or drag to seek' : 'Only the players can seek';
     this.drawJump();
+    this.drawSteps();
+  }
+
+  /** Previous / next marker and the kind filter (all markers, or one kind with its count): controllers only, once there are markers. */
+  private drawSteps(): void {
+    this.stepGroup.hidden = !this.canSeek || this.markers.length === 0;
+    const kinds = markerKinds(this.markers);
+    const key = kinds.map((k) => `${k.kind}:${k.count}`).join('|');
+    if (this.kindSelect.dataset.key === key) return;
+    this.kindSelect.dataset.key = key;
+    const picked = this.kindSelect.value;
+    this.kindSelect.replaceChildren(
+      h('option', { value: '' }, 'Any marker'),
+      ...kinds.map((k) => h('option', { value: k.kind }, `${kindName(k.kind)} (${k.count})`)),
+    );
+    this.kindSelect.value = kinds.some((k) => k.kind === picked) ? picked : '';
   }
 
   /** The recording's markers, replacing those shown (at most {@link MAX_MARKERS}, kept in seq order). */
@@ -137,6 +264,7 @@ export class Timeline {
       }),
     );
     this.drawJump();
+    this.drawSteps();
   }
 
   /** The "Jump to" list: one option per marker (its time and label), for controllers only. */
@@ -170,7 +298,9 @@ export class Timeline {
     const text = formatDuration(this.positionMs);
     setText(this.timeNow, text);
     this.track.setAttribute('aria-valuenow', String(Math.round(this.positionMs / 1000)));
-    this.track.setAttribute('aria-valuetext', `${text} of ${formatDuration(this.durationMs)}`);
+    // The marker at or before the playhead too, as the hover preview shows it (keyboard and screen-reader users get the same).
+    const at = markerAtOrBefore(this.markers, this.positionMs);
+    this.track.setAttribute('aria-valuetext', `${text} of ${formatDuration(this.durationMs)}${at ? ` · ${at.label}` : ''}`);
   }
 
   /** The playhead's media time (ms). */
@@ -218,7 +348,7 @@ export class Timeline {
   private showGhost(ms: number): void {
     this.ghost.hidden = false;
     this.ghost.style.left = `${this.pct(ms)}%`;
-    this.ghost.dataset.time = formatDuration(ms);
+    this.showPreview(ms);
   }
 
   /** The slider's own keys; ←/→ are left to the page's keys (the player view), which seek the same step. */
@@ -232,7 +362,12 @@ export class Timeline {
   }
 
   private pointerDown(e: PointerEvent): void {
-    if (!this.canSeek || this.durationMs <= 0) return;
+    if (this.durationMs <= 0) return;
+    // Anyone may preview (a touch shows it while the finger is down); only a controller seeks.
+    if (!this.canSeek) {
+      if (e.pointerType !== 'mouse') this.showPreview(this.msAt(e));
+      return;
+    }
     this.dragging = true;
     this.track.setPointerCapture(e.pointerId);
     this.showGhost(this.msAt(e));
@@ -240,11 +375,13 @@ export class Timeline {
   }
 
   private pointerMove(e: PointerEvent): void {
-    if (!this.canSeek || this.durationMs <= 0) return;
-    this.showGhost(this.msAt(e));
+    if (this.durationMs <= 0) return;
+    if (this.canSeek) this.showGhost(this.msAt(e));
+    else if (e.pointerType === 'mouse' || e.buttons !== 0) this.showPreview(this.msAt(e));
   }
 
   private pointerUp(e: PointerEvent): void {
+    if (e.pointerType !== 'mouse') this.hidePreview(TOUCH_PREVIEW_MS);
     if (!this.dragging) return;
     const ms = this.msAt(e);
     this.endDrag();
@@ -254,5 +391,6 @@ export class Timeline {
   private endDrag(): void {
     this.dragging = false;
     this.ghost.hidden = true;
+    if (!this.track.matches(':hover')) this.hidePreview(TOUCH_PREVIEW_MS);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The player view's transport controls: the pause/resume button, one button per step of the
  * speed ladder both clients share (client/playback.ts: 0.25×–64×), locked for spectators, and
- * the keyboard (space pause/resume, ← / → one seek step, + / − a speed step).
+ * the keyboard (space pause/resume, ← / → one seek step, + / − a speed step, 0–9 a tenth of
+ * the match each, [ / ] the previous / next marker — the last two handed to the timeline).
  */
 import { SPEED_STEPS } from '../../../../client/playback';
 import type { StreamStatus } from '../../../../protocol/messages';
@@ -14,8 +15,17 @@ export interface TransportActions {
   setSpeed(speed: number): void;
 }
 
-/** A key press the player view acts on: pause/resume, a seek step or a speed step (`dir` 1 forward/faster). */
-export type KeyIntent = { readonly kind: 'toggle' } | { readonly kind: 'seek'; readonly dir: 1 | -1 } | { readonly kind: 'speed'; readonly dir: 1 | -1 };
+/**
+ * A key press the player view acts on: pause/resume, a seek step or a speed step (`dir` 1
+ * forward/faster), a number key `key` "0"–"9" (seek to 0–90 %, as asciinema's player does), or
+ * the previous / next marker (`[` / `]`).
+ */
+export type KeyIntent =
+  | { readonly kind: 'toggle' }
+  | { readonly kind: 'seek'; readonly dir: 1 | -1 }
+  | { readonly kind: 'speed'; readonly dir: 1 | -1 }
+  | { readonly kind: 'digit'; readonly key: string }
+  | { readonly kind: 'marker'; readonly dir: 1 | -1 };
 
 /**
  * What a key press asks for, or undefined when it is not ours: modified keys, keys typed into a
@@ -31,6 +41,8 @@ export function keyIntent(e: KeyboardEvent): KeyIntent | undefined {
   }
   if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') return { kind: 'seek', dir: e.key === 'ArrowLeft' ? -1 : 1 };
   if (e.key === '+' || e.key === '=' || e.key === '-' || e.key === '_') return { kind: 'speed', dir: e.key === '+' || e.key === '=' ? 1 : -1 };
+  if (/^[0-9]$/.test(e.key)) return { kind: 'digit', key: e.key };
+  if (e.key === '[' || e.key === ']') return { kind: 'marker', dir: e.key === '[' ? -1 : 1 };
   return undefined;
 }
 
