@@ -293,7 +293,7 @@ export interface CatalogMessage {
   /** `live`: frames are still being published. */
   games: { gameId: string; kind: string; title: string; durationMs: number; participants?: string[]; live?: boolean }[];
   /** `startsAt` (epoch ms) for scheduled streams. */
-  streams: { streamId: string; gameId: string; mode: Mode; status: StreamStatus; clients: number; title?: string; startsAt?: number }[];
+  streams: { streamId: string; gameId: string; mode: Mode; status: StreamStatus; clients: number; speed?: number; title?: string; startsAt?: number }[];
 }
 /**
  * The answer to a `stop` that did not end the stream (a spectator's, or a pvp player's): the

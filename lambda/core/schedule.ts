@@ -112,6 +112,8 @@ export interface StreamListEntry {
   status: StreamStatus;
   /** Viewers attached now. */
   clients: number;
+  /** Playback rate (1 = real time): the pace a viewer who joins it watches at. */
+  speed: number;
   /** Streams not started yet (`scheduled`, `awaiting_start`): wall time of the first frame, epoch ms. */
   startsAt?: number;
 }
@@ -142,6 +144,7 @@ export function streamListing(rows: readonly StreamRow[]): StreamListEntry[] {
       mode: s.mode,
       status: s.status,
       clients: Math.max(0, s.clientCount),
+      speed: s.speed,
       ...(isPreStart(s) && s.startsAt !== undefined ? { startsAt: s.startsAt } : {}),
     }));
 }

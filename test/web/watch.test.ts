@@ -38,6 +38,9 @@ describe('the ways to watch a game, from the catalog', () => {
     expect(none.party).toBe('Invite link: the first two share the controls');
     expect(waysText(watchWays('g1', [S('spectate:g1', 'spectate', 0)]), false).shared).toBe('Running — you join at its pace');
     expect(waysText(watchWays('g1', [S('spectate:g1', 'spectate', 1, 'scheduled')]), false).shared).toMatch(/^Not running/);
+    // The listing's speed (protocol 1.1), when it gives one: the pace said before joining.
+    expect(waysText(watchWays('g1', [{ ...S('spectate:g1', 'spectate', 3), speed: 16 }]), false).shared).toBe('Running · 3 watching — you join at 16×');
+    expect(waysText(watchWays('g1', [{ ...S('spectate:g1', 'spectate', 0), speed: 1 }]), false).shared).toBe('Running — you join at 1×');
   });
 
   it('a live game plays at the live pace', () => {

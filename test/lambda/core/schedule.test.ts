@@ -222,11 +222,11 @@ describe('starting on time', () => {
 
 describe('streamListing', () => {
   const row = (streamId: string, over: Partial<StreamRow>): StreamRow =>
-    ({ streamId, gameId: 'g', title: `T ${streamId}`, mode: 'spectate', status: 'playing', clientCount: 0, ...over }) as StreamRow;
+    ({ streamId, gameId: 'g', title: `T ${streamId}`, mode: 'spectate', status: 'playing', clientCount: 0, speed: 1, ...over }) as StreamRow;
 
   it('lists streams not started first by startsAt, then the rest by viewers, with the documented fields', () => {
     const rows = [
-      row('spectate:a', { clientCount: 2 }),
+      row('spectate:a', { clientCount: 2, speed: 16 }),
       row('scheduled:g:late', { status: 'scheduled', startsAt: NOW + 3_600_000, clientCount: 9 }),
       row('pvai:b:u', { mode: 'pvai', status: 'paused', clientCount: 5 }),
       row('scheduled:g:soon', { status: 'awaiting_start', startsAt: NOW + 30_000 }),
@@ -235,13 +235,13 @@ describe('streamListing', () => {
       row('scheduled:g:done', { status: 'playing', startsAt: NOW - 60_000, clientCount: -1 }),
     ];
     expect(streamListing(rows)).toEqual([
-      { streamId: 'scheduled:g:soon', gameId: 'g', title: 'T scheduled:g:soon', mode: 'spectate', status: 'awaiting_start', clients: 0, startsAt: NOW + 30_000 },
-      { streamId: 'scheduled:g:late', gameId: 'g', title: 'T scheduled:g:late', mode: 'spectate', status: 'scheduled', clients: 9, startsAt: NOW + 3_600_000 },
-      { streamId: 'pvai:b:u', gameId: 'g', title: 'T pvai:b:u', mode: 'pvai', status: 'paused', clients: 5 },
-      { streamId: 'spectate:a', gameId: 'g', title: 'T spectate:a', mode: 'spectate', status: 'playing', clients: 2 },
-      { streamId: 'spectate:z', gameId: 'g', title: 'T spectate:z', mode: 'spectate', status: 'playing', clients: 2 },
+      { streamId: 'scheduled:g:soon', gameId: 'g', title: 'T scheduled:g:soon', mode: 'spectate', status: 'awaiting_start', clients: 0, speed: 1, startsAt: NOW + 30_000 },
+      { streamId: 'scheduled:g:late', gameId: 'g', title: 'T scheduled:g:late', mode: 'spectate', status: 'scheduled', clients: 9, speed: 1, startsAt: NOW + 3_600_000 },
+      { streamId: 'pvai:b:u', gameId: 'g', title: 'T pvai:b:u', mode: 'pvai', status: 'paused', clients: 5, speed: 1 },
+      { streamId: 'spectate:a', gameId: 'g', title: 'T spectate:a', mode: 'spectate', status: 'playing', clients: 2, speed: 16 },
+      { streamId: 'spectate:z', gameId: 'g', title: 'T spectate:z', mode: 'spectate', status: 'playing', clients: 2, speed: 1 },
       // Started: no startsAt any more; a negative count (a double decrement) shows as 0.
-      { streamId: 'scheduled:g:done', gameId: 'g', title: 'T scheduled:g:done', mode: 'spectate', status: 'playing', clients: 0 },
+      { streamId: 'scheduled:g:done', gameId: 'g', title: 'T scheduled:g:done', mode: 'spectate', status: 'playing', clients: 0, speed: 1 },
     ]);
     expect(rows[0]!.streamId).toBe('spectate:a'); // the input is not reordered
   });

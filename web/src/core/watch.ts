@@ -39,8 +39,8 @@ export interface WayCount {
 
 /** The ways to watch one game, from the catalog's streams. */
 export interface WatchWays {
-  /** The shared stream (`spectate:{gameId}`), when the listing has it. */
-  shared: { streamId: string; status: string; viewers: number } | undefined;
+  /** The shared stream (`spectate:{gameId}`), when the listing has it; `speed` when the listing says (protocol 1.1 servers do). */
+  shared: { streamId: string; status: string; viewers: number; speed?: number } | undefined;
   /** The viewers' own streams of the game (mode `pvai`). */
   own: WayCount;
   /** The listed watch parties of the game (mode `pvp`; private rooms are never listed). */
@@ -68,7 +68,7 @@ export function watchWays(gameId: string, streams: readonly CatalogStream[]): Wa
   for (const s of streams) {
     if (s.gameId !== gameId || isOver(s)) continue;
     const viewers = Math.max(0, s.clients);
-    if (s.mode === 'spectate' && s.streamId === sharedStreamId(gameId)) shared = { streamId: s.streamId, status: s.status, viewers };
+    if (s.mode === 'spectate' && s.streamId === sharedStreamId(gameId)) shared = { streamId: s.streamId, status: s.status, viewers, ...(typeof s.speed === 'number' && s.speed > 0 ? { speed: s.speed } : {}) };
     else if (s.mode === 'pvai') {
       own.streams++;
       own.viewers += viewers;
@@ -103,8 +103,10 @@ export function waysText(ways: WatchWays, live: boolean): WaysText {
   const sharedRunning = s !== undefined && s.status !== 'scheduled' && s.status !== 'awaiting_start';
   let shared: string;
   if (live) shared = s && s.viewers > 0 ? `Live pace 1× · ${s.viewers} watching` : 'Live pace 1× · nobody watching yet';
-  else if (sharedRunning && s.viewers > 0) shared = `Running · ${s.viewers} watching — you join at its pace`;
-  else if (sharedRunning) shared = 'Running — you join at its pace';
+  else if (sharedRunning) {
+    const pace = s.speed === undefined ? 'you join at its pace' : `you join at ${formatSpeed(s.speed)}`;
+    shared = s.viewers > 0 ? `Running · ${s.viewers} watching — ${pace}` : `Running — ${pace}`;
+  }
   else shared = 'Not running — starts from the beginning at 1×';
   const own = `Your speed, pause and seek${ways.own.viewers > 0 ? ` · ${people(ways.own.viewers)} on their own now` : ''}`;
   const party = `Invite link: the first two share the controls${

@@ -145,6 +145,7 @@ describe('GET /streams and the list action', () => {
       mode: 'spectate',
       status: 'scheduled',
       clients: 0,
+      speed: 1,
       startsAt: NOW + 300_000,
     });
     expect(streams.find((s) => s.streamId === 'spectate:final-1')).not.toHaveProperty('startsAt');
