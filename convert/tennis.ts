@@ -33,8 +33,19 @@
  * `status`, `winner`, `event_name`, `round` and `court_name` columns are empty in every
  * published file seen so far; they are used when present. The match's winner is not taken
  * from there: a viewer learns it from the last frame (`setsWon`), as on the day.
+ *
+ * The event (`meta.event`, listed in the catalog: protocol/server.ts `CatalogEvent`) follows the
+ * data set's `match_num` convention, checked on the 2012 French Open's 172 matches: four
+ * digits, the first the draw (1 men's, 2 women's singles), the second the round (1 = first
+ * round … 7 = final: a draw of 128 has 7 rounds), the last two the match's place in that
+ * round's draw (01–64 in round 1, 01–32 in round 2, …; the winners of places 2p − 1 and 2p
+ * meet at place p of the next round). Only the matches with points are published: the 2012
+ * French Open has 29 of the 64 men's first-round matches. The event's winner (`winner`) is
+ * derived from the points only: the player whose sets won reach a majority of the match's
+ * sets (men's Grand Slam singles are best of five, women's best of three); a match whose points
+ * stop before that (a retirement, a truncated record: 3 in that event) has none.
  */
-import type { WireFrame } from '../protocol/messages';
+import type { CatalogEvent, WireFrame } from '../protocol/messages';
 import type { RecordingHeader } from '../protocol/recording';
 import { RECORDING_FORMAT } from '../protocol/recording';
 import { readCsv } from './csv';
@@ -150,6 +161,55 @@ export function matchTitle(m: TennisMatchInfo): string {
   const round = matchRound(m);
   const event = [slam, m.year].filter(Boolean).join(' ');
   return `${event}${round ? ` ${draw}${round}` : ''}: ${m.player1} v ${m.player2}`;
+}
+
+/** Rounds of a Grand Slam singles draw of 128: round 1 … the final (round 7). */
+const SLAM_ROUNDS = 7;
+
+/** "Round 1" … "Round 4", then "Quarter-final", "Semi-final", "Final" (counted from the last round). */
+export function roundName(roundNo: number, rounds: number): string {
+  const fromEnd = rounds - roundNo;
+  return fromEnd === 0 ? 'Final' : fromEnd === 1 ? 'Semi-final' : fromEnd === 2 ? 'Quarter-final' : `Round ${roundNo}`;
+}
+
+/** Sets that win a match: 3 in men's singles (best of five), 2 in women's (best of three); undefined when the draw is unknown. */
+export function setsToWin(m: TennisMatchInfo): number | undefined {
+  return m.matchNum?.[0] === '1' ? 3 : m.matchNum?.[0] === '2' ? 2 : undefined;
+}
+
+/**
+ * Who won, from the sets each player won in the points ([player 1, player 2]): the player who
+ * reached {@link setsToWin}; undefined when nobody did (retirement, truncated record) or the
+ * draw is unknown.
+ */
+export function matchWinner(m: TennisMatchInfo, setsWon: readonly [number, number]): 1 | 2 | undefined {
+  const need = setsToWin(m);
+  if (need === undefined) return undefined;
+  return setsWon[0] >= need && setsWon[0] > setsWon[1] ? 1 : setsWon[1] >= need && setsWon[1] > setsWon[0] ? 2 : undefined;
+}
+
+/**
+ * The match's place in its event (see the file's docstring for the `match_num` convention):
+ * id `{year}-{slam}` ("2012-frenchopen"), name "2012 French Open", draw, round, place, and the
+ * `winner` when given. Undefined without a year, a slam or a four-digit `match_num` whose draw
+ * digit is 1 or 2 and whose round is 1–7 and place at least 1.
+ */
+export function matchEvent(m: TennisMatchInfo, winner?: 1 | 2): CatalogEvent | undefined {
+  const draw = matchDraw(m);
+  if (!m.year || !m.slam || !m.matchNum || !/^\d{4}$/.test(m.matchNum) || !draw || !/^[a-z0-9]+$/i.test(m.slam)) return undefined;
+  const roundNo = Number(m.matchNum[1]);
+  const place = Number(m.matchNum.slice(2));
+  if (roundNo < 1 || roundNo > SLAM_ROUNDS || place < 1) return undefined;
+  return {
+    id: `${m.year}-${m.slam}`,
+    name: `${m.year} ${SLAMS[m.slam] ?? m.slam}`,
+    draw,
+    roundNo,
+    rounds: SLAM_ROUNDS,
+    round: roundName(roundNo, SLAM_ROUNDS),
+    place,
+    ...(winner ? { winner } : {}),
+  };
 }
 
 function elapsedMs(s: string, line: number): number {
@@ -284,6 +344,7 @@ function convertMatch(info: TennisMatchInfo, rows: Array<{ line: number; get: (c
     frames.push({ seq: frames.length, t, type: 'point', data });
   }
   if (frames.length === 0) throw ConvertError.atLine(rows[0]!.line, `match ${info.matchId} has no points`);
+  const event = matchEvent(info, matchWinner(info, setsWon));
   const header: RecordingHeader = {
     format: RECORDING_FORMAT,
     gameId: info.matchId,
@@ -300,6 +361,7 @@ function convertMatch(info: TennisMatchInfo, rows: Array<{ line: number; get: (c
       ...(matchRound(info) ? { round: matchRound(info) } : {}),
       ...(info.court ? { court: info.court } : {}),
       ...(info.eventName ? { eventName: info.eventName } : {}),
+      ...(event ? { event } : {}),
       setsWon: [...setsWon],
       ...(timeFixups ? { timeFixups } : {}),
       ...(skippedRows ? { skippedRows } : {}),

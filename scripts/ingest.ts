@@ -8,7 +8,7 @@
  * index Lambda, which writes `recordings/{gameId}.idx.json` and the `Games` catalog row —
  * locally and on AWS alike, so this CLI writes nothing else.
  *
- * For a `*-points.csv` the `*-matches.csv` beside it is read too (it holds the players).
+ * For a `*-points.csv` (or `*-points.csv.gz`) the `*-matches.csv` beside it is read too (it holds the players).
  *
  * Targets:
  * - default: the running local stack (`npm start`), from `.local/runtime.json`
@@ -127,7 +127,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
 }
 
 /**
- * Read the input files. For a `*-points.csv` its `*-matches.csv` in the same directory is
+ * Read the input files. For a `*-points.csv` (or `.csv.gz`) its `*-matches.csv` in the same directory is
  * added when present and not already listed (when absent, the converter names it). Throws
  * {@link CliError} for a file that cannot be read.
  */
@@ -138,8 +138,8 @@ export function readInputs(paths: readonly string[]): InputFile[] {
   };
   for (const p of paths) {
     add(p);
-    if (/-points\.csv$/i.test(p)) {
-      const companion = join(dirname(p), basename(p).replace(/-points\.csv$/i, '-matches.csv'));
+    if (/-points\.csv(\.gz)?$/i.test(p)) {
+      const companion = join(dirname(p), basename(p).replace(/-points\.csv(\.gz)?$/i, '-matches.csv'));
       if (existsSync(companion)) add(companion);
     }
   }
