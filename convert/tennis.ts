@@ -42,8 +42,9 @@
  * meet at place p of the next round). Only the matches with points are published: the 2012
  * French Open has 29 of the 64 men's first-round matches. The event's winner (`winner`) is
  * derived from the points only: the player whose sets won reach a majority of the match's
- * sets (men's Grand Slam singles are best of five, women's best of three); a match whose points
- * stop before that (a retirement, a truncated record: 3 in that event) has none.
+ * sets (men's Grand Slam singles are best of five, women's best of three), each set read off
+ * the scoreboard after its last point ({@link setsDecided}); a match whose points stop before
+ * that (a retirement, a truncated record: 7 in that event) has none.
  */
 import type { CatalogEvent, WireFrame } from '../protocol/messages';
 import type { RecordingHeader } from '../protocol/recording';
@@ -178,6 +179,22 @@ export function setsToWin(m: TennisMatchInfo): number | undefined {
 }
 
 /**
+ * Sets won [player 1, player 2] by the scoreboard: each set's games after its last point, a set
+ * counting for the player on 6 or more games and 2 ahead, or 7–6 (a tie-break); a set that
+ * stops before (the last one of a retirement or a truncated record) counts for nobody. The
+ * `SetWinner` flags are not used for the result: some matches flag a set twice or not at all.
+ */
+export function setsDecided(sets: Iterable<readonly [number, number]>): [number, number] {
+  const won: [number, number] = [0, 0];
+  for (const [a, b] of sets) {
+    const hi = Math.max(a, b);
+    const lo = Math.min(a, b);
+    if (hi >= 6 && (hi - lo >= 2 || (hi === 7 && lo === 6))) won[a > b ? 0 : 1]++;
+  }
+  return won;
+}
+
+/**
  * Who won, from the sets each player won in the points ([player 1, player 2]): the player who
  * reached {@link setsToWin}; undefined when nobody did (retirement, truncated record) or the
  * draw is unknown.
@@ -291,6 +308,8 @@ function presentColumns(head: string[], rows: string[][]): Present {
 function convertMatch(info: TennisMatchInfo, rows: Array<{ line: number; get: (c: string) => string }>, present: Present): ConvertedRecording {
   const frames: WireFrame[] = [];
   const setsWon: [number, number] = [0, 0];
+  /** Each set's games after its last point (the scoreboard), for the result: {@link setsDecided}. */
+  const setGames = new Map<number, [number, number]>();
   let lastT = 0;
   let timeFixups = 0;
   let skippedRows = 0;
@@ -320,6 +339,7 @@ function convertMatch(info: TennisMatchInfo, rows: Array<{ line: number; get: (c
     const gameWinner = side(get('GameWinner'));
     const setWinner = side(get('SetWinner'));
     if (setWinner) setsWon[setWinner - 1]++;
+    setGames.set(set, games);
     const flag = (c: string) => (winner ? get(`P${winner}${c}`) === '1' : get(`P1${c}`) === '1' || get(`P2${c}`) === '1');
     const loserFlag = (c: string) => (winner ? get(`P${3 - winner}${c}`) === '1' : get(`P1${c}`) === '1' || get(`P2${c}`) === '1');
     const data: TennisPointData = {
@@ -344,7 +364,7 @@ function convertMatch(info: TennisMatchInfo, rows: Array<{ line: number; get: (c
     frames.push({ seq: frames.length, t, type: 'point', data });
   }
   if (frames.length === 0) throw ConvertError.atLine(rows[0]!.line, `match ${info.matchId} has no points`);
-  const event = matchEvent(info, matchWinner(info, setsWon));
+  const event = matchEvent(info, matchWinner(info, setsDecided(setGames.values())));
   const header: RecordingHeader = {
     format: RECORDING_FORMAT,
     gameId: info.matchId,

@@ -19,6 +19,7 @@ import {
   type CatalogGame,
   type CatalogQuery,
   type CatalogStream,
+  type EventCard,
   type KindFilter,
 } from '../core/catalog';
 import { modeLabel, statusLabel } from '../core/format';
@@ -225,7 +226,7 @@ export class CatalogView {
           'section',
           { class: 'catalog-section', 'data-testid': 'kind-section', 'data-kind': section.kind, 'aria-labelledby': id },
           h('h2', { id }, KIND_LABELS[section.kind]),
-          h('ul', { class: 'game-list', 'aria-labelledby': id }, ...section.games.map((g) => gameCard(g, layout.watching.get(g.gameId) ?? 0))),
+          h('ul', { class: 'game-list', 'aria-labelledby': id }, ...section.events.map(eventCard), ...section.games.map((g) => gameCard(g, layout.watching.get(g.gameId) ?? 0))),
         ),
       );
     }
@@ -298,6 +299,23 @@ function gameCard(g: CatalogGame, watching: number, liveStreamId?: string): HTML
       h('a', { class: 'btn', href: routeHash({ name: 'watch', gameId: g.gameId, mode: 'pvai' }), 'aria-label': `Play vs AI: ${title}`, 'data-action': 'pvai' }, 'Play vs AI'),
       h('a', { class: 'btn', href: routeHash({ name: 'room', gameId: g.gameId, room }), 'aria-label': `PvP room: ${title}`, 'data-action': 'pvp' }, 'PvP room'),
     ),
+  );
+}
+
+/** A tournament's card: its name, draws and match count, and a link to its bracket (`#/event/{id}`) — one card instead of one per match. */
+function eventCard(e: EventCard): HTMLElement {
+  const label = `${e.name} — bracket`;
+  return h(
+    'li',
+    { class: 'game card event-card', 'data-testid': 'event-card', 'data-event-id': e.id },
+    h(
+      'div',
+      { class: 'game-info' },
+      h('span', { class: `kind kind-${safeClass(e.kind)}` }, 'tournament'),
+      h('h3', { class: 'game-title' }, label),
+      h('p', { class: 'meta' }, `${e.matchCount} match${e.matchCount === 1 ? '' : 'es'} · ${e.draws.join(', ')}`),
+    ),
+    h('div', { class: 'game-actions' }, h('a', { class: 'btn primary', href: routeHash({ name: 'event', eventId: e.id }), 'aria-label': `Open the bracket: ${e.name}`, 'data-action': 'bracket' }, 'Open the bracket')),
   );
 }
 
