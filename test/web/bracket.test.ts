@@ -147,6 +147,9 @@ describe('catalog: one card per event, its route', () => {
     // A search keeps the event when one of its matches matches.
     expect(layoutCatalog(cat, { q: 'almagro', kind: 'all' }).sections[0]!.events.map((e) => e.matchCount)).toEqual([1]);
     expect(eventCards([game('x', ['A', 'B'])])).toEqual([]);
+    // An event with one match in the catalog (a final ingested alone) keeps its own card.
+    const alone = layoutCatalog({ type: 'catalog', games: [lastSeven[0]!], streams: [] }, { q: '', kind: 'all' }).sections[0]!;
+    expect([alone.games.map((g) => g.gameId), alone.events]).toEqual([['fo-1701'], []]);
   });
 
   it('#/event/{id} round-trips; a bad id is the catalog', () => {

@@ -301,8 +301,9 @@ export function layoutCatalog(cat: CatalogMessage, query: CatalogQuery): Catalog
     (s) => !isPreStart(s.status) && s.streamId !== liveStreamId(s.gameId) && isJoinable(s, liveIds) && streamMatches(s),
   );
   const recorded = games.filter((g) => !g.live && gameMatches(g));
-  const events = eventCards(recorded);
-  const single = recorded.filter((g) => !g.event);
+  const brackets = bracketEventIds(games);
+  const events = eventCards(recorded.filter((g) => g.event && brackets.has(g.event.id)));
+  const single = recorded.filter((g) => !g.event || !brackets.has(g.event.id));
   const sections = KIND_SECTIONS.map((kind) => ({ kind, games: sortGames(single.filter((g) => kindSection(g.kind) === kind)), events: events.filter((e) => e.kind === kind) })).filter(
     (s) => s.games.length > 0 || s.events.length > 0,
   );
@@ -321,6 +322,16 @@ export interface EventCard {
   matchCount: number;
   /** Draws, e.g. ["men's singles", "women's singles"]. */
   draws: string[];
+}
+
+/**
+ * The events with a bracket: those with at least two recorded games in the catalog (a final
+ * ingested alone keeps its own card). Returns their ids.
+ */
+export function bracketEventIds(games: readonly CatalogGame[]): Set<string> {
+  const count = new Map<string, number>();
+  for (const g of games) if (g.event && !g.live) count.set(g.event.id, (count.get(g.event.id) ?? 0) + 1);
+  return new Set([...count].filter(([, n]) => n >= 2).map(([id]) => id));
 }
 
 /**

@@ -176,7 +176,8 @@ export class BracketView {
     setText(this.title, `${b.name} — bracket`);
     this.note.hidden = true;
     const seen = seenGames();
-    const streams = new Map(cat!.streams.map((s) => [s.gameId, s.streamId]));
+    // Shared streams only (a pvai stream is someone's own replay): scheduled ones are `spectate`.
+    const streams = new Map(cat!.streams.filter((s) => s.mode === 'spectate').map((s) => [s.gameId, s.streamId]));
     const mine = new Map(this.entries.map((e) => [e.gameId, e.streamId]));
     for (const draw of b.draws) {
       const id = `draw-${draw.draw.replace(/[^a-z]/gi, '')}`;
