@@ -12,7 +12,7 @@ import { uploadRecordings } from '../scripts/lib/upload';
 /**
  * The folder name of a whole event's samples (samples/tennis/full-event/: 172 matches): left
  * out unless asked for (`npm start -- --event`), as converting and indexing them all adds
- * tens of seconds to a start.
+ * about 45 s to a start (README.md "Run it locally").
  */
 export const EVENT_DIR = 'full-event';
 
