@@ -7,7 +7,7 @@
  * (milliseconds since the recording's start) unless its docstring says otherwise.
  */
 import type { LiveStatus } from '../protocol/http-api';
-import type { EndReason, Mode, Role, StreamStatus } from '../protocol/messages';
+import type { CatalogEvent, EndReason, Mode, Role, StreamStatus } from '../protocol/messages';
 
 /** `Games` row: one recording in the catalog. PK `gameId`. Written by the index Lambda. */
 export interface GameRow {
@@ -23,6 +23,12 @@ export interface GameRow {
   frameCount: number;
   participants: string[];
   createdAt: number;
+  /**
+   * The game's place in a tournament's draw (event, draw, round, place, the result as its points
+   * decide it), from its recording header's `meta.event` (protocol/server.ts `catalogEventOf`);
+   * absent for a game that is not part of an event. Listed as the catalog game's `event`.
+   */
+  event?: CatalogEvent;
   /**
    * Live games only (`PUT /games/{gameId}`): `live` while frames are being published
    * (`POST /games/{gameId}/events`), `finished` once the publisher said so. Absent for

@@ -6,8 +6,31 @@
  * more is a {@link ConvertError} naming its line — a truncated or damaged file is refused
  * rather than read as short rows. Malformed quoting is refused the same way.
  */
+import { gunzipSync } from 'node:zlib';
 import { CsvError, parse } from 'csv-parse/sync';
 import { ConvertError } from './errors';
+
+/** True when `bytes` open with the gzip magic number (RFC 1952: 0x1f 0x8b). */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/**
+ * The text of a CSV file's bytes, UTF-8: gunzipped first (node:zlib) when they are gzip
+ * (`*.csv.gz`, told by the magic number, not the name). A string is returned as it is.
+ *
+ * @throws ConvertError for gzip bytes that do not decompress (truncated or damaged).
+ */
+export function csvText(content: string | Uint8Array): string {
+  if (typeof content === 'string') return content;
+  const buf = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  if (!isGzip(buf)) return buf.toString('utf8');
+  try {
+    return gunzipSync(buf).toString('utf8');
+  } catch (e) {
+    throw new ConvertError(`not a readable gzip file (${(e as Error).message})`);
+  }
+}
 
 /** One CSV row: its fields (untrimmed) and the 1-based line it starts on. */
 export interface CsvRow {

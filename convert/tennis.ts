@@ -33,8 +33,20 @@
  * `status`, `winner`, `event_name`, `round` and `court_name` columns are empty in every
  * published file seen so far; they are used when present. The match's winner is not taken
  * from there: a viewer learns it from the last frame (`setsWon`), as on the day.
+ *
+ * The event (`meta.event`, listed in the catalog: protocol/server.ts `CatalogEvent`) follows the
+ * data set's `match_num` convention, checked on the 2012 French Open's 172 matches: four
+ * digits, the first the draw (1 men's, 2 women's singles), the second the round (1 = first
+ * round … 7 = final: a draw of 128 has 7 rounds), the last two the match's place in that
+ * round's draw (01–64 in round 1, 01–32 in round 2, …; the winners of places 2p − 1 and 2p
+ * meet at place p of the next round). Only the matches with points are published: the 2012
+ * French Open has 29 of the 64 men's first-round matches. The event's winner (`winner`) is
+ * derived from the points only: the player whose sets won reach a majority of the match's
+ * sets (men's Grand Slam singles are best of five, women's best of three), each set read off
+ * the scoreboard after its last point ({@link setsDecided}); a match whose points stop before
+ * that (a retirement, a truncated record: 7 in that event) has none.
  */
-import type { WireFrame } from '../protocol/messages';
+import type { CatalogEvent, WireFrame } from '../protocol/messages';
 import type { RecordingHeader } from '../protocol/recording';
 import { RECORDING_FORMAT } from '../protocol/recording';
 import { readCsv } from './csv';
@@ -152,6 +164,71 @@ export function matchTitle(m: TennisMatchInfo): string {
   return `${event}${round ? ` ${draw}${round}` : ''}: ${m.player1} v ${m.player2}`;
 }
 
+/** Rounds of a Grand Slam singles draw of 128: round 1 … the final (round 7). */
+const SLAM_ROUNDS = 7;
+
+/** "Round 1" … "Round 4", then "Quarter-final", "Semi-final", "Final" (counted from the last round). */
+export function roundName(roundNo: number, rounds: number): string {
+  const fromEnd = rounds - roundNo;
+  return fromEnd === 0 ? 'Final' : fromEnd === 1 ? 'Semi-final' : fromEnd === 2 ? 'Quarter-final' : `Round ${roundNo}`;
+}
+
+/** Sets that win a match: 3 in men's singles (best of five), 2 in women's (best of three); undefined when the draw is unknown. */
+export function setsToWin(m: TennisMatchInfo): number | undefined {
+  return m.matchNum?.[0] === '1' ? 3 : m.matchNum?.[0] === '2' ? 2 : undefined;
+}
+
+/**
+ * Sets won [player 1, player 2] by the scoreboard: each set's games after its last point, a set
+ * counting for the player on 6 or more games and 2 ahead, or 7–6 (a tie-break); a set that
+ * stops before (the last one of a retirement or a truncated record) counts for nobody. The
+ * `SetWinner` flags are not used for the result: some matches flag a set twice or not at all.
+ */
+export function setsDecided(sets: Iterable<readonly [number, number]>): [number, number] {
+  const won: [number, number] = [0, 0];
+  for (const [a, b] of sets) {
+    const hi = Math.max(a, b);
+    const lo = Math.min(a, b);
+    if (hi >= 6 && (hi - lo >= 2 || (hi === 7 && lo === 6))) won[a > b ? 0 : 1]++;
+  }
+  return won;
+}
+
+/**
+ * Who won, from the sets each player won in the points ([player 1, player 2]): the player who
+ * reached {@link setsToWin}; undefined when nobody did (retirement, truncated record) or the
+ * draw is unknown.
+ */
+export function matchWinner(m: TennisMatchInfo, setsWon: readonly [number, number]): 1 | 2 | undefined {
+  const need = setsToWin(m);
+  if (need === undefined) return undefined;
+  return setsWon[0] >= need && setsWon[0] > setsWon[1] ? 1 : setsWon[1] >= need && setsWon[1] > setsWon[0] ? 2 : undefined;
+}
+
+/**
+ * The match's place in its event (see the file's docstring for the `match_num` convention):
+ * id `{year}-{slam}` ("2012-frenchopen"), name "2012 French Open", draw, round, place, and the
+ * `winner` when given. Undefined without a year, a slam or a four-digit `match_num` whose draw
+ * digit is 1 or 2 and whose round is 1–7 and place at least 1.
+ */
+export function matchEvent(m: TennisMatchInfo, winner?: 1 | 2): CatalogEvent | undefined {
+  const draw = matchDraw(m);
+  if (!m.year || !m.slam || !m.matchNum || !/^\d{4}$/.test(m.matchNum) || !draw || !/^[a-z0-9]+$/i.test(m.slam)) return undefined;
+  const roundNo = Number(m.matchNum[1]);
+  const place = Number(m.matchNum.slice(2));
+  if (roundNo < 1 || roundNo > SLAM_ROUNDS || place < 1) return undefined;
+  return {
+    id: `${m.year}-${m.slam}`,
+    name: `${m.year} ${SLAMS[m.slam] ?? m.slam}`,
+    draw,
+    roundNo,
+    rounds: SLAM_ROUNDS,
+    round: roundName(roundNo, SLAM_ROUNDS),
+    place,
+    ...(winner ? { winner } : {}),
+  };
+}
+
 function elapsedMs(s: string, line: number): number {
   const m = /^(\d+):(\d{1,2}):(\d{1,2})$/.exec(s.trim());
   if (!m) throw ConvertError.atLine(line, `ElapsedTime "${s}" is not H:MM:SS`);
@@ -231,6 +308,8 @@ function presentColumns(head: string[], rows: string[][]): Present {
 function convertMatch(info: TennisMatchInfo, rows: Array<{ line: number; get: (c: string) => string }>, present: Present): ConvertedRecording {
   const frames: WireFrame[] = [];
   const setsWon: [number, number] = [0, 0];
+  /** Each set's games after its last point (the scoreboard), for the result: {@link setsDecided}. */
+  const setGames = new Map<number, [number, number]>();
   let lastT = 0;
   let timeFixups = 0;
   let skippedRows = 0;
@@ -260,6 +339,7 @@ function convertMatch(info: TennisMatchInfo, rows: Array<{ line: number; get: (c
     const gameWinner = side(get('GameWinner'));
     const setWinner = side(get('SetWinner'));
     if (setWinner) setsWon[setWinner - 1]++;
+    setGames.set(set, games);
     const flag = (c: string) => (winner ? get(`P${winner}${c}`) === '1' : get(`P1${c}`) === '1' || get(`P2${c}`) === '1');
     const loserFlag = (c: string) => (winner ? get(`P${3 - winner}${c}`) === '1' : get(`P1${c}`) === '1' || get(`P2${c}`) === '1');
     const data: TennisPointData = {
@@ -284,6 +364,7 @@ function convertMatch(info: TennisMatchInfo, rows: Array<{ line: number; get: (c
     frames.push({ seq: frames.length, t, type: 'point', data });
   }
   if (frames.length === 0) throw ConvertError.atLine(rows[0]!.line, `match ${info.matchId} has no points`);
+  const event = matchEvent(info, matchWinner(info, setsDecided(setGames.values())));
   const header: RecordingHeader = {
     format: RECORDING_FORMAT,
     gameId: info.matchId,
@@ -300,6 +381,7 @@ function convertMatch(info: TennisMatchInfo, rows: Array<{ line: number; get: (c
       ...(matchRound(info) ? { round: matchRound(info) } : {}),
       ...(info.court ? { court: info.court } : {}),
       ...(info.eventName ? { eventName: info.eventName } : {}),
+      ...(event ? { event } : {}),
       setsWon: [...setsWon],
       ...(timeFixups ? { timeFixups } : {}),
       ...(skippedRows ? { skippedRows } : {}),

@@ -4,6 +4,7 @@
  *   npm start                         # PORT=3000, fresh state, sample matches loaded
  *   npm start -- --port 8080          # or PORT=8080
  *   npm start -- --data .local/state  # keep DynamoDB/S3 state across restarts
+ *   npm start -- --event              # also a whole event: the 2012 French Open's 172 matches
  *
  * Prints the URLs it serves; Ctrl-C (SIGINT) or SIGTERM stops everything cleanly.
  */
@@ -14,7 +15,7 @@ import { startLocalStack, type LocalStack } from './stack';
 // This machine's Node 20 only matters to the AWS SDK's 2027 releases (Lambda runs nodejs22.x).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const USAGE = `usage: npm start [-- --port N] [--data DIR] [--no-samples] [--verbose]`;
+const USAGE = `usage: npm start [-- --port N] [--data DIR] [--no-samples] [--event] [--verbose]`;
 
 async function main(): Promise<number> {
   let args;
@@ -24,6 +25,7 @@ async function main(): Promise<number> {
         port: { type: 'string' },
         data: { type: 'string' },
         'no-samples': { type: 'boolean', default: false },
+        event: { type: 'boolean', default: false },
         verbose: { type: 'boolean', short: 'v', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -51,6 +53,7 @@ async function main(): Promise<number> {
       port,
       ...(args.data ? { dataDir: args.data } : {}),
       samples: !args['no-samples'],
+      events: args.event,
       // Ctrl-C: running ticks get 3 s, not their 2-minute timeout (streams resume from their
       // persisted position on the next start with --data).
       closeGraceMs: 3000,

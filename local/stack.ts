@@ -56,6 +56,8 @@ export interface LocalStackOptions {
   readonly dataDir?: string;
   /** Upload and index the sample recordings at start. @default true */
   readonly samples?: boolean;
+  /** With `samples`: also the whole events under samples/ (local/samples.ts EVENT_DIR); default false. */
+  readonly events?: boolean;
   /** Overrides of handler environment (e.g. STREAM_IDLE_TTL_SECONDS for tests). */
   readonly env?: Record<string, string>;
   /** API Gateway limits (tests shorten them). */
@@ -133,7 +135,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const indexing = connectBucketNotifications(view, services, functions, log);
     connectLambdaInvoke(view, services, functions, closers, log);
     if (opts.sweeper !== false) startSweeper(view, functions, closers, log);
-    const games = opts.samples !== false ? await seedSamples(services.s3, indexing) : [];
+    const games = opts.samples !== false ? await seedSamples(services.s3, indexing, opts.events === true) : [];
 
     const { port } = services;
     const httpUrl = `http://127.0.0.1:${port}`;
@@ -482,8 +484,8 @@ function startSweeper(view: TemplateView, functions: LocalFunctions, closers: Cl
 }
 
 /** Step 7: upload the sample recordings and wait until the index function has indexed every one; resolves with their game ids. */
-async function seedSamples(s3: LocalS3, indexing: Set<Promise<unknown>>): Promise<string[]> {
-  const games = await uploadSamples({ endpoint: s3.endpoint, bucket: BUCKET, root: join(PROJECT_ROOT, 'samples') });
+async function seedSamples(s3: LocalS3, indexing: Set<Promise<unknown>>, events: boolean): Promise<string[]> {
+  const games = await uploadSamples({ endpoint: s3.endpoint, bucket: BUCKET, root: join(PROJECT_ROOT, 'samples'), events });
   while (indexing.size > 0) await Promise.all([...indexing]);
   return games;
 }

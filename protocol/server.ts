@@ -282,6 +282,53 @@ export const MAX_CATALOG_PAGES = 200;
 export const CATALOG_CURSOR_PATTERN = /^\d{1,9}\.\d{1,9}$/;
 
 /**
+ * A game's place in a tournament (PROTOCOL.md `list`, the `event` of a catalog game; GameRow
+ * `event`): taken from its recording header's `meta.event` by the index function. Rounds count
+ * from 1 (the first round) to `rounds` (the final); `place` is the match's place in its round's
+ * draw, from 1: the winners of places 2p − 1 and 2p of round r meet at place p of round r + 1.
+ * `winner` (1 = the first participant, 2 = the second) is the result as its points decide it —
+ * absent when they do not (a retirement, a truncated record). It is a spoiler: a client shows
+ * it only once its viewer has seen the match end, or asked for results.
+ */
+export interface CatalogEvent {
+  /** The event's id, e.g. "2012-frenchopen" (a game id). */
+  id: string;
+  /** As people say it, e.g. "2012 French Open". */
+  name: string;
+  /** The draw within the event, e.g. "men's singles". */
+  draw: string;
+  /** The round, 1 … `rounds`. */
+  roundNo: number;
+  /** How many rounds the draw has (7 for a draw of 128). */
+  rounds: number;
+  /** The round's name: "Round 1" … "Quarter-final", "Semi-final", "Final". */
+  round: string;
+  /** Place in the round's draw, from 1. */
+  place: number;
+  winner?: 1 | 2;
+}
+
+/** protocol/ids.ts GAME_ID_PATTERN (that module has zod; this one has none). */
+const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const EVENT_TEXT = /^[^\u0000-\u001f\u007f]{1,80}$/;
+
+/**
+ * `v` as a {@link CatalogEvent} when it is one (every field of the right type and range, the
+ * texts 1–80 printable characters, `id` a game id), else undefined: an index function copies a
+ * recording's `meta.event` into the catalog only through this. Never throws.
+ */
+export function catalogEventOf(v: unknown): CatalogEvent | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const e = v as Record<string, unknown>;
+  const text = (x: unknown): x is string => typeof x === 'string' && EVENT_TEXT.test(x);
+  const int = (x: unknown, min: number, max: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max;
+  if (!text(e.id) || !EVENT_ID.test(e.id) || !text(e.name) || !text(e.draw) || !text(e.round)) return undefined;
+  if (!int(e.rounds, 1, 20) || !int(e.roundNo, 1, e.rounds) || !int(e.place, 1, 2 ** 19)) return undefined;
+  if (e.winner !== undefined && e.winner !== 1 && e.winner !== 2) return undefined;
+  return { id: e.id, name: e.name, draw: e.draw, roundNo: e.roundNo, rounds: e.rounds, round: e.round, place: e.place, ...(e.winner ? { winner: e.winner } : {}) };
+}
+
+/**
  * One page of the catalog (PROTOCOL.md `catalog`): streams first, then games, each in the
  * catalog's order, at most {@link CATALOG_PAGE_BYTES} serialized. `next`, when present, is the
  * `cursor` of the `list` that fetches the following page; the last page has none.
@@ -290,8 +337,8 @@ export interface CatalogMessage {
   type: 'catalog';
   /** Send `{"action":"list","cursor":next}` for the next page; absent on the last (or only) page. */
   next?: string;
-  /** `live`: frames are still being published. */
-  games: { gameId: string; kind: string; title: string; durationMs: number; participants?: string[]; live?: boolean }[];
+  /** `live`: frames are still being published. `event`: the game's place in a tournament's draw, when its recording says. */
+  games: { gameId: string; kind: string; title: string; durationMs: number; participants?: string[]; live?: boolean; event?: CatalogEvent }[];
   /** `startsAt` (epoch ms) for scheduled streams. */
   streams: { streamId: string; gameId: string; mode: Mode; status: StreamStatus; clients: number; speed?: number; title?: string; startsAt?: number }[];
 }

@@ -8,7 +8,7 @@
  * index Lambda, which writes `recordings/{gameId}.idx.json` and the `Games` catalog row —
  * locally and on AWS alike, so this CLI writes nothing else.
  *
- * For a `*-points.csv` the `*-matches.csv` beside it is read too (it holds the players).
+ * For a `*-points.csv` (or `*-points.csv.gz`) the `*-matches.csv` beside it is read too (it holds the players).
  *
  * Targets:
  * - default: the running local stack (`npm start`), from `.local/runtime.json`
@@ -27,7 +27,14 @@
  * contacts no target, so it cannot say what an upload would replace.
  *
  * Prints one line per recording (`uploaded  gameId  N frames  h:mm:ss  bytes B  key  kind`,
- * `unchanged  …`, `replaced  …`, `ok  …` on --dry-run) and a summary. Any failure prints one
+ * `unchanged  …`, `replaced  …`, `ok  …` on --dry-run), each after its place in the run when
+ * there are several (`12/172  uploaded  …`), and a summary.
+ *
+ * A whole event (a points CSV of 172 matches) is refused atomically while converting: one bad
+ * row names its line and nothing is uploaded, as a half-converted file would be a half-known
+ * draw. Uploading is per recording: an upload that fails is named (`12/172  failed  gameId: …`),
+ * the others still land, and the run exits 1 listing the failed ones (running it again
+ * retries them: the landed ones are then `unchanged`). Any failure prints one
  * line `error: …` (no stack trace, no raw control bytes from the input) and exits 1; a wrong
  * command line exits 2.
  */
@@ -127,7 +134,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
 }
 
 /**
- * Read the input files. For a `*-points.csv` its `*-matches.csv` in the same directory is
+ * Read the input files. For a `*-points.csv` (or `.csv.gz`) its `*-matches.csv` in the same directory is
  * added when present and not already listed (when absent, the converter names it). Throws
  * {@link CliError} for a file that cannot be read.
  */
@@ -138,8 +145,8 @@ export function readInputs(paths: readonly string[]): InputFile[] {
   };
   for (const p of paths) {
     add(p);
-    if (/-points\.csv$/i.test(p)) {
-      const companion = join(dirname(p), basename(p).replace(/-points\.csv$/i, '-matches.csv'));
+    if (/-points\.csv(\.gz)?$/i.test(p)) {
+      const companion = join(dirname(p), basename(p).replace(/-points\.csv(\.gz)?$/i, '-matches.csv'));
       if (existsSync(companion)) add(companion);
     }
   }
@@ -348,31 +355,48 @@ async function ingest(argv: readonly string[], io: { stdout: Writable }, deps: I
   const s3 = deps.s3 ?? new S3Client(target.s3);
   let written = 0;
   let replaced = 0;
+  const failed: string[] = [];
   try {
     const plans = await checkTarget(s3, target.bucket, prepared, args.replace);
-    for (const p of plans) {
+    for (const [i, p] of plans.entries()) {
+      const n = progress(i, plans.length);
       if (p.action === 'unchanged') {
-        io.stdout.write(`unchanged  ${recordingLine(p.rec)}  (stored byte for byte already)\n`);
+        io.stdout.write(`${n}unchanged  ${recordingLine(p.rec)}  (stored byte for byte already)\n`);
         continue;
       }
-      await uploadRecording(s3, target.bucket, p.rec);
+      // One upload failing does not stop the others (each object is independent); the run then exits 1 naming it.
+      try {
+        await uploadRecording(s3, target.bucket, p.rec);
+      } catch (e) {
+        failed.push(p.rec.recording.header.gameId);
+        io.stdout.write(`${n}failed  ${p.rec.recording.header.gameId}: ${printable((e as Error).message)}\n`);
+        continue;
+      }
       written++;
-      if (p.action === 'new') io.stdout.write(`uploaded  ${recordingLine(p.rec)}\n`);
+      if (p.action === 'new') io.stdout.write(`${n}uploaded  ${recordingLine(p.rec)}\n`);
       else {
         replaced++;
-        io.stdout.write(`replaced  ${recordingLine(p.rec)}  (was ${storedLine(p.stored)})\n`);
+        io.stdout.write(`${n}replaced  ${recordingLine(p.rec)}  (was ${storedLine(p.stored)})\n`);
       }
     }
   } finally {
     if (!deps.s3) s3.destroy();
   }
-  const unchanged = prepared.length - written;
+  const unchanged = prepared.length - written - failed.length;
   const parts = [
     `${written} recording(s) uploaded to s3://${target.bucket}/recordings/ (${target.label})${replaced > 0 ? `, ${replaced} of them replacing a different recording` : ''}`,
     ...(unchanged > 0 ? [`${unchanged} unchanged`] : []),
   ];
   io.stdout.write(`${parts.join('; ')}: ${totals}${written > 0 ? '; the index Lambda catalogs them' : ''}\n`);
+  if (failed.length > 0) {
+    throw new CliError(`${failed.length} of ${prepared.length} recording(s) not uploaded: ${failed.join(', ')} (the others were; run the same command again to retry them)`);
+  }
   return 0;
+}
+
+/** `12/172  ` before each line of a run of more than one recording (`i` from 0); "" for a single one. */
+function progress(i: number, total: number): string {
+  return total > 1 ? `${String(i + 1).padStart(String(total).length)}/${total}  ` : '';
 }
 
 if (require.main === module) runMain(() => runIngest(process.argv.slice(2), { stdout: process.stdout }));

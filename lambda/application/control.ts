@@ -447,7 +447,7 @@ export async function stopStream(ports: ControlPorts, caller: Caller): Promise<v
 export async function listCatalog(ports: Pick<ControlPorts, 'games' | 'streams' | 'broadcaster'>, caller: Caller, m: Pick<ListMessage, 'cursor'> = {}): Promise<void> {
   const [games, streams] = await Promise.all([ports.games.list(), ports.streams.listByStatus(OPEN_STATUSES)]);
   const entries = games
-    .map((g) => ({ gameId: g.gameId, kind: g.kind, title: g.title, durationMs: g.durationMs, participants: g.participants, ...(g.liveStatus === 'live' ? { live: true } : {}) }))
+    .map((g) => ({ gameId: g.gameId, kind: g.kind, title: g.title, durationMs: g.durationMs, participants: g.participants, ...(g.liveStatus === 'live' ? { live: true } : {}), ...(g.event ? { event: g.event } : {}) }))
     .sort((a, b) => a.title.localeCompare(b.title) || a.gameId.localeCompare(b.gameId));
   // The same entries and order as GET /streams (core/schedule.ts): scheduled ones first by startsAt, then by viewers.
   // A private pvp room (opened with an invite) is never listed: its id is the invite's secret.

@@ -10,7 +10,7 @@ import { keyframeFoldFor } from '../../kinds/folds';
 import { KeyframeBuilder } from '../../kinds/keyframes';
 import type { KindFold, Marker } from '../../kinds/kind';
 import { KEYFRAMES_FORMAT, RecordingError, RecordingIndexer, type RecordingHeader, type RecordingKeyframes } from '../../protocol/recording';
-import type { WireFrame } from '../../protocol/messages';
+import { catalogEventOf, type WireFrame } from '../../protocol/server';
 import type { GameCatalog } from '../ports/games';
 import type { RecordingStore } from '../ports/recordings';
 import type { Time } from '../ports/time';
@@ -58,9 +58,16 @@ export async function indexRecording(ports: IndexRecordingPorts, key: string): P
     frameCount: header.frameCount,
     participants: header.participants,
     createdAt: ports.time.now(),
+    ...eventOf(header),
   });
   if (!cataloged) throw new RecordingError(1, `game "${header.gameId}" is a live game: its frames are published (POST /games/${header.gameId}/events), not uploaded`);
   return { gameId: header.gameId, frameCount: header.frameCount };
+}
+
+/** `{ event }` when the header's `meta.event` is a valid catalog event (protocol/server.ts `catalogEventOf`), else `{}`. */
+function eventOf(header: RecordingHeader): { event?: NonNullable<ReturnType<typeof catalogEventOf>> } {
+  const event = catalogEventOf(header.meta.event);
+  return event ? { event } : {};
 }
 
 /**

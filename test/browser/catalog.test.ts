@@ -7,14 +7,21 @@
  * API (`PUT /games/{id}`), on a desktop and a 360 px phone, with no serious or critical
  * axe-core violation. Then the player's live indicator: a replay of that live game shows
  * "Behind live by M:SS" and no LIVE badge; Jump to live joins its live stream, which wears the
- * one LIVE badge.
+ * one LIVE badge. Last, a tournament (seven matches of the 2012 French Open): one catalog
+ * card, a bracket by round without results, a match opening its player.
  *
  * Every wait is for the page (a selector or a condition), bounded only against a hang.
  * Skipped (with a note) when /usr/bin/chromium is missing. Screenshots: test-results/screenshots/catalog-*.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Page } from 'playwright-core';
+import { csvText } from '../../convert/csv';
+import { convertTennisPoints, parseMatchesCsv } from '../../convert/tennis';
 import { buildWeb } from '../../local/web';
-import { E2e } from '../support/e2e';
+import { uploadRecordings } from '../../scripts/lib/upload';
+import { E2e, until } from '../support/e2e';
 import { describeWithBrowser, launchBrowser, People, screenshot, seriousViolations } from './harness';
 
 /** Wimbledon 2013 women's final, Bartoli v Lisicki (samples/tennis). */
@@ -57,6 +64,18 @@ async function openCatalog(page: Page, search = ''): Promise<void> {
   await page.goto(`${e.stack.httpUrl}/${search}#/`);
   await page.waitForSelector('[data-testid=conn-status][data-state=open]');
   await page.waitForSelector(`[data-testid=game][data-game-id="${TENNIS}"]`);
+}
+
+/**
+ * A small event made from the real 2012 French Open file (samples/tennis/full-event): its last
+ * seven men's matches — quarter-finals (15xx), semi-finals (16xx), the final (1701). Only their
+ * lines of the points CSV are parsed, so it costs milliseconds, not the whole file's seconds.
+ */
+function lastSevenMen(): ReturnType<typeof convertTennisPoints> {
+  const dir = join(__dirname, '../../samples/tennis/full-event');
+  const lines = csvText(readFileSync(join(dir, '2012-frenchopen-points.csv.gz'))).split('\n');
+  const mine = lines.filter((l, i) => i === 0 || /^2012-frenchopen-1[567]\d\d,/.test(l));
+  return convertTennisPoints(mine.join('\n'), parseMatchesCsv(readFileSync(join(dir, '2012-frenchopen-matches.csv'), 'utf8')));
 }
 
 run('the catalog in the browser, on the real local stack', () => {
@@ -199,5 +218,41 @@ run('the catalog in the browser, on the real local stack', () => {
     );
     expect(redPills).toBe(1);
     await screenshot(page, 'catalog-06-jump-to-live');
+  });
+
+  it('a tournament is one card; its bracket shows the rounds without results; a match opens its player', async () => {
+    const recs = lastSevenMen();
+    expect(recs).toHaveLength(7);
+    await uploadRecordings(e.s3, e.stack.bucket, recs);
+    for (const r of recs) {
+      await until(`${r.header.gameId} indexed`, async () => (await e.db.send(new GetCommand({ TableName: e.stack.tables.Games, Key: { gameId: r.header.gameId }, ConsistentRead: true }))).Item);
+    }
+    const page = await people.open('bea');
+    await openCatalog(page);
+    const card = page.locator('[data-testid=event-card][data-event-id="2012-frenchopen"]');
+    await card.waitFor();
+    expect(await card.textContent()).toMatch(/2012 French Open — bracket.*7 matches/);
+    expect(await page.locator('[data-testid=game][data-game-id^="2012-frenchopen-"]').count()).toBe(0); // one card, not seven
+
+    await card.locator('[data-action=bracket]').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=bracket-round]').length === 3);
+    expect(page.url()).toMatch(/#\/event\/2012-frenchopen$/);
+    expect(await page.$$eval('[data-testid=bracket-round] h3', (els) => els.map((el) => el.textContent))).toEqual(['Quarter-final', 'Semi-final', 'Final']);
+    expect(await page.locator('[data-testid=bracket-round][data-round="5"] [data-testid=bracket-match]').count()).toBe(4);
+    expect(await page.textContent('[data-testid=bracket-match][data-game-id="2012-frenchopen-1701"]')).toMatch(/Novak Djokovic.*Rafael Nadal/);
+    expect(await page.locator('[data-won]').count()).toBe(0); // no spoilers by default
+    await screenshot(page, 'catalog-07-bracket');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.check('[data-testid=bracket-show-results]');
+    await page.waitForSelector('[data-testid=bracket-match][data-game-id="2012-frenchopen-1701"] [data-won]');
+    expect(await page.textContent('[data-testid=bracket-match][data-game-id="2012-frenchopen-1701"] [data-won]')).toMatch(/Rafael Nadal/);
+    await page.uncheck('[data-testid=bracket-show-results]');
+
+    await page.click('[data-testid=bracket-match][data-game-id="2012-frenchopen-1701"] [data-action=watch-own]');
+    await page.waitForSelector('[data-testid=player]');
+    expect(page.url()).toMatch(/#\/watch\/2012-frenchopen-1701\?mode=pvai$/);
+    await page.waitForFunction(() => /Djokovic/.test(document.querySelector('[data-testid=title]')?.textContent ?? ''));
+    await screenshot(page, 'catalog-08-bracket-match-player');
   });
 });

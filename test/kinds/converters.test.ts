@@ -33,7 +33,7 @@ test('dispatch by file name (and a matchcast/1 header for JSON Lines)', () => {
 });
 
 test('the file names come from the registry: ingest help and the refusal of an unknown file', () => {
-  expect(inputPatterns()).toEqual(['*-points.csv', '*.cast', '*.ttyrec', '*.json', '*.pgn', '*.jsonl', '*.ndjson']);
+  expect(inputPatterns()).toEqual(['*-points.csv', '*-points.csv.gz', '*.cast', '*.ttyrec', '*.json', '*.pgn', '*.jsonl', '*.ndjson']);
   for (const c of CONVERTERS.filter((x) => !x.companion)) expect(INGEST_HELP).toContain(`${c.patterns.join(', ')}`.padEnd(17) + ` ${c.format}`);
   expect(() => convertFiles([{ name: 'notes.txt', content: 'hi' }])).toThrow(`notes.txt: no converter for this file (expected ${inputPatterns().join(', ')})`);
 });

@@ -15,8 +15,10 @@ export function sampleRecordings(): ConvertedRecording[] {
   if (cache) return cache;
   const out: ConvertedRecording[] = [];
   for (const dir of readdirSync(ROOT).sort()) {
-    const files = readdirSync(join(ROOT, dir))
-      .filter((f) => !f.endsWith('.md'))
+    // Files only: a folder such as tennis/full-event (a whole event, 172 matches) is not a sample final.
+    const files = readdirSync(join(ROOT, dir), { withFileTypes: true })
+      .filter((f) => f.isFile() && !f.name.endsWith('.md'))
+      .map((f) => f.name)
       .sort()
       .map((f) => ({ name: `samples/${dir}/${f}`, content: readFileSync(join(ROOT, dir, f)) }));
     out.push(...convertFiles(files));

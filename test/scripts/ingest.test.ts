@@ -278,8 +278,8 @@ describe('upload to a real s3rver (forcePathStyle, SDK v3)', () => {
     const files = [join(SAMPLES, '2012-wimbledon-points.csv'), join(SAMPLES, '2011-usopen-points.csv')];
     expect(await runIngest(files, { stdout: out }, { runtimeFile })).toBe(0);
     const lines = out.text().trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^uploaded {2}2012-wimbledon-1701 {2}288 frames {2}3:58:40 {2}[\d,]+ B {2}recordings\/2012-wimbledon-1701\.jsonl {2}tennis$/);
-    expect(lines[1]).toMatch(/^uploaded {2}2011-usopen-2701 {2}102 frames {2}1:13:08 /);
+    expect(lines[0]).toMatch(/^1\/2 {2}uploaded {2}2012-wimbledon-1701 {2}288 frames {2}3:58:40 {2}[\d,]+ B {2}recordings\/2012-wimbledon-1701\.jsonl {2}tennis$/);
+    expect(lines[1]).toMatch(/^2\/2 {2}uploaded {2}2011-usopen-2701 {2}102 frames {2}1:13:08 /);
     expect(lines[2]).toMatch(/^2 recording\(s\) uploaded to s3:\/\/test-bucket\/recordings\/ \(local\): 390 frames, [\d,]+ B/);
     const got = await readBack('recordings/2012-wimbledon-1701.jsonl');
     const [expected] = convertFiles(readInputs([files[0]!]));

@@ -41,7 +41,8 @@ export default function globalSetup(): void {
 
 /** Every file under `dir`, recursively (the order local/samples.ts reads them in). */
 function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+  // Without local/samples.ts EVENT_DIR (a whole event: loaded only by `npm start -- --event`).
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? (e.name === 'full-event' ? [] : walk(join(dir, e.name))) : [join(dir, e.name)]));
 }
 
 /**

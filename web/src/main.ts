@@ -29,6 +29,8 @@ import { toast } from './ui/toast';
 import { CatalogView } from './views/catalog';
 import { PlayerView } from './views/player';
 import { OperatorView } from './views/operator';
+import { BracketView, markSeen } from './views/bracket';
+import { gameOfStreamId } from './core/bracket';
 
 const app = {
   config: null as ClientConfig | null,
@@ -39,6 +41,7 @@ const app = {
   catalogView: null as CatalogView | null,
   player: null as PlayerView | null,
   operator: null as OperatorView | null,
+  bracket: null as BracketView | null,
   /** A dev token with the operator role (local mode), and when it was minted (epoch ms). */
   operatorToken: null as { token: string; at: number; user: string } | null,
   failedOpens: 0,
@@ -210,8 +213,14 @@ function dispatch(msg: ServerMessage): void {
     }
     app.catalog = step.done;
     app.catalogView?.update(step.done);
+    app.bracket?.update(step.done);
     app.player?.catalogUpdated();
     return;
+  }
+  // A match seen to its end may show its result in a tournament's bracket (views/bracket.ts).
+  if (msg.type === 'ended' && msg.reason === 'finished') {
+    const gameId = gameOfStreamId(msg.streamId);
+    if (gameId) markSeen(gameId);
   }
   if (app.player?.handle(msg)) return;
   if (msg.type === 'error') toast(errorText(msg), 'error');
@@ -250,10 +259,20 @@ function render(): void {
   app.catalogView = null;
   app.operator?.destroy();
   app.operator = null;
+  app.bracket?.destroy();
+  app.bracket = null;
   if (/^#\/operator\/?$/.test(location.hash)) {
     document.title = 'matchcast — operator';
     app.operator = new OperatorView({ token: operatorToken });
     outlet.replaceChildren(app.operator.root);
+    window.scrollTo(0, 0);
+    return;
+  }
+  if (route.name === 'event') {
+    document.title = 'matchcast — bracket';
+    app.bracket = new BracketView(route.eventId, { catalog: () => app.catalog, refresh: () => requestCatalog(), now: serverNow, token: operatorToken });
+    outlet.replaceChildren(app.bracket.root);
+    if (app.conn?.isOpen) requestCatalog();
     window.scrollTo(0, 0);
     return;
   }

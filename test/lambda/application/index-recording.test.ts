@@ -43,6 +43,19 @@ describe('indexing a recording', () => {
     });
   });
 
+  it("catalogs a tournament match's meta.event (only a valid one) as the row's event", async () => {
+    const { ports, store, games } = setup();
+    const event = { id: '2012-frenchopen', name: '2012 French Open', draw: "men's singles", roundNo: 7, rounds: 7, round: 'Final', place: 1, winner: 2 };
+    const withMeta = (gameId: string, meta: Record<string, unknown>) =>
+      serializeRecording({ format: 'matchcast/1', gameId, kind: 'tennis', title: 'Final', participants: ['A', 'B'], durationMs: 0, frameCount: 1, meta }, [{ seq: 0, t: 0, type: 'point', data: {} }]);
+    await store.put('recordings/e1.jsonl', withMeta('e1', { event }));
+    await store.put('recordings/e2.jsonl', withMeta('e2', { event: { ...event, roundNo: 9 } }));
+    await indexRecording(ports, 'recordings/e1.jsonl');
+    await indexRecording(ports, 'recordings/e2.jsonl');
+    expect(games.rows.get('e1')?.event).toEqual(event);
+    expect(games.rows.get('e2')).not.toHaveProperty('event');
+  });
+
   it('refuses a recording named like a live game, leaving its row whole', async () => {
     const { ports, store, games } = setup();
     await games.create({ gameId: 'g1', title: 'Nets', kind: 'cricket', liveStatus: 'live', frameCount: 1, durationMs: 0, participants: [], createdAt: 1 } as never);

@@ -245,8 +245,12 @@ export interface CatalogLayout {
   comingUp: CatalogStream[];
   /** Other shared streams running now that a viewer may join (see {@link isJoinable}). */
   running: CatalogStream[];
-  /** Finished / recorded games by kind section, each sorted by {@link sortGames}; empty sections are left out. */
-  sections: { kind: KindSection; games: CatalogGame[] }[];
+  /**
+   * Finished / recorded games by kind section, each sorted by {@link sortGames}, and the events
+   * (tournaments) among them as one card each ({@link eventCards}: their games are not listed
+   * one by one); sections with neither are left out.
+   */
+  sections: { kind: KindSection; games: CatalogGame[]; events: EventCard[] }[];
   /** Viewers of each game's own spectate stream (`spectate:{gameId}`), for "N watching" on its card. */
   watching: Map<string, number>;
   /** How many games matched the search (live and recorded). */
@@ -297,8 +301,56 @@ export function layoutCatalog(cat: CatalogMessage, query: CatalogQuery): Catalog
     (s) => !isPreStart(s.status) && s.streamId !== liveStreamId(s.gameId) && isJoinable(s, liveIds) && streamMatches(s),
   );
   const recorded = games.filter((g) => !g.live && gameMatches(g));
-  const sections = KIND_SECTIONS.map((kind) => ({ kind, games: sortGames(recorded.filter((g) => kindSection(g.kind) === kind)) })).filter((s) => s.games.length > 0);
+  const brackets = bracketEventIds(games);
+  const events = eventCards(recorded.filter((g) => g.event && brackets.has(g.event.id)));
+  const single = recorded.filter((g) => !g.event || !brackets.has(g.event.id));
+  const sections = KIND_SECTIONS.map((kind) => ({ kind, games: sortGames(single.filter((g) => kindSection(g.kind) === kind)), events: events.filter((e) => e.kind === kind) })).filter(
+    (s) => s.games.length > 0 || s.events.length > 0,
+  );
   return { liveNow, comingUp, running, sections, watching, matched: live.length + recorded.length };
+}
+
+/** A tournament in the catalog: one card, "2012 French Open — bracket", linking to its bracket (`#/event/{id}`). */
+export interface EventCard {
+  /** The event's id (catalog game `event.id`). */
+  id: string;
+  /** "2012 French Open". */
+  name: string;
+  /** The section its games are in (the kind of its first game). */
+  kind: KindSection;
+  /** How many of its games are in `games` (those matching the search). */
+  matchCount: number;
+  /** Draws, e.g. ["men's singles", "women's singles"]. */
+  draws: string[];
+}
+
+/**
+ * The events with a bracket: those with at least two recorded games in the catalog (a final
+ * ingested alone keeps its own card). Returns their ids.
+ */
+export function bracketEventIds(games: readonly CatalogGame[]): Set<string> {
+  const count = new Map<string, number>();
+  for (const g of games) if (g.event && !g.live) count.set(g.event.id, (count.get(g.event.id) ?? 0) + 1);
+  return new Set([...count].filter(([, n]) => n >= 2).map(([id]) => id));
+}
+
+/**
+ * The events (catalog game `event`) among `games`, one {@link EventCard} each, newest name
+ * first by the year it holds, then by name: a tournament's 172 matches are one card, never 172.
+ */
+export function eventCards(games: readonly CatalogGame[]): EventCard[] {
+  const by = new Map<string, EventCard>();
+  for (const g of games) {
+    if (!g.event) continue;
+    const cur = by.get(g.event.id);
+    if (!cur) by.set(g.event.id, { id: g.event.id, name: g.event.name, kind: kindSection(g.kind), matchCount: 1, draws: [g.event.draw] });
+    else {
+      cur.matchCount++;
+      if (!cur.draws.includes(g.event.draw)) cur.draws.push(g.event.draw);
+    }
+  }
+  const year = (e: EventCard) => titleFacts(e.name).year ?? 0;
+  return [...by.values()].map((e) => ({ ...e, draws: [...e.draws].sort() })).sort((a, b) => year(b) - year(a) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }
 
 /** What {@link CatalogPages.add} says: ask for the page after (`next`: the `list` cursor), or the whole catalog (`done`). */

@@ -6,6 +6,7 @@
  * - `#/room/{gameId}/{room}`              PvP room (shareable: the first two people control it)
  * - `#/stream/{streamId}`                 join a running stream by id (URI-encoded: it holds ":",
  *                                         and "@" when a user id does)
+ * - `#/event/{eventId}`                   a tournament's bracket (catalog game `event.id`)
  *
  * Game, room and stream ids are checked with the protocol's own patterns (protocol/ids.ts), so
  * a link to any stream the server can name opens that stream.
@@ -18,7 +19,8 @@ export type Route =
   | { readonly name: 'catalog' }
   | { readonly name: 'watch'; readonly gameId: string; readonly mode: Exclude<Mode, 'pvp'>; readonly speed?: number; readonly atMs?: number }
   | { readonly name: 'room'; readonly gameId: string; readonly room: string; readonly speed?: number; readonly atMs?: number }
-  | { readonly name: 'stream'; readonly streamId: string };
+  | { readonly name: 'stream'; readonly streamId: string }
+  | { readonly name: 'event'; readonly eventId: string };
 
 /** Game ids and PvP room ids share one pattern. */
 const ID = GAME_ID_PATTERN;
@@ -42,6 +44,9 @@ export function parseRoute(hash: string): Route {
   }
   if (parts[0] === 'stream' && parts.length === 2 && STREAM_ID.test(parts[1]!)) {
     return { name: 'stream', streamId: parts[1]! };
+  }
+  if (parts[0] === 'event' && parts.length === 2 && ID.test(parts[1]!)) {
+    return { name: 'event', eventId: parts[1]! };
   }
   return { name: 'catalog' };
 }
@@ -68,6 +73,8 @@ export function routeHash(route: Route): string {
     }
     case 'stream':
       return `#/stream/${encodeURIComponent(route.streamId)}`;
+    case 'event':
+      return `#/event/${encodeURIComponent(route.eventId)}`;
   }
 }
 

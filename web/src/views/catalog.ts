@@ -21,6 +21,7 @@ import {
   type CatalogGame,
   type CatalogQuery,
   type CatalogStream,
+  type EventCard,
   type KindFilter,
 } from '../core/catalog';
 import { modeLabel, statusLabel } from '../core/format';
@@ -229,7 +230,7 @@ export class CatalogView {
           'section',
           { class: 'catalog-section', 'data-testid': 'kind-section', 'data-kind': section.kind, 'aria-labelledby': id },
           h('h2', { id }, KIND_LABELS[section.kind]),
-          h('ul', { class: 'game-list', 'aria-labelledby': id }, ...section.games.map((g) => gameCard(g, ways(g.gameId)))),
+          h('ul', { class: 'game-list', 'aria-labelledby': id }, ...section.events.map(eventCard), ...section.games.map((g) => gameCard(g, ways(g.gameId)))),
         ),
       );
     }
@@ -316,6 +317,23 @@ function gameCard(g: CatalogGame, ways: WatchWays, liveStreamId?: string): HTMLE
         words.party,
       ),
     ),
+  );
+}
+
+/** A tournament's card: its name, draws and match count, and a link to its bracket (`#/event/{id}`) — one card instead of one per match. */
+function eventCard(e: EventCard): HTMLElement {
+  const label = `${e.name} — bracket`;
+  return h(
+    'li',
+    { class: 'game card event-card', 'data-testid': 'event-card', 'data-event-id': e.id },
+    h(
+      'div',
+      { class: 'game-info' },
+      h('span', { class: `kind kind-${safeClass(e.kind)}` }, 'tournament'),
+      h('h3', { class: 'game-title' }, label),
+      h('p', { class: 'meta' }, `${e.matchCount} match${e.matchCount === 1 ? '' : 'es'} · ${e.draws.join(', ')}`),
+    ),
+    h('div', { class: 'game-actions' }, h('a', { class: 'btn primary', href: routeHash({ name: 'event', eventId: e.id }), 'aria-label': `Open the bracket: ${e.name}`, 'data-action': 'bracket' }, 'Open the bracket')),
   );
 }
 

@@ -121,7 +121,7 @@ export class PlayerView {
   private base: WireSnapshot | undefined;
 
   constructor(
-    private readonly route: Exclude<Route, { name: 'catalog' }>,
+    private readonly route: Exclude<Route, { name: 'catalog' | 'event' }>,
     private readonly deps: PlayerDeps,
   ) {
     this.titleEl = h('h1', { class: 'pv-title', 'data-testid': 'title' }, 'Connecting…');
