@@ -6,7 +6,7 @@
 import { joinedMessage, roleIn } from '../core/control';
 import { dueAt, frameTime, mediaAt } from '../core/clock';
 import { clockRuns, isFinished, leadOf } from '../core/lifecycle';
-import { withDueAt } from '../core/planner';
+import { nextBatch, withDueAt } from '../core/planner';
 import type { StreamRow } from '../../contract/rows';
 import { framesMessages, joinedWithMarkers, type EndReason, type Notice, type Role, type WireFrame, type WireSnapshot } from '../../protocol/server';
 import type { Broadcaster } from '../ports/broadcaster';
@@ -85,6 +85,8 @@ const TICK_CLAIM_LEAD_MS = 30;
  * attached anyway, inside the control function's 10 s timeout.
  */
 const QUIET_BUDGET_MS = 3000;
+/** Frames read to find when a buffered stream's next batch goes out (its lead window; a denser window is sent no earlier than this estimate). */
+const LEAD_LOOKAHEAD_FRAMES = 1000;
 /** Most frames one {@link readFrames} returns by default. */
 const READ_LIMIT = 5000;
 
@@ -259,10 +261,13 @@ async function quietInMs(ports: Pick<SessionPorts, 'frames' | 'time'>, row: Stre
   const inFlight = row.positionSeq > row.epochStartSeq ? row.anchorAt + FANOUT_SETTLE_MS - now : 0;
   if (inFlight > 0) return inFlight;
   if (row.positionSeq >= row.frameCount) return 0;
-  const [upcoming] = await readFrames(ports, row, row.positionSeq, row.positionSeq + 1);
-  if (!upcoming) return 0;
-  // The next claim: its batch goes out when due, or up to leadMs before with a playout buffer.
-  const due = dueAt(row, frameTime(upcoming, row.delayMs)) - leadOf(row);
+  const leadMs = leadOf(row);
+  // The next claim's send time: when its frame is due — or, with a playout buffer, leadMs
+  // before the last frame of its lead window is due (core/planner.ts `nextBatch`).
+  const upcoming = await readFrames(ports, row, row.positionSeq, row.positionSeq + (leadMs > 0 ? LEAD_LOOKAHEAD_FRAMES : 1));
+  const batch = nextBatch(upcoming, row, { batchQuantumMs: 0, leadMs }, row.delayMs);
+  if (!batch) return 0;
+  const due = leadMs > 0 ? (batch.sendAt ?? batch.dueAt) : dueAt(row, frameTime(upcoming[0]!, row.delayMs));
   const at = ports.time.now();
   return due - TICK_CLAIM_LEAD_MS - at < ATTACH_GUARD_MS ? due + FANOUT_SETTLE_MS - at : 0;
 }
