@@ -155,9 +155,9 @@ export interface JoinedMessage {
   markersFollow?: boolean;
   /**
    * Protocol 1.1: the stream's playout buffer, wall ms (always sent by a 1.1 server). > 0: the
-   * server sends each frame up to this long before it is due, carrying `dueAt`, and `snapshot`
-   * is the state before the playhead (the first frame not yet due), the frames from it to
-   * `positionSeq − 1` following at once. 0: nothing is sent before it is due (docs/PROTOCOL.md
+   * server sends each frame up to this long before it is due, carrying `dueAt`; a join's
+   * `positionSeq` and `snapshot` are at the playhead (the first frame not yet due), and the
+   * frames already sent ahead follow at once. 0: nothing is sent before it is due (docs/PROTOCOL.md
    * "Playout buffer (1.1)").
    */
   leadMs?: number;

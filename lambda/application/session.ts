@@ -106,8 +106,8 @@ const READ_LIMIT = 5000;
  * epoch's position for a rejoin from an older epoch, which also gets `movedFrom`), the
  * recording's `markers` (the rest in `markers` messages right after it when they do not
  * fit) and the stream's `leadMs`. A stream that sent frames ahead (`leadMs` > 0) is joined
- * at its playhead ({@link playhead}): `snapshot` is the state before the first frame not yet
- * due, and the frames from it up to the row's `positionSeq` (with their `dueAt`) are replayed
+ * at its playhead ({@link playhead}): `joined.positionSeq` and `snapshot` are at the first
+ * frame not yet due, and the frames from it up to the row's `positionSeq` (with their `dueAt`) are replayed
  * like a rejoin's before the attach, so the joiner misses none and gets none twice. The snapshot is computed before each quiet check, never between
  * the check and the attach.
  */
@@ -139,7 +139,8 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
     // rejoin from an older epoch — the current epoch's frame at the stream's position.
     const moved = replay.epoch !== stream.epoch;
     await snapshotFor(moved ? stream.positionSeq : Math.min(replay.fromSeq, stream.positionSeq));
-    await greet({ ...stream, clientCount: stream.clientCount + 1 }, moved ? { movedFrom: replay.epoch } : {});
+    // Joined at the playhead (frames sent ahead): its `positionSeq` is the next frame this viewer receives.
+    await greet({ ...stream, clientCount: stream.clientCount + 1, ...(head ? { positionSeq: head.seq } : {}) }, moved ? { movedFrom: replay.epoch } : {});
     let next = replay.fromSeq;
     let epoch = replay.epoch;
     await untilQuiet(ports, stream.streamId, async (row) => {

@@ -155,14 +155,15 @@ describe('controls after frames were sent ahead', () => {
 });
 
 describe('joining a stream that sent frames ahead', () => {
-  it('joined carries leadMs and the snapshot before the playhead; the frames sent ahead follow with their dueAt, then live frames', async () => {
+  it('joined carries leadMs, and its positionSeq and snapshot are at the playhead; the frames sent ahead follow with their dueAt, then live frames', async () => {
     const w = await afterFirstBatch();
     w.time.at = T0 + 2500;
     await w.caller('bob');
     const row = (await w.ports.streams.get(ID))!;
     await attach(w.ports, 'c-bob', 'bob', row, 'spectator');
     const [joined, ...rest] = w.posted('c-bob');
-    expect(joined).toMatchObject({ type: 'joined', leadMs: LEAD, positionSeq: 4, snapshot: { seq: 2, state: { before: 2 } } });
+    // From the joiner's side the next frame is the playhead's: positionSeq and snapshot are there.
+    expect(joined).toMatchObject({ type: 'joined', leadMs: LEAD, positionSeq: 2, snapshot: { seq: 2, state: { before: 2 } } });
     const replayed = rest.filter((m): m is FramesMessage => m.type === 'frames').flatMap((m) => m.frames);
     expect(replayed.map((f) => [f.seq, f.dueAt])).toEqual([[2, T0 + 3000], [3, T0 + 4000]]);
     expect(await w.ports.connections.get('c-bob')).toMatchObject({ streamId: ID });
