@@ -12,7 +12,7 @@ import { runTick } from '../../../lambda/application/tick';
 import type { ConnectionRow, GameRow, StreamRow } from '../../../contract/rows';
 import type { Caller } from '../../../lambda/core/ws-event';
 import { indexRecording, serializeRecording } from '../../../protocol/recording';
-import type { FramesMessage, JoinedMessage, ServerMessage, StateMessage, WireFrame } from '../../../protocol/messages';
+import { MAX_MESSAGE_BYTES, type FramesMessage, type JoinedMessage, type ServerMessage, type StateMessage, type WireFrame } from '../../../protocol/messages';
 import { streamRowFixture } from '../../support/aws-local';
 import { FakeBroadcaster, FakeWorkflow, InMemoryConnectionRegistry, InMemoryGameCatalog, InMemoryRecordingStore, InMemoryStreamStore, ManualTime } from '../fakes';
 
@@ -27,9 +27,9 @@ const game: GameRow = {
   durationMs: (N - 1) * 1000, frameCount: N, participants: [], createdAt: 0,
 };
 
-function world(over: Partial<StreamRow> = {}) {
+function world(over: Partial<StreamRow> = {}, pad = '') {
   const time = new ManualTime(T0);
-  const frames: WireFrame[] = Array.from({ length: N }, (_, seq) => ({ seq, t: seq * 1000, type: 'point', data: { seq } }));
+  const frames: WireFrame[] = Array.from({ length: N }, (_, seq) => ({ seq, t: seq * 1000, type: 'point', data: pad ? { seq, pad } : { seq } }));
   const text = serializeRecording({ format: 'matchcast/1', gameId: 'g1', kind: 'tennis', title: 'G1', participants: [], durationMs: game.durationMs, frameCount: N, meta: {} }, frames);
   const recordings = new InMemoryRecordingStore();
   void recordings.put(game.recordingKey, text);
@@ -98,6 +98,17 @@ describe('the tick with a playout buffer', () => {
       }
     }
     expect(w.sentAt.map((s) => s.at)).toEqual([T0 + 1000, T0 + 5000, T0 + 9000]);
+  });
+
+  it('splits a lead window too large for one message into messages under the 128 KB cap (API Gateway quotas), in seq order', async () => {
+    const w = world({ leadMs: 6000 }, 'x'.repeat(30_000)); // seven 30 KB frames (the most a frame line may be is 32 KB) per 6 s window
+    await w.tick(1);
+    const sizes = w.sentAt.map((s) => Buffer.byteLength(JSON.stringify(s.message)));
+    expect(sizes.every((b) => b <= MAX_MESSAGE_BYTES)).toBe(true);
+    expect(w.sentAt.length).toBeGreaterThan(2);
+    expect(w.sentAt.flatMap((s) => s.message.frames.map((f) => f.seq))).toEqual(Array.from({ length: N }, (_, k) => k));
+    // The messages of one window go out together, leadMs before its last frame is due.
+    expect([...new Set(w.sentAt.map((s) => s.at))]).toEqual([T0 + 1000, T0 + 6000]);
   });
 
   it('without a buffer sends as before: frames without dueAt, each batch when due', async () => {
