@@ -12,6 +12,8 @@ import { TestClient } from '../support/ws-client';
 const GAME = '2011-usopen-2701'; // US Open 2011 women's final, 103 points, 1:13:08
 /** The shared stream's speed (the protocol's most, MAX_SPEED): its last 13 minutes of media play in about 12 s. */
 const SPEED = 64;
+/** The playout buffer of spectate streams (the stack's `spectateLeadMs`; docs/PROTOCOL.md "Playout buffer (1.1)"). */
+const LEAD_MS = 3000;
 jest.setTimeout(300_000);
 
 let stack: LocalStack;
@@ -19,7 +21,7 @@ let db: DynamoDBDocumentClient;
 const clients: TestClient[] = [];
 
 beforeAll(async () => {
-  stack = await startLocalStack();
+  stack = await startLocalStack({ spectateLeadMs: LEAD_MS });
   db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
 });
 afterAll(async () => {
@@ -80,9 +82,11 @@ describe(`spectating a real final at ${SPEED}×`, () => {
       expect(first).toBeLessThanOrEqual(j.positionSeq);
       expect(seqs(x)).toEqual(range(first));
     }
-    // None early: each frame arrived at or after anchorAt + (t − positionMs) / speed.
+    // None early: each frame arrived at or after anchorAt + (t − positionMs) / speed, less the
+    // stream's playout buffer (a frame may be sent up to leadMs before it is due).
     // (1 ms allowance: Node timers round to whole milliseconds.)
-    for (const x of [a, b, c]) for (const f of x.frames()) expect(f.at).toBeGreaterThanOrEqual(dueAt(row, f.t) - 1);
+    expect(joinedA.leadMs).toBe(LEAD_MS);
+    for (const x of [a, b, c]) for (const f of x.frames()) expect(f.at).toBeGreaterThanOrEqual(dueAt(row, f.t) - LEAD_MS - 1);
     // Frames arrive after `joined` and before `ended`.
     const order = a.messages.map((m) => m.type);
     expect(order.indexOf('joined')).toBeLessThan(order.indexOf('frames'));
@@ -90,6 +94,39 @@ describe(`spectating a real final at ${SPEED}×`, () => {
 
     const ended = (await db.send(new GetCommand({ TableName: stack.tables.Streams, Key: { streamId: joinedA.streamId } }))).Item as StreamRow;
     expect(ended).toMatchObject({ status: 'ended', endedReason: 'finished', positionSeq: row.frameCount, clientCount: 3 });
+  });
+});
+
+describe('the playout buffer', () => {
+  it('sends spectators frames with dueAt, none more than leadMs early, every frame once and in order; a late joiner starts at the playhead', async () => {
+    const id = '2012-wimbledon-1701';
+    const [d, e] = [await connect('dan'), await connect('eve')];
+    d.send({ action: 'list' });
+    const durationMs = (await d.waitFor('catalog')).games.find((g) => g.gameId === id)!.durationMs;
+    // Its last 15 minutes of media: about 14 s at 64×.
+    d.send({ action: 'start', gameId: id, speed: SPEED, atMs: durationMs - 15 * 60_000 });
+    const joinedD = await d.waitFor('joined');
+    expect(joinedD).toMatchObject({ streamId: `spectate:${id}`, leadMs: LEAD_MS });
+    // A late joiner: once the first batch (sent ahead) is out.
+    await d.waitFor('frames');
+    e.send({ action: 'start', gameId: id });
+    const joinedE = await e.waitFor('joined');
+    await Promise.all([d, e].map((x) => x.waitFor('ended', () => true, 120_000)));
+    const row = (await db.send(new GetCommand({ TableName: stack.tables.Streams, Key: { streamId: joinedD.streamId } }))).Item as StreamRow;
+    expect(row).toMatchObject({ endedReason: 'finished', leadMs: LEAD_MS });
+    const upTo = (from: number) => Array.from({ length: row.frameCount - from }, (_, i) => from + i);
+    for (const [x, first] of [[d, joinedD.positionSeq], [e, joinedE.snapshot?.seq ?? e.frames()[0]?.seq ?? row.frameCount]] as const) {
+      expect(x.frames().map((f) => f.seq)).toEqual(upTo(first));
+      x.messages.forEach((m, i) => {
+        if (m.type !== 'frames') return;
+        for (const f of m.frames) {
+          expect(Number.isInteger(f.dueAt)).toBe(true);
+          // Sent (so received) no earlier than dueAt − leadMs, on this machine's one clock (1 ms: timer rounding).
+          expect(x.arrivals[i]!).toBeGreaterThanOrEqual(f.dueAt! - LEAD_MS - 1);
+        }
+      });
+    }
+    expect(upTo(joinedD.positionSeq).length).toBeGreaterThan(10);
   });
 });
 
