@@ -135,6 +135,13 @@ export class PlayoutQueue {
     return next;
   }
 
+  /** The lowest seq waiting, or undefined when none waits. */
+  firstSeq(): number | undefined {
+    let first: number | undefined;
+    for (const seq of this.queued.keys()) if (first === undefined || seq < first) first = seq;
+    return first;
+  }
+
   /**
    * The media time (ms, `t`) of the earliest queued frame of `epoch`, or undefined when none
    * of it waits: a playhead must not pass a frame not yet shown.

@@ -137,6 +137,14 @@ export class StreamSession {
   }
 
   /**
+   * The lowest seq held but not yet shown (undefined when none waits): a view that follows a
+   * new epoch's `positionSeq` must not skip past it (it is still to be shown).
+   */
+  get firstPendingSeq(): number | undefined {
+    return this.playout.firstSeq();
+  }
+
+  /**
    * Every frame held that was handed out to show, in seq order (the buffer's frames minus those
    * waiting for their `dueAt`): what a client draws from. Shared array: do not mutate it.
    */

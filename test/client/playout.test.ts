@@ -138,11 +138,14 @@ describe('PlayoutQueue', () => {
     });
   });
 
-  it('firstPendingT: the media time of the first frame of an epoch still waiting', () => {
+  it('firstPendingT / firstSeq: the first frame still waiting (of an epoch: its media time)', () => {
     const { q } = queue();
     q.push(1, [f(3, 5000, 30_000), f(2, 4000, 20_000)], 1000);
     expect(q.firstPendingT(1)).toBe(20_000);
     expect(q.firstPendingT(2)).toBeUndefined();
+    expect(q.firstSeq()).toBe(2);
+    q.clear();
+    expect(q.firstSeq()).toBeUndefined();
   });
 
   it('drop and clear remove waiting frames', () => {

@@ -108,6 +108,7 @@ describe('StreamSession', () => {
       expect(seqs(r.shown)).toEqual([10]);
       expect(s.pending).toBe(2);
       expect(seqs(s.shown())).toEqual([10]);
+      expect(s.firstPendingSeq).toBe(11);
       expect(s.nextWakeAt()).toBe(2000);
       expect(s.releaseDue(1999)).toEqual([]);
       expect(seqs(s.releaseDue(2000))).toEqual([11]);
