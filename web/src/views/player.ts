@@ -308,7 +308,8 @@ export class PlayerView {
     window.clearTimeout(this.playoutTimer);
     this.playoutTimer = undefined;
     this.announceThrottle.reset();
-    if (this.session.streamId !== undefined && !this.ended) this.deps.send({ action: 'stop' });
+    // An `ended` held back for the last frames: the stream is over already, nothing to stop.
+    if (this.session.streamId !== undefined && !this.ended && !this.endAfterPlayout) this.deps.send({ action: 'stop' });
   }
 
   private get isController(): boolean {
