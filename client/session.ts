@@ -178,7 +178,9 @@ export class StreamSession {
    * A `joined` message (the first, or a rejoin's) at local time `now`. Takes its status, speed,
    * anchor, `live`, `startsAt`, `leadMs` and length (a live game's: at least what the frames
    * shown tell), and starts its epoch in the buffer and the playout queue (a newer epoch drops
-   * what it replaced, shown or waiting). `first` is true for the first `joined` of this session.
+   * what it replaced, shown or waiting) at `positionSeq`, or at `snapshot.seq` when that is
+   * earlier (frames sent ahead: the snapshot is at the playhead). `first` is true for the first
+   * `joined` of this session.
    */
   onJoined(msg: JoinedMessage, now: number): { first: boolean; change: BufferChange } {
     const first = this.joinedMsg === undefined;
@@ -192,7 +194,11 @@ export class StreamSession {
     const stated = { durationMs: msg.durationMs, frameCount: msg.frameCount };
     this.knownLength = this.isLive ? grownLength(stated, first ? [] : this.shown(), true) : stated;
     this.playout.leadMs = msg.leadMs ?? 0;
-    return { first, change: this.position(msg.epoch, msg.positionSeq) };
+    // With frames sent ahead, `snapshot` is the state at the playhead, before `positionSeq`: the
+    // epoch starts there (the frames from it to positionSeq − 1 follow, with their dueAt).
+    const seq = msg.snapshot?.seq;
+    const from = Number.isInteger(seq) && (seq as number) >= 0 ? Math.min(msg.positionSeq, seq as number) : msg.positionSeq;
+    return { first, change: this.position(msg.epoch, from) };
   }
 
   /**

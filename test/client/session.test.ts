@@ -151,6 +151,18 @@ describe('StreamSession', () => {
       expect(s.pending).toBe(0);
     });
 
+    it('a joined whose snapshot is at the playhead, before positionSeq, starts its epoch there', () => {
+      const s = leading();
+      s.onFrames(1, [d(10, 1000), d(11, 2000), d(12, 3000), d(13, 4000)], 1000); // 11-13 wait
+      // Back after a speed change: the snapshot is before seq 11, the row's positionSeq is 13.
+      const r = s.onJoined(joined({ epoch: 2, leadMs: 5000, positionSeq: 13, snapshot: { seq: 11, state: {} } } as Partial<JoinedMessage>), 1500);
+      expect(r.change.removed).toEqual([11, 12, 13]);
+      expect(s.pending).toBe(0);
+      expect(s.rejoinMessage()).toMatchObject({ epoch: 2, lastSeq: 10 });
+      expect(seqs(s.onFrames(2, [d(11, 1400), d(12, 2500)], 1500).shown)).toEqual([11]); // the frames sent ahead follow
+      expect(s.rejoinMessage()).toMatchObject({ epoch: 2, lastSeq: 12 });
+    });
+
     it('ended drops what still waits', () => {
       const s = leading();
       s.onFrames(1, [d(10, 1000), d(11, 2000)], 1000);
