@@ -27,11 +27,11 @@ import type { WireFrame } from '../protocol/messages';
 
 /**
  * A frame's `dueAt` (epoch ms, server clock), or undefined when it has none or it is not a
- * finite number. The one place that reads the field: the wire type gains `dueAt` with
- * protocol 1.1's playout buffer; until the type names it, it is read through this cast.
+ * finite number (messages are not schema-checked on the way in: a bad value counts as none,
+ * and the frame is shown on arrival).
  */
 export function dueAtOf(frame: WireFrame): number | undefined {
-  const due = (frame as { dueAt?: unknown }).dueAt;
+  const due: unknown = frame.dueAt;
   return typeof due === 'number' && Number.isFinite(due) ? due : undefined;
 }
 

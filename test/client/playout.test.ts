@@ -2,8 +2,7 @@ import { dueAtOf, PlayoutQueue } from '../../client/playout';
 import type { WireFrame } from '../../protocol/messages';
 
 /** A frame `seq` at media time `t`, due at server time `dueAt` (none: sent when due). */
-const f = (seq: number, dueAt?: number, t = seq * 1000): WireFrame =>
-  ({ seq, t, type: 'point', data: { seq }, ...(dueAt !== undefined ? { dueAt } : {}) }) as WireFrame;
+const f = (seq: number, dueAt?: number, t = seq * 1000): WireFrame => ({ seq, t, type: 'point', data: { seq }, ...(dueAt !== undefined ? { dueAt } : {}) });
 const seqs = (frames: readonly WireFrame[]) => frames.map((x) => x.seq);
 
 /** A queue with a 5 s lead and a settable server − local offset. */

@@ -92,11 +92,11 @@ describe('StreamSession', () => {
 
   describe('with a playout lead (joined.leadMs > 0, frames carry dueAt)', () => {
     /** Frame `seq` at media `seq` s, due at server time `dueAt`. */
-    const d = (seq: number, dueAt: number): WireFrame => ({ ...f(seq), dueAt }) as WireFrame;
+    const d = (seq: number, dueAt: number): WireFrame => ({ ...f(seq), dueAt });
     const seqs = (frames: readonly WireFrame[]) => frames.map((x) => x.seq);
     function leading(offset = 0): StreamSession {
       const s = new StreamSession({ clockOffsetMs: () => offset });
-      s.onJoined(joined({ leadMs: 5000, speed: 1, positionSeq: 10, positionMs: 10_000 } as Partial<JoinedMessage>), 1000);
+      s.onJoined(joined({ leadMs: 5000, speed: 1, positionSeq: 10, positionMs: 10_000 }), 1000);
       return s;
     }
 
@@ -155,7 +155,7 @@ describe('StreamSession', () => {
       const s = leading();
       s.onFrames(1, [d(10, 1000), d(11, 2000), d(12, 3000), d(13, 4000)], 1000); // 11-13 wait
       // Back after a speed change: the snapshot is before seq 11, the row's positionSeq is 13.
-      const r = s.onJoined(joined({ epoch: 2, leadMs: 5000, positionSeq: 13, snapshot: { seq: 11, state: {} } } as Partial<JoinedMessage>), 1500);
+      const r = s.onJoined(joined({ epoch: 2, leadMs: 5000, positionSeq: 13, snapshot: { seq: 11, state: {} } }), 1500);
       expect(r.change.removed).toEqual([11, 12, 13]);
       expect(s.pending).toBe(0);
       expect(s.rejoinMessage()).toMatchObject({ epoch: 2, lastSeq: 10 });

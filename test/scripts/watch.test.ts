@@ -194,7 +194,7 @@ test('a frame that arrives late is printed once, not dropped; its replay is', as
 test('a playout lead: frames sent ahead print at their dueAt, never before; a pause drops the ones it replaced; ended waits for the last', async () => {
   const T = Date.now();
   const due = [T - 10, T + 150, T + 300, T + 60_000]; // point 0 is late: at once; 3 is dropped by the pause
-  const ahead = (seq: number, w: 1 | 2, pts: [string, string]) => ({ ...point(seq, w, pts), dueAt: due[seq] }) as WireFrame;
+  const ahead = (seq: number, w: 1 | 2, pts: [string, string]): WireFrame => ({ ...point(seq, w, pts), dueAt: due[seq] });
   server.script((ws) => {
     // No pong: the clocks agree (one machine); an estimate from a pong could be off by a few ms.
     onAction(server, 0, 'start', () => {
