@@ -16,7 +16,11 @@
  * `--raw` writes every frame's data as it is instead. De-dup by seq, epoch
  * fencing, the rejoin cursor, the playhead, a live game's growing length, the server clock and
  * the reconnect delays are the client core's (client/), shared with the web client. With a
- * TTY and mode pvai/pvp, keys control playback (./keys.ts). A scheduled stream prints a countdown to its `startsAt` on the server clock
+ * TTY and mode pvai/pvp, keys control playback (./keys.ts). Frames a stream sends ahead of their
+ * `dueAt` (protocol 1.1 `joined.leadMs` > 0) wait in the session's playout queue
+ * (client/playout.ts) and are shown — printed, applied, collected — when due on the server clock
+ * (a `ping` right after such a `joined` samples it); a `state` drops the waiting frames it
+ * replaced unseen; a `finished` stream's `ended` waits for its last frames. A scheduled stream prints a countdown to its `startsAt` on the server clock
  * (`ping`/`pong.at`) — at most one line per 10 s plus the final one — until it plays; a live
  * game's header says LIVE.
  *
@@ -113,7 +117,7 @@ export interface WatchIO {
 export interface WatchResult {
   /** 0 after `ended` (1 when its reason is `failed`) or `q`; 1 on a refused start or a lost connection; 130 when aborted. */
   exitCode: number;
-  /** Every frame delivered (after de-duplication), in arrival order. */
+  /** Every frame shown (after de-duplication; frames sent ahead once due; never one a `state` dropped), in the order shown. */
   frames: WireFrame[];
   joined?: JoinedMessage;
   endedReason?: EndReason;
@@ -137,9 +141,14 @@ class Watcher {
   private ws: WebSocket | undefined;
   /**
    * The stream as this viewer knows it (client/session.ts): de-dup by seq, epoch fencing, the
-   * rejoin cursor, status, speed and playhead on `now()`, the known length.
+   * rejoin cursor, the playout queue (on the server clock below), status, speed and playhead on
+   * `now()`, the known length.
    */
-  private readonly session = new StreamSession();
+  private readonly session = new StreamSession({ clockOffsetMs: () => this.clock.offsetMs });
+  /** Wakes at the session's next due frame; undefined when none waits. */
+  private playoutTimer: NodeJS.Timeout | undefined;
+  /** An `ended` `finished` that came while frames still wait: handled once the last is shown. */
+  private endedAfterPlayout: Extract<ServerMessage, { type: 'ended' }> | undefined;
   /** The playback state as last printed: `state` lines say what changed since (not updated by a rejoin's `joined`). */
   private view: PlaybackView | undefined;
   /** The game's kind (from `joined`) and `--raw`. */
@@ -238,7 +247,7 @@ class Watcher {
     if (!game) return;
     game.reset(snapshot);
     await this.draw(title);
-    const held = this.session.buffer.sorted().filter((f) => f.seq >= snapshot.seq);
+    const held = this.session.shown().filter((f) => f.seq >= snapshot.seq);
     if (held.length === 0) return;
     for (const line of await game.take(held)) this.out(line);
     await this.redrawScreen();
@@ -312,6 +321,7 @@ class Watcher {
   private onClose(opened: boolean, code: number, error: Error | undefined): void {
     if (this.finished) return;
     if (this.quitting || this.result.endedReason !== undefined) return this.finish(this.result.exitCode);
+    if (this.endedAfterPlayout) return; // the stream ended: its last frames are shown, then the session ends
     const status = /Unexpected server response: (\d+)/.exec(error?.message ?? '')?.[1];
     if (status === '401' || status === '403') {
       return this.fail(`the server refused the token (HTTP ${status}): it may have expired or be for another stack — get a new one with \`npm run token\``);
@@ -363,26 +373,22 @@ class Watcher {
       case 'frames': {
         // Frames of an older epoch are fenced out; frames already held (a rejoin replay
         // overlapping what arrived) are dropped; a newer epoch re-sends what it replaced.
-        const added = this.session.onFrames(msg.epoch, msg.frames, this.now()).change.added;
-        if (this.opts.collectFrames !== false) this.result.frames.push(...added);
-        if (this.raw) {
-          for (const f of added) this.io.stdout.write(typeof f.data === 'string' ? f.data : `${JSON.stringify(f.data)}\n`);
-          return;
-        }
-        if (!this.game || added.length === 0) return;
-        for (const line of await this.game.take(added)) this.out(line);
-        return this.redrawScreen();
+        // Frames sent ahead wait for their dueAt: `shown` is what is due now.
+        const { shown } = this.session.onFrames(msg.epoch, msg.frames, this.now());
+        this.schedulePlayout();
+        return this.show(shown);
       }
       case 'state': {
         if (!isPreStart(msg.status)) this.stopCountdown();
         for (const line of describeState(this.view, msg)) this.info(line);
         this.session.onState(msg, this.now());
+        this.schedulePlayout();
         this.view = { status: msg.status, speed: msg.speed, epoch: msg.epoch, positionMs: msg.positionMs };
         if (!this.game || msg.epoch <= this.gameEpoch) return;
         this.gameEpoch = msg.epoch;
         const snapshot = snapshotOf(msg);
         if (snapshot) return this.restart(snapshot, `the game at ${formatClock(msg.positionMs)}`);
-        this.game.position(msg.positionSeq);
+        this.game.position(this.gamePosition(msg.positionSeq));
         return;
       }
       case 'presence': {
@@ -400,14 +406,12 @@ class Watcher {
       case 'input':
         return this.info(formatInput(msg));
       case 'ended':
-        this.result.endedReason = msg.reason;
-        this.result.exitCode = msg.reason === 'failed' ? EXIT_FAILURE : this.quitting ? this.result.exitCode : 0;
-        if (this.game) {
-          for (const line of await this.game.take([], true)) this.out(line);
-          await this.draw('final state');
+        // A finished stream's `ended` may come up to `leadMs` before its last frames are due.
+        if (msg.reason === 'finished' && this.session.pending > 0) {
+          this.endedAfterPlayout = msg;
+          return;
         }
-        this.info(formatEnded(msg.reason));
-        return this.finish(this.result.exitCode);
+        return this.onEnded(msg);
       case 'detached':
         // Our `stop` left a stream that plays on for its other viewers: nothing ended.
         this.info(formatDetached(msg.streamId));
@@ -445,6 +449,7 @@ class Watcher {
     const before = this.session.buffer.epoch;
     const { first } = this.session.onJoined(j, this.now());
     this.attempts = 0;
+    this.schedulePlayout();
     const snapshot = snapshotOf(j);
     if (first) {
       this.result.joined = j;
@@ -461,6 +466,7 @@ class Watcher {
         else await this.redrawScreen();
       }
       if (isPreStart(j.status) && j.startsAt !== undefined) this.startCountdown(j.startsAt);
+      else if (this.session.leadMs > 0) this.ping(); // frames' dueAt are on the server clock
       this.startKeys();
       return;
     }
@@ -472,11 +478,81 @@ class Watcher {
       if (this.game && j.epoch > this.gameEpoch) {
         this.gameEpoch = j.epoch;
         if (snapshot) await this.restart(snapshot, `the game at ${formatClock(j.positionMs)}`);
-        else this.game.position(j.positionSeq);
+        else this.game.position(this.gamePosition(j.positionSeq));
       }
       return;
     }
     this.info(`↻ reconnected (${j.streamId})`);
+  }
+
+  /**
+   * Where the game goes on in a new epoch without a snapshot: at `positionSeq`, but not past a
+   * frame before it that still waits for its `dueAt` (it is shown when due, then the new epoch's).
+   */
+  private gamePosition(positionSeq: number): number {
+    return Math.min(positionSeq, this.session.firstPendingSeq ?? positionSeq);
+  }
+
+  /**
+   * Frames the session handed out to show now (seq order): collected, written raw, or applied
+   * to the game with the lines they earn.
+   */
+  private async show(frames: readonly WireFrame[]): Promise<void> {
+    if (this.opts.collectFrames !== false) this.result.frames.push(...frames);
+    if (this.raw) {
+      for (const f of frames) this.io.stdout.write(typeof f.data === 'string' ? f.data : `${JSON.stringify(f.data)}\n`);
+      return;
+    }
+    if (!this.game || frames.length === 0) return;
+    for (const line of await this.game.take(frames)) this.out(line);
+    return this.redrawScreen();
+  }
+
+  /**
+   * Wake at the session's next due frame and show what is due then (in the message queue, so
+   * it keeps its place among messages); one timer, set again after every change. An `ended`
+   * held back for waiting frames is handled once none waits.
+   */
+  private schedulePlayout(): void {
+    if (this.playoutTimer) {
+      clearTimeout(this.playoutTimer);
+      this.timers.delete(this.playoutTimer);
+      this.playoutTimer = undefined;
+    }
+    if (this.finished) return;
+    const at = this.session.nextWakeAt();
+    if (at === undefined) {
+      const ended = this.endedAfterPlayout;
+      this.endedAfterPlayout = undefined;
+      if (ended) this.enqueue(() => this.onEnded(ended));
+      return;
+    }
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (this.playoutTimer === t) this.playoutTimer = undefined;
+      this.enqueue(async () => {
+        if (this.finished) return;
+        const due = this.session.releaseDue(this.now());
+        this.schedulePlayout();
+        await this.show(due);
+      });
+    }, Math.max(0, at - this.now()));
+    this.playoutTimer = t;
+    this.timers.add(t);
+  }
+
+  /** The stream ended: the final state, the reason, and the session's end. */
+  private async onEnded(msg: Extract<ServerMessage, { type: 'ended' }>): Promise<void> {
+    if (this.finished) return;
+    this.session.onEnded(msg.reason, this.now());
+    this.result.endedReason = msg.reason;
+    this.result.exitCode = msg.reason === 'failed' ? EXIT_FAILURE : this.quitting ? this.result.exitCode : 0;
+    if (this.game) {
+      for (const line of await this.game.take([], true)) this.out(line);
+      await this.draw('final state');
+    }
+    this.info(formatEnded(msg.reason));
+    return this.finish(this.result.exitCode);
   }
 
   /** Take markers (from `joined` or a `markers` message), keeping one per seq and kind, sorted by seq. */

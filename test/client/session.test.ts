@@ -89,4 +89,86 @@ describe('StreamSession', () => {
     expect(s.onFrames(1, [f(1)], 0).change.added).toEqual([]);
     expect(s.onFrames(2, [f(1)], 0).change.added.map((x) => x.seq)).toEqual([1]);
   });
+
+  describe('with a playout lead (joined.leadMs > 0, frames carry dueAt)', () => {
+    /** Frame `seq` at media `seq` s, due at server time `dueAt`. */
+    const d = (seq: number, dueAt: number): WireFrame => ({ ...f(seq), dueAt });
+    const seqs = (frames: readonly WireFrame[]) => frames.map((x) => x.seq);
+    function leading(offset = 0): StreamSession {
+      const s = new StreamSession({ clockOffsetMs: () => offset });
+      s.onJoined(joined({ leadMs: 5000, speed: 1, positionSeq: 10, positionMs: 10_000 }), 1000);
+      return s;
+    }
+
+    it('shows frames at their dueAt (offset applied), never before; lists only what was shown', () => {
+      const s = leading(200);
+      expect(s.leadMs).toBe(5000);
+      const r = s.onFrames(1, [d(10, 1200), d(11, 2200), d(12, 3200)], 1000);
+      expect(seqs(r.change.added)).toEqual([10, 11, 12]);
+      expect(seqs(r.shown)).toEqual([10]);
+      expect(s.pending).toBe(2);
+      expect(seqs(s.shown())).toEqual([10]);
+      expect(s.firstPendingSeq).toBe(11);
+      expect(s.nextWakeAt()).toBe(2000);
+      expect(s.releaseDue(1999)).toEqual([]);
+      expect(seqs(s.releaseDue(2000))).toEqual([11]);
+      expect(seqs(s.shown())).toEqual([10, 11]);
+      expect(s.rejoinMessage()?.lastSeq).toBe(12); // the cursor counts what was received
+    });
+
+    it('the playhead does not run ahead of the frames shown', () => {
+      const s = leading();
+      s.onFrames(1, [d(10, 1000), d(11, 2000), d(12, 3000)], 1000);
+      expect(s.playhead(1500)).toBe(10_500);
+      expect(s.playhead(2500)).toBe(11_000); // frame 11 (t 11 s) not shown yet
+      s.releaseDue(2000);
+      expect(s.playhead(2800)).toBe(11_800);
+      expect(s.playhead(3500)).toBe(12_000); // frame 12 waits
+      s.releaseDue(3500);
+      expect(s.playhead(3500)).toBe(12_500);
+    });
+
+    it('a state drops the older epoch’s waiting frames from its positionSeq: never shown', () => {
+      const s = leading();
+      s.onFrames(1, [d(10, 1000), d(11, 2000), d(12, 3000)], 1000);
+      const { change } = s.onState(state({ epoch: 2, status: 'paused', positionSeq: 11, positionMs: 11_000 }), 1500);
+      expect(change.removed).toEqual([11, 12]);
+      expect(s.pending).toBe(0);
+      expect(s.releaseDue(10_000)).toEqual([]);
+      expect(seqs(s.shown())).toEqual([10]);
+      // Resumed: the new epoch sends them again, due anew.
+      s.onState(state({ epoch: 3, status: 'playing', speed: 1, positionSeq: 11, positionMs: 11_000 }), 5000);
+      expect(seqs(s.onFrames(3, [d(11, 6000)], 5000).shown)).toEqual([]);
+      expect(seqs(s.releaseDue(6000))).toEqual([11]);
+    });
+
+    it('frames of a newer epoch than known drop what they replace, waiting ones too', () => {
+      const s = leading();
+      s.onFrames(1, [d(10, 1000), d(11, 2000), d(12, 3000)], 1000);
+      const r = s.onFrames(2, [d(5, 900)], 1100);
+      expect(r.change.removed).toEqual([10, 11, 12]);
+      expect(seqs(r.shown)).toEqual([5]);
+      expect(s.pending).toBe(0);
+    });
+
+    it('a joined whose snapshot is at the playhead, before positionSeq, starts its epoch there', () => {
+      const s = leading();
+      s.onFrames(1, [d(10, 1000), d(11, 2000), d(12, 3000), d(13, 4000)], 1000); // 11-13 wait
+      // Back after a speed change: the snapshot is before seq 11, the row's positionSeq is 13.
+      const r = s.onJoined(joined({ epoch: 2, leadMs: 5000, positionSeq: 13, snapshot: { seq: 11, state: {} } }), 1500);
+      expect(r.change.removed).toEqual([11, 12, 13]);
+      expect(s.pending).toBe(0);
+      expect(s.rejoinMessage()).toMatchObject({ epoch: 2, lastSeq: 10 });
+      expect(seqs(s.onFrames(2, [d(11, 1400), d(12, 2500)], 1500).shown)).toEqual([11]); // the frames sent ahead follow
+      expect(s.rejoinMessage()).toMatchObject({ epoch: 2, lastSeq: 12 });
+    });
+
+    it('ended drops what still waits', () => {
+      const s = leading();
+      s.onFrames(1, [d(10, 1000), d(11, 2000)], 1000);
+      s.onEnded('stopped', 1200);
+      expect(s.pending).toBe(0);
+      expect(s.nextWakeAt()).toBeUndefined();
+    });
+  });
 });

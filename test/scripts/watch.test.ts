@@ -191,6 +191,33 @@ test('a frame that arrives late is printed once, not dropped; its replay is', as
   expect(out.text().match(/→ /g)).toHaveLength(3);
 });
 
+test('a playout lead: frames sent ahead print at their dueAt, never before; a pause drops the ones it replaced; ended waits for the last', async () => {
+  const T = Date.now();
+  const due = [T - 10, T + 150, T + 300, T + 60_000]; // point 0 is late: at once; 3 is dropped by the pause
+  const ahead = (seq: number, w: 1 | 2, pts: [string, string]): WireFrame => ({ ...point(seq, w, pts), dueAt: due[seq] });
+  server.script((ws) => {
+    // No pong: the clocks agree (one machine); an estimate from a pong could be off by a few ms.
+    onAction(server, 0, 'start', () => {
+      send(ws, joined({ status: 'playing', speed: 1, leadMs: 5000 }));
+      send(ws, framesMsg(1, [ahead(0, 2, ['0', '15']), ahead(1, 1, ['15', '15']), ahead(2, 1, ['30', '15']), ahead(3, 2, ['DROPPED', '30'])]));
+      send(ws, { type: 'state', streamId: STREAM, status: 'paused', speed: 1, epoch: 2, positionMs: 57_000, positionSeq: 3, by: 'system' });
+      send(ws, { type: 'ended', streamId: STREAM, reason: 'finished' });
+    });
+  });
+  const printedAt = new Map<number, number>();
+  const out = sink();
+  out.stream.on('data', (c: Buffer) => {
+    for (const m of c.toString('utf8').matchAll(/· 17(\d) km\/h/g)) printedAt.set(Number(m[1]), Date.now());
+  });
+  const result = await runWatch(base(), { stdout: out.stream });
+  expect(result.exitCode).toBe(0);
+  expect(result.frames.map((f) => f.seq)).toEqual([0, 1, 2]);
+  expect([...printedAt.keys()]).toEqual([0, 1, 2]);
+  for (const seq of [1, 2]) expect(printedAt.get(seq)!).toBeGreaterThanOrEqual(due[seq]!);
+  expect(out.text()).not.toContain('DROPPED');
+  expect(out.text().trimEnd().endsWith('■ ended: finished (the recording is over)')).toBe(true);
+});
+
 test('a scheduled stream: countdown lines on the server clock until it plays; then the frames', async () => {
   const SKEW = 3_600_000; // the server's clock is an hour ahead of ours: only pong.at makes the countdown right
   const startsAt = Date.now() + SKEW + 2_500;

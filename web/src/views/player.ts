@@ -8,7 +8,10 @@
  * frames after it), the
  * transport controls and keys (player/transport.ts), the countdown of a scheduled stream
  * (player/countdown.ts), the timeline seek bar, presence, chat and reactions. A live game's
- * timeline grows as frames arrive (client/session.ts). Only a live game's live stream wears the
+ * timeline grows as frames are shown (client/session.ts). Frames a stream sends ahead of their
+ * `dueAt` (protocol 1.1 `joined.leadMs`) wait in the session's playout queue: one timer wakes at
+ * the next due frame and hands what is due to the stage; a `state` drops waiting frames it
+ * replaced before they are drawn. Only a live game's live stream wears the
  * LIVE badge; a replay of a live game shows instead how far it is behind live, with a Jump to
  * live button (core/live.ts); a recording shows neither.
  */
@@ -66,11 +69,16 @@ const LIVE_LENGTH_REFRESH_MS = 10_000;
 export class PlayerView {
   readonly root: HTMLElement;
   /**
-   * The stream as this viewer knows it (client/session.ts): frame buffer, status, speed, the
-   * playhead's anchor on `performance.now()`, the known length, `startsAt`.
+   * The stream as this viewer knows it (client/session.ts): frame buffer, playout queue,
+   * status, speed, the playhead's anchor on `Date.now()`, the known length, `startsAt`. Its
+   * clock offset (server − local, ms) is the app's server clock: `deps.now()` − `Date.now()`.
    */
-  private readonly session = new StreamSession();
+  private readonly session = new StreamSession({ clockOffsetMs: () => this.deps.now() - Date.now() });
   private ended = false;
+  /** Wakes at the session's next due frame (client/playout.ts); undefined when none waits. */
+  private playoutTimer: number | undefined;
+  /** An `ended` `finished` that arrived while frames still wait: applied once the last is shown. */
+  private endAfterPlayout: { text: string; reason: string } | undefined;
   private renderQueued = false;
   private positionTimer: number;
 
@@ -300,8 +308,11 @@ export class PlayerView {
     window.clearTimeout(this.announceTimer);
     window.clearTimeout(this.pendingTimer);
     window.clearInterval(this.liveLengthTimer);
+    window.clearTimeout(this.playoutTimer);
+    this.playoutTimer = undefined;
     this.announceThrottle.reset();
-    if (this.session.streamId !== undefined && !this.ended) this.deps.send({ action: 'stop' });
+    // An `ended` held back for the last frames: the stream is over already, nothing to stop.
+    if (this.session.streamId !== undefined && !this.ended && !this.endAfterPlayout) this.deps.send({ action: 'stop' });
   }
 
   private get isController(): boolean {
@@ -310,7 +321,7 @@ export class PlayerView {
 
   private onJoined(msg: JoinedMessage): void {
     const epochBefore = this.session.buffer.epoch;
-    const { first, change } = this.session.onJoined(msg, performance.now());
+    const { first, change } = this.session.onJoined(msg, Date.now());
     const snapshot = snapshotOf(msg);
     if (snapshot) this.base = snapshot;
     this.frozenMs = undefined;
@@ -330,7 +341,7 @@ export class PlayerView {
     this.showStatus();
     this.showCountdown();
     this.showLive();
-    const held = this.session.buffer.sorted();
+    const held = this.session.shown();
     if (first) {
       this.stage.setup(msg, this.base, held);
       this.stage.setMarkers(markersOf(msg));
@@ -343,18 +354,20 @@ export class PlayerView {
       const markers = markersOf(msg);
       if (markers.length) this.stage.setMarkers(markers);
     }
+    this.schedulePlayout();
     this.scheduleRender();
   }
 
   private onState(msg: StateMessage): void {
-    const { prev, change } = this.session.onState(msg, performance.now());
+    const { prev, change } = this.session.onState(msg, Date.now());
     const prevStatus = prev.status;
     const prevSpeed = prev.speed;
     const snapshot = snapshotOf(msg);
     if (snapshot) {
       this.base = snapshot;
-      this.stage.reset(snapshot, this.session.buffer.sorted());
-    } else if (change.removed.length) this.stage.remove(change.removed, this.session.buffer.sorted(), this.base);
+      this.stage.reset(snapshot, this.session.shown());
+    } else if (change.removed.length) this.stage.remove(change.removed, this.session.shown(), this.base);
+    this.schedulePlayout();
     this.clearPending();
     this.showStatus(msg.by);
     this.showCountdown();
@@ -371,13 +384,44 @@ export class PlayerView {
   }
 
   private onFrames(epoch: number, frames: readonly WireFrame[]): void {
-    const { change, grew } = this.session.onFrames(epoch, frames, performance.now());
-    if (change.removed.length) this.stage.remove(change.removed, this.session.buffer.sorted(), this.base);
-    if (change.added.length === 0) return;
+    const { change, shown, grew } = this.session.onFrames(epoch, frames, Date.now());
+    if (change.removed.length) this.stage.remove(change.removed, this.session.shown(), this.base);
+    this.show(shown, grew);
+    this.schedulePlayout();
+    if (change.removed.length) this.scheduleRender();
+  }
+
+  /** Frames the session handed out to show (seq order): onto the stage, announced; `grew`: the timeline's length changed. */
+  private show(frames: readonly WireFrame[], grew: boolean): void {
+    if (frames.length === 0) return;
     if (grew) this.timeline.setDuration(this.session.known.durationMs);
-    const line = this.stage.add(change.added, this.session.buffer.sorted());
+    const line = this.stage.add(frames, this.session.shown());
     if (line) this.announce(line);
     this.scheduleRender();
+  }
+
+  /**
+   * Wake at the session's next due frame (client/playout.ts) and show what is due then; one
+   * timer, set again after every change. An `ended` held back for waiting frames applies once
+   * the last of them is shown.
+   */
+  private schedulePlayout(): void {
+    window.clearTimeout(this.playoutTimer);
+    this.playoutTimer = undefined;
+    const at = this.session.nextWakeAt();
+    if (at === undefined) {
+      const end = this.endAfterPlayout;
+      this.endAfterPlayout = undefined;
+      if (end) this.onEnded(end.text, end.reason);
+      return;
+    }
+    this.playoutTimer = window.setTimeout(() => {
+      this.playoutTimer = undefined;
+      const before = this.session.known;
+      const due = this.session.releaseDue(Date.now());
+      this.show(due, this.session.known !== before);
+      this.schedulePlayout();
+    }, Math.max(0, at - Date.now()));
   }
 
   /** Say `line` in the live region, at most once per gap (core/announce.ts). */
@@ -393,10 +437,18 @@ export class PlayerView {
   }
 
   private onEnded(text: string, reason: string): void {
+    // A finished stream's `ended` may come up to `leadMs` before its last frames are due: they are shown first.
+    if (reason === 'finished' && this.session.pending > 0 && this.playoutTimer !== undefined) {
+      this.endAfterPlayout = { text, reason };
+      return;
+    }
+    window.clearTimeout(this.playoutTimer);
+    this.playoutTimer = undefined;
+    this.endAfterPlayout = undefined;
     this.ended = true;
     this.frozenMs = undefined;
     this.offline.hidden = true;
-    this.session.onEnded(reason, performance.now());
+    this.session.onEnded(reason, Date.now());
     const gameId = this.session.joined?.gameId;
     this.banner.replaceChildren();
     append(
@@ -481,7 +533,7 @@ export class PlayerView {
   /** The playhead now (media ms), from the last anchor at the current speed. */
   private estimate(): number {
     if (this.frozenMs !== undefined) return this.frozenMs;
-    return this.session.playhead(performance.now());
+    return this.session.playhead(Date.now());
   }
 
   /** Every 250 ms: the playhead, the countdown (its text changes once a second), and the lag behind live. */
