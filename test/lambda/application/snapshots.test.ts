@@ -119,7 +119,7 @@ describe('joined carries the snapshot, markers and leadMs', () => {
     }
   });
 
-  it('a recording indexed without keyframes: no snapshot, no markers, the join still works', async () => {
+  it('a recording indexed without keyframes: the snapshot folded from frame 0 through its index, no markers', async () => {
     const gameId = '2011-usopen-2701';
     const w = await world([gameId]);
     await w.recordings.delete(keyframesKeyFor(recordingKey(gameId)));
@@ -127,7 +127,9 @@ describe('joined carries the snapshot, markers and leadMs', () => {
     const alice = await w.caller('alice');
     await startStream(w.ports, w.config, alice, { action: 'start', gameId, mode: 'pvai', speed: 1, atMs: 60_000 });
     const joined = w.posted(alice.connectionId).find((m): m is JoinedMessage => m.type === 'joined')!;
-    expect(joined.snapshot).toBeUndefined();
+    const S = seqAt(gameId, 60_000);
+    expect(S).toBeGreaterThan(0);
+    expect(joined.snapshot).toEqual({ seq: S, state: await expected(gameId, S) });
     expect(joined.markers).toEqual([]);
   });
 
