@@ -3,7 +3,7 @@
  * `joined`, optionally replaying what it missed) and detaching it — the multi-step acts of
  * `start`, `join`, `rejoin` and `stop`.
  */
-import { joinedMessage, roleIn } from '../core/control';
+import { joinedMessage, movedByOf, roleIn } from '../core/control';
 import { dueAt, frameTime } from '../core/clock';
 import { clockRuns, isFinished } from '../core/lifecycle';
 import type { StreamRow } from '../../contract/rows';
@@ -118,7 +118,7 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
     snap = { seq, snapshot: await snapshots.snapshotAt(seq) };
     return true;
   };
-  const greet = async (row: StreamRow, extras: { movedFrom?: number } = {}) => {
+  const greet = async (row: StreamRow, extras: { movedFrom?: number; movedBy?: string } = {}) => {
     const joined = joinedMessage(row, r, ports.time.now(), { ...extras, ...(snap?.snapshot ? { snapshot: snap.snapshot } : {}) });
     const [first, ...more] = joinedWithMarkers(opts.notice ? { ...joined, notice: opts.notice } : joined, snapshots ? await snapshots.markers() : []);
     await ports.broadcaster.post(connectionId, first);
@@ -129,7 +129,7 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
     // rejoin from an older epoch — the current epoch's frame at the stream's position.
     const moved = replay.epoch !== stream.epoch;
     await snapshotFor(moved ? stream.positionSeq : Math.min(replay.fromSeq, stream.positionSeq));
-    await greet({ ...stream, clientCount: stream.clientCount + 1 }, moved ? { movedFrom: replay.epoch } : {});
+    await greet({ ...stream, clientCount: stream.clientCount + 1 }, moved ? { movedFrom: replay.epoch, ...movedByOf(stream) } : {});
     let next = replay.fromSeq;
     let epoch = replay.epoch;
     await untilQuiet(ports, stream.streamId, async (row) => {

@@ -185,6 +185,34 @@ describe('seek and rejoin', () => {
     expect(w.posted(alice.connectionId).filter((m) => m.type === 'frames')).toEqual([]);
   });
 
+  it("a rejoin into the epoch a seek started: movedBy is the seeker's display name; an epoch the server started (epochBy stale) has none", async () => {
+    const w = await world([gameId]);
+    const alice = await w.caller('alice');
+    await startStream(w.ports, w.config, alice, { action: 'start', gameId, mode: 'pvai', speed: 1 });
+    const streamId = `pvai:${gameId}:alice`;
+    const row = w.ports.streams.rows.get(streamId)!;
+    w.ports.streams.rows.set(streamId, { ...row, status: 'paused' });
+    // Alice's second connection seeks (her display name from the token: "Alice A.").
+    const other = { ...(await w.caller('alice', 'c-alice-2')), displayName: 'Alice A.' };
+    await w.ports.connections.attach(other.connectionId, streamId, 'player');
+    await applyControl(w.ports, other, { action: 'seek', toMs: sample(gameId).frames[80]!.t });
+    const moved = w.ports.streams.rows.get(streamId)!;
+    expect(moved.epochBy).toEqual({ epoch: moved.epoch, userId: 'alice', name: 'Alice A.' });
+    await w.ports.connections.detach(alice.connectionId);
+    w.ports.broadcaster.posts.length = 0;
+    await rejoinStream(w.ports, w.config, alice, { action: 'rejoin', streamId, lastSeq: 0, epoch: row.epoch });
+    const joined = w.posted(alice.connectionId).find((m): m is JoinedMessage => m.type === 'joined')!;
+    expect(joined).toMatchObject({ epoch: moved.epoch, movedFrom: row.epoch, movedBy: 'Alice A.' });
+    // A restart (sweeper, operator) moves the epoch on without writing epochBy: no movedBy.
+    w.ports.streams.rows.set(streamId, { ...w.ports.streams.rows.get(streamId)!, epoch: moved.epoch + 1 });
+    await w.ports.connections.detach(alice.connectionId);
+    w.ports.broadcaster.posts.length = 0;
+    await rejoinStream(w.ports, w.config, alice, { action: 'rejoin', streamId, lastSeq: 0, epoch: row.epoch });
+    const again = w.posted(alice.connectionId).find((m): m is JoinedMessage => m.type === 'joined')!;
+    expect(again.movedFrom).toBe(row.epoch);
+    expect(again.movedBy).toBeUndefined();
+  });
+
   it('a rejoin in its own epoch: the snapshot is at the first replayed frame', async () => {
     const w = await world([gameId]);
     const alice = await w.caller('alice');
