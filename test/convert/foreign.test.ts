@@ -102,3 +102,22 @@ test('the tennis final: the final set decided by a tie-break, its markers and th
   expect(markers.filter((m) => m.kind === 'tiebreak').map((m) => m.label)).toEqual(['Tie-break, set 3']);
   expect(markers.at(-1)).toMatchObject({ kind: 'match', label: 'Ada Ambler wins 6-4 3-6 7-6' });
 });
+
+test('the cricket tie: every kind of extra in the scorecards, both super overs, the eliminator', async () => {
+  const rec = convert('tie-super-over-extras.json')[0]!;
+  const kind = kindOf('cricket')!;
+  const end = kind.snapshot(await stateAt(kind, rec.header, rec.frames, rec.frames.length)) as {
+    innings: Array<{ team: string; superOver: boolean; runs: number; wickets: number; extras: Record<string, number> }>;
+    result: string | null;
+    winner: string | null;
+  };
+  expect(end.innings.map((i) => [i.team, i.superOver, i.runs, i.wickets])).toEqual([
+    ['Ayes', false, 30, 2],
+    ['Bees', false, 30, 1],
+    ['Bees', true, 10, 1],
+    ['Ayes', true, 11, 0],
+  ]);
+  expect(end.innings[0]!.extras).toEqual({ wides: 6, noballs: 1, byes: 2, legbyes: 1, penalty: 0, total: 10 });
+  expect(end.innings[1]!.extras).toEqual({ wides: 1, noballs: 1, byes: 1, legbyes: 4, penalty: 0, total: 7 });
+  expect({ result: end.result, winner: end.winner }).toMatchObject({ winner: 'Ayes' });
+});
