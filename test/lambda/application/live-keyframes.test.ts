@@ -5,7 +5,8 @@
  * markers equal the kind's markers over the whole game, and the live snapshot source
  * (application/snapshots.ts) gives at every frame what a fold from frame 0 gives — past the
  * 2,000 frames a live game without keyframes is bounded to. Steady appends read nothing
- * back; a lost race leaves the object behind, never wrong.
+ * back; a lost race leaves the object behind, never wrong. A live terminal (folded without
+ * the emulator) has exact screens up to its first resize and none past it.
  */
 import { appendLiveEvents, clearLiveKeyframesCache, openLiveGame, updateLiveKeyframes, type LivePorts } from '../../../lambda/application/live';
 import { edgeStreamId } from '../../../lambda/application/edge-stream';
@@ -15,7 +16,11 @@ import { liveKeyframesKey } from '../../../contract/keys';
 import { buildKeyframes, emptyKeyframes, extendKeyframes } from '../../../kinds/keyframes';
 import { KEYFRAMES_FORMAT } from '../../../protocol/recording';
 import { leanKindOf } from '../../../kinds/lean';
-import { stateAt } from '../../../kinds';
+import { kindOf, stateAt } from '../../../kinds';
+import { screenText, type TerminalState } from '../../../kinds/terminal';
+import { convertFiles } from '../../../convert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { WireFrame } from '../../../protocol/messages';
 import { sample } from '../../kinds/samples';
 import { FakeBroadcaster, FakeWorkflow, InMemoryGameCatalog, InMemoryRecordingStore, InMemoryStreamStore, ManualTime } from '../fakes';
@@ -169,4 +174,24 @@ it(`past ${LIVE_SNAPSHOT_MAX_FRAMES} frames a live game with keyframes still has
   expect((await ten.snapshotAt(2))?.seq).toBe(2);
   expect(await ten.snapshotAt(3)).toBeUndefined();
   expect(await ten.snapshotAt(4)).toBeUndefined();
+});
+
+it('a live terminal (the lean fold, no emulator on the append path): exact screens up to its first resize, none past it; its markers', async () => {
+  const { ports, games, recordings } = setup();
+  const [rec] = convertFiles([{ name: 'v3.cast', content: readFileSync(join(__dirname, '..', '..', 'fixtures', 'foreign', 'markers-resize-colours.v3.cast')) }]);
+  await openLiveGame(ports, 'term', { kind: 'terminal', title: 'T', participants: [] });
+  await publish(ports, 'term', rec!.frames);
+  const full = kindOf('terminal')!;
+  // A live game's header has no size: the default 80 × 24, as this recording's.
+  const header = liveHeader(games.rows.get('term')!);
+  const resize = rec!.frames.find((f) => f.type === 'r')!.seq;
+  const kf = (await readLiveKeyframes(recordings, 'term'))!;
+  expect(kf.stoppedAt).toBe(resize);
+  expect(kf.markers).toEqual(full.markers(rec!.frames.slice(0, resize), header));
+  for (let seq = 0; seq <= resize; seq++) {
+    const got = (await sourceOf(recordings, games, 'term').snapshotAt(seq))!.state as unknown as TerminalState;
+    const want = full.snapshot(await stateAt(full, header, rec!.frames, seq)) as unknown as TerminalState;
+    expect({ seq, screen: await screenText(got) }).toEqual({ seq, screen: await screenText(want) });
+  }
+  expect(await sourceOf(recordings, games, 'term').snapshotAt(resize + 1)).toBeUndefined();
 });
