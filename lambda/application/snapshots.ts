@@ -8,8 +8,8 @@
  *   recording's index: keyframes are at most K = 64 frames apart), folded by the kind's lean
  *   registry (kinds/lean.ts: terminal without its emulator). A recording indexed before
  *   keyframes existed (no keyframes object) is folded from frame 0 through its index, up to
- *   S = {@link LIVE_SNAPSHOT_MAX_FRAMES} (re-indexing it adds keyframes: `npm run ingest --
- *   reindex`), and has no markers;
+ *   S = {@link LIVE_SNAPSHOT_MAX_FRAMES} (re-indexing it adds keyframes: `npm run ingest --`
+ *   `FILE --reindex`), and has no markers;
  * - a live game: its keyframes object (contract/keys.ts `liveKeyframesKey`, kept by the
  *   append use case, application/live.ts), read once per source — the last keyframe (or the
  *   object's tail state) at or before S, then the frames after it read from the chunks, at
