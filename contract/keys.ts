@@ -7,7 +7,10 @@
  * - `recordings/{gameId}.kf.json` — its keyframes and markers (protocol/recording.ts
  *   `RecordingKeyframes`), written by the index function beside the index;
  * - `live/{gameId}/{firstSeq}-{batchId}.jsonl` — one accepted batch of a live game's events
- *   (S3 objects cannot be appended to, so each batch is an object of its own).
+ *   (S3 objects cannot be appended to, so each batch is an object of its own);
+ * - `live/{gameId}/keyframes.kf.json` — a live game's keyframes and markers so far
+ *   (kinds/keyframes.ts `GrowingKeyframes` in protocol/recording.ts `RecordingKeyframes`'s
+ *   format), rewritten by the append use case when a keyframe or a marker is added.
  */
 
 /** Key prefix of stored recordings and their indexes. */
@@ -44,4 +47,9 @@ export function liveChunkPrefix(gameId: string): string {
 /** `live/{gameId}/{firstSeq}-{batchId}.jsonl`: one accepted batch of a live game. */
 export function liveChunkKey(gameId: string, firstSeq: number, batchId: string): string {
   return `${liveChunkPrefix(gameId)}${firstSeq}-${batchId}${RECORDING_SUFFIX}`;
+}
+
+/** `live/{gameId}/keyframes.kf.json`: a live game's keyframes object (beside its chunks; not a chunk: chunks end in `.jsonl`). */
+export function liveKeyframesKey(gameId: string): string {
+  return `${liveChunkPrefix(gameId)}keyframes${KEYFRAMES_SUFFIX}`;
 }

@@ -102,6 +102,15 @@ export interface ConnectionRow {
   ratePing?: number;
 }
 
+/** StreamRow `epochBy`: the viewer whose control change started an epoch. */
+export interface EpochBy {
+  epoch: number;
+  /** JWT `sub` (what `state.by` says). */
+  userId: string;
+  /** JWT `name`, or the user id: what clients show. */
+  name: string;
+}
+
 /**
  * `Streams` row: the scheduler of one stream. PK `streamId`; GSI `byStatus`.
  *
@@ -126,6 +135,13 @@ export interface StreamRow {
   anchorAt: number;
   /** The first seq sent in the current epoch (`rejoin` replays `[epochStartSeq, positionSeq)`). */
   epochStartSeq: number;
+  /**
+   * Who made the control change (pause, resume, speed, seek) that started epoch
+   * `epochBy.epoch`; stale when `epoch` moved on since (a restart by the sweeper or an
+   * operator writes none): a `rejoin` into a newer epoch gets `joined.movedBy` only when it
+   * names the current one. Absent before any control change.
+   */
+  epochBy?: EpochBy;
   /**
    * Every frame below this seq has been fanned out completely (crash recovery): a
    * tick's claim records the previous batch as sent, and a tick that yields records its

@@ -159,6 +159,7 @@ export type MilestoneFrameData = InningsRef &
 export interface MatchFrameData {
   /** e.g. "Mumbai Indians won by 1 run". */
   result: string;
+  /** Who won: `outcome.winner`, or the super over's (`eliminator`) or bowl-out's winner of a tie ({@link winnerOf}). */
   winner?: string;
   outcome: unknown;
   playerOfMatch: string[];
@@ -506,7 +507,7 @@ export function convertCricsheet(text: string, options: CricsheetOptions = {}): 
 
   const outcome = info.outcome ?? {};
   const result = resultText(outcome);
-  const winner = typeof (outcome as Json).winner === 'string' ? ((outcome as Json).winner as string) : undefined;
+  const winner = winnerOf(outcome);
   const playerOfMatch = Array.isArray(info.player_of_match) ? info.player_of_match.map(String) : [];
   push('match', {
     result,
@@ -576,6 +577,19 @@ export function matchTitle(info: Json, teams: string[]): string {
     parts.push([info.match_type, year].filter((x) => typeof x === 'string').join(' ') || 'Match');
   }
   return `${parts.join(' ')}: ${teams[0]} v ${teams[1]}`;
+}
+
+/**
+ * Who won, from Cricsheet's `info.outcome` (Cricsheet JSON format, "info section": `winner`,
+ * or — a tie decided by a super over or a bowl-out — `eliminator` / `bowl_out`); undefined for
+ * a tie left standing, a draw or no result.
+ */
+export function winnerOf(outcome: unknown): string | undefined {
+  const o = (outcome && typeof outcome === 'object' ? outcome : {}) as Json;
+  if (typeof o.winner === 'string') return o.winner;
+  if (o.result === 'tie' && typeof o.eliminator === 'string') return o.eliminator;
+  if (o.result === 'tie' && typeof o.bowl_out === 'string') return o.bowl_out;
+  return undefined;
 }
 
 /** "Mumbai Indians won by 1 run", "Match tied; Kings XI Punjab won the super over", "No result". */

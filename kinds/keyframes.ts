@@ -8,8 +8,8 @@
  * the frames after the keyframe, which the byte-range index locates. Pure (no I/O); async
  * because a kind's reducer may be (terminal).
  */
-import type { AnyGameKind, KindFold, RecordingHeader, Snapshot, WireFrame } from './kind';
-import { jsonBytes } from './kind';
+import type { AnyGameKind, KindFold, Marker, RecordingHeader, Snapshot, WireFrame } from './kind';
+import { jsonBytes, MAX_MARKERS, MAX_SNAPSHOT_BYTES } from './kind';
 
 /** The state after every frame with seq < `seq`. */
 export interface Keyframe<S = unknown> {
@@ -157,6 +157,116 @@ export async function snapshotAt<S>(
 /** The state after every frame with seq < `seq`, folded from frame 0 (the reference snapshotAt must equal). */
 export async function stateAt<S>(kind: KindFold<S>, header: RecordingHeader, frames: readonly WireFrame[], seq: number): Promise<S> {
   return applyFrames(kind, kind.initialState(header), frames.slice(0, seq));
+}
+
+/**
+ * Keyframes and markers of a game that is still growing (a live game, whose events are
+ * appended in batches): the same keyframes as {@link buildKeyframes} over its frames so far
+ * (every `every` frames from the previous keyframe, and after every frame the kind's
+ * `keyframeAfter` asks for, judged on the frames since the last keyframe that this object
+ * folded), plus the markers so far and where the fold stands.
+ */
+export interface GrowingKeyframes<S = unknown> extends Keyframes<S> {
+  /** The markers of the frames folded (seq < `frameCount`), sorted by seq, at most MAX_MARKERS (later ones are dropped). */
+  markers: Marker[];
+  /** The state after `frameCount` frames, when the last keyframe is before it. */
+  tail?: Keyframe<S>;
+  /** The frames since the last keyframe (at most `every` − 1), while the kind has a `keyframeAfter` rule to judge. */
+  run?: WireFrame[];
+  /** The seq of the first frame the kind could not fold (refused or thrown on): nothing from it on is folded. */
+  stoppedAt?: number;
+}
+
+/** The growing keyframes of a game with no frames yet: one keyframe, the initial state at seq 0. */
+export function emptyKeyframes<S>(kind: KindFold<S>, header: RecordingHeader, every: number = kind.keyframeEvery): GrowingKeyframes<S> {
+  if (!Number.isInteger(every) || every < 1) throw new RangeError(`every must be a positive integer, got ${every}`);
+  return { kind: kind.kind, every, frameCount: 0, keyframes: [{ seq: 0, state: kind.initialState(header) }], markers: [] };
+}
+
+/** What {@link extendKeyframes} changed. */
+export interface KeyframesExtension<S> {
+  keyframes: GrowingKeyframes<S>;
+  /** Keyframes added (0: only the tail moved). */
+  addedKeyframes: number;
+  /** Markers added, sorted by seq. */
+  addedMarkers: Marker[];
+}
+
+/**
+ * Fold the frames appended to a growing game into its keyframes and markers. `frames` are
+ * consecutive; those with seq < `kf.frameCount` were folded already and are skipped (so a
+ * batch handed twice changes nothing: idempotent by seq). Each frame is applied once: from
+ * the tail (or the last keyframe), never from frame 0. A frame `accept` refuses, or one the
+ * kind's reducer throws on, stops the fold there (`stoppedAt`), and so does a frame after
+ * which a keyframe's state would be over MAX_SNAPSHOT_BYTES (it could make no snapshot);
+ * after that nothing changes.
+ * Never mutates `kf`. The keyframes equal {@link buildKeyframes}'s over the same frames
+ * (for kinds whose `keyframeAfter` only looks at the frames since the keyframe).
+ *
+ * @throws RangeError when the frames leave a gap after `kf.frameCount` (read the missing
+ * ones first) or `kf` is of another kind.
+ */
+export async function extendKeyframes<S>(
+  kind: KindFold<S>,
+  header: RecordingHeader,
+  kf: GrowingKeyframes<S>,
+  frames: readonly WireFrame[],
+  accept: (f: WireFrame) => boolean = () => true,
+): Promise<KeyframesExtension<S>> {
+  if (kf.kind !== kind.kind) throw new RangeError(`keyframes of kind ${kf.kind}, not ${kind.kind}`);
+  const fresh = frames.filter((f) => f.seq >= kf.frameCount);
+  const unchanged = { keyframes: kf, addedKeyframes: 0, addedMarkers: [] };
+  if (kf.stoppedAt !== undefined || fresh.length === 0) return unchanged;
+  checkSeqs(fresh, kf.frameCount);
+  const keyframes = [...kf.keyframes];
+  const last = keyframes.at(-1)!;
+  let state = kf.tail && kf.tail.seq === kf.frameCount ? kf.tail.state : last.state;
+  if (!kf.tail && last.seq !== kf.frameCount) throw new RangeError(`keyframes folded to seq ${kf.frameCount} have neither a tail nor a keyframe there`);
+  let sinceKeyframe = kf.frameCount - keyframes.at(-1)!.seq;
+  let run: WireFrame[] = kind.keyframeAfter ? [...(kf.run ?? [])] : [];
+  const folded: WireFrame[] = [];
+  const before = state;
+  let stoppedAt: number | undefined;
+  for (const f of fresh) {
+    let next: S;
+    try {
+      if (!accept(f)) throw new RangeError(`frame ${f.seq} refused`);
+      next = await applyFrames(kind, state, [f]);
+    } catch {
+      stoppedAt = f.seq;
+      break;
+    }
+    state = next;
+    folded.push(f);
+    sinceKeyframe++;
+    if (kind.keyframeAfter) run.push(f);
+    if (sinceKeyframe >= kf.every || kind.keyframeAfter?.(f, run)) {
+      if (jsonBytes(state) > MAX_SNAPSHOT_BYTES) {
+        // A state this large makes no snapshot (a lean terminal's output since frame 0): stop.
+        stoppedAt = f.seq;
+        folded.pop();
+        break;
+      }
+      keyframes.push({ seq: f.seq + 1, state });
+      sinceKeyframe = 0;
+      run = [];
+    }
+  }
+  const frameCount = kf.frameCount + folded.length;
+  let addedMarkers: Marker[] = [];
+  if (folded.length > 0 && kf.markers.length < MAX_MARKERS) {
+    try {
+      const found = kind.markersFrom ? kind.markersFrom(before, folded, header, kf.markers) : kind.markers(folded, header);
+      addedMarkers = [...found].sort((a, b) => a.seq - b.seq).slice(0, MAX_MARKERS - kf.markers.length);
+    } catch {
+      addedMarkers = [];
+    }
+  }
+  const out: GrowingKeyframes<S> = { kind: kf.kind, every: kf.every, frameCount, keyframes, markers: [...kf.markers, ...addedMarkers] };
+  if (keyframes.at(-1)!.seq !== frameCount) out.tail = { seq: frameCount, state };
+  if (run.length > 0) out.run = run;
+  if (stoppedAt !== undefined) out.stoppedAt = stoppedAt;
+  return { keyframes: out, addedKeyframes: keyframes.length - kf.keyframes.length, addedMarkers };
 }
 
 /** UTF-8 JSON bytes of a set of keyframes (what storing them beside the index costs). */

@@ -86,6 +86,11 @@ export type AnyGameKind = GameKind<any>;
  *   stored right after `frame`, off the K grid; `sinceKeyframe` is every frame since the
  *   last keyframe, `frame` last. Terminal: after a resize, and once the output since the
  *   last keyframe is large (kinds/terminal/lean.ts), so a snapshot needs no emulator.
+ * - `markersFrom(state, frames, header, earlier)` (optional): the markers of `frames` played
+ *   from `state` (the state after every frame before them), `earlier` the markers found
+ *   before — for a game that grows (a live game: kinds/keyframes.ts `extendKeyframes`).
+ *   Kinds whose markers depend on the frame alone leave it out: `markers(frames, header)` is
+ *   then used on the new frames.
  */
 export interface GameKind<S = unknown> {
   readonly kind: string;
@@ -97,6 +102,7 @@ export interface GameKind<S = unknown> {
   keyframeAfter?(frame: WireFrame, sinceKeyframe: readonly WireFrame[]): boolean;
   snapshot(state: S): Json;
   markers(frames: readonly WireFrame[], header: RecordingHeader): Marker[];
+  markersFrom?(state: S, frames: readonly WireFrame[], header: RecordingHeader, earlier: readonly Marker[]): Marker[];
 }
 
 /**

@@ -200,6 +200,7 @@ export const joinedSnapshotFieldsSchema = z.object({
   markersFollow: z.literal(true).optional(),
   leadMs: z.number().int().min(0).default(0),
   movedFrom: z.number().int().min(0).optional(),
+  movedBy: z.string().optional(),
 });
 /** `state`'s protocol 1.1 field: `snapshot` after a seek. */
 export const stateSnapshotFieldsSchema = z.object({ snapshot: wireSnapshotSchema.optional() });

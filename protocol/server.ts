@@ -166,6 +166,11 @@ export interface JoinedMessage {
    * client can tell the stream moved (its `snapshot` and frames are the current epoch's).
    */
   movedFrom?: number;
+  /**
+   * With `movedFrom`: the display name of whoever made the control change (pause, resume,
+   * speed, seek) that started the current epoch; absent when the server moved it (a restart).
+   */
+  movedBy?: string;
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * `npm run ingest -- FILE… [--bucket NAME | --stack NAME] [--only GAMEID]… [--replace] [--dry-run]`
+ * `npm run ingest -- FILE… [--bucket NAME | --stack NAME] [--only GAMEID]… [--replace] [--reindex] [--dry-run]`
  *
  * Converts input files to matchcast/1 (the converter registry, kinds/converters.ts: tennis
  * point-by-point CSV, asciicast, ttyrec, Cricsheet JSON, chess PGN, generic JSONL), validates every recording with the same indexer
@@ -24,7 +24,10 @@
  * the index Lambda does not run again); a different recording under a gameId is refused —
  * nothing uploaded — unless `--replace` is given, and then the line says what was replaced
  * (`replaced  … (was N frames h:mm:ss, B)`). `--dry-run` converts and validates only: it
- * contacts no target, so it cannot say what an upload would replace.
+ * contacts no target, so it cannot say what an upload would replace. `--reindex` writes a
+ * recording stored byte for byte again (`reindexed  …`), which runs the index Lambda on it
+ * once more: a recording indexed before keyframes existed (no `recordings/{gameId}.kf.json`)
+ * then gets its keyframes and markers (snapshots at any frame, not only the first 2,000).
  *
  * Prints one line per recording (`uploaded  gameId  N frames  h:mm:ss  bytes B  key  kind`,
  * `unchanged  …`, `replaced  …`, `ok  …` on --dry-run), each after its place in the run when
@@ -66,7 +69,7 @@ function fileHelp(): string {
   return rows.map((r, i) => `  ${(i === 0 ? 'FILE' : '').padEnd(16)}${r}`).join('\n');
 }
 
-export const INGEST_HELP = `usage: npm run ingest -- FILE… [--bucket NAME | --stack NAME] [--only GAMEID]… [--replace] [--dry-run]
+export const INGEST_HELP = `usage: npm run ingest -- FILE… [--bucket NAME | --stack NAME] [--only GAMEID]… [--replace] [--reindex] [--dry-run]
 
 Convert recordings to matchcast/1, validate them, and upload each to
 s3://BUCKET/recordings/{gameId}.jsonl (the index Lambda catalogs it from there).
@@ -81,6 +84,10 @@ ${fileHelp()}
   --only GAMEID   keep only this recording (repeatable; e.g. one match of a whole event)
   --replace       replace a different recording stored under the same gameId
                   (each such line says what it replaced: frames and duration)
+  --reindex       write recordings stored byte for byte again, so the index Lambda
+                  runs on them once more: one indexed before keyframes existed (no
+                  recordings/{gameId}.kf.json) gets its keyframes and markers, and
+                  joins and seeks past its first 2,000 frames get snapshots
   --dry-run       convert and validate, upload nothing (contacts no target)
   -h, --help      this help
 `;
@@ -96,6 +103,8 @@ export interface IngestArgs {
   only: string[];
   /** Replace a different recording stored under the same key (otherwise refused). */
   replace: boolean;
+  /** Write recordings stored byte for byte again (the index Lambda runs on them again); absent: false. */
+  reindex?: boolean;
   dryRun: boolean;
   help: boolean;
 }
@@ -109,6 +118,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
       stack: { type: 'string', short: 's' },
       only: { type: 'string', multiple: true },
       replace: { type: 'boolean' },
+      reindex: { type: 'boolean' },
       'dry-run': { type: 'boolean', short: 'n' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -118,6 +128,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
     files: positionals,
     only: values.only ?? [],
     replace: values.replace ?? false,
+    ...(values.reindex ? { reindex: true } : {}),
     dryRun: values['dry-run'] ?? false,
     help: values.help ?? false,
     ...(values.bucket !== undefined ? { bucket: values.bucket } : {}),
@@ -356,12 +367,19 @@ async function ingest(argv: readonly string[], io: { stdout: Writable }, deps: I
   let written = 0;
   let replaced = 0;
   const failed: string[] = [];
+  let reindexed = 0;
   try {
     const plans = await checkTarget(s3, target.bucket, prepared, args.replace);
     for (const [i, p] of plans.entries()) {
       const n = progress(i, plans.length);
+      if (p.action === 'unchanged' && args.reindex) {
+        await uploadRecording(s3, target.bucket, p.rec);
+        reindexed++;
+        io.stdout.write(`${n}reindexed  ${recordingLine(p.rec)}  (the same bytes written again: the index Lambda adds its keyframes)\n`);
+        continue;
+      }
       if (p.action === 'unchanged') {
-        io.stdout.write(`${n}unchanged  ${recordingLine(p.rec)}  (stored byte for byte already)\n`);
+        io.stdout.write(`${n}unchanged  ${recordingLine(p.rec)}  (stored byte for byte already; --reindex indexes it again, adding keyframes to one indexed before them)\n`);
         continue;
       }
       // One upload failing does not stop the others (each object is independent); the run then exits 1 naming it.
@@ -382,12 +400,13 @@ async function ingest(argv: readonly string[], io: { stdout: Writable }, deps: I
   } finally {
     if (!deps.s3) s3.destroy();
   }
-  const unchanged = prepared.length - written - failed.length;
+  const unchanged = prepared.length - written - reindexed - failed.length;
   const parts = [
     `${written} recording(s) uploaded to s3://${target.bucket}/recordings/ (${target.label})${replaced > 0 ? `, ${replaced} of them replacing a different recording` : ''}`,
+    ...(reindexed > 0 ? [`${reindexed} reindexed`] : []),
     ...(unchanged > 0 ? [`${unchanged} unchanged`] : []),
   ];
-  io.stdout.write(`${parts.join('; ')}: ${totals}${written > 0 ? '; the index Lambda catalogs them' : ''}\n`);
+  io.stdout.write(`${parts.join('; ')}: ${totals}${written + reindexed > 0 ? '; the index Lambda catalogs them' : ''}\n`);
   if (failed.length > 0) {
     throw new CliError(`${failed.length} of ${prepared.length} recording(s) not uploaded: ${failed.join(', ')} (the others were; run the same command again to retry them)`);
   }

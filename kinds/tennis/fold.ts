@@ -224,11 +224,22 @@ const lastWord = (name: string) => name.trim().split(/\s+/).pop() || name;
  * when the header says best of 3 or 5), and the end ("match").
  */
 function markers(frames: readonly WireFrame[], header: RecordingHeader): Marker[] {
-  let st = initialState(header);
+  return capMarkers(markersFrom(initialState(header), frames), PRIORITY);
+}
+
+const PRIORITY = ['match', 'set', 'matchpoint', 'tiebreak', 'break', 'game'];
+
+/**
+ * The markers of `frames` played from `state` (the state after every frame before them),
+ * uncapped: what {@link markers} finds for those frames in the whole recording.
+ */
+function markersFrom(state: TennisState, frames: readonly WireFrame[]): Marker[] {
+  let st = state;
   const names = st.players.map(lastWord);
   const need = st.bestOf ? Math.ceil(st.bestOf / 2) : null;
   const out: Marker[] = [];
-  let lastTbGame = '';
+  // A tie-break already under way when these frames start has had its marker.
+  let lastTbGame = st.tiebreak ? `${st.sets.length}` : '';
   for (const f of frames) {
     if (f.type !== 'point') continue;
     const d = f.data as TennisPointData;
@@ -252,7 +263,7 @@ function markers(frames: readonly WireFrame[], header: RecordingHeader): Marker[
     if (next.winner !== null && st.winner === null) m('match', `${st.players[next.winner - 1]} wins ${next.sets.map((s) => `${s[0]}-${s[1]}`).join(' ')}`);
     st = next;
   }
-  return capMarkers(out, ['match', 'set', 'matchpoint', 'tiebreak', 'break', 'game']);
+  return out;
 }
 
 /** The tennis kind: `kind: 'tennis'`, frames `point`. */
@@ -263,4 +274,5 @@ export const tennisFold: KindFold<TennisState> = {
   reduce,
   snapshot: (s) => s as unknown as Json,
   markers,
+  markersFrom: (state, frames) => capMarkers(markersFrom(state, frames), PRIORITY),
 };

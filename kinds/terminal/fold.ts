@@ -27,7 +27,7 @@
 import { Terminal } from '@xterm/headless';
 import { SerializeAddon } from '@xterm/addon-serialize';
 import { DEFAULT_KEYFRAME_EVERY, type Json, type KindFold, type WireFrame } from '../kind';
-import { terminalInitialState, terminalKeyframeAfter, terminalMarkers, type TerminalState } from './lean';
+import { terminalInitialState, terminalKeyframeAfter, terminalMarkers, terminalMarkersFrom, type TerminalState } from './lean';
 
 const ESC = '\x1b';
 const GSETS = ['(', ')', '*', '+'] as const;
@@ -219,4 +219,5 @@ export const terminalFold: KindFold<TerminalState> = {
   keyframeAfter: terminalKeyframeAfter,
   snapshot: (s) => s as unknown as Json,
   markers: terminalMarkers,
+  markersFrom: (_state, frames, _header, earlier) => terminalMarkersFrom(frames, earlier.length),
 };

@@ -45,10 +45,15 @@ export function terminalInitialState(header: RecordingHeader): TerminalState {
 
 /** Markers: asciicast `m` events (label: the marker's text, or "marker N"). */
 export function terminalMarkers(frames: readonly WireFrame[]): Marker[] {
+  return terminalMarkersFrom(frames, 0);
+}
+
+/** The markers of `frames` when `earlier` markers came before them (the unnamed ones are numbered on). */
+export function terminalMarkersFrom(frames: readonly WireFrame[], earlier: number): Marker[] {
   const out: Marker[] = [];
   for (const f of frames) {
     if (f.type !== 'm') continue;
-    const label = typeof f.data === 'string' && f.data.trim() !== '' ? f.data : `marker ${out.length + 1}`;
+    const label = typeof f.data === 'string' && f.data.trim() !== '' ? f.data : `marker ${earlier + out.length + 1}`;
     out.push({ t: f.t, seq: f.seq, label, kind: 'marker' });
   }
   return capMarkers(out);
@@ -104,4 +109,5 @@ export const terminalLeanFold: KindFold<TerminalState> = {
   keyframeAfter: terminalKeyframeAfter,
   snapshot: (s) => s as unknown as Json,
   markers: terminalMarkers,
+  markersFrom: (_state, frames, _header, earlier) => terminalMarkersFrom(frames, earlier.length),
 };

@@ -390,7 +390,7 @@ export async function applyControl(ports: ControlPorts, caller: Caller, c: Contr
       updated = await ports.streams.update(
         stream.streamId,
         stream.epoch,
-        { ...changes, ...(startNew ? { executionArn: ports.workflow.arnFor(name) } : {}) },
+        { ...changes, epochBy: { epoch: changes.epoch, userId: caller.userId, name: caller.displayName }, ...(startNew ? { executionArn: ports.workflow.arnFor(name) } : {}) },
         { expectPositionSeq: stream.positionSeq },
       );
     } catch (e) {

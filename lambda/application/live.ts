@@ -8,7 +8,8 @@
  * that of a commit that throws — is deleted once a consistent read shows the row does not
  * name it, so no object is left that the index does not name, unless the function dies
  * between the two writes) → deliver the frames to the
- * game's live stream at once ({@link deliverToEdge}).
+ * game's live stream at once ({@link deliverToEdge}) → fold the batch into the game's
+ * keyframes and markers ({@link updateLiveKeyframes}), and send new markers to its viewers.
  * A live game belongs to the publisher who opened it (its row's `userId`): others are refused
  * `forbidden` (core/live.ts `assertMayPublish`); operators may act on any.
  * Metrics (contract/metrics.ts): `LiveEventAppendLatency`, one per append that stored events —
@@ -33,6 +34,12 @@ import { NO_QUOTAS, type UserQuotas } from '../ports/quotas';
 import { edgeStreamId, ensureEdgeStream } from './edge-stream';
 import { endStream } from './end-stream';
 import { readLiveFrames } from './frames';
+import { acceptsFrame, liveHeader, readLiveKeyframes, type LiveKeyframes } from './snapshots';
+import { emptyKeyframes, extendKeyframes } from '../../kinds/keyframes';
+import { generic } from '../../kinds/generic';
+import { leanKindOf } from '../../kinds/lean';
+import { liveKeyframesKey } from '../../contract/keys';
+import { KEYFRAMES_FORMAT } from '../../protocol/recording';
 
 /** Commit attempts of one append under contention (each re-reads and re-plans). */
 const MAX_COMMIT_ATTEMPTS = 20;
@@ -115,7 +122,11 @@ export async function appendLiveEvents(ports: LivePorts, gameId: string, events:
     // A condition that failed after an attempt of the SDK's own retries committed this very
     // chunk is this append's success too: only a chunk no index names is deleted.
     if (committed || (await namesChunk(ports, gameId, chunk.key)) === true) {
-      await deliverToEdge(ports, { ...game, frameCount: plan.frameCount, durationMs: plan.durationMs, chunks: [...(game.chunks ?? []), chunk] }, plan.frames);
+      const committedGame = { ...game, frameCount: plan.frameCount, durationMs: plan.durationMs, chunks: [...(game.chunks ?? []), chunk] };
+      await deliverToEdge(ports, committedGame, plan.frames);
+      await updateLiveKeyframes(ports, committedGame, plan.frames).catch((e: unknown) =>
+        ports.log.warn('could not update a live game\'s keyframes (the next append catches up)', { gameId, error: (e as Error).message }),
+      );
       (ports.metrics ?? NO_METRICS).add('LiveEventAppendLatency', ports.time.now() - now);
       return result;
     }
@@ -124,6 +135,81 @@ export async function appendLiveEvents(ports: LivePorts, gameId: string, events:
     await ports.time.sleep(Math.min(200, 5 * 2 ** attempt) * Math.random());
   }
   throw new Error(`append to "${gameId}" lost ${MAX_COMMIT_ATTEMPTS} commit races in a row`);
+}
+
+/** A live game's keyframes as this function instance last wrote or read them, by gameId (at most {@link KEYFRAMES_CACHE_ENTRIES}). */
+const keyframesCache = new Map<string, LiveKeyframes>();
+/** The update in flight per game in this process: updates of one game run one after another, in the order they were asked. */
+const keyframesQueue = new Map<string, Promise<void>>();
+const KEYFRAMES_CACHE_ENTRIES = 64;
+
+/** Forget the live keyframes this instance holds (tests). */
+export function clearLiveKeyframesCache(): void {
+  keyframesCache.clear();
+}
+
+/**
+ * Fold a committed batch into the game's keyframes object (contract/keys.ts
+ * `liveKeyframesKey`; kinds/keyframes.ts `extendKeyframes`, the kind's lean fold of
+ * kinds/lean.ts — the same K and keyframe rules as a recording's index), and send the
+ * markers it adds to the game's live stream as one `markers` message.
+ *
+ * Cheap on the append path: the object is kept per function instance; it is read (and the
+ * frames between it and this batch read from the chunks, `game.chunks` being the committed
+ * row's) only when this instance did not fold the previous batch itself, and written back
+ * only when a keyframe or a marker was added (or it did not exist). Each frame is folded
+ * once, from the object's last state — never from frame 0. Updates of one game in one
+ * process run in order; across instances, two updates may race on the object: each writes a
+ * state folded in the committed order up to its own batch, so the loser leaves it behind,
+ * never wrong, and the next append folds on from there (frames with seq already folded are
+ * skipped: idempotent by seq). Throws the store's errors (the caller logs them: an append
+ * never fails for its keyframes).
+ */
+export async function updateLiveKeyframes(ports: Pick<LivePorts, 'recordings' | 'broadcaster'>, game: GameRow, frames: readonly WireFrame[]): Promise<void> {
+  const previous = keyframesQueue.get(game.gameId) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(() => foldBatch(ports, game, frames));
+  const settled = run.catch(() => undefined);
+  keyframesQueue.set(game.gameId, settled);
+  void settled.then(() => {
+    if (keyframesQueue.get(game.gameId) === settled) keyframesQueue.delete(game.gameId);
+  });
+  return run;
+}
+
+async function foldBatch(ports: Pick<LivePorts, 'recordings' | 'broadcaster'>, game: GameRow, frames: readonly WireFrame[]): Promise<void> {
+  if (frames.length === 0) return;
+  const kind = leanKindOf(game.kind) ?? generic;
+  const header = liveHeader(game);
+  const firstSeq = frames[0]!.seq;
+  let kf = keyframesCache.get(game.gameId);
+  let stored = true;
+  if (!kf || kf.kind !== kind.kind || kf.frameCount !== firstSeq) {
+    const read = await readLiveKeyframes(ports.recordings, game.gameId);
+    stored = read !== null && read.kind === kind.kind;
+    kf = stored ? read! : { format: KEYFRAMES_FORMAT, gameId: game.gameId, ...emptyKeyframes(kind, header) };
+  }
+  if (kf.stoppedAt !== undefined || kf.frameCount >= frames.at(-1)!.seq + 1) {
+    remember(game.gameId, kf);
+    return;
+  }
+  // The frames between the object and this batch (committed before it): from the chunks.
+  const gap = kf.frameCount < firstSeq ? await readLiveFrames(ports.recordings, game.chunks ?? [], kf.frameCount, firstSeq, firstSeq - kf.frameCount) : [];
+  const { keyframes, addedKeyframes, addedMarkers } = await extendKeyframes(kind, header, kf, [...gap, ...frames], acceptsFrame(kind));
+  const next: LiveKeyframes = { ...keyframes, format: KEYFRAMES_FORMAT, gameId: game.gameId };
+  if (!stored || addedKeyframes > 0 || addedMarkers.length > 0 || next.stoppedAt !== undefined) {
+    await ports.recordings.put(liveKeyframesKey(game.gameId), JSON.stringify(next), 'application/json');
+  }
+  remember(game.gameId, next);
+  if (addedMarkers.length > 0) {
+    const streamId = edgeStreamId(game.gameId);
+    await ports.broadcaster.fanOut(streamId, [{ type: 'markers', streamId, markers: addedMarkers }]);
+  }
+}
+
+function remember(gameId: string, kf: LiveKeyframes): void {
+  keyframesCache.delete(gameId);
+  if (keyframesCache.size >= KEYFRAMES_CACHE_ENTRIES) keyframesCache.delete(keyframesCache.keys().next().value!);
+  keyframesCache.set(gameId, kf);
 }
 
 /** Whether the game's row (a consistent read) names chunk object `key`; undefined when the read fails. */

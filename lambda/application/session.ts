@@ -3,7 +3,7 @@
  * `joined`, optionally replaying what it missed) and detaching it — the multi-step acts of
  * `start`, `join`, `rejoin` and `stop`.
  */
-import { joinedMessage, roleIn } from '../core/control';
+import { joinedMessage, movedByOf, roleIn } from '../core/control';
 import { dueAt, frameTime, mediaAt } from '../core/clock';
 import { clockRuns, isFinished, leadOf } from '../core/lifecycle';
 import { nextBatch, withDueAt } from '../core/planner';
@@ -128,7 +128,7 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
     snap = { seq, snapshot: await snapshots.snapshotAt(seq) };
     return true;
   };
-  const greet = async (row: StreamRow, extras: { movedFrom?: number } = {}) => {
+  const greet = async (row: StreamRow, extras: { movedFrom?: number; movedBy?: string } = {}) => {
     const joined = joinedMessage(row, r, ports.time.now(), { ...extras, ...(snap?.snapshot ? { snapshot: snap.snapshot } : {}) });
     const [first, ...more] = joinedWithMarkers(opts.notice ? { ...joined, notice: opts.notice } : joined, snapshots ? await snapshots.markers() : []);
     await ports.broadcaster.post(connectionId, first);
@@ -140,7 +140,7 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
     const moved = replay.epoch !== stream.epoch;
     await snapshotFor(moved ? stream.positionSeq : Math.min(replay.fromSeq, stream.positionSeq));
     // Joined at the playhead (frames sent ahead): its `positionSeq` is the next frame this viewer receives.
-    await greet({ ...stream, clientCount: stream.clientCount + 1, ...(head ? { positionSeq: head.seq } : {}) }, moved ? { movedFrom: replay.epoch } : {});
+    await greet({ ...stream, clientCount: stream.clientCount + 1, ...(head ? { positionSeq: head.seq } : {}) }, moved ? { movedFrom: replay.epoch, ...movedByOf(stream) } : {});
     let next = replay.fromSeq;
     let epoch = replay.epoch;
     await untilQuiet(ports, stream.streamId, async (row) => {

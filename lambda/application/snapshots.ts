@@ -6,20 +6,27 @@
  *   application/index-recording.ts; read once per function instance and kept), the last
  *   keyframe at or before S, the frames from it to S − 1 (one ranged read through the
  *   recording's index: keyframes are at most K = 64 frames apart), folded by the kind's lean
- *   registry (kinds/lean.ts: terminal without its emulator);
- * - a live game: no keyframes — the frames from 0 to S − 1 read from its chunks and folded,
- *   when S ≤ {@link LIVE_SNAPSHOT_MAX_FRAMES}; past that, or across a terminal resize, no
- *   snapshot. Live games carry no markers.
+ *   registry (kinds/lean.ts: terminal without its emulator). A recording indexed before
+ *   keyframes existed (no keyframes object) is folded from frame 0 through its index, up to
+ *   S = {@link LIVE_SNAPSHOT_MAX_FRAMES} (re-indexing it adds keyframes: `npm run ingest --`
+ *   `FILE --reindex`), and has no markers;
+ * - a live game: its keyframes object (contract/keys.ts `liveKeyframesKey`, kept by the
+ *   append use case, application/live.ts), read once per source — the last keyframe (or the
+ *   object's tail state) at or before S, then the frames after it read from the chunks, at
+ *   most {@link LIVE_SNAPSHOT_MAX_FRAMES} of them; its markers are the object's. Without the
+ *   object (a game opened before live keyframes existed) it folds from frame 0 up to that
+ *   bound. Past a frame the kind could not fold (the object's `stoppedAt`: a refused event,
+ *   a terminal resize in the lean kind) there is no snapshot.
  *
  * Repeated calls on one source extend the last state computed when they can (the quiet-moment
  * wait of application/session.ts asks again as the stream moves on). The tick never calls this.
  */
-import { keyframesKeyFor } from '../../contract/keys';
-import { applyFrames, keyframeFor } from '../../kinds/keyframes';
+import { keyframesKeyFor, liveKeyframesKey } from '../../contract/keys';
+import { applyFrames, keyframeFor, type GrowingKeyframes } from '../../kinds/keyframes';
 import { jsonBytes, MAX_SNAPSHOT_BYTES, type AnyGameKind } from '../../kinds/kind';
 import { generic } from '../../kinds/generic';
 import { leanKindOf } from '../../kinds/lean';
-import { KEYFRAMES_FORMAT, RECORDING_FORMAT, type RecordingKeyframes } from '../../protocol/recording';
+import { KEYFRAMES_FORMAT, RECORDING_FORMAT, type RecordingHeader, type RecordingKeyframes } from '../../protocol/recording';
 import type { WireFrame, WireMarker, WireSnapshot } from '../../protocol/server';
 import type { StreamRow } from '../../contract/rows';
 import { NotFoundError } from '../ports/errors';
@@ -28,7 +35,11 @@ import type { RecordingStore } from '../ports/recordings';
 import type { SnapshotSource } from '../ports/snapshots';
 import type { FrameHistory } from './frames';
 
-/** Most frames of a live game folded for one snapshot (read from its chunks at each join). */
+/**
+ * Most frames folded for one snapshot without a keyframe close by: a live game's frames after
+ * its keyframes object's last state (or from 0 without one), a recording's from 0 when it was
+ * indexed before keyframes existed.
+ */
 export const LIVE_SNAPSHOT_MAX_FRAMES = 2000;
 /** Keyframes objects kept per function instance (each at most a few hundred KB). */
 const CACHE_ENTRIES = 32;
@@ -38,7 +49,7 @@ export type SnapshotHistory = FrameHistory & Pick<StreamRow, 'kind'> & { title?:
 
 /** Ports of the snapshot sources. */
 export interface SnapshotPorts {
-  recordings: Pick<RecordingStore, 'readText'>;
+  recordings: Pick<RecordingStore, 'readText' | 'readRange' | 'getIndex'>;
   /** The frame source of a history (application/frames.ts `frameSourceFor`). */
   frames: (history: FrameHistory) => FrameSource;
 }
@@ -54,6 +65,37 @@ export function clearKeyframesCache(): void {
 /** The snapshot source of `history`: its keyframes when it is a recording, its chunks when a live game. */
 export function snapshotSourceFor(ports: SnapshotPorts, history: SnapshotHistory): SnapshotSource {
   return history.liveStatus !== undefined || history.livePlayback !== undefined ? new LiveSnapshots(ports, history) : new RecordedSnapshots(ports, history);
+}
+
+/**
+ * The header a live game folds from (it has no recording header): the row's id, kind,
+ * title and participants, no `meta`. The append use case (application/live.ts) builds its
+ * keyframes from the same, so they equal this source's fold from frame 0.
+ */
+export function liveHeader(game: Pick<SnapshotHistory, 'gameId' | 'kind' | 'title' | 'participants'>): RecordingHeader {
+  return { format: RECORDING_FORMAT, gameId: game.gameId, kind: game.kind, title: game.title ?? game.gameId, participants: game.participants ?? [], durationMs: 0, frameCount: 0, meta: {} };
+}
+
+/** A live game's keyframes object as stored: the keyframes format with the growing fold's fields. */
+export type LiveKeyframes = RecordingKeyframes & GrowingKeyframes;
+
+/**
+ * Read a live game's keyframes object; null when there is none (or it is not one). Throws
+ * the store's other errors.
+ */
+export async function readLiveKeyframes(recordings: Pick<RecordingStore, 'readText'>, gameId: string): Promise<LiveKeyframes | null> {
+  try {
+    const parsed = JSON.parse(await recordings.readText(liveKeyframesKey(gameId))) as LiveKeyframes;
+    return parsed.format === KEYFRAMES_FORMAT && Array.isArray(parsed.keyframes) && parsed.keyframes.length > 0 ? parsed : null;
+  } catch (e) {
+    if (e instanceof NotFoundError || e instanceof SyntaxError) return null;
+    throw e;
+  }
+}
+
+/** A published event the kind can fold: published events are checked against the matchcast/1 format only, not the kind's schema. */
+export function acceptsFrame(kind: AnyGameKind): (f: WireFrame) => boolean {
+  return (f) => kind.frameSchema.safeParse(f).success;
 }
 
 function lean(kindName: string): AnyGameKind {
@@ -126,9 +168,37 @@ class RecordedSnapshots implements SnapshotSource {
     return kf;
   }
 
+  /** The recording's header (its first line, read through the index's `headerBytes`), for a fold from frame 0. */
+  private async header(): Promise<RecordingHeader | undefined> {
+    try {
+      const index = await this.ports.recordings.getIndex(this.history.indexKey);
+      const header = JSON.parse((await this.ports.recordings.readRange(this.history.recordingKey, 0, index.headerBytes)).trim()) as RecordingHeader;
+      return header.format === RECORDING_FORMAT ? header : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A recording indexed before keyframes existed: fold from frame 0, up to {@link LIVE_SNAPSHOT_MAX_FRAMES}. */
+  private async fromZero(seq: number): Promise<WireSnapshot | undefined> {
+    if (seq < 0 || seq > this.history.frameCount || seq > LIVE_SNAPSHOT_MAX_FRAMES) return undefined;
+    const kind = lean(this.history.kind);
+    let from = this.last && this.last.seq <= seq ? this.last : undefined;
+    if (!from) {
+      const header = await this.header();
+      if (!header) return undefined;
+      from = { seq: 0, state: kind.initialState(header) };
+    }
+    const folded = await foldTo(this.ports, this.history, kind, from, seq, acceptsFrame(kind));
+    if (!folded) return undefined;
+    this.last = folded;
+    return fits({ seq, state: kind.snapshot(folded.state) });
+  }
+
   async snapshotAt(seq: number): Promise<WireSnapshot | undefined> {
     const kf = await this.keyframes();
-    if (!kf || kf.keyframes.length === 0 || seq < 0 || seq > kf.frameCount) return undefined;
+    if (!kf) return this.fromZero(seq);
+    if (kf.keyframes.length === 0 || seq < 0 || seq > kf.frameCount) return undefined;
     const kind = lean(kf.kind);
     const k = keyframeFor(kf, seq);
     // Extend the last state when it lies between this seq's keyframe and the seq.
@@ -146,39 +216,41 @@ class RecordedSnapshots implements SnapshotSource {
 
 class LiveSnapshots implements SnapshotSource {
   private last: Folded | undefined;
+  private kf: Promise<LiveKeyframes | null> | undefined;
 
   constructor(
     private readonly ports: SnapshotPorts,
     private readonly history: SnapshotHistory,
   ) {}
 
+  /** The game's keyframes object, read once per source (null: none, or of another kind). */
+  private keyframes(kind: AnyGameKind): Promise<LiveKeyframes | null> {
+    this.kf ??= readLiveKeyframes(this.ports.recordings, this.history.gameId).then((kf) => (kf && kf.kind === kind.kind ? kf : null));
+    return this.kf;
+  }
+
   async snapshotAt(seq: number): Promise<WireSnapshot | undefined> {
-    if (seq < 0 || seq > LIVE_SNAPSHOT_MAX_FRAMES) return undefined;
+    if (seq < 0) return undefined;
     const kind = lean(this.history.kind);
-    const from: Folded =
-      this.last && this.last.seq <= seq
-        ? this.last
-        : {
-            seq: 0,
-            state: kind.initialState({
-              format: RECORDING_FORMAT,
-              gameId: this.history.gameId,
-              kind: this.history.kind,
-              title: this.history.title ?? this.history.gameId,
-              participants: this.history.participants ?? [],
-              durationMs: 0,
-              frameCount: 0,
-              meta: {},
-            }),
-          };
-    // Published events are checked against the matchcast/1 format only, not the kind's schema.
-    const folded = await foldTo(this.ports, this.history, kind, from, seq, (f) => kind.frameSchema.safeParse(f).success);
+    const kf = await this.keyframes(kind);
+    if (kf?.stoppedAt !== undefined && seq > kf.stoppedAt) return undefined;
+    // The latest state at or before seq: the last one computed, the object's tail, a keyframe, or frame 0.
+    const candidates: Folded[] = [{ seq: 0, state: kind.initialState(liveHeader(this.history)) }];
+    if (kf) {
+      candidates.push(keyframeFor(kf, Math.min(seq, kf.frameCount)));
+      if (kf.tail && kf.tail.seq <= seq) candidates.push(kf.tail);
+    }
+    if (this.last && this.last.seq <= seq) candidates.push(this.last);
+    const from = candidates.reduce((a, b) => (b.seq > a.seq ? b : a));
+    if (seq - from.seq > LIVE_SNAPSHOT_MAX_FRAMES || (!kf && seq > LIVE_SNAPSHOT_MAX_FRAMES)) return undefined;
+    const folded = await foldTo(this.ports, this.history, kind, from, seq, acceptsFrame(kind));
     if (!folded) return undefined;
     this.last = folded;
     return fits({ seq, state: kind.snapshot(folded.state) });
   }
 
   async markers(): Promise<WireMarker[]> {
-    return [];
+    const kf = await this.keyframes(lean(this.history.kind));
+    return kf?.markers ?? [];
   }
 }

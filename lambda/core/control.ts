@@ -218,6 +218,13 @@ export interface JoinedExtras {
   snapshot?: WireSnapshot;
   /** A rejoin from an older epoch: the epoch it asked for. */
   movedFrom?: number;
+  /** With `movedFrom`: the display name of whoever started the current epoch (StreamRow `epochBy`). */
+  movedBy?: string;
+}
+
+/** The `movedBy` of a rejoin into `stream`'s current epoch: its `epochBy` name when it names that epoch. */
+export function movedByOf(stream: Pick<StreamRow, 'epoch' | 'epochBy'>): { movedBy?: string } {
+  return stream.epochBy && stream.epochBy.epoch === stream.epoch ? { movedBy: stream.epochBy.name } : {};
 }
 
 /**
@@ -225,8 +232,8 @@ export interface JoinedExtras {
  * A stream not started yet (`scheduled`/`awaiting_start`) also carries `startsAt`
  * (epoch ms of its first frame), the countdown's target. Protocol 1.1: `leadMs` is the
  * row's playout buffer (0 when it has none), `markers` is empty here (application/session.ts fills it and splits
- * what does not fit, protocol/server.ts `joinedWithMarkers`), `snapshot` and `movedFrom`
- * from `extras`.
+ * what does not fit, protocol/server.ts `joinedWithMarkers`), `snapshot`, `movedFrom` and
+ * `movedBy` from `extras`.
  */
 export function joinedMessage(stream: StreamRow, role: Role, now: number, extras: JoinedExtras = {}): JoinedMessage {
   return {
@@ -251,5 +258,6 @@ export function joinedMessage(stream: StreamRow, role: Role, now: number, extras
     leadMs: stream.leadMs ?? 0,
     ...(extras.snapshot ? { snapshot: extras.snapshot } : {}),
     ...(extras.movedFrom !== undefined ? { movedFrom: extras.movedFrom } : {}),
+    ...(extras.movedFrom !== undefined && extras.movedBy ? { movedBy: extras.movedBy } : {}),
   };
 }

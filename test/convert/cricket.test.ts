@@ -125,7 +125,7 @@ describe('convertCricsheet on every real match', () => {
       ['Mumbai Indians 11/1 (1.0 ov)', true, undefined],
       ['Kings XI Punjab 15/0 (0.4 ov)', true, 12],
     ]);
-    expect(frames[frames.length - 1].data).toMatchObject({ result: 'Match tied; Kings XI Punjab won the super over' });
+    expect(frames[frames.length - 1].data).toMatchObject({ result: 'Match tied; Kings XI Punjab won the super over', winner: 'Kings XI Punjab' });
     const lastBall = of<BallFrameData>(frames, 'ball').pop() as BallFrameData;
     expect(lastBall).toMatchObject({ innings: 6, superOver: true, chase: { target: 12, need: 0, ballsLeft: 2 } });
     // The super-over innings with two wickets ends the innings (all out in a super over).

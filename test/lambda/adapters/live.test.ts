@@ -31,7 +31,7 @@ const appendLiveEvents = (gameId: string, events: readonly LiveEvent[], now = Da
 const finishLive = (gameId: string): Promise<GameRow> => live.finishLive(ports(), gameId);
 const open = { kind: 'cricket', title: 'Nets', participants: [] };
 
-/** Every object key under `prefix` in the local bucket (s3rver, path-style). */
+/** Every chunk object key (`*.jsonl`; not the game's keyframes object) under `prefix` in the local bucket (s3rver, path-style). */
 async function objectKeys(prefix: string): Promise<string[]> {
   const s3 = new S3Client({ forcePathStyle: true, region: process.env.AWS_REGION ?? 'us-east-1' });
   try {
@@ -39,7 +39,7 @@ async function objectKeys(prefix: string): Promise<string[]> {
     let token: string | undefined;
     do {
       const out = await s3.send(new ListObjectsV2Command({ Bucket: aws().bucket, Prefix: prefix, ContinuationToken: token }));
-      for (const o of out.Contents ?? []) keys.push(o.Key!);
+      for (const o of out.Contents ?? []) if (o.Key!.endsWith('.jsonl')) keys.push(o.Key!);
       token = out.NextContinuationToken;
     } while (token);
     return keys.sort();

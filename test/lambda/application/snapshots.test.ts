@@ -119,7 +119,7 @@ describe('joined carries the snapshot, markers and leadMs', () => {
     }
   });
 
-  it('a recording indexed without keyframes: no snapshot, no markers, the join still works', async () => {
+  it('a recording indexed without keyframes: the snapshot folded from frame 0 through its index, no markers', async () => {
     const gameId = '2011-usopen-2701';
     const w = await world([gameId]);
     await w.recordings.delete(keyframesKeyFor(recordingKey(gameId)));
@@ -127,7 +127,9 @@ describe('joined carries the snapshot, markers and leadMs', () => {
     const alice = await w.caller('alice');
     await startStream(w.ports, w.config, alice, { action: 'start', gameId, mode: 'pvai', speed: 1, atMs: 60_000 });
     const joined = w.posted(alice.connectionId).find((m): m is JoinedMessage => m.type === 'joined')!;
-    expect(joined.snapshot).toBeUndefined();
+    const S = seqAt(gameId, 60_000);
+    expect(S).toBeGreaterThan(0);
+    expect(joined.snapshot).toEqual({ seq: S, state: await expected(gameId, S) });
     expect(joined.markers).toEqual([]);
   });
 
@@ -181,6 +183,34 @@ describe('seek and rejoin', () => {
     expect(joined.snapshot).toEqual({ seq: 123, state: await expected(gameId, 123) });
     // Nothing of the old epoch is replayed.
     expect(w.posted(alice.connectionId).filter((m) => m.type === 'frames')).toEqual([]);
+  });
+
+  it("a rejoin into the epoch a seek started: movedBy is the seeker's display name; an epoch the server started (epochBy stale) has none", async () => {
+    const w = await world([gameId]);
+    const alice = await w.caller('alice');
+    await startStream(w.ports, w.config, alice, { action: 'start', gameId, mode: 'pvai', speed: 1 });
+    const streamId = `pvai:${gameId}:alice`;
+    const row = w.ports.streams.rows.get(streamId)!;
+    w.ports.streams.rows.set(streamId, { ...row, status: 'paused' });
+    // Alice's second connection seeks (her display name from the token: "Alice A.").
+    const other = { ...(await w.caller('alice', 'c-alice-2')), displayName: 'Alice A.' };
+    await w.ports.connections.attach(other.connectionId, streamId, 'player');
+    await applyControl(w.ports, other, { action: 'seek', toMs: sample(gameId).frames[80]!.t });
+    const moved = w.ports.streams.rows.get(streamId)!;
+    expect(moved.epochBy).toEqual({ epoch: moved.epoch, userId: 'alice', name: 'Alice A.' });
+    await w.ports.connections.detach(alice.connectionId);
+    w.ports.broadcaster.posts.length = 0;
+    await rejoinStream(w.ports, w.config, alice, { action: 'rejoin', streamId, lastSeq: 0, epoch: row.epoch });
+    const joined = w.posted(alice.connectionId).find((m): m is JoinedMessage => m.type === 'joined')!;
+    expect(joined).toMatchObject({ epoch: moved.epoch, movedFrom: row.epoch, movedBy: 'Alice A.' });
+    // A restart (sweeper, operator) moves the epoch on without writing epochBy: no movedBy.
+    w.ports.streams.rows.set(streamId, { ...w.ports.streams.rows.get(streamId)!, epoch: moved.epoch + 1 });
+    await w.ports.connections.detach(alice.connectionId);
+    w.ports.broadcaster.posts.length = 0;
+    await rejoinStream(w.ports, w.config, alice, { action: 'rejoin', streamId, lastSeq: 0, epoch: row.epoch });
+    const again = w.posted(alice.connectionId).find((m): m is JoinedMessage => m.type === 'joined')!;
+    expect(again.movedFrom).toBe(row.epoch);
+    expect(again.movedBy).toBeUndefined();
   });
 
   it('a rejoin in its own epoch: the snapshot is at the first replayed frame', async () => {

@@ -486,12 +486,13 @@ export class PlayerView {
   /**
    * What the chat says when a rejoin lands in a newer epoch (`joined.movedFrom`, or an epoch
    * newer than the buffer's): the stream was moved (paused, sped up or seeked) while this
-   * viewer was away — by whom when the message says (`by`).
+   * viewer was away — by whom when the message says (`joined.movedBy`, protocol 1.1).
    */
   private movedText(msg: JoinedMessage): string {
+    const movedBy = msg.movedBy;
     const by = (msg as { by?: unknown }).by;
-    const who = typeof by === 'string' && by !== '' && by !== 'system' ? this.who(by) : undefined;
-    return `While you were away, ${who ? `${who} moved` : 'the stream moved'} to another point: the screen now shows where it is.`;
+    const who = typeof movedBy === 'string' && movedBy !== '' ? movedBy : typeof by === 'string' && by !== '' && by !== 'system' ? this.who(by) : undefined;
+    return `The stream moved while you were away${who ? ` (${who} moved it)` : ''}: the screen now shows where it is.`;
   }
 
   private who(userId: string): string {
