@@ -24,6 +24,7 @@
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage } from 'node:http';
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { documentClient, DynamoConnectionRegistry, DynamoGameCatalog, DynamoStreamStore, forEachPool, streamIdFor } from '../../lambda/engine';
@@ -34,7 +35,7 @@ import { summarize, type Summary } from './stats';
 import { Viewers } from './viewers';
 
 /** The stack's three tables as the handlers' repositories (on its DynamoDB stand-in; region and credentials: the stack's shared settings). */
-function repositories(stack: LocalStack): { connections: DynamoConnectionRegistry; streams: DynamoStreamStore; games: DynamoGameCatalog } {
+function repositories(stack: LocalStack): { client: DynamoDBDocumentClient; connectionsTable: string; connections: DynamoConnectionRegistry; streams: DynamoStreamStore; games: DynamoGameCatalog } {
   const client = documentClient({ endpoint: stack.endpoints.dynamodb });
   const table = (name: string): string => {
     const t = stack.tables[name];
@@ -42,6 +43,8 @@ function repositories(stack: LocalStack): { connections: DynamoConnectionRegistr
     return t;
   };
   return {
+    client,
+    connectionsTable: table('Connections'),
     connections: new DynamoConnectionRegistry({ client, tableName: table('Connections') }),
     streams: new DynamoStreamStore({ client, tableName: table('Streams') }),
     games: new DynamoGameCatalog({ client, tableName: table('Games') }),
@@ -166,6 +169,29 @@ async function waitForDisconnects(stack: LocalStack, ids: readonly string[], tim
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/**
+ * Wait (bounded) until the Connections table holds no row of `ids`: the gateway forgets a
+ * connection before its `$disconnect` handler has deleted the row, and with thousands of
+ * closes at once those handlers run long after; the next run (or the stack's close) must not
+ * start under them. Counts with a Scan (the bench's own table, a few thousand rows at most).
+ */
+async function waitForRowsGone(db: ReturnType<typeof repositories>, ids: readonly string[], timeoutMs: number): Promise<void> {
+  if (ids.length === 0) return;
+  const set = new Set(ids);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    let left = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await db.client.send(new ScanCommand({ TableName: db.connectionsTable, ProjectionExpression: 'connectionId', ExclusiveStartKey: start }));
+      for (const item of page.Items ?? []) if (set.has(String(item.connectionId))) left++;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    if (left === 0) return;
+    await sleep(500);
+  }
+}
+
 /** Run one spectator scenario (see the module note). Throws when the stack refuses the setup (connections, start). */
 export async function runSpectate(stack: LocalStack, opts: SpectateOptions): Promise<SpectateResult> {
   const db = repositories(stack);
@@ -252,6 +278,7 @@ export async function runSpectate(stack: LocalStack, opts: SpectateOptions): Pro
     const ids = stack.gateway.connectionIds();
     await viewers.close();
     await waitForDisconnects(stack, ids, 30_000);
+    await waitForRowsGone(db, ids, 120_000).catch(() => undefined);
   }
 }
 
@@ -346,5 +373,6 @@ export async function runJoinStorm(stack: LocalStack, opts: JoinStormOptions): P
     await forEachPool(ids, BULK_CONCURRENCY, async (id) => void (await db.connections.detach(id).catch(() => undefined)));
     await viewers.close();
     await waitForDisconnects(stack, ids, 30_000);
+    await waitForRowsGone(db, ids, 120_000).catch(() => undefined);
   }
 }
