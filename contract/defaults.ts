@@ -15,6 +15,17 @@ export const DEFAULT_ZOMBIE_GRACE_SECONDS = 60;
 /** Most connections attached to one stream. */
 export const DEFAULT_MAX_CLIENTS_PER_STREAM = 1000;
 /**
+ * Playout buffer (ms) of a recorded game's spectate stream (docs/PROTOCOL.md "Playout buffer
+ * (1.1)"): 2 s. A spectate stream has no controllers, so what a larger buffer costs — the
+ * frames already sent that a `state` makes clients drop and the tick sends again — is paid
+ * only by an operator's restart; 2 s still packs every frame of a dense recording due within
+ * 2 s of wall time (128 s of media at 64×) into one `frames` message, and a viewer rides out
+ * a 2 s stall of the tick or the network without a gap.
+ */
+export const DEFAULT_SPECTATE_LEAD_MS = 2000;
+/** Largest playout buffer (ms) a stream may be given: 60 s. */
+export const MAX_LEAD_MS = 60_000;
+/**
  * Milliseconds over which a stream's reactions are summed into one `reactions` message
  * (`{ emoji: count }`): 1 s — one fan-out per second however many viewers click, and still
  * felt as "now" by a person watching.

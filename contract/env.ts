@@ -33,6 +33,12 @@ export const ENV = {
   zombieGraceSeconds: 'ZOMBIE_GRACE_SECONDS',
   /** Most connections attached to one stream; a `start`/`join` beyond it is refused. */
   maxClientsPerStream: 'MAX_CLIENTS_PER_STREAM',
+  /**
+   * Playout buffer (ms) of a recorded game's spectate stream, an integer 0–60,000: frames are
+   * sent up to this long before they are due (docs/PROTOCOL.md "Playout buffer (1.1)"); 0 sends
+   * nothing early. Unset: contract/defaults.ts. Read by the control function, which creates them.
+   */
+  spectateLeadMs: 'SPECTATE_LEAD_MS',
   /** The Quotas table: one item per user and quota resource, one per holder (lambda/adapters/quotas.ts). */
   quotasTable: 'QUOTAS_TABLE',
   /** The per-user quotas, JSON `{"connections":20,…}` (keys of lambda/ports/quotas.ts; defaults in contract/defaults.ts). */

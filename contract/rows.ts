@@ -130,6 +130,13 @@ export interface StreamRow {
   sentSeq?: number;
   /** Spacing (ms) between frames for recordings without times; absent means use `t`. */
   delayMs?: number;
+  /**
+   * Playout buffer (docs/PROTOCOL.md "Playout buffer (1.1)"), wall ms: the tick sends each
+   * frame up to this long before it is due, carrying its `dueAt`. Absent or 0: nothing is sent
+   * before it is due. Set once, when the stream is created (a recorded game's spectate stream:
+   * the control function's SPECTATE_LEAD_MS; every other stream 0).
+   */
+  leadMs?: number;
   /** Continue-as-new counter of the current epoch's executions. */
   generation: number;
   executionArn?: string;

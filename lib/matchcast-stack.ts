@@ -66,6 +66,12 @@ export interface MatchcastStackProps extends StackProps {
    */
   readonly maxClientsPerStream?: number;
   /**
+   * Playout buffer (ms) of a recorded game's spectate stream: frames sent up to this long
+   * before they are due (docs/PROTOCOL.md "Playout buffer (1.1)"). An integer 0–60,000.
+   * @default DEFAULT_SPECTATE_LEAD_MS (contract/defaults.ts: 2000)
+   */
+  readonly spectateLeadMs?: number;
+  /**
    * Per-user quotas across all of a user's connections (docs/SECURITY.md "Limits"), each a
    * positive integer; a resource left out keeps its default: `connections` open (20),
    * `streams` started and still running (5), `executions` of the Player running for them (5),
@@ -154,12 +160,12 @@ export const DEFAULT_TICK_RESERVED_CONCURRENCY = 100;
  * `removalPolicy` is DESTROY).
  *
  * @throws Error naming the prop (`stageName`, `idleTtl`, `controllerGrace`, `maxStreamDuration`,
- *   `maxClientsPerStream`, `removalPolicy`, `throttle.*`, `auth.issuer` / `auth.audience` /
+ *   `maxClientsPerStream`, `spectateLeadMs`, `removalPolicy`, `throttle.*`, `auth.issuer` / `auth.audience` /
  *   `auth.jwksUrl`, `accessLogsExpiration`, `webClient`'s `webDistDir` / `removalPolicy`,
  *   `alarmEmail`, `latenessP99ThresholdMs`, `routeThrottles.*`, `tickReservedConcurrency`,
  *   `userQuotas.*` (by {@link Tables}))
  *   when it is invalid. Each prop is validated once, by the construct that uses it:
- *   `stageName`, `throttle`, `maxClientsPerStream`, `auth` by {@link MatchcastWebSocketApi}
+ *   `stageName`, `throttle`, `maxClientsPerStream`, `spectateLeadMs`, `auth` by {@link MatchcastWebSocketApi}
  *   (the HTTP API's authorizer takes its validated `auth`), `idleTtl` and `controllerGrace`
  *   by {@link Sweeper}, `maxStreamDuration` by {@link PlayerWorkflow}, `removalPolicy` by
  *   {@link Tables}, `webClient` by {@link WebClient}, `alarmEmail` and `latenessP99ThresholdMs`
@@ -220,6 +226,7 @@ export class MatchcastStack extends Stack {
       throttle: props.throttle,
       routeThrottles: props.routeThrottles,
       maxClientsPerStream: props.maxClientsPerStream,
+      spectateLeadMs: props.spectateLeadMs,
       auth: props.auth,
       rateLimits: props.rateLimits,
       streamSocialLimits: props.streamSocialLimits,

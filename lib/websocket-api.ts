@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { DEFAULT_MAX_CLIENTS_PER_STREAM, DEFAULT_REACTION_WINDOW_MS } from '../contract/defaults';
+import { DEFAULT_MAX_CLIENTS_PER_STREAM, DEFAULT_REACTION_WINDOW_MS, DEFAULT_SPECTATE_LEAD_MS, MAX_LEAD_MS } from '../contract/defaults';
 import { ENV } from '../contract/env';
 import { ROUTE_TARGETS, type RouteTarget } from '../lambda/core/routes';
 import { BUCKET_NAMES, RATE_LIMITS, STREAM_SOCIAL_LIMITS, type BucketName, type BucketSpec } from '../lambda/core/rate-limit';
@@ -102,6 +102,15 @@ export interface MatchcastWebSocketApiProps {
    */
   readonly maxClientsPerStream?: number;
   /**
+   * Playout buffer (ms) of a recorded game's spectate stream (docs/PROTOCOL.md "Playout buffer
+   * (1.1)"): its frames are sent up to this long before they are due, each with its `dueAt`,
+   * and clients show them on time from their buffer. 0 sends nothing early. Player streams and
+   * a live game's live stream never get one. An integer from 0 to 60,000. Passed to the
+   * control function (which creates streams) as `SPECTATE_LEAD_MS`.
+   * @default DEFAULT_SPECTATE_LEAD_MS (contract/defaults.ts: 2000)
+   */
+  readonly spectateLeadMs?: number;
+  /**
    * OIDC mode of the `$connect` authorizer: the authorize function gets `JWT_ISSUER`,
    * `JWT_AUDIENCE` and `JWKS_URL` and verifies the IdP's tokens; it then neither gets
    * `JWT_SECRET_ARN` nor may read the secret (which the stack still creates, for its output).
@@ -165,7 +174,7 @@ export interface MatchcastWebSocketApiProps {
  * STREAM_SOCIAL_LIMITS and REACTION_WINDOW_MS (contract/env.ts), set only when given.
  *
  * @throws Error naming the prop: `tables`, `bucket`, `stageName`, `throttle.rateLimit`,
- *   `throttle.burstLimit`, `maxClientsPerStream`, `auth.issuer`, `auth.audience`,
+ *   `throttle.burstLimit`, `maxClientsPerStream`, `spectateLeadMs`, `auth.issuer`, `auth.audience`,
  *   `auth.jwksUrl`, `rateLimits.{kind}.burst|perSecond`, `streamSocialLimits.burst|perSecond`,
  *   `reactionWindowMs` when missing or out of range.
  */
@@ -229,6 +238,7 @@ export class MatchcastWebSocketApi extends Construct {
         ...tables.environment(),
         [ENV.recordingsBucket]: bucket.bucketName,
         [ENV.maxClientsPerStream]: String(v.maxClientsPerStream),
+        [ENV.spectateLeadMs]: String(v.spectateLeadMs),
         ...v.limitsEnvironment.control,
       },
     });
@@ -337,7 +347,11 @@ function validateProps(props: MatchcastWebSocketApiProps) {
   if (!Number.isInteger(maxClientsPerStream) || maxClientsPerStream < 1) {
     throw new Error(`MatchcastWebSocketApi: maxClientsPerStream must be a positive integer, got ${maxClientsPerStream}`);
   }
-  return { stageName, throttle, maxClientsPerStream, routeThrottles: validateRouteThrottles(props.routeThrottles), auth: validateAuth('MatchcastWebSocketApi', props.auth), limitsEnvironment: validateLimits('MatchcastWebSocketApi', props) };
+  const spectateLeadMs = props.spectateLeadMs ?? DEFAULT_SPECTATE_LEAD_MS;
+  if (!Number.isInteger(spectateLeadMs) || spectateLeadMs < 0 || spectateLeadMs > MAX_LEAD_MS) {
+    throw new Error(`MatchcastWebSocketApi: spectateLeadMs must be an integer from 0 to ${MAX_LEAD_MS} (ms), got ${spectateLeadMs}`);
+  }
+  return { stageName, throttle, maxClientsPerStream, spectateLeadMs, routeThrottles: validateRouteThrottles(props.routeThrottles), auth: validateAuth('MatchcastWebSocketApi', props.auth), limitsEnvironment: validateLimits('MatchcastWebSocketApi', props) };
 }
 
 /**

@@ -35,6 +35,7 @@ import { mintToken, type TokenRole } from '../contract/token';
 import { uploadSamples } from './samples';
 import { LocalMetricsRegistry, metricsHttp } from './metrics';
 import { METRICS_SINK_ENV, registerMetricsSink } from '../lambda/adapters/metrics-sink';
+import { ENV } from '../contract/env';
 
 /** The project root (where package.json is). */
 export const PROJECT_ROOT = resolve(__dirname, '..');
@@ -58,6 +59,12 @@ export interface LocalStackOptions {
   readonly samples?: boolean;
   /** Overrides of handler environment (e.g. STREAM_IDLE_TTL_SECONDS for tests). */
   readonly env?: Record<string, string>;
+  /**
+   * Playout buffer (ms) of recorded games' spectate streams, as the stack's `spectateLeadMs`
+   * prop sets it (SPECTATE_LEAD_MS; an `env` entry of that name wins).
+   * @default the template's (contract/defaults.ts DEFAULT_SPECTATE_LEAD_MS)
+   */
+  readonly spectateLeadMs?: number;
   /** API Gateway limits (tests shorten them). */
   readonly gatewayLimits?: { idleTimeoutMs?: number; maxConnectionMs?: number; maxMessageBytes?: number };
   /** Run the sweeper on the template's schedule. @default true */
@@ -117,7 +124,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const services = await startServices(view, data, opts, closers, log);
     await createResources(view, services, data.secret);
     const metrics = collectMetrics(closers);
-    const functions = loadTemplateFunctions(view, services, metrics.sinkId, opts.env);
+    const lead: Record<string, string> = opts.spectateLeadMs === undefined ? {} : { [ENV.spectateLeadMs]: String(opts.spectateLeadMs) };
+    const functions = loadTemplateFunctions(view, services, metrics.sinkId, { ...lead, ...opts.env });
     // Closed before the stand-ins (closers run in reverse): a handler still running — one that
     // outlived its timeout runs on in the background — finishes before the database closes.
     closers.add(() => functions.drain(DRAIN_MS));

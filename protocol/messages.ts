@@ -180,6 +180,19 @@ export const wireSnapshotSchema = z.strictObject({
 });
 /** One marker: `t` media ms, `seq`, a `label` for people, its `kind` of moment. */
 export const wireMarkerSchema = z.strictObject({ t: z.number().int().min(0), seq: z.number().int().min(0), label: z.string(), kind: z.string().min(1) });
+/**
+ * One frame of a `frames` message: `t` media ms; `dueAt` (protocol 1.1, a stream with a
+ * playout buffer only) the wall time, server clock epoch ms, at which it is due.
+ */
+export const wireFrameSchema = z.object({
+  seq: z.number().int().min(0),
+  t: z.number().min(0),
+  type: z.string().min(1),
+  data: z.unknown(),
+  dueAt: z.number().int().min(0).optional(),
+});
+/** The `frames` message: frames of one epoch, in seq order. */
+export const framesMessageSchema = z.object({ type: z.literal('frames'), streamId: streamIdSchema, epoch: z.number().int().min(0), frames: z.array(wireFrameSchema) });
 /** The protocol 1.1 fields of `joined` (the rest of `joined` is as in 1.0). */
 export const joinedSnapshotFieldsSchema = z.object({
   snapshot: wireSnapshotSchema.optional(),

@@ -105,6 +105,13 @@ export interface WireFrame {
   readonly t: number;
   readonly type: string;
   readonly data: unknown;
+  /**
+   * Protocol 1.1, streams with a playout buffer (`joined.leadMs` > 0) only: the wall time
+   * (server clock, integer epoch ms) at which the frame is due — a client shows it then
+   * (corrected by its clock offset), never before (docs/PROTOCOL.md "Playout buffer (1.1)").
+   * Absent: the frame is due on arrival.
+   */
+  readonly dueAt?: number;
 }
 
 export interface JoinedMessage {
@@ -146,7 +153,13 @@ export interface JoinedMessage {
   markers?: WireMarker[];
   /** True when more markers follow in `markers` messages right after this `joined`. */
   markersFollow?: boolean;
-  /** Protocol 1.1: ms of playout buffer the server keeps ahead of the viewer. Always 0 today (always sent by a 1.1 server). */
+  /**
+   * Protocol 1.1: the stream's playout buffer, wall ms (always sent by a 1.1 server). > 0: the
+   * server sends each frame up to this long before it is due, carrying `dueAt`, and `snapshot`
+   * is the state before the playhead (the first frame not yet due), the frames from it to
+   * `positionSeq − 1` following at once. 0: nothing is sent before it is due (docs/PROTOCOL.md
+   * "Playout buffer (1.1)").
+   */
   leadMs?: number;
   /**
    * A `rejoin` whose `epoch` is older than the stream's: the epoch it asked for, so the
@@ -203,6 +216,7 @@ export interface Notice {
   code: NoticeCode;
   message: string;
 }
+/** A batch of frames of one epoch, in seq order; with a playout buffer each frame carries `dueAt` ({@link WireFrame}). */
 export interface FramesMessage {
   type: 'frames';
   streamId: string;

@@ -18,6 +18,7 @@ import { canControl, decideControl, newStreamRow, stateMessage, START_LEAD_MS, t
 import { frameTime } from '../core/clock';
 import { awaitsSecondPlayer, isFinished, isPreStart } from '../core/lifecycle';
 import { OPEN_STATUSES, type StreamRow } from '../../contract/rows';
+import { withDueAt } from '../core/planner';
 import { streamListing } from '../core/schedule';
 import { executionName, streamIdFor } from '../core/stream-keys';
 import type { Caller } from '../core/ws-event';
@@ -27,7 +28,7 @@ import { NO_METRICS, type Metrics } from '../ports/metrics';
 import type { GameCatalog } from '../ports/games';
 import { ensureEdgeStream } from './edge-stream';
 import { currentExecutionArn, endStream, untilClaimedBatchSent } from './end-stream';
-import { attach, bestEffort, detach, readFrames, type AttachOptions, type SessionPorts } from './session';
+import { attach, bestEffort, detach, playhead, readFrames, type AttachOptions, type SessionPorts } from './session';
 
 /** Ports of the control use cases. */
 export interface ControlPorts extends SessionPorts {
@@ -44,6 +45,11 @@ const metricsOf = (ports: Pick<ControlPorts, 'metrics'>): Metrics => ports.metri
 export interface ControlConfig {
   /** Most viewers on one stream (MAX_CLIENTS_PER_STREAM, contract/defaults.ts). */
   maxClients: number;
+  /**
+   * Playout buffer (wall ms) of a new spectate stream of a recorded game (SPECTATE_LEAD_MS,
+   * docs/PROTOCOL.md "Playout buffer (1.1)"); default 0 — nothing sent before it is due.
+   */
+  spectateLeadMs?: number;
   /** A new pvp room id (default: 6 random bytes, base64url letters and digits only). */
   newRoomId?: () => string;
 }
@@ -143,6 +149,8 @@ async function startOnce(ports: ControlPorts, config: ControlConfig, caller: Cal
     ...(delayMs === undefined ? {} : { delayMs }),
     ...(room === undefined ? {} : { room }),
     ...(existing === undefined ? {} : { previousEpoch: existing.epoch }),
+    // A live game's streams never send ahead: what is not published yet cannot be.
+    ...(game.liveStatus === undefined && config.spectateLeadMs ? { spectateLeadMs: config.spectateLeadMs } : {}),
     now,
   });
   if (game.liveStatus) row.livePlayback = 'replay';
@@ -325,7 +333,7 @@ export async function rejoinStream(ports: ControlPorts, config: ControlConfig, c
     return;
   }
   if (!wasAttached) return; // replayed by attach
-  const missed = await readFrames(ports, now, Math.max(fromSeq, now.epochStartSeq), now.positionSeq);
+  const missed = withDueAt(await readFrames(ports, now, Math.max(fromSeq, now.epochStartSeq), now.positionSeq), now);
   for (const msg of missed.length ? framesMessages(now.streamId, now.epoch, missed) : []) await ports.broadcaster.post(caller.connectionId, msg);
 }
 
@@ -363,9 +371,13 @@ export async function applyControl(ports: ControlPorts, caller: Caller, c: Contr
     } else if (c.action === 'resume') {
       action = { action: 'resume' };
     } else {
-      // Pause and speed stop the position at the next frame not sent (a late tick's): its time.
-      if (next?.seq !== stream.positionSeq) next = { seq: stream.positionSeq, ms: await nextFrameMs(ports, stream) };
-      action = c.action === 'speed' ? { action: 'speed', speed: c.speed, nextFrameMs: next.ms } : { action: 'pause', nextFrameMs: next.ms };
+      // Pause and speed stop the position at the next frame not sent (a late tick's): its time —
+      // or, with frames sent ahead, at the first frame not yet due (the playhead).
+      const head = await playhead(ports, stream, ports.time.now());
+      if (head) next = head;
+      else if (next?.seq !== stream.positionSeq) next = { seq: stream.positionSeq, ms: await nextFrameMs(ports, stream) };
+      const at = head ? { nextFrameMs: next.ms, nextSeq: next.seq } : { nextFrameMs: next.ms };
+      action = c.action === 'speed' ? { action: 'speed', speed: c.speed, ...at } : { action: 'pause', ...at };
     }
     const r = decideControl(stream, caller.userId, action, ports.time.now());
     if (!r.ok) throw new ControlRefusal(r.error.code, r.error.message);

@@ -166,7 +166,7 @@ class RecordedCursor implements FrameCursor {
     private readonly frameCount: number,
   ) {}
 
-  async nextBatch(clock: Clock, cfg: Pick<PlannerConfig, 'batchQuantumMs'>): Promise<Batch | undefined> {
+  async nextBatch(clock: Clock, cfg: Pick<PlannerConfig, 'batchQuantumMs' | 'leadMs'>): Promise<Batch | undefined> {
     for (;;) {
       const batch = nextBatch(this.buffer, clock, cfg, clock.delayMs);
       if ((batch && batch.complete) || this.nextSeq >= this.frameCount) return batch;
@@ -214,7 +214,7 @@ class LiveCursor implements FrameCursor {
     private frameCount: number,
   ) {}
 
-  async nextBatch(clock: Clock, cfg: Pick<PlannerConfig, 'batchQuantumMs'>): Promise<Batch | undefined> {
+  async nextBatch(clock: Clock, cfg: Pick<PlannerConfig, 'batchQuantumMs' | 'leadMs'>): Promise<Batch | undefined> {
     for (;;) {
       const batch = nextBatch(this.buffer, clock, cfg, clock.delayMs);
       if ((batch && batch.complete) || this.nextSeq >= this.frameCount) return batch;

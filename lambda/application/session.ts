@@ -4,8 +4,9 @@
  * `start`, `join`, `rejoin` and `stop`.
  */
 import { joinedMessage, roleIn } from '../core/control';
-import { dueAt, frameTime } from '../core/clock';
-import { clockRuns, isFinished } from '../core/lifecycle';
+import { dueAt, frameTime, mediaAt } from '../core/clock';
+import { clockRuns, isFinished, leadOf } from '../core/lifecycle';
+import { nextBatch, withDueAt } from '../core/planner';
 import type { StreamRow } from '../../contract/rows';
 import { framesMessages, joinedWithMarkers, type EndReason, type Notice, type Role, type WireFrame, type WireSnapshot } from '../../protocol/server';
 import type { Broadcaster } from '../ports/broadcaster';
@@ -84,6 +85,8 @@ const TICK_CLAIM_LEAD_MS = 30;
  * attached anyway, inside the control function's 10 s timeout.
  */
 const QUIET_BUDGET_MS = 3000;
+/** Frames read to find when a buffered stream's next batch goes out (its lead window; a denser window is sent no earlier than this estimate). */
+const LEAD_LOOKAHEAD_FRAMES = 1000;
 /** Most frames one {@link readFrames} returns by default. */
 const READ_LIMIT = 5000;
 
@@ -102,12 +105,19 @@ const READ_LIMIT = 5000;
  * quiet row's `positionSeq`; with a replay, its first replayed frame, or the current
  * epoch's position for a rejoin from an older epoch, which also gets `movedFrom`), the
  * recording's `markers` (the rest in `markers` messages right after it when they do not
- * fit) and `leadMs: 0`. The snapshot is computed before each quiet check, never between
+ * fit) and the stream's `leadMs`. A stream that sent frames ahead (`leadMs` > 0) is joined
+ * at its playhead ({@link playhead}): `snapshot` is the state before the first frame not yet
+ * due, and the frames from it up to the row's `positionSeq` (with their `dueAt`) are replayed
+ * like a rejoin's before the attach, so the joiner misses none and gets none twice. The snapshot is computed before each quiet check, never between
  * the check and the attach.
  */
 export async function attach(ports: SessionPorts, connectionId: string, userId: string, stream: StreamRow, role?: Role, opts: AttachOptions = {}): Promise<Role> {
   const r = role ?? roleIn(stream, userId);
-  const replay = opts.replay;
+  // Frames sent ahead (a playout buffer): the joiner starts at the playhead, the first frame not
+  // yet due — its snapshot is the state before it, and the frames from it to the row's
+  // position, which the others already hold, are replayed to it before it is attached.
+  const head = opts.replay ? undefined : await playhead(ports, stream, ports.time.now());
+  const replay = opts.replay ?? (head ? { epoch: stream.epoch, fromSeq: head.seq } : undefined);
   const source = ports.snapshots?.(stream);
   // Snapshots are best effort: a join never fails for want of one (the viewer then draws from frames).
   const snapshots = source && bestEffort(source, ports.log, stream.streamId);
@@ -140,7 +150,7 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
         next = stream.positionSeq;
       }
       if (row.epoch !== epoch || next >= row.positionSeq) return false;
-      const frames = await readFrames(ports, row, next, row.positionSeq);
+      const frames = withDueAt(await readFrames(ports, row, next, row.positionSeq), row);
       for (const m of frames.length ? framesMessages(row.streamId, row.epoch, frames) : []) await ports.broadcaster.post(connectionId, m);
       next = row.positionSeq;
       return true;
@@ -251,11 +261,32 @@ async function quietInMs(ports: Pick<SessionPorts, 'frames' | 'time'>, row: Stre
   const inFlight = row.positionSeq > row.epochStartSeq ? row.anchorAt + FANOUT_SETTLE_MS - now : 0;
   if (inFlight > 0) return inFlight;
   if (row.positionSeq >= row.frameCount) return 0;
-  const [upcoming] = await readFrames(ports, row, row.positionSeq, row.positionSeq + 1);
-  if (!upcoming) return 0;
-  const due = dueAt(row, frameTime(upcoming, row.delayMs));
+  const leadMs = leadOf(row);
+  // The next claim's send time: when its frame is due — or, with a playout buffer, leadMs
+  // before the last frame of its lead window is due (core/planner.ts `nextBatch`).
+  const upcoming = await readFrames(ports, row, row.positionSeq, row.positionSeq + (leadMs > 0 ? LEAD_LOOKAHEAD_FRAMES : 1));
+  const batch = nextBatch(upcoming, row, { batchQuantumMs: 0, leadMs }, row.delayMs);
+  if (!batch) return 0;
+  const due = leadMs > 0 ? (batch.sendAt ?? batch.dueAt) : dueAt(row, frameTime(upcoming[0]!, row.delayMs));
   const at = ports.time.now();
   return due - TICK_CLAIM_LEAD_MS - at < ATTACH_GUARD_MS ? due + FANOUT_SETTLE_MS - at : 0;
+}
+
+/**
+ * The playhead of a running stream that sent frames ahead (a playout buffer, StreamRow
+ * `leadMs`): the first frame not yet due at `now` (wall epoch ms) — the first with media time
+ * past the one showing (the seek's lookup, `seqAtOrAfter`) — and its media ms, when that is
+ * below the row's `positionSeq` (frames from it on were sent ahead). Undefined otherwise: no
+ * buffer, not running, nothing sent ahead.
+ */
+export async function playhead(ports: Pick<SessionPorts, 'frames'>, stream: StreamRow, now: number): Promise<{ seq: number; ms: number } | undefined> {
+  if (leadOf(stream) <= 0 || stream.status !== 'playing' || stream.positionSeq <= stream.epochStartSeq) return undefined;
+  // Frames have integer `t`: the first not yet due has t > the media ms showing, i.e. t ≥ ⌊m⌋ + 1.
+  const found = await ports.frames(stream).seqAtOrAfter(Math.floor(mediaAt(stream, now)) + 1);
+  const seq = Math.max(stream.epochStartSeq, found);
+  if (seq >= stream.positionSeq) return undefined;
+  const [frame] = await ports.frames(stream).read(seq, seq + 1, 1);
+  return frame === undefined ? undefined : { seq, ms: frameTime(frame, stream.delayMs) };
 }
 
 /** What {@link detach} did: the stream left, and whether it has ended (`reason`) or plays on for its other viewers. */

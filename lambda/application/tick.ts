@@ -8,19 +8,29 @@
  * once a control change bumps the epoch, this execution's next claim fails and it ends, so
  * frames of two epochs never interleave and a paused stream sends nothing more.
  *
+ * A stream with a playout buffer (StreamRow `leadMs` > 0; docs/PROTOCOL.md "Playout buffer
+ * (1.1)") batches every frame due within `leadMs` of the first and sends the batch `leadMs`
+ * before the last of them is due — no frame more than `leadMs` early — each frame carrying its
+ * `dueAt` (integer epoch ms, rounded up so that a client never shows it early). The claim is
+ * unchanged (positionSeq = the next frame not sent); the row's anchor moves to the batch's
+ * send time on the same clock line, so `anchorAt` stays the last fan-out's start and the
+ * media time at any later instant stays exact.
+ *
  * Metrics (contract/metrics.ts): `FramesSent` (frames fanned out), `FrameLateness` (one per
- * frame: when its fan-out began − when the stream clock had it due, ms; a frame later in its
- * 25 ms batch than the first goes out up to that much early, a negative value), `TickDuration`
+ * frame: when its fan-out began − when it was to be posted, ms: its due time, or with a playout
+ * buffer its batch's send time — so it measures the tick against its schedule either way; a
+ * viewer of a buffered stream sees a frame late only once this exceeds `leadMs`; without one,
+ * a frame earlier in its 25 ms batch than the last waits for it, a few ms), `TickDuration`
  * (one per invocation, ms) and `TickFailures` (a tick that threw, or ended its stream `failed`).
  */
 import type { UserQuotas } from '../ports/quotas';
 import { dueAt, frameTime } from '../core/clock';
 import { stateMessage } from '../core/control';
 import { sleepThresholdMs } from '../core/cost';
-import { isFinished, isTickable } from '../core/lifecycle';
+import { isFinished, isTickable, leadOf } from '../core/lifecycle';
 import type { StreamRow } from '../../contract/rows';
-import { decideGap, tickOutput, type PlannerConfig } from '../core/planner';
-import { framesMessages } from '../../protocol/server';
+import { decideGap, tickOutput, withDueAt, type PlannerConfig } from '../core/planner';
+import { framesMessages, type WireFrame } from '../../protocol/server';
 import type { TickInput, TickNext, TickOutput } from '../core/workflow';
 import type { Broadcaster } from '../ports/broadcaster';
 import { StaleEpochError } from '../ports/errors';
@@ -99,17 +109,24 @@ export async function runTick(ports: TickPorts, config: TickConfig, input: TickI
 }
 
 /**
- * Fan `frames` out to `stream`'s connections as `frames` messages and count them:
- * `FramesSent`, and one `FrameLateness` per frame — the time the fan-out began minus the
- * frame's due time on `clock` (the stream row the frames were claimed on), ms.
+ * Fan `frames` out to `stream`'s connections as `frames` messages (each frame with its `dueAt`
+ * on a buffered stream, {@link withDueAt}) and count them: `FramesSent`, and one
+ * `FrameLateness` per frame — the time the fan-out began minus when it was to be posted: its
+ * due time on `clock` (the stream row the frames were claimed on), ms; with a playout buffer,
+ * `sendAt` (the batch's send time) or, for a re-sent batch, its due time less `leadMs`.
  */
-async function sendFrames(ports: TickPorts, stream: StreamRow, clock: StreamRow, frames: Parameters<typeof framesMessages>[2]): Promise<void> {
+async function sendFrames(ports: TickPorts, stream: StreamRow, clock: StreamRow, frames: readonly WireFrame[], sendAt?: number): Promise<void> {
   const postedAt = ports.time.now();
   // The audience lets a sharding broadcaster hand a big stream's batch to fan-out workers (adapters/sharded-fanout.ts).
-  await ports.broadcaster.fanOut(stream.streamId, framesMessages(stream.streamId, stream.epoch, frames), { audience: stream.clientCount });
+  await ports.broadcaster.fanOut(stream.streamId, framesMessages(stream.streamId, stream.epoch, withDueAt(frames, clock)), { audience: stream.clientCount });
   const metrics = ports.metrics ?? NO_METRICS;
   if (frames.length > 0) metrics.add('FramesSent', frames.length);
-  for (const f of frames) metrics.add('FrameLateness', postedAt - dueAt(clock, frameTime(f, clock.delayMs)));
+  const lead = leadOf(clock);
+  for (const f of frames) {
+    const due = dueAt(clock, frameTime(f, clock.delayMs));
+    const scheduled = lead > 0 ? Math.min(due, sendAt ?? due - lead) : due;
+    metrics.add('FrameLateness', postedAt - scheduled);
+  }
 }
 
 /** A lost epoch-conditional write ({@link StaleEpochError}), by class or, across module instances, by name. */
@@ -199,9 +216,12 @@ async function tickOnce(ports: TickPorts, config: TickConfig, input: TickInput, 
         }
         stream = { ...stream, ...more };
       }
-      const batch = await reader.nextBatch(stream, cfg);
+      const leadMs = leadOf(stream);
+      const batch = await reader.nextBatch(stream, leadMs > 0 ? { ...cfg, leadMs } : cfg);
       if (!batch) throw new Error(`recording ${stream.recordingKey} has no frame ${stream.positionSeq}`);
-      const decision = decideGap(batch.dueAt - clock(), context.getRemainingTimeInMillis(), cfg);
+      // When it goes out: when its last frame is due, or with a playout buffer leadMs before.
+      const sendAt = batch.sendAt ?? batch.dueAt;
+      const decision = decideGap(sendAt - clock(), context.getRemainingTimeInMillis(), cfg);
       if (decision.action === 'return') return yieldTo(stream, decision.next, decision.next === 'wait' ? decision.waitSeconds : 0);
       await sleep(decision.ms - CLAIM_LEAD_MS);
       const last = batch.frames.at(-1)!;
@@ -210,8 +230,7 @@ async function tickOnce(ports: TickPorts, config: TickConfig, input: TickInput, 
       const before = stream;
       stream = await claim(ports, stream, {
         positionSeq: last.seq + 1,
-        positionMs: lastT,
-        anchorAt: dueAt(stream, lastT),
+        ...anchorAfter(stream, lastT, batch.sendAt),
         framesSent: stream.framesSent + batch.frames.length,
         // The previous batch's fan-out finished before this claim: everything below here is sent.
         sentSeq: stream.positionSeq,
@@ -223,8 +242,8 @@ async function tickOnce(ports: TickPorts, config: TickConfig, input: TickInput, 
         if (!(e instanceof StaleEpochError)) await recordSent(ports, before).catch(() => undefined);
         throw e;
       });
-      await sleep(batch.dueAt - clock());
-      await sendFrames(ports, stream, before, batch.frames);
+      await sleep(sendAt - clock());
+      await sendFrames(ports, stream, before, batch.frames, batch.sendAt);
       reader.consumed(batch.frames.length);
     }
   } catch (e) {
@@ -234,6 +253,18 @@ async function tickOnce(ports: TickPorts, config: TickConfig, input: TickInput, 
     }
     throw e;
   }
+}
+
+/**
+ * The clock fields a claim writes, on `stream`'s clock line (so no due time moves): at the
+ * last claimed frame (media `lastT`, due at its time) — or, for a batch sent ahead at
+ * `sendAt` (a playout buffer), at the batch's send time (never before the row's own anchor:
+ * a start lead), so `anchorAt` is when the last fan-out began and `mediaAt` is exact after it.
+ */
+function anchorAfter(stream: StreamRow, lastT: number, sendAt: number | undefined): Pick<StreamRow, 'positionMs' | 'anchorAt'> {
+  if (sendAt === undefined) return { positionMs: lastT, anchorAt: dueAt(stream, lastT) };
+  const anchorAt = Math.max(sendAt, stream.anchorAt);
+  return { positionMs: Math.min(lastT, stream.positionMs + (anchorAt - stream.anchorAt) * stream.speed), anchorAt };
 }
 
 /**

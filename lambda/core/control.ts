@@ -20,9 +20,9 @@ export const START_LEAD_MS = 1000;
 
 /** A control action a player may send. */
 export type ControlAction =
-  | { action: 'pause'; nextFrameMs?: number }
+  | { action: 'pause'; nextFrameMs?: number; nextSeq?: number }
   | { action: 'resume' }
-  | { action: 'speed'; speed: number; nextFrameMs?: number }
+  | { action: 'speed'; speed: number; nextFrameMs?: number; nextSeq?: number }
   | { action: 'seek'; toMs: number; toSeq: number };
 
 /** The outcome of an accepted control: the row changes and what the handler must do next. */
@@ -55,7 +55,11 @@ export function canControl(stream: Pick<StreamRow, 'controllers' | 'mode'>, user
  * at `now` so due times stretch from the current position. Neither passes `nextFrameMs` (the
  * media ms of the frame at `positionSeq`, the next one not sent, when the caller knows it): a
  * tick running late has not sent it yet, so the position stops there rather than past a frame
- * the viewers never got. Seek starts the clock at `toMs`
+ * the viewers never got. On a stream that sent frames ahead (a playout buffer, StreamRow
+ * `leadMs`) the caller also passes `nextSeq`, the first frame not yet due at `now` (≤ the row's
+ * `positionSeq`), with `nextFrameMs` its media ms: the new epoch starts there, clients drop
+ * their buffered frames from it on (docs/PROTOCOL.md "Playout buffer (1.1)") and the next
+ * execution sends them again. Seek starts the clock at `toMs`
  * with `toSeq` (the first frame with t ≥ toMs) next. Resume and seek anchor at `now`: a
  * frame due at once goes out as soon as the new epoch's execution starts (its first tick
  * runs at once), not a lead later. Each change bumps `epoch`.
@@ -78,13 +82,16 @@ export function decideControl(
     return { ok: false, error: { code: 'conflict', message: `${act}: the stream has not started yet`, action: act } };
   }
   const running = stream.status === 'playing' || stream.status === 'starting';
+  // The playhead: the row's next frame not sent, or — frames sent ahead — the first not yet due.
+  const nextSeq = running && (control.action === 'pause' || control.action === 'speed') ? control.nextSeq : undefined;
+  const headSeq = nextSeq === undefined ? stream.positionSeq : Math.max(stream.epochStartSeq, Math.min(nextSeq, stream.positionSeq));
   const base = {
     epoch: stream.epoch + 1,
     generation: 0,
     updatedAt: now,
     speed: stream.speed,
-    positionSeq: stream.positionSeq,
-    epochStartSeq: stream.positionSeq,
+    positionSeq: headSeq,
+    epochStartSeq: headSeq,
   };
   const nextFrameMs = control.action === 'pause' || control.action === 'speed' ? control.nextFrameMs : undefined;
   const here = running
@@ -174,14 +181,17 @@ export interface NewStream {
   room?: string;
   /** Epoch of the finished stream this one replaces (epochs never go back), or undefined. */
   previousEpoch?: number;
+  /** Playout buffer (wall ms) of a spectate stream of a recorded game; ignored for other modes (players' streams get none). */
+  spectateLeadMs?: number;
   now: number;
 }
 
 /**
  * The row of a new stream started by a viewer (lifecycle.ts `newStreamRow`): status
  * `starting`; pvai: the user controls it; pvp: the user is the first of two controllers and
- * the stream waits in `starting` for the second; spectate: no controllers. The clock starts
- * {@link START_LEAD_MS} from `now`.
+ * the stream waits in `starting` for the second; spectate: no controllers and the playout
+ * buffer `spectateLeadMs` (docs/PROTOCOL.md "Playout buffer (1.1)"; players' streams have
+ * none: a pause would drop what was sent ahead). The clock starts {@link START_LEAD_MS} from `now`.
  */
 export function newStreamRow(n: NewStream): StreamRow {
   return newRow({
@@ -197,6 +207,7 @@ export function newStreamRow(n: NewStream): StreamRow {
     ...(n.delayMs === undefined ? {} : { delayMs: n.delayMs }),
     ...(n.room === undefined ? {} : { room: n.room }),
     ...(n.previousEpoch === undefined ? {} : { previousEpoch: n.previousEpoch }),
+    ...(n.mode === 'spectate' && n.spectateLeadMs !== undefined ? { leadMs: n.spectateLeadMs } : {}),
     now: n.now,
   });
 }
@@ -212,8 +223,8 @@ export interface JoinedExtras {
 /**
  * The `joined` reply: the full initial state.
  * A stream not started yet (`scheduled`/`awaiting_start`) also carries `startsAt`
- * (epoch ms of its first frame), the countdown's target. Protocol 1.1: `leadMs` is 0 (no
- * playout buffer), `markers` is empty here (application/session.ts fills it and splits
+ * (epoch ms of its first frame), the countdown's target. Protocol 1.1: `leadMs` is the
+ * row's playout buffer (0 when it has none), `markers` is empty here (application/session.ts fills it and splits
  * what does not fit, protocol/server.ts `joinedWithMarkers`), `snapshot` and `movedFrom`
  * from `extras`.
  */
@@ -237,7 +248,7 @@ export function joinedMessage(stream: StreamRow, role: Role, now: number, extras
     ...((stream.status === 'scheduled' || stream.status === 'awaiting_start') && stream.startsAt !== undefined ? { startsAt: stream.startsAt } : {}),
     ...(stream.livePlayback ? { live: true } : {}),
     markers: [],
-    leadMs: 0,
+    leadMs: stream.leadMs ?? 0,
     ...(extras.snapshot ? { snapshot: extras.snapshot } : {}),
     ...(extras.movedFrom !== undefined ? { movedFrom: extras.movedFrom } : {}),
   };

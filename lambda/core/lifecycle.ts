@@ -78,6 +78,11 @@ export function acceptsControls(s: Pick<StreamRow, 'mode' | 'status' | 'controll
   return !isFinished(s) && !isPreStart(s) && !awaitsSecondPlayer(s);
 }
 
+/** The stream's playout buffer (wall ms): its row's `leadMs`, 0 for a live game's stream (never sent ahead). */
+export function leadOf(row: Pick<StreamRow, 'leadMs' | 'livePlayback'>): number {
+  return row.livePlayback === undefined ? (row.leadMs ?? 0) : 0;
+}
+
 /** True when the sweeper may end the stream `idle`: it has started (a stream not started is never idle). */
 export function maySweepIdle(s: Pick<StreamRow, 'status'>): boolean {
   return !isPreStart(s) && !isFinished(s);
@@ -110,6 +115,12 @@ export interface NewStreamRow {
   startsAt?: number;
   /** A live game's live stream (`edge`) or a replay of a live game (`replay`). */
   livePlayback?: StreamRow['livePlayback'];
+  /**
+   * Playout buffer (wall ms, an integer ≥ 0): frames are sent up to this long before they are
+   * due. Ignored (0) for a stream of a live game (`livePlayback`): its frames may not exist
+   * yet. Absent or 0: the row gets no `leadMs`.
+   */
+  leadMs?: number;
   now: number;
 }
 
@@ -117,7 +128,7 @@ export interface NewStreamRow {
  * The row of a new stream — the one factory of stream rows: epoch one past the stream it
  * replaces (1 for a new key), no client yet and so idle since `now` (the attach of its
  * creator counts it; a stream whose creator left before is still swept), generation 0, no
- * execution recorded, and — denormalised from the game so a tick reads one row — its kind,
+ * execution recorded, `leadMs` only when it is > 0 (never on a live game's stream), and — denormalised from the game so a tick reads one row — its kind,
  * title, recording and index keys, `durationMs` and `frameCount`.
  */
 export function newStreamRow(n: NewStreamRow): StreamRow {
@@ -134,6 +145,7 @@ export function newStreamRow(n: NewStreamRow): StreamRow {
     anchorAt: n.anchorAt,
     epochStartSeq: n.atSeq,
     ...(n.delayMs === undefined ? {} : { delayMs: n.delayMs }),
+    ...(n.leadMs !== undefined && n.leadMs > 0 && n.livePlayback === undefined ? { leadMs: n.leadMs } : {}),
     generation: 0,
     controllers: [...n.controllers],
     ...(n.room === undefined ? {} : { room: n.room }),

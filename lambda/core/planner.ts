@@ -5,7 +5,9 @@
  */
 import type { WireFrame } from '../../protocol/messages';
 import { dueAt, frameTime, type PlaybackClock } from './clock';
+import { leadOf } from './lifecycle';
 import { executionName } from './stream-keys';
+import type { StreamRow } from '../../contract/rows';
 import { MAX_ITERATIONS_PER_EXECUTION, type TickInput, type TickNext, type TickOutput } from './workflow';
 
 /** Tuning of the planner; every field in milliseconds. */
@@ -15,6 +17,14 @@ export interface PlannerConfig {
    * the last of them is due (never early). 0 batches only frames due at the same instant.
    */
   readonly batchQuantumMs: number;
+  /**
+   * The stream's playout buffer (StreamRow `leadMs`; docs/PROTOCOL.md "Playout buffer (1.1)"):
+   * when > 0, a batch is every frame due within `max(batchQuantumMs, leadMs)` of the first,
+   * sent `leadMs` before the last of them is due — so no frame goes out more than `leadMs`
+   * early, and a dense recording's frames of one lead window travel in one message (split
+   * only by the message size cap). Absent or 0: nothing is sent before it is due.
+   */
+  readonly leadMs?: number;
   /** Gaps at least this long are handed to the `Wait` state (see cost.ts). */
   readonly waitThresholdMs: number;
   /** How early a `Wait` ends before the next batch is due (Wait latency + a cold start). */
@@ -26,7 +36,14 @@ export interface PlannerConfig {
 /** The next batch of frames and its due time (wall epoch ms). */
 export interface Batch {
   readonly frames: WireFrame[];
+  /** When the last of its frames is due (wall epoch ms): without a playout buffer, when it is sent. */
   readonly dueAt: number;
+  /**
+   * With a playout buffer (`leadMs` > 0) only: when the batch is sent, wall epoch ms —
+   * `dueAt − leadMs`, which is at or after every frame's due time less `leadMs` and at most
+   * `leadMs` before the first frame's. Absent: it is sent at `dueAt`.
+   */
+  readonly sendAt?: number;
   /**
    * False when the buffer ran out while the batch could still grow (a later frame, not yet
    * read, might fall within the quantum): read more, or treat it as complete at the end of
@@ -37,26 +54,42 @@ export interface Batch {
 
 /**
  * The batch that starts at `buffer[0]` (the stream's next frame): every following frame due
- * within `batchQuantumMs` of the first. Returns undefined for an empty buffer.
+ * within `batchQuantumMs` of the first — or, with a playout buffer (`cfg.leadMs` > 0), within
+ * `max(batchQuantumMs, leadMs)`, the batch then carrying `sendAt` ({@link Batch}). Returns
+ * undefined for an empty buffer.
  */
 export function nextBatch(
   buffer: readonly WireFrame[],
   clock: PlaybackClock,
-  cfg: Pick<PlannerConfig, 'batchQuantumMs'>,
+  cfg: Pick<PlannerConfig, 'batchQuantumMs' | 'leadMs'>,
   delayMs?: number,
 ): Batch | undefined {
   const first = buffer[0];
   if (first === undefined) return undefined;
+  const leadMs = cfg.leadMs ?? 0;
+  const windowMs = Math.max(cfg.batchQuantumMs, leadMs);
   const firstDue = dueAt(clock, frameTime(first, delayMs));
+  const batch = (n: number, last: number, complete: boolean): Batch =>
+    leadMs > 0 ? { frames: buffer.slice(0, n), dueAt: last, sendAt: last - leadMs, complete } : { frames: buffer.slice(0, n), dueAt: last, complete };
   let last = firstDue;
   let n = 1;
   while (n < buffer.length) {
     const d = dueAt(clock, frameTime(buffer[n]!, delayMs));
-    if (d - firstDue > cfg.batchQuantumMs) return { frames: buffer.slice(0, n), dueAt: last, complete: true };
+    if (d - firstDue > windowMs) return batch(n, last, true);
     last = d;
     n++;
   }
-  return { frames: buffer.slice(), dueAt: last, complete: false };
+  return batch(buffer.length, last, false);
+}
+
+/**
+ * `frames` as they travel on `clock`'s stream: with a playout buffer (`leadMs` > 0) each
+ * carries `dueAt`, its due time on `clock` rounded up to an integer epoch ms (a client shows
+ * it then, never before); without one, unchanged. Pure.
+ */
+export function withDueAt(frames: readonly WireFrame[], clock: PlaybackClock & Pick<StreamRow, 'delayMs' | 'leadMs' | 'livePlayback'>): WireFrame[] {
+  if (leadOf(clock) <= 0) return [...frames];
+  return frames.map((f) => ({ ...f, dueAt: Math.ceil(dueAt(clock, frameTime(f, clock.delayMs))) }));
 }
 
 /** What the tick does about the time until the next batch is due. */

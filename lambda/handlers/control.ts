@@ -25,7 +25,7 @@ import { snapshotSourceFor } from '../application/snapshots';
 import { bucketOf } from '../core/rate-limit';
 import { ROUTE_TARGETS } from '../core/routes';
 import type { Caller, WebSocketEvent } from '../core/ws-event';
-import { ENV, numberEnv } from '../adapters/config';
+import { ENV, numberEnv, spectateLeadMsFromEnv } from '../adapters/config';
 import { consumeRateToken } from '../adapters/rate-limit';
 import { messageHandler, ReplyError } from '../adapters/ws-handler';
 import { lazyHandler } from '../adapters/lazy-handler';
@@ -92,9 +92,10 @@ export function createHandler(deps: ControlDeps): (event: WebSocketEvent) => Pro
  * The control function's dependencies from `env` (its environment; contract/env.ts names):
  * CONNECTIONS_TABLE, STREAMS_TABLE, GAMES_TABLE (required), RECORDINGS_BUCKET, CALLBACK_URL,
  * PLAYER_STATE_MACHINE_ARN (checked on first use: only the calls that need one fail without
- * it), MAX_CLIENTS_PER_STREAM (default contract/defaults.ts, 1,000), AWS_ENDPOINT_URL_S3
+ * it), MAX_CLIENTS_PER_STREAM (default contract/defaults.ts, 1,000), SPECTATE_LEAD_MS (adapters/config.ts
+ * `spectateLeadMsFromEnv`), AWS_ENDPOINT_URL_S3
  * (set: a local S3, addressed path-style), POWERTOOLS_METRICS_DISABLED (adapters/metrics.ts). Throws MissingConfigError naming a table variable
- * that is unset, and an Error for a MAX_CLIENTS_PER_STREAM that is not a non-negative number.
+ * that is unset, and an Error for a MAX_CLIENTS_PER_STREAM that is not a non-negative number or a SPECTATE_LEAD_MS out of range.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): ControlDeps {
   const { streams, connections, games, recordings, broadcaster, workflow, time, log, metrics, quotas } = streamAndGameAdapters(env);
@@ -112,7 +113,7 @@ export function fromEnvironment(env: NodeJS.ProcessEnv): ControlDeps {
       metrics,
       quotas,
     },
-    config: { maxClients: numberEnv(ENV.maxClientsPerStream, DEFAULT_MAX_CLIENTS_PER_STREAM, env) },
+    config: { maxClients: numberEnv(ENV.maxClientsPerStream, DEFAULT_MAX_CLIENTS_PER_STREAM, env), spectateLeadMs: spectateLeadMsFromEnv(env) },
   };
 }
 

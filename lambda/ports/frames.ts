@@ -18,7 +18,7 @@ export interface FrameCursor {
    * it is complete or the known frames end; undefined when there is nothing left to read.
    * Throws an Error when the history has no frame where one must be.
    */
-  nextBatch(clock: PlaybackClock & Pick<StreamRow, 'delayMs'>, cfg: Pick<PlannerConfig, 'batchQuantumMs'>): Promise<Batch | undefined>;
+  nextBatch(clock: PlaybackClock & Pick<StreamRow, 'delayMs'>, cfg: Pick<PlannerConfig, 'batchQuantumMs' | 'leadMs'>): Promise<Batch | undefined>;
   /** The first `n` frames of the last batch were sent: drop them. */
   consumed(n: number): void;
   /**

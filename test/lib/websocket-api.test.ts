@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { DEFAULT_MAX_CLIENTS_PER_STREAM } from '../../contract/defaults';
+import { DEFAULT_MAX_CLIENTS_PER_STREAM, DEFAULT_SPECTATE_LEAD_MS } from '../../contract/defaults';
 import { ENV } from '../../contract/env';
 import { ROUTE_TARGETS } from '../../lambda/core/routes';
 import { Tables } from '../../lib/tables';
@@ -134,6 +134,15 @@ describe('MatchcastWebSocketApi', () => {
     expect(t.toJSON().Resources[logicalId(custom.controlFunction)].Properties.Environment.Variables[ENV.maxClientsPerStream]).toBe('7');
   });
 
+  it('gives control the spectate playout buffer: the default, or the prop', () => {
+    expect(json.Resources[fnIds.control].Properties.Environment.Variables[ENV.spectateLeadMs]).toBe(String(DEFAULT_SPECTATE_LEAD_MS));
+    const s = new Stack(testApp(), 'S');
+    new MatchcastWebSocketApi(s, 'Ws', { tables: new Tables(s, 'Tables'), bucket: new s3.Bucket(s, 'B'), spectateLeadMs: 0 });
+    Template.fromStack(s).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [ENV.spectateLeadMs]: '0', [ENV.maxClientsPerStream]: String(DEFAULT_MAX_CLIENTS_PER_STREAM) }) },
+    });
+  });
+
   it('passes the limit props to control and social as JSON, and sets nothing when they are not given', () => {
     const s = new Stack(testApp(), 'S');
     const custom = new MatchcastWebSocketApi(s, 'Ws', {
@@ -166,6 +175,9 @@ describe('MatchcastWebSocketApi', () => {
       ['throttle.rateLimit', { throttle: { rateLimit: 0, burstLimit: 1 } }],
       ['throttle.burstLimit', { throttle: { rateLimit: 1, burstLimit: 1.5 } }],
       ['maxClientsPerStream', { maxClientsPerStream: 0 }],
+      ['spectateLeadMs', { spectateLeadMs: -1 }],
+      ['spectateLeadMs', { spectateLeadMs: 60_001 }],
+      ['spectateLeadMs', { spectateLeadMs: 2.5 }],
       ['rateLimits.chat.burst', { rateLimits: { chat: { burst: 0, perSecond: 1 } } }],
       ['rateLimits.ping.perSecond', { rateLimits: { ping: { burst: 1, perSecond: -1 } } }],
       ['rateLimits.shout', { rateLimits: { shout: { burst: 1, perSecond: 1 } } as never }],

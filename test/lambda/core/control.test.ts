@@ -187,3 +187,33 @@ describe('anchor math under any control sequence (property)', () => {
     );
   });
 });
+
+describe('controls of a stream that sent frames ahead (a playout buffer)', () => {
+  // Frames 0–9 were sent ahead (positionSeq 10); at NOW + 1.5 s media 11.5 s shows, and frame 7
+  // (t 12 s) is the first not yet due: the caller passes it as nextSeq with its time.
+  const s = stream({ leadMs: 5000, positionSeq: 10, epochStartSeq: 0, positionMs: 10_000, anchorAt: NOW, speed: 1 });
+
+  it('pause and speed start the new epoch at nextSeq, the first frame not yet due', () => {
+    const p = decideControl(s, 'alice', { action: 'pause', nextFrameMs: 12_000, nextSeq: 7 }, NOW + 1_500);
+    expect(p.ok && p.decision.changes).toMatchObject({ status: 'paused', positionSeq: 7, epochStartSeq: 7, positionMs: 11_500 });
+    const v = decideControl(s, 'alice', { action: 'speed', speed: 2, nextFrameMs: 12_000, nextSeq: 7 }, NOW + 1_500);
+    expect(v.ok && v.decision.changes).toMatchObject({ status: 'playing', speed: 2, positionSeq: 7, epochStartSeq: 7, anchorAt: NOW + 1_500 });
+  });
+
+  it('never moves past the row position or before its epoch start; ignores nextSeq for resume, seek and a paused stream', () => {
+    const ahead = decideControl(s, 'alice', { action: 'pause', nextSeq: 12 }, NOW + 1_500);
+    expect(ahead.ok && ahead.decision.changes.positionSeq).toBe(10);
+    const behind = decideControl({ ...s, epochStartSeq: 8 }, 'alice', { action: 'pause', nextSeq: 7 }, NOW + 1_500);
+    expect(behind.ok && behind.decision.changes.positionSeq).toBe(8);
+    const paused = decideControl({ ...s, status: 'paused', positionSeq: 7 }, 'alice', { action: 'speed', speed: 2, nextSeq: 3 }, NOW + 1_500);
+    expect(paused.ok && paused.decision.changes.positionSeq).toBe(7);
+    const seek = decideControl(s, 'alice', { action: 'seek', toMs: 50_000, toSeq: 50 }, NOW + 1_500);
+    expect(seek.ok && seek.decision.changes.positionSeq).toBe(50);
+  });
+
+  it('a spectate stream gets the spectate lead; a player stream none', () => {
+    expect(newStreamRow({ streamId: 'spectate:g', mode: 'spectate', game, userId: 'a', speed: 1, atMs: 0, atSeq: 0, spectateLeadMs: 3000, now: NOW }).leadMs).toBe(3000);
+    expect(newStreamRow({ streamId: 'pvai:g:a', mode: 'pvai', game, userId: 'a', speed: 1, atMs: 0, atSeq: 0, spectateLeadMs: 3000, now: NOW }).leadMs).toBeUndefined();
+    expect(newStreamRow({ streamId: 'spectate:g', mode: 'spectate', game, userId: 'a', speed: 1, atMs: 0, atSeq: 0, spectateLeadMs: 0, now: NOW }).leadMs).toBeUndefined();
+  });
+});

@@ -123,3 +123,22 @@ describe('tickOutput', () => {
     expect(tickOutput({ ...input, iteration: MAX_ITERATIONS_PER_EXECUTION }, 'end').next).toBe('end');
   });
 });
+
+describe('nextBatch with a playout buffer', () => {
+  const clock = { anchorAt: 10_000, positionMs: 0, speed: 1 };
+  const f = (seq: number, t: number): WireFrame => ({ seq, t, type: 'p', data: null });
+
+  it('takes every frame due within leadMs of the first and sends it leadMs before the last is due', () => {
+    const b = nextBatch([f(0, 0), f(1, 1000), f(2, 2000), f(3, 2001)], clock, { batchQuantumMs: 25, leadMs: 2000 });
+    expect(b).toEqual({ frames: [f(0, 0), f(1, 1000), f(2, 2000)], dueAt: 12_000, sendAt: 10_000, complete: true });
+    // No frame is sent more than leadMs before it is due, none after.
+    for (const x of b!.frames) {
+      expect(b!.sendAt!).toBeGreaterThanOrEqual(dueAt(clock, x.t) - 2000);
+      expect(b!.sendAt!).toBeLessThanOrEqual(dueAt(clock, x.t));
+    }
+  });
+
+  it('with leadMs 0 is the plain batch (no sendAt)', () => {
+    expect(nextBatch([f(0, 0), f(1, 1000)], clock, { batchQuantumMs: 25, leadMs: 0 })).toEqual({ frames: [f(0, 0)], dueAt: 10_000, complete: true });
+  });
+});
