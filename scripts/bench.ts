@@ -39,9 +39,10 @@ import { thresholdTable } from './bench/threshold';
 import { formatPoster, runPosterBench, type PosterBenchResult } from './bench/poster';
 import { formatAwsModel, runAwsModel, type AwsModelResult } from './bench/aws-model';
 import { formatFairness, runFairness } from './bench/fairness';
+import { DEFAULT_SPECTATE_LEAD_MS } from '../contract/defaults';
 
-/** The spectate lead (ms) the buffered runs ask their stack for when `--lead` is not given. */
-const DEFAULT_BUFFER_LEAD_MS = 5000;
+/** The spectate lead (ms) the buffered runs ask their stack for when `--lead` is not given: the server's default. */
+const DEFAULT_BUFFER_LEAD_MS = DEFAULT_SPECTATE_LEAD_MS;
 
 export const BENCH_HELP = `usage: npm run bench [-- --quick] [--json] [--viewers N,N,…] [--buffered N,N,…] [--lead MS] [--storm N,N,…] [--live V,E] [--only live]
 
@@ -79,12 +80,6 @@ const SPEED = 64;
 /** The local gateway's per-stream limit defaults to 1,000 viewers (MAX_CLIENTS_PER_STREAM); the bench raises it to its largest run. */
 const MAX_VIEWERS = 5000;
 
-/**
- * The handler environment variable that sets spectate streams' playout lead, ms (the server's
- * config, contract/env.ts); undefined while the server has no playout buffer, and then the
- * buffered runs print why they are missing.
- */
-const SPECTATE_LEAD_ENV: string | undefined = undefined;
 
 const PROFILES = {
   full: { windowSeconds: 15, viewers: [1, 100, 1000, 2000, 5000], buffered: [1, 100, 1000, 2000, 5000], joinStorm: [100, 300], ceilingRounds: 3, ceilingMs: 2000, ceilingMax: 50_000, budgetSeconds: 720, stormTimeoutMs: 60_000, live: [50, 200], liveTimeoutMs: 60_000 },
@@ -269,6 +264,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     writeRuntimeFile: false,
     web: false,
     sweeper: false, // the once-a-minute sweeper would land in some runs and not others
+    spectateLeadMs: 0, // the leadMs-0 runs; the buffered ones get a stack of their own
     env: { MAX_CLIENTS_PER_STREAM: String(MAX_VIEWERS), POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR' },
   });
   result.bootSeconds = elapsed();
@@ -291,7 +287,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     }
   };
   // Keep room for the buffered runs' stack boot and their first (smallest) run.
-  const bufferedReserve = buffered.length > 0 && SPECTATE_LEAD_ENV ? 8 + latenessEstimate(p.windowSeconds, Math.min(...buffered)) : 0;
+  const bufferedReserve = buffered.length > 0 ? 8 + latenessEstimate(p.windowSeconds, Math.min(...buffered)) : 0;
   try {
     await latenessRuns(stack, viewers, '', result.spectators, bufferedReserve);
     for (const [i, n] of storms.entries()) {
@@ -330,19 +326,19 @@ export async function runBench(argv: readonly string[]): Promise<number> {
   }
   const late = tolerateLateDynamoWrites();
 
-  if (buffered.length > 0 && !SPECTATE_LEAD_ENV) result.bufferedNote = 'needs the playout buffer';
-  else if (buffered.length > 0 && SPECTATE_LEAD_ENV) {
+  if (buffered.length > 0) {
     progress(`bench (${mode}): booting local mode with a spectate lead of ${leadMs} ms…`);
     const lead = await startLocalStack({
       port: 0,
       writeRuntimeFile: false,
       web: false,
       sweeper: false,
-      env: { MAX_CLIENTS_PER_STREAM: String(MAX_VIEWERS), POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR', [SPECTATE_LEAD_ENV]: String(leadMs) },
+      spectateLeadMs: leadMs,
+      env: { MAX_CLIENTS_PER_STREAM: String(MAX_VIEWERS), POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR' },
     });
     try {
       await latenessRuns(lead, buffered, ' (playout buffer)', result.buffered, 0);
-      if (result.buffered.length > 0 && result.buffered.every((x) => x.leadMs === 0)) result.bufferedNote = `joined announced no lead: the stack ignored ${SPECTATE_LEAD_ENV}`;
+      if (result.buffered.length > 0 && result.buffered.every((x) => x.leadMs === 0)) result.bufferedNote = 'joined announced no lead: the stack ignored spectateLeadMs';
     } finally {
       progress('closing local mode (playout buffer)…');
       await lead.close();

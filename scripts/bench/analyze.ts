@@ -14,13 +14,12 @@
  *   backlog is lateness, not fan-out time). Deliveries/s = Σ posts (message × viewer) /
  *   Σ those busy intervals, which do not overlap.
  *
- * With a playout buffer (`leadMs` > 0: the stream sends each batch up to `leadMs` before its
- * first frame is due, and every frame carries `dueAt`, the server's epoch ms at which a viewer
- * shows it — docs/PROTOCOL.md "Playout buffer"):
- * - a message's fan-out starts at `max(due of its first frame − leadMs, previous fan-out's end)`;
- * - *early* counts the frames of messages that arrived more than `leadMs` (+ 1 ms) before
- *   their first frame was due, i.e. sent before the buffer allows (a lead batch carries every
- *   frame due within `leadMs` of its first, so its later frames are legitimately further ahead);
+ * With a playout buffer (`leadMs` > 0: the stream sends a batch `leadMs` before its last frame
+ * is due, so no frame goes out more than `leadMs` before its due time, and every frame carries
+ * `dueAt`, the server's epoch ms at which a viewer shows it — docs/PROTOCOL.md "Playout buffer"):
+ * - a message's fan-out starts at `max(due of its last frame − leadMs, previous fan-out's end)`;
+ * - *early* counts frames that arrived more than `leadMs` (+ 1 ms) before their due time,
+ *   i.e. sent before the buffer allows;
  * - {@link PlayoutFigures}: the share of (viewer, frame) pairs that arrived at or before
  *   their `dueAt` (+ the viewer's clock offset), and *display lateness* =
  *   `max(arrival, dueAt + offset) − due`: when the viewer can show the frame, against when it
@@ -46,10 +45,7 @@ export interface RunAnalysis {
   fanOutMs: Summary;
   /** Wall time between consecutive frames' due times, (t[i+1] − t[i]) / speed, ms: the time one fan-out has before the next is due. */
   frameGapMs: Summary;
-  /**
-   * Frames arriving before their due time (more than 1 ms early: Node timers round to whole ms);
-   * with a lead, frames of messages that arrived more than `leadMs` + 1 ms before their first frame was due.
-   */
+  /** Frames arriving more than `leadMs` + 1 ms before their due time (Node timers round to whole ms). */
   early: number;
   completeness: {
     /** Viewers that got every expected frame, each once, in order. */
@@ -146,7 +142,7 @@ export function analyzeRun(clients: readonly ClientReport[], clock: PlaybackCloc
       const due = dueAt(clock, t);
       const l = at - due;
       late.push(l);
-      if (leadMs === 0 && l < -1) early++;
+      if (l < -leadMs - 1) early++;
       const shownAt = serverDueAt !== undefined ? serverDueAt + offset : due;
       if (serverDueAt !== undefined) {
         withDueAt++;
@@ -172,8 +168,6 @@ export function analyzeRun(clients: readonly ClientReport[], clock: PlaybackCloc
     for (const [first, count, at, bytes] of c.messages) {
       sizes.push(bytes);
       const firstT = tBySeq.get(first) ?? 0;
-      // A lead batch holds every frame due within leadMs of its first: only its first frame bounds when it may go out.
-      if (leadMs > 0 && at < dueAt(clock, firstT) - leadMs - 1) early += count;
       const lastT = tBySeq.get(first + count - 1) ?? firstT;
       const m = msgs.get(first);
       if (!m) msgs.set(first, { count, firstT, lastT, first: at, last: at, receivers: 1 });
@@ -193,8 +187,8 @@ export function analyzeRun(clients: readonly ClientReport[], clock: PlaybackCloc
   for (const [, m] of [...msgs.entries()].sort((a, b) => a[0] - b[0])) {
     posts += m.receivers;
     frameDeliveries += m.receivers * m.count;
-    // Without a lead the batch goes out when its frames are due; with one, `leadMs` before its first frame is.
-    const sendAt = leadMs > 0 ? dueAt(clock, m.firstT) - leadMs : dueAt(clock, m.lastT);
+    // A batch goes out `leadMs` (0 without a buffer) before its last frame is due.
+    const sendAt = dueAt(clock, m.lastT) - leadMs;
     const start = Math.max(sendAt, previousEnd);
     const span = Math.max(0, m.last - start);
     busy.push(span);

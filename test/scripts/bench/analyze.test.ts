@@ -55,7 +55,7 @@ describe('analyzeRun', () => {
 });
 
 describe('analyzeRun with a playout buffer', () => {
-  // Lead 500 ms: frames due 1000, 1100, 1200 may be sent from 500, 600, 700 on.
+  // Lead 500 ms: frames due 1000, 1100, 1200 may be sent from 500, 600, 700 on; a batch of all three from 700.
   const buffered = (arrivals: Array<[seq: number, at: number, dueAt?: number]>): ClientReport => ({
     frames: arrivals.map(([seq, at, d]) => (d === undefined ? [seq, T[seq]!, at] : [seq, T[seq]!, at, d])),
     // Consecutive frames with the same arrival came in one message.
@@ -72,9 +72,9 @@ describe('analyzeRun with a playout buffer', () => {
   });
 
   it('counts the pairs that arrived before dueAt and measures what the viewer shows', () => {
-    // Viewer A got all three in one message at 600 (buffered); viewer B at 1150: frame 0 and 1 late, frame 2 in time.
+    // Viewer A got all three in one message at 700 (buffered); viewer B at 1150: frame 0 and 1 late, frame 2 in time.
     const a = analyzeRun(
-      [buffered([[0, 600, 1000], [1, 600, 1100], [2, 600, 1200]]), buffered([[0, 1150, 1000], [1, 1150, 1100], [2, 1150, 1200]])],
+      [buffered([[0, 700, 1000], [1, 700, 1100], [2, 700, 1200]]), buffered([[0, 1150, 1000], [1, 1150, 1100], [2, 1150, 1200]])],
       clock,
       0,
       3,
@@ -87,10 +87,10 @@ describe('analyzeRun with a playout buffer', () => {
     expect(a.playout!.displayLateness).toMatchObject({ count: 6, min: 0, max: 150 });
     expect(a.playout!.displayLateness.mean).toBeCloseTo(200 / 6);
     // Raw lateness stays arrival − due: negative when buffered.
-    expect(a.lateness).toMatchObject({ min: -600, max: 150 });
-    expect(a.playout!.headroom.max).toBe(600);
+    expect(a.lateness).toMatchObject({ min: -500, max: 150 });
+    expect(a.playout!.headroom.max).toBe(500);
     expect(a.playout!.dueAtSkew).toMatchObject({ min: 0, max: 0 });
-    // Sent within the lead (frame 2, 600 ms ahead, travelled with frame 0): nothing counts as early.
+    // No frame arrived more than the lead before its due time: nothing counts as early.
     expect(a.early).toBe(0);
     expect(a.completeness.complete).toBe(2);
   });
@@ -98,13 +98,13 @@ describe('analyzeRun with a playout buffer', () => {
   it('counts as early only frames sent more than the lead ahead', () => {
     const a = analyzeRun([buffered([[0, 400, 1000], [1, 599, 1100], [2, 700, 1200]])], clock, 0, 3, { leadMs: 500 });
     expect(a.early).toBe(1); // frame 0 at 400: 600 ms before due; frame 1 at 599 is within 1 ms of 600
-    // A message whose first frame is early counts all its frames.
+    // A batch sent before its last frame's due time less the lead has its earlier frames early too.
     expect(analyzeRun([buffered([[0, 450, 1000], [1, 450, 1100], [2, 700, 1200]])], clock, 0, 3, { leadMs: 500 }).early).toBe(2);
   });
 
-  it('starts a buffered message’s fan-out at its first frame’s due time minus the lead', () => {
-    // One message with all three frames, first due 1000 → may go out at 500; viewers get it at 540 and 560.
-    const a = analyzeRun([buffered([[0, 540, 1000], [1, 540, 1100], [2, 540, 1200]]), buffered([[0, 560, 1000], [1, 560, 1100], [2, 560, 1200]])], clock, 0, 3, { leadMs: 500 });
+  it('starts a buffered message’s fan-out at its last frame’s due time minus the lead', () => {
+    // One message with all three frames, last due 1200 → goes out at 700; viewers get it at 740 and 760.
+    const a = analyzeRun([buffered([[0, 740, 1000], [1, 740, 1100], [2, 740, 1200]]), buffered([[0, 760, 1000], [1, 760, 1100], [2, 760, 1200]])], clock, 0, 3, { leadMs: 500 });
     expect(a.messages).toBe(1);
     expect(a.fanOutMs.max).toBeCloseTo(60);
     expect(a.fanOut.posts).toBe(2);
