@@ -202,7 +202,7 @@ export function formatReport(r: BenchResult): string {
         }),
       ),
     );
-    out.push('   early: frames of messages that arrived more than the lead before their first frame was due (sent too soon)');
+    out.push('   early: frames that arrived more than the lead before they were due (sent too soon); complete counts frames, ended is in 1.');
   } else out.push(`   (${r.bufferedNote ?? 'not measured'})`);
   out.push('');
   const mem = [...r.spectators, ...r.buffered].filter((x) => x.memory);
