@@ -1,10 +1,12 @@
 /**
- * `npm run bench [-- --quick] [--json] [--viewers 1,100,1000] [--storm 100,300] [--live 50,200] [--only live|poster|aws|fanout]`
+ * `npm run bench [-- --quick] [--json] [--viewers 1,100,1000] [--buffered 1,100,1000] [--lead MS] [--storm 100,300] [--live 50,200] [--only live|poster|aws|fanout]`
  *
  * Prints performance figures of the local system; asserts nothing. Boots local mode
  * in-process (local/stack.ts, port 0, talking to 127.0.0.1 only) and measures:
- *  1. frame lateness (p50/p95/p99/max, ms) and completeness for 1, 100 and 1,000 viewers on
- *     one spectate stream (scripts/bench/spectate.ts);
+ *  1. frame lateness (p50/p95/p99/max, ms) and completeness for 1, 100, 1,000, 2,000 and 5,000
+ *     viewers on one spectate stream (scripts/bench/spectate.ts), with leadMs 0 and — on a second
+ *     local stack with the spectate lead set — with the playout buffer (share of pairs before
+ *     `dueAt`, display lateness), and memory per connection;
  *  2. deliveries/s through the whole local path at the largest viewer count, next to a raw
  *     HTTP-POST ceiling and an SDK PostToConnection ceiling measured in the same run
  *     (scripts/bench/http-ceiling.ts), plus a join storm through the real `join` route;
@@ -20,11 +22,12 @@
  *    and the audience planner's table (scripts/bench/aws-model.ts);
  *  - `--only fanout`: both, the planner fed the fan-out path's measured CPU per post.
  * Every loop is bounded in count and time; a phase that would overrun the budget
- * (full ≈ 5 min, `--quick` ≈ 1 min) is skipped and listed under `skipped`.
+ * (full ≈ 10 min, `--quick` ≈ 1 min) is skipped and listed under `skipped`.
  * Progress goes to stderr; the table (or, with `--json`, one JSON document) to stdout.
  * docs/PERFORMANCE.md explains the figures.
  */
 import './lib/quiet-sdk'; // first: no AWS SDK Node-version warning on stderr
+import './bench/quiet-logs'; // before the handlers' logger loads: ERROR unless POWERTOOLS_LOG_LEVEL says otherwise
 import { performance } from 'node:perf_hooks';
 import { errorText, parseCli, runMain, usageError } from './lib/cli';
 import { measureHttpCeiling, measureSdkCeiling, type CeilingResult } from './bench/http-ceiling';
@@ -36,19 +39,27 @@ import { thresholdTable } from './bench/threshold';
 import { formatPoster, runPosterBench, type PosterBenchResult } from './bench/poster';
 import { formatAwsModel, runAwsModel, type AwsModelResult } from './bench/aws-model';
 import { formatFairness, runFairness } from './bench/fairness';
+import { DEFAULT_SPECTATE_LEAD_MS } from '../contract/defaults';
 
-export const BENCH_HELP = `usage: npm run bench [-- --quick] [--json] [--viewers N,N,…] [--storm N,N,…] [--live V,E] [--only live]
+/** The spectate lead (ms) the buffered runs ask their stack for when `--lead` is not given: the server's default. */
+const DEFAULT_BUFFER_LEAD_MS = DEFAULT_SPECTATE_LEAD_MS;
+
+export const BENCH_HELP = `usage: npm run bench [-- --quick] [--json] [--viewers N,N,…] [--buffered N,N,…] [--lead MS] [--storm N,N,…] [--live V,E] [--only live]
 
 Boot local mode in-process and print frame lateness, completeness, deliveries/s next to a
 raw HTTP ceiling, a join storm, and the tick's sleep/wait threshold. Asserts nothing.
 
-  --quick          about one minute instead of about five (shorter streams, fewer posts)
+  --quick          about one minute instead of about ten (shorter streams, fewer runs and posts)
   --json           print one JSON document instead of the table
-  --viewers LIST   viewer counts of the lateness runs (default 1,100,1000; each 1-2000)
-  --storm LIST     viewer counts of the join storms (default 100,300; --quick 100; each 2-2000;
+  --viewers LIST   viewer counts of the lateness runs, leadMs 0 (default 1,100,1000,2000,5000;
+                   --quick 1000; each 1-5000)
+  --buffered LIST  viewer counts of the lateness runs with the playout buffer, on a second local
+                   stack (default as --viewers; --quick 1000; 0 for none)
+  --lead MS        the spectate lead the buffered runs' stack is given (default ${DEFAULT_BUFFER_LEAD_MS})
+  --storm LIST     viewer counts of the join storms (default 100,300; --quick none; each 2-5000;
                    0 for none); each storm's join phase is cut off after 60 s (--quick 15 s)
   --live V,E       live latency: V spectators on a live game, E single-event POSTs (default
-                   50,200; --quick 50,50; 0 for none); the POST phase is cut off after 60 s
+                   50,200; --quick none; 0 for none); the POST phase is cut off after 60 s
   --only live      run the live latency scenario alone (no lateness, storms or ceilings)
   --only poster    CPU µs per post and posts/s: SDK PostToConnection, SignedConnectionPoster, raw HTTP,
                    the whole fan-out path (fanOut through SignedConnectionPoster)
@@ -66,13 +77,17 @@ const GAME = '2011-usopen-2701';
 /** Games of the join storms (one fresh stream each). */
 const STORM_GAMES = ['2013-wimbledon-2701', '2012-wimbledon-1701', '2012-ausopen-1701'];
 const SPEED = 64;
-/** The local gateway's per-stream limit defaults to 1,000 viewers (MAX_CLIENTS_PER_STREAM); the bench needs 1,000 + room. */
-const MAX_VIEWERS = 2000;
+/** The local gateway's per-stream limit defaults to 1,000 viewers (MAX_CLIENTS_PER_STREAM); the bench raises it to its largest run. */
+const MAX_VIEWERS = 5000;
+
 
 const PROFILES = {
-  full: { windowSeconds: 15, viewers: [1, 100, 1000], joinStorm: [100, 300], ceilingRounds: 3, ceilingMs: 2000, ceilingMax: 50_000, budgetSeconds: 300, stormTimeoutMs: 60_000, live: [50, 200], liveTimeoutMs: 60_000 },
-  quick: { windowSeconds: 5, viewers: [1, 100, 1000], joinStorm: [100], ceilingRounds: 3, ceilingMs: 600, ceilingMax: 15_000, budgetSeconds: 60, stormTimeoutMs: 15_000, live: [50, 50], liveTimeoutMs: 20_000 },
+  full: { windowSeconds: 15, viewers: [1, 100, 1000, 2000, 5000], buffered: [1, 100, 1000, 2000, 5000], joinStorm: [100, 300], ceilingRounds: 3, ceilingMs: 2000, ceilingMax: 50_000, budgetSeconds: 720, stormTimeoutMs: 60_000, live: [50, 200], liveTimeoutMs: 60_000 },
+  quick: { windowSeconds: 5, viewers: [1000], buffered: [1000], joinStorm: [], ceilingRounds: 3, ceilingMs: 400, ceilingMax: 15_000, budgetSeconds: 60, stormTimeoutMs: 15_000, live: [] as number[], liveTimeoutMs: 20_000 },
 } as const;
+
+/** Rough wall seconds of one lateness run: playback, connecting (~1 s per 200 viewers), detach and close (~1 s per 500), setup. */
+const latenessEstimate = (windowSeconds: number, n: number) => windowSeconds + 3 + n / 200 + n / 500;
 
 /** Bounds of the fan-out modes (`--only poster|aws|fanout`); each stays well inside its profile's budget. */
 const FANOUT_PROFILES = {
@@ -145,7 +160,7 @@ async function runFanOutModes(which: 'poster' | 'aws' | 'fanout', mode: 'full' |
 }
 
 function parseCounts(flag: string, text: string, min: number): number[] {
-  if (flag === '--storm' && text.trim() === '0') return [];
+  if ((flag === '--storm' || flag === '--buffered') && text.trim() === '0') return [];
   const list = text.split(',').map((s) => Number(s.trim()));
   if (list.length === 0 || list.length > 5 || list.some((n) => !Number.isInteger(n) || n < min || n > MAX_VIEWERS)) {
     throw usageError(`${flag} ${JSON.stringify(text)}: expected up to 5 comma-separated counts, each ${min}-${MAX_VIEWERS}`);
@@ -153,7 +168,7 @@ function parseCounts(flag: string, text: string, min: number): number[] {
   return list;
 }
 
-/** `--live V,E`: viewers 1–2000 and events 1–5000; `0` for none. */
+/** `--live V,E`: viewers 1–MAX_VIEWERS and events 1–5000; `0` for none. */
 function parseLive(text: string): [number, number] | undefined {
   if (text.trim() === '0') return undefined;
   const [v, e, ...rest] = text.split(',').map((x) => Number(x.trim()));
@@ -168,12 +183,35 @@ function medianBy<T>(list: T[], key: (x: T) => number): T {
   return [...list].sort((a, b) => key(a) - key(b))[Math.floor(list.length / 2)]!;
 }
 
+/**
+ * Late writes to a closed local DynamoDB stand-in: with thousands of connections, local mode's
+ * close can finish while a `$disconnect` handler's delete is still queued in dynalite, which
+ * then throws 'Database is closed' from a callback (uncaught). After a stack has closed, such
+ * an error is counted (and reported under `skipped`) instead of ending the bench before it
+ * prints; any other uncaught error still ends it. Returns the count so far and an uninstall.
+ */
+function tolerateLateDynamoWrites(): { count: () => number; stop: () => void } {
+  let n = 0;
+  const onError = (e: Error) => {
+    if (/Database is closed/.test(e.message)) {
+      n++;
+      return;
+    }
+    process.off('uncaughtException', onError);
+    throw e;
+  };
+  process.on('uncaughtException', onError);
+  return { count: () => n, stop: () => process.off('uncaughtException', onError) };
+}
+
 /** The bench as a function: resolves 0 after printing. Throws a usage error for a bad command line. */
 export async function runBench(argv: readonly string[]): Promise<number> {
   const { values } = parseCli(argv, {
     quick: { type: 'boolean', short: 'q' },
     json: { type: 'boolean' },
     viewers: { type: 'string' },
+    buffered: { type: 'string' },
+    lead: { type: 'string' },
     storm: { type: 'string' },
     live: { type: 'string' },
     only: { type: 'string' },
@@ -194,7 +232,10 @@ export async function runBench(argv: readonly string[]): Promise<number> {
   const onlyLive = values.only === 'live';
   const viewers = onlyLive ? [] : values.viewers ? parseCounts('--viewers', values.viewers, 1) : [...p.viewers];
   const storms = onlyLive ? [] : values.storm ? parseCounts('--storm', values.storm, 2) : [...p.joinStorm];
-  const live = values.live !== undefined ? parseLive(values.live) : ([...p.live] as [number, number]);
+  const buffered = onlyLive ? [] : values.buffered ? parseCounts('--buffered', values.buffered, 1) : values.viewers ? [...viewers] : [...p.buffered];
+  const leadMs = values.lead !== undefined ? Number(values.lead) : DEFAULT_BUFFER_LEAD_MS;
+  if (!Number.isInteger(leadMs) || leadMs < 1 || leadMs > 60_000) throw usageError(`--lead ${JSON.stringify(values.lead)}: expected a whole number of ms, 1-60000`);
+  const live = values.live !== undefined ? parseLive(values.live) : p.live.length === 2 ? ([...p.live] as [number, number]) : undefined;
   const liveRuns: LiveResult[] = [];
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   const t0 = performance.now();
@@ -204,9 +245,10 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     schema: 1,
     mode,
     machine: machineInfo(),
-    settings: { gameId: GAME, speed: SPEED, windowSeconds: p.windowSeconds, viewers, burst, joinStorm: storms, fanOutConcurrency: 0, ceilingRounds: p.ceilingRounds },
+    settings: { gameId: GAME, speed: SPEED, windowSeconds: p.windowSeconds, viewers, burst, joinStorm: storms, fanOutConcurrency: 0, ceilingRounds: p.ceilingRounds, buffered, leadMs },
     bootSeconds: 0,
     spectators: [],
+    buffered: [],
     joinStorms: [],
     thresholds: thresholdTable(),
     skipped: [],
@@ -222,27 +264,32 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     writeRuntimeFile: false,
     web: false,
     sweeper: false, // the once-a-minute sweeper would land in some runs and not others
+    spectateLeadMs: 0, // the leadMs-0 runs; the buffered ones get a stack of their own
     env: { MAX_CLIENTS_PER_STREAM: String(MAX_VIEWERS), POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR' },
   });
   result.bootSeconds = elapsed();
   const { FANOUT_DEFAULTS } = await import('../lambda/engine');
   result.settings.fanOutConcurrency = FANOUT_DEFAULTS.concurrency;
-  try {
-    for (const n of viewers) {
-      // Rough cost of a run: playback + connecting (~1 s per 200 viewers) + setup/teardown.
-      const estimate = p.windowSeconds + 3 + n / 200;
-      if (elapsed() + estimate > p.budgetSeconds) {
-        result.skipped.push(`lateness with ${n} viewers (time budget)`);
+  /** The lateness runs of `counts` on `on`, each skipped when it would overrun the budget (`reserve` s kept for what follows). */
+  const latenessRuns = async (on: typeof stack, counts: readonly number[], label: string, into: BenchResult['spectators'], reserve: number) => {
+    for (const n of counts) {
+      if (elapsed() + latenessEstimate(p.windowSeconds, n) + reserve > p.budgetSeconds) {
+        result.skipped.push(`lateness${label} with ${n} viewers (time budget)`);
         continue;
       }
-      progress(`lateness: ${n} viewer(s)…`);
+      progress(`lateness${label}: ${n} viewer(s)…`);
       try {
-        result.spectators.push(await runSpectate(stack, { viewers: n, gameId: GAME, speed: SPEED, windowSeconds: p.windowSeconds, burst, progress }));
+        into.push(await runSpectate(on, { viewers: n, gameId: GAME, speed: SPEED, windowSeconds: p.windowSeconds, burst, progress, measureMemory: n >= 100 }));
       } catch (e) {
-        result.skipped.push(`lateness with ${n} viewers failed: ${errorText(e)}`);
+        result.skipped.push(`lateness${label} with ${n} viewers failed: ${errorText(e)}`);
         progress(`  failed: ${errorText(e)}`);
       }
     }
+  };
+  // Keep room for the buffered runs' stack boot and their first (smallest) run.
+  const bufferedReserve = buffered.length > 0 ? 8 + latenessEstimate(p.windowSeconds, Math.min(...buffered)) : 0;
+  try {
+    await latenessRuns(stack, viewers, '', result.spectators, bufferedReserve);
     for (const [i, n] of storms.entries()) {
       const estimate = (p.stormTimeoutMs + 5000) / 1000;
       if (elapsed() + estimate > p.budgetSeconds) {
@@ -277,6 +324,26 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     progress('closing local mode…');
     await stack.close();
   }
+  const late = tolerateLateDynamoWrites();
+
+  if (buffered.length > 0) {
+    progress(`bench (${mode}): booting local mode with a spectate lead of ${leadMs} ms…`);
+    const lead = await startLocalStack({
+      port: 0,
+      writeRuntimeFile: false,
+      web: false,
+      sweeper: false,
+      spectateLeadMs: leadMs,
+      env: { MAX_CLIENTS_PER_STREAM: String(MAX_VIEWERS), POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR' },
+    });
+    try {
+      await latenessRuns(lead, buffered, ' (playout buffer)', result.buffered, 0);
+      if (result.buffered.length > 0 && result.buffered.every((x) => x.leadMs === 0)) result.bufferedNote = 'joined announced no lead: the stack ignored spectateLeadMs';
+    } finally {
+      progress('closing local mode (playout buffer)…');
+      await lead.close();
+    }
+  }
 
   const largest = [...result.spectators].sort((a, b) => b.viewers - a.viewers)[0];
   if (largest) {
@@ -304,6 +371,8 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     };
   } else if (!onlyLive) result.skipped.push('deliveries/s (no lateness run completed)');
 
+  late.stop();
+  if (late.count() > 0) result.skipped.push(`${late.count()} write(s) reached the local DynamoDB stand-in after its stack closed (late $disconnect deletes; ignored)`);
   result.totalSeconds = elapsed();
   result.loadAverageEnd = machineInfo().loadAverage;
   if (values.json) process.stdout.write(`${JSON.stringify({ ...result, live: liveRuns }, null, 2)}\n`);

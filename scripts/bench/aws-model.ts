@@ -165,6 +165,20 @@ function runRows(runs: AwsModelRun[]): string[] {
 
 const usd = (x: number) => (x >= 0.01 ? `$${x.toFixed(4)}` : `$${x.toPrecision(3)}`);
 
+/** The target for one message to the AWS model's audience (10,000 viewers), ms. */
+export const AWS_TARGET_MS = 1000;
+
+/**
+ * The AWS model against {@link AWS_TARGET_MS}: the median fan-out of the run with the most
+ * shards (the planner's count), and the planner's own figure for AWS. Undefined without runs.
+ */
+export function awsTarget(r: AwsModelResult): { shards: number; measuredMs: number; plannedMs: number } | undefined {
+  const run = [...r.runs].sort((a, b) => b.shards - a.shards)[0];
+  if (!run || run.fanOutMs.length === 0) return undefined;
+  const sorted = [...run.fanOutMs].sort((a, b) => a - b);
+  return { shards: run.shards, measuredMs: sorted[Math.floor(sorted.length / 2)]!, plannedMs: r.plan.fanOutMs };
+}
+
 /** The AWS-model tables. */
 export function formatAwsModel(r: AwsModelResult): string {
   const out: string[] = [];
@@ -174,6 +188,8 @@ export function formatAwsModel(r: AwsModelResult): string {
   out.push(`   shards simulated as parallel SignedConnectionPosters in ONE process (one core), 32 in flight each`);
   out.push(...runRows(r.runs));
   out.push(`   planner for ${r.viewers.toLocaleString('en-US')} viewers at 1 message/s: ${r.plan.shards} shard(s) (limited by ${r.plan.limitedBy}), ${Math.round(r.plan.fanOutMs).toLocaleString('en-US')} ms per message, ${Math.round(r.plan.perShardPostsPerSecond).toLocaleString('en-US')} posts/s per shard`);
+  const t = awsTarget(r);
+  if (t) out.push(`   target: one message to ${r.viewers.toLocaleString('en-US')} viewers ≤ ${AWS_TARGET_MS.toLocaleString('en-US')} ms — measured ${Math.round(t.measuredMs).toLocaleString('en-US')} ms with ${t.shards} shards in one process (${t.measuredMs <= AWS_TARGET_MS ? 'met' : 'not met'}); planner for AWS ${Math.round(t.plannedMs).toLocaleString('en-US')} ms (${t.plannedMs <= AWS_TARGET_MS ? 'met' : 'not met'})`);
   const sc = r.scaled;
   out.push(`At a tenth of the scale: ${sc.viewers.toLocaleString('en-US')} viewers, throttle ${sc.throttle.ratePerSecond.toLocaleString('en-US')}/s (burst ${sc.throttle.burst}); the planner's ${sc.plan.shards} shard(s), then 4×`);
   out.push(...runRows(sc.runs));

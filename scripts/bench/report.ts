@@ -22,9 +22,17 @@ export interface BenchResult {
     fanOutConcurrency: number;
     /** Alternating raw/SDK ceiling rounds; the median round is reported. */
     ceilingRounds: number;
+    /** Viewer counts of the runs with the playout buffer, and the lead they ask the stack for, ms. */
+    buffered: number[];
+    leadMs: number;
   };
   bootSeconds: number;
+  /** Lateness runs without a playout buffer (leadMs 0). */
   spectators: SpectateResult[];
+  /** Lateness runs with the playout buffer (a second local stack with the spectate lead set). */
+  buffered: SpectateResult[];
+  /** Why the buffered runs are missing, when they are (e.g. "needs the playout buffer"). */
+  bufferedNote?: string;
   deliveries?: {
     /** Whole local path at the largest viewer count: frames messages × viewers per second of fan-out. */
     wholePath: { viewers: number; postsPerSecond: number; frameDeliveriesPerSecond: number; posts: number; seconds: number };
@@ -47,6 +55,65 @@ export interface BenchResult {
   /** 1/5/15-minute load average when the run ended (the machine may be shared). */
   loadAverageEnd: number[];
 }
+
+/** The targets the bench reports against (met or not; nothing is asserted). */
+export const TARGETS = {
+  /** Whole path posts/s ÷ raw HTTP posts/s, at least. */
+  wholePathToRaw: 0.5,
+  /** 1,000 viewers, leadMs 0: p99 lateness at most, ms. */
+  p99At1000Ms: 150,
+  /** Viewers on one stream that must all be complete. */
+  completeViewers: 5000,
+  /** With the playout buffer: share of (viewer, frame) pairs before dueAt, at least. */
+  shareBeforeDueAt: 0.99,
+} as const;
+
+/** One target: what it asks, the figure measured (or why none), and whether it was met (undefined: not measured). */
+export interface TargetRow {
+  target: string;
+  figure: string;
+  met: boolean | undefined;
+}
+
+/** The {@link TARGETS} against one run's figures. The AWS-model target is `--only aws`'s (scripts/bench/aws-model.ts). */
+export function evaluateTargets(r: BenchResult): TargetRow[] {
+  const rows: TargetRow[] = [];
+  const d = r.deliveries;
+  rows.push({
+    target: `whole path ÷ raw HTTP ≥ ${TARGETS.wholePathToRaw}`,
+    figure: d ? `${f2(d.ratioToRaw)} (${f0(d.wholePath.postsPerSecond)} ÷ ${f0(d.rawHttp.postsPerSecond)} posts/s, ${f0(d.wholePath.viewers)} viewers)` : 'not measured',
+    met: d ? d.ratioToRaw >= TARGETS.wholePathToRaw : undefined,
+  });
+  const k = r.spectators.find((x) => x.viewers === 1000);
+  rows.push({
+    target: `1,000 viewers, leadMs 0: p99 ≤ ${TARGETS.p99At1000Ms} ms`,
+    figure: k ? `p99 ${f1(k.analysis.lateness.p99)} ms` : 'not measured',
+    met: k ? k.analysis.lateness.p99 <= TARGETS.p99At1000Ms : undefined,
+  });
+  for (const [label, list] of [['leadMs 0', r.spectators], ['playout buffer', r.buffered]] as const) {
+    const big = list.find((x) => x.viewers === TARGETS.completeViewers);
+    rows.push({
+      target: `${f0(TARGETS.completeViewers)} viewers complete (${label})`,
+      figure: big ? `${big.analysis.completeness.complete}/${big.viewers} complete, ${big.analysis.completeness.missing} missing` : label === 'playout buffer' && r.bufferedNote ? `(${r.bufferedNote})` : 'not measured',
+      met: big ? big.analysis.completeness.complete === big.viewers : undefined,
+    });
+  }
+  if (r.buffered.length === 0) {
+    rows.push({ target: `playout buffer: ≥ ${TARGETS.shareBeforeDueAt * 100} % of pairs before dueAt`, figure: r.bufferedNote ? `(${r.bufferedNote})` : 'not measured', met: undefined });
+  }
+  for (const b of r.buffered) {
+    const share = b.analysis.playout?.shareBeforeDueAt ?? NaN;
+    rows.push({
+      target: `playout buffer, ${f0(b.viewers)} viewers: ≥ ${TARGETS.shareBeforeDueAt * 100} % of pairs before dueAt`,
+      figure: `${f2(share * 100)} % (lead ${f0(b.leadMs)} ms)`,
+      met: Number.isFinite(share) ? share >= TARGETS.shareBeforeDueAt : undefined,
+    });
+  }
+  rows.push({ target: 'AWS model: one message to 10,000 viewers ≤ 1 s', figure: 'not in this run: npm run bench -- --only aws', met: undefined });
+  return rows;
+}
+
+const kib = (bytes: number) => (Number.isFinite(bytes) ? (bytes / 1024).toFixed(1) : '–');
 
 const f0 = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–');
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
@@ -71,7 +138,7 @@ export function formatReport(r: BenchResult): string {
   out.push(`   lateness = arrival − (anchorAt + (t − positionMs)/speed), ms; all (viewer, frame) pairs`);
   out.push(
     table(
-      ['viewers', 'frames', 'p50', 'p95', 'p99', 'max', 'head p50', 'fan-out p50', 'fan-out max', 'complete', 'ended', 'missing', 'dup', 'early', 'connect s', 'query ms'],
+      ['viewers', 'frames', 'p50', 'p95', 'p99', 'max', 'head p50', 'fan-out p50', 'fan-out max', 'complete', 'ended', 'missing', 'dup', 'early', 'connect s', 'query ms', 'invokes'],
       r.spectators.map((x) => {
         const a = x.analysis;
         return [
@@ -91,6 +158,7 @@ export function formatReport(r: BenchResult): string {
           `${a.early}`,
           f1(x.connect.ms / 1000),
           x.viewers > 1 ? f0(x.byStreamQueryMs) : '–',
+          f0(x.workerInvokes),
         ];
       }),
     ),
@@ -99,7 +167,56 @@ export function formatReport(r: BenchResult): string {
   if (g) out.push(`   gaps between frames' due times: min ${f0(g.min)}, p50 ${f0(g.p50)}, max ${f0(g.max)} ms (${g.count} gaps)`);
   out.push('   frames: expected frames / frames messages sent; head p50: median lateness of the first viewer to get each frame;');
   out.push('   fan-out: one message, from max(due, previous fan-out done) to its last arrival, ms; complete: every frame once, in order;');
-  out.push('   connect s: N handshakes (authorizer + $connect), 50 at a time; query ms: one byStream query of the attached rows');
+  out.push('   connect s: N handshakes (authorizer + $connect), 50 at a time; query ms: one byStream query of the attached rows;');
+  out.push('   invokes: Lambda Invoke requests during the stream (the sharded fan-out\'s workers, above 1,000 attached connections)');
+  out.push('');
+  out.push(`1b. The same with the playout buffer (stack's spectate lead ${f0(s.leadMs)} ms; joined.leadMs shown)`);
+  if (r.buffered.length > 0) {
+    out.push('   lateness = arrival − due (negative: buffered ahead); before dueAt: pairs that arrived by their dueAt; display = max(arrival, dueAt) − due');
+    out.push(
+      table(
+        ['viewers', 'lead ms', 'frames', 'p50', 'p95', 'p99', 'max', 'before dueAt', 'display p50', 'display p95', 'display p99', 'display max', 'fan-out p50', 'complete', 'missing', 'dup', 'early', 'invokes'],
+        r.buffered.map((x) => {
+          const a = x.analysis;
+          const p = a.playout;
+          return [
+            f0(x.viewers),
+            f0(x.leadMs),
+            `${a.expectedFrames}/${a.messages}m`,
+            f1(a.lateness.p50),
+            f1(a.lateness.p95),
+            f1(a.lateness.p99),
+            f1(a.lateness.max),
+            p ? `${f2(p.shareBeforeDueAt * 100)} %` : '–',
+            p ? f1(p.displayLateness.p50) : '–',
+            p ? f1(p.displayLateness.p95) : '–',
+            p ? f1(p.displayLateness.p99) : '–',
+            p ? f1(p.displayLateness.max) : '–',
+            f1(a.fanOutMs.p50),
+            `${a.completeness.complete}/${x.viewers}`,
+            `${a.completeness.missing}`,
+            `${a.completeness.duplicates}`,
+            `${a.early}`,
+            f0(x.workerInvokes),
+          ];
+        }),
+      ),
+    );
+    out.push('   early: frames that arrived more than the lead before they were due (sent too soon); complete counts frames, ended is in 1.');
+  } else out.push(`   (${r.bufferedNote ?? 'not measured'})`);
+  out.push('');
+  const mem = [...r.spectators, ...r.buffered].filter((x) => x.memory);
+  out.push('1c. Memory per connection in local mode: Δ after a full GC, before connecting → after connecting and attaching, ÷ connections');
+  if (mem.length > 0) {
+    out.push(
+      table(
+        ['viewers', 'lead ms', 'server heap KiB', 'viewer heap KiB', 'process RSS KiB'],
+        mem.map((x) => [f0(x.viewers), f0(x.leadMs), kib(x.memory!.serverHeapBytes), kib(x.memory!.clientHeapBytes), kib(x.memory!.rssBytes)]),
+      ),
+    );
+    out.push('   server heap: the main thread (local gateway connection + ws socket, $connect and attach rows in the in-process DynamoDB stand-in);');
+    out.push('   viewer heap: the bench\'s own ws clients (worker thread; not the system\'s cost); RSS: the whole process, both sides and native buffers');
+  } else out.push('   (not measured)');
   out.push('');
   out.push('2. Deliveries through the whole local path (tick → fan-out → PostToConnection → local gateway → ws viewer)');
   if (r.deliveries) {
@@ -151,6 +268,9 @@ export function formatReport(r: BenchResult): string {
       r.thresholds.rows.map((t) => [`${t.memoryMb} MB`, `${f1(t.arm64Ms / 1000)} s`, `${f1(t.x86_64Ms / 1000)} s`]),
     ),
   );
+  out.push('');
+  out.push('Targets (reported, not asserted):');
+  out.push(table(['target', 'measured', 'met'], evaluateTargets(r).map((t) => [t.target, t.figure, t.met === undefined ? '–' : t.met ? 'yes' : 'NO'])));
   if (r.skipped.length > 0) {
     out.push('');
     out.push(`skipped: ${r.skipped.join('; ')}`);

@@ -22,6 +22,11 @@
  * handler, in bursts; reports the time until every viewer has `joined` and until the
  * `presence` broadcasts stop, and how many `presence` messages that took.
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { IncomingMessage } from 'node:http';
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { documentClient, DynamoConnectionRegistry, DynamoGameCatalog, DynamoStreamStore, forEachPool, streamIdFor } from '../../lambda/engine';
 import type { StreamRow } from '../../contract/rows';
 import type { LocalStack } from '../../local/stack';
@@ -30,7 +35,7 @@ import { summarize, type Summary } from './stats';
 import { Viewers } from './viewers';
 
 /** The stack's three tables as the handlers' repositories (on its DynamoDB stand-in; region and credentials: the stack's shared settings). */
-function repositories(stack: LocalStack): { connections: DynamoConnectionRegistry; streams: DynamoStreamStore; games: DynamoGameCatalog } {
+function repositories(stack: LocalStack): { client: DynamoDBDocumentClient; connectionsTable: string; connections: DynamoConnectionRegistry; streams: DynamoStreamStore; games: DynamoGameCatalog } {
   const client = documentClient({ endpoint: stack.endpoints.dynamodb });
   const table = (name: string): string => {
     const t = stack.tables[name];
@@ -38,6 +43,8 @@ function repositories(stack: LocalStack): { connections: DynamoConnectionRegistr
     return t;
   };
   return {
+    client,
+    connectionsTable: table('Connections'),
     connections: new DynamoConnectionRegistry({ client, tableName: table('Connections') }),
     streams: new DynamoStreamStore({ client, tableName: table('Streams') }),
     games: new DynamoGameCatalog({ client, tableName: table('Games') }),
@@ -59,6 +66,28 @@ export interface SpectateOptions {
   burst: number;
   /** Progress lines (stderr). */
   progress: (line: string) => void;
+  /** Measure memory per connection across connecting and attaching the viewers ({@link MemoryPerConnection}). @default false */
+  measureMemory?: boolean;
+}
+
+/**
+ * Memory per connection in local mode, from a full GC before connecting the viewers to one
+ * after connecting and attaching them (bytes ÷ connections). One process holds both sides:
+ * - `serverHeap`: the main thread's V8 heap — the local gateway's connection (its `ws` socket
+ *   object, the connection record, the authorizer's context), the `$connect` handler's and
+ *   the attach's Connections row in the in-process DynamoDB stand-in, and whatever the handlers
+ *   cache per connection;
+ * - `clientHeap`: the viewer worker's heap — the bench's own `ws` client per viewer (not the
+ *   system's cost; shown so it can be taken out);
+ * - `rss`: the whole process's resident set — both heaps plus native memory (the sockets'
+ *   buffers; the kernel's own socket memory is not in it); noisy: the allocator keeps pages
+ *   it freed.
+ */
+export interface MemoryPerConnection {
+  connections: number;
+  serverHeapBytes: number;
+  clientHeapBytes: number;
+  rssBytes: number;
 }
 
 /** The figures of one spectator run. Times in ms unless named otherwise. */
@@ -79,8 +108,49 @@ export interface SpectateResult {
   /** The stream row at the end. */
   final: { status: string; endedReason?: string; framesSent: number; clientCount: number };
   analysis: RunAnalysis;
+  /** The stream's playout lead as `joined` announced it (0 when `joined` has none), ms. */
+  leadMs: number;
+  /** Lambda `Invoke` requests local mode served during the stream: the sharded fan-out's workers (0 below the shard threshold). */
+  workerInvokes: number;
+  /** With `measureMemory`. */
+  memory?: MemoryPerConnection;
   /** Whole run, connect to last close, seconds. */
   wallSeconds: number;
+}
+
+/** A full garbage collection of this thread's heap: `global.gc`, or the V8 flag set at run time and `gc` from a fresh context. */
+function fullGc(): () => void {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (exposed) return exposed;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+/** Heap (after two full GCs) and RSS of this process, and the viewer worker's heap, bytes. */
+async function memorySample(viewers: Viewers): Promise<{ heap: number; rss: number; client: number }> {
+  const gc = fullGc();
+  gc();
+  await sleep(200);
+  gc();
+  const m = process.memoryUsage();
+  const client = (await viewers.memory()).heapUsed;
+  return { heap: m.heapUsed, rss: m.rss, client };
+}
+
+/**
+ * Count the HTTP requests this process serves for Lambda's `Invoke` (AWS Lambda API reference:
+ * `POST /2015-03-31/functions/{FunctionName}/invocations`) — local mode's stand-in for it runs
+ * the sharded fan-out's workers. Node's `http.server.request.start` diagnostics channel sees
+ * every request of every `node:http` server in the process. Returns the count so far and a stop.
+ */
+function countWorkerInvokes(): { count: () => number; stop: () => void } {
+  let n = 0;
+  const onRequest = (msg: unknown) => {
+    const url = (msg as { request?: IncomingMessage }).request?.url ?? '';
+    if (/^\/2015-03-31\/functions\/[^/]+\/invocations/.test(url)) n++;
+  };
+  subscribe('http.server.request.start', onRequest);
+  return { count: () => n, stop: () => unsubscribe('http.server.request.start', onRequest) };
 }
 
 async function connectAll(stack: LocalStack, viewers: Viewers, userPrefix: string, count: number, burst: number, from: number) {
@@ -99,6 +169,29 @@ async function waitForDisconnects(stack: LocalStack, ids: readonly string[], tim
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/**
+ * Wait (bounded) until the Connections table holds no row of `ids`: the gateway forgets a
+ * connection before its `$disconnect` handler has deleted the row, and with thousands of
+ * closes at once those handlers run long after; the next run (or the stack's close) must not
+ * start under them. Counts with a Scan (the bench's own table, a few thousand rows at most).
+ */
+async function waitForRowsGone(db: ReturnType<typeof repositories>, ids: readonly string[], timeoutMs: number): Promise<void> {
+  if (ids.length === 0) return;
+  const set = new Set(ids);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    let left = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await db.client.send(new ScanCommand({ TableName: db.connectionsTable, ProjectionExpression: 'connectionId', ExclusiveStartKey: start }));
+      for (const item of page.Items ?? []) if (set.has(String(item.connectionId))) left++;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    if (left === 0) return;
+    await sleep(500);
+  }
+}
+
 /** Run one spectator scenario (see the module note). Throws when the stack refuses the setup (connections, start). */
 export async function runSpectate(stack: LocalStack, opts: SpectateOptions): Promise<SpectateResult> {
   const db = repositories(stack);
@@ -109,7 +202,9 @@ export async function runSpectate(stack: LocalStack, opts: SpectateOptions): Pro
   const viewers = new Viewers();
   const started = Date.now();
   let others: string[] = [];
+  const invokes = countWorkerInvokes();
   try {
+    const before = opts.measureMemory ? await memorySample(viewers) : undefined;
     const starter = await connectAll(stack, viewers, `bench-${opts.viewers}-`, 1, 1, 0);
     if (starter.connected !== 1) throw new Error(`viewer 0 could not connect: ${starter.failed.join('; ')}`);
     const rest = opts.viewers > 1 ? await connectAll(stack, viewers, `bench-${opts.viewers}-`, opts.viewers - 1, opts.burst, 1) : { connected: 0, failedCount: 0, failed: [], ms: 0, ids: [] };
@@ -129,6 +224,14 @@ export async function runSpectate(stack: LocalStack, opts: SpectateOptions): Pro
       byStreamQueryMs = Date.now() - q;
       if (rows !== others.length) opts.progress(`  byStream lists ${rows} rows, ${others.length} attached`);
     }
+    let memory: MemoryPerConnection | undefined;
+    if (before) {
+      const after = await memorySample(viewers);
+      const n = 1 + others.length;
+      memory = { connections: n, serverHeapBytes: (after.heap - before.heap) / n, clientHeapBytes: (after.client - before.client) / n, rssBytes: (after.rss - before.rss) / n };
+      opts.progress(`  memory per connection: server heap ${(memory.serverHeapBytes / 1024).toFixed(1)} KiB, viewer heap ${(memory.clientHeapBytes / 1024).toFixed(1)} KiB, RSS ${(memory.rssBytes / 1024).toFixed(1)} KiB`);
+    }
+    const invokesBefore = invokes.count();
 
     const sentAt = Date.now();
     await viewers.send(0, { action: 'start', gameId: opts.gameId, speed: opts.speed, atMs });
@@ -143,10 +246,14 @@ export async function runSpectate(stack: LocalStack, opts: SpectateOptions): Pro
 
     const ended = await viewers.waitFor('ended', Math.round(playMs + 60_000));
     if (ended.missingCount > 0) opts.progress(`  ${ended.missingCount} viewers got no \`ended\` in time`);
+    const workerInvokes = invokes.count() - invokesBefore;
     const clients = await viewers.report();
     const final = (await db.streams.get(streamId, { consistent: true })) as StreamRow;
     const joined = clients[0]?.joined;
-    const analysis = analyzeRun(clients, row, joined?.positionSeq ?? row.positionSeq, row.frameCount);
+    // `joined.leadMs`: the stream's playout lead (docs/PROTOCOL.md "Playout buffer"); absent before it.
+    const leadMs = (joined as { leadMs?: unknown } | undefined)?.leadMs;
+    const lead = typeof leadMs === 'number' && leadMs > 0 ? leadMs : 0;
+    const analysis = analyzeRun(clients, row, joined?.positionSeq ?? row.positionSeq, row.frameCount, { leadMs: lead });
     return {
       viewers: opts.viewers,
       gameId: opts.gameId,
@@ -159,14 +266,19 @@ export async function runSpectate(stack: LocalStack, opts: SpectateOptions): Pro
       clock: { anchorAt: row.anchorAt, positionMs: row.positionMs, speed: row.speed, positionSeq: row.positionSeq, frameCount: row.frameCount },
       final: { status: final.status, endedReason: final.endedReason, framesSent: final.framesSent, clientCount: final.clientCount },
       analysis,
+      leadMs: lead,
+      workerInvokes,
+      ...(memory ? { memory } : {}),
       wallSeconds: (Date.now() - started) / 1000,
     };
   } finally {
+    invokes.stop();
     await forEachPool(others, BULK_CONCURRENCY, async (id) => void (await db.connections.detach(id).catch(() => undefined)));
     if (others.length > 0) await db.streams.addClients(streamId, -others.length, Date.now()).catch(() => undefined);
     const ids = stack.gateway.connectionIds();
     await viewers.close();
     await waitForDisconnects(stack, ids, 30_000);
+    await waitForRowsGone(db, ids, 120_000).catch(() => undefined);
   }
 }
 
@@ -261,5 +373,6 @@ export async function runJoinStorm(stack: LocalStack, opts: JoinStormOptions): P
     await forEachPool(ids, BULK_CONCURRENCY, async (id) => void (await db.connections.detach(id).catch(() => undefined)));
     await viewers.close();
     await waitForDisconnects(stack, ids, 30_000);
+    await waitForRowsGone(db, ids, 120_000).catch(() => undefined);
   }
 }

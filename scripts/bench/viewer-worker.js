@@ -21,19 +21,29 @@
  *       waiting (bounded) for its `joined` or `error` replies.
  *   { id, cmd: 'counts' }  → { id, ok, counts: {type: n} }   (messages received by all clients, by type)
  *   { id, cmd: 'report' }  → { id, ok, clients: ClientReport[] }
+ *   { id, cmd: 'memory' } → { id, ok, heapUsed, external, arrayBuffers }  (this worker's heap after a full GC, bytes)
  *   { id, cmd: 'close', timeoutMs } → { id, ok, ms }
  * A failing request answers { id, ok: false, error }.
  *
  * Times are wall epoch milliseconds with sub-millisecond precision
  * (`performance.timeOrigin + performance.now()`), comparable with the main thread's clock.
  *
- * ClientReport: { frames: [seq, t, at][], messages: [firstSeq, frameCount, at, bytes, epoch][],
+ * ClientReport: { frames: [seq, t, at, dueAt?][], messages: [firstSeq, frameCount, at, bytes, epoch][],
  *   counts: {type: n}, joinedAt?, joined?, endedAt?, endedReason?, closeCode?, errors: string[] }
  */
 'use strict';
 const { parentPort } = require('node:worker_threads');
 const { performance } = require('node:perf_hooks');
 const WebSocket = require('ws');
+const { setFlagsFromString } = require('node:v8');
+const { runInNewContext } = require('node:vm');
+
+/** A full garbage collection of this worker's heap (the V8 flag set at run time, `gc` from a fresh context). */
+function fullGc() {
+  if (typeof globalThis.gc === 'function') return globalThis.gc;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc');
+}
 
 const now = () => performance.timeOrigin + performance.now();
 const clients = [];
@@ -53,7 +63,7 @@ function newClient(ws) {
     const type = typeof m.type === 'string' ? m.type : 'unknown';
     c.counts[type] = (c.counts[type] || 0) + 1;
     if (type === 'frames' && Array.isArray(m.frames) && m.frames.length > 0) {
-      for (const f of m.frames) c.frames.push([f.seq, f.t, at]);
+      for (const f of m.frames) c.frames.push(typeof f.dueAt === 'number' ? [f.seq, f.t, at, f.dueAt] : [f.seq, f.t, at]);
       c.messages.push([m.frames[0].seq, m.frames.length, at, Buffer.byteLength(text), m.epoch]);
     } else if (type === 'joined') {
       c.joinedAt = at;
@@ -180,6 +190,13 @@ const handlers = {
     const total = {};
     for (const c of clients) for (const [k, v] of Object.entries(c.counts)) total[k] = (total[k] || 0) + v;
     return { counts: total };
+  },
+  async memory() {
+    const gc = fullGc();
+    gc();
+    gc();
+    const m = process.memoryUsage();
+    return { heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
   },
   async report() {
     return {

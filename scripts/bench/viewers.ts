@@ -8,8 +8,11 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { JoinedMessage } from '../../protocol/messages';
 
-/** A frame as one viewer received it: `[seq, t (media ms), arrival (wall epoch ms, fractional)]`. */
-export type ReceivedFrame = [seq: number, t: number, at: number];
+/**
+ * A frame as one viewer received it: `[seq, t (media ms), arrival (wall epoch ms, fractional),
+ * dueAt (server epoch ms, when the frame carried one: a stream with a playout buffer)]`.
+ */
+export type ReceivedFrame = [seq: number, t: number, at: number, dueAt?: number];
 /** One `frames` message as received: `[first seq, frame count, arrival (epoch ms), bytes, epoch]`. */
 export type ReceivedMessage = [firstSeq: number, count: number, at: number, bytes: number, epoch: number];
 
@@ -105,6 +108,11 @@ export class Viewers {
   /** Messages received by all viewers together, by `type`. */
   async counts(): Promise<Record<string, number>> {
     return (await this.request<{ counts: Record<string, number> }>('counts', {}, 10_000)).counts;
+  }
+
+  /** This worker's own heap after a full GC (the client side of every connection), bytes. */
+  memory() {
+    return this.request<{ heapUsed: number; external: number; arrayBuffers: number }>('memory', {}, 30_000);
   }
 
   /** Everything each viewer received. */
