@@ -40,7 +40,7 @@ describe('a scheduled stream', () => {
     expect(created).toMatchObject({ status: 201, body: { status: 'scheduled', startsAt: startAt } });
     const { streamId } = created.body as { streamId: string };
     const listed = ((await http.getStreams()).body as { streams: Array<{ streamId: string }> }).streams;
-    expect(listed.find((x) => x.streamId === streamId)).toEqual({ streamId, gameId: GAME, title: 'Tonight', mode: 'spectate', status: 'scheduled', clients: 0, startsAt: startAt });
+    expect(listed.find((x) => x.streamId === streamId)).toEqual({ streamId, gameId: GAME, title: 'Tonight', mode: 'spectate', status: 'scheduled', clients: 0, speed: 1, startsAt: startAt });
 
     const s = await e.connect('sam');
     s.send({ action: 'list' });
@@ -67,7 +67,7 @@ describe('a scheduled stream', () => {
 
     // Listed first (GET /streams and the list action agree), with its countdown target.
     const listed = ((await http.getStreams()).body as { streams: Array<{ streamId: string }> }).streams;
-    expect(listed[0]).toEqual({ streamId, gameId: GAME, title: 'Replay at 64×', mode: 'spectate', status: 'awaiting_start', clients: 0, startsAt });
+    expect(listed[0]).toEqual({ streamId, gameId: GAME, title: 'Replay at 64×', mode: 'spectate', status: 'awaiting_start', clients: 0, speed: 64, startsAt });
 
     // Spectators join before the start and count down to startsAt.
     const s = await e.connect('sue');

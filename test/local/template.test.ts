@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENV } from '../../contract/env';
-import { DEFAULT_USER_QUOTAS } from '../../contract/defaults';
+import { DEFAULT_SPECTATE_LEAD_MS, DEFAULT_USER_QUOTAS } from '../../contract/defaults';
 import { HTTP_ROUTE_KEYS } from '../../lambda/core/http-api';
 import { ROUTE_TARGETS } from '../../lambda/core/routes';
 import { STATE } from '../../lambda/core/workflow';
@@ -132,6 +132,7 @@ describe('functions', () => {
       [ENV.controllerGraceSeconds]: '30',
       [ENV.maxStreamSeconds]: '28800',
       [ENV.maxClientsPerStream]: '1000',
+      [ENV.spectateLeadMs]: String(DEFAULT_SPECTATE_LEAD_MS),
       [FANOUT_ENV.functionName]: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fanout`,
       [FANOUT_ENV.shardThreshold]: String(DEFAULT_SHARD_THRESHOLD),
     });
