@@ -49,11 +49,22 @@ export async function startDynamo(opts: { path?: string; port?: number } = {}): 
   // Requests being answered. dynalite queues a write behind its per-item lock and runs it
   // later; closing while one waits there closes the store under it, and the queued write then
   // throws "Database is closed" outside any request (an uncaught exception). So close waits for
-  // the requests in flight first (up to CLOSE_DRAIN_MS), then closes.
+  // the requests in flight first (up to CLOSE_DRAIN_MS), then closes. A request is in flight
+  // until dynalite answers it (`res.end`), not until its socket closes: a client that gave up
+  // (an SDK timeout on a busy machine) leaves its write queued all the same.
   let inFlight = 0;
-  server.on('request', (_req: unknown, res: { on(event: 'close', f: () => void): void }) => {
+  server.on('request', (_req: unknown, res: { writableEnded: boolean; end: (...args: unknown[]) => unknown }) => {
+    if (res.writableEnded) return;
     inFlight++;
-    res.on('close', () => inFlight--);
+    const end = res.end;
+    let answered = false;
+    res.end = function (this: unknown, ...args: unknown[]) {
+      if (!answered) {
+        answered = true;
+        inFlight--;
+      }
+      return end.apply(this, args);
+    };
   });
   const port = await listen(server, opts.port ?? 0);
   let closed: Promise<void> | undefined;
