@@ -117,6 +117,8 @@ const kib = (bytes: number) => (Number.isFinite(bytes) ? (bytes / 1024).toFixed(
 
 const f0 = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–');
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
+/** A distribution's p50, p95, p99 and max (ms), one decimal each: the lateness columns. */
+const tail = (d: { p50: number; p95: number; p99: number; max: number }) => [f1(d.p50), f1(d.p95), f1(d.p99), f1(d.max)];
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
 
 function table(header: string[], rows: string[][]): string {
@@ -144,10 +146,7 @@ export function formatReport(r: BenchResult): string {
         return [
           f0(x.viewers),
           `${a.expectedFrames}/${a.messages}m`,
-          f1(a.lateness.p50),
-          f1(a.lateness.p95),
-          f1(a.lateness.p99),
-          f1(a.lateness.max),
+          ...tail(a.lateness),
           f1(a.firstArrivalLateness.p50),
           f1(a.fanOutMs.p50),
           f1(a.fanOutMs.max),
@@ -183,15 +182,9 @@ export function formatReport(r: BenchResult): string {
             f0(x.viewers),
             f0(x.leadMs),
             `${a.expectedFrames}/${a.messages}m`,
-            f1(a.lateness.p50),
-            f1(a.lateness.p95),
-            f1(a.lateness.p99),
-            f1(a.lateness.max),
+            ...tail(a.lateness),
             p ? `${f2(p.shareBeforeDueAt * 100)} %` : '–',
-            p ? f1(p.displayLateness.p50) : '–',
-            p ? f1(p.displayLateness.p95) : '–',
-            p ? f1(p.displayLateness.p99) : '–',
-            p ? f1(p.displayLateness.max) : '–',
+            ...(p ? tail(p.displayLateness) : ['–', '–', '–', '–']),
             f1(a.fanOutMs.p50),
             `${a.completeness.complete}/${x.viewers}`,
             `${a.completeness.missing}`,

@@ -151,13 +151,17 @@ describe('joined carries the snapshot, markers and leadMs', () => {
 
 describe('seek and rejoin', () => {
   const gameId = '2012-ausopen-1701';
-
-  it("a seek's state carries the snapshot at its position", async () => {
+  /** A world where alice has started her own stream of `gameId` (at 1×): its id and row as started. */
+  const aliceStream = async () => {
     const w = await world([gameId]);
     const alice = await w.caller('alice');
     await startStream(w.ports, w.config, alice, { action: 'start', gameId, mode: 'pvai', speed: 1 });
     const streamId = `pvai:${gameId}:alice`;
-    const row = w.ports.streams.rows.get(streamId)!;
+    return { w, alice, streamId, row: w.ports.streams.rows.get(streamId)! };
+  };
+
+  it("a seek's state carries the snapshot at its position", async () => {
+    const { w, alice, streamId, row } = await aliceStream();
     w.ports.streams.rows.set(streamId, { ...row, status: 'paused' });
     const toMs = sample(gameId).frames[250]!.t;
     await applyControl(w.ports, alice, { action: 'seek', toMs });
@@ -168,11 +172,7 @@ describe('seek and rejoin', () => {
   });
 
   it('a rejoin from an older epoch: the current epoch, its snapshot at its position, and movedFrom', async () => {
-    const w = await world([gameId]);
-    const alice = await w.caller('alice');
-    await startStream(w.ports, w.config, alice, { action: 'start', gameId, mode: 'pvai', speed: 1 });
-    const streamId = `pvai:${gameId}:alice`;
-    const row = w.ports.streams.rows.get(streamId)!;
+    const { w, alice, streamId, row } = await aliceStream();
     // The stream moved on while alice was away: paused at seq 123 in epoch 5.
     w.ports.streams.rows.set(streamId, { ...row, status: 'paused', epoch: 5, positionSeq: 123, epochStartSeq: 100, positionMs: sample(gameId).frames[123]!.t });
     await w.ports.connections.detach(alice.connectionId);
@@ -186,11 +186,7 @@ describe('seek and rejoin', () => {
   });
 
   it("a rejoin into the epoch a seek started: movedBy is the seeker's display name; an epoch the server started (epochBy stale) has none", async () => {
-    const w = await world([gameId]);
-    const alice = await w.caller('alice');
-    await startStream(w.ports, w.config, alice, { action: 'start', gameId, mode: 'pvai', speed: 1 });
-    const streamId = `pvai:${gameId}:alice`;
-    const row = w.ports.streams.rows.get(streamId)!;
+    const { w, alice, streamId, row } = await aliceStream();
     w.ports.streams.rows.set(streamId, { ...row, status: 'paused' });
     // Alice's second connection seeks (her display name from the token: "Alice A.").
     const other = { ...(await w.caller('alice', 'c-alice-2')), displayName: 'Alice A.' };
@@ -214,11 +210,7 @@ describe('seek and rejoin', () => {
   });
 
   it('a rejoin in its own epoch: the snapshot is at the first replayed frame', async () => {
-    const w = await world([gameId]);
-    const alice = await w.caller('alice');
-    await startStream(w.ports, w.config, alice, { action: 'start', gameId, mode: 'pvai', speed: 1 });
-    const streamId = `pvai:${gameId}:alice`;
-    const row = w.ports.streams.rows.get(streamId)!;
+    const { w, alice, streamId, row } = await aliceStream();
     w.ports.streams.rows.set(streamId, { ...row, status: 'paused', positionSeq: 60, positionMs: sample(gameId).frames[60]!.t });
     await w.ports.connections.detach(alice.connectionId);
     w.ports.broadcaster.posts.length = 0;
