@@ -48,12 +48,16 @@ export async function startDynamo(opts: { path?: string; port?: number } = {}): 
   server.headersTimeout = 62_000;
   // Requests being answered. dynalite queues a write behind its per-item lock and runs it
   // later; closing while one waits there closes the store under it, and the queued write then
-  // throws "Database is closed" outside any request (an uncaught exception). So close waits for
-  // the requests in flight first (up to CLOSE_DRAIN_MS), then closes. A request is in flight
-  // until dynalite answers it (`res.end`), not until its socket closes: a client that gave up
-  // (an SDK timeout on a busy machine) leaves its write queued all the same.
+  // throws "Database is closed" outside any request (an uncaught exception). So close first
+  // refuses new requests (their socket is dropped before dynalite reads them: the client sees
+  // a reset, as from a stopped server), then waits for the requests in flight (up to
+  // CLOSE_DRAIN_MS), then closes. A request is in flight until dynalite answers it
+  // (`res.end`), not until its socket closes: a client that gave up (an SDK timeout on a busy
+  // machine) leaves its write queued all the same.
   let inFlight = 0;
-  server.on('request', (_req: unknown, res: { writableEnded: boolean; end: (...args: unknown[]) => unknown }) => {
+  let closing = false;
+  server.prependListener('request', (req: { socket: { destroy(): void } }, res: { writableEnded: boolean; end: (...args: unknown[]) => unknown }) => {
+    if (closing) return req.socket.destroy();
     if (res.writableEnded) return;
     inFlight++;
     const end = res.end;
@@ -72,6 +76,8 @@ export async function startDynamo(opts: { path?: string; port?: number } = {}): 
     endpoint: `http://127.0.0.1:${port}`,
     close: () =>
       (closed ??= (async () => {
+        closing = true;
+        server.closeIdleConnections();
         const until = Date.now() + CLOSE_DRAIN_MS;
         while (inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
         await new Promise<void>((resolve, reject) => {
