@@ -67,9 +67,9 @@ module.exports = {
   testSequencer: '<rootDir>/test/support/sequencer.js',
   // Each worker boots its own local stand-ins on free ports; two cores, two workers. `npm run
   // test:rest` (cdk, integration, e2e) runs three: those files mostly wait on playback, sockets
-  // and browsers (measured here: about 1.3 cores busy with three workers; four took 6 min 39 s
-  // against 7 min 25 s for the whole suite on a quiet machine, but under stress-ng --cpu 4
-  // timed tests out).
+  // and browsers (measured here: about 1.4 cores busy with three workers; four took 6 min 58 s
+  // against 7 min 43 s for the whole suite on a quiet machine, but under stress-ng --cpu 4
+  // timed handlers out).
   maxWorkers: 2,
   projects: [
     lane('unit'),
