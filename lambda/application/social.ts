@@ -55,9 +55,12 @@ export interface SocialPorts {
 
 /**
  * How long after its window's end the publisher of a window reads its counts, ms: room for
- * the writes of reactions that arrived just before the end (their two UpdateItems) to land.
+ * the writes of reactions that arrived just before the end (their two UpdateItems) to land —
+ * generous for DynamoDB's writes of a few ms, and enough for local mode's stand-in on a busy
+ * machine (at 150 ms, reactions that landed later went uncounted there). A reaction whose add
+ * lands after the read is still lost to its window's summary.
  */
-export const REACTION_GRACE_MS = 150;
+export const REACTION_GRACE_MS = 400;
 
 /** A refusal of a social message: the protocol error `code`, a sentence for the client, and for `rate_limited` the wait (ms). */
 export class SocialRefusal extends Error {
