@@ -85,6 +85,8 @@ const TICK_CLAIM_LEAD_MS = 30;
  * attached anyway, inside the control function's 10 s timeout.
  */
 const QUIET_BUDGET_MS = 3000;
+/** How often (ms) {@link untilQuiet} looks again while the stream's next claim is overdue (its tick is late). */
+const OVERDUE_POLL_MS = 50;
 /** Frames read to find when a buffered stream's next batch goes out (its lead window; a denser window is sent no earlier than this estimate). */
 const LEAD_LOOKAHEAD_FRAMES = 1000;
 /** Most frames one {@link readFrames} returns by default. */
@@ -106,18 +108,13 @@ const READ_LIMIT = 5000;
  * epoch's position for a rejoin from an older epoch, which also gets `movedFrom`), the
  * recording's `markers` (the rest in `markers` messages right after it when they do not
  * fit) and the stream's `leadMs`. A stream that sent frames ahead (`leadMs` > 0) is joined
- * at its playhead ({@link playhead}): `joined.positionSeq` and `snapshot` are at the first
- * frame not yet due, and the frames from it up to the row's `positionSeq` (with their `dueAt`) are replayed
- * like a rejoin's before the attach, so the joiner misses none and gets none twice. The snapshot is computed before each quiet check, never between
- * the check and the attach.
+ * at its playhead ({@link playhead}) on the quiet row: `joined.positionSeq` and `snapshot`
+ * are at the first frame not yet due, and the frames from it up to the row's `positionSeq`
+ * (with their `dueAt`) follow `joined`, so the joiner misses none and gets none twice. What a
+ * join sends is read before each quiet check, never between the check and the attach.
  */
 export async function attach(ports: SessionPorts, connectionId: string, userId: string, stream: StreamRow, role?: Role, opts: AttachOptions = {}): Promise<Role> {
   const r = role ?? roleIn(stream, userId);
-  // Frames sent ahead (a playout buffer): the joiner starts at the playhead, the first frame not
-  // yet due — its snapshot is the state before it, and the frames from it to the row's
-  // position, which the others already hold, are replayed to it before it is attached.
-  const head = opts.replay ? undefined : await playhead(ports, stream, ports.time.now());
-  const replay = opts.replay ?? (head ? { epoch: stream.epoch, fromSeq: head.seq } : undefined);
   const source = ports.snapshots?.(stream);
   // Snapshots are best effort: a join never fails for want of one (the viewer then draws from frames).
   const snapshots = source && bestEffort(source, ports.log, stream.streamId);
@@ -134,13 +131,13 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
     await ports.broadcaster.post(connectionId, first);
     for (const m of more) await ports.broadcaster.post(connectionId, m);
   };
+  const replay = opts.replay;
   if (replay) {
     // The next frame this viewer receives: the first replayed one of its own epoch, or — a
     // rejoin from an older epoch — the current epoch's frame at the stream's position.
     const moved = replay.epoch !== stream.epoch;
     await snapshotFor(moved ? stream.positionSeq : Math.min(replay.fromSeq, stream.positionSeq));
-    // Joined at the playhead (frames sent ahead): its `positionSeq` is the next frame this viewer receives.
-    await greet({ ...stream, clientCount: stream.clientCount + 1, ...(head ? { positionSeq: head.seq } : {}) }, moved ? { movedFrom: replay.epoch, ...movedByOf(stream) } : {});
+    await greet({ ...stream, clientCount: stream.clientCount + 1 }, moved ? { movedFrom: replay.epoch, ...movedByOf(stream) } : {});
     let next = replay.fromSeq;
     let epoch = replay.epoch;
     await untilQuiet(ports, stream.streamId, async (row) => {
@@ -157,16 +154,32 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
       return true;
     });
   }
-  // The snapshot is computed for each fresh row before its quiet check (reading it takes
-  // time: the row is read again after), so the row the quiet moment is found on is the row
-  // whose snapshot `joined` carries, and nothing is read between that check and the attach.
-  const quiet = replay ? undefined : ((await untilQuiet(ports, stream.streamId, (row) => snapshotFor(row.positionSeq))) ?? stream);
-  if (quiet) await snapshotFor(quiet.positionSeq); // the wait ran out of reads: the last row's
+  // A join. Everything it sends is read before each quiet check (reading takes time: the row
+  // is read again after), so the row the quiet moment is found on is the row `joined` is
+  // built from, and nothing is read between that check and the attach: the snapshot — and on
+  // a stream that sends frames ahead (a playout buffer), the playhead, the first frame not
+  // yet due, with the frames from it to the row's position, which the others already hold.
+  let ahead: { epoch: number; positionSeq: number; from: number; frames: WireFrame[] } | undefined;
+  const prepare = async (row: StreamRow): Promise<boolean> => {
+    if (leadOf(row) <= 0) return snapshotFor(row.positionSeq);
+    if (ahead?.epoch === row.epoch && ahead.positionSeq === row.positionSeq) return false;
+    const from = (await playhead(ports, row, ports.time.now()))?.seq ?? row.positionSeq;
+    const frames = from < row.positionSeq ? withDueAt(await readFrames(ports, row, from, row.positionSeq), row) : [];
+    ahead = { epoch: row.epoch, positionSeq: row.positionSeq, from, frames };
+    await snapshotFor(from);
+    return true;
+  };
+  const quiet = replay ? undefined : ((await untilQuiet(ports, stream.streamId, prepare)) ?? stream);
+  if (quiet) await prepare(quiet); // the wait ran out of reads: the last row's
   const attached = await ports.connections.attach(connectionId, stream.streamId, r);
   // `joined` goes out at once, inside the quiet moment: a tick's next fan-out may reach the
   // connection as soon as it is attached, and its frames must not overtake `joined` (counting
   // the attach below can take several conditional writes when many join at once).
-  if (quiet) await greet({ ...quiet, clientCount: quiet.clientCount + 1 });
+  if (quiet) {
+    // From the joiner's side the next frame is the playhead's: `positionSeq` and the snapshot are there.
+    await greet({ ...quiet, clientCount: quiet.clientCount + 1, ...(ahead ? { positionSeq: ahead.from } : {}) });
+    for (const m of ahead?.frames.length ? framesMessages(quiet.streamId, quiet.epoch, ahead.frames) : []) await ports.broadcaster.post(connectionId, m);
+  }
   const { counted, left } = await countAttach(ports, connectionId, stream.streamId, attached);
   const fresh = counted ?? stream;
   if (r === 'player' && fresh.controllersGoneSince !== undefined) await ports.streams.markControllers(stream.streamId, true, ports.time.now());
@@ -270,7 +283,10 @@ async function quietInMs(ports: Pick<SessionPorts, 'frames' | 'time'>, row: Stre
   if (!batch) return 0;
   const due = leadMs > 0 ? (batch.sendAt ?? batch.dueAt) : dueAt(row, frameTime(upcoming[0]!, row.delayMs));
   const at = ports.time.now();
-  return due - TICK_CLAIM_LEAD_MS - at < ATTACH_GUARD_MS ? due + FANOUT_SETTLE_MS - at : 0;
+  if (due - TICK_CLAIM_LEAD_MS - at >= ATTACH_GUARD_MS) return 0;
+  // The claim is near — or overdue: its tick is late (a cold start, a busy machine) and may
+  // claim and list the connections at any moment. Wait until it has gone out, then look again.
+  return Math.max(due + FANOUT_SETTLE_MS - at, OVERDUE_POLL_MS);
 }
 
 /**

@@ -185,6 +185,34 @@ describe('joining a stream that sent frames ahead', () => {
     expect([...all, ...live]).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 
+  it('a join while the first lead window is overdue (its tick is late) waits for the claim, then starts at the playhead: none of the window is lost', async () => {
+    const w = world();
+    await w.caller('alice');
+    await w.ports.connections.attach('c-alice', ID, 'player');
+    await w.caller('bob');
+    // The window 0–3 was to go out at T0 + 1 s; its tick (a cold start) claims it only now,
+    // at the first moment the joiner waits or attaches — between its quiet check and its attach.
+    w.time.at = T0 + 1500;
+    let late: Promise<unknown> | undefined;
+    const runLate = () => (late ??= w.tick(1, 1));
+    const sleep = w.time.sleep.bind(w.time);
+    w.time.sleep = async (ms) => (late ? sleep(ms) : (await runLate(), sleep(ms)));
+    const attachConnection = w.ports.connections.attach.bind(w.ports.connections);
+    w.ports.connections.attach = async (...args) => (await runLate(), attachConnection(...args));
+    await attach(w.ports, 'c-bob', 'bob', (await w.ports.streams.get(ID))!, 'spectator');
+    w.time.sleep = sleep;
+    expect(w.sentAt.map((s) => s.message.frames.map((f) => f.seq))).toEqual([[0, 1, 2, 3]]);
+    const [joined] = w.posted('c-bob');
+    // Frame 0 was due before bob came (T0 + 1 s): he starts at frame 1, with its snapshot.
+    expect(joined).toMatchObject({ type: 'joined', positionSeq: 1, snapshot: { seq: 1 } });
+    expect(await w.ports.connections.get('c-bob')).toMatchObject({ streamId: ID });
+    // The stream's next batches reach it live (attached): every frame once, in order.
+    await w.tick(1);
+    const replayed = w.posted('c-bob').filter((m): m is FramesMessage => m.type === 'frames').flatMap((m) => m.frames.map((f) => f.seq));
+    const live = w.sentAt.slice(1).flatMap((s) => s.message.frames.map((f) => f.seq));
+    expect([...replayed, ...live]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
   it('a stream without a buffer greets with leadMs 0 and replays nothing', async () => {
     const w = world({ leadMs: undefined, positionSeq: 4, epochStartSeq: 0, anchorAt: T0 + 4000, positionMs: 3000 });
     w.time.at = T0 + 2500;
