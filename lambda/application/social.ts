@@ -26,12 +26,19 @@ import type { Time } from '../ports/time';
 /**
  * The reactions of each stream, summed per window (adapters/reaction-windows.ts on DynamoDB;
  * an in-memory one in the tests). `windowStart` is epoch ms, a multiple of the window length.
+ * A window is closed once, by its publisher, and reads its counts in the same atomic step, so
+ * every reaction is counted in exactly one published window: an add that finds its window
+ * closed is told so and goes to the next one.
  */
 export interface ReactionWindows {
-  /** Count one `emoji` in the window; true for the window's first reaction (its caller publishes the window). */
-  add(streamId: string, windowStart: number, emoji: string): Promise<boolean>;
-  /** The window's counts so far, emoji → number (strongly consistent). */
-  counts(streamId: string, windowStart: number): Promise<Record<string, number>>;
+  /**
+   * Count one `emoji` in the window, atomically: `first` for the window's first reaction (its
+   * caller publishes the window), `counted` for a later one, `closed` when the window was
+   * already closed (nothing counted: the caller adds it to the next window).
+   */
+  add(streamId: string, windowStart: number, emoji: string): Promise<'first' | 'counted' | 'closed'>;
+  /** Close the window and return its counts (emoji → number) in one atomic step: every later add is `closed`. */
+  close(streamId: string, windowStart: number): Promise<Record<string, number>>;
 }
 
 /** Ports of the social use cases. */
@@ -54,13 +61,14 @@ export interface SocialPorts {
 }
 
 /**
- * How long after its window's end the publisher of a window reads its counts, ms: room for
- * the writes of reactions that arrived just before the end (their two UpdateItems) to land —
- * generous for DynamoDB's writes of a few ms, and enough for local mode's stand-in on a busy
- * machine (at 150 ms, reactions that landed later went uncounted there). A reaction whose add
- * lands after the read is still lost to its window's summary.
+ * How long after its window's end the publisher of a window closes it, ms: room for the
+ * writes of reactions that arrived just before the end to land in their own window. One that
+ * lands after the close is not lost: it is counted in the next window (its summary a window late).
  */
-export const REACTION_GRACE_MS = 400;
+export const REACTION_GRACE_MS = 150;
+
+/** Windows a reaction may move on when it finds each closed (a publisher closing them as it adds): far more than a live stream sees. */
+const MAX_WINDOW_MOVES = 3;
 
 /** A refusal of a social message: the protocol error `code`, a sentence for the client, and for `rate_limited` the wait (ms). */
 export class SocialRefusal extends Error {
@@ -120,11 +128,18 @@ export async function relayReaction(ports: SocialPorts, caller: Caller, m: React
     await ports.broadcaster.fanOut(streamId, [{ type: 'reactions', streamId, counts: { [m.emoji]: 1 }, windowMs, at: ports.time.now() }]);
     return;
   }
-  const windowStart = Math.floor(ports.time.now() / windowMs) * windowMs;
-  if (!(await ports.reactions.add(streamId, windowStart, m.emoji))) return;
+  let windowStart = Math.floor(ports.time.now() / windowMs) * windowMs;
+  let added = await ports.reactions.add(streamId, windowStart, m.emoji);
+  // Its window closed before the add landed (the add was slow): it counts in the next one.
+  for (let moves = 0; added === 'closed' && moves < MAX_WINDOW_MOVES; moves++) {
+    windowStart += windowMs;
+    added = await ports.reactions.add(streamId, windowStart, m.emoji);
+  }
+  if (added === 'closed') throw new Error(`react: ${MAX_WINDOW_MOVES + 1} reaction windows of ${streamId} closed before the add landed`);
+  if (added !== 'first') return;
   const end = windowStart + windowMs;
   await ports.time.sleep(end + REACTION_GRACE_MS - ports.time.now());
-  const counts = await ports.reactions.counts(streamId, windowStart);
+  const counts = await ports.reactions.close(streamId, windowStart);
   if (Object.keys(counts).length === 0) return;
   await ports.broadcaster.fanOut(streamId, [{ type: 'reactions', streamId, counts, windowMs, at: end }]);
 }

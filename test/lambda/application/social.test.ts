@@ -100,19 +100,23 @@ describe('social', () => {
   });
 });
 
-/** Reaction windows in memory. */
+/** Reaction windows in memory: add and close are each one step, as DynamoDB's UpdateItems are. */
 class InMemoryReactionWindows implements ReactionWindows {
-  readonly windows = new Map<string, Record<string, number>>();
-  async add(streamId: string, windowStart: number, emoji: string): Promise<boolean> {
+  readonly windows = new Map<string, { counts: Record<string, number>; closed: boolean }>();
+  async add(streamId: string, windowStart: number, emoji: string): Promise<'first' | 'counted' | 'closed'> {
     const key = `${streamId} ${windowStart}`;
-    const first = !this.windows.has(key);
-    const counts = this.windows.get(key) ?? {};
+    const w = this.windows.get(key);
+    if (w?.closed) return 'closed';
+    const counts = w?.counts ?? {};
     counts[emoji] = (counts[emoji] ?? 0) + 1;
-    this.windows.set(key, counts);
-    return first;
+    this.windows.set(key, { counts, closed: false });
+    return w ? 'counted' : 'first';
   }
-  async counts(streamId: string, windowStart: number): Promise<Record<string, number>> {
-    return { ...(this.windows.get(`${streamId} ${windowStart}`) ?? {}) };
+  async close(streamId: string, windowStart: number): Promise<Record<string, number>> {
+    const key = `${streamId} ${windowStart}`;
+    const w = this.windows.get(key) ?? { counts: {}, closed: true };
+    this.windows.set(key, { ...w, closed: true });
+    return { ...w.counts };
   }
 }
 
@@ -146,6 +150,37 @@ describe('reactions summed per window', () => {
     expect(time.at).toBe(11_000 + REACTION_GRACE_MS);
     const out: ServerMessage[] = broadcaster.fanOuts.flatMap((f) => f.messages);
     expect(out).toEqual([{ type: 'reactions', streamId: 'spectate:g1', counts: { '🔥': 5, '👏': 4 }, windowMs: 1000, at: 11_000 }]);
+  });
+});
+
+describe('a reaction whose add lands after its window was closed', () => {
+  it('is counted in the next window, whose first reaction publishes it: none lost, none counted twice', async () => {
+    const connections = new InMemoryConnectionRegistry([conn('c-ann', 'ann', 'spectate:g1'), conn('c-bob', 'bob', 'spectate:g1')]);
+    const streams = new InMemoryStreamStore([streamRowFixture('spectate:g1')]);
+    const broadcaster = new FakeBroadcaster();
+    const time = new HeldTime(10_200);
+    const reactions = new InMemoryReactionWindows();
+    // bob's add is slow: it reaches the store only after ann's window (10 000–11 000) is closed.
+    const add = reactions.add.bind(reactions);
+    let bobsAdd: (() => void) | undefined;
+    reactions.add = (streamId, windowStart, emoji) =>
+      emoji === '👏' && !bobsAdd ? new Promise((resolve) => (bobsAdd = () => resolve(add(streamId, windowStart, emoji)))) : add(streamId, windowStart, emoji);
+    const handler = createHandler({ connections, streams, broadcaster, time, reactions, reactionWindowMs: 1000 });
+    const ann = handler(wsEvent('c-ann', 'ann', { action: 'react', emoji: '🔥' }));
+    await until(() => time.held.length === 1);
+    const bob = handler(wsEvent('c-bob', 'bob', { action: 'react', emoji: '👏' }));
+    await until(() => bobsAdd !== undefined);
+    time.held[0]!(); // ann's window ends: she closes it and publishes it
+    await ann;
+    bobsAdd!(); // refused (closed): bob's reaction goes to 11 000–12 000, its first — he publishes that one
+    await until(() => time.held.length === 2);
+    time.held[1]!();
+    await bob;
+    const out: ServerMessage[] = broadcaster.fanOuts.flatMap((f) => f.messages);
+    expect(out).toEqual([
+      { type: 'reactions', streamId: 'spectate:g1', counts: { '🔥': 1 }, windowMs: 1000, at: 11_000 },
+      { type: 'reactions', streamId: 'spectate:g1', counts: { '👏': 1 }, windowMs: 1000, at: 12_000 },
+    ]);
   });
 });
 
