@@ -52,4 +52,8 @@ export const ENV = {
   streamSocialLimits: 'STREAM_SOCIAL_LIMITS',
   /** Milliseconds over which a stream's reactions are summed into one `reactions` message; unset: contract/defaults.ts. */
   reactionWindowMs: 'REACTION_WINDOW_MS',
+  /** The tick's fan-out workers' function name (lib/player-workflow.ts); unset: the tick never shards (lambda/core/shards.ts). */
+  fanOutFunctionName: 'FANOUT_FUNCTION_NAME',
+  /** Attached connections above which the tick shards its fan-out; unset: lambda/core/shards.ts `DEFAULT_SHARD_THRESHOLD`. */
+  fanOutShardThreshold: 'FANOUT_SHARD_THRESHOLD',
 } as const;

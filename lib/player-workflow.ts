@@ -8,7 +8,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { DEFAULT_MAX_STREAM_SECONDS } from '../contract/defaults';
 import { ENV } from '../contract/env';
-import { DEFAULT_SHARD_THRESHOLD, FANOUT_ENV } from '../lambda/core/shards';
+import { DEFAULT_SHARD_THRESHOLD } from '../lambda/core/shards';
 import { STATE } from '../lambda/core/workflow';
 import { MatchcastFunction } from './function';
 import { arnFinding, escapeRegex, logicalIdOf, suppress, suppressWildcards } from './nag';
@@ -131,8 +131,8 @@ export class PlayerWorkflow extends Construct {
     });
     props.tables.grantTableAccess(this.fanOutFunction);
     props.webSocket.grantPostToConnections(this.fanOutFunction);
-    this.tickFunction.addEnvironment(FANOUT_ENV.functionName, this.fanOutFunction.functionName);
-    this.tickFunction.addEnvironment(FANOUT_ENV.shardThreshold, String(shardThreshold));
+    this.tickFunction.addEnvironment(ENV.fanOutFunctionName, this.fanOutFunction.functionName);
+    this.tickFunction.addEnvironment(ENV.fanOutShardThreshold, String(shardThreshold));
     this.fanOutFunction.grantInvoke(this.tickFunction);
     suppressWildcards(this.tickFunction, 'lambda:InvokeFunction on the fan-out function and `<its ARN>:*` (its versions and aliases), as grantInvoke grants it: that one function only.', [
       arnFinding(this.fanOutFunction, ':*'),

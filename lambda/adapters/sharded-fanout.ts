@@ -14,12 +14,11 @@
  * the whole batch when one job would be over `maxJobBytes` (Lambda's payload quota for a
  * synchronous invocation's request, 6 MB: AWS Lambda quotas).
  */
-import { shardCount, shardRanges, type ShardRange } from '../core/shards';
+import { DEFAULT_SHARD_THRESHOLD, shardCount, shardRanges, type ShardRange } from '../core/shards';
 import type { AudienceInput } from '../core/audience-plan';
 import type { Broadcaster, FanOutRequest, FanOutSummary } from '../ports/broadcaster';
 import type { ShardConnections, ShardWorkers } from '../ports/shards';
 import type { ServerMessage } from '../../protocol/messages';
-import { DEFAULT_SHARD_THRESHOLD, FANOUT_ENV } from '../core/shards';
 import { ENV, MissingConfigError, numberEnv, requireEnv } from './config';
 import { documentClient } from './dynamo-write';
 import { SignedLambdaInvoker } from './lambda-invoke';
@@ -118,11 +117,11 @@ export class ShardedBroadcaster implements Broadcaster {
  * Error for a threshold that is not a whole number ≥ 1.
  */
 export function shardedFromEnvironment(env: NodeJS.ProcessEnv, inner: Broadcaster): Broadcaster {
-  const functionName = env[FANOUT_ENV.functionName];
+  const functionName = env[ENV.fanOutFunctionName];
   if (!functionName) return inner;
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
   if (!region) throw new MissingConfigError('AWS_REGION');
-  const threshold = numberEnv(FANOUT_ENV.shardThreshold, DEFAULT_SHARD_THRESHOLD, env);
+  const threshold = numberEnv(ENV.fanOutShardThreshold, DEFAULT_SHARD_THRESHOLD, env);
   return new ShardedBroadcaster({
     inner,
     threshold,

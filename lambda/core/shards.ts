@@ -17,12 +17,6 @@
  */
 import { LAMBDA_DEFAULT_CONCURRENCY, planAudience, type AudienceInput } from './audience-plan';
 
-/**
- * The environment through which the CDK (lib/player-workflow.ts) tells the tick about its
- * fan-out workers: the function's name (unset: the tick never shards) and the threshold.
- */
-export const FANOUT_ENV = { functionName: 'FANOUT_FUNCTION_NAME', shardThreshold: 'FANOUT_SHARD_THRESHOLD' } as const;
-
 /** Attached connections above which the tick hands a batch to fan-out workers, and the viewers per shard: the audience planner's default. */
 export const DEFAULT_SHARD_THRESHOLD = 1000;
 

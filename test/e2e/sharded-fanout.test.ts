@@ -6,7 +6,7 @@
  */
 import { SignedLambdaInvoker } from '../../lambda/adapters/lambda-invoke';
 import { DynamoShardConnections } from '../../lambda/adapters/shard-connections';
-import { FANOUT_ENV } from '../../lambda/core/shards';
+import { ENV } from '../../contract/env';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
 import { TestClient } from '../support/ws-client';
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
     listed.push(...ids);
     return ids;
   });
-  stack = await startLocalStack({ env: { [FANOUT_ENV.shardThreshold]: '1' } });
+  stack = await startLocalStack({ env: { [ENV.fanOutShardThreshold]: '1' } });
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));

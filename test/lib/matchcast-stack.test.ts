@@ -3,7 +3,6 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { ENV } from '../../contract/env';
 import { MONITORING_CONTEXT_KEYS, MatchcastStack, monitoringFromContext, type MatchcastStackProps } from '../../lib/matchcast-stack';
 import { actionsOf, actionsOfRole, buildStack, logicalId, policyStatements, roleOfFunction, testApp } from './support';
-import { FANOUT_ENV } from '../../lambda/core/shards';
 
 const { stack, template, json } = buildStack();
 const matchcastFunctions = Object.entries<any>(json.Resources).filter(
@@ -39,8 +38,7 @@ describe('MatchcastStack', () => {
   });
 
   it('only sets environment variables named in ENV (plus the two runtime settings)', () => {
-    // FANOUT_ENV: the tick's fan-out workers (lambda/core/shards.ts), shared by lib/ and lambda/ the same way.
-    const allowed = new Set<string>([...Object.values(ENV), ...Object.values(FANOUT_ENV), 'POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS']);
+    const allowed = new Set<string>([...Object.values(ENV), 'POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS']);
     const names = matchcastFunctions.flatMap(([, r]) => Object.keys(r.Properties.Environment.Variables));
     expect(names.filter((n) => !allowed.has(n))).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ENV } from '../../contract/env';
-import { DEFAULT_SHARD_THRESHOLD, FANOUT_ENV } from '../../lambda/core/shards';
+import { DEFAULT_SHARD_THRESHOLD } from '../../lambda/core/shards';
 import { STATE } from '../../lambda/core/workflow';
 import { PlayerWorkflow } from '../../lib/player-workflow';
 import { Tables } from '../../lib/tables';
@@ -172,8 +172,8 @@ describe('PlayerWorkflow fan-out function (the workers of a big stream)', () => 
   });
 
   it('is named to the tick with the default threshold, and the tick may invoke it (only it)', () => {
-    expect(tickEnv[FANOUT_ENV.functionName]).toEqual({ Ref: fanOutId });
-    expect(tickEnv[FANOUT_ENV.shardThreshold]).toBe(String(DEFAULT_SHARD_THRESHOLD));
+    expect(tickEnv[ENV.fanOutFunctionName]).toEqual({ Ref: fanOutId });
+    expect(tickEnv[ENV.fanOutShardThreshold]).toBe(String(DEFAULT_SHARD_THRESHOLD));
     const invokes = actionsOfRole(json, roleOfFunction(json, tickId)).filter((a) => a.action === 'lambda:InvokeFunction');
     expect(invokes.map((a) => placeholders(a.resource)).sort()).toEqual([`<${fanOutId}.Arn>`, `<${fanOutId}.Arn>:*`]);
   });
@@ -199,7 +199,7 @@ describe('PlayerWorkflow fan-out function (the workers of a big stream)', () => 
       return new PlayerWorkflow(s, 'P', { tables, bucket, webSocket, fanOutShardThreshold });
     };
     const wf2 = make(250)();
-    expect(Template.fromStack(Stack.of(wf2)).toJSON().Resources[logicalId(wf2.tickFunction)].Properties.Environment.Variables[FANOUT_ENV.shardThreshold]).toBe('250');
+    expect(Template.fromStack(Stack.of(wf2)).toJSON().Resources[logicalId(wf2.tickFunction)].Properties.Environment.Variables[ENV.fanOutShardThreshold]).toBe('250');
     for (const bad of [0, -1, 2.5, NaN]) expect(make(bad)).toThrow('fanOutShardThreshold');
   });
 });

@@ -9,7 +9,7 @@ import { STATE } from '../../lambda/core/workflow';
 import { PROJECT_ROOT } from '../../lib/function';
 import { synthTemplate } from '../../local/synth';
 import * as tpl from '../../local/template';
-import { DEFAULT_SHARD_THRESHOLD, FANOUT_ENV } from '../../lambda/core/shards';
+import { DEFAULT_SHARD_THRESHOLD } from '../../lambda/core/shards';
 
 const template = synthTemplate();
 const REGION = 'us-east-1';
@@ -133,8 +133,8 @@ describe('functions', () => {
       [ENV.maxStreamSeconds]: '28800',
       [ENV.maxClientsPerStream]: '1000',
       [ENV.spectateLeadMs]: String(DEFAULT_SPECTATE_LEAD_MS),
-      [FANOUT_ENV.functionName]: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fanout`,
-      [FANOUT_ENV.shardThreshold]: String(DEFAULT_SHARD_THRESHOLD),
+      [ENV.fanOutFunctionName]: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fanout`,
+      [ENV.fanOutShardThreshold]: String(DEFAULT_SHARD_THRESHOLD),
     });
   });
 
