@@ -89,7 +89,8 @@ export class MatchcastHttpApi extends Construct {
       handlerName: 'http-api',
       memorySize: 512,
       timeout: Duration.seconds(29),
-      environment: { ...tables.environment(), [ENV.recordingsBucket]: bucket.bucketName },
+      // Scheduled streams get the same playout buffer as the spectate streams viewers start.
+      environment: { ...tables.environment(), [ENV.recordingsBucket]: bucket.bucketName, [ENV.spectateLeadMs]: String(webSocket.spectateLeadMs) },
     });
     tables.grantTableAccess(this.routeFunction);
     grantReadRecordings(bucket, this.routeFunction);

@@ -105,8 +105,9 @@ export interface MatchcastWebSocketApiProps {
    * Playout buffer (ms) of a recorded game's spectate stream (docs/PROTOCOL.md "Playout buffer
    * (1.1)"): its frames are sent up to this long before they are due, each with its `dueAt`,
    * and clients show them on time from their buffer. 0 sends nothing early. Player streams and
-   * a live game's live stream never get one. An integer from 0 to 60,000. Passed to the
-   * control function (which creates streams) as `SPECTATE_LEAD_MS`.
+   * a live game's live stream never get one. An integer from 0 to 60,000. Passed as
+   * `SPECTATE_LEAD_MS` to the control function (which creates streams) and, through
+   * {@link MatchcastWebSocketApi.spectateLeadMs}, to the HTTP API's (scheduled streams).
    * @default DEFAULT_SPECTATE_LEAD_MS (contract/defaults.ts: 2000)
    */
   readonly spectateLeadMs?: number;
@@ -192,12 +193,15 @@ export class MatchcastWebSocketApi extends Construct {
   public readonly socialFunction: MatchcastFunction;
   /** The OIDC mode, validated (undefined: HS256 with {@link jwtSecret}); the HTTP API's authorizer follows it. */
   public readonly auth?: OidcAuth;
+  /** The playout buffer (ms) of recorded games' spectate streams, validated (`spectateLeadMs` prop). */
+  public readonly spectateLeadMs: number;
 
   constructor(scope: Construct, id: string, props: MatchcastWebSocketApiProps) {
     super(scope, id);
     const v = validateProps(props);
     const { tables, bucket } = props;
     this.auth = v.auth;
+    this.spectateLeadMs = v.spectateLeadMs;
 
     this.jwtSecret = new secretsmanager.Secret(this, 'JwtSecret', {
       description: 'HS256 signing key of matchcast connection tokens',

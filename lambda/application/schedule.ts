@@ -29,6 +29,12 @@ export interface ScheduleStreamPorts extends StartScheduledPorts {
   games: Pick<GameCatalog, 'get'>;
   /** The operators' `scheduled` quotas, released when the stream ends (end-stream.ts); default none. */
   quotas?: Pick<UserQuotas, 'acquire' | 'release'>;
+  /**
+   * Playout buffer (ms) of the scheduled streams (StreamRow `leadMs`; docs/PROTOCOL.md "Playout
+   * buffer (1.1)"): the same as the control function gives a recorded game's spectate stream
+   * (adapters/config.ts `spectateLeadMsFromEnv`). Default 0: none.
+   */
+  spectateLeadMs?: number;
   /** The random part of a new scheduled stream id (default: 8 random bytes, base64url, 11 characters). */
   newScheduleId?: () => string;
 }
@@ -83,7 +89,7 @@ export async function scheduleStream(ports: ScheduleStreamPorts, identity: HttpI
   const newId = ports.newScheduleId ?? newScheduleId;
   for (let attempt = 1; ; attempt++) {
     const streamId = scheduledStreamId(game.gameId, newId());
-    const row = newScheduledStreamRow({ streamId, game, request, now });
+    const row = newScheduledStreamRow({ streamId, game, request, now, leadMs: ports.spectateLeadMs });
     if (row.status !== 'scheduled') throw new Error(`scheduleStream: ${row.streamId} has status ${row.status}, not scheduled`);
     try {
       await (ports.quotas ?? NO_QUOTAS).acquire(identity.userId, 'scheduled', streamId);

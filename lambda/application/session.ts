@@ -281,7 +281,9 @@ async function quietInMs(ports: Pick<SessionPorts, 'frames' | 'time'>, row: Stre
   const upcoming = await readFrames(ports, row, row.positionSeq, row.positionSeq + (leadMs > 0 ? LEAD_LOOKAHEAD_FRAMES : 1));
   const batch = nextBatch(upcoming, row, { batchQuantumMs: 0, leadMs }, row.delayMs);
   if (!batch) return 0;
-  const due = leadMs > 0 ? (batch.sendAt ?? batch.dueAt) : dueAt(row, frameTime(upcoming[0]!, row.delayMs));
+  const planned = leadMs > 0 ? (batch.sendAt ?? batch.dueAt) : dueAt(row, frameTime(upcoming[0]!, row.delayMs));
+  // A scheduled stream's tick claims nothing before its start, however early a lead window is to go out.
+  const due = row.status === 'awaiting_start' ? Math.max(planned, row.startsAt ?? row.anchorAt) : planned;
   const at = ports.time.now();
   if (due - TICK_CLAIM_LEAD_MS - at >= ATTACH_GUARD_MS) return 0;
   // The claim is near — or overdue: its tick is late (a cold start, a busy machine) and may

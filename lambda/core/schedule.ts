@@ -47,6 +47,8 @@ export interface NewScheduledStream {
   request: ScheduleRequest;
   /** Wall time of creation, epoch ms. */
   now: number;
+  /** Its playout buffer, ms (StreamRow `leadMs`); absent or 0: none. */
+  leadMs?: number;
 }
 
 /**
@@ -56,7 +58,8 @@ export interface NewScheduledStream {
  * has `t > 0` sends it `t / speed` later), title the request's or the game's. No execution
  * yet (`executionArn` is set when the sweeper starts it). It has no client, so it is idle
  * since `now` like any new stream — `idleSince` stays true to `clientCount` — but the idle
- * TTL only counts from `startsAt` (sweep.ts).
+ * TTL only counts from `startsAt` (sweep.ts). With `leadMs` > 0 it sends frames ahead like any
+ * recorded game's spectate stream.
  */
 export function newScheduledStreamRow(n: NewScheduledStream): StreamRow {
   const { game, request } = n;
@@ -73,6 +76,7 @@ export function newScheduledStreamRow(n: NewScheduledStream): StreamRow {
     ...(request.title === undefined ? {} : { title: request.title }),
     startsAt: request.startsAt,
     now: n.now,
+    ...(n.leadMs ? { leadMs: n.leadMs } : {}),
   });
 }
 

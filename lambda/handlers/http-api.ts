@@ -17,6 +17,7 @@ import type { Log } from '../ports/log';
 import { lazyHandler } from '../adapters/lazy-handler';
 import { flushingMetrics } from '../adapters/metrics';
 import { streamAndGameAdapters } from '../adapters/stream-adapters';
+import { spectateLeadMsFromEnv } from '../adapters/config';
 import type { HttpAuthorizerContext } from './http-authorize';
 import { postEvents, postFinish, putGame } from './http/games';
 import { getStreams, postStream } from './http/streams';
@@ -33,6 +34,8 @@ export interface HttpApiDeps extends Omit<LivePorts, 'games' | 'streams' | 'work
   workflow: LivePorts['workflow'] & ScheduleStreamPorts['workflow'] & OperatorPorts['workflow'];
   /** The Connections table: the viewers an operator sees (`byStream`). */
   connections: OperatorPorts['connections'];
+  /** Playout buffer (ms) of scheduled streams (ScheduleStreamPorts `spectateLeadMs`). */
+  spectateLeadMs?: number;
   log: Log;
 }
 
@@ -108,11 +111,13 @@ export function createHandler(deps: HttpApiDeps): (event: Event) => Promise<APIG
  * GAMES_TABLE, STREAMS_TABLE, CONNECTIONS_TABLE (required; fan-out to a live stream queries
  * `byStream` and forgets gone connections there, and the operator lists a stream's viewers there), RECORDINGS_BUCKET, CALLBACK_URL,
  * PLAYER_STATE_MACHINE_ARN (checked on first use: scheduled starts, the operator's end, show and restart), AWS_ENDPOINT_URL_S3 (set: a local S3,
- * addressed path-style), POWERTOOLS_METRICS_DISABLED (adapters/metrics.ts). Throws MissingConfigError naming an unset table variable.
+ * addressed path-style), SPECTATE_LEAD_MS (scheduled streams' playout buffer: adapters/config.ts `spectateLeadMsFromEnv`),
+ * POWERTOOLS_METRICS_DISABLED (adapters/metrics.ts). Throws MissingConfigError naming an unset table variable, an Error for a
+ * SPECTATE_LEAD_MS out of range.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): HttpApiDeps {
   const { games, streams, connections, recordings, broadcaster, workflow, time, log, metrics, quotas } = streamAndGameAdapters(env);
-  return { games, streams, connections, recordings, broadcaster, workflow, time, log, metrics, quotas };
+  return { games, streams, connections, recordings, broadcaster, workflow, time, log, metrics, quotas, spectateLeadMs: spectateLeadMsFromEnv(env) };
 }
 
 /** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation. */

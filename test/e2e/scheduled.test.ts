@@ -8,6 +8,7 @@
  * frames — never before `startsAt` — through the real handlers, state machine and local gateway.
  * (The sweeper's own start of a due stream is tested in test/lambda/handlers/sweeper.test.ts.)
  */
+import { DEFAULT_SPECTATE_LEAD_MS } from '../../contract/defaults';
 import { dueAt } from '../../lambda/core/clock';
 import { checkOrdering, E2e, waitFrames } from '../support/e2e';
 
@@ -86,10 +87,14 @@ describe('a scheduled stream', () => {
     const frames = s.frames();
     expect(frames.slice(0, 3).map((f) => f.seq)).toEqual([0, 1, 2]);
     expect(await e.streamRow(streamId)).toMatchObject({ status: 'playing', epoch: 1 });
-    // None early (1 ms: Date.now() against the timers' clock, as in spectate.test.ts).
+    // None before the start, none more than its playout buffer (leadMs, as a viewer's spectate
+    // stream has) early (1 ms: Date.now() against the timers' clock, as in spectate.test.ts).
+    const leadMs = (await e.streamRow(streamId))?.leadMs ?? 0;
+    expect(leadMs).toBe(DEFAULT_SPECTATE_LEAD_MS);
     for (const f of frames) {
+      const due = dueAt({ anchorAt: startsAt, positionMs: 0, speed: 64 }, times[f.seq]!);
       expect(f.at).toBeGreaterThanOrEqual(startsAt - 1);
-      expect(f.at).toBeGreaterThanOrEqual(dueAt({ anchorAt: startsAt, positionMs: 0, speed: 64 }, times[f.seq]!) - 1);
+      expect(f.at).toBeGreaterThanOrEqual(due - leadMs - 1);
     }
     expect(t.frames().map((f) => f.seq).slice(0, 3)).toEqual([0, 1, 2]);
     checkOrdering(s);

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { DEFAULT_SPECTATE_LEAD_MS } from '../../contract/defaults';
 import { ENV } from '../../contract/env';
 import { HTTP_ROUTE_KEYS } from '../../lambda/core/http-api';
 import { MatchcastHttpApi, type MatchcastHttpApiProps } from '../../lib/http-api';
@@ -8,12 +9,12 @@ import { Tables } from '../../lib/tables';
 import { MatchcastWebSocketApi, type OidcAuth } from '../../lib/websocket-api';
 import { actionsOfRole, logicalId, roleOfFunction, testApp } from './support';
 
-/** A bare stack holding the HTTP API and what it takes: tables, a bucket, the WebSocket API (with `wsAuth`). */
-function make(over: Partial<MatchcastHttpApiProps> = {}, wsAuth?: OidcAuth) {
+/** A bare stack holding the HTTP API and what it takes: tables, a bucket, the WebSocket API (with `wsAuth`, `spectateLeadMs`). */
+function make(over: Partial<MatchcastHttpApiProps> = {}, wsAuth?: OidcAuth, spectateLeadMs?: number) {
   const stack = new Stack(testApp(), 'S');
   const tables = new Tables(stack, 'T');
   const bucket = new s3.Bucket(stack, 'B');
-  const webSocket = new MatchcastWebSocketApi(stack, 'W', { tables, bucket, auth: wsAuth });
+  const webSocket = new MatchcastWebSocketApi(stack, 'W', { tables, bucket, auth: wsAuth, spectateLeadMs });
   const http = new MatchcastHttpApi(stack, 'Http', { tables, bucket, webSocket, ...over });
   const template = Template.fromStack(stack);
   return { stack, http, webSocket, template, json: template.toJSON() };
@@ -71,6 +72,12 @@ describe('MatchcastHttpApi', () => {
     const o = make({}, oidc);
     expect(env(o.json, logicalId(o.http.authorizeFunction))).toMatchObject({ [ENV.jwtIssuer]: oidc.issuer, [ENV.jwtAudience]: oidc.audience, [ENV.jwksUrl]: oidc.jwksUrl });
     expect(env(o.json, logicalId(o.http.authorizeFunction))[ENV.jwtSecretArn]).toBeUndefined();
+  });
+
+  it("gives the routes (which create scheduled streams) the WebSocket API's playout buffer", () => {
+    const env = (m: ReturnType<typeof make>) => m.json.Resources[logicalId(m.http.routeFunction)].Properties.Environment.Variables;
+    expect(env({ http, json } as ReturnType<typeof make>)[ENV.spectateLeadMs]).toBe(String(DEFAULT_SPECTATE_LEAD_MS));
+    expect(env(make({}, undefined, 750))[ENV.spectateLeadMs]).toBe('750');
   });
 
   it('validates its props, naming the prop', () => {

@@ -41,6 +41,14 @@ describe('scheduling a stream', () => {
     expect(workflow.started).toEqual([]);
   });
 
+  it('gives the row the configured playout buffer (leadMs), as a spectate stream a viewer starts gets; none when it is 0', async () => {
+    const { ports, streams } = setup();
+    await scheduleStream({ ...ports, spectateLeadMs: 2500 }, operator, { gameId: 'final-1', startAt: NOW + 3_600_000 }, NOW);
+    expect(streams.rows.get('scheduled:final-1:aaaaaaaaaaa')?.leadMs).toBe(2500);
+    await scheduleStream({ ...ports, spectateLeadMs: 0 }, operator, { gameId: 'final-1', startAt: NOW + 3_600_000 }, NOW);
+    expect(streams.rows.get('scheduled:final-1:bbbbbbbbbbb')).not.toHaveProperty('leadMs');
+  });
+
   it('draws another id when one is taken, and gives up after three', async () => {
     const { ports, streams } = setup(['taken000000', 'fresh000000']);
     await streams.create({ streamId: 'scheduled:final-1:taken000000' } as StreamRow);
