@@ -174,7 +174,7 @@ async function startOnce(ports: ControlPorts, config: ControlConfig, caller: Cal
     return joinStream(ports, config, caller, winner, { ...sharedNotice(winner, m), onLeave });
   }
   touched.push(streamId);
-  await attach(ports, caller.connectionId, caller.userId, row, undefined, { onLeave });
+  await attach(ports, caller.connectionId, caller.userId, row, undefined, { onLeave, beforeExecution: m.mode !== 'pvp' });
   metricsOf(ports).add('Joins', 1);
   // pvp waits in `starting` for its second player.
   if (m.mode !== 'pvp' && (await ports.connections.get(caller.connectionId))?.streamId === streamId) await ports.workflow.start(executionName(streamId, row.epoch), { streamId, epoch: row.epoch, generation: 0, iteration: 0 });
@@ -255,7 +255,7 @@ async function joinStream(ports: ControlPorts, config: ControlConfig, caller: Ca
     }
   }
   const role = s.controllers.includes(caller.userId) ? 'player' : 'spectator';
-  await attach(ports, caller.connectionId, caller.userId, s, role, opts);
+  await attach(ports, caller.connectionId, caller.userId, s, role, startIt ? { ...opts, beforeExecution: true } : opts);
   if (!opts.replay) metricsOf(ports).add('Joins', 1); // a rejoin counts as Rejoins
   if (startIt) {
     await ports.workflow.start(executionName(s.streamId, s.epoch), { streamId: s.streamId, epoch: s.epoch, generation: 0, iteration: 0 });

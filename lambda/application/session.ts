@@ -73,6 +73,12 @@ export interface AttachOptions {
   notice?: Notice;
   /** Told the id of the stream this attach moved the connection off (a concurrent `start`/`join` of the same connection had attached it there). */
   onLeave?: (streamId: string) => void;
+  /**
+   * The stream's execution is started after this attach (the caller starts it: a `start`, a
+   * pvp room's second player): no tick can claim a batch before, so the attach waits for no
+   * quiet moment — a first lead window already due must not hold its own starter back.
+   */
+  beforeExecution?: boolean;
 }
 
 /** Quiet time (ms) needed before the next claim to attach a connection. */
@@ -169,7 +175,7 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
     await snapshotFor(from);
     return true;
   };
-  const quiet = replay ? undefined : ((await untilQuiet(ports, stream.streamId, prepare)) ?? stream);
+  const quiet = replay ? undefined : opts.beforeExecution ? stream : ((await untilQuiet(ports, stream.streamId, prepare)) ?? stream);
   if (quiet) await prepare(quiet); // the wait ran out of reads: the last row's
   const attached = await ports.connections.attach(connectionId, stream.streamId, r);
   // `joined` goes out at once, inside the quiet moment: a tick's next fan-out may reach the

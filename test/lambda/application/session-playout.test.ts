@@ -233,4 +233,15 @@ describe('new streams', () => {
     await startStream(w.ports, config, await w.caller('cat'), { action: 'start', gameId: 'g1', mode: 'pvai' });
     expect((await w.ports.streams.get('pvai:g1:cat'))?.leadMs).toBeUndefined();
   });
+
+  it('the starter of a buffered stream is greeted at once, though its first lead window is to go out at once: no tick runs before its execution starts', async () => {
+    const w = world();
+    const at = w.time.now();
+    // Frames 1 s apart from media 0, the first due 1 s after the start; a 7.95 s lead: the first
+    // window (0–7) is to go out 50 ms after the start — at once, then overdue while nothing claims it.
+    await startStream(w.ports, { maxClients: 100, spectateLeadMs: 7950 }, await w.caller('ann'), { action: 'start', gameId: 'g1', mode: 'spectate' });
+    expect(w.time.now()).toBe(at); // it never waited for a quiet moment
+    expect(w.posted('c-ann')[0]).toMatchObject({ type: 'joined', positionSeq: 0, leadMs: 7950 });
+    expect(w.ports.workflow.started).toHaveLength(1);
+  });
 });
