@@ -450,7 +450,10 @@ describe('afterwards', () => {
     // Not vacuous: every refusal the protocol has was given by the handlers themselves.
     console.log(`fuzz: ${sent} hostile messages; refusals by code ${JSON.stringify(Object.fromEntries(seen))}`);
     for (const code of ['bad_request', 'unknown_action', 'forbidden', 'not_found', 'conflict', 'too_large']) expect(seen.get(code) ?? 0).toBeGreaterThanOrEqual(20);
-    expect(seen.get('rate_limited') ?? 0).toBeLessThan(sent / 4);
+    // The limiter answers what a lane sends faster than its connections' buckets refill — more
+    // on a quick moment of the machine (a fifth to a quarter of 1,200 here) — so this only
+    // guards against a run the limiter answers mostly, which would leave the handlers untested.
+    expect(seen.get('rate_limited') ?? 0).toBeLessThan(sent / 3);
     expect(Object.getOwnPropertyNames(Object.prototype).sort().join()).toBe(protoBefore.object);
     expect(Object.getOwnPropertyNames(Array.prototype).sort().join()).toBe(protoBefore.array);
     expect(Object.getOwnPropertyNames(Function.prototype).sort().join()).toBe(protoBefore.fn);
