@@ -4,7 +4,9 @@
  * viewer who joins late (`at`) and then jumps to a marker (a `seek`) draws exactly what the
  * shared reducer folded from frame 0 says at the seq the page shows (`data-state-seq` on the
  * stage): the DOM's text is compared with `stateAt(kind, …)` (kinds/keyframes.ts) on the same
- * recording. Every wait is for an event on the page; timeouts only catch hangs.
+ * recording. The cricket, terminal and chess players pass axe-core (no serious or critical
+ * violation of WCAG 2.x A/AA; the tennis player's check is in honest-client.test.ts). Every wait
+ * is for an event on the page; timeouts only catch hangs.
  *
  * Skipped (with a note) when /usr/bin/chromium is missing; CI installs Debian's chromium.
  */
@@ -19,7 +21,7 @@ import { buildWeb } from '../../local/web';
 import { formatClock } from '../../web/src/kinds/chess/model';
 import { E2e } from '../support/e2e';
 import { sample } from '../kinds/samples';
-import { describeWithBrowser, launchBrowser, People, screenshot } from './harness';
+import { describeWithBrowser, launchBrowser, People, screenshot, seriousViolations } from './harness';
 
 jest.setTimeout(300_000);
 
@@ -130,6 +132,7 @@ run('kind views on local mode: late join and seek draw the reducer’s state', (
     expect(first.innings).toBe(2); // joined in the chase: the first innings' card is there too
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'kinds-03-cricket-late-phone');
     await jumpToFarMarker(page);
     await check();
@@ -168,6 +171,7 @@ run('kind views on local mode: late join and seek draw the reducer’s state', (
     });
     expect(fit.screenRight).toBeLessThanOrEqual(fit.panelRight + 0.5);
     expect(fit.overflow).toBeLessThanOrEqual(0);
+    expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'kinds-05-nethack-phone');
     // seek back to 40 % of the recording (it has no markers): a click on the seek bar
     const before = await stateSeq(page);
@@ -196,6 +200,7 @@ run('kind views on local mode: late join and seek draw the reducer’s state', (
     };
     const first = await check();
     expect(first).toBeGreaterThanOrEqual(70);
+    expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'kinds-06-chess-late');
     await jumpToFarMarker(page);
     await check();

@@ -26,7 +26,9 @@ class ChessView implements KindView {
     this.clocks = { white: clock('white'), black: clock('black'), whiteName: name('white'), blackName: name('black') };
     this.material = h('p', { class: 'small', 'data-testid': 'chess-material' });
     this.status = h('div', { class: 'sb-badge', 'data-testid': 'score-badge', 'aria-live': 'polite' });
-    this.moves = h('ol', { class: 'chess-moves num', 'data-testid': 'move-list', 'aria-label': 'Moves' });
+    // Scrolls when the game is long: focusable, so a keyboard user can scroll it (WCAG 2.1.1,
+    // axe's scrollable-region-focusable).
+    this.moves = h('ol', { class: 'chess-moves num', 'data-testid': 'move-list', 'aria-label': 'Moves', tabindex: '0' });
     const scoreboard = h(
       'section',
       { class: 'scoreboard chess-sb', 'aria-label': 'Players and clocks', 'data-testid': 'scoreboard' },
