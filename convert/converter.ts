@@ -29,7 +29,18 @@ export interface ConvertOptions {
    * event). An id no input produced is an error.
    */
   gameIds?: readonly string[];
+  /**
+   * Where the recordings come from and under which licence, in plain words (e.g. "Lichess
+   * game swlhTnEl, CC0"): stored as every recording's `meta.source`, replacing what a converter
+   * derives. The tennis converter otherwise names Jeff Sackmann's tennis_slam_pointbypoint, the
+   * published home of its column layout, which a CSV in that layout from elsewhere is not.
+   * 1–{@link MAX_SOURCE_LENGTH} characters, no control characters; else a ConvertError.
+   */
+  source?: string;
 }
+
+/** Most characters of {@link ConvertOptions.source}. */
+export const MAX_SOURCE_LENGTH = 300;
 
 /** What a converter is given: the file, its base name, every input (for companions), the options. */
 export interface ConvertInput {

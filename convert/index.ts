@@ -19,11 +19,12 @@
  * | other `*.jsonl` / `*.ndjson` | generic JSONL with a time field |
  */
 import { CONVERTERS, converterFor, inputPatterns } from '../kinds/converters';
-import { type ConvertOptions, type InputFile, inputBaseName } from './converter';
+import { type ConvertOptions, type InputFile, inputBaseName, MAX_SOURCE_LENGTH } from './converter';
 import { ConvertError, type ConvertedRecording } from './errors';
 
 export { ConvertError, type ConvertedRecording };
 export type { ConvertOptions, Converter, InputFile } from './converter';
+export { MAX_SOURCE_LENGTH };
 export { CONVERTERS, inputPatterns };
 
 /** True for a file a converter handles (a matches CSV is a companion: true too). */
@@ -36,9 +37,12 @@ export function isConvertible(name: string): boolean {
  * beside the file that needs it. Throws ConvertError with the file name in front of the
  * converter's message (`2013-usopen-points.csv: line 12: …`), for a file no converter
  * handles, for a points CSV without its matches CSV, when two inputs produce the same gameId
- * (they would overwrite each other's object), and for a `gameIds` entry no input produced.
+ * (they would overwrite each other's object), for a `gameIds` entry no input produced, and
+ * for a `source` that is empty (once trimmed), longer than {@link MAX_SOURCE_LENGTH} or holds control
+ * characters (before reading any input). With `source`, every recording's `meta.source` is it.
  */
 export function convertFiles(inputs: readonly InputFile[], opts: ConvertOptions = {}): ConvertedRecording[] {
+  const source = opts.source === undefined ? undefined : checkedSource(opts.source);
   const out: ConvertedRecording[] = [];
   const from = new Map<string, string>();
   const keep = opts.gameIds ? new Set(opts.gameIds) : undefined;
@@ -60,10 +64,22 @@ export function convertFiles(inputs: readonly InputFile[], opts: ConvertOptions 
       const seen = from.get(id);
       if (seen !== undefined) throw new ConvertError(`${f.name}: gameId ${id} is also produced by ${seen}`);
       from.set(id, f.name);
-      out.push(r);
+      out.push(source === undefined ? r : { ...r, header: { ...r.header, meta: { ...r.header.meta, source } } });
     }
   }
   const missing = opts.gameIds?.filter((id) => !from.has(id)) ?? [];
   if (missing.length > 0) throw new ConvertError(`no input produced gameId ${missing.join(', ')}`);
   return out;
+}
+
+/**
+ * `source` trimmed; throws ConvertError unless that is 1–{@link MAX_SOURCE_LENGTH} characters
+ * without control characters.
+ */
+function checkedSource(source: string): string {
+  const s = source.trim();
+  if (s === '') throw new ConvertError('the source (--source) is empty: say where the recordings come from and their licence');
+  if (s.length > MAX_SOURCE_LENGTH) throw new ConvertError(`the source (--source) is ${s.length} characters long; at most ${MAX_SOURCE_LENGTH}`);
+  if (/[\u0000-\u001f\u007f]/.test(s)) throw new ConvertError('the source (--source) holds a control character (a line break, a tab…): one plain line');
+  return s;
 }

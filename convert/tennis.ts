@@ -52,7 +52,11 @@ import { RECORDING_FORMAT } from '../protocol/recording';
 import { readCsv } from './csv';
 import { ConvertError, type ConvertedRecording } from './errors';
 
-/** Attribution every tennis recording carries in `meta.source` (the licence requires it). */
+/**
+ * The `meta.source` of a recording converted from a points CSV: the published home of the
+ * layout, whose licence requires the attribution. A CSV in that layout from elsewhere gets its
+ * own with `ConvertOptions.source` (`npm run ingest -- --source`), which replaces this one.
+ */
 export const TENNIS_ATTRIBUTION =
   'Jeff Sackmann / Tennis Abstract, tennis_slam_pointbypoint (github.com/JeffSackmann), CC BY-NC-SA 4.0 — non-commercial use only';
 

@@ -1,5 +1,5 @@
 /**
- * `npm run ingest -- FILE… [--bucket NAME | --stack NAME] [--only GAMEID]… [--replace] [--reindex] [--dry-run]`
+ * `npm run ingest -- FILE… [--bucket NAME | --stack NAME] [--only GAMEID]… [--source TEXT] [--replace] [--reindex] [--dry-run]`
  *
  * Converts input files to matchcast/1 (the converter registry, kinds/converters.ts: tennis
  * point-by-point CSV, asciicast, ttyrec, Cricsheet JSON, chess PGN, generic JSONL), validates every recording with the same indexer
@@ -9,6 +9,11 @@
  * locally and on AWS alike, so this CLI writes nothing else.
  *
  * For a `*-points.csv` (or `*-points.csv.gz`) the `*-matches.csv` beside it is read too (it holds the players).
+ *
+ * `--source TEXT` says where the recordings come from and under which licence: it becomes every
+ * recording's `meta.source` (convert/converter.ts `ConvertOptions.source`). Without it a tennis
+ * points CSV is attributed to Jeff Sackmann's tennis_slam_pointbypoint (CC BY-NC-SA 4.0), the
+ * published home of its columns, and a `note` line says so, naming `--source` for points from elsewhere.
  *
  * Targets:
  * - default: the running local stack (`npm start`), from `.local/runtime.json`
@@ -49,6 +54,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { CONVERTERS, convertFiles, type ConvertedRecording, type InputFile } from '../convert';
 import { printable } from '../convert/errors';
+import { TENNIS_ATTRIBUTION } from '../convert/tennis';
 import { CliError, parseCli, runMain, usageError } from './lib/cli';
 import { formatClock } from './lib/format';
 import { awsError, pidAlive, RUNTIME_FILE, STACK_OUTPUTS } from './lib/target';
@@ -69,7 +75,7 @@ function fileHelp(): string {
   return rows.map((r, i) => `  ${(i === 0 ? 'FILE' : '').padEnd(16)}${r}`).join('\n');
 }
 
-export const INGEST_HELP = `usage: npm run ingest -- FILE… [--bucket NAME | --stack NAME] [--only GAMEID]… [--replace] [--reindex] [--dry-run]
+export const INGEST_HELP = `usage: npm run ingest -- FILE… [--bucket NAME | --stack NAME] [--only GAMEID]… [--source TEXT] [--replace] [--reindex] [--dry-run]
 
 Convert recordings to matchcast/1, validate them, and upload each to
 s3://BUCKET/recordings/{gameId}.jsonl (the index Lambda catalogs it from there).
@@ -82,6 +88,9 @@ ${fileHelp()}
   --stack NAME    upload to the RecordingsBucketName of this deployed stack
                   default: the running local stack (\`npm start\`)
   --only GAMEID   keep only this recording (repeatable; e.g. one match of a whole event)
+  --source TEXT   where the recordings come from and their licence, one line, stored
+                  as each recording's meta.source; default: what the converter knows
+                  (a tennis points CSV: Jeff Sackmann's tennis_slam_pointbypoint)
   --replace       replace a different recording stored under the same gameId
                   (each such line says what it replaced: frames and duration)
   --reindex       write recordings stored byte for byte again, so the index Lambda
@@ -101,6 +110,8 @@ export interface IngestArgs {
   bucket?: string;
   stack?: string;
   only: string[];
+  /** `--source`: every recording's `meta.source` (ConvertOptions.source); absent: the converters'. */
+  source?: string;
   /** Replace a different recording stored under the same key (otherwise refused). */
   replace: boolean;
   /** Write recordings stored byte for byte again (the index Lambda runs on them again); absent: false. */
@@ -117,6 +128,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
       bucket: { type: 'string', short: 'b' },
       stack: { type: 'string', short: 's' },
       only: { type: 'string', multiple: true },
+      source: { type: 'string' },
       replace: { type: 'boolean' },
       reindex: { type: 'boolean' },
       'dry-run': { type: 'boolean', short: 'n' },
@@ -133,6 +145,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
     help: values.help ?? false,
     ...(values.bucket !== undefined ? { bucket: values.bucket } : {}),
     ...(values.stack !== undefined ? { stack: values.stack } : {}),
+    ...(values.source !== undefined ? { source: values.source } : {}),
   };
   if (args.help) return args;
   if (args.files.length === 0) throw usageError('at least one FILE is needed (see --help)');
@@ -348,11 +361,18 @@ async function ingest(argv: readonly string[], io: { stdout: Writable }, deps: I
   const inputs = readInputs(args.files);
   let recordings: ConvertedRecording[];
   try {
-    recordings = convertFiles(inputs, args.only.length > 0 ? { gameIds: args.only } : {});
+    recordings = convertFiles(inputs, {
+      ...(args.only.length > 0 ? { gameIds: args.only } : {}),
+      ...(args.source !== undefined ? { source: args.source } : {}),
+    });
   } catch (e) {
     throw new CliError(printable((e as Error).message.split('\n')[0] ?? 'conversion failed'));
   }
   if (recordings.length === 0) throw new CliError('the inputs hold no recording');
+  const assumed = recordings.filter((r) => r.header.meta.source === TENNIS_ATTRIBUTION).length;
+  if (assumed > 0 && args.source === undefined) {
+    io.stdout.write(`note  ${assumed} tennis recording(s) attributed to ${TENNIS_ATTRIBUTION}, the published source of this CSV layout; if these points come from elsewhere, pass --source "where they come from, their licence"\n`);
+  }
   const prepared = prepareRecordings(recordings);
   const frames = prepared.reduce((n, r) => n + r.recording.header.frameCount, 0);
   const bytes = prepared.reduce((n, r) => n + r.body.length, 0);

@@ -23,9 +23,15 @@ jest.setTimeout(120_000);
 const DIR = join(__dirname, '..', 'fixtures', 'foreign');
 const FILES = readdirSync(DIR).filter((f) => !f.endsWith('.md')).sort();
 
+/** What the invented fixtures are, as `npm run ingest -- --source` would store it. */
+const SOURCE = 'invented for matchcast\'s tests (test/fixtures/foreign/README.md); no real players';
+
 function convert(file: string): ConvertedRecording[] {
   const names = file.endsWith('-points.csv') ? [file, file.replace(/-points\.csv$/, '-matches.csv')] : [file];
-  return convertFiles(names.map((n) => ({ name: n, content: readFileSync(join(DIR, n)) })));
+  return convertFiles(
+    names.map((n) => ({ name: n, content: readFileSync(join(DIR, n)) })),
+    { source: SOURCE },
+  );
 }
 
 async function indexed(rec: ConvertedRecording) {
@@ -95,6 +101,8 @@ test('the fixtures carry what they are for: markers, resizes, clocks', () => {
 
 test('the tennis final: the final set decided by a tie-break, its markers and the final state', async () => {
   const rec = convert('2026-usopen-points.csv')[0]!;
+  // an invented match in Sackmann's columns is not attributed to his data
+  expect(rec.header.meta.source).toBe(SOURCE);
   const kind = kindOf('tennis')!;
   const end = kind.snapshot(await stateAt(kind, rec.header, rec.frames, rec.frames.length)) as { sets: number[][]; winner: number; setsWon: number[] };
   expect(end).toMatchObject({ sets: [[6, 4], [3, 6], [7, 6]], winner: 1, setsWon: [2, 1] });

@@ -24,6 +24,21 @@ describe('convertFiles (the ingest dispatcher)', () => {
     );
   });
 
+  it('stores --source as every recording\'s meta.source, trimmed; without it a points CSV names Sackmann\'s files', () => {
+    const cast = { name: 'demo.cast', content: '{"version":2,"width":80,"height":24}\n[0.5,"o","hi"]\n' };
+    expect(convertFiles(wimbledon())[0]!.header.meta.source).toMatch(/^Jeff Sackmann .*CC BY-NC-SA 4\.0/);
+    const recs = convertFiles([...wimbledon(), cast], { source: '  club archive, CC BY 4.0 ' });
+    expect(recs.map((r) => r.header.meta.source)).toEqual(['club archive, CC BY 4.0', 'club archive, CC BY 4.0']);
+    // the rest of the header is the converter's
+    expect(recs[0]!.header.meta).toMatchObject({ slam: 'wimbledon', year: 2012 });
+  });
+
+  it('refuses an empty, overlong or multi-line --source before converting anything', () => {
+    expect(failure(() => convertFiles(wimbledon(), { source: '  ' })).message).toBe('the source (--source) is empty: say where the recordings come from and their licence');
+    expect(failure(() => convertFiles(wimbledon(), { source: 'x'.repeat(301) })).message).toBe('the source (--source) is 301 characters long; at most 300');
+    expect(failure(() => convertFiles(wimbledon(), { source: 'a\nb' })).message).toMatch(/control character/);
+  });
+
   it('prefers the matches CSV in the same directory', () => {
     const wrong = { name: 'other/2012-wimbledon-matches.csv', content: 'match_id,player1,player2\n2012-wimbledon-1701,X,Y\n' };
     const [r] = convertFiles([wrong, ...wimbledon()]);

@@ -136,6 +136,7 @@ describe('command line', () => {
     });
     expect(parseIngestArgs(['a.jsonl', '--bucket', 'my-recordings'])).toMatchObject({ bucket: 'my-recordings', dryRun: false, replace: false });
     expect(parseIngestArgs(['a.jsonl', '--replace']).replace).toBe(true);
+    expect(parseIngestArgs(['a-points.csv', '--source', 'club archive, CC BY 4.0']).source).toBe('club archive, CC BY 4.0');
     expect(parseIngestArgs(['--help']).help).toBe(true);
   });
 
@@ -277,7 +278,8 @@ describe('upload to a real s3rver (forcePathStyle, SDK v3)', () => {
     const out = sink();
     const files = [join(SAMPLES, '2012-wimbledon-points.csv'), join(SAMPLES, '2011-usopen-points.csv')];
     expect(await runIngest(files, { stdout: out }, { runtimeFile })).toBe(0);
-    const lines = out.text().trimEnd().split('\n');
+    const [note, ...lines] = out.text().trimEnd().split('\n');
+    expect(note).toMatch(/^note {2}2 tennis recording\(s\) attributed to Jeff Sackmann /);
     expect(lines[0]).toMatch(/^1\/2 {2}uploaded {2}2012-wimbledon-1701 {2}288 frames {2}3:58:40 {2}[\d,]+ B {2}recordings\/2012-wimbledon-1701\.jsonl {2}tennis$/);
     expect(lines[1]).toMatch(/^2\/2 {2}uploaded {2}2011-usopen-2701 {2}102 frames {2}1:13:08 /);
     expect(lines[2]).toMatch(/^2 recording\(s\) uploaded to s3:\/\/test-bucket\/recordings\/ \(local\): 390 frames, [\d,]+ B/);
@@ -293,8 +295,18 @@ describe('upload to a real s3rver (forcePathStyle, SDK v3)', () => {
     await runIngest([join(fixtures, '2012-frenchopen-points.csv'), '--only', '2012-frenchopen-1701', '--only', '2012-frenchopen-2701', '--dry-run'], { stdout: out }, {
       runtimeFile: join(dir, 'absent.json'),
     });
-    expect(out.text()).toMatch(/^ok {2}2012-frenchopen-1701 .*\nok {2}2012-frenchopen-2701 .*\n2 recording\(s\) valid/);
+    // the attribution it assumed is said first, with the option for points from elsewhere
+    expect(out.text()).toMatch(/^note {2}2 tennis recording\(s\) attributed to Jeff Sackmann .*pass --source .*\nok {2}2012-frenchopen-1701 .*\nok {2}2012-frenchopen-2701 .*\n2 recording\(s\) valid/);
     expect((await client.send(new ListObjectsV2Command({ Bucket: BUCKET }))).KeyCount ?? 0).toBe(before);
+  });
+
+  it('with --source, no attribution is assumed: no note; an empty one is refused naming the option', async () => {
+    const points = join(root, 'test/fixtures/tennis/2012-frenchopen-points.csv');
+    const out = sink();
+    await runIngest([points, '--only', '2012-frenchopen-1701', '--source', 'club archive, CC BY 4.0', '--dry-run'], { stdout: out });
+    expect(out.text()).toMatch(/^ok {2}2012-frenchopen-1701 .*\n1 recording\(s\) valid/);
+    const e = await rejection(runIngest([points, '--source', '', '--dry-run'], { stdout: sink() }));
+    expect(e.message).toBe('the source (--source) is empty: say where the recordings come from and their licence');
   });
 
   it('validates the inputs first, then asks for the stack when local mode is not running', async () => {
