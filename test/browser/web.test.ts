@@ -1,8 +1,8 @@
 /**
  * Browser tests of the web client against the real local mode (`startLocalStack()`, which
  * serves web/dist, config.json, /dev/token and the WebSocket on one port), on the Wimbledon
- * 2013 final: the catalog, spectating at 64× to the end, a PvP room of two players, and a
- * reconnect with no gap. The cricket and terminal players are in web-cricket.test.ts and
+ * 2013 final: the catalog, spectating at 64× to the end, a PvP room of two players (controls,
+ * chat, reactions, the collapsed join notice), and a reconnect with no gap. The cricket and terminal players are in web-cricket.test.ts and
  * web-terminal.test.ts (split so they play at the same time; web-client.ts). The client is
  * built first when web/dist is missing or older than web/ (as `npm start` does). Screenshots
  * land in test-results/screenshots/ — look at them.
@@ -102,6 +102,9 @@ describeWebClient('web client on local mode', (t) => {
     await bob.waitForSelector('[data-testid=player][data-role=player]');
     await bob.waitForSelector('[data-testid=play-status][data-status=playing]');
     await expectText(alice.locator('[data-testid=party-state]'), /2 people share the controls/);
+    // who came is one collapsed notice in the chat; nobody is told of their own arrival
+    await expectText(alice.locator('[data-testid=audience-notice]'), /^1 person joined$/);
+    expect(await bob.locator('[data-testid=audience-notice]').count()).toBe(0);
 
     await alice.click('[data-testid=play-pause]');
     await bob.waitForSelector('[data-testid=play-status][data-status=paused]');

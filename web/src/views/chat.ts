@@ -4,6 +4,7 @@
  * to the stream's connections and keeps no history).
  */
 import { ALLOWED_EMOJI, MAX_CHAT_CHARS } from '../../../protocol/messages';
+import { AudienceTally } from '../core/audience';
 import { formatClockTime } from '../core/format';
 import { h } from '../ui/dom';
 
@@ -19,6 +20,9 @@ export class ChatPanel {
   private stage: HTMLElement | null = null;
   /** Texts sent and not yet seen coming back from the server, oldest first. */
   private readonly unconfirmed: string[] = [];
+  private readonly audience = new AudienceTally();
+  /** The join/leave notice being updated in place (while it is the log's last line). */
+  private audienceLine: HTMLElement | null = null;
 
   constructor(
     private readonly sendChat: (text: string) => boolean,
@@ -104,6 +108,35 @@ export class ChatPanel {
     );
     while (this.list.children.length > MAX_MESSAGES) this.list.firstElementChild?.remove();
     if (stick || mine) this.list.scrollTop = this.list.scrollHeight;
+  }
+
+  /**
+   * The stream's audience is now `clients` connections (protocol `presence`): who joined and
+   * left since the last line is one notice (web/src/core/audience.ts), updated in place while
+   * nothing else was written after it. Counts against {@link resetAudience}'s baseline.
+   */
+  showAudience(clients: number): void {
+    if (this.audienceLine && this.list.lastElementChild !== this.audienceLine) {
+      this.audience.cut();
+      this.audienceLine = null;
+    }
+    const text = this.audience.update(clients);
+    if (text === undefined) return;
+    if (this.audienceLine) this.audienceLine.textContent = text;
+    else {
+      this.addNotice(text);
+      this.audienceLine = this.list.lastElementChild as HTMLElement;
+      this.audienceLine.dataset.testid = 'audience-notice';
+    }
+  }
+
+  /**
+   * A new stream or a rejoin: `clients` (`joined.clients`, counting this viewer) is the audience
+   * count the next ones are compared with, so the viewer's own arrival is not announced.
+   */
+  resetAudience(clients: number): void {
+    this.audience.reset(clients);
+    this.audienceLine = null;
   }
 
   /** A system line (joins, pauses…). */

@@ -249,6 +249,7 @@ export class PlayerView {
         this.presenceEl.dataset.players = String(msg.players);
         this.presenceEl.dataset.spectators = String(msg.spectators);
         this.watchBar.setPresence(msg.players, msg.spectators);
+        this.chat.showAudience(msg.clients);
         return true;
       case 'chat': {
         if (msg.streamId !== this.session.streamId) return false;
@@ -322,6 +323,7 @@ export class PlayerView {
   private onJoined(msg: JoinedMessage): void {
     const epochBefore = this.session.buffer.epoch;
     const { first, change } = this.session.onJoined(msg, Date.now());
+    this.chat.resetAudience(msg.clients);
     const snapshot = snapshotOf(msg);
     if (snapshot) this.base = snapshot;
     this.frozenMs = undefined;
