@@ -33,6 +33,17 @@ export class ServerClock {
     return best ? best.offset : 0;
   }
 
+  /**
+   * At most how far (ms) {@link offsetMs} can be from the true offset: half the round trip of
+   * the sample it comes from (the server stamped `pong.at` somewhere within that round trip,
+   * and the estimate takes its midpoint). Infinity before any sample.
+   */
+  get uncertaintyMs(): number {
+    let best: number | undefined;
+    for (const s of this.samples) if (best === undefined || s.rtt < best) best = s.rtt;
+    return best === undefined ? Infinity : best / 2;
+  }
+
   /** The server's time (epoch ms) when the local clock reads `localNow` (epoch ms). */
   now(localNow: number): number {
     return localNow + this.offsetMs;

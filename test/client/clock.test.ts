@@ -32,4 +32,12 @@ describe('ServerClock (pong.at)', () => {
     for (let i = 0; i < ServerClock.KEEP; i++) c.sample(i * 1000, i * 1000 + 500, i * 1000 + 250 - 40); // the fast one ages out
     expect(c.offsetMs).toBe(-40);
   });
+  it('bounds its error by half the round trip of the sample it trusts', () => {
+    const c = new ServerClock();
+    expect(c.uncertaintyMs).toBe(Infinity);
+    c.sample(0, 2_000, 5_000);
+    expect(c.uncertaintyMs).toBe(1_000);
+    c.sample(10_000, 10_020, 14_510);
+    expect(c.uncertaintyMs).toBe(10);
+  });
 });

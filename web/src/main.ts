@@ -190,7 +190,12 @@ function connect(): void {
       app.player?.connected(reconnected);
     },
     onMessage: dispatch,
-    onClock: (sentAt, receivedAt, serverAt) => app.clock.sample(sentAt, receivedAt, serverAt),
+    onClock: (sentAt, receivedAt, serverAt) => {
+      app.clock.sample(sentAt, receivedAt, serverAt);
+      // How far the server clock as this page reads it may be off, ms (for a person debugging a
+      // countdown, and for the browser tests' "not before" checks).
+      document.documentElement.dataset.clockUncertaintyMs = String(Math.ceil(app.clock.uncertaintyMs));
+    },
   });
   app.conn.start();
 }
