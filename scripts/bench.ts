@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--json] [--viewers 1,100,1000] [--buffered 1,100,1000] [--lead MS] [--storm 100,300] [--live 50,200] [--only live|poster|aws|fanout]`
+ * `npm run bench [-- --quick] [--json] [--viewers 1,100,1000] [--buffered 1,100,1000] [--lead MS] [--storm 100,300] [--live 50,200] [--only live|poster|aws|fanout|web]`
  *
  * Prints performance figures of the local system; asserts nothing. Boots local mode
  * in-process (local/stack.ts, port 0, talking to 127.0.0.1 only) and measures:
@@ -21,6 +21,8 @@
  *    virtual viewers, fan-out time per message for 1 shard and the planner's shard count,
  *    and the audience planner's table (scripts/bench/aws-model.ts);
  *  - `--only fanout`: both, the planner fed the fan-out path's measured CPU per post.
+ * `--only web`: the web client's first load in Debian's Chromium against local mode — bytes
+ * over the wire and time to the catalog, cold and warm (scripts/bench/first-load.ts).
  * Every loop is bounded in count and time; a phase that would overrun the budget
  * (full ≈ 10 min, `--quick` ≈ 1 min) is skipped and listed under `skipped`.
  * Progress goes to stderr; the table (or, with `--json`, one JSON document) to stdout.
@@ -39,6 +41,7 @@ import { thresholdTable } from './bench/threshold';
 import { formatPoster, runPosterBench, type PosterBenchResult } from './bench/poster';
 import { formatAwsModel, runAwsModel, type AwsModelResult } from './bench/aws-model';
 import { formatFairness, runFairness } from './bench/fairness';
+import { formatFirstLoad, measureFirstLoad } from './bench/first-load';
 import { DEFAULT_SPECTATE_LEAD_MS } from '../contract/defaults';
 
 /** The spectate lead (ms) the buffered runs ask their stack for when `--lead` is not given: the server's default. */
@@ -66,6 +69,8 @@ raw HTTP ceiling, a join storm, and the tick's sleep/wait threshold. Asserts not
   --only aws       the local gateway's AWS model (20 ms, 10,000/s): fan-out time for 10,000 viewers
                    by shard count, and the audience planner's table
   --only fanout    poster, then aws (the planner uses the fan-out path's measured CPU per post)
+  --only web       the web client's first load in Chromium: bytes over the wire and ms to the
+                   catalog, cold (empty cache) and warm (reload); 7 runs (--quick 3)
   --fairness       alone: one user floods chat, reactions, pings and seeks from 20 connections while an
                    honest spectator watches another stream; its missed frames, disconnects, lateness
                    p50/p99, and local mode's RSS idle, at peak and after (--quick: fewer rounds)
@@ -119,6 +124,25 @@ async function runFairnessMode(mode: 'full' | 'quick', json: boolean): Promise<n
     });
     if (json) process.stdout.write(`${JSON.stringify({ schema: 1, mode, only: 'fairness', machine, fairness: r }, null, 2)}\n`);
     else process.stdout.write([`matchcast bench (${mode}, fairness) — ${machine.date}`, `machine: ${machine.cores} cores, node ${machine.node}, load ${machine.loadAverage.join('/')}`, '', formatFairness(r)].join('\n'));
+  } finally {
+    await stack.close();
+  }
+  return 0;
+}
+
+/** `--only web`: build the web client when stale, boot local mode with it, measure its first load, print, resolve 0. */
+async function runWebMode(mode: 'full' | 'quick', json: boolean): Promise<number> {
+  const progress = (line: string) => process.stderr.write(`${line}\n`);
+  const machine = machineInfo();
+  progress(`bench (${mode}, web): building the web client when stale, booting local mode…`);
+  const { buildWeb } = await import('../local/web');
+  await buildWeb();
+  const { startLocalStack } = await import('../local/stack');
+  const stack = await startLocalStack({ port: 0, writeRuntimeFile: false, sweeper: false, env: { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR' } });
+  try {
+    const r = await measureFirstLoad(`${stack.httpUrl}/`, mode === 'quick' ? 3 : 7, progress);
+    if (json) process.stdout.write(`${JSON.stringify({ schema: 1, mode, only: 'web', machine, firstLoad: r }, null, 2)}\n`);
+    else process.stdout.write([`matchcast bench (${mode}, web) — ${machine.date}`, `machine: ${machine.cores} cores, node ${machine.node}, load ${machine.loadAverage.join('/')}`, '', formatFirstLoad(r)].join('\n'));
   } finally {
     await stack.close();
   }
@@ -224,9 +248,10 @@ export async function runBench(argv: readonly string[]): Promise<number> {
   }
   const mode = values.quick ? 'quick' : 'full';
   const p = PROFILES[mode];
-  if (values.only !== undefined && !['live', 'poster', 'aws', 'fanout'].includes(values.only)) {
-    throw usageError(`--only ${JSON.stringify(values.only)}: the scenarios that run alone are "live", "poster", "aws" and "fanout"`);
+  if (values.only !== undefined && !['live', 'poster', 'aws', 'fanout', 'web'].includes(values.only)) {
+    throw usageError(`--only ${JSON.stringify(values.only)}: the scenarios that run alone are "live", "poster", "aws", "fanout" and "web"`);
   }
+  if (values.only === 'web') return runWebMode(mode, values.json === true);
   if (values.only === 'poster' || values.only === 'aws' || values.only === 'fanout') return runFanOutModes(values.only, mode, values.json === true);
   if (values.fairness) return runFairnessMode(mode, values.json === true);
   const onlyLive = values.only === 'live';

@@ -2,39 +2,23 @@
  * Browser test harness: Debian's Chromium driven by playwright-core (never a downloaded
  * browser), and screenshots into test-results/screenshots/ (gitignored) for a person to look at.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM_PATH, hasChromium, launchChromium } from '../../scripts/lib/chromium';
 
-/** Where the system Chromium lives (CI installs the `chromium` apt package). */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Where the system Chromium lives, and whether it is there (CI installs the `chromium` apt package). */
+export { CHROMIUM_PATH, hasChromium };
 
 /** Where {@link screenshot} writes. */
 export const SCREENSHOT_DIR = resolve(__dirname, '../../test-results/screenshots');
 
-/** Whether a browser is available to run the browser tests. */
-export function hasChromium(): boolean {
-  return existsSync(CHROMIUM_PATH);
-}
-
 /**
  * Launch headless Chromium with no background network traffic (tests may only talk to
- * 127.0.0.1). Close it with `browser.close()`.
+ * 127.0.0.1; scripts/lib/chromium.ts). Close it with `browser.close()`.
  */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  return launchChromium();
 }
 
 /** Save a full-page PNG as test-results/screenshots/{name}.png; returns its path. */
