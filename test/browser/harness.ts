@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { CHROMIUM_PATH, hasChromium, launchChromium } from '../../scripts/lib/chromium';
 
 /** Where the system Chromium lives, and whether it is there (CI installs the `chromium` apt package). */
@@ -82,4 +82,22 @@ export async function seriousViolations(page: Page): Promise<Array<{ id: string;
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => ({ id: v.id, impact: v.impact ?? '', nodes: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)) }));
   });
+}
+
+/**
+ * Resolve once `loc`'s text matches `re` — or, with `valueRe`, once its input value matches
+ * `valueRe` — polling every 100 ms; throws with the last text read after {@link PAGE_HANG_MS}
+ * (a bound against a hang, never a pace the page must keep).
+ */
+export async function expectText(loc: Locator, re: RegExp | null, valueRe?: RegExp): Promise<void> {
+  const want = valueRe ?? re;
+  if (!want) throw new Error('expectText needs a pattern for the text or for the value');
+  const deadline = Date.now() + PAGE_HANG_MS;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = valueRe ? await loc.inputValue().catch(() => '') : ((await loc.textContent().catch(() => '')) ?? '');
+    if (want.test(last)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`text ${JSON.stringify(last)} never matched ${String(want)}`);
 }

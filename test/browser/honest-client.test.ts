@@ -10,7 +10,7 @@
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { buildWeb } from '../../local/web';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
-import { PAGE_HANG_MS, describeWithBrowser, launchBrowser, People, screenshot, seriousViolations } from './harness';
+import { PAGE_HANG_MS, describeWithBrowser, expectText, launchBrowser, People, screenshot, seriousViolations } from './harness';
 
 /** Wimbledon 2013 women's final, Lisicki v Bartoli: 123 points, 1:21:25. */
 const GAME = '2013-wimbledon-2701';
@@ -229,15 +229,3 @@ run('the web client tells the truth', () => {
     await screenshot(page, 'honest-03-chat-rate-limited');
   });
 });
-
-/** Resolve once the locator's text matches `re` (polling its text; fails after 20 s to catch a hang). */
-async function expectText(loc: import('playwright-core').Locator, re: RegExp): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = (await loc.textContent().catch(() => '')) ?? '';
-    if (re.test(last)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`text ${JSON.stringify(last)} never matched ${String(re)}`);
-}

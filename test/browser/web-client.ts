@@ -6,7 +6,7 @@
  * once instead of one after the other; every file boots its own local mode, so no file's
  * streams are another's.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildWeb } from '../../local/web';
 import { E2e } from '../support/e2e';
 import type { LocalStack } from '../support/local-stack';
@@ -100,14 +100,5 @@ export async function scoreText(page: Page): Promise<string> {
   return (await page.textContent('[data-testid=scoreboard]')) ?? '';
 }
 
-/** Wait until a locator's text (or, with `valueRe`, its input value) matches; throws with the last text after 20 s. */
-export async function expectText(loc: Locator, re: RegExp | null, valueRe?: RegExp): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = valueRe ? await loc.inputValue().catch(() => '') : ((await loc.textContent().catch(() => '')) ?? '');
-    if ((valueRe ?? re)!.test(last)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`text ${JSON.stringify(last)} never matched ${String(valueRe ?? re)}`);
-}
+/** Wait until a locator's text (or its input value) matches: harness.ts. */
+export { expectText } from './harness';
