@@ -26,11 +26,16 @@ export class ServerClock {
     if (this.samples.length > ServerClock.KEEP) this.samples.shift();
   }
 
-  /** Estimated server − local clock difference (ms); 0 before any sample. */
-  get offsetMs(): number {
+  /** The kept sample with the shortest round trip; undefined before any sample. */
+  private get best(): { rtt: number; offset: number } | undefined {
     let best: { rtt: number; offset: number } | undefined;
     for (const s of this.samples) if (!best || s.rtt < best.rtt) best = s;
-    return best ? best.offset : 0;
+    return best;
+  }
+
+  /** Estimated server − local clock difference (ms); 0 before any sample. */
+  get offsetMs(): number {
+    return this.best?.offset ?? 0;
   }
 
   /**
@@ -39,9 +44,8 @@ export class ServerClock {
    * and the estimate takes its midpoint). Infinity before any sample.
    */
   get uncertaintyMs(): number {
-    let best: number | undefined;
-    for (const s of this.samples) if (best === undefined || s.rtt < best) best = s.rtt;
-    return best === undefined ? Infinity : best / 2;
+    const best = this.best;
+    return best ? best.rtt / 2 : Infinity;
   }
 
   /** The server's time (epoch ms) when the local clock reads `localNow` (epoch ms). */

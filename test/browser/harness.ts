@@ -17,9 +17,7 @@ export const SCREENSHOT_DIR = resolve(__dirname, '../../test-results/screenshots
  * Launch headless Chromium with no background network traffic (tests may only talk to
  * 127.0.0.1; scripts/lib/chromium.ts). Close it with `browser.close()`.
  */
-export function launchBrowser(): Promise<Browser> {
-  return launchChromium();
-}
+export { launchChromium as launchBrowser };
 
 /** Save a full-page PNG as test-results/screenshots/{name}.png; returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {

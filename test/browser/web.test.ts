@@ -2,10 +2,10 @@
  * Browser tests of the web client against the real local mode (`startLocalStack()`, which
  * serves web/dist, config.json, /dev/token and the WebSocket on one port), on the Wimbledon
  * 2013 final: the catalog, spectating at 64× to the end, a PvP room of two players (controls,
- * chat, reactions, the collapsed join notice), and a reconnect with no gap. The cricket and terminal players are in web-cricket.test.ts and
- * web-terminal.test.ts (split so they play at the same time; web-client.ts). The client is
- * built first when web/dist is missing or older than web/ (as `npm start` does). Screenshots
- * land in test-results/screenshots/ — look at them.
+ * chat, reactions, the collapsed join notice), and a reconnect with no gap. The cricket and
+ * terminal players are in web-cricket.test.ts and web-terminal.test.ts (split so they play at
+ * the same time; web-client.ts). The client is built first when web/dist is missing or older
+ * than web/ (as `npm start` does). Screenshots land in test-results/screenshots/ — look at them.
  *
  * Skipped (with a note) when /usr/bin/chromium is missing; CI installs Debian's chromium.
  */

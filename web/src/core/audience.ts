@@ -13,8 +13,8 @@ export class AudienceTally {
   private left = 0;
 
   /**
-   * A `joined` (new stream or rejoin): `clients` (its `joined.clients`) is the baseline; without
-   * it the next count is, announced by nothing.
+   * A `joined` (new stream or rejoin): `clients` (its `joined.clients`) becomes the baseline;
+   * without it, the next count does. Either way the baseline is announced by nothing.
    */
   reset(clients?: number): void {
     this.last = clients;
@@ -29,7 +29,7 @@ export class AudienceTally {
 
   /**
    * The audience is now `clients` connections (an integer ≥ 0). Returns the notice for the changes
-   * since the last {@link cut} (`"1 person joined"`, `"2 people joined · 1 left"`, `"1 left"`), or
+   * since the last {@link cut} (`"1 person joined"`, `"2 people joined · 1 left"`, `"1 person left"`), or
    * undefined when this count is the baseline or the same as the last one.
    */
   update(clients: number): string | undefined {
