@@ -223,9 +223,13 @@ export class StreamSession {
    * too); the new frames go through the playout queue. `shown` are the frames to show now: new
    * ones without `dueAt` or already due, and any waiting frame due by `now`. A live game's
    * length grows with the frames shown; while playing, a shown frame past the estimated
-   * playhead moves the playhead to it (the frame is the truth).
+   * playhead moves the playhead to it (the frame is the truth). Frames before the first
+   * `joined` are ignored (nothing taken, nothing shown): they belong to a batch that raced
+   * this viewer's join, and `joined` (its `positionSeq` past them, its snapshot covering them)
+   * is where the stream starts for it.
    */
   onFrames(epoch: number, frames: readonly WireFrame[], now: number): FramesChange {
+    if (this.joinedMsg === undefined) return { change: { added: [], removed: [] }, shown: [], grew: false };
     const change = this.buffer.add(epoch, frames);
     if (change.removed.length && this.playout.drop(change.removed).length) this.touchPlayout();
     const immediate = change.added.length ? this.playout.push(epoch, change.added, now) : [];

@@ -104,8 +104,9 @@ const READ_LIMIT = 5000;
  * this attach's own write changed; then greet it with `joined` (the full initial state) and announce
  * the new presence to the stream. The connection is attached before `joined` goes out, so a
  * control sent the moment `joined` arrives finds it attached; and it is attached at a quiet
- * moment of the stream ({@link untilQuiet}), so no frame overtakes `joined` and a replay
- * neither repeats nor misses a frame. With `opts.replay` (rejoin) `joined` and the replay go
+ * moment of the stream ({@link untilQuiet}; checked again once attached,
+ * {@link quietAfterAttach}), so no frame overtakes `joined` and a replay neither repeats nor
+ * misses a frame. With `opts.replay` (rejoin) `joined` and the replay go
  * out before the attach. Returns the role. Throws NotFoundError (`connection`) when the
  * connection's row is gone (it disconnected meanwhile).
  *
@@ -138,6 +139,8 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
     for (const m of more) await ports.broadcaster.post(connectionId, m);
   };
   const replay = opts.replay;
+  /** A rejoin's replay: posts the frames of its epoch from the last one replayed up to `row`'s position; true when it posted any. */
+  let catchUp: ((row: StreamRow) => Promise<boolean>) | undefined;
   if (replay) {
     // The next frame this viewer receives: the first replayed one of its own epoch, or — a
     // rejoin from an older epoch — the current epoch's frame at the stream's position.
@@ -146,7 +149,7 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
     await greet({ ...stream, clientCount: stream.clientCount + 1 }, moved ? { movedFrom: replay.epoch, ...movedByOf(stream) } : {});
     let next = replay.fromSeq;
     let epoch = replay.epoch;
-    await untilQuiet(ports, stream.streamId, async (row) => {
+    catchUp = async (row) => {
       if (row.epoch !== epoch && row.epoch === stream.epoch) {
         // A rejoin into a newer epoch: `joined` announced this epoch at stream.positionSeq, so
         // the frames sent since then (while not yet attached) are replayed from there.
@@ -158,7 +161,8 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
       for (const m of frames.length ? framesMessages(row.streamId, row.epoch, frames) : []) await ports.broadcaster.post(connectionId, m);
       next = row.positionSeq;
       return true;
-    });
+    };
+    await untilQuiet(ports, stream.streamId, catchUp);
   }
   // A join. Everything it sends is read before each quiet check (reading takes time: the row
   // is read again after), so the row the quiet moment is found on is the row `joined` is
@@ -175,9 +179,17 @@ export async function attach(ports: SessionPorts, connectionId: string, userId: 
     await snapshotFor(from);
     return true;
   };
-  const quiet = replay ? undefined : opts.beforeExecution ? stream : ((await untilQuiet(ports, stream.streamId, prepare)) ?? stream);
+  let quiet = replay ? undefined : opts.beforeExecution ? stream : ((await untilQuiet(ports, stream.streamId, prepare)) ?? stream);
   if (quiet) await prepare(quiet); // the wait ran out of reads: the last row's
   const attached = await ports.connections.attach(connectionId, stream.streamId, r);
+  if (quiet && !opts.beforeExecution) quiet = await quietAfterAttach(ports, quiet, prepare);
+  if (catchUp) {
+    // A batch claimed while the attach was being written (a busy machine) may have missed
+    // the connection: replayed now. Every later claim lists it; one that did reach it is
+    // repeated, and the client drops the repeat by `seq`.
+    const row = await ports.streams.get(stream.streamId, { consistent: true });
+    if (row && !isFinished(row)) await catchUp(row);
+  }
   // `joined` goes out at once, inside the quiet moment: a tick's next fan-out may reach the
   // connection as soon as it is attached, and its frames must not overtake `joined` (counting
   // the attach below can take several conditional writes when many join at once).
@@ -231,6 +243,38 @@ async function countAttach(
   if (!previous || previous.streamId === streamId) return { counted };
   const row = await leaveStream(ports, previous, ports.time.now());
   return { counted, left: { streamId: previous.streamId, row } };
+}
+
+/** Times {@link quietAfterAttach} looks for a new quiet moment before it greets from the last row it prepared. */
+const RACED_ATTACH_TRIES = 5;
+
+/**
+ * The row a join greets from, checked once its attach has been written. The quiet moment
+ * `quiet` was found before the attach; when writing it took longer than the moment lasted (a
+ * busy machine: more than {@link ATTACH_GUARD_MS}), the tick may have claimed a batch — or a
+ * control moved the epoch — and fanned it out without this connection. So the row is read
+ * again: unchanged, every later claim lists the connection (it was attached before this
+ * read) and `quiet` stands. Moved, the join waits for the next quiet moment, attached now,
+ * preparing what it sends (`prepare`) on that row, and is greeted there: the raced batch is
+ * before its `positionSeq` and covered by its snapshot, and any of its frames that reached
+ * the connection before `joined` are ignored by the clients (client/session.ts). Returns the
+ * row to greet from: `quiet`, or the last one prepared after {@link RACED_ATTACH_TRIES} looks.
+ */
+async function quietAfterAttach(ports: SessionPorts, quiet: StreamRow, prepare: (row: StreamRow) => Promise<boolean>): Promise<StreamRow> {
+  let held = quiet;
+  for (let tries = 0; tries < RACED_ATTACH_TRIES; tries++) {
+    const row = await ports.streams.get(held.streamId, { consistent: true });
+    if (!row || (row.epoch === held.epoch && row.positionSeq === held.positionSeq && row.status === held.status)) return held;
+    ports.log.info('join raced a batch or a control while attaching; greeting at the next quiet moment', {
+      streamId: held.streamId,
+      epoch: row.epoch,
+      fromSeq: held.positionSeq,
+      toSeq: row.positionSeq,
+    });
+    held = (await untilQuiet(ports, held.streamId, prepare)) ?? row;
+    await prepare(held);
+  }
+  return held;
 }
 
 /**

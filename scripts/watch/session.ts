@@ -367,6 +367,9 @@ class Watcher {
     }
     const streamId = this.session.streamId;
     if ('streamId' in msg && streamId !== undefined && msg.type !== 'joined' && msg.streamId !== streamId) return;
+    // Before the first `joined` a stream's frames and state are a batch or control that raced
+    // the join: `joined` is where the stream starts for this viewer (as in the web client).
+    if (streamId === undefined && (msg.type === 'frames' || msg.type === 'state')) return;
     switch (msg.type) {
       case 'joined':
         return this.onJoined(msg);

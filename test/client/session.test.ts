@@ -80,6 +80,14 @@ describe('StreamSession', () => {
     expect(s.speed).toBe(1);
   });
 
+  it('ignores frames before the first joined: they raced the join, and joined says where the stream starts', () => {
+    const s = new StreamSession();
+    expect(s.onFrames(1, [f(8), f(9)], 0)).toEqual({ change: { added: [], removed: [] }, shown: [], grew: false });
+    s.onJoined(joined(), 0);
+    expect(s.onFrames(1, [f(10)], 0).shown.map((x) => x.seq)).toEqual([10]);
+    expect(s.rejoinMessage()).toEqual({ action: 'rejoin', streamId: S, epoch: 1, lastSeq: 10 });
+  });
+
   it('fences and de-dups through its buffer', () => {
     const s = new StreamSession();
     s.onJoined(joined({ positionSeq: 0 }), 0);

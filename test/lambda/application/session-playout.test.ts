@@ -213,6 +213,50 @@ describe('joining a stream that sent frames ahead', () => {
     expect([...replayed, ...live]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 
+  it('a join whose attach outlasts its quiet moment (the tick claimed and fanned out a batch meanwhile) is greeted after that batch: it misses none', async () => {
+    const w = world({ leadMs: undefined, positionSeq: 4, epochStartSeq: 0, anchorAt: T0 + 4000, positionMs: 3000 });
+    w.time.at = T0 + 2500; // frame 4 is due at T0 + 5 s: quiet now
+    await w.caller('alice');
+    await w.ports.connections.attach('c-alice', ID, 'player');
+    await w.caller('bob');
+    // The frames each fan-out carried to bob: those fanned out once his attach had landed.
+    const reached: number[] = [];
+    const fanOut = w.ports.broadcaster.fanOut.bind(w.ports.broadcaster);
+    w.ports.broadcaster.fanOut = async (id, messages, opts) => {
+      const attached = (await w.ports.connections.get('c-bob'))?.streamId === ID;
+      for (const m of messages) if (attached && m.type === 'frames') reached.push(...m.frames.map((f) => f.seq));
+      return fanOut(id, messages, opts);
+    };
+    // Writing bob's attach takes so long (a busy machine) that frame 4 falls due, is claimed
+    // and fanned out to the stream before it lands.
+    const attachConnection = w.ports.connections.attach.bind(w.ports.connections);
+    w.ports.connections.attach = async (...args) => {
+      if (args[0] === 'c-bob') await w.tick(1, 1);
+      return attachConnection(...args);
+    };
+    await attach(w.ports, 'c-bob', 'bob', (await w.ports.streams.get(ID))!, 'spectator');
+    expect(w.sentAt.map((s) => s.message.frames.map((f) => f.seq))).toEqual([[4]]);
+    // Greeted after the batch it missed: joined's position and snapshot are past frame 4.
+    expect(w.posted('c-bob')).toEqual([expect.objectContaining({ type: 'joined', positionSeq: 5, snapshot: { seq: 5, state: { before: 5 } } })]);
+    await w.tick(1);
+    expect(reached).toEqual([5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it('a rejoin whose attach outlasts its quiet moment is replayed the batch fanned out meanwhile: it misses none', async () => {
+    const w = world({ leadMs: undefined, positionSeq: 4, epochStartSeq: 0, anchorAt: T0 + 4000, positionMs: 3000 });
+    w.time.at = T0 + 2500;
+    await w.caller('bob');
+    const attachConnection = w.ports.connections.attach.bind(w.ports.connections);
+    w.ports.connections.attach = async (...args) => {
+      await w.tick(1, 1); // frame 4 claimed and fanned out before the attach lands
+      return attachConnection(...args);
+    };
+    await attach(w.ports, 'c-bob', 'bob', (await w.ports.streams.get(ID))!, 'spectator', { replay: { epoch: 1, fromSeq: 3 } });
+    expect(w.sentAt.map((s) => s.message.frames.map((f) => f.seq))).toEqual([[4]]);
+    const replayed = w.posted('c-bob').filter((m): m is FramesMessage => m.type === 'frames').map((m) => m.frames.map((f) => f.seq));
+    expect(replayed).toEqual([[3], [4]]);
+  });
+
   it('a stream without a buffer greets with leadMs 0 and replays nothing', async () => {
     const w = world({ leadMs: undefined, positionSeq: 4, epochStartSeq: 0, anchorAt: T0 + 4000, positionMs: 3000 });
     w.time.at = T0 + 2500;
