@@ -7,7 +7,7 @@
  * catalog and a tennis player; the skip link, the live region, the slider keys and 44 px touch
  * targets work. Every wait is for an event on the page, never for wall time.
  */
-import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, WebSocketRoute } from 'playwright-core';
 import { buildWeb } from '../../local/web';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
 import { PAGE_HANG_MS, describeWithBrowser, expectText, launchBrowser, People, screenshot, seriousViolations } from './harness';
@@ -47,6 +47,22 @@ async function blockToken(context: BrowserContext): Promise<() => Promise<void>>
   return () => context.unroute(pattern);
 }
 
+/**
+ * Press `retry` whenever the page offers it until `done` is in `state` (bounded by
+ * PAGE_HANG_MS): an attempt may be under way when the server comes back (the button hidden),
+ * or the page may retry by itself meanwhile — waiting instead for its backoff, grown over the
+ * failed attempts of a slow (busy) run, could take the better part of a minute. `what` names
+ * what never came back in the error.
+ */
+async function retryUntil(retry: Locator, done: Locator, state: 'visible' | 'hidden', what: string): Promise<void> {
+  const reached = () => (state === 'visible' ? done.isVisible() : done.isHidden());
+  for (const deadline = Date.now() + PAGE_HANG_MS; !(await reached()); ) {
+    if (Date.now() > deadline) throw new Error(`${what} never came back once the server was reachable again`);
+    if (await retry.isVisible()) await retry.click({ timeout: 5_000 }).catch(() => undefined);
+    await done.waitFor({ state, timeout: 500 }).catch(() => undefined);
+  }
+}
+
 run('the web client tells the truth', () => {
   beforeAll(async () => {
     await buildWeb();
@@ -76,13 +92,7 @@ run('the web client tells the truth', () => {
     // Retry now whenever the page offers it, until the catalog shows: an attempt may be under way
     // at the unblock (the button hidden), or the page may retry by itself meanwhile — waiting
     // instead for the backoff, grown over a slow start, could take the better part of a minute.
-    const retry = page.locator('[data-testid=catalog-retry]');
-    const card = page.locator(`[data-testid=game][data-game-id="${GAME}"]`);
-    for (const deadline = Date.now() + PAGE_HANG_MS; !(await card.isVisible()); ) {
-      if (Date.now() > deadline) throw new Error('the catalog never showed once the server was reachable again');
-      if (await retry.isVisible()) await retry.click({ timeout: 5_000 }).catch(() => undefined);
-      await card.waitFor({ timeout: 500 }).catch(() => undefined);
-    }
+    await retryUntil(page.locator('[data-testid=catalog-retry]'), page.locator(`[data-testid=game][data-game-id="${GAME}"]`), 'visible', 'the catalog');
     await page.waitForSelector('[data-testid=conn-status][data-state=open]');
     expect(await page.isHidden('[data-testid=catalog-note]')).toBe(true);
     expect(await page.isHidden('[data-testid=retry-now]')).toBe(true);
@@ -195,9 +205,7 @@ run('the web client tells the truth', () => {
     await screenshot(page, 'honest-02-player-disconnected');
 
     await unblock();
-    const retry = page.locator('[data-testid=stage-retry]');
-    if (await retry.isVisible()) await retry.click().catch(() => undefined);
-    await page.waitForSelector('[data-testid=stage-offline]', { state: 'hidden' });
+    await retryUntil(page.locator('[data-testid=stage-retry]'), page.locator('[data-testid=stage-offline]'), 'hidden', 'the stream');
     await page.waitForSelector('[data-testid=play-status]:not([data-status=disconnected])');
     await page.waitForFunction((f) => document.querySelector('[data-testid=timeline]')?.getAttribute('aria-valuenow') !== f, frozen);
   });

@@ -185,7 +185,7 @@ describe('two executions alive for the same stream', () => {
     const game = '2011-usopen-2701';
     const times = await recordingTimes(game);
     const [p, s] = [await connect('dora'), await connect('dirk')];
-    p.send({ action: 'start', gameId: game, mode: 'pvai', speed: 64, atMs: times[times.length - 20] });
+    p.send({ action: 'start', gameId: game, mode: 'pvai', speed: 64, atMs: times[times.length - 12] });
     const joined = await p.waitFor('joined');
     s.send({ action: 'join', streamId: joined.streamId });
     await s.waitFor('joined');
@@ -224,7 +224,7 @@ describe('two executions alive for the same stream', () => {
     const game = '2012-ausopen-1701';
     const times = await recordingTimes(game);
     const [z, w] = [await connect('zara'), await connect('walt')];
-    z.send({ action: 'start', gameId: game, speed: 64, atMs: times[times.length - 30] });
+    z.send({ action: 'start', gameId: game, speed: 64, atMs: times[times.length - 20] });
     const joined = await z.waitFor('joined');
     w.send({ action: 'start', gameId: game });
     await w.waitFor('joined');

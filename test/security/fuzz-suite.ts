@@ -23,6 +23,7 @@
  */
 import fc from 'fast-check';
 import { ALLOWED_EMOJI } from '../../protocol/messages';
+import { ENV } from '../../contract/env';
 import { PROJECT_ROOT } from '../../local/stack';
 import { SOAK } from '../support/soak';
 import { LANES, refusedCase, socialCase, type Code, type LaneName, type RefusedCase, type SocialCase, type World } from './cases';
@@ -75,12 +76,17 @@ const protoBefore = {
   fn: Object.getOwnPropertyNames(Function.prototype).sort().join(),
 };
 
+/** The social function's reaction window in these tests, ms. */
+const REACTION_WINDOW_MS = 250;
+
 const seedNote = (what: string) => `${what} (reproduce: ${SOAK ? 'MATCHCAST_SOAK=1 ' : ''}FUZZ_SEED=${SEED} npx jest ${FILE})`;
 const isError = (m: Record<string, unknown>) => m.type === 'error';
 
 beforeAll(async () => {
   const t0 = Date.now();
-  h = await startHarness();
+  // Reaction windows of 250 ms instead of the stack's 1 s (REACTION_WINDOW_MS, at least 50): a
+  // reaction is answered when its window closes, and each social case waits for its answer.
+  h = await startHarness({ env: { [ENV.reactionWindowMs]: String(REACTION_WINDOW_MS) } });
   const t1 = Date.now();
   const connect = async (user: string) => {
     const c = await RawClient.connect(h, user);
