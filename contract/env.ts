@@ -56,4 +56,6 @@ export const ENV = {
   fanOutFunctionName: 'FANOUT_FUNCTION_NAME',
   /** Attached connections above which the tick shards its fan-out; unset: lambda/core/shards.ts `DEFAULT_SHARD_THRESHOLD`. */
   fanOutShardThreshold: 'FANOUT_SHARD_THRESHOLD',
+  /** The index function's name, given to the HTTP API function (lib/matchcast-stack.ts): it folds live games' keyframes on past the lean kinds; unset: they stay stopped there. */
+  indexFunctionName: 'INDEX_FUNCTION_NAME',
 } as const;

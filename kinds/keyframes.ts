@@ -198,7 +198,8 @@ export interface KeyframesExtension<S> {
  * batch handed twice changes nothing: idempotent by seq). Each frame is applied once: from
  * the tail (or the last keyframe), never from frame 0. A frame `accept` refuses, or one the
  * kind's reducer throws on, stops the fold there (`stoppedAt`), and so does a frame after
- * which a keyframe's state would be over MAX_SNAPSHOT_BYTES (it could make no snapshot);
+ * which a keyframe's state would leave less than the kind's `keyframeHeadroomBytes` under
+ * MAX_SNAPSHOT_BYTES (the snapshots after it could be over the limit);
  * after that nothing changes.
  * Never mutates `kf`. The keyframes equal {@link buildKeyframes}'s over the same frames
  * (for kinds whose `keyframeAfter` only looks at the frames since the keyframe).
@@ -236,21 +237,26 @@ export async function extendKeyframes<S>(
       stoppedAt = f.seq;
       break;
     }
-    state = next;
-    folded.push(f);
     sinceKeyframe++;
     if (kind.keyframeAfter) run.push(f);
     if (sinceKeyframe >= kf.every || kind.keyframeAfter?.(f, run)) {
-      if (jsonBytes(state) > MAX_SNAPSHOT_BYTES) {
-        // A state this large makes no snapshot (a lean terminal's output since frame 0): stop.
+      if (jsonBytes(next) > MAX_SNAPSHOT_BYTES - (kind.keyframeHeadroomBytes ?? 0)) {
+        // A state this large makes no snapshot up to the next keyframe (a lean terminal's
+        // output since its last full screen): stop before `f`, the tail and the run as they
+        // were before it.
         stoppedAt = f.seq;
-        folded.pop();
+        run.pop();
         break;
       }
+      state = next;
+      folded.push(f);
       keyframes.push({ seq: f.seq + 1, state });
       sinceKeyframe = 0;
       run = [];
+      continue;
     }
+    state = next;
+    folded.push(f);
   }
   const frameCount = kf.frameCount + folded.length;
   let addedMarkers: Marker[] = [];

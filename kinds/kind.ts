@@ -86,6 +86,11 @@ export type AnyGameKind = GameKind<any>;
  *   stored right after `frame`, off the K grid; `sinceKeyframe` is every frame since the
  *   last keyframe, `frame` last. Terminal: after a resize, and once the output since the
  *   last keyframe is large (kinds/terminal/lean.ts), so a snapshot needs no emulator.
+ * - `keyframeHeadroomBytes` (optional, default 0): room a keyframe's state leaves under
+ *   {@link MAX_SNAPSHOT_BYTES} for what the frames up to the next keyframe add to a snapshot
+ *   folded from it. A growing game whose keyframe state would leave less stops its fold there
+ *   (kinds/keyframes.ts `extendKeyframes`). Terminal: twice the lean output budget, since a
+ *   lean snapshot is the keyframe's screen plus the raw output after it.
  * - `markersFrom(state, frames, header, earlier)` (optional): the markers of `frames` played
  *   from `state` (the state after every frame before them), `earlier` the markers found
  *   before — for a game that grows (a live game: kinds/keyframes.ts `extendKeyframes`).
@@ -100,6 +105,7 @@ export interface GameKind<S = unknown> {
   reduce(state: S, frame: WireFrame): S | Promise<S>;
   fold?(state: S, frames: readonly WireFrame[]): Promise<S>;
   keyframeAfter?(frame: WireFrame, sinceKeyframe: readonly WireFrame[]): boolean;
+  readonly keyframeHeadroomBytes?: number;
   snapshot(state: S): Json;
   markers(frames: readonly WireFrame[], header: RecordingHeader): Marker[];
   markersFrom?(state: S, frames: readonly WireFrame[], header: RecordingHeader, earlier: readonly Marker[]): Marker[];

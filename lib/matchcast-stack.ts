@@ -247,6 +247,8 @@ export class MatchcastStack extends Stack {
     this.workflow.addController(this.webSocket.controlFunction);
     // POST /streams starts a stream due within the sweeper's lead at once.
     this.workflow.addController(this.httpApi.routeFunction);
+    // A live game's keyframes past a terminal resize are folded by the index function's emulator.
+    this.recordings.grantRefoldLiveKeyframes(this.httpApi.routeFunction);
     this.sweeper = new Sweeper(this, 'Sweeper', {
       tables: this.tables,
       bucket,

@@ -102,12 +102,13 @@ export class Recordings extends Construct {
         ...props.tables.environment(),
       },
     });
-    // Reads the new recording, writes its index beside it: recordings/ only, no delete.
+    // Reads the new recording, writes its index beside it, and writes live games' keyframes
+    // objects when it folds them on (refolds): recordings/ and live/, no delete.
     grantReadRecordings(this.bucket, this.indexFunction);
     iam.Grant.addToPrincipal({
       grantee: this.indexFunction,
       actions: ['s3:PutObject'],
-      resourceArns: [this.bucket.arnForObjects(`${RECORDINGS_PREFIX}*`)],
+      resourceArns: [this.bucket.arnForObjects(`${RECORDINGS_PREFIX}*`), this.bucket.arnForObjects(`${LIVE_PREFIX}*`)],
     });
     props.tables.grantTableAccess(this.indexFunction);
 
@@ -126,5 +127,19 @@ export class Recordings extends Construct {
         [{ regex: /^Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole$/ }],
       );
     }
+  }
+
+  /**
+   * Let `grantee` (the HTTP API function) have live games' keyframes folded on past the lean
+   * kinds by the index function (lambda/application/refold-live-keyframes.ts): it gets
+   * `lambda:InvokeFunction` on the index function (and its versions) and the function's name
+   * as INDEX_FUNCTION_NAME.
+   */
+  public grantRefoldLiveKeyframes(grantee: MatchcastFunction): void {
+    grantee.addEnvironment(ENV.indexFunctionName, this.indexFunction.functionName);
+    this.indexFunction.grantInvoke(grantee);
+    suppressWildcards(grantee, 'lambda:InvokeFunction on the index function and `<its ARN>:*` (its versions and aliases), as grantInvoke grants it: that one function only.', [
+      arnFinding(this.indexFunction, ':*'),
+    ]);
   }
 }

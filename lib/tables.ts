@@ -208,5 +208,5 @@ export const TABLE_ACCESS: Readonly<Record<string, Readonly<Partial<Record<Table
   // A fan-out worker: its shard from byStream, and forgetting a gone connection (uncounted from its stream).
   fanout: { connections: FANOUT_CONNECTIONS, streams: ['GetItem', 'UpdateItem'] },
   sweeper: { connections: [...FANOUT_CONNECTIONS, 'Scan'], streams: ['GetItem', 'UpdateItem', 'Query'], quotas: QUOTA_RELEASE },
-  'index-recording': { games: ['PutItem'] },
+  'index-recording': { games: ['GetItem', 'PutItem'] },
 };

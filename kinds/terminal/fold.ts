@@ -27,7 +27,7 @@
 import { Terminal } from '@xterm/headless';
 import { SerializeAddon } from '@xterm/addon-serialize';
 import { DEFAULT_KEYFRAME_EVERY, type Json, type KindFold, type WireFrame } from '../kind';
-import { terminalInitialState, terminalKeyframeAfter, terminalMarkers, terminalMarkersFrom, type TerminalState } from './lean';
+import { TERMINAL_KEYFRAME_HEADROOM_BYTES, terminalInitialState, terminalKeyframeAfter, terminalMarkers, terminalMarkersFrom, type TerminalState } from './lean';
 
 const ESC = '\x1b';
 const GSETS = ['(', ')', '*', '+'] as const;
@@ -217,6 +217,7 @@ export const terminalFold: KindFold<TerminalState> = {
   reduce,
   fold,
   keyframeAfter: terminalKeyframeAfter,
+  keyframeHeadroomBytes: TERMINAL_KEYFRAME_HEADROOM_BYTES,
   snapshot: (s) => s as unknown as Json,
   markers: terminalMarkers,
   markersFrom: (_state, frames, _header, earlier) => terminalMarkersFrom(frames, earlier.length),

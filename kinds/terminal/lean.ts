@@ -63,6 +63,14 @@ export function terminalMarkersFrom(frames: readonly WireFrame[], earlier: numbe
 export const LEAN_OUTPUT_BUDGET = 16 * 1024;
 
 /**
+ * Room (bytes) a terminal keyframe's state leaves under the snapshot limit (kinds/kind.ts
+ * `keyframeHeadroomBytes`): a snapshot after it adds the output since it — under
+ * {@link LEAN_OUTPUT_BUDGET} before the frame that reaches the budget, and that frame's own.
+ * Twice the budget covers frames of up to its size.
+ */
+export const TERMINAL_KEYFRAME_HEADROOM_BYTES = 2 * LEAN_OUTPUT_BUDGET;
+
+/**
  * True when a keyframe must be stored right after `frame` (kinds/kind.ts `keyframeAfter`):
  * it is a resize, or the `o` output of `sinceKeyframe` (the frames since the last keyframe,
  * `frame` last) has reached {@link LEAN_OUTPUT_BUDGET} bytes.
@@ -107,6 +115,7 @@ export const terminalLeanFold: KindFold<TerminalState> = {
   reduce: (state, frame) => leanFold(state, [frame]),
   fold: async (state, frames) => leanFold(state, frames),
   keyframeAfter: terminalKeyframeAfter,
+  keyframeHeadroomBytes: TERMINAL_KEYFRAME_HEADROOM_BYTES,
   snapshot: (s) => s as unknown as Json,
   markers: terminalMarkers,
   markersFrom: (_state, frames, _header, earlier) => terminalMarkersFrom(frames, earlier.length),

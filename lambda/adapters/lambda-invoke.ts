@@ -26,7 +26,7 @@ import { memoizeCredentials, NodeSha256 } from './signed-poster';
 
 /** Options of {@link SignedLambdaInvoker}. */
 export interface SignedLambdaInvokerOptions {
-  /** The fan-out function's name or ARN. */
+  /** The invoked function's name or ARN (the fan-out function, or the index function for {@link SignedLambdaInvoker.queue}). */
   readonly functionName: string;
   /** The Region it is in (the signing Region). */
   readonly region: string;
@@ -97,12 +97,31 @@ export class SignedLambdaInvoker implements ShardWorkers {
     throw last;
   }
 
-  private async once(body: Buffer): Promise<{ status: number; errorType?: string; functionError?: string; text: string }> {
+  /**
+   * Queue `payload` (JSON) for the function: an asynchronous invocation (`X-Amz-Invocation-Type:
+   * Event`; the AWS Lambda API reference, "Invoke": 202 once queued, Lambda then runs it and
+   * retries a failed run twice). Resolves once queued; 429 is retried as {@link run} retries
+   * it. Rejects with {@link InvokeError} for any other answer, or the network error / timeout.
+   */
+  async queue(payload: unknown): Promise<void> {
+    const body = Buffer.from(JSON.stringify(payload), 'utf8');
+    let last = new InvokeError(undefined, undefined, 'not tried');
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      if (attempt > 1) await sleep(fullJitterDelay(attempt - 2, this.backoff));
+      const { status, errorType, text } = await this.once(body, 'Event');
+      if (status === 202) return;
+      last = new InvokeError(status, errorType, text);
+      if (status !== 429) throw last;
+    }
+    throw last;
+  }
+
+  private async once(body: Buffer, invocationType: 'RequestResponse' | 'Event' = 'RequestResponse'): Promise<{ status: number; errorType?: string; functionError?: string; text: string }> {
     const headers: Record<string, string> = {
       host: this.url.host,
       'content-type': 'application/json',
       'content-length': String(body.byteLength),
-      'x-amz-invocation-type': 'RequestResponse',
+      'x-amz-invocation-type': invocationType,
     };
     const toSign: HttpRequest = { method: 'POST', protocol: this.url.protocol, hostname: this.url.hostname, port: this.url.port ? Number(this.url.port) : undefined, path: this.path, query: {}, headers, body };
     const signed = await this.signer.sign(toSign);

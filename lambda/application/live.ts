@@ -24,6 +24,7 @@ import { framesMessages, type WireFrame } from '../../protocol/server';
 import type { Broadcaster } from '../ports/broadcaster';
 import { StaleEpochError } from '../ports/errors';
 import type { GameCatalog } from '../ports/games';
+import type { LiveKeyframer } from '../ports/live-keyframer';
 import type { Log } from '../ports/log';
 import { NO_METRICS, type Metrics } from '../ports/metrics';
 import type { RecordingStore } from '../ports/recordings';
@@ -34,7 +35,8 @@ import { NO_QUOTAS, type UserQuotas } from '../ports/quotas';
 import { edgeStreamId, ensureEdgeStream } from './edge-stream';
 import { endStream } from './end-stream';
 import { readLiveFrames } from './frames';
-import { acceptsFrame, liveHeader, readLiveKeyframes, type LiveKeyframes } from './snapshots';
+import { liveHeader, readLiveKeyframes, type LiveKeyframes } from './live-keyframes';
+import { acceptsFrame } from './snapshots';
 import { emptyKeyframes, extendKeyframes } from '../../kinds/keyframes';
 import { generic } from '../../kinds/generic';
 import { leanKindOf } from '../../kinds/lean';
@@ -62,6 +64,8 @@ export interface LivePorts {
   maxLiveChunks?: number;
   /** The publishers' `liveGames` quotas: `PUT` acquires, finish releases (default none). */
   quotas?: Pick<UserQuotas, 'acquire' | 'release'>;
+  /** Folds a game's keyframes on where the lean kinds stopped (the index function; default none: they stay stopped). */
+  keyframer?: LiveKeyframer;
 }
 
 /**
@@ -152,7 +156,11 @@ export function clearLiveKeyframesCache(): void {
  * Fold a committed batch into the game's keyframes object (contract/keys.ts
  * `liveKeyframesKey`; kinds/keyframes.ts `extendKeyframes`, the kind's lean fold of
  * kinds/lean.ts — the same K and keyframe rules as a recording's index), and send the
- * markers it adds to the game's live stream as one `markers` message.
+ * markers it adds to the game's live stream as one `markers` message. Where the lean fold
+ * stops (`stoppedBy` `lean`: a terminal resize, or output a lean state cannot hold under the
+ * snapshot limit) the game is handed to `ports.keyframer`, which folds on with the full kinds
+ * (application/refold-live-keyframes.ts); each later batch finding it still stopped there
+ * asks again, and one finding it folded on continues from its end.
  *
  * Cheap on the append path: the object is kept per function instance; it is read (and the
  * frames between it and this batch read from the chunks, `game.chunks` being the committed
@@ -165,7 +173,7 @@ export function clearLiveKeyframesCache(): void {
  * skipped: idempotent by seq). Throws the store's errors (the caller logs them: an append
  * never fails for its keyframes).
  */
-export async function updateLiveKeyframes(ports: Pick<LivePorts, 'recordings' | 'broadcaster'>, game: GameRow, frames: readonly WireFrame[]): Promise<void> {
+export async function updateLiveKeyframes(ports: Pick<LivePorts, 'recordings' | 'broadcaster' | 'keyframer'>, game: GameRow, frames: readonly WireFrame[]): Promise<void> {
   const previous = keyframesQueue.get(game.gameId) ?? Promise.resolve();
   const run = previous.catch(() => undefined).then(() => foldBatch(ports, game, frames));
   const settled = run.catch(() => undefined);
@@ -176,26 +184,29 @@ export async function updateLiveKeyframes(ports: Pick<LivePorts, 'recordings' | 
   return run;
 }
 
-async function foldBatch(ports: Pick<LivePorts, 'recordings' | 'broadcaster'>, game: GameRow, frames: readonly WireFrame[]): Promise<void> {
+async function foldBatch(ports: Pick<LivePorts, 'recordings' | 'broadcaster' | 'keyframer'>, game: GameRow, frames: readonly WireFrame[]): Promise<void> {
   if (frames.length === 0) return;
   const kind = leanKindOf(game.kind) ?? generic;
   const header = liveHeader(game);
   const firstSeq = frames[0]!.seq;
   let kf = keyframesCache.get(game.gameId);
   let stored = true;
-  if (!kf || kf.kind !== kind.kind || kf.frameCount !== firstSeq) {
+  // A cached object whose lean fold stopped is read again: the index function may have folded it on since.
+  if (!kf || kf.kind !== kind.kind || kf.frameCount !== firstSeq || kf.stoppedAt !== undefined) {
     const read = await readLiveKeyframes(ports.recordings, game.gameId);
     stored = read !== null && read.kind === kind.kind;
     kf = stored ? read! : { format: KEYFRAMES_FORMAT, gameId: game.gameId, ...emptyKeyframes(kind, header) };
   }
   if (kf.stoppedAt !== undefined || kf.frameCount >= frames.at(-1)!.seq + 1) {
     remember(game.gameId, kf);
+    // Still stopped where the lean kinds cannot go on: asked again (a request may have been lost; one in flight makes this a no-op).
+    if (kf.stoppedAt !== undefined && kf.stoppedBy !== 'full') await ports.keyframer?.request(game.gameId);
     return;
   }
   // The frames between the object and this batch (committed before it): from the chunks.
   const gap = kf.frameCount < firstSeq ? await readLiveFrames(ports.recordings, game.chunks ?? [], kf.frameCount, firstSeq, firstSeq - kf.frameCount) : [];
   const { keyframes, addedKeyframes, addedMarkers } = await extendKeyframes(kind, header, kf, [...gap, ...frames], acceptsFrame(kind));
-  const next: LiveKeyframes = { ...keyframes, format: KEYFRAMES_FORMAT, gameId: game.gameId };
+  const next: LiveKeyframes = { ...keyframes, format: KEYFRAMES_FORMAT, gameId: game.gameId, ...(keyframes.stoppedAt !== undefined ? { stoppedBy: 'lean' as const } : {}) };
   if (!stored || addedKeyframes > 0 || addedMarkers.length > 0 || next.stoppedAt !== undefined) {
     await ports.recordings.put(liveKeyframesKey(game.gameId), JSON.stringify(next), 'application/json');
   }
@@ -204,6 +215,8 @@ async function foldBatch(ports: Pick<LivePorts, 'recordings' | 'broadcaster'>, g
     const streamId = edgeStreamId(game.gameId);
     await ports.broadcaster.fanOut(streamId, [{ type: 'markers', streamId, markers: addedMarkers }]);
   }
+  // The lean kinds stopped here (a terminal resize): the index function folds on with the full kinds.
+  if (next.stoppedAt !== undefined) await ports.keyframer?.request(game.gameId);
 }
 
 function remember(gameId: string, kf: LiveKeyframes): void {

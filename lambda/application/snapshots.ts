@@ -21,8 +21,8 @@
  * Repeated calls on one source extend the last state computed when they can (the quiet-moment
  * wait of application/session.ts asks again as the stream moves on). The tick never calls this.
  */
-import { keyframesKeyFor, liveKeyframesKey } from '../../contract/keys';
-import { applyFrames, keyframeFor, type GrowingKeyframes } from '../../kinds/keyframes';
+import { keyframesKeyFor } from '../../contract/keys';
+import { applyFrames, keyframeFor } from '../../kinds/keyframes';
 import { jsonBytes, MAX_SNAPSHOT_BYTES, type AnyGameKind } from '../../kinds/kind';
 import { generic } from '../../kinds/generic';
 import { leanKindOf } from '../../kinds/lean';
@@ -34,6 +34,7 @@ import type { FrameSource } from '../ports/frames';
 import type { RecordingStore } from '../ports/recordings';
 import type { SnapshotSource } from '../ports/snapshots';
 import type { FrameHistory } from './frames';
+import { liveHeader, readLiveKeyframes, type LiveKeyframes } from './live-keyframes';
 
 /**
  * Most frames folded for one snapshot without a keyframe close by: a live game's frames after
@@ -65,32 +66,6 @@ export function clearKeyframesCache(): void {
 /** The snapshot source of `history`: its keyframes when it is a recording, its chunks when a live game. */
 export function snapshotSourceFor(ports: SnapshotPorts, history: SnapshotHistory): SnapshotSource {
   return history.liveStatus !== undefined || history.livePlayback !== undefined ? new LiveSnapshots(ports, history) : new RecordedSnapshots(ports, history);
-}
-
-/**
- * The header a live game folds from (it has no recording header): the row's id, kind,
- * title and participants, no `meta`. The append use case (application/live.ts) builds its
- * keyframes from the same, so they equal this source's fold from frame 0.
- */
-export function liveHeader(game: Pick<SnapshotHistory, 'gameId' | 'kind' | 'title' | 'participants'>): RecordingHeader {
-  return { format: RECORDING_FORMAT, gameId: game.gameId, kind: game.kind, title: game.title ?? game.gameId, participants: game.participants ?? [], durationMs: 0, frameCount: 0, meta: {} };
-}
-
-/** A live game's keyframes object as stored: the keyframes format with the growing fold's fields. */
-export type LiveKeyframes = RecordingKeyframes & GrowingKeyframes;
-
-/**
- * Read a live game's keyframes object; null when there is none (or it is not one). Throws
- * the store's other errors.
- */
-export async function readLiveKeyframes(recordings: Pick<RecordingStore, 'readText'>, gameId: string): Promise<LiveKeyframes | null> {
-  try {
-    const parsed = JSON.parse(await recordings.readText(liveKeyframesKey(gameId))) as LiveKeyframes;
-    return parsed.format === KEYFRAMES_FORMAT && Array.isArray(parsed.keyframes) && parsed.keyframes.length > 0 ? parsed : null;
-  } catch (e) {
-    if (e instanceof NotFoundError || e instanceof SyntaxError) return null;
-    throw e;
-  }
 }
 
 /** A published event the kind can fold: published events are checked against the matchcast/1 format only, not the kind's schema. */

@@ -22,6 +22,7 @@ import type { HttpAuthorizerContext } from './http-authorize';
 import { postEvents, postFinish, putGame } from './http/games';
 import { getStreams, postStream } from './http/streams';
 import { withLambdaContext } from '../adapters/log';
+import { liveKeyframerFromEnvironment } from '../adapters/live-keyframer';
 import { getOperatorStream, getOperatorStreams, postOperatorEnd, postOperatorRestart } from './http/operator';
 import type { OperatorPorts } from '../application/operator';
 
@@ -112,12 +113,14 @@ export function createHandler(deps: HttpApiDeps): (event: Event) => Promise<APIG
  * `byStream` and forgets gone connections there, and the operator lists a stream's viewers there), RECORDINGS_BUCKET, CALLBACK_URL,
  * PLAYER_STATE_MACHINE_ARN (checked on first use: scheduled starts, the operator's end, show and restart), AWS_ENDPOINT_URL_S3 (set: a local S3,
  * addressed path-style), SPECTATE_LEAD_MS (scheduled streams' playout buffer: adapters/config.ts `spectateLeadMsFromEnv`),
- * POWERTOOLS_METRICS_DISABLED (adapters/metrics.ts). Throws MissingConfigError naming an unset table variable, an Error for a
+ * POWERTOOLS_METRICS_DISABLED (adapters/metrics.ts), INDEX_FUNCTION_NAME (live games' keyframes folded on past the lean
+ * kinds: adapters/live-keyframer.ts). Throws MissingConfigError naming an unset table variable, an Error for a
  * SPECTATE_LEAD_MS out of range.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv): HttpApiDeps {
   const { games, streams, connections, recordings, broadcaster, workflow, time, log, metrics, quotas } = streamAndGameAdapters(env);
-  return { games, streams, connections, recordings, broadcaster, workflow, time, log, metrics, quotas, spectateLeadMs: spectateLeadMsFromEnv(env) };
+  const keyframer = liveKeyframerFromEnvironment(env);
+  return { games, streams, connections, recordings, broadcaster, workflow, time, log, metrics, quotas, spectateLeadMs: spectateLeadMsFromEnv(env), ...(keyframer ? { keyframer } : {}) };
 }
 
 /** The Lambda entry: {@link createHandler}({@link fromEnvironment}(process.env)), built on the first invocation. */

@@ -1,6 +1,9 @@
 /**
  * The `index` Lambda (S3 ObjectCreated on `recordings/*.jsonl`): indexes and catalogs each
- * uploaded recording (application/index-recording.ts).
+ * uploaded recording (application/index-recording.ts). Invoked asynchronously by the HTTP API
+ * function with `{ refoldLiveKeyframes: gameId }` (core/refold-request.ts), it folds that live
+ * game's keyframes on past where the append path's lean kinds stopped, with the full kinds
+ * (application/refold-live-keyframes.ts).
  *
  * A recording that fails validation is logged with the line at fault and left out of the
  * catalog; `npm run ingest` runs the same validation before upload, so users see it there.
@@ -10,6 +13,8 @@
  */
 import type { S3Event } from 'aws-lambda';
 import { indexRecording as indexWith, type IndexRecordingPorts } from '../application/index-recording';
+import { refoldLiveKeyframes, type RefoldPorts } from '../application/refold-live-keyframes';
+import { refoldGameIdOf, type RefoldRequest } from '../core/refold-request';
 import { RecordingError } from '../../protocol/recording';
 import type { Log } from '../ports/log';
 import { ENV, requireEnv } from '../adapters/config';
@@ -24,17 +29,32 @@ export { indexKeyFor } from '../../contract/keys';
 
 /** What the index function is built from. */
 export interface IndexRecordingDeps extends IndexRecordingPorts {
+  games: IndexRecordingPorts['games'] & RefoldPorts['games'];
+  recordings: IndexRecordingPorts['recordings'] & RefoldPorts['recordings'];
   log: Log;
 }
 
 /**
- * The S3 event handler over `deps`: indexes every `.jsonl` object of the event. A refused
- * recording (RecordingError) is logged and skipped; any other error rejects, so Lambda's
- * async retry has the event.
+ * The handler over `deps`. An S3 event: indexes every `.jsonl` object of it; a refused
+ * recording (RecordingError) is logged and skipped. A refold request: folds that live game's
+ * keyframes on (a payload that names no game id is logged and dropped). Any other error
+ * rejects, so Lambda's async retry has the event.
  */
-export function createHandler(deps: IndexRecordingDeps): (event: S3Event) => Promise<void> {
+export function createHandler(deps: IndexRecordingDeps): (event: S3Event | RefoldRequest) => Promise<void> {
   return withLambdaContext(async (event) => {
-    for (const record of event.Records ?? []) {
+    let gameId: string | undefined;
+    try {
+      gameId = refoldGameIdOf(event);
+    } catch (e) {
+      deps.log.error('refold request refused', { reason: (e as Error).message });
+      return;
+    }
+    if (gameId !== undefined) {
+      const done = await refoldLiveKeyframes(deps, gameId);
+      deps.log.info('live keyframes refolded', { gameId, ...done });
+      return;
+    }
+    for (const record of (event as S3Event).Records ?? []) {
       const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
       if (!key.endsWith('.jsonl')) continue;
       try {

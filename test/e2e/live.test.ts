@@ -5,9 +5,19 @@
  * are not appended twice; a viewer who starts from the beginning replays what exists and
  * catches up with live; finishing the game ends the live stream; bad input is refused with
  * a clear error and changes nothing; a game past the idempotency key window keeps taking
- * batches; a live game is its publisher's (another publisher is refused, an operator is not).
+ * batches; a live game is its publisher's (another publisher is refused, an operator is not);
+ * a live terminal session resized mid-game gives a late joiner the true screen (its keyframes
+ * folded past the resize by the index function's emulator).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { GameRow } from '../../contract/rows';
+import { liveKeyframesKey } from '../../contract/keys';
+import { liveHeader } from '../../lambda/application/live-keyframes';
+import { convertFiles } from '../../convert';
+import { kindOf, stateAt } from '../../kinds';
+import { screenText, type TerminalState } from '../../kinds/terminal';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { E2e, checkOrdering, range, seqsOf, until, waitFrames } from '../support/e2e';
 
@@ -96,6 +106,42 @@ describe('a live game', () => {
     expect(await s.waitFor('ended')).toMatchObject({ streamId: `spectate:${GAME}`, reason: 'finished' });
     expect(await r.waitFor('ended')).toMatchObject({ reason: 'finished' });
     expect((await api('POST', `/games/${GAME}/events`, ball(12))).body.error.code).toBe('conflict');
+  });
+
+  it('a live terminal session resized mid-game: a late joiner gets the true screen, folded past the resize by the index function', async () => {
+    const GAME = 'live-terminal';
+    const [rec] = convertFiles([{ name: 'v3.cast', content: readFileSync(join(__dirname, '..', 'fixtures', 'foreign', 'markers-resize-colours.v3.cast')) }]);
+    const frames = rec!.frames;
+    const resize = frames.findIndex((f) => f.type === 'r');
+    const lastResize = frames.findLastIndex((f) => f.type === 'r');
+    expect(resize).toBeGreaterThan(0);
+    await api('PUT', `/games/${GAME}`, { kind: 'terminal', title: 'A resized session' });
+    // Up to and past the resize, in three batches.
+    for (const [from, to] of [[0, resize], [resize, resize + 3], [resize + 3, frames.length]] as const) {
+      const events = frames.slice(from, to).map((f) => ({ key: `e-${f.seq}`, type: f.type, t: f.t, data: f.data }));
+      expect((await api('POST', `/games/${GAME}/events`, { events })).status).toBe(200);
+    }
+    // The append path's lean fold stopped at each resize and queued the index function, which
+    // folds on with its emulator: wait until the keyframes object is past the last resize and
+    // stopped nowhere (a joiner before that gets no snapshot: the lean fold cannot cross a resize).
+    await until('the live keyframes to be folded past the resizes', async () => {
+      const kf = await e.s3
+        .send(new GetObjectCommand({ Bucket: e.stack.bucket, Key: liveKeyframesKey(GAME) }))
+        .then(async (o) => JSON.parse(await o.Body!.transformToString()) as { stoppedAt?: number; frameCount: number })
+        .catch(() => undefined);
+      return kf && kf.stoppedAt === undefined && kf.frameCount > lastResize ? true : undefined;
+    });
+    const v = await e.connect('tess');
+    v.send({ action: 'start', gameId: GAME });
+    const joined = await v.waitFor('joined');
+    expect(joined).toMatchObject({ streamId: `spectate:${GAME}`, live: true, positionSeq: frames.length });
+    const snapshot = (joined as { snapshot?: { seq: number; state: TerminalState } }).snapshot;
+    expect(snapshot?.seq).toBe(frames.length);
+    const full = kindOf('terminal')!;
+    const header = liveHeader({ gameId: GAME, kind: 'terminal', title: 'A resized session' });
+    const want = full.snapshot(await stateAt(full, header, frames, frames.length)) as unknown as TerminalState;
+    expect({ size: `${snapshot!.state.cols}x${snapshot!.state.rows}`, screen: await screenText(snapshot!.state) }).toEqual({ size: `${want.cols}x${want.rows}`, screen: await screenText(want) });
+    expect(`${want.cols}x${want.rows}`).not.toBe('80x24'); // the resize is in it
   });
 
   it('refuses bad requests with a clear error naming the field, and changes nothing', async () => {

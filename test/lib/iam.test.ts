@@ -146,6 +146,7 @@ describe('IAM policies of MatchcastStack', () => {
       /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:.*:\*$/,
       /^<PlayerWorkflowTickFunction[0-9A-F]{8}\.Arn>:\*$/,
       /^<PlayerWorkflowFanOutFunction[0-9A-F]{8}\.Arn>:\*$/,
+      /^<RecordingsIndexRecording[0-9A-F]{8}\.Arn>:\*$/,
       ASSET_BUCKET,
     ];
     expect(wildcards.filter((w) => !allowed.some((a) => a.test(w)))).toEqual([]);
@@ -186,7 +187,7 @@ describe('IAM policies of MatchcastStack', () => {
     expect(String(placeholders(cf[0].resources[0]))).toMatch(/^arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution\/<WebClientDistribution[0-9A-F]{8}>$/);
   });
 
-  it('read recordings with s3:GetObject on recordings/* and live/* and s3:ListBucket (404 for a missing key), write live chunks only under live/, never s3:GetObject* or bucket-wide', () => {
+  it('read recordings with s3:GetObject on recordings/* and live/* and s3:ListBucket (404 for a missing key), write live chunks and keyframes only under live/ and indexes only under recordings/, never s3:GetObject* or bucket-wide', () => {
     const s3 = all.filter((s) => JSON.stringify(s.resources).includes('RecordingsBucket') && s.actions.some((a) => a.startsWith('s3:')));
     const actions = new Set(s3.flatMap((s) => s.actions));
     expect([...actions].sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutBucketNotification', 's3:PutObject']);
@@ -194,7 +195,8 @@ describe('IAM policies of MatchcastStack', () => {
       const text = s.resources.map((r) => String(placeholders(r)));
       if (s.actions.includes('s3:GetObject')) expect(text).toEqual([expect.stringMatching(/\/recordings\/\*$/), expect.stringMatching(/\/live\/\*$/)]);
       if (s.actions.includes('s3:DeleteObject')) expect(text).toEqual([expect.stringMatching(/\/live\/\*$/)]);
-      if (s.actions.includes('s3:PutObject')) expect(text).toEqual([expect.stringMatching(/\/(recordings|live)\/\*$/)]);
+      // The index function writes both (indexes beside recordings, live games' keyframes); the HTTP API function live chunks only.
+      if (s.actions.includes('s3:PutObject')) for (const t of text) expect(t).toMatch(/\/(recordings|live)\/\*$/);
     }
   });
 });

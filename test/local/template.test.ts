@@ -135,6 +135,7 @@ describe('functions', () => {
       [ENV.spectateLeadMs]: String(DEFAULT_SPECTATE_LEAD_MS),
       [ENV.fanOutFunctionName]: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fanout`,
       [ENV.fanOutShardThreshold]: String(DEFAULT_SHARD_THRESHOLD),
+      [ENV.indexFunctionName]: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:index-recording`,
     });
   });
 

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InvokeError, SignedLambdaInvoker } from '../../../lambda/adapters/lambda-invoke';
+import { InvokedLiveKeyframer } from '../../../lambda/adapters/live-keyframer';
 import { createHandler } from '../../../lambda/handlers/fanout';
 import type { Broadcaster, FanOutRequest } from '../../../lambda/ports/broadcaster';
 import type { ShardJob } from '../../../lambda/ports/shards';
@@ -28,6 +29,7 @@ class FakeLambda {
         const next = this.script.shift() ?? 200;
         if (next === 'fn-error') return void res.writeHead(200, { 'x-amz-function-error': 'Unhandled' }).end(JSON.stringify({ errorMessage: 'boom' }));
         if (next === 200) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.result));
+        if (next === 202) return void res.writeHead(202).end();
         const status = next;
         const type = status === 429 ? 'TooManyRequestsException' : status >= 500 ? 'ServiceException' : status >= 400 ? 'InvalidRequestContentException' : undefined;
         res.writeHead(status, type ? { 'x-amzn-errortype': type } : {}).end(type ? JSON.stringify({ message: type }) : '');
@@ -97,6 +99,22 @@ describe('SignedLambdaInvoker (the fan-out workers on AWS)', () => {
   it('rejects when nothing answers', async () => {
     const dead = new SignedLambdaInvoker({ functionName: 'f', region: 'eu-west-1', endpoint: 'http://127.0.0.1:1', credentials: async () => credentials, maxAttempts: 2, backoff: fast });
     await expect(dead.run(job)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it("queues the index function's refold as an asynchronous (Event) Invoke: 202 resolves, 429 is retried, anything else rejects", async () => {
+    const keyframer = new InvokedLiveKeyframer({ functionName: 'matchcast-Index', region: 'eu-west-1', endpoint, credentials: async () => credentials, maxAttempts: 3, backoff: fast });
+    lambda.script = [429, 202];
+    await keyframer.request('live-1');
+    expect(lambda.requests).toHaveLength(2);
+    const req = lambda.requests[1]!;
+    expect(req.url).toBe('/2015-03-31/functions/matchcast-Index/invocations');
+    expect(req.headers['x-amz-invocation-type']).toBe('Event');
+    expect(String(req.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDLOCAL\/\d{8}\/eu-west-1\/lambda\/aws4_request/);
+    expect(JSON.parse(req.body)).toEqual({ refoldLiveKeyframes: 'live-1' });
+    lambda.script = [500];
+    await expect(keyframer.request('live-1')).rejects.toBeInstanceOf(InvokeError);
+    lambda.script = [200]; // a synchronous answer is not a queued event
+    await expect(keyframer.request('live-1')).rejects.toMatchObject({ status: 200 });
   });
 });
 

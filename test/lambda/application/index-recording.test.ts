@@ -1,5 +1,5 @@
 /** Indexing an uploaded recording on the fakes: index beside it, catalog row, refusals. */
-import { createHandler } from '../../../lambda/handlers/index-recording';
+import { createHandler, type IndexRecordingDeps } from '../../../lambda/handlers/index-recording';
 import { indexRecording, type IndexRecordingPorts } from '../../../lambda/application/index-recording';
 import { serializeRecording } from '../../../protocol/recording';
 import type { RecordingIndex } from '../../../protocol/recording';
@@ -11,13 +11,14 @@ const text = serializeRecording(
   [{ seq: 0, t: 0, type: 'ball', data: { runs: 1 } }, { seq: 1, t: 2000, type: 'ball', data: { runs: 4 } }],
 );
 
-function setup(): { ports: IndexRecordingPorts; store: InMemoryRecordingStore; games: InMemoryGameCatalog } {
+function setup(): { ports: IndexRecordingPorts & Pick<IndexRecordingDeps, 'games' | 'recordings'>; store: InMemoryRecordingStore; games: InMemoryGameCatalog } {
   const store = new InMemoryRecordingStore();
   const games = new InMemoryGameCatalog();
-  const ports: IndexRecordingPorts = {
+  const ports = {
     recordings: {
-      put: (key, body) => store.put(key, body),
-      async *readLines(key) {
+      put: (key: string, body: string) => store.put(key, body),
+      readText: (key: string) => store.readText(key),
+      async *readLines(key: string) {
         const t = await store.readText(key);
         for (const line of t.split('\n')) if (line !== '') yield line;
       },

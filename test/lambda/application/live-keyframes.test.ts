@@ -11,7 +11,9 @@
 import { appendLiveEvents, clearLiveKeyframesCache, openLiveGame, updateLiveKeyframes, type LivePorts } from '../../../lambda/application/live';
 import { edgeStreamId } from '../../../lambda/application/edge-stream';
 import { frameSourceFor } from '../../../lambda/application/frames';
-import { LIVE_SNAPSHOT_MAX_FRAMES, liveHeader, readLiveKeyframes, snapshotSourceFor } from '../../../lambda/application/snapshots';
+import { liveHeader, readLiveKeyframes } from '../../../lambda/application/live-keyframes';
+import { refoldLiveKeyframes, type Refolded } from '../../../lambda/application/refold-live-keyframes';
+import { LIVE_SNAPSHOT_MAX_FRAMES, snapshotSourceFor } from '../../../lambda/application/snapshots';
 import { liveKeyframesKey } from '../../../contract/keys';
 import { buildKeyframes, emptyKeyframes, extendKeyframes } from '../../../kinds/keyframes';
 import { KEYFRAMES_FORMAT } from '../../../protocol/recording';
@@ -176,7 +178,7 @@ it(`past ${LIVE_SNAPSHOT_MAX_FRAMES} frames a live game with keyframes still has
   expect(await ten.snapshotAt(4)).toBeUndefined();
 });
 
-it('a live terminal (the lean fold, no emulator on the append path): exact screens up to its first resize, none past it; its markers', async () => {
+it('a live terminal without the refold (the lean fold, no emulator on the append path): exact screens up to its first resize, none past it; its markers', async () => {
   const { ports, games, recordings } = setup();
   const [rec] = convertFiles([{ name: 'v3.cast', content: readFileSync(join(__dirname, '..', '..', 'fixtures', 'foreign', 'markers-resize-colours.v3.cast')) }]);
   await openLiveGame(ports, 'term', { kind: 'terminal', title: 'T', participants: [] });
@@ -194,4 +196,80 @@ it('a live terminal (the lean fold, no emulator on the append path): exact scree
     expect({ seq, screen: await screenText(got) }).toEqual({ seq, screen: await screenText(want) });
   }
   expect(await sourceOf(recordings, games, 'term').snapshotAt(resize + 1)).toBeUndefined();
+});
+
+/** The ports of {@link setup} with the index function's refold run in process (its full kinds: the emulator), counting requests. */
+function withRefold(w: ReturnType<typeof setup>): { requests: string[]; results: Refolded[] } {
+  const requests: string[] = [];
+  const results: Refolded[] = [];
+  w.ports.keyframer = {
+    request: async (gameId) => {
+      requests.push(gameId);
+      results.push(await refoldLiveKeyframes({ games: w.games, recordings: w.recordings }, gameId));
+    },
+  };
+  return { requests, results };
+}
+
+/** The screen text of the snapshot the live source serves at `seq`, beside the one a fold from frame 0 draws. */
+async function screensAt(w: ReturnType<typeof setup>, gameId: string, frames: readonly WireFrame[], seq: number) {
+  const full = kindOf('terminal')!;
+  const header = liveHeader(w.games.rows.get(gameId)!);
+  const got = (await sourceOf(w.recordings, w.games, gameId).snapshotAt(seq))?.state as unknown as TerminalState | undefined;
+  const want = full.snapshot(await stateAt(full, header, frames, seq)) as unknown as TerminalState;
+  return { got: { seq, screen: got && (await screenText(got)), size: got && `${got.cols}x${got.rows}` }, want: { seq, screen: await screenText(want), size: `${want.cols}x${want.rows}` } };
+}
+
+it('a live terminal with the refold (the index function folds on past each resize with its emulator): the true screen at every frame', async () => {
+  const w = setup();
+  const { requests, results } = withRefold(w);
+  const [rec] = convertFiles([{ name: 'v3.cast', content: readFileSync(join(__dirname, '..', '..', 'fixtures', 'foreign', 'markers-resize-colours.v3.cast')) }]);
+  const frames = rec!.frames;
+  expect(frames.filter((f) => f.type === 'r').length).toBeGreaterThanOrEqual(1);
+  await openLiveGame(w.ports, 'term', { kind: 'terminal', title: 'T', participants: [] });
+  await publish(w.ports, 'term', frames);
+  // The lean fold stopped at each resize and asked; each refold folded on to the committed end.
+  expect(requests.length).toBeGreaterThanOrEqual(1);
+  expect(results.some((r) => r.outcome === 'folded')).toBe(true);
+  const kf = (await readLiveKeyframes(w.recordings, 'term'))!;
+  expect(kf).not.toHaveProperty('stoppedAt');
+  // Written back when a keyframe or a marker is added: at least past the last resize.
+  expect(kf.frameCount).toBeGreaterThan(frames.findLast((f) => f.type === 'r')!.seq);
+  expect(kf.markers).toEqual(kindOf('terminal')!.markers(frames, liveHeader(w.games.rows.get('term')!)));
+  for (let seq = 0; seq <= frames.length; seq++) {
+    const { got, want } = await screensAt(w, 'term', frames, seq);
+    expect(got).toEqual(want);
+  }
+});
+
+it('a live terminal whose output outgrows a lean state is folded on too: the tail is never folded twice', async () => {
+  const w = setup();
+  const { requests } = withRefold(w);
+  // 150 frames of ~1.1 KB of coloured output: past the lean states' 64 KB with no resize.
+  const frames: WireFrame[] = Array.from({ length: 150 }, (_, seq) => ({ seq, t: seq * 100, type: 'o', data: `\x1b[3${seq % 8}m${'x'.repeat(1100)} line ${seq}\r\n` }));
+  await openLiveGame(w.ports, 'big', { kind: 'terminal', title: 'B', participants: [] });
+  await publish(w.ports, 'big', frames);
+  expect(requests.length).toBeGreaterThanOrEqual(1);
+  const kf = (await readLiveKeyframes(w.recordings, 'big'))!;
+  expect(kf).not.toHaveProperty('stoppedAt');
+  for (const seq of [0, 1, 40, 59, 60, 61, 99, 100, 101, 149, 150]) {
+    const { got, want } = await screensAt(w, 'big', frames, seq);
+    expect(got).toEqual(want);
+  }
+});
+
+it('the refold does nothing for an object with no frame past it, or one the full kind stopped', async () => {
+  const w = setup();
+  const { results } = withRefold(w);
+  await openLiveGame(w.ports, 'ten', { kind: 'tennis', title: 'T', participants: ['A', 'B'] });
+  const points = sample('2012-wimbledon-1701').frames.slice(0, 2).map((f) => ({ key: `p${f.seq}`, type: f.type, t: f.t, data: f.data }));
+  await appendLiveEvents(w.ports, 'ten', points);
+  expect(await refoldLiveKeyframes({ games: w.games, recordings: w.recordings }, 'ten')).toEqual({ outcome: 'nothing' });
+  // A refused point stops the lean fold; the refold's fold (the same reducer) stops there too, for good.
+  await appendLiveEvents(w.ports, 'ten', [{ key: 'bad', type: 'point', t: 99_999, data: { nonsense: true } }]);
+  expect(results).toEqual([{ outcome: 'folded', frameCount: 2, stoppedAt: 2 }]);
+  expect(await readLiveKeyframes(w.recordings, 'ten')).toMatchObject({ stoppedAt: 2, stoppedBy: 'full' });
+  await appendLiveEvents(w.ports, 'ten', [{ key: 'p3', type: 'point', t: 100_000, data: points[1]!.data }]);
+  expect(results).toHaveLength(1); // not asked again
+  expect(await refoldLiveKeyframes({ games: w.games, recordings: w.recordings }, 'nope')).toEqual({ outcome: 'nothing' });
 });
