@@ -10,7 +10,10 @@
  *   (S3 objects cannot be appended to, so each batch is an object of its own);
  * - `live/{gameId}/keyframes.kf.json` — a live game's keyframes and markers so far
  *   (kinds/keyframes.ts `GrowingKeyframes` in protocol/recording.ts `RecordingKeyframes`'s
- *   format), rewritten by the append use case when a keyframe or a marker is added.
+ *   format), rewritten by the append use case when a keyframe or a marker is added (and by
+ *   the index function where that use case's lean fold stops);
+ * - `live/{gameId}/keyframes/{fromSeq}.kf.json` — older runs of those keyframes, moved out of
+ *   that object so it stays small; it lists them.
  */
 
 /** Key prefix of stored recordings and their indexes. */
@@ -52,4 +55,13 @@ export function liveChunkKey(gameId: string, firstSeq: number, batchId: string):
 /** `live/{gameId}/keyframes.kf.json`: a live game's keyframes object (beside its chunks; not a chunk: chunks end in `.jsonl`). */
 export function liveKeyframesKey(gameId: string): string {
   return `${liveChunkPrefix(gameId)}keyframes${KEYFRAMES_SUFFIX}`;
+}
+
+/**
+ * `live/{gameId}/keyframes/{fromSeq}.kf.json`: a run of a live game's older keyframes, from the
+ * one at `fromSeq`, moved out of its keyframes object so that object stays small
+ * (lambda/application/live-keyframes.ts `writeLiveKeyframes`; not a chunk either).
+ */
+export function liveKeyframesSegmentKey(gameId: string, fromSeq: number): string {
+  return `${liveChunkPrefix(gameId)}keyframes/${fromSeq}${KEYFRAMES_SUFFIX}`;
 }

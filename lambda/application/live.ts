@@ -35,12 +35,11 @@ import { NO_QUOTAS, type UserQuotas } from '../ports/quotas';
 import { edgeStreamId, ensureEdgeStream } from './edge-stream';
 import { endStream } from './end-stream';
 import { readLiveFrames } from './frames';
-import { liveHeader, readLiveKeyframes, type LiveKeyframes } from './live-keyframes';
+import { liveHeader, readLiveKeyframes, writeLiveKeyframes, type LiveKeyframes } from './live-keyframes';
 import { acceptsFrame } from './snapshots';
 import { emptyKeyframes, extendKeyframes } from '../../kinds/keyframes';
 import { generic } from '../../kinds/generic';
 import { leanKindOf } from '../../kinds/lean';
-import { liveKeyframesKey } from '../../contract/keys';
 import { KEYFRAMES_FORMAT } from '../../protocol/recording';
 
 /** Commit attempts of one append under contention (each re-reads and re-plans). */
@@ -206,10 +205,14 @@ async function foldBatch(ports: Pick<LivePorts, 'recordings' | 'broadcaster' | '
   // The frames between the object and this batch (committed before it): from the chunks.
   const gap = kf.frameCount < firstSeq ? await readLiveFrames(ports.recordings, game.chunks ?? [], kf.frameCount, firstSeq, firstSeq - kf.frameCount) : [];
   const { keyframes, addedKeyframes, addedMarkers } = await extendKeyframes(kind, header, kf, [...gap, ...frames], acceptsFrame(kind));
-  const next: LiveKeyframes = { ...keyframes, format: KEYFRAMES_FORMAT, gameId: game.gameId, ...(keyframes.stoppedAt !== undefined ? { stoppedBy: 'lean' as const } : {}) };
-  if (!stored || addedKeyframes > 0 || addedMarkers.length > 0 || next.stoppedAt !== undefined) {
-    await ports.recordings.put(liveKeyframesKey(game.gameId), JSON.stringify(next), 'application/json');
-  }
+  let next: LiveKeyframes = {
+    ...keyframes,
+    format: KEYFRAMES_FORMAT,
+    gameId: game.gameId,
+    ...(kf.segments ? { segments: kf.segments } : {}),
+    ...(keyframes.stoppedAt !== undefined ? { stoppedBy: 'lean' as const } : {}),
+  };
+  if (!stored || addedKeyframes > 0 || addedMarkers.length > 0 || next.stoppedAt !== undefined) next = await writeLiveKeyframes(ports.recordings, next);
   remember(game.gameId, next);
   if (addedMarkers.length > 0) {
     const streamId = edgeStreamId(game.gameId);

@@ -9,14 +9,13 @@
  * seeks and rejoins past a resize get the true screen; the append path then folds on from
  * its end with the lean kinds until the next stop.
  */
-import { liveKeyframesKey } from '../../contract/keys';
 import { keyframeFoldFor } from '../../kinds/folds';
 import { extendKeyframes } from '../../kinds/keyframes';
 import { KEYFRAMES_FORMAT } from '../../protocol/recording';
 import type { GameCatalog } from '../ports/games';
 import type { RecordingStore } from '../ports/recordings';
 import { readLiveFrames } from './frames';
-import { liveHeader, readLiveKeyframes, type LiveKeyframes } from './live-keyframes';
+import { liveHeader, readLiveKeyframes, writeLiveKeyframes, type LiveKeyframes } from './live-keyframes';
 
 /** Ports of {@link refoldLiveKeyframes}. */
 export interface RefoldPorts {
@@ -65,11 +64,17 @@ export async function refoldLiveKeyframes(ports: RefoldPorts, gameId: string): P
     const frames = await readLiveFrames(ports.recordings, game.chunks ?? [], folded.frameCount, game.frameCount, REFOLD_MAX_FRAMES);
     if (frames.length === 0 || frames[0]!.seq !== folded.frameCount) break;
     const { keyframes } = await extendKeyframes(fold, liveHeader(game), folded, frames);
-    folded = { ...keyframes, format: KEYFRAMES_FORMAT, gameId, ...(keyframes.stoppedAt !== undefined ? { stoppedBy: 'full' as const } : {}) };
+    folded = {
+      ...keyframes,
+      format: KEYFRAMES_FORMAT,
+      gameId,
+      ...(folded.segments ? { segments: folded.segments } : {}),
+      ...(keyframes.stoppedAt !== undefined ? { stoppedBy: 'full' as const } : {}),
+    };
     // Another run (or the append path) got as far meanwhile: its object stays.
     const stored = await readLiveKeyframes(ports.recordings, gameId);
     if (stored && (stored.frameCount > folded.frameCount || (stored.frameCount === folded.frameCount && (stored.stoppedAt === undefined || stored.stoppedBy === 'full')))) break;
-    await ports.recordings.put(liveKeyframesKey(gameId), JSON.stringify(folded), 'application/json');
+    folded = await writeLiveKeyframes(ports.recordings, folded);
     written = folded;
   }
   if (!written) return { outcome: 'nothing' };

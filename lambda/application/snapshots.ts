@@ -34,7 +34,7 @@ import type { FrameSource } from '../ports/frames';
 import type { RecordingStore } from '../ports/recordings';
 import type { SnapshotSource } from '../ports/snapshots';
 import type { FrameHistory } from './frames';
-import { liveHeader, readLiveKeyframes, type LiveKeyframes } from './live-keyframes';
+import { liveHeader, liveKeyframeAt, readLiveKeyframes, readLiveKeyframesSegment, type LiveKeyframes, type LiveKeyframesSegment } from './live-keyframes';
 
 /**
  * Most frames folded for one snapshot without a keyframe close by: a live game's frames after
@@ -192,6 +192,8 @@ class RecordedSnapshots implements SnapshotSource {
 class LiveSnapshots implements SnapshotSource {
   private last: Folded | undefined;
   private kf: Promise<LiveKeyframes | null> | undefined;
+  /** Segment objects read, by key (each read once per source). */
+  private readonly segments: Record<string, Promise<LiveKeyframesSegment | null>> = {};
 
   constructor(
     private readonly ports: SnapshotPorts,
@@ -212,7 +214,8 @@ class LiveSnapshots implements SnapshotSource {
     // The latest state at or before seq: the last one computed, the object's tail, a keyframe, or frame 0.
     const candidates: Folded[] = [{ seq: 0, state: kind.initialState(liveHeader(this.history)) }];
     if (kf) {
-      candidates.push(keyframeFor(kf, Math.min(seq, kf.frameCount)));
+      const k = await liveKeyframeAt(kf, seq, (key) => (this.segments[key] ??= readLiveKeyframesSegment(this.ports.recordings, key)));
+      if (k) candidates.push(k);
       if (kf.tail && kf.tail.seq <= seq) candidates.push(kf.tail);
     }
     if (this.last && this.last.seq <= seq) candidates.push(this.last);

@@ -6,12 +6,14 @@
  * (application/snapshots.ts) gives at every frame what a fold from frame 0 gives — past the
  * 2,000 frames a live game without keyframes is bounded to. Steady appends read nothing
  * back; a lost race leaves the object behind, never wrong. A live terminal (folded without
- * the emulator) has exact screens up to its first resize and none past it.
+ * the emulator) has exact screens up to its first resize and none past it — and with the index
+ * function's refold (the emulator) exact screens everywhere; a long game moves its older
+ * keyframes to segment objects, so the object each append rewrites stays small.
  */
 import { appendLiveEvents, clearLiveKeyframesCache, openLiveGame, updateLiveKeyframes, type LivePorts } from '../../../lambda/application/live';
 import { edgeStreamId } from '../../../lambda/application/edge-stream';
 import { frameSourceFor } from '../../../lambda/application/frames';
-import { liveHeader, readLiveKeyframes } from '../../../lambda/application/live-keyframes';
+import { LIVE_HEAD_MAX_KEYFRAMES, liveHeader, readLiveKeyframes } from '../../../lambda/application/live-keyframes';
 import { refoldLiveKeyframes, type Refolded } from '../../../lambda/application/refold-live-keyframes';
 import { LIVE_SNAPSHOT_MAX_FRAMES, snapshotSourceFor } from '../../../lambda/application/snapshots';
 import { liveKeyframesKey } from '../../../contract/keys';
@@ -272,4 +274,27 @@ it('the refold does nothing for an object with no frame past it, or one the full
   await appendLiveEvents(w.ports, 'ten', [{ key: 'p3', type: 'point', t: 100_000, data: points[1]!.data }]);
   expect(results).toHaveLength(1); // not asked again
   expect(await refoldLiveKeyframes({ games: w.games, recordings: w.recordings }, 'nope')).toEqual({ outcome: 'nothing' });
+});
+
+it(`a long live game keeps its keyframes object small: past ${LIVE_HEAD_MAX_KEYFRAMES} keyframes the older ones move to segment objects it lists, and snapshots anywhere still equal the fold from frame 0`, async () => {
+  const { ports, games, recordings } = setup();
+  await openLiveGame(ports, 'long', { kind: 'generic', title: 'Log', participants: [] });
+  const every = leanKindOf('generic')!.keyframeEvery;
+  const n = every * (LIVE_HEAD_MAX_KEYFRAMES * 2 + 10);
+  const event = (seq: number) => ({ key: `e${seq}`, type: seq % 301 === 0 ? 'marker' : 'tick', t: seq, data: { n: seq, label: `at ${seq}` } });
+  for (let seq = 0; seq < n; seq += 500) await appendLiveEvents(ports, 'long', Array.from({ length: Math.min(500, n - seq) }, (_, i) => event(seq + i)));
+  const kf = (await readLiveKeyframes(recordings, 'long'))!;
+  expect(kf.keyframes.length).toBeLessThanOrEqual(LIVE_HEAD_MAX_KEYFRAMES);
+  expect(kf.segments!.length).toBeGreaterThanOrEqual(2);
+  // Contiguous, oldest first, ending where the object's own keyframes begin; each one stored.
+  expect(kf.segments![0]!.fromSeq).toBe(0);
+  for (let i = 1; i < kf.segments!.length; i++) expect(kf.segments![i]!.fromSeq).toBe(kf.segments![i - 1]!.toSeq);
+  expect(kf.segments!.at(-1)!.toSeq).toBe(kf.keyframes[0]!.seq);
+  for (const s of kf.segments!) expect(recordings.objects.has(s.key)).toBe(true);
+  const kind = leanKindOf('generic')!;
+  const header = liveHeader(games.rows.get('long')!);
+  const frames = Array.from({ length: n }, (_, seq) => ({ seq, ...event(seq), key: undefined })).map(({ key: _k, ...f }) => f);
+  for (const seq of [0, 1, every + 3, kf.segments![1]!.fromSeq + 5, kf.keyframes[0]!.seq - 1, kf.keyframes[0]!.seq, n - 1, n]) {
+    expect(await sourceOf(recordings, games, 'long').snapshotAt(seq)).toEqual({ seq, state: kind.snapshot(await stateAt(kind, header, frames, seq)) });
+  }
 });
