@@ -11,11 +11,11 @@ import { SignedLambdaInvoker, type SignedLambdaInvokerOptions } from './lambda-i
 
 /** The index function's refold, queued as a Lambda `Event` invocation. */
 export class InvokedLiveKeyframer implements LiveKeyframer {
-  private readonly invoker: Pick<SignedLambdaInvoker, 'queue'>;
+  private readonly invoker: SignedLambdaInvoker;
 
-  /** `opts.functionName`: the index function's name or ARN. */
-  constructor(opts: SignedLambdaInvokerOptions | { invoker: Pick<SignedLambdaInvoker, 'queue'> }) {
-    this.invoker = 'invoker' in opts ? opts.invoker : new SignedLambdaInvoker({ timeoutMs: 10_000, ...opts });
+  /** `opts.functionName`: the index function's name or ARN; `timeoutMs` defaults to 10 s here (queuing answers at once). */
+  constructor(opts: SignedLambdaInvokerOptions) {
+    this.invoker = new SignedLambdaInvoker({ timeoutMs: 10_000, ...opts });
   }
 
   request(gameId: string): Promise<void> {

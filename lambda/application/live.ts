@@ -198,7 +198,8 @@ async function foldBatch(ports: Pick<LivePorts, 'recordings' | 'broadcaster' | '
   }
   if (kf.stoppedAt !== undefined || kf.frameCount >= frames.at(-1)!.seq + 1) {
     remember(game.gameId, kf);
-    // Still stopped where the lean kinds cannot go on: asked again (a request may have been lost; one in flight makes this a no-op).
+    // Still stopped where the lean kinds cannot go on: asked again (a request may have been
+    // lost; a run beside one in flight folds the same frames, and the further fold stays).
     if (kf.stoppedAt !== undefined && kf.stoppedBy !== 'full') await ports.keyframer?.request(game.gameId);
     return;
   }

@@ -23,8 +23,12 @@ export interface RefoldPorts {
   recordings: Pick<RecordingStore, 'readText' | 'put'>;
 }
 
-/** Most frames one round of {@link refoldLiveKeyframes} folds. */
-export const REFOLD_MAX_FRAMES = 20_000;
+/**
+ * Most frames one round of {@link refoldLiveKeyframes} folds: each goes through the emulator
+ * (restore, write, serialize), so all rounds together stay well inside the index function's
+ * 2-minute timeout (lib/recordings.ts).
+ */
+export const REFOLD_MAX_FRAMES = 5_000;
 /** Rounds of {@link refoldLiveKeyframes}: each folds on to the committed end, which appends may have moved meanwhile. */
 const REFOLD_ROUNDS = 5;
 
@@ -46,8 +50,10 @@ export interface Refolded {
  * frame the full kind refuses stops it there for good (`stoppedBy` `full`: the append path no
  * longer asks). An object that is not stopped but behind the committed frames (appends that
  * found it stopped while another run was folding it) is folded on the same way. Nothing is
- * done when no frame is past it, the full kind stopped it, or the game or object is gone. Never writes over an object that another run (or the append path) has
- * folded as far or further: two runs at once leave the further fold. Throws the stores' errors
+ * done when no frame is past it, the full kind stopped it, or the game or object is gone.
+ * Never writes over an object that another run (or the append path) has folded as far or
+ * further: two runs at once leave the further fold. The markers it finds are stored with the
+ * object (viewers get them in their next `joined`); it sends none. Throws the stores' errors
  * (the invocation is retried by Lambda's asynchronous retries).
  */
 export async function refoldLiveKeyframes(ports: RefoldPorts, gameId: string): Promise<Refolded> {

@@ -78,4 +78,15 @@ describe('indexing a recording', () => {
     expect([...games.rows.keys()]).toEqual(['g1']);
     await expect(handler(s3Event('recordings/missing.jsonl'))).rejects.toThrow(/missing/);
   });
+
+  it("the handler takes the HTTP API function's refold request: a game id is refolded, anything else logged and dropped", async () => {
+    const { ports } = setup();
+    const errors: Record<string, unknown>[] = [];
+    const infos: Record<string, unknown>[] = [];
+    const handler = createHandler({ ...ports, log: { info: (_m, a) => infos.push(a ?? {}), warn: () => undefined, error: (_m, a) => errors.push(a ?? {}) } });
+    await handler({ refoldLiveKeyframes: 'no-such-game' });
+    expect(infos).toEqual([{ gameId: 'no-such-game', outcome: 'nothing' }]);
+    for (const bad of [{ refoldLiveKeyframes: '../etc' }, { refoldLiveKeyframes: 42 }]) await handler(bad as never);
+    expect(errors).toEqual([{ reason: 'refoldLiveKeyframes must be a game id, got "../etc"' }, { reason: 'refoldLiveKeyframes must be a game id, got 42' }]);
+  });
 });
