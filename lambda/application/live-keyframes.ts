@@ -4,7 +4,7 @@
  * case (application/live.ts), which folds each committed batch with the lean kinds
  * (kinds/lean.ts: terminal without its emulator), and — where that fold stops — the index
  * function (application/refold-live-keyframes.ts), which folds on with the full kinds
- * (kinds/folds.ts: terminal through its emulator). No kind is imported here, so each of
+ * (kinds/folds.ts: terminal through its emulator). No kind registry is imported here, so each of
  * those functions bundles only its own registry.
  */
 import { liveKeyframesKey, liveKeyframesSegmentKey } from '../../contract/keys';

@@ -106,8 +106,8 @@ const READ_LIMIT = 5000;
  * control sent the moment `joined` arrives finds it attached; and it is attached at a quiet
  * moment of the stream ({@link untilQuiet}; checked again once attached,
  * {@link quietAfterAttach}), so no frame overtakes `joined` and a replay neither repeats nor
- * misses a frame. With `opts.replay` (rejoin) `joined` and the replay go
- * out before the attach. Returns the role. Throws NotFoundError (`connection`) when the
+ * misses a frame. With `opts.replay` (rejoin) `joined` and the replay go out before the
+ * attach, and what went out while the attach was being written right after it. Returns the role. Throws NotFoundError (`connection`) when the
  * connection's row is gone (it disconnected meanwhile).
  *
  * Protocol 1.1: `joined` carries `snapshot` at the first frame the connection receives (the
