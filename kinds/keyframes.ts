@@ -239,24 +239,21 @@ export async function extendKeyframes<S>(
     }
     sinceKeyframe++;
     if (kind.keyframeAfter) run.push(f);
-    if (sinceKeyframe >= kf.every || kind.keyframeAfter?.(f, run)) {
-      if (jsonBytes(next) > MAX_SNAPSHOT_BYTES - (kind.keyframeHeadroomBytes ?? 0)) {
-        // A state this large makes no snapshot up to the next keyframe (a lean terminal's
-        // output since its last full screen): stop before `f`, the tail and the run as they
-        // were before it.
-        stoppedAt = f.seq;
-        run.pop();
-        break;
-      }
-      state = next;
-      folded.push(f);
-      keyframes.push({ seq: f.seq + 1, state });
-      sinceKeyframe = 0;
-      run = [];
-      continue;
+    const atKeyframe = sinceKeyframe >= kf.every || kind.keyframeAfter?.(f, run) === true;
+    if (atKeyframe && jsonBytes(next) > MAX_SNAPSHOT_BYTES - (kind.keyframeHeadroomBytes ?? 0)) {
+      // A state this large makes no snapshot up to the next keyframe (a lean terminal's output
+      // since its last full screen): stop before `f`, the tail and the run as they were before it.
+      stoppedAt = f.seq;
+      run.pop();
+      break;
     }
     state = next;
     folded.push(f);
+    if (atKeyframe) {
+      keyframes.push({ seq: f.seq + 1, state });
+      sinceKeyframe = 0;
+      run = [];
+    }
   }
   const frameCount = kf.frameCount + folded.length;
   let addedMarkers: Marker[] = [];

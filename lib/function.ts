@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { suppress } from './nag';
+import { arnFinding, suppress, suppressWildcards } from './nag';
 
 /** The repository root (where package.json and package-lock.json are). */
 export const PROJECT_ROOT = resolve(__dirname, '..');
@@ -147,6 +147,20 @@ export class MatchcastFunction extends NodejsFunction {
       'L1',
       'Node.js 22 is pinned on purpose (docs/ARCHITECTURE.md): esbuild targets node22 and local mode runs these very handler modules in-process on Node 20+/22, so the deployed runtime matches what the tests exercise. A runtime upgrade is a deliberate change of that pin, not a drift.',
     );
+  }
+
+  /**
+   * `grantInvoke` to `grantee`, and its name in `grantee`'s environment as `envName`: what a
+   * function that invokes this one needs. grantInvoke grants `lambda:InvokeFunction` on this
+   * function and `<its ARN>:*` (its versions and aliases); that wildcard is this one function's,
+   * which the cdk-nag suppression (AwsSolutions-IAM5) on `grantee` says, naming `what` it is.
+   */
+  public grantInvokeTo(grantee: MatchcastFunction, envName: string, what: string): void {
+    grantee.addEnvironment(envName, this.functionName);
+    this.grantInvoke(grantee);
+    suppressWildcards(grantee, `lambda:InvokeFunction on ${what} and \`<its ARN>:*\` (its versions and aliases), as grantInvoke grants it: that one function only.`, [
+      arnFinding(this, ':*'),
+    ]);
   }
 }
 

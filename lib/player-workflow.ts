@@ -131,12 +131,8 @@ export class PlayerWorkflow extends Construct {
     });
     props.tables.grantTableAccess(this.fanOutFunction);
     props.webSocket.grantPostToConnections(this.fanOutFunction);
-    this.tickFunction.addEnvironment(ENV.fanOutFunctionName, this.fanOutFunction.functionName);
+    this.fanOutFunction.grantInvokeTo(this.tickFunction, ENV.fanOutFunctionName, 'the fan-out function');
     this.tickFunction.addEnvironment(ENV.fanOutShardThreshold, String(shardThreshold));
-    this.fanOutFunction.grantInvoke(this.tickFunction);
-    suppressWildcards(this.tickFunction, 'lambda:InvokeFunction on the fan-out function and `<its ARN>:*` (its versions and aliases), as grantInvoke grants it: that one function only.', [
-      arnFinding(this.fanOutFunction, ':*'),
-    ]);
     props.tables.grantTableAccess(this.tickFunction);
     grantReadRecordings(props.bucket, this.tickFunction);
     props.webSocket.grantPostToConnections(this.tickFunction);

@@ -136,10 +136,6 @@ export class Recordings extends Construct {
    * as INDEX_FUNCTION_NAME.
    */
   public grantRefoldLiveKeyframes(grantee: MatchcastFunction): void {
-    grantee.addEnvironment(ENV.indexFunctionName, this.indexFunction.functionName);
-    this.indexFunction.grantInvoke(grantee);
-    suppressWildcards(grantee, 'lambda:InvokeFunction on the index function and `<its ARN>:*` (its versions and aliases), as grantInvoke grants it: that one function only.', [
-      arnFinding(this.indexFunction, ':*'),
-    ]);
+    this.indexFunction.grantInvokeTo(grantee, ENV.indexFunctionName, 'the index function');
   }
 }

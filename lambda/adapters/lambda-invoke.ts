@@ -54,6 +54,16 @@ export class InvokeError extends Error {
   }
 }
 
+/** `X-Amz-Invocation-Type`: synchronous (the function's result) or queued (`Event`). */
+type InvocationType = 'RequestResponse' | 'Event';
+/** One answer of `Invoke`: its status, `x-amzn-errortype`, `x-amz-function-error` and body. */
+interface InvokeAnswer {
+  status: number;
+  errorType?: string;
+  functionError?: string;
+  text: string;
+}
+
 /** {@link ShardWorkers} as synchronous invocations of the fan-out function (see the module comment). */
 export class SignedLambdaInvoker implements ShardWorkers {
   private readonly url: URL;
@@ -85,16 +95,8 @@ export class SignedLambdaInvoker implements ShardWorkers {
    * the network error / timeout.
    */
   async run(job: ShardJob): Promise<FanOutSummary> {
-    const body = Buffer.from(JSON.stringify(job), 'utf8');
-    let last = new InvokeError(undefined, undefined, 'not tried');
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      if (attempt > 1) await sleep(fullJitterDelay(attempt - 2, this.backoff));
-      const { status, errorType, functionError, text } = await this.once(body);
-      if (status === 200 && !functionError) return summaryOf(text);
-      last = new InvokeError(status, functionError ?? errorType, text);
-      if (status !== 429) throw last;
-    }
-    throw last;
+    const { text } = await this.invoke(job, 'RequestResponse', (a) => a.status === 200 && !a.functionError);
+    return summaryOf(text);
   }
 
   /**
@@ -104,19 +106,28 @@ export class SignedLambdaInvoker implements ShardWorkers {
    * it. Rejects with {@link InvokeError} for any other answer, or the network error / timeout.
    */
   async queue(payload: unknown): Promise<void> {
+    await this.invoke(payload, 'Event', (a) => a.status === 202);
+  }
+
+  /**
+   * `Invoke` with `payload` until an answer is `accepted`, retrying only 429 (the function did
+   * not run) with full-jitter backoff, at most `maxAttempts` tries. Rejects with
+   * {@link InvokeError} for any other answer or 429 after the retries, or the network error.
+   */
+  private async invoke(payload: unknown, invocationType: InvocationType, accepted: (a: InvokeAnswer) => boolean): Promise<InvokeAnswer> {
     const body = Buffer.from(JSON.stringify(payload), 'utf8');
     let last = new InvokeError(undefined, undefined, 'not tried');
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       if (attempt > 1) await sleep(fullJitterDelay(attempt - 2, this.backoff));
-      const { status, errorType, text } = await this.once(body, 'Event');
-      if (status === 202) return;
-      last = new InvokeError(status, errorType, text);
-      if (status !== 429) throw last;
+      const answer = await this.once(body, invocationType);
+      if (accepted(answer)) return answer;
+      last = new InvokeError(answer.status, answer.functionError ?? answer.errorType, answer.text);
+      if (answer.status !== 429) throw last;
     }
     throw last;
   }
 
-  private async once(body: Buffer, invocationType: 'RequestResponse' | 'Event' = 'RequestResponse'): Promise<{ status: number; errorType?: string; functionError?: string; text: string }> {
+  private async once(body: Buffer, invocationType: InvocationType): Promise<InvokeAnswer> {
     const headers: Record<string, string> = {
       host: this.url.host,
       'content-type': 'application/json',

@@ -43,6 +43,21 @@ export interface LiveKeyframesSegment {
   keyframes: Keyframe[];
 }
 
+/**
+ * The object to store once `previous` has been extended to `extended` (kinds/keyframes.ts
+ * `extendKeyframes`) by the `by` registry's fold: the keyframes format and `previous`'s game id
+ * and segments (an extension keeps neither), and `stoppedBy: by` when that fold stopped.
+ */
+export function liveKeyframesAfter(previous: Pick<LiveKeyframes, 'gameId' | 'segments'>, extended: GrowingKeyframes, by: 'lean' | 'full'): LiveKeyframes {
+  return {
+    ...extended,
+    format: KEYFRAMES_FORMAT,
+    gameId: previous.gameId,
+    ...(previous.segments ? { segments: previous.segments } : {}),
+    ...(extended.stoppedAt !== undefined ? { stoppedBy: by } : {}),
+  };
+}
+
 /** Keyframes a live game's keyframes object holds before the oldest are moved out to a segment. */
 export const LIVE_HEAD_MAX_KEYFRAMES = 64;
 /** Keyframes it keeps when it moves the others out (so a segment holds at least 32, and the object is rewritten without a move for the next 32). */

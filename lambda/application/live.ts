@@ -35,7 +35,7 @@ import { NO_QUOTAS, type UserQuotas } from '../ports/quotas';
 import { edgeStreamId, ensureEdgeStream } from './edge-stream';
 import { endStream } from './end-stream';
 import { readLiveFrames } from './frames';
-import { liveHeader, readLiveKeyframes, writeLiveKeyframes, type LiveKeyframes } from './live-keyframes';
+import { liveHeader, liveKeyframesAfter, readLiveKeyframes, writeLiveKeyframes, type LiveKeyframes } from './live-keyframes';
 import { acceptsFrame } from './snapshots';
 import { emptyKeyframes, extendKeyframes } from '../../kinds/keyframes';
 import { generic } from '../../kinds/generic';
@@ -206,13 +206,7 @@ async function foldBatch(ports: Pick<LivePorts, 'recordings' | 'broadcaster' | '
   // The frames between the object and this batch (committed before it): from the chunks.
   const gap = kf.frameCount < firstSeq ? await readLiveFrames(ports.recordings, game.chunks ?? [], kf.frameCount, firstSeq, firstSeq - kf.frameCount) : [];
   const { keyframes, addedKeyframes, addedMarkers } = await extendKeyframes(kind, header, kf, [...gap, ...frames], acceptsFrame(kind));
-  let next: LiveKeyframes = {
-    ...keyframes,
-    format: KEYFRAMES_FORMAT,
-    gameId: game.gameId,
-    ...(kf.segments ? { segments: kf.segments } : {}),
-    ...(keyframes.stoppedAt !== undefined ? { stoppedBy: 'lean' as const } : {}),
-  };
+  let next = liveKeyframesAfter(kf, keyframes, 'lean');
   if (!stored || addedKeyframes > 0 || addedMarkers.length > 0 || next.stoppedAt !== undefined) next = await writeLiveKeyframes(ports.recordings, next);
   remember(game.gameId, next);
   if (addedMarkers.length > 0) {

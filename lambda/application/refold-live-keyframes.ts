@@ -11,11 +11,10 @@
  */
 import { keyframeFoldFor } from '../../kinds/folds';
 import { extendKeyframes } from '../../kinds/keyframes';
-import { KEYFRAMES_FORMAT } from '../../protocol/recording';
 import type { GameCatalog } from '../ports/games';
 import type { RecordingStore } from '../ports/recordings';
 import { readLiveFrames } from './frames';
-import { liveHeader, readLiveKeyframes, writeLiveKeyframes, type LiveKeyframes } from './live-keyframes';
+import { liveHeader, liveKeyframesAfter, readLiveKeyframes, writeLiveKeyframes, type LiveKeyframes } from './live-keyframes';
 
 /** Ports of {@link refoldLiveKeyframes}. */
 export interface RefoldPorts {
@@ -70,13 +69,7 @@ export async function refoldLiveKeyframes(ports: RefoldPorts, gameId: string): P
     const frames = await readLiveFrames(ports.recordings, game.chunks ?? [], folded.frameCount, game.frameCount, REFOLD_MAX_FRAMES);
     if (frames.length === 0 || frames[0]!.seq !== folded.frameCount) break;
     const { keyframes } = await extendKeyframes(fold, liveHeader(game), folded, frames);
-    folded = {
-      ...keyframes,
-      format: KEYFRAMES_FORMAT,
-      gameId,
-      ...(folded.segments ? { segments: folded.segments } : {}),
-      ...(keyframes.stoppedAt !== undefined ? { stoppedBy: 'full' as const } : {}),
-    };
+    folded = liveKeyframesAfter(folded, keyframes, 'full');
     // Another run (or the append path) got as far meanwhile: its object stays.
     const stored = await readLiveKeyframes(ports.recordings, gameId);
     if (stored && (stored.frameCount > folded.frameCount || (stored.frameCount === folded.frameCount && (stored.stoppedAt === undefined || stored.stoppedBy === 'full')))) break;
