@@ -4,6 +4,8 @@
  * retry middleware runs), and once with aws-sdk-client-mock, which replaces `send` and so
  * proves only the translation.
  */
+// The SDK's retries as they are, with their backoff waits cut to a few ms (test/support/short-sdk-backoff.ts).
+jest.mock('@aws-sdk/client-dynamodb', () => jest.requireActual('../../support/short-sdk-backoff').dynamoDbWithShortBackoff());
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setEnv, startLocalAws, type LocalAws } from '../../support/aws-local';

@@ -17,6 +17,8 @@
  * Mind the SDK's retry quota (a token bucket per client: 500 tokens, 5 per retry, refilled
  * by successes): this file injects well under 100 retried faults in total.
  */
+// The SDK's retries as they are, with their backoff waits cut to a few ms (test/support/short-sdk-backoff.ts).
+jest.mock('@aws-sdk/client-dynamodb', () => jest.requireActual('../../support/short-sdk-backoff').dynamoDbWithShortBackoff());
 import { streamRowFixture, useLocalAwsWithConnections, wsEvent } from '../../support/aws-local';
 import type { DynamoRequest, FaultKind } from '../../support/dynamo-fault-proxy';
 import { SDK_MAX_ATTEMPTS } from '../../../lambda/adapters/aws';
