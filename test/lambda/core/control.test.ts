@@ -144,6 +144,14 @@ describe('anchor math under any control sequence (property)', () => {
     fc.integer({ min: 0, max: g.durationMs }).map((toMs) => ({ action: 'seek', toMs, toSeq: frames.findIndex((f) => f.t >= toMs) }) as const),
   );
 
+  /**
+   * A failed property, in plain words (a plain check: `expect` per frame made this test the
+   * unit lane's slowest, and fast-check reports the shrunk counterexample either way).
+   */
+  const check = (ok: boolean, what: () => string): void => {
+    if (!ok) throw new Error(what());
+  };
+
   it('holds', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 20_000 }), controlArb), { maxLength: 25 }), (steps) => {
@@ -156,10 +164,10 @@ describe('anchor math under any control sequence (property)', () => {
             const at = Math.max(now, b.dueAt);
             if (at > until) break;
             for (const f of b.frames) {
-              expect(at).toBeGreaterThanOrEqual(dueAt(s, f.t) - 1e-6);
+              check(at >= dueAt(s, f.t) - 1e-6, () => `frame ${f.seq} sent at ${at}, before it is due at ${dueAt(s, f.t)}`);
               // The first frame of an epoch is the one its control named: after pause+resume,
               // the frame after the last sent; after a seek, the first with t ≥ toMs.
-              if (sent.at(-1)?.epoch !== s.epoch) expect(f.seq).toBe(s.epochStartSeq);
+              if (sent.at(-1)?.epoch !== s.epoch) check(f.seq === s.epochStartSeq, () => `epoch ${s.epoch} starts at ${f.seq}, not at its epochStartSeq ${s.epochStartSeq}`);
               sent.push({ seq: f.seq, epoch: s.epoch, at });
             }
             const last = b.frames.at(-1)!;
@@ -174,13 +182,14 @@ describe('anchor math under any control sequence (property)', () => {
           const r = decideControl(s, 'a', control, now);
           if (!r.ok) continue;
           s = { ...s, ...r.decision.changes };
-          if (control.action === 'resume') expect(s.positionSeq).toBe(before.positionSeq);
+          if (control.action === 'resume') check(s.positionSeq === before.positionSeq, () => `resume moved positionSeq ${before.positionSeq} → ${s.positionSeq}`);
         }
         play(now + 10_000_000);
         // Within each epoch: strictly consecutive seqs.
         for (let i = 1; i < sent.length; i++) {
-          if (sent[i]!.epoch === sent[i - 1]!.epoch) expect(sent[i]!.seq).toBe(sent[i - 1]!.seq + 1);
-          expect(sent[i]!.at).toBeGreaterThanOrEqual(sent[i - 1]!.at);
+          const [a, b] = [sent[i - 1]!, sent[i]!];
+          if (b.epoch === a.epoch) check(b.seq === a.seq + 1, () => `epoch ${b.epoch}: seq ${b.seq} after ${a.seq}`);
+          check(b.at >= a.at, () => `seq ${b.seq} sent at ${b.at}, before seq ${a.seq} at ${a.at}`);
         }
       }),
       { numRuns: 200 },
