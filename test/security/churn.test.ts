@@ -1,5 +1,5 @@
 /**
- * Connection churn: 200 WebSocket connections (1,000 under `MATCHCAST_SOAK=1`,
+ * Connection churn: 100 WebSocket connections (1,000 under `MATCHCAST_SOAK=1`,
  * test/support/soak.ts; 127.0.0.1) opened and closed in bursts of 25 while streams play — a spectate stream at 64× and a pvai stream with their
  * own long-lived clients — each churning client starting, joining, stopping, chatting, and
  * many leaving abruptly (`terminate`, some in the middle of their `start`). Then, once the
@@ -18,8 +18,8 @@
  * is what made the run take minutes on a busy machine. Those throwaway streams play at 1× (a
  * tick mostly waits) — their pace is not what churn tests.
  *
- * Bounded in count: 150 connections in 6 bursts by default — every script, each both closed
- * and terminated, about fifteen times — 1,000 in 40 bursts as a soak; each script's waits
+ * Bounded in count: 100 connections in 4 bursts by default — each of the ten scripts about ten
+ * times, some of them closed and some terminated — 1,000 in 40 bursts as a soak; each script's waits
  * bounded (a hang guard, generous); the test's bound only catches a hang. The scripts come
  * from a seeded PRNG: a failure names its seed, and `CHURN_SEED=<seed>` replays it.
  */
@@ -30,7 +30,7 @@ import { soak } from '../support/soak';
 import { BOOKKEEPING_ROW, RawClient, sleep, startHarness, until, type Harness } from './harness';
 
 /** Churning connections of the run: a multiple of {@link BURST}. */
-const TOTAL = soak(150, 1000);
+const TOTAL = soak(100, 1000);
 /**
  * Connections churning at once. Each burst's handlers run in this one process, so a burst
  * must stay small enough that none outlives its 29 s Lambda timeout on a busy machine.
