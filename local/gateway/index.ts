@@ -51,7 +51,7 @@
  * Logs: one structured entry per connect, disconnect and route invocation, through `log`
  * only (silent by default).
  */
-export { LocalWebSocketGateway, type LocalWebSocketGatewayOptions, type ManagementStats, type VirtualDeliveries } from './server';
+export { LocalWebSocketGateway, type LocalWebSocketGatewayOptions, type ManagementStats, type MessageStats, type VirtualDeliveries } from './server';
 export type { GatewayAuthorizer, GatewayHttpHandler, GatewayLog, GatewayRoute } from './types';
 /** API Gateway's account throttle, the usual `limits.managementThrottle` (contract/defaults.ts). */
 export { ACCOUNT_THROTTLE } from '../../contract/defaults';

@@ -60,6 +60,14 @@ export interface ManagementStats {
   readonly throttled: number;
 }
 
+/** What {@link LocalWebSocketGateway.messageStats} counts: clients' text messages and their route invocations. */
+export interface MessageStats {
+  /** Text messages received from open connections (each one route invocation). */
+  readonly received: number;
+  /** Of those, the ones whose route invocation has ended (answered, failed or timed out). */
+  readonly answered: number;
+}
+
 /** One accepted connection: its facts (shared with every event) and its socket's state. */
 interface Connection extends ConnectionFacts {
   readonly ws: WebSocket;
@@ -89,6 +97,7 @@ export class LocalWebSocketGateway {
   private readonly virtual = new Map<string, VirtualConnection>();
   private bucket: TokenBucketState | undefined;
   private readonly stats = { requests: 0, throttled: 0 };
+  private readonly messages = { received: 0, answered: 0 };
   /** In-flight work that close() waits for: handshakes, route invocations, connections until their `$disconnect`. */
   private readonly pending = new Set<Promise<unknown>>();
   private readonly protocols = new WeakMap<IncomingMessage, string | false>();
@@ -193,6 +202,15 @@ export class LocalWebSocketGateway {
   /** `@connections` requests and 429s so far (for tests and the bench: counts, not times). */
   managementStats(): ManagementStats {
     return { ...this.stats };
+  }
+
+  /**
+   * Clients' messages so far and how many of their route invocations have ended: when
+   * `answered` equals `received`, no handler of a client's message is still running (for tests
+   * that wait for every control sent to have taken effect: counts, not times).
+   */
+  messageStats(): MessageStats {
+    return { ...this.messages };
   }
 
   /**
@@ -406,10 +424,12 @@ export class LocalWebSocketGateway {
     }
     const body = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
     const requestId = newId();
+    this.messages.received++;
     const p = this.route(conn, body, requestId).then((outcome) => {
       if (outcome.status === 200) return;
       this.send(conn, outcome.status === 403 ? { message: 'Forbidden', connectionId: conn.connectionId, requestId } : { message: integrationErrorMessage(outcome.status), connectionId: conn.connectionId, requestId });
     });
+    void p.finally(() => this.messages.answered++).catch(() => undefined);
     this.track(p);
   }
 

@@ -206,20 +206,26 @@ describe('two players acting at once', () => {
     await waitFrames(s, joined.epoch, 2);
     const all = [a, b, s];
 
-    /** Wait until the row is settled and every client's last `state` is its epoch. */
-    const settle = async (): Promise<StreamRow> => {
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const row = await streamRow(joined.streamId);
-        if (all.every((x) => x.all('state').at(-1)?.epoch === row.epoch)) {
-          await sleep(1500); // anything still in flight arrives now
-          const again = await streamRow(joined.streamId);
-          if (again.epoch === row.epoch) return again;
-        }
-        if (Date.now() > deadline) {
-          throw new Error(`row epoch ${row.epoch}; last states ${all.map((x) => x.all('state').at(-1)?.epoch).join(',')}`);
-        }
-        await sleep(100);
+    /**
+     * Send `msgs` and wait until they have taken effect: the gateway has received each and
+     * every client message's handler has ended (so no control is still deciding or
+     * broadcasting), then until every client's last `state` is the row's epoch. Returns the row.
+     */
+    const sendAndSettle = async (msgs: Array<[TestClient, object]>): Promise<StreamRow> => {
+      const before = e.stack.gateway.messageStats().received;
+      for (const [x, msg] of msgs) x.send(msg);
+      await until('every control to be handled', async () => {
+        const m = e.stack.gateway.messageStats();
+        return m.received >= before + msgs.length && m.answered === m.received;
+      });
+      let row = await streamRow(joined.streamId);
+      try {
+        return await until('every client\'s last state to be the row\'s epoch', async () => {
+          row = await streamRow(joined.streamId);
+          return all.every((x) => x.all('state').at(-1)?.epoch === row.epoch) && row;
+        });
+      } catch {
+        throw new Error(`row epoch ${row.epoch}; last states ${all.map((x) => x.all('state').at(-1)?.epoch).join(',')}`);
       }
     };
 
@@ -227,14 +233,9 @@ describe('two players acting at once', () => {
     // may refuse one of them in plain words (a control that kept losing to the other is answered
     // "this stream is busy"): a refused pause is sent again, as its player would.
     const [fromA, fromB] = [a.messages.length, b.messages.length];
-    a.send({ action: 'pause' });
-    b.send({ action: 'seek', toMs: times[times.length - 40] });
-    let row = await settle();
+    let row = await sendAndSettle([[a, { action: 'pause' }], [b, { action: 'seek', toMs: times[times.length - 40] }]]);
     const refused = (x: TestClient, from: number, action: string) => x.messages.slice(from).filter((m) => m.type === 'error' && m.action === action);
-    if (row.status !== 'paused' && refused(a, fromA, 'pause').length > 0) {
-      a.send({ action: 'pause' });
-      row = await settle();
-    }
+    if (row.status !== 'paused' && refused(a, fromA, 'pause').length > 0) row = await sendAndSettle([[a, { action: 'pause' }]]);
     const said = JSON.stringify({ a: a.messages.slice(fromA).filter((m) => m.type !== 'frames'), b: b.messages.slice(fromB).filter((m) => m.type !== 'frames') });
     expect({ status: row.status, said }).toEqual({ status: 'paused', said });
     for (const x of all) {
@@ -255,8 +256,7 @@ describe('two players acting at once', () => {
       { sends: [[a, { action: 'resume' }], [b, { action: 'seek', toMs: times[times.length - 54] }]], status: 'playing', speed: 40 },
     ];
     for (const burst of bursts) {
-      for (const [x, msg] of burst.sends) x.send(msg);
-      row = await settle();
+      row = await sendAndSettle(burst.sends);
       expect(row).toMatchObject({ status: burst.status, ...(burst.speed === undefined ? {} : { speed: burst.speed }) });
       const from = all.map((x) => x.messages.findIndex((m) => m.type === 'state' && m.epoch === row.epoch));
       if (row.status === 'playing') await Promise.all(all.map((x, i) => waitFrames(x, row.epoch, 1, from[i])));

@@ -444,6 +444,34 @@ describe('LocalWebSocketGateway limits and shutdown', () => {
     }
   });
 
+  it('counts the messages received and the ones whose handler has ended (messageStats)', async () => {
+    let release: () => void = () => undefined;
+    const blocked = new Promise<void>((r) => (release = r));
+    const gw = new LocalWebSocketGateway({
+      stageName: 'live',
+      routeSelectionExpression: '$request.body.action',
+      routes: {
+        $default: { handler: async () => (await blocked, { statusCode: 200 }), functionName: 'blocked', timeoutMs: 5000 },
+        $disconnect: { handler: async () => ({ statusCode: 200 }), functionName: 'd', timeoutMs: 1000 },
+      },
+    });
+    await gw.listen(0);
+    try {
+      const c = await Client.open(gw.url);
+      c.ws.send('one');
+      c.ws.send('two');
+      await eventually(() => (gw.messageStats().received === 2 ? true : undefined), 'both messages received');
+      expect(gw.messageStats()).toEqual({ received: 2, answered: 0 }); // both handlers still running
+      release();
+      await eventually(() => (gw.messageStats().answered === 2 ? true : undefined), 'both handlers ended');
+      expect(gw.messageStats()).toEqual({ received: 2, answered: 2 });
+      c.ws.close();
+      await c.closed();
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('close() closes every socket with 1001, runs each $disconnect once, and leaves no handles', async () => {
     const count = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap' || r === 'TCPSocketWrap' || r === 'Timeout').length;
     const before = count();
