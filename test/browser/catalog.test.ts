@@ -7,8 +7,14 @@
  * API (`PUT /games/{id}`), on a desktop and a 360 px phone, with no serious or critical
  * axe-core violation. Then the player's live indicator: a replay of that live game shows
  * "Behind live by M:SS" and no LIVE badge; Jump to live joins its live stream, which wears the
- * one LIVE badge. Last, a tournament (seven matches of the 2012 French Open): one catalog
- * card, a bracket by round without results, a match opening its player.
+ * one LIVE badge. Then a tournament (seven matches of the 2012 French Open): one catalog
+ * card, a bracket by round without results, each match at its draw place (between the two that
+ * feed it), on a 390 px phone too (the rounds scroll inside their block, never the page), a
+ * match opening its player. Last, "Replay the tournament" on a tiny invented event
+ * (test/fixtures/tennis/2026-clubopen-*) with the stack's quota of scheduled streams set to
+ * {@link SCHEDULED_QUOTA}: its first round of three is two streams and one match waiting for a
+ * free slot; the two play at 64x and their winners appear in the bracket; then the waiting one
+ * is scheduled by itself, plays, and its winner appears too, without "Show results".
  *
  * Every wait is for the page (a selector or a condition), bounded only against a hang.
  * Skipped (with a note) when /usr/bin/chromium is missing. Screenshots: test-results/screenshots/catalog-*.
@@ -18,11 +24,12 @@ import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Page } from 'playwright-core';
 import { csvText } from '../../convert/csv';
+import { convertFiles } from '../../convert/index';
 import { convertTennisPoints, parseMatchesCsv } from '../../convert/tennis';
 import { buildWeb } from '../../local/web';
 import { uploadRecordings } from '../../scripts/lib/upload';
 import { E2e, until } from '../support/e2e';
-import { describeWithBrowser, launchBrowser, People, screenshot, seriousViolations } from './harness';
+import { describeWithBrowser, expectText, launchBrowser, People, screenshot, seriousViolations } from './harness';
 
 /** Wimbledon 2013 women's final, Bartoli v Lisicki (samples/tennis). */
 const TENNIS = '2013-wimbledon-2701';
@@ -30,8 +37,14 @@ const TENNIS = '2013-wimbledon-2701';
 const CRICKET = 'ipl-2019-final-1181768';
 /** The most Tab presses to reach a control: only catches a control that is not in the tab order. */
 const MAX_TABS = 40;
+/** The operators' quota of scheduled streams not yet ended on this file's stack (`USER_QUOTAS`; 50 by default). */
+const SCHEDULED_QUOTA = 2;
+/** The invented event of test/fixtures/tennis: round 1 places 1–3, round 2 place 1. */
+const CLUB = '2026-clubopen';
+/** A bound on waits that include a round's 30 s lead and its play: only a hang reaches it. */
+const ROUND_HANG_MS = 180_000;
 
-jest.setTimeout(240_000);
+jest.setTimeout(480_000);
 
 const run = describeWithBrowser();
 
@@ -78,10 +91,44 @@ function lastSevenMen(): ReturnType<typeof convertTennisPoints> {
   return convertTennisPoints(mine.join('\n'), parseMatchesCsv(readFileSync(join(dir, '2012-frenchopen-matches.csv'), 'utf8')));
 }
 
+/**
+ * The invented event of test/fixtures/tennis (2026-clubopen-points.csv and its matches CSV):
+ * four women's matches of 48 points two seconds apart (1 min 34 s each, 1.5 s at 64x), every one
+ * decided by its points. Converted whole: it is small.
+ */
+function clubOpen(): ReturnType<typeof convertFiles> {
+  const dir = join(__dirname, '../fixtures/tennis');
+  const file = (name: string) => ({ name, content: readFileSync(join(dir, name)) });
+  return convertFiles([file(`${CLUB}-points.csv`), file(`${CLUB}-matches.csv`)], { source: 'Invented for matchcast tests (test/fixtures/tennis/README.md)' });
+}
+
+/** Upload `recs` and wait until the index function has catalogued each one. */
+async function ingest(recs: ReturnType<typeof convertFiles>): Promise<void> {
+  await uploadRecordings(e.s3, e.stack.bucket, recs);
+  for (const r of recs) {
+    await until(`${r.header.gameId} indexed`, async () => (await e.db.send(new GetCommand({ TableName: e.stack.tables.Games, Key: { gameId: r.header.gameId }, ConsistentRead: true }))).Item);
+  }
+}
+
+/** The vertical centre (CSS px, page coordinates) of the card of `gameId`. */
+async function centreOf(page: Page, gameId: string): Promise<number> {
+  const box = await page.locator(`[data-testid=bracket-match][data-game-id="${gameId}"]`).boundingBox();
+  if (!box) throw new Error(`no card for ${gameId}`);
+  return box.y + box.height / 2;
+}
+
+/** The page's own horizontal overflow (px; 0 or less: none) and the bracket blocks' widest one (px). */
+function overflows(page: Page): Promise<{ page: number; rounds: number }> {
+  return page.evaluate(() => ({
+    page: document.documentElement.scrollWidth - window.innerWidth,
+    rounds: Math.max(0, ...Array.from(document.querySelectorAll('.bracket-rounds'), (el) => el.scrollWidth - el.clientWidth)),
+  }));
+}
+
 run('the catalog in the browser, on the real local stack', () => {
   beforeAll(async () => {
     await buildWeb();
-    e = await E2e.start({ sweeper: false });
+    e = await E2e.start({ sweeper: false, env: { USER_QUOTAS: JSON.stringify({ scheduled: SCHEDULED_QUOTA }) } });
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -223,10 +270,7 @@ run('the catalog in the browser, on the real local stack', () => {
   it('a tournament is one card; its bracket shows the rounds without results; a match opens its player', async () => {
     const recs = lastSevenMen();
     expect(recs).toHaveLength(7);
-    await uploadRecordings(e.s3, e.stack.bucket, recs);
-    for (const r of recs) {
-      await until(`${r.header.gameId} indexed`, async () => (await e.db.send(new GetCommand({ TableName: e.stack.tables.Games, Key: { gameId: r.header.gameId }, ConsistentRead: true }))).Item);
-    }
+    await ingest(recs);
     const page = await people.open('bea');
     await openCatalog(page);
     const card = page.locator('[data-testid=event-card][data-event-id="2012-frenchopen"]');
@@ -241,8 +285,24 @@ run('the catalog in the browser, on the real local stack', () => {
     expect(await page.locator('[data-testid=bracket-round][data-round="5"] [data-testid=bracket-match]').count()).toBe(4);
     expect(await page.textContent('[data-testid=bracket-match][data-game-id="2012-frenchopen-1701"]')).toMatch(/Novak Djokovic.*Rafael Nadal/);
     expect(await page.locator('[data-won]').count()).toBe(0); // no spoilers by default
+    // Each match at its draw place: a semi-final level with the middle of its two quarter-finals, the final with the semi-finals'.
+    const mid = async (a: string, b: string) => ((await centreOf(page, a)) + (await centreOf(page, b))) / 2;
+    expect(Math.abs((await centreOf(page, '2012-frenchopen-1601')) - (await mid('2012-frenchopen-1501', '2012-frenchopen-1502')))).toBeLessThanOrEqual(2);
+    expect(Math.abs((await centreOf(page, '2012-frenchopen-1602')) - (await mid('2012-frenchopen-1503', '2012-frenchopen-1504')))).toBeLessThanOrEqual(2);
+    expect(Math.abs((await centreOf(page, '2012-frenchopen-1701')) - (await mid('2012-frenchopen-1601', '2012-frenchopen-1602')))).toBeLessThanOrEqual(2);
+    expect(await page.locator('[data-testid=bracket-empty]').count()).toBe(0); // every place of these rounds is in the data
     await screenshot(page, 'catalog-07-bracket');
     expect(await seriousViolations(page)).toEqual([]);
+
+    // On a phone the rounds scroll sideways inside their block; the page itself does not.
+    const phone = await people.open('pia', { width: 390, height: 844 });
+    await phone.goto(`${e.stack.httpUrl}/#/event/2012-frenchopen`);
+    await phone.waitForFunction(() => document.querySelectorAll('[data-testid=bracket-round]').length === 3);
+    const over = await overflows(phone);
+    expect(over.page).toBeLessThanOrEqual(0);
+    expect(over.rounds).toBeGreaterThan(0);
+    await screenshot(phone, 'catalog-07b-bracket-phone-390');
+    expect(await seriousViolations(phone)).toEqual([]);
 
     await page.check('[data-testid=bracket-show-results]');
     await page.waitForSelector('[data-testid=bracket-match][data-game-id="2012-frenchopen-1701"] [data-won]');
@@ -254,5 +314,57 @@ run('the catalog in the browser, on the real local stack', () => {
     expect(page.url()).toMatch(/#\/watch\/2012-frenchopen-1701\?mode=pvai$/);
     await page.waitForFunction(() => /Djokovic/.test(document.querySelector('[data-testid=title]')?.textContent ?? ''));
     await screenshot(page, 'catalog-08-bracket-match-player');
+  });
+
+  it('Replay the tournament: past the quota the rest waits for a free slot; the bracket fills in as the round ends', async () => {
+    const recs = clubOpen();
+    expect(recs.map((r) => r.header.gameId)).toEqual([`${CLUB}-2101`, `${CLUB}-2102`, `${CLUB}-2103`, `${CLUB}-2201`]);
+    await ingest(recs);
+    const page = await people.open('ops');
+    await page.goto(`${e.stack.httpUrl}/#/event/${CLUB}`);
+    await page.waitForSelector('[data-testid=conn-status][data-state=open]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=bracket-round]').length === 2);
+    // Round 1's place 4 and round 2's place 2 are not in the data: placeholders keep the places.
+    expect(await page.$$eval('[data-testid=bracket-round][data-round="1"] [data-testid=bracket-slot]', (els) => els.map((el) => el.getAttribute('data-place')))).toEqual(['1', '2', '3', '4']);
+    expect(await page.$$eval('[data-testid=bracket-slot]:has([data-testid=bracket-empty])', (els) => els.map((el) => el.closest('[data-round]')?.getAttribute('data-round') + ':' + el.getAttribute('data-place')))).toEqual(['1:4', '2:2']);
+    const mid = ((await centreOf(page, `${CLUB}-2101`)) + (await centreOf(page, `${CLUB}-2102`))) / 2;
+    expect(Math.abs((await centreOf(page, `${CLUB}-2201`)) - mid)).toBeLessThanOrEqual(2);
+    expect(await page.locator('[data-won]').count()).toBe(0);
+
+    const button = page.locator('[data-testid=replay-round]');
+    const status = page.locator('[data-testid=replay-status]');
+    expect(await button.textContent()).toBe('Replay the tournament: Round 1 (3)');
+    await page.selectOption('#bracket-speed', '64');
+    await button.click();
+    // Two fit the quota; the third waits, kept in the browser's storage with its speed.
+    await expectText(status, /^Round 1: 2 matches at \d\d:\d\d; 1 waits for a free slot \(at most 2 scheduled streams at once\)$/);
+    expect(await button.textContent()).toBe('Try the 1 waiting now');
+    const stored = await page.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? 'null'), `matchcast.replay.${CLUB}`);
+    expect(stored.entries.map((x: { gameId: string; speed: number }) => [x.gameId, x.speed])).toEqual([[`${CLUB}-2101`, 64], [`${CLUB}-2102`, 64]]);
+    expect(stored.pending).toEqual([{ gameId: `${CLUB}-2103`, durationMs: recs[2]!.header.durationMs, speed: 64 }]);
+    expect(await page.locator('[data-testid=replay-error]').count()).toBe(0);
+    await screenshot(page, 'catalog-09-replay-waiting');
+
+    // The two streams play and end: their winners appear, without "Show results".
+    await page.waitForSelector(`[data-testid=bracket-match][data-game-id="${CLUB}-2101"] [data-won]`, { timeout: ROUND_HANG_MS });
+    await page.waitForSelector(`[data-testid=bracket-match][data-game-id="${CLUB}-2102"] [data-won]`, { timeout: ROUND_HANG_MS });
+    expect(await page.textContent(`[data-game-id="${CLUB}-2101"] [data-won]`)).toMatch(/Alice Example/);
+    expect(await page.textContent(`[data-game-id="${CLUB}-2102"] [data-won]`)).toMatch(/Dee Fixture/);
+    expect(await page.isChecked('[data-testid=bracket-show-results]')).toBe(false);
+
+    // Slots are free again: the waiting match is scheduled by itself, plays and ends too.
+    await page.waitForSelector(`[data-testid=bracket-match][data-game-id="${CLUB}-2103"] [data-won]`, { timeout: ROUND_HANG_MS });
+    expect(await page.textContent(`[data-game-id="${CLUB}-2103"] [data-won]`)).toMatch(/Eve Mock/);
+    expect(await status.textContent()).toMatch(/^Round 1: (2 matches at \d\d:\d\d, 1 at \d\d:\d\d|3 matches at \d\d:\d\d)$/);
+    expect(await button.textContent()).toBe('Replay the tournament: Round 2 (1)'); // round 1 done only now
+    expect(await page.locator(`[data-game-id="${CLUB}-2201"] [data-won]`).count()).toBe(0); // not played: no spoiler
+    const after = await page.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? 'null'), `matchcast.replay.${CLUB}`);
+    expect([after.entries.length, after.pending]).toEqual([3, []]);
+    await screenshot(page, 'catalog-10-replay-round-done');
+
+    // The same bracket on a phone: the page does not overflow sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect((await overflows(page)).page).toBeLessThanOrEqual(0);
+    await screenshot(page, 'catalog-11-replay-phone-390');
   });
 });

@@ -2,7 +2,9 @@
  * A tournament's bracket from the catalog, pure (no DOM, no clock reads, no storage; unit-tested
  * in test/web/bracket.test.ts): the games of one event grouped by draw and round, ordered by
  * their place in the draw, who advances from each match, which results a viewer may see (never a
- * spoiler by default), and "Replay the tournament": which of its scheduled streams have ended.
+ * spoiler by default), where each match sits on the bracket's grid (its draw place:
+ * {@link layoutDraw}), and "Replay the tournament": which of its scheduled streams have ended,
+ * which matches wait for a free slot of the operator's quota and when to try them again.
  *
  * The catalog game's `event` (protocol/server.ts `CatalogEvent`) carries the event, draw, round
  * (1 … `rounds`), place (from 1: the winners of places 2p − 1 and 2p of round r meet at place p
@@ -214,4 +216,242 @@ export function nextRoundToReplay(draw: BracketDraw, scheduled: ReadonlySet<stri
 /** "Round 1: 29 matches at 18:30" (`at`: the start time as shown, core/schedule.ts `formatStartTime`). */
 export function scheduledText(round: Pick<BracketRound, 'name'>, count: number, at: string): string {
   return `${round.name}: ${count} match${count === 1 ? '' : 'es'} at ${at}`;
+}
+
+/** Most grid rows a draw is laid out on by place (a draw of 1,024); a bigger one is listed round by round. */
+export const MAX_LAYOUT_ROWS = 512;
+
+/** One draw place of a round in the bracket's grid. */
+export interface BracketSlot {
+  /** The place in its round's draw, from 1. */
+  place: number;
+  /** Its first row, from 1 (the first match row: a view with a header row adds it). */
+  row: number;
+  /** How many rows it spans: 2^(roundNo − firstRound). */
+  span: number;
+  /** The matches the data has at this place: [] for a place not in the recording, two when a place is held twice. */
+  matches: BracketMatch[];
+}
+
+/** One round of a draw laid out: every place of its draw in order, each at its rows. */
+export interface BracketColumn {
+  round: BracketRound;
+  slots: BracketSlot[];
+}
+
+/** A draw laid out on a grid of `rows` rows, one column per round present. */
+export interface BracketLayout {
+  /** The draw's first round present (r0). */
+  firstRound: number;
+  rows: number;
+  /**
+   * True when every match sits at its draw place; false for a draw that would need more than
+   * {@link MAX_LAYOUT_ROWS} rows: each round's matches are then listed in order, one row each.
+   */
+  aligned: boolean;
+  columns: BracketColumn[];
+}
+
+/**
+ * The grid of a draw by draw place (pure geometry): with r0 the draw's first round present,
+ * round r's place p occupies rows (p − 1)·2^(r − r0) + 1 … p·2^(r − r0), so the winners of
+ * places 2p − 1 and 2p sit either side of the match they meet in. `rows` is the smallest
+ * multiple of 2^(rLast − r0) (rLast: the last round present) that holds every match present,
+ * and every round lists every place of those rows: a place the data has no match for is a slot
+ * with no matches (the view's "Not in the recording"). A round the data has no match of at all
+ * gets no column (the next one still sits at its places). A draw that would need more than
+ * {@link MAX_LAYOUT_ROWS} rows is listed instead (`aligned: false`, one row per match).
+ */
+export function layoutDraw(draw: BracketDraw): BracketLayout {
+  const rounds = draw.rounds;
+  const firstRound = rounds[0]?.roundNo ?? 1;
+  const lastRound = rounds.at(-1)?.roundNo ?? firstRound;
+  const unit = 2 ** (lastRound - firstRound);
+  let extent = 0;
+  for (const r of rounds) for (const m of r.matches) extent = Math.max(extent, m.event.place * 2 ** (r.roundNo - firstRound));
+  const rows = Math.max(unit, Math.ceil(extent / unit) * unit);
+  if (rows > MAX_LAYOUT_ROWS || !Number.isFinite(rows)) {
+    const listed = rounds.map((round) => ({ round, slots: round.matches.map((m, i) => ({ place: m.event.place, row: i + 1, span: 1, matches: [m] })) }));
+    return { firstRound, rows: Math.max(1, ...rounds.map((r) => r.matches.length)), aligned: false, columns: listed };
+  }
+  const columns = rounds.map((round) => {
+    const span = 2 ** (round.roundNo - firstRound);
+    const byPlace = new Map<number, BracketMatch[]>();
+    for (const m of round.matches) byPlace.set(m.event.place, [...(byPlace.get(m.event.place) ?? []), m]);
+    const slots: BracketSlot[] = [];
+    for (let place = 1; place <= rows / span; place++) slots.push({ place, row: (place - 1) * span + 1, span, matches: byPlace.get(place) ?? [] });
+    return { round, slots };
+  });
+  return { firstRound, rows, aligned: true, columns };
+}
+
+/** A match "Replay the tournament" has still to schedule, at the speed it was asked for. */
+export interface PendingMatch {
+  gameId: string;
+  /** Media length (ms), for its {@link ReplayEntry} once scheduled. */
+  durationMs: number;
+  /** The playback rate asked for when its round was scheduled (0.25–64). */
+  speed: number;
+}
+
+/**
+ * What "Replay the tournament" scheduled for one event, and what waits for a free slot of the
+ * operator's quota of scheduled streams not yet ended (docs/SECURITY.md "Limits": `429
+ * limit_exceeded` from `POST /streams`). Kept in the browser's storage.
+ */
+export interface ReplayState {
+  /** The matches scheduled, in the order they were. */
+  entries: ReplayEntry[];
+  /** The matches refused by the quota, to schedule again once a slot is free, in round order. */
+  pending: PendingMatch[];
+  /** How many of `entries` had ended (see {@link endedEntries}) at the last quota refusal. */
+  waitEnded: number;
+  /** Epoch ms of the last quota refusal (0: none). */
+  refusedAt: number;
+  /** The quota's limit as the server's refusal said it ("at most 50 …"), when it did. */
+  limit?: number;
+}
+
+/** An empty replay: nothing scheduled, nothing pending. */
+export const EMPTY_REPLAY: ReplayState = { entries: [], pending: [], waitEnded: 0, refusedAt: 0 };
+
+/**
+ * How long pending matches wait after a quota refusal before they are tried again even though
+ * none of this replay's streams has ended (ms): the slots may be held by the operator's other
+ * streams, which this page does not follow.
+ */
+export const QUOTA_RETRY_IDLE_MS = 60_000;
+
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+function isEntry(x: unknown): x is ReplayEntry {
+  const e = x as ReplayEntry;
+  return typeof e === 'object' && e !== null && typeof e.gameId === 'string' && typeof e.streamId === 'string' && isNum(e.startsAt) && isNum(e.durationMs) && isNum(e.speed) && e.speed > 0;
+}
+
+function isPending(x: unknown): x is PendingMatch {
+  const p = x as PendingMatch;
+  return typeof p === 'object' && p !== null && typeof p.gameId === 'string' && isNum(p.durationMs) && isNum(p.speed) && p.speed > 0;
+}
+
+/**
+ * A replay as read back from storage (any JSON value): the object {@link ReplayState}, or the
+ * earlier format, an array of entries. Malformed entries and pending matches are dropped, a
+ * pending match already scheduled too; anything else is {@link EMPTY_REPLAY}. Never throws.
+ */
+export function parseReplayState(v: unknown): ReplayState {
+  if (Array.isArray(v)) return { ...EMPTY_REPLAY, entries: v.filter(isEntry) };
+  if (typeof v !== 'object' || v === null) return EMPTY_REPLAY;
+  const o = v as Partial<Record<keyof ReplayState, unknown>>;
+  const entries = Array.isArray(o.entries) ? o.entries.filter(isEntry) : [];
+  const done = new Set(entries.map((e) => e.gameId));
+  const pending = Array.isArray(o.pending) ? o.pending.filter(isPending).filter((p) => !done.has(p.gameId)) : [];
+  return {
+    entries,
+    pending,
+    waitEnded: isNum(o.waitEnded) ? o.waitEnded : 0,
+    refusedAt: isNum(o.refusedAt) ? o.refusedAt : 0,
+    ...(isNum(o.limit) && o.limit > 0 ? { limit: o.limit } : {}),
+  };
+}
+
+/** True for the quota's refusal of `POST /streams`: HTTP 429 with code `limit_exceeded` (docs/HTTP-API.md). */
+export function isQuotaRefusal(status: number, code: string | undefined): boolean {
+  return status === 429 && code === 'limit_exceeded';
+}
+
+/** The limit a quota refusal names ("… at most 50 scheduled streams …" → 50), or undefined. */
+export function quotaLimitOf(message: string): number | undefined {
+  const m = /at most (\d+) scheduled streams/.exec(message);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** `state` with `entry` scheduled: added to the entries, no longer pending. */
+export function withScheduled(state: ReplayState, entry: ReplayEntry): ReplayState {
+  return { ...state, entries: [...state.entries, entry], pending: state.pending.filter((p) => p.gameId !== entry.gameId) };
+}
+
+/**
+ * `state` after the quota refused the first of `waiting` (it and the rest of the matches of
+ * that attempt, in order): all of them pending (a match already pending keeps its place and
+ * speed), `ended` (how many entries had ended then), `now` (epoch ms) and the `limit` the
+ * refusal named remembered for {@link retryDue} and {@link replayStatus}.
+ */
+export function withQuotaRefusal(state: ReplayState, waiting: readonly PendingMatch[], ended: number, now: number, limit: number | undefined): ReplayState {
+  const pending = [...state.pending];
+  for (const w of waiting) if (!pending.some((p) => p.gameId === w.gameId) && !state.entries.some((e) => e.gameId === w.gameId)) pending.push(w);
+  return { ...state, pending, waitEnded: ended, refusedAt: now, ...(limit !== undefined ? { limit } : {}) };
+}
+
+/** `state` after a refusal that is not the quota's for `gameId`: no longer pending (not retried by itself; the round stays unscheduled). */
+export function withRefusal(state: ReplayState, gameId: string): ReplayState {
+  return { ...state, pending: state.pending.filter((p) => p.gameId !== gameId) };
+}
+
+/**
+ * Whether to schedule the pending matches again now: some are pending and either more of this
+ * replay's streams have ended (`ended`, from {@link endedEntries}) than at the last quota
+ * refusal, or {@link QUOTA_RETRY_IDLE_MS} has passed since it (`now`, epoch ms).
+ */
+export function retryDue(state: ReplayState, ended: number, now: number): boolean {
+  return state.pending.length > 0 && (ended > state.waitEnded || now - state.refusedAt >= QUOTA_RETRY_IDLE_MS);
+}
+
+/**
+ * What scheduling `round` now would post, in place order: its matches neither scheduled nor
+ * pending at `speed`, and its pending ones at their own speed.
+ */
+export function roundTodo(round: BracketRound, state: ReplayState, speed: number): PendingMatch[] {
+  const done = new Set(state.entries.map((e) => e.gameId));
+  const pending = new Map(state.pending.map((p) => [p.gameId, p]));
+  return round.matches.filter((m) => !done.has(m.gameId)).map((m) => pending.get(m.gameId) ?? { gameId: m.gameId, durationMs: m.durationMs, speed });
+}
+
+/** The round of `draw` the replay is on: the first one with a pending match, else the last one with a scheduled match, else undefined. */
+export function replayRound(draw: BracketDraw, state: ReplayState): BracketRound | undefined {
+  const pending = new Set(state.pending.map((p) => p.gameId));
+  const done = new Set(state.entries.map((e) => e.gameId));
+  return draw.rounds.find((r) => r.matches.some((m) => pending.has(m.gameId))) ?? [...draw.rounds].reverse().find((r) => r.matches.some((m) => done.has(m.gameId)));
+}
+
+/**
+ * What the replay of `round` is at, in words: "Round 1: 50 matches at 18:30; 7 wait for a free
+ * slot (at most 50 scheduled streams at once)" — its scheduled matches by start time (`at`
+ * formats an epoch ms as shown, core/schedule.ts `formatStartTime`), then its pending ones.
+ * Undefined when nothing of the round is scheduled or pending.
+ */
+export function replayStatus(round: BracketRound, state: ReplayState, at: (epochMs: number) => string): string | undefined {
+  const ids = new Set(round.matches.map((m) => m.gameId));
+  const times = new Map<string, number>();
+  for (const e of state.entries) if (ids.has(e.gameId)) times.set(at(e.startsAt), (times.get(at(e.startsAt)) ?? 0) + 1);
+  const waiting = state.pending.filter((p) => ids.has(p.gameId)).length;
+  if (times.size === 0 && waiting === 0) return undefined;
+  const scheduled = [...times].map(([t, n], i) => (i === 0 ? scheduledText(round, n, t) : `${n} at ${t}`)).join(', ');
+  if (waiting === 0) return scheduled;
+  const limit = state.limit ? `at most ${state.limit} scheduled stream${state.limit === 1 ? '' : 's'} at once` : 'the limit of scheduled streams at once';
+  const wait = `${waiting} wait${waiting === 1 ? 's' : ''} for a free slot (${limit})`;
+  return scheduled ? `${scheduled}; ${wait}` : `${round.name}: ${wait}`;
+}
+
+/** The "Replay the tournament" button of a draw: its label, the round it schedules (none: disabled). */
+export interface ReplayButton {
+  label: string;
+  round?: BracketRound;
+}
+
+/**
+ * The button of `draw`: the next round to replay (the earliest round with a match not yet
+ * scheduled: a round counts done only when all its matches are), "Replay the tournament: Round 1
+ * (57)" for a round not begun, "Try the 7 waiting now" while some of it wait for a free slot,
+ * "Retry Round 1 (3 not scheduled)" after a refusal; "Every round is scheduled" at the end.
+ */
+export function replayButton(draw: BracketDraw, state: ReplayState): ReplayButton {
+  const done = new Set(state.entries.map((e) => e.gameId));
+  const round = nextRoundToReplay(draw, done);
+  if (!round) return { label: 'Every round is scheduled' };
+  const left = round.matches.filter((m) => !done.has(m.gameId)).length;
+  const waiting = state.pending.filter((p) => round.matches.some((m) => m.gameId === p.gameId)).length;
+  if (waiting > 0) return { label: `Try the ${waiting} waiting now`, round };
+  if (left < round.matches.length) return { label: `Retry ${round.name} (${left} not scheduled)`, round };
+  return { label: `Replay the tournament: ${round.name} (${round.matches.length})`, round };
 }
