@@ -335,6 +335,7 @@ run('the catalog in the browser, on the real local stack', () => {
     const status = page.locator('[data-testid=replay-status]');
     expect(await button.textContent()).toBe('Replay the tournament: Round 1 (3)');
     await page.selectOption('#bracket-speed', '64');
+    await page.selectOption('#bracket-lead', '10000'); // the shortest "Starts in": 10 s
     await button.click();
     // Two fit the quota; the third waits, kept in the browser's storage with its speed.
     await expectText(status, /^Round 1: 2 matches at \d\d:\d\d; 1 waits for a free slot \(at most 2 scheduled streams at once\)$/);

@@ -9,7 +9,8 @@
  * match with "Show results".
  *
  * "Replay the tournament" schedules the next round of a draw as scheduled streams
- * (docs/HTTP-API.md `POST /streams`, with an operator token: startsAt a little ahead, spectate)
+ * (docs/HTTP-API.md `POST /streams`, with an operator token: spectate, at the chosen speed, starting
+ * together after the chosen "Starts in", 10 s to 5 min)
  * and fills the bracket in as they end, from the catalog listing it refreshes while open (a
  * stream is listed until it ends). Matches the operator's quota of scheduled streams refuses
  * (`429 limit_exceeded`) wait for a free slot: while the bracket is open they are scheduled
@@ -65,9 +66,14 @@ export interface BracketActions {
 
 /** How often the catalog is asked for while the bracket is open (ms): its streams tell which matches ended. */
 const REFRESH_MS = 5000;
-/** How far ahead a round is scheduled (ms): time to open the streams before the first point. */
-const LEAD_MS = 30_000;
-/** How far ahead matches that waited for a free slot are scheduled (ms): the page is open already. */
+/**
+ * How far ahead a round may be scheduled ("Starts in", ms): time for viewers to open the streams
+ * before the first point. The shortest stays well clear of the server's 5 s minimum
+ * (lambda/core/schedule-request.ts MIN_SCHEDULE_LEAD_MS) after a round trip.
+ */
+const LEADS_MS = [10_000, 30_000, 60_000, 300_000] as const;
+const DEFAULT_LEAD_MS = 30_000;
+/** How far ahead matches that waited for a free slot are scheduled (ms), at most: the page is open already. */
 const RETRY_LEAD_MS = 10_000;
 /** The speeds offered for a tournament replay (PROTOCOL.md `speed`: 0.25–64). */
 const SPEEDS = [1, 4, 16, 64] as const;
@@ -117,6 +123,7 @@ export class BracketView {
   private readonly body: HTMLElement;
   private readonly showAll: HTMLInputElement;
   private readonly speed: HTMLSelectElement;
+  private readonly lead: HTMLSelectElement;
   private readonly timer: number;
   private state: ReplayState;
   private busy = false;
@@ -135,6 +142,8 @@ export class BracketView {
     this.showAll.addEventListener('change', () => this.render());
     this.speed = h('select', { id: 'bracket-speed', 'data-testid': 'bracket-speed' }, ...SPEEDS.map((s) => h('option', { value: s }, `${s}×`)));
     this.speed.value = String(DEFAULT_SPEED);
+    this.lead = h('select', { id: 'bracket-lead', 'data-testid': 'bracket-lead' }, ...LEADS_MS.map((ms) => h('option', { value: ms }, ms < 60_000 ? `${ms / 1000} s` : `${ms / 60_000} min`)));
+    this.lead.value = String(DEFAULT_LEAD_MS);
     this.body = h('div', { class: 'bracket-draws', 'data-testid': 'bracket' });
     this.root = h(
       'main',
@@ -147,6 +156,8 @@ export class BracketView {
         h('label', { class: 'bracket-toggle' }, this.showAll, ' Show results'),
         h('label', { for: 'bracket-speed' }, 'Replay speed '),
         this.speed,
+        h('label', { for: 'bracket-lead' }, 'Starts in '),
+        this.lead,
       ),
       h(
         'p',
@@ -174,7 +185,7 @@ export class BracketView {
   update(cat: CatalogMessage): void {
     const ended = this.ended(cat);
     if (ended.length > 0) markSeen(...ended);
-    if (!this.busy && !this.destroyed && retryDue(this.state, ended.length, this.actions.now())) void this.schedule([...this.state.pending], RETRY_LEAD_MS);
+    if (!this.busy && !this.destroyed && retryDue(this.state, ended.length, this.actions.now())) void this.schedule([...this.state.pending], Math.min(RETRY_LEAD_MS, this.leadMs()));
     this.render();
   }
 
@@ -304,16 +315,21 @@ export class BracketView {
     );
   }
 
+  /** The "Starts in" chosen (ms). */
+  private leadMs(): number {
+    return Number(this.lead.value) || DEFAULT_LEAD_MS;
+  }
+
   /**
    * The button of `drawName`: schedule what its next round still needs (core/bracket.ts
    * `roundTodo`: new matches at the chosen speed, waiting ones at theirs), all starting together
-   * {@link LEAD_MS} ahead.
+   * "Starts in" ({@link LEADS_MS}) ahead.
    */
   private async replayRound(drawName: string): Promise<void> {
     const draw = this.bracket()?.draws.find((d) => d.draw === drawName);
     const round = draw ? replayButton(draw, this.state).round : undefined;
     if (!draw || !round || this.busy) return;
-    await this.schedule(roundTodo(round, this.state, Number(this.speed.value) || DEFAULT_SPEED), LEAD_MS);
+    await this.schedule(roundTodo(round, this.state, Number(this.speed.value) || DEFAULT_SPEED), this.leadMs());
   }
 
   /**
