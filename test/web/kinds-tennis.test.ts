@@ -6,6 +6,7 @@
 import { stateAt } from '../../kinds/keyframes';
 import { tennis, type TennisState } from '../../kinds/tennis';
 import { FoldedState } from '../../web/src/kinds/fold';
+import { courtBadges, type CourtPoint } from '../../web/src/kinds/tennis/court';
 import { describePoint, namesFrom, scoreboard, scoreLine, statRows, statsNote } from '../../web/src/kinds/tennis/model';
 import { sample } from '../kinds/samples';
 
@@ -76,6 +77,31 @@ describe('tennis scoreboard from the state', () => {
     const d = { set: 2, games: [3, 4] as [number, number], points: ['40', 'AD'] as [string, string], tiebreak: false, setsWon: [0, 1] as [number, number], server: 2 as const, winner: 2 as const, ace: true, serveSpeedKmh: 189 };
     expect(describePoint(d, ['Lisicki', 'Bartoli'])).toBe('Bartoli ace · 189 km/h');
     expect(scoreLine(d)).toBe('S2 3–4 · 40–AD');
+  });
+});
+
+describe('the court’s words for a point', () => {
+  const point = (seq: number) => ({ ...(FINAL.frames[seq]!.data as object), seq }) as CourtPoint;
+
+  it('a double fault is one badge on the server’s half, though the data also marks it an unforced error', () => {
+    const seq = FINAL.frames.findIndex((f) => (f.data as { doubleFault?: boolean }).doubleFault === true);
+    const p = point(seq);
+    expect(p.unforcedError).toBe(true); // the recording's own flags: the same mistake twice
+    expect(courtBadges(p)).toEqual([{ side: p.server, text: 'DOUBLE FAULT', tone: 'bad' }]);
+  });
+
+  it('every point of the final gets one badge at most per half, and a word when it has a winner', () => {
+    for (let seq = 0; seq < FINAL.frames.length; seq++) {
+      const p = point(seq);
+      const badges = courtBadges(p);
+      for (const side of [1, 2]) expect(badges.filter((b) => b.side === side).length).toBeLessThanOrEqual(1);
+      if (p.winner) expect(badges.length).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('an ace is ACE, not also WINNER; an unforced error sits on the loser’s half', () => {
+    expect(courtBadges({ seq: 1, server: 1, winner: 1, ace: true, cleanWinner: true } as unknown as CourtPoint)).toEqual([{ side: 1, text: 'ACE', tone: 'good' }]);
+    expect(courtBadges({ seq: 2, server: 1, winner: 1, unforcedError: true } as unknown as CourtPoint)).toEqual([{ side: 2, text: 'UNFORCED ERROR', tone: 'warn' }]);
   });
 });
 

@@ -67,6 +67,12 @@ export class ChatPanel {
     this.root = h('section', { class: 'panel chat', 'aria-label': 'Chat' }, h('h2', {}, 'Chat'), this.list, form);
   }
 
+  /** Bring the chat into view and put the cursor in its input (the player's Chat button on a phone). */
+  focusInput(): void {
+    this.root.scrollIntoView({ block: 'end' });
+    this.input.focus({ preventScroll: true });
+  }
+
   /** The server relayed one of this viewer's messages back: it was delivered. */
   confirm(text: string): void {
     const i = this.unconfirmed.indexOf(text);

@@ -165,6 +165,8 @@ export class PlayerView {
         { class: 'pv-top' },
         h('a', { class: 'btn ghost back', href: '#/', 'aria-label': 'Back to the matches' }, '←'),
         h('div', { class: 'pv-heading' }, this.titleEl, h('div', { class: 'pv-badges' }, this.liveBadge, this.statusBadge, this.modeBadge, this.roleBadge, this.presenceEl)),
+        // On a narrow screen the chat is below the stage and its controls: one tap away from here.
+        h('button', { class: 'btn chat-jump', type: 'button', 'aria-label': 'Go to the chat', 'data-testid': 'chat-jump', onclick: () => this.chat.focusInput() }, '💬 Chat'),
       ),
       this.watchBar.root,
       this.behindLive,

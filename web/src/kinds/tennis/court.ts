@@ -90,7 +90,8 @@ export class CourtCanvas {
     ctx.fillRect(0, 0, cssW, cssH);
 
     // Court geometry (doubles court 23.77 m × 10.97 m), fitted with a margin.
-    const margin = Math.max(16, cssW * 0.06);
+    // The margin holds the names above and the facts below: at least 26 px, room for 11 px text.
+    const margin = Math.max(26, cssW * 0.06);
     const scale = Math.min((cssW - 2 * margin) / 23.77, (cssH - 2 * margin) / 10.97);
     const w = 23.77 * scale;
     const hgt = 10.97 * scale;
@@ -132,23 +133,41 @@ export class CourtCanvas {
     ctx.lineWidth = Math.max(2, scale * 0.15);
     line(ctx, mid, y0 - 0.9 * scale, mid, y0 + hgt + 0.9 * scale);
 
-    const fontPx = Math.max(11, Math.min(18, cssW / 40));
+    // Every label is fitted to its place (measured, never assumed): a name to the band above
+    // its half, a badge to its half of the court, the facts to the band below the court.
+    const boxes: PaintedText[] = [];
+    const font = (weight: number, px: number) => `${weight} ${px}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
+    const paint = (text: string, weight: number, maxPx: number, cx: number, cy: number, area: Rect, padPx = 0): number => {
+      const px = fitFont(ctx, text, weight, maxPx, area[2] - 8, font);
+      ctx.font = font(weight, px);
+      const tw = ctx.measureText(text).width;
+      const box: Rect = [cx - tw / 2 - padPx, cy - px / 2 - padPx / 2, tw + 2 * padPx, px + padPx];
+      boxes.push({ text, box: box.map(round1) as Rect, area: area.map(round1) as Rect });
+      return px;
+    };
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'center';
-    ctx.font = `600 ${fontPx}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
-    ctx.fillStyle = hexA(COLORS.p1, 0.95);
-    ctx.fillText(this.names[0].toUpperCase(), x0 + w / 4, y0 - margin / 2);
-    ctx.fillStyle = hexA(COLORS.p2, 0.95);
-    ctx.fillText(this.names[1].toUpperCase(), x0 + (3 * w) / 4, y0 - margin / 2);
+    const bandPx = Math.max(11, Math.min(18, y0 * 0.55));
+    const halves: [Rect, Rect] = [[x0, y0, w / 2, hgt], [mid, y0, w / 2, hgt]];
+    this.names.forEach((n, i) => {
+      const text = n.toUpperCase();
+      const px = paint(text, 600, bandPx, halves[i]![0] + w / 4, y0 / 2, [halves[i]![0], 0, w / 2, y0]);
+      ctx.font = `600 ${px}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
+      ctx.fillStyle = hexA(i === 0 ? COLORS.p1 : COLORS.p2, 0.95);
+      ctx.fillText(text, halves[i]![0] + w / 4, y0 / 2);
+    });
 
     if (!p) {
       const msg = 'Waiting for the next point…';
-      const tw = ctx.measureText(msg).width;
+      const px = paint(msg, 600, Math.max(11, Math.min(18, cssW / 40)), cssW / 2, cssH / 2, [x0, y0, w, hgt], 12);
+      const b = boxes[boxes.length - 1]!.box;
       ctx.fillStyle = 'rgba(0,0,0,0.6)';
-      roundRect(ctx, cssW / 2 - tw / 2 - 12, cssH / 2 - fontPx, tw + 24, fontPx * 2, 8);
+      roundRect(ctx, b[0], b[1], b[2], b[3], 8);
       ctx.fill();
+      ctx.font = `600 ${px}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
       ctx.fillStyle = 'rgba(255,255,255,0.85)';
       ctx.fillText(msg, cssW / 2, cssH / 2);
+      this.setBoxes(boxes);
       return;
     }
 
@@ -161,22 +180,27 @@ export class CourtCanvas {
       ctx.fill();
     }
 
-    const badges: { side: 1 | 2; text: string; color: string }[] = [];
-    if (p.server && p.ace) badges.push({ side: p.server, text: 'ACE', color: COLORS.good });
-    if (p.server && p.doubleFault) badges.push({ side: p.server, text: 'DOUBLE FAULT', color: COLORS.bad });
-    if (p.winner && p.cleanWinner && !p.ace) badges.push({ side: p.winner, text: 'WINNER', color: COLORS.good });
-    if (p.winner && p.unforcedError) badges.push({ side: p.winner === 1 ? 2 : 1, text: 'UNFORCED ERROR', color: COLORS.warn });
-    if (p.winner && badges.length === 0) badges.push({ side: p.winner, text: 'POINT', color: p.winner === 1 ? COLORS.p1 : COLORS.p2 });
-    const big = Math.max(14, Math.min(30, cssW / 22)) * (1 + 0.15 * flash);
-    badges.forEach((b, i) => {
-      const cx = b.side === 1 ? x0 + w / 4 : x0 + (3 * w) / 4;
-      const cy = y0 + hgt / 2 + (i - (badges.length - 1) / 2) * big * 1.6;
-      ctx.font = `800 ${big}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
+    const badges = courtBadges(p);
+    const color = { good: COLORS.good, bad: COLORS.bad, warn: COLORS.warn, p1: COLORS.p1, p2: COLORS.p2 };
+    // one badge is at most a third of its half's height (its stack at most the half's height)
+    const perSide = (side: 1 | 2) => badges.filter((b) => b.side === side).length;
+    badges.forEach((b) => {
+      const half = halves[b.side - 1]!;
+      const n = perSide(b.side);
+      const k = badges.filter((o) => o.side === b.side).indexOf(b);
+      const maxPx = Math.min(Math.max(14, Math.min(30, cssW / 22)) * (1 + 0.15 * flash), hgt / (1.6 * n + 0.4));
+      const cx = half[0] + w / 4;
+      const cy = y0 + hgt / 2 + (k - (n - 1) / 2) * maxPx * 1.6;
+      // the badge's dark plate is half a letter wider than its text on each side
+      const px = fitFont(ctx, b.text, 800, maxPx, half[2] - 8, font, 1);
+      ctx.font = font(800, px);
       const tw = ctx.measureText(b.text).width;
+      const plate: Rect = [cx - tw / 2 - px * 0.5, cy - px * 0.75, tw + px, px * 1.5];
+      boxes.push({ text: b.text, box: plate.map(round1) as Rect, area: half.map(round1) as Rect });
       ctx.fillStyle = 'rgba(0,0,0,0.55)';
-      roundRect(ctx, cx - tw / 2 - big * 0.5, cy - big * 0.75, tw + big, big * 1.5, big * 0.3);
+      roundRect(ctx, plate[0], plate[1], plate[2], plate[3], px * 0.3);
       ctx.fill();
-      ctx.fillStyle = b.color;
+      ctx.fillStyle = color[b.tone];
       ctx.fillText(b.text, cx, cy);
     });
 
@@ -185,11 +209,69 @@ export class CourtCanvas {
     if (p.rally !== undefined) facts.push(`Rally ${p.rally} shot${p.rally === 1 ? '' : 's'}`);
     if (p.breakPoint) facts.push('Break point');
     if (facts.length) {
-      ctx.font = `600 ${fontPx}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
+      const text = facts.join('   ·   ');
+      const below = y0 + hgt + 0.9 * scale;
+      const cy = below + (cssH - below) / 2;
+      const px = paint(text, 600, Math.max(11, Math.min(18, (cssH - below) * 0.6)), cssW / 2, cy, [0, below, cssW, cssH - below]);
+      ctx.font = font(600, px);
       ctx.fillStyle = 'rgba(255,255,255,0.9)';
-      ctx.fillText(facts.join('   ·   '), cssW / 2, y0 + hgt + margin / 2);
+      ctx.fillText(text, cssW / 2, cy);
     }
+    this.setBoxes(boxes);
   }
+
+  /** Publish where the labels were painted (`data-text-boxes`: browser tests check them; harness.ts `layoutProblems`). */
+  private setBoxes(boxes: readonly PaintedText[]): void {
+    this.root.dataset.textBoxes = JSON.stringify(boxes);
+  }
+}
+
+/** A rectangle on the canvas: x, y, width, height (CSS px from its top left). */
+type Rect = [number, number, number, number];
+
+/** A label painted on the canvas: its box, and the area it must stay in (CSS px). */
+interface PaintedText {
+  readonly text: string;
+  readonly box: Rect;
+  readonly area: Rect;
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/**
+ * The largest font size (CSS px, at most `maxPx`, at least 8) at which `text` in `weight` is
+ * no wider than `maxWidth` CSS px — plus `plateEm` of its size (a plate around it).
+ */
+function fitFont(ctx: CanvasRenderingContext2D, text: string, weight: number, maxPx: number, maxWidth: number, font: (w: number, px: number) => string, plateEm = 0): number {
+  ctx.font = font(weight, maxPx);
+  const at = ctx.measureText(text).width;
+  if (at + plateEm * maxPx <= maxWidth) return maxPx;
+  // width grows linearly with the size: solve for it, then round down
+  const px = Math.floor((maxWidth / (at / maxPx + plateEm)) * 10) / 10;
+  return Math.max(8, px);
+}
+
+/** One word on the court: which player's half it is on, what it says, and its colour. */
+export interface CourtBadge {
+  readonly side: 1 | 2;
+  readonly text: 'ACE' | 'DOUBLE FAULT' | 'WINNER' | 'UNFORCED ERROR' | 'POINT';
+  readonly tone: 'good' | 'bad' | 'warn' | 'p1' | 'p2';
+}
+
+/**
+ * The words the court shows for a point: ACE or DOUBLE FAULT on the server's half, WINNER on
+ * the point winner's, UNFORCED ERROR on the loser's — a double fault once only (the data marks
+ * it an unforced error too: it is the same mistake) — or POINT on the winner's half when the
+ * data names no outcome. [] when the point has no winner and no serve outcome.
+ */
+export function courtBadges(p: CourtPoint): CourtBadge[] {
+  const out: CourtBadge[] = [];
+  if (p.server && p.ace) out.push({ side: p.server, text: 'ACE', tone: 'good' });
+  if (p.server && p.doubleFault) out.push({ side: p.server, text: 'DOUBLE FAULT', tone: 'bad' });
+  if (p.winner && p.cleanWinner && !p.ace) out.push({ side: p.winner, text: 'WINNER', tone: 'good' });
+  if (p.winner && p.unforcedError && !p.doubleFault) out.push({ side: p.winner === 1 ? 2 : 1, text: 'UNFORCED ERROR', tone: 'warn' });
+  if (p.winner && out.length === 0) out.push({ side: p.winner, text: 'POINT', tone: p.winner === 1 ? 'p1' : 'p2' });
+  return out;
 }
 
 /** The outcome word for data attributes and text. */

@@ -26,6 +26,8 @@ class TennisView implements KindView {
   private readonly scoreboardEl: HTMLElement;
   private readonly rows: { root: HTMLElement; serve: HTMLElement; name: HTMLElement; sets: HTMLElement; games: HTMLElement; points: HTMLElement }[];
   private readonly badge: HTMLElement;
+  /** The column headers: one per completed set, then Games and Points (hidden from screen readers: each row has its own label). */
+  private readonly head: { sets: HTMLElement; games: HTMLElement; points: HTMLElement };
   private readonly statHead: [HTMLElement, HTMLElement];
   private readonly statsBody: HTMLElement;
   private readonly statsNote: HTMLElement;
@@ -44,7 +46,13 @@ class TennisView implements KindView {
       return { root, serve, name, sets, games, points };
     });
     this.badge = h('div', { class: 'sb-badge', 'data-testid': 'score-badge', 'aria-live': 'polite' });
-    this.scoreboardEl = h('section', { class: 'scoreboard', 'aria-label': 'Scoreboard', 'data-testid': 'scoreboard' }, ...this.rows.map((r) => r.root), this.badge);
+    const cell = (cls: string, text: string) => h('span', { class: cls }, h('span', { class: 'sb-h' }, text));
+    const headSets = h('span', { class: 'sb-sets', 'data-testid': 'sets-head' });
+    const headGames = cell('sb-games', 'Games');
+    const headPoints = cell('sb-points', 'Points');
+    const headRoot = h('div', { class: 'sb-row sb-head', 'aria-hidden': 'true', 'data-testid': 'score-head' }, h('span', { class: 'sb-serve' }), cell('sb-name', 'Player'), headSets, headGames, headPoints);
+    this.head = { sets: headSets, games: headGames.firstElementChild as HTMLElement, points: headPoints.firstElementChild as HTMLElement };
+    this.scoreboardEl = h('section', { class: 'scoreboard', 'aria-label': 'Scoreboard', 'data-testid': 'scoreboard' }, headRoot, ...this.rows.map((r) => r.root), this.badge);
     this.statHead = [h('span', { class: 'st-p1' }, 'P1'), h('span', { class: 'st-p2' }, 'P2')];
     this.statsBody = h('div', { class: 'stats-body' });
     this.statsNote = h('p', { class: 'muted small', 'data-testid': 'stats-note' }, 'No points yet.');
@@ -128,6 +136,13 @@ class TennisView implements KindView {
       setText(r.points, row.points);
       r.root.setAttribute('aria-label', row.label);
     });
+    const sets = sb.rows[0].sets.length;
+    if (this.head.sets.childElementCount !== sets) {
+      this.head.sets.replaceChildren(...sb.rows[0].sets.map((x) => h('span', { class: 'sb-set', title: `Set ${x.set}` }, h('span', { class: 'sb-h' }, `S${x.set}`))));
+    }
+    // once the match is over the last two columns hold no games, and the winner's tick
+    setText(this.head.games, sb.over ? '' : 'Games');
+    setText(this.head.points, sb.over ? '' : 'Points');
     setText(this.badge, sb.badge);
     this.badge.classList.toggle('tb', sb.tiebreak);
     this.scoreboardEl.classList.toggle('over', sb.over);
