@@ -52,63 +52,74 @@ export function answerThrottled(req: IncomingMessage, res: ServerResponse, rawId
 /** Whom the management API serves: the open connection with an id, if any. */
 export type FindConnection = (connectionId: string) => ManagedConnection | undefined;
 
+/** An error answer: `status`, `x-amzn-errortype: type`, body `{"message": message}`. */
+function answerError(res: ServerResponse, requestId: string, status: number, type: string, message: string): void {
+  json(res, status, { message }, { 'x-amzn-errortype': type, 'x-amzn-requestid': requestId });
+}
+
+/** The one log line of an answered request. */
+function logAnswer(log: GatewayLog, method: string | undefined, connectionId: string, status: number, started: number): void {
+  log({ service: 'gateway', msg: 'management', method, connectionId, status, durationMs: Date.now() - started });
+}
+
 /**
  * Answer one `@connections` request for `rawId` (the URL-encoded path segment after
  * `@connections/`). Resolves when the response is sent; rejects only when reading the
- * request body fails.
+ * request body fails. Fan-out's hot path (a POST to an open connection) makes no closure and
+ * decodes the id only when it has an escape.
  */
 export async function handleManagement(req: IncomingMessage, res: ServerResponse, rawId: string, find: FindConnection, log: GatewayLog): Promise<void> {
   const requestId = randomUUID();
   const started = Date.now();
-  const error = (status: number, type: string, message: string) => json(res, status, { message }, { 'x-amzn-errortype': type, 'x-amzn-requestid': requestId });
-  let connectionId: string;
-  try {
-    connectionId = decodeURIComponent(rawId);
-  } catch {
-    return error(400, 'BadRequestException', 'Invalid connection id');
+  let connectionId = rawId;
+  if (rawId.includes('%')) {
+    try {
+      connectionId = decodeURIComponent(rawId);
+    } catch {
+      return answerError(res, requestId, 400, 'BadRequestException', 'Invalid connection id');
+    }
   }
-  if (connectionId === '' || connectionId.includes('/')) return error(403, 'ForbiddenException', 'Forbidden');
+  if (connectionId === '' || connectionId.includes('/')) return answerError(res, requestId, 403, 'ForbiddenException', 'Forbidden');
   const live = find(connectionId);
-  const done = (status: number) => log({ service: 'gateway', msg: 'management', method: req.method, connectionId, status, durationMs: Date.now() - started });
-  const gone = () => {
-    done(410);
-    error(410, 'GoneException', `Connection ${connectionId} is gone`);
-  };
-  switch (req.method) {
+  const method = req.method;
+  if (method !== 'POST') req.resume();
+  if (!live && (method === 'GET' || method === 'DELETE')) {
+    logAnswer(log, method, connectionId, 410, started);
+    return answerError(res, requestId, 410, 'GoneException', `Connection ${connectionId} is gone`);
+  }
+  switch (method) {
     case 'POST': {
       const body = await readLimited(req, MAX_MESSAGE_BYTES);
       if (body === undefined) {
-        done(413);
-        return error(413, 'PayloadTooLargeException', `Message too long: the limit is ${MAX_MESSAGE_BYTES} bytes`);
+        logAnswer(log, method, connectionId, 413, started);
+        return answerError(res, requestId, 413, 'PayloadTooLargeException', `Message too long: the limit is ${MAX_MESSAGE_BYTES} bytes`);
       }
-      if (!live) return gone();
+      if (!live) {
+        logAnswer(log, method, connectionId, 410, started);
+        return answerError(res, requestId, 410, 'GoneException', `Connection ${connectionId} is gone`);
+      }
       live.send(body);
-      done(200);
+      logAnswer(log, method, connectionId, 200, started);
       res.writeHead(200, { 'x-amzn-requestid': requestId, 'content-length': 0 }).end();
       return;
     }
     case 'GET': {
-      req.resume();
-      if (!live) return gone();
-      done(200);
+      logAnswer(log, method, connectionId, 200, started);
       return json(
         res,
         200,
-        { connectedAt: new Date(live.connectedAt).toISOString(), lastActiveAt: new Date(live.lastActiveAt).toISOString(), identity: live.identity },
+        { connectedAt: new Date(live!.connectedAt).toISOString(), lastActiveAt: new Date(live!.lastActiveAt).toISOString(), identity: live!.identity },
         { 'x-amzn-requestid': requestId },
       );
     }
     case 'DELETE': {
-      req.resume();
-      if (!live) return gone();
-      live.delete();
-      done(204);
+      live!.delete();
+      logAnswer(log, method, connectionId, 204, started);
       res.writeHead(204, { 'x-amzn-requestid': requestId }).end();
       return;
     }
     default:
-      req.resume();
-      done(403);
-      return error(403, 'ForbiddenException', `${req.method} is not supported on @connections`);
+      logAnswer(log, method, connectionId, 403, started);
+      return answerError(res, requestId, 403, 'ForbiddenException', `${method} is not supported on @connections`);
   }
 }

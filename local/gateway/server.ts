@@ -36,6 +36,9 @@ export interface LocalWebSocketGatewayOptions {
 
 type ConnState = 'open' | 'closing' | 'closed';
 
+/** `ws` send options of a management API POST: one text frame (as API Gateway sends it). */
+const TEXT_FRAME = { binary: false } as const;
+
 /** A connection that exists only for the management API (no socket, no `$connect`/`$disconnect`). */
 interface VirtualConnection {
   readonly connectedAt: number;
@@ -78,6 +81,8 @@ interface Connection extends ConnectionFacts {
   idleTimer?: NodeJS.Timeout;
   maxTimer?: NodeJS.Timeout;
   graceTimer?: NodeJS.Timeout;
+  /** The management API's view of it, made on its first `@connections` request and reused by every later one. */
+  managed?: ManagedConnection;
 }
 
 /**
@@ -297,12 +302,19 @@ export class LocalWebSocketGateway {
     }
     const conn = this.connections.get(connectionId);
     if (!conn || conn.state !== 'open') return undefined;
+    return (conn.managed ??= this.manage(conn));
+  }
+
+  /** The management API's view of `conn` (its `lastActiveAt` read when asked). */
+  private manage(conn: Connection): ManagedConnection {
     return {
       connectedAt: conn.connectedAt,
-      lastActiveAt: conn.lastActiveAt,
+      get lastActiveAt() {
+        return conn.lastActiveAt;
+      },
       identity: conn.identity,
       send: (data) => {
-        conn.ws.send(data, { binary: false });
+        conn.ws.send(data, TEXT_FRAME);
         this.touch(conn);
       },
       delete: () => this.closeConnection(conn, 1000, 'Connection deleted'),
