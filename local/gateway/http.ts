@@ -22,7 +22,8 @@ export function readLimited(req: IncomingMessage, limit: number): Promise<Buffer
       if (size > limit) over = true;
       else chunks.push(c);
     });
-    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
+    // One chunk (a fan-out post's usual body) is the body itself: no copy.
+    req.on('end', () => resolve(over ? undefined : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     req.on('error', rejectRead);
   });
 }
