@@ -81,20 +81,21 @@ run('player layout of every kind on a phone and a laptop', () => {
   });
 
   for (const g of GAMES) {
-    for (const size of SIZES) {
-      it(`${g.kind} on a ${size.name}: nothing overflows${size.phone ? ', 44 px controls, chat one tap away' : ''}`, async () => {
-        const page = await watchAndPause(`${g.kind}-${size.name}`, size.device, g);
+    it(`${g.kind} on a phone and on a laptop: nothing overflows; on the phone 44 px controls and the chat one tap away`, async () => {
+      // Both pages play at once (their waits are the recording's pace), then each is checked.
+      const pages = await Promise.all(SIZES.map((size) => watchAndPause(`${g.kind}-${size.name}`, size.device, g)));
+      for (const [i, size] of SIZES.entries()) {
+        const page = pages[i]!;
         if (g.kind === 'terminal') await page.waitForSelector('[data-testid=terminal] .xterm-rows');
         if (g.kind === 'tennis') await page.waitForSelector('[data-testid=court][data-text-boxes]');
-        // the layout settles on the next frames after the last render: wait for two of them
-        // from the top (the header is sticky: a scrolled page would draw it over the middle of a
-        // full-page screenshot), once the layout settled on the next two frames
+        // From the top (the header is sticky: a scrolled page would draw it over the middle of a
+        // full-page screenshot), once the layout settled on the next two frames.
         await page.evaluate(() => new Promise((r) => {
           window.scrollTo(0, 0);
           requestAnimationFrame(() => requestAnimationFrame(r));
         }));
         await screenshot(page, `layout-${g.kind}-${size.name}`);
-        expect(await layoutProblems(page, '[data-testid=player]', size.phone ? { minTargetPx: 44 } : {})).toEqual([]);
+        expect({ size: size.name, problems: await layoutProblems(page, '[data-testid=player]', size.phone ? { minTargetPx: 44 } : {}) }).toEqual({ size: size.name, problems: [] });
         const jump = page.locator('[data-testid=chat-jump]');
         if (size.phone) {
           await jump.click();
@@ -105,7 +106,7 @@ run('player layout of every kind on a phone and a laptop', () => {
           // side by side on a laptop: the chat is on screen already, no button needed
           expect(await jump.isVisible()).toBe(false);
         }
-      });
-    }
+      }
+    });
   }
 });
